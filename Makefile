@@ -1,0 +1,38 @@
+# Set-up commands: `make run` (solve a bundled sample) and `make test` (ruff + pytest).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+SAMPLE ?= instances/smtt/sample_n40.json
+
+.PHONY: run test lint bench-smtt clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,plot]'
+	touch $@ $(STAMP_RUN)
+
+run: $(STAMP_RUN)
+	$(BIN)/schedkit solve $(SAMPLE)
+
+test: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/mypy schedkit
+
+bench-smtt: $(STAMP_DEV)
+	$(BIN)/python benchmarks/smtt_heuristics.py --out benchmarks/reports/smtt_heuristics.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

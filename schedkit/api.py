@@ -1,0 +1,62 @@
+"""`solve`: look the method up, check the options, run it, stamp the result."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from schedkit.errors import SchedkitError, UnknownOption
+from schedkit.registry import SolveOptions, default_workers, lookup
+from schedkit.result import Result
+
+
+def solve(
+    instance: Any,
+    method: str = "auto",
+    time_limit: float | None = None,
+    seed: int = 0,
+    workers: int | None = None,
+    **options: Any,
+) -> Result:
+    """Solve `instance` with `method` within `time_limit` seconds (wall clock, None = no limit).
+
+    `workers` is the number of solver threads (default: the machine's cores) and is logged in
+    `Result.stats["workers"]`. Method-specific keyword options (e.g. `k=` for ATC,
+    `solver="cbc"` for MIP) pass through `**options`; an option the method does not take
+    raises UnknownOption.
+    """
+    entry = lookup(instance.family, method)
+    unknown = sorted(set(options) - set(entry.options))
+    if unknown:
+        accepted = ", ".join(sorted(entry.options)) or "none"
+        raise UnknownOption(
+            f"method {entry.name!r} does not take option(s) {', '.join(unknown)}; "
+            f"it takes: {accepted}"
+        )
+    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
+        raise SchedkitError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if time_limit is not None and math.isinf(time_limit):
+        time_limit = None
+    workers = default_workers() if workers is None else int(workers)
+    if workers < 1:
+        raise SchedkitError(f"workers must be at least 1, got {workers}")
+    opts = SolveOptions(
+        time_limit=None if time_limit is None else float(time_limit),
+        seed=int(seed),
+        workers=workers,
+        extra={**entry.options, **options},
+        started=time.perf_counter(),
+    )
+    result = entry.function(instance, opts)
+    wall_time = time.perf_counter() - opts.started
+    stats = {"workers": workers, "seed": int(seed), **result.stats}
+    if time_limit is not None:
+        stats["time_limit"] = float(time_limit)
+    return result.with_context(
+        family=instance.family,
+        method=entry.name,
+        instance=getattr(instance, "name", ""),
+        wall_time=wall_time,
+        stats=stats,
+    )

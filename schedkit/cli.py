@@ -1,0 +1,223 @@
+"""The `schedkit` command: solve, check, methods, generate, convert.
+
+Bad input (missing file, malformed line, invalid data, unknown method, selector out of
+range) prints one line on stderr and exits with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import schedkit
+from schedkit.errors import SchedkitError
+from schedkit.instances import write
+from schedkit.model.smtt import SMTTSolution
+
+EXIT_BAD_INPUT = 2
+EXIT_CHECK_FAILED = 3
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"schedkit: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn expected errors into one line on stderr and a non-zero exit."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SchedkitError as error:
+            _fail(str(error))
+        except FileNotFoundError as error:
+            _fail(f"{error.filename}: no such file")
+        except OSError as error:
+            _fail(f"{error.filename or ''}: {error.strerror or error}")
+        except ValueError as error:
+            _fail(str(error))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as error:  # a bug, not bad input: still one line unless asked
+            if os.environ.get("SCHEDKIT_DEBUG"):
+                raise
+            _fail(f"internal error: {type(error).__name__}: {error} "
+                  "(set SCHEDKIT_DEBUG=1 for the traceback)", 1)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(schedkit.__version__, prog_name="schedkit")
+def main() -> None:
+    """schedkit: exact and heuristic solvers for combinatorial scheduling."""
+
+
+def _expand(files: tuple[str, ...], format: str | None) -> Iterator[Any]:
+    for file in files:
+        yield from schedkit.load_all(file, format=format)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--method", "-m", default="auto", show_default=True, help="see `schedkit methods`")
+@click.option("--time-limit", "-t", type=float, default=None, help="seconds per instance")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=int, default=None, help="solver threads [default: all cores]")
+@click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
+@click.option("--option", "-o", "extra", multiple=True, metavar="KEY=VALUE",
+              help="method option, e.g. -o solver=cbc (value parsed as JSON when it can be)")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+              help="write a JSON list of results here ('-' for stdout)")
+@friendly_errors
+def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
+          workers: int | None, format: str | None, extra: tuple[str, ...],
+          json_out: str | None) -> None:
+    """Solve each instance of FILES (file#k picks one), check it, print a table row."""
+    options = dict(_parse_option(item) for item in extra)
+    instances = list(_expand(files, format))
+    results = []
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True,
+                  disable=len(instances) < 2) as progress:
+        task = progress.add_task("solving", total=len(instances))
+        for instance in instances:
+            progress.update(task, description=f"solving {instance.name}")
+            result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
+                                    workers=workers, **options)
+            report = schedkit.check(instance, result)
+            if not report.feasible:
+                _fail(f"{instance.name}: {method} returned an invalid solution: "
+                      f"{report.summary()}", EXIT_CHECK_FAILED)
+            results.append(result)
+            progress.advance(task)
+    if json_out == "-":
+        click.echo(json.dumps([r.to_dict() for r in results], indent=1))
+        return
+    if json_out:
+        Path(json_out).write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
+    _print_table(results)
+
+
+def _parse_option(item: str) -> tuple[str, Any]:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise SchedkitError(f"option {item!r} is not KEY=VALUE")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def _print_table(results: list[Any]) -> None:
+    table = Table(box=None, header_style="bold")
+    for column in ("instance", "method", "status", "objective", "bound", "gap", "time (s)"):
+        justify = "left" if column in ("instance", "method", "status") else "right"
+        table.add_column(column, justify=justify)
+    for r in results:
+        chosen = r.stats.get("chosen")
+        method = f"{r.method} ({chosen})" if chosen else r.method
+        gap = "-" if r.gap is None else f"{100 * r.gap:.2f}%"
+        table.add_row(r.instance, method, r.status, _fmt(r.objective), _fmt(r.bound), gap,
+                      f"{r.wall_time:.3f}")
+    Console(width=200).print(table)
+
+
+@main.command()
+@click.argument("file")
+@click.argument("solution", type=click.Path(exists=False, dir_okay=False))
+@click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
+@friendly_errors
+def check(file: str, solution: str, format: str | None) -> None:
+    """Check SOLUTION (a solution JSON, or `solve --json` output) against FILE."""
+    instance = schedkit.load(file, format=format)
+    try:
+        data = json.loads(Path(solution).read_text())
+    except json.JSONDecodeError as error:
+        raise SchedkitError(f"{solution}:{error.lineno}: not valid JSON ({error.msg})") from None
+    if isinstance(data, list):
+        matches = [d for d in data if isinstance(d, dict) and d.get("instance") == instance.name]
+        if len(data) == 1:
+            matches = data
+        if len(matches) != 1:
+            raise SchedkitError(f"{solution}: holds {len(data)} results; none or several for "
+                                f"{instance.name!r}")
+        data = matches[0]
+    report = schedkit.check(instance, data)
+    click.echo(f"{instance.name}: {report.summary()}")
+    for violation in report.violations:
+        click.echo(f"  - {violation}")
+    sys.exit(0 if report.feasible else EXIT_CHECK_FAILED)
+
+
+@main.command()
+@click.argument("family", required=False)
+@friendly_errors
+def methods(family: str | None) -> None:
+    """List the methods (of FAMILY): name, family, exact or heuristic, description."""
+    rows = schedkit.methods(family)
+    if family and not rows:
+        raise SchedkitError(f"unknown family {family!r}; known: smtt")
+    table = Table(box=None, header_style="bold")
+    for column in ("method", "family", "kind", "description"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console(width=200).print(table)
+
+
+@main.group()
+def generate() -> None:
+    """Generate reproducible random instances."""
+
+
+@generate.command("smtt")
+@click.option("--n", "n", type=click.IntRange(1, 1_000_000), required=True, help="jobs")
+@click.option("--tf", type=click.FloatRange(0, 1), required=True, help="tardiness factor")
+@click.option("--rdd", type=click.FloatRange(0, 2), required=True, help="due date range")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--weighted", is_flag=True, help="draw weights from U{1..10}")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
+@friendly_errors
+def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out: str) -> None:
+    """An SMTT instance of the Potts–Van Wassenhove classes."""
+    instance = schedkit.generate.smtt(n, tf, rdd, seed, weighted=weighted)
+    write([instance], out)
+    click.echo(f"wrote {out} ({instance.name})")
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
+@click.option("--to", "to_format", default=None, help="output format (default: by extension)")
+@friendly_errors
+def convert(source: str, target: str, format: str | None, to_format: str | None) -> None:
+    """Convert instances between formats (.json one instance, .jsonl many, wtN.txt)."""
+    instances = list(schedkit.load_all(source, format=format))
+    write(instances, target, to_format)
+    click.echo(f"wrote {len(instances)} instance(s) to {target}")
+
+
+__all__ = ["main", "SMTTSolution"]

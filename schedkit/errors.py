@@ -1,0 +1,56 @@
+"""Typed errors: each one carries a message a user can act on, and the CLI prints it as one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class SchedkitError(Exception):
+    """Base of every error schedkit raises on purpose."""
+
+
+class InvalidInstance(SchedkitError, ValueError):  # noqa: N818 - public name fixed by the API
+    """Instance data breaks a rule of its model (names the field, the index and the rule)."""
+
+
+class ParseError(SchedkitError, ValueError):
+    """A file does not follow its format: says which file, which line, what was expected and found."""
+
+    def __init__(self, file: str, line: int | None, expected: str, found: str) -> None:
+        self.file = file
+        self.line = line
+        self.expected = expected
+        self.found = found
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: expected {expected}, found {found}")
+
+
+class SelectorError(SchedkitError, LookupError):
+    """A `file#k` selector names an instance the file does not hold."""
+
+
+class UnknownMethod(SchedkitError, LookupError):  # noqa: N818 - public name fixed by the API
+    """The method name is not registered for the instance's family; lists those that are."""
+
+    def __init__(self, family: str, name: str, known: Iterable[str]) -> None:
+        self.family = family
+        self.name = name
+        self.known = sorted(known)
+        super().__init__(
+            f"unknown method {name!r} for {family}; known methods: {', '.join(self.known)}"
+        )
+
+    def __str__(self) -> str:  # LookupError would repr() the message otherwise
+        return self.args[0]
+
+
+class UnknownOption(SchedkitError, TypeError):  # noqa: N818
+    """A keyword option that the chosen method does not take."""
+
+
+class SolverUnavailable(SchedkitError, RuntimeError):  # noqa: N818 - public name fixed by the API
+    """A backend (solver library or binary) cannot be loaded on this machine."""
+
+
+class ProblemTooLarge(SchedkitError, ValueError):  # noqa: N818
+    """The method refuses an instance beyond its size limit instead of exhausting memory."""

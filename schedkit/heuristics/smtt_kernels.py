@@ -1,0 +1,39 @@
+"""Numba kernels shared by SMTT heuristics and solvers: objective of a sequence, stable orders.
+
+Solvers evaluate their own sequences with these; the checker never does (it recomputes
+independently in Python).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def weighted_tardiness(sequence, p, d, w):  # pragma: no cover - compiled
+    """Σ w[j]·max(0, C[j] − d[j]) for jobs processed in `sequence` order from time 0."""
+    time = 0
+    total = 0
+    for k in range(sequence.size):
+        j = sequence[k]
+        time += p[j]
+        late = time - d[j]
+        if late > 0:
+            total += w[j] * late
+    return total
+
+
+@njit(cache=True)
+def order_by(primary, secondary):  # pragma: no cover - compiled
+    """Indices sorted by `primary`, then `secondary`, then index (two stable sorts)."""
+    first = np.argsort(secondary, kind="mergesort")
+    second = np.argsort(primary[first], kind="mergesort")
+    return first[second]
+
+
+@njit(cache=True)
+def next_random(state):  # pragma: no cover - compiled
+    """One step of a 64-bit LCG (Knuth's MMIX constants): (new state, 31 random bits)."""
+    state = state * np.uint64(6364136223846793005) + np.uint64(1442695040888963407)
+    return state, np.int64(state >> np.uint64(33))

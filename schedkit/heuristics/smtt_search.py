@@ -1,0 +1,95 @@
+"""Python drivers around the SMTT kernels: best starting rule and time-bounded iterated dynasearch.
+
+Kernels cannot read the clock, so the iterated search runs in chunks of iterations and
+checks the deadline between chunks; without a deadline the iteration count alone stops it,
+which keeps a run deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from schedkit.heuristics import smtt_local, smtt_rules
+from schedkit.heuristics.smtt_kernels import weighted_tardiness
+
+ATC_K_GRID = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
+AUGMENT_MAX_JOBS = 400  # augmentation is O(n^3): fine up to a few hundred jobs
+
+
+def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float) -> tuple[np.ndarray, float]:
+    """ATC over the look-ahead grid 0.5..4.5 (Vepsalainen & Morton's range); the best sequence."""
+    best_sequence = None
+    best_value = -1
+    best_k = ATC_K_GRID[0]
+    for k in ATC_K_GRID:
+        sequence = smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False)
+        value = weighted_tardiness(sequence, p, d, w)
+        if best_sequence is None or value < best_value:
+            best_sequence, best_value, best_k = sequence, value, k
+        if time.perf_counter() > deadline:
+            break
+    assert best_sequence is not None
+    return best_sequence, best_k
+
+
+def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float) -> tuple[np.ndarray, str]:
+    """The best sequence among the dispatching rules (cheap ones first, deadline permitting)."""
+    candidates = [
+        ("edd", lambda: smtt_rules.edd(p, d, w)),
+        ("wspt", lambda: smtt_rules.wspt(p, d, w)),
+        ("mdd", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, False)),
+        ("mddc", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, False)),
+        ("atc", lambda: atc_best_k(p, d, w, deadline)[0]),
+    ]
+    if p.size <= AUGMENT_MAX_JOBS:
+        candidates.append(("mddc-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, True)))
+        candidates.append(("mdd-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, True)))
+    best_sequence, best_name, best_value = None, "", -1
+    for name, build in candidates:
+        sequence = build()
+        value = weighted_tardiness(sequence, p, d, w)
+        if best_sequence is None or value < best_value:
+            best_sequence, best_name, best_value = sequence, name, value
+        if time.perf_counter() > deadline:
+            break
+    assert best_sequence is not None
+    return best_sequence, best_name
+
+
+def iterated_dynasearch(
+    p: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    start: np.ndarray,
+    iterations: int,
+    seed: int,
+    deadline: float,
+    kick: int = 3,
+) -> tuple[np.ndarray, int, int]:
+    """Descend from `start`, then iterate kicks + descents; returns (sequence, value, iterations)."""
+    current = start.astype(np.int64).copy()
+    smtt_local.dynasearch(current, p, d, w)
+    best = current.copy()
+    state = np.uint64(np.random.default_rng(seed).integers(1, 2**63))
+    done = 0
+    chunk = max(1, min(iterations, 2000 // max(1, p.size // 10)))
+    value = weighted_tardiness(best, p, d, w)
+    while done < iterations and value > 0 and time.perf_counter() < deadline:
+        step = min(chunk, iterations - done)
+        value, state = smtt_local.iterated_dynasearch(
+            best, current, p, d, w, step, kick, state
+        )
+        done += step
+    return best, int(value), done
+
+
+def warm_start(instance, time_budget: float = 1.0, iterations: int = 200, seed: int = 0) -> np.ndarray:
+    """A good sequence fast: best rule, then iterated dynasearch within `time_budget` seconds."""
+    deadline = time.perf_counter() + time_budget
+    start, _ = best_rule(instance.p, instance.d, instance.w, deadline)
+    sequence, _, _ = iterated_dynasearch(
+        instance.p, instance.d, instance.w, start, iterations, seed, deadline
+    )
+    return sequence

@@ -1,0 +1,127 @@
+"""(family, method name) -> solver function, with the metadata `schedkit.methods` lists.
+
+Method modules register themselves with `@register(...)` when imported; `_load_methods`
+imports them on first use. Heavy backends (OR-Tools, PuLP) are imported inside the
+method bodies, so listing methods stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from schedkit.errors import UnknownMethod
+from schedkit.result import Result
+
+METHOD_MODULES = (
+    "schedkit.heuristics.smtt_methods",
+    "schedkit.solvers.dp.smtt",
+    "schedkit.solvers.mip.smtt",
+    "schedkit.solvers.cpsat.smtt",
+    "schedkit.solvers.auto_smtt",
+)
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """What every method receives: budget, seed, workers and its own keyword options."""
+
+    time_limit: float | None = None
+    seed: int = 0
+    workers: int = 1
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def deadline(self) -> float:
+        """perf_counter() value at which the budget runs out (inf without a limit)."""
+        return float("inf") if self.time_limit is None else self.started + self.time_limit
+
+    def remaining(self) -> float | None:
+        """Seconds left of the budget (never negative), None without a limit."""
+        if self.time_limit is None:
+            return None
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A method-specific option, or its default."""
+        return self.extra.get(name, default)
+
+
+SolverFunction = Callable[[Any, SolveOptions], Result]
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered method: how to call it and what `schedkit.methods` says about it."""
+
+    name: str
+    family: str
+    exact: bool
+    description: str
+    function: SolverFunction
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class MethodInfo(NamedTuple):
+    """One row of `schedkit.methods()`: (name, family, kind, description)."""
+
+    name: str
+    family: str
+    kind: str
+    description: str
+
+
+_METHODS: dict[tuple[str, str], Method] = {}
+
+
+def register(
+    family: str, name: str, *, exact: bool, description: str, options: Mapping[str, Any] | None = None
+) -> Callable[[SolverFunction], SolverFunction]:
+    """Decorator: register `function` as method `name` of `family`.
+
+    `options` maps each keyword option the method accepts to its default; `solve` rejects others.
+    """
+
+    def decorate(function: SolverFunction) -> SolverFunction:
+        key = (family, name)
+        if key in _METHODS and _METHODS[key].function is not function:
+            raise RuntimeError(f"method {name!r} registered twice for {family}")
+        _METHODS[key] = Method(name, family, exact, description, function, dict(options or {}))
+        return function
+
+    return decorate
+
+
+def _load_methods() -> None:
+    for module in METHOD_MODULES:
+        importlib.import_module(module)
+
+
+def lookup(family: str, name: str) -> Method:
+    """The method `name` of `family`, or UnknownMethod listing the ones that exist."""
+    _load_methods()
+    key = (family, name.lower())
+    if key not in _METHODS:
+        raise UnknownMethod(family, name, [m for f, m in _METHODS if f == family])
+    return _METHODS[key]
+
+
+def methods(family: str | None = None) -> list[MethodInfo]:
+    """Every registered method (of one family if given), sorted by family then name."""
+    _load_methods()
+    rows = [
+        MethodInfo(m.name, m.family, "exact" if m.exact else "heuristic", m.description)
+        for m in _METHODS.values()
+        if family is None or m.family == family
+    ]
+    return sorted(rows, key=lambda row: (row.family, row.kind != "heuristic", row.name))
+
+
+def default_workers() -> int:
+    """The machine's core count: the default number of solver threads."""
+    return max(1, os.cpu_count() or 1)

@@ -1,0 +1,93 @@
+"""The one Result type every method of every family returns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "unknown")
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """(objective - bound) / |objective|; 0 when both are 0, None without a bound or objective."""
+    if objective is None or bound is None:
+        return None
+    if objective == bound:
+        return 0.0
+    if objective == 0:
+        return math.inf
+    return (objective - bound) / abs(objective)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Outcome of one solve: status, objective, proven bound, the solution and how it was found.
+
+    `status == "optimal"` only when the method proved it (bound == objective). `gap` is
+    derived from objective and bound. `stats` holds method specifics (nodes, iterations,
+    worker count, the sub-method `auto` chose...).
+    """
+
+    status: Status
+    objective: int | float | None = None
+    bound: int | float | None = None
+    solution: Any = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    family: str = ""
+    method: str = ""
+    instance: str = ""
+    wall_time: float = 0.0
+    gap: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.status == "optimal" and self.bound != self.objective:
+            raise ValueError(
+                f"status 'optimal' needs a proof: bound {self.bound} != objective {self.objective}"
+            )
+        object.__setattr__(self, "gap", relative_gap(self.objective, self.bound))
+
+    def with_context(self, **changes: Any) -> Result:
+        """A copy with `family`, `method`, `instance`, `wall_time` or stats filled in."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict; the solution in its family's JSON shape."""
+        solution = self.solution.to_dict() if self.solution is not None else None
+        return {
+            "instance": self.instance,
+            "family": self.family,
+            "method": self.method,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "wall_time": round(self.wall_time, 6),
+            "solution": solution,
+            "stats": _jsonable(self.stats),
+        }
+
+    def summary(self) -> str:
+        """One line: method, status, objective, bound, gap and time."""
+        gap = "-" if self.gap is None else f"{100 * self.gap:.2f}%"
+        bound = "-" if self.bound is None else f"{self.bound:g}"
+        objective = "-" if self.objective is None else f"{self.objective:g}"
+        name = f"{self.instance} " if self.instance else ""
+        return (
+            f"{name}{self.family}/{self.method}: {self.status}, objective {objective}, "
+            f"bound {bound}, gap {gap}, {self.wall_time:.3f} s"
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn numpy scalars and arrays inside stats into plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return value
