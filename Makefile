@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-SAMPLE ?= instances/smtt/sample_n40.json
+SAMPLE ?= instances/smtt/sample_wt40_1.json
 
 .PHONY: run test lint bench-smtt clean
 
@@ -25,6 +25,7 @@ run: $(STAMP_RUN)
 
 test: $(STAMP_DEV)
 	$(BIN)/ruff check .
+	$(BIN)/mypy schedkit
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_DEV)

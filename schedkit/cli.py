@@ -133,8 +133,8 @@ def _parse_option(item: str) -> tuple[str, Any]:
 def _print_table(results: list[Any]) -> None:
     table = Table(box=None, header_style="bold")
     for column in ("instance", "method", "status", "objective", "bound", "gap", "time (s)"):
-        justify = "left" if column in ("instance", "method", "status") else "right"
-        table.add_column(column, justify=justify)
+        left = column in ("instance", "method", "status")
+        table.add_column(column, justify="left" if left else "right")
     for r in results:
         chosen = r.stats.get("chosen")
         method = f"{r.method} ({chosen})" if chosen else r.method

@@ -96,22 +96,6 @@ def insertion(sequence, p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover - compiled
-    """forward[i, last]: cost of segment [i, last] after its first job moves to its end.
-
-    For a fixed first job the others all shift earlier by the same amount, so each row is
-    one running sum: O(n^2) in all.
-    """
-    n = sequence.size
-    for i in range(n - 1):
-        head = sequence[i]
-        shifted = 0
-        for last in range(i + 1, n):
-            shifted += _cost(sequence[last], completion[last] - p[head], d, w)
-            forward[i, last] = shifted + _cost(head, completion[last], d, w)
-
-
-@njit(cache=True)
 def _swap_tables(sequence, p, d, w, completion, reach, tables, near_early, near_tardy):  # pragma: no cover
     """Prefix sums that price the middle of a swap in O(1 + jobs near their due date).
 

@@ -20,12 +20,10 @@ Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 def sequence_result(instance: SMTTInstance, sequence: np.ndarray, **stats: Any) -> Result:
     """A heuristic's Result; objective 0 is provably optimal (tardiness is never negative)."""
     value = int(weighted_tardiness(sequence, instance.p, instance.d, instance.w))
-    status = "optimal" if value == 0 else "feasible"
-    bound = 0 if value == 0 else None
     return Result(
-        status=status,
+        status="optimal" if value == 0 else "feasible",
         objective=value,
-        bound=bound,
+        bound=0 if value == 0 else None,
         solution=SMTTSolution(sequence),
         stats={"workers": 1, **stats},
     )

@@ -55,14 +55,16 @@ def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
 
 
 def write_json(instances: Iterable[Any], path: Path, arg: str | None) -> None:
-    """Exactly one instance as an indented JSON document."""
+    """Exactly one instance as a JSON document, one field per line."""
     items = list(instances)
     if len(items) != 1:
         raise InvalidInstance(
             f"{path}: a .json file holds one instance, got {len(items)}; "
             "write .jsonl or pick one with file#k"
         )
-    path.write_text(json.dumps(to_record(items[0]), indent=1) + "\n")
+    record = to_record(items[0])
+    lines = [f" {json.dumps(key)}: {json.dumps(value)}" for key, value in record.items()]
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
 
 
 def write_jsonl(instances: Iterable[Any], path: Path, arg: str | None) -> None:

@@ -88,7 +88,7 @@ def write(instances: Iterable[Any], path: Path, arg: str | None) -> None:
         raise InvalidInstance(
             f"{path}: the name must carry the job count ({n}) to be read back, e.g. wt{n}.txt"
         )
-    lines = []
+    lines: list[str] = []
     for instance in items:
         for row in (instance.p, instance.w, instance.d):
             values = [str(int(v)) for v in row]

@@ -60,7 +60,7 @@ class SMTTInstance:
 
     p: np.ndarray
     d: np.ndarray
-    w: np.ndarray | None = None
+    w: Any = None  # None means all ones; always an int64 array once built
     name: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
 
@@ -113,7 +113,9 @@ class SMTTInstance:
 
     def replace(self, **changes: Any) -> SMTTInstance:
         """A new, re-validated instance with some fields changed."""
-        fields = {"p": self.p, "d": self.d, "w": self.w, "name": self.name, "meta": self.meta}
+        fields: dict[str, Any] = {
+            "p": self.p, "d": self.d, "w": self.w, "name": self.name, "meta": self.meta,
+        }
         fields.update(changes)
         return SMTTInstance(**fields)
 

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled SMTT sets and a brute-force optimum for tiny instances."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+import schedkit
+
+ROOT = Path(__file__).resolve().parent.parent
+SMTT = ROOT / "instances" / "smtt"
+DATA = Path(__file__).resolve().parent / "data"
+
+# One instance of each of the 20 (TF, RDD) classes of smtt_n20.jsonl (40 per class, in order).
+CLASS_IDS_N20 = list(range(1, 801, 40))
+
+
+@pytest.fixture(scope="session")
+def smtt_n20() -> dict[int, schedkit.SMTTInstance]:
+    """All 800 instances of smtt_n20.jsonl by id."""
+    return {int(x.meta["id"]): x for x in schedkit.load_all(SMTT / "smtt_n20.jsonl")}
+
+
+@pytest.fixture(scope="session")
+def smtt_n100() -> dict[int, schedkit.SMTTInstance]:
+    """All 200 instances of smtt_n100.jsonl by id."""
+    return {int(x.meta["id"]): x for x in schedkit.load_all(SMTT / "smtt_n100.jsonl")}
+
+
+def brute_force_optimum(instance: schedkit.SMTTInstance) -> int:
+    """Σ wT of the best permutation, by enumeration (n <= 8), sharing no code with solvers."""
+    best = None
+    p, d, w = instance.p.tolist(), instance.d.tolist(), instance.w.tolist()
+    for order in itertools.permutations(range(instance.n)):
+        time = total = 0
+        for j in order:
+            time += p[j]
+            total += w[j] * max(0, time - d[j])
+        best = total if best is None else min(best, total)
+    assert best is not None
+    return best

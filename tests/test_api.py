@@ -1,0 +1,72 @@
+"""The public API: names, errors, options and what every Result carries."""
+
+from __future__ import annotations
+
+import pytest
+
+import schedkit
+from schedkit import SMTTInstance, UnknownMethod, UnknownOption
+
+INSTANCE = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], name="tiny")
+NAMES = ["edd", "spt", "wspt", "mdd", "atc", "psk", "eddc", "mddc", "mdd-aug", "mddc-aug",
+         "dynasearch", "dp", "mip", "cpsat", "auto"]
+
+
+def test_public_names():
+    """The names scripts depend on exist at the top level."""
+    for name in ["load", "load_all", "dump", "solve", "check", "methods", "generate",
+                 "InvalidInstance", "ParseError", "UnknownMethod", "SolverUnavailable"]:
+        assert hasattr(schedkit, name)
+    assert callable(schedkit.generate.smtt)
+
+
+def test_methods_lists_every_issue_name_with_kind():
+    """methods() rows are (name, family, kind, description) and cover the issue's list."""
+    rows = schedkit.methods("smtt")
+    names = {row.name for row in rows}
+    assert set(NAMES) <= names
+    kinds = {row.name: row.kind for row in rows}
+    assert kinds["dp"] == kinds["mip"] == kinds["cpsat"] == "exact"
+    assert kinds["edd"] == "heuristic"
+    name, family, kind, description = rows[0]
+    assert family == "smtt" and kind in {"exact", "heuristic"} and description
+    assert schedkit.methods("nope") == []
+
+
+def test_unknown_method_lists_the_known_ones():
+    """A misspelt method raises UnknownMethod naming what exists."""
+    with pytest.raises(UnknownMethod, match="known methods: .*dynasearch"):
+        schedkit.solve(INSTANCE, "dynasaerch")
+
+
+def test_unknown_option_is_refused():
+    """An option the method does not take is an error, not silently ignored."""
+    with pytest.raises(UnknownOption, match="does not take option"):
+        schedkit.solve(INSTANCE, "edd", k=3)
+
+
+def test_result_fields_and_dict():
+    """A Result carries family, method, instance, workers and seed, and serialises the sequence."""
+    result = schedkit.solve(INSTANCE, "edd", seed=4, workers=1)
+    data = result.to_dict()
+    assert data["family"] == "smtt" and data["method"] == "edd" and data["instance"] == "tiny"
+    assert data["solution"] == {"sequence": [1, 0, 2]}
+    assert data["objective"] == 2 and data["stats"]["seed"] == 4
+    assert "workers" in data["stats"]
+    assert "edd" in result.summary() and "objective 2" in result.summary()
+
+
+def test_bad_time_limit_and_workers():
+    """Non-positive budgets and worker counts are refused."""
+    with pytest.raises(schedkit.SchedkitError):
+        schedkit.solve(INSTANCE, "edd", time_limit=0)
+    with pytest.raises(schedkit.SchedkitError):
+        schedkit.solve(INSTANCE, "edd", workers=0)
+
+
+def test_auto_uses_dp_on_small_instances():
+    """auto on a small instance is exact (the DP) and proves its optimum."""
+    result = schedkit.solve(INSTANCE, "auto")
+    assert result.stats["chosen"] == "dp"
+    assert result.status == "optimal" and result.objective == result.bound == 2
+    assert schedkit.check(INSTANCE, result).feasible

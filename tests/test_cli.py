@@ -1,0 +1,90 @@
+"""The CLI: tables, JSON, check, generate, convert, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from schedkit.cli import main
+from tests.conftest import SMTT
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_solve_prints_a_row_per_instance_and_writes_json(runner, tmp_path):
+    """solve on two selected instances: two table rows, JSON with sequence solutions."""
+    out = tmp_path / "r.json"
+    result = runner.invoke(main, ["solve", f"{SMTT}/smtt_n20.jsonl#1", f"{SMTT}/wt40.txt#2",
+                                  "--method", "mddc-aug", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "smtt_n20#1" in result.output and "wt40#2" in result.output
+    data = json.loads(out.read_text())
+    assert [d["instance"] for d in data] == ["smtt_n20#1", "wt40#2"]
+    assert sorted(data[0]["solution"]["sequence"]) == list(range(20))
+    assert data[0]["method"] == "mddc-aug" and data[0]["status"] in {"feasible", "optimal"}
+
+
+def test_solve_then_check_round_trip(runner, tmp_path):
+    """A solution written by solve --json passes check; a tampered one fails with exit 3."""
+    out = tmp_path / "r.json"
+    runner.invoke(main, ["solve", f"{SMTT}/wt40.txt#3", "-m", "edd", "--json", str(out)])
+    ok = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out)])
+    assert ok.exit_code == 0 and "feasible" in ok.output
+    data = json.loads(out.read_text())
+    data[0]["objective"] += 1
+    out.write_text(json.dumps(data))
+    bad = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out)])
+    assert bad.exit_code == 3 and "claimed objective" in bad.output
+    bare = tmp_path / "s.json"
+    bare.write_text(json.dumps({"sequence": [0, 0]}))
+    assert runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(bare)]).exit_code == 3
+
+
+def test_methods_lists_families(runner):
+    """methods smtt shows the exact and heuristic methods."""
+    result = runner.invoke(main, ["methods", "smtt"])
+    assert result.exit_code == 0
+    for name in ("dynasearch", "cpsat", "mip", "dp", "eddc"):
+        assert name in result.output
+
+
+def test_generate_and_convert(runner, tmp_path):
+    """generate writes a loadable instance; convert turns a wt file into JSON lines."""
+    target = tmp_path / "g.json"
+    result = runner.invoke(main, ["generate", "smtt", "--n", "30", "--tf", "0.6", "--rdd", "0.4",
+                                  "--seed", "1", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["family"] == "smtt"
+    converted = tmp_path / "wt.jsonl"
+    result = runner.invoke(main, ["convert", f"{SMTT}/wt40.txt", str(converted)])
+    assert result.exit_code == 0 and len(converted.read_text().splitlines()) == 125
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["solve", "missing.json"], None, "missing.json: no such file"),
+        (["solve", "{f}"], "1 2 x", "expected an integer"),
+        (["solve", "{f}"], "-5 1 2 3 4 5", "p[0] = -5"),
+        (["solve", "{f}", "-m", "nope"], "1 2 1 1 5 5", "unknown method 'nope'"),
+        (["solve", f"{SMTT}/wt40.txt#999"], None, "no such instance"),
+        (["solve", "{f}", "-o", "k=2"], "1 2 1 1 5 5", "does not take option"),
+        (["check", "{f}", "missing.json"], "1 2 1 1 5 5", "missing.json: no such file"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr(tmp_path, args, content, message):
+    """Bad input: exit code 2, one line on stderr, no traceback."""
+    path = tmp_path / "wt2.txt"
+    if content is not None:
+        path.write_text(content)
+    args = [a.replace("{f}", str(path)) for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
