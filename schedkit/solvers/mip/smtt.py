@@ -1,0 +1,334 @@
+"""Exact SMTT as a mixed-integer program in PuLP, solved by HiGHS or CBC (method `mip`).
+
+Positional-assignment formulation of Keha, Khowala & Fowler (2009): x[j, k] = 1 when job j
+is in position k, C[k] the completion time of position k, C[k] = C[k-1] + Σ_j p_j·x[j, k],
+with their valid inequality C[k] >= sum of the k smallest processing times (as a bound).
+With equal weights the tardiness is kept per position, T[k] >= C[k] − Σ_j d_j·x[j, k], which
+needs no big-M; otherwise per job, T[j] >= C[k] − d_j − M[j, k]·(1 − x[j, k]) with M[j, k]
+from the largest completion time position k can have. The safe precedences of
+`smtt_dominance` restrict each job to the positions they leave it and order the pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from schedkit.errors import SchedkitError, SolverUnavailable
+from schedkit.heuristics.smtt_kernels import weighted_tardiness
+from schedkit.heuristics.smtt_start import warm_start
+from schedkit.model.smtt import SMTTInstance, SMTTSolution
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+from schedkit.solvers.smtt_dominance import completion_windows, precedences
+
+SOLVERS = ("highs", "cbc")
+# The objective is an integer: a dual bound within this of an integer is that integer.
+BOUND_TOLERANCE = 1e-6
+# HiGHS and CBC stop at a relative gap of 1e-4 by default; an integer objective needs < 1.
+ABSOLUTE_GAP = 0.999
+
+
+@dataclass
+class _Model:
+    """The PuLP problem and its variables, keyed the way the constraints use them."""
+
+    problem: Any
+    x: dict[tuple[int, int], Any] = field(default_factory=dict)
+    completion: list[Any] = field(default_factory=list)
+    tardiness: dict[int, Any] = field(default_factory=dict)
+    positional: bool = True
+
+
+def _positions(before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last position each job can take: after its known predecessors, before its
+    known successors."""
+    n = before.shape[0]
+    first = before.sum(axis=0).astype(np.int64)
+    last = n - 1 - before.sum(axis=1).astype(np.int64)
+    return first, last
+
+
+def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
+    """x[j, k] for the positions job j may take; C[k] bounded by the k smallest / largest p."""
+    n = instance.n
+    p = instance.p
+    model = _Model(pulp.LpProblem("smtt", pulp.LpMinimize))
+    first, last = _positions(before)
+    for j in range(n):
+        for k in range(int(first[j]), int(last[j]) + 1):
+            model.x[j, k] = pulp.LpVariable(f"x_{j}_{k}", cat=pulp.LpBinary)
+    smallest = np.cumsum(np.sort(p))
+    largest = np.cumsum(np.sort(p)[::-1])
+    model.completion = [
+        pulp.LpVariable(f"C_{k}", lowBound=int(smallest[k]), upBound=int(largest[k]))
+        for k in range(n)
+    ]
+    return model
+
+
+def _assignment(pulp: Any, model: _Model, n: int) -> None:
+    """Each job takes one position and each position holds one job."""
+    for j in range(n):
+        model.problem += pulp.lpSum(v for (i, _), v in model.x.items() if i == j) == 1, f"job_{j}"
+    for k in range(n):
+        model.problem += pulp.lpSum(v for (_, q), v in model.x.items() if q == k) == 1, f"pos_{k}"
+
+
+def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
+    """C[k] = C[k-1] + processing time of the job in position k (no idle time, start at 0)."""
+    for k, completion in enumerate(model.completion):
+        work = pulp.lpSum(int(p[j]) * v for (j, q), v in model.x.items() if q == k)
+        previous = model.completion[k - 1] if k else 0
+        model.problem += completion == previous + work, f"completion_{k}"
+
+
+def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> None:
+    """Equal weights: T[k] >= C[k] − due date of the job in position k, T[k] >= 0."""
+    for k, completion in enumerate(model.completion):
+        due = pulp.lpSum(int(instance.d[j]) * v for (j, q), v in model.x.items() if q == k)
+        model.tardiness[k] = pulp.LpVariable(f"T_{k}", lowBound=0)
+        model.problem += model.tardiness[k] >= completion - due, f"tardy_{k}"
+
+
+def _job_tardiness(
+    pulp: Any, model: _Model, instance: SMTTInstance, latest: np.ndarray, earliest: np.ndarray
+) -> None:
+    """T[j] >= C[k] − d_j − M[j, k]·(1 − x[j, k]), only where job j can be late in position k.
+
+    M[j, k] = (largest C[k]) − d_j makes the row void when j is elsewhere; T[j] starts at
+    the tardiness j has even at its earliest completion.
+    """
+    p, d, w = instance.p, instance.d, instance.w
+    ordered = np.sort(p)[::-1]
+    largest = np.cumsum(ordered)
+    for j in range(instance.n):
+        if w[j] == 0:
+            continue
+        model.tardiness[j] = pulp.LpVariable(f"T_{j}", lowBound=max(0, int(earliest[j] - d[j])))
+        others = np.delete(ordered, np.flatnonzero(ordered == p[j])[0])
+        for (job, k), x in model.x.items():
+            if job != j:
+                continue
+            reach = min(int(p[j] + others[:k].sum()), int(latest[j]))
+            if reach <= d[j]:
+                continue
+            big_m = int(largest[k]) - int(d[j])
+            model.problem += (
+                model.tardiness[j] >= model.completion[k] - int(d[j]) - big_m * (1 - x),
+                f"tardy_{j}_{k}",
+            )
+
+
+def _precedences(pulp: Any, model: _Model, before: np.ndarray) -> None:
+    """i before j: the position of i is smaller than the position of j."""
+    for i, j in zip(*np.nonzero(before), strict=True):
+        row = pulp.lpSum(k * v for (job, k), v in model.x.items() if job == j) - pulp.lpSum(
+            k * v for (job, k), v in model.x.items() if job == i
+        )
+        model.problem += row >= 1, f"before_{i}_{j}"
+
+
+def build_model(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
+    """The whole MIP: variables, assignment, completion times, tardiness, precedences, objective."""
+    model = _variables(pulp, instance, before)
+    _assignment(pulp, model, instance.n)
+    _completion_times(pulp, model, instance.p)
+    _precedences(pulp, model, before)
+    w = instance.w
+    model.positional = bool(np.all(w == w[0]))
+    if model.positional:
+        _positional_tardiness(pulp, model, instance)
+        model.problem += int(w[0]) * pulp.lpSum(model.tardiness.values())
+    else:
+        earliest, latest = completion_windows(instance.p, before)
+        _job_tardiness(pulp, model, instance, latest, earliest)
+        model.problem += pulp.lpSum(int(w[j]) * t for j, t in model.tardiness.items())
+    return model
+
+
+def _set_start(model: _Model, instance: SMTTInstance, sequence: np.ndarray) -> None:
+    """Give every variable the value it takes in `sequence` (the MIP start)."""
+    p, d = instance.p, instance.d
+    for x in model.x.values():
+        x.setInitialValue(0)
+    time = 0
+    for k, j in enumerate(sequence):
+        time += int(p[j])
+        if (j, k) in model.x:
+            model.x[j, k].setInitialValue(1)
+        model.completion[k].setInitialValue(time)
+        key = k if model.positional else int(j)
+        if key in model.tardiness:
+            model.tardiness[key].setInitialValue(max(0, time - int(d[j])))
+
+
+def _read_sequence(model: _Model, n: int) -> np.ndarray | None:
+    """The order the solver's x values describe, or None when they are not a permutation."""
+    sequence = np.full(n, -1, dtype=np.int64)
+    for (j, k), x in model.x.items():
+        if x.varValue is not None and x.varValue > 0.5:
+            if sequence[k] != -1:
+                return None
+            sequence[k] = j
+    if np.any(sequence < 0) or np.unique(sequence).size != n:
+        return None
+    return sequence
+
+
+def _integral_bound(value: float | None) -> int | None:
+    """A dual bound rounded up to the integer it proves (None when it proves nothing)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return math.ceil(value - BOUND_TOLERANCE * max(1.0, abs(value)))
+
+
+def _highs_class(pulp: Any) -> Any:
+    """pulp.HiGHS that loads the variables' initial values as a MIP start before running."""
+
+    class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc, name-defined]
+        def callSolver(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
+            columns = lp.variables()
+            values = np.array([v.varValue or 0.0 for v in columns], dtype=np.float64)
+            index = np.array([v.index for v in columns], dtype=np.int32)
+            lp.solverModel.setSolution(len(columns), index, values)
+            lp.solverModel.run()
+
+    return HiGHSWithStart
+
+
+def _run_highs(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | None, dict]:
+    """Solve with HiGHS: (integral dual bound or None, stats)."""
+    import highspy
+
+    solver = _highs_class(pulp)(
+        msg=False,
+        timeLimit=options.remaining(),
+        threads=options.workers,
+        gapRel=0.0,
+        gapAbs=ABSOLUTE_GAP,
+        random_seed=options.seed,
+    )
+    if not solver.available():
+        raise SolverUnavailable("HiGHS cannot be loaded (is highspy installed?)")
+    model.problem.solve(solver)
+    highs = model.problem.solverModel
+    info = highs.getInfo()
+    status = highs.getModelStatus()
+    stats = {
+        "solver": "highs",
+        "nodes": int(info.mip_node_count),
+        "solver_status": highs.modelStatusToString(status),
+        "solver_optimal": status == highspy.HighsModelStatus.kOptimal,
+        "solver_has_solution": info.primal_solution_status == 2,  # kSolutionStatusFeasible
+    }
+    return _integral_bound(info.mip_dual_bound), stats
+
+
+def _cbc_log_facts(log: str) -> tuple[bool, float | None, int | None]:
+    """From a CBC log: (reported optimal, dual bound, enumerated nodes).
+
+    After "Result - Optimal solution found" the bound is the objective CBC prints; after a stop
+    on a limit it is the "Lower bound:" line, else the last "best possible" of the progress lines.
+    """
+    optimal = "Result - Optimal solution found" in log
+    bound = None
+    if optimal:
+        found = re.findall(r"^Objective value:\s+(\S+)", log, re.MULTILINE)
+    else:
+        found = re.findall(r"^Lower bound:\s+(\S+)", log, re.MULTILINE)
+        found = found or re.findall(r"best possible\s+(-?[\d.eE+-]+)", log)
+    if found:
+        try:
+            bound = float(found[-1])
+        except ValueError:
+            bound = None
+    nodes = re.findall(r"Enumerated nodes:\s+(\d+)", log)
+    return optimal, bound, int(nodes[-1]) if nodes else None
+
+
+def _run_cbc(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | None, dict]:
+    """Solve with PuLP's CBC, reading the dual bound from its log: (integral bound, stats)."""
+    with tempfile.TemporaryDirectory(prefix="schedkit-cbc-") as folder:
+        log_path = os.path.join(folder, "cbc.log")
+        remaining = options.remaining()
+        solver = pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=None if remaining is None else max(1, math.ceil(remaining)),
+            threads=options.workers,
+            warmStart=True,
+            logPath=log_path,
+            gapRel=0.0,
+            gapAbs=ABSOLUTE_GAP,
+            options=[f"randomCbcSeed {options.seed + 1}"],
+        )
+        if not solver.available():
+            raise SolverUnavailable("the CBC binary that PuLP ships cannot be run on this machine")
+        model.problem.solve(solver)
+        with open(log_path, encoding="utf-8", errors="replace") as handle:
+            log = handle.read()
+    optimal, bound, nodes = _cbc_log_facts(log)
+    stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal}
+    if nodes is not None:
+        stats["nodes"] = nodes
+    return _integral_bound(bound), stats
+
+
+@register(
+    "smtt",
+    "mip",
+    exact=True,
+    description="positional-assignment MIP (Keha et al. 2009) in PuLP over HiGHS or CBC",
+    options={"solver": "highs"},
+)
+def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
+    """Optimal or best-found sequence from the MIP, started from the heuristic warm start."""
+    name = str(options.get("solver", "highs")).lower()
+    if name not in SOLVERS:
+        raise SchedkitError(f"mip: unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
+    try:
+        import pulp
+    except ImportError as error:  # pragma: no cover - pulp is a core dependency
+        raise SolverUnavailable("mip needs PuLP: pip install pulp") from error
+    if name == "highs":
+        try:
+            import highspy  # noqa: F401 - checked here to fail with a clear message
+        except ImportError as error:
+            raise SolverUnavailable("mip with solver='highs' needs highspy") from error
+    n = instance.n
+    p, d, w = instance.p, instance.d, instance.w
+    remaining = options.remaining()
+    start = warm_start(instance, 1.0 if remaining is None else min(1.0, 0.1 * remaining))
+    start_objective = int(weighted_tardiness(start, p, d, w))
+    if start_objective == 0:  # nothing is late: optimal without a model
+        return Result("optimal", 0, 0, SMTTSolution(start), {"solver": name, "workers": options.workers})
+    before = precedences(p, d, w)
+    model = build_model(pulp, instance, before)
+    _set_start(model, instance, start)
+    run = _run_highs if name == "highs" else _run_cbc
+    bound, stats = run(pulp, model, options)
+    stats.update(
+        workers=options.workers,
+        precedences=int(before.sum()),
+        variables=len(model.problem.variables()),
+        constraints=len(model.problem.constraints),
+    )
+    sequence = _read_sequence(model, n)
+    objective = None if sequence is None else int(weighted_tardiness(sequence, p, d, w))
+    if objective is None or objective > start_objective:
+        sequence, objective = start, start_objective
+    if bound is not None:
+        bound = max(0, bound)  # tardiness is never negative
+    if bound is not None and bound > objective:
+        # A valid bound never exceeds a feasible value; treat it as untrustworthy.
+        stats["discarded_bound"] = bound
+        bound = None
+    if bound is not None and bound >= objective:
+        return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
+    return Result("feasible", objective, bound, SMTTSolution(sequence), stats)
