@@ -207,6 +207,28 @@ def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out:
     click.echo(f"wrote {out} ({instance.name})")
 
 
+@main.command("bench")
+@click.argument("suite", type=click.Path(exists=True, dir_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+              help="runs in parallel (local processes)")
+@click.option("--out", type=click.Path(file_okay=False), default="benchmarks/reports",
+              show_default=True, help="directory for the result store and the report")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
+@click.option("--dask-local", type=click.IntRange(1), default=None,
+              help="start a local Dask cluster with N workers")
+@click.option("--resume", is_flag=True, help="skip runs already in the store")
+@click.option("--no-plots", is_flag=True, help="skip the PNG plots")
+@friendly_errors
+def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_local: int | None,
+                  resume: bool, no_plots: bool) -> None:
+    """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
+    from schedkit.bench.command import bench
+
+    report = bench(suite, Path(out), jobs=jobs, resume=resume, scheduler=scheduler,
+                   dask_local=dask_local, plot=not no_plots)
+    click.echo(f"report: {report}")
+
+
 @main.command()
 @click.argument("source")
 @click.argument("target")
@@ -221,3 +243,7 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
 
 
 __all__ = ["main", "SMTTSolution"]
+
+
+if __name__ == "__main__":
+    main()

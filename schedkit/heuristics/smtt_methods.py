@@ -98,10 +98,8 @@ DYNASEARCH_ITERATIONS = 100
     description="iterated dynasearch (swap + insertion moves) from the best rule",
 )
 def solve_dynasearch(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Iterated dynasearch: `iterations` kicks (default 100, unbounded under a time limit)."""
-    iterations = options.get("iterations")
-    if iterations is None:
-        iterations = DYNASEARCH_ITERATIONS if options.time_limit is None else 2**62
+    """Iterated dynasearch: `iterations` kicks (default 100); a time limit may stop it sooner."""
+    iterations = options.get("iterations") or DYNASEARCH_ITERATIONS
     start, rule = best_rule(instance.p, instance.d, instance.w, options.deadline)
     sequence, _, done = iterated_dynasearch(
         instance.p, instance.d, instance.w, start, int(iterations), options.seed,

@@ -1,0 +1,5 @@
+"""`python -m schedkit` is the `schedkit` command."""
+
+from schedkit.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The benchmark harness: suites, isolated runs, an append-only result store, reports."""

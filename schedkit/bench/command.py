@@ -1,0 +1,89 @@
+"""`schedkit bench`: run a suite into its store, then write its report, CSV and plots."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from schedkit.bench import plots
+from schedkit.bench.machine import describe
+from schedkit.bench.references import load_references
+from schedkit.bench.report import markdown, summarise, write_csv
+from schedkit.bench.runner import expand, run_suite
+from schedkit.bench.store import ResultStore, run_key
+from schedkit.bench.suite import Suite, load_suite
+from schedkit.errors import SchedkitError
+
+
+def store_path(out: Path, suite: Suite) -> Path:
+    """Where a suite's records live inside `out`."""
+    return out / f"{suite.name}.results.jsonl"
+
+
+def bench(suite_file: str, out: Path, jobs: int = 1, resume: bool = False,
+          scheduler: str | None = None, dask_local: int | None = None,
+          plot: bool = True, quiet: bool = False) -> Path:
+    """Run the suite (skipping stored runs with `resume`) and write the report; returns it."""
+    if scheduler is not None and dask_local is not None:
+        raise SchedkitError("pass either --scheduler or --dask-local, not both")
+    suite = load_suite(suite_file)
+    store = ResultStore(store_path(out, suite))
+    console = Console(stderr=True)
+    errors = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("errors {task.fields[errors]}"), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, disable=quiet) as progress:
+        task = progress.add_task(f"bench {suite.name}", total=None, errors=0)
+
+        def on_start(total: int, stored: int) -> None:
+            progress.update(task, total=total, completed=stored)
+
+        def on_record(record: dict[str, Any]) -> None:
+            nonlocal errors
+            errors += record.get("outcome") != "ok"
+            progress.update(task, advance=1, errors=errors)
+
+        run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
+                  dask_local=dask_local, on_record=on_record, on_start=on_start)
+    return write_report(suite, store, out, plot=plot)
+
+
+def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True) -> Path:
+    """Summarise the suite's current runs from the store into Markdown, CSV and PNG files."""
+    wanted = {run_key(spec.identity()) for spec in expand(suite)}
+    records = [r for r in store.records() if r.get("key") in wanted]
+    references = load_references(suite.references) if suite.references else {}
+    summaries, alarms = summarise(records, references)
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(summaries, out / f"{suite.name}.csv")
+    images = []
+    if plot and any(s.gaps for s in summaries):
+        images.append(plots.performance_profile(summaries, out / f"{suite.name}_profile.png").name)
+        images.append(plots.gap_versus_time(summaries, out / f"{suite.name}_gap_time.png").name)
+    header = [
+        f"Date: {datetime.date.today().isoformat()}",
+        f"Machine: {describe()}",
+        f"Command: `schedkit {' '.join(sys.argv[1:]) or 'bench ' + str(suite.path)}`",
+        f"Suite: `{suite.path.name}`: {len(suite.instance_files)} file(s), "
+        f"{len(suite.methods)} method(s), time limit {suite.time_limit:g} s, "
+        f"{suite.workers} worker(s) per run, seeds {list(suite.seeds)}; "
+        f"{len(records)} of {len(wanted)} runs stored in `{store.path.name}`",
+        "Every solution was checked with `schedkit.check` inside its run.",
+    ]
+    failures = [f"{r.get('label') or r['method']} on {r['instance']}: {r.get('error')}"
+                for r in records if r.get("outcome") == "error"]
+    report = out / f"{suite.name}.md"
+    report.write_text(markdown(suite.name, summaries, alarms, header, failures, images))
+    return report

@@ -1,0 +1,199 @@
+"""Per-method summary of a suite's records against reference values; Markdown and CSV.
+
+Gap = (objective − reference) / reference. When the reference is 0 a relative gap is
+meaningless, so those runs count in `zero-ref abs` (mean absolute difference) instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schedkit.bench.references import Reference
+
+
+def gap(objective: float, reference: float) -> tuple[float | None, float | None]:
+    """(relative gap, absolute difference): relative when reference != 0, else absolute."""
+    if reference == 0:
+        return None, objective - reference
+    return (objective - reference) / abs(reference), None
+
+
+@dataclass
+class MethodSummary:
+    """One row of the report."""
+
+    label: str
+    runs: int = 0
+    instances: int = 0
+    feasible: int = 0
+    optimal: int = 0
+    gaps: list[float] = field(default_factory=list)
+    gaps_to_opt: list[float] = field(default_factory=list)
+    zero_ref_diffs: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    wins: int = 0
+    ties: int = 0
+    errors: int = 0
+    invalid: int = 0
+
+    def row(self) -> dict[str, Any]:
+        """Flat values for CSV and Markdown."""
+        def stat(values: list[float], how: str) -> float | None:
+            if not values:
+                return None
+            if how == "mean":
+                return statistics.fmean(values)
+            return statistics.median(values) if how == "median" else max(values)
+
+        return {
+            "method": self.label,
+            "runs": self.runs,
+            "instances": self.instances,
+            "feasible": self.feasible,
+            "optimal": self.optimal,
+            "mean_gap_pct": _pct(stat(self.gaps, "mean")),
+            "median_gap_pct": _pct(stat(self.gaps, "median")),
+            "max_gap_pct": _pct(stat(self.gaps, "max")),
+            "mean_gap_to_opt_pct": _pct(stat(self.gaps_to_opt, "mean")),
+            "zero_ref_runs": len(self.zero_ref_diffs),
+            "zero_ref_mean_abs": stat([abs(x) for x in self.zero_ref_diffs], "mean"),
+            "mean_time_s": stat(self.times, "mean"),
+            "median_time_s": stat(self.times, "median"),
+            "wins": self.wins,
+            "ties": self.ties,
+            "errors": self.errors,
+            "invalid": self.invalid,
+        }
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+def _usable(record: dict[str, Any]) -> bool:
+    return record.get("outcome") == "ok" and record.get("objective") is not None
+
+
+def summarise(records: list[dict[str, Any]], references: dict[str, Reference]
+              ) -> tuple[list[MethodSummary], list[str]]:
+    """Per-label summaries (suite order of first appearance) and the consistency alarms."""
+    summaries: dict[str, MethodSummary] = {}
+    instances: dict[str, set[str]] = defaultdict(set)
+    alarms: list[str] = []
+    by_run: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    for record in records:
+        label = record.get("label") or record["method"]
+        summary = summaries.setdefault(label, MethodSummary(label))
+        summary.runs += 1
+        instances[label].add(record["instance"])
+        if record.get("outcome") == "error":
+            summary.errors += 1
+            continue
+        if record.get("outcome") == "invalid":
+            summary.invalid += 1
+            alarms.append(f"INVALID solution: {label} on {record['instance']}: "
+                          f"{'; '.join(record.get('violations', [])[:2])}")
+            continue
+        if not _usable(record):
+            continue
+        objective = record["objective"]
+        summary.feasible += 1
+        summary.optimal += record.get("status") == "optimal"
+        summary.times.append(record.get("wall_time") or record.get("elapsed") or 0.0)
+        by_run[(record["instance"], record.get("seed", 0))][label] = objective
+        reference = references.get(record["instance"])
+        if reference is None:
+            continue
+        alarms.extend(_inconsistencies(label, record, reference))
+        if reference.upper_bound is not None:
+            relative, absolute = gap(objective, reference.upper_bound)
+            if relative is not None:
+                summary.gaps.append(relative)
+                if reference.optimum is not None:
+                    summary.gaps_to_opt.append(relative)
+            else:
+                summary.zero_ref_diffs.append(absolute or 0.0)
+    for label, names in instances.items():
+        summaries[label].instances = len(names)
+    for results in by_run.values():
+        best = min(results.values())
+        winners = [label for label, value in results.items() if value == best]
+        for label in winners:
+            if len(winners) == 1:
+                summaries[label].wins += 1
+            else:
+                summaries[label].ties += 1
+    return list(summaries.values()), alarms
+
+
+def _inconsistencies(label: str, record: dict[str, Any], reference: Reference) -> Iterable[str]:
+    """Claims that contradict the reference values: one of the two is wrong."""
+    objective, bound = record["objective"], record.get("bound")
+    where = f"{label} on {record['instance']}"
+    if reference.lower_bound is not None and objective < reference.lower_bound:
+        yield f"objective {objective} below the reference lower bound {reference.lower_bound}: {where}"
+    if (record.get("status") == "optimal" and reference.upper_bound is not None
+            and objective > reference.upper_bound):
+        yield (f"claimed optimum {objective} worse than the reference upper bound "
+               f"{reference.upper_bound}: {where}")
+    if bound is not None and reference.upper_bound is not None and bound > reference.upper_bound:
+        yield f"proven bound {bound} above the reference upper bound {reference.upper_bound}: {where}"
+
+
+COLUMNS = [
+    ("method", "method"), ("instances", "instances"), ("feasible", "feasible"),
+    ("optimal", "proven opt"), ("mean_gap_pct", "mean gap %"), ("median_gap_pct", "median gap %"),
+    ("max_gap_pct", "max gap %"), ("mean_gap_to_opt_pct", "gap to opt %"),
+    ("zero_ref_mean_abs", "zero-ref abs"), ("mean_time_s", "mean s"),
+    ("median_time_s", "median s"), ("wins", "wins"), ("ties", "ties"), ("errors", "errors"),
+    ("invalid", "invalid"),
+]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 1 else f"{value:.3f}"
+    return str(value)
+
+
+def write_csv(summaries: list[MethodSummary], path: Path) -> None:
+    """The per-method table as CSV."""
+    rows = [s.row() for s in summaries]
+    with path.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["method"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def markdown(suite: str, summaries: list[MethodSummary], alarms: list[str], header: list[str],
+             errors: list[str], plots: list[str]) -> str:
+    """The Markdown report: context, table, alarms, errors, plots."""
+    lines = [f"# Benchmark suite `{suite}`", ""] + [f"- {h}" for h in header] + [""]
+    lines.append("| " + " | ".join(title for _, title in COLUMNS) + " |")
+    lines.append("| --- " + "| ---: " * (len(COLUMNS) - 1) + "|")
+    for summary in summaries:
+        row = summary.row()
+        lines.append("| " + " | ".join(_cell(row[key]) for key, _ in COLUMNS) + " |")
+    lines += ["", "Gap = (objective − reference upper bound) / reference; instances whose "
+              "reference is 0 are counted in `zero-ref abs` (mean absolute difference) instead. "
+              "Times are the solver's wall time per run. Wins/ties: best objective among the "
+              "methods on an (instance, seed), alone or shared.", ""]
+    if alarms:
+        lines += [f"## ⚠ {len(alarms)} inconsistencies with the reference values", ""]
+        lines += [f"- **{a}**" for a in alarms[:50]] + [""]
+    else:
+        lines += ["No run contradicts the reference values (no objective below a lower bound, "
+                  "no claimed optimum above an upper bound, no bound above an upper bound).", ""]
+    if errors:
+        lines += [f"## Errors ({len(errors)})", ""] + [f"- {e}" for e in errors[:30]] + [""]
+    for plot in plots:
+        lines += [f"![{plot}]({plot})", ""]
+    return "\n".join(lines)

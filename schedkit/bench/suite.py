@@ -1,0 +1,117 @@
+"""Suite files: which instances, which reference values, which methods, under which limits.
+
+A suite is a TOML file in `benchmarks/suites/`:
+
+    name = "wt40"
+    root = "../.."                      # paths below are relative to this (default: the repo)
+    instances = ["instances/smtt/wt40.txt"]   # paths, globs, file#k selectors
+    references = "instances/smtt/references.csv"
+    time_limit = 10.0                   # seconds per run
+    seeds = [0]
+    workers = 1                         # solver threads per run
+    grace = 5.0                         # extra seconds before a run is killed
+    memory_limit_mb = 4096              # optional, per run
+
+    [[methods]]
+    name = "cpsat"
+    options = {}                        # keyword options of the method
+    label = "cpsat"                     # optional: how the report names it
+"""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schedkit.errors import SchedkitError
+from schedkit.instances import split_selector
+
+
+class SuiteError(SchedkitError, ValueError):
+    """A suite file that is missing a field or holds a wrong value."""
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """One method of a suite: registry name, its options, and the label reports use."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A parsed suite; `instance_files` are resolved paths (with their selectors)."""
+
+    name: str
+    path: Path
+    instance_files: tuple[str, ...]
+    references: Path | None
+    methods: tuple[MethodSpec, ...]
+    time_limit: float
+    seeds: tuple[int, ...] = (0,)
+    workers: int = 1
+    grace: float = 5.0
+    memory_limit_mb: int | None = None
+
+
+def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path) -> Any:
+    if key not in data:
+        raise SuiteError(f"{path}: missing field {key!r}")
+    if not isinstance(data[key], kind):
+        raise SuiteError(f"{path}: field {key!r} has the wrong type ({type(data[key]).__name__})")
+    return data[key]
+
+
+def _expand(root: Path, pattern: str, path: Path) -> list[str]:
+    file, selector = split_selector(root / pattern)
+    matches = sorted(glob.glob(str(file))) if glob.has_magic(str(file)) else [str(file)]
+    if not matches or not Path(matches[0]).exists():
+        raise SuiteError(f"{path}: instances entry {pattern!r} matches no file")
+    return [m if selector is None else f"{m}#{selector}" for m in matches]
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Read and validate a suite file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise SuiteError(f"{path}: not valid TOML ({error})") from None
+    root = (path.parent / data.get("root", "../..")).resolve()
+    entries = _require(data, "instances", list, path)
+    files = [f for entry in entries for f in _expand(root, str(entry), path)]
+    references = data.get("references")
+    methods = []
+    for item in _require(data, "methods", list, path):
+        if not isinstance(item, dict) or "name" not in item:
+            raise SuiteError(f"{path}: every [[methods]] entry needs a name")
+        methods.append(MethodSpec(str(item["name"]), dict(item.get("options", {})),
+                                  str(item.get("label", ""))))
+    labels = [m.label for m in methods]
+    if len(set(labels)) != len(labels):
+        raise SuiteError(f"{path}: method labels must be unique, got {labels}")
+    time_limit = float(_require(data, "time_limit", (int, float), path))
+    if time_limit <= 0:
+        raise SuiteError(f"{path}: time_limit must be positive")
+    memory = data.get("memory_limit_mb")
+    return Suite(
+        name=str(data.get("name", path.stem)),
+        path=path,
+        instance_files=tuple(files),
+        references=None if references is None else root / references,
+        methods=tuple(methods),
+        time_limit=time_limit,
+        seeds=tuple(int(s) for s in data.get("seeds", [0])),
+        workers=int(data.get("workers", 1)),
+        grace=float(data.get("grace", 5.0)),
+        memory_limit_mb=None if memory is None else int(memory),
+    )

@@ -1,0 +1,101 @@
+"""The harness end to end: append-only resumable store (killed mid-run) and Dask == local."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from schedkit.bench.command import store_path
+from schedkit.bench.runner import run_suite
+from schedkit.bench.store import ResultStore
+from schedkit.bench.suite import load_suite
+from schedkit.errors import SchedkitError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SUITE = """
+name = "{name}"
+root = "{root}"
+instances = ["instances/smtt/smtt_n100.jsonl#1", "instances/smtt/smtt_n100.jsonl#77",
+             "instances/smtt/smtt_n100.jsonl#150", "instances/smtt/wt40.txt#9"]
+references = "instances/smtt/references.csv"
+time_limit = 20
+[[methods]]
+name = "edd"
+[[methods]]
+name = "dynasearch"
+options = {{ iterations = {iterations} }}
+[[methods]]
+name = "mddc-aug"
+"""
+
+
+def write_suite(tmp_path: Path, name: str, iterations: int = 50) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(SUITE.format(name=name, root=ROOT, iterations=iterations))
+    return path
+
+
+def table(path: Path) -> list[dict[str, str]]:
+    """The report CSV without the time columns (times differ run to run)."""
+    rows = list(csv.DictReader(path.open()))
+    return [{k: v for k, v in row.items() if "time" not in k} for row in rows]
+
+
+def test_store_is_append_only_and_tolerates_a_torn_line(tmp_path):
+    """A torn last line is skipped on reading and closed off by the next append."""
+    store = ResultStore(tmp_path / "s.jsonl")
+    store.append({"key": "a", "x": 1})
+    with store.path.open("a") as file:
+        file.write('{"key": "b", "x"')  # a write cut off by a kill
+    assert [r["key"] for r in store.records()] == ["a"]
+    store.append({"key": "c", "x": 3})
+    assert [r["key"] for r in store.records()] == ["a", "c"]
+    assert store.path.read_text().startswith('{"key":"a"')
+
+
+def test_killed_run_resumes_to_the_same_table(tmp_path):
+    """Kill the harness mid-suite, resume: every run stored once and the same table as a
+    clean run."""
+    suite_file = write_suite(tmp_path, "resume", iterations=3000)
+    out = tmp_path / "killed"
+    command = [sys.executable, "-m", "schedkit.cli", "bench", str(suite_file), "--out", str(out),
+               "--no-plots"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    store = ResultStore(store_path(out, load_suite(suite_file)))
+    deadline = time.monotonic() + 120
+    while len(list(store.records())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    stored = len(list(store.records()))
+    assert 2 <= stored < 12, "the kill should land mid-suite"
+    with pytest.raises(SchedkitError, match="--resume"):
+        run_suite(load_suite(suite_file), store)
+    subprocess.run(command + ["--resume"], check=True, capture_output=True)
+    keys = [r["key"] for r in store.records()]
+    assert len(keys) == len(set(keys)) == 12
+    clean = tmp_path / "clean"
+    subprocess.run([*command[:-3], "--out", str(clean), "--no-plots"], check=True,
+                   capture_output=True)
+    assert table(out / "resume.csv") == table(clean / "resume.csv")
+
+
+def test_dask_local_cluster_matches_local_pool(tmp_path):
+    """The same suite on a Dask LocalCluster and on the local pool: the same records."""
+    pytest.importorskip("dask.distributed")
+    suite = load_suite(write_suite(tmp_path, "dask"))
+    local = run_suite(suite, ResultStore(tmp_path / "local.jsonl"), jobs=2)
+    remote = run_suite(suite, ResultStore(tmp_path / "dask.jsonl"), dask_local=2)
+    fields = ("key", "outcome", "status", "objective", "bound")
+    assert sorted(tuple(r[f] for f in fields) for r in local) == sorted(
+        tuple(r[f] for f in fields) for r in remote)
+    assert len(local) == 12

@@ -1,0 +1,70 @@
+"""Gap arithmetic, zero references, wins and ties, and the alarms on contradicting claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from schedkit.bench.references import Reference, load_references
+from schedkit.bench.report import gap, summarise
+from schedkit.errors import ParseError
+
+
+def record(label, instance, objective, status="feasible", bound=None, outcome="ok"):
+    return {"label": label, "method": label, "instance": instance, "objective": objective,
+            "status": status, "bound": bound, "outcome": outcome, "wall_time": 0.5, "seed": 0}
+
+
+def test_gap_relative_and_zero_reference():
+    """(obj − ref)/ref when ref != 0; the absolute difference when ref == 0."""
+    assert gap(110, 100) == (pytest.approx(0.1), None)
+    assert gap(100, 100) == (0.0, None)
+    assert gap(7, 0) == (None, 7)
+    assert gap(-90, -100) == (pytest.approx(0.1), None)
+
+
+def test_summary_counts_gaps_wins_and_zero_refs():
+    """Per method: gaps to the upper bound, zero references apart, wins and ties, errors."""
+    refs = {"a": Reference(100, 100, "optimal"), "b": Reference(0, 0, "optimal"),
+            "c": Reference(40, 50, "open")}
+    records = [
+        record("x", "a", 110), record("y", "a", 100, "optimal", 100),
+        record("x", "b", 3), record("y", "b", 0, "optimal", 0),
+        record("x", "c", 50), record("y", "c", 50),
+        record("x", "d", None, outcome="error"),
+    ]
+    summaries, alarms = summarise(records, refs)
+    x, y = summaries
+    assert x.label == "x" and y.label == "y"
+    assert x.gaps == [pytest.approx(0.1), 0.0] and x.gaps_to_opt == [pytest.approx(0.1)]
+    assert x.zero_ref_diffs == [3] and y.zero_ref_diffs == [0]
+    assert (x.wins, x.ties, y.wins, y.ties) == (0, 1, 2, 1)
+    assert x.errors == 1 and y.optimal == 2 and alarms == []
+    assert x.row()["mean_gap_pct"] == pytest.approx(5.0)
+
+
+def test_alarms_on_claims_that_contradict_references():
+    """A claimed optimum worse than the reference, an objective below the lower bound and a
+    bound above the upper bound are each flagged."""
+    refs = {"a": Reference(100, 100, "optimal")}
+    _, alarms = summarise([record("z", "a", 105, "optimal", 105)], refs)
+    assert any("claimed optimum 105 worse" in a for a in alarms)
+    _, alarms = summarise([record("z", "a", 90, "feasible", 80)], refs)
+    assert any("below the reference lower bound" in a for a in alarms)
+    _, alarms = summarise([record("z", "a", 120, "feasible", 101)], refs)
+    assert any("proven bound 101 above" in a for a in alarms)
+    _, alarms = summarise([dict(record("z", "a", 1), outcome="invalid", violations=["v"])], refs)
+    assert any("INVALID" in a for a in alarms)
+
+
+def test_reference_files(tmp_path):
+    """CSV and JSON lines both read; a bad status is a ParseError with the line."""
+    csv = tmp_path / "r.csv"
+    csv.write_text("instance,lower_bound,upper_bound,status\nx#1,5,7,open\nx#2,,9,optimal\n")
+    refs = load_references(csv)
+    assert refs["x#1"] == Reference(5, 7, "open") and refs["x#2"].optimum == 9
+    jsonl = tmp_path / "r.jsonl"
+    jsonl.write_text('{"instance": "a", "upper_bound": 3, "status": "optimal"}\n')
+    assert load_references(jsonl)["a"].lower_bound == 3
+    csv.write_text("instance,lower_bound,upper_bound,status\nx,1,2,maybe\n")
+    with pytest.raises(ParseError, match="r.csv:2"):
+        load_references(csv)
