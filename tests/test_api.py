@@ -51,9 +51,9 @@ def test_result_fields_and_dict():
     data = result.to_dict()
     assert data["family"] == "smtt" and data["method"] == "edd" and data["instance"] == "tiny"
     assert data["solution"] == {"sequence": [1, 0, 2]}
-    assert data["objective"] == 2 and data["stats"]["seed"] == 4
+    assert data["objective"] == 3 and data["stats"]["seed"] == 4  # C = 2, 6, 9: T = 0, 2, 1
     assert "workers" in data["stats"]
-    assert "edd" in result.summary() and "objective 2" in result.summary()
+    assert "edd" in result.summary() and "objective 3" in result.summary()
 
 
 def test_bad_time_limit_and_workers():
@@ -68,5 +68,5 @@ def test_auto_uses_dp_on_small_instances():
     """auto on a small instance is exact (the DP) and proves its optimum."""
     result = schedkit.solve(INSTANCE, "auto")
     assert result.stats["chosen"] == "dp"
-    assert result.status == "optimal" and result.objective == result.bound == 2
+    assert result.status == "optimal" and result.objective == result.bound == 3  # EDD is optimal here
     assert schedkit.check(INSTANCE, result).feasible

@@ -38,14 +38,17 @@ def test_feasible_and_not_below_opt_on_every_class(method, smtt_n20):
 
 
 def test_hand_example():
-    """Three jobs worked by hand: EDD gives 1,0,2 (C = 1,3,6: tardiness 0,0,2 -> 2);
-    SPT gives 1,0,2 too; WSPT with w = (1,1,5) puts job 2 first (C = 2,3,5 -> T = 0,1,3 -> 4)."""
+    """Three jobs worked by hand (p = 2,1,2; d = 3,1,4; w = 1,1,5):
+    EDD 1,0,2 -> C = 1,3,5, T = 0,0,1 -> 5·1 = 5;
+    WSPT (p/w = 2, 1, 0.4) 2,1,0 -> C = 2,3,5, T = 0,2,2 -> 4;
+    optimum 1,2,0 -> C = 1,3,5, T = 0,0,2 -> 2."""
     instance = SMTTInstance(p=[2, 1, 2], d=[3, 1, 4], w=[1, 1, 5])
     edd = schedkit.solve(instance, "edd")
-    assert list(edd.solution.sequence) == [1, 0, 2] and edd.objective == 2
+    assert list(edd.solution.sequence) == [1, 0, 2] and edd.objective == 5
     wspt = schedkit.solve(instance, "wspt")
     assert list(wspt.solution.sequence) == [2, 1, 0] and wspt.objective == 4
-    assert schedkit.solve(instance, "dynasearch").objective == 2
+    best = schedkit.solve(instance, "dynasearch")
+    assert list(best.solution.sequence) == [1, 2, 0] and best.objective == 2
 
 
 @pytest.mark.parametrize(
