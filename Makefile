@@ -8,6 +8,8 @@ SAMPLE ?= instances/smtt/sample_wt40_1.json
 
 .PHONY: run test lint bench-smtt clean
 
+SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -17,7 +19,7 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,plot]'
+	$(BIN)/pip install --quiet -e '.[dev,plot,dask]'
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
@@ -34,6 +36,10 @@ lint: $(STAMP_DEV)
 
 bench-smtt: $(STAMP_DEV)
 	$(BIN)/python benchmarks/smtt_heuristics.py --out benchmarks/reports/smtt_heuristics.md
+
+# One target per committed suite: `make bench-wt40` runs benchmarks/suites/wt40.toml (resumable).
+$(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
+	$(BIN)/schedkit bench benchmarks/suites/$*.toml --out benchmarks/reports --resume $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

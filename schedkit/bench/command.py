@@ -20,7 +20,7 @@ from rich.progress import (
 from schedkit.bench import plots
 from schedkit.bench.machine import describe
 from schedkit.bench.references import load_references
-from schedkit.bench.report import markdown, summarise, write_csv
+from schedkit.bench.report import instance_set, markdown, summarise, write_csv
 from schedkit.bench.runner import expand, run_suite
 from schedkit.bench.store import ResultStore, run_key
 from schedkit.bench.suite import Suite, load_suite
@@ -66,8 +66,14 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     records = [r for r in store.records() if r.get("key") in wanted]
     references = load_references(suite.references) if suite.references else {}
     summaries, alarms = summarise(records, references)
+    tables = [("all instances", summaries)]
+    sets = sorted({instance_set(r["instance"]) for r in records})
+    if len(sets) > 1:
+        for name in sets:
+            subset = [r for r in records if instance_set(r["instance"]) == name]
+            tables.append((name, summarise(subset, references)[0]))
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(summaries, out / f"{suite.name}.csv")
+    write_csv(tables, out / f"{suite.name}.csv")
     images = []
     if plot and any(s.gaps for s in summaries):
         images.append(plots.performance_profile(summaries, out / f"{suite.name}_profile.png").name)
@@ -85,5 +91,5 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     failures = [f"{r.get('label') or r['method']} on {r['instance']}: {r.get('error')}"
                 for r in records if r.get("outcome") == "error"]
     report = out / f"{suite.name}.md"
-    report.write_text(markdown(suite.name, summaries, alarms, header, failures, images))
+    report.write_text(markdown(suite.name, tables, alarms, header, failures, images))
     return report

@@ -99,7 +99,7 @@ def _child(spec: RunSpec, pipe: int) -> None:
 
 def _read_until(pipe: int, deadline: float) -> tuple[bytes, bool]:
     """Read the child's payload until EOF; (data, finished before the deadline)."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -136,6 +136,7 @@ def execute(spec: RunSpec) -> dict[str, Any]:
         data, finished = _read_until(read_end, started + hard_limit)
     finally:
         os.close(read_end)
+    record: dict[str, Any]
     if not finished:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -164,25 +164,38 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(summaries: list[MethodSummary], path: Path) -> None:
-    """The per-method table as CSV."""
-    rows = [s.row() for s in summaries]
+def instance_set(name: str) -> str:
+    """The set an instance belongs to: its name before the selector (`wt40#7` -> `wt40`)."""
+    return name.split("#", 1)[0]
+
+
+def write_csv(tables: list[tuple[str, list[MethodSummary]]], path: Path) -> None:
+    """Every table (overall, then per instance set) as CSV rows with a `set` column."""
+    rows = [{"set": title, **s.row()} for title, summaries in tables for s in summaries]
     with path.open("w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["method"])
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["set", "method"])
         writer.writeheader()
         writer.writerows(rows)
 
 
-def markdown(suite: str, summaries: list[MethodSummary], alarms: list[str], header: list[str],
-             errors: list[str], plots: list[str]) -> str:
-    """The Markdown report: context, table, alarms, errors, plots."""
-    lines = [f"# Benchmark suite `{suite}`", ""] + [f"- {h}" for h in header] + [""]
-    lines.append("| " + " | ".join(title for _, title in COLUMNS) + " |")
-    lines.append("| --- " + "| ---: " * (len(COLUMNS) - 1) + "|")
+def _table(summaries: list[MethodSummary]) -> list[str]:
+    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |",
+             "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
     for summary in summaries:
         row = summary.row()
         lines.append("| " + " | ".join(_cell(row[key]) for key, _ in COLUMNS) + " |")
-    lines += ["", "Gap = (objective − reference upper bound) / reference; instances whose "
+    return lines
+
+
+def markdown(suite: str, tables: list[tuple[str, list[MethodSummary]]], alarms: list[str],
+             header: list[str], errors: list[str], plots: list[str]) -> str:
+    """The Markdown report: context, a table per instance set, alarms, errors, plots."""
+    lines = [f"# Benchmark suite `{suite}`", ""] + [f"- {h}" for h in header] + [""]
+    for title, summaries in tables:
+        if len(tables) > 1:
+            lines += [f"## {title}", ""]
+        lines += _table(summaries) + [""]
+    lines += ["Gap = (objective − reference upper bound) / reference; instances whose "
               "reference is 0 are counted in `zero-ref abs` (mean absolute difference) instead. "
               "Times are the solver's wall time per run. Wins/ties: best objective among the "
               "methods on an (instance, seed), alone or shared.", ""]

@@ -86,9 +86,9 @@ def _local(specs: list[RunSpec], jobs: int) -> Iterator[dict[str, Any]]:
             done, active = wait(active, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
-                spec = next(queue, None)
-                if spec is not None:
-                    active.add(pool.submit(execute, spec))
+                following = next(queue, None)
+                if following is not None:
+                    active.add(pool.submit(execute, following))
 
 
 def _dask(specs: list[RunSpec], scheduler: str | None, local_workers: int | None
