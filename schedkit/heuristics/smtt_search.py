@@ -8,6 +8,7 @@ which keeps a run deterministic for a given seed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -18,25 +19,39 @@ ATC_K_GRID = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
 AUGMENT_MAX_JOBS = 400  # augmentation is O(n^3): fine up to a few hundred jobs
 
 
-def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float) -> tuple[np.ndarray, float]:
-    """ATC over the look-ahead grid 0.5..4.5 (Vepsalainen & Morton's range); the best sequence."""
-    best_sequence = None
-    best_value = -1
-    best_k = ATC_K_GRID[0]
-    for k in ATC_K_GRID:
-        sequence = smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False)
+Candidate = tuple[object, Callable[[], np.ndarray]]
+
+
+def _best_of(candidates: list[Candidate], p: np.ndarray, d: np.ndarray, w: np.ndarray,
+             deadline: float) -> tuple[np.ndarray, object]:
+    """Build candidates in order (until the deadline, at least one); the best and its tag."""
+    best_sequence, best_tag, best_value = None, None, -1
+    for tag, build in candidates:
+        sequence = build()
         value = weighted_tardiness(sequence, p, d, w)
         if best_sequence is None or value < best_value:
-            best_sequence, best_value, best_k = sequence, value, k
+            best_sequence, best_tag, best_value = sequence, tag, value
         if time.perf_counter() > deadline:
             break
     assert best_sequence is not None
-    return best_sequence, best_k
+    return best_sequence, best_tag
 
 
-def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float) -> tuple[np.ndarray, str]:
+def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
+               ) -> tuple[np.ndarray, float]:
+    """ATC over the look-ahead grid 0.5..4.5 (Vepsalainen & Morton's range); the best sequence."""
+    def atc(k: float) -> Callable[[], np.ndarray]:
+        return lambda: smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False)
+
+    candidates: list[Candidate] = [(k, atc(k)) for k in ATC_K_GRID]
+    sequence, k = _best_of(candidates, p, d, w, deadline)
+    return sequence, float(k)  # type: ignore[arg-type]
+
+
+def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
+              ) -> tuple[np.ndarray, str]:
     """The best sequence among the dispatching rules (cheap ones first, deadline permitting)."""
-    candidates = [
+    candidates: list[Candidate] = [
         ("edd", lambda: smtt_rules.edd(p, d, w)),
         ("wspt", lambda: smtt_rules.wspt(p, d, w)),
         ("mdd", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, False)),
@@ -46,16 +61,8 @@ def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float) -> t
     if p.size <= AUGMENT_MAX_JOBS:
         candidates.append(("mddc-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, True)))
         candidates.append(("mdd-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, True)))
-    best_sequence, best_name, best_value = None, "", -1
-    for name, build in candidates:
-        sequence = build()
-        value = weighted_tardiness(sequence, p, d, w)
-        if best_sequence is None or value < best_value:
-            best_sequence, best_name, best_value = sequence, name, value
-        if time.perf_counter() > deadline:
-            break
-    assert best_sequence is not None
-    return best_sequence, best_name
+    sequence, name = _best_of(candidates, p, d, w, deadline)
+    return sequence, str(name)
 
 
 def iterated_dynasearch(
