@@ -236,20 +236,28 @@ def _apply_moves(sequence, move, start):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def dynasearch(sequence, p, d, w):  # pragma: no cover - compiled
-    """Descent with the dynasearch neighbourhood until no compound move improves."""
+def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compiled
+    """At most `max_steps` improving dynasearch steps; returns (value, local optimum reached)."""
     n = sequence.size
     work = np.zeros((6, n + 1), dtype=np.int64)
     forward = np.zeros((n, n), dtype=np.int64)
     tables = np.zeros((3, n + 1), dtype=np.int64)
     current = weighted_tardiness(sequence, p, d, w)
-    while current > 0:
+    for _ in range(max_steps):
+        if current == 0:
+            return current, True
         value = _dynasearch_pass(sequence, p, d, w, work, forward, tables)
         if value >= current:
-            break
+            return current, True
         _apply_moves(sequence, work[2], work[3])
         current = value
-    return current
+    return current, current == 0
+
+
+@njit(cache=True)
+def dynasearch(sequence, p, d, w):  # pragma: no cover - compiled
+    """Descent with the dynasearch neighbourhood until no compound move improves."""
+    return dynasearch_steps(sequence, p, d, w, np.iinfo(np.int64).max)[0]
 
 
 @njit(cache=True)

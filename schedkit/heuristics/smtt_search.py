@@ -17,6 +17,7 @@ from schedkit.heuristics.smtt_kernels import weighted_tardiness
 
 ATC_K_GRID = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
 AUGMENT_MAX_JOBS = 400  # augmentation is O(n^3): fine up to a few hundred jobs
+CHUNK_SECONDS = 0.02  # how long the search runs between two looks at the clock
 
 
 Candidate = tuple[object, Callable[[], np.ndarray]]
@@ -77,18 +78,23 @@ def iterated_dynasearch(
 ) -> tuple[np.ndarray, int, int]:
     """Descend from `start`, then iterate kicks + descents; returns (sequence, value, iterations)."""
     current = start.astype(np.int64).copy()
-    smtt_local.dynasearch(current, p, d, w)
+    while not smtt_local.dynasearch_steps(current, p, d, w, 1)[1]:
+        if time.perf_counter() >= deadline:
+            break
     best = current.copy()
     state = np.uint64(np.random.default_rng(seed).integers(1, 2**63))
     done = 0
-    chunk = max(1, min(iterations, 2000 // max(1, p.size // 10)))
+    step = 1  # grows so that each chunk takes about CHUNK_SECONDS between clock checks
     value = weighted_tardiness(best, p, d, w)
     while done < iterations and value > 0 and time.perf_counter() < deadline:
-        step = min(chunk, iterations - done)
+        step = min(step, iterations - done)
+        started = time.perf_counter()
         value, state = smtt_local.iterated_dynasearch(
             best, current, p, d, w, step, kick, state
         )
         done += step
+        per_iteration = (time.perf_counter() - started) / step
+        step = max(1, min(2 * step, int(CHUNK_SECONDS / max(per_iteration, 1e-7))))
     return best, int(value), done
 
 
