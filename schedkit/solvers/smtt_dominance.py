@@ -23,15 +23,25 @@ from numba import njit
 
 
 @njit(cache=True)
-def _add(before, earliest, latest, p, i, j):  # pragma: no cover - compiled
-    """Record i -> j and everything it implies; keep E and L in step with the closure."""
+def _add(before, earliest, latest, p, i, j, above, below):  # pragma: no cover - compiled
+    """Record i -> j and everything it implies; keep E and L in step with the closure.
+
+    `above` and `below` are scratch arrays of length n for the jobs up to i and from j on.
+    """
     n = p.size
+    count_above = 0
+    count_below = 0
     for a in range(n):
-        if a != i and not before[a, i]:
-            continue
-        for b in range(n):
-            if b != j and not before[j, b]:
-                continue
+        if a == i or before[a, i]:
+            above[count_above] = a
+            count_above += 1
+        if a == j or before[j, a]:
+            below[count_below] = a
+            count_below += 1
+    for x in range(count_above):
+        a = above[x]
+        for y in range(count_below):
+            b = below[y]
             if not before[a, b]:
                 before[a, b] = True
                 earliest[b] += p[a]
@@ -82,6 +92,8 @@ def precedence_matrix(p, d, w):  # pragma: no cover - compiled
         total += p[j]
     earliest = p.copy()
     latest = np.full(n, total, dtype=np.int64)
+    above = np.empty(n, dtype=np.int64)
+    below = np.empty(n, dtype=np.int64)
     changed = True
     while changed:
         changed = False
@@ -90,10 +102,10 @@ def precedence_matrix(p, d, w):  # pragma: no cover - compiled
                 if before[i, j] or before[j, i]:
                     continue
                 if _dominates(i, j, p, d, w, earliest, latest):
-                    _add(before, earliest, latest, p, i, j)
+                    _add(before, earliest, latest, p, i, j, above, below)
                     changed = True
                 elif _dominates(j, i, p, d, w, earliest, latest):
-                    _add(before, earliest, latest, p, j, i)
+                    _add(before, earliest, latest, p, j, i, above, below)
                     changed = True
     return before
 
@@ -113,3 +125,35 @@ def completion_windows(p: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, n
     earliest = p + before.T.astype(np.int64) @ p
     latest = int(p.sum()) - before.astype(np.int64) @ p
     return earliest, latest
+
+
+@njit(cache=True)
+def _consistent_order(sequence, before):  # pragma: no cover - compiled
+    n = sequence.size
+    rank = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        rank[sequence[k]] = k
+    waiting = np.zeros(n, dtype=np.int64)  # unscheduled predecessors of each job
+    for i in range(n):
+        for j in range(n):
+            if before[i, j]:
+                waiting[j] += 1
+    done = np.zeros(n, dtype=np.bool_)
+    result = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        best = -1
+        for j in range(n):
+            if not done[j] and waiting[j] == 0 and (best < 0 or rank[j] < rank[best]):
+                best = j
+        result[k] = best
+        done[best] = True
+        for j in range(n):
+            if before[best, j]:
+                waiting[j] -= 1
+    return result
+
+
+def consistent_order(sequence: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """`sequence` reordered to respect `before`: each time, the earliest job of `sequence`
+    whose known predecessors are all placed (a start the exact models accept as is)."""
+    return _consistent_order(np.ascontiguousarray(sequence, dtype=np.int64), before)

@@ -17,14 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.errors import SchedkitError, SolverUnavailable
+from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.heuristics.smtt_kernels import weighted_tardiness
 from schedkit.heuristics.smtt_start import warm_start
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.solvers.smtt_dominance import completion_windows, precedences
+from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
 
+# Beyond this many cycle clauses the model alone would take minutes to build and gigabytes.
+MAX_CYCLE_CLAUSES = 3_000_000
 # Order of job pairs: a fixed bool where dominance decided it, else a CP-SAT literal.
 Order = dict[tuple[int, int], Any]
 
@@ -45,32 +47,40 @@ def _order_literals(model: Any, before: np.ndarray) -> Order:
     return order
 
 
-def _no_cycles(model: Any, order: Order, n: int) -> None:
+def _open_cycles(before: np.ndarray) -> list[tuple[int, int, int]]:
+    """Every (i, j, k), i the smallest, for which i -> j -> k -> i is not yet excluded by a known
+    pair; both orientations of a triple appear as (i, j, k) and (i, k, j)."""
+    n = before.shape[0]
+    possible = ~before.T  # a -> b is still possible unless b -> a is known
+    np.fill_diagonal(possible, False)
+    cycles = []
+    for i in range(n - 2):
+        rest = slice(i + 1, n)
+        mask = possible[i, rest][:, None] & possible[rest, rest] & possible[rest, i][None, :]
+        for j, k in zip(*np.nonzero(mask), strict=True):
+            cycles.append((i, i + 1 + int(j), i + 1 + int(k)))
+    return cycles
+
+
+def _no_cycles(model: Any, order: Order, cycles: list[tuple[int, int, int]]) -> None:
     """No three jobs i -> j -> k -> i: with antisymmetry this makes the pairs a total order."""
-    for i in range(n):
-        for j in range(i + 1, n):
-            for k in range(j + 1, n):
-                for cycle in (((i, j), (j, k), (k, i)), ((i, k), (k, j), (j, i))):
-                    literals = [order[pair] for pair in cycle]
-                    if any(lit is False for lit in literals):
-                        continue  # a known pair already breaks this cycle
-                    free = [lit.Not() for lit in literals if lit is not True]
-                    if free:
-                        model.AddBoolOr(free)
+    for i, j, k in cycles:
+        literals = [order[i, j], order[j, k], order[k, i]]
+        model.AddBoolOr([lit.Not() for lit in literals if lit is not True])
 
 
 def _completion_times(
-    model: Any, order: Order, p: np.ndarray, earliest: np.ndarray, latest: np.ndarray
+    model: Any, order: Order, before: np.ndarray, p: np.ndarray, windows: tuple[np.ndarray, ...]
 ) -> list[Any]:
-    """C_j = p_j + Σ_i p_i·[i before j], within the window the precedences leave."""
-    n = p.size
+    """C_j = p_j + Σ_i p_i·[i before j], within the window [E_j, L_j] the precedences leave."""
+    earliest, latest = windows
+    free = ~(before | before.T)
+    np.fill_diagonal(free, False)
     completion = []
-    for j in range(n):
+    for j in range(p.size):
         c = model.NewIntVar(int(earliest[j]), int(latest[j]), f"C{j}")
-        known = int(p[j]) + sum(int(p[i]) for i in range(n) if i != j and order[i, j] is True)
-        free = [(int(p[i]), order[i, j]) for i in range(n) if i != j and order[i, j] is not True]
-        free = [(pi, lit) for pi, lit in free if lit is not False]
-        model.Add(c == known + sum(pi * lit for pi, lit in free))
+        unknown = np.flatnonzero(free[:, j])
+        model.Add(c == int(earliest[j]) + sum(int(p[i]) * order[i, j] for i in unknown))
         completion.append(c)
     return completion
 
@@ -141,14 +151,25 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
         return Result("optimal", 0, 0, SMTTSolution(start), stats)
 
     before = precedences(p, d, w)
+    cycles = _open_cycles(before)
+    if len(cycles) > MAX_CYCLE_CLAUSES:
+        raise ProblemTooLarge(
+            f"cpsat: {instance.n} jobs leave {len(cycles):,} three-cycles to exclude (the limit is "
+            f"{MAX_CYCLE_CLAUSES:,}); use a heuristic such as 'dynasearch' for this instance"
+        )
     earliest, latest = completion_windows(p, before)
     model = cp_model.CpModel()
     order = _order_literals(model, before)
-    _no_cycles(model, order, instance.n)
-    completion = _completion_times(model, order, p, earliest, latest)
+    _no_cycles(model, order, cycles)
+    completion = _completion_times(model, order, before, p, (earliest, latest))
     tardiness = _tardiness(model, completion, instance, latest)
     model.Minimize(sum(int(w[j]) * t for j, t in tardiness.items()))
-    _hint(model, order, completion, tardiness, instance, start)
+    # The heuristic order may break a precedence; the hint should satisfy the whole model.
+    hint = consistent_order(start, before)
+    hint_objective = int(weighted_tardiness(hint, p, d, w))
+    if hint_objective <= start_objective:
+        start, start_objective = hint, hint_objective
+    _hint(model, order, completion, tardiness, instance, hint)
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers

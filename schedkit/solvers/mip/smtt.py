@@ -15,6 +15,7 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from schedkit.heuristics.smtt_start import warm_start
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.solvers.smtt_dominance import completion_windows, precedences
+from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
 
 SOLVERS = ("highs", "cbc")
 # The objective is an integer: a dual bound within this of an integer is that integer.
@@ -46,6 +47,12 @@ class _Model:
     positional: bool = True
 
 
+def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
+    """A new variable: `add_variable` where PuLP has it (3.3+), `LpVariable` on older 3.x."""
+    add = getattr(model.problem, "add_variable", None)
+    return add(name, **bounds) if add is not None else pulp.LpVariable(name, **bounds)
+
+
 def _positions(before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and last position each job can take: after its known predecessors, before its
     known successors."""
@@ -63,11 +70,11 @@ def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
     first, last = _positions(before)
     for j in range(n):
         for k in range(int(first[j]), int(last[j]) + 1):
-            model.x[j, k] = pulp.LpVariable(f"x_{j}_{k}", cat=pulp.LpBinary)
+            model.x[j, k] = _variable(pulp, model, f"x_{j}_{k}", cat=pulp.LpBinary)
     smallest = np.cumsum(np.sort(p))
     largest = np.cumsum(np.sort(p)[::-1])
     model.completion = [
-        pulp.LpVariable(f"C_{k}", lowBound=int(smallest[k]), upBound=int(largest[k]))
+        _variable(pulp, model, f"C_{k}", lowBound=int(smallest[k]), upBound=int(largest[k]))
         for k in range(n)
     ]
     return model
@@ -93,7 +100,7 @@ def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> N
     """Equal weights: T[k] >= C[k] − due date of the job in position k, T[k] >= 0."""
     for k, completion in enumerate(model.completion):
         due = pulp.lpSum(int(instance.d[j]) * v for (j, q), v in model.x.items() if q == k)
-        model.tardiness[k] = pulp.LpVariable(f"T_{k}", lowBound=0)
+        model.tardiness[k] = _variable(pulp, model, f"T_{k}", lowBound=0)
         model.problem += model.tardiness[k] >= completion - due, f"tardy_{k}"
 
 
@@ -111,7 +118,8 @@ def _job_tardiness(
     for j in range(instance.n):
         if w[j] == 0:
             continue
-        model.tardiness[j] = pulp.LpVariable(f"T_{j}", lowBound=max(0, int(earliest[j] - d[j])))
+        lowest = max(0, int(earliest[j] - d[j]))
+        model.tardiness[j] = _variable(pulp, model, f"T_{j}", lowBound=lowest)
         others = np.delete(ordered, np.flatnonzero(ordered == p[j])[0])
         for (job, k), x in model.x.items():
             if job != j:
@@ -258,16 +266,18 @@ def _run_cbc(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | Non
     with tempfile.TemporaryDirectory(prefix="schedkit-cbc-") as folder:
         log_path = os.path.join(folder, "cbc.log")
         remaining = options.remaining()
-        solver = pulp.PULP_CBC_CMD(
-            msg=False,
-            timeLimit=None if remaining is None else max(1, math.ceil(remaining)),
-            threads=options.workers,
-            warmStart=True,
-            logPath=log_path,
-            gapRel=0.0,
-            gapAbs=ABSOLUTE_GAP,
-            options=[f"randomCbcSeed {options.seed + 1}"],
-        )
+        with warnings.catch_warnings():  # PuLP 3.3 flags the bundled CBC for removal in 4.0
+            warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=None if remaining is None else max(0.1, remaining),
+                threads=options.workers,
+                warmStart=True,
+                logPath=log_path,
+                gapRel=0.0,
+                gapAbs=ABSOLUTE_GAP,
+                options=[f"randomCbcSeed {options.seed + 1}"],
+            )
         if not solver.available():
             raise SolverUnavailable("the CBC binary that PuLP ships cannot be run on this machine")
         model.problem.solve(solver)
@@ -309,15 +319,20 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     if start_objective == 0:  # nothing is late: optimal without a model
         return Result("optimal", 0, 0, SMTTSolution(start), {"solver": name, "workers": options.workers})
     before = precedences(p, d, w)
+    # The heuristic order may break a precedence; the MIP start must respect them all.
+    hint = consistent_order(start, before)
+    hint_objective = int(weighted_tardiness(hint, p, d, w))
+    if hint_objective <= start_objective:
+        start, start_objective = hint, hint_objective
     model = build_model(pulp, instance, before)
-    _set_start(model, instance, start)
+    _set_start(model, instance, hint)
     run = _run_highs if name == "highs" else _run_cbc
     bound, stats = run(pulp, model, options)
     stats.update(
         workers=options.workers,
         precedences=int(before.sum()),
         variables=len(model.problem.variables()),
-        constraints=len(model.problem.constraints),
+        constraints=model.problem.numConstraints(),
     )
     sequence = _read_sequence(model, n)
     objective = None if sequence is None else int(weighted_tardiness(sequence, p, d, w))
