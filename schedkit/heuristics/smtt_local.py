@@ -18,6 +18,7 @@ from schedkit.heuristics.smtt_kernels import next_random, weighted_tardiness
 SWAP = 1
 FORWARD = 2  # first job of the segment moves to its end
 BACKWARD = 3  # last job of the segment moves to its front
+DENSE_GAIN_CELLS = 2_000_000  # n × (p range) up to which swaps are priced in O(1)
 
 
 @njit(cache=True)
@@ -96,7 +97,7 @@ def insertion(sequence, p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _swap_tables(sequence, p, d, w, completion, reach, tables, near_early, near_tardy):  # pragma: no cover
+def _swap_tables(sequence, p, d, w, completion, reach, tables, gains, near_early, near_tardy):  # noqa: E501
     """Prefix sums that price the middle of a swap in O(1 + jobs near their due date).
 
     A swap shifts the jobs between the two swapped ones by delta = p[tail] - p[head], with
@@ -104,32 +105,55 @@ def _swap_tables(sequence, p, d, w, completion, reach, tables, near_early, near_
     L >= reach loses w·|delta| when delta < 0; only jobs with |L| < reach need a closer look,
     and `near_early` / `near_tardy` chain to the next such position.
     Rows of `tables`: 0 cost at current completion, 1 weight of jobs with L >= 0,
-    2 weight of jobs with L >= reach (all prefix sums over positions).
+    2 weight of jobs with L >= reach, 3 w·L of jobs with 0 < L < reach (the most they can
+    gain), all prefix sums over positions.
     """
     n = sequence.size
-    tables[0, 0] = 0
-    tables[1, 0] = 0
-    tables[2, 0] = 0
+    tables[:, 0] = 0
     for k in range(n):
         job = sequence[k]
         late = completion[k] - d[job]
         tables[0, k + 1] = tables[0, k] + (w[job] * late if late > 0 else 0)
         tables[1, k + 1] = tables[1, k] + (w[job] if late >= 0 else 0)
         tables[2, k + 1] = tables[2, k] + (w[job] if late >= reach else 0)
+        tables[3, k + 1] = tables[3, k] + (w[job] * late if 0 < late < reach else 0)
     near_early[n] = n
     near_tardy[n] = n
     for k in range(n - 1, -1, -1):
         late = completion[k] - d[sequence[k]]
         near_early[k] = k if -reach < late < 0 else near_early[k + 1]
         near_tardy[k] = k if 0 < late < reach else near_tardy[k + 1]
+    if gains.shape[2] < reach:
+        return
+    # Dense prefix sums over positions, per shift size s < reach: gains[0, k, s] is what
+    # near-early jobs before k add when shifted later by s, gains[1, k, s] what near-tardy
+    # jobs before k save when shifted earlier by s. Then a swap's middle costs O(1).
+    for k in range(n):
+        job = sequence[k]
+        late = completion[k] - d[job]
+        for s in range(reach):
+            gains[0, k + 1, s] = gains[0, k, s]
+            gains[1, k + 1, s] = gains[1, k, s]
+        if -reach < late < 0:
+            for s in range(-late + 1, reach):
+                gains[0, k + 1, s] += w[job] * (late + s)
+        elif 0 < late < reach:
+            for s in range(1, reach):
+                gains[1, k + 1, s] += w[job] * min(late, s)
 
 
-@njit(cache=True)
-def _swap_middle(sequence, d, w, completion, first, stop, delta, tables, near_early, near_tardy):  # noqa: E501
-    """Cost of positions first..stop-1 once shifted by `delta`."""
+@njit(cache=True, inline="always")
+def _swap_middle(sequence, d, w, completion, first, stop, delta, limit, tables, gains,
+                 near_early, near_tardy):  # pragma: no cover - compiled
+    """Cost of positions first..stop-1 once shifted by `delta`; once an O(1) lower bound
+    reaches `limit` (the swap cannot win), that bound is returned instead."""
     value = tables[0, stop] - tables[0, first]
     if delta > 0:
         value += delta * (tables[1, stop] - tables[1, first])
+        if value >= limit:
+            return value
+        if gains.shape[2] > delta:
+            return value + gains[0, stop, delta] - gains[0, first, delta]
         k = near_early[first]
         while k < stop:
             job = sequence[k]
@@ -139,6 +163,10 @@ def _swap_middle(sequence, d, w, completion, first, stop, delta, tables, near_ea
             k = near_early[k + 1]
     elif delta < 0:
         value += delta * (tables[2, stop] - tables[2, first])
+        if value - (tables[3, stop] - tables[3, first]) >= limit:
+            return value - (tables[3, stop] - tables[3, first])
+        if gains.shape[2] > -delta:
+            return value - (gains[1, stop, -delta] - gains[1, first, -delta])
         k = near_tardy[first]
         while k < stop:
             job = sequence[k]
@@ -165,7 +193,7 @@ def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover 
 
 
 @njit(cache=True)
-def _dynasearch_pass(sequence, p, d, w, work, forward, tables):  # pragma: no cover - compiled
+def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains):  # pragma: no cover - compiled
     """One dynasearch step over positions; returns the best compound move's value.
 
     best[j] is the least cost of positions < j. Segments are processed by their last
@@ -181,7 +209,7 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables):  # pragma: no co
         completion[k] = time
     reach = p.max() - p.min() + 1
     _forward_costs(sequence, p, d, w, completion, forward)
-    _swap_tables(sequence, p, d, w, completion, reach, tables, near_early, near_tardy)
+    _swap_tables(sequence, p, d, w, completion, reach, tables, gains, near_early, near_tardy)
     best[0] = 0
     for last in range(n):
         j = last + 1
@@ -205,7 +233,7 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables):  # pragma: no co
                 if value < best[j]:
                     value += _swap_middle(
                         sequence, d, w, completion, i + 1, last, p[tail] - p[head],
-                        tables, near_early, near_tardy,
+                        best[j] - value, tables, gains, near_early, near_tardy,
                     )
                     if value < best[j]:
                         best[j], move[j], start[j] = value, SWAP, i
@@ -241,12 +269,15 @@ def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compil
     n = sequence.size
     work = np.zeros((6, n + 1), dtype=np.int64)
     forward = np.zeros((n, n), dtype=np.int64)
-    tables = np.zeros((3, n + 1), dtype=np.int64)
+    tables = np.zeros((4, n + 1), dtype=np.int64)
+    reach = p.max() - p.min() + 1
+    dense = reach if n * reach <= DENSE_GAIN_CELLS else 1
+    gains = np.zeros((2, n + 1, dense), dtype=np.int64)
     current = weighted_tardiness(sequence, p, d, w)
     for _ in range(max_steps):
         if current == 0:
             return current, True
-        value = _dynasearch_pass(sequence, p, d, w, work, forward, tables)
+        value = _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains)
         if value >= current:
             return current, True
         _apply_moves(sequence, work[2], work[3])
