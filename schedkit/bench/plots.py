@@ -19,18 +19,26 @@ def _pyplot():
     return plt
 
 
+def _profile_gaps(summary: MethodSummary) -> list[float]:
+    """Per run, gap % to the reference; a zero reference met exactly counts as 0 %."""
+    return sorted([100 * g for g in summary.gaps] + [0.0 for x in summary.zero_ref_diffs if x == 0])
+
+
+STYLES = ("-", "--", ":", "-.")
+
+
 def performance_profile(summaries: list[MethodSummary], path: Path) -> Path:
-    """Share of runs within gap x of the reference, per method (a step curve)."""
+    """Share of all runs (errors included) within gap x of the reference, per method."""
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7, 4.5))
     top = max((max(s.gaps) for s in summaries if s.gaps), default=0.0) * 100
-    for summary in summaries:
-        if not summary.gaps:
+    for index, summary in enumerate(summaries):
+        gaps = _profile_gaps(summary)
+        if not gaps:
             continue
-        gaps = sorted(100 * g for g in summary.gaps)
         shares = [(i + 1) / summary.runs for i in range(len(gaps))]
         axes.step([0.0, *gaps, max(top, 1e-9)], [0.0, *shares, shares[-1]], where="post",
-                  label=summary.label)
+                  label=summary.label, linestyle=STYLES[(index // 10) % len(STYLES)])
     axes.set_xscale("symlog", linthresh=0.1)
     axes.set_xlabel("gap to reference upper bound (%)")
     axes.set_ylabel("share of runs within gap")
