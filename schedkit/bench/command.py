@@ -65,13 +65,14 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     wanted = {run_key(spec.identity()) for spec in expand(suite)}
     records = [r for r in store.records() if r.get("key") in wanted]
     references = load_references(suite.references) if suite.references else {}
-    summaries, alarms = summarise(records, references)
+    order = [method.label for method in suite.methods]
+    summaries, alarms = summarise(records, references, order)
     tables = [("all instances", summaries)]
     sets = sorted({instance_set(r["instance"]) for r in records})
     if len(sets) > 1:
         for name in sets:
             subset = [r for r in records if instance_set(r["instance"]) == name]
-            tables.append((name, summarise(subset, references)[0]))
+            tables.append((name, summarise(subset, references, order)[0]))
     out.mkdir(parents=True, exist_ok=True)
     write_csv(tables, out / f"{suite.name}.csv")
     images = []

@@ -80,10 +80,11 @@ def _usable(record: dict[str, Any]) -> bool:
     return record.get("outcome") == "ok" and record.get("objective") is not None
 
 
-def summarise(records: list[dict[str, Any]], references: dict[str, Reference]
-              ) -> tuple[list[MethodSummary], list[str]]:
-    """Per-label summaries (suite order of first appearance) and the consistency alarms."""
-    summaries: dict[str, MethodSummary] = {}
+def summarise(records: list[dict[str, Any]], references: dict[str, Reference],
+              order: Iterable[str] = ()) -> tuple[list[MethodSummary], list[str]]:
+    """Per-label summaries (labels in `order` first, then by first appearance) and the
+    consistency alarms."""
+    summaries: dict[str, MethodSummary] = {label: MethodSummary(label) for label in order}
     instances: dict[str, set[str]] = defaultdict(set)
     alarms: list[str] = []
     by_run: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
@@ -121,6 +122,7 @@ def summarise(records: list[dict[str, Any]], references: dict[str, Reference]
                 summary.zero_ref_diffs.append(absolute or 0.0)
     for label, names in instances.items():
         summaries[label].instances = len(names)
+    summaries = {label: s for label, s in summaries.items() if s.runs}
     for results in by_run.values():
         best = min(results.values())
         winners = [label for label, value in results.items() if value == best]
