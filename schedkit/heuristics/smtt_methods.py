@@ -90,15 +90,15 @@ def _descent(name: str, kernel: Callable[..., int], description: str) -> None:
 _descent("api", smtt_local.adjacent_interchange, "adjacent pairwise interchange descent from the best rule")
 _descent("insertion", smtt_local.insertion, "insertion descent from the best rule")
 
-DYNASEARCH_ITERATIONS = 100
+DYNASEARCH_ITERATIONS = 40  # with kick 6: under 0.1 % mean gap at n = 100 (benchmarks/reports)
 
 
 @register(
-    "smtt", "dynasearch", exact=False, options={"iterations": None, "kick": 3},
+    "smtt", "dynasearch", exact=False, options={"iterations": None, "kick": 6},
     description="iterated dynasearch (swap + insertion moves) from the best rule",
 )
 def solve_dynasearch(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Iterated dynasearch: `iterations` kicks (default 100); a time limit may stop it sooner."""
+    """Iterated dynasearch: `iterations` kicks (default 40); a time limit may stop it sooner."""
     iterations = options.get("iterations") or DYNASEARCH_ITERATIONS
     start, rule = best_rule(instance.p, instance.d, instance.w, options.deadline)
     sequence, _, done = iterated_dynasearch(

@@ -89,9 +89,10 @@ def iterated_dynasearch(
     while done < iterations and value > 0 and time.perf_counter() < deadline:
         step = min(step, iterations - done)
         started = time.perf_counter()
-        value, state = smtt_local.iterated_dynasearch(
+        value, next_state = smtt_local.iterated_dynasearch(
             best, current, p, d, w, step, kick, state
         )
+        state = np.uint64(next_state)  # numba hands a uint64 back as a Python int
         done += step
         per_iteration = (time.perf_counter() - started) / step
         step = max(1, min(2 * step, int(CHUNK_SECONDS / max(per_iteration, 1e-7))))

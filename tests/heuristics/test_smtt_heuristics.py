@@ -130,3 +130,11 @@ def test_heuristics_against_dp_at_nine_jobs(instance):
     optimum = schedkit.solve(instance, "dp").objective
     for method in HEURISTICS:
         assert schedkit.solve(instance, method).objective >= optimum
+
+
+def test_many_search_chunks_keep_the_random_state_valid(smtt_n100):
+    """Regression: the LCG state crosses 2**63 between kernel calls (it once overflowed)."""
+    instance = smtt_n100[3]
+    for seed in range(12):
+        result = schedkit.solve(instance, "dynasearch", seed=seed, iterations=40, kick=10)
+        assert schedkit.check(instance, result).feasible
