@@ -120,6 +120,21 @@ def report(table: dict[tuple[str, str], dict[str, float]], methods: list[str], c
             f"| {b['gap']:.3f} | {p100} | {b['max_gap']:.2f} | {b['optimal']:.1f}% "
             f"| {b['time_ms']:.3f} |"
         )
+    lines += [
+        "",
+        "Notes:",
+        "- At n = 100 every rule lands within 0.02 of the paper's figure except EDD (58.0 vs "
+        "59.6). At n = 20, EDD, MDD and PSK agree within 0.3, but EDDC (14.6 vs 12.8) and MDDC "
+        "(2.08 vs 1.70) do not; the rules follow the definitions in the issue exactly, and the "
+        "variants tried (<= instead of <, continuing instead of stopping the walk, other tie "
+        "breaks, MDDC with the mean/max over all jobs) move n = 20 by less than 0.5 and break "
+        "the n = 100 match, so we take the paper's n = 20 set to be another draw of the classes.",
+        "- PSK and MDD give the same sequences here (Alidaee & Gopalan 1997 show the two rules "
+        "are equivalent up to ties); the paper's 1.77 vs 1.86 at n = 20 is a tie-breaking "
+        "difference.",
+        "- dynasearch = iterated dynasearch (40 kicks of 6 random swaps, swap + insertion "
+        "moves, deterministic for a seed) started from the best rule.",
+    ]
     return "\n".join(lines) + "\n"
 
 
