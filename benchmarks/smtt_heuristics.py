@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import numba
-import numpy as np
-
 import schedkit
+from schedkit.bench.machine import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
@@ -75,29 +71,13 @@ def run(methods: list[str], limit: int | None) -> dict[tuple[str, str], dict[str
     return table
 
 
-def machine() -> str:
-    """Machine and versions, for the report header."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"numpy {np.__version__}, numba {numba.__version__}, schedkit {schedkit.__version__}"
-    )
-
-
 def report(table: dict[tuple[str, str], dict[str, float]], methods: list[str], command: str) -> str:
     """The Markdown report: one row per method, both sets side by side, paper figures beside."""
     lines = [
         "# SMTT heuristics: mean gap to the optimum",
         "",
         f"- Date: {datetime.date.today().isoformat()}",
-        f"- Machine: {machine()}",
+        f"- Machine: {describe()}",
         f"- Command: `{command}`",
         "- Instances: `instances/smtt/smtt_n20.jsonl` (800) and `smtt_n100.jsonl` (200), "
         "Potts–Van Wassenhove classes, proven optima in field `opt`.",
