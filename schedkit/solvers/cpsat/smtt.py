@@ -79,7 +79,7 @@ def _completion_times(
     completion = []
     for j in range(p.size):
         c = model.NewIntVar(int(earliest[j]), int(latest[j]), f"C{j}")
-        unknown = np.flatnonzero(free[:, j])
+        unknown = np.flatnonzero(free[:, j]).tolist()
         model.Add(c == int(earliest[j]) + sum(int(p[i]) * order[i, j] for i in unknown))
         completion.append(c)
     return completion
@@ -163,7 +163,7 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
     _no_cycles(model, order, cycles)
     completion = _completion_times(model, order, before, p, (earliest, latest))
     tardiness = _tardiness(model, completion, instance, latest)
-    model.Minimize(sum(int(w[j]) * t for j, t in tardiness.items()))
+    model.minimize(sum(int(w[j]) * t for j, t in tardiness.items()))
     # The heuristic order may break a precedence; the hint should satisfy the whole model.
     hint = consistent_order(start, before)
     hint_objective = int(weighted_tardiness(hint, p, d, w))

@@ -338,6 +338,7 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     objective = None if sequence is None else int(weighted_tardiness(sequence, p, d, w))
     if objective is None or objective > start_objective:
         sequence, objective = start, start_objective
+    assert sequence is not None
     if bound is not None:
         bound = max(0, bound)  # tardiness is never negative
     if bound is not None and bound > objective:
