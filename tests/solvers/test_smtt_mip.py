@@ -124,3 +124,12 @@ def test_integral_bound_rounding():
     assert _integral_bound(774.0) == 774
     assert _integral_bound(float("-inf")) is None
     assert _integral_bound(None) is None
+
+
+def test_highs_thread_count_can_change_between_runs(smtt_n20):
+    """Regression: HiGHS sizes one global thread pool per process; a later run with another
+    `workers` used to fail and fall back to the warm start ('feasible')."""
+    instance = smtt_n20[1]
+    for workers in (1, 2, 1):
+        result = schedkit.solve(instance, "mip", time_limit=60, workers=workers)
+        assert result.status == "optimal" and result.objective == instance.meta["opt"]

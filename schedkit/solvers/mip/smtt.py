@@ -206,6 +206,9 @@ def _highs_class(pulp: Any) -> Any:
             values = np.array([v.varValue or 0.0 for v in columns], dtype=np.float64)
             index = np.array([v.index for v in columns], dtype=np.int32)
             lp.solverModel.setSolution(len(columns), index, values)
+            # HiGHS keeps one global thread pool per process, sized by the first run; a
+            # later run asking for another `threads` fails unless the pool is reset.
+            lp.solverModel.resetGlobalScheduler(True)
             lp.solverModel.run()
 
     return HiGHSWithStart
