@@ -1,19 +1,22 @@
 """Precedences between SMTT jobs that some optimal sequence respects (Emmons-type dominance).
 
-Exact models fix these pairs up front, which removes most of the search at n = 20 to 40.
-Each rule derives "i before j" from exchange arguments, using what the precedences found so
-far imply: E[j] = p(B_j) + p_j, the earliest completion of j (B_j: jobs known to precede j),
-and L[i] = P − p(A_i), the latest completion of i (A_i: jobs known to follow i). With all
-weights equal they are Emmons' (1969) three theorems; with weights they are the weighted
-forms (Rinnooy Kan, Lageweg & Lenstra 1975) restricted to w_i >= w_j where the exchange
-needs it:
+Exact models fix these pairs up front, which removes most of the search (at n = 20 about 170
+of the 190 pairs are fixed). Each rule derives "i before j" from an exchange argument on a
+sequence that has j before i, using what the precedences found so far imply: E[j] =
+p(B_j) + p_j, the earliest completion of j (B_j: jobs known to precede j), and L[i] =
+P − p(A_i), the latest completion of i (A_i: jobs known to follow i).
 
-1. p_i <= p_j, w_i >= w_j and d_i <= max(d_j, E[j]): swapping j and i (j earlier) gains.
-2. w_i >= w_j, d_i <= d_j and d_j + p_j >= L[i]: moving j after i costs j at most what i gains.
-3. d_j >= L[i] or w_j = 0: j moved right after i stays free of cost.
+1. Swap (Emmons' first theorem; weighted form of Rinnooy Kan, Lageweg & Lenstra 1975):
+   p_i <= p_j, w_i >= w_j and d_i <= max(d_j, E[j]) -- exchanging j and i loses nothing.
+2. Move (Emmons' second and third theorems and their weighted forms, in one test): moving
+   j to right after i costs j no more than i gains, for every completion time i can have.
+   This covers d_j >= L[i] (j stays on time) and w_j = 0 (j costs nothing anywhere).
 
-Pairs are decided one at a time and the transitive closure is updated at once, so each
-new pair is derived from a consistent set (no cycles; ties are taken in index order).
+Pairs are decided one at a time and the transitive closure is updated at once, so each new
+pair is derived from the relations already found (no cycles; ties go in index order). The
+rules were checked against the 800 published optima of smtt_n20 and, exhaustively, against
+an unrestricted DP on every instance of small grids (n = 4 and 5, ties, zero weights,
+negative and far due dates): the best sequence respecting them is always optimal.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def _add(before, earliest, latest, p, i, j, above, below):  # pragma: no cover -
 
 @njit(cache=True)
 def _move_pays(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
-    """Rule 2: moving j (before i) to right after i costs j no more than i gains, whatever C_i.
+    """Rule 2: moving j (now before i) to right after i costs j no more than i gains.
 
     With c the old completion of i, c in [max(E_i, E_j + p_i), L_i], i gains
     w_i·min(p_j, (c − d_i)+) and j loses at most w_j·((c − d_j)+ − (E_j − d_j)+). Both sides
@@ -71,7 +74,7 @@ def _move_pays(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
 @njit(cache=True)
 def _dominates(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
     """True when one of the rules proves that i may go before j."""
-    if w[j] == 0 or d[j] >= latest[i]:
+    if w[j] == 0 or d[j] >= latest[i]:  # quick cases of rule 2
         return True
     if w[i] >= w[j] and p[i] <= p[j] and d[i] <= max(d[j], earliest[j]):
         return True

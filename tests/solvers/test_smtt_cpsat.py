@@ -6,14 +6,25 @@ import sys
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
-from schedkit import SMTTInstance, SolverUnavailable
+from schedkit import ProblemTooLarge, SMTTInstance, SolverUnavailable
 from tests.conftest import CLASS_IDS_N20, SMTT, brute_force_optimum
 from tests.strategies import smtt_instances
 
 WT40_OPT = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
 TWO_PER_CLASS = CLASS_IDS_N20 + [ident + 20 for ident in CLASS_IDS_N20]
+
+
+@st.composite
+def tied_instances(draw: st.DrawFn) -> SMTTInstance:
+    """n <= 8 with p in 1..3 and due dates on a short grid: many equal p, d and (p, d, w)."""
+    n = draw(st.integers(2, 8))
+    p = draw(st.lists(st.integers(1, 3), min_size=n, max_size=n))
+    d = draw(st.lists(st.integers(-2, sum(p) + 2), min_size=n, max_size=n))
+    w = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    return SMTTInstance(p=p, d=d, w=w, name="tied")
 
 
 def _wt40(k: int) -> SMTTInstance:
@@ -47,6 +58,34 @@ def test_proves_two_instances_of_every_n20_class(ident, smtt_n20):
     _agrees_with(instance, result, instance.meta["opt"])
     assert result.status == "optimal"
     assert result.stats["workers"] == 2
+
+
+@pytest.mark.parametrize("ident", [109, 119])
+def test_positional_model_closes_the_hardest_n20(ident, smtt_n20):
+    """#109 and #119 take the pair model 6-9 s; beside it the positional model proves them in
+    about a second. Both models run and report their CP-SAT status."""
+    instance = smtt_n20[ident]
+    result = schedkit.solve(instance, "cpsat", time_limit=60, workers=2)
+    _agrees_with(instance, result, instance.meta["opt"])
+    assert result.status == "optimal"
+    assert set(result.stats["models"]) == {"pair", "positional"}
+    assert "OPTIMAL" in result.stats["models"].values()
+
+
+def test_weighted_and_single_worker_use_the_pair_model_only(smtt_n20):
+    """The positional model needs equal weights and a spare worker; otherwise pair alone."""
+    weighted = schedkit.solve(_wt40(1), "cpsat", time_limit=60, workers=2)
+    single = schedkit.solve(smtt_n20[41], "cpsat", time_limit=60, workers=1)
+    for result in (weighted, single):
+        assert result.stats["models"] == {"pair": "OPTIMAL"}
+        assert result.status == "optimal"
+
+
+def test_objective_beyond_int64_is_refused():
+    """Weights 10^6 and due dates -10^15 could overflow CP-SAT's integers: ProblemTooLarge."""
+    instance = SMTTInstance(p=[10**9] * 3, d=[-(10**15)] * 3, w=[10**6] * 3)
+    with pytest.raises(ProblemTooLarge, match="64-bit"):
+        schedkit.solve(instance, "cpsat")
 
 
 @pytest.mark.parametrize("k", [1, 3, 21, 47, 83])
@@ -83,8 +122,8 @@ def test_missing_ortools_is_solver_unavailable(monkeypatch):
         schedkit.solve(SMTTInstance(p=[1, 2], d=[1, 0]), "cpsat")
 
 
-@settings(max_examples=40, deadline=None)
-@given(smtt_instances(max_jobs=8))
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(smtt_instances(max_jobs=8), tied_instances()))
 def test_dp_cpsat_mip_agree_on_small_instances(instance):
     """Ties, zero/negative/far due dates, zero weights: dp == cpsat == mip == enumeration."""
     optimum = brute_force_optimum(instance)
