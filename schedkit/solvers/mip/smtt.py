@@ -46,6 +46,14 @@ class _Model:
     tardiness: dict[int, Any] = field(default_factory=dict)
     positional: bool = True
 
+    def of_job(self, j: int) -> list[tuple[int, Any]]:
+        """(position, x) for every position job j may take."""
+        return [(k, x) for (job, k), x in self.x.items() if job == j]
+
+    def at_position(self, k: int) -> list[tuple[int, Any]]:
+        """(job, x) for every job that may take position k."""
+        return [(j, x) for (j, q), x in self.x.items() if q == k]
+
 
 def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
     """A new variable: `add_variable` where PuLP has it (3.3+), `LpVariable` on older 3.x."""
@@ -83,15 +91,15 @@ def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
 def _assignment(pulp: Any, model: _Model, n: int) -> None:
     """Each job takes one position and each position holds one job."""
     for j in range(n):
-        model.problem += pulp.lpSum(v for (i, _), v in model.x.items() if i == j) == 1, f"job_{j}"
+        model.problem += pulp.lpSum(v for _, v in model.of_job(j)) == 1, f"job_{j}"
     for k in range(n):
-        model.problem += pulp.lpSum(v for (_, q), v in model.x.items() if q == k) == 1, f"pos_{k}"
+        model.problem += pulp.lpSum(v for _, v in model.at_position(k)) == 1, f"pos_{k}"
 
 
 def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
     """C[k] = C[k-1] + processing time of the job in position k (no idle time, start at 0)."""
     for k, completion in enumerate(model.completion):
-        work = pulp.lpSum(int(p[j]) * v for (j, q), v in model.x.items() if q == k)
+        work = pulp.lpSum(int(p[j]) * v for j, v in model.at_position(k))
         previous = model.completion[k - 1] if k else 0
         model.problem += completion == previous + work, f"completion_{k}"
 
@@ -99,7 +107,7 @@ def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
 def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> None:
     """Equal weights: T[k] >= C[k] − due date of the job in position k, T[k] >= 0."""
     for k, completion in enumerate(model.completion):
-        due = pulp.lpSum(int(instance.d[j]) * v for (j, q), v in model.x.items() if q == k)
+        due = pulp.lpSum(int(instance.d[j]) * v for j, v in model.at_position(k))
         model.tardiness[k] = _variable(pulp, model, f"T_{k}", lowBound=0)
         model.problem += model.tardiness[k] >= completion - due, f"tardy_{k}"
 
@@ -121,9 +129,7 @@ def _job_tardiness(
         lowest = max(0, int(earliest[j] - d[j]))
         model.tardiness[j] = _variable(pulp, model, f"T_{j}", lowBound=lowest)
         others = np.delete(ordered, np.flatnonzero(ordered == p[j])[0])
-        for (job, k), x in model.x.items():
-            if job != j:
-                continue
+        for k, x in model.of_job(j):
             reach = min(int(p[j] + others[:k].sum()), int(latest[j]))
             if reach <= d[j]:
                 continue
@@ -136,11 +142,9 @@ def _job_tardiness(
 
 def _precedences(pulp: Any, model: _Model, before: np.ndarray) -> None:
     """i before j: the position of i is smaller than the position of j."""
+    position = [pulp.lpSum(k * v for k, v in model.of_job(j)) for j in range(before.shape[0])]
     for i, j in zip(*np.nonzero(before), strict=True):
-        row = pulp.lpSum(k * v for (job, k), v in model.x.items() if job == j) - pulp.lpSum(
-            k * v for (job, k), v in model.x.items() if job == i
-        )
-        model.problem += row >= 1, f"before_{i}_{j}"
+        model.problem += position[j] - position[i] >= 1, f"before_{i}_{j}"
 
 
 def build_model(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
