@@ -70,3 +70,15 @@ def test_auto_uses_dp_on_small_instances():
     assert result.stats["chosen"] == "dp"
     assert result.status == "optimal" and result.objective == result.bound == 3  # EDD is optimal here
     assert schedkit.check(INSTANCE, result).feasible
+
+
+def test_auto_on_a_large_instance_stays_in_budget():
+    """auto on 400 jobs answers (a checked heuristic sequence) within its time limit."""
+    import time
+
+    instance = schedkit.generate.smtt(400, tf=0.6, rdd=0.6, seed=2)
+    started = time.perf_counter()
+    result = schedkit.solve(instance, "auto", time_limit=3)
+    assert time.perf_counter() - started < 6
+    assert result.stats["chosen"] == "dynasearch"
+    assert schedkit.check(instance, result).feasible
