@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SMTT = ROOT / "instances" / "smtt"
 DATA = Path(__file__).resolve().parent / "data"
 
+WT40_OPT = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
+
 # One instance of each of the 20 (TF, RDD) classes of smtt_n20.jsonl (40 per class, in order).
 CLASS_IDS_N20 = list(range(1, 801, 40))
 
@@ -41,3 +43,20 @@ def brute_force_optimum(instance: schedkit.SMTTInstance) -> int:
         best = total if best is None else min(best, total)
     assert best is not None
     return best
+
+
+def wt40(k: int) -> schedkit.SMTTInstance:
+    """Instance k (1-based) of OR-Library wt40."""
+    return schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
+
+
+def agrees_with(instance: schedkit.SMTTInstance, result: schedkit.Result, optimum: int) -> None:
+    """Checker-verified objective; the bound never exceeds the optimum, the objective never
+    undercuts it, and "optimal" is claimed only for the optimum itself."""
+    report = schedkit.check(instance, result)
+    assert report.feasible, report.violations
+    assert report.objective == result.objective >= optimum
+    if result.bound is not None:
+        assert result.bound <= optimum
+    if result.status == "optimal":
+        assert result.objective == result.bound == optimum

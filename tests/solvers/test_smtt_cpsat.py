@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit import ProblemTooLarge, SMTTInstance, SolverUnavailable
-from tests.conftest import CLASS_IDS_N20, SMTT, brute_force_optimum
+from tests.conftest import CLASS_IDS_N20, WT40_OPT, brute_force_optimum
+from tests.conftest import agrees_with as _agrees_with
+from tests.conftest import wt40 as _wt40
 from tests.strategies import smtt_instances
 
-WT40_OPT = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
 TWO_PER_CLASS = CLASS_IDS_N20 + [ident + 20 for ident in CLASS_IDS_N20]
 
 
@@ -25,22 +26,6 @@ def tied_instances(draw: st.DrawFn) -> SMTTInstance:
     d = draw(st.lists(st.integers(-2, sum(p) + 2), min_size=n, max_size=n))
     w = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     return SMTTInstance(p=p, d=d, w=w, name="tied")
-
-
-def _wt40(k: int) -> SMTTInstance:
-    return schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
-
-
-def _agrees_with(instance: SMTTInstance, result: schedkit.Result, optimum: int) -> None:
-    """Checker-verified objective; the bound never exceeds the optimum, the objective never
-    undercuts it, and "optimal" is claimed only for the optimum itself."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= optimum
-    if result.bound is not None:
-        assert result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == result.bound == optimum
 
 
 def test_registered_as_exact():

@@ -9,25 +9,9 @@ import pytest
 import schedkit
 from schedkit import SchedkitError, SMTTInstance, SolverUnavailable
 from schedkit.solvers.mip.smtt import _cbc_log_facts, _integral_bound
-from tests.conftest import CLASS_IDS_N20, SMTT
-
-WT40_OPT = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
-
-
-def _wt40(k: int) -> SMTTInstance:
-    return schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
-
-
-def _agrees_with(instance: SMTTInstance, result: schedkit.Result, optimum: int) -> None:
-    """Checker-verified objective; the bound never exceeds the optimum, the objective never
-    undercuts it, and "optimal" is claimed only for the optimum itself."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= optimum
-    if result.bound is not None:
-        assert result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == result.bound == optimum
+from tests.conftest import CLASS_IDS_N20, WT40_OPT
+from tests.conftest import agrees_with as _agrees_with
+from tests.conftest import wt40 as _wt40
 
 
 def test_registered_with_its_solver_option():
