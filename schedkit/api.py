@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-from schedkit.errors import SchedkitError, UnknownOption
+from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
 from schedkit.result import Result
 
@@ -27,13 +27,7 @@ def solve(
     raises UnknownOption.
     """
     entry = lookup(instance.family, method)
-    unknown = sorted(set(options) - set(entry.options))
-    if unknown:
-        accepted = ", ".join(sorted(entry.options)) or "none"
-        raise UnknownOption(
-            f"method {entry.name!r} does not take option(s) {', '.join(unknown)}; "
-            f"it takes: {accepted}"
-        )
+    entry.check_options(options)
     if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
         raise SchedkitError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     if time_limit is not None and math.isinf(time_limit):

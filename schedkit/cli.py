@@ -22,7 +22,6 @@ from rich.table import Table
 import schedkit
 from schedkit.errors import SchedkitError
 from schedkit.instances import write
-from schedkit.model.smtt import SMTTSolution
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 3
@@ -242,7 +241,7 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
 
 
-__all__ = ["main", "SMTTSolution"]
+__all__ = ["main"]
 
 
 if __name__ == "__main__":

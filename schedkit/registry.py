@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from schedkit.errors import UnknownMethod
+from schedkit.errors import UnknownMethod, UnknownOption
 from schedkit.result import Result
 
 METHOD_MODULES = (
@@ -65,6 +65,16 @@ class Method:
     description: str
     function: SolverFunction
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Raise UnknownOption, naming the accepted ones, for an option this method lacks."""
+        unknown = sorted(set(options) - set(self.options))
+        if unknown:
+            accepted = ", ".join(sorted(self.options)) or "none"
+            raise UnknownOption(
+                f"method {self.name!r} does not take option(s) {', '.join(unknown)}; "
+                f"it takes: {accepted}"
+            )
 
 
 class MethodInfo(NamedTuple):

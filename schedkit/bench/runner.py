@@ -7,6 +7,7 @@ and the store they land in, are the same either way.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
@@ -26,17 +27,13 @@ Progress = Callable[[dict[str, Any]], None]
 def expand(suite: Suite) -> list[RunSpec]:
     """Every (instance, method, seed) run of the suite, instances in file order."""
     instances = [x for file in suite.instance_files for x in schedkit.load_all(file)]
-    names = [x.name for x in instances]
-    duplicates = {n for n in names if names.count(n) > 1}
+    duplicates = {name for name, count in Counter(x.name for x in instances).items() if count > 1}
     if duplicates:
         raise SchedkitError(f"suite {suite.name}: instance names repeat: {sorted(duplicates)[:5]}")
     found = versions()
     for method in suite.methods:  # fail before any run on a misspelt method or option
         for family in {x.family for x in instances}:
-            entry = schedkit.registry.lookup(family, method.name)
-            unknown = set(method.options) - set(entry.options)
-            if unknown:
-                raise SchedkitError(f"suite {suite.name}: {method.name} takes no option {unknown}")
+            schedkit.registry.lookup(family, method.name).check_options(method.options)
     return [
         RunSpec(suite.name, instance, method.name, method.label, dict(method.options), seed,
                 suite.time_limit, suite.workers, suite.grace, suite.memory_limit_mb, found)

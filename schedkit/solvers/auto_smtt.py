@@ -3,6 +3,8 @@ iterated dynasearch beyond (and wherever the CP-SAT model would be too large).""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schedkit.errors import ProblemTooLarge
 from schedkit.model.smtt import SMTTInstance
 from schedkit.registry import SolveOptions, lookup, register
@@ -20,23 +22,23 @@ CPSAT_MAX_JOBS = 100  # beyond, building the CP-SAT model alone can outlast a sh
 )
 def solve_auto(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Pick by size; the choice is recorded in `stats["chosen"]`."""
+    limit = options.time_limit
     if instance.n <= DP_MAX_JOBS:
-        chosen, budget = "dp", options
+        chosen = "dp"
     elif instance.n > CPSAT_MAX_JOBS:
-        chosen, budget = "dynasearch", options
+        chosen = "dynasearch"
     else:
         chosen = "cpsat"
-        limit = options.time_limit if options.time_limit is not None else AUTO_DEFAULT_TIME_LIMIT
-        budget = SolveOptions(limit, options.seed, options.workers, {}, options.started)
-    method = lookup("smtt", chosen)
-    budget = SolveOptions(budget.time_limit, budget.seed, budget.workers, dict(method.options),
-                          budget.started)
+        limit = AUTO_DEFAULT_TIME_LIMIT if limit is None else limit
     try:
-        result = method.function(instance, budget)
+        result = _run(instance, options, chosen, limit)
     except ProblemTooLarge:  # beyond what the exact model can hold: the best heuristic instead
         chosen = "dynasearch"
-        method = lookup("smtt", chosen)
-        budget = SolveOptions(budget.time_limit, budget.seed, budget.workers,
-                              dict(method.options), budget.started)
-        result = method.function(instance, budget)
+        result = _run(instance, options, chosen, limit)
     return result.with_context(stats={**result.stats, "chosen": chosen})
+
+
+def _run(instance: SMTTInstance, options: SolveOptions, name: str, limit: float | None) -> Result:
+    """Method `name` with its default options, under `limit` from the same start time."""
+    method = lookup("smtt", name)
+    return method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))

@@ -8,7 +8,8 @@ import pytest
 
 import schedkit
 from schedkit import SchedkitError, SMTTInstance, SolverUnavailable
-from schedkit.solvers.mip.smtt import _cbc_log_facts, _integral_bound
+from schedkit.solvers.bounds import integral_bound as _integral_bound
+from schedkit.solvers.mip.smtt import _cbc_log_facts
 from tests.conftest import CLASS_IDS_N20, WT40_OPT
 from tests.conftest import agrees_with as _agrees_with
 from tests.conftest import wt40 as _wt40

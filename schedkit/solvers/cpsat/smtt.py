@@ -18,7 +18,6 @@ other. The warm start, reordered to respect the precedences, is the hint of both
 
 from __future__ import annotations
 
-import math
 import threading
 from typing import Any
 
@@ -26,10 +25,11 @@ import numpy as np
 
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.heuristics.smtt_kernels import weighted_tardiness
-from schedkit.heuristics.smtt_start import warm_start
+from schedkit.heuristics.smtt_search import warm_start
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.solvers.bounds import integral_bound
 from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
 
 # Beyond this many cycle clauses the model alone would take minutes to build and gigabytes.
@@ -238,13 +238,6 @@ def _run_portfolio(
     return outcome
 
 
-def _integral_bound(value: float) -> int | None:
-    """CP-SAT's objective bound as the integer it proves (objective values are integers)."""
-    if not math.isfinite(value):
-        return None
-    return max(0, math.ceil(value - 1e-6 * max(1.0, abs(value))))
-
-
 @register(
     "smtt",
     "cpsat",
@@ -319,7 +312,8 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
             value = int(weighted_tardiness(found, p, d, w))
             if value < objective or (value == objective and status == cp_model.OPTIMAL):
                 sequence, objective = found, value
-        found_bound = _integral_bound(solver.BestObjectiveBound())
+        found_bound = integral_bound(solver.BestObjectiveBound())
+        found_bound = None if found_bound is None else max(0, found_bound)
         if found_bound is not None and (bound is None or found_bound > bound):
             bound = found_bound
         proved = proved or status == cp_model.OPTIMAL

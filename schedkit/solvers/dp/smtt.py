@@ -23,6 +23,16 @@ MAX_JOBS = 25
 BLOCK = 1 << 18  # masks per kernel call: a few milliseconds, so the budget is checked often
 
 
+@njit(cache=True, inline="always")
+def _with_last(table, mask, total, j, d, w):  # pragma: no cover - compiled
+    """F(S \\ {j}) + cost of j finishing last in S, at P(S) = total."""
+    value = np.int64(table[mask ^ (1 << j)])
+    late = total - d[j]
+    if late > 0:
+        value += w[j] * late
+    return value
+
+
 @njit(cache=True)
 def _fill_block(table, p, d, w, start, stop):  # pragma: no cover - compiled
     """Fill table[start:stop] (masks in increasing order, so every S \\ {j} is already known)."""
@@ -35,12 +45,7 @@ def _fill_block(table, p, d, w, start, stop):  # pragma: no cover - compiled
         best = np.int64(np.iinfo(np.int64).max)
         for j in range(n):
             if (mask >> j) & 1:
-                late = total - d[j]
-                value = np.int64(table[mask ^ (1 << j)])
-                if late > 0:
-                    value += w[j] * late
-                if value < best:
-                    best = value
+                best = min(best, _with_last(table, mask, total, j, d, w))
         table[mask] = best
 
 
@@ -56,12 +61,7 @@ def _backtrack(table, p, d, w):  # pragma: no cover - compiled
     for position in range(n - 1, -1, -1):
         target = np.int64(table[mask])
         for j in range(n):
-            if (mask >> j) & 1:
-                late = total - d[j]
-                value = np.int64(table[mask ^ (1 << j)])
-                if late > 0:
-                    value += w[j] * late
-                if value == target:
+            if (mask >> j) & 1 and _with_last(table, mask, total, j, d, w) == target:
                     sequence[position] = j
                     mask ^= 1 << j
                     total -= p[j]

@@ -11,7 +11,6 @@ from the largest completion time position k can have. The safe precedences of
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tempfile
@@ -23,15 +22,15 @@ import numpy as np
 
 from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.heuristics.smtt_kernels import weighted_tardiness
-from schedkit.heuristics.smtt_start import warm_start
+from schedkit.heuristics.smtt_search import warm_start
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.solvers.bounds import integral_bound
 from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
 
 SOLVERS = ("highs", "cbc")
 # The objective is an integer: a dual bound within this of an integer is that integer.
-BOUND_TOLERANCE = 1e-6
 # HiGHS and CBC stop at a relative gap of 1e-4 by default; an integer objective needs < 1.
 ABSOLUTE_GAP = 0.999
 
@@ -194,13 +193,6 @@ def _read_sequence(model: _Model, n: int) -> np.ndarray | None:
     return sequence
 
 
-def _integral_bound(value: float | None) -> int | None:
-    """A dual bound rounded up to the integer it proves (None when it proves nothing)."""
-    if value is None or not math.isfinite(value):
-        return None
-    return math.ceil(value - BOUND_TOLERANCE * max(1.0, abs(value)))
-
-
 def _highs_class(pulp: Any) -> Any:
     """pulp.HiGHS that loads the variables' initial values as a MIP start before running."""
 
@@ -243,7 +235,7 @@ def _run_highs(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | N
         "solver_optimal": status == highspy.HighsModelStatus.kOptimal,
         "solver_has_solution": info.primal_solution_status == 2,  # kSolutionStatusFeasible
     }
-    return _integral_bound(info.mip_dual_bound), stats
+    return integral_bound(info.mip_dual_bound), stats
 
 
 def _cbc_log_facts(log: str) -> tuple[bool, float | None, int | None]:
@@ -294,7 +286,7 @@ def _run_cbc(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | Non
     stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal}
     if nodes is not None:
         stats["nodes"] = nodes
-    return _integral_bound(bound), stats
+    return integral_bound(bound), stats
 
 
 @register(
