@@ -18,6 +18,7 @@ from schedkit.errors import (
     SolverUnavailable,
     UnknownMethod,
     UnknownOption,
+    UnsupportedInstance,
 )
 from schedkit.instances import dump, load, load_all
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
@@ -40,6 +41,7 @@ __all__ = [
     "SolverUnavailable",
     "UnknownMethod",
     "UnknownOption",
+    "UnsupportedInstance",
     "__version__",
     "check",
     "dump",

@@ -54,3 +54,7 @@ class SolverUnavailable(SchedkitError, RuntimeError):  # noqa: N818 - public nam
 
 class ProblemTooLarge(SchedkitError, ValueError):  # noqa: N818
     """The method refuses an instance beyond its size limit instead of exhausting memory."""
+
+
+class UnsupportedInstance(SchedkitError, ValueError):  # noqa: N818
+    """The method cannot solve this kind of instance (says which method can)."""
