@@ -141,8 +141,9 @@ def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     stats.update(problem.report())
     if value is None:
         bound = min(weight * problem.bound(), heuristic_value)
-        status = "optimal" if bound == heuristic_value else "feasible"
-        return Result(status, heuristic_value, bound, SMTTSolution(heuristic), stats)
+        if bound == heuristic_value:
+            return Result("optimal", heuristic_value, bound, SMTTSolution(heuristic), stats)
+        return Result("feasible", heuristic_value, bound, SMTTSolution(heuristic), stats)
     sequence = problem.sequence()
     objective = int(weighted_tardiness(sequence, instance.p, instance.d, instance.w))
     if objective != weight * value:
