@@ -49,13 +49,15 @@ def _members(a, b, lo, hi, rank):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _normalise(a, b, lo, hi, rank):  # pragma: no cover - compiled
-    """The same set as (first member, last member, lowest rank, highest rank + 1);
-    (0, -1, 0, 0) when it is empty."""
+def _normalise(a, b, lo, hi, p, rank):  # pragma: no cover - compiled
+    """The same set as (first member, last member, lowest rank, highest rank + 1), with its
+    size and total processing time; (0, -1, 0, 0, 0, 0) when it is empty."""
     first = -1
     last = -1
     low = hi
     high = lo - 1
+    size = 0
+    total = np.int64(0)
     for j in range(a, b + 1):
         q = rank[j]
         if lo <= q < hi:
@@ -64,20 +66,34 @@ def _normalise(a, b, lo, hi, rank):  # pragma: no cover - compiled
             last = j
             low = min(low, q)
             high = max(high, q)
+            size += 1
+            total += p[j]
     if first < 0:
-        return 0, -1, 0, 0
-    return first, last, low, high + 1
+        return 0, -1, 0, 0, 0, total
+    return first, last, low, high + 1, size, total
 
 
 @njit(cache=True)
-def _size_and_length(a, b, lo, hi, p, rank):  # pragma: no cover - compiled
-    count = 0
-    total = np.int64(0)
-    for j in range(a, b + 1):
-        if lo <= rank[j] < hi:
-            count += 1
-            total += p[j]
-    return count, total
+def _without(j, a, b, lo, hi, rank, spt):  # pragma: no cover - compiled
+    """(a, b, lo, hi) normalised after removing member j from a set of two or more."""
+    q = rank[j]
+    if j == a:
+        a += 1
+        while not lo <= rank[a] < hi:
+            a += 1
+    if j == b:
+        b -= 1
+        while not lo <= rank[b] < hi:
+            b -= 1
+    if q == lo:
+        lo += 1
+        while not a <= spt[lo] <= b:
+            lo += 1
+    if q == hi - 1:
+        hi -= 1
+        while not a <= spt[hi - 1] <= b:
+            hi -= 1
+    return a, b, lo, hi
 
 
 @njit(cache=True)
@@ -91,8 +107,7 @@ def _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start):  # pragma: no cover -
     Emmons' first condition, p_f <= p_j and d_f <= max(d_j, t + p_j), when that holds for
     all j: then swapping f with whatever job is first loses nothing.
     """
-    a, b, lo, hi = _normalise(a, b, lo, hi, rank)
-    size, total = _size_and_length(a, b, lo, hi, p, rank)
+    a, b, lo, hi, size, total = _normalise(a, b, lo, hi, p, rank)
     cost = np.int64(0)
     fixed_first = 0
     fixed_last = 0
@@ -102,12 +117,14 @@ def _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start):  # pragma: no cover -
                 out[start + size - 1 - fixed_last] = b
             fixed_last += 1
             total -= p[b]
-            a, b, lo, hi = _normalise(a, b - 1, lo, hi, rank)
+            a, b, lo, hi = _without(b, a, b, lo, hi, rank, spt)
             continue
         f = spt[lo]
         first = True
-        for j in range(a, f):
-            if lo <= rank[j] < hi and d[j] < d[f] and d[f] > t + p[j]:
+        for j in range(a, f):  # the members due before f (EDD order: they come first)
+            if d[j] >= d[f]:
+                break
+            if lo <= rank[j] < hi and d[f] > t + p[j]:
                 first = False
                 break
         if not first:
@@ -118,7 +135,7 @@ def _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start):  # pragma: no cover -
         t += p[f]
         cost += _tardiness(t, d[f])
         total -= p[f]
-        a, b, lo, hi = _normalise(a, b, lo + 1, hi, rank)
+        a, b, lo, hi = _without(f, a, b, lo, hi, rank, spt)
     if a == b:  # one job left
         if out.size > 0:
             out[start + fixed_first] = a
@@ -258,15 +275,35 @@ def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cove
     if value >= 0:
         _store(memo, stats, key, value, 1, choice)
         return cost + value
+    k = spt[hi - 1]
+    index, finish = _candidates(jobs, t, k, p, d)
+    count = index.size
+    last = jobs.size - 1
+    if count == 1:  # a forced split (most nodes): the later side first, and no bounds
+        i = index[0]
+        tard_k = _tardiness(finish[0], d[k])
+        right = np.int64(0)
+        if i < last:
+            right = solve(jobs[i + 1], b, lo, hi - 1, finish[0], ub - tard_k, p, d, rank, spt, memo, stats)
+            if stats[ABORTED]:
+                return np.int64(-1)
+            if tard_k + right >= ub:
+                _store(memo, stats, key, max(tard_k + right, known[0]), 0, CHOICE_NONE)
+                return cost + tard_k + right
+        left = solve(a, jobs[i], lo, hi - 1, t, ub - tard_k - right, p, d, rank, spt, memo, stats)
+        if stats[ABORTED]:
+            return np.int64(-1)
+        value = left + tard_k + right
+        if value < ub:
+            _store(memo, stats, key, value, 1, jobs[i])
+        else:
+            _store(memo, stats, key, max(value, known[0]), 0, CHOICE_NONE)
+        return cost + value
     bound = max(pair_bound(a, b, lo, hi, t, p, d, rank, spt), known[0])
     if bound >= ub:
         stats[BOUND_PRUNES] += 1
         _store(memo, stats, key, bound, 0, CHOICE_NONE)
         return cost + bound
-    k = spt[hi - 1]
-    index, finish = _candidates(jobs, t, k, p, d)
-    count = index.size
-    last = jobs.size - 1
     tard_k = np.empty(count, dtype=np.int64)
     left_bound = np.empty(count, dtype=np.int64)
     right_bound = np.empty(count, dtype=np.int64)
@@ -354,7 +391,7 @@ def known_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - c
 def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragma: no cover - compiled
     """Write an optimal order of the set from t into out[start:]; solves (without a
     threshold) any part the memo lacks. Returns the number of jobs written."""
-    size, _ = _size_and_length(a, b, lo, hi, p, rank)
+    size = _normalise(a, b, lo, hi, p, rank)[4]
     if size == 0:
         return 0
     a, b, lo, hi, t, _ = _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start)
