@@ -10,6 +10,7 @@ for setting bnb beside MIP and CP-SAT.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from schedkit.generate import smtt
@@ -25,12 +26,19 @@ def classes(tfs=TFS, rdds=RDDS):
     return [(c, tf, rdd) for c, (tf, rdd) in enumerate((tf, rdd) for tf in tfs for rdd in rdds)]
 
 
+def numbered(batch: list, prefix: str) -> list:
+    """Name the instances `prefix#1`, `prefix#2`, ... so that reports group them by file."""
+    return [replace(x, name=f"{prefix}#{k}") for k, x in enumerate(batch, 1)]
+
+
 def main() -> None:
     for n in (200, 300, 500):
         batch = [smtt(n, tf, rdd, seed=100 * c + rep) for c, tf, rdd in classes() for rep in range(10)]
-        print(write(batch, OUT / f"pvw_n{n}.jsonl"), len(batch))
-    compare = [smtt(n, tf, rdd, seed=7) for n in (50, 100, 200)
-               for _, tf, rdd in classes((0.4, 0.6, 0.8), (0.2, 0.6))]
+        print(write(numbered(batch, f"pvw_n{n}"), OUT / f"pvw_n{n}.jsonl"), len(batch))
+    compare = []
+    for n in (50, 100, 200):
+        batch = [smtt(n, tf, rdd, seed=7) for _, tf, rdd in classes((0.4, 0.6, 0.8), (0.2, 0.6))]
+        compare += numbered(batch, f"pvw_compare_n{n}")
     print(write(compare, OUT / "pvw_compare.jsonl"), len(compare))
 
 

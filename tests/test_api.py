@@ -9,7 +9,7 @@ from schedkit import SMTTInstance, UnknownMethod, UnknownOption
 
 INSTANCE = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], name="tiny")
 NAMES = ["edd", "spt", "wspt", "mdd", "atc", "psk", "eddc", "mddc", "mdd-aug", "mddc-aug",
-         "dynasearch", "dp", "mip", "cpsat", "auto"]
+         "dynasearch", "dp", "mip", "cpsat", "bnb", "auto"]
 
 
 def test_public_names():
@@ -64,19 +64,30 @@ def test_bad_time_limit_and_workers():
         schedkit.solve(INSTANCE, "edd", workers=0)
 
 
-def test_auto_uses_dp_on_small_instances():
-    """auto on a small instance is exact (the DP) and proves its optimum."""
+def test_auto_uses_bnb_on_unweighted_instances():
+    """auto on an unweighted instance of any size is the exact bnb and proves its optimum."""
     result = schedkit.solve(INSTANCE, "auto")
-    assert result.stats["chosen"] == "dp"
+    assert result.stats["chosen"] == "bnb"
     assert result.status == "optimal" and result.objective == result.bound == 3  # EDD is optimal here
     assert schedkit.check(INSTANCE, result).feasible
+    large = schedkit.generate.smtt(400, tf=0.8, rdd=0.6, seed=2)
+    result = schedkit.solve(large, "auto")
+    assert result.stats["chosen"] == "bnb" and result.status == "optimal"
+    assert schedkit.check(large, result).feasible
 
 
-def test_auto_on_a_large_instance_stays_in_budget():
-    """auto on 400 jobs answers (a checked heuristic sequence) within its time limit."""
+def test_auto_uses_dp_on_small_weighted_instances():
+    """auto on a small weighted instance is the subset DP."""
+    instance = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], w=[1, 2, 3])
+    result = schedkit.solve(instance, "auto")
+    assert result.stats["chosen"] == "dp" and result.status == "optimal"
+
+
+def test_auto_on_a_large_weighted_instance_stays_in_budget():
+    """auto on 400 weighted jobs answers (a checked heuristic sequence) within its time limit."""
     import time
 
-    instance = schedkit.generate.smtt(400, tf=0.6, rdd=0.6, seed=2)
+    instance = schedkit.generate.smtt(400, tf=0.6, rdd=0.6, seed=2, weighted=True)
     started = time.perf_counter()
     result = schedkit.solve(instance, "auto", time_limit=3)
     assert time.perf_counter() - started < 6

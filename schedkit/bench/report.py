@@ -65,6 +65,7 @@ class MethodSummary:
             "zero_ref_mean_abs": stat([abs(x) for x in self.zero_ref_diffs], "mean"),
             "mean_time_s": stat(self.times, "mean"),
             "median_time_s": stat(self.times, "median"),
+            "max_time_s": stat(self.times, "max"),
             "wins": self.wins,
             "ties": self.ties,
             "errors": self.errors,
@@ -153,8 +154,8 @@ COLUMNS = [
     ("optimal", "proven opt"), ("mean_gap_pct", "mean gap %"), ("median_gap_pct", "median gap %"),
     ("max_gap_pct", "max gap %"), ("mean_gap_to_opt_pct", "gap to opt %"),
     ("zero_ref_mean_abs", "zero-ref abs"), ("mean_time_s", "mean s"),
-    ("median_time_s", "median s"), ("wins", "wins"), ("ties", "ties"), ("errors", "errors"),
-    ("invalid", "invalid"),
+    ("median_time_s", "median s"), ("max_time_s", "max s"), ("wins", "wins"), ("ties", "ties"),
+    ("errors", "errors"), ("invalid", "invalid"),
 ]
 
 

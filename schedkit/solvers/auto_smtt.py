@@ -1,5 +1,6 @@
-"""`auto` for SMTT: the subset DP while it is instant, CP-SAT (warm-started) to 100 jobs,
-iterated dynasearch beyond (and wherever the CP-SAT model would be too large)."""
+"""`auto` for SMTT. Equal weights (1||ΣTj): the branch and bound `bnb` at any size. Weighted:
+the subset DP while it is instant, CP-SAT (warm-started) to 100 jobs, iterated dynasearch
+beyond (and wherever the CP-SAT model would be too large)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from schedkit.result import Result
 DP_MAX_JOBS = 20  # 2^20 states: well under a second and 8 MiB
 AUTO_DEFAULT_TIME_LIMIT = 30.0
 CPSAT_MAX_JOBS = 100  # beyond, building the CP-SAT model alone can outlast a short budget
+BNB_DEFAULT_TIME_LIMIT = 60.0  # proves every benchmarked 500-job instance (benchmarks/reports/bnb.md)
 
 
 @register(
     "smtt", "auto", exact=True,
-    description=f"dp up to {DP_MAX_JOBS} jobs, cpsat up to {CPSAT_MAX_JOBS} (default budget "
-    f"{AUTO_DEFAULT_TIME_LIMIT:g} s), dynasearch beyond",
+    description=f"unweighted: bnb (default budget {BNB_DEFAULT_TIME_LIMIT:g} s); weighted: dp up to "
+    f"{DP_MAX_JOBS} jobs, cpsat up to {CPSAT_MAX_JOBS} (default budget {AUTO_DEFAULT_TIME_LIMIT:g} s), "
+    "dynasearch beyond",
 )
 def solve_auto(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Pick by size; the choice is recorded in `stats["chosen"]`."""
     limit = options.time_limit
-    if instance.n <= DP_MAX_JOBS:
+    if len(set(instance.w.tolist())) <= 1:
+        chosen = "bnb"
+        limit = BNB_DEFAULT_TIME_LIMIT if limit is None else limit
+    elif instance.n <= DP_MAX_JOBS:
         chosen = "dp"
     elif instance.n > CPSAT_MAX_JOBS:
         chosen = "dynasearch"

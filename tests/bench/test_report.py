@@ -42,6 +42,13 @@ def test_summary_counts_gaps_wins_and_zero_refs():
     assert x.row()["mean_gap_pct"] == pytest.approx(5.0)
 
 
+def test_time_columns():
+    """Mean, median and max of the runs' wall times."""
+    records = [dict(record("x", name, 1), wall_time=t) for name, t in [("a", 1.0), ("b", 2.0), ("c", 9.0)]]
+    row = summarise(records, {})[0][0].row()
+    assert (row["mean_time_s"], row["median_time_s"], row["max_time_s"]) == (4.0, 2.0, 9.0)
+
+
 def test_alarms_on_claims_that_contradict_references():
     """A claimed optimum worse than the reference, an objective below the lower bound and a
     bound above the upper bound are each flagged."""
