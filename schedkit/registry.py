@@ -22,6 +22,7 @@ METHOD_MODULES = (
     "schedkit.solvers.dp.smtt",
     "schedkit.solvers.mip.smtt",
     "schedkit.solvers.cpsat.smtt",
+    "schedkit.solvers.bdp.method",
     "schedkit.solvers.bnb.smtt",
     "schedkit.solvers.auto_smtt",
 )

@@ -9,7 +9,7 @@ from schedkit import SMTTInstance, UnknownMethod, UnknownOption
 
 INSTANCE = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], name="tiny")
 NAMES = ["edd", "spt", "wspt", "mdd", "atc", "psk", "eddc", "mddc", "mdd-aug", "mddc-aug",
-         "dynasearch", "dp", "mip", "cpsat", "bnb", "auto"]
+         "dynasearch", "dp", "mip", "cpsat", "bnb", "bdp", "auto"]
 
 
 def test_public_names():
@@ -81,6 +81,14 @@ def test_auto_uses_dp_on_small_weighted_instances():
     instance = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], w=[1, 2, 3])
     result = schedkit.solve(instance, "auto")
     assert result.stats["chosen"] == "dp" and result.status == "optimal"
+
+
+def test_auto_uses_bdp_on_weighted_instances_to_64_jobs():
+    """auto on a weighted 40-job instance is the bounded DP, which proves the optimum."""
+    instance = schedkit.load("instances/smtt/wt40.txt#19")
+    result = schedkit.solve(instance, "auto")
+    assert result.stats["chosen"] == "bdp" and result.status == "optimal"
+    assert schedkit.check(instance, result).objective == result.objective
 
 
 def test_auto_on_a_large_weighted_instance_stays_in_budget():
