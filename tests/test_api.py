@@ -6,6 +6,7 @@ import pytest
 
 import schedkit
 from schedkit import SMTTInstance, UnknownMethod, UnknownOption
+from tests.conftest import wt40
 
 INSTANCE = SMTTInstance(p=[4, 2, 3], d=[4, 3, 8], name="tiny")
 NAMES = ["edd", "spt", "wspt", "mdd", "atc", "psk", "eddc", "mddc", "mdd-aug", "mddc-aug",
@@ -85,7 +86,7 @@ def test_auto_uses_dp_on_small_weighted_instances():
 
 def test_auto_uses_bdp_on_weighted_instances_to_64_jobs():
     """auto on a weighted 40-job instance is the bounded DP, which proves the optimum."""
-    instance = schedkit.load("instances/smtt/wt40.txt#19")
+    instance = wt40(19)
     result = schedkit.solve(instance, "auto")
     assert result.stats["chosen"] == "bdp" and result.status == "optimal"
     assert schedkit.check(instance, result).objective == result.objective
