@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE ?= instances/smtt/sample_wt40_1.json
 
-.PHONY: run test lint bench-smtt clean
+.PHONY: run test lint bench-smtt bench-bnb-classes clean
 
 SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
 
@@ -36,6 +36,9 @@ lint: $(STAMP_DEV)
 
 bench-smtt: $(STAMP_DEV)
 	$(BIN)/python benchmarks/smtt_heuristics.py --out benchmarks/reports/smtt_heuristics.md
+
+bench-bnb-classes: $(STAMP_DEV)  # after `make bench-bnb`: its per-(TF, RDD) table
+	$(BIN)/python benchmarks/bnb_classes.py
 
 # One target per committed suite: `make bench-wt40` runs benchmarks/suites/wt40.toml (resumable).
 $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)

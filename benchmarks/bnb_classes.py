@@ -3,7 +3,7 @@
 Reads the suite's result store and the instance files it ran on (the class is in each
 instance's metadata) and writes benchmarks/reports/bnb_classes.md.
 
-    python benchmarks/bnb_classes.py    # after: make bench-bnb
+    make bench-bnb bench-bnb-classes    # or: python benchmarks/bnb_classes.py
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def main() -> None:
     sizes = sorted({n for n, _, _ in runs})
     lines = ["# bnb per Potts–Van Wassenhove class", "",
              f"- Machine: {describe()}",
-             "- Command: `make bench-bnb`, then `python benchmarks/bnb_classes.py`; 60 s, one thread a run",
+             "- Command: `make bench-bnb bench-bnb-classes`; 60 s, one thread a run",
              "- Cells: proven optimal / runs, median s, max s (solver wall time, heuristic included)", "",
              "| TF | RDD | " + " | ".join(f"n = {n}" for n in sizes) + " |",
              "| ---: | ---: | " + " | ".join("---:" for _ in sizes) + " |"]
