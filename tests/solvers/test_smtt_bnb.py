@@ -89,6 +89,15 @@ def test_timeout_returns_sequence_and_bound():
     assert result.wall_time < 5
 
 
+def test_time_limit_on_thousands_of_jobs():
+    """5,000 jobs of the hardest class: the budget holds (cheap rules seed the bound at this size)."""
+    instance = generate_smtt(5000, 0.6, 0.2, seed=4)
+    result = schedkit.solve(instance, "bnb", time_limit=2.0)
+    assert result.wall_time < 4
+    assert schedkit.check(instance, result).feasible
+    assert result.bound is not None and 0 < result.bound <= result.objective
+
+
 def test_reports_memory():
     """Memo size and process memory are in the stats."""
     result = schedkit.solve(generate_smtt(200, 0.6, 0.4, seed=3), "bnb")

@@ -22,6 +22,7 @@ from numba import types
 from numba.typed import Dict
 
 from schedkit.errors import UnsupportedInstance
+from schedkit.heuristics import smtt_rules
 from schedkit.heuristics.smtt_kernels import weighted_tardiness
 from schedkit.heuristics.smtt_search import best_rule, iterated_dynasearch
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
@@ -35,6 +36,7 @@ FIRST_CHUNK = 20_000  # nodes between two looks at the clock, grown to about CHU
 CHUNK_SECONDS = 0.1
 HEURISTIC_SHARE = 0.1  # at most this share of the budget (and 1 s) goes to the upper bound
 HEURISTIC_ITERATIONS = 20
+SEARCH_MAX_JOBS = 2000  # beyond, the O(n²) rules and dynasearch steps outlast a short budget
 
 
 class _Problem:
@@ -100,7 +102,14 @@ class _Problem:
 
 
 def _upper_bound(instance: SMTTInstance, options: SolveOptions) -> tuple[np.ndarray, int]:
-    """A good first sequence: the best rule, then a short iterated dynasearch."""
+    """A good first sequence: the best rule, then a short iterated dynasearch (the better of
+    EDD and SPT beyond SEARCH_MAX_JOBS jobs; the bound's quality barely changes the search)."""
+    if instance.n > SEARCH_MAX_JOBS:
+        orders = [smtt_rules.edd(instance.p, instance.d, instance.w),
+                  smtt_rules.spt(instance.p, instance.d, instance.w)]
+        values = [int(weighted_tardiness(x, instance.p, instance.d, instance.w)) for x in orders]
+        best = int(np.argmin(values))
+        return orders[best], values[best]
     budget = 1.0 if options.time_limit is None else min(1.0, HEURISTIC_SHARE * options.time_limit)
     deadline = min(options.deadline, time.perf_counter() + budget)
     start, _ = best_rule(instance.p, instance.d, instance.w, deadline)
