@@ -88,13 +88,17 @@ def _fmt(value: Any) -> str:
               help="method option, e.g. -o solver=cbc (value parsed as JSON when it can be)")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
               help="write a JSON list of results here ('-' for stdout)")
+@click.option("--gantt", type=click.Path(dir_okay=False), default=None,
+              help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
 @friendly_errors
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
-          json_out: str | None) -> None:
+          json_out: str | None, gantt: str | None) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = dict(_parse_option(item) for item in extra)
     instances = list(_expand(files, format))
+    if gantt:
+        _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results = []
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -110,6 +114,9 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                 _fail(f"{instance.name}: {method} returned an invalid solution: "
                       f"{report.summary()}", EXIT_CHECK_FAILED)
             results.append(result)
+            if gantt:
+                path = _gantt_path(gantt, instance.name, len(instances))
+                _gantt_writer([instance])(instance, result.solution, path)
             progress.advance(task)
     if json_out == "-":
         click.echo(json.dumps([r.to_dict() for r in results], indent=1))
@@ -117,6 +124,36 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     if json_out:
         Path(json_out).write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
     _print_table(results)
+
+
+def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
+    """The Gantt drawer shared by `instances`' families; SchedkitError when there is none."""
+    from schedkit import families
+
+    drawers = {x.family: families.get(x.family).gantt for x in instances}
+    missing = sorted(name for name, drawer in drawers.items() if drawer is None)
+    if missing:
+        raise SchedkitError(f"--gantt: no Gantt chart for family {', '.join(missing)}")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise SchedkitError("--gantt needs matplotlib: pip install 'schedkit[plot]'") from None
+
+    def draw(instance: Any, solution: Any, path: Path) -> None:
+        drawer = drawers[instance.family]
+        assert drawer is not None
+        drawer(instance, solution, path)
+
+    return draw
+
+
+def _gantt_path(target: str, instance_name: str, count: int) -> Path:
+    """`out.png` for one instance; `out-<instance>.png` when there are several."""
+    path = Path(target)
+    if count == 1:
+        return path
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_name)
+    return path.with_name(f"{path.stem}-{safe}{path.suffix or '.png'}")
 
 
 def _parse_option(item: str) -> tuple[str, Any]:
@@ -175,9 +212,11 @@ def check(file: str, solution: str, format: str | None) -> None:
 @friendly_errors
 def methods(family: str | None) -> None:
     """List the methods (of FAMILY): name, family, exact or heuristic, description."""
+    from schedkit import families
+
+    if family:
+        families.get(family)  # names the known families when this one is not
     rows = schedkit.methods(family)
-    if family and not rows:
-        raise SchedkitError(f"unknown family {family!r}; known: smtt")
     table = Table(box=None, header_style="bold")
     for column in ("method", "family", "kind", "description"):
         table.add_column(column)
@@ -240,6 +279,17 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
 
+
+def _add_family_generators() -> None:
+    """`schedkit generate <family>` for every family that brings its own command."""
+    from schedkit import families
+
+    for family in families.all_families().values():
+        if family.generate_command is not None:
+            generate.add_command(family.generate_command)
+
+
+_add_family_generators()
 
 __all__ = ["main"]
 

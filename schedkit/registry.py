@@ -1,8 +1,9 @@
 """(family, method name) -> solver function, with the metadata `schedkit.methods` lists.
 
 Method modules register themselves with `@register(...)` when imported; `_load_methods`
-imports them on first use. Heavy backends (OR-Tools, PuLP) are imported inside the
-method bodies, so listing methods stays cheap.
+imports a family's modules (listed in its `schedkit.families` record) on first use.
+Heavy backends (OR-Tools, PuLP) are imported inside the method bodies, so listing
+methods stays cheap.
 """
 
 from __future__ import annotations
@@ -16,16 +17,6 @@ from typing import Any, NamedTuple
 
 from schedkit.errors import UnknownMethod, UnknownOption
 from schedkit.result import Result
-
-METHOD_MODULES = (
-    "schedkit.heuristics.smtt_methods",
-    "schedkit.solvers.dp.smtt",
-    "schedkit.solvers.mip.smtt",
-    "schedkit.solvers.cpsat.smtt",
-    "schedkit.solvers.bdp.method",
-    "schedkit.solvers.bnb.smtt",
-    "schedkit.solvers.auto_smtt",
-)
 
 
 @dataclass(frozen=True)
@@ -109,14 +100,27 @@ def register(
     return decorate
 
 
-def _load_methods() -> None:
-    for module in METHOD_MODULES:
-        importlib.import_module(module)
+_LOADED: set[str] = set()
+
+
+def _load_methods(family: str | None = None) -> None:
+    """Import the method modules of `family` (of every family when None)."""
+    from schedkit import families
+
+    known = families.all_families()
+    if family is not None and family not in known:
+        return  # nothing to load: lookup reports the unknown method, methods() lists none
+    chosen = [known[family]] if family else list(known.values())
+    for entry in chosen:
+        if entry.name not in _LOADED:
+            for module in entry.method_modules:
+                importlib.import_module(module)
+            _LOADED.add(entry.name)
 
 
 def lookup(family: str, name: str) -> Method:
     """The method `name` of `family`, or UnknownMethod listing the ones that exist."""
-    _load_methods()
+    _load_methods(family)
     key = (family, name.lower())
     if key not in _METHODS:
         raise UnknownMethod(family, name, [m for f, m in _METHODS if f == family])
@@ -125,7 +129,7 @@ def lookup(family: str, name: str) -> Method:
 
 def methods(family: str | None = None) -> list[MethodInfo]:
     """Every registered method (of one family if given), sorted by family then name."""
-    _load_methods()
+    _load_methods(family)
     rows = [
         MethodInfo(m.name, m.family, "exact" if m.exact else "heuristic", m.description)
         for m in _METHODS.values()

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from schedkit.checker import smtt as _smtt
 from schedkit.errors import SchedkitError
 from schedkit.result import Result
 
@@ -35,9 +34,6 @@ class CheckReport:
         return f"infeasible: {shown}{more}"
 
 
-_CHECKERS = {"smtt": _smtt.check}
-
-
 def check(instance: Any, solution: Any, objective: float | None = None) -> CheckReport:
     """Check `solution` (a Solution, its JSON dict, or a Result) against `instance`.
 
@@ -53,10 +49,12 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
     if solution is None:
         return CheckReport(False, None, ["there is no solution to check"])
     data = solution.to_dict() if hasattr(solution, "to_dict") else solution
+    from schedkit import families
+
     family = getattr(instance, "family", None)
-    if family not in _CHECKERS:
-        raise SchedkitError(f"no checker for family {family!r}")
-    recomputed, violations = _CHECKERS[family](instance, data)
+    if not isinstance(family, str):
+        raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance")
+    recomputed, violations = families.get(family).check(instance, data)
     if objective is not None and recomputed is not None and objective != recomputed:
         violations.append(f"claimed objective {objective} but the solution gives {recomputed}")
     return CheckReport(not violations, recomputed, violations)

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from schedkit import families
 from schedkit.errors import ParseError, SelectorError
-from schedkit.instances import jsonfmt, orlib_wt
+from schedkit.instances import jsonfmt
 
-Reader = Callable[[Path, str, "str | None"], list[tuple[str, Any]]]
-Writer = Callable[[Any, Path, "str | None"], None]
-
-READERS: dict[str, Reader] = {
-    "json": jsonfmt.read_json,
-    "jsonl": jsonfmt.read_jsonl,
-    "orlib-wt": orlib_wt.read,
+_GENERIC_READERS: dict[str, families.Reader] = {"json": jsonfmt.read_json, "jsonl": jsonfmt.read_jsonl}
+_GENERIC_WRITERS: dict[str, families.Writer] = {
+    "json": jsonfmt.write_json, "jsonl": jsonfmt.write_jsonl,
 }
-WRITERS: dict[str, Writer] = {
-    "json": jsonfmt.write_json,
-    "jsonl": jsonfmt.write_jsonl,
-    "orlib-wt": orlib_wt.write,
-}
-_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_GENERIC_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 MAX_FILE_BYTES = 1 << 30
+
+
+def _readers() -> dict[str, families.Reader]:
+    return {**_GENERIC_READERS, **families.readers()}
+
+
+def _writers() -> dict[str, families.Writer]:
+    return {**_GENERIC_WRITERS, **families.writers()}
+
+
+def _extensions() -> dict[str, str]:
+    return {**_GENERIC_EXTENSIONS, **families.extensions()}
 
 
 def split_selector(path: str | Path) -> tuple[Path, str | None]:
@@ -41,18 +45,21 @@ def _split_format(format: str | None) -> tuple[str | None, str | None]:
     if format is None:
         return None, None
     name, _, arg = format.partition(":")
-    known = sorted(READERS)
-    if name not in READERS:
+    known = sorted(_readers())
+    if name not in known:
         raise ParseError("--format", None, f"one of {', '.join(known)}", repr(format))
     return name, arg or None
 
 
 def sniff(path: Path, text: str) -> str:
-    """The format of `path`: by extension, then file name (wtN), then content."""
-    if path.suffix.lower() in _EXTENSIONS:
-        return _EXTENSIONS[path.suffix.lower()]
-    if orlib_wt.jobs_from_name(path) is not None:
-        return "orlib-wt"
+    """The format of `path`: by extension, then each family's look at name and content."""
+    extensions = _extensions()
+    if path.suffix.lower() in extensions:
+        return extensions[path.suffix.lower()]
+    for family in families.all_families().values():
+        found = family.sniff(path, text) if family.sniff is not None else None
+        if found is not None:
+            return found
     head = text.lstrip()[:1]
     if head == "{":
         try:
@@ -62,16 +69,23 @@ def sniff(path: Path, text: str) -> str:
         return "json"
     if head.isdigit() or head == "-":
         raise ParseError(
-            str(path), None, "a file name with the job count (wt40.txt) or --format orlib-wt:N",
+            str(path), None,
+            f"a recognisable format: name it with --format ({', '.join(sorted(_readers()))}; "
+            "orlib-wt:N where N is the job count)",
             "a list of numbers",
         )
-    raise ParseError(str(path), 1, "a known instance format (json, jsonl, orlib-wt)",
+    raise ParseError(str(path), 1, f"a known instance format ({', '.join(sorted(_readers()))})",
                      repr(text.strip()[:30]) if text.strip() else "an empty file")
 
 
 def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
     name, arg = _split_format(format)
     if path.is_dir():
+        for family in families.all_families().values():
+            if family.read_directory is not None:
+                entries = family.read_directory(path)
+                if entries:
+                    return entries
         raise ParseError(str(path), None, "an instance file", "a directory")
     size = path.stat().st_size  # raises FileNotFoundError with the path in it
     if size > MAX_FILE_BYTES:
@@ -84,7 +98,7 @@ def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
     if not text.strip():
         raise ParseError(str(path), None, "instance data", "an empty file")
     name = name or sniff(path, text)
-    return READERS[name](path, text, arg)
+    return _readers()[name](path, text, arg)
 
 
 def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:
@@ -102,7 +116,8 @@ def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:
 def load(path: str | Path, format: str | None = None) -> Any:
     """The instance in `path` (`file#k` picks one of a multi-instance file).
 
-    `format` overrides sniffing: "json", "jsonl", "orlib-wt" or "orlib-wt:N".
+    `format` overrides sniffing, e.g. "json", "jsonl", "orlib-wt" or "orlib-wt:N"
+    (every family's formats: see the README).
     """
     file, selector = split_selector(path)
     entries = _read_entries(file, format)
@@ -131,15 +146,20 @@ def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     target = Path(path)
     items = list(instances) if isinstance(instances, list | tuple) else [instances]
     name, arg = _split_format(format)
+    writers = _writers()
     if name is None:
-        if target.suffix.lower() in _EXTENSIONS:
-            name = _EXTENSIONS[target.suffix.lower()]
-        elif orlib_wt.jobs_from_name(target) is not None:
-            name = "orlib-wt"
-        else:
+        suffix = target.suffix.lower()
+        name = _extensions().get(suffix) if suffix else None
+        if name is None:
+            sniffed = [f.sniff(target, "") for f in families.all_families().values() if f.sniff]
+            name = next((found for found in sniffed if found is not None), None)
+        if name is None or name not in writers:
             raise ParseError(str(target), None, "an output extension .json or .jsonl, or wtN.txt",
                              repr(target.suffix or target.name))
-    WRITERS[name](items, target, arg)
+    if name not in writers:
+        raise ParseError(str(target), None, f"a format schedkit writes ({', '.join(sorted(writers))})",
+                         repr(name))
+    writers[name](items, target, arg)
     return target
 
 

@@ -25,17 +25,26 @@ def smtt_from_record(record: Mapping[str, Any], default_name: str) -> SMTTInstan
     return SMTTInstance(p=record["p"], d=record["d"], w=record.get("w"), name=name, meta=meta)
 
 
-_FROM_RECORD = {"smtt": smtt_from_record}
-
-
 def from_record(record: Any, default_name: str) -> Any:
-    """Instance from a parsed JSON object; `family` defaults to smtt (the shared JSON lines)."""
+    """Instance from a parsed JSON object: its `family` field, else the family whose
+    `json_sniff` claims it (the shared SMTT JSON lines, kubectl output...)."""
+    from schedkit import families
+
     if not isinstance(record, Mapping):
         raise InvalidInstance(f"expected a JSON object, found {type(record).__name__}")
-    family = record.get("family", "smtt")
-    if family not in _FROM_RECORD:
-        raise InvalidInstance(f"unknown family {family!r}; known: {', '.join(_FROM_RECORD)}")
-    return _FROM_RECORD[family](record, default_name)
+    known = families.all_families()
+    name = record.get("family")
+    if name is None:
+        claimed = [f.name for f in known.values() if f.json_sniff is not None and f.json_sniff(record)]
+        if not claimed:
+            raise InvalidInstance(
+                f"a JSON object without a 'family' field ({', '.join(sorted(known))}) whose "
+                f"fields ({', '.join(sorted(map(str, record))[:8])}) match no family"
+            )
+        name = claimed[0]
+    if name not in known:
+        raise InvalidInstance(f"unknown family {name!r}; known: {', '.join(sorted(known))}")
+    return known[name].from_record(record, default_name)
 
 
 def to_record(instance: Any) -> dict[str, Any]:

@@ -1,0 +1,42 @@
+"""Single-machine total (weighted) tardiness, 1||Σ wj·Tj."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from schedkit.checker import smtt as checker
+from schedkit.families import Family
+from schedkit.instances import generators, orlib_wt
+from schedkit.instances.records import smtt_from_record
+
+
+def _sniff(path: Path, text: str) -> str | None:
+    """`wt40.txt` and the like: OR-Library weighted tardiness, n from the name."""
+    return "orlib-wt" if orlib_wt.jobs_from_name(path) is not None else None
+
+
+def _json_sniff(record: Mapping[str, Any]) -> bool:
+    """The shared JSON lines carry no family field: processing times `p` make them SMTT."""
+    return "p" in record
+
+
+FAMILY = Family(
+    name="smtt",
+    description="single machine total (weighted) tardiness, 1||Σ wj·Tj",
+    method_modules=(
+        "schedkit.heuristics.smtt_methods",
+        "schedkit.solvers.dp.smtt",
+        "schedkit.solvers.mip.smtt",
+        "schedkit.solvers.cpsat.smtt",
+        "schedkit.solvers.bdp.method",
+        "schedkit.solvers.bnb.smtt",
+        "schedkit.solvers.auto_smtt",
+    ),
+    from_record=smtt_from_record,
+    check=checker.check,
+    readers={"orlib-wt": orlib_wt.read},
+    writers={"orlib-wt": orlib_wt.write},
+    sniff=_sniff,
+    json_sniff=_json_sniff,
+    generators={"smtt": generators.smtt},
+)
