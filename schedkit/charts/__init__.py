@@ -1,0 +1,1 @@
+"""Charts drawn with matplotlib (the `plot` extra): Gantt charts and resource profiles."""
