@@ -9,7 +9,7 @@ import pytest
 import schedkit
 from schedkit import SchedkitError, SMTTInstance, SolverUnavailable
 from schedkit.solvers.bounds import integral_bound as _integral_bound
-from schedkit.solvers.mip.smtt import _cbc_log_facts
+from schedkit.solvers.mip.backend import cbc_log_facts
 from tests.conftest import CLASS_IDS_N20, WT40_OPT
 from tests.conftest import agrees_with as _agrees_with
 from tests.conftest import wt40 as _wt40
@@ -91,15 +91,15 @@ def test_cbc_log_parsing():
     """Optimal logs give the objective as bound; stopped ones the "Lower bound:" line."""
     finished = "Result - Optimal solution found\n\nObjective value:   774.00000000\n"
     finished += "Enumerated nodes:   4\n"
-    assert _cbc_log_facts(finished) == (True, 774.0, 4)
+    assert cbc_log_facts(finished) == (True, 774.0, 4)
     stopped = (
         "Cbc0010I After 0 nodes, 1 on tree, 12041 best solution, best possible 1400.5 (1 s)\n"
         "Result - Stopped on time limit\n\nObjective value:   12041.00000000\n"
         "Lower bound:    1451.797\nGap:   7.29\nEnumerated nodes:   0\n"
     )
-    assert _cbc_log_facts(stopped) == (False, 1451.797, 0)
+    assert cbc_log_facts(stopped) == (False, 1451.797, 0)
     progress_only = "Cbc0010I After 9 nodes, 3 on tree, 50 best solution, best possible 41.2 (1 s)\n"
-    assert _cbc_log_facts(progress_only) == (False, 41.2, None)
+    assert cbc_log_facts(progress_only) == (False, 41.2, None)
 
 
 def test_integral_bound_rounding():

@@ -11,28 +11,19 @@ from the largest completion time position k can have. The safe precedences of
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.heuristics.smtt_kernels import weighted_tardiness
 from schedkit.heuristics.smtt_search import warm_start
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
+from schedkit.solvers.mip.backend import import_pulp, new_variable, run
 from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
-
-SOLVERS = ("highs", "cbc")
-# The objective is an integer: a dual bound within this of an integer is that integer.
-# HiGHS and CBC stop at a relative gap of 1e-4 by default; an integer objective needs < 1.
-ABSOLUTE_GAP = 0.999
 
 
 @dataclass
@@ -55,9 +46,7 @@ class _Model:
 
 
 def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
-    """A new variable: `add_variable` where PuLP has it (3.3+), `LpVariable` on older 3.x."""
-    add = getattr(model.problem, "add_variable", None)
-    return add(name, **bounds) if add is not None else pulp.LpVariable(name, **bounds)
+    return new_variable(pulp, model.problem, name, **bounds)
 
 
 def _positions(before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,102 +182,6 @@ def _read_sequence(model: _Model, n: int) -> np.ndarray | None:
     return sequence
 
 
-def _highs_class(pulp: Any) -> Any:
-    """pulp.HiGHS that loads the variables' initial values as a MIP start before running."""
-
-    class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc, name-defined]
-        def callSolver(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
-            columns = lp.variables()
-            values = np.array([v.varValue or 0.0 for v in columns], dtype=np.float64)
-            index = np.array([v.index for v in columns], dtype=np.int32)
-            lp.solverModel.setSolution(len(columns), index, values)
-            # HiGHS keeps one global thread pool per process, sized by the first run; a
-            # later run asking for another `threads` fails unless the pool is reset.
-            lp.solverModel.resetGlobalScheduler(True)
-            lp.solverModel.run()
-
-    return HiGHSWithStart
-
-
-def _run_highs(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | None, dict]:
-    """Solve with HiGHS: (integral dual bound or None, stats)."""
-    import highspy
-
-    solver = _highs_class(pulp)(
-        msg=False,
-        timeLimit=options.remaining(),
-        threads=options.workers,
-        gapRel=0.0,
-        gapAbs=ABSOLUTE_GAP,
-        random_seed=options.seed,
-    )
-    if not solver.available():
-        raise SolverUnavailable("HiGHS cannot be loaded (is highspy installed?)")
-    model.problem.solve(solver)
-    highs = model.problem.solverModel
-    info = highs.getInfo()
-    status = highs.getModelStatus()
-    stats = {
-        "solver": "highs",
-        "nodes": int(info.mip_node_count),
-        "solver_status": highs.modelStatusToString(status),
-        "solver_optimal": status == highspy.HighsModelStatus.kOptimal,
-        "solver_has_solution": info.primal_solution_status == 2,  # kSolutionStatusFeasible
-    }
-    return integral_bound(info.mip_dual_bound), stats
-
-
-def _cbc_log_facts(log: str) -> tuple[bool, float | None, int | None]:
-    """From a CBC log: (reported optimal, dual bound, enumerated nodes).
-
-    After "Result - Optimal solution found" the bound is the objective CBC prints; after a stop
-    on a limit it is the "Lower bound:" line, else the last "best possible" of the progress lines.
-    """
-    optimal = "Result - Optimal solution found" in log
-    bound = None
-    if optimal:
-        found = re.findall(r"^Objective value:\s+(\S+)", log, re.MULTILINE)
-    else:
-        found = re.findall(r"^Lower bound:\s+(\S+)", log, re.MULTILINE)
-        found = found or re.findall(r"best possible\s+(-?[\d.eE+-]+)", log)
-    if found:
-        try:
-            bound = float(found[-1])
-        except ValueError:
-            bound = None
-    nodes = re.findall(r"Enumerated nodes:\s+(\d+)", log)
-    return optimal, bound, int(nodes[-1]) if nodes else None
-
-
-def _run_cbc(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | None, dict]:
-    """Solve with PuLP's CBC, reading the dual bound from its log: (integral bound, stats)."""
-    with tempfile.TemporaryDirectory(prefix="schedkit-cbc-") as folder:
-        log_path = os.path.join(folder, "cbc.log")
-        remaining = options.remaining()
-        with warnings.catch_warnings():  # PuLP 3.3 flags the bundled CBC for removal in 4.0
-            warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
-            solver = pulp.PULP_CBC_CMD(
-                msg=False,
-                timeLimit=None if remaining is None else max(0.1, remaining),
-                threads=options.workers,
-                warmStart=True,
-                logPath=log_path,
-                gapRel=0.0,
-                gapAbs=ABSOLUTE_GAP,
-                options=[f"randomCbcSeed {options.seed + 1}"],
-            )
-        if not solver.available():
-            raise SolverUnavailable("the CBC binary that PuLP ships cannot be run on this machine")
-        model.problem.solve(solver)
-        with open(log_path, encoding="utf-8", errors="replace") as handle:
-            log = handle.read()
-    optimal, bound, nodes = _cbc_log_facts(log)
-    stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal}
-    if nodes is not None:
-        stats["nodes"] = nodes
-    return integral_bound(bound), stats
-
-
 @register(
     "smtt",
     "mip",
@@ -299,17 +192,7 @@ def _run_cbc(pulp: Any, model: _Model, options: SolveOptions) -> tuple[int | Non
 def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal or best-found sequence from the MIP, started from the heuristic warm start."""
     name = str(options.get("solver", "highs")).lower()
-    if name not in SOLVERS:
-        raise SchedkitError(f"mip: unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
-    try:
-        import pulp
-    except ImportError as error:  # pragma: no cover - pulp is a core dependency
-        raise SolverUnavailable("mip needs PuLP: pip install pulp") from error
-    if name == "highs":
-        try:
-            import highspy  # noqa: F401 - checked here to fail with a clear message
-        except ImportError as error:
-            raise SolverUnavailable("mip with solver='highs' needs highspy") from error
+    pulp = import_pulp(name)
     n = instance.n
     p, d, w = instance.p, instance.d, instance.w
     remaining = options.remaining()
@@ -325,8 +208,8 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
         start, start_objective = hint, hint_objective
     model = build_model(pulp, instance, before)
     _set_start(model, instance, hint)
-    run = _run_highs if name == "highs" else _run_cbc
-    bound, stats = run(pulp, model, options)
+    raw_bound, stats = run(pulp, model.problem, options, name)
+    bound = integral_bound(raw_bound)
     stats.update(
         workers=options.workers,
         precedences=int(before.sum()),

@@ -1,0 +1,155 @@
+"""Running a PuLP model on HiGHS (with a MIP start) or CBC, for every family's `mip` method.
+
+`import_pulp(solver)` checks the backend is there; `new_variable` adds a variable the fast way
+PuLP 3.3 offers; `run(pulp, problem, options, solver)` solves and returns the solver's dual
+bound (a float, None when it has none) with stats. Set initial values on the variables before
+`run` for a warm start (HiGHS takes them as a MIP start, CBC with warmStart).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import warnings
+from typing import Any
+
+import numpy as np
+
+from schedkit.errors import SchedkitError, SolverUnavailable
+from schedkit.registry import SolveOptions
+
+SOLVERS = ("highs", "cbc")
+# For integer objectives: a dual bound within this of an integer is that integer. HiGHS and
+# CBC stop at a relative gap of 1e-4 by default; an integer objective needs an absolute gap < 1.
+ABSOLUTE_GAP = 0.999
+
+
+def import_pulp(solver: str) -> Any:
+    """The pulp module after checking `solver` is known and loadable (SolverUnavailable if not)."""
+    if solver not in SOLVERS:
+        raise SchedkitError(f"mip: unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    try:
+        import pulp
+    except ImportError as error:  # pragma: no cover - pulp is a core dependency
+        raise SolverUnavailable("mip needs PuLP: pip install pulp") from error
+    if solver == "highs":
+        try:
+            import highspy  # noqa: F401 - checked here to fail with a clear message
+        except ImportError as error:
+            raise SolverUnavailable("mip with solver='highs' needs highspy") from error
+    return pulp
+
+
+def new_variable(pulp: Any, problem: Any, name: str, **bounds: Any) -> Any:
+    """A new variable: `add_variable` where PuLP has it (3.3+), `LpVariable` on older 3.x."""
+    add = getattr(problem, "add_variable", None)
+    return add(name, **bounds) if add is not None else pulp.LpVariable(name, **bounds)
+
+
+def _highs_class(pulp: Any) -> Any:
+    """pulp.HiGHS that loads the variables' initial values as a MIP start before running."""
+
+    class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc, name-defined]
+        def callSolver(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
+            columns = lp.variables()
+            values = np.array([v.varValue or 0.0 for v in columns], dtype=np.float64)
+            index = np.array([v.index for v in columns], dtype=np.int32)
+            lp.solverModel.setSolution(len(columns), index, values)
+            # HiGHS keeps one global thread pool per process, sized by the first run; a
+            # later run asking for another `threads` fails unless the pool is reset.
+            lp.solverModel.resetGlobalScheduler(True)
+            lp.solverModel.run()
+
+    return HiGHSWithStart
+
+
+def _run_highs(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -> tuple[float | None, dict]:
+    """Solve with HiGHS: (dual bound or None, stats)."""
+    import highspy
+
+    solver = _highs_class(pulp)(
+        msg=False,
+        timeLimit=options.remaining(),
+        threads=options.workers,
+        gapRel=0.0,
+        gapAbs=gap_abs,
+        random_seed=options.seed,
+    )
+    if not solver.available():
+        raise SolverUnavailable("HiGHS cannot be loaded (is highspy installed?)")
+    problem.solve(solver)
+    highs = problem.solverModel
+    info = highs.getInfo()
+    status = highs.getModelStatus()
+    stats = {
+        "solver": "highs",
+        "nodes": int(info.mip_node_count),
+        "solver_status": highs.modelStatusToString(status),
+        "solver_optimal": status == highspy.HighsModelStatus.kOptimal,
+        "solver_has_solution": info.primal_solution_status == 2,  # kSolutionStatusFeasible
+    }
+    bound = float(info.mip_dual_bound)
+    return (bound if np.isfinite(bound) else None), stats
+
+
+def cbc_log_facts(log: str) -> tuple[bool, float | None, int | None]:
+    """From a CBC log: (reported optimal, dual bound, enumerated nodes).
+
+    After "Result - Optimal solution found" the bound is the objective CBC prints; after a stop
+    on a limit it is the "Lower bound:" line, else the last "best possible" of the progress lines.
+    """
+    optimal = "Result - Optimal solution found" in log
+    bound = None
+    if optimal:
+        found = re.findall(r"^Objective value:\s+(\S+)", log, re.MULTILINE)
+    else:
+        found = re.findall(r"^Lower bound:\s+(\S+)", log, re.MULTILINE)
+        found = found or re.findall(r"best possible\s+(-?[\d.eE+-]+)", log)
+    if found:
+        try:
+            bound = float(found[-1])
+        except ValueError:
+            bound = None
+    nodes = re.findall(r"Enumerated nodes:\s+(\d+)", log)
+    return optimal, bound, int(nodes[-1]) if nodes else None
+
+
+def _run_cbc(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -> tuple[float | None, dict]:
+    """Solve with PuLP's CBC, reading the dual bound from its log: (bound, stats)."""
+    with tempfile.TemporaryDirectory(prefix="schedkit-cbc-") as folder:
+        log_path = os.path.join(folder, "cbc.log")
+        remaining = options.remaining()
+        with warnings.catch_warnings():  # PuLP 3.3 flags the bundled CBC for removal in 4.0
+            warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=None if remaining is None else max(0.1, remaining),
+                threads=options.workers,
+                warmStart=True,
+                logPath=log_path,
+                gapRel=0.0,
+                gapAbs=gap_abs,
+                options=[f"randomCbcSeed {options.seed + 1}"],
+            )
+        if not solver.available():
+            raise SolverUnavailable("the CBC binary that PuLP ships cannot be run on this machine")
+        problem.solve(solver)
+        with open(log_path, encoding="utf-8", errors="replace") as handle:
+            log = handle.read()
+    optimal, bound, nodes = cbc_log_facts(log)
+    stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal}
+    if nodes is not None:
+        stats["nodes"] = nodes
+    return bound, stats
+
+
+def run(pulp: Any, problem: Any, options: SolveOptions, solver: str = "highs",
+        gap_abs: float = ABSOLUTE_GAP) -> tuple[float | None, dict]:
+    """Solve `problem` within the options' remaining time and threads: (dual bound, stats).
+
+    `gap_abs` is the absolute optimality gap at which the solver may stop (default: just
+    under 1, right for an integer objective); pass 0 for a fractional objective.
+    """
+    runner = _run_highs if solver == "highs" else _run_cbc
+    return runner(pulp, problem, options, gap_abs)
