@@ -58,8 +58,8 @@ def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray) -> np.ndar
     for k in range(p):
         if lat[k] != 0:
             plain = False
-        for l in range(p):
-            if k != l and bw[k, l] != 1:
+        for to in range(p):
+            if k != to and bw[k, to] != 1:
                 plain = False
     pairs = p * (p - 1)
     for e in range(data.size):
@@ -68,9 +68,9 @@ def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray) -> np.ndar
             continue
         total = 0
         for k in range(p):
-            for l in range(p):
-                if k != l:
-                    total += lat[k] + (data[e] + bw[k, l] - 1) // bw[k, l]
+            for to in range(p):
+                if k != to:
+                    total += lat[k] + (data[e] + bw[k, to] - 1) // bw[k, to]
         out[e] = total / pairs
     return out
 

@@ -47,7 +47,7 @@ def _costs(record: Mapping[str, Any], ids: list[Any], p: int | None) -> list[lis
     for key in table:
         if key not in known:
             raise InvalidInstance(f"computation_cost names task {key}, which is not in task_ids")
-    rows = []
+    rows: list[list[int]] = []
     for task in ids:
         row = table.get(str(task))
         if row is None:

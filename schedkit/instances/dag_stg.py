@@ -35,7 +35,7 @@ def processors_from_arg(path: Path, arg: str | None) -> int:
 
 def _tokens(text: str) -> list[tuple[str, int]]:
     """(token, line number) up to the first comment line."""
-    found = []
+    found: list[tuple[str, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith("#"):
             break

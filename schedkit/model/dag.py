@@ -100,7 +100,7 @@ class DAGInstance:
     reference makespans of the HEFT paper's example).
     """
 
-    cost: np.ndarray
+    cost: Any
     edges: Any = None
     data: Any = None
     bandwidth: Any = None
@@ -189,8 +189,8 @@ class DAGInstance:
             if bandwidth.shape != (p, p):
                 raise InvalidInstance(f"bandwidth must be {p} x {p}, got {bandwidth.shape}")
             if np.any(bandwidth < 1):
-                k, l = (int(v) for v in np.argwhere(bandwidth < 1)[0])
-                raise InvalidInstance(f"bandwidth[{k}][{l}] = {bandwidth[k, l]}: must be at least 1")
+                k, to = (int(v) for v in np.argwhere(bandwidth < 1)[0])
+                raise InvalidInstance(f"bandwidth[{k}][{to}] = {bandwidth[k, to]}: must be at least 1")
         if self.latency is not None:
             latency = _integers("latency", self.latency, 1)
             if latency.size != p:
@@ -314,7 +314,8 @@ class DAGInstance:
 
     def __repr__(self) -> str:
         network = ", network" if self.has_network else ""
-        return f"DAGInstance(name={self.name!r}, tasks={self.n}, edges={self.m}, processors={self.p}{network})"
+        return (f"DAGInstance(name={self.name!r}, tasks={self.n}, edges={self.m}, "
+                f"processors={self.p}{network})")
 
 
 def topological_order(n: int, edges: np.ndarray) -> list[int]:

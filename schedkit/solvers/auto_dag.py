@@ -32,8 +32,7 @@ def solve_auto(instance: DAGInstance, options: SolveOptions) -> Result:
     best, chosen = None, ""
     for name in HEURISTICS:
         result = _run(instance, options, name, options.time_limit)
-        assert result.objective is not None
-        if best is None or result.objective < best.objective:
+        if best is None or float(result.objective or 0) < float(best.objective or 0):
             best, chosen = result, name
     assert best is not None
     return best.with_context(stats={**best.stats, "chosen": chosen})

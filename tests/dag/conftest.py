@@ -35,7 +35,7 @@ def brute_force_makespan(x: DAGInstance) -> int:
     n, p = x.n, x.p
     edges = x.edges.tolist()
     preds: list[list[int]] = [[] for _ in range(n)]
-    for e, (a, b) in enumerate(edges):
+    for e, (_, b) in enumerate(edges):
         preds[b].append(e)
     best = None
     for order in itertools.permutations(range(n)):
