@@ -9,7 +9,8 @@ S_j >= E_i on every edge, and S_j >= E_i + delay when the tasks are on different
 (without a network: one implication per processor, "j on k and i not on k"; with one: one per
 processor pair, as delays differ); on identical processors, the task at topological place r
 uses a processor index <= r (relabelling processors by first use keeps an optimum).
-Objective: makespan C >= E_i, C >= the instance's lower bound.
+Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each processor's
+total work (redundant; it gives the linear relaxation the load argument).
 The HEFT schedule is the hint.
 """
 
@@ -104,6 +105,13 @@ def _makespan(model: Any, v: Variables, instance: DAGInstance, horizon: int) -> 
     return c
 
 
+def _processor_loads(model: Any, v: Variables, instance: DAGInstance, c: Any) -> None:
+    """Redundant: each processor's total work fits before the makespan (a linear cut the
+    no-overlap constraints imply but do not state)."""
+    for k in range(instance.p):
+        model.Add(sum(int(instance.cost[i, k]) * v.on[i][k] for i in range(instance.n)) <= c)
+
+
 def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray,
           start: np.ndarray, c: Any) -> None:
     for i in range(instance.n):
@@ -140,6 +148,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     _precedences(model, v, instance)
     _processor_symmetry(model, v, instance)
     c = _makespan(model, v, instance, horizon)
+    _processor_loads(model, v, instance, c)
     _hint(model, v, instance, processor, start, c)
 
     solver = cp_model.CpSolver()
