@@ -93,6 +93,24 @@ def upward_ranks(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
 
 
 @numba.njit(cache=True)
+def longest_path(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
+                 weight: np.ndarray) -> int:
+    """Longest path by node weights alone (integers): CP_MIN with the cheapest costs."""
+    length = np.zeros(weight.size, np.int64)
+    best = 0
+    for place in range(topo.size - 1, -1, -1):
+        i = topo[place]
+        tail = 0
+        for e in range(succ_ptr[i], succ_ptr[i + 1]):
+            if length[succ_idx[e]] > tail:
+                tail = length[succ_idx[e]]
+        length[i] = weight[i] + tail
+        if length[i] > best:
+            best = length[i]
+    return best
+
+
+@numba.njit(cache=True)
 def downward_ranks(topo: np.ndarray, pred_ptr: np.ndarray, pred_idx: np.ndarray,
                    pred_edge: np.ndarray, wbar: np.ndarray, cbar: np.ndarray) -> np.ndarray:
     """rank_d(i) = max over predecessors j of (rank_d(j) + w̄_j + c̄_ji); 0 for sources."""

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.heuristics import dag_graph, dag_listsched
+from schedkit.heuristics.dag_graph import Graph
+from schedkit.heuristics.dag_kernels import longest_path
 from schedkit.model.dag import DAGInstance, DAGSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -22,42 +24,46 @@ def makespan(instance: DAGInstance, processor: np.ndarray, start: np.ndarray) ->
     return int((start + instance.cost[np.arange(instance.n), processor]).max())
 
 
-def schedule_result(instance: DAGInstance, processor: np.ndarray, start: np.ndarray,
+def schedule_result(instance: DAGInstance, graph: Graph, processor: np.ndarray, start: np.ndarray,
                     **stats: Any) -> Result:
     """A Result with the makespan, the lower bound, and SLR / speedup / efficiency in stats."""
     value = makespan(instance, processor, start)
-    bound = instance.lower_bound()
+    cheapest = longest_path(graph.topo, graph.succ_ptr, graph.succ_idx, instance.cost.min(axis=1))
+    bound = instance.lower_bound(cheapest)
     return Result(
         status="optimal" if value == bound else "feasible",
         objective=value,
         bound=bound,
         solution=DAGSolution(processor, start),
-        stats={"workers": 1, **instance.metrics(value), **stats},
+        stats={"workers": 1, **instance.metrics(value, cheapest), **stats},
     )
 
 
-def heft_schedule(instance: DAGInstance) -> tuple[np.ndarray, np.ndarray]:
+def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     """HEFT's (processor, start) per task: the warm start of the exact methods."""
-    return dag_listsched.heft(dag_graph.build(instance))
+    return dag_listsched.heft(graph)
 
 
 @register("dag", "heft", exact=False,
           description="HEFT: upward rank, insertion-based earliest finish time (Topcuoglu et al. 2002)")
 def solve_heft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Heterogeneous earliest finish time."""
-    return schedule_result(instance, *heft_schedule(instance))
+    graph = dag_graph.build(instance)
+    return schedule_result(instance, graph, *heft_schedule(graph))
 
 
 @register("dag", "cpop", exact=False,
           description="CPOP: critical path on one processor, the rest by earliest finish time")
 def solve_cpop(instance: DAGInstance, options: SolveOptions) -> Result:
     """Critical path on a processor."""
-    processor, start, chosen = dag_listsched.cpop(dag_graph.build(instance))
-    return schedule_result(instance, processor, start, critical_path_processor=chosen)
+    graph = dag_graph.build(instance)
+    processor, start, chosen = dag_listsched.cpop(graph)
+    return schedule_result(instance, graph, processor, start, critical_path_processor=chosen)
 
 
 @register("dag", "peft", exact=False,
           description="PEFT: optimistic cost table rank, EFT + OCT processor choice (Arabnejad-Barbosa 2014)")
 def solve_peft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Predict earliest finish time."""
-    return schedule_result(instance, *dag_listsched.peft(dag_graph.build(instance)))
+    graph = dag_graph.build(instance)
+    return schedule_result(instance, graph, *dag_listsched.peft(graph))

@@ -240,16 +240,18 @@ class DAGInstance:
                 longest[task] = cheapest[task] + max(longest[a] for a in predecessors[task])
         return int(longest.max())
 
-    def lower_bound(self) -> int:
-        """max(cheapest_path, ⌈Σ cheapest costs / p⌉): no schedule is shorter."""
+    def lower_bound(self, cheapest_path: int | None = None) -> int:
+        """max(cheapest_path, ⌈Σ cheapest costs / p⌉): no schedule is shorter. A caller that
+        has the cheapest path already (from a kernel) passes it."""
         total = int(self.cost.min(axis=1).sum())
-        return max(self.cheapest_path(), -(-total // self.p))
+        path = self.cheapest_path() if cheapest_path is None else int(cheapest_path)
+        return max(path, -(-total // self.p))
 
-    def metrics(self, makespan: int) -> dict[str, float | None]:
+    def metrics(self, makespan: int, cheapest_path: int | None = None) -> dict[str, float | None]:
         """SLR = makespan / Σ cheapest costs on the critical path (costs at their minimum,
         no communication: Topcuoglu et al.'s CP_MIN); speedup = best single-processor time /
         makespan; efficiency = speedup / p. None where a denominator is 0."""
-        cp_min = self.cheapest_path()
+        cp_min = self.cheapest_path() if cheapest_path is None else int(cheapest_path)
         sequential = int(self.cost.sum(axis=0).min())
         slr = makespan / cp_min if cp_min > 0 else None
         speedup = sequential / makespan if makespan > 0 else None

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
+from schedkit.heuristics import dag_graph
 from schedkit.heuristics.dag_methods import heft_schedule, makespan, schedule_result
 from schedkit.model.dag import DAGInstance, topological_order
 from schedkit.registry import SolveOptions, register
@@ -139,7 +140,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
                               f"{instance.m} edges needs about {_size(instance):,} literals (the "
                               f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
-    processor, start = heft_schedule(instance)
+    graph = dag_graph.build(instance)
+    processor, start = heft_schedule(graph)
     horizon = makespan(instance, processor, start)
     model = cp_model.CpModel()
     v = Variables(model, instance, horizon)
@@ -168,7 +170,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         processor = np.array([next(k for k in range(instance.p) if solver.BooleanValue(v.on[i][k]))
                               for i in range(instance.n)], np.int64)
         start = np.array([solver.Value(s) for s in v.start], np.int64)
-    result = schedule_result(instance, processor, start, **stats)
+    result = schedule_result(instance, graph, processor, start, **stats)
     assert result.objective is not None and result.bound is not None
     found = integral_bound(solver.BestObjectiveBound()) if status != cp_model.UNKNOWN else None
     bound = max(int(result.bound), found if found is not None else 0)
