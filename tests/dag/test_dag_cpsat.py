@@ -1,0 +1,67 @@
+"""CP-SAT for DAG scheduling beyond the paper's example: identical processors (symmetry
+breaking), time limits, size limits, a missing OR-Tools, and `auto`'s choices."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import given, settings
+
+import schedkit
+from schedkit import ProblemTooLarge, SolverUnavailable
+from schedkit.solvers.cpsat.dag import identical_processors
+from tests.dag.conftest import DATA, brute_force_makespan
+from tests.dag.dag_strategies import dag_instances
+
+
+@settings(max_examples=25, deadline=None)
+@given(dag_instances(max_tasks=5, max_processors=3, identical=True))
+def test_symmetry_breaking_keeps_the_optimum(instance):
+    """On identical processors (where the symmetry cuts apply) CP-SAT still equals enumeration."""
+    assert identical_processors(instance)
+    result = schedkit.solve(instance, "cpsat", time_limit=30, workers=1)
+    assert result.status == "optimal"
+    assert result.objective == brute_force_makespan(instance)
+
+
+def test_stg_graph_on_two_processors():
+    """The STG sample on 2 identical processors: optimum 8 = its critical path, proven."""
+    instance = schedkit.load(DATA / "small.stg", format="stg:2")
+    result = schedkit.solve(instance, "cpsat", time_limit=30, workers=1)
+    assert result.status == "optimal" and result.objective == 8
+
+
+def test_time_limit_gives_a_checked_schedule_and_a_valid_bound():
+    """A 40-task graph in 0.5 s: a feasible schedule no worse than HEFT, bound <= makespan."""
+    instance = schedkit.generate.dag(40, 4, 3, ccr=1.0)
+    result = schedkit.solve(instance, "cpsat", time_limit=0.5, workers=1)
+    assert result.wall_time < 10
+    assert schedkit.check(instance, result).feasible
+    assert result.objective <= schedkit.solve(instance, "heft").objective
+    assert result.bound is not None and instance.lower_bound() <= result.bound <= result.objective
+    assert result.stats["cpsat_status"] in {"OPTIMAL", "FEASIBLE", "UNKNOWN"}
+
+
+def test_model_too_large_is_refused():
+    """1,000 tasks on 64 processors: ProblemTooLarge naming the heuristics, no model built."""
+    instance = schedkit.generate.dag(1000, 64, 1)
+    with pytest.raises(ProblemTooLarge, match="heft, cpop or peft"):
+        schedkit.solve(instance, "cpsat")
+
+
+def test_auto_takes_the_best_heuristic_on_large_graphs():
+    """Beyond 40 tasks `auto` returns the best of heft, peft, cpop and says which."""
+    instance = schedkit.generate.dag(200, 4, 2)
+    result = schedkit.solve(instance, "auto")
+    best = min(schedkit.solve(instance, m).objective for m in ("heft", "peft", "cpop"))
+    assert result.objective == best and result.stats["chosen"] in {"heft", "peft", "cpop"}
+    assert schedkit.check(instance, result).feasible
+
+
+def test_missing_ortools_is_solver_unavailable(monkeypatch, fig2):
+    """Without OR-Tools, cpsat raises SolverUnavailable rather than an ImportError."""
+    monkeypatch.setitem(sys.modules, "ortools.sat.python", None)
+    monkeypatch.setitem(sys.modules, "ortools.sat.python.cp_model", None)
+    with pytest.raises(SolverUnavailable, match="OR-Tools"):
+        schedkit.solve(fig2, "cpsat")
