@@ -146,6 +146,31 @@ def report(rows: list[dict[str, object]], repeats: int, seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plot(rows: list[dict[str, object]], path: Path) -> bool:
+    """HEFT's end-to-end time against v, one line per p (log-log), CCR = 1; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for p in PROCESSORS:
+        chosen = [r for r in rows if r["method"] == "heft" and r["p"] == p and r["ccr"] == 1.0]
+        axis.loglog([r["v"] for r in chosen], [r["solve_ms"] for r in chosen], marker="o", label=f"p = {p}")
+    axis.axhline(TARGET * 1000, color="red", linestyle="--", linewidth=0.8,
+                 label="target (v = 10,000, p = 16)")
+    axis.set_xlabel("tasks v (about 5 v edges)")
+    axis.set_ylabel("HEFT time, ms (schedkit.solve)")
+    axis.grid(linewidth=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -153,7 +178,11 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     rows = measure(args.repeats)
-    args.out.write_text(report(rows, args.repeats, time.perf_counter() - started))
+    text = report(rows, args.repeats, time.perf_counter() - started)
+    picture = args.out.with_suffix(".png")
+    if plot(rows, picture):
+        text += f"\n![HEFT time against v and p]({picture.name})\n"
+    args.out.write_text(text)
     with args.out.with_suffix(".csv").open("w", newline="") as handle:
         out = csv.DictWriter(handle, fieldnames=list(rows[0]))
         out.writeheader()
