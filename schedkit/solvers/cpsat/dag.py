@@ -11,7 +11,8 @@ processor pair, as delays differ); on identical processors, the task at topologi
 uses a processor index <= r (relabelling processors by first use keeps an optimum).
 Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each processor's
 total work (redundant; it gives the linear relaxation the load argument).
-The HEFT schedule is the hint.
+The HEFT schedule is the hint (on identical processors renumbered by first use, so that it
+satisfies the symmetry cuts).
 """
 
 from __future__ import annotations
@@ -97,6 +98,15 @@ def _processor_symmetry(model: Any, v: Variables, instance: DAGInstance) -> None
             model.Add(v.on[task][k] == 0)
 
 
+def relabel_by_first_use(instance: DAGInstance, processor: np.ndarray) -> np.ndarray:
+    """Processors renumbered in the order the topological order first uses them: on identical
+    processors the same schedule, and one that satisfies `_processor_symmetry` (the hint)."""
+    label: dict[int, int] = {}
+    for task in topological_order(instance.n, instance.edges):
+        label.setdefault(int(processor[task]), len(label))
+    return np.array([label[int(k)] for k in processor], np.int64)
+
+
 def _makespan(model: Any, v: Variables, instance: DAGInstance, horizon: int) -> Any:
     """C >= every end and >= the lower bound; minimised."""
     c = model.NewIntVar(min(instance.lower_bound(), horizon), horizon, "C")
@@ -143,6 +153,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     graph = dag_graph.build(instance)
     processor, start = heft_schedule(graph)
     horizon = makespan(instance, processor, start)
+    if identical_processors(instance):
+        processor = relabel_by_first_use(instance, processor)
     model = cp_model.CpModel()
     v = Variables(model, instance, horizon)
     _one_processor_each(model, v, instance)
