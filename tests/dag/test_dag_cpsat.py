@@ -33,12 +33,16 @@ def test_stg_graph_on_two_processors():
 
 
 def test_time_limit_gives_a_checked_schedule_and_a_valid_bound():
-    """A 40-task graph in 0.5 s: a feasible schedule no worse than HEFT, bound <= makespan."""
+    """A 40-task graph in 0.5 s: a feasible schedule no worse than any heuristic (the best of
+    them is the warm start), bound <= makespan."""
     instance = schedkit.generate.dag(40, 4, 3, ccr=1.0)
     result = schedkit.solve(instance, "cpsat", time_limit=0.5, workers=1)
     assert result.wall_time < 10
     assert schedkit.check(instance, result).feasible
-    assert result.objective <= schedkit.solve(instance, "heft").objective
+    heuristics = {m: schedkit.solve(instance, m).objective for m in ("heft", "peft", "cpop")}
+    assert result.objective <= min(heuristics.values())
+    assert result.stats["warm_start_makespan"] == min(heuristics.values())
+    assert heuristics[result.stats["warm_start"]] == min(heuristics.values())
     assert result.bound is not None and instance.lower_bound() <= result.bound <= result.objective
     assert result.stats["cpsat_status"] in {"OPTIMAL", "FEASIBLE", "UNKNOWN"}
 
