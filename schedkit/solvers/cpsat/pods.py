@@ -30,6 +30,7 @@ from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.heuristics.pods_methods import kube_default, placement_result
 from schedkit.model.pods import PodsInstance, encode, objective_vector
 from schedkit.registry import SolveOptions, register
+from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
 from schedkit.result import Result
 
 MAX_VARIABLES = 2_000_000
@@ -44,6 +45,7 @@ class _Model:
     x: dict[tuple[int, int], Any]
     by_pod: list[list[tuple[int, Any]]]
     fixed: np.ndarray  # pods fixed in place (immovable running)
+    groups: list[list[int]] = field(default_factory=list)  # interchangeable nodes
     stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,7 +60,7 @@ def _variables(cp_model: Any, instance: PodsInstance, allowed: np.ndarray, fixed
         literal = model.NewBoolVar(f"x[{p},{n}]")
         x[p, n] = literal
         by_pod[p].append((n, literal))
-    return _Model(model, x, by_pod, fixed)
+    return _Model(model, x, by_pod, fixed, interchangeable_groups(instance))
 
 
 def _one_node_per_pod(m: _Model) -> None:
@@ -85,8 +87,20 @@ def _capacities(m: _Model, instance: PodsInstance) -> None:
             used = [(int(demand[p]), lit) for p, lit in items if demand[p] > 0]
             if sum(a for a, _ in used) > left[resource]:
                 m.model.Add(sum(a * lit for a, lit in used) <= left[resource])
-        if len(items) > left["pods"]:
-            m.model.Add(sum(lit for _, lit in items) <= left["pods"])
+        slots = min(left["pods"], _most_pods(instance, items, left["cpu"], left["memory"]))
+        if len(items) > slots:
+            m.model.Add(sum(lit for _, lit in items) <= slots)
+
+
+def _most_pods(instance: PodsInstance, items: list[tuple[int, Any]], cpu: int, memory: int) -> int:
+    """At most this many of `items` fit: the k smallest requests must fit, per resource (a cut
+    the LP relaxation does not see)."""
+    pods = np.array([p for p, _ in items], dtype=np.int64)
+    most = len(items)
+    for demand, room in ((instance.pod_cpu, cpu), (instance.pod_memory, memory)):
+        sizes = np.cumsum(np.sort(demand[pods])) if pods.size else np.zeros(0, dtype=np.int64)
+        most = min(most, int(np.searchsorted(sizes, room, side="right")))
+    return most
 
 
 def _placed(m: _Model, pods: np.ndarray) -> Any:
@@ -187,7 +201,7 @@ def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.n
             stage.solved, stage.status = True, solver.StatusName(status)
             stage.seconds = time.perf_counter() - started
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = _read(m, solver, instance)
+                found = relabel(instance, _read(m, solver, instance), m.groups)
                 _, found_placed, found_disturbance = _stage_values(instance, found, stage.tier)
                 better = found_placed > stage.value if maximise else found_disturbance < stage.value
                 if better:
@@ -214,13 +228,12 @@ def _share(options: SolveOptions, rest: list[_Stage], instance: PodsInstance, in
     remaining = options.remaining()
     if remaining is None:
         return None
+    moved = (instance.pod_node >= 0) & (incumbent != instance.pod_node)
     open_stages = 0
     for stage in rest:
         pods = instance.pod_priority >= stage.tier
-        if stage.kind == "place":
-            open_stages += int(np.any(pods & (incumbent < 0)))
-        else:
-            open_stages += int(np.any(pods & movable_running))
+        lacking = incumbent < 0 if stage.kind == "place" else moved & movable_running
+        open_stages += int(np.any(pods & lacking))
     return remaining / max(1, open_stages)
 
 
