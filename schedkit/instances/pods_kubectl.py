@@ -155,6 +155,15 @@ def _movable(metadata: Mapping[str, Any]) -> bool:
 
 def _pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] | None:
     """(creation timestamp, pod) or None for a finished pod."""
+    try:
+        return _read_pod(item, where, position)
+    except InvalidInstance as error:
+        name = _get(item, "metadata", "name")
+        text = str(error)
+        raise InvalidInstance(text if where in text else f"{where} (pod {name}): {text}") from None
+
+
+def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] | None:
     metadata = item.get("metadata") or {}
     spec = item.get("spec") or {}
     name = metadata.get("name")

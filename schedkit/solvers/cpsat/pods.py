@@ -189,14 +189,15 @@ def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.n
         else:
             stage.value, stage.bound = disturbance, 0
             trivial = disturbance == 0 or not np.any(movable_running[pods])
+        maximise = stage.kind == "place"
+        expr = _placed(m, free) if maximise else _disturbance(m, instance, pods)
+        fixed_count = int(np.sum(m.fixed[pods])) if maximise else 0
         if trivial:
             stage.proven = True
         else:
             budget = _share(options, stages[k:], instance, incumbent, movable_running)
             started = time.perf_counter()
             _hint(m, incumbent)
-            maximise = stage.kind == "place"
-            expr = _placed(m, free) if maximise else _disturbance(m, instance, pods)
             solver, status = _run_stage(cp_model, m, options, budget, maximise, expr)
             stage.solved, stage.status = True, solver.StatusName(status)
             stage.seconds = time.perf_counter() - started
@@ -209,16 +210,15 @@ def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.n
                     stage.value = found_placed if maximise else found_disturbance
             stage.proven = status == cp_model.OPTIMAL
             raw = solver.BestObjectiveBound()
-            fixed_count = int(np.sum(m.fixed[pods])) if maximise else 0
             if stage.proven:
                 stage.bound = stage.value
             elif math.isfinite(raw):
                 stage.bound = (min(total, math.floor(raw + 1e-6) + fixed_count) if maximise
                                else max(0, math.ceil(raw - 1e-6)))
-            if maximise:
-                m.model.Add(expr >= stage.value - fixed_count)
-            else:
-                m.model.Add(expr <= stage.value)
+        if maximise:
+            m.model.Add(expr >= stage.value - fixed_count)
+        else:
+            m.model.Add(expr <= stage.value)
     return incumbent, stages
 
 
