@@ -39,8 +39,10 @@ def scenarios(seeds: int) -> list[PodsInstance]:
             placed, _ = kube_default(cluster)
             if (placed >= 0).all():
                 continue
-            pods = tuple(replace(pod, node=None if n < 0 else cluster.nodes[int(n)].name)
-                         for pod, n in zip(cluster.pods, placed.tolist(), strict=True))
+            pods = tuple(
+                replace(pod, node=None if n < 0 else cluster.nodes[int(n)].name)
+                for pod, n in zip(cluster.pods, placed.tolist(), strict=True)
+            )
             meta = {**cluster.meta, "default_pending": int((placed < 0).sum())}
             kept.append(cluster.replace(pods=pods, meta=meta))
     return kept

@@ -114,10 +114,15 @@ def check(instance: Any, data: Any) -> tuple[int | None, list[str]]:
         memory[where] += pod.memory
         count[where] += 1
     for name, node in nodes.items():
-        for what, used, limit in (("cpu", cpu[name], node.cpu), ("memory", memory[name], node.memory),
-                                  ("pods", count[name], node.max_pods)):
+        for what, used, limit in (
+            ("cpu", cpu[name], node.cpu),
+            ("memory", memory[name], node.memory),
+            ("pods", count[name], node.max_pods),
+        ):
             if used > limit:
-                violations.append(f"node {name}: {what} overcommitted, {used} requested > {limit} allocatable")
+                violations.append(
+                    f"node {name}: {what} overcommitted, {used} requested > {limit} allocatable"
+                )
     if violations:
         return None, violations
     base = 2 * len(pods) + 1

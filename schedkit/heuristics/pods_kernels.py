@@ -44,9 +44,21 @@ def _fit_score(requested: int, allocatable: int, most: bool) -> int:
 
 
 @numba.njit(cache=True)
-def node_score(n: int, p: int, node_cpu: np.ndarray, node_mem: np.ndarray, used_cpu: np.ndarray,
-               used_mem: np.ndarray, nz_cpu: np.ndarray, nz_mem: np.ndarray, pod_cpu: np.ndarray,
-               pod_mem: np.ndarray, pod_nz_cpu: np.ndarray, pod_nz_mem: np.ndarray, most: bool) -> int:
+def node_score(
+    n: int,
+    p: int,
+    node_cpu: np.ndarray,
+    node_mem: np.ndarray,
+    used_cpu: np.ndarray,
+    used_mem: np.ndarray,
+    nz_cpu: np.ndarray,
+    nz_mem: np.ndarray,
+    pod_cpu: np.ndarray,
+    pod_mem: np.ndarray,
+    pod_nz_cpu: np.ndarray,
+    pod_nz_mem: np.ndarray,
+    most: bool,
+) -> int:
     """NodeResourcesFit (Least- or MostAllocated) + BalancedAllocation of pod p on node n."""
     total = 0
     weights = 0
@@ -73,16 +85,30 @@ def node_score(n: int, p: int, node_cpu: np.ndarray, node_mem: np.ndarray, used_
 
 
 @numba.njit(cache=True)
-def _fits(p: int, n: int, free_cpu: int, free_mem: int, free_slots: int, pod_cpu: np.ndarray,
-          pod_mem: np.ndarray) -> bool:
+def _fits(
+    p: int, n: int, free_cpu: int, free_mem: int, free_slots: int, pod_cpu: np.ndarray, pod_mem: np.ndarray
+) -> bool:
     return pod_cpu[p] <= free_cpu and pod_mem[p] <= free_mem and free_slots >= 1
 
 
 @numba.njit(cache=True)
-def _preempt(p: int, assign: np.ndarray, eligible: np.ndarray, node_cpu: np.ndarray,
-             node_mem: np.ndarray, node_slots: np.ndarray, used_cpu: np.ndarray, used_mem: np.ndarray,
-             count: np.ndarray, pod_cpu: np.ndarray, pod_mem: np.ndarray, prio: np.ndarray,
-             order: np.ndarray, movable: np.ndarray, node_rank: np.ndarray) -> tuple[int, np.ndarray]:
+def _preempt(
+    p: int,
+    assign: np.ndarray,
+    eligible: np.ndarray,
+    node_cpu: np.ndarray,
+    node_mem: np.ndarray,
+    node_slots: np.ndarray,
+    used_cpu: np.ndarray,
+    used_mem: np.ndarray,
+    count: np.ndarray,
+    pod_cpu: np.ndarray,
+    pod_mem: np.ndarray,
+    prio: np.ndarray,
+    order: np.ndarray,
+    movable: np.ndarray,
+    node_rank: np.ndarray,
+) -> tuple[int, np.ndarray]:
     """The node DefaultPreemption picks for pod p and its victims' mask (-1 if none works)."""
     n_pods = assign.size
     best = -1
@@ -91,7 +117,6 @@ def _preempt(p: int, assign: np.ndarray, eligible: np.ndarray, node_cpu: np.ndar
     for n in range(node_cpu.size):
         if not eligible[p, n]:
             continue
-        candidates = np.empty(0, dtype=np.int64)
         free_cpu = node_cpu[n] - used_cpu[n]
         free_mem = node_mem[n] - used_mem[n]
         free_slots = node_slots[n] - count[n]
@@ -105,7 +130,6 @@ def _preempt(p: int, assign: np.ndarray, eligible: np.ndarray, node_cpu: np.ndar
         if len(found) == 0 or not _fits(p, n, free_cpu, free_mem, free_slots, pod_cpu, pod_mem):
             continue
         candidates = np.array(found, dtype=np.int64)
-        keys = np.empty(candidates.size, dtype=np.int64)
         importance = np.argsort(order[candidates], kind="mergesort")
         candidates = candidates[importance]
         keys = -prio[candidates]
@@ -114,18 +138,18 @@ def _preempt(p: int, assign: np.ndarray, eligible: np.ndarray, node_cpu: np.ndar
         top = -(2**62)
         at_top = 0
         total = 0
-        for q in candidates:
-            cpu = free_cpu - pod_cpu[q]
-            mem = free_mem - pod_mem[q]
+        for v in candidates:
+            cpu = free_cpu - pod_cpu[v]
+            mem = free_mem - pod_mem[v]
             if _fits(p, n, cpu, mem, free_slots - 1, pod_cpu, pod_mem):
                 free_cpu, free_mem, free_slots = cpu, mem, free_slots - 1  # reprieved
             else:
-                victims[q] = True
+                victims[v] = True
                 total += 1
-                if prio[q] > top:
-                    top = prio[q]
+                if prio[v] > top:
+                    top = int(prio[v])
                     at_top = 1
-                elif prio[q] == top:
+                elif prio[v] == top:
                     at_top += 1
         key = (top, at_top, total, node_rank[n])
         if best < 0 or key < best_key:
@@ -134,10 +158,21 @@ def _preempt(p: int, assign: np.ndarray, eligible: np.ndarray, node_cpu: np.ndar
 
 
 @numba.njit(cache=True)
-def kube_schedule(assign0: np.ndarray, eligible: np.ndarray, node_cpu: np.ndarray,
-                  node_mem: np.ndarray, node_slots: np.ndarray, node_rank: np.ndarray,
-                  pod_cpu: np.ndarray, pod_mem: np.ndarray, prio: np.ndarray, order: np.ndarray,
-                  movable: np.ndarray, most: bool, preemption: bool) -> tuple[np.ndarray, int]:
+def kube_schedule(
+    assign0: np.ndarray,
+    eligible: np.ndarray,
+    node_cpu: np.ndarray,
+    node_mem: np.ndarray,
+    node_slots: np.ndarray,
+    node_rank: np.ndarray,
+    pod_cpu: np.ndarray,
+    pod_mem: np.ndarray,
+    prio: np.ndarray,
+    order: np.ndarray,
+    movable: np.ndarray,
+    most: bool,
+    preemption: bool,
+) -> tuple[np.ndarray, int]:
     """Run the scheduling cycle over every pending pod; returns (node per pod, preemptions)."""
     n_nodes = node_cpu.size
     n_pods = assign0.size
@@ -170,26 +205,61 @@ def kube_schedule(assign0: np.ndarray, eligible: np.ndarray, node_cpu: np.ndarra
         for n in range(n_nodes):
             if not eligible[p, n]:
                 continue
-            if not _fits(p, n, node_cpu[n] - used_cpu[n], node_mem[n] - used_mem[n],
-                         node_slots[n] - count[n], pod_cpu, pod_mem):
+            if not _fits(
+                p,
+                n,
+                node_cpu[n] - used_cpu[n],
+                node_mem[n] - used_mem[n],
+                node_slots[n] - count[n],
+                pod_cpu,
+                pod_mem,
+            ):
                 continue
-            s = node_score(n, p, node_cpu, node_mem, used_cpu, used_mem, nz_cpu, nz_mem,
-                           pod_cpu, pod_mem, pod_nz_cpu, pod_nz_mem, most)
+            s = node_score(
+                n,
+                p,
+                node_cpu,
+                node_mem,
+                used_cpu,
+                used_mem,
+                nz_cpu,
+                nz_mem,
+                pod_cpu,
+                pod_mem,
+                pod_nz_cpu,
+                pod_nz_mem,
+                most,
+            )
             if s > best_score or (s == best_score and node_rank[n] < node_rank[best]):
                 best, best_score = n, s
         if best < 0 and preemption:
-            best, victims = _preempt(p, assign, eligible, node_cpu, node_mem, node_slots, used_cpu,
-                                     used_mem, count, pod_cpu, pod_mem, prio, order, movable, node_rank)
+            best, victims = _preempt(
+                p,
+                assign,
+                eligible,
+                node_cpu,
+                node_mem,
+                node_slots,
+                used_cpu,
+                used_mem,
+                count,
+                pod_cpu,
+                pod_mem,
+                prio,
+                order,
+                movable,
+                node_rank,
+            )
             if best >= 0:
                 preemptions += 1
-                for q in np.flatnonzero(victims):
-                    used_cpu[best] -= pod_cpu[q]
-                    used_mem[best] -= pod_mem[q]
-                    nz_cpu[best] -= pod_nz_cpu[q]
-                    nz_mem[best] -= pod_nz_mem[q]
+                for v in np.flatnonzero(victims):
+                    used_cpu[best] -= pod_cpu[v]
+                    used_mem[best] -= pod_mem[v]
+                    nz_cpu[best] -= pod_nz_cpu[v]
+                    nz_mem[best] -= pod_nz_mem[v]
                     count[best] -= 1
-                    assign[q] = -1
-                    queued[q] = True
+                    assign[v] = -1
+                    queued[v] = True
         if best >= 0:
             assign[p] = best
             used_cpu[best] += pod_cpu[p]

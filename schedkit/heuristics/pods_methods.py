@@ -14,8 +14,9 @@ from schedkit.result import Result
 SCORINGS = ("LeastAllocated", "MostAllocated")
 
 
-def kube_default(instance: PodsInstance, scoring: str = "LeastAllocated",
-                 preemption: bool = True) -> tuple[np.ndarray, int]:
+def kube_default(
+    instance: PodsInstance, scoring: str = "LeastAllocated", preemption: bool = True
+) -> tuple[np.ndarray, int]:
     """(node index per pod, -1 unplaced; number of preemptions) of the default scheduler."""
     if scoring not in SCORINGS:
         raise ValueError(f"kube-default: scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
@@ -23,9 +24,19 @@ def kube_default(instance: PodsInstance, scoring: str = "LeastAllocated",
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(np.array(names), kind="stable")] = np.arange(len(names))
     assign, preemptions = kube_schedule(
-        instance.pod_node, instance.eligible, instance.node_cpu, instance.node_memory,
-        instance.node_max_pods, rank, instance.pod_cpu, instance.pod_memory, instance.pod_priority,
-        instance.pod_order, instance.pod_movable, scoring == "MostAllocated", bool(preemption),
+        instance.pod_node,
+        instance.eligible,
+        instance.node_cpu,
+        instance.node_memory,
+        instance.node_max_pods,
+        rank,
+        instance.pod_cpu,
+        instance.pod_memory,
+        instance.pod_priority,
+        instance.pod_order,
+        instance.pod_movable,
+        scoring == "MostAllocated",
+        bool(preemption),
     )
     return assign, int(preemptions)
 
@@ -44,7 +55,9 @@ def placement_result(instance: PodsInstance, nodes: np.ndarray, **stats: Any) ->
 
 
 @register(
-    "pods", "kube-default", exact=False,
+    "pods",
+    "kube-default",
+    exact=False,
     options={"scoring": "LeastAllocated", "preemption": True},
     description="default kube-scheduler: priority queue, NodeResourcesFit filter, LeastAllocated "
     "(or scoring=MostAllocated) + BalancedAllocation, DefaultPreemption",

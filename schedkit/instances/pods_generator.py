@@ -54,22 +54,35 @@ def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, se
         for j in range(total)
     )
     name = f"pods_n{nodes}_k{pods_per_node}_p{priorities}_u{utilisation:g}_s{seed}"
-    meta = {"generator": "pods", "nodes": nodes, "pods_per_node": pods_per_node,
-            "priorities": priorities, "utilisation": utilisation, "seed": seed}
+    meta = {
+        "generator": "pods",
+        "nodes": nodes,
+        "pods_per_node": pods_per_node,
+        "priorities": priorities,
+        "utilisation": utilisation,
+        "seed": seed,
+    }
     return PodsInstance(nodes=node_list, pods=pod_list, name=name, meta=meta)
 
 
 @click.command("pods")
 @click.option("--nodes", type=click.IntRange(1, 10_000), required=True, help="identical nodes")
 @click.option("--pods-per-node", type=click.IntRange(1, 1000), required=True, help="pods per node")
-@click.option("--priorities", type=click.IntRange(1, 1000), default=1, show_default=True,
-              help="priority levels P (priority ~ U{1..P})")
-@click.option("--utilisation", type=click.FloatRange(0.01, 10), required=True,
-              help="total request / total capacity")
+@click.option(
+    "--priorities",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="priority levels P (priority ~ U{1..P})",
+)
+@click.option(
+    "--utilisation", type=click.FloatRange(0.01, 10), required=True, help="total request / total capacity"
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
-def generate_command(nodes: int, pods_per_node: int, priorities: int, utilisation: float, seed: int,
-                     out: str) -> None:
+def generate_command(
+    nodes: int, pods_per_node: int, priorities: int, utilisation: float, seed: int, out: str
+) -> None:
     """A cluster of the 'Priority Matters' protocol: replica sets, identical nodes, all pods pending."""
     from schedkit.cli import friendly_errors
     from schedkit.instances import write

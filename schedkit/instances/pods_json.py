@@ -18,8 +18,19 @@ from schedkit.model.pods import Node, Pod, PodsInstance, Requirement, Taint, Tol
 
 _TOP = {"family", "name", "nodes", "pods", "meta", "schedkit"}
 _NODE = {"name", "cpu", "memory", "max_pods", "unschedulable", "labels", "taints"}
-_POD = {"namespace", "name", "cpu", "memory", "priority", "node", "movable", "node_selector",
-        "affinity", "tolerations", "order"}
+_POD = {
+    "namespace",
+    "name",
+    "cpu",
+    "memory",
+    "priority",
+    "node",
+    "movable",
+    "node_selector",
+    "affinity",
+    "tolerations",
+    "order",
+}
 
 
 def _fields(where: str, record: Any, allowed: set[str], required: tuple[str, ...]) -> Mapping[str, Any]:
@@ -27,7 +38,9 @@ def _fields(where: str, record: Any, allowed: set[str], required: tuple[str, ...
         raise InvalidInstance(f"{where}: expected an object, found {type(record).__name__}")
     unknown = sorted(set(record) - allowed)
     if unknown:
-        raise InvalidInstance(f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}")
+        raise InvalidInstance(
+            f"{where}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed))}"
+        )
     for key in required:
         if key not in record:
             raise InvalidInstance(f"{where}: missing field {key!r}")
@@ -50,9 +63,15 @@ def _node(i: int, record: Any) -> Node:
         t = _fields(f"{where}.taints[{k}]", t, {"key", "value", "effect"}, ("key",))
         taints.append(Taint(t["key"], t.get("value", ""), t.get("effect", "NoSchedule")))
     try:
-        return Node(name=r["name"], cpu=r["cpu"], memory=r["memory"], max_pods=r.get("max_pods", 110),
-                    unschedulable=r.get("unschedulable", False), labels=r.get("labels") or {},
-                    taints=tuple(taints))
+        return Node(
+            name=r["name"],
+            cpu=r["cpu"],
+            memory=r["memory"],
+            max_pods=r.get("max_pods", 110),
+            unschedulable=r.get("unschedulable", False),
+            labels=r.get("labels") or {},
+            taints=tuple(taints),
+        )
     except InvalidInstance as error:
         raise InvalidInstance(f"{where}: {error}") from None
 
@@ -63,20 +82,34 @@ def _pod(j: int, record: Any) -> Pod:
     tolerations = []
     for k, t in enumerate(_list(f"{where}.tolerations", r.get("tolerations"))):
         t = _fields(f"{where}.tolerations[{k}]", t, {"key", "operator", "value", "effect"}, ())
-        tolerations.append(Toleration(t.get("key", ""), t.get("operator", "Equal"), t.get("value", ""),
-                                      t.get("effect", "")))
+        tolerations.append(
+            Toleration(t.get("key", ""), t.get("operator", "Equal"), t.get("value", ""), t.get("effect", ""))
+        )
     terms = []
     for k, term in enumerate(_list(f"{where}.affinity", r.get("affinity"))):
         requirements = []
         for e, expr in enumerate(_list(f"{where}.affinity[{k}]", term)):
-            expr = _fields(f"{where}.affinity[{k}][{e}]", expr, {"key", "operator", "values"}, ("key", "operator"))
-            requirements.append(Requirement(expr["key"], expr["operator"], tuple(_list("values", expr.get("values")))))
+            expr = _fields(
+                f"{where}.affinity[{k}][{e}]", expr, {"key", "operator", "values"}, ("key", "operator")
+            )
+            requirements.append(
+                Requirement(expr["key"], expr["operator"], tuple(_list("values", expr.get("values"))))
+            )
         terms.append(tuple(requirements))
     try:
-        return Pod(name=r["name"], namespace=r.get("namespace", "default"), cpu=r.get("cpu", 0),
-                   memory=r.get("memory", 0), priority=r.get("priority", 0), node=r.get("node"),
-                   movable=r.get("movable", True), node_selector=r.get("node_selector") or {},
-                   affinity=tuple(terms), tolerations=tuple(tolerations), order=r.get("order", j))
+        return Pod(
+            name=r["name"],
+            namespace=r.get("namespace", "default"),
+            cpu=r.get("cpu", 0),
+            memory=r.get("memory", 0),
+            priority=r.get("priority", 0),
+            node=r.get("node"),
+            movable=r.get("movable", True),
+            node_selector=r.get("node_selector") or {},
+            affinity=tuple(terms),
+            tolerations=tuple(tolerations),
+            order=r.get("order", j),
+        )
     except InvalidInstance as error:
         raise InvalidInstance(f"{where}: {error}") from None
 

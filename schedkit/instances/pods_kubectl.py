@@ -127,19 +127,32 @@ def pod_requests(spec: Mapping[str, Any], where: str) -> tuple[int, int]:
 
 
 def _affinity(spec: Mapping[str, Any], where: str) -> tuple[tuple[Requirement, ...], ...]:
-    terms = _get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
-                 "nodeSelectorTerms") or []
+    terms = (
+        _get(
+            spec,
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        )
+        or []
+    )
     out = []
     for t, term in enumerate(terms):
         requirements = []
         for kind in ("matchExpressions", "matchFields"):
             for e, expr in enumerate(_get(term, kind) or []):
                 if not isinstance(expr, Mapping) or "key" not in expr or "operator" not in expr:
-                    raise InvalidInstance(f"{where}: nodeSelectorTerms[{t}].{kind}[{e}] needs key and operator")
+                    raise InvalidInstance(
+                        f"{where}: nodeSelectorTerms[{t}].{kind}[{e}] needs key and operator"
+                    )
                 if kind == "matchFields" and expr["key"] != "metadata.name":
-                    raise InvalidInstance(f"{where}: matchFields on {expr['key']!r}: only metadata.name exists")
-                requirements.append(Requirement(str(expr["key"]), str(expr["operator"]),
-                                                tuple(expr.get("values") or ())))
+                    raise InvalidInstance(
+                        f"{where}: matchFields on {expr['key']!r}: only metadata.name exists"
+                    )
+                requirements.append(
+                    Requirement(str(expr["key"]), str(expr["operator"]), tuple(expr.get("values") or ()))
+                )
         if requirements:
             out.append(tuple(requirements))
     return tuple(out)
@@ -183,13 +196,26 @@ def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, 
     for k, t in enumerate(spec.get("tolerations") or []):
         if not isinstance(t, Mapping):
             raise InvalidInstance(f"{where}: spec.tolerations[{k}] is not an object")
-        tolerations.append(Toleration(str(t.get("key", "")), str(t.get("operator", "Equal")),
-                                      str(t.get("value", "")), str(t.get("effect", ""))))
+        tolerations.append(
+            Toleration(
+                str(t.get("key", "")),
+                str(t.get("operator", "Equal")),
+                str(t.get("value", "")),
+                str(t.get("effect", "")),
+            )
+        )
     pod = Pod(
-        name=name, namespace=namespace, cpu=cpu, memory=memory, priority=priority,
-        node=spec.get("nodeName") or None, movable=_movable(metadata),
-        node_selector=spec.get("nodeSelector") or {}, affinity=_affinity(spec, where),
-        tolerations=tuple(tolerations), order=position,
+        name=name,
+        namespace=namespace,
+        cpu=cpu,
+        memory=memory,
+        priority=priority,
+        node=spec.get("nodeName") or None,
+        movable=_movable(metadata),
+        node_selector=spec.get("nodeSelector") or {},
+        affinity=_affinity(spec, where),
+        tolerations=tuple(tolerations),
+        order=position,
     )
     return str(metadata.get("creationTimestamp") or ""), pod
 
@@ -207,8 +233,10 @@ def from_lists(records: list[tuple[str, Mapping[str, Any]]], name: str) -> PodsI
                 if found is not None:
                     pods.append((found[0], len(pods), found[1]))
     if not nodes:
-        raise InvalidInstance(f"{', '.join(w for w, _ in records)}: no Node items (pass the nodes too, "
-                              "e.g. `kubectl get nodes,pods -A -o json`)")
+        raise InvalidInstance(
+            f"{', '.join(w for w, _ in records)}: no Node items (pass the nodes too, "
+            "e.g. `kubectl get nodes,pods -A -o json`)"
+        )
     ranked = sorted(pods, key=lambda entry: (entry[0], entry[1]))  # creation time, then file order
     rank = {position: k for k, (_, position, _) in enumerate(ranked)}
     ordered = tuple(replace(pod, order=rank[position]) for _, position, pod in pods)
@@ -249,32 +277,64 @@ def write_kubectl(instance: PodsInstance, path: Path) -> None:
             spec["unschedulable"] = True
         if node.taints:
             spec["taints"] = [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints]
-        items.append({
-            "apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": node.name, "labels": dict(node.labels)}, "spec": spec,
-            "status": {"allocatable": {"cpu": format_cpu(node.cpu), "memory": format_memory(node.memory),
-                                       "pods": str(node.max_pods)}},
-        })
+        items.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": node.name, "labels": dict(node.labels)},
+                "spec": spec,
+                "status": {
+                    "allocatable": {
+                        "cpu": format_cpu(node.cpu),
+                        "memory": format_memory(node.memory),
+                        "pods": str(node.max_pods),
+                    }
+                },
+            }
+        )
     for pod in sorted(instance.pods, key=lambda p: p.order):
-        metadata: dict[str, Any] = {"name": pod.name, "namespace": pod.namespace,
-                                    "creationTimestamp": f"2025-01-01T00:00:00Z#{pod.order:09d}"}
+        metadata: dict[str, Any] = {
+            "name": pod.name,
+            "namespace": pod.namespace,
+            "creationTimestamp": f"2025-01-01T00:00:00Z#{pod.order:09d}",
+        }
         if not pod.movable:
             metadata["annotations"] = {SAFE_TO_EVICT: "false"}
         requests = {"cpu": format_cpu(pod.cpu), "memory": format_memory(pod.memory)}
-        pod_spec: dict[str, Any] = {"priority": pod.priority,
-                                    "containers": [{"name": "main", "resources": {"requests": requests}}]}
+        pod_spec: dict[str, Any] = {
+            "priority": pod.priority,
+            "containers": [{"name": "main", "resources": {"requests": requests}}],
+        }
         if pod.node is not None:
             pod_spec["nodeName"] = pod.node
         if pod.node_selector:
             pod_spec["nodeSelector"] = dict(pod.node_selector)
         if pod.tolerations:
-            pod_spec["tolerations"] = [{"key": t.key, "operator": t.operator, "value": t.value,
-                                        "effect": t.effect} for t in pod.tolerations]
+            pod_spec["tolerations"] = [
+                {"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
+                for t in pod.tolerations
+            ]
         if pod.affinity:
-            terms = [{"matchExpressions": [{"key": r.key, "operator": r.operator, "values": list(r.values)}
-                                           for r in term]} for term in pod.affinity]
-            pod_spec["affinity"] = {"nodeAffinity": {
-                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}}}
-        items.append({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": pod_spec,
-                      "status": {"phase": "Running" if pod.node else "Pending"}})
+            terms = [
+                {
+                    "matchExpressions": [
+                        {"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term
+                    ]
+                }
+                for term in pod.affinity
+            ]
+            pod_spec["affinity"] = {
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}
+                }
+            }
+        items.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": metadata,
+                "spec": pod_spec,
+                "status": {"phase": "Running" if pod.node else "Pending"},
+            }
+        )
     path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, indent=1) + "\n")

@@ -17,9 +17,18 @@ from typing import Any
 from schedkit.errors import InvalidInstance
 
 _PATTERN = re.compile(r"^([+-]?)(\d+\.?\d*|\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$")
-_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {"n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "k": 10**3,
-            "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
+_BINARY: dict[str, int] = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+_DECIMAL: dict[str, Fraction | int] = {
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 1000),
+    "k": 10**3,
+    "M": 10**6,
+    "G": 10**9,
+    "T": 10**12,
+    "P": 10**15,
+    "E": 10**18,
+}
 MAX_EXPONENT = 30  # beyond 10^30 no resource amount makes sense (and 10^10^9 would hang)
 
 
@@ -51,7 +60,7 @@ def parse_quantity(value: Any, where: str = "quantity") -> Fraction:
             raise InvalidInstance(f"{where}: exponent in {value!r} is beyond ±{MAX_EXPONENT}")
         amount *= Fraction(10) ** power
     elif suffix is not None:
-        amount *= _BINARY.get(suffix) or _DECIMAL[suffix]
+        amount *= _BINARY[suffix] if suffix in _BINARY else _DECIMAL[suffix]
     return -amount if sign == "-" else amount
 
 

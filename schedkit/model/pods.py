@@ -93,11 +93,15 @@ class Toleration:
 
     def __post_init__(self) -> None:
         if self.operator not in ("Equal", "Exists"):
-            raise InvalidInstance(f"toleration {self.key!r}: operator {self.operator!r} is not Equal or Exists")
+            raise InvalidInstance(
+                f"toleration {self.key!r}: operator {self.operator!r} is not Equal or Exists"
+            )
         if not self.key and self.operator != "Exists":
             raise InvalidInstance("a toleration with an empty key must use operator Exists")
         if self.effect and self.effect not in TAINT_EFFECTS:
-            raise InvalidInstance(f"toleration {self.key!r}: effect {self.effect!r} is not one of {TAINT_EFFECTS}")
+            raise InvalidInstance(
+                f"toleration {self.key!r}: effect {self.effect!r} is not one of {TAINT_EFFECTS}"
+            )
 
     def tolerates(self, taint: Taint) -> bool:
         """Kubernetes' ToleratesTaint: effect, key and (for Equal) value match."""
@@ -119,7 +123,9 @@ class Requirement:
     def __post_init__(self) -> None:
         _check_str("affinity key", self.key)
         if self.operator not in OPERATORS:
-            raise InvalidInstance(f"affinity {self.key!r}: operator {self.operator!r} is not one of {OPERATORS}")
+            raise InvalidInstance(
+                f"affinity {self.key!r}: operator {self.operator!r} is not one of {OPERATORS}"
+            )
         object.__setattr__(self, "values", tuple(str(v) for v in self.values))
         if self.operator in ("In", "NotIn") and not self.values:
             raise InvalidInstance(f"affinity {self.key!r} {self.operator} needs at least one value")
@@ -171,7 +177,9 @@ class Node:
         _check_str("node name", self.name)
         object.__setattr__(self, "cpu", _check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
         object.__setattr__(self, "memory", _check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
-        object.__setattr__(self, "max_pods", _check_int(f"{where}: max_pods", self.max_pods, 0, MAX_PODS_PER_NODE))
+        object.__setattr__(
+            self, "max_pods", _check_int(f"{where}: max_pods", self.max_pods, 0, MAX_PODS_PER_NODE)
+        )
         if not isinstance(self.unschedulable, bool):
             raise InvalidInstance(f"{where}: unschedulable must be true or false")
         object.__setattr__(self, "labels", _labels(f"{where}: labels", self.labels))
@@ -205,8 +213,9 @@ class Pod:
         where = f"pod {self.key!r}"
         object.__setattr__(self, "cpu", _check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
         object.__setattr__(self, "memory", _check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
-        object.__setattr__(self, "priority", _check_int(f"{where}: priority", self.priority,
-                                                        -MAX_PRIORITY, MAX_PRIORITY))
+        object.__setattr__(
+            self, "priority", _check_int(f"{where}: priority", self.priority, -MAX_PRIORITY, MAX_PRIORITY)
+        )
         object.__setattr__(self, "order", _check_int(f"{where}: order", self.order, 0, 2**62))
         if self.node is not None:
             _check_str(f"{where}: node", self.node)
@@ -278,7 +287,9 @@ class PodsInstance:
         index: dict[str, int] = {}
         for i, node in enumerate(nodes):
             if node.name in index:
-                raise InvalidInstance(f"nodes[{i}]: node name {node.name!r} repeats nodes[{index[node.name]}]")
+                raise InvalidInstance(
+                    f"nodes[{i}]: node name {node.name!r} repeats nodes[{index[node.name]}]"
+                )
             index[node.name] = i
         seen: dict[str, int] = {}
         for j, pod in enumerate(pods):
@@ -286,7 +297,9 @@ class PodsInstance:
                 raise InvalidInstance(f"pods[{j}]: pod {pod.key!r} repeats pods[{seen[pod.key]}]")
             seen[pod.key] = j
             if pod.node is not None and pod.node not in index:
-                raise InvalidInstance(f"pods[{j}]: pod {pod.key!r} runs on node {pod.node!r}, which does not exist")
+                raise InvalidInstance(
+                    f"pods[{j}]: pod {pod.key!r} runs on node {pod.node!r}, which does not exist"
+                )
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "pods", pods)
         object.__setattr__(self, "name", str(self.name))
@@ -326,8 +339,11 @@ class PodsInstance:
                 memory[n] += pod.memory
                 count[n] += 1
         for n, node in enumerate(self.nodes):
-            for what, used, limit in (("cpu", cpu[n], node.cpu), ("memory", memory[n], node.memory),
-                                      ("pods", count[n], node.max_pods)):
+            for what, used, limit in (
+                ("cpu", cpu[n], node.cpu),
+                ("memory", memory[n], node.memory),
+                ("pods", count[n], node.max_pods),
+            ):
                 if used > limit:
                     raise InvalidInstance(
                         f"node {node.name!r}: its running pods request {what} {used}, beyond the "
@@ -377,8 +393,12 @@ class PodsInstance:
 
     def replace(self, **changes: Any) -> PodsInstance:
         """A new, re-validated instance with some fields changed."""
-        fields: dict[str, Any] = {"nodes": self.nodes, "pods": self.pods, "name": self.name,
-                                  "meta": self.meta}
+        fields: dict[str, Any] = {
+            "nodes": self.nodes,
+            "pods": self.pods,
+            "name": self.name,
+            "meta": self.meta,
+        }
         fields.update(changes)
         return PodsInstance(**fields)
 
@@ -401,15 +421,21 @@ class PodsInstance:
 
     def __repr__(self) -> str:
         pending = int(np.sum(self.pod_node < 0))
-        return (f"PodsInstance(name={self.name!r}, nodes={self.n_nodes}, pods={self.n_pods}, "
-                f"pending={pending}, tiers={len(self.tiers)})")
+        return (
+            f"PodsInstance(name={self.name!r}, nodes={self.n_nodes}, pods={self.n_pods}, "
+            f"pending={pending}, tiers={len(self.tiers)})"
+        )
 
 
 def node_to_dict(node: Node) -> dict[str, Any]:
     """A node in the project's JSON."""
     return {
-        "name": node.name, "cpu": node.cpu, "memory": node.memory, "max_pods": node.max_pods,
-        "unschedulable": node.unschedulable, "labels": dict(node.labels),
+        "name": node.name,
+        "cpu": node.cpu,
+        "memory": node.memory,
+        "max_pods": node.max_pods,
+        "unschedulable": node.unschedulable,
+        "labels": dict(node.labels),
         "taints": [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints],
     }
 
@@ -417,13 +443,22 @@ def node_to_dict(node: Node) -> dict[str, Any]:
 def pod_to_dict(pod: Pod) -> dict[str, Any]:
     """A pod in the project's JSON."""
     return {
-        "namespace": pod.namespace, "name": pod.name, "cpu": pod.cpu, "memory": pod.memory,
-        "priority": pod.priority, "node": pod.node, "movable": pod.movable,
+        "namespace": pod.namespace,
+        "name": pod.name,
+        "cpu": pod.cpu,
+        "memory": pod.memory,
+        "priority": pod.priority,
+        "node": pod.node,
+        "movable": pod.movable,
         "node_selector": dict(pod.node_selector),
-        "affinity": [[{"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term]
-                     for term in pod.affinity],
-        "tolerations": [{"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
-                        for t in pod.tolerations],
+        "affinity": [
+            [{"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term]
+            for term in pod.affinity
+        ],
+        "tolerations": [
+            {"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
+            for t in pod.tolerations
+        ],
         "order": pod.order,
     }
 
@@ -444,10 +479,12 @@ class PodsSolution:
     @classmethod
     def from_array(cls, instance: PodsInstance, nodes: Sequence[int] | np.ndarray) -> PodsSolution:
         """From node indices per pod (-1: unplaced)."""
-        return cls({
-            pod.key: None if int(n) < 0 else instance.nodes[int(n)].name
-            for pod, n in zip(instance.pods, nodes, strict=True)
-        })
+        return cls(
+            {
+                pod.key: None if int(n) < 0 else instance.nodes[int(n)].name
+                for pod, n in zip(instance.pods, nodes, strict=True)
+            }
+        )
 
     def to_array(self, instance: PodsInstance) -> np.ndarray:
         """Node index per pod (-1: unplaced); InvalidInstance for an unknown pod or node."""
@@ -491,8 +528,9 @@ class PodsSolution:
                 action = "move"
             else:
                 continue
-            steps[action].append({"action": action, "pod": pod.key, "priority": pod.priority,
-                                  "from": pod.node, "to": target})
+            steps[action].append(
+                {"action": action, "pod": pod.key, "priority": pod.priority, "from": pod.node, "to": target}
+            )
         return [step for action in ("evict", "move", "bind", "pending") for step in steps[action]]
 
     def describe(self, instance: PodsInstance) -> str:
@@ -556,6 +594,7 @@ def placement_stats(instance: PodsInstance, nodes: np.ndarray) -> dict[str, Any]
         "evictions": int(np.sum(running & (nodes < 0))),
         "binds": int(np.sum(~running & (nodes >= 0))),
         "placed_per_priority": placed_per_priority,
-        "vector": [{"priority": t, "unplaced": u, "disturbance": d}
-                   for t, u, d in objective_vector(instance, nodes)],
+        "vector": [
+            {"priority": t, "unplaced": u, "disturbance": d} for t, u, d in objective_vector(instance, nodes)
+        ],
     }

@@ -15,7 +15,9 @@ CPSAT_MAX_PAIRS = 200_000  # pod-node pairs; beyond, building the model eats a s
 
 
 @register(
-    "pods", "auto", exact=True,
+    "pods",
+    "auto",
+    exact=True,
     description=f"cpsat up to {CPSAT_MAX_PAIRS:,} pod-node pairs (default budget "
     f"{AUTO_DEFAULT_TIME_LIMIT:g} s), kube-default beyond",
 )

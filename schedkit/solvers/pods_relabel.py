@@ -24,8 +24,12 @@ def interchangeable_groups(instance: PodsInstance) -> list[list[int]]:
     for n in range(instance.n_nodes):
         if n in fixed_nodes:
             continue
-        key = (int(instance.node_cpu[n]), int(instance.node_memory[n]), int(instance.node_max_pods[n]),
-               instance.eligible[:, n].tobytes())
+        key = (
+            int(instance.node_cpu[n]),
+            int(instance.node_memory[n]),
+            int(instance.node_max_pods[n]),
+            instance.eligible[:, n].tobytes(),
+        )
         groups[key].append(n)
     return [group for group in groups.values() if len(group) > 1]
 
@@ -43,7 +47,7 @@ def relabel(instance: PodsInstance, assign: np.ndarray, groups: list[list[int]])
         mapping = {}
         free_rows, free_cols = set(range(len(group))), set(range(len(group)))
         while free_rows:
-            best = max(((overlap[i, j], -i, -j) for i in free_rows for j in free_cols))
+            best = max((overlap[i, j], -i, -j) for i in free_rows for j in free_cols)
             i, j = -best[1], -best[2]
             mapping[group[i]] = group[j]
             free_rows.discard(i)

@@ -31,8 +31,16 @@ def test_fixture_nodes(cluster):
     """Allocatable (not capacity) in every notation; cordon and taints read."""
     nodes = {n.name: n for n in cluster.nodes}
     assert set(nodes) == {"worker-a", "worker-b", "gpu-1", "worker-old"}
-    assert (nodes["worker-a"].cpu, nodes["worker-a"].memory, nodes["worker-a"].max_pods) == (3800, 15 * GI, 110)
-    assert (nodes["worker-b"].cpu, nodes["worker-b"].memory, nodes["worker-b"].max_pods) == (2000, 4 * 10**9, 16)
+    assert (nodes["worker-a"].cpu, nodes["worker-a"].memory, nodes["worker-a"].max_pods) == (
+        3800,
+        15 * GI,
+        110,
+    )
+    assert (nodes["worker-b"].cpu, nodes["worker-b"].memory, nodes["worker-b"].max_pods) == (
+        2000,
+        4 * 10**9,
+        16,
+    )
     assert nodes["worker-old"].unschedulable and nodes["worker-old"].cpu == 1_000_000
     assert {t.effect for t in nodes["gpu-1"].taints} == {"NoSchedule", "PreferNoSchedule"}
 
@@ -61,8 +69,12 @@ def test_fixture_priorities_nodes_and_movability(cluster):
     assert _pod(cluster, "shop/web-5d8f7-abcde").node == "worker-a"
     assert _pod(cluster, "ml/train-llm-0").node is None
     immovable = {p.key for p in cluster.pods if not p.movable}
-    assert immovable == {"kube-system/kube-proxy-7xk2p", "kube-system/kube-proxy-q9d4z",
-                         "kube-system/etcd-worker-a", "shop/api-7c9-aaaaa"}
+    assert immovable == {
+        "kube-system/kube-proxy-7xk2p",
+        "kube-system/kube-proxy-q9d4z",
+        "kube-system/etcd-worker-a",
+        "shop/api-7c9-aaaaa",
+    }
     orders = sorted(cluster.pods, key=lambda p: p.order)
     assert orders[0].key == "kube-system/etcd-worker-a"
     assert orders[-1].key == "shop/api-7c9-bbbbb"  # same timestamp as aaaaa: file order decides
@@ -95,15 +107,20 @@ def test_fixture_solutions(cluster):
 def test_directory_of_node_and_pod_lists(tmp_path, cluster):
     """A directory with a NodeList and a PodList (items without kind) reads as the same cluster."""
     record = json.loads(CLUSTER.read_text())
-    nodes = [{k: v for k, v in item.items() if k != "kind"} for item in record["items"] if item["kind"] == "Node"]
-    pods = [{k: v for k, v in item.items() if k != "kind"} for item in record["items"] if item["kind"] == "Pod"]
+    nodes = [
+        {k: v for k, v in item.items() if k != "kind"} for item in record["items"] if item["kind"] == "Node"
+    ]
+    pods = [
+        {k: v for k, v in item.items() if k != "kind"} for item in record["items"] if item["kind"] == "Pod"
+    ]
     (tmp_path / "nodes.json").write_text(json.dumps({"kind": "NodeList", "apiVersion": "v1", "items": nodes}))
     (tmp_path / "pods.json").write_text(json.dumps({"kind": "PodList", "apiVersion": "v1", "items": pods}))
     (tmp_path / "README.txt").write_text("not read")
     loaded = schedkit.load(tmp_path)
     assert loaded.to_dict()["nodes"] == cluster.to_dict()["nodes"]
     assert {p.key: (p.cpu, p.memory, p.node) for p in loaded.pods} == {
-        p.key: (p.cpu, p.memory, p.node) for p in cluster.pods}
+        p.key: (p.cpu, p.memory, p.node) for p in cluster.pods
+    }
 
 
 def test_directory_without_kubectl_lists_is_not_claimed(tmp_path):
@@ -127,7 +144,9 @@ def test_kubectl_writer_round_trip(tmp_path, cluster):
     again = schedkit.load(path)
     assert again.to_dict()["nodes"] == cluster.to_dict()["nodes"]
     assert [(p.key, p.cpu, p.memory, p.priority, p.node, p.movable) for p in again.pods] == [
-        (p.key, p.cpu, p.memory, p.priority, p.node, p.movable) for p in sorted(cluster.pods, key=lambda p: p.order)]
+        (p.key, p.cpu, p.memory, p.priority, p.node, p.movable)
+        for p in sorted(cluster.pods, key=lambda p: p.order)
+    ]
 
 
 def _broken(tmp_path: Path, edit) -> Path:
@@ -138,17 +157,31 @@ def _broken(tmp_path: Path, edit) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda items: items[0]["status"]["allocatable"].update(cpu="4 cores"), r"worker-a.*allocatable.cpu.*'4 cores'"),
-    (lambda items: items[8]["spec"]["containers"][0]["resources"]["requests"].update(memory="-1Gi"),
-     r"cache-0.*requests.memory.*negative"),
-    (lambda items: items[4]["spec"].update(nodeName="ghost"), r"node 'ghost'.*does not exist"),
-    (lambda items: items[1]["status"].pop("allocatable"), r"worker-b.*allocatable"),
-    (lambda items: items[10]["spec"].update(priority="high"), r"train-llm-0.*priority"),
-    (lambda items: items.append(dict(items[5])), r"repeats"),
-    (lambda items: items[1]["status"]["allocatable"].update(cpu="100m"), r"worker-b.*running pods request cpu"),
-    (lambda items: items[10]["spec"]["tolerations"][0].update(operator="Maybe"), r"train-llm-0.*operator 'Maybe'"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda items: items[0]["status"]["allocatable"].update(cpu="4 cores"),
+            r"worker-a.*allocatable.cpu.*'4 cores'",
+        ),
+        (
+            lambda items: items[8]["spec"]["containers"][0]["resources"]["requests"].update(memory="-1Gi"),
+            r"cache-0.*requests.memory.*negative",
+        ),
+        (lambda items: items[4]["spec"].update(nodeName="ghost"), r"node 'ghost'.*does not exist"),
+        (lambda items: items[1]["status"].pop("allocatable"), r"worker-b.*allocatable"),
+        (lambda items: items[10]["spec"].update(priority="high"), r"train-llm-0.*priority"),
+        (lambda items: items.append(dict(items[5])), r"repeats"),
+        (
+            lambda items: items[1]["status"]["allocatable"].update(cpu="100m"),
+            r"worker-b.*running pods request cpu",
+        ),
+        (
+            lambda items: items[10]["spec"]["tolerations"][0].update(operator="Maybe"),
+            r"train-llm-0.*operator 'Maybe'",
+        ),
+    ],
+)
 def test_bad_kubectl_input(tmp_path, edit, message):
     """Each broken field raises InvalidInstance naming the file, the object and the rule."""
     with pytest.raises(InvalidInstance, match=message):
@@ -157,8 +190,11 @@ def test_bad_kubectl_input(tmp_path, edit, message):
 
 def test_bad_project_json(tmp_path):
     """Unknown fields, missing fields and wrong types in the project JSON are named."""
-    good = {"family": "pods", "nodes": [{"name": "n", "cpu": 1000, "memory": 10}],
-            "pods": [{"name": "a", "cpu": 10, "memory": 1}]}
+    good = {
+        "family": "pods",
+        "nodes": [{"name": "n", "cpu": 1000, "memory": 10}],
+        "pods": [{"name": "a", "cpu": 10, "memory": 1}],
+    }
     cases = [
         ({"nodes": [{"name": "n", "cpu": 1.5, "memory": 1}]}, r"nodes\[0\].*cpu must be an integer"),
         ({"pods": [{"name": "a", "cpu": 10, "colour": "red"}]}, r"pods\[0\].*unknown field.*colour"),

@@ -30,8 +30,8 @@ from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.heuristics.pods_methods import kube_default, placement_result
 from schedkit.model.pods import PodsInstance, encode, objective_vector
 from schedkit.registry import SolveOptions, register
-from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
 from schedkit.result import Result
+from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
 
 MAX_VARIABLES = 2_000_000
 INT64_SAFE = 2**62
@@ -154,8 +154,9 @@ def _stage_values(instance: PodsInstance, assign: np.ndarray, tier: int) -> tupl
     return total, total - row[0], row[1]
 
 
-def _run_stage(cp_model: Any, m: _Model, options: SolveOptions, budget: float | None,
-               maximise: bool, expr: Any) -> tuple[Any, int]:
+def _run_stage(
+    cp_model: Any, m: _Model, options: SolveOptions, budget: float | None, maximise: bool, expr: Any
+) -> tuple[Any, int]:
     if maximise:
         m.model.Maximize(expr)
     else:
@@ -167,13 +168,16 @@ def _run_stage(cp_model: Any, m: _Model, options: SolveOptions, budget: float | 
         solver.parameters.max_time_in_seconds = max(0.01, budget)
     status = solver.Solve(m.model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        raise SchedkitError(f"cpsat: CP-SAT reports a stage {solver.StatusName(status)}; "
-                            "this is a bug in schedkit (the incumbent satisfies every stage)")
+        raise SchedkitError(
+            f"cpsat: CP-SAT reports a stage {solver.StatusName(status)}; "
+            "this is a bug in schedkit (the incumbent satisfies every stage)"
+        )
     return solver, status
 
 
-def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.ndarray,
-                   options: SolveOptions) -> tuple[np.ndarray, list[_Stage]]:
+def _lexicographic(
+    cp_model: Any, m: _Model, instance: PodsInstance, start: np.ndarray, options: SolveOptions
+) -> tuple[np.ndarray, list[_Stage]]:
     """Solve the stages in order, fixing each one's value; returns the incumbent and the stages."""
     incumbent = start.copy()
     tiers = instance.tiers.tolist()
@@ -213,8 +217,11 @@ def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.n
             if stage.proven:
                 stage.bound = stage.value
             elif math.isfinite(raw):
-                stage.bound = (min(total, math.floor(raw + 1e-6) + fixed_count) if maximise
-                               else max(0, math.ceil(raw - 1e-6)))
+                stage.bound = (
+                    min(total, math.floor(raw + 1e-6) + fixed_count)
+                    if maximise
+                    else max(0, math.ceil(raw - 1e-6))
+                )
         if maximise:
             m.model.Add(expr >= stage.value - fixed_count)
         else:
@@ -222,8 +229,13 @@ def _lexicographic(cp_model: Any, m: _Model, instance: PodsInstance, start: np.n
     return incumbent, stages
 
 
-def _share(options: SolveOptions, rest: list[_Stage], instance: PodsInstance, incumbent: np.ndarray,
-           movable_running: np.ndarray) -> float | None:
+def _share(
+    options: SolveOptions,
+    rest: list[_Stage],
+    instance: PodsInstance,
+    incumbent: np.ndarray,
+    movable_running: np.ndarray,
+) -> float | None:
     """This stage's part of the remaining budget: an even split over the stages still open."""
     remaining = options.remaining()
     if remaining is None:
@@ -257,8 +269,9 @@ def _bound(stages: list[_Stage], instance: PodsInstance) -> int:
     return encode(vector, instance.n_pods)
 
 
-def _tier_report(stages: list[_Stage], instance: PodsInstance, default: np.ndarray,
-                 final: np.ndarray) -> list[dict[str, Any]]:
+def _tier_report(
+    stages: list[_Stage], instance: PodsInstance, default: np.ndarray, final: np.ndarray
+) -> list[dict[str, Any]]:
     rows = []
     prefix = True
     for k in range(0, len(stages), 2):
@@ -266,19 +279,28 @@ def _tier_report(stages: list[_Stage], instance: PodsInstance, default: np.ndarr
         count_proven = prefix and place.proven
         prefix = count_proven and disturb.proven
         total, default_placed, default_disturbance = _stage_values(instance, default, place.tier)
-        rows.append({
-            "priority": place.tier, "pods": total, "placed": place.value,
-            "placed_bound": place.bound, "count_proven": count_proven,
-            "disturbance": disturb.value, "disturbance_bound": disturb.bound,
-            "disturbance_proven": prefix, "default_placed": default_placed,
-            "default_disturbance": default_disturbance,
-            "stages": [place.status, disturb.status],
-        })
+        rows.append(
+            {
+                "priority": place.tier,
+                "pods": total,
+                "placed": place.value,
+                "placed_bound": place.bound,
+                "count_proven": count_proven,
+                "disturbance": disturb.value,
+                "disturbance_bound": disturb.bound,
+                "disturbance_proven": prefix,
+                "default_placed": default_placed,
+                "default_disturbance": default_disturbance,
+                "stages": [place.status, disturb.status],
+            }
+        )
     return rows
 
 
 @register(
-    "pods", "cpsat", exact=True,
+    "pods",
+    "cpsat",
+    exact=True,
     options={"scoring": "LeastAllocated"},
     description="lexicographic CP-SAT, one stage per priority tier (place most, then disturb least), "
     "warm start from kube-default, budget split across the stages",
@@ -291,8 +313,9 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     allowed = instance.allowed()
     if int(allowed.sum()) > MAX_VARIABLES:
-        raise ProblemTooLarge(f"cpsat: {int(allowed.sum()):,} pod-node pairs exceed {MAX_VARIABLES:,}; "
-                              "use kube-default")
+        raise ProblemTooLarge(
+            f"cpsat: {int(allowed.sum()):,} pod-node pairs exceed {MAX_VARIABLES:,}; use kube-default"
+        )
     if int(instance.pod_memory.sum()) > INT64_SAFE or int(instance.pod_cpu.sum()) > INT64_SAFE:
         raise ProblemTooLarge("cpsat: the summed requests exceed CP-SAT's 64-bit range")
     default, preemptions = kube_default(instance, str(options.get("scoring")))
@@ -318,7 +341,8 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         "default_pending": int(np.sum(default < 0)),
         "default_preemptions": preemptions,
         "places_more_than_default": places_more,
-        "improves_default": result.objective is not None and result.objective < _encode(default_vector, instance),
+        "improves_default": result.objective is not None
+        and result.objective < _encode(default_vector, instance),
         "default_counts_proven_optimal": counts_proven and not places_more,
         "stages_solved": sum(1 for s in stages if s.solved),
         "stage_seconds": round(sum(s.seconds for s in stages), 6),
