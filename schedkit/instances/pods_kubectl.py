@@ -67,6 +67,16 @@ def _get(item: Mapping[str, Any], *path: str) -> Any:
 
 
 def _node(item: Mapping[str, Any], where: str) -> Node:
+    """A Node item; errors name the item and the node."""
+    try:
+        return _read_node(item, where)
+    except InvalidInstance as error:
+        text = str(error)
+        name = _get(item, "metadata", "name")
+        raise InvalidInstance(text if where in text else f"{where} (node {name}): {text}") from None
+
+
+def _read_node(item: Mapping[str, Any], where: str) -> Node:
     name = _get(item, "metadata", "name")
     if not isinstance(name, str) or not name:
         raise InvalidInstance(f"{where}: a Node without metadata.name")

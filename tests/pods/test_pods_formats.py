@@ -180,6 +180,7 @@ def _broken(tmp_path: Path, edit) -> Path:
             lambda items: items[10]["spec"]["tolerations"][0].update(operator="Maybe"),
             r"train-llm-0.*operator 'Maybe'",
         ),
+        (lambda items: items[2]["spec"]["taints"][0].update(effect="NoWay"), r"gpu-1.*effect 'NoWay'"),
     ],
 )
 def test_bad_kubectl_input(tmp_path, edit, message):
@@ -207,3 +208,13 @@ def test_bad_project_json(tmp_path):
         path.write_text(json.dumps({**good, **change}))
         with pytest.raises(InvalidInstance, match=message):
             schedkit.load(path)
+
+
+def test_format_kubectl_reads_any_name(tmp_path, cluster):
+    """`--format kubectl` reads a kubectl List whatever the file is called, and refuses others."""
+    path = tmp_path / "cluster.txt"
+    path.write_text(CLUSTER.read_text())
+    assert schedkit.load(path, format="kubectl").to_dict()["pods"] == cluster.to_dict()["pods"]
+    path.write_text('{"family": "pods", "nodes": []}')
+    with pytest.raises(ParseError, match="kubectl List"):
+        schedkit.load(path, format="kubectl")
