@@ -59,7 +59,9 @@ def _shares(records: list[dict]) -> dict[str, str]:
         "proven optimal overall": pct(proven, n),
         "errors / invalid": str(n - len(ok)),
         "time mean / median / max (s)": (
-            f"{statistics.mean(times):.2f} / {statistics.median(times):.2f} / {max(times):.2f}" if times else "-"
+            f"{statistics.mean(times):.2f} / {statistics.median(times):.2f} / {max(times):.2f}"
+            if times
+            else "-"
         ),
     }
 
@@ -103,9 +105,17 @@ def main() -> None:
         cells = []
         for window in rows:
             s = _shares(groups[utilisation][window])
-            cells.append(" / ".join(s[k].split(" (")[0] for k in (
-                "places more high-priority pods", "proves the default optimal", "proven optimal overall")) +
-                f" (n={s['scenarios']})")
+            cells.append(
+                " / ".join(
+                    s[k].split(" (")[0]
+                    for k in (
+                        "places more high-priority pods",
+                        "proves the default optimal",
+                        "proven optimal overall",
+                    )
+                )
+                + f" (n={s['scenarios']})"
+            )
         lines.append(f"| {utilisation} | " + " | ".join(cells) + " |")
     load = os.getloadavg()
     lines += [

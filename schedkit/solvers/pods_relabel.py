@@ -4,7 +4,8 @@ Nodes with the same allocatable CPU, memory and pod slots, the same eligibility 
 and no immovable pod on them are interchangeable: the pods a placement puts on one can go to
 any other. A placement found for its pod counts alone (CP-SAT's count stages) moves pods
 arbitrarily among such nodes; renaming them, greedily pairing the placement's node with the
-current node that shares most pods with it, keeps those pods where they run. Counts and
+current node that shares most pods with it (a pod of a higher tier outweighing all of the tiers
+below), keeps those pods where they run. Counts and
 feasibility are unchanged; only moves turn into stays.
 """
 
@@ -38,12 +39,16 @@ def relabel(instance: PodsInstance, assign: np.ndarray, groups: list[list[int]])
     """`assign` with each group's nodes renamed to keep the most running pods in place."""
     out = assign.copy()
     current = instance.pod_node
+    # A stay of a higher tier outweighs every stay of the tiers below it (the objective's order).
+    base = 2 * instance.n_pods + 1
+    rank = {int(t): k for k, t in enumerate(instance.tiers.tolist()[::-1])}
+    weight = [base ** rank[int(p)] for p in instance.pod_priority.tolist()]
     allowed = instance.allowed()
     for group in groups:
         index = {n: k for k, n in enumerate(group)}
-        overlap = np.zeros((len(group), len(group)), dtype=np.int64)  # [placement node, current node]
+        overlap = np.zeros((len(group), len(group)), dtype=object)  # [placement node, current node]
         for p in np.flatnonzero(np.isin(assign, group) & np.isin(current, group)).tolist():
-            overlap[index[int(assign[p])], index[int(current[p])]] += 1
+            overlap[index[int(assign[p])], index[int(current[p])]] += weight[p]
         mapping = {}
         free_rows, free_cols = set(range(len(group))), set(range(len(group)))
         while free_rows:

@@ -310,3 +310,26 @@ def test_project_json_round_trip_property(instance):
     from schedkit.instances.pods_json import from_record
 
     assert from_record(instance.to_dict(), "x") == instance
+
+
+def test_relabel_never_trades_a_high_tier_stay_for_low_ones():
+    """Two interchangeable nodes; a placement puts h (prio 2) with l1, l2 on one node and l3 on the
+    other. Keeping l1 and l2 in place would move h; the renaming keeps h (higher tier) in place,
+    and cpsat's result is never lexicographically behind kube-default on such a cluster."""
+    import numpy as np
+
+    from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
+
+    nodes = [Node("a", 4000, 4 * GI), Node("b", 4000, 4 * GI)]
+    pods = [
+        Pod("h", cpu=100, priority=2, node="a", order=0),
+        Pod("l3", cpu=100, priority=1, node="a", order=1),
+        Pod("l1", cpu=100, priority=1, node="b", order=2),
+        Pod("l2", cpu=100, priority=1, node="b", order=3),
+    ]
+    instance = _cluster(nodes, pods)
+    groups = interchangeable_groups(instance)
+    assert groups == [[0, 1]]
+    renamed = relabel(instance, np.array([0, 1, 0, 0]), groups)
+    assert renamed[0] == 0  # h stays on a
+    assert renamed.tolist() == [0, 1, 0, 0]

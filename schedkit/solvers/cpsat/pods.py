@@ -206,11 +206,10 @@ def _lexicographic(
             stage.solved, stage.status = True, solver.StatusName(status)
             stage.seconds = time.perf_counter() - started
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = relabel(instance, _read(m, solver, instance), m.groups)
-                _, found_placed, found_disturbance = _stage_values(instance, found, stage.tier)
-                better = found_placed > stage.value if maximise else found_disturbance < stage.value
-                if better:
+                found = _best_of(instance, _read(m, solver, instance), m.groups)
+                if _digits(instance, found)[: k + 1] < _digits(instance, incumbent)[: k + 1]:
                     incumbent = found
+                    _, found_placed, found_disturbance = _stage_values(instance, found, stage.tier)
                     stage.value = found_placed if maximise else found_disturbance
             stage.proven = status == cp_model.OPTIMAL
             raw = solver.BestObjectiveBound()
@@ -227,6 +226,17 @@ def _lexicographic(
         else:
             m.model.Add(expr <= stage.value)
     return incumbent, stages
+
+
+def _digits(instance: PodsInstance, assign: np.ndarray) -> list[int]:
+    """The objective vector flattened: unplaced and disturbance per tier, highest tier first."""
+    return [v for _, u, d in objective_vector(instance, assign) for v in (u, d)]
+
+
+def _best_of(instance: PodsInstance, assign: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """The placement or its node-renamed twin, whichever is lexicographically better."""
+    renamed = relabel(instance, assign, groups)
+    return renamed if _digits(instance, renamed) < _digits(instance, assign) else assign
 
 
 def _share(
