@@ -2,19 +2,23 @@
 
 Variables: x[p, n] for each pod p and node n it may end on (eligible, or its current node);
 an immovable running pod is a constant on its node. Constraints: each pod on at most one
-node; per node the CPU, memory and pod slots. Stages, from the highest priority tier τ down:
+node; per node the CPU, memory and pod slots, and a cardinality cut (no more pods than the
+smallest requests allow). Stages, from the highest priority tier τ down:
 
-- A(τ): maximise the pods of priority >= τ placed, Σ x;
-- B(τ): minimise their disturbance, Σ over running pods (1 + placed − 2·stays): 0 when a pod
-  stays, 1 when evicted, 2 when moved;
+- place(τ): maximise the pods of priority >= τ placed, Σ x;
+- disturb(τ): minimise their disturbance, Σ over running pods (1 + placed − 2·stays): 0 when
+  a pod stays, 1 when evicted, 2 when moved;
 
-each stage's value is then fixed as a constraint for the stages after it. The warm start is
-`kube-default`'s placement, given to every stage as a hint (then the incumbent). The budget is
-split evenly over the stages still to solve (a stage the incumbent already meets trivially —
-every pod placed, nothing disturbed — is proven without a solve, and its share goes to the
-others). A stage is proven when CP-SAT says OPTIMAL; the tiers' counts are proven as long as
-every stage before them is. The proven bound encodes the proven stages' values and, at the
-first unproven stage, CP-SAT's bound on it (the objective encoding is in `model.pods`).
+each stage's value is fixed as a constraint for the stages after it. Where a tier has pods
+to place, one solve maximises W·placed − disturbance (W above any disturbance), which is the
+tier's two stages at once; a pure disturbance solve follows when that one is not proven. The
+warm start is `kube-default`'s placement, given to every solve as a hint (then the
+incumbent); every solution found is also tried with interchangeable nodes renamed so that
+more pods stay (`pods_relabel`). The budget is split evenly over the tiers still open (a tier
+the incumbent meets trivially — all placed, nothing disturbed — is proven without a solve).
+A tier's count is proven when CP-SAT proves its stage (or its bound leaves no better count)
+and every stage before it is proven. The result's bound encodes the proven stages' values
+and, at the first unproven stage, CP-SAT's bound on it (encoding in `model.pods`).
 """
 
 from __future__ import annotations
@@ -178,54 +182,83 @@ def _run_stage(
 def _lexicographic(
     cp_model: Any, m: _Model, instance: PodsInstance, start: np.ndarray, options: SolveOptions
 ) -> tuple[np.ndarray, list[_Stage]]:
-    """Solve the stages in order, fixing each one's value; returns the incumbent and the stages."""
+    """Solve tier by tier, fixing each stage's value; returns the incumbent and the stages.
+
+    Where a tier has pods to place, one solve maximises W·placed − disturbance with W above any
+    disturbance (the tier's two stages at once: the count first, then the fewest moves among the
+    best counts), so that even an unproven count comes with few moves; its bound still proves the
+    count when ⌊(bound + W − 1) / W⌋ reaches it. A pure disturbance solve follows when that one
+    did not prove the tier and pods were moved."""
     incumbent = start.copy()
-    tiers = instance.tiers.tolist()
     movable_running = (instance.pod_node >= 0) & ~m.fixed
-    stages = [_Stage(t, kind) for t in tiers for kind in ("place", "disturb")]
-    for k, stage in enumerate(stages):
-        pods = np.flatnonzero(instance.pod_priority >= stage.tier)
-        total, placed, disturbance = _stage_values(instance, incumbent, stage.tier)
+    stages = [_Stage(t, kind) for t in instance.tiers.tolist() for kind in ("place", "disturb")]
+    for k in range(0, len(stages), 2):
+        place, disturb = stages[k], stages[k + 1]
+        pods = np.flatnonzero(instance.pod_priority >= place.tier)
         free = pods[~m.fixed[pods]]
-        if stage.kind == "place":
-            stage.value, stage.bound = placed, total
-            trivial = placed == total
-        else:
-            stage.value, stage.bound = disturbance, 0
-            trivial = disturbance == 0 or not np.any(movable_running[pods])
-        maximise = stage.kind == "place"
-        expr = _placed(m, free) if maximise else _disturbance(m, instance, pods)
-        fixed_count = int(np.sum(m.fixed[pods])) if maximise else 0
-        if trivial:
-            stage.proven = True
-        else:
-            budget = _share(options, stages[k:], instance, incumbent, movable_running)
-            started = time.perf_counter()
-            _hint(m, incumbent)
-            solver, status = _run_stage(cp_model, m, options, budget, maximise, expr)
-            stage.solved, stage.status = True, solver.StatusName(status)
-            stage.seconds = time.perf_counter() - started
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = _best_of(instance, _read(m, solver, instance), m.groups)
-                if _digits(instance, found)[: k + 1] < _digits(instance, incumbent)[: k + 1]:
-                    incumbent = found
-                    _, found_placed, found_disturbance = _stage_values(instance, found, stage.tier)
-                    stage.value = found_placed if maximise else found_disturbance
-            stage.proven = status == cp_model.OPTIMAL
-            raw = solver.BestObjectiveBound()
-            if stage.proven:
-                stage.bound = stage.value
-            elif math.isfinite(raw):
-                stage.bound = (
-                    min(total, math.floor(raw + 1e-6) + fixed_count)
-                    if maximise
-                    else max(0, math.ceil(raw - 1e-6))
-                )
-        if maximise:
-            m.model.Add(expr >= stage.value - fixed_count)
-        else:
-            m.model.Add(expr <= stage.value)
+        fixed_count = int(np.sum(m.fixed[pods]))
+        placed_expr = _placed(m, free)
+        disturb_expr = _disturbance(m, instance, pods)
+        movers = int(np.sum(movable_running[pods]))
+        total, place.value, disturb.value = _stage_values(instance, incumbent, place.tier)
+        place.bound, disturb.bound = total, 0
+        place.proven = place.value == total
+        if not place.proven:
+            weight = 2 * movers + 1
+            expr = weight * placed_expr - disturb_expr if movers else placed_expr
+            incumbent, solver, status = _solve(
+                cp_model, m, instance, incumbent, options, place, k + 2, expr, True
+            )
+            _, place.value, disturb.value = _stage_values(instance, incumbent, place.tier)
+            if status == cp_model.OPTIMAL:
+                place.proven = disturb.proven = True
+                place.bound, disturb.bound = place.value, disturb.value
+            elif math.isfinite(solver.BestObjectiveBound()):
+                top = solver.BestObjectiveBound() + 1e-6
+                place.bound = min(total, math.floor((top + weight - 1) / weight) + fixed_count)
+                place.proven = place.bound == place.value
+                if place.proven and movers:
+                    disturb.bound = max(0, math.ceil(weight * (place.value - fixed_count) - top))
+        m.model.Add(placed_expr >= place.value - fixed_count)
+        disturb.proven = disturb.proven or disturb.value == 0 or disturb.bound == disturb.value
+        if not disturb.proven:
+            incumbent, solver, status = _solve(
+                cp_model, m, instance, incumbent, options, disturb, k + 2, disturb_expr, False
+            )
+            _, _, disturb.value = _stage_values(instance, incumbent, place.tier)
+            disturb.proven = status == cp_model.OPTIMAL
+            if disturb.proven:
+                disturb.bound = disturb.value
+            elif math.isfinite(solver.BestObjectiveBound()):
+                disturb.bound = max(disturb.bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
+        m.model.Add(disturb_expr <= disturb.value)
     return incumbent, stages
+
+
+def _solve(
+    cp_model: Any,
+    m: _Model,
+    instance: PodsInstance,
+    incumbent: np.ndarray,
+    options: SolveOptions,
+    stage: _Stage,
+    digits: int,
+    expr: Any,
+    maximise: bool,
+) -> tuple[np.ndarray, Any, Any]:
+    """One CP-SAT solve hinted with the incumbent; returns the better of the two (compared on the
+    first `digits` entries of the objective vector), the solver and its status."""
+    budget = _share(options, instance, incumbent, stage.tier)
+    started = time.perf_counter()
+    _hint(m, incumbent)
+    solver, status = _run_stage(cp_model, m, options, budget, maximise, expr)
+    stage.solved, stage.status = True, solver.StatusName(status)
+    stage.seconds += time.perf_counter() - started
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = _best_of(instance, _read(m, solver, instance), m.groups)
+        if _digits(instance, found)[:digits] < _digits(instance, incumbent)[:digits]:
+            incumbent = found
+    return incumbent, solver, status
 
 
 def _digits(instance: PodsInstance, assign: np.ndarray) -> list[int]:
@@ -239,24 +272,17 @@ def _best_of(instance: PodsInstance, assign: np.ndarray, groups: list[list[int]]
     return renamed if _digits(instance, renamed) < _digits(instance, assign) else assign
 
 
-def _share(
-    options: SolveOptions,
-    rest: list[_Stage],
-    instance: PodsInstance,
-    incumbent: np.ndarray,
-    movable_running: np.ndarray,
-) -> float | None:
-    """This stage's part of the remaining budget: an even split over the stages still open."""
+def _share(options: SolveOptions, instance: PodsInstance, incumbent: np.ndarray, tier: int) -> float | None:
+    """This solve's part of the remaining budget: an even split over the tiers from `tier` down
+    where the incumbent leaves pods unplaced or moved (the ones that may still need a solve)."""
     remaining = options.remaining()
     if remaining is None:
         return None
-    moved = (instance.pod_node >= 0) & (incumbent != instance.pod_node)
-    open_stages = 0
-    for stage in rest:
-        pods = instance.pod_priority >= stage.tier
-        lacking = incumbent < 0 if stage.kind == "place" else moved & movable_running
-        open_stages += int(np.any(pods & lacking))
-    return remaining / max(1, open_stages)
+    changed = (incumbent < 0) | ((instance.pod_node >= 0) & (incumbent != instance.pod_node))
+    open_tiers = sum(
+        1 for t in instance.tiers.tolist() if t <= tier and np.any(changed & (instance.pod_priority >= t))
+    )
+    return remaining / max(1, open_tiers)
 
 
 def _bound(stages: list[_Stage], instance: PodsInstance) -> int:
