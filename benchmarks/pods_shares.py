@@ -57,6 +57,19 @@ def _shares(records: list[dict]) -> dict[str, str]:
         "proves the default optimal": pct(certified, n),
         "… of those it does not improve": pct(certified, not_more),
         "proven optimal overall": pct(proven, n),
+        "pending pods, default → cpsat (mean)": (
+            f"{statistics.mean(r['stats']['default_pending'] for r in ok):.2f} → "
+            f"{statistics.mean(r['stats']['pending'] for r in ok):.2f}"
+            if ok
+            else "-"
+        ),
+        "moves / evictions (mean, median moves)": (
+            f"{statistics.mean(r['stats']['moves'] for r in ok):.1f} / "
+            f"{statistics.mean(r['stats']['evictions'] for r in ok):.1f}, "
+            f"{statistics.median(r['stats']['moves'] for r in ok):g}"
+            if ok
+            else "-"
+        ),
         "errors / invalid": str(n - len(ok)),
         "time mean / median / max (s)": (
             f"{statistics.mean(times):.2f} / {statistics.median(times):.2f} / {max(times):.2f}"
