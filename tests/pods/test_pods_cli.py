@@ -67,3 +67,11 @@ def test_kubectl_file_and_bad_input():
 def test_methods_listed():
     """Exactly the issue's three method names are registered for pods."""
     assert {row.name for row in schedkit.methods("pods")} == {"kube-default", "cpsat", "auto"}
+
+
+def test_gantt_chart(tmp_path):
+    """`solve --gantt` draws the node chart of a pods placement to a PNG."""
+    out = tmp_path / "nodes.png"
+    done = CliRunner().invoke(main, ["solve", str(CLUSTER), "-m", "kube-default", "--gantt", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes()[:4] == b"\x89PNG"

@@ -5,6 +5,7 @@ cpsat's proven optimum equal to brute force)."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from schedkit.model.pods import Node, Pod, PodsInstance, Taint, encode
 from tests.pods.strategies_pods import clusters
 
 GI = 2**30
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _cluster(nodes, pods, name="hand") -> PodsInstance:
@@ -333,3 +335,17 @@ def test_relabel_never_trades_a_high_tier_stay_for_low_ones():
     renamed = relabel(instance, np.array([0, 1, 0, 0]), groups)
     assert renamed[0] == 0  # h stays on a
     assert renamed.tolist() == [0, 1, 0, 0]
+
+
+def test_cpsat_out_of_time_keeps_a_valid_bound():
+    """A 32-node scenario with a 0.3 s window: the answer is feasible, never behind the default,
+    its bound never above its objective, and `optimal` only with bound == objective."""
+    instance = schedkit.load(str(ROOT / "instances" / "pods" / "grid.jsonl") + "#175")
+    default = schedkit.solve(instance, "kube-default")
+    result = schedkit.solve(instance, "cpsat", time_limit=0.3, workers=1)
+    report = schedkit.check(instance, result)
+    assert report.feasible and report.objective == result.objective
+    assert result.objective <= default.objective
+    assert result.bound is not None and result.bound <= result.objective
+    assert (result.status == "optimal") == (result.bound == result.objective)
+    assert result.stats["tiers_total"] == len(result.stats["tiers"]) == len(instance.tiers)

@@ -372,6 +372,7 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         "workers": options.workers,
         "tiers": tiers,
         "tiers_count_proven": sum(1 for row in tiers if row["count_proven"]),
+        "tiers_total": len(tiers),
         "proven": proven,
         "default_objective": _encode(default_vector, instance),
         "default_pending": int(np.sum(default < 0)),
