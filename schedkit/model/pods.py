@@ -427,40 +427,51 @@ class PodsInstance:
         )
 
 
+def _compact(record: dict[str, Any], optional: tuple[str, ...]) -> dict[str, Any]:
+    """Drop the optional fields that hold their default (empty, False, None): shorter files."""
+    return {k: v for k, v in record.items() if k not in optional or v not in ({}, [], False, None)}
+
+
 def node_to_dict(node: Node) -> dict[str, Any]:
-    """A node in the project's JSON."""
-    return {
-        "name": node.name,
-        "cpu": node.cpu,
-        "memory": node.memory,
-        "max_pods": node.max_pods,
-        "unschedulable": node.unschedulable,
-        "labels": dict(node.labels),
-        "taints": [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints],
-    }
+    """A node in the project's JSON (labels, taints and the cordon flag only when set)."""
+    return _compact(
+        {
+            "name": node.name,
+            "cpu": node.cpu,
+            "memory": node.memory,
+            "max_pods": node.max_pods,
+            "unschedulable": node.unschedulable,
+            "labels": dict(node.labels),
+            "taints": [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints],
+        },
+        ("unschedulable", "labels", "taints"),
+    )
 
 
 def pod_to_dict(pod: Pod) -> dict[str, Any]:
-    """A pod in the project's JSON."""
-    return {
-        "namespace": pod.namespace,
-        "name": pod.name,
-        "cpu": pod.cpu,
-        "memory": pod.memory,
-        "priority": pod.priority,
-        "node": pod.node,
-        "movable": pod.movable,
-        "node_selector": dict(pod.node_selector),
-        "affinity": [
-            [{"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term]
-            for term in pod.affinity
-        ],
-        "tolerations": [
-            {"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
-            for t in pod.tolerations
-        ],
-        "order": pod.order,
-    }
+    """A pod in the project's JSON (scheduling constraints only when set)."""
+    return _compact(
+        {
+            "namespace": pod.namespace,
+            "name": pod.name,
+            "cpu": pod.cpu,
+            "memory": pod.memory,
+            "priority": pod.priority,
+            "node": pod.node,
+            "movable": pod.movable,
+            "node_selector": dict(pod.node_selector),
+            "affinity": [
+                [{"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term]
+                for term in pod.affinity
+            ],
+            "tolerations": [
+                {"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
+                for t in pod.tolerations
+            ],
+            "order": pod.order,
+        },
+        ("node_selector", "affinity", "tolerations"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
