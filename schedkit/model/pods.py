@@ -321,8 +321,15 @@ class PodsInstance:
             "pod_order": _read_only((p.order for p in pods), np.int64),
             "tiers": _read_only(sorted({p.priority for p in pods}, reverse=True), np.int64),
         }
-        eligible = np.array([[p.eligible(n) for n in nodes] for p in pods], dtype=np.bool_)
-        eligible = eligible.reshape(len(pods), len(nodes))
+        rows: dict[Any, list[bool]] = {}  # pods with the same constraints share a row
+        for p in pods:
+            key = (tuple(sorted(p.node_selector.items())), p.affinity, p.tolerations)
+            if key not in rows:
+                rows[key] = [p.eligible(n) for n in nodes]
+        eligible = np.array(
+            [rows[(tuple(sorted(p.node_selector.items())), p.affinity, p.tolerations)] for p in pods],
+            dtype=np.bool_,
+        ).reshape(len(pods), len(nodes))
         eligible.setflags(write=False)
         values["eligible"] = eligible
         for key, value in values.items():
