@@ -323,9 +323,9 @@ class PodsInstance:
         }
         rows: dict[Any, list[bool]] = {}  # pods with the same constraints share a row
         for p in pods:
-            key = (tuple(sorted(p.node_selector.items())), p.affinity, p.tolerations)
-            if key not in rows:
-                rows[key] = [p.eligible(n) for n in nodes]
+            signature = (tuple(sorted(p.node_selector.items())), p.affinity, p.tolerations)
+            if signature not in rows:
+                rows[signature] = [p.eligible(n) for n in nodes]
         eligible = np.array(
             [rows[(tuple(sorted(p.node_selector.items())), p.affinity, p.tolerations)] for p in pods],
             dtype=np.bool_,
