@@ -6,7 +6,8 @@ Resource usage is kept time-indexed over 0..Σd, an upper bound on the makespan 
 schedule the schemes build (they never leave the resources idle with work ready).
 
 Priorities: the smaller the value, the earlier an activity is chosen; ties go to the lower
-index. Random choices use numba's generator, seeded inside the kernel for reproducibility.
+index. Random choices draw from the numpy Generator `rng` passed in (deterministic kernels
+ignore it), so a seed reproduces every schedule.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _book(usage, q, j, t, length):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _pick(candidates, m, priority, alpha):  # type: ignore[no-untyped-def]
+def _pick(candidates, m, priority, alpha, rng):  # type: ignore[no-untyped-def]
     """Position in candidates[:m] of the chosen activity: the best priority when alpha < 0,
     else regret-biased random: weight (max priority - priority + 1) ** alpha."""
     best = 0
@@ -103,7 +104,7 @@ def _pick(candidates, m, priority, alpha):  # type: ignore[no-untyped-def]
     total = 0.0
     for p in range(m):
         total += (worst - priority[candidates[p]] + 1.0) ** alpha
-    draw = np.random.random() * total
+    draw = rng.random() * total
     for p in range(m):
         draw -= (worst - priority[candidates[p]] + 1.0) ** alpha
         if draw <= 0.0:
@@ -112,7 +113,7 @@ def _pick(candidates, m, priority, alpha):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha):  # type: ignore[no-untyped-def]
+def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
     """Serial SGS: n times pick an eligible activity (all predecessors scheduled) and start it
     at its earliest precedence- and resource-feasible time. Returns the starts."""
     n = d.size
@@ -130,7 +131,7 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha)
             candidates[m] = j
             m += 1
     for _ in range(n):
-        p = _pick(candidates, m, priority, alpha)
+        p = _pick(candidates, m, priority, alpha, rng)
         j = candidates[p]
         m -= 1
         candidates[p] = candidates[m]
@@ -156,7 +157,7 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha)
 
 
 @njit(cache=True)
-def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha):  # type: ignore[no-untyped-def]
+def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
     """Parallel SGS: advance a clock over completion times; at each time start, in priority
     order, every eligible activity (predecessors finished) that fits. Returns the starts."""
     n = d.size
@@ -181,7 +182,7 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
                 candidates[m] = j
                 m += 1
         while m > 0:
-            p = _pick(candidates, m, priority, alpha)
+            p = _pick(candidates, m, priority, alpha, rng)
             j = candidates[p]
             m -= 1
             candidates[p] = candidates[m]
@@ -222,7 +223,7 @@ def makespan(start, d):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c):  # type: ignore[no-untyped-def]
+def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng):  # type: ignore[no-untyped-def]
     """One forward-backward pass (double justification, Valls et al. 2005): right-justify by
     a serial SGS on the reversed project in order of decreasing finish time, then left-justify
     by a serial SGS in order of the right-justified starts. Never lengthens the schedule."""
@@ -230,33 +231,32 @@ def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c):  # type: ig
     by_finish = np.empty(n, dtype=np.float64)
     for j in range(n):
         by_finish[j] = -float(start[j] + d[j])
-    backward = serial_sgs(d, succ_ptr, succ_idx, pred_ptr, pred_idx, q, c, by_finish, -1.0)
+    backward = serial_sgs(d, succ_ptr, succ_idx, pred_ptr, pred_idx, q, c, by_finish, -1.0, rng)
     span = makespan(backward, d)
     by_start = np.empty(n, dtype=np.float64)
     for j in range(n):
         by_start[j] = float(span - backward[j] - d[j])
-    return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0)
+    return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0, rng)
 
 
 @njit(cache=True)
 def sample_batch(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
-                 parallel, improve, schedules, seed):  # type: ignore[no-untyped-def]
+                 parallel, improve, schedules, rng):  # type: ignore[no-untyped-def]
     """Build regret-biased random schedules until `schedules` SGS passes are spent; with
     `improve`, justify each until it stops improving (each pass counts). Returns the best
     starts, its makespan and the passes used."""
-    np.random.seed(seed)
     best = np.empty(0, dtype=np.int64)
     best_span = -1
     used = 0
     while used < schedules:
         if parallel:
-            start = parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha)
+            start = parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
         else:
-            start = serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha)
+            start = serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
         used += 1
         span = makespan(start, d)
         while improve and used + 2 <= schedules:
-            better = justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c)
+            better = justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng)
             used += 2
             better_span = makespan(better, d)
             if better_span >= span:

@@ -76,7 +76,7 @@ def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **st
 def sgs(instance: RCPSPInstance, rule: str, parallel: bool) -> np.ndarray:
     """The starts of one deterministic SGS pass with `rule`."""
     scheme = kernels.parallel_sgs if parallel else kernels.serial_sgs
-    return scheme(*arrays(instance), priorities(instance, rule), -1.0)
+    return scheme(*arrays(instance), priorities(instance, rule), -1.0, np.random.default_rng(0))
 
 
 def _sgs_method(name: str, parallel: bool) -> None:
@@ -105,18 +105,17 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     data = arrays(instance)
     values = priorities(instance, rule)
     bound = lower_bound(instance) if bound is None else bound
-    best = kernels.serial_sgs(*data, values, -1.0)  # the deterministic rule schedule first
+    rng = np.random.default_rng(seed)
+    best = kernels.serial_sgs(*data, values, -1.0, rng)  # the deterministic rule schedule first
     best_span = int(kernels.makespan(best, instance.durations))
     used = 1
     batch = int(max(1, min(100, 20_000 // instance.n)))
-    calls = 0
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
         size = batch if schedules is None else min(batch, schedules - used)
         size = max(size, 3) if improve else size
         start, span, spent = kernels.sample_batch(*data, values, float(alpha), parallel, improve,
-                                                  size, seed * 1_000_003 + calls)
-        calls += 1
+                                                  size, rng)
         used += int(spent)
         if span < best_span:
             best, best_span = start, int(span)

@@ -157,6 +157,8 @@ def _requests(lines: _Lines, jobs: int, resources: int) -> tuple[list[int], list
 
 def _availabilities(lines: _Lines, resources: int) -> list[int]:
     lines.expect("RESOURCEAVAILABILITIES")
+    if resources == 0:
+        return []  # no names, no capacities: both lines are empty
     lines.next("the resource names (R 1 R 2 ...)")
     number, values = lines.integers(f"{resources} resource capacities", resources)
     if len(values) != resources:
