@@ -13,11 +13,13 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import ProblemTooLarge, SchedkitError
-from schedkit.heuristics import rcpsp_kernels as kernels
+from schedkit.heuristics import rcpsp_kernels
 from schedkit.heuristics.rcpsp_bounds import lower_bound
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result
+from schedkit.result import Result, Status
+
+kernels: Any = rcpsp_kernels  # numba dispatchers: their call signatures are not typed
 
 RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
 DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
@@ -68,7 +70,7 @@ def priorities(instance: RCPSPInstance, rule: str) -> np.ndarray:
 def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **stats: Any) -> Result:
     """A heuristic's Result: makespan, the lower bound, optimal when they meet."""
     value = int(kernels.makespan(start, instance.durations))
-    status = "optimal" if value == bound else "feasible"
+    status: Status = "optimal" if value == bound else "feasible"
     return Result(status, value, bound, RCPSPSolution(start), {"workers": 1, "lower_bound": bound,
                                                               **stats})
 

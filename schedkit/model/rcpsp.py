@@ -136,10 +136,10 @@ class RCPSPInstance:
     `order` (a topological order).
     """
 
-    durations: np.ndarray
+    durations: Any  # int64 arrays once built; lists are accepted
     successors: Any
-    capacities: np.ndarray
-    demands: np.ndarray
+    capacities: Any
+    demands: Any
     name: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
 

@@ -30,7 +30,8 @@ def test_demand_above_capacity_names_activity_and_resource():
 
 
 @pytest.mark.parametrize(("successors", "message"), [
-    ([[1, 2, 3], [4], [9], [4], []], r"activity 2 lists successor 9, an unknown activity id \(ids are 0..4\)"),
+    ([[1, 2, 3], [4], [9], [4], []],
+     r"activity 2 lists successor 9, an unknown activity id \(ids are 0..4\)"),
     ([[1, 2, 3], [1], [4], [4], []], "activity 1 lists itself"),
     ([[1, 2, 3, 3], [4], [4], [4], []], "activity 0 lists successor 3 twice"),
     ([[1, 2, 3], [4], [4], [4]], "successors has 4 entries but there are 5 activities"),

@@ -22,7 +22,7 @@ from schedkit.heuristics.rcpsp_kernels import earliest_starts, latest_starts, ma
 from schedkit.heuristics.rcpsp_methods import sample
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result
+from schedkit.result import Result, Status
 
 WARM_START_SCHEDULES = 1000
 WARM_START_SHARE = 0.1  # of the time limit at most
@@ -169,6 +169,6 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
     elif status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and np.isfinite(solver.best_objective_bound):
         proven = max(bound, int(np.ceil(solver.best_objective_bound - 1e-6)))
     proven = min(proven, objective)  # CP-SAT's bound holds for the model's own optimum
-    result_status = "optimal" if proven == objective else "feasible"
+    result_status: Status = "optimal" if proven == objective else "feasible"
     return Result(result_status, objective, proven, RCPSPSolution(start), stats)
 

@@ -24,7 +24,7 @@ from schedkit.heuristics.rcpsp_kernels import earliest_starts, latest_starts, ma
 from schedkit.heuristics.rcpsp_methods import sample
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result
+from schedkit.result import Result, Status
 from schedkit.solvers.bounds import integral_bound
 from schedkit.solvers.mip.backend import import_pulp, new_variable, run
 
@@ -167,5 +167,5 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if proven > span:  # a valid bound never exceeds a feasible value
         stats["discarded_bound"] = proven
         proven = bound
-    status = "optimal" if proven == span else "feasible"
+    status: Status = "optimal" if proven == span else "feasible"
     return Result(status, span, proven, RCPSPSolution(start), stats)
