@@ -115,7 +115,6 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
         size = batch if schedules is None else min(batch, schedules - used)
-        size = max(size, 3) if improve else size
         start, span, spent = kernels.sample_batch(*data, values, float(alpha), parallel, improve,
                                                   size, rng)
         used += int(spent)
