@@ -62,20 +62,22 @@ def j30_section(refs: dict[str, dict]) -> list[str]:
     proven_times = [r["wall_time"] for r in proven]
     wrong = [r["instance"] for r in runs
              if r["status"] == "optimal" and r["objective"] != int(refs[r["instance"]]["upper_bound"])]
+    mean_gap = statistics.mean(_gap(r["objective"], int(refs[r["instance"]]["upper_bound"]))
+                               for r in runs)
     lines = [
         "## j30, CP-SAT at 10 s, 1 worker", "",
         f"- proven optimal: **{len(proven)} / {len(runs)}**",
         f"- wall time of all runs: median {statistics.median(times):.2f} s, max {max(times):.2f} s",
         f"- wall time of the proven runs: median {statistics.median(proven_times):.2f} s, "
         f"max {max(proven_times):.2f} s",
-        f"- mean gap to the optimum: "
-        f"{statistics.mean(_gap(r['objective'], int(refs[r['instance']]['upper_bound'])) for r in runs):.3f} %",
+        f"- mean gap to the optimum: {mean_gap:.3f} %",
         f"- proven values that differ from the PSPLIB optimum: {len(wrong)}",
         "",
     ]
     unproven = [r for r in runs if r["status"] != "optimal"]
     if unproven:
-        lines += ["Not proven within 10 s:", "", "| instance | class (NC, RF, RS) | makespan | bound | optimum |",
+        lines += ["Not proven within 10 s:", "",
+                  "| instance | class (NC, RF, RS) | makespan | bound | optimum |",
                   "| --- | --- | ---: | ---: | ---: |"]
         for r in sorted(unproven, key=lambda r: parameters(r["instance"])[1]):
             _, c, p = parameters(r["instance"])
@@ -83,6 +85,21 @@ def j30_section(refs: dict[str, dict]) -> list[str]:
                          f"{refs[r['instance']]['upper_bound']} |")
         lines.append("")
     return lines
+
+
+def hard_section(refs: dict[str, dict]) -> list[str]:
+    """The j30 instances that resist 10 s, given 120 s (suite rcpsp_j30_hard)."""
+    runs = [r for r in load("rcpsp_j30_hard") if r.get("outcome") == "ok"]
+    if not runs:
+        return []
+    lines = ["The hardest j30 instances at 120 s (suite `rcpsp_j30_hard`, "
+             "[`rcpsp_j30_hard.md`](rcpsp_j30_hard.md)):", "",
+             "| instance | status | makespan | bound | optimum | time s |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for r in runs:
+        lines.append(f"| {r['instance']} | {r['status']} | {r['objective']} | {r['bound']} | "
+                     f"{refs[r['instance']]['upper_bound']} | {r['wall_time']:.1f} |")
+    return lines + [""]
 
 
 def j60_section(refs: dict[str, dict]) -> list[str]:
@@ -101,7 +118,8 @@ def j60_section(refs: dict[str, dict]) -> list[str]:
         f"{sum(1 for g in gaps if g == 0)}, below it: {sum(1 for g in gaps if g < 0)}",
         f"- wall time: median {statistics.median(times):.2f} s, max {max(times):.2f} s",
         "",
-        "| instance | class | NC | RF | RS | status | makespan | bound | reference lb | reference ub | time s |",
+        "| instance | class | NC | RF | RS | status | makespan | bound | reference lb "
+        "| reference ub | time s |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in sorted(runs, key=lambda r: parameters(r["instance"])[1]):
@@ -170,7 +188,8 @@ def main() -> None:
              ""]
     if args.note:
         lines += [f"Note: {args.note}", ""]
-    lines += j30_section(refs) + j60_section(refs) + heuristics_section(refs) + class_order_check(refs)
+    lines += j30_section(refs) + hard_section(refs) + j60_section(refs)
+    lines += heuristics_section(refs) + class_order_check(refs)
     args.out.write_text("\n".join(lines))
     print(f"wrote {args.out}")
 

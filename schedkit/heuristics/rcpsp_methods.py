@@ -2,7 +2,9 @@
 sampling, and sampling with forward-backward improvement (thin wrappers over the kernels).
 
 Each reports the makespan with max(critical path, resource bound) as its `bound`, so a schedule
-that reaches the bound comes back `optimal`.
+that reaches the bound comes back `optimal`. Sampling and fbi are reproducible for a given seed
+when their budget is a schedule count (`schedules=`); under a time limit alone the number of
+schedules, and so the result, depends on the machine's speed.
 """
 
 from __future__ import annotations
