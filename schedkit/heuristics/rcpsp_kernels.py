@@ -1,0 +1,267 @@
+"""RCPSP numba kernels: time windows, schedule generation schemes and justification.
+
+Every kernel takes the project as arrays: durations `d` (n), successors and predecessors in
+CSR form (`*_ptr` of n+1 offsets into `*_idx`), demands `q` (n x K) and capacities `c` (K).
+Resource usage is kept time-indexed over 0..Σd, an upper bound on the makespan of every
+schedule the schemes build (they never leave the resources idle with work ready).
+
+Priorities: the smaller the value, the earlier an activity is chosen; ties go to the lower
+index. Random choices draw from the numpy Generator `rng` passed in (deterministic kernels
+ignore it), so a seed reproduces every schedule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def earliest_starts(order, d, pred_ptr, pred_idx):  # type: ignore[no-untyped-def]
+    """Precedence-only earliest starts (forward pass over a topological `order`)."""
+    es = np.zeros(d.size, dtype=np.int64)
+    for j in order:
+        for a in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[a]
+            if es[i] + d[i] > es[j]:
+                es[j] = es[i] + d[i]
+    return es
+
+
+@njit(cache=True)
+def latest_starts(order, d, succ_ptr, succ_idx, horizon):  # type: ignore[no-untyped-def]
+    """Precedence-only latest starts that still finish everything by `horizon` (backward pass)."""
+    n = d.size
+    ls = np.empty(n, dtype=np.int64)
+    for k in range(n - 1, -1, -1):
+        j = order[k]
+        latest = horizon - d[j]
+        for a in range(succ_ptr[j], succ_ptr[j + 1]):
+            s = succ_idx[a]
+            if ls[s] - d[j] < latest:
+                latest = ls[s] - d[j]
+        ls[j] = latest
+    return ls
+
+
+@njit(cache=True)
+def successor_totals(order, succ_ptr, succ_idx):  # type: ignore[no-untyped-def]
+    """Number of (direct and indirect) successors of each activity, via bitsets."""
+    n = order.size
+    words = (n + 63) // 64
+    reach = np.zeros((n, words), dtype=np.uint64)
+    totals = np.zeros(n, dtype=np.int64)
+    one = np.uint64(1)
+    for k in range(n - 1, -1, -1):
+        j = order[k]
+        for a in range(succ_ptr[j], succ_ptr[j + 1]):
+            s = succ_idx[a]
+            reach[j, s // 64] |= one << np.uint64(s % 64)
+            for w in range(words):
+                reach[j, w] |= reach[s, w]
+        count = 0
+        for w in range(words):
+            x = reach[j, w]
+            while x:
+                x &= x - one
+                count += 1
+        totals[j] = count
+    return totals
+
+
+@njit(cache=True)
+def _fits(usage, q, c, j, t, length):  # type: ignore[no-untyped-def]
+    """-1 when activity j fits at t..t+length-1, else the last time in it that overflows."""
+    for tau in range(t + length - 1, t - 1, -1):
+        for k in range(c.size):
+            if usage[tau, k] + q[j, k] > c[k]:
+                return tau
+    return -1
+
+
+@njit(cache=True)
+def _book(usage, q, j, t, length):  # type: ignore[no-untyped-def]
+    for tau in range(t, t + length):
+        for k in range(q.shape[1]):
+            usage[tau, k] += q[j, k]
+
+
+@njit(cache=True)
+def _pick(candidates, m, priority, alpha, rng):  # type: ignore[no-untyped-def]
+    """Position in candidates[:m] of the chosen activity: the best priority when alpha < 0,
+    else regret-biased random: weight (max priority - priority + 1) ** alpha."""
+    best = 0
+    for p in range(1, m):
+        a, b = candidates[p], candidates[best]
+        if priority[a] < priority[b] or (priority[a] == priority[b] and a < b):
+            best = p
+    if alpha < 0.0 or m == 1:
+        return best
+    worst = priority[candidates[0]]
+    for p in range(1, m):
+        if priority[candidates[p]] > worst:
+            worst = priority[candidates[p]]
+    total = 0.0
+    for p in range(m):
+        total += (worst - priority[candidates[p]] + 1.0) ** alpha
+    draw = rng.random() * total
+    for p in range(m):
+        draw -= (worst - priority[candidates[p]] + 1.0) ** alpha
+        if draw <= 0.0:
+            return p
+    return m - 1
+
+
+@njit(cache=True)
+def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
+    """Serial SGS: n times pick an eligible activity (all predecessors scheduled) and start it
+    at its earliest precedence- and resource-feasible time. Returns the starts."""
+    n = d.size
+    horizon = 0
+    for j in range(n):
+        horizon += d[j]
+    usage = np.zeros((horizon + 1, c.size), dtype=np.int64)
+    start = np.full(n, -1, dtype=np.int64)
+    left = np.empty(n, dtype=np.int64)
+    candidates = np.empty(n, dtype=np.int64)
+    m = 0
+    for j in range(n):
+        left[j] = pred_ptr[j + 1] - pred_ptr[j]
+        if left[j] == 0:
+            candidates[m] = j
+            m += 1
+    for _ in range(n):
+        p = _pick(candidates, m, priority, alpha, rng)
+        j = candidates[p]
+        m -= 1
+        candidates[p] = candidates[m]
+        t = 0
+        for a in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[a]
+            if start[i] + d[i] > t:
+                t = start[i] + d[i]
+        while True:
+            clash = _fits(usage, q, c, j, t, d[j])
+            if clash < 0:
+                break
+            t = clash + 1
+        _book(usage, q, j, t, d[j])
+        start[j] = t
+        for a in range(succ_ptr[j], succ_ptr[j + 1]):
+            s = succ_idx[a]
+            left[s] -= 1
+            if left[s] == 0:
+                candidates[m] = s
+                m += 1
+    return start
+
+
+@njit(cache=True)
+def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
+    """Parallel SGS: advance a clock over completion times; at each time start, in priority
+    order, every eligible activity (predecessors finished) that fits. Returns the starts."""
+    n = d.size
+    horizon = 0
+    for j in range(n):
+        horizon += d[j]
+    usage = np.zeros((horizon + 1, c.size), dtype=np.int64)
+    start = np.full(n, -1, dtype=np.int64)
+    left = np.empty(n, dtype=np.int64)
+    ready = np.zeros(n, dtype=np.int64)  # max finish of the scheduled predecessors
+    waiting = np.zeros(n, dtype=np.bool_)  # all predecessors scheduled, not itself
+    candidates = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        left[j] = pred_ptr[j + 1] - pred_ptr[j]
+        waiting[j] = left[j] == 0
+    done = 0
+    t = 0
+    while done < n:
+        m = 0
+        for j in range(n):
+            if waiting[j] and ready[j] <= t:
+                candidates[m] = j
+                m += 1
+        while m > 0:
+            p = _pick(candidates, m, priority, alpha, rng)
+            j = candidates[p]
+            m -= 1
+            candidates[p] = candidates[m]
+            if _fits(usage, q, c, j, t, d[j]) >= 0:
+                continue
+            _book(usage, q, j, t, d[j])
+            start[j] = t
+            waiting[j] = False
+            done += 1
+            for a in range(succ_ptr[j], succ_ptr[j + 1]):
+                s = succ_idx[a]
+                left[s] -= 1
+                if t + d[j] > ready[s]:
+                    ready[s] = t + d[j]
+                if left[s] == 0:
+                    waiting[s] = True
+                    if ready[s] <= t:  # a zero-duration predecessor: eligible now
+                        candidates[m] = s
+                        m += 1
+        following = -1
+        for j in range(n):
+            if start[j] >= 0 and start[j] + d[j] > t and (following < 0 or start[j] + d[j] < following):
+                following = start[j] + d[j]
+        if following < 0:
+            following = t + 1  # unreachable for valid data; keeps the loop finite
+        t = following
+    return start
+
+
+@njit(cache=True)
+def makespan(start, d):  # type: ignore[no-untyped-def]
+    """max_j start[j] + d[j]."""
+    best = 0
+    for j in range(d.size):
+        if start[j] + d[j] > best:
+            best = start[j] + d[j]
+    return best
+
+
+@njit(cache=True)
+def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng):  # type: ignore[no-untyped-def]
+    """One forward-backward pass (double justification, Valls et al. 2005): right-justify by
+    a serial SGS on the reversed project in order of decreasing finish time, then left-justify
+    by a serial SGS in order of the right-justified starts. Never lengthens the schedule."""
+    n = d.size
+    by_finish = np.empty(n, dtype=np.float64)
+    for j in range(n):
+        by_finish[j] = -float(start[j] + d[j])
+    backward = serial_sgs(d, succ_ptr, succ_idx, pred_ptr, pred_idx, q, c, by_finish, -1.0, rng)
+    span = makespan(backward, d)
+    by_start = np.empty(n, dtype=np.float64)
+    for j in range(n):
+        by_start[j] = float(span - backward[j] - d[j])
+    return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0, rng)
+
+
+@njit(cache=True)
+def sample_batch(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
+                 parallel, improve, schedules, rng):  # type: ignore[no-untyped-def]
+    """Build regret-biased random schedules until `schedules` SGS passes are spent; with
+    `improve`, justify each until it stops improving (each pass counts). Returns the best
+    starts, its makespan and the passes used."""
+    best = np.empty(0, dtype=np.int64)
+    best_span = -1
+    used = 0
+    while used < schedules:
+        if parallel:
+            start = parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
+        else:
+            start = serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
+        used += 1
+        span = makespan(start, d)
+        while improve and used + 2 <= schedules:
+            better = justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng)
+            used += 2
+            better_span = makespan(better, d)
+            if better_span >= span:
+                break
+            start, span = better, better_span
+        if best_span < 0 or span < best_span:
+            best, best_span = start, span
+    return best, best_span, used

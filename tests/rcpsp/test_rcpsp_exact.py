@@ -1,0 +1,95 @@
+"""RCPSP exact methods: CP-SAT against the PSPLIB optima, the MIP against CP-SAT, `auto`."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+import schedkit
+from schedkit import ProblemTooLarge
+from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
+from tests.rcpsp.strategies import projects
+
+# One instance from each of 12 parameter classes (NC, RF, RS spread), CP-SAT proves each in
+# well under a second with one worker; the 60 s budget keeps the outcome runner-independent.
+SPREAD = ["j301_1", "j305_3", "j309_7", "j3017_2", "j3021_4", "j3025_7", "j3033_1",
+          "j3037_7", "j3041_2", "j3045_7", "j3046_2", "j3048_10"]
+
+
+def test_registered():
+    """cpsat, mip and auto are exact; sgs-serial, sgs-parallel, sampling and fbi heuristics."""
+    kinds = {row.name: row.kind for row in schedkit.methods("rcpsp")}
+    assert kinds == {"cpsat": "exact", "mip": "exact", "auto": "exact", "sgs-serial": "heuristic",
+                     "sgs-parallel": "heuristic", "sampling": "heuristic", "fbi": "heuristic"}
+
+
+@pytest.mark.parametrize("name", SPREAD)
+def test_cpsat_proves_psplib_optimum(name):
+    """CP-SAT with one worker proves the published optimum of j30 instances across classes."""
+    x = psplib(name)
+    result = schedkit.solve(x, "cpsat", time_limit=60, workers=1)
+    agrees_with(x, result, optimum(name))
+    assert result.status == "optimal"
+    assert result.stats["workers"] == 1
+
+
+def test_cpsat_uses_the_warm_start_and_reports_it():
+    """The warm start's makespan is in stats and never below what CP-SAT returns."""
+    x = psplib("j3025_7")
+    result = schedkit.solve(x, "cpsat", time_limit=60, workers=2)
+    assert result.stats["warm_start"] >= result.objective == optimum("j3025_7")
+    assert result.stats["workers"] == 2
+
+
+def test_cpsat_proves_tiny_beyond_the_simple_bounds():
+    """tiny: the bounds give 4, CP-SAT proves 5 (the disjunction of activities 1 and 2)."""
+    result = schedkit.solve(tiny(), "cpsat", time_limit=30, workers=1)
+    assert (result.status, result.objective, result.bound) == ("optimal", 5, 5)
+    agrees_with(tiny(), result, 5)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_mip_on_tiny(solver):
+    """The time-indexed MIP proves 5 on tiny with HiGHS and with CBC."""
+    result = schedkit.solve(tiny(), "mip", time_limit=30, workers=1, solver=solver)
+    assert (result.status, result.objective, result.bound) == ("optimal", 5, 5)
+    agrees_with(tiny(), result, 5)
+
+
+@pytest.mark.parametrize("name", ["j301_1", "j3017_2"])
+def test_mip_on_small_psplib(name):
+    """On easy j30 instances the MIP returns the optimum and proves it."""
+    x = psplib(name)
+    result = schedkit.solve(x, "mip", time_limit=60, workers=1)
+    agrees_with(x, result, optimum(name))
+    assert result.status == "optimal"
+
+
+def test_mip_refuses_large_projects():
+    """Beyond MAX_VARIABLES pulse variables the MIP raises ProblemTooLarge instead of trying."""
+    big = schedkit.generate.rcpsp(300, 4, seed=1, rs=0.2)
+    with pytest.raises(ProblemTooLarge, match="pulse variables"):
+        schedkit.solve(big, "mip", time_limit=10, workers=1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(projects(max_activities=7, max_resources=2))
+def test_cpsat_and_mip_agree_and_beat_sgs(project):
+    """On random small projects CP-SAT proves an optimum <= every SGS schedule, and the MIP
+    proves the same value."""
+    exact = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
+    assert exact.status == "optimal"
+    assert schedkit.check(project, exact).feasible
+    for method in ("sgs-serial", "sgs-parallel"):
+        assert exact.objective <= schedkit.solve(project, method).objective
+    mip = schedkit.solve(project, "mip", time_limit=20, workers=1)
+    assert (mip.status, mip.objective) == ("optimal", exact.objective)
+
+
+def test_auto_chooses_cpsat():
+    """auto runs CP-SAT and says so; the result is the optimum."""
+    x = psplib("j3021_4")
+    result = schedkit.solve(x, "auto", time_limit=60, workers=1)
+    assert result.stats["chosen"] == "cpsat"
+    agrees_with(x, result, optimum("j3021_4"))
+    assert result.status == "optimal"

@@ -1,0 +1,154 @@
+"""PSPLIB .sm, Patterson .rcp and JSON: reading the bundled files, round trips, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import schedkit
+from schedkit import InvalidInstance, ParseError
+from schedkit.instances import rcpsp_patterson, rcpsp_psplib
+from tests.rcpsp.conftest import RCPSP, psplib
+from tests.rcpsp.strategies import projects
+
+J301_1 = RCPSP / "j30" / "j301_1.sm"
+
+
+def test_reads_j301_1():
+    """The first j30 file: 32 jobs incl. dummies, 4 resources of capacity 12 13 4 12, job 2
+    lasts 8 and needs 4 of R1, job 1 precedes jobs 2 3 4 (0-based 1 2 3); header in meta."""
+    x = psplib("j301_1")
+    assert (x.name, x.n, x.resources, x.arcs) == ("j301_1", 32, 4, 48)
+    assert x.capacities.tolist() == [12, 13, 4, 12]
+    assert x.durations[1] == 8 and x.demands[1].tolist() == [4, 0, 0, 0]
+    assert x.successors[0].tolist() == [1, 2, 3]
+    assert x.durations[0] == x.durations[31] == 0
+    assert x.meta["horizon"] == 158 and x.meta["mpm_time"] == 38
+
+
+def test_every_bundled_file_loads():
+    """All 960 j30/j60 files parse; their names are the references' instance names."""
+    from tests.rcpsp.conftest import REFERENCES
+
+    names = set()
+    for folder, size in (("j30", 32), ("j60", 62)):
+        for path in sorted((RCPSP / folder).glob("*.sm")):
+            x = schedkit.load(path)
+            assert x.n == size
+            names.add(x.name)
+    assert names == set(REFERENCES)
+
+
+@pytest.mark.parametrize("suffix", [".sm", ".rcp", ".json"])
+def test_round_trip_of_a_psplib_file(tmp_path, suffix):
+    """j301_1 written as .sm, .rcp or JSON reads back equal (.rcp keeps no header meta)."""
+    x = psplib("j301_1")
+    target = tmp_path / f"j301_1{suffix}"
+    schedkit.instances.write([x], target)
+    back = schedkit.load(target)
+    assert back == (x.replace(meta={}) if suffix == ".rcp" else x)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(projects())
+def test_parse_dump_identity(tmp_path, project):
+    """parse(dump(x)) == x for random projects in each format (names come from the file)."""
+    for suffix, module in ((".sm", rcpsp_psplib), (".rcp", rcpsp_patterson)):
+        path = tmp_path / f"random{suffix}"
+        back = module.parse(path, module.dumps(project))
+        assert back.replace(meta={}) == project.replace(meta={})
+    schedkit.dump(project, tmp_path / "random.json")
+    assert schedkit.load(tmp_path / "random.json") == project
+
+
+def _cut(text: str, marker: str) -> str:
+    return text[: text.index(marker)]
+
+
+@pytest.mark.parametrize("marker", ["REQUESTS/DURATIONS", " 17      1     6", "RESOURCEAVAILABILITIES"])
+def test_truncated_sm(tmp_path, marker):
+    """A .sm file cut short anywhere is a ParseError that says the file ended early."""
+    path = tmp_path / "cut.sm"
+    path.write_text(_cut(J301_1.read_text(), marker))
+    with pytest.raises(ParseError, match="end of the file"):
+        schedkit.load(path)
+
+
+def test_truncated_rcp(tmp_path):
+    """A .rcp file missing its last activity: ParseError naming what was expected."""
+    text = rcpsp_patterson.dumps(psplib("j301_1"))
+    path = tmp_path / "cut.rcp"
+    path.write_text("\n".join(text.splitlines()[:-1]) + "\n")
+    with pytest.raises(ParseError, match="duration of activity 32.*end of the file"):
+        schedkit.load(path)
+
+
+def test_unknown_successor_in_sm(tmp_path):
+    """Job 5 listing successor 40 of 32 jobs: ParseError with the file's line of job 5."""
+    text = J301_1.read_text().replace("   5        1          1          20",
+                                      "   5        1          1          40")
+    path = tmp_path / "bad.sm"
+    path.write_text(text)
+    with pytest.raises(ParseError, match=r"bad.sm:23: expected successors of job 5 among jobs "
+                                         r"1..32, found unknown job 40"):
+        schedkit.load(path)
+
+
+def test_unknown_successor_in_rcp(tmp_path):
+    """A .rcp successor id beyond n is a ParseError naming the activity and the line."""
+    path = tmp_path / "bad.rcp"
+    path.write_text("3 1\n4\n0 0 1 2\n2 3 1 7\n0 0 0\n")
+    with pytest.raises(ParseError, match=r"bad.rcp:4: expected successors of activity 2 among 1..3"):
+        schedkit.load(path)
+
+
+def test_cycle_in_file(tmp_path):
+    """A cycle in a .rcp file is refused, naming the file and the activities on it."""
+    path = tmp_path / "cycle.rcp"
+    path.write_text("4 1\n4\n0 0 1 2\n2 1 1 3\n3 1 1 2\n0 0 0\n")
+    with pytest.raises(InvalidInstance, match=r"cycle.rcp: .*cycle: activities 1 -> 2 -> 1"):
+        schedkit.load(path)
+
+
+def test_demand_above_capacity_in_file(tmp_path):
+    """Job 3 of j301_1 needs 10 of R1; with R1 capacity 9 the file is refused naming both."""
+    text = J301_1.read_text().replace("   12   13    4   12", "    9   13    4   12")
+    path = tmp_path / "over.sm"
+    path.write_text(text)
+    with pytest.raises(InvalidInstance, match=r"activity 2 demands 10 of resource 0 but its "
+                                              r"capacity is 9"):
+        schedkit.load(path)
+
+
+def test_multi_mode_and_nonrenewable_refused(tmp_path):
+    """Multi-mode files (nonrenewable resources) are not single-mode RCPSP: ParseError."""
+    text = J301_1.read_text().replace("nonrenewable              :  0", "nonrenewable              :  2")
+    path = tmp_path / "mm.sm"
+    path.write_text(text)
+    with pytest.raises(ParseError, match="no nonrenewable resources"):
+        schedkit.load(path)
+
+
+def test_sniffs_psplib_without_extension(tmp_path):
+    """A PSPLIB file named without .sm is recognised by its section titles."""
+    path = tmp_path / "project.txt"
+    path.write_text(J301_1.read_text())
+    assert schedkit.load(path) == psplib("j301_1").replace(name="project")
+
+
+def test_json_record_fields():
+    """The JSON record carries 0-based successors and every field; a missing one is named."""
+    from schedkit.instances.rcpsp_json import from_record
+
+    record = psplib("j301_1").to_dict()
+    assert record["successors"][0] == [1, 2, 3]
+    del record["demands"]
+    with pytest.raises(InvalidInstance, match="missing field 'demands'"):
+        from_record(record, "x")
+
+
+def test_bundled_data_is_local():
+    """Tests and suites read instances/rcpsp, never ../shared."""
+    assert Path(RCPSP).is_dir() and "shared" not in str(RCPSP)
