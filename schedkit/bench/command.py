@@ -20,7 +20,7 @@ from rich.progress import (
 from schedkit.bench import plots
 from schedkit.bench.machine import describe
 from schedkit.bench.references import load_references
-from schedkit.bench.report import instance_set, markdown, summarise, write_csv
+from schedkit.bench.report import markdown, set_tables, summarise, write_csv
 from schedkit.bench.runner import expand, run_suite
 from schedkit.bench.store import ResultStore, run_key
 from schedkit.bench.suite import Suite, load_suite
@@ -67,12 +67,7 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     references = load_references(suite.references) if suite.references else {}
     order = [method.label for method in suite.methods]
     summaries, alarms = summarise(records, references, order)
-    tables = [("all instances", summaries)]
-    sets = sorted({instance_set(r["instance"]) for r in records})
-    if len(sets) > 1:
-        for name in sets:
-            subset = [r for r in records if instance_set(r["instance"]) == name]
-            tables.append((name, summarise(subset, references, order)[0]))
+    tables = [("all instances", summaries), *set_tables(records, references, order)]
     out.mkdir(parents=True, exist_ok=True)
     write_csv(tables, out / f"{suite.name}.csv")
     images = []

@@ -172,6 +172,20 @@ def instance_set(name: str) -> str:
     return name.split("#", 1)[0]
 
 
+MAX_SET_TABLES = 50
+
+
+def set_tables(records: list[dict[str, Any]], references: dict[str, Reference],
+               order: list[str]) -> list[tuple[str, list[MethodSummary]]]:
+    """One table per instance set when there are 2 to MAX_SET_TABLES sets; none otherwise
+    (a suite of one file per instance, as PSPLIB or the job-shop files, has no sets to show)."""
+    sets = sorted({instance_set(r["instance"]) for r in records})
+    if not 1 < len(sets) <= MAX_SET_TABLES:
+        return []
+    return [(name, summarise([r for r in records if instance_set(r["instance"]) == name],
+                             references, order)[0]) for name in sets]
+
+
 def write_csv(tables: list[tuple[str, list[MethodSummary]]], path: Path) -> None:
     """Every table (overall, then per instance set) as CSV rows with a `set` column."""
     rows = [{"set": title, **s.row()} for title, summaries in tables for s in summaries]

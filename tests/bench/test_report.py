@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schedkit.bench.references import Reference, load_references
-from schedkit.bench.report import gap, summarise
+from schedkit.bench.report import MAX_SET_TABLES, gap, set_tables, summarise
 from schedkit.errors import ParseError
 
 
@@ -75,3 +75,16 @@ def test_reference_files(tmp_path):
     csv.write_text("instance,lower_bound,upper_bound,status\nx,1,2,maybe\n")
     with pytest.raises(ParseError, match="r.csv:2"):
         load_references(csv)
+
+
+def test_set_tables_only_for_a_readable_number_of_sets():
+    """Per-set tables for 2..MAX_SET_TABLES sets (`file#k` names); none for one set or for one
+    file per instance (480 PSPLIB files would make 480 tables)."""
+    refs = {}
+    two_sets = [record("x", "wt40#1", 5), record("x", "wt40#2", 6), record("x", "wt50#1", 7)]
+    tables = set_tables(two_sets, refs, ["x"])
+    assert [name for name, _ in tables] == ["wt40", "wt50"]
+    assert [s.instances for _, rows in tables for s in rows] == [2, 1]
+    assert set_tables(two_sets[:2], refs, ["x"]) == []
+    many = [record("x", f"j30{i}_1", i) for i in range(MAX_SET_TABLES + 1)]
+    assert set_tables(many, refs, ["x"]) == []
