@@ -21,6 +21,9 @@ from schedkit.errors import (
     UnsupportedInstance,
 )
 from schedkit.instances import dump, load, load_all
+from schedkit.model.dag import DAGInstance, DAGSolution
+from schedkit.model.pods import PodsInstance, PodsSolution
+from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import MethodInfo, methods
 from schedkit.result import Result
@@ -29,10 +32,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CheckReport",
+    "DAGInstance",
+    "DAGSolution",
     "InvalidInstance",
     "MethodInfo",
     "ParseError",
+    "PodsInstance",
+    "PodsSolution",
     "ProblemTooLarge",
+    "RCPSPInstance",
+    "RCPSPSolution",
     "Result",
     "SMTTInstance",
     "SMTTSolution",
