@@ -1,0 +1,362 @@
+"""numba kernels for VM rescheduling: move deltas, the best single migration, greedy fill,
+plan replay and the ruin-and-recreate loop of `lns`.
+
+Static data travels as one tuple `st` (see `static_tuple`), the mutable state as
+`free_cpu, free_mem, gcount, cur, moved`: free CPU and memory per node, VMs of each
+anti-affinity group per machine, the current placement of each VM and whether it already
+moved. The objective is Σ_n (free_cpu[n] mod F); every delta is evaluated on the (at most
+four) nodes a migration touches, so one candidate costs O(1).
+
+Best move: for every size class (CPU and memory per node, shape) the TOP best destinations
+are ranked once per step; each (placement, class) representative VM then combines its own
+source delta with the first ranked destination on another machine that anti-affinity allows
+(a full scan only when all TOP are excluded), plus an exact look at its own machine's nodes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+INFEASIBLE = np.int64(1 << 40)
+TOP = 8
+
+# Indices into the static tuple.
+PLACE_A, PLACE_B, NODE_MACHINE, HALF_CPU, HALF_MEM, DOUBLE, GROUP = 0, 1, 2, 3, 4, 5, 6
+REP_ORDER, REP_START, SIZE_OF, SIZE_CPU, SIZE_MEM, SIZE_DOUBLE, MACHINE_FIRST, PAIR_FIRST = (
+    7, 8, 9, 10, 11, 12, 13, 14)
+
+
+@njit(cache=True)
+def seed_kernels(seed: int) -> None:
+    """Seed numba's random generator (used by blinks and ruins)."""
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def objective(free_cpu: np.ndarray, fragment: int) -> int:
+    """Σ_n (free_cpu[n] mod F)."""
+    total = 0
+    for n in range(free_cpu.size):
+        total += free_cpu[n] % fragment
+    return total
+
+
+@njit(cache=True)
+def dest_delta(d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  # type: ignore[no-untyped-def]
+    """Change of the objective on placement d's nodes when a VM of (hc, hm) per node lands
+    there (no node shared with its source), INFEASIBLE when it does not fit."""
+    n = place_a[d]
+    fc = free_cpu[n] - hc
+    if fc < 0 or free_mem[n] < hm:
+        return INFEASIBLE
+    total = fc % fragment - free_cpu[n] % fragment
+    n = place_b[d]
+    if n >= 0:
+        fc = free_cpu[n] - hc
+        if fc < 0 or free_mem[n] < hm:
+            return INFEASIBLE
+        total += fc % fragment - free_cpu[n] % fragment
+    return total
+
+
+@njit(cache=True)
+def source_delta(s, hc, place_a, place_b, free_cpu, fragment):  # type: ignore[no-untyped-def]
+    """Change of the objective on placement s's nodes when a VM of hc per node leaves."""
+    n = place_a[s]
+    total = (free_cpu[n] + hc) % fragment - free_cpu[n] % fragment
+    n = place_b[s]
+    if n >= 0:
+        total += (free_cpu[n] + hc) % fragment - free_cpu[n] % fragment
+    return total
+
+
+@njit(cache=True)
+def move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  # type: ignore[no-untyped-def]
+    """Exact delta of moving a VM from placement s to d (nodes may overlap), or INFEASIBLE."""
+    sa, sb, da, db = place_a[s], place_b[s], place_a[d], place_b[d]
+    total = 0
+    for k in range(2):
+        n = da if k == 0 else db
+        if n < 0 or n == sa or n == sb:
+            continue
+        fc = free_cpu[n] - hc
+        if fc < 0 or free_mem[n] < hm:
+            return INFEASIBLE
+        total += fc % fragment - free_cpu[n] % fragment
+    for k in range(2):
+        n = sa if k == 0 else sb
+        if n < 0 or n == da or n == db:
+            continue
+        total += (free_cpu[n] + hc) % fragment - free_cpu[n] % fragment
+    return total
+
+
+@njit(cache=True)
+def group_ok(v, d, st, gcount, cur):  # type: ignore[no-untyped-def]
+    """Anti-affinity: no other VM of v's group on placement d's machine."""
+    g = st[GROUP][v]
+    if g < 0:
+        return True
+    machine = st[NODE_MACHINE][st[PLACE_A][d]]
+    count = gcount[machine, g]
+    if st[NODE_MACHINE][st[PLACE_A][cur[v]]] == machine:
+        count -= 1
+    return count == 0
+
+
+@njit(cache=True)
+def apply_move(v, d, st, free_cpu, free_mem, gcount, cur):  # type: ignore[no-untyped-def]
+    """Carry out the migration of v to placement d on the state arrays."""
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    hc, hm = st[HALF_CPU][v], st[HALF_MEM][v]
+    s = cur[v]
+    for n in (place_a[s], place_b[s]):
+        if n >= 0:
+            free_cpu[n] += hc
+            free_mem[n] += hm
+    for n in (place_a[d], place_b[d]):
+        if n >= 0:
+            free_cpu[n] -= hc
+            free_mem[n] -= hm
+    g = st[GROUP][v]
+    if g >= 0:
+        gcount[st[NODE_MACHINE][place_a[s]], g] -= 1
+        gcount[st[NODE_MACHINE][place_a[d]], g] += 1
+    cur[v] = d
+
+
+@njit(cache=True)
+def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type: ignore[no-untyped-def]
+    """The TOP best (delta, placement) per active size class, ties to the lower placement."""
+    sizes = st[SIZE_CPU].size
+    nodes = st[NODE_MACHINE].size
+    places = st[PLACE_A].size
+    top_d = np.full((sizes, TOP), -1, dtype=np.int64)
+    top_v = np.full((sizes, TOP), INFEASIBLE, dtype=np.int64)
+    for z in range(sizes):
+        if not active[z]:
+            continue
+        lo, hi = (nodes, places) if st[SIZE_DOUBLE][z] else (0, nodes)
+        hc, hm = st[SIZE_CPU][z], st[SIZE_MEM][z]
+        for d in range(lo, hi):
+            if blink > 0.0 and np.random.random() < blink:
+                continue
+            dd = dest_delta(d, hc, hm, st[PLACE_A], st[PLACE_B], free_cpu, free_mem, fragment)
+            if dd >= top_v[z, TOP - 1]:
+                continue
+            k = TOP - 1
+            while k > 0 and top_v[z, k - 1] > dd:
+                top_v[z, k] = top_v[z, k - 1]
+                top_d[z, k] = top_d[z, k - 1]
+                k -= 1
+            top_v[z, k] = dd
+            top_d[z, k] = d
+    return top_d, top_v
+
+
+@njit(cache=True)
+def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # type: ignore[no-untyped-def]
+    """(vm, placement, delta) of the migration lowering the objective most among VMs not yet
+    moved; vm = -1 when none lowers it. `blink` skips candidates at random (0: none)."""
+    order, start = st[REP_ORDER], st[REP_START]
+    place_a, place_b, node_machine = st[PLACE_A], st[PLACE_B], st[NODE_MACHINE]
+    runs = start.size - 1
+    reps = np.full(runs, -1, dtype=np.int64)
+    active = np.zeros(st[SIZE_CPU].size, dtype=np.bool_)
+    for r in range(runs):
+        for k in range(start[r], start[r + 1]):
+            if moved[order[k]] == 0:
+                reps[r] = order[k]
+                active[st[SIZE_OF][order[k]]] = True
+                break
+    top_d, top_v = _rank_destinations(st, active, free_cpu, free_mem, fragment, blink)
+    nodes, places = node_machine.size, place_a.size
+    best, best_v, best_d = 0, -1, -1
+    for r in range(runs):
+        v = reps[r]
+        if v < 0 or (blink > 0.0 and np.random.random() < blink):
+            continue
+        z = st[SIZE_OF][v]
+        s = cur[v]
+        hc, hm = st[HALF_CPU][v], st[HALF_MEM][v]
+        home = node_machine[place_a[s]]
+        ds = source_delta(s, hc, place_a, place_b, free_cpu, fragment)
+        usable = False
+        for k in range(TOP):
+            d = top_d[z, k]
+            if d < 0:
+                break
+            if node_machine[place_a[d]] == home or not group_ok(v, d, st, gcount, cur):
+                continue
+            usable = True
+            if ds + top_v[z, k] < best:
+                best, best_v, best_d = ds + top_v[z, k], v, d
+            break
+        if not usable and top_d[z, TOP - 1] >= 0 and blink == 0.0:
+            lo, hi = (nodes, places) if st[DOUBLE][v] else (0, nodes)
+            for d in range(lo, hi):
+                if node_machine[place_a[d]] == home or not group_ok(v, d, st, gcount, cur):
+                    continue
+                dd = dest_delta(d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment)
+                if dd < INFEASIBLE and ds + dd < best:
+                    best, best_v, best_d = ds + dd, v, d
+        if st[DOUBLE][v]:
+            lo, hi = st[PAIR_FIRST][home], st[PAIR_FIRST][home + 1]
+        else:
+            lo, hi = st[MACHINE_FIRST][home], st[MACHINE_FIRST][home + 1]
+        for d in range(lo, hi):
+            if d == s:
+                continue
+            delta = move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment)
+            if delta < best:
+                best, best_v, best_d = delta, v, d
+    return best_v, best_d, best
+
+
+@njit(cache=True)
+def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[no-untyped-def]
+                free_cpu, free_mem, gcount, cur, moved, blink):
+    """Append best migrations to the plan until it holds `limit` or none improves:
+    (new length, total delta)."""
+    total = 0
+    while length < limit:
+        v, d, delta = best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink)
+        if v < 0:
+            break
+        apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+        moved[v] = 1
+        plan_vm[length] = v
+        plan_dst[length] = d
+        length += 1
+        total += delta
+    return length, total
+
+
+@njit(cache=True)
+def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount0, place0,  # type: ignore[no-untyped-def]
+           free_cpu, free_mem, gcount, cur, moved):
+    """Reset the state to the initial placement and carry out the plan in order, dropping
+    migrations that no longer fit (or move a VM twice); compacts the plan in place:
+    (new length, objective)."""
+    free_cpu[:] = free_cpu0
+    free_mem[:] = free_mem0
+    gcount[:, :] = gcount0
+    cur[:] = place0
+    moved[:] = 0
+    kept = 0
+    for k in range(length):
+        v, d = plan_vm[k], plan_dst[k]
+        if moved[v] or d == cur[v]:
+            continue
+        delta = move_delta(cur[v], d, st[HALF_CPU][v], st[HALF_MEM][v], st[PLACE_A], st[PLACE_B],
+                           free_cpu, free_mem, fragment)
+        if delta >= INFEASIBLE or not group_ok(v, d, st, gcount, cur):
+            continue
+        apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+        moved[v] = 1
+        plan_vm[kept] = v
+        plan_dst[kept] = d
+        kept += 1
+    return kept, objective(free_cpu, fragment)
+
+
+@njit(cache=True)
+def lns_iterations(iterations, temperature, max_remove, blink, limit, st, fragment,  # type: ignore[no-untyped-def]
+                   init, cur_plan, best_plan, work, state, scores):
+    """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
+    rest, refill greedily with blinks; accept by simulated annealing at `temperature`.
+
+    `init` = (free_cpu0, free_mem0, gcount0, place0); plans are (vm, dst) array pairs and
+    `scores` = [current length, current objective, best length, best objective], updated.
+    """
+    free_cpu0, free_mem0, gcount0, place0 = init
+    free_cpu, free_mem, gcount, cur, moved = state
+    cur_vm, cur_dst = cur_plan
+    best_vm, best_dst = best_plan
+    work_vm, work_dst = work
+    for _ in range(iterations):
+        length = scores[0]
+        kept = 0
+        remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0
+        drop = np.zeros(max(length, 1), dtype=np.bool_)
+        for _k in range(remove):
+            drop[np.random.randint(length)] = True
+        for k in range(length):
+            if not drop[k]:
+                work_vm[kept] = cur_vm[k]
+                work_dst[kept] = cur_dst[k]
+                kept += 1
+        kept, value = replay(work_vm, work_dst, kept, st, fragment, free_cpu0, free_mem0, gcount0, place0,
+                             free_cpu, free_mem, gcount, cur, moved)
+        kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
+                                  free_cpu, free_mem, gcount, cur, moved, blink)
+        value += delta
+        worse = value - scores[1]
+        if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):
+            cur_vm[:kept] = work_vm[:kept]
+            cur_dst[:kept] = work_dst[:kept]
+            scores[0], scores[1] = kept, value
+        if value < scores[3]:
+            best_vm[:kept] = work_vm[:kept]
+            best_dst[:kept] = work_dst[:kept]
+            scores[2], scores[3] = kept, value
+
+
+@njit(cache=True)
+def order_final_state(target, st, fragment, limit, free_cpu, free_mem, gcount, cur,  # type: ignore[no-untyped-def]
+                      plan_vm, plan_dst):
+    """Order the migrations that bring every VM v to placement target[v], from the state
+    given (modified in place). Executes any migration that fits now; when none does, moves
+    one waiting VM to a temporary placement (the one that hurts the objective least) if the
+    budget `limit` leaves room for the extra migration. Returns (plan length, done): done is
+    False when the plan stopped short of the target (the caller repairs it)."""
+    vms = target.size
+    waiting = np.zeros(vms, dtype=np.bool_)
+    pending = 0
+    for v in range(vms):
+        if target[v] != cur[v]:
+            waiting[v] = True
+            pending += 1
+    length = 0
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    nodes, places = st[NODE_MACHINE].size, place_a.size
+    while pending > 0 and length < limit:
+        progressed = False
+        for v in range(vms):
+            if not waiting[v]:
+                continue
+            delta = move_delta(cur[v], target[v], st[HALF_CPU][v], st[HALF_MEM][v], place_a, place_b,
+                               free_cpu, free_mem, fragment)
+            if delta < INFEASIBLE and group_ok(v, target[v], st, gcount, cur):
+                apply_move(v, target[v], st, free_cpu, free_mem, gcount, cur)
+                plan_vm[length] = v
+                plan_dst[length] = target[v]
+                length += 1
+                waiting[v] = False
+                pending -= 1
+                progressed = True
+                break
+        if progressed:
+            continue
+        if length + pending + 1 > limit:
+            break
+        hop_v, hop_d, hop_best = -1, -1, INFEASIBLE
+        for v in range(vms):
+            if not waiting[v]:
+                continue
+            lo, hi = (nodes, places) if st[DOUBLE][v] else (0, nodes)
+            for d in range(lo, hi):
+                if d == cur[v] or d == target[v] or not group_ok(v, d, st, gcount, cur):
+                    continue
+                delta = move_delta(cur[v], d, st[HALF_CPU][v], st[HALF_MEM][v], place_a, place_b,
+                                   free_cpu, free_mem, fragment)
+                if delta < hop_best:
+                    hop_v, hop_d, hop_best = v, d, delta
+        if hop_v < 0:
+            break
+        apply_move(hop_v, hop_d, st, free_cpu, free_mem, gcount, cur)
+        plan_vm[length] = hop_v
+        plan_dst[length] = hop_d
+        length += 1
+    return length, pending == 0
