@@ -14,6 +14,7 @@ import numpy as np
 
 from schedkit.heuristics import vmr_kernels as kernels
 from schedkit.heuristics.vmr_arrays import VMRArrays, build_arrays
+from schedkit.heuristics.vmr_bounds import migration_bound, round_to_residue
 from schedkit.heuristics.vmr_search import Plan, initial_objective, initial_state, lns, static_tuple, to_solution
 from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, register
@@ -36,8 +37,12 @@ def plan_stats(instance: VMRInstance, a: VMRArrays, plan: Plan) -> dict[str, Any
 
 def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | None = None,
                 **stats: Any) -> Result:
-    """A Result for `plan`: optimal when the objective meets the bound (0 is always a bound)."""
-    bound = 0 if bound is None and plan.objective == 0 else bound
+    """A Result for `plan`; `bound` (a proven one, or None) is raised to the residue class of
+    the total free CPU and to the migration bound; optimal when the objective meets it."""
+    simple = migration_bound(instance)
+    if bound is not None:
+        bound = round_to_residue(bound, instance.total_free_cpu, instance.fragment_size)
+    bound = simple if bound is None else max(bound, simple)
     status = "optimal" if bound is not None and bound == plan.objective else "feasible"
     return Result(status=status, objective=plan.objective, bound=bound,
                   solution=to_solution(instance, a, plan),

@@ -29,7 +29,13 @@ from schedkit.solvers.vmr.aggregate import (
     machine_placements,
     pair_placements,
 )
-from schedkit.solvers.vmr.common import cpu_capacity, exact_result, plan_from_counts, warm_start
+from schedkit.solvers.vmr.common import (
+    cpu_capacity,
+    exact_result,
+    plan_from_counts,
+    proven_start,
+    warm_start,
+)
 
 
 @dataclass
@@ -149,6 +155,9 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     a = build_arrays(instance)
     start = warm_start(a, options)
+    done = proven_start(instance, a, start, {"workers": options.workers})
+    if done is not None:
+        return done
     cap_cpu, cap_mem = cpu_capacity(instance)
     agg = aggregate(a, cap_cpu, cap_mem)
     model = cp_model.CpModel()

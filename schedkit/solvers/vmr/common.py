@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.heuristics.vmr_arrays import VMRArrays
+from schedkit.heuristics.vmr_bounds import migration_bound
 from schedkit.heuristics.vmr_methods import greedy_plan, plan_result
 from schedkit.heuristics.vmr_search import Plan, lns, realise
 from schedkit.model.vmr import VMRInstance
@@ -28,6 +29,14 @@ def warm_start(a: VMRArrays, options: SolveOptions) -> Plan:
     start = greedy_plan(a, deadline)
     plan, _ = lns(a, start, deadline, options.seed)
     return plan if plan.objective <= start.objective else start
+
+
+def proven_start(instance: VMRInstance, a: VMRArrays, start: Plan, stats: dict[str, Any]) -> Result | None:
+    """The warm start as an optimal Result when it meets the migration bound (no model needed)."""
+    if start.objective > migration_bound(instance):
+        return None
+    stats["proved_by"] = "migration bound"
+    return plan_result(instance, a, start, None, **stats)
 
 
 def plan_from_counts(a: VMRArrays, agg: Aggregate, out: dict[tuple[int, int], int],
