@@ -36,6 +36,7 @@ class VMRArrays:
     group_count0: np.ndarray  # (M, max(G, 1)) VMs of each group per machine
     rep_order: np.ndarray  # VM indices sorted by (initial placement, class)
     rep_start: np.ndarray  # boundaries of equal (placement, class) runs in rep_order
+    place_run: np.ndarray  # (P + 1,) runs of placement p are place_run[p] .. place_run[p + 1] - 1
     vm_class: np.ndarray  # (V,)
     size_of: np.ndarray  # (V,) size class: equal (half cpu, half mem, shape)
     size_half_cpu: np.ndarray  # (Z,)
@@ -98,6 +99,8 @@ def build_arrays(instance: VMRInstance) -> VMRArrays:
     keys = place0[order] * (int(classes.max(initial=0)) + 1) + classes[order]
     starts = np.flatnonzero(np.diff(keys)) + 1
     rep_start = np.concatenate(([0], starts, [instance.num_vms])).astype(np.int64)
+    run_place = place0[order[rep_start[:-1]]]
+    place_run = np.searchsorted(run_place, np.arange(place_a.size + 1)).astype(np.int64)
     half_cpu = np.where(double, instance.vm_cpu // 2, instance.vm_cpu).astype(np.int64)
     half_mem = np.where(double, instance.vm_mem // 2, instance.vm_mem).astype(np.int64)
     sizes: dict[tuple[int, int, bool], int] = {}
@@ -127,6 +130,7 @@ def build_arrays(instance: VMRInstance) -> VMRArrays:
         group_count0=count,
         rep_order=order,
         rep_start=rep_start,
+        place_run=place_run,
         vm_class=classes,
         size_of=size_of,
         size_half_cpu=np.array([k[0] for k in size_keys], dtype=np.int64),

@@ -25,6 +25,7 @@ TOP = 8
 PLACE_A, PLACE_B, NODE_MACHINE, HALF_CPU, HALF_MEM, DOUBLE, GROUP = 0, 1, 2, 3, 4, 5, 6
 REP_ORDER, REP_START, SIZE_OF, SIZE_CPU, SIZE_MEM, SIZE_DOUBLE, MACHINE_FIRST, PAIR_FIRST = (
     7, 8, 9, 10, 11, 12, 13, 14)
+PLACE_RUN = 15
 
 
 @njit(cache=True)
@@ -215,15 +216,121 @@ def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # t
 
 
 @njit(cache=True)
+def _best_out_of(p, skip, st, fragment, free_cpu, free_mem, gcount, cur, moved, top_d, reps):  # type: ignore[no-untyped-def]
+    """(delta, vm, placement) of the best migration of an unmoved VM at placement p (not
+    `skip`) to one of its size class's ranked destinations, from the current state."""
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    best, best_u, best_e = INFEASIBLE, -1, -1
+    for r in range(st[PLACE_RUN][p], st[PLACE_RUN][p + 1]):
+        u = reps[r]
+        if u < 0 or u == skip or cur[u] != p:
+            continue
+        z = st[SIZE_OF][u]
+        for k in range(TOP):
+            e = top_d[z, k]
+            if e < 0:
+                break
+            if e == p:
+                continue
+            delta = move_delta(p, e, st[HALF_CPU][u], st[HALF_MEM][u], place_a, place_b, free_cpu, free_mem,
+                               fragment)
+            if delta < best and group_ok(u, e, st, gcount, cur):
+                best, best_u, best_e = delta, u, e
+    return best, best_u, best_e
+
+
+@njit(cache=True)
+def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: ignore[no-untyped-def]
+    """Two migrations that together lower the objective when no single one does. A first
+    migration v: s -> d at no cost (delta <= 0) changes the residues of s and d; the second
+    is the best of: another VM leaving s or d (to a ranked destination of its class), or the
+    VM whose departure lowers the objective most (per class) moving into s. Returns
+    (v, d, u, e, total delta); v = -1 when no such pair lowers the objective."""
+    order, start = st[REP_ORDER], st[REP_START]
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    runs = start.size - 1
+    sizes = st[SIZE_CPU].size
+    nodes = st[NODE_MACHINE].size
+    src_val = np.full((sizes, 2), INFEASIBLE, dtype=np.int64)
+    src_vm = np.full((sizes, 2), -1, dtype=np.int64)
+    reps = np.full(runs, -1, dtype=np.int64)
+    active = np.zeros(sizes, dtype=np.bool_)
+    for r in range(runs):
+        for k in range(start[r], start[r + 1]):
+            if moved[order[k]] == 0:
+                reps[r] = order[k]
+                break
+        v = reps[r]
+        if v < 0:
+            continue
+        z = st[SIZE_OF][v]
+        active[z] = True
+        if st[DOUBLE][v]:
+            continue
+        ds = source_delta(cur[v], st[HALF_CPU][v], place_a, place_b, free_cpu, fragment)
+        if ds < src_val[z, 0]:
+            src_val[z, 1], src_vm[z, 1] = src_val[z, 0], src_vm[z, 0]
+            src_val[z, 0], src_vm[z, 0] = ds, v
+        elif ds < src_val[z, 1]:
+            src_val[z, 1], src_vm[z, 1] = ds, v
+    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0)
+    best = 0
+    bv, bd, bu, be = -1, -1, -1, -1
+    for r in range(runs):
+        v = reps[r]
+        if v < 0 or st[DOUBLE][v]:
+            continue
+        s = cur[v]
+        hc, hm = st[HALF_CPU][v], st[HALF_MEM][v]
+        for d in range(nodes):
+            if d == s:
+                continue
+            first = move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment)
+            if first > 0 or first >= INFEASIBLE or not group_ok(v, d, st, gcount, cur):
+                continue
+            apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+            moved[v] = 1
+            for p in (s, d):
+                second, u, e = _best_out_of(p, v, st, fragment, free_cpu, free_mem, gcount, cur, moved,
+                                            top_d, reps)
+                if u >= 0 and first + second < best:
+                    best, bv, bd, bu, be = first + second, v, d, u, e
+            for z in range(sizes):
+                if st[SIZE_DOUBLE][z] or first + src_val[z, 0] - fragment >= best:
+                    continue
+                u = src_vm[z, 0] if src_vm[z, 0] != v else src_vm[z, 1]
+                if u < 0 or cur[u] == s:
+                    continue
+                second = move_delta(cur[u], s, st[HALF_CPU][u], st[HALF_MEM][u], place_a, place_b,
+                                    free_cpu, free_mem, fragment)
+                if second < INFEASIBLE and first + second < best and group_ok(u, s, st, gcount, cur):
+                    best, bv, bd, bu, be = first + second, v, d, u, s
+            moved[v] = 0
+            apply_move(v, s, st, free_cpu, free_mem, gcount, cur)
+    return bv, bd, bu, be, best
+
+
+@njit(cache=True)
 def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[no-untyped-def]
-                free_cpu, free_mem, gcount, cur, moved, blink):
-    """Append best migrations to the plan until it holds `limit` or none improves:
+                free_cpu, free_mem, gcount, cur, moved, blink, chains):
+    """Append best migrations to the plan until it holds `limit` or none improves; with
+    `chains`, a two-migration chain (`best_chain`) when no single migration improves:
     (new length, total delta)."""
     total = 0
     while length < limit:
         v, d, delta = best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink)
         if v < 0:
-            break
+            if not chains or length + 2 > limit:
+                break
+            v, d, u, e, delta = best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved)
+            if v < 0:
+                break
+            apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+            moved[v] = 1
+            plan_vm[length] = v
+            plan_dst[length] = d
+            length += 1
+            v, d = u, e
         apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
         moved[v] = 1
         plan_vm[length] = v
@@ -262,7 +369,7 @@ def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount
 
 
 @njit(cache=True)
-def lns_iterations(iterations, temperature, max_remove, blink, limit, st, fragment,  # type: ignore[no-untyped-def]
+def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st, fragment,  # type: ignore[no-untyped-def]
                    init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
     rest, refill greedily with blinks; accept by simulated annealing at `temperature`.
@@ -290,7 +397,7 @@ def lns_iterations(iterations, temperature, max_remove, blink, limit, st, fragme
         kept, value = replay(work_vm, work_dst, kept, st, fragment, free_cpu0, free_mem0, gcount0, place0,
                              free_cpu, free_mem, gcount, cur, moved)
         kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
-                                  free_cpu, free_mem, gcount, cur, moved, blink)
+                                  free_cpu, free_mem, gcount, cur, moved, blink, chains)
         value += delta
         worse = value - scores[1]
         if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):

@@ -58,7 +58,8 @@ def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
     length, total = 0, 0
     while length < limit and time.perf_counter() < deadline:
-        grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, length + 1, st, a.fragment, *state, 0.0)
+        step = min(limit, length + 2)  # room for a two-migration chain
+        grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment, *state, 0.0, True)
         if grown == length:
             break
         length, total = grown, total + int(delta)

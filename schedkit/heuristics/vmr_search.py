@@ -13,6 +13,9 @@ from schedkit.heuristics.vmr_arrays import VMRArrays
 from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
 
 CHUNK_SECONDS = 0.05  # LNS checks the clock about this often
+# Two-migration chains cost (representatives x nodes) per call; beyond this LNS skips them
+# in its refills (they would leave it a handful of iterations in a 5 s budget).
+CHAIN_WORK_LIMIT = 100_000
 
 
 @dataclass
@@ -33,7 +36,7 @@ def static_tuple(a: VMRArrays) -> tuple[np.ndarray, ...]:
     """The kernels' static tuple, in the order of the index constants of vmr_kernels."""
     return (a.place_a, a.place_b, a.node_machine, a.vm_half_cpu, a.vm_half_mem, a.vm_double, a.vm_group,
             a.rep_order, a.rep_start, a.size_of, a.size_half_cpu, a.size_half_mem, a.size_double,
-            a.machine_first, a.pair_first)
+            a.machine_first, a.pair_first, a.place_run)
 
 
 def initial_state(a: VMRArrays) -> tuple[np.ndarray, ...]:
@@ -53,12 +56,13 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
     state = initial_state(a)
     plan_vm = np.zeros(max(limit, 1), dtype=np.int64)
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
-    length, delta = kernels.greedy_fill(plan_vm, plan_dst, 0, limit, static_tuple(a), a.fragment, *state, blink)
+    length, delta = kernels.greedy_fill(plan_vm, plan_dst, 0, limit, static_tuple(a), a.fragment, *state,
+                                        blink, True)
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + int(delta))
 
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 6,
-        blink: float = 0.02, temperature: float = 2.0) -> tuple[Plan, dict[str, int]]:
+        blink: float = 0.02, temperature: float = 2.0, chains: bool = True) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value); the annealing
     temperature falls linearly to 0 over the budget. Returns the best plan and counters."""
     size = max(a.limit, 1)
@@ -72,6 +76,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     init = (a.free_cpu0, a.free_mem0, a.group_count0, a.place0)
     state = initial_state(a)
     st = static_tuple(a)
+    chains = chains and (a.rep_start.size - 1) * a.nodes <= CHAIN_WORK_LIMIT
     kernels.seed_kernels(seed)
     began = time.perf_counter()
     iterations, batch = 0, 1
@@ -84,7 +89,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         span = max(deadline - began, 1e-9)
         heat = temperature * max(0.0, (deadline - now) / span)
         tick = time.perf_counter()
-        kernels.lns_iterations(batch, heat, max_remove, blink, a.limit, st, a.fragment,
+        kernels.lns_iterations(batch, heat, max_remove, blink, chains, a.limit, st, a.fragment,
                                init, cur, best, work, state, scores)
         iterations += batch
         spent = time.perf_counter() - tick
@@ -109,7 +114,7 @@ def realise(a: VMRArrays, target: np.ndarray) -> tuple[Plan, bool]:
     if not done:
         moved[plan_vm[:length]] = 1
         length, _ = kernels.greedy_fill(plan_vm, plan_dst, length, a.limit, st, a.fragment,
-                                        free_cpu, free_mem, gcount, cur, moved, 0.0)
+                                        free_cpu, free_mem, gcount, cur, moved, 0.0, True)
     value = int(kernels.objective(free_cpu, a.fragment))
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), value), bool(done)
 
