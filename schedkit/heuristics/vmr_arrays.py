@@ -99,6 +99,8 @@ def build_arrays(instance: VMRInstance) -> VMRArrays:
     keys = place0[order] * (int(classes.max(initial=0)) + 1) + classes[order]
     starts = np.flatnonzero(np.diff(keys)) + 1
     rep_start = np.concatenate(([0], starts, [instance.num_vms])).astype(np.int64)
+    if instance.num_vms == 0:
+        rep_start = np.zeros(1, dtype=np.int64)  # no runs at all
     run_place = place0[order[rep_start[:-1]]]
     place_run = np.searchsorted(run_place, np.arange(place_a.size + 1)).astype(np.int64)
     half_cpu = np.where(double, instance.vm_cpu // 2, instance.vm_cpu).astype(np.int64)

@@ -88,7 +88,8 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     deadline = options.started + limit
     a = build_arrays(instance)
     start = greedy_plan(a, deadline)
-    plan, counters = lns(a, start, deadline, options.seed, max_remove=max_remove)
+    plan, counters = lns(a, start, deadline, options.seed, max_remove=max_remove,
+                         stop_at=migration_bound(instance))
     if plan.objective > start.objective:  # never worse than its start
         plan = start
     return plan_result(instance, a, plan, workers=1, greedy_objective=start.objective, **counters)

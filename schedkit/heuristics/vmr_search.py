@@ -62,9 +62,11 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 6,
-        blink: float = 0.02, temperature: float = 2.0, chains: bool = True) -> tuple[Plan, dict[str, int]]:
-    """Ruin and recreate from `start` until `deadline` (a perf_counter value); the annealing
-    temperature falls linearly to 0 over the budget. Returns the best plan and counters."""
+        blink: float = 0.02, temperature: float = 2.0, chains: bool = True,
+        stop_at: int = -1) -> tuple[Plan, dict[str, int]]:
+    """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
+    best objective reaches `stop_at` (a proven lower bound); the annealing temperature falls
+    linearly to 0 over the budget. Returns the best plan and counters."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -84,7 +86,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         deadline = began  # nothing to search
     while True:
         now = time.perf_counter()
-        if now >= deadline:
+        if now >= deadline or scores[3] <= stop_at:
             break
         span = max(deadline - began, 1e-9)
         heat = temperature * max(0.0, (deadline - now) / span)

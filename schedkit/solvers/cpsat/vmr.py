@@ -154,7 +154,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     a = build_arrays(instance)
-    start = warm_start(a, options)
+    start = warm_start(instance, a, options)
     done = proven_start(instance, a, start, {"workers": options.workers})
     if done is not None:
         return done

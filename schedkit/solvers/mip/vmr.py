@@ -151,7 +151,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
     a = build_arrays(instance)
-    start = warm_start(a, options)
+    start = warm_start(instance, a, options)
     done = proven_start(instance, a, start, {"workers": options.workers, "solver": name})
     if done is not None:
         return done

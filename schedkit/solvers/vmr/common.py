@@ -21,13 +21,14 @@ WARM_START_SHARE = 0.05  # of the budget spent on LNS before the model runs
 WARM_START_MAX = 2.0  # seconds
 
 
-def warm_start(a: VMRArrays, options: SolveOptions) -> Plan:
-    """Greedy, then a short LNS (5 % of the budget, at most 2 s)."""
+def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions) -> Plan:
+    """Greedy, then a short LNS (5 % of the budget, at most 2 s; none once the migration
+    bound is met)."""
     remaining = options.remaining()
     budget = WARM_START_MAX if remaining is None else min(WARM_START_MAX, WARM_START_SHARE * remaining)
     deadline = time.perf_counter() + budget
     start = greedy_plan(a, deadline)
-    plan, _ = lns(a, start, deadline, options.seed)
+    plan, _ = lns(a, start, deadline, options.seed, stop_at=migration_bound(instance))
     return plan if plan.objective <= start.objective else start
 
 
