@@ -26,7 +26,8 @@ def _parse(data: Any) -> tuple[list[tuple[Any, Any, Any]], list[str]]:
             problems.append(f"migrations[{k}] needs the fields vm, to_machine and to_numa")
             continue
         numa = item["to_numa"]
-        if not isinstance(numa, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in numa):
+        ints = isinstance(numa, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in numa)
+        if not ints:
             problems.append(f"migrations[{k}].to_numa must be a list of NUMA numbers")
             continue
         moves.append((item["vm"], item["to_machine"], numa))
@@ -45,7 +46,7 @@ def check(instance: VMRInstance, data: Any) -> tuple[int | None, list[str]]:
     vm_index = {ident: i for i, ident in enumerate(instance.vm_ids)}
     machine_index = {ident: m for m, ident in enumerate(instance.machine_ids)}
     machine_of = [int(m) for m in instance.node_machine]
-    first_node = {}
+    first_node: dict[int, int] = {}
     numa_count: dict[int, int] = {}
     for n, m in enumerate(machine_of):
         first_node.setdefault(m, n)

@@ -30,8 +30,10 @@ PLACE_RUN = 15
 
 @njit(cache=True)
 def seed_kernels(seed: int) -> None:
-    """Seed numba's random generator (used by blinks and ruins)."""
-    np.random.seed(seed)
+    """Seed numba's random generator (used by blinks and ruins). Inside njit code np.random is
+    numba's own generator, separate from NumPy's global one, so this touches no global state of
+    the Python side."""
+    np.random.seed(seed)  # noqa: NPY002 - numba's own per-thread generator
 
 
 @njit(cache=True)
@@ -79,7 +81,7 @@ def move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  #
     total = 0
     for k in range(2):
         n = da if k == 0 else db
-        if n < 0 or n == sa or n == sb:
+        if n < 0 or n in (sa, sb):
             continue
         fc = free_cpu[n] - hc
         if fc < 0 or free_mem[n] < hm:
@@ -87,7 +89,7 @@ def move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  #
         total += fc % fragment - free_cpu[n] % fragment
     for k in range(2):
         n = sa if k == 0 else sb
-        if n < 0 or n == da or n == db:
+        if n < 0 or n in (da, db):
             continue
         total += (free_cpu[n] + hc) % fragment - free_cpu[n] % fragment
     return total
@@ -141,7 +143,7 @@ def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type
         lo, hi = (nodes, places) if st[SIZE_DOUBLE][z] else (0, nodes)
         hc, hm = st[SIZE_CPU][z], st[SIZE_MEM][z]
         for d in range(lo, hi):
-            if blink > 0.0 and np.random.random() < blink:
+            if blink > 0.0 and np.random.random() < blink:  # noqa: NPY002 - numba's own per-thread generator
                 continue
             dd = dest_delta(d, hc, hm, st[PLACE_A], st[PLACE_B], free_cpu, free_mem, fragment)
             if dd >= top_v[z, TOP - 1]:
@@ -176,7 +178,7 @@ def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # t
     best, best_v, best_d = 0, -1, -1
     for r in range(runs):
         v = reps[r]
-        if v < 0 or (blink > 0.0 and np.random.random() < blink):
+        if v < 0 or (blink > 0.0 and np.random.random() < blink):  # noqa: NPY002 - numba's own per-thread generator
             continue
         z = st[SIZE_OF][v]
         s = cur[v]
@@ -385,10 +387,10 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st
     for _ in range(iterations):
         length = scores[0]
         kept = 0
-        remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0
+        remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
         drop = np.zeros(max(length, 1), dtype=np.bool_)
         for _k in range(remove):
-            drop[np.random.randint(length)] = True
+            drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
         for k in range(length):
             if not drop[k]:
                 work_vm[kept] = cur_vm[k]
@@ -400,7 +402,7 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st
                                   free_cpu, free_mem, gcount, cur, moved, blink, chains)
         value += delta
         worse = value - scores[1]
-        if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):
+        if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):  # noqa: NPY002 - numba's own per-thread generator
             cur_vm[:kept] = work_vm[:kept]
             cur_dst[:kept] = work_dst[:kept]
             scores[0], scores[1] = kept, value

@@ -15,10 +15,17 @@ import numpy as np
 from schedkit.heuristics import vmr_kernels as kernels
 from schedkit.heuristics.vmr_arrays import VMRArrays, build_arrays
 from schedkit.heuristics.vmr_bounds import migration_bound, round_to_residue
-from schedkit.heuristics.vmr_search import Plan, initial_objective, initial_state, lns, static_tuple, to_solution
+from schedkit.heuristics.vmr_search import (
+    Plan,
+    initial_objective,
+    initial_state,
+    lns,
+    static_tuple,
+    to_solution,
+)
 from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result
+from schedkit.result import Result, Status
 
 LNS_DEFAULT_TIME_LIMIT = 5.0
 
@@ -43,7 +50,7 @@ def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | No
     if bound is not None:
         bound = round_to_residue(bound, instance.total_free_cpu, instance.fragment_size)
     bound = simple if bound is None else max(bound, simple)
-    status = "optimal" if bound is not None and bound == plan.objective else "feasible"
+    status: Status = "optimal" if bound is not None and bound == plan.objective else "feasible"
     return Result(status=status, objective=plan.objective, bound=bound,
                   solution=to_solution(instance, a, plan),
                   stats={**plan_stats(instance, a, plan), **stats})
@@ -52,14 +59,15 @@ def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | No
 def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
     """The greedy plan, one kernel step at a time so that the deadline is honoured."""
     limit = a.limit
-    state = initial_state(a)
+    free_cpu, free_mem, gcount, cur, moved = initial_state(a)
     st = static_tuple(a)
     plan_vm = np.zeros(max(limit, 1), dtype=np.int64)
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
     length, total = 0, 0
     while length < limit and time.perf_counter() < deadline:
         step = min(limit, length + 2)  # room for a two-migration chain
-        grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment, *state, 0.0, True)
+        grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment,
+                                           free_cpu, free_mem, gcount, cur, moved, 0.0, True)
         if grown == length:
             break
         length, total = grown, total + int(delta)

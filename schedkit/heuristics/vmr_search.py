@@ -56,8 +56,9 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
     state = initial_state(a)
     plan_vm = np.zeros(max(limit, 1), dtype=np.int64)
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
-    length, delta = kernels.greedy_fill(plan_vm, plan_dst, 0, limit, static_tuple(a), a.fragment, *state,
-                                        blink, True)
+    free_cpu, free_mem, gcount, cur, moved = state
+    length, delta = kernels.greedy_fill(plan_vm, plan_dst, 0, limit, static_tuple(a), a.fragment,
+                                        free_cpu, free_mem, gcount, cur, moved, blink, True)
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + int(delta))
 
 

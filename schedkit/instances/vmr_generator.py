@@ -129,7 +129,7 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
     vms = cluster.vms
     group = _groups(vms, anti_affinity_groups, rng)
     used = {int(g) for g in group if g >= 0}
-    renumber = {}
+    renumber: dict[int, int] = {}
     for g in group:  # group names in order of first appearance, like the CSV reader
         if g >= 0 and int(g) not in renumber:
             renumber[int(g)] = len(renumber)

@@ -52,21 +52,29 @@ def build(
     numbers raise InvalidInstance naming the VM."""
     machine_ids = [m for m, _ in machines]
     first_node: dict[str, int] = {}
-    node_machine, node_cpu, node_mem = [], [], []
-    for index, (ident, numa) in enumerate(machines):
+    node_machine: list[int] = []
+    node_cpu: list[int] = []
+    node_mem: list[int] = []
+    for index, (ident, nodes) in enumerate(machines):
         if ident in first_node:
             raise InvalidInstance(f"machine id {ident!r} appears twice")
-        if not numa:
+        if not nodes:
             raise InvalidInstance(f"machine {ident!r} has no NUMA nodes")
         first_node[ident] = len(node_machine)
-        for cpu, mem in numa:
+        for cpu, mem in nodes:
             node_machine.append(index)
             node_cpu.append(cpu)
             node_mem.append(mem)
     counts = {ident: len(numa) for ident, numa in machines}
     groups: dict[str, int] = {g: k for k, g in enumerate(group_order or [])}
-    vm_ids, vm_cpu, vm_mem, node0, node1, vm_group = [], [], [], [], [], []
-    for ident, cpu, mem, machine, numa, group in vms:
+    vm_ids: list[str] = []
+    vm_cpu: list[int] = []
+    vm_mem: list[int] = []
+    node0: list[int] = []
+    node1: list[int] = []
+    vm_group: list[int] = []
+    for ident, cpu, mem, machine, where, group in vms:
+        numa: list[int] = [int(k) for k in where]
         if machine not in first_node:
             raise InvalidInstance(f"VM {ident!r} runs on unknown machine {machine!r}")
         if len(numa) not in (1, 2):

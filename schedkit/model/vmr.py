@@ -66,7 +66,8 @@ def _ids(name: str, values: Sequence[Any]) -> tuple[str, ...]:
         if not ident:
             raise InvalidInstance(f"{name}[{i}] is an empty id")
         if ident in seen:
-            raise InvalidInstance(f"{name}[{i}] = {ident!r} repeats {name}[{seen[ident]}]: ids must be unique")
+            raise InvalidInstance(
+                f"{name}[{i}] = {ident!r} repeats {name}[{seen[ident]}]: ids must be unique")
         seen[ident] = i
     return ids
 
@@ -128,7 +129,8 @@ class VMRInstance:
             raise InvalidInstance("an instance needs at least one machine")
         if not (nm.size == cpu.size == mem.size):
             raise InvalidInstance("node_machine, node_cpu and node_mem must have one entry per NUMA node")
-        if nm.size == 0 or nm[0] != 0 or np.any(np.diff(nm) < 0) or np.any(np.diff(nm) > 1) or nm[-1] != m - 1:
+        steps = np.diff(nm)
+        if nm.size == 0 or nm[0] != 0 or np.any(steps < 0) or np.any(steps > 1) or nm[-1] != m - 1:
             raise InvalidInstance("node_machine must list every machine's NUMA nodes contiguously, "
                                   "machines in order, each with at least one node")
         for key, values in (("cpu", cpu), ("mem", mem)):
@@ -171,7 +173,7 @@ class VMRInstance:
             if over.size:
                 n = int(over[0])
                 raise InvalidInstance(
-                    f"machine {self.machine_ids[self.node_machine[n]]!r} NUMA {self.numa_index(n)}: "
+                    f"machine {self.machine_ids[int(self.node_machine[n])]!r} NUMA {self.numa_index(n)}: "
                     f"the VMs placed there use {used[n]} {key}, over its capacity {cap[n]}")
 
     def _check_anti_affinity(self) -> None:
@@ -180,7 +182,7 @@ class VMRInstance:
             key = (int(self.vm_group[i]), int(self.node_machine[self.vm_node0[i]]))
             if key in seen:
                 raise InvalidInstance(
-                    f"VMs {self.vm_ids[seen[key]]!r} and {self.vm_ids[i]!r} of anti-affinity group "
+                    f"VMs {self.vm_ids[seen[key]]!r} and {self.vm_ids[int(i)]!r} of anti-affinity group "
                     f"{self.group_names[key[0]]!r} both run on machine {self.machine_ids[key[1]]!r}")
             seen[key] = int(i)
 
@@ -258,14 +260,15 @@ class VMRInstance:
         """The project's JSON shape (see `schedkit.instances.vmr_records`)."""
         machines = []
         for m, ident in enumerate(self.machine_ids):
-            numa = [{"cpu": int(self.node_cpu[n]), "mem": int(self.node_mem[n])} for n in self.machine_nodes(m)]
+            numa = [{"cpu": int(self.node_cpu[n]), "mem": int(self.node_mem[n])}
+                    for n in self.machine_nodes(m)]
             machines.append({"id": ident, "numa": numa})
         vms = []
         for i, ident in enumerate(self.vm_ids):
             nodes = [int(self.vm_node0[i])] + ([int(self.vm_node1[i])] if self.vm_node1[i] >= 0 else [])
             vms.append({
                 "id": ident, "cpu": int(self.vm_cpu[i]), "mem": int(self.vm_mem[i]),
-                "machine": self.machine_ids[self.node_machine[nodes[0]]],
+                "machine": self.machine_ids[int(self.node_machine[nodes[0]])],
                 "numa": [self.numa_index(n) for n in nodes],
             })
         record: dict[str, Any] = {
@@ -274,7 +277,7 @@ class VMRInstance:
         }
         if self.group_names:
             record["anti_affinity"] = {
-                g: [self.vm_ids[i] for i in np.flatnonzero(self.vm_group == k)]
+                g: [self.vm_ids[int(i)] for i in np.flatnonzero(self.vm_group == k)]
                 for k, g in enumerate(self.group_names)
             }
         record["meta"] = dict(self.meta)

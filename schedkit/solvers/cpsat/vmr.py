@@ -166,7 +166,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     _budget(model, v, a.limit)
     constant = _capacity_and_fragments(model, v, a, agg, cap_mem, cap_cpu)
     _anti_affinity(model, v, a, agg)
-    model.Minimize(sum(v.r.values()) + constant)
+    model.minimize(sum(v.r.values()) + constant)
     _hint(model, v, a, start)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers

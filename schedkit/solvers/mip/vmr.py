@@ -93,13 +93,15 @@ def _nodes(pulp: Any, model: _Model, a: VMRArrays, agg: Aggregate, cap_cpu: np.n
             continue
         used_mem = int(cap_mem[n] - a.free_mem0[n])
         model.problem += used_mem + _change(pulp, model, keys, agg.class_mem) <= int(cap_mem[n]), f"mem_{n}"
-        model.q[n] = new_variable(pulp, model.problem, f"q_{n}", lowBound=0, upBound=int(cap_cpu[n]) // fragment,
+        model.q[n] = new_variable(pulp, model.problem, f"q_{n}", lowBound=0,
+                                  upBound=int(cap_cpu[n]) // fragment,
                                   cat=pulp.LpInteger)
         model.r[n] = new_variable(pulp, model.problem, f"r_{n}", lowBound=0, upBound=fragment - 1)
         model.problem += (fragment * model.q[n] + model.r[n]
                           == free0 - _change(pulp, model, keys, agg.class_cpu)), f"free_{n}"
         z = model.touched[n] = new_variable(pulp, model.problem, f"z_{n}", cat=pulp.LpBinary)
-        moves = [model.inflow[k] for k in keys if k in model.inflow] + [model.out[k] for k in keys if k in model.out]
+        moves = [model.inflow[k] for k in keys if k in model.inflow]
+        moves += [model.out[k] for k in keys if k in model.out]
         model.problem += pulp.lpSum(moves) <= big * z, f"touch_{n}"
         r0 = free0 % fragment
         if r0:
@@ -145,7 +147,8 @@ def _value(x: Any) -> int:
 
 
 @register("vmr", "mip", exact=True, options={"solver": "highs"},
-          description="MIP (PuLP + HiGHS or CBC) of the aggregated final-state model, started from greedy + LNS")
+          description="MIP (PuLP + HiGHS or CBC) of the aggregated final-state model, "
+                      "started from greedy + LNS")
 def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     """Best plan found and the solver's dual bound on Σ (free CPU mod F)."""
     name = str(options.get("solver", "highs")).lower()

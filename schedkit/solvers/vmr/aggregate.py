@@ -121,7 +121,10 @@ def target_from_counts(a: VMRArrays, agg: Aggregate, out: dict[tuple[int, int], 
     return target
 
 
-def counts_of(a: VMRArrays, place: np.ndarray) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+Counts = dict[tuple[int, int], int]
+
+
+def counts_of(a: VMRArrays, place: np.ndarray) -> tuple[Counts, Counts]:
     """(out, inflow) counts of a final placement per VM (used as a hint)."""
     out: dict[tuple[int, int], int] = defaultdict(int)
     inflow: dict[tuple[int, int], int] = defaultdict(int)
