@@ -244,15 +244,15 @@ def _best_out_of(p, skip, st, fragment, free_cpu, free_mem, gcount, cur, moved, 
 @njit(cache=True)
 def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: ignore[no-untyped-def]
     """Two migrations that together lower the objective when no single one does. A first
-    migration v: s -> d at no cost (delta <= 0) changes the residues of s and d; the second
-    is the best of: another VM leaving s or d (to a ranked destination of its class), or the
-    VM whose departure lowers the objective most (per class) moving into s. Returns
-    (v, d, u, e, total delta); v = -1 when no such pair lowers the objective."""
+    migration v: s -> d at no cost (delta <= 0, d the best ranked destination of v's class on
+    another machine) changes the residue of node s; the second is the better of: another VM
+    leaving s (to a ranked destination of its class), or the VM whose departure lowers the
+    objective most (per class) moving into s. O(representatives · (VMs per node + classes)).
+    Returns (v, d, u, e, total delta); v = -1 when no such pair lowers the objective."""
     order, start = st[REP_ORDER], st[REP_START]
     place_a, place_b = st[PLACE_A], st[PLACE_B]
     runs = start.size - 1
     sizes = st[SIZE_CPU].size
-    nodes = st[NODE_MACHINE].size
     src_val = np.full((sizes, 2), INFEASIBLE, dtype=np.int64)
     src_vm = np.full((sizes, 2), -1, dtype=np.int64)
     reps = np.full(runs, -1, dtype=np.int64)
@@ -278,37 +278,44 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
     top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0)
     best = 0
     bv, bd, bu, be = -1, -1, -1, -1
+    node_machine = st[NODE_MACHINE]
     for r in range(runs):
         v = reps[r]
         if v < 0 or st[DOUBLE][v]:
             continue
         s = cur[v]
         hc, hm = st[HALF_CPU][v], st[HALF_MEM][v]
-        for d in range(nodes):
-            if d == s:
+        z = st[SIZE_OF][v]
+        d = -1
+        first = INFEASIBLE
+        for k in range(TOP):  # v's first ranked destination elsewhere: the follow-ups at s
+            e = top_d[z, k]  # below do not depend on where v goes
+            if e < 0:
+                break
+            if node_machine[place_a[e]] == node_machine[place_a[s]] or not group_ok(v, e, st, gcount, cur):
                 continue
-            first = move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment)
-            if first > 0 or first >= INFEASIBLE or not group_ok(v, d, st, gcount, cur):
+            first = move_delta(s, e, hc, hm, place_a, place_b, free_cpu, free_mem, fragment)
+            d = e
+            break
+        if d < 0 or first > 0:
+            continue
+        apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+        moved[v] = 1
+        second, u, e = _best_out_of(s, v, st, fragment, free_cpu, free_mem, gcount, cur, moved, top_d, reps)
+        if u >= 0 and first + second < best:
+            best, bv, bd, bu, be = first + second, v, d, u, e
+        for y in range(sizes):
+            if st[SIZE_DOUBLE][y] or first + src_val[y, 0] - fragment >= best:
                 continue
-            apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
-            moved[v] = 1
-            for p in (s, d):
-                second, u, e = _best_out_of(p, v, st, fragment, free_cpu, free_mem, gcount, cur, moved,
-                                            top_d, reps)
-                if u >= 0 and first + second < best:
-                    best, bv, bd, bu, be = first + second, v, d, u, e
-            for z in range(sizes):
-                if st[SIZE_DOUBLE][z] or first + src_val[z, 0] - fragment >= best:
-                    continue
-                u = src_vm[z, 0] if src_vm[z, 0] != v else src_vm[z, 1]
-                if u < 0 or cur[u] == s:
-                    continue
-                second = move_delta(cur[u], s, st[HALF_CPU][u], st[HALF_MEM][u], place_a, place_b,
-                                    free_cpu, free_mem, fragment)
-                if second < INFEASIBLE and first + second < best and group_ok(u, s, st, gcount, cur):
-                    best, bv, bd, bu, be = first + second, v, d, u, s
-            moved[v] = 0
-            apply_move(v, s, st, free_cpu, free_mem, gcount, cur)
+            u = src_vm[y, 0] if src_vm[y, 0] != v else src_vm[y, 1]
+            if u < 0 or cur[u] == s:
+                continue
+            second = move_delta(cur[u], s, st[HALF_CPU][u], st[HALF_MEM][u], place_a, place_b,
+                                free_cpu, free_mem, fragment)
+            if second < INFEASIBLE and first + second < best and group_ok(u, s, st, gcount, cur):
+                best, bv, bd, bu, be = first + second, v, d, u, s
+        moved[v] = 0
+        apply_move(v, s, st, free_cpu, free_mem, gcount, cur)
     return bv, bd, bu, be, best
 
 

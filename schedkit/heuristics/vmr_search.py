@@ -13,9 +13,7 @@ from schedkit.heuristics.vmr_arrays import VMRArrays
 from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
 
 CHUNK_SECONDS = 0.05  # LNS checks the clock about this often
-# Two-migration chains cost (representatives x nodes) per call; beyond this LNS skips them
-# in its refills (they would leave it a handful of iterations in a 5 s budget).
-CHAIN_WORK_LIMIT = 100_000
+
 
 
 @dataclass
@@ -79,7 +77,6 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     init = (a.free_cpu0, a.free_mem0, a.group_count0, a.place0)
     state = initial_state(a)
     st = static_tuple(a)
-    chains = chains and (a.rep_start.size - 1) * a.nodes <= CHAIN_WORK_LIMIT
     kernels.seed_kernels(seed)
     began = time.perf_counter()
     iterations, batch = 0, 1

@@ -17,12 +17,12 @@ from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.solvers.vmr.aggregate import Aggregate, target_from_counts
 
-WARM_START_SHARE = 0.05  # of the budget spent on LNS before the model runs
-WARM_START_MAX = 2.0  # seconds
+WARM_START_SHARE = 0.1  # of the budget spent on LNS before the model runs
+WARM_START_MAX = 5.0  # seconds: the budget of the lns method
 
 
 def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions) -> Plan:
-    """Greedy, then a short LNS (5 % of the budget, at most 2 s; none once the migration
+    """Greedy, then a short LNS (10 % of the budget, at most 5 s; none once the migration
     bound is met)."""
     remaining = options.remaining()
     budget = WARM_START_MAX if remaining is None else min(WARM_START_MAX, WARM_START_SHARE * remaining)
