@@ -83,13 +83,18 @@ def solve_greedy(instance: VMRInstance, options: SolveOptions) -> Result:
     return plan_result(instance, a, plan, workers=1)
 
 
-@register("vmr", "lns", exact=False, options={"max_remove": 6},
+@register("vmr", "lns", exact=False, options={"max_remove": 6, "iterations": None},
           description=f"greedy, then ruin-and-recreate with annealing (default budget "
                       f"{LNS_DEFAULT_TIME_LIMIT:g} s)")
 def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     """Greedy start, then drop a few migrations, replay, refill greedily (with random blinks)
-    and accept by annealing, until the time limit (default 5 s)."""
+    and accept by annealing, until the time limit (default 5 s), or for `iterations` steps
+    (reproducible for a seed)."""
     max_remove = options.get("max_remove", 6)
+    iterations = options.get("iterations")
+    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
+                                   or iterations < 0):
+        raise ValueError(f"lns: iterations must be a non-negative integer or None, got {iterations!r}")
     if isinstance(max_remove, bool) or not isinstance(max_remove, int) or max_remove < 1:
         raise ValueError(f"lns: max_remove must be a positive integer, got {max_remove!r}")
     limit = LNS_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
@@ -97,7 +102,7 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     a = build_arrays(instance)
     start = greedy_plan(a, deadline)
     plan, counters = lns(a, start, deadline, options.seed, max_remove=max_remove,
-                         stop_at=migration_bound(instance))
+                         stop_at=migration_bound(instance), iterations=iterations)
     if plan.objective > start.objective:  # never worse than its start
         plan = start
     return plan_result(instance, a, plan, workers=1, greedy_objective=start.objective, **counters)

@@ -62,10 +62,12 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 6,
         blink: float = 0.02, temperature: float = 2.0, chains: bool = True,
-        stop_at: int = -1) -> tuple[Plan, dict[str, int]]:
+        stop_at: int = -1, iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound); the annealing temperature falls
-    linearly to 0 over the budget. Returns the best plan and counters."""
+    linearly to 0 over the budget. With `iterations` it stops after that many ruin-and-recreate
+    steps (then the temperature falls per iteration, and the result depends on the seed only,
+    unless the deadline comes first). Returns the best plan and counters."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -79,24 +81,29 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     st = static_tuple(a)
     kernels.seed_kernels(seed)
     began = time.perf_counter()
-    iterations, batch = 0, 1
+    done, batch = 0, 1
+    total = iterations
     if a.limit == 0 or a.place0.size == 0:
         deadline = began  # nothing to search
     while True:
         now = time.perf_counter()
-        if now >= deadline or scores[3] <= stop_at:
+        if now >= deadline or scores[3] <= stop_at or (total is not None and done >= total):
             break
-        span = max(deadline - began, 1e-9)
-        heat = temperature * max(0.0, (deadline - now) / span)
+        if total is None:
+            span = max(deadline - began, 1e-9)
+            heat = temperature * max(0.0, (deadline - now) / span)
+        else:
+            heat = temperature * (1.0 - done / max(total, 1))
+            batch = min(batch, total - done, 16)
         tick = time.perf_counter()
         kernels.lns_iterations(batch, heat, max_remove, blink, chains, a.limit, st, a.fragment,
                                init, cur, best, work, state, scores)
-        iterations += batch
+        done += batch
         spent = time.perf_counter() - tick
         batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
     length = int(scores[2])
     plan = Plan(best[0][:length].copy(), best[1][:length].copy(), int(scores[3]))
-    return plan, {"iterations": iterations}
+    return plan, {"iterations": done}
 
 
 def realise(a: VMRArrays, target: np.ndarray) -> tuple[Plan, bool]:
