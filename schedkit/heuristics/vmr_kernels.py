@@ -130,8 +130,16 @@ def apply_move(v, d, st, free_cpu, free_mem, gcount, cur):  # type: ignore[no-un
 
 
 @njit(cache=True)
+def floor_delta(hc, double, fragment):  # type: ignore[no-untyped-def]
+    """The lowest destination delta a VM of hc per node can have: −(hc mod F) per node."""
+    return -(hc % fragment) * (2 if double else 1)
+
+
+@njit(cache=True)
 def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type: ignore[no-untyped-def]
-    """The TOP best (delta, placement) per active size class, ties to the lower placement."""
+    """The TOP best (delta, placement) per active size class. The scan stops once TOP
+    placements reach the lowest possible delta (`floor_delta`); it starts at placement 0
+    (ties to the lower placement) or, when `blink` > 0, at a random one for diversity."""
     sizes = st[SIZE_CPU].size
     nodes = st[NODE_MACHINE].size
     places = st[PLACE_A].size
@@ -142,7 +150,15 @@ def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type
             continue
         lo, hi = (nodes, places) if st[SIZE_DOUBLE][z] else (0, nodes)
         hc, hm = st[SIZE_CPU][z], st[SIZE_MEM][z]
-        for d in range(lo, hi):
+        floor = floor_delta(hc, st[SIZE_DOUBLE][z], fragment)
+        span = hi - lo
+        offset = 0
+        if blink > 0.0 and span > 0:
+            offset = np.random.randint(span)  # noqa: NPY002 - numba's own per-thread generator
+        for step in range(span):
+            if top_v[z, TOP - 1] <= floor:
+                break
+            d = lo + (offset + step) % span
             if blink > 0.0 and np.random.random() < blink:  # noqa: NPY002 - numba's own per-thread generator
                 continue
             dd = dest_delta(d, hc, hm, st[PLACE_A], st[PLACE_B], free_cpu, free_mem, fragment)
@@ -305,7 +321,8 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
         if u >= 0 and first + second < best:
             best, bv, bd, bu, be = first + second, v, d, u, e
         for y in range(sizes):
-            if st[SIZE_DOUBLE][y] or first + src_val[y, 0] - fragment >= best:
+            lowest = floor_delta(st[SIZE_CPU][y], False, fragment)
+            if st[SIZE_DOUBLE][y] or first + src_val[y, 0] + lowest >= best:
                 continue
             u = src_vm[y, 0] if src_vm[y, 0] != v else src_vm[y, 1]
             if u < 0 or cur[u] == s:
@@ -381,7 +398,8 @@ def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount
 def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st, fragment,  # type: ignore[no-untyped-def]
                    init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
-    rest, refill greedily with blinks; accept by simulated annealing at `temperature`.
+    rest, refill greedily with blinks (and, with probability `chains`, two-migration chains);
+    accept by simulated annealing at `temperature`.
 
     `init` = (free_cpu0, free_mem0, gcount0, place0); plans are (vm, dst) array pairs and
     `scores` = [current length, current objective, best length, best objective], updated.
@@ -405,8 +423,9 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st
                 kept += 1
         kept, value = replay(work_vm, work_dst, kept, st, fragment, free_cpu0, free_mem0, gcount0, place0,
                              free_cpu, free_mem, gcount, cur, moved)
+        chain = chains > 0.0 and np.random.random() < chains  # noqa: NPY002 - numba's own per-thread generator
         kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
-                                  free_cpu, free_mem, gcount, cur, moved, blink, chains)
+                                  free_cpu, free_mem, gcount, cur, moved, blink, chain)
         value += delta
         worse = value - scores[1]
         if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):  # noqa: NPY002 - numba's own per-thread generator

@@ -50,6 +50,7 @@ def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | No
     if bound is not None:
         bound = round_to_residue(bound, instance.total_free_cpu, instance.fragment_size)
     bound = simple if bound is None else max(bound, simple)
+    stats["bound_fragment_rate"] = round(instance.fragment_rate(bound), 6)
     status: Status = "optimal" if bound is not None and bound == plan.objective else "feasible"
     return Result(status=status, objective=plan.objective, bound=bound,
                   solution=to_solution(instance, a, plan),
@@ -83,14 +84,14 @@ def solve_greedy(instance: VMRInstance, options: SolveOptions) -> Result:
     return plan_result(instance, a, plan, workers=1)
 
 
-@register("vmr", "lns", exact=False, options={"max_remove": 6, "iterations": None},
+@register("vmr", "lns", exact=False, options={"max_remove": 3, "iterations": None},
           description=f"greedy, then ruin-and-recreate with annealing (default budget "
                       f"{LNS_DEFAULT_TIME_LIMIT:g} s)")
 def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     """Greedy start, then drop a few migrations, replay, refill greedily (with random blinks)
     and accept by annealing, until the time limit (default 5 s), or for `iterations` steps
     (reproducible for a seed)."""
-    max_remove = options.get("max_remove", 6)
+    max_remove = options.get("max_remove", 3)
     iterations = options.get("iterations")
     if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
                                    or iterations < 0):

@@ -60,12 +60,13 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + int(delta))
 
 
-def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 6,
-        blink: float = 0.02, temperature: float = 2.0, chains: bool = True,
+def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
+        blink: float = 0.02, temperature: float = 2.0, chains: float = 0.25,
         stop_at: int = -1, iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
-    best objective reaches `stop_at` (a proven lower bound); the annealing temperature falls
-    linearly to 0 over the budget. With `iterations` it stops after that many ruin-and-recreate
+    best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
+    that may use two-migration chains (one chain search costs several single-migration
+    searches). The annealing temperature falls linearly to 0 over the budget. With `iterations` it stops after that many ruin-and-recreate
     steps (then the temperature falls per iteration, and the result depends on the seed only,
     unless the deadline comes first). Returns the best plan and counters."""
     size = max(a.limit, 1)

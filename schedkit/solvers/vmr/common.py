@@ -61,7 +61,6 @@ def exact_result(instance: VMRInstance, a: VMRArrays, start: Plan, found: Plan |
         bound = None
     if bound is not None:
         bound = max(0, bound)
-        stats["bound_fragment_rate"] = round(instance.fragment_rate(bound), 6)
     return plan_result(instance, a, plan, bound, **stats)
 
 
