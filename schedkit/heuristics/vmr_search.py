@@ -66,9 +66,10 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
     that may use two-migration chains (one chain search costs several single-migration
-    searches). The annealing temperature falls linearly to 0 over the budget. With `iterations` it stops after that many ruin-and-recreate
-    steps (then the temperature falls per iteration, and the result depends on the seed only,
-    unless the deadline comes first). Returns the best plan and counters."""
+    searches). The annealing temperature falls linearly to 0 over the budget. With
+    `iterations` it stops after that many ruin-and-recreate steps (then the temperature falls
+    per iteration, and the result depends on the seed only, unless the deadline comes first).
+    Returns the best plan and counters."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
