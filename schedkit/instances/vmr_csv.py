@@ -20,7 +20,7 @@ A directory holds
 
 All amounts are integers (cores, GiB or any one unit). `schedkit load DIR`, `schedkit load
 DIR/machines.csv` and `--format vmr-csv:K=25,F=16` (overrides params.csv) all read it; the
-writer (`convert x.json DIR --format vmr-csv`) writes all three files into DIR.
+writer (`schedkit convert x.json DIR --to vmr-csv`) writes all three files into DIR.
 """
 
 from __future__ import annotations
