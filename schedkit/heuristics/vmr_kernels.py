@@ -137,38 +137,51 @@ def floor_delta(hc, double, fragment):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type: ignore[no-untyped-def]
-    """The TOP best (delta, placement) per active size class. The scan stops once TOP
-    placements reach the lowest possible delta (`floor_delta`); it starts at placement 0
-    (ties to the lower placement) or, when `blink` > 0, at a random one for diversity."""
+    """The TOP best (delta, placement) per active size class; among equal deltas the best fit
+    (least free CPU mod F left on the placement) ranks first, which keeps the roomier
+    residues for later VMs (on the benchmark clusters greedy then finds more improving
+    migrations). The scan stops once TOP placements reach the lowest possible delta with an
+    exact fit; it starts at placement 0 (ties to the lower placement) or, when `blink` > 0, at a
+    random one for diversity."""
     sizes = st[SIZE_CPU].size
     nodes = st[NODE_MACHINE].size
     places = st[PLACE_A].size
     top_d = np.full((sizes, TOP), -1, dtype=np.int64)
     top_v = np.full((sizes, TOP), INFEASIBLE, dtype=np.int64)
+    top_k = np.full((sizes, TOP), INFEASIBLE, dtype=np.int64)
+    width = 4 * fragment
     for z in range(sizes):
         if not active[z]:
             continue
         lo, hi = (nodes, places) if st[SIZE_DOUBLE][z] else (0, nodes)
         hc, hm = st[SIZE_CPU][z], st[SIZE_MEM][z]
-        floor = floor_delta(hc, st[SIZE_DOUBLE][z], fragment)
+        floor = floor_delta(hc, st[SIZE_DOUBLE][z], fragment) * width
         span = hi - lo
         offset = 0
         if blink > 0.0 and span > 0:
             offset = np.random.randint(span)  # noqa: NPY002 - numba's own per-thread generator
         for step in range(span):
-            if top_v[z, TOP - 1] <= floor:
+            if top_k[z, TOP - 1] <= floor:
                 break
             d = lo + (offset + step) % span
             if blink > 0.0 and np.random.random() < blink:  # noqa: NPY002 - numba's own per-thread generator
                 continue
             dd = dest_delta(d, hc, hm, st[PLACE_A], st[PLACE_B], free_cpu, free_mem, fragment)
-            if dd >= top_v[z, TOP - 1]:
+            if dd >= INFEASIBLE:
+                continue
+            left = (free_cpu[st[PLACE_A][d]] - hc) % fragment  # best fit among equal deltas
+            if st[PLACE_B][d] >= 0:
+                left += (free_cpu[st[PLACE_B][d]] - hc) % fragment
+            key = dd * width + left
+            if key >= top_k[z, TOP - 1]:
                 continue
             k = TOP - 1
-            while k > 0 and top_v[z, k - 1] > dd:
+            while k > 0 and top_k[z, k - 1] > key:
+                top_k[z, k] = top_k[z, k - 1]
                 top_v[z, k] = top_v[z, k - 1]
                 top_d[z, k] = top_d[z, k - 1]
                 k -= 1
+            top_k[z, k] = key
             top_v[z, k] = dd
             top_d[z, k] = d
     return top_d, top_v
@@ -395,11 +408,35 @@ def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount
 
 
 @njit(cache=True)
-def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st, fragment,  # type: ignore[no-untyped-def]
+def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  # type: ignore[no-untyped-def]
+    """A random migration that leaves the objective unchanged (of `tries` random draws), as
+    (vm, placement, delta); vm = -1 when none was drawn. Such moves set up later gains: a
+    VM leaving a node changes its residue so that the next one's departure wraps."""
+    vms = cur.size
+    nodes, places = st[NODE_MACHINE].size, st[PLACE_A].size
+    for _ in range(tries):
+        v = np.random.randint(vms)  # noqa: NPY002 - numba's own per-thread generator
+        if moved[v]:
+            continue
+        lo, hi = (nodes, places) if st[DOUBLE][v] else (0, nodes)
+        d = lo + np.random.randint(hi - lo)  # noqa: NPY002 - numba's own per-thread generator
+        if d == cur[v]:
+            continue
+        delta = move_delta(cur[v], d, st[HALF_CPU][v], st[HALF_MEM][v], st[PLACE_A], st[PLACE_B],
+                           free_cpu, free_mem, fragment)
+        if delta <= 0 and group_ok(v, d, st, gcount, cur):
+            return v, d, delta
+    return -1, -1, 0
+
+
+@njit(cache=True)
+def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, limit, st, fragment,  # type: ignore[no-untyped-def]
                    init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
     rest, refill greedily with blinks (and, with probability `chains`, two-migration chains);
-    accept by simulated annealing at `temperature`.
+    with probability `walk`, when budget is left, add a random objective-neutral migration
+    (`plateau_move`) and refill again; accept by simulated annealing at `temperature` (equal
+    values always, so neutral migrations accumulate and may set up gains).
 
     `init` = (free_cpu0, free_mem0, gcount0, place0); plans are (vm, dst) array pairs and
     `scores` = [current length, current objective, best length, best objective], updated.
@@ -427,6 +464,18 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, limit, st
         kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
                                   free_cpu, free_mem, gcount, cur, moved, blink, chain)
         value += delta
+        if kept < limit and np.random.random() < walk:  # noqa: NPY002 - numba's own per-thread generator
+            v, d, delta = plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, 64)
+            if v >= 0:
+                apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
+                moved[v] = 1
+                work_vm[kept] = v
+                work_dst[kept] = d
+                kept += 1
+                value += delta
+                kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
+                                          free_cpu, free_mem, gcount, cur, moved, blink, chain)
+                value += delta
         worse = value - scores[1]
         if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):  # noqa: NPY002 - numba's own per-thread generator
             cur_vm[:kept] = work_vm[:kept]

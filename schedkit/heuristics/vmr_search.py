@@ -61,7 +61,7 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
-        blink: float = 0.02, temperature: float = 2.0, chains: float = 0.25,
+        blink: float = 0.02, temperature: float = 2.0, chains: float = 0.25, walk: float = 0.5,
         stop_at: int = -1, iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
@@ -98,7 +98,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
             heat = temperature * (1.0 - done / max(total, 1))
             batch = min(batch, total - done, 16)
         tick = time.perf_counter()
-        kernels.lns_iterations(batch, heat, max_remove, blink, chains, a.limit, st, a.fragment,
+        kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, a.limit, st, a.fragment,
                                init, cur, best, work, state, scores)
         done += batch
         spent = time.perf_counter() - tick
