@@ -175,6 +175,9 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     # 95 %, K = 50 cluster of the benchmark (seed 2), one thread, 60 s: objective 456 (optimal)
     # with bound 440 at level 2, against 504 with bound 376 at the default level.
     solver.parameters.linearization_level = 2
+    # Every reachable objective is congruent to the total free CPU modulo F, so a bound within
+    # F − 1 of the incumbent already proves it (see schedkit.heuristics.vmr_bounds).
+    solver.parameters.absolute_gap_limit = float(a.fragment - 1)
     remaining = options.remaining()
     if remaining is not None:
         solver.parameters.max_time_in_seconds = max(0.01, remaining)

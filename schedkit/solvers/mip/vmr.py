@@ -167,7 +167,8 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     _anti_affinity(pulp, model, a, agg)
     model.problem += pulp.lpSum(model.r.values()) + constant
     _set_start(model, a, start)
-    raw_bound, stats = run(pulp, model.problem, options, name)
+    # Objectives are congruent to the total free CPU modulo F: a bound within F − 1 proves.
+    raw_bound, stats = run(pulp, model.problem, options, name, gap_abs=a.fragment - 0.001)
     stats.update(workers=options.workers, variables=len(model.out) + len(model.inflow))
     found, reached = None, False
     if stats.get("solver_has_solution", True) and any(x.varValue is not None for x in model.out.values()):
