@@ -350,6 +350,78 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
 
 
 @njit(cache=True)
+def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget,  # type: ignore[no-untyped-def]
+                    out_vm, out_dst):
+    """Several migrations out of one node that together make its free CPU wrap past a multiple
+    of F (neutral departures first, the last one pays): for every node, the fewest VMs on it
+    (largest first) whose cores reach F − (free mod F), each sent to its best ranked
+    destination elsewhere. Keeps the node with the best gain per migration, at most `budget`
+    migrations. Writes them to out_vm / out_dst; returns (count, total delta), count 0 when
+    no node gains."""
+    order, start = st[REP_ORDER], st[REP_START]
+    place_a, node_machine = st[PLACE_A], st[NODE_MACHINE]
+    sizes = st[SIZE_CPU].size
+    nodes = node_machine.size
+    active = np.ones(sizes, dtype=np.bool_)
+    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0)
+    best_total, best_count = 0, 1
+    found = 0
+    local = np.empty(64, dtype=np.int64)
+    chosen_vm = np.empty(max(budget, 1), dtype=np.int64)
+    chosen_dst = np.empty(max(budget, 1), dtype=np.int64)
+    for a in range(nodes):
+        need = fragment - free_cpu[a] % fragment
+        held = 0
+        for r in range(st[PLACE_RUN][a], st[PLACE_RUN][a + 1]):
+            for k in range(start[r], start[r + 1]):
+                v = order[k]
+                if moved[v] == 0 and cur[v] == a and st[HALF_CPU][v] % fragment != 0 and held < 64:
+                    local[held] = v
+                    held += 1
+        if held < 2:
+            continue  # one VM alone is a single migration: best_move has seen it
+        sizes_here = np.empty(held, dtype=np.int64)
+        for i in range(held):
+            sizes_here[i] = -st[HALF_CPU][local[i]]
+        rank = np.argsort(sizes_here, kind="mergesort")
+        total_cores, count = 0, 0
+        while count < held and total_cores < need:
+            total_cores += st[HALF_CPU][local[rank[count]]]
+            count += 1
+        if total_cores < need or count < 2 or count > budget:
+            continue
+        total, done = 0, 0
+        for i in range(count):
+            u = local[rank[i]]
+            z = st[SIZE_OF][u]
+            pick, pick_delta = -1, INFEASIBLE
+            for j in range(TOP):
+                e = top_d[z, j]
+                if e < 0:
+                    break
+                if node_machine[place_a[e]] == node_machine[a] or not group_ok(u, e, st, gcount, cur):
+                    continue
+                delta = move_delta(a, e, st[HALF_CPU][u], st[HALF_MEM][u], place_a, st[PLACE_B],
+                                   free_cpu, free_mem, fragment)
+                if delta < pick_delta:
+                    pick, pick_delta = e, delta
+            if pick < 0:
+                break
+            apply_move(u, pick, st, free_cpu, free_mem, gcount, cur)
+            chosen_vm[done] = u
+            chosen_dst[done] = pick
+            done += 1
+            total += pick_delta
+        for i in range(done - 1, -1, -1):
+            apply_move(chosen_vm[i], a, st, free_cpu, free_mem, gcount, cur)
+        if done == count and total < 0 and total * best_count < best_total * count:
+            best_total, best_count, found = total, count, count
+            out_vm[:count] = chosen_vm[:count]
+            out_dst[:count] = chosen_dst[:count]
+    return found, best_total
+
+
+@njit(cache=True)
 def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[no-untyped-def]
                 free_cpu, free_mem, gcount, cur, moved, blink, chains):
     """Append best migrations to the plan until it holds `limit` or none improves; with
@@ -361,6 +433,15 @@ def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[
         if v < 0:
             if not chains or length + 2 > limit:
                 break
+            count, delta = best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved,
+                                           limit - length, plan_vm[length:], plan_dst[length:])
+            if count > 0:
+                for i in range(length, length + count):
+                    apply_move(plan_vm[i], plan_dst[i], st, free_cpu, free_mem, gcount, cur)
+                    moved[plan_vm[i]] = 1
+                length += count
+                total += delta
+                continue
             v, d, u, e, delta = best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved)
             if v < 0:
                 break

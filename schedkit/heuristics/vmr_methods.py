@@ -28,6 +28,7 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result, Status
 
 LNS_DEFAULT_TIME_LIMIT = 5.0
+GREEDY_CHUNK = 8
 
 
 def plan_stats(instance: VMRInstance, a: VMRArrays, plan: Plan) -> dict[str, Any]:
@@ -58,7 +59,8 @@ def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | No
 
 
 def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
-    """The greedy plan, one kernel step at a time so that the deadline is honoured."""
+    """The greedy plan, GREEDY_CHUNK migrations per kernel call so that the deadline is
+    checked between calls (a multi-migration set-up then has at most that many)."""
     limit = a.limit
     free_cpu, free_mem, gcount, cur, moved = initial_state(a)
     st = static_tuple(a)
@@ -66,7 +68,7 @@ def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
     length, total = 0, 0
     while length < limit and time.perf_counter() < deadline:
-        step = min(limit, length + 2)  # room for a two-migration chain
+        step = min(limit, length + GREEDY_CHUNK)
         grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment,
                                            free_cpu, free_mem, gcount, cur, moved, 0.0, True)
         if grown == length:
@@ -76,9 +78,12 @@ def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
 
 
 @register("vmr", "greedy", exact=False,
-          description="K times the migration that lowers Σ (free CPU mod F) most (numba, O(1) deltas)")
+          description="K times the migration that lowers Σ (free CPU mod F) most (numba, O(1) deltas); "
+                      "multi-migration set-ups when none does")
 def solve_greedy(instance: VMRInstance, options: SolveOptions) -> Result:
-    """Greedy best-improvement migrations; stops early when no migration improves."""
+    """Greedy best-improvement migrations; when no single one improves, the best evacuation of
+    a node (several migrations, the last one pays) or two-migration chain; stops early when
+    nothing improves."""
     a = build_arrays(instance)
     plan = greedy_plan(a, options.deadline)
     return plan_result(instance, a, plan, workers=1)
