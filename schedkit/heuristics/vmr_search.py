@@ -13,6 +13,7 @@ from schedkit.heuristics.vmr_arrays import VMRArrays
 from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
 
 CHUNK_SECONDS = 0.05  # LNS checks the clock about this often
+RESTART_AFTER = 200  # iterations without a new best before LNS ruins half its plan
 
 
 
@@ -69,7 +70,9 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     searches). The annealing temperature falls linearly to 0 over the budget. With
     `iterations` it stops after that many ruin-and-recreate steps (then the temperature falls
     per iteration, and the result depends on the seed only, unless the deadline comes first).
-    Returns the best plan and counters."""
+    After RESTART_AFTER iterations without a new best, one iteration ruins half the plan and
+    is accepted whatever it scores (the best plan is kept apart). Returns the best plan and
+    counters."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -83,7 +86,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     st = static_tuple(a)
     kernels.seed_kernels(seed)
     began = time.perf_counter()
-    done, batch = 0, 1
+    done, batch, stall, restarts = 0, 1, 0, 0
     total = iterations
     if a.limit == 0 or a.place0.size == 0:
         deadline = began  # nothing to search
@@ -97,15 +100,22 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         else:
             heat = temperature * (1.0 - done / max(total, 1))
             batch = min(batch, total - done, 16)
+        if stall >= RESTART_AFTER:  # escape: ruin half the plan and take the result whatever it is
+            kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, a.limit,
+                                   st, a.fragment, init, cur, best, work, state, scores)
+            done, stall, restarts = done + 1, 0, restarts + 1
+            continue
         tick = time.perf_counter()
+        before = scores[3]
         kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, a.limit, st, a.fragment,
                                init, cur, best, work, state, scores)
         done += batch
+        stall = 0 if scores[3] < before else stall + batch
         spent = time.perf_counter() - tick
         batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
     length = int(scores[2])
     plan = Plan(best[0][:length].copy(), best[1][:length].copy(), int(scores[3]))
-    return plan, {"iterations": done}
+    return plan, {"iterations": done, "restarts": restarts}
 
 
 def realise(a: VMRArrays, target: np.ndarray) -> tuple[Plan, bool]:
