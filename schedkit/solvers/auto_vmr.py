@@ -1,7 +1,7 @@
 """`auto` for VMR: the MIP on HiGHS, warm-started from greedy + LNS (default budget 30 s).
 
 On the benchmark clusters (benchmarks/reports/vmr.md) it proves every instance, the slowest
-300-machine one in about 10 s on one thread, where CP-SAT needs up to 35 s; it returns at once
+300-machine one in about 9 s on one thread, where CP-SAT needs up to 24 s; it returns at once
 when the warm start meets the migration bound.
 """
 
