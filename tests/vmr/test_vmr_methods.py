@@ -1,0 +1,132 @@
+"""VMR methods: known optima, exact against brute force, heuristics never below the optimum,
+every plan through the checker, bounds never above the optimum."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import schedkit
+from schedkit.heuristics.vmr_bounds import migration_bound
+from tests.vmr.conftest import TWO_MACHINES_OPTIMUM, brute_force, tiny_clusters, two_machines
+
+METHODS = ["greedy", "lns", "cpsat", "mip", "auto"]
+EXACT = ["cpsat", "mip", "auto"]
+LIMIT = 2.0  # seconds: every model here is tiny
+
+
+def _solve(instance, method):
+    return schedkit.solve(instance, method, time_limit=LIMIT, workers=1)
+
+
+def _agrees(instance, result, optimum):
+    """Checker-verified; objective >= optimum >= bound; "optimal" only at the optimum."""
+    report = schedkit.check(instance, result)
+    assert report.feasible, report.violations
+    assert report.objective == result.objective >= optimum
+    if result.bound is not None:
+        assert result.bound <= optimum
+    if result.status == "optimal":
+        assert result.objective == optimum
+    assert len(result.solution.migrations) <= instance.migration_limit
+
+
+def test_methods_registered():
+    """The five method names of issue 9, the exact ones tagged exact."""
+    rows = {row.name: row.kind for row in schedkit.methods("vmr")}
+    assert rows == {"greedy": "heuristic", "lns": "heuristic", "cpsat": "exact", "mip": "exact",
+                    "auto": "exact"}
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("limit", [0, 1, 2, 3])
+def test_two_machines_known_optimum(method, limit):
+    """The hand-derived optima 44 / 28 / 12 / 12 for K = 0..3 (see conftest): every method
+    reaches them and proves them (residue and migration bounds), with the fragment rates."""
+    x = two_machines(limit)
+    result = _solve(x, method)
+    _agrees(x, result, TWO_MACHINES_OPTIMUM[limit])
+    assert result.objective == TWO_MACHINES_OPTIMUM[limit]
+    assert result.status == "optimal"
+    assert result.stats["initial_fragment_rate"] == 1.0
+    assert result.stats["fragment_rate"] == pytest.approx(TWO_MACHINES_OPTIMUM[limit] / 44, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_anti_affinity_changes_the_optimum(method):
+    """With a and b in one group they cannot share pm1/0; a and d can (K = 2). Brute force says
+    what the optimum then is, and every method respects the group."""
+    x = two_machines(2, groups={"g": ["a", "c"]})
+    optimum = brute_force(x)
+    assert optimum == 12  # b and d join c on pm1/0 (b: 4 + c: 8 + d: 4 = 16)
+    _agrees(x, _solve(x, method), optimum)
+
+
+def test_brute_force_matches_hand_derivation():
+    """The brute force itself reproduces the hand-derived optima."""
+    for limit, optimum in TWO_MACHINES_OPTIMUM.items():
+        assert brute_force(two_machines(limit)) == optimum
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_clusters())
+def test_every_method_against_brute_force(instance):
+    """Random tiny clusters: every method's plan passes the checker, never beats the brute-force
+    optimum of ordered plans, no bound exceeds it, and the exact methods are <= the heuristics."""
+    optimum = brute_force(instance)
+    assert migration_bound(instance) <= optimum
+    results = {m: _solve(instance, m) for m in METHODS}
+    for result in results.values():
+        _agrees(instance, result, optimum)
+    best_heuristic = min(results["greedy"].objective, results["lns"].objective)
+    for method in EXACT:
+        assert results[method].objective <= best_heuristic
+
+
+def test_greedy_is_deterministic_and_solution_round_trips():
+    """Greedy twice on a generated cluster gives the same plan; the solution JSON reads back."""
+    x = schedkit.generate.vmr(40, 0.9, seed=5, migration_limit=8)
+    first, second = _solve(x, "greedy"), _solve(x, "greedy")
+    assert first.solution == second.solution
+    data = first.to_dict()
+    assert schedkit.check(x, data).objective == first.objective
+    assert first.stats["fragment_rate"] < first.stats["initial_fragment_rate"]
+
+
+@pytest.mark.parametrize("method", ["cpsat", "mip"])
+def test_exact_on_a_small_generated_cluster(method):
+    """A 12-machine cluster at 95 %: the exact methods return checked plans no worse than
+    greedy with a bound below them; `workers` is reported."""
+    x = schedkit.generate.vmr(12, 0.95, seed=2, migration_limit=6, anti_affinity_groups=2)
+    greedy = _solve(x, "greedy")
+    result = _solve(x, method)
+    assert schedkit.check(x, result).feasible
+    assert result.objective <= greedy.objective
+    assert result.bound is not None and result.bound <= result.objective
+    assert result.stats["workers"] == 1
+
+
+def test_mip_with_cbc():
+    """The MIP also runs on CBC and reaches the hand-derived optimum."""
+    x = two_machines(2)
+    result = schedkit.solve(x, "mip", time_limit=LIMIT, workers=1, solver="cbc")
+    _agrees(x, result, 12)
+
+
+def test_lns_option_is_checked():
+    """max_remove must be a positive integer, iterations a non-negative one."""
+    with pytest.raises(ValueError, match="max_remove"):
+        schedkit.solve(two_machines(1), "lns", time_limit=0.1, max_remove=0)
+    with pytest.raises(ValueError, match="iterations"):
+        schedkit.solve(two_machines(1), "lns", time_limit=0.1, iterations=-1)
+
+
+def test_lns_with_iterations_is_reproducible():
+    """With a fixed iteration count the same seed gives the same plan (no clock involved),
+    never worse than greedy."""
+    x = schedkit.generate.vmr(20, 0.9, seed=0, migration_limit=10)
+    runs = [schedkit.solve(x, "lns", time_limit=60, seed=3, iterations=300, workers=1) for _ in range(2)]
+    assert runs[0].solution == runs[1].solution
+    assert runs[0].stats["iterations"] == 300
+    assert runs[0].objective <= _solve(x, "greedy").objective
+    assert schedkit.check(x, runs[0]).feasible
