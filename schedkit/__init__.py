@@ -25,6 +25,7 @@ from schedkit.model.dag import DAGInstance, DAGSolution
 from schedkit.model.pods import PodsInstance, PodsSolution
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
+from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
 from schedkit.registry import MethodInfo, methods
 from schedkit.result import Result
 
@@ -36,6 +37,7 @@ __all__ = [
     "DAGSolution",
     "InvalidInstance",
     "MethodInfo",
+    "Migration",
     "ParseError",
     "PodsInstance",
     "PodsSolution",
@@ -51,6 +53,8 @@ __all__ = [
     "UnknownMethod",
     "UnknownOption",
     "UnsupportedInstance",
+    "VMRInstance",
+    "VMRSolution",
     "__version__",
     "check",
     "dump",
