@@ -177,6 +177,8 @@ class JobShopInstance:
                   ) -> JobShopInstance:
         """From nested lists: per job, per operation either `(machine, duration)` or a list of
         such pairs (the alternatives). `machines` defaults to the largest index used + 1."""
+        if not isinstance(jobs, Sequence) or isinstance(jobs, str) or len(jobs) == 0:
+            raise InvalidInstance("an instance needs at least one job (jobs is empty)")
         job_ptr, op_ptr, alt_m, alt_d = [0], [0], [], []
         for j, job in enumerate(jobs):
             if not isinstance(job, Sequence) or isinstance(job, str):

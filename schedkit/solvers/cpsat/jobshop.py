@@ -13,9 +13,11 @@ Without a time limit the whole model is solved to optimality (no LNS).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from schedkit.errors import SolverUnavailable
+from schedkit.heuristics import jobshop_tabu
 from schedkit.heuristics.jobshop_methods import schedule_result
 from schedkit.heuristics.jobshop_rules import Schedule, best_rule, objective
 from schedkit.model.jobshop import JobShopInstance
@@ -23,8 +25,9 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.cpsat import jobshop_lns, jobshop_model
 
-FIRST_SHARE = 0.15  # of the budget for the first whole-model solve
-LAST_SHARE = 0.10  # of the budget for the closing whole-model solve
+FIRST_SHARE = 0.10  # of the budget for the first whole-model solve
+TABU_SHARE = 0.50  # of the budget for tabu search (classic job shop, makespan)
+LAST_SHARE = 0.05  # of the budget for the closing whole-model solve
 MIN_FIRST_SECONDS = 1.0
 
 
@@ -66,46 +69,58 @@ def _integral(bound: float | None) -> int | None:
     "jobshop",
     "cpsat",
     exact=True,
-    description="OR-Tools CP-SAT interval model, hinted with the best rule, then LNS around the incumbent",
-    options={"lns": True},
+    description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
+    "then LNS around the incumbent",
+    options={"lns": True, "tabu": True},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
     cp_model = _import_cp_model()
     limit = options.time_limit
-    start_rule = best_rule(instance, options.deadline, options.seed)
-    upper = start_rule.objective if instance.objective == "makespan" else None
+    incumbent = best_rule(instance, options.deadline, options.seed)
+    upper = incumbent.objective if instance.objective == "makespan" else None
     jm = jobshop_model.build(cp_model, instance, upper)
-    stats: dict[str, Any] = {"workers": options.workers, "warm_start": start_rule.rule,
-                             "warm_start_objective": start_rule.objective}
-    lns = bool(options.get("lns", True)) and limit is not None
-    first = None
-    if limit is not None:
-        remaining = options.remaining() or 0.0
-        first = remaining if not lns else max(min(MIN_FIRST_SECONDS, remaining), FIRST_SHARE * limit)
-    incumbent, raw, proved = _solve_whole(cp_model, jm, instance, start_rule, first, options)
+    stats: dict[str, Any] = {"workers": options.workers, "warm_start": incumbent.rule,
+                             "warm_start_objective": incumbent.objective}
+    if limit is None:  # no budget to share: the whole model to optimality
+        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, None, options)
+        return _result(instance, incumbent, _integral(raw), proved, stats)
+    remaining = options.remaining() or 0.0
+    first = min(remaining, max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
+    incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, first, options)
     bound = _integral(raw)
-    if lns and not proved:
-        remaining = options.remaining() or 0.0
-        closing = LAST_SHARE * limit if limit else 0.0
+    floor = bound if bound is not None else 0
+    if not proved and options.get("tabu", True) and jobshop_tabu.applies(instance):
+        began = time.perf_counter()
+        until = options.deadline - (1 - TABU_SHARE - FIRST_SHARE) * limit
+        incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
+        stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
+                     tabu_objective=incumbent.objective)
+    if not proved and incumbent.objective > floor and options.get("lns", True):
+        closing = LAST_SHARE * limit
         incumbent, lns_stats = jobshop_lns.search(
             cp_model, jm, instance, incumbent, options.deadline - closing, options.workers,
-            options.seed, bound if bound is not None else 0)
+            options.seed, floor)
         stats.update(lns_steps=lns_stats.steps, lns_improved=lns_stats.improved,
                      lns_closed=lns_stats.closed, lns_size=lns_stats.size,
                      lns_seconds=round(lns_stats.seconds, 3))
-        remaining = options.remaining() or 0.0
-        if (bound is None or incumbent.objective > bound) and remaining > 0.05:
-            incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, remaining, options)
-            later = _integral(raw)
-            if later is not None:
-                bound = later if bound is None else max(bound, later)
-    result = schedule_result(instance, incumbent, **stats)
+    remaining = options.remaining() or 0.0
+    if not proved and incumbent.objective > floor and remaining > 0.05:
+        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, remaining, options)
+        later = _integral(raw)
+        if later is not None:
+            bound = later if bound is None else max(bound, later)
+    return _result(instance, incumbent, bound, proved, stats)
+
+
+def _result(instance: JobShopInstance, incumbent: Schedule, bound: int | None, proved: bool,
+            stats: dict[str, Any]) -> Result:
+    """The Result: optimal when proved or when the bound meets the objective."""
     if bound is not None and bound > incumbent.objective:
         stats["discarded_bound"] = bound
         bound = None
-    status = "optimal" if proved or (bound is not None and bound == incumbent.objective) else "feasible"
-    if status == "optimal":
-        bound = incumbent.objective
-    return Result(status, incumbent.objective, bound, result.solution, {**result.stats, **stats})
-
+    optimal = proved or (bound is not None and bound >= incumbent.objective)
+    result = schedule_result(instance, incumbent, **stats)
+    if optimal:
+        return Result("optimal", incumbent.objective, incumbent.objective, result.solution, result.stats)
+    return Result("feasible", incumbent.objective, bound, result.solution, result.stats)

@@ -1,0 +1,71 @@
+"""Tabu search on a classic job shop's makespan from a schedule, within a deadline (the warm
+start `cpsat` gives CP-SAT); see `jobshop_tabu_kernels` for the search itself."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from schedkit.heuristics.jobshop_rules import Schedule, objective
+from schedkit.heuristics.jobshop_tabu_kernels import heads_tails, tabu_search
+from schedkit.model.jobshop import JobShopInstance
+
+MAX_OPERATIONS = 5_000  # the tabu matrix is operations² integers
+CHUNK = 2_000  # iterations between two looks at the clock
+STALL = 3_000  # iterations without a new best before a restart from the best
+
+
+def applies(instance: JobShopInstance) -> bool:
+    """Classic (one machine per operation), makespan, and small enough for the tabu matrix."""
+    return (not instance.flexible and instance.objective == "makespan"
+            and instance.operations <= MAX_OPERATIONS)
+
+
+def _arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:
+    n_ops = instance.operations
+    job_prev = np.arange(-1, n_ops - 1, dtype=np.int64)
+    job_next = np.arange(1, n_ops + 1, dtype=np.int64)
+    first, last = instance.job_ptr[:-1], instance.job_ptr[1:] - 1
+    job_prev[first] = -1
+    job_next[last] = -1
+    release = np.zeros(n_ops, dtype=np.int64)
+    release[first] = instance.release_or_zero()
+    machine = instance.alt_machine[instance.op_ptr[:-1]]
+    p = instance.alt_duration[instance.op_ptr[:-1]]
+    mach_ptr = np.concatenate(([0], np.cumsum(np.bincount(machine, minlength=instance.m)))).astype(np.int64)
+    return job_prev, job_next, release, machine, p, mach_ptr
+
+
+def sequences(instance: JobShopInstance, schedule: Schedule) -> np.ndarray:
+    """The machine orders of a schedule, machine after machine (CSR by machine)."""
+    machine = instance.alt_machine[instance.op_ptr[:-1]]
+    return np.lexsort((np.arange(instance.operations), schedule.start, machine)).astype(np.int64)
+
+
+def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed: int = 0,
+            lower_bound: int = 0) -> tuple[Schedule, int]:
+    """The best schedule tabu search finds from `schedule` by `deadline` (perf_counter), and
+    the iterations it ran. Stops early at `lower_bound` or on an empty neighbourhood."""
+    job_prev, job_next, release, machine, p, mach_ptr = _arrays(instance)
+    seq = sequences(instance, schedule)
+    best_seq = seq.copy()
+    tabu = np.zeros((instance.operations, instance.operations), dtype=np.int64)
+    best = schedule.objective
+    best_order = seq.copy()
+    iteration = 0
+    while time.perf_counter() < deadline:
+        value, done = tabu_search(seq, mach_ptr, job_prev, job_next, p, machine, release, tabu, CHUNK,
+                                  iteration, seed + iteration, STALL, lower_bound, best_seq)
+        iteration += done
+        if value < best:
+            best, best_order = value, best_seq.copy()
+        if done < CHUNK or best <= lower_bound:
+            break
+    if best >= schedule.objective:
+        return schedule, iteration
+    head = np.empty_like(p)
+    heads_tails(best_order, mach_ptr, job_prev, job_next, p, release, np.empty_like(p), np.empty_like(p),
+                head, np.empty_like(p), np.empty_like(p))
+    alt = instance.op_ptr[:-1].copy()
+    return Schedule(head, alt, objective(instance, head, alt), "tabu"), iteration
