@@ -52,7 +52,7 @@ def _key(rule: int, duration: int, work_left: int, ops_left: int, ready: int, du
         return ready
     if rule == EDD:
         return due
-    return np.int64(noise >> np.uint64(2))
+    return np.int64(noise >> np.uint64(2))  # type: ignore[return-value]
 
 
 @numba.njit(cache=True)
@@ -117,8 +117,11 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
             a = cand_alt[j]
             if alt_machine[a] != target:
                 continue
-            if (cand_start[j] != best_time) if nondelay else (cand_start[j] >= best_time):
-                continue
+            if nondelay:
+                if cand_start[j] != best_time:
+                    continue
+            elif cand_start[j] >= best_time and cand_start[j] + alt_duration[a] > best_time:
+                continue  # starts after C* (a zero-length operation ending at C* stays in)
             state = _lcg(state)
             key = _key(rule, alt_duration[a], work[o], job_ptr[j + 1] - o, job_ready[j], due[j], state)
             if key < pick_key:

@@ -56,7 +56,9 @@ def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
     """Rule `name` (`spt`, ..., `random`, with `-nd` for non-delay) on `instance`."""
     base, nondelay = (name[:-3], True) if name.endswith("-nd") else (name, False)
     arrays = kernel_arrays(instance) if arrays is None else arrays
-    start, alt = dispatch(*arrays, instance.m, RULES[base], nondelay, seed)
+    job_ptr, op_ptr, machine, duration, release, due, work = arrays
+    start, alt = dispatch(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
+                          RULES[base], nondelay, seed)
     return Schedule(start, alt, objective(instance, start, alt), name)
 
 

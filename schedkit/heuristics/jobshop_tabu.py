@@ -17,9 +17,10 @@ STALL = 3_000  # iterations without a new best before a restart from the best
 
 
 def applies(instance: JobShopInstance) -> bool:
-    """Classic (one machine per operation), makespan, and small enough for the tabu matrix."""
+    """Classic (one machine per operation), makespan, positive durations (a zero-length
+    operation could let an N5 swap close a cycle), and small enough for the tabu matrix."""
     return (not instance.flexible and instance.objective == "makespan"
-            and instance.operations <= MAX_OPERATIONS)
+            and instance.operations <= MAX_OPERATIONS and int(instance.alt_duration.min()) > 0)
 
 
 def _arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:

@@ -181,7 +181,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                     moves += 1
                     value = _estimate(u, v, head, tail, p, job_prev, job_next, mprev, mnext, release)
                     state = _lcg(state)
-                    value = value * 4 + np.int64(state >> np.uint64(62))  # random tie-break
+                    value = value * 4 + np.int64(state >> np.uint64(62))  # type: ignore[assignment]  # tie-break
                     if value < any_value:
                         any_u, any_v, any_value = u, v, value
                     if (tabu[u, v] <= it or value // 4 < best) and value < move_value:
@@ -210,7 +210,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
             for _ in range(3):
                 length = _critical_path(head, tail, p, job_prev, mprev, release, current, path)
                 state = _lcg(state)
-                i = np.int64(state >> np.uint64(33)) % max(1, length - 1)
+                i = np.int64(state >> np.uint64(33)) % max(1, length - 1)  # type: ignore[assignment]
                 u, v = path[i], path[i + 1]
                 if machine[u] == machine[v] and mnext[u] == v:
                     _swap(seq, pos, u, v)

@@ -102,7 +102,8 @@ def read_standard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any
 def _classic_rows(instance: JobShopInstance, fmt: str) -> list[list[tuple[int, int]]]:
     """Per job its (machine, duration) operations; InvalidInstance when the format cannot hold it."""
     if instance.flexible:
-        raise InvalidInstance(f"{instance.name}: a flexible job shop cannot be written as {fmt}; use fjs or json")
+        raise InvalidInstance(
+            f"{instance.name}: a flexible job shop cannot be written as {fmt}; use fjs or json")
     _plain(instance, fmt)
     return [[op[0] for op in job] for job in instance.jobs()]
 

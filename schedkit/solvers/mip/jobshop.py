@@ -83,13 +83,15 @@ def _assignment(pulp: Any, model: _Model, instance: JobShopInstance) -> None:
     ptr = instance.op_ptr
     for o in range(instance.operations):
         if ptr[o + 1] - ptr[o] > 1:
-            model.problem += pulp.lpSum(model.x[a] for a in range(int(ptr[o]), int(ptr[o + 1]))) == 1, f"one{o}"
+            alternatives = range(int(ptr[o]), int(ptr[o + 1]))
+            model.problem += pulp.lpSum(model.x[a] for a in alternatives) == 1, f"one{o}"
 
 
 def _job_order(pulp: Any, model: _Model, instance: JobShopInstance) -> None:
     for j in range(instance.n):
         for o in range(int(instance.job_ptr[j]), int(instance.job_ptr[j + 1]) - 1):
-            model.problem += model.start[o + 1] >= model.start[o] + _duration(instance, model, o, pulp), f"job{o}"
+            end = model.start[o] + _duration(instance, model, o, pulp)
+            model.problem += model.start[o + 1] >= end, f"job{o}"
 
 
 def _disjunctions(pulp: Any, model: _Model, instance: JobShopInstance, pairs: list, big_m: int) -> None:
@@ -193,6 +195,8 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     _objective(pulp, model, instance, big_m)
     _set_start(model, instance, start_rule)
     raw_bound, stats = run(pulp, model.problem, options, name)
+    if not model.x and not model.y and stats.get("solver_optimal"):
+        raw_bound = pulp.value(model.problem.objective)  # a pure LP: HiGHS has no MIP dual bound
     bound = integral_bound(raw_bound)
     stats.update(workers=options.workers, warm_start=start_rule.rule, pairs=len(pairs),
                  variables=len(model.problem.variables()))
