@@ -89,6 +89,8 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     first = min(remaining, max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
     incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, first, options)
     bound = _integral(raw)
+    if instance.objective == "makespan":
+        bound = max(bound or 0, jobshop_model.trivial_bound(instance))
     floor = bound if bound is not None else 0
     if not proved and options.get("tabu", True) and jobshop_tabu.applies(instance):
         began = time.perf_counter()

@@ -38,6 +38,19 @@ def horizon(instance: JobShopInstance) -> int:
     return int(instance.release_or_zero().max() + longest.sum())
 
 
+def trivial_bound(instance: JobShopInstance) -> int:
+    """A makespan lower bound: the longest job (release + shortest alternatives), and the
+    busiest machine counting operations that have no alternative elsewhere, and the total
+    shortest work spread over all machines."""
+    shortest = np.minimum.reduceat(instance.alt_duration, instance.op_ptr[:-1])
+    job = np.add.reduceat(shortest, instance.job_ptr[:-1]) + instance.release_or_zero()
+    single = np.diff(instance.op_ptr) == 1
+    load = np.bincount(instance.alt_machine[instance.op_ptr[:-1]][single], weights=shortest[single],
+                       minlength=instance.m)
+    spread = -(-int(shortest.sum()) // instance.m)
+    return int(max(job.max(), load.max(), spread))
+
+
 def _heads_tails(instance: JobShopInstance) -> tuple[np.ndarray, np.ndarray]:
     """Per operation: earliest start (release + shortest work before it) and shortest work from it."""
     shortest = np.minimum.reduceat(instance.alt_duration, instance.op_ptr[:-1])
