@@ -253,7 +253,8 @@ def write_fjs(instances: Any, path: Path, arg: str | None) -> None:
 
 # ---- sniffing -----------------------------------------------------------------------------
 def sniff(path: Path, text: str) -> str | None:
-    """`jobshop` or `taillard` when the content has exactly that shape, else None."""
+    """`jobshop` or `taillard` when the content has exactly that shape and its machine numbers
+    are in range (so other number files, e.g. OR-Library's, are left to their families)."""
     lines = _lines(text)
     if len(lines) < 2 or not all(_INT.match(t) for _, tokens in lines for t in tokens):
         return None
@@ -264,8 +265,11 @@ def sniff(path: Path, text: str) -> str | None:
     widths = [len(tokens) for _, tokens in lines[1:]]
     if n < 1 or m < 1:
         return None
-    if len(head) == 2 and widths == [2 * m] * n:
+    rows = [[int(t) for t in tokens] for _, tokens in lines[1:]]
+    if len(head) == 2 and widths == [2 * m] * n and all(
+            0 <= row[k] < m and row[k + 1] >= 0 for row in rows for k in range(0, 2 * m, 2)):
         return "jobshop"
-    if widths == [m] * (2 * n):
+    if widths == [m] * (2 * n) and all(v >= 0 for row in rows[:n] for v in row) and all(
+            1 <= v <= m for row in rows[n:] for v in row):
         return "taillard"
     return None

@@ -136,3 +136,5 @@ def test_sniff_leaves_other_shapes_alone(tmp_path):
     assert formats.sniff(tmp_path / "x", "1 2 3\n4 5 6\n") is None
     assert formats.sniff(tmp_path / "x", "") is None
     assert formats.sniff(tmp_path / "x", "2 2\n0 1 1 2\n0 1\n") is None
+    assert formats.sniff(tmp_path / "x", "1 2\n3 4\n5 6\n") is None  # machines out of 1..2
+    assert formats.sniff(tmp_path / "x", "1 2\n3 4 5 6\n") is None  # machines out of 0..1
