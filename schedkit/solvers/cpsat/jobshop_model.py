@@ -179,14 +179,9 @@ def hint(jm: JobShopModel, instance: JobShopInstance, schedule: Schedule, model:
 
 def _same(model: Any, variable: Any) -> Any:
     """`variable` as seen by `model` (a clone holds its own variable objects, same indices)."""
-    if variable.index < 0 or model is None:
-        return variable
-    return model.get_bool_var_from_proto_index(variable.index) if _is_bool(variable) \
-        else model.get_int_var_from_proto_index(variable.index)
-
-
-def _is_bool(variable: Any) -> bool:
-    return bool(getattr(variable, "is_boolean", False))
+    if variable.is_boolean:
+        return model.get_bool_var_from_proto_index(variable.index)
+    return model.get_int_var_from_proto_index(variable.index)
 
 
 def read(jm: JobShopModel, instance: JobShopInstance, solver: Any) -> tuple[np.ndarray, np.ndarray]:
