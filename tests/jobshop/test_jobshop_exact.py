@@ -41,10 +41,8 @@ def test_la01_is_666_proved_by_cpsat():
 def test_mk01_is_40_proved_by_cpsat():
     """mk01 (Brandimarte, flexible 10x6): optimum 40 (FJSPLIB bounds)."""
     x = flexible("mk01")
-    began = time.perf_counter()
     result = schedkit.solve(x, "cpsat", time_limit=60, workers=2)
     assert checked(x, result) == 40 and result.status == "optimal"
-    assert result.wall_time <= time.perf_counter() - began
 
 
 def test_auto_runs_cpsat_and_says_so():
