@@ -87,6 +87,7 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
     cand_start = np.empty(n, np.int64)
     stale = np.ones(n, np.bool_)
     state = np.uint64(seed) * np.uint64(2654435761) + np.uint64(1)
+    used = -1  # the machine the previous step scheduled on: its candidates are stale
     for _ in range(n_ops):
         best_time = _INF
         target = -1
@@ -94,7 +95,7 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
             o = next_op[j]
             if o == job_ptr[j + 1]:
                 continue
-            if stale[j]:  # the earliest-completing alternative, given the ready times
+            if stale[j] or alt_machine[cand_alt[j]] == used:  # earliest-completing alternative
                 best_end = _INF
                 for a in range(op_ptr[o], op_ptr[o + 1]):
                     s = max(job_ready[j], machine_ready[alt_machine[a]])
@@ -136,7 +137,5 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
         machine_ready[target] = end
         next_op[pick] += 1
         stale[pick] = True
-        for j in range(n):  # candidates on the machine just used must be recomputed
-            if next_op[j] < job_ptr[j + 1] and not stale[j] and alt_machine[cand_alt[j]] == target:
-                stale[j] = True
+        used = target
     return start, chosen
