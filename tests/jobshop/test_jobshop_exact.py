@@ -119,3 +119,15 @@ def test_a_flexible_weighted_tardiness_instance_end_to_end():
     b = schedkit.solve(x, "mip", time_limit=20, workers=1)
     assert checked(x, a) == checked(x, b)
     assert a.objective <= schedkit.solve(x, "edd").objective
+
+
+def test_cpsat_phases_follow_the_options():
+    """tabu=False and lns=False skip those phases (no stats from them); the defaults run them on
+    an instance the first whole-model solve does not close."""
+    x = classic("la21")
+    plain = schedkit.solve(x, "cpsat", time_limit=2, workers=1, tabu=False, lns=False)
+    checked(x, plain)
+    assert not any(key.startswith(("tabu", "lns")) for key in plain.stats)
+    full = schedkit.solve(x, "cpsat", time_limit=3, workers=1)
+    if full.status != "optimal":
+        assert "tabu_iterations" in full.stats and "lns_steps" in full.stats

@@ -27,6 +27,8 @@ from schedkit.solvers.cpsat import jobshop_model
 
 MIN_SIZE = 8
 FLOW_TIEBREAK = False
+WINDOW_SHARE = 0.6  # of the steps: a time window
+MACHINE_SHARE = 0.2  # a few machines (classic: all steps that are not windows)
 STEP_SECONDS = 2.0  # wall-clock cap of one step
 MIN_STEP_SECONDS = 0.2  # a step shorter than this is not worth starting
 
@@ -116,9 +118,9 @@ def search(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInsta
         if left < MIN_STEP_SECONDS:
             break
         kind = rng.random()
-        if kind < 0.6:
+        if kind < WINDOW_SHARE:
             free = _window(incumbent.start, k, rng)
-        elif kind < 0.8 or not instance.flexible:
+        elif kind < WINDOW_SHARE + MACHINE_SHARE or not instance.flexible:
             free = _machines(instance, incumbent.machine(instance), k, rng)
         else:
             free = _jobs(instance, k, rng)
