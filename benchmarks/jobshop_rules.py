@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import os
 import re
 import statistics
 import time
@@ -83,6 +84,7 @@ def kernel_speed(repeats: int) -> list[tuple[str, float, float, int]]:
 
 def report(gaps: dict, times: dict, speed: list, repeats: int) -> str:
     """The Markdown report."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     families = sorted({f for per in gaps.values() for f in per})
     counts = {f: len(next(iter(gaps.values()))[f]) for f in families}
     lines = [
@@ -90,7 +92,7 @@ def report(gaps: dict, times: dict, speed: list, repeats: int) -> str:
         "",
         f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by "
         "`benchmarks/jobshop_rules.py`.",
-        f"Machine: {describe()}.",
+        f"Machine: {describe()}; load average at the end {load}.",
         "",
         "Mean gap (%) of the makespan to the best known upper bound (`instances/jobshop/references.csv`),",
         "per instance family (number of instances in brackets); time per instance is the minimum of "

@@ -11,7 +11,7 @@ from schedkit.heuristics.jobshop_rules import Schedule, objective
 from schedkit.heuristics.jobshop_tabu_kernels import heads_tails, tabu_search
 from schedkit.model.jobshop import JobShopInstance
 
-MAX_OPERATIONS = 5_000  # the tabu matrix is operations² integers
+MAX_OPERATIONS = 3_000  # the tabu matrix is operations² int64: 72 MB at this size
 CHUNK = 2_000  # iterations between two looks at the clock
 STALL = 3_000  # iterations without a new best before a restart from the best
 
