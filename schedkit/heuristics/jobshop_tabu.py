@@ -1,5 +1,9 @@
-"""Tabu search on a classic job shop's makespan from a schedule, within a deadline (the warm
-start `cpsat` gives CP-SAT); see `jobshop_tabu_kernels` for the search itself."""
+"""Tabu search on a job shop's makespan from a schedule, within a deadline (the warm start
+`cpsat` gives CP-SAT); see `jobshop_tabu_kernels` for the search itself.
+
+A flexible instance is searched with its machine assignment frozen: the schedule's chosen
+alternatives make it a classic job shop, whose sequences the search improves (the LNS that
+follows in `cpsat` is what moves operations between machines)."""
 
 from __future__ import annotations
 
@@ -17,10 +21,20 @@ STALL = 3_000  # iterations without a new best before a restart from the best
 
 
 def applies(instance: JobShopInstance) -> bool:
-    """Classic (one machine per operation), makespan, positive durations (a zero-length
-    operation could let an N5 swap close a cycle), and small enough for the tabu matrix."""
-    return (not instance.flexible and instance.objective == "makespan"
-            and instance.operations <= MAX_OPERATIONS and int(instance.alt_duration.min()) > 0)
+    """Makespan, positive durations (a zero-length operation could let an N5 swap close a
+    cycle), and small enough for the tabu matrix."""
+    return (instance.objective == "makespan" and instance.operations <= MAX_OPERATIONS
+            and int(instance.alt_duration.min()) > 0)
+
+
+def _assigned(instance: JobShopInstance, schedule: Schedule) -> tuple[JobShopInstance, Schedule]:
+    """The classic job shop of the schedule's machine choices, and the schedule in it."""
+    ops = np.arange(instance.operations, dtype=np.int64)
+    classic = JobShopInstance(
+        machines=instance.m, job_ptr=instance.job_ptr, op_ptr=np.arange(instance.operations + 1),
+        alt_machine=instance.alt_machine[schedule.alt], alt_duration=instance.alt_duration[schedule.alt],
+        release=instance.release, name=instance.name)
+    return classic, Schedule(schedule.start, ops, schedule.objective, schedule.rule)
 
 
 def _arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:
@@ -48,6 +62,13 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
             lower_bound: int = 0) -> tuple[Schedule, int]:
     """The best schedule tabu search finds from `schedule` by `deadline` (perf_counter), and
     the iterations it ran. Stops early at `lower_bound` or on an empty neighbourhood."""
+    if instance.flexible:
+        classic, start = _assigned(instance, schedule)
+        found, iterations = improve(classic, start, deadline, seed, lower_bound)
+        if found.objective >= schedule.objective:
+            return schedule, iterations
+        value = objective(instance, found.start, schedule.alt)
+        return Schedule(found.start, schedule.alt, value, "tabu"), iterations
     job_prev, job_next, release, machine, p, mach_ptr = _arrays(instance)
     seq = sequences(instance, schedule)
     best_seq = seq.copy()
