@@ -10,7 +10,9 @@ objectives let the search drift across plateaus).
 Neighbourhoods: a time window (the k operations whose starts follow a random one in time
 order), or every operation of a few random machines (flexible: of random jobs). k adapts:
 it grows by 10 % after a step CP-SAT closed (proved optimal within the neighbourhood) and
-shrinks by 10 % after one it did not.
+shrinks by 10 % after one it did not. A step minimises the objective itself: making the sum
+of job completions a tie-breaker under the makespan (to leave fewer critical paths) made the
+steps harder and the result worse (ta41, 60 s: 2214 against 2127 without it).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from schedkit.model.jobshop import JobShopInstance
 from schedkit.solvers.cpsat import jobshop_model
 
 MIN_SIZE = 8
-FLOW_TIEBREAK = False
 WINDOW_SHARE = 0.6  # of the steps: a time window
 MACHINE_SHARE = 0.2  # a few machines (classic: all steps that are not windows)
 STEP_SECONDS = 2.0  # wall-clock cap of one step
@@ -88,24 +89,6 @@ def _fix_rest(jm: jobshop_model.JobShopModel, sub: Any, instance: JobShopInstanc
             sub.add_bool_and([sub.get_bool_var_from_proto_index(literal.index)])
 
 
-def _flow_tiebreak(jm: jobshop_model.JobShopModel, sub: Any, instance: JobShopInstance) -> None:
-    """Makespan first, then the sum of the jobs' completions: among equal makespans the step
-    prefers schedules whose jobs end earlier, which leaves fewer critical paths to break."""
-    last = instance.job_ptr[1:] - 1
-    ends = []
-    for o in last.tolist():
-        end = jm.end[o]
-        if hasattr(end, "index") and end.index >= 0:
-            ends.append(sub.get_int_var_from_proto_index(end.index))
-        else:
-            a = int(instance.op_ptr[o])
-            ends.append(sub.get_int_var_from_proto_index(jm.start[o].index) + int(instance.alt_duration[a]))
-    cmax = sub.get_int_var_from_proto_index(jm.goal.index)
-    weight = instance.n * (int(cmax.proto.domain[-1]) + 1) + 1
-    sub.clear_objective()
-    sub.minimize(weight * cmax + sum(ends))
-
-
 def search(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInstance, incumbent: Schedule,
            deadline: float, workers: int, seed: int, lower_bound: float = 0) -> tuple[Schedule, LnsStats]:
     """Improve `incumbent` until `deadline` (perf_counter) or until it meets `lower_bound`."""
@@ -126,8 +109,6 @@ def search(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInsta
             free = _jobs(instance, k, rng)
         sub = jm.model.clone()
         _fix_rest(jm, sub, instance, incumbent, free)
-        if FLOW_TIEBREAK and instance.objective == "makespan":
-            _flow_tiebreak(jm, sub, instance)
         jobshop_model.hint(jm, instance, incumbent, sub)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = workers
