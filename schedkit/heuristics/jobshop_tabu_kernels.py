@@ -209,8 +209,10 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                                   order)
             for _ in range(3):
                 length = _critical_path(head, tail, p, job_prev, mprev, release, current, path)
+                if length < 2:
+                    break
                 state = _lcg(state)
-                i = np.int64(state >> np.uint64(33)) % max(1, length - 1)  # type: ignore[assignment]
+                i = np.int64(state >> np.uint64(33)) % (length - 1)  # type: ignore[assignment]
                 u, v = path[i], path[i + 1]
                 if machine[u] == machine[v] and mnext[u] == v:
                     _swap(seq, pos, u, v)

@@ -143,3 +143,17 @@ def test_tabu_on_a_flexible_instance_keeps_the_machines():
     assert found.alt.tolist() == start.alt.tolist()
     solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
     assert schedkit.check(x, solution).objective == found.objective
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=jobshops(max_jobs=5, max_machines=4, max_ops=4, extras=False))
+def test_tabu_search_is_feasible_and_never_beats_the_optimum(x):
+    """Random small instances (flexible ones with a frozen assignment, machines revisited):
+    tabu search returns a checked schedule between CP-SAT's proven optimum and its start."""
+    x = x.replace(alt_duration=x.alt_duration + 1)  # tabu search needs positive durations
+    start = best_rule(x)
+    found, _ = improve(x, start, time.perf_counter() + 0.2, seed=1)
+    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    assert schedkit.check(x, solution).objective == found.objective <= start.objective
+    optimum = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    assert optimum.status == "optimal" and found.objective >= optimum.objective
