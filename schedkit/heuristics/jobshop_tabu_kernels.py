@@ -4,7 +4,8 @@ A solution is the processing order on each machine (`seq`, CSR by machine `mach_
 (earliest starts) and tails (work after an operation's end) come from one topological pass
 over job and machine arcs. A move swaps the first two or the last two operations of a block of
 the critical path (not the first pair of the first block nor the last pair of the last one);
-such swaps never create a cycle. Moves are ranked by Taillard's estimate of the makespan
+such swaps never create a cycle (a job's two consecutive operations on one machine are never
+swapped: that would). Moves are ranked by Taillard's estimate of the makespan
 through the swapped pair (recomputing only their heads and tails); the chosen move is applied
 and everything recomputed. The reverse of a move is tabu for a random tenure; a tabu move is
 allowed when its estimate beats the best makespan. After `stall` iterations without a new
@@ -46,6 +47,8 @@ def heads_tails(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                 if indeg[nxt] == 0:
                     order[top] = nxt
                     top += 1
+    if top < n:  # a cycle: no schedule (never produced by the moves below)
+        return np.iinfo(np.int64).max
     makespan = 0
     for i in range(n):
         o = order[i]
@@ -178,6 +181,8 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                         if end == length - 1 or (end - start == 1 and start > 0):
                             continue
                         u, v = path[end - 1], path[end]
+                    if job_next[u] == v:  # a job's consecutive operations on one machine
+                        continue
                     moves += 1
                     value = _estimate(u, v, head, tail, p, job_prev, job_next, mprev, mnext, release)
                     state = _lcg(state)
@@ -214,7 +219,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                 state = _lcg(state)
                 i = np.int64(state >> np.uint64(33)) % (length - 1)  # type: ignore[assignment]
                 u, v = path[i], path[i + 1]
-                if machine[u] == machine[v] and mnext[u] == v:
+                if machine[u] == machine[v] and mnext[u] == v and job_next[u] != v:
                     _swap(seq, pos, u, v)
                     current = heads_tails(seq, mach_ptr, job_prev, job_next, p, release, mprev, mnext, head,
                                           tail, order)
