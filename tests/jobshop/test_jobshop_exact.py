@@ -1,0 +1,159 @@
+"""CP-SAT and MIP: the published optima, proofs, cross-checks with each other and the rules."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+
+import schedkit
+from schedkit.heuristics.jobshop_rules import best_rule, rule_names
+from schedkit.heuristics.jobshop_tabu import improve
+from schedkit.model.jobshop import JobShopInstance
+from tests.jobshop.conftest import checked, classic, flexible
+from tests.jobshop.jobshop_strategies import jobshops
+
+
+def test_ft06_is_55_proved_by_cpsat():
+    """ft06 (Fisher–Thompson 6x6): optimum 55 (Fisher and Thompson 1963; proved since)."""
+    result = schedkit.solve(classic("ft06"), "cpsat", time_limit=30, workers=2)
+    assert checked(classic("ft06"), result) == 55
+    assert result.status == "optimal" and result.bound == 55 and result.stats["workers"] == 2
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_ft06_is_55_proved_by_mip(solver):
+    """The disjunctive MIP proves 55 on ft06 with HiGHS and with CBC."""
+    x = classic("ft06")
+    result = schedkit.solve(x, "mip", time_limit=60, workers=2, solver=solver)
+    assert checked(x, result) == 55
+    assert result.status == "optimal"
+
+
+def test_la01_is_666_proved_by_cpsat():
+    """la01 (Lawrence 10x5): optimum 666, equal to the load of its busiest machine."""
+    x = classic("la01")
+    result = schedkit.solve(x, "cpsat", time_limit=30, workers=2)
+    assert checked(x, result) == 666 and result.status == "optimal"
+
+
+def test_mk01_is_40_proved_by_cpsat():
+    """mk01 (Brandimarte, flexible 10x6): optimum 40 (FJSPLIB bounds)."""
+    x = flexible("mk01")
+    result = schedkit.solve(x, "cpsat", time_limit=60, workers=2)
+    assert checked(x, result) == 40 and result.status == "optimal"
+
+
+def test_auto_runs_cpsat_and_says_so():
+    """auto on ft06: cpsat, optimal 55, the choice in stats."""
+    result = schedkit.solve(classic("ft06"), "auto", time_limit=20, workers=1)
+    assert result.objective == 55 and result.stats["chosen"] == "cpsat"
+
+
+def test_tabu_search_reaches_ft06_optimum_from_the_best_rule():
+    """The tabu warm start alone reaches 55 on ft06 (stopped at that lower bound) and its
+    schedule passes the checker."""
+    x = classic("ft06")
+    start = best_rule(x)
+    found, _ = improve(x, start, time.perf_counter() + 60, seed=0, lower_bound=55)
+    assert found.objective == 55
+    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    assert schedkit.check(x, solution).objective == 55
+
+
+def test_lns_and_tabu_keep_schedules_feasible_on_a_larger_instance():
+    """la21 (15x10) for 3 s: the pipeline (rules, CP-SAT, tabu, LNS, CP-SAT) returns a checked
+    schedule no worse than the best rule and a bound no better than the optimum 1046."""
+    x = classic("la21")
+    result = schedkit.solve(x, "cpsat", time_limit=3, workers=1)
+    assert checked(x, result) <= best_rule(x).objective
+    assert result.bound is None or result.bound <= 1046
+
+
+def test_lns_on_a_flexible_instance():
+    """mk10 for 3 s with the whole-model solves kept short: feasible, no worse than the rules."""
+    x = flexible("mk10")
+    result = schedkit.solve(x, "cpsat", time_limit=3, workers=1)
+    assert checked(x, result) <= best_rule(x).objective
+    assert result.bound is None or result.bound <= 197
+
+
+@settings(max_examples=15, deadline=None)
+@given(x=jobshops(max_jobs=4, max_machines=3, max_ops=3))
+def test_cpsat_is_never_worse_than_any_rule(x):
+    """Random small (flexible) instances, every objective: CP-SAT's optimum is at most every rule's."""
+    result = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    value = checked(x, result)
+    assert result.status == "optimal"
+    for rule in rule_names():
+        assert value <= schedkit.solve(x, rule).objective
+
+
+@settings(max_examples=10, deadline=None)
+@given(x=jobshops(max_jobs=3, max_machines=3, max_ops=3))
+def test_cpsat_and_mip_agree(x):
+    """Both exact methods prove the same optimum on random tiny instances."""
+    a = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    b = schedkit.solve(x, "mip", time_limit=20, workers=1)
+    checked(x, a)
+    checked(x, b)
+    assert a.status == b.status == "optimal"
+    assert a.objective == b.objective
+
+
+def test_mip_refuses_nothing_small_and_reports_a_bound_on_a_budget():
+    """la16 (10x10) for 2 s: the MIP returns a checked schedule, bound below the optimum 945."""
+    x = classic("la16")
+    result = schedkit.solve(x, "mip", time_limit=2, workers=1)
+    checked(x, result)
+    assert result.bound is None or result.bound <= 945
+
+
+def test_a_flexible_weighted_tardiness_instance_end_to_end():
+    """Release dates, due dates, weights, alternatives: both exact methods agree and beat EDD."""
+    x = JobShopInstance.from_jobs(
+        [[(0, 3), [(1, 2), (2, 4)]], [[(0, 2), (1, 2)], (2, 3)], [(2, 2), (0, 1)]],
+        release=[0, 1, 2], due=[4, 5, 6], weight=[1, 2, 3], objective="weighted_tardiness")
+    a = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    b = schedkit.solve(x, "mip", time_limit=20, workers=1)
+    assert checked(x, a) == checked(x, b)
+    assert a.objective <= schedkit.solve(x, "edd").objective
+
+
+def test_cpsat_phases_follow_the_options():
+    """tabu=False and lns=False skip those phases (no stats from them); the defaults run them on
+    an instance the first whole-model solve does not close."""
+    x = classic("la21")
+    plain = schedkit.solve(x, "cpsat", time_limit=2, workers=1, tabu=False, lns=False)
+    checked(x, plain)
+    assert not any(key.startswith(("tabu", "lns")) for key in plain.stats)
+    full = schedkit.solve(x, "cpsat", time_limit=3, workers=1)
+    if full.status != "optimal":
+        assert "tabu_iterations" in full.stats and "lns_steps" in full.stats
+
+
+def test_tabu_on_a_flexible_instance_keeps_the_machines():
+    """Flexible: tabu search re-sequences with the assignment frozen; the result is feasible,
+    no worse, and every operation stays on the machine the start schedule chose."""
+    x = flexible("mk06")
+    start = best_rule(x)
+    found, _ = improve(x, start, time.perf_counter() + 1.0, seed=0)
+    assert found.objective <= start.objective
+    assert found.alt.tolist() == start.alt.tolist()
+    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    assert schedkit.check(x, solution).objective == found.objective
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=jobshops(max_jobs=5, max_machines=4, max_ops=4, extras=False))
+def test_tabu_search_is_feasible_and_never_beats_the_optimum(x):
+    """Random small instances (flexible ones with a frozen assignment, machines revisited):
+    tabu search returns a checked schedule between CP-SAT's proven optimum and its start."""
+    x = x.replace(alt_duration=x.alt_duration + 1)  # tabu search needs positive durations
+    start = best_rule(x)
+    found, _ = improve(x, start, time.perf_counter() + 0.2, seed=1)
+    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    assert schedkit.check(x, solution).objective == found.objective <= start.objective
+    optimum = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    assert optimum.status == "optimal" and found.objective >= optimum.objective
