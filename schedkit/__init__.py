@@ -22,6 +22,7 @@ from schedkit.errors import (
 )
 from schedkit.instances import dump, load, load_all
 from schedkit.model.dag import DAGInstance, DAGSolution
+from schedkit.model.jobshop import JobShopInstance, JobShopSolution
 from schedkit.model.pods import PodsInstance, PodsSolution
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.model.smtt import SMTTInstance, SMTTSolution
@@ -36,6 +37,8 @@ __all__ = [
     "DAGInstance",
     "DAGSolution",
     "InvalidInstance",
+    "JobShopInstance",
+    "JobShopSolution",
     "MethodInfo",
     "Migration",
     "ParseError",

@@ -149,7 +149,16 @@ def run(pulp: Any, problem: Any, options: SolveOptions, solver: str = "highs",
     """Solve `problem` within the options' remaining time and threads: (dual bound, stats).
 
     `gap_abs` is the absolute optimality gap at which the solver may stop (default: just
-    under 1, right for an integer objective); pass 0 for a fractional objective.
+    under 1, right for an integer objective); pass 0 for a fractional objective. The bound
+    includes the objective's constant term (the solvers never see it), and for a problem
+    without integer variables solved to optimality it is the optimal value itself (HiGHS
+    reports no MIP dual bound for an LP).
     """
     runner = _run_highs if solver == "highs" else _run_cbc
-    return runner(pulp, problem, options, gap_abs)
+    bound, stats = runner(pulp, problem, options, gap_abs)
+    if not problem.isMIP() and problem.status == pulp.LpStatusOptimal:
+        value = pulp.value(problem.objective)
+        return (None if value is None else float(value)), stats
+    if bound is not None:
+        bound += float(problem.objective.constant or 0)
+    return bound, stats

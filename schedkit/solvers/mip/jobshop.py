@@ -195,11 +195,6 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     _objective(pulp, model, instance, big_m)
     _set_start(model, instance, start_rule)
     raw_bound, stats = run(pulp, model.problem, options, name)
-    if not model.x and not model.y and stats.get("solver_optimal"):
-        raw_bound = pulp.value(model.problem.objective)  # a pure LP: HiGHS has no MIP dual bound
-    elif raw_bound is not None:
-        # HiGHS and CBC report the bound without the objective's constant (e.g. Σ w·(p − r)).
-        raw_bound += float(model.problem.objective.constant)
     bound = integral_bound(raw_bound)
     stats.update(workers=options.workers, warm_start=start_rule.rule, pairs=len(pairs),
                  variables=len(model.problem.variables()))
