@@ -125,18 +125,18 @@ def test_backend_bound_includes_the_objective_constant(solver):
     """HiGHS and CBC never see PuLP's objective constant: `run` adds it back to the bound, and
     for a pure LP reports the optimal value (HiGHS gives no MIP dual bound there)."""
     from schedkit.registry import SolveOptions
-    from schedkit.solvers.mip.backend import import_pulp, run
+    from schedkit.solvers.mip.backend import import_pulp, new_variable, run
 
     pulp = import_pulp(solver)
     mip = pulp.LpProblem("m", pulp.LpMinimize)
-    x = pulp.LpVariable("x", 1, 5, cat=pulp.LpInteger)
-    y = pulp.LpVariable("y", 1, 5, cat=pulp.LpInteger)
+    x = new_variable(pulp, mip, "x", lowBound=1, upBound=5, cat=pulp.LpInteger)
+    y = new_variable(pulp, mip, "y", lowBound=1, upBound=5, cat=pulp.LpInteger)
     mip += x + y + 5
     mip += x + y >= 3
     bound, stats = run(pulp, mip, SolveOptions(time_limit=10, workers=1), solver)
     assert stats["solver_optimal"] and bound == pytest.approx(8)
     lp = pulp.LpProblem("l", pulp.LpMinimize)
-    z = pulp.LpVariable("z", 2, 5)
+    z = new_variable(pulp, lp, "z", lowBound=2, upBound=5)
     lp += 3 * z + 1
     bound, _ = run(pulp, lp, SolveOptions(time_limit=10, workers=1), solver)
     assert bound == pytest.approx(7)
