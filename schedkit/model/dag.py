@@ -25,38 +25,12 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.model.arrays import integer_array
 
 FAMILY = "dag"
 MAX_TASKS = 1_000_000
 MAX_PROCESSORS = 4096
 MAX_VALUE = 10**9  # every cost, data size, bandwidth and latency; sums stay far below 2**63
-
-
-def _integers(name: str, values: Any, ndim: int) -> np.ndarray:
-    """`values` as a read-only int64 array of `ndim` dimensions; no fractions, no booleans."""
-    try:
-        array = np.asarray(values)
-    except ValueError:
-        raise InvalidInstance(f"{name} is ragged: every row needs the same length") from None
-    if array.size == 0:
-        array = array.reshape((0,) * ndim) if array.ndim != ndim else array
-    if array.ndim != ndim:
-        raise InvalidInstance(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
-    if array.size and array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)):
-            raise InvalidInstance(f"{name} holds a value that is not finite")
-        bad = np.argwhere(array != np.round(array))
-        if bad.size:
-            index = tuple(int(v) for v in bad[0])
-            raise InvalidInstance(f"{name}{list(index)} = {array[index]} is not an integer")
-    elif array.size and array.dtype.kind not in "iu":
-        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
-    if array.size and np.max(np.abs(array.astype(np.float64))) > MAX_VALUE:
-        index = tuple(int(v) for v in np.argwhere(np.abs(array.astype(np.float64)) > MAX_VALUE)[0])
-        raise InvalidInstance(f"{name}{list(index)} = {array[index]} exceeds the limit {MAX_VALUE}")
-    result = array.astype(np.int64)
-    result.setflags(write=False)
-    return result
 
 
 def find_cycle(n: int, edges: np.ndarray) -> list[int] | None:
@@ -113,7 +87,7 @@ class DAGInstance:
     family = FAMILY
 
     def __post_init__(self) -> None:
-        cost = _integers("cost", self.cost, 2)
+        cost = integer_array("cost", self.cost, 2, limit=MAX_VALUE)
         n, p = cost.shape
         if n == 0:
             raise InvalidInstance("an instance needs at least one task (cost is empty)")
@@ -136,13 +110,14 @@ class DAGInstance:
             i, k = (int(v) for v in negative[0])
             raise InvalidInstance(f"cost of task {ids[i]} on processor {names[k]} is {cost[i, k]}: "
                                   "computation costs must be non-negative")
-        edges = _integers("edges", [] if self.edges is None else self.edges, 2)
+        edges = integer_array("edges", [] if self.edges is None else self.edges, 2, limit=MAX_VALUE)
         if edges.size == 0:
             edges = np.zeros((0, 2), dtype=np.int64)
         if edges.shape[1] != 2:
             raise InvalidInstance(f"edges must be pairs (source, target), got shape {edges.shape}")
         m = edges.shape[0]
-        data = _integers("data", np.zeros(m, np.int64) if self.data is None else self.data, 1)
+        data = np.zeros(m, np.int64) if self.data is None else self.data
+        data = integer_array("data", data, 1, limit=MAX_VALUE)
         if data.size != m:
             raise InvalidInstance(f"data has {data.size} entries but there are {m} edges")
         self._check_edges(edges, data, ids, n)
@@ -185,14 +160,14 @@ class DAGInstance:
         """Validated bandwidth (p x p, >= 1) and latency (p, >= 0), or None where not given."""
         bandwidth = latency = None
         if self.bandwidth is not None:
-            bandwidth = _integers("bandwidth", self.bandwidth, 2)
+            bandwidth = integer_array("bandwidth", self.bandwidth, 2, limit=MAX_VALUE)
             if bandwidth.shape != (p, p):
                 raise InvalidInstance(f"bandwidth must be {p} x {p}, got {bandwidth.shape}")
             if np.any(bandwidth < 1):
                 k, to = (int(v) for v in np.argwhere(bandwidth < 1)[0])
                 raise InvalidInstance(f"bandwidth[{k}][{to}] = {bandwidth[k, to]}: must be at least 1")
         if self.latency is not None:
-            latency = _integers("latency", self.latency, 1)
+            latency = integer_array("latency", self.latency, 1, limit=MAX_VALUE)
             if latency.size != p:
                 raise InvalidInstance(f"latency has {latency.size} entries for {p} processors")
             if np.any(latency < 0):

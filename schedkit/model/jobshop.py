@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.model.arrays import integer_array
 
 FAMILY = "jobshop"
 OBJECTIVES = ("makespan", "weighted_tardiness", "flow_time")
@@ -35,26 +36,6 @@ MAX_DURATION = 10**9
 MAX_OPERATIONS = 5_000_000
 MAX_WEIGHT = 10**6
 MAX_TIME = 10**12
-
-
-def _int_array(name: str, values: Any) -> np.ndarray:
-    """`values` as a read-only 1-D int64 array; fractions, booleans and non-numbers refused."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise InvalidInstance(f"{name} must be a flat list of integers, got shape {array.shape}")
-    if array.size and array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)):
-            raise InvalidInstance(f"{name} holds a value that is not finite")
-        bad = np.flatnonzero(array != np.round(array))
-        if bad.size:
-            raise InvalidInstance(f"{name}[{bad[0]}] = {array[bad[0]]} is not an integer")
-    elif array.size and array.dtype.kind not in "iu":
-        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
-    if array.size and np.max(np.abs(array.astype(np.float64))) > MAX_TIME:
-        raise InvalidInstance(f"{name} holds a value beyond ±{MAX_TIME}")
-    result = array.astype(np.int64)
-    result.setflags(write=False)
-    return result
 
 
 def _pointer(name: str, ptr: np.ndarray, size: int, item: str, owner: str) -> None:
@@ -94,10 +75,10 @@ class JobShopInstance:
         m = int(self.machines)
         if m < 1:
             raise InvalidInstance(f"machines = {m}: an instance needs at least one machine")
-        job_ptr = _int_array("job_ptr", self.job_ptr)
-        op_ptr = _int_array("op_ptr", self.op_ptr)
-        machine = _int_array("alt_machine", self.alt_machine)
-        duration = _int_array("alt_duration", self.alt_duration)
+        job_ptr = integer_array("job_ptr", self.job_ptr, limit=MAX_TIME)
+        op_ptr = integer_array("op_ptr", self.op_ptr, limit=MAX_TIME)
+        machine = integer_array("alt_machine", self.alt_machine, limit=MAX_TIME)
+        duration = integer_array("alt_duration", self.alt_duration, limit=MAX_TIME)
         if job_ptr.size < 2:
             raise InvalidInstance("an instance needs at least one job")
         n_ops = op_ptr.size - 1
@@ -163,7 +144,7 @@ class JobShopInstance:
     def _job_field(name: str, values: Any, n: int, low: int, high: int) -> np.ndarray | None:
         if values is None:
             return None
-        array = _int_array(name, values)
+        array = integer_array(name, values, limit=MAX_TIME)
         if array.size != n:
             raise InvalidInstance(f"{name} has {array.size} entries for {n} jobs: one per job")
         bad = np.flatnonzero((array < low) | (array > high))

@@ -24,33 +24,13 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.model.arrays import integer_array
 
 FAMILY = "rcpsp"
 MAX_ACTIVITIES = 100_000
 MAX_RESOURCES = 1_000
 MAX_DURATION = 10**7
 MAX_AMOUNT = 10**9
-
-
-def _integers(name: str, values: Any, ndim: int) -> np.ndarray:
-    """`values` as a read-only int64 array of `ndim` dimensions; no fractions, no booleans."""
-    array = np.asarray(values)
-    if ndim == 2 and array.size == 0:
-        array = array.reshape(array.shape[0] if array.ndim else 0, -1)
-    if array.ndim != ndim:
-        raise InvalidInstance(f"{name} must be a {ndim}-D array of integers, got shape {array.shape}")
-    if array.size and array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)):
-            raise InvalidInstance(f"{name} holds a value that is not finite")
-        bad = np.argwhere(array != np.round(array))
-        if bad.size:
-            index = tuple(int(i) for i in bad[0])
-            raise InvalidInstance(f"{name}{list(index)} = {array[index]} is not an integer")
-    elif array.size and array.dtype.kind not in "iu":
-        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
-    result = array.astype(np.int64)
-    result.setflags(write=False)
-    return result
 
 
 def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
@@ -63,7 +43,7 @@ def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
         )
     lists = []
     for j, row in enumerate(successors):
-        array = _integers(f"successors[{j}]", list(row), 1)
+        array = integer_array(f"successors[{j}]", list(row), 1)
         outside = np.flatnonzero((array < 0) | (array >= n))
         if outside.size:
             raise InvalidInstance(
@@ -146,16 +126,16 @@ class RCPSPInstance:
     family = FAMILY
 
     def __post_init__(self) -> None:
-        d = _integers("durations", self.durations, 1)
+        d = integer_array("durations", self.durations, 1)
         n = d.size
         if n == 0:
             raise InvalidInstance("a project needs at least one activity (durations is empty)")
         if n > MAX_ACTIVITIES:
             raise InvalidInstance(f"{n} activities is beyond the supported maximum of {MAX_ACTIVITIES}")
-        c = _integers("capacities", self.capacities, 1)
+        c = integer_array("capacities", self.capacities, 1)
         if c.size > MAX_RESOURCES:
             raise InvalidInstance(f"{c.size} resources is beyond the supported maximum {MAX_RESOURCES}")
-        q = _integers("demands", self.demands, 2) if c.size else np.zeros((n, 0), dtype=np.int64)
+        q = integer_array("demands", self.demands, 2) if c.size else np.zeros((n, 0), dtype=np.int64)
         if q.shape != (n, c.size):
             raise InvalidInstance(
                 f"demands has shape {q.shape} but there are {n} activities and {c.size} resources: "

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.model.arrays import integer_array
 
 FAMILY = "smtt"
 MAX_JOBS = 1_000_000
@@ -23,27 +24,6 @@ MAX_JOBS = 1_000_000
 MAX_PROCESSING_TIME = 10**9
 MAX_WEIGHT = 10**6
 MAX_ABS_DUE_DATE = 10**15
-
-
-def _integer_array(name: str, values: Any) -> np.ndarray:
-    """Read `values` as a 1-D int64 array; refuse fractions, booleans and non-numbers."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise InvalidInstance(f"{name} must be a flat list of integers, got shape {array.shape}")
-    if array.size and array.dtype.kind == "f":
-        fractional = np.flatnonzero(array != np.round(array))
-        if fractional.size:
-            i = int(fractional[0])
-            raise InvalidInstance(f"{name}[{i}] = {array[i]} is not an integer")
-        if not np.all(np.isfinite(array)):
-            raise InvalidInstance(f"{name} holds a value that is not finite")
-    elif array.size and array.dtype.kind not in "iu":
-        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
-    if array.size and np.max(np.abs(array.astype(np.float64))) > 2**62:
-        raise InvalidInstance(f"{name} holds a value too large for 64-bit arithmetic")
-    result = array.astype(np.int64)
-    result.setflags(write=False)
-    return result
 
 
 def _first(mask: np.ndarray) -> int:
@@ -67,10 +47,10 @@ class SMTTInstance:
     family = FAMILY
 
     def __post_init__(self) -> None:
-        p = _integer_array("p", self.p)
-        d = _integer_array("d", self.d)
+        p = integer_array("p", self.p)
+        d = integer_array("d", self.d)
         n = p.size
-        w = np.ones(n, dtype=np.int64) if self.w is None else _integer_array("w", self.w)
+        w = np.ones(n, dtype=np.int64) if self.w is None else integer_array("w", self.w)
         w.setflags(write=False)
         if n == 0:
             raise InvalidInstance("an instance needs at least one job (p is empty)")

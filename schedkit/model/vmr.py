@@ -32,31 +32,12 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.model.arrays import integer_array
 
 FAMILY = "vmr"
 DEFAULT_FRAGMENT_SIZE = 16
 DEFAULT_MIGRATION_LIMIT = 50
 MAX_AMOUNT = 10**9  # capacities and demands: far below int64 sums
-
-
-def _int_array(name: str, values: Any) -> np.ndarray:
-    """A read-only 1-D int64 array; fractions, booleans and non-numbers are refused."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise InvalidInstance(f"{name} must be a flat list of integers, got shape {array.shape}")
-    if array.size and array.dtype.kind == "f":
-        bad = np.flatnonzero(~np.isfinite(array) | (array != np.round(array)))
-        if bad.size:
-            i = int(bad[0])
-            raise InvalidInstance(f"{name}[{i}] = {array[i]} is not an integer")
-    elif array.size and array.dtype.kind not in "iu":
-        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
-    if array.size and np.max(np.abs(array.astype(np.float64))) > MAX_AMOUNT:
-        i = int(np.argmax(np.abs(array.astype(np.float64))))
-        raise InvalidInstance(f"{name}[{i}] = {array[i]} exceeds the limit {MAX_AMOUNT}")
-    result = array.astype(np.int64)
-    result.setflags(write=False)
-    return result
 
 
 def _ids(name: str, values: Sequence[Any]) -> tuple[str, ...]:
@@ -100,10 +81,10 @@ class VMRInstance:
         set_(self, "vm_ids", _ids("vms", self.vm_ids))
         set_(self, "group_names", _ids("anti_affinity groups", self.group_names))
         for key in ("node_machine", "node_cpu", "node_mem", "vm_cpu", "vm_mem", "vm_node0", "vm_node1"):
-            set_(self, key, _int_array(key, getattr(self, key)))
+            set_(self, key, integer_array(key, getattr(self, key), limit=MAX_AMOUNT))
         v = len(self.vm_ids)
         group = np.full(v, -1) if self.vm_group is None else self.vm_group
-        set_(self, "vm_group", _int_array("vm_group", group))
+        set_(self, "vm_group", integer_array("vm_group", group, limit=MAX_AMOUNT))
         set_(self, "name", str(self.name))
         set_(self, "meta", MappingProxyType(dict(self.meta)))
         for key in ("migration_limit", "fragment_size"):

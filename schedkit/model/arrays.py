@@ -1,0 +1,45 @@
+"""Reading numbers into the models' arrays: integers only, said clearly when they are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from schedkit.errors import InvalidInstance
+
+INT64_SAFE = 2**62  # the default limit: any sum of a few such values still fits in int64
+
+
+def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE) -> np.ndarray:
+    """`values` as a read-only int64 array of `ndim` dimensions, |value| <= `limit`.
+
+    Fractions, non-finite values, booleans and non-numbers raise InvalidInstance naming the
+    field and the index (`p[3]`, `cost[1, 2]`); models never round silently.
+    """
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise InvalidInstance(f"{name} is ragged: every row needs the same length") from None
+    if array.size == 0 and array.ndim < ndim:
+        array = array.reshape(array.shape + (0,) * (ndim - array.ndim))
+    if array.ndim != ndim:
+        kind = "a flat list" if ndim == 1 else f"a {ndim}-D array"
+        raise InvalidInstance(f"{name} must be {kind} of integers, got shape {array.shape}")
+    if array.size and array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)):
+            raise InvalidInstance(f"{name} holds a value that is not finite")
+        bad = np.argwhere(array != np.round(array))
+        if bad.size:
+            index = tuple(int(i) for i in bad[0])
+            raise InvalidInstance(f"{name}{list(index)} = {array[index]} is not an integer")
+    elif array.size and array.dtype.kind not in "iu":
+        raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
+    if array.size:
+        large = np.argwhere(np.abs(array.astype(np.float64)) > limit)
+        if large.size:
+            index = tuple(int(i) for i in large[0])
+            raise InvalidInstance(f"{name}{list(index)} = {array[index]} exceeds the limit ±{limit}")
+    result = array.astype(np.int64)
+    result.setflags(write=False)
+    return result
