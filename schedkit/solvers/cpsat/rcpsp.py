@@ -109,12 +109,14 @@ def _implied_precedences(model: Any, instance: RCPSPInstance, starts: list[Any],
     return added
 
 
-def _disjunctions(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.ndarray) -> int:
+def _disjunctions(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.ndarray,
+                  hint: np.ndarray) -> int:
     """For every pair of activities that no path orders but whose demands exceed a capacity
     together, a literal choosing which comes first: redundant with the cumulatives, but the
     SAT search can branch and learn on these orders (on the hard j30 instances, RF 1 and RS
-    0.2, the infeasibility proof below the optimum needs about 40 % fewer branches). Returns
-    how many were added."""
+    0.2, the infeasibility proof below the optimum needs about 40 % fewer branches). Each is
+    hinted with the warm start's order, so that the hint stays complete. Returns how many
+    were added."""
     q, d, capacity = instance.demands, instance.durations, instance.capacities
     clash = np.any(q[:, None, :] + q[None, :, :] > capacity[None, None, :], axis=2)
     busy = d > 0
@@ -124,6 +126,7 @@ def _disjunctions(model: Any, instance: RCPSPInstance, starts: list[Any], dist: 
             first = model.new_bool_var(f"B{i}_{j}")
             model.add(starts[j] >= starts[i] + int(d[i])).only_enforce_if(first)
             model.add(starts[i] >= starts[j] + int(d[j])).only_enforce_if(~first)
+            model.add_hint(first, bool(hint[j] >= hint[i] + d[i]))
             added += 1
     return added
 
@@ -169,7 +172,7 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if instance.n <= MAX_CLOSURE_ACTIVITIES:
         dist = _distances(instance)
         stats["implied_arcs"] = _implied_precedences(model, instance, starts, dist)
-        stats["disjunctions"] = _disjunctions(model, instance, starts, dist)
+        stats["disjunctions"] = _disjunctions(model, instance, starts, dist, hint)
     model.minimize(cmax)
     for j, value in enumerate(hint.tolist()):
         model.add_hint(starts[j], value)
