@@ -511,13 +511,37 @@ def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  
 
 
 @njit(cache=True)
-def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, limit, st, fragment,  # type: ignore[no-untyped-def]
+def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: ignore[no-untyped-def]
+    """Mark in `drop` every migration of the plan whose source or destination nodes meet the
+    nodes of `seeds` random migrations of it (and those): a node's residue is set by all the
+    migrations at it together (set-ups, evacuations, several arrivals), so they are rebuilt
+    together."""
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    hit = np.zeros(st[NODE_MACHINE].size, dtype=np.bool_)
+    for _ in range(seeds):
+        k = np.random.randint(length)  # noqa: NPY002 - numba's own per-thread generator
+        for p in (place0[plan_vm[k]], plan_dst[k]):
+            hit[place_a[p]] = True
+            if place_b[p] >= 0:
+                hit[place_b[p]] = True
+    for k in range(length):
+        s, d = place0[plan_vm[k]], plan_dst[k]
+        if hit[place_a[s]] or hit[place_a[d]] or (place_b[s] >= 0 and hit[place_b[s]]) or (
+                place_b[d] >= 0 and hit[place_b[d]]):
+            drop[k] = True
+
+
+@njit(cache=True)
+def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, related, limit, st, fragment,  # type: ignore[no-untyped-def]
                    init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
     rest, refill greedily with blinks (and, with probability `chains`, two-migration chains);
     with probability `walk`, when budget is left, add a random objective-neutral migration
     (`plateau_move`) and refill again; accept by simulated annealing at `temperature` (equal
     values always, so neutral migrations accumulate and may set up gains).
+
+    With probability `related` the ruin is `_drop_related` instead (every migration touching
+    the nodes of one or two random migrations of the plan).
 
     `init` = (free_cpu0, free_mem0, gcount0, place0); plans are (vm, dst) array pairs and
     `scores` = [current length, current objective, best length, best objective], updated.
@@ -530,10 +554,13 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, lim
     for _ in range(iterations):
         length = scores[0]
         kept = 0
-        remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
         drop = np.zeros(max(length, 1), dtype=np.bool_)
-        for _k in range(remove):
-            drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
+        if length > 0 and np.random.random() < related:  # noqa: NPY002 - numba's own per-thread generator
+            _drop_related(drop, cur_vm, cur_dst, length, st, place0, 1 + np.random.randint(2))  # noqa: NPY002
+        else:
+            remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
+            for _k in range(remove):
+                drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
         for k in range(length):
             if not drop[k]:
                 work_vm[kept] = cur_vm[k]
