@@ -64,7 +64,7 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
         blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
-        related: float = 0.3, stop_at: int = -1,
+        related: float = 0.3, prune: float = 0.3, stop_at: int = -1,
         iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
@@ -105,14 +105,14 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
             heat = temperature * (1.0 - done / max(total, 1))
             batch = min(batch, total - done, 16)
         if stall >= RESTART_AFTER:  # escape: ruin half the plan and take the result whatever it is
-            kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, 0.0,
+            kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, 0.0, prune,
                                    a.limit, st, a.fragment, init, cur, best, work, state, scores)
             done, stall, restarts = done + 1, 0, restarts + 1
             continue
         tick = time.perf_counter()
         before = scores[3]
-        kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, related, a.limit, st,
-                               a.fragment, init, cur, best, work, state, scores)
+        kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, related, prune, a.limit,
+                               st, a.fragment, init, cur, best, work, state, scores)
         done += batch
         stall = 0 if scores[3] < before else stall + batch
         spent = time.perf_counter() - tick
