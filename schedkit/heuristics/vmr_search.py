@@ -64,7 +64,7 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
         blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
-        related: float = 0.3, prune: float = 0.3, stop_at: int = -1,
+        related: float = 0.5, prune: float = 0.3, stop_at: int = -1,
         iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
