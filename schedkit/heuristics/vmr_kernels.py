@@ -511,13 +511,73 @@ def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  
 
 
 @njit(cache=True)
-def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, limit, st, fragment,  # type: ignore[no-untyped-def]
-                   init, cur_plan, best_plan, work, state, scores):
+def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: ignore[no-untyped-def]
+    """Mark in `drop` every migration of the plan whose source or destination nodes meet the
+    nodes of `seeds` random migrations of it (and those): a node's residue is set by all the
+    migrations at it together (set-ups, evacuations, several arrivals), so they are rebuilt
+    together."""
+    place_a, place_b = st[PLACE_A], st[PLACE_B]
+    hit = np.zeros(st[NODE_MACHINE].size, dtype=np.bool_)
+    for _ in range(seeds):
+        k = np.random.randint(length)  # noqa: NPY002 - numba's own per-thread generator
+        for p in (place0[plan_vm[k]], plan_dst[k]):
+            hit[place_a[p]] = True
+            if place_b[p] >= 0:
+                hit[place_b[p]] = True
+    for k in range(length):
+        s, d = place0[plan_vm[k]], plan_dst[k]
+        if hit[place_a[s]] or hit[place_a[d]] or (place_b[s] >= 0 and hit[place_b[s]]) or (
+                place_b[d] >= 0 and hit[place_b[d]]):
+            drop[k] = True
+
+
+@njit(cache=True)
+def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type: ignore[no-untyped-def]
+    """Drop, one at a time from a random start, every migration whose removal keeps the rest
+    feasible and the objective no higher (neutral walks and set-ups that no longer set up
+    anything hold budget otherwise). Leaves the state at the pruned plan: (length, value)."""
+    free_cpu0, free_mem0, gcount0, place0 = init
+    free_cpu, free_mem, gcount, cur, moved = state
+    tmp_vm = np.empty(max(length, 1), dtype=np.int64)
+    tmp_dst = np.empty(max(length, 1), dtype=np.int64)
+    first = np.random.randint(max(length, 1))  # noqa: NPY002 - numba's own per-thread generator
+    tries = length
+    k = first % max(length, 1)
+    for _ in range(tries):
+        if length == 0:
+            break
+        k = k % length
+        n = 0
+        for j in range(length):
+            if j != k:
+                tmp_vm[n] = plan_vm[j]
+                tmp_dst[n] = plan_dst[j]
+                n += 1
+        kept, val = replay(tmp_vm, tmp_dst, n, st, fragment, free_cpu0, free_mem0, gcount0, place0,
+                           free_cpu, free_mem, gcount, cur, moved)
+        if kept == length - 1 and val <= value:
+            plan_vm[:kept] = tmp_vm[:kept]
+            plan_dst[:kept] = tmp_dst[:kept]
+            length, value = kept, val
+        else:
+            k += 1
+    length, value = replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount0, place0,
+                           free_cpu, free_mem, gcount, cur, moved)
+    return length, value
+
+
+@njit(cache=True)
+def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, related, prune,  # type: ignore[no-untyped-def]
+                   limit, st, fragment, init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
     rest, refill greedily with blinks (and, with probability `chains`, two-migration chains);
     with probability `walk`, when budget is left, add a random objective-neutral migration
     (`plateau_move`) and refill again; accept by simulated annealing at `temperature` (equal
     values always, so neutral migrations accumulate and may set up gains).
+
+    With probability `related` the ruin is `_drop_related` instead (every migration touching
+    the nodes of one or two random migrations of the plan). With probability `prune`, a plan
+    that used the whole budget drops the migrations it does not need (`_prune`) and refills.
 
     `init` = (free_cpu0, free_mem0, gcount0, place0); plans are (vm, dst) array pairs and
     `scores` = [current length, current objective, best length, best objective], updated.
@@ -530,10 +590,13 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, lim
     for _ in range(iterations):
         length = scores[0]
         kept = 0
-        remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
         drop = np.zeros(max(length, 1), dtype=np.bool_)
-        for _k in range(remove):
-            drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
+        if length > 0 and np.random.random() < related:  # noqa: NPY002 - numba's own per-thread generator
+            _drop_related(drop, cur_vm, cur_dst, length, st, place0, 1 + np.random.randint(2))  # noqa: NPY002
+        else:
+            remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
+            for _k in range(remove):
+                drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
         for k in range(length):
             if not drop[k]:
                 work_vm[kept] = cur_vm[k]
@@ -557,6 +620,11 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, lim
                 kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
                                           free_cpu, free_mem, gcount, cur, moved, blink, chain)
                 value += delta
+        if kept == limit and np.random.random() < prune:  # noqa: NPY002 - numba's own per-thread generator
+            kept, value = _prune(work_vm, work_dst, kept, value, st, fragment, init, state)
+            kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
+                                      free_cpu, free_mem, gcount, cur, moved, blink, True)
+            value += delta
         worse = value - scores[1]
         if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):  # noqa: NPY002 - numba's own per-thread generator
             cur_vm[:kept] = work_vm[:kept]

@@ -13,7 +13,8 @@ from schedkit.heuristics.vmr_arrays import VMRArrays
 from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
 
 CHUNK_SECONDS = 0.05  # LNS checks the clock about this often
-RESTART_AFTER = 200  # iterations without a new best before LNS ruins half its plan
+RESTART_AFTER = 1000  # iterations without a new best before LNS ruins half its plan (200 restarted too
+# often: the 95 % / K = 50 clusters need long annealing walks on one plan)
 
 
 
@@ -62,12 +63,15 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 
 
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
-        blink: float = 0.02, temperature: float = 2.0, chains: float = 0.25, walk: float = 0.5,
-        stop_at: int = -1, iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
+        blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
+        related: float = 0.5, prune: float = 0.3, stop_at: int = -1,
+        iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
     that may use two-migration chains (one chain search costs several single-migration
-    searches). The annealing temperature falls linearly to 0 over the budget. With
+    searches); `related` is the share of ruins that drop every migration at the nodes of one
+    or two random migrations (`_drop_related`) instead of 1..max_remove random ones. The
+    annealing temperature falls linearly to 0 over the budget. With
     `iterations` it stops after that many ruin-and-recreate steps (then the temperature falls
     per iteration, and the result depends on the seed only, unless the deadline comes first).
     After RESTART_AFTER iterations without a new best, one iteration ruins half the plan and
@@ -101,14 +105,14 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
             heat = temperature * (1.0 - done / max(total, 1))
             batch = min(batch, total - done, 16)
         if stall >= RESTART_AFTER:  # escape: ruin half the plan and take the result whatever it is
-            kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, a.limit,
-                                   st, a.fragment, init, cur, best, work, state, scores)
+            kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, 0.0, prune,
+                                   a.limit, st, a.fragment, init, cur, best, work, state, scores)
             done, stall, restarts = done + 1, 0, restarts + 1
             continue
         tick = time.perf_counter()
         before = scores[3]
-        kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, a.limit, st, a.fragment,
-                               init, cur, best, work, state, scores)
+        kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, related, prune, a.limit,
+                               st, a.fragment, init, cur, best, work, state, scores)
         done += batch
         stall = 0 if scores[3] < before else stall + batch
         spent = time.perf_counter() - tick
