@@ -29,6 +29,7 @@ from schedkit.model.dag import DAGInstance, topological_order
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
+from schedkit.solvers.cpsat.common import new_solver
 
 MAX_LITERALS = 200_000  # task-processor literals plus conditional precedences
 
@@ -175,12 +176,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     _processor_loads(model, v, instance, c)
     _hint(model, v, instance, processor, start, c)
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    remaining = options.remaining()
-    if remaining is not None:
-        solver.parameters.max_time_in_seconds = remaining
+    solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     status = solver.Solve(model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         raise SchedkitError(f"cpsat: CP-SAT reports the model {solver.StatusName(status)} although "

@@ -32,6 +32,7 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
 from schedkit.solvers.cpsat import jobshop_lns, jobshop_model
+from schedkit.solvers.cpsat.common import new_solver
 
 FIRST_SHARE = 0.10  # of the budget for the first whole-model solve
 TABU_SHARE = 0.50  # of the budget for tabu search (classic job shop, makespan)
@@ -53,11 +54,7 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
                  ) -> tuple[Schedule, float | None, bool]:
     """One whole-model solve from `incumbent`: (best schedule, lower bound, proved optimal)."""
     jobshop_model.hint(jm, instance, incumbent)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    if seconds is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver = new_solver(cp_model, options.workers, options.seed, seconds)
     status = solver.solve(jm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         start, alt = jobshop_model.read(jm, instance, solver)

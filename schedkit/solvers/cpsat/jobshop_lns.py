@@ -26,6 +26,7 @@ import numpy as np
 from schedkit.heuristics.jobshop_rules import Schedule, objective
 from schedkit.model.jobshop import JobShopInstance
 from schedkit.solvers.cpsat import jobshop_model
+from schedkit.solvers.cpsat.common import new_solver
 
 MIN_SIZE = 8
 WINDOW_SHARE = 0.6  # of the steps: a time window
@@ -110,10 +111,7 @@ def search(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInsta
         sub = jm.model.clone()
         _fix_rest(jm, sub, instance, incumbent, free)
         jobshop_model.hint(jm, instance, incumbent, sub)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = int(rng.integers(0, 2**31 - 1))
-        solver.parameters.max_time_in_seconds = min(STEP_SECONDS, left)
+        solver = new_solver(cp_model, workers, int(rng.integers(0, 2**31 - 1)), min(STEP_SECONDS, left))
         status = solver.solve(sub)
         stats.steps += 1
         if status == cp_model.OPTIMAL:

@@ -35,6 +35,7 @@ from schedkit.heuristics.pods_methods import kube_default, placement_result
 from schedkit.model.pods import PodsInstance, encode, objective_vector
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.solvers.cpsat.common import new_solver
 from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
 
 MAX_VARIABLES = 2_000_000
@@ -165,11 +166,7 @@ def _run_stage(
         m.model.Maximize(expr)
     else:
         m.model.Minimize(expr)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    if budget is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, budget)
+    solver = new_solver(cp_model, options.workers, options.seed, budget)
     status = solver.Solve(m.model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         raise SchedkitError(

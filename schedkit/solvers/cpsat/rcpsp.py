@@ -26,6 +26,7 @@ from schedkit.heuristics.rcpsp_methods import sample
 from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result, Status
+from schedkit.solvers.cpsat.common import new_solver
 
 WARM_START_SCHEDULES = 1000
 WARM_START_SHARE = 0.1  # of the time limit at most
@@ -143,16 +144,11 @@ def _disjunctions(model: Any, instance: RCPSPInstance, mirrored: list[Any], dist
 
 
 def _solver(cp_model: Any, options: SolveOptions) -> Any:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
+    solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     if options.workers == 1:
         # One worker runs one search; without the LP it proves the hard j30 instances sooner
         # (j3013_7: 3 s against 10 s and more). With more workers the portfolio has both.
         solver.parameters.linearization_level = 0
-    remaining = options.remaining()
-    if remaining is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, remaining)
     return solver
 
 

@@ -30,6 +30,7 @@ from schedkit.model.smtt import SMTTInstance, SMTTSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
+from schedkit.solvers.cpsat.common import new_solver
 from schedkit.solvers.smtt_dominance import completion_windows, consistent_order, precedences
 
 # Beyond this many cycle clauses the model alone would take minutes to build and gigabytes.
@@ -213,14 +214,9 @@ def _run_portfolio(
 ) -> dict[str, tuple[int, Any]]:
     """Solve each (model, reader, workers) at once in its own thread; the first to prove
     optimality stops the others. Returns name -> (CP-SAT status, solver)."""
-    solvers = {name: cp_model.CpSolver() for name in models}
-    outcome: dict[str, tuple[int, Any]] = {}
     remaining = options.remaining()
-    for name, solver in solvers.items():
-        solver.parameters.num_workers = models[name][2]
-        solver.parameters.random_seed = options.seed
-        if remaining is not None:
-            solver.parameters.max_time_in_seconds = remaining
+    solvers = {name: new_solver(cp_model, models[name][2], options.seed, remaining) for name in models}
+    outcome: dict[str, tuple[int, Any]] = {}
 
     def run(name: str) -> None:
         status = solvers[name].Solve(models[name][0])

@@ -21,6 +21,7 @@ from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
+from schedkit.solvers.cpsat.common import new_solver
 from schedkit.solvers.vmr.aggregate import (
     Aggregate,
     aggregate,
@@ -168,9 +169,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     _anti_affinity(model, v, a, agg)
     model.minimize(sum(v.r.values()) + constant)
     _hint(model, v, a, start)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
+    solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     # The full LP relaxation (as in a MIP) is what proves these models: on the 300-machine,
     # 95 %, K = 50 cluster of the benchmark (seed 2), one thread, 60 s: objective 456 (optimal)
     # with bound 440 at level 2, against 504 with bound 376 at the default level.
@@ -178,9 +177,6 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     # Every reachable objective is congruent to the total free CPU modulo F, so a bound within
     # F − 1 of the incumbent already proves it (see schedkit.heuristics.vmr_bounds).
     solver.parameters.absolute_gap_limit = float(a.fragment - 1)
-    remaining = options.remaining()
-    if remaining is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, remaining)
     status = solver.Solve(model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         raise SchedkitError(f"cpsat: CP-SAT reports the VMR model {solver.StatusName(status)}; "
