@@ -51,6 +51,11 @@ def _highs_class(pulp: Any) -> Any:
     """pulp.HiGHS that loads the variables' initial values as a MIP start before running."""
 
     class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc, name-defined]
+        def buildSolverModel(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
+            """The model in three batched calls (PuLP adds columns, integrality and rows one
+            call at a time: about 0.5 s of Python on a 17,000-column model)."""
+            _load_model(lp, mip=self.mip)
+
         def callSolver(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
             columns = lp.variables()
             values = np.array([v.varValue or 0.0 for v in columns], dtype=np.float64)
@@ -62,6 +67,54 @@ def _highs_class(pulp: Any) -> Any:
             lp.solverModel.run()
 
     return HiGHSWithStart
+
+
+def _load_model(lp: Any, mip: bool) -> None:
+    """Pass PuLP problem `lp` to its `solverModel` (a highspy.Highs) in batched calls,
+    setting each variable's and constraint's `index` as PuLP's own loader does."""
+    import highspy
+    from pulp import constants
+
+    inf = highspy.kHighsInf
+    sign = -1.0 if lp.sense == constants.LpMaximize else 1.0
+    columns = lp.variables()
+    count = len(columns)
+    cost = np.empty(count, dtype=np.float64)
+    lower = np.empty(count, dtype=np.float64)
+    upper = np.empty(count, dtype=np.float64)
+    integer = []
+    for i, var in enumerate(columns):
+        var.index = i
+        cost[i] = sign * lp.objective.get(var, 0.0)
+        lower[i] = -inf if var.lowBound is None else var.lowBound
+        upper[i] = inf if var.upBound is None else var.upBound
+        if mip and var.cat == constants.LpInteger:
+            integer.append(i)
+    highs = lp.solverModel
+    empty = np.zeros(0, dtype=np.int32)
+    highs.addCols(count, cost, lower, upper, 0, empty, empty, np.zeros(0, dtype=np.float64))
+    if integer:
+        highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32),
+                                    np.full(len(integer), highspy.HighsVarType.kInteger))
+    rows = list(lp._constraints.values())
+    row_lower = np.empty(len(rows), dtype=np.float64)
+    row_upper = np.empty(len(rows), dtype=np.float64)
+    starts = np.empty(len(rows), dtype=np.int32)
+    index: list[int] = []
+    value: list[float] = []
+    for i, constraint in enumerate(rows):
+        constraint.index = i
+        starts[i] = len(index)
+        for var, coefficient in constraint.items():
+            if coefficient != 0:
+                index.append(var.index)
+                value.append(coefficient)
+        low, high = constraint.getLb(), constraint.getUb()
+        row_lower[i] = -inf if low is None else low
+        row_upper[i] = inf if high is None else high
+    if rows:
+        highs.addRows(len(rows), row_lower, row_upper, len(index), starts,
+                      np.array(index, dtype=np.int32), np.array(value, dtype=np.float64))
 
 
 def _run_highs(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -> tuple[float | None, dict]:
@@ -90,6 +143,8 @@ def _run_highs(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -
         "solver_has_solution": info.primal_solution_status == 2,  # kSolutionStatusFeasible
     }
     bound = float(info.mip_dual_bound)
+    if problem.sense == pulp.LpMaximize:  # the loader hands HiGHS the negated objective
+        bound = -bound
     return (bound if np.isfinite(bound) else None), stats
 
 
