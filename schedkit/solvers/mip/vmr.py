@@ -75,9 +75,11 @@ def _flow_and_budget(pulp: Any, model: _Model, agg: Aggregate, limit: int) -> No
 
 
 def _change(pulp: Any, model: _Model, keys: list[tuple[int, int]], amount: np.ndarray) -> Any:
-    terms = [int(amount[t]) * model.inflow[p, t] for p, t in keys if (p, t) in model.inflow]
-    terms += [-int(amount[t]) * model.out[p, t] for p, t in keys if (p, t) in model.out]
-    return pulp.lpSum(terms)
+    """Σ amount · arrivals − Σ amount · departures over `keys`, built from (variable,
+    coefficient) pairs (each key's variables appear once; far faster than summing products)."""
+    terms = [(model.inflow[p, t], int(amount[t])) for p, t in keys if (p, t) in model.inflow]
+    terms += [(model.out[p, t], -int(amount[t])) for p, t in keys if (p, t) in model.out]
+    return pulp.LpAffineExpression(terms)
 
 
 def _nodes(pulp: Any, model: _Model, a: VMRArrays, agg: Aggregate, cap_cpu: np.ndarray,
