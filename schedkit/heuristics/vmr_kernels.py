@@ -28,7 +28,7 @@ REP_ORDER, REP_START, SIZE_OF, SIZE_CPU, SIZE_MEM, SIZE_DOUBLE, MACHINE_FIRST, P
 PLACE_RUN = 15
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def seed_kernels(seed: int) -> None:
     """Seed numba's random generator (used by blinks and ruins). Inside njit code np.random is
     numba's own generator, separate from NumPy's global one, so this touches no global state of
@@ -36,7 +36,7 @@ def seed_kernels(seed: int) -> None:
     np.random.seed(seed)  # noqa: NPY002 - numba's own per-thread generator
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def objective(free_cpu: np.ndarray, fragment: int) -> int:
     """Σ_n (free_cpu[n] mod F)."""
     total = 0
@@ -45,7 +45,7 @@ def objective(free_cpu: np.ndarray, fragment: int) -> int:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dest_delta(d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  # type: ignore[no-untyped-def]
     """Change of the objective on placement d's nodes when a VM of (hc, hm) per node lands
     there (no node shared with its source), INFEASIBLE when it does not fit."""
@@ -63,7 +63,7 @@ def dest_delta(d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  # ty
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def source_delta(s, hc, place_a, place_b, free_cpu, fragment):  # type: ignore[no-untyped-def]
     """Change of the objective on placement s's nodes when a VM of hc per node leaves."""
     n = place_a[s]
@@ -74,7 +74,7 @@ def source_delta(s, hc, place_a, place_b, free_cpu, fragment):  # type: ignore[n
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  # type: ignore[no-untyped-def]
     """Exact delta of moving a VM from placement s to d (nodes may overlap), or INFEASIBLE."""
     sa, sb, da, db = place_a[s], place_b[s], place_a[d], place_b[d]
@@ -95,7 +95,7 @@ def move_delta(s, d, hc, hm, place_a, place_b, free_cpu, free_mem, fragment):  #
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def group_ok(v, d, st, gcount, cur):  # type: ignore[no-untyped-def]
     """Anti-affinity: no other VM of v's group on placement d's machine."""
     g = st[GROUP][v]
@@ -108,7 +108,7 @@ def group_ok(v, d, st, gcount, cur):  # type: ignore[no-untyped-def]
     return count == 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def apply_move(v, d, st, free_cpu, free_mem, gcount, cur):  # type: ignore[no-untyped-def]
     """Carry out the migration of v to placement d on the state arrays."""
     place_a, place_b = st[PLACE_A], st[PLACE_B]
@@ -129,13 +129,13 @@ def apply_move(v, d, st, free_cpu, free_mem, gcount, cur):  # type: ignore[no-un
     cur[v] = d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def floor_delta(hc, double, fragment):  # type: ignore[no-untyped-def]
     """The lowest destination delta a VM of hc per node can have: −(hc mod F) per node."""
     return -(hc % fragment) * (2 if double else 1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type: ignore[no-untyped-def]
     """The TOP best (delta, placement) per active size class; among equal deltas the best fit
     (least free CPU mod F left on the placement) ranks first, which keeps the roomier
@@ -187,7 +187,7 @@ def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type
     return top_d, top_v
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # type: ignore[no-untyped-def]
     """(vm, placement, delta) of the migration lowering the objective most among VMs not yet
     moved; vm = -1 when none lowers it. `blink` skips candidates at random (0: none)."""
@@ -246,7 +246,7 @@ def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # t
     return best_v, best_d, best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _best_out_of(p, skip, st, fragment, free_cpu, free_mem, gcount, cur, moved, top_d, reps):  # type: ignore[no-untyped-def]
     """(delta, vm, placement) of the best migration of an unmoved VM at placement p (not
     `skip`) to one of its size class's ranked destinations, from the current state."""
@@ -270,7 +270,7 @@ def _best_out_of(p, skip, st, fragment, free_cpu, free_mem, gcount, cur, moved, 
     return best, best_u, best_e
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: ignore[no-untyped-def]
     """Two migrations that together lower the objective when no single one does. A first
     migration v: s -> d at no cost (delta <= 0, d the best ranked destination of v's class on
@@ -349,7 +349,7 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
     return bv, bd, bu, be, best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget,  # type: ignore[no-untyped-def]
                     out_vm, out_dst):
     """Several migrations out of one node that together make its free CPU wrap past a multiple
@@ -421,7 +421,7 @@ def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget
     return found, best_total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[no-untyped-def]
                 free_cpu, free_mem, gcount, cur, moved, blink, chains):
     """Append best migrations to the plan until it holds `limit` or none improves; with
@@ -460,7 +460,7 @@ def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[
     return length, total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount0, place0,  # type: ignore[no-untyped-def]
            free_cpu, free_mem, gcount, cur, moved):
     """Reset the state to the initial placement and carry out the plan in order, dropping
@@ -488,7 +488,7 @@ def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount
     return kept, objective(free_cpu, fragment)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  # type: ignore[no-untyped-def]
     """A random migration that leaves the objective unchanged (of `tries` random draws), as
     (vm, placement, delta); vm = -1 when none was drawn. Such moves set up later gains: a
@@ -510,7 +510,7 @@ def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  
     return -1, -1, 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: ignore[no-untyped-def]
     """Mark in `drop` every migration of the plan whose source or destination nodes meet the
     nodes of `seeds` random migrations of it (and those): a node's residue is set by all the
@@ -531,7 +531,7 @@ def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: 
             drop[k] = True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type: ignore[no-untyped-def]
     """Drop, one at a time from a random start, every migration whose removal keeps the rest
     feasible and the objective no higher (neutral walks and set-ups that no longer set up
@@ -566,7 +566,7 @@ def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type
     return length, value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, related, prune,  # type: ignore[no-untyped-def]
                    limit, st, fragment, init, cur_plan, best_plan, work, state, scores):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
@@ -636,7 +636,7 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, rel
             scores[2], scores[3] = kept, value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def order_final_state(target, st, fragment, limit, free_cpu, free_mem, gcount, cur,  # type: ignore[no-untyped-def]
                       plan_vm, plan_dst):
     """Order the migrations that bring every VM v to placement target[v], from the state

@@ -4,6 +4,7 @@ final placement into an ordered plan, and plans into solutions."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,7 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
         blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
         related: float = 0.5, prune: float = 0.3, stop_at: int = -1,
-        iterations: int | None = None) -> tuple[Plan, dict[str, int]]:
+        iterations: int | None = None, stop: Callable[[], bool] | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
     that may use two-migration chains (one chain search costs several single-migration
@@ -76,7 +77,8 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     per iteration, and the result depends on the seed only, unless the deadline comes first).
     After RESTART_AFTER iterations without a new best, one iteration ruins half the plan and
     is accepted whatever it scores (the best plan is kept apart). Returns the best plan and
-    counters."""
+    counters. `stop`, when given, is asked about every CHUNK_SECONDS whether to end early
+    (`auto` ends the search once its MIP, running beside it, is done)."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -97,6 +99,8 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     while True:
         now = time.perf_counter()
         if now >= deadline or scores[3] <= stop_at or (total is not None and done >= total):
+            break
+        if stop is not None and stop():
             break
         if total is None:
             span = max(deadline - began, 1e-9)

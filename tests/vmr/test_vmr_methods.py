@@ -16,7 +16,10 @@ LIMIT = 2.0  # seconds: every model here is tiny
 
 
 def _solve(instance, method):
-    return schedkit.solve(instance, method, time_limit=LIMIT, workers=1)
+    """One worker; LNS (which searches until its limit unless it meets the migration bound)
+    gets a quarter of LIMIT."""
+    limit = LIMIT / 4 if method == "lns" else LIMIT
+    return schedkit.solve(instance, method, time_limit=limit, workers=1)
 
 
 def _agrees(instance, result, optimum):
@@ -130,3 +133,53 @@ def test_lns_with_iterations_is_reproducible():
     assert runs[0].stats["iterations"] == 300
     assert runs[0].objective <= _solve(x, "greedy").objective
     assert schedkit.check(x, runs[0]).feasible
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_clusters())
+def test_auto_side_by_side_against_brute_force(instance):
+    """With two workers `auto` runs the MIP on its own thread beside LNS: the plan passes the
+    checker, and it is optimal (proven) on tiny clusters."""
+    optimum = brute_force(instance)
+    result = schedkit.solve(instance, "auto", time_limit=10, workers=2)
+    _agrees(instance, result, optimum)
+    assert result.status == "optimal" and result.objective == optimum
+
+
+def test_auto_side_by_side_on_a_generated_cluster():
+    """On a 12-machine cluster `auto` (two workers) reaches the MIP's proven optimum, says that
+    both ran and which one gave the plan."""
+    x = schedkit.generate.vmr(12, 0.95, seed=2, migration_limit=6, anti_affinity_groups=2)
+    reference = schedkit.solve(x, "mip", time_limit=10, workers=1)
+    assert reference.status == "optimal"
+    result = schedkit.solve(x, "auto", time_limit=10, workers=2)
+    _agrees(x, result, reference.objective)
+    assert result.status == "optimal"
+    assert result.stats["workers"] == 2
+    if result.stats.get("proved_by") != "migration bound":
+        assert result.stats["chosen"] == "mip+lns"
+        assert result.stats["plan_from"] in ("mip", "lns", "warm start")
+
+
+def test_cancelled_mip_returns_its_start_and_a_valid_bound():
+    """A MIP cancelled before it starts stops at once ('Interrupted by user'): the result is
+    the warm start, checked, with any bound it reports below the optimum."""
+    from schedkit.heuristics.vmr_arrays import build_arrays
+    from schedkit.heuristics.vmr_methods import greedy_plan
+    from schedkit.registry import SolveOptions
+    from schedkit.solvers.mip.backend import Cancel, import_pulp
+    from schedkit.solvers.mip.vmr import build_model, solve_model
+
+    x = schedkit.generate.vmr(12, 0.95, seed=2, migration_limit=6, anti_affinity_groups=2)
+    optimum = schedkit.solve(x, "mip", time_limit=10, workers=1).objective
+    pulp = import_pulp("highs")
+    a = build_arrays(x)
+    start = greedy_plan(a, float("inf"))
+    cancel = Cancel()
+    cancel.request()
+    outcome = solve_model(pulp, build_model(pulp, x, a, start), a, SolveOptions(time_limit=60, workers=1),
+                          "highs", cancel)
+    assert outcome.stats["solver_status"] == "Interrupted by user"
+    assert outcome.bound is None or outcome.bound <= optimum
+    if outcome.found is not None:
+        assert outcome.found.objective >= optimum

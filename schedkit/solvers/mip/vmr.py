@@ -22,7 +22,7 @@ from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
-from schedkit.solvers.mip.backend import import_pulp, new_variable, run
+from schedkit.solvers.mip.backend import Cancel, import_pulp, new_variable, run
 from schedkit.solvers.vmr.aggregate import (
     Aggregate,
     aggregate,
@@ -43,6 +43,7 @@ from schedkit.solvers.vmr.common import (
 @dataclass
 class _Model:
     problem: Any
+    agg: Aggregate
     out: dict[tuple[int, int], Any] = field(default_factory=dict)
     inflow: dict[tuple[int, int], Any] = field(default_factory=dict)
     q: dict[int, Any] = field(default_factory=dict)
@@ -148,6 +149,48 @@ def _value(x: Any) -> int:
     return int(round(x.varValue)) if x.varValue is not None else 0
 
 
+@dataclass
+class Outcome:
+    """What a MIP run gave: its plan (None if none), whether the plan reached the model's final
+    state, the proven bound (None if none) and the run's stats."""
+
+    found: Plan | None
+    reached: bool
+    bound: int | None
+    stats: dict[str, Any]
+
+
+def build_model(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan) -> _Model:
+    """The whole MIP, with `start`'s final state as its MIP start."""
+    cap_cpu, cap_mem = cpu_capacity(instance)
+    agg = aggregate(a, cap_cpu, cap_mem)
+    model = _Model(pulp.LpProblem("vmr", pulp.LpMinimize), agg)
+    _variables(pulp, model, a, agg)
+    _flow_and_budget(pulp, model, agg, a.limit)
+    constant = _nodes(pulp, model, a, agg, cap_cpu, cap_mem)
+    _anti_affinity(pulp, model, a, agg)
+    model.problem += pulp.lpSum(model.r.values()) + constant
+    _set_start(model, a, start)
+    return model
+
+
+def solve_model(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, name: str = "highs",
+                cancel: Cancel | None = None) -> Outcome:
+    """Run the solver within the options' remaining time and turn its point into a plan."""
+    # Objectives are congruent to the total free CPU modulo F: a bound within F − 1 proves.
+    raw_bound, stats = run(pulp, model.problem, options, name, gap_abs=a.fragment - 0.001, cancel=cancel)
+    stats.update(workers=options.workers, variables=len(model.out) + len(model.inflow))
+    found, reached = None, False
+    if stats.get("solver_has_solution", True) and any(x.varValue is not None for x in model.out.values()):
+        out = {k: _value(x) for k, x in model.out.items() if _value(x)}
+        inflow = {k: _value(x) for k, x in model.inflow.items() if _value(x)}
+        try:
+            found, reached = plan_from_counts(a, model.agg, out, inflow)
+        except (IndexError, ValueError):  # counts that do not balance: ignore the solver's point
+            found = None
+    return Outcome(found, reached, integral_bound(raw_bound), stats)
+
+
 @register("vmr", "mip", exact=True, options={"solver": "highs"},
           description="MIP (PuLP + HiGHS or CBC) of the aggregated final-state model, "
                       "started from greedy + LNS")
@@ -160,24 +203,6 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     done = proven_start(instance, a, start, {"workers": options.workers, "solver": name})
     if done is not None:
         return done
-    cap_cpu, cap_mem = cpu_capacity(instance)
-    agg = aggregate(a, cap_cpu, cap_mem)
-    model = _Model(pulp.LpProblem("vmr", pulp.LpMinimize))
-    _variables(pulp, model, a, agg)
-    _flow_and_budget(pulp, model, agg, a.limit)
-    constant = _nodes(pulp, model, a, agg, cap_cpu, cap_mem)
-    _anti_affinity(pulp, model, a, agg)
-    model.problem += pulp.lpSum(model.r.values()) + constant
-    _set_start(model, a, start)
-    # Objectives are congruent to the total free CPU modulo F: a bound within F − 1 proves.
-    raw_bound, stats = run(pulp, model.problem, options, name, gap_abs=a.fragment - 0.001)
-    stats.update(workers=options.workers, variables=len(model.out) + len(model.inflow))
-    found, reached = None, False
-    if stats.get("solver_has_solution", True) and any(x.varValue is not None for x in model.out.values()):
-        out = {k: _value(x) for k, x in model.out.items() if _value(x)}
-        inflow = {k: _value(x) for k, x in model.inflow.items() if _value(x)}
-        try:
-            found, reached = plan_from_counts(a, agg, out, inflow)
-        except (IndexError, ValueError):  # counts that do not balance: ignore the solver's point
-            found = None
-    return exact_result(instance, a, start, found, reached, integral_bound(raw_bound), stats)
+    model = build_model(pulp, instance, a, start)
+    outcome = solve_model(pulp, model, a, options, name)
+    return exact_result(instance, a, start, outcome.found, outcome.reached, outcome.bound, outcome.stats)
