@@ -1,9 +1,10 @@
 """Fragment-rate table for issue 9 from the VMR suites' result stores.
 
-Reads benchmarks/reports/{vmr_fast,vmr_exact,vmr_exact_long}.results.jsonl (written by
+Reads benchmarks/reports/vmr_*.results.jsonl (vmr_fast, vmr_auto, vmr_exact, vmr_exact_long,
+vmr_small_fast, vmr_small_exact; written by
 `schedkit bench benchmarks/suites/vmr_*.toml --out benchmarks/reports -j 1`) and writes
 benchmarks/reports/vmr.md and vmr.csv: per instance the initial fragment rate, FR and time
-of every method, the best proven bound as a fragment rate, and whether the heuristics come
+of every method, the best proven bound as a fragment rate, and whether `lns` and `auto` come
 within 0.01 FR of the best exact value in under 5 s.
 
     python benchmarks/vmr_report.py [--note "load average ..."]
@@ -14,20 +15,31 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-GROUPS = {
-    "300 machines (the issue's benchmark)": (("vmr_fast", ""), ("vmr_exact", " 60 s"),
-                                             ("vmr_exact_long", " 600 s")),
+BIG = (("vmr_fast", ""), ("vmr_auto", " 5 s"), ("vmr_exact", " 60 s"), ("vmr_exact_long", " 600 s"))
+GROUPS = {  # title -> (stores with column suffixes, which instances)
+    "300 machines (the issue's benchmark)": (BIG, lambda name: name.startswith("vmr_m300")
+                                             and name.endswith(("_s1", "_s2"))),
+    "300 machines, 95 %, K = 50, more seeds (supplement: the corner where greedy is not optimal)": (
+        BIG, lambda name: name.startswith("vmr_m300") and not name.endswith(("_s1", "_s2"))),
     "40 machines (supplement: improving migrations run out early)": (
-        ("vmr_small_fast", ""), ("vmr_small_exact", " 60 s")),
+        (("vmr_small_fast", ""), ("vmr_auto", " 5 s"), ("vmr_small_exact", " 60 s")),
+        lambda name: name.startswith("vmr_m40")),
 }
-ORDER = ("greedy", "lns", "cpsat 60 s", "mip 60 s", "cpsat 600 s", "mip 600 s")
+ORDER = ("greedy", "lns", "auto 5 s", "cpsat 60 s", "mip 60 s", "cpsat 600 s", "mip 600 s")
+FAST = ("lns", "auto 5 s")  # the columns held to the issue's goal: within 0.01 FR in under 5 s
+SLACK = 0.5  # seconds over the 5 s limit a run may take to return (harness, checker)
 
 
-def _records(stores: tuple[tuple[str, str], ...]) -> dict[str, dict[str, dict]]:
-    """instance -> column label -> record (the latest stored run of each)."""
+Table = dict[str, dict[str, dict]]
+
+
+def _records(stores: tuple[tuple[str, str], ...], wanted: Callable[[str], bool]) -> Table:
+    """instance -> column label -> record (the latest stored run of each), for the instances
+    `wanted` accepts."""
     table: dict[str, dict[str, dict]] = {}
     for store, suffix in stores:
         path = REPORTS / f"{store}.results.jsonl"
@@ -35,7 +47,8 @@ def _records(stores: tuple[tuple[str, str], ...]) -> dict[str, dict[str, dict]]:
             continue
         for line in path.read_text().splitlines():
             record = json.loads(line)
-            table.setdefault(record["instance"], {})[record["label"] + suffix] = record
+            if wanted(record["instance"]):
+                table.setdefault(record["instance"], {})[record["label"] + suffix] = record
     return table
 
 
@@ -76,9 +89,10 @@ def _rows(table: dict[str, dict[str, dict]]) -> tuple[list[str], list[dict]]:
                 exact_best = fr if exact_best is None else min(exact_best, fr)
         row["bound_fr"] = bound_fr
         row["best_exact_fr"] = exact_best
-        lns = row.get("lns fr")
-        row["lns_within_0.01"] = (None if lns is None or exact_best is None
-                                  else bool(lns <= exact_best + 0.01 and (row.get("lns s") or 0) < 5.5))
+        for column in FAST:
+            fr = row.get(f"{column} fr")
+            row[f"{column} within 0.01"] = (None if fr is None or exact_best is None else bool(
+                fr <= exact_best + 0.01 and (row.get(f"{column} s") or 0) < 5 + SLACK))
         rows.append(row)
     return columns, rows
 
@@ -91,8 +105,8 @@ def main() -> None:
     lines += [f"- {note}" for note in args.note]
     lines.append("")
     all_rows = []
-    for title, stores in GROUPS.items():
-        columns, rows = _rows(_records(stores))
+    for title, (stores, wanted) in GROUPS.items():
+        columns, rows = _rows(_records(stores, wanted))
         if rows:
             lines += [f"## {title}", ""] + _table(columns, rows) + [""]
             all_rows += rows
@@ -100,8 +114,9 @@ def main() -> None:
     lines += ["FR = Σ over NUMA nodes of (free CPU mod 16) / Σ free CPU; `*` = proven optimal "
               "(objective = bound). Times are wall seconds per run, one thread. bound FR = the best "
               "proven lower bound of any run (final-state model bound, residue class and migration "
-              "bound), as a fragment rate. The last column: LNS within 0.01 FR of the best exact "
-              "method's value, in (about) 5 s."]
+              "bound), as a fragment rate. The last two columns: LNS (one thread) and auto (two "
+              f"threads: MIP beside LNS) within 0.01 FR of the best value of cpsat or mip at 60 or "
+              f"600 s, returning in under 5 s (+{SLACK:g} s for the harness and checker)."]
     (REPORTS / "vmr.md").write_text("\n".join(lines) + "\n")
     print(REPORTS / "vmr.md")
 
@@ -124,8 +139,9 @@ def _table(columns: list[str], rows: list[dict]) -> list[str]:
             return f"{value:.{digits}f}"
         return str(value)
 
+    fast = [c for c in FAST if c in columns]
     head = ["instance", "K", "initial FR", *[f"{c} FR (s)" for c in columns], "bound FR",
-            "LNS ≤ best exact + 0.01"]
+            *[f"{c.split()[0]} ≤ best exact + 0.01" for c in fast]]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [str(row["instance"]), cell(row["K"]), cell(row["initial_fr"])]
@@ -133,7 +149,7 @@ def _table(columns: list[str], rows: list[dict]) -> list[str]:
             fr, seconds = row.get(f"{column} fr"), row.get(f"{column} s")
             mark = "*" if row.get(f"{column} status") == "optimal" else ""
             cells.append("-" if fr is None else f"{fr:.4f}{mark} ({seconds:.1f})")
-        cells += [cell(row["bound_fr"]), cell(row["lns_within_0.01"])]
+        cells += [cell(row["bound_fr"]), *[cell(row[f"{c} within 0.01"]) for c in fast]]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

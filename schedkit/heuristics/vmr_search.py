@@ -66,7 +66,8 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
 def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int = 3,
         blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
         related: float = 0.5, prune: float = 0.3, stop_at: int = -1,
-        iterations: int | None = None, stop: Callable[[], bool] | None = None) -> tuple[Plan, dict[str, int]]:
+        iterations: int | None = None,
+        stop: Callable[[int], bool] | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
     that may use two-migration chains (one chain search costs several single-migration
@@ -77,8 +78,9 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     per iteration, and the result depends on the seed only, unless the deadline comes first).
     After RESTART_AFTER iterations without a new best, one iteration ruins half the plan and
     is accepted whatever it scores (the best plan is kept apart). Returns the best plan and
-    counters. `stop`, when given, is asked about every CHUNK_SECONDS whether to end early
-    (`auto` ends the search once its MIP, running beside it, is done)."""
+    counters. `stop`, when given, is asked about every CHUNK_SECONDS, with the best objective so
+    far, whether to end early (`auto` ends the search once its MIP, running beside it, is done
+    or has proven that value)."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -100,7 +102,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         now = time.perf_counter()
         if now >= deadline or scores[3] <= stop_at or (total is not None and done >= total):
             break
-        if stop is not None and stop():
+        if stop is not None and stop(int(scores[3])):
             break
         if total is None:
             span = max(deadline - began, 1e-9)

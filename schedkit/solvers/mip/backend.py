@@ -48,24 +48,33 @@ def new_variable(pulp: Any, problem: Any, name: str, **bounds: Any) -> Any:
     return add(name, **bounds) if add is not None else pulp.LpVariable(name, **bounds)
 
 
-class Cancel:
-    """Stops a HiGHS run from another thread: `request()` makes the run return as at a time
-    limit (its best solution and dual bound stay valid), within about 0.1 s."""
+class RunControl:
+    """A HiGHS run seen from another thread: `dual_bound` is the latest MIP dual bound HiGHS
+    reported (in its own objective, without PuLP's constant; -inf before the first), and
+    `cancel()` makes the run return as at a time limit (its best solution and dual bound stay
+    valid), within about 0.1 s."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._highs: Any = None
         self.requested = False
+        self.dual_bound = -float("inf")
 
     def attach(self, highs: Any) -> None:
         """Called with the run's highspy.Highs before it starts."""
         with self._lock:
             highs.HandleUserInterrupt = True
+            highs.cbMipInterrupt += self._watch
             self._highs = highs
             if self.requested:
                 highs.cancelSolve()
 
-    def request(self) -> None:
+    def _watch(self, event: Any) -> None:
+        bound = event.data_out.mip_dual_bound
+        if bound > self.dual_bound:
+            self.dual_bound = float(bound)
+
+    def cancel(self) -> None:
         """Stop the run (now, or as soon as it starts)."""
         with self._lock:
             self.requested = True
@@ -73,9 +82,9 @@ class Cancel:
                 self._highs.cancelSolve()
 
 
-def _highs_class(pulp: Any, cancel: Cancel | None = None) -> Any:
+def _highs_class(pulp: Any, control: RunControl | None = None) -> Any:
     """pulp.HiGHS that loads the variables' initial values as a MIP start before running
-    (and can be stopped through `cancel`)."""
+    (watched and stopped through `control`)."""
 
     class HiGHSWithStart(pulp.HiGHS):  # type: ignore[misc, name-defined]
         def buildSolverModel(self, lp: Any) -> None:  # noqa: N802 - PuLP's method name
@@ -91,8 +100,8 @@ def _highs_class(pulp: Any, cancel: Cancel | None = None) -> Any:
             # HiGHS keeps one global thread pool per process, sized by the first run; a
             # later run asking for another `threads` fails unless the pool is reset.
             lp.solverModel.resetGlobalScheduler(True)
-            if cancel is not None:
-                cancel.attach(lp.solverModel)
+            if control is not None:
+                control.attach(lp.solverModel)
             lp.solverModel.run()
 
     return HiGHSWithStart
@@ -147,11 +156,11 @@ def _load_model(lp: Any, mip: bool) -> None:
 
 
 def _run_highs(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float,
-               cancel: Cancel | None = None) -> tuple[float | None, dict]:
+               control: RunControl | None = None) -> tuple[float | None, dict]:
     """Solve with HiGHS: (dual bound or None, stats)."""
     import highspy
 
-    solver = _highs_class(pulp, cancel)(
+    solver = _highs_class(pulp, control)(
         msg=False,
         timeLimit=options.remaining(),
         threads=options.workers,
@@ -230,17 +239,18 @@ def _run_cbc(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -> 
 
 
 def run(pulp: Any, problem: Any, options: SolveOptions, solver: str = "highs",
-        gap_abs: float = ABSOLUTE_GAP, cancel: Cancel | None = None) -> tuple[float | None, dict]:
+        gap_abs: float = ABSOLUTE_GAP, control: RunControl | None = None) -> tuple[float | None, dict]:
     """Solve `problem` within the options' remaining time and threads: (dual bound, stats).
 
     `gap_abs` is the absolute optimality gap at which the solver may stop (default: just
     under 1, right for an integer objective); pass 0 for a fractional objective. The bound
     includes the objective's constant term (the solvers never see it), and for a problem
     without integer variables solved to optimality it is the optimal value itself (HiGHS
-    reports no MIP dual bound for an LP). `cancel` (HiGHS only) lets another thread stop it.
+    reports no MIP dual bound for an LP). `control` (HiGHS only) lets
+    another thread watch its dual bound and stop it.
     """
     if solver == "highs":
-        bound, stats = _run_highs(pulp, problem, options, gap_abs, cancel)
+        bound, stats = _run_highs(pulp, problem, options, gap_abs, control)
     else:
         bound, stats = _run_cbc(pulp, problem, options, gap_abs)
     if not problem.isMIP() and problem.status == pulp.LpStatusOptimal:

@@ -22,7 +22,7 @@ from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
-from schedkit.solvers.mip.backend import Cancel, import_pulp, new_variable, run
+from schedkit.solvers.mip.backend import RunControl, import_pulp, new_variable, run
 from schedkit.solvers.vmr.aggregate import (
     Aggregate,
     aggregate,
@@ -175,10 +175,10 @@ def build_model(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan) -> 
 
 
 def solve_model(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, name: str = "highs",
-                cancel: Cancel | None = None) -> Outcome:
+                control: RunControl | None = None) -> Outcome:
     """Run the solver within the options' remaining time and turn its point into a plan."""
     # Objectives are congruent to the total free CPU modulo F: a bound within F − 1 proves.
-    raw_bound, stats = run(pulp, model.problem, options, name, gap_abs=a.fragment - 0.001, cancel=cancel)
+    raw_bound, stats = run(pulp, model.problem, options, name, gap_abs=a.fragment - 0.001, control=control)
     stats.update(workers=options.workers, variables=len(model.out) + len(model.inflow))
     found, reached = None, False
     if stats.get("solver_has_solution", True) and any(x.varValue is not None for x in model.out.values()):
