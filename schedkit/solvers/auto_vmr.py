@@ -79,10 +79,12 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
 
     thread = threading.Thread(target=run_mip, name="schedkit-vmr-mip", daemon=True)
     thread.start()
-    searched, counters = lns(a, start, options.deadline, options.seed, stop_at=migration_bound(instance),
-                             stop=settled)
-    control.cancel()  # LNS met a bound or the time is up: the MIP has nothing left to do
-    thread.join()
+    try:
+        searched, counters = lns(a, start, options.deadline, options.seed,
+                                 stop_at=migration_bound(instance), stop=settled)
+    finally:  # LNS met a bound, the time is up, or Ctrl-C: the MIP has nothing left to do
+        control.cancel()
+        thread.join()
     if failure:
         raise failure[0]
     mip = outcome[0]
