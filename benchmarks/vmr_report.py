@@ -7,7 +7,7 @@ benchmarks/reports/vmr.md and vmr.csv: per instance the initial fragment rate, F
 of every method, the best proven bound as a fragment rate, and whether `lns` and `auto` come
 within 0.01 FR of the best exact value in under 5 s.
 
-    python benchmarks/vmr_report.py [--note "load average ..."]
+    python benchmarks/vmr_report.py [--note "load average ..."]   # notes: reports/vmr_notes.txt
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPORTS = Path(__file__).resolve().parent / "reports"
+NOTES = REPORTS / "vmr_notes.txt"  # the report's notes, one per line (kept beside it)
 BIG = (("vmr_fast", ""), ("vmr_auto", " 5 s"), ("vmr_exact", " 60 s"), ("vmr_exact_long", " 600 s"))
 GROUPS = {  # title -> (stores with column suffixes, which instances)
     "300 machines (the issue's benchmark)": (BIG, lambda name: name.startswith("vmr_m300")
@@ -99,10 +100,12 @@ def _rows(table: dict[str, dict[str, dict]]) -> tuple[list[str], list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--note", action="append", default=[], help="a line for the notes")
+    parser.add_argument("--note", action="append", default=[],
+                        help=f"a line for the notes (default: the lines of {NOTES.name})")
     args = parser.parse_args()
+    notes = args.note or (NOTES.read_text().splitlines() if NOTES.exists() else [])
     lines = ["# VMR: fragment rate after at most K migrations (issue 9)", ""]
-    lines += [f"- {note}" for note in args.note]
+    lines += [f"- {note}" for note in notes if note.strip()]
     lines.append("")
     all_rows = []
     for title, (stores, wanted) in GROUPS.items():
