@@ -1,25 +1,27 @@
-"""`auto` for VMR: the MIP on HiGHS and LNS side by side (default budget 30 s).
+"""`auto` for VMR: the whole MIP on one thread, a restricted MIP and LNS on the other
+(default budget 30 s).
 
-With two or more workers, greedy gives the MIP start (and the result at once when it meets the
-migration bound); HiGHS then solves the MIP on its own thread while LNS improves the greedy
-plan in this one (HiGHS and the numba kernels both run without Python's lock, so each has a
-core): the run ends when the MIP is done, when LNS's plan meets the MIP's dual bound so far
-or the migration bound (the MIP is then cancelled), or at the time limit, with the better plan
-and the MIP's bound. On the hardest
-benchmark cluster (benchmarks/reports/vmr.md) the MIP proves the optimum in about 4 s, where
-LNS alone stops one gain short on half of the seeds. With one worker it is the `mip` method.
+With two or more workers: greedy gives the MIP start (and the result at once when it meets
+the migration bound). HiGHS then solves the whole MIP on its own thread, for the bound, while
+this thread first solves the MIP restricted to the nodes whose free CPU is not a multiple of F
+(a third of the nodes on the benchmark clusters, where it finds the optimum in 1–2.5 s, the
+whole MIP in 3–8 s), then runs LNS from the better plan. HiGHS and the numba kernels both run
+without Python's lock, so each thread has a core. The run ends when the whole MIP is done,
+when the best plan meets its dual bound so far (rounded to the residue class) or the migration
+bound (the MIPs are then cancelled), or at the time limit. With one worker it is `mip`.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import replace
 from typing import Any
 
-from schedkit.heuristics.vmr_arrays import build_arrays
+from schedkit.heuristics.vmr_arrays import VMRArrays, build_arrays
 from schedkit.heuristics.vmr_bounds import migration_bound, round_to_residue
 from schedkit.heuristics.vmr_methods import greedy_plan
-from schedkit.heuristics.vmr_search import lns
+from schedkit.heuristics.vmr_search import Plan, lns
 from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, lookup, register
 from schedkit.result import Result
@@ -29,6 +31,7 @@ from schedkit.solvers.mip.vmr import Outcome, build_model, solve_model
 from schedkit.solvers.vmr.common import exact_result, proven_start
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
+RESTRICTED_SHARE = 0.6  # of the time left, at most, for the restricted MIP before LNS takes over
 
 
 @register("vmr", "auto", exact=True,
@@ -48,16 +51,17 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
 
 
 def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
-    """Greedy, then HiGHS (workers − 1 threads) on a thread of its own and LNS here."""
+    """Greedy; then HiGHS on the whole MIP (workers − 1 threads) on a thread of its own, and
+    here first the restricted MIP, then LNS from the better plan."""
     pulp = import_pulp("highs")
     a = build_arrays(instance)
-    start = greedy_plan(a, options.deadline)  # LNS improves it below, beside the MIP
-    chosen = {"workers": options.workers, "chosen": "mip+lns"}
+    start = greedy_plan(a, options.deadline)
+    chosen = {"workers": options.workers, "chosen": "mip+restricted+lns"}
     done = proven_start(instance, a, start, dict(chosen))
     if done is not None:
         return done
     model = build_model(pulp, instance, a, start)
-    control = RunControl()
+    control, quick_control = RunControl(), RunControl()
     outcome: list[Outcome] = []
     failure: list[BaseException] = []
     mip_options = replace(options, workers=options.workers - 1)
@@ -67,11 +71,13 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
             outcome.append(solve_model(pulp, model, a, mip_options, "highs", control))
         except BaseException as error:  # noqa: BLE001 - handed to the caller's thread below
             failure.append(error)
+        finally:
+            quick_control.cancel()  # the whole MIP is done: the restricted one has no purpose
 
     constant = float(model.problem.objective.constant or 0)
 
     def settled(best: int) -> bool:
-        """The MIP is done, or its dual bound so far proves LNS's best plan optimal."""
+        """The MIP is done, or its dual bound so far proves the plan `best` optimal."""
         bound = integral_bound(control.dual_bound + constant)
         proven = bound is not None and round_to_residue(
             bound, instance.total_free_cpu, instance.fragment_size) >= best
@@ -80,20 +86,38 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     thread = threading.Thread(target=run_mip, name="schedkit-vmr-mip", daemon=True)
     thread.start()
     try:
-        searched, counters = lns(a, start, options.deadline, options.seed,
+        quick = _restricted(pulp, instance, a, start, options, quick_control)
+        better = quick if quick is not None and quick.objective < start.objective else start
+        searched, counters = lns(a, better, options.deadline, options.seed,
                                  stop_at=migration_bound(instance), stop=settled)
-    finally:  # LNS met a bound, the time is up, or Ctrl-C: the MIP has nothing left to do
+    finally:  # a bound met, the time up, or Ctrl-C: the MIP has nothing left to do
+        quick_control.cancel()
         control.cancel()
         thread.join()
     if failure:
         raise failure[0]
     mip = outcome[0]
     stats: dict[str, Any] = {**mip.stats, **chosen, "greedy_objective": start.objective,
-                             "lns_objective": searched.objective,
-                             "lns_iterations": counters["iterations"]}
-    best = searched if searched.objective < start.objective else start
+                             "restricted_objective": None if quick is None else quick.objective,
+                             "lns_objective": searched.objective, "lns_iterations": counters["iterations"]}
+    best = min((start, quick, searched), key=lambda plan: math.inf if plan is None else plan.objective)
+    assert best is not None
     if mip.found is not None and mip.found.objective < best.objective:
         stats["plan_from"] = "mip"
     else:
-        stats["plan_from"] = "lns" if best is searched else "greedy"
+        stats["plan_from"] = {id(start): "greedy", id(quick): "restricted mip", id(searched): "lns"}[id(best)]
     return exact_result(instance, a, best, mip.found, mip.reached, mip.bound, stats)
+
+
+def _restricted(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
+                control: RunControl) -> Plan | None:
+    """The best plan of the MIP restricted to nodes whose free CPU is not a multiple of F (a
+    node at residue 0 can be neither end of a migration that gains; on the benchmark clusters
+    the optima touch no other node), within RESTRICTED_SHARE of the time left; None if none."""
+    remaining = options.remaining()
+    limit = None if remaining is None else RESTRICTED_SHARE * remaining
+    allowed = (a.free_cpu0 % a.fragment) != 0
+    model = build_model(pulp, instance, a, start, allowed=allowed)
+    quick = solve_model(pulp, model, a, SolveOptions(time_limit=limit, seed=options.seed, workers=1),
+                        "highs", control)
+    return quick.found

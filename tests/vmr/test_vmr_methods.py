@@ -160,8 +160,8 @@ def test_auto_side_by_side_on_a_generated_cluster():
     assert result.status == "optimal"
     assert result.stats["workers"] == 2
     if result.stats.get("proved_by") != "migration bound":
-        assert result.stats["chosen"] == "mip+lns"
-        assert result.stats["plan_from"] in ("mip", "lns", "greedy")
+        assert result.stats["chosen"] == "mip+restricted+lns"
+        assert result.stats["plan_from"] in ("mip", "restricted mip", "lns", "greedy")
 
 
 def test_cancelled_mip_returns_its_start_and_a_valid_bound():
@@ -206,3 +206,31 @@ def test_run_control_sees_a_valid_dual_bound():
     assert outcome.stats["solver_optimal"]
     seen = control.dual_bound + float(model.problem.objective.constant or 0)
     assert -1e9 < seen <= outcome.found.objective + 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_restricted_mip_moves_only_between_allowed_nodes(seed):
+    """The MIP restricted to a node mask (what `auto` runs first) gives a checked plan, never
+    below the whole MIP's optimum, whose migrations leave and reach allowed nodes only; VMs of
+    anti-affinity groups on other nodes still count where they stay."""
+    from schedkit.heuristics.vmr_arrays import build_arrays
+    from schedkit.heuristics.vmr_methods import greedy_plan, plan_result
+    from schedkit.registry import SolveOptions
+    from schedkit.solvers.mip.backend import import_pulp
+    from schedkit.solvers.mip.vmr import build_model, solve_model
+
+    x = schedkit.generate.vmr(16, 0.95, seed=seed, migration_limit=8, anti_affinity_groups=3)
+    optimum = schedkit.solve(x, "mip", time_limit=20, workers=1)
+    pulp = import_pulp("highs")
+    a = build_arrays(x)
+    allowed = (a.free_cpu0 % a.fragment) != 0
+    model = build_model(pulp, x, a, greedy_plan(a, float("inf")), allowed=allowed)
+    outcome = solve_model(pulp, model, a, SolveOptions(time_limit=20, workers=1), "highs")
+    assert outcome.found is not None and outcome.reached
+    result = plan_result(x, a, outcome.found)
+    report = schedkit.check(x, result)
+    assert report.feasible, report.violations
+    assert report.objective == outcome.found.objective >= optimum.objective
+    for vm, place in zip(outcome.found.vm.tolist(), outcome.found.dst.tolist(), strict=True):
+        for p in (int(a.place0[vm]), place):
+            assert allowed[a.place_a[p]] and (a.place_b[p] < 0 or allowed[a.place_b[p]])

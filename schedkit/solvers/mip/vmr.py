@@ -55,8 +55,9 @@ class _Model:
 def _variables(pulp: Any, model: _Model, a: VMRArrays, agg: Aggregate) -> None:
     """Integer departures (at most the VMs there and K) and arrivals (what fits and K)."""
     for (p, t), n in sorted(agg.count.items()):
+        most = 0 if (p, t) in agg.fixed else min(n, a.limit)
         model.out[p, t] = new_variable(pulp, model.problem, f"out_{p}_{t}", lowBound=0,
-                                       upBound=min(n, a.limit), cat=pulp.LpInteger)
+                                       upBound=most, cat=pulp.LpInteger)
     for p, t, ub in agg.arrivals:
         model.inflow[p, t] = new_variable(pulp, model.problem, f"in_{p}_{t}", lowBound=0, upBound=ub,
                                           cat=pulp.LpInteger)
@@ -147,9 +148,12 @@ def _anti_affinity(pulp: Any, model: _Model, a: VMRArrays, agg: Aggregate) -> No
 
 
 def _set_start(model: _Model, a: VMRArrays, plan: Plan) -> None:
-    """The warm start's final state as the MIP start."""
+    """The warm start's final state as the MIP start (none when a restricted model cannot
+    express it)."""
     place = final_placement(a, plan)
     out, inflow = counts_of(a, place)
+    if any(key in model.agg.fixed for key in out) or any(key not in model.inflow for key in inflow):
+        return
     for key, x in model.out.items():
         x.setInitialValue(out.get(key, 0))
     for key, x in model.inflow.items():
@@ -177,10 +181,12 @@ class Outcome:
     stats: dict[str, Any]
 
 
-def build_model(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan) -> _Model:
-    """The whole MIP, with `start`'s final state as its MIP start."""
+def build_model(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan,
+                allowed: np.ndarray | None = None) -> _Model:
+    """The MIP, with `start`'s final state as its MIP start; with `allowed` (a node mask) the
+    restriction in which only those nodes gain or lose VMs (see `aggregate`)."""
     cap_cpu, cap_mem = cpu_capacity(instance)
-    agg = aggregate(a, cap_cpu, cap_mem)
+    agg = aggregate(a, cap_cpu, cap_mem, allowed)
     model = _Model(pulp.LpProblem("vmr", pulp.LpMinimize), agg)
     _variables(pulp, model, a, agg)
     _flow_and_budget(pulp, model, agg, a.limit)

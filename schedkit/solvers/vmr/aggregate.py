@@ -37,10 +37,15 @@ class Aggregate:
     at_node: list[list[tuple[int, int]]]  # per node: (placement, class) keys whose VMs use it
     groups: dict[int, list[int]]  # group -> its classes (one VM each)
     class_group: np.ndarray  # -1 when the class has no group
+    fixed: frozenset[tuple[int, int]] = frozenset()  # count keys whose VMs must stay (restricted model)
 
 
-def aggregate(a: VMRArrays, cap_cpu: np.ndarray, cap_mem: np.ndarray) -> Aggregate:
-    """The index sets for `a` (capacities per node given as arrays)."""
+def aggregate(a: VMRArrays, cap_cpu: np.ndarray, cap_mem: np.ndarray,
+              allowed: np.ndarray | None = None) -> Aggregate:
+    """The index sets for `a` (capacities per node given as arrays). With `allowed` (a mask
+    over nodes) only placements whose nodes are all allowed take arrivals or give departures:
+    a restriction of the problem (its plans are plans of the whole), used as a fast primal
+    heuristic."""
     classes = int(a.vm_class.max(initial=-1)) + 1
     class_cpu = np.zeros(classes, dtype=np.int64)
     class_mem = np.zeros(classes, dtype=np.int64)
@@ -55,9 +60,14 @@ def aggregate(a: VMRArrays, cap_cpu: np.ndarray, cap_mem: np.ndarray) -> Aggrega
     nodes = a.nodes
     places = a.place_a.size
     arrivals = []
+    open_place = np.ones(places, dtype=np.bool_)
+    if allowed is not None:
+        open_place = allowed[a.place_a] & ((a.place_b < 0) | allowed[np.maximum(a.place_b, 0)])
     for t in range(classes):
         lo, hi = (nodes, places) if class_double[t] else (0, nodes)
         for p in range(lo, hi):
+            if not open_place[p]:
+                continue
             room = min(_fit(a, p, cap_cpu, class_cpu[t]), _fit(a, p, cap_mem, class_mem[t]))
             bound = min(room, a.limit)
             if class_group[t] >= 0:
@@ -74,8 +84,9 @@ def aggregate(a: VMRArrays, cap_cpu: np.ndarray, cap_mem: np.ndarray) -> Aggrega
     for t in range(classes):
         if class_group[t] >= 0:
             groups[int(class_group[t])].append(t)
+    fixed = frozenset(key for key in count if not open_place[key[0]])
     return Aggregate(classes, class_cpu, class_mem, class_double, dict(count), arrivals, at_node,
-                     dict(groups), class_group)
+                     dict(groups), class_group, fixed)
 
 
 def _fit(a: VMRArrays, p: int, cap: np.ndarray, need: int) -> int:
