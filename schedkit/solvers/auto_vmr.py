@@ -35,12 +35,12 @@ RESTRICTED_SHARE = 0.6  # of the time left, at most, for the restricted MIP befo
 
 
 @register("vmr", "auto", exact=True,
-          description=f"mip on HiGHS beside LNS on a second thread (greedy + LNS warm start; stops "
-                      f"at once when the migration bound proves it), default budget "
-                      f"{AUTO_DEFAULT_TIME_LIMIT:g} s")
+          description=f"greedy, then the whole MIP (HiGHS) for the bound beside a MIP restricted to "
+                      f"nodes with a non-zero residue and LNS on a second thread; one worker: mip; "
+                      f"default budget {AUTO_DEFAULT_TIME_LIMIT:g} s")
 def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
-    """The MIP beside LNS (or the MIP alone with one worker); `stats["chosen"]` says which
-    ran and `stats["plan_from"]` which one gave the plan."""
+    """The whole MIP beside the restricted MIP and LNS (or `mip` alone with one worker);
+    `stats["chosen"]` says which ran and `stats["plan_from"]` which part gave the plan."""
     limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
     options = replace(options, time_limit=limit)
     if options.workers < 2:
