@@ -18,16 +18,16 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from schedkit.heuristics.vmr_arrays import VMRArrays, build_arrays
+from schedkit.heuristics.vmr_arrays import build_arrays
 from schedkit.heuristics.vmr_bounds import migration_bound, round_to_residue
 from schedkit.heuristics.vmr_methods import greedy_plan
-from schedkit.heuristics.vmr_search import Plan, lns
+from schedkit.heuristics.vmr_search import lns
 from schedkit.model.vmr import VMRInstance
 from schedkit.registry import SolveOptions, lookup, register
 from schedkit.result import Result
 from schedkit.solvers.bounds import integral_bound
 from schedkit.solvers.mip.backend import RunControl, import_pulp
-from schedkit.solvers.mip.vmr import Outcome, build_model, solve_model
+from schedkit.solvers.mip.vmr import Outcome, build_model, restricted_plan, solve_model
 from schedkit.solvers.vmr.common import exact_result, proven_start
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
@@ -86,7 +86,10 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     thread = threading.Thread(target=run_mip, name="schedkit-vmr-mip", daemon=True)
     thread.start()
     try:
-        quick = _restricted(pulp, instance, a, start, options, quick_control)
+        remaining = options.remaining()
+        quick = restricted_plan(pulp, instance, a, start,
+                                None if remaining is None else RESTRICTED_SHARE * remaining,
+                                options.seed, quick_control)
         better = quick if quick is not None and quick.objective < start.objective else start
         searched, counters = lns(a, better, options.deadline, options.seed,
                                  stop_at=migration_bound(instance), stop=settled)
@@ -107,17 +110,3 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     else:
         stats["plan_from"] = {id(start): "greedy", id(quick): "restricted mip", id(searched): "lns"}[id(best)]
     return exact_result(instance, a, best, mip.found, mip.reached, mip.bound, stats)
-
-
-def _restricted(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
-                control: RunControl) -> Plan | None:
-    """The best plan of the MIP restricted to nodes whose free CPU is not a multiple of F (a
-    node at residue 0 can be neither end of a migration that gains; on the benchmark clusters
-    the optima touch no other node), within RESTRICTED_SHARE of the time left; None if none."""
-    remaining = options.remaining()
-    limit = None if remaining is None else RESTRICTED_SHARE * remaining
-    allowed = (a.free_cpu0 % a.fragment) != 0
-    model = build_model(pulp, instance, a, start, allowed=allowed)
-    quick = solve_model(pulp, model, a, SolveOptions(time_limit=limit, seed=options.seed, workers=1),
-                        "highs", control)
-    return quick.found

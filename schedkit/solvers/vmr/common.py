@@ -4,6 +4,7 @@ ordered plan, and the Result with a bound that is honest about ordering."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,14 +22,21 @@ WARM_START_SHARE = 0.1  # of the budget spent on LNS before the model runs
 WARM_START_MAX = 5.0  # seconds: the budget of the lns method
 
 
-def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions) -> Plan:
-    """Greedy, then a short LNS (10 % of the budget, at most 5 s; none once the migration
-    bound is met)."""
+def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions,
+               polish: Callable[[Plan, float], Plan | None] | None = None) -> Plan:
+    """Greedy, then `polish(plan, deadline)` if given (the MIP's restricted model; its plan,
+    when better, is the warm start), else LNS; all within 10 % of the budget, at most 5 s
+    (nothing more once the migration bound is met)."""
     remaining = options.remaining()
     budget = WARM_START_MAX if remaining is None else min(WARM_START_MAX, WARM_START_SHARE * remaining)
     deadline = time.perf_counter() + budget
     start = greedy_plan(a, deadline)
-    plan, _ = lns(a, start, deadline, options.seed, stop_at=migration_bound(instance))
+    bound = migration_bound(instance)
+    if polish is not None and start.objective > bound:
+        polished = polish(start, deadline)
+        if polished is not None and polished.objective < start.objective:
+            return polished
+    plan, _ = lns(a, start, deadline, options.seed, stop_at=bound)
     return plan if plan.objective <= start.objective else start
 
 
