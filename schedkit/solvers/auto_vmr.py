@@ -13,7 +13,6 @@ bound (the MIPs are then cancelled), or at the time limit. With one worker it is
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import replace
 from typing import Any
@@ -103,10 +102,9 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     stats: dict[str, Any] = {**mip.stats, **chosen, "greedy_objective": start.objective,
                              "restricted_objective": None if quick is None else quick.objective,
                              "lns_objective": searched.objective, "lns_iterations": counters["iterations"]}
-    best = min((start, quick, searched), key=lambda plan: math.inf if plan is None else plan.objective)
-    assert best is not None
-    if mip.found is not None and mip.found.objective < best.objective:
-        stats["plan_from"] = "mip"
-    else:
-        stats["plan_from"] = {id(start): "greedy", id(quick): "restricted mip", id(searched): "lns"}[id(best)]
+    found = [(name, plan) for name, plan in (("greedy", start), ("restricted mip", quick), ("lns", searched))
+             if plan is not None]
+    name, best = min(found, key=lambda entry: entry[1].objective)  # the first of equals
+    better_mip = mip.found is not None and mip.found.objective < best.objective
+    stats["plan_from"] = "mip" if better_mip else name
     return exact_result(instance, a, best, mip.found, mip.reached, mip.bound, stats)

@@ -7,7 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import schedkit
+from schedkit.heuristics.vmr_arrays import build_arrays
 from schedkit.heuristics.vmr_bounds import migration_bound
+from schedkit.heuristics.vmr_methods import greedy_plan, plan_result
+from schedkit.registry import SolveOptions
+from schedkit.solvers.mip.backend import RunControl, import_pulp
+from schedkit.solvers.mip.vmr import build_model, solve_model
 from tests.vmr.conftest import TWO_MACHINES_OPTIMUM, brute_force, tiny_clusters, two_machines
 
 METHODS = ["greedy", "lns", "cpsat", "mip", "auto"]
@@ -164,24 +169,25 @@ def test_auto_side_by_side_on_a_generated_cluster():
         assert result.stats["plan_from"] in ("mip", "restricted mip", "lns", "greedy")
 
 
+def _run_model(x, restricted=False, control=None, limit=60.0):
+    """Build the MIP of `x` (the whole one, or restricted to nodes with a non-zero residue)
+    from greedy's plan and solve it on HiGHS: (arrays, node mask or None, model, outcome)."""
+    pulp = import_pulp("highs")
+    a = build_arrays(x)
+    allowed = (a.free_cpu0 % a.fragment) != 0 if restricted else None
+    model = build_model(pulp, x, a, greedy_plan(a, float("inf")), allowed=allowed)
+    outcome = solve_model(pulp, model, a, SolveOptions(time_limit=limit, workers=1), "highs", control)
+    return a, allowed, model, outcome
+
+
 def test_cancelled_mip_returns_its_start_and_a_valid_bound():
     """A MIP cancelled before it starts stops at once ('Interrupted by user'): the result is
     the warm start, checked, with any bound it reports below the optimum."""
-    from schedkit.heuristics.vmr_arrays import build_arrays
-    from schedkit.heuristics.vmr_methods import greedy_plan
-    from schedkit.registry import SolveOptions
-    from schedkit.solvers.mip.backend import RunControl, import_pulp
-    from schedkit.solvers.mip.vmr import build_model, solve_model
-
     x = schedkit.generate.vmr(12, 0.95, seed=2, migration_limit=6, anti_affinity_groups=2)
     optimum = schedkit.solve(x, "mip", time_limit=10, workers=1).objective
-    pulp = import_pulp("highs")
-    a = build_arrays(x)
-    start = greedy_plan(a, float("inf"))
     control = RunControl()
     control.cancel()
-    outcome = solve_model(pulp, build_model(pulp, x, a, start), a, SolveOptions(time_limit=60, workers=1),
-                          "highs", control)
+    _, _, _, outcome = _run_model(x, control=control)
     assert outcome.stats["solver_status"] == "Interrupted by user"
     assert outcome.bound is None or outcome.bound <= optimum
     if outcome.found is not None:
@@ -191,18 +197,9 @@ def test_cancelled_mip_returns_its_start_and_a_valid_bound():
 def test_run_control_sees_a_valid_dual_bound():
     """While HiGHS runs, `RunControl.dual_bound` follows its dual bound: after a full run on a
     hard cluster it is finite and, with the objective's constant, never above the optimum."""
-    from schedkit.heuristics.vmr_arrays import build_arrays
-    from schedkit.heuristics.vmr_methods import greedy_plan
-    from schedkit.registry import SolveOptions
-    from schedkit.solvers.mip.backend import RunControl, import_pulp
-    from schedkit.solvers.mip.vmr import build_model, solve_model
-
     x = schedkit.load("instances/vmr/vmr_m40_u95_k10_s2.json")
-    pulp = import_pulp("highs")
-    a = build_arrays(x)
-    model = build_model(pulp, x, a, greedy_plan(a, float("inf")))
     control = RunControl()
-    outcome = solve_model(pulp, model, a, SolveOptions(time_limit=60, workers=1), "highs", control)
+    _, _, model, outcome = _run_model(x, control=control)
     assert outcome.stats["solver_optimal"]
     seen = control.dual_bound + float(model.problem.objective.constant or 0)
     assert -1e9 < seen <= outcome.found.objective + 1e-6
@@ -213,19 +210,9 @@ def test_restricted_mip_moves_only_between_allowed_nodes(seed):
     """The MIP restricted to a node mask (what `auto` runs first) gives a checked plan, never
     below the whole MIP's optimum, whose migrations leave and reach allowed nodes only; VMs of
     anti-affinity groups on other nodes still count where they stay."""
-    from schedkit.heuristics.vmr_arrays import build_arrays
-    from schedkit.heuristics.vmr_methods import greedy_plan, plan_result
-    from schedkit.registry import SolveOptions
-    from schedkit.solvers.mip.backend import import_pulp
-    from schedkit.solvers.mip.vmr import build_model, solve_model
-
     x = schedkit.generate.vmr(16, 0.95, seed=seed, migration_limit=8, anti_affinity_groups=3)
     optimum = schedkit.solve(x, "mip", time_limit=20, workers=1)
-    pulp = import_pulp("highs")
-    a = build_arrays(x)
-    allowed = (a.free_cpu0 % a.fragment) != 0
-    model = build_model(pulp, x, a, greedy_plan(a, float("inf")), allowed=allowed)
-    outcome = solve_model(pulp, model, a, SolveOptions(time_limit=20, workers=1), "highs")
+    a, allowed, _, outcome = _run_model(x, restricted=True, limit=20.0)
     assert outcome.found is not None and outcome.reached
     result = plan_result(x, a, outcome.found)
     report = schedkit.check(x, result)
