@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import schedkit
-from schedkit.instances import write
-from schedkit.model.dag import DAGInstance
+from schedkit.dag.model import DAGInstance
+from schedkit.loading import write
 
 ROOT = Path(__file__).resolve().parent.parent / "instances" / "dag"
 CCRS = (0.1, 1.0, 10.0)

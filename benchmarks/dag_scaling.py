@@ -23,7 +23,8 @@ from pathlib import Path
 
 import schedkit
 from schedkit.bench.machine import describe
-from schedkit.heuristics import dag_graph, dag_listsched
+from schedkit.dag.heuristics import graph as dag_graph
+from schedkit.dag.heuristics import listsched as dag_listsched
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = ("heft", "cpop", "peft")

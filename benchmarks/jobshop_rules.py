@@ -19,8 +19,8 @@ from pathlib import Path
 
 import schedkit
 from schedkit.bench.machine import describe
-from schedkit.heuristics.jobshop_dispatch import RULES, dispatch
-from schedkit.heuristics.jobshop_rules import kernel_arrays, rule_names
+from schedkit.jobshop.heuristics.dispatch import RULES, dispatch
+from schedkit.jobshop.heuristics.rules import kernel_arrays, rule_names
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "instances/jobshop/classic"

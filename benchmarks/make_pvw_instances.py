@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from schedkit.generate import smtt
-from schedkit.instances import write
+from schedkit.loading import write
 
 OUT = Path(__file__).resolve().parent.parent / "instances" / "smtt"
 TFS = (0.2, 0.4, 0.6, 0.8)

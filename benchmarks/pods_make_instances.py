@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import schedkit
-from schedkit.heuristics.pods_methods import kube_default
-from schedkit.instances import write
-from schedkit.model.pods import PodsInstance
+from schedkit.loading import write
+from schedkit.pods.heuristics.methods import kube_default
+from schedkit.pods.model import PodsInstance
 
 GRID = {
     "nodes": (4, 8, 16, 32),

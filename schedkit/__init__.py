@@ -6,9 +6,10 @@
     assert schedkit.check(instance, result).feasible
 """
 
-from schedkit import generate
+from schedkit import deprecated, generate
 from schedkit.api import solve
-from schedkit.checker import CheckReport, check
+from schedkit.checking import CheckReport, check
+from schedkit.dag.model import DAGInstance, DAGSolution
 from schedkit.errors import (
     InvalidInstance,
     ParseError,
@@ -20,17 +21,18 @@ from schedkit.errors import (
     UnknownOption,
     UnsupportedInstance,
 )
-from schedkit.instances import dump, load, load_all
-from schedkit.model.dag import DAGInstance, DAGSolution
-from schedkit.model.jobshop import JobShopInstance, JobShopSolution
-from schedkit.model.pods import PodsInstance, PodsSolution
-from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
-from schedkit.model.smtt import SMTTInstance, SMTTSolution
-from schedkit.model.vmr import Migration, VMRInstance, VMRSolution
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.loading import dump, load, load_all
+from schedkit.pods.model import PodsInstance, PodsSolution
+from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.registry import MethodInfo, methods
 from schedkit.result import Result
+from schedkit.smtt.model import SMTTInstance, SMTTSolution
+from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
 
 __version__ = "0.1.0"
+
+deprecated.install()  # `schedkit.model.<family>` for one more release
 
 __all__ = [
     "CheckReport",

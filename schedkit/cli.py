@@ -20,8 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import schedkit
+from schedkit import family as families
 from schedkit.errors import SchedkitError
-from schedkit.instances import write
+from schedkit.loading import write
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 3
@@ -39,6 +40,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors and --help: click prints them itself
         except SchedkitError as error:
             _fail(str(error))
         except FileNotFoundError as error:
@@ -58,7 +61,15 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group()
+class _FriendlyGroup(click.Group):
+    """The top-level group: every command under it (families' `generate` ones too) gets
+    `friendly_errors`, so no command needs to wrap itself."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return friendly_errors(super().invoke)(ctx)
+
+
+@click.group(cls=_FriendlyGroup)
 @click.version_option(schedkit.__version__, prog_name="schedkit")
 def main() -> None:
     """schedkit: exact and heuristic solvers for combinatorial scheduling."""
@@ -90,7 +101,6 @@ def _fmt(value: Any) -> str:
               help="write a JSON list of results here ('-' for stdout)")
 @click.option("--gantt", type=click.Path(dir_okay=False), default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
-@friendly_errors
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
           json_out: str | None, gantt: str | None) -> None:
@@ -128,8 +138,6 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
 
 def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
     """The Gantt drawer shared by `instances`' families; SchedkitError when there is none."""
-    from schedkit import families
-
     drawers = {x.family: families.get(x.family).gantt for x in instances}
     missing = sorted(name for name, drawer in drawers.items() if drawer is None)
     if missing:
@@ -184,7 +192,6 @@ def _print_table(results: list[Any]) -> None:
 @click.argument("file")
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
-@friendly_errors
 def check(file: str, solution: str, format: str | None) -> None:
     """Check SOLUTION (a solution JSON, or `solve --json` output) against FILE."""
     instance = schedkit.load(file, format=format)
@@ -209,11 +216,8 @@ def check(file: str, solution: str, format: str | None) -> None:
 
 @main.command()
 @click.argument("family", required=False)
-@friendly_errors
 def methods(family: str | None) -> None:
     """List the methods (of FAMILY): name, family, exact or heuristic, description."""
-    from schedkit import families
-
     if family:
         families.get(family)  # names the known families when this one is not
     rows = schedkit.methods(family)
@@ -237,7 +241,6 @@ def generate() -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--weighted", is_flag=True, help="draw weights from U{1..10}")
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
-@friendly_errors
 def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out: str) -> None:
     """An SMTT instance of the Potts–Van Wassenhove classes."""
     instance = schedkit.generate.smtt(n, tf, rdd, seed, weighted=weighted)
@@ -256,7 +259,6 @@ def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out:
               help="start a local Dask cluster with N workers")
 @click.option("--resume", is_flag=True, help="skip runs already in the store")
 @click.option("--no-plots", is_flag=True, help="skip the PNG plots")
-@friendly_errors
 def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_local: int | None,
                   resume: bool, no_plots: bool) -> None:
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
@@ -272,7 +274,6 @@ def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_l
 @click.argument("target")
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--to", "to_format", default=None, help="output format (default: by extension)")
-@friendly_errors
 def convert(source: str, target: str, format: str | None, to_format: str | None) -> None:
     """Convert instances between formats (.json one instance, .jsonl many, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
@@ -282,8 +283,6 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
 
 def _add_family_generators() -> None:
     """`schedkit generate <family>` for every family that brings its own command."""
-    from schedkit import families
-
     for family in families.all_families().values():
         if family.generate_command is not None:
             generate.add_command(family.generate_command)

@@ -1,6 +1,6 @@
 """`schedkit.generate.<family>(..., seed=)`: reproducible random instances.
 
-Each family lists its generators in its `schedkit.families` record; they are looked up
+Each family lists its generators in its `schedkit.family` record; they are looked up
 here by attribute, e.g. `schedkit.generate.smtt(100, tf=0.6, rdd=0.4, seed=1)`.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from schedkit import family as families
+
 
 def _generators() -> dict[str, Callable[..., Any]]:
-    from schedkit import families
-
     return {name: fn for f in families.all_families().values() for name, fn in f.generators.items()}
 
 

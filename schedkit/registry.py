@@ -1,7 +1,7 @@
 """(family, method name) -> solver function, with the metadata `schedkit.methods` lists.
 
 Method modules register themselves with `@register(...)` when imported; `_load_methods`
-imports a family's modules (listed in its `schedkit.families` record) on first use.
+imports a family's modules (listed in its `schedkit.family` record) on first use.
 Heavy backends (OR-Tools, PuLP) are imported inside the method bodies, so listing
 methods stays cheap.
 """
@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from schedkit import family as families
 from schedkit.errors import UnknownMethod, UnknownOption
 from schedkit.result import Result
 
@@ -105,17 +106,14 @@ _LOADED: set[str] = set()
 
 def _load_methods(family: str | None = None) -> None:
     """Import the method modules of `family` (of every family when None)."""
-    from schedkit import families
-
     known = families.all_families()
     if family is not None and family not in known:
         return  # nothing to load: lookup reports the unknown method, methods() lists none
-    chosen = [known[family]] if family else list(known.values())
-    for entry in chosen:
-        if entry.name not in _LOADED:
-            for module in entry.method_modules:
+    for name in [family] if family else list(known):
+        if name not in _LOADED:
+            for module in families.method_modules(name):
                 importlib.import_module(module)
-            _LOADED.add(entry.name)
+            _LOADED.add(name)
 
 
 def lookup(family: str, name: str) -> Method:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.errors import SchedkitError
-from schedkit.instances import split_selector
+from schedkit.loading import split_selector
 
 
 class SuiteError(SchedkitError, ValueError):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import schedkit
-from schedkit.model.dag import DAGInstance
+from schedkit.dag.model import DAGInstance
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "dag"
 FIG2 = DATA / "topcuoglu2002_fig2.json"

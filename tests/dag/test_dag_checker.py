@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import schedkit
-from schedkit.model.dag import DAGInstance
+from schedkit.dag.model import DAGInstance
 
 # Two tasks, 1 -> 2 with communication 5; costs 3 and 4 on both processors.
 CHAIN = DAGInstance(cost=[[3, 3], [4, 4]], edges=[[0, 1]], data=[5], name="chain")

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import ProblemTooLarge, SolverUnavailable
-from schedkit.solvers.cpsat.dag import identical_processors
+from schedkit.dag.solvers.cpsat import identical_processors
 from tests.dag.conftest import DATA, brute_force_makespan
-from tests.dag.dag_strategies import dag_instances
+from tests.dag.strategies import dag_instances
 
 
 @settings(max_examples=25, deadline=None)
@@ -74,10 +74,10 @@ def test_missing_ortools_is_solver_unavailable(monkeypatch, fig2):
 def test_hint_relabelled_to_satisfy_the_symmetry_cuts():
     """On identical processors the HEFT hint is renumbered by first use: the task at
     topological place r then sits on a processor <= r, and the schedule stays feasible."""
-    from schedkit.heuristics import dag_graph
-    from schedkit.heuristics.dag_methods import heft_schedule
-    from schedkit.model.dag import topological_order
-    from schedkit.solvers.cpsat.dag import relabel_by_first_use
+    from schedkit.dag.heuristics import graph as dag_graph
+    from schedkit.dag.heuristics.methods import heft_schedule
+    from schedkit.dag.model import topological_order
+    from schedkit.dag.solvers.cpsat import relabel_by_first_use
 
     instance = schedkit.load(DATA / "small.stg", format="stg:4")
     processor, start = heft_schedule(dag_graph.build(instance))

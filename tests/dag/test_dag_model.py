@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from schedkit import InvalidInstance
-from schedkit.model.dag import DAGInstance, DAGSolution
+from schedkit.dag.model import DAGInstance, DAGSolution
 
 COST = [[1, 2], [3, 4], [5, 6]]
 

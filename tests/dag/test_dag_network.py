@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import schedkit
-from schedkit.families import get
-from schedkit.model.dag import DAGInstance
+from schedkit.dag.model import DAGInstance
+from schedkit.family import get
 
 # Task 1 is cheap on P1, task 2 on P2; the edge carries 8 data units over bandwidth 2.
 BASE = DAGInstance(cost=[[1, 100], [10, 1]], edges=[[0, 1]], data=[8],
@@ -43,7 +43,7 @@ def test_gantt_rows_are_the_processors(monkeypatch, tmp_path, fig2):
     def fake_draw(bars, path, title, rows=None, **kwargs):
         captured.update(bars=bars, rows=rows, title=title)
 
-    monkeypatch.setattr("schedkit.charts.gantt.draw", fake_draw)
+    monkeypatch.setattr("schedkit.common.gantt.draw", fake_draw)
     result = schedkit.solve(fig2, "heft")
     gantt = get("dag").gantt
     assert gantt is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import schedkit
-from schedkit.heuristics import dag_graph, dag_listsched
+from schedkit.dag.heuristics import graph as dag_graph
+from schedkit.dag.heuristics import listsched as dag_listsched
 
 
 def test_upward_ranks_are_the_published_ones(fig2):

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import InvalidInstance, ParseError
-from schedkit.instances import write
+from schedkit.loading import write
 from tests.dag.conftest import DATA, FIG2
-from tests.dag.dag_strategies import dag_instances
+from tests.dag.strategies import dag_instances
 
 
 def test_shared_example_without_family_field(fig2):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import schedkit
 from tests.dag.conftest import brute_force_makespan
-from tests.dag.dag_strategies import dag_instances
+from tests.dag.strategies import dag_instances
 
 HEURISTICS = ("heft", "cpop", "peft")
 

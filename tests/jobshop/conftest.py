@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import schedkit
-from schedkit.model.jobshop import JobShopInstance
+from schedkit.jobshop.model import JobShopInstance
 
 ROOT = Path(__file__).resolve().parents[2]
 JOBSHOP = ROOT / "instances" / "jobshop"

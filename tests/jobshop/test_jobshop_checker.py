@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import schedkit
-from schedkit.model.jobshop import JobShopInstance
+from schedkit.jobshop.model import JobShopInstance
 
 # Job 0: M0 for 3 then M1 for 2; job 1: M1 for 4 then M0 for 1.
 X = JobShopInstance.from_jobs([[(0, 3), (1, 2)], [(1, 4), (0, 1)]], name="x")

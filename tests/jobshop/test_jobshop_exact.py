@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 
 import schedkit
-from schedkit.heuristics.jobshop_rules import best_rule, rule_names
-from schedkit.heuristics.jobshop_tabu import improve
-from schedkit.model.jobshop import JobShopInstance
+from schedkit.jobshop.heuristics.rules import best_rule, rule_names
+from schedkit.jobshop.heuristics.tabu import improve
+from schedkit.jobshop.model import JobShopInstance
 from tests.jobshop.conftest import checked, classic, flexible
-from tests.jobshop.jobshop_strategies import jobshops
+from tests.jobshop.strategies import jobshops
 
 
 def test_ft06_is_55_proved_by_cpsat():
@@ -58,7 +58,7 @@ def test_tabu_search_reaches_ft06_optimum_from_the_best_rule():
     start = best_rule(x)
     found, _ = improve(x, start, time.perf_counter() + 60, seed=0, lower_bound=55)
     assert found.objective == 55
-    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    solution = schedkit.jobshop.model.JobShopSolution.from_flat(x, found.start, found.machine(x))
     assert schedkit.check(x, solution).objective == 55
 
 
@@ -141,7 +141,7 @@ def test_tabu_on_a_flexible_instance_keeps_the_machines():
     found, _ = improve(x, start, time.perf_counter() + 1.0, seed=0)
     assert found.objective <= start.objective
     assert found.alt.tolist() == start.alt.tolist()
-    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    solution = schedkit.jobshop.model.JobShopSolution.from_flat(x, found.start, found.machine(x))
     assert schedkit.check(x, solution).objective == found.objective
 
 
@@ -153,7 +153,7 @@ def test_tabu_search_is_feasible_and_never_beats_the_optimum(x):
     x = x.replace(alt_duration=x.alt_duration + 1)  # tabu search needs positive durations
     start = best_rule(x)
     found, _ = improve(x, start, time.perf_counter() + 0.2, seed=1)
-    solution = schedkit.model.jobshop.JobShopSolution.from_flat(x, found.start, found.machine(x))
+    solution = schedkit.jobshop.model.JobShopSolution.from_flat(x, found.start, found.machine(x))
     assert schedkit.check(x, solution).objective == found.objective <= start.objective
     optimum = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
     assert optimum.status == "optimal" and found.objective >= optimum.objective

@@ -7,7 +7,7 @@ import pytest
 
 import schedkit
 from schedkit.errors import InvalidInstance
-from schedkit.model.jobshop import JobShopInstance, JobShopSolution
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 
 TWO_JOBS = [[(0, 3), (1, 2)], [(1, 4), (0, 1)]]
 

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 
 import schedkit
 from schedkit.errors import InvalidInstance, ParseError
-from schedkit.instances import jobshop_formats as formats
-from schedkit.model.jobshop import JobShopInstance
+from schedkit.jobshop import formats
+from schedkit.jobshop.model import JobShopInstance
 from tests.jobshop.conftest import CLASSIC, FJSP, classic, flexible
-from tests.jobshop.jobshop_strategies import jobshops
+from tests.jobshop.strategies import jobshops
 
 
 def test_ft06_reads_as_published():
@@ -66,12 +66,12 @@ def test_taillard_sections_and_header_extras(tmp_path):
 def test_format_override_and_writers(tmp_path):
     """format= picks the reader; write(..., format=) the writer; .fjs by extension."""
     x = flexible("mk01")
-    schedkit.instances.write([x], tmp_path / "mk01.fjs")
+    schedkit.loading.write([x], tmp_path / "mk01.fjs")
     assert schedkit.load(tmp_path / "mk01.fjs") == x
-    schedkit.instances.write([x], tmp_path / "m.txt", "fjs")
+    schedkit.loading.write([x], tmp_path / "m.txt", "fjs")
     assert schedkit.load(tmp_path / "m.txt", format="fjs").jobs() == x.jobs()
     y = classic("la01")
-    schedkit.instances.write([y], tmp_path / "la01", "taillard")
+    schedkit.loading.write([y], tmp_path / "la01", "taillard")
     assert schedkit.load(tmp_path / "la01", format="taillard").jobs() == y.jobs()
 
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 
 import schedkit
-from schedkit.heuristics.jobshop_rules import rule_names
-from schedkit.model.jobshop import JobShopInstance
+from schedkit.jobshop.heuristics.rules import rule_names
+from schedkit.jobshop.model import JobShopInstance
 from tests.jobshop.conftest import CLASSIC, FJSP, REFERENCES, checked, classic
-from tests.jobshop.jobshop_strategies import jobshops
+from tests.jobshop.strategies import jobshops
 
 RULES = rule_names()
 ALL_FILES = sorted(CLASSIC.iterdir()) + sorted(FJSP.iterdir())

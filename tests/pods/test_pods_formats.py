@@ -9,8 +9,8 @@ import pytest
 
 import schedkit
 from schedkit.errors import InvalidInstance, ParseError
-from schedkit.instances import write
-from schedkit.model.pods import PodsInstance
+from schedkit.loading import write
+from schedkit.pods.model import PodsInstance
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "pods"
 CLUSTER = DATA / "cluster.json"

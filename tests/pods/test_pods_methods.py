@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import schedkit
-from schedkit.model.pods import Node, Pod, PodsInstance, Taint, encode
-from tests.pods.strategies_pods import clusters
+from schedkit.pods.model import Node, Pod, PodsInstance, Taint, encode
+from tests.pods.strategies import clusters
 
 GI = 2**30
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -309,7 +309,7 @@ def test_every_method_feasible_and_cpsat_optimal(instance):
 @given(clusters(max_nodes=3, max_pods=7))
 def test_project_json_round_trip_property(instance):
     """to_dict -> from_record is the identity on random clusters."""
-    from schedkit.instances.pods_json import from_record
+    from schedkit.pods.formats.records import from_record
 
     assert from_record(instance.to_dict(), "x") == instance
 
@@ -320,7 +320,7 @@ def test_relabel_never_trades_a_high_tier_stay_for_low_ones():
     and cpsat's result is never lexicographically behind kube-default on such a cluster."""
     import numpy as np
 
-    from schedkit.solvers.pods_relabel import interchangeable_groups, relabel
+    from schedkit.pods.solvers.relabel import interchangeable_groups, relabel
 
     nodes = [Node("a", 4000, 4 * GI), Node("b", 4000, 4 * GI)]
     pods = [

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from schedkit.errors import InvalidInstance
-from schedkit.instances.pods_quantity import (
+from schedkit.pods.formats.quantity import (
     count,
     cpu_millicores,
     format_cpu,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import schedkit
-from schedkit.model.rcpsp import RCPSPInstance
+from schedkit.rcpsp.model import RCPSPInstance
 
 ROOT = Path(__file__).resolve().parents[2]
 RCPSP = ROOT / "instances" / "rcpsp"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from schedkit.model.rcpsp import RCPSPInstance
+from schedkit.rcpsp.model import RCPSPInstance
 
 
 @st.composite

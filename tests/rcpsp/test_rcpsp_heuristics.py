@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 
 import schedkit
-from schedkit.heuristics.rcpsp_bounds import critical_path, lower_bound, resource_bound
-from schedkit.heuristics.rcpsp_methods import RULES
+from schedkit.rcpsp.bounds import critical_path, lower_bound, resource_bound
+from schedkit.rcpsp.heuristics.methods import RULES
 from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
 from tests.rcpsp.strategies import projects
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from schedkit import InvalidInstance
-from schedkit.model.rcpsp import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from tests.rcpsp.conftest import tiny
 
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 import schedkit
 from schedkit import InvalidInstance, ParseError
-from schedkit.instances import rcpsp_patterson, rcpsp_psplib
+from schedkit.rcpsp.formats import patterson as rcpsp_patterson
+from schedkit.rcpsp.formats import psplib as rcpsp_psplib
 from tests.rcpsp.conftest import RCPSP, psplib
 from tests.rcpsp.strategies import projects
 
@@ -46,7 +47,7 @@ def test_round_trip_of_a_psplib_file(tmp_path, suffix):
     """j301_1 written as .sm, .rcp or JSON reads back equal (.rcp keeps no header meta)."""
     x = psplib("j301_1")
     target = tmp_path / f"j301_1{suffix}"
-    schedkit.instances.write([x], target)
+    schedkit.loading.write([x], target)
     back = schedkit.load(target)
     assert back == (x.replace(meta={}) if suffix == ".rcp" else x)
 
@@ -140,7 +141,7 @@ def test_sniffs_psplib_without_extension(tmp_path):
 
 def test_json_record_fields():
     """The JSON record carries 0-based successors and every field; a missing one is named."""
-    from schedkit.instances.rcpsp_json import from_record
+    from schedkit.rcpsp.formats.records import from_record
 
     record = psplib("j301_1").to_dict()
     assert record["successors"][0] == [1, 2, 3]

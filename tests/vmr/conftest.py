@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schedkit.model.vmr import VMRInstance
+from schedkit.vmr.model import VMRInstance
 
 
 def two_machines(limit: int, groups: dict[str, list[str]] | None = None) -> VMRInstance:
@@ -27,7 +27,7 @@ def two_machines(limit: int, groups: dict[str, list[str]] | None = None) -> VMRI
     }
     if groups:
         record["anti_affinity"] = groups
-    from schedkit.instances.vmr_records import from_record
+    from schedkit.vmr.formats.records import from_record
 
     return from_record(record, "two_machines")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import schedkit
-from schedkit.model.vmr import Migration, VMRSolution
+from schedkit.vmr.model import Migration, VMRSolution
 from tests.vmr.conftest import two_machines
 
 
@@ -58,7 +58,7 @@ def test_split_must_stay_half_and_half():
     assert not report.feasible and "cannot be split half and half" in report.violations[0]
     record = x.to_dict()
     record["vms"][2]["numa"] = [0, 1]
-    from schedkit.instances.vmr_records import from_record
+    from schedkit.vmr.formats.records import from_record
 
     split = from_record(record, "s")
     report = schedkit.check(split, _plan(("c", "pm0", [0])))

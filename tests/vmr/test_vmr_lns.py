@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from schedkit.heuristics import vmr_kernels as kernels
-from schedkit.heuristics.vmr_arrays import build_arrays
-from schedkit.heuristics.vmr_search import static_tuple
+from schedkit.vmr.heuristics import kernels
+from schedkit.vmr.heuristics.arrays import build_arrays
+from schedkit.vmr.heuristics.search import static_tuple
 from tests.vmr.conftest import two_machines
 
 

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import schedkit
-from schedkit.heuristics.vmr_arrays import build_arrays
-from schedkit.heuristics.vmr_bounds import migration_bound
-from schedkit.heuristics.vmr_methods import greedy_plan, plan_result
+from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions
-from schedkit.solvers.mip.backend import RunControl, import_pulp
-from schedkit.solvers.mip.vmr import build_model, solve_model
+from schedkit.vmr.bounds import migration_bound
+from schedkit.vmr.heuristics.arrays import build_arrays
+from schedkit.vmr.heuristics.methods import greedy_plan, plan_result
+from schedkit.vmr.solvers.mip import build_model, solve_model
 from tests.vmr.conftest import TWO_MACHINES_OPTIMUM, brute_force, tiny_clusters, two_machines
 
 METHODS = ["greedy", "lns", "cpsat", "mip", "auto"]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 import schedkit
 from schedkit.errors import InvalidInstance, ParseError
-from schedkit.instances.vmr_records import from_record
+from schedkit.vmr.formats.records import from_record
 from tests.vmr.conftest import tiny_clusters, two_machines
 
 
@@ -70,7 +70,7 @@ def test_json_round_trip(tmp_path_factory, instance):
 def test_csv_round_trip(tmp_path_factory, instance):
     """parse∘dump is the identity for the CSV pair (read back as a directory)."""
     folder = tmp_path_factory.mktemp("csv") / "cluster"
-    schedkit.instances.write([instance], folder, "vmr-csv")
+    schedkit.loading.write([instance], folder, "vmr-csv")
     again = schedkit.load(folder)
     assert again == instance
 
@@ -78,7 +78,7 @@ def test_csv_round_trip(tmp_path_factory, instance):
 def test_csv_pair_by_file_and_format_arg(tmp_path):
     """machines.csv is sniffed; --format vmr-csv:K=..,F=.. overrides params.csv."""
     folder = tmp_path / "c"
-    schedkit.instances.write([two_machines(2)], folder, "vmr-csv")
+    schedkit.loading.write([two_machines(2)], folder, "vmr-csv")
     assert schedkit.load(folder / "machines.csv") == two_machines(2)
     other = schedkit.load(folder / "vms.csv", format="vmr-csv:K=1,F=8")
     assert (other.migration_limit, other.fragment_size) == (1, 8)

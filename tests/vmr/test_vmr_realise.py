@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import schedkit
-from schedkit.heuristics.vmr_arrays import build_arrays
-from schedkit.heuristics.vmr_search import realise, to_solution
-from schedkit.model.vmr import VMRInstance
+from schedkit.vmr.heuristics.arrays import build_arrays
+from schedkit.vmr.heuristics.search import realise, to_solution
+from schedkit.vmr.model import VMRInstance
 
 
 def _swap_cluster(limit: int) -> VMRInstance:

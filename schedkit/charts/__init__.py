@@ -1,1 +1,0 @@
-"""Charts drawn with matplotlib (the `plot` extra): Gantt charts and resource profiles."""

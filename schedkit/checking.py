@@ -1,0 +1,59 @@
+"""`check`: an independent verdict on a solution, recomputed from scratch.
+
+The checkers share no code with any solver: they read the instance and the solution
+in plain Python and list every rule the solution breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schedkit import family as families
+from schedkit.errors import SchedkitError
+from schedkit.result import Result
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """`feasible` when nothing is violated; `objective` recomputed from the solution alone."""
+
+    feasible: bool
+    objective: int | float | None
+    violations: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.feasible
+
+    def summary(self) -> str:
+        """One line: feasible with its objective, or the first violations."""
+        if self.feasible:
+            return f"feasible, objective {self.objective}"
+        shown = "; ".join(self.violations[:3])
+        more = f" (+{len(self.violations) - 3} more)" if len(self.violations) > 3 else ""
+        return f"infeasible: {shown}{more}"
+
+
+def check(instance: Any, solution: Any, objective: float | None = None) -> CheckReport:
+    """Check `solution` (a Solution, its JSON dict, or a Result) against `instance`.
+
+    When a claimed objective is known (passed, or taken from a Result or a dict with
+    `objective`), a mismatch with the recomputed value is a violation.
+    """
+    if isinstance(solution, Result):
+        objective = solution.objective if objective is None else objective
+        solution = solution.solution
+    elif isinstance(solution, Mapping) and "solution" in solution:
+        objective = solution.get("objective") if objective is None else objective
+        solution = solution["solution"]
+    if solution is None:
+        return CheckReport(False, None, ["there is no solution to check"])
+    data = solution.to_dict() if hasattr(solution, "to_dict") else solution
+    family = getattr(instance, "family", None)
+    if not isinstance(family, str):
+        raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance")
+    recomputed, violations = families.get(family).check(instance, data)
+    if objective is not None and recomputed is not None and objective != recomputed:
+        violations.append(f"claimed objective {objective} but the solution gives {recomputed}")
+    return CheckReport(not violations, recomputed, violations)

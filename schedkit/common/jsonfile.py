@@ -1,0 +1,74 @@
+"""The project's JSON (one instance per file) and JSON lines (one instance per line).
+
+JSON lines are selected by their `id` field (`smtt_n100.jsonl#12`), or by 1-based line
+number when records carry no id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from schedkit.common.records import from_record, to_record
+from schedkit.errors import InvalidInstance, ParseError
+
+
+def _describe(text: str) -> str:
+    text = text.strip()
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
+def read_json(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
+    """One instance from a JSON document."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    try:
+        return [("1", from_record(record, path.stem))]
+    except InvalidInstance as error:
+        raise InvalidInstance(f"{path}: {error}") from None
+
+
+def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
+    """Every instance of a JSON-lines file, keyed by `id` (or line number)."""
+    entries: list[tuple[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            found = f"{_describe(line)} ({error.msg.lower()})"
+            raise ParseError(str(path), number, "one JSON object per line", found) from None
+        if not isinstance(record, dict):
+            raise ParseError(str(path), number, "a JSON object", type(record).__name__)
+        key = str(record["id"]) if "id" in record else str(len(entries) + 1)
+        try:
+            instance = from_record(record, f"{path.stem}#{key}")
+        except InvalidInstance as error:
+            raise InvalidInstance(f"{path}:{number}: {error}") from None
+        entries.append((key, instance))
+    return entries
+
+
+def write_json(instances: Iterable[Any], path: Path, arg: str | None) -> None:
+    """Exactly one instance as a JSON document, one field per line."""
+    items = list(instances)
+    if len(items) != 1:
+        raise InvalidInstance(
+            f"{path}: a .json file holds one instance, got {len(items)}; "
+            "write .jsonl or pick one with file#k"
+        )
+    record = to_record(items[0])
+    lines = [f" {json.dumps(key)}: {json.dumps(value)}" for key, value in record.items()]
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
+
+
+def write_jsonl(instances: Iterable[Any], path: Path, arg: str | None) -> None:
+    """One compact JSON object per line."""
+    with path.open("w") as out:
+        for instance in instances:
+            out.write(json.dumps(to_record(instance), separators=(",", ":")) + "\n")

@@ -1,0 +1,200 @@
+"""Exact DAG scheduling with OR-Tools CP-SAT (method `cpsat`).
+
+Variables: per task a start S_i and end E_i in [0, H] (H = the makespan of the warm start,
+the best of HEFT, PEFT and CPOP; HEFT on ties), per task and processor a literal x[i, k]
+and an optional interval [S_i, E_i) of length cost[i, k] present when x[i, k].
+Constraints: each task on exactly one processor; E_i = S_i + Σ_k cost[i, k]·x[i, k]; no
+overlap of the present intervals on each processor (zero-length ones occupy nothing);
+S_j >= E_i on every edge, and S_j >= E_i + delay when the tasks are on different processors
+(without a network: one implication per processor, "j on k and i not on k"; with one: one per
+processor pair, as delays differ); on identical processors, the task at topological place r
+uses a processor index <= r (relabelling processors by first use keeps an optimum).
+Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each processor's
+total work (redundant; it gives the linear relaxation the load argument).
+The warm start is the hint (on identical processors renumbered by first use, so that it
+satisfies the symmetry cuts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.bounds import integral_bound
+from schedkit.common.cpsat import new_solver
+from schedkit.dag.heuristics import graph as dag_graph
+from schedkit.dag.heuristics import listsched as dag_listsched
+from schedkit.dag.heuristics.graph import Graph
+from schedkit.dag.heuristics.methods import heft_schedule, makespan, schedule_result
+from schedkit.dag.model import DAGInstance, topological_order
+from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+
+MAX_LITERALS = 200_000  # task-processor literals plus conditional precedences
+
+
+class Variables:
+    """S, E, x and the optional intervals of one model."""
+
+    def __init__(self, model: Any, instance: DAGInstance, horizon: int) -> None:
+        n, p = instance.n, instance.p
+        self.start = [model.NewIntVar(0, horizon, f"S{i}") for i in range(n)]
+        self.end = [model.NewIntVar(0, horizon, f"E{i}") for i in range(n)]
+        self.on = [[model.NewBoolVar(f"x{i},{k}") for k in range(p)] for i in range(n)]
+        self.interval = [
+            [model.NewOptionalIntervalVar(self.start[i], int(instance.cost[i, k]), self.end[i],
+                                          self.on[i][k], f"I{i},{k}") for k in range(p)]
+            for i in range(n)
+        ]
+
+
+def _one_processor_each(model: Any, v: Variables, instance: DAGInstance) -> None:
+    """Exactly one processor per task; the end follows from the chosen cost."""
+    for i in range(instance.n):
+        model.AddExactlyOne(v.on[i])
+        model.Add(v.end[i] == v.start[i] + sum(int(c) * x for c, x in
+                                               zip(instance.cost[i], v.on[i], strict=True)))
+
+
+def _no_overlap_on_processors(model: Any, v: Variables, instance: DAGInstance) -> None:
+    """One task at a time on each processor."""
+    for k in range(instance.p):
+        model.AddNoOverlap([v.interval[i][k] for i in range(instance.n)])
+
+
+def _precedences(model: Any, v: Variables, instance: DAGInstance) -> None:
+    """Successors start after the end, plus the delay when on another processor."""
+    bandwidth, latency = instance.network_arrays()
+    p = instance.p
+    for (a, b), size in zip(instance.edges.tolist(), instance.data.tolist(), strict=True):
+        model.Add(v.start[b] >= v.end[a])
+        if not instance.has_network:
+            if size > 0:
+                for k in range(p):
+                    model.Add(v.start[b] >= v.end[a] + size).OnlyEnforceIf(
+                        [v.on[b][k], v.on[a][k].Not()])
+            continue
+        for k in range(p):
+            for target in range(p):
+                delay = int(latency[k]) + -(-size // int(bandwidth[k, target]))
+                if k != target and delay > 0:
+                    model.Add(v.start[b] >= v.end[a] + delay).OnlyEnforceIf(
+                        [v.on[a][k], v.on[b][target]])
+
+
+def identical_processors(instance: DAGInstance) -> bool:
+    """Equal cost columns, one latency and one off-diagonal bandwidth: processors interchangeable."""
+    bandwidth, latency = instance.network_arrays()
+    off = bandwidth[~np.eye(instance.p, dtype=bool)]
+    return bool(np.all(instance.cost == instance.cost[:, :1]) and np.all(latency == latency[0])
+                and np.all(off == off[0]) if off.size else True)
+
+
+def _processor_symmetry(model: Any, v: Variables, instance: DAGInstance) -> None:
+    """Identical processors: the task at topological place r goes on a processor <= r."""
+    if not identical_processors(instance):
+        return
+    for place, task in enumerate(topological_order(instance.n, instance.edges)):
+        for k in range(place + 1, instance.p):
+            model.Add(v.on[task][k] == 0)
+
+
+def relabel_by_first_use(instance: DAGInstance, processor: np.ndarray) -> np.ndarray:
+    """Processors renumbered in the order the topological order first uses them: on identical
+    processors the same schedule, and one that satisfies `_processor_symmetry` (the hint)."""
+    label: dict[int, int] = {}
+    for task in topological_order(instance.n, instance.edges):
+        label.setdefault(int(processor[task]), len(label))
+    return np.array([label[int(k)] for k in processor], np.int64)
+
+
+def _makespan(model: Any, v: Variables, instance: DAGInstance, horizon: int) -> Any:
+    """C >= every end and >= the lower bound; minimised."""
+    c = model.NewIntVar(min(instance.lower_bound(), horizon), horizon, "C")
+    for end in v.end:
+        model.Add(c >= end)
+    model.Minimize(c)
+    return c
+
+
+def _processor_loads(model: Any, v: Variables, instance: DAGInstance, c: Any) -> None:
+    """Redundant: each processor's total work fits before the makespan (a linear cut the
+    no-overlap constraints imply but do not state)."""
+    for k in range(instance.p):
+        model.Add(sum(int(instance.cost[i, k]) * v.on[i][k] for i in range(instance.n)) <= c)
+
+
+def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray,
+          start: np.ndarray, c: Any) -> None:
+    for i in range(instance.n):
+        model.AddHint(v.start[i], int(start[i]))
+        model.AddHint(v.end[i], int(start[i] + instance.cost[i, processor[i]]))
+        for k in range(instance.p):
+            model.AddHint(v.on[i][k], k == processor[i])
+    model.AddHint(c, makespan(instance, processor, start))
+
+
+def warm_start(instance: DAGInstance, graph: Graph) -> tuple[str, np.ndarray, np.ndarray]:
+    """The shortest of the HEFT, PEFT and CPOP schedules (HEFT on ties): (name, processor, start)."""
+    cpop = dag_listsched.cpop(graph)
+    found = [("heft", *heft_schedule(graph)), ("peft", *dag_listsched.peft(graph)),
+             ("cpop", cpop[0], cpop[1])]
+    return min(found, key=lambda item: makespan(instance, item[1], item[2]))
+
+
+def _size(instance: DAGInstance) -> int:
+    p = instance.p
+    return instance.n * p + instance.m * (p * p if instance.has_network else p)
+
+
+@register("dag", "cpsat", exact=True, options={},
+          description="OR-Tools CP-SAT: optional intervals per processor, communication delays, "
+          "warm start from HEFT (or PEFT/CPOP when shorter)")
+def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
+    """Optimal or best-found schedule from CP-SAT within the time limit."""
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as error:
+        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    if _size(instance) > MAX_LITERALS:
+        raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
+                              f"{instance.m} edges needs about {_size(instance):,} literals (the "
+                              f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
+    graph = dag_graph.build(instance)
+    warm, processor, start = warm_start(instance, graph)
+    horizon = makespan(instance, processor, start)
+    if identical_processors(instance):
+        processor = relabel_by_first_use(instance, processor)
+    model = cp_model.CpModel()
+    v = Variables(model, instance, horizon)
+    _one_processor_each(model, v, instance)
+    _no_overlap_on_processors(model, v, instance)
+    _precedences(model, v, instance)
+    _processor_symmetry(model, v, instance)
+    c = _makespan(model, v, instance, horizon)
+    _processor_loads(model, v, instance, c)
+    _hint(model, v, instance, processor, start, c)
+
+    solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
+    status = solver.Solve(model)
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        raise SchedkitError(f"cpsat: CP-SAT reports the model {solver.StatusName(status)} although "
+                            "the warm start satisfies it; this is a bug in schedkit")
+    stats = {"workers": options.workers, "cpsat_status": solver.StatusName(status),
+             "branches": int(solver.NumBranches()), "conflicts": int(solver.NumConflicts()),
+             "warm_start": warm, "warm_start_makespan": horizon}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        processor = np.array([next(k for k in range(instance.p) if solver.BooleanValue(v.on[i][k]))
+                              for i in range(instance.n)], np.int64)
+        start = np.array([solver.Value(s) for s in v.start], np.int64)
+    result = schedule_result(instance, graph, processor, start, **stats)
+    assert result.objective is not None and result.bound is not None
+    found = integral_bound(solver.BestObjectiveBound()) if status != cp_model.UNKNOWN else None
+    bound = max(int(result.bound), found if found is not None else 0)
+    if bound > result.objective:
+        raise SchedkitError(f"cpsat: bound {bound} above the makespan {result.objective}; a bug")
+    proved = status == cp_model.OPTIMAL or bound == result.objective
+    return Result("optimal" if proved else "feasible", result.objective,
+                  result.objective if proved else bound, result.solution, result.stats)

@@ -1,1 +1,0 @@
-"""heuristics methods."""

@@ -1,0 +1,31 @@
+"""`auto` for the job shop: CP-SAT (warm start, whole model, LNS) with a default budget; the
+best dispatching rule instead when the instance is too large for a model in that budget."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schedkit.jobshop.heuristics.methods import schedule_result
+from schedkit.jobshop.heuristics.rules import best_rule
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.registry import SolveOptions, lookup, register
+from schedkit.result import Result
+
+AUTO_DEFAULT_TIME_LIMIT = 60.0
+CPSAT_MAX_OPERATIONS = 100_000  # beyond, building the CP-SAT model alone outlasts a short budget
+
+
+@register(
+    "jobshop", "auto", exact=True,
+    description=f"cpsat (with LNS; default budget {AUTO_DEFAULT_TIME_LIMIT:g} s) up to "
+    f"{CPSAT_MAX_OPERATIONS} operations, the best dispatching rule beyond",
+)
+def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
+    """Pick by size; the choice is in `stats["chosen"]`."""
+    if instance.operations > CPSAT_MAX_OPERATIONS:
+        schedule = best_rule(instance, options.deadline, options.seed)
+        return schedule_result(instance, schedule, chosen=f"rules ({schedule.rule})")
+    limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
+    method = lookup("jobshop", "cpsat")
+    result = method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))
+    return result.with_context(stats={**result.stats, "chosen": "cpsat"})

@@ -1,0 +1,56 @@
+"""Random job shops: `schedkit.generate.jobshop(jobs, machines, seed, flexible=0)`.
+
+Taillard's scheme for the classic case: each job visits every machine once in a random order,
+durations uniform in 1..99. With `flexible = k > 0`, every operation gets k extra alternatives
+on other machines (at most m - 1), each with its own duration in 1..99.
+"""
+
+from __future__ import annotations
+
+import click
+import numpy as np
+
+from schedkit.errors import InvalidInstance
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.loading import write
+
+MAX_DURATION = 99
+
+
+def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0) -> JobShopInstance:
+    """A reproducible random (flexible) job shop with `jobs` x `machines` operations."""
+    for name, value, low in (("jobs", jobs, 1), ("machines", machines, 1), ("flexible", flexible, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InvalidInstance(f"{name} must be an integer >= {low}, got {value!r}")
+    rng = np.random.default_rng(seed)
+    extra = min(flexible, machines - 1)
+    rows = []
+    for _ in range(jobs):
+        order = rng.permutation(machines)
+        ops = []
+        for machine in order.tolist():
+            others = [x for x in range(machines) if x != machine]
+            chosen = [machine] + ([int(x) for x in rng.choice(others, extra, replace=False)] if extra else [])
+            durations = rng.integers(1, MAX_DURATION + 1, size=len(chosen)).tolist()
+            ops.append(list(zip(chosen, durations, strict=True)))
+        rows.append(ops)
+    name = f"js_{jobs}x{machines}" + (f"_f{extra}" if extra else "") + f"_s{seed}"
+    meta = {"generator": "schedkit.generate.jobshop", "seed": seed, "flexible": extra}
+    return JobShopInstance.from_jobs(rows, machines, name=name, meta=meta)
+
+@click.command("jobshop")
+@click.option("--jobs", "jobs", type=click.IntRange(1, 100_000), required=True)
+@click.option("--machines", "machines", type=click.IntRange(1, 10_000), required=True)
+@click.option("--flexible", type=click.IntRange(0), default=0, show_default=True,
+              help="extra machine alternatives per operation (0: classic job shop)")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True,
+              help="output file (.json, .fjs; --format for the text formats)")
+@click.option("--format", "format", default=None, help="jobshop, taillard, fjs or json")
+def generate_command(jobs: int, machines: int, flexible: int, seed: int, out: str,
+                     format: str | None) -> None:
+    """A random (flexible) job shop: Taillard's scheme, durations 1..99."""
+    instance = jobshop(jobs, machines, seed, flexible=flexible)
+    write([instance], out, format)
+    click.echo(f"wrote {out} ({instance.name})")
+

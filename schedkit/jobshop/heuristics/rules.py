@@ -1,0 +1,88 @@
+"""Glue between job shop instances and the dispatching kernel: run a rule, score a schedule,
+pick the best rule (the warm start of the exact methods)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, work_left
+from schedkit.jobshop.model import JobShopInstance
+
+RANDOM_RUNS_IN_WARM_START = 20
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Per operation id: start time, chosen alternative id, and the schedule's objective."""
+
+    start: np.ndarray
+    alt: np.ndarray
+    objective: int
+    rule: str
+
+    def machine(self, instance: JobShopInstance) -> np.ndarray:
+        """The machine of every operation id."""
+        return instance.alt_machine[self.alt]
+
+
+def kernel_arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:
+    """(job_ptr, op_ptr, alt_machine, alt_duration, release, due, work) for `dispatch`.
+
+    Without due dates, EDD uses release + the job's total work (its earliest possible end)."""
+    work = work_left(instance.job_ptr, instance.op_ptr, instance.alt_duration)
+    release = np.ascontiguousarray(instance.release_or_zero())
+    due = instance.due if instance.due is not None else release + work[instance.job_ptr[:-1]]
+    return (instance.job_ptr, instance.op_ptr, instance.alt_machine, instance.alt_duration,
+            release, np.ascontiguousarray(due), work)
+
+
+def objective(instance: JobShopInstance, start: np.ndarray, alt: np.ndarray) -> int:
+    """The instance's objective for a schedule given per operation id."""
+    end = start + instance.alt_duration[alt]
+    completion = end[instance.job_ptr[1:] - 1]
+    if instance.objective == "makespan":
+        return int(completion.max())
+    weight = instance.weight_or_one()
+    if instance.objective == "weighted_tardiness":
+        return int(np.sum(weight * np.maximum(0, completion - instance.due)))
+    return int(np.sum(weight * (completion - instance.release_or_zero())))
+
+
+def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
+             arrays: tuple[np.ndarray, ...] | None = None) -> Schedule:
+    """Rule `name` (`spt`, ..., `random`, with `-nd` for non-delay) on `instance`."""
+    base, nondelay = (name[:-3], True) if name.endswith("-nd") else (name, False)
+    arrays = kernel_arrays(instance) if arrays is None else arrays
+    job_ptr, op_ptr, machine, duration, release, due, work = arrays
+    start, alt = dispatch(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
+                          RULES[base], nondelay, seed)
+    return Schedule(start, alt, objective(instance, start, alt), name)
+
+
+def rule_names() -> list[str]:
+    """Every rule method name: the active ones, then the non-delay ones."""
+    return list(RULES) + [f"{rule}-nd" for rule in RULES]
+
+
+def best_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: int = 0,
+              random_runs: int = RANDOM_RUNS_IN_WARM_START) -> Schedule:
+    """The best schedule of every deterministic rule (active and non-delay) and `random_runs`
+    seeded random ones; stops early at `deadline` (a perf_counter value) once one exists."""
+    arrays = kernel_arrays(instance)
+    best: Schedule | None = None
+    names = [n for n in rule_names() if not n.startswith("random")]
+    plan = [(n, seed) for n in names] + [("random", seed + i) for i in range(random_runs)]
+    for name, rule_seed in plan:
+        found = run_rule(instance, name, rule_seed, arrays)
+        if best is None or found.objective < best.objective:
+            best = found
+        if time.perf_counter() >= deadline:
+            break
+    assert best is not None
+    return best
+
+
+__all__ = ["RANDOM", "Schedule", "best_rule", "kernel_arrays", "objective", "rule_names", "run_rule"]

@@ -1,0 +1,168 @@
+"""Reading and writing instance files: format sniffing, `file#k` selectors, conversion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from schedkit import family as families
+from schedkit.common import jsonfile as jsonfmt
+from schedkit.errors import ParseError, SelectorError
+
+_GENERIC_READERS: dict[str, families.Reader] = {"json": jsonfmt.read_json, "jsonl": jsonfmt.read_jsonl}
+_GENERIC_WRITERS: dict[str, families.Writer] = {
+    "json": jsonfmt.write_json, "jsonl": jsonfmt.write_jsonl,
+}
+_GENERIC_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+MAX_FILE_BYTES = 1 << 30
+
+
+def _readers() -> dict[str, families.Reader]:
+    return {**_GENERIC_READERS, **families.readers()}
+
+
+def _writers() -> dict[str, families.Writer]:
+    return {**_GENERIC_WRITERS, **families.writers()}
+
+
+def _extensions() -> dict[str, str]:
+    return {**_GENERIC_EXTENSIONS, **families.extensions()}
+
+
+def split_selector(path: str | Path) -> tuple[Path, str | None]:
+    """`wt40.txt#7` -> (wt40.txt, "7"); a path that exists as written is never split."""
+    text = str(path)
+    if "#" in text and not Path(text).exists():
+        base, _, selector = text.rpartition("#")
+        if selector:
+            return Path(base), selector
+    return Path(text), None
+
+
+def _split_format(format: str | None) -> tuple[str | None, str | None]:
+    if format is None:
+        return None, None
+    name, _, arg = format.partition(":")
+    known = sorted(_readers())
+    if name not in known:
+        raise ParseError("--format", None, f"one of {', '.join(known)}", repr(format))
+    return name, arg or None
+
+
+def sniff(path: Path, text: str) -> str:
+    """The format of `path`: by extension, then each family's look at name and content."""
+    extensions = _extensions()
+    if path.suffix.lower() in extensions:
+        return extensions[path.suffix.lower()]
+    for family in families.all_families().values():
+        found = family.sniff(path, text) if family.sniff is not None else None
+        if found is not None:
+            return found
+    head = text.lstrip()[:1]
+    if head == "{":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError:
+            return "jsonl"
+        return "json"
+    if head.isdigit() or head == "-":
+        raise ParseError(
+            str(path), None,
+            f"a recognisable format: name it with --format ({', '.join(sorted(_readers()))}; "
+            "orlib-wt:N where N is the job count)",
+            "a list of numbers",
+        )
+    raise ParseError(str(path), 1, f"a known instance format ({', '.join(sorted(_readers()))})",
+                     repr(text.strip()[:30]) if text.strip() else "an empty file")
+
+
+def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
+    name, arg = _split_format(format)
+    if path.is_dir():
+        for family in families.all_families().values():
+            if family.read_directory is not None:
+                entries = family.read_directory(path)
+                if entries:
+                    return entries
+        raise ParseError(str(path), None, "an instance file", "a directory")
+    size = path.stat().st_size  # raises FileNotFoundError with the path in it
+    if size > MAX_FILE_BYTES:
+        raise ParseError(str(path), None, f"a file under {MAX_FILE_BYTES >> 20} MiB",
+                         f"{size >> 20} MiB")
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError:
+        raise ParseError(str(path), None, "a text file", "binary data") from None
+    if not text.strip():
+        raise ParseError(str(path), None, "instance data", "an empty file")
+    name = name or sniff(path, text)
+    return _readers()[name](path, text, arg)
+
+
+def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:
+    for key, instance in entries:
+        if key == selector:
+            return instance
+    keys = [key for key, _ in entries]
+    if keys == [str(i) for i in range(1, len(keys) + 1)]:
+        span = f"1..{len(keys)}"
+    else:
+        span = ", ".join(keys[:5]) + (", ..." if len(keys) > 5 else "")
+    raise SelectorError(f"{path}#{selector}: no such instance; the file holds {span}")
+
+
+def load(path: str | Path, format: str | None = None) -> Any:
+    """The instance in `path` (`file#k` picks one of a multi-instance file).
+
+    `format` overrides sniffing, e.g. "json", "jsonl", "orlib-wt" or "orlib-wt:N"
+    (every family's formats: see the README).
+    """
+    file, selector = split_selector(path)
+    entries = _read_entries(file, format)
+    if selector is not None:
+        return _select(file, entries, selector)
+    if len(entries) != 1:
+        raise SelectorError(
+            f"{file} holds {len(entries)} instances: pick one with {file}#k or use load_all"
+        )
+    return entries[0][1]
+
+
+def load_all(path: str | Path, format: str | None = None) -> Iterator[Any]:
+    """Every instance of `path` in file order (just the selected one with `file#k`)."""
+    file, selector = split_selector(path)
+    entries = _read_entries(file, format)
+    if selector is not None:
+        yield _select(file, entries, selector)
+        return
+    for _, instance in entries:
+        yield instance
+
+
+def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
+    """Write one instance or a list of them; the format follows the extension unless given."""
+    target = Path(path)
+    items = list(instances) if isinstance(instances, list | tuple) else [instances]
+    name, arg = _split_format(format)
+    writers = _writers()
+    if name is None:
+        suffix = target.suffix.lower()
+        name = _extensions().get(suffix) if suffix else None
+        if name is None:
+            sniffed = [f.sniff(target, "") for f in families.all_families().values() if f.sniff]
+            name = next((found for found in sniffed if found is not None), None)
+        if name is None or name not in writers:
+            raise ParseError(str(target), None, "an output extension .json or .jsonl, or wtN.txt",
+                             repr(target.suffix or target.name))
+    if name not in writers:
+        raise ParseError(str(target), None, f"a format schedkit writes ({', '.join(sorted(writers))})",
+                         repr(name))
+    writers[name](items, target, arg)
+    return target
+
+
+def dump(instance: Any, path: str | Path) -> Path:
+    """Write `instance` as the project's JSON; `load(dump(x, p)) == x`."""
+    return write([instance], path, "json")

@@ -1,1 +1,0 @@
-"""One immutable data model per problem family (imports nothing else of schedkit but errors)."""

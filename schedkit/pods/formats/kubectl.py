@@ -1,0 +1,371 @@
+"""Clusters from kubectl JSON: `kubectl get nodes,pods -A -o json` (a `List`), or a `NodeList`
+and a `PodList` (`kubectl get nodes -o json`, `kubectl get pods -A -o json`), also read from a
+directory holding both files.
+
+What is read, and how:
+- Node: `metadata.name`, `metadata.labels`, `spec.unschedulable`, `spec.taints`,
+  `status.allocatable` (`cpu`, `memory`, `pods`; `status.capacity` where allocatable is absent).
+- Pod: `metadata.namespace/name`, `metadata.creationTimestamp` (queue order, ties by file
+  order), `spec.priority` (0 when absent), `spec.nodeName` (running; absent: pending),
+  `spec.nodeSelector`, required node affinity, `spec.tolerations`. Pods in phase Succeeded or
+  Failed are finished and ignored.
+- A pod's request per resource is what the scheduler uses: max(Σ containers + Σ sidecars,
+  max over init containers of (its request + the sidecars started before it)) + overhead,
+  where sidecars are init containers with `restartPolicy: Always`.
+- A pod is immovable when a DaemonSet or a Node (static pod) owns it, when it is a mirror pod
+  (`kubernetes.io/config.mirror`), or when `cluster-autoscaler.kubernetes.io/safe-to-evict`
+  is "false".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from schedkit.errors import InvalidInstance, ParseError
+from schedkit.pods.formats.quantity import count, cpu_millicores, format_cpu, format_memory, memory_bytes
+from schedkit.pods.model import Node, Pod, PodsInstance, Requirement, Taint, Toleration
+
+LIST_KINDS = ("List", "NodeList", "PodList")
+FINISHED_PHASES = ("Succeeded", "Failed")
+IMMOVABLE_OWNERS = ("DaemonSet", "Node")
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict"
+
+
+def is_kubectl(record: Mapping[str, Any]) -> bool:
+    """A kubectl list: `kind` List/NodeList/PodList with `items` of Nodes and Pods."""
+    if record.get("kind") not in LIST_KINDS or not isinstance(record.get("items"), list):
+        return False
+    kinds = {item.get("kind") for item in record["items"] if isinstance(item, Mapping)}
+    return kinds <= {"Node", "Pod", None}
+
+
+def _items(record: Mapping[str, Any], where: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """(kind, item) for each item; items of a NodeList/PodList may omit their kind."""
+    implied = {"NodeList": "Node", "PodList": "Pod"}.get(str(record.get("kind")))
+    out = []
+    for i, item in enumerate(record.get("items") or []):
+        if not isinstance(item, Mapping):
+            raise InvalidInstance(f"{where}: items[{i}] is not an object")
+        kind = item.get("kind", implied)
+        if kind not in ("Node", "Pod"):
+            raise InvalidInstance(f"{where}: items[{i}] has kind {kind!r}; only Node and Pod are read")
+        out.append((str(kind), item))
+    return out
+
+
+def _get(item: Mapping[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(item, Mapping):
+            return None
+        item = item.get(key)  # type: ignore[assignment]
+    return item
+
+
+def _node(item: Mapping[str, Any], where: str) -> Node:
+    """A Node item; errors name the item and the node."""
+    try:
+        return _read_node(item, where)
+    except InvalidInstance as error:
+        text = str(error)
+        name = _get(item, "metadata", "name")
+        raise InvalidInstance(text if where in text else f"{where} (node {name}): {text}") from None
+
+
+def _read_node(item: Mapping[str, Any], where: str) -> Node:
+    name = _get(item, "metadata", "name")
+    if not isinstance(name, str) or not name:
+        raise InvalidInstance(f"{where}: a Node without metadata.name")
+    where = f"{where} (node {name!r})"
+    resources = _get(item, "status", "allocatable") or _get(item, "status", "capacity")
+    if not isinstance(resources, Mapping):
+        raise InvalidInstance(f"{where}: status.allocatable (or status.capacity) is missing")
+    for key in ("cpu", "memory"):
+        if key not in resources:
+            raise InvalidInstance(f"{where}: status.allocatable.{key} is missing")
+    taints = []
+    for k, taint in enumerate(_get(item, "spec", "taints") or []):
+        if not isinstance(taint, Mapping) or "effect" not in taint:
+            raise InvalidInstance(f"{where}: spec.taints[{k}] needs a key and an effect")
+        taints.append(Taint(str(taint.get("key", "")), str(taint.get("value", "")), str(taint["effect"])))
+    return Node(
+        name=name,
+        cpu=cpu_millicores(resources["cpu"], f"{where}: status.allocatable.cpu"),
+        memory=memory_bytes(resources["memory"], f"{where}: status.allocatable.memory"),
+        max_pods=count(resources.get("pods", 110), f"{where}: status.allocatable.pods"),
+        unschedulable=bool(_get(item, "spec", "unschedulable") or False),
+        labels=_get(item, "metadata", "labels") or {},
+        taints=tuple(taints),
+    )
+
+
+def _requests(container: Any, where: str) -> tuple[int, int]:
+    requests = _get(container, "resources", "requests") or {}
+    if not isinstance(requests, Mapping):
+        raise InvalidInstance(f"{where}: resources.requests is not an object")
+    cpu = cpu_millicores(requests["cpu"], f"{where}: requests.cpu") if "cpu" in requests else 0
+    memory = memory_bytes(requests["memory"], f"{where}: requests.memory") if "memory" in requests else 0
+    return cpu, memory
+
+
+def pod_requests(spec: Mapping[str, Any], where: str) -> tuple[int, int]:
+    """(cpu millicores, memory bytes) the scheduler reserves for a pod `spec` (module docstring)."""
+    totals = []
+    containers = spec.get("containers") or []
+    inits = spec.get("initContainers") or []
+    for resource in range(2):
+        main = sum(_requests(c, f"{where}: containers[{k}]")[resource] for k, c in enumerate(containers))
+        sidecars = 0
+        peak_init = 0
+        for k, c in enumerate(inits):
+            amount = _requests(c, f"{where}: initContainers[{k}]")[resource]
+            if isinstance(c, Mapping) and c.get("restartPolicy") == "Always":
+                sidecars += amount
+                peak_init = max(peak_init, sidecars)
+            else:
+                peak_init = max(peak_init, sidecars + amount)
+        totals.append(max(main + sidecars, peak_init))
+    overhead = spec.get("overhead") or {}
+    if overhead:
+        totals[0] += cpu_millicores(overhead.get("cpu", 0), f"{where}: overhead.cpu")
+        totals[1] += memory_bytes(overhead.get("memory", 0), f"{where}: overhead.memory")
+    return totals[0], totals[1]
+
+
+def _affinity(spec: Mapping[str, Any], where: str) -> tuple[tuple[Requirement, ...], ...]:
+    terms = (
+        _get(
+            spec,
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        )
+        or []
+    )
+    out = []
+    for t, term in enumerate(terms):
+        requirements = []
+        for kind in ("matchExpressions", "matchFields"):
+            for e, expr in enumerate(_get(term, kind) or []):
+                if not isinstance(expr, Mapping) or "key" not in expr or "operator" not in expr:
+                    raise InvalidInstance(
+                        f"{where}: nodeSelectorTerms[{t}].{kind}[{e}] needs key and operator"
+                    )
+                if kind == "matchFields" and expr["key"] != "metadata.name":
+                    raise InvalidInstance(
+                        f"{where}: matchFields on {expr['key']!r}: only metadata.name exists"
+                    )
+                requirements.append(
+                    Requirement(str(expr["key"]), str(expr["operator"]), tuple(expr.get("values") or ()))
+                )
+        if requirements:
+            out.append(tuple(requirements))
+    return tuple(out)
+
+
+def _movable(metadata: Mapping[str, Any]) -> bool:
+    owners = metadata.get("ownerReferences") or []
+    if any(isinstance(o, Mapping) and o.get("kind") in IMMOVABLE_OWNERS for o in owners):
+        return False
+    annotations = metadata.get("annotations") or {}
+    return MIRROR_ANNOTATION not in annotations and str(annotations.get(SAFE_TO_EVICT, "")).lower() != "false"
+
+
+def _pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] | None:
+    """(creation timestamp, pod) or None for a finished pod."""
+    try:
+        return _read_pod(item, where, position)
+    except InvalidInstance as error:
+        name = _get(item, "metadata", "name")
+        text = str(error)
+        raise InvalidInstance(text if where in text else f"{where} (pod {name}): {text}") from None
+
+
+def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] | None:
+    metadata = item.get("metadata") or {}
+    spec = item.get("spec") or {}
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name:
+        raise InvalidInstance(f"{where}: a Pod without metadata.name")
+    namespace = metadata.get("namespace") or "default"
+    where = f"{where} (pod {namespace}/{name})"
+    if _get(item, "status", "phase") in FINISHED_PHASES:
+        return None
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("containers"), list):
+        raise InvalidInstance(f"{where}: spec.containers is missing")
+    cpu, memory = pod_requests(spec, where)
+    priority = spec.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise InvalidInstance(f"{where}: spec.priority must be an integer, got {priority!r}")
+    tolerations = []
+    for k, t in enumerate(spec.get("tolerations") or []):
+        if not isinstance(t, Mapping):
+            raise InvalidInstance(f"{where}: spec.tolerations[{k}] is not an object")
+        tolerations.append(
+            Toleration(
+                str(t.get("key", "")),
+                str(t.get("operator", "Equal")),
+                str(t.get("value", "")),
+                str(t.get("effect", "")),
+            )
+        )
+    pod = Pod(
+        name=name,
+        namespace=namespace,
+        cpu=cpu,
+        memory=memory,
+        priority=priority,
+        node=spec.get("nodeName") or None,
+        movable=_movable(metadata),
+        node_selector=spec.get("nodeSelector") or {},
+        affinity=_affinity(spec, where),
+        tolerations=tuple(tolerations),
+        order=position,
+    )
+    return str(metadata.get("creationTimestamp") or ""), pod
+
+
+def from_lists(records: list[tuple[str, Mapping[str, Any]]], name: str) -> PodsInstance:
+    """One cluster from kubectl lists, each given with where it came from (for messages)."""
+    nodes: list[Node] = []
+    pods: list[tuple[str, int, Pod]] = []
+    for where, record in records:
+        for i, (kind, item) in enumerate(_items(record, where)):
+            if kind == "Node":
+                nodes.append(_node(item, f"{where}: items[{i}]"))
+            else:
+                found = _pod(item, f"{where}: items[{i}]", len(pods))
+                if found is not None:
+                    pods.append((found[0], len(pods), found[1]))
+    if not nodes:
+        raise InvalidInstance(
+            f"{', '.join(w for w, _ in records)}: no Node items (pass the nodes too, "
+            "e.g. `kubectl get nodes,pods -A -o json`)"
+        )
+    ranked = sorted(pods, key=lambda entry: (entry[0], entry[1]))  # creation time, then file order
+    rank = {position: k for k, (_, position, _) in enumerate(ranked)}
+    ordered = tuple(replace(pod, order=rank[position]) for _, position, pod in pods)
+    return PodsInstance(nodes=tuple(nodes), pods=ordered, name=name, meta={"source": "kubectl"})
+
+
+def from_record(record: Mapping[str, Any], name: str) -> PodsInstance:
+    """A `List` (or a lone NodeList) read as one cluster."""
+    return from_lists([(name, record)], name)
+
+
+def read_directory(path: Path) -> list[tuple[str, Any]]:
+    """A directory holding kubectl lists (`nodes.json`, `pods.json`...): one cluster, or []
+    when no `.json` file in it is a kubectl list (the directory is someone else's)."""
+    records = []
+    for file in sorted(path.glob("*.json")):
+        try:
+            record = json.loads(file.read_text())
+        except json.JSONDecodeError as error:
+            raise ParseError(str(file), error.lineno, "a JSON document", error.msg.lower()) from None
+        except UnicodeDecodeError:
+            raise ParseError(str(file), None, "a text file", "binary data") from None
+        if isinstance(record, Mapping) and is_kubectl(record):
+            records.append((str(file), record))
+    if not records:
+        return []
+    return [("1", from_lists(records, path.name))]
+
+
+def write_kubectl(instance: PodsInstance, path: Path) -> None:
+    """The cluster as a kubectl `List` (requests on one container; enough to read it back)."""
+
+    items: list[dict[str, Any]] = []
+    for node in instance.nodes:
+        spec: dict[str, Any] = {}
+        if node.unschedulable:
+            spec["unschedulable"] = True
+        if node.taints:
+            spec["taints"] = [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints]
+        items.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": node.name, "labels": dict(node.labels)},
+                "spec": spec,
+                "status": {
+                    "allocatable": {
+                        "cpu": format_cpu(node.cpu),
+                        "memory": format_memory(node.memory),
+                        "pods": str(node.max_pods),
+                    }
+                },
+            }
+        )
+    for pod in sorted(instance.pods, key=lambda p: p.order):
+        metadata: dict[str, Any] = {
+            "name": pod.name,
+            "namespace": pod.namespace,
+            "creationTimestamp": f"2025-01-01T00:00:00Z#{pod.order:09d}",
+        }
+        if not pod.movable:
+            metadata["annotations"] = {SAFE_TO_EVICT: "false"}
+        requests = {"cpu": format_cpu(pod.cpu), "memory": format_memory(pod.memory)}
+        pod_spec: dict[str, Any] = {
+            "priority": pod.priority,
+            "containers": [{"name": "main", "resources": {"requests": requests}}],
+        }
+        if pod.node is not None:
+            pod_spec["nodeName"] = pod.node
+        if pod.node_selector:
+            pod_spec["nodeSelector"] = dict(pod.node_selector)
+        if pod.tolerations:
+            pod_spec["tolerations"] = [
+                {"key": t.key, "operator": t.operator, "value": t.value, "effect": t.effect}
+                for t in pod.tolerations
+            ]
+        if pod.affinity:
+            terms = [
+                {
+                    "matchExpressions": [
+                        {"key": r.key, "operator": r.operator, "values": list(r.values)} for r in term
+                    ]
+                }
+                for term in pod.affinity
+            ]
+            pod_spec["affinity"] = {
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}
+                }
+            }
+        items.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": metadata,
+                "spec": pod_spec,
+                "status": {"phase": "Running" if pod.node else "Pending"},
+            }
+        )
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, indent=1) + "\n")
+
+
+def write_file(instances: Any, path: Path, arg: str | None) -> None:
+    """`--to kubectl`: exactly one pods cluster as a kubectl List."""
+    items = list(instances)
+    if len(items) != 1:
+        raise InvalidInstance(f"{path}: the kubectl format holds one pods cluster, got {len(items)}")
+    if not isinstance(items[0], PodsInstance):
+        raise InvalidInstance(f"{path}: the kubectl format holds a pods cluster, not a "
+                              f"{getattr(items[0], 'family', '?')} instance")
+    write_kubectl(items[0], path)
+
+
+def read_file(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
+    """`--format kubectl`: a kubectl List / NodeList / PodList file, whatever its name."""
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    if not isinstance(record, dict) or not is_kubectl(record):
+        raise ParseError(str(path), None, "a kubectl List, NodeList or PodList", "another JSON document")
+    return [("1", from_record(record, path.stem))]

@@ -1,0 +1,167 @@
+"""RCPSP heuristic methods: serial and parallel SGS with a priority rule, regret-biased random
+sampling, and sampling with forward-backward improvement (thin wrappers over the kernels).
+
+Each reports the makespan with max(critical path, resource bound) as its `bound`, so a schedule
+that reaches the bound comes back `optimal`. Sampling and fbi are reproducible for a given seed
+when their budget is a schedule count (`schedules=`); under a time limit alone the number of
+schedules, and so the result, depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from schedkit.errors import ProblemTooLarge, SchedkitError
+from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.heuristics import kernels as rcpsp_kernels
+from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result, Status
+
+kernels: Any = rcpsp_kernels  # numba dispatchers: their call signatures are not typed
+
+RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
+DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
+MAX_CELLS = 50_000_000  # time-indexed usage (Σd + 1) x K beyond this would need too much memory
+MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
+
+
+def arrays(instance: RCPSPInstance) -> tuple[np.ndarray, ...]:
+    """(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c): what every SGS kernel takes."""
+    cells = (int(instance.durations.sum()) + 1) * max(1, instance.resources)
+    if cells > MAX_CELLS:
+        raise ProblemTooLarge(
+            f"the schedule generation schemes keep usage per time unit: (Σ durations + 1) x "
+            f"resources = {cells} cells exceeds {MAX_CELLS}"
+        )
+    return (instance.durations, instance.pred_ptr, instance.pred_idx, instance.succ_ptr,
+            instance.succ_idx, instance.demands, instance.capacities)
+
+
+def priorities(instance: RCPSPInstance, rule: str) -> np.ndarray:
+    """Priority values of `rule` (smaller first): LFT and LST from the precedence-only latest
+    times at horizon Σd, MTS most total successors, GRPW greatest rank positional weight
+    (own duration plus the immediate successors'), SPT shortest, LPT longest duration."""
+    rule = str(rule).lower()
+    d = instance.durations
+    if rule in ("lft", "lst"):
+        ls = kernels.latest_starts(instance.order, d, instance.succ_ptr, instance.succ_idx,
+                                   int(d.sum()))
+        values = ls + d if rule == "lft" else ls
+    elif rule == "mts":
+        if instance.n > MAX_MTS_ACTIVITIES:
+            raise ProblemTooLarge(f"rule mts counts successors by bitsets: at most "
+                                  f"{MAX_MTS_ACTIVITIES} activities, got {instance.n}")
+        values = -kernels.successor_totals(instance.order, instance.succ_ptr, instance.succ_idx)
+    elif rule == "grpw":
+        following = np.add.reduceat(np.append(d[instance.succ_idx], 0), instance.succ_ptr[:-1])
+        following[instance.succ_ptr[:-1] == instance.succ_ptr[1:]] = 0
+        values = -(d + following)
+    elif rule == "spt":
+        values = d
+    elif rule == "lpt":
+        values = -d
+    else:
+        raise SchedkitError(f"unknown priority rule {rule!r}; choose one of {', '.join(RULES)}")
+    return np.asarray(values, dtype=np.float64)
+
+
+def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **stats: Any) -> Result:
+    """A heuristic's Result: makespan, the lower bound, optimal when they meet."""
+    value = int(kernels.makespan(start, instance.durations))
+    status: Status = "optimal" if value == bound else "feasible"
+    return Result(status, value, bound, RCPSPSolution(start), {"workers": 1, "lower_bound": bound,
+                                                              **stats})
+
+
+def sgs(instance: RCPSPInstance, rule: str, parallel: bool) -> np.ndarray:
+    """The starts of one deterministic SGS pass with `rule`."""
+    scheme = kernels.parallel_sgs if parallel else kernels.serial_sgs
+    return scheme(*arrays(instance), priorities(instance, rule), -1.0, np.random.default_rng(0))
+
+
+def _sgs_method(name: str, parallel: bool) -> None:
+    description = (f"{'parallel' if parallel else 'serial'} schedule generation scheme with a "
+                   f"priority rule (rule= {', '.join(RULES)})")
+
+    def method(instance: RCPSPInstance, options: SolveOptions) -> Result:
+        rule = str(options.get("rule")).lower()
+        start = sgs(instance, rule, parallel)
+        return schedule_result(instance, start, lower_bound(instance), rule=rule)
+
+    method.__name__ = f"solve_{name.replace('-', '_')}"
+    method.__doc__ = description
+    register("rcpsp", name, exact=False, description=description, options={"rule": "lft"})(method)
+
+
+_sgs_method("sgs-serial", parallel=False)
+_sgs_method("sgs-parallel", parallel=True)
+
+
+def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed: int, *,
+           rule: str = "lft", alpha: float = 1.0, parallel: bool = True, improve: bool = False,
+           bound: int | None = None) -> tuple[np.ndarray, int, int]:
+    """Regret-biased random sampling in batches until `schedules` SGS passes (None: until the
+    deadline), the deadline, or the bound is reached: (best starts, makespan, passes used)."""
+    data = arrays(instance)
+    values = priorities(instance, rule)
+    bound = lower_bound(instance) if bound is None else bound
+    rng = np.random.default_rng(seed)
+    best = kernels.serial_sgs(*data, values, -1.0, rng)  # the deterministic rule schedule first
+    best_span = int(kernels.makespan(best, instance.durations))
+    used = 1
+    batch = int(max(1, min(100, 20_000 // instance.n)))
+    while best_span > bound and (schedules is None or used < schedules) \
+            and time.perf_counter() < deadline:
+        size = batch if schedules is None else min(batch, schedules - used)
+        start, span, spent = kernels.sample_batch(*data, values, float(alpha), parallel, improve,
+                                                  size, rng)
+        used += int(spent)
+        if span < best_span:
+            best, best_span = start, int(span)
+    return best, best_span, used
+
+
+def _schedules(options: SolveOptions) -> int | None:
+    """The `schedules` option; its default is 1000 without a time limit, unbounded with one."""
+    value = options.get("schedules")
+    if value is None:
+        return DEFAULT_SCHEDULES if options.time_limit is None else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SchedkitError(f"schedules must be a positive integer, got {value!r}")
+    return value
+
+
+@register(
+    "rcpsp", "sampling", exact=False,
+    options={"rule": "lft", "schedules": None, "alpha": 1.0, "scheme": "parallel"},
+    description="regret-biased random sampling (Drexl 1991) on an SGS; schedules=1000 unless a "
+    "time limit is given",
+)
+def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
+    """Best of `schedules` random schedules (or as many as the time limit allows)."""
+    scheme = str(options.get("scheme")).lower()
+    if scheme not in ("serial", "parallel"):
+        raise SchedkitError(f"scheme must be serial or parallel, got {scheme!r}")
+    bound = lower_bound(instance)
+    start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
+                            rule=str(options.get("rule")), alpha=float(options.get("alpha")),
+                            parallel=scheme == "parallel", bound=bound)
+    return schedule_result(instance, start, bound, schedules=used, scheme=scheme)
+
+
+@register(
+    "rcpsp", "fbi", exact=False, options={"rule": "lft", "schedules": None, "alpha": 1.0},
+    description="random sampling on the serial SGS with forward-backward improvement "
+    "(justification) of every schedule; schedules=1000 unless a time limit is given",
+)
+def solve_fbi(instance: RCPSPInstance, options: SolveOptions) -> Result:
+    """Every sampled schedule is justified until it stops improving (each pass is a schedule)."""
+    bound = lower_bound(instance)
+    start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
+                            rule=str(options.get("rule")), alpha=float(options.get("alpha")),
+                            parallel=False, improve=True, bound=bound)
+    return schedule_result(instance, start, bound, schedules=used)

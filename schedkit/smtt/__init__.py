@@ -1,0 +1,34 @@
+"""Single-machine total (weighted) tardiness, 1||Σ wj·Tj."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from schedkit.family import Family
+from schedkit.smtt import check as checker
+from schedkit.smtt import generate as generators
+from schedkit.smtt.formats import orlib as orlib_wt
+from schedkit.smtt.formats.records import smtt_from_record
+
+
+def _sniff(path: Path, text: str) -> str | None:
+    """`wt40.txt` and the like: OR-Library weighted tardiness, n from the name."""
+    return "orlib-wt" if orlib_wt.jobs_from_name(path) is not None else None
+
+
+def _json_sniff(record: Mapping[str, Any]) -> bool:
+    """The shared JSON lines carry no family field: processing times `p` make them SMTT."""
+    return "p" in record
+
+
+FAMILY = Family(
+    name="smtt",
+    description="single machine total (weighted) tardiness, 1||Σ wj·Tj",
+    from_record=smtt_from_record,
+    check=checker.check,
+    readers={"orlib-wt": orlib_wt.read},
+    writers={"orlib-wt": orlib_wt.write},
+    sniff=_sniff,
+    json_sniff=_json_sniff,
+    generators={"smtt": generators.smtt},
+)

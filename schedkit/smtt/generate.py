@@ -1,0 +1,34 @@
+"""Reproducible random instances (each generator takes an explicit seed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from schedkit.errors import InvalidInstance
+from schedkit.smtt.model import SMTTInstance
+
+
+def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SMTTInstance:
+    """Potts–Van Wassenhove (1982/1985) classes for 1||Σ(w)T.
+
+    p ~ U{1..100}; w ~ U{1..10} when weighted (else 1); with P = Σp,
+    d ~ U{⌊P(1−TF−RDD/2)⌋ .. ⌊P(1−TF+RDD/2)⌋}, both ends clamped at 0.
+    Draw order: p, then w, then d, from numpy's default_rng(seed).
+    """
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise InvalidInstance(f"n must be a positive integer, got {n!r}")
+    if not 0 <= tf <= 1:
+        raise InvalidInstance(f"tf must lie in [0, 1], got {tf}")
+    if not 0 <= rdd <= 2:
+        raise InvalidInstance(f"rdd must lie in [0, 2], got {rdd}")
+    rng = np.random.default_rng(seed)
+    p = rng.integers(1, 101, size=n)
+    w = rng.integers(1, 11, size=n) if weighted else None
+    total = int(p.sum())
+    low = max(0, int(np.floor(total * (1 - tf - rdd / 2))))
+    high = max(0, int(np.floor(total * (1 - tf + rdd / 2))))
+    d = rng.integers(low, high + 1, size=n)
+    kind = "w" if weighted else ""
+    name = f"smtt{kind}_n{n}_tf{tf:g}_rdd{rdd:g}_s{seed}"
+    meta = {"n": int(n), "tf": tf, "rdd": rdd, "seed": seed, "generator": "potts-vanwassenhove"}
+    return SMTTInstance(p=p, d=d, w=w, name=name, meta=meta)

@@ -1,0 +1,110 @@
+"""Python drivers around the SMTT kernels: best starting rule and time-bounded iterated dynasearch.
+
+Kernels cannot read the clock, so the iterated search runs in chunks of iterations and
+checks the deadline between chunks; without a deadline the iteration count alone stops it,
+which keeps a run deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from schedkit.smtt.heuristics import local as smtt_local
+from schedkit.smtt.heuristics import rules as smtt_rules
+from schedkit.smtt.heuristics.kernels import weighted_tardiness
+
+ATC_K_GRID = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)
+AUGMENT_MAX_JOBS = 400  # augmentation is O(n^3): fine up to a few hundred jobs
+CHUNK_SECONDS = 0.02  # how long the search runs between two looks at the clock
+
+
+Candidate = tuple[object, Callable[[], np.ndarray]]
+
+
+def _best_of(candidates: list[Candidate], p: np.ndarray, d: np.ndarray, w: np.ndarray,
+             deadline: float) -> tuple[np.ndarray, object]:
+    """Build candidates in order (until the deadline, at least one); the best and its tag."""
+    best_sequence, best_tag, best_value = None, None, -1
+    for tag, build in candidates:
+        sequence = build()
+        value = weighted_tardiness(sequence, p, d, w)
+        if best_sequence is None or value < best_value:
+            best_sequence, best_tag, best_value = sequence, tag, value
+        if time.perf_counter() > deadline:
+            break
+    assert best_sequence is not None
+    return best_sequence, best_tag
+
+
+def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
+               ) -> tuple[np.ndarray, float]:
+    """ATC over the look-ahead grid 0.5..4.5 (Vepsalainen & Morton's range); the best sequence."""
+    def atc(k: float) -> Callable[[], np.ndarray]:
+        return lambda: smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False)
+
+    candidates: list[Candidate] = [(k, atc(k)) for k in ATC_K_GRID]
+    sequence, k = _best_of(candidates, p, d, w, deadline)
+    return sequence, float(k)  # type: ignore[arg-type]
+
+
+def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
+              ) -> tuple[np.ndarray, str]:
+    """The best sequence among the dispatching rules (cheap ones first, deadline permitting)."""
+    candidates: list[Candidate] = [
+        ("edd", lambda: smtt_rules.edd(p, d, w)),
+        ("wspt", lambda: smtt_rules.wspt(p, d, w)),
+        ("mdd", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, False)),
+        ("mddc", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, False)),
+        ("atc", lambda: atc_best_k(p, d, w, deadline)[0]),
+    ]
+    if p.size <= AUGMENT_MAX_JOBS:
+        candidates.append(("mddc-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, True)))
+        candidates.append(("mdd-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, True)))
+    sequence, name = _best_of(candidates, p, d, w, deadline)
+    return sequence, str(name)
+
+
+def iterated_dynasearch(
+    p: np.ndarray,
+    d: np.ndarray,
+    w: np.ndarray,
+    start: np.ndarray,
+    iterations: int,
+    seed: int,
+    deadline: float,
+    kick: int = 3,
+) -> tuple[np.ndarray, int, int]:
+    """Descend from `start`, then iterate kicks + descents; returns (sequence, value, iterations)."""
+    current = start.astype(np.int64).copy()
+    while not smtt_local.dynasearch_steps(current, p, d, w, 1)[1]:
+        if time.perf_counter() >= deadline:
+            break
+    best = current.copy()
+    state = np.uint64(np.random.default_rng(seed).integers(1, 2**63))
+    done = 0
+    step = 1  # grows so that each chunk takes about CHUNK_SECONDS between clock checks
+    value = weighted_tardiness(best, p, d, w)
+    while done < iterations and value > 0 and time.perf_counter() < deadline:
+        step = min(step, iterations - done)
+        started = time.perf_counter()
+        value, next_state = smtt_local.iterated_dynasearch(
+            best, current, p, d, w, step, kick, state
+        )
+        state = np.uint64(next_state)  # numba hands a uint64 back as a Python int
+        done += step
+        per_iteration = (time.perf_counter() - started) / step
+        step = max(1, min(2 * step, int(CHUNK_SECONDS / max(per_iteration, 1e-7))))
+    return best, int(value), done
+
+
+def warm_start(instance, time_budget: float = 1.0, iterations: int = 200, seed: int = 0) -> np.ndarray:
+    """A good sequence fast: best rule, then iterated dynasearch within `time_budget` seconds."""
+    deadline = time.perf_counter() + time_budget
+    start, _ = best_rule(instance.p, instance.d, instance.w, deadline)
+    sequence, _, _ = iterated_dynasearch(
+        instance.p, instance.d, instance.w, start, iterations, seed, deadline
+    )
+    return sequence

@@ -1,0 +1,232 @@
+"""Exact SMTT as a mixed-integer program in PuLP, solved by HiGHS or CBC (method `mip`).
+
+Positional-assignment formulation of Keha, Khowala & Fowler (2009): x[j, k] = 1 when job j
+is in position k, C[k] the completion time of position k, C[k] = C[k-1] + Σ_j p_j·x[j, k],
+with their valid inequality C[k] >= sum of the k smallest processing times (as a bound).
+With equal weights the tardiness is kept per position, T[k] >= C[k] − Σ_j d_j·x[j, k], which
+needs no big-M; otherwise per job, T[j] >= C[k] − d_j − M[j, k]·(1 − x[j, k]) with M[j, k]
+from the largest completion time position k can have. The safe precedences of
+`smtt_dominance` restrict each job to the positions they leave it and order the pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.bounds import integral_bound
+from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+from schedkit.smtt.heuristics.kernels import weighted_tardiness
+from schedkit.smtt.heuristics.search import warm_start
+from schedkit.smtt.model import SMTTInstance, SMTTSolution
+from schedkit.smtt.solvers.dominance import completion_windows, consistent_order, precedences
+
+
+@dataclass
+class _Model:
+    """The PuLP problem and its variables, keyed the way the constraints use them."""
+
+    problem: Any
+    x: dict[tuple[int, int], Any] = field(default_factory=dict)
+    completion: list[Any] = field(default_factory=list)
+    tardiness: dict[int, Any] = field(default_factory=dict)
+    positional: bool = True
+
+    def of_job(self, j: int) -> list[tuple[int, Any]]:
+        """(position, x) for every position job j may take."""
+        return [(k, x) for (job, k), x in self.x.items() if job == j]
+
+    def at_position(self, k: int) -> list[tuple[int, Any]]:
+        """(job, x) for every job that may take position k."""
+        return [(j, x) for (j, q), x in self.x.items() if q == k]
+
+
+def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
+    return new_variable(pulp, model.problem, name, **bounds)
+
+
+def _positions(before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last position each job can take: after its known predecessors, before its
+    known successors."""
+    n = before.shape[0]
+    first = before.sum(axis=0).astype(np.int64)
+    last = n - 1 - before.sum(axis=1).astype(np.int64)
+    return first, last
+
+
+def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
+    """x[j, k] for the positions job j may take; C[k] bounded by the k smallest / largest p."""
+    n = instance.n
+    p = instance.p
+    model = _Model(pulp.LpProblem("smtt", pulp.LpMinimize))
+    first, last = _positions(before)
+    for j in range(n):
+        for k in range(int(first[j]), int(last[j]) + 1):
+            model.x[j, k] = _variable(pulp, model, f"x_{j}_{k}", cat=pulp.LpBinary)
+    smallest = np.cumsum(np.sort(p))
+    largest = np.cumsum(np.sort(p)[::-1])
+    model.completion = [
+        _variable(pulp, model, f"C_{k}", lowBound=int(smallest[k]), upBound=int(largest[k]))
+        for k in range(n)
+    ]
+    return model
+
+
+def _assignment(pulp: Any, model: _Model, n: int) -> None:
+    """Each job takes one position and each position holds one job."""
+    for j in range(n):
+        model.problem += pulp.lpSum(v for _, v in model.of_job(j)) == 1, f"job_{j}"
+    for k in range(n):
+        model.problem += pulp.lpSum(v for _, v in model.at_position(k)) == 1, f"pos_{k}"
+
+
+def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
+    """C[k] = C[k-1] + processing time of the job in position k (no idle time, start at 0)."""
+    for k, completion in enumerate(model.completion):
+        work = pulp.lpSum(int(p[j]) * v for j, v in model.at_position(k))
+        previous = model.completion[k - 1] if k else 0
+        model.problem += completion == previous + work, f"completion_{k}"
+
+
+def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> None:
+    """Equal weights: T[k] >= C[k] − due date of the job in position k, T[k] >= 0."""
+    for k, completion in enumerate(model.completion):
+        due = pulp.lpSum(int(instance.d[j]) * v for j, v in model.at_position(k))
+        model.tardiness[k] = _variable(pulp, model, f"T_{k}", lowBound=0)
+        model.problem += model.tardiness[k] >= completion - due, f"tardy_{k}"
+
+
+def _job_tardiness(
+    pulp: Any, model: _Model, instance: SMTTInstance, latest: np.ndarray, earliest: np.ndarray
+) -> None:
+    """T[j] >= C[k] − d_j − M[j, k]·(1 − x[j, k]), only where job j can be late in position k.
+
+    M[j, k] = (largest C[k]) − d_j makes the row void when j is elsewhere; T[j] starts at
+    the tardiness j has even at its earliest completion.
+    """
+    p, d, w = instance.p, instance.d, instance.w
+    ordered = np.sort(p)[::-1]
+    largest = np.cumsum(ordered)
+    for j in range(instance.n):
+        if w[j] == 0:
+            continue
+        lowest = max(0, int(earliest[j] - d[j]))
+        model.tardiness[j] = _variable(pulp, model, f"T_{j}", lowBound=lowest)
+        others = np.delete(ordered, np.flatnonzero(ordered == p[j])[0])
+        for k, x in model.of_job(j):
+            reach = min(int(p[j] + others[:k].sum()), int(latest[j]))
+            if reach <= d[j]:
+                continue
+            big_m = int(largest[k]) - int(d[j])
+            model.problem += (
+                model.tardiness[j] >= model.completion[k] - int(d[j]) - big_m * (1 - x),
+                f"tardy_{j}_{k}",
+            )
+
+
+def _precedences(pulp: Any, model: _Model, before: np.ndarray) -> None:
+    """i before j: the position of i is smaller than the position of j."""
+    position = [pulp.lpSum(k * v for k, v in model.of_job(j)) for j in range(before.shape[0])]
+    for i, j in zip(*np.nonzero(before), strict=True):
+        model.problem += position[j] - position[i] >= 1, f"before_{i}_{j}"
+
+
+def build_model(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
+    """The whole MIP: variables, assignment, completion times, tardiness, precedences, objective."""
+    model = _variables(pulp, instance, before)
+    _assignment(pulp, model, instance.n)
+    _completion_times(pulp, model, instance.p)
+    _precedences(pulp, model, before)
+    w = instance.w
+    model.positional = bool(np.all(w == w[0]))
+    if model.positional:
+        _positional_tardiness(pulp, model, instance)
+        model.problem += int(w[0]) * pulp.lpSum(model.tardiness.values())
+    else:
+        earliest, latest = completion_windows(instance.p, before)
+        _job_tardiness(pulp, model, instance, latest, earliest)
+        model.problem += pulp.lpSum(int(w[j]) * t for j, t in model.tardiness.items())
+    return model
+
+
+def _set_start(model: _Model, instance: SMTTInstance, sequence: np.ndarray) -> None:
+    """Give every variable the value it takes in `sequence` (the MIP start)."""
+    p, d = instance.p, instance.d
+    for x in model.x.values():
+        x.setInitialValue(0)
+    time = 0
+    for k, j in enumerate(sequence):
+        time += int(p[j])
+        if (j, k) in model.x:
+            model.x[j, k].setInitialValue(1)
+        model.completion[k].setInitialValue(time)
+        key = k if model.positional else int(j)
+        if key in model.tardiness:
+            model.tardiness[key].setInitialValue(max(0, time - int(d[j])))
+
+
+def _read_sequence(model: _Model, n: int) -> np.ndarray | None:
+    """The order the solver's x values describe, or None when they are not a permutation."""
+    sequence = np.full(n, -1, dtype=np.int64)
+    for (j, k), x in model.x.items():
+        if x.varValue is not None and x.varValue > 0.5:
+            if sequence[k] != -1:
+                return None
+            sequence[k] = j
+    if np.any(sequence < 0) or np.unique(sequence).size != n:
+        return None
+    return sequence
+
+
+@register(
+    "smtt",
+    "mip",
+    exact=True,
+    description="positional-assignment MIP (Keha et al. 2009) in PuLP over HiGHS or CBC",
+    options={"solver": "highs"},
+)
+def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
+    """Optimal or best-found sequence from the MIP, started from the heuristic warm start."""
+    name = str(options.get("solver", "highs")).lower()
+    pulp = import_pulp(name)
+    n = instance.n
+    p, d, w = instance.p, instance.d, instance.w
+    remaining = options.remaining()
+    start = warm_start(instance, 1.0 if remaining is None else min(1.0, 0.1 * remaining))
+    start_objective = int(weighted_tardiness(start, p, d, w))
+    if start_objective == 0:  # nothing is late: optimal without a model
+        return Result("optimal", 0, 0, SMTTSolution(start), {"solver": name, "workers": options.workers})
+    before = precedences(p, d, w)
+    # The heuristic order may break a precedence; the MIP start must respect them all.
+    hint = consistent_order(start, before)
+    hint_objective = int(weighted_tardiness(hint, p, d, w))
+    if hint_objective <= start_objective:
+        start, start_objective = hint, hint_objective
+    model = build_model(pulp, instance, before)
+    _set_start(model, instance, hint)
+    raw_bound, stats = run(pulp, model.problem, options, name)
+    bound = integral_bound(raw_bound)
+    stats.update(
+        workers=options.workers,
+        precedences=int(before.sum()),
+        variables=len(model.problem.variables()),
+        constraints=model.problem.numConstraints(),
+    )
+    sequence = _read_sequence(model, n)
+    objective = None if sequence is None else int(weighted_tardiness(sequence, p, d, w))
+    if objective is None or objective > start_objective:
+        sequence, objective = start, start_objective
+    assert sequence is not None
+    if bound is not None:
+        bound = max(0, bound)  # tardiness is never negative
+    if bound is not None and bound > objective:
+        # A valid bound never exceeds a feasible value; treat it as untrustworthy.
+        stats["discarded_bound"] = bound
+        bound = None
+    if bound is not None and bound >= objective:
+        return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
+    return Result("feasible", objective, bound, SMTTSolution(sequence), stats)

@@ -1,1 +1,0 @@
-"""solvers cpsat methods."""

@@ -1,0 +1,114 @@
+"""VMR heuristic methods `greedy` and `lns` as registered in schedkit.
+
+Result.objective is the integer Σ_n (free CPU_n mod F) after the plan; `stats` carries the
+fragment rates (`fragment_rate`, `initial_fragment_rate`), the initial objective and the
+number of migrations.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result, Status
+from schedkit.vmr.bounds import migration_bound, round_to_residue
+from schedkit.vmr.heuristics import kernels
+from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
+from schedkit.vmr.heuristics.search import (
+    Plan,
+    initial_objective,
+    initial_state,
+    lns,
+    static_tuple,
+    to_solution,
+)
+from schedkit.vmr.model import VMRInstance
+
+LNS_DEFAULT_TIME_LIMIT = 5.0
+GREEDY_CHUNK = 8
+
+
+def plan_stats(instance: VMRInstance, a: VMRArrays, plan: Plan) -> dict[str, Any]:
+    """Fragment rates before and after, objective before, migrations used."""
+    start = initial_objective(a)
+    return {
+        "fragment_rate": round(instance.fragment_rate(plan.objective), 6),
+        "initial_fragment_rate": round(instance.fragment_rate(start), 6),
+        "initial_objective": start,
+        "migrations": plan.length,
+        "migration_limit": instance.migration_limit,
+    }
+
+
+def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | None = None,
+                **stats: Any) -> Result:
+    """A Result for `plan`; `bound` (a proven one, or None) is raised to the residue class of
+    the total free CPU and to the migration bound; optimal when the objective meets it."""
+    simple = migration_bound(instance)
+    if bound is not None:
+        bound = round_to_residue(bound, instance.total_free_cpu, instance.fragment_size)
+    bound = simple if bound is None else max(bound, simple)
+    stats["bound_fragment_rate"] = round(instance.fragment_rate(bound), 6)
+    status: Status = "optimal" if bound is not None and bound == plan.objective else "feasible"
+    return Result(status=status, objective=plan.objective, bound=bound,
+                  solution=to_solution(instance, a, plan),
+                  stats={**plan_stats(instance, a, plan), **stats})
+
+
+def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
+    """The greedy plan, GREEDY_CHUNK migrations per kernel call so that the deadline is
+    checked between calls (a multi-migration set-up then has at most that many)."""
+    limit = a.limit
+    free_cpu, free_mem, gcount, cur, moved = initial_state(a)
+    st = static_tuple(a)
+    plan_vm = np.zeros(max(limit, 1), dtype=np.int64)
+    plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
+    length, total = 0, 0
+    while length < limit and time.perf_counter() < deadline:
+        step = min(limit, length + GREEDY_CHUNK)
+        grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment,
+                                           free_cpu, free_mem, gcount, cur, moved, 0.0, True)
+        if grown == length:
+            break
+        length, total = grown, total + int(delta)
+    return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + total)
+
+
+@register("vmr", "greedy", exact=False,
+          description="K times the migration that lowers Σ (free CPU mod F) most (numba, O(1) deltas); "
+                      "multi-migration set-ups when none does")
+def solve_greedy(instance: VMRInstance, options: SolveOptions) -> Result:
+    """Greedy best-improvement migrations; when no single one improves, the best evacuation of
+    a node (several migrations, the last one pays) or two-migration chain; stops early when
+    nothing improves."""
+    a = build_arrays(instance)
+    plan = greedy_plan(a, options.deadline)
+    return plan_result(instance, a, plan, workers=1)
+
+
+@register("vmr", "lns", exact=False, options={"max_remove": 3, "iterations": None},
+          description=f"greedy, then ruin-and-recreate with annealing (default budget "
+                      f"{LNS_DEFAULT_TIME_LIMIT:g} s)")
+def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
+    """Greedy start, then drop a few migrations, replay, refill greedily (with random blinks)
+    and accept by annealing, until the time limit (default 5 s), or for `iterations` steps
+    (reproducible for a seed)."""
+    max_remove = options.get("max_remove", 3)
+    iterations = options.get("iterations")
+    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
+                                   or iterations < 0):
+        raise ValueError(f"lns: iterations must be a non-negative integer or None, got {iterations!r}")
+    if isinstance(max_remove, bool) or not isinstance(max_remove, int) or max_remove < 1:
+        raise ValueError(f"lns: max_remove must be a positive integer, got {max_remove!r}")
+    limit = LNS_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
+    deadline = options.started + limit
+    a = build_arrays(instance)
+    start = greedy_plan(a, deadline)
+    plan, counters = lns(a, start, deadline, options.seed, max_remove=max_remove,
+                         stop_at=migration_bound(instance), iterations=iterations)
+    if plan.objective > start.objective:  # never worse than its start
+        plan = start
+    return plan_result(instance, a, plan, workers=1, greedy_objective=start.objective, **counters)
