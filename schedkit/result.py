@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "unknown")
+BOUND_TOLERANCE = 1e-9  # relative: float objectives may carry rounding noise
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -25,7 +26,8 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 class Result:
     """Outcome of one solve: status, objective, proven bound, the solution and how it was found.
 
-    `status == "optimal"` only when the method proved it (bound == objective). `gap` is
+    Every objective is minimised. `status == "optimal"` only when the method proved it
+    (bound == objective); a bound above the objective is refused as a bug. `gap` is
     derived from objective and bound. `stats` holds method specifics (nodes, iterations,
     worker count, the sub-method `auto` chose...).
     """
@@ -47,6 +49,12 @@ class Result:
         if self.status == "optimal" and self.bound != self.objective:
             raise ValueError(
                 f"status 'optimal' needs a proof: bound {self.bound} != objective {self.objective}"
+            )
+        if (self.bound is not None and self.objective is not None
+                and self.bound > self.objective + BOUND_TOLERANCE * max(1.0, abs(self.objective))):
+            raise ValueError(
+                f"bound {self.bound} is above objective {self.objective}: a lower bound of a "
+                "minimisation can never be (this is a bug in the method)"
             )
         object.__setattr__(self, "gap", relative_gap(self.objective, self.bound))
 

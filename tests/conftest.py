@@ -50,9 +50,13 @@ def wt40(k: int) -> schedkit.SMTTInstance:
     return schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
 
 
-def agrees_with(instance: schedkit.SMTTInstance, result: schedkit.Result, optimum: int) -> None:
+def agrees_with(instance: schedkit.SMTTInstance, result: schedkit.Result, optimum: int,
+                proven: bool = False) -> None:
     """Checker-verified objective; the bound never exceeds the optimum, the objective never
-    undercuts it, and "optimal" is claimed only for the optimum itself."""
+    undercuts it, and "optimal" is claimed only for the optimum itself. With `proven` (an exact
+    method without a time limit) the result must be that proof: a worse "feasible" fails."""
+    if proven:
+        assert result.status == "optimal", f"{result.method} did not prove: {result.summary()}"
     report = schedkit.check(instance, result)
     assert report.feasible, report.violations
     assert report.objective == result.objective >= optimum

@@ -17,7 +17,7 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from schedkit.common.bounds import integral_bound
+from schedkit.common.finish import integral_bound
 from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions, lookup, register
 from schedkit.result import Result

@@ -43,7 +43,7 @@ def test_gantt_rows_are_the_processors(monkeypatch, tmp_path, fig2):
     def fake_draw(bars, path, title, rows=None, **kwargs):
         captured.update(bars=bars, rows=rows, title=title)
 
-    monkeypatch.setattr("schedkit.common.gantt.draw", fake_draw)
+    monkeypatch.setattr("schedkit.dag.gantt.draw", fake_draw)
     result = schedkit.solve(fig2, "heft")
     gantt = get("dag").gantt
     assert gantt is not None

@@ -8,7 +8,7 @@ import pytest
 
 import schedkit
 from schedkit import SchedkitError, SMTTInstance, SolverUnavailable
-from schedkit.common.bounds import integral_bound as _integral_bound
+from schedkit.common.finish import integral_bound as _integral_bound
 from schedkit.common.mip import cbc_log_facts
 from tests.conftest import CLASS_IDS_N20, WT40_OPT
 from tests.conftest import agrees_with as _agrees_with

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.bounds import integral_bound
 from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics.graph import Graph

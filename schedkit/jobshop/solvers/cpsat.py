@@ -23,8 +23,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from schedkit.common.bounds import integral_bound
 from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import integral_bound
 from schedkit.errors import SolverUnavailable
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
 from schedkit.jobshop.heuristics.methods import schedule_result

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.bounds import integral_bound
+from schedkit.common.finish import integral_bound
 from schedkit.common.mip import import_pulp, new_variable, run
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound

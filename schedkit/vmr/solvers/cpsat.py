@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.bounds import integral_bound
 from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import integral_bound
 from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result

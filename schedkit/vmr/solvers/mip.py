@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.bounds import integral_bound
+from schedkit.common.finish import integral_bound
 from schedkit.common.mip import RunControl, import_pulp, new_variable, run
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result

@@ -1,0 +1,40 @@
+"""The one random-number convention for numba kernels: an explicit 64-bit state, no global RNG.
+
+A method turns its `seed` into a state with `seed_state` (outside the kernel); kernels thread the
+state through `next_random` / `random_below` / `random_unit` and return it, so the same seed gives
+the same run on every thread and machine. Outside kernels, use `numpy.random.default_rng(seed)`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_MULTIPLIER = np.uint64(6364136223846793005)  # Knuth's MMIX LCG constants
+_INCREMENT = np.uint64(1442695040888963407)
+
+
+def seed_state(seed: int) -> np.uint64:
+    """A non-zero kernel state from any integer seed (mixed through numpy's SeedSequence)."""
+    return np.uint64(np.random.default_rng(seed).integers(1, 2**63))
+
+
+@njit(cache=True)
+def next_random(state):  # pragma: no cover - compiled
+    """One LCG step: (new state, 31 random bits as int64)."""
+    state = state * _MULTIPLIER + _INCREMENT
+    return state, np.int64(state >> np.uint64(33))
+
+
+@njit(cache=True)
+def random_below(state, n):  # pragma: no cover - compiled
+    """(new state, an integer uniform in 0..n-1); n must be positive."""
+    state, bits = next_random(state)
+    return state, bits % n
+
+
+@njit(cache=True)
+def random_unit(state):  # pragma: no cover - compiled
+    """(new state, a float uniform in [0, 1))."""
+    state, bits = next_random(state)
+    return state, bits / 2147483648.0
