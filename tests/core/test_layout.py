@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "schedkit"
 CORE_MODULES = {"api", "cli", "registry", "result", "errors", "family", "loading", "checking",
                 "generate", "deprecated", "__init__", "__main__"}
 # The harness pulls in rich progress, TOML, CSV and Dask glue: `schedkit --help` should not pay.
-HEAVY_SCHEDKIT = {("schedkit.cli", "schedkit.bench.command"), ("schedkit.cli", "schedkit.bench.command.bench")}
+HEAVY_SCHEDKIT = {("schedkit.cli", "schedkit.bench.command"),
+                  ("schedkit.cli", "schedkit.bench.command.bench")}
 
 
 def _modules() -> list[Path]:
@@ -72,12 +73,10 @@ def test_the_checker_shares_no_code_with_methods(name):
     for imported, _ in SOURCES[module][1]:
         if not imported.startswith("schedkit"):
             continue
-        top = imported.split(".")
-        allowed = (len(top) >= 3 and top[1] == name and top[2] == "model") or (
-            len(top) == 2 and top[1] in CORE_MODULES - {"cli"}) or (
-            len(top) >= 2 and top[1] in {"errors", "result"})
-        allowed = allowed or (len(top) == 3 and top[1] == name and top[2] == "model")
-        assert allowed, f"{module} imports {imported}"
+        parts = imported.split(".")
+        own_model = len(parts) >= 3 and parts[1] == name and parts[2] == "model"
+        core = len(parts) >= 2 and parts[1] in CORE_MODULES - {"cli"}
+        assert own_model or core, f"{module} imports {imported}"
 
 
 @pytest.mark.parametrize("module", sorted(SOURCES))
