@@ -17,9 +17,10 @@ import threading
 from dataclasses import replace
 from typing import Any
 
+from schedkit.common.auto import run_method
 from schedkit.common.finish import integral_bound
 from schedkit.common.mip import RunControl, import_pulp
-from schedkit.registry import SolveOptions, lookup, register
+from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound, round_to_residue
 from schedkit.vmr.heuristics.arrays import build_arrays
@@ -43,8 +44,7 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
     limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
     options = replace(options, time_limit=limit)
     if options.workers < 2:
-        method = lookup("vmr", "mip")
-        result = method.function(instance, replace(options, extra=dict(method.options)))
+        result = run_method("vmr", "mip", instance, options, limit)
         return result.with_context(stats={**result.stats, "chosen": "mip"})
     return _side_by_side(instance, options)
 

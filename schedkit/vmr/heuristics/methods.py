@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.finish import finish
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result, Status
+from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound, round_to_residue
 from schedkit.vmr.heuristics import kernels
 from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
@@ -22,6 +23,7 @@ from schedkit.vmr.heuristics.search import (
     initial_objective,
     initial_state,
     lns,
+    new_rng,
     static_tuple,
     to_solution,
 )
@@ -45,17 +47,16 @@ def plan_stats(instance: VMRInstance, a: VMRArrays, plan: Plan) -> dict[str, Any
 
 def plan_result(instance: VMRInstance, a: VMRArrays, plan: Plan, bound: int | None = None,
                 **stats: Any) -> Result:
-    """A Result for `plan`; `bound` (a proven one, or None) is raised to the residue class of
-    the total free CPU and to the migration bound; optimal when the objective meets it."""
+    """A Result for `plan` through the one finish rule; `bound` (a proven one, or None) is
+    raised to the residue class of the total free CPU and to the migration bound, so the plan
+    is optimal when it meets it."""
     simple = migration_bound(instance)
     if bound is not None:
         bound = round_to_residue(bound, instance.total_free_cpu, instance.fragment_size)
     bound = simple if bound is None else max(bound, simple)
     stats["bound_fragment_rate"] = round(instance.fragment_rate(bound), 6)
-    status: Status = "optimal" if bound is not None and bound == plan.objective else "feasible"
-    return Result(status=status, objective=plan.objective, bound=bound,
-                  solution=to_solution(instance, a, plan),
-                  stats={**plan_stats(instance, a, plan), **stats})
+    return finish(plan.objective, bound, False, to_solution(instance, a, plan),
+                  {**plan_stats(instance, a, plan), **stats})
 
 
 def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
@@ -67,10 +68,11 @@ def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
     plan_vm = np.zeros(max(limit, 1), dtype=np.int64)
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
     length, total = 0, 0
+    rng = new_rng(0)  # greedy draws nothing (no blinks); the kernels take a state all the same
     while length < limit and time.perf_counter() < deadline:
         step = min(limit, length + GREEDY_CHUNK)
         grown, delta = kernels.greedy_fill(plan_vm, plan_dst, length, step, st, a.fragment,
-                                           free_cpu, free_mem, gcount, cur, moved, 0.0, True)
+                                           free_cpu, free_mem, gcount, cur, moved, 0.0, True, rng)
         if grown == length:
             break
         length, total = grown, total + int(delta)

@@ -62,7 +62,7 @@ def exact_result(instance: VMRInstance, a: VMRArrays, start: Plan, found: Plan |
     plan = start
     if found is not None and found.objective < start.objective:
         plan = found
-    stats["warm_start_objective"] = start.objective
+    stats["warm_start"] = start.objective
     stats["model_plan_reached"] = reached
     if bound is not None and bound > plan.objective:
         stats["discarded_bound"] = bound  # cannot be: a bound above a feasible plan

@@ -182,8 +182,8 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         raise SchedkitError(f"cpsat: CP-SAT reports the VMR model {solver.StatusName(status)}; "
                             "staying put is always feasible, so this is a bug in schedkit")
     stats: dict[str, Any] = {
-        "workers": options.workers, "cpsat_status": solver.StatusName(status),
-        "variables": len(v.out) + len(v.inflow), "branches": int(solver.NumBranches()),
+        "workers": options.workers, "solver_status": solver.StatusName(status),
+        "variables": len(v.out) + len(v.inflow), "nodes": int(solver.NumBranches()),
     }
     found, reached = None, False
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
