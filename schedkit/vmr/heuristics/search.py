@@ -113,9 +113,9 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         if total is None:
             span = max(deadline - began, 1e-9)
             heat = temperature * max(0.0, (deadline - now) / span)
-        else:
+        else:  # fixed batches: the restarts below fall on the same iterations every run
             heat = temperature * (1.0 - done / max(total, 1))
-            batch = min(batch, total - done, 16)
+            batch = min(16, total - done)
         if stall >= RESTART_AFTER:  # escape: ruin half the plan and take the result whatever it is
             kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, 0.0, prune,
                                    a.limit, st, a.fragment, init, cur, best, work, state, scores, rng)
@@ -128,7 +128,8 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         done += batch
         stall = 0 if scores[3] < before else stall + batch
         spent = time.perf_counter() - tick
-        batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
+        if total is None:
+            batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
     length = int(scores[2])
     plan = Plan(best[0][:length].copy(), best[1][:length].copy(), int(scores[3]))
     return plan, {"iterations": done, "restarts": restarts}
