@@ -48,9 +48,9 @@ from schedkit.vmr.solvers.deadline import Background, DeadlineControl
 from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, restricted_outcome, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
-RESTRICTED_SHARE = 0.5  # of the time left, at most, for the first restricted MIP
+RESTRICTED_SHARE = 0.7  # of the time left before LNS, at most, for the first restricted MIP
 NEIGHBOURHOOD_SHARE = 0.4  # of the time left, at most, for each later one
-LNS_SHARE = 0.15  # of the budget, at the end, for LNS
+LNS_SHARE = 0.1  # of the budget, at the end, for LNS
 GROW_FRACTION = 0.25  # of the machines at residue 0 added to a grown model
 MIN_ROUND_SECONDS = 1.5  # a restricted MIP needs about 0.7 s to build on 300 machines, then time to solve
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
@@ -137,7 +137,8 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
             break
         share = RESTRICTED_SHARE if rounds == 0 else NEIGHBOURHOOD_SHARE
         outcome = restricted_outcome(pulp, instance, a, best, time.perf_counter() + share * left,
-                                     options.seed + rounds, allowed=allowed)
+                                     options.seed + rounds, allowed=allowed,
+                                     wait_until=lns_from + LNS_SHARE * (options.time_limit or 0.0) / 2)
         rounds += 1
         if outcome.found is not None and outcome.found.objective < best.objective:
             best, source = outcome.found, "restricted mip" if rounds == 1 else "neighbourhood mip"
