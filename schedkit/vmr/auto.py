@@ -1,31 +1,29 @@
-"""`auto` for VMR: the whole MIP on one thread; restricted MIPs, then LNS, on the other
-(default budget 30 s).
+"""`auto` for VMR: LNS on one thread, restricted then whole MIP on the other (default budget 30 s).
 
-With two or more workers: greedy gives the MIP start (and the result at once when it meets
-the migration bound). HiGHS then solves the whole MIP on its own thread, for the bound, while
-this thread solves MIPs restricted to part of the nodes, each warm-started from the best plan
-so far (`neighbourhood`): first the nodes whose free CPU is not a multiple of F (a third of the
-nodes; on the benchmark clusters its optimum is the optimum); when that model is solved and
-the plan is not yet proven, it grows by random machines at residue 0 (their room lets the
-others rearrange); when it is not solved in its share, the next models shrink to a random half
-of it around the plan's own machines. LNS from the best plan takes the last LNS_SHARE of the
-budget. HiGHS and the numba kernels both run without Python's lock, so each thread has a
-core. The run ends when the whole MIP is done, when the best plan meets its dual bound so far
-(rounded to the residue class) or the migration bound, or at the time limit.
+With two or more workers: greedy gives the start (and the result at once when it meets the
+migration bound). A second thread then solves the MIP restricted to the nodes whose free CPU
+is not a multiple of F and the nodes greedy touches (about a third of the nodes; greedy is its
+MIP start; on the bundled clusters its optimum is the optimum), for at most RESTRICTED_SHARE of
+the budget, then builds the whole MIP warm-started from the better plan and solves it (HiGHS,
+workers − 1 threads) for the bound. This thread runs LNS from greedy from the start, and
+restarts it from the restricted MIP's plan when that is better. Model building is Python and
+slow on a loaded machine; LNS never waits for it. HiGHS and the numba kernels both run without
+Python's lock, so each thread has a core. The run ends when the whole MIP is done, when the
+best plan meets its dual bound so far (rounded to the residue class) or the migration bound,
+or at the time limit.
 
-Nondeterministic under a time limit: the two threads race (which plan the whole MIP sees,
-when a bound arrives) and every stage stops on the clock. `deterministic=True` runs `mip`
-with fixed work limits instead (one sequence, no race): the same answer every run.
+Nondeterministic under a time limit: the two threads race (when the restricted plan arrives,
+when a bound proves the plan) and every stage stops on the clock. `deterministic=True` runs
+`mip` with fixed work limits instead (one sequence, no race): the same answer every run.
 With one worker it is `mip`.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
-
-import numpy as np
 
 from schedkit.common.auto import run_method
 from schedkit.common.finish import integral_bound
@@ -41,18 +39,14 @@ from schedkit.vmr.heuristics.methods import (
     plan_result,
     unmoved_result,
 )
-from schedkit.vmr.heuristics.search import Plan, final_placement, lns
+from schedkit.vmr.heuristics.search import Plan, lns
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.common import exact_result, proven_start
-from schedkit.vmr.solvers.deadline import Background, DeadlineControl
-from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, restricted_outcome, solve_model
+from schedkit.vmr.solvers.deadline import RESERVE, Background, DeadlineControl
+from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, plan_nodes, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
-RESTRICTED_SHARE = 0.7  # of the time left before LNS, at most, for the first restricted MIP
-NEIGHBOURHOOD_SHARE = 0.4  # of the time left, at most, for each later one
-LNS_SHARE = 0.1  # of the budget, at the end, for LNS
-GROW_FRACTION = 0.25  # of the machines at residue 0 added to a grown model
-MIN_ROUND_SECONDS = 1.5  # a restricted MIP needs about 0.7 s to build on 300 machines, then time to solve
+RESTRICTED_SHARE = 0.4  # of the budget left after greedy, at most, for the restricted MIP
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
 
 
@@ -72,29 +66,43 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
     return _side_by_side(instance, replace(options, time_limit=limit))
 
 
-def neighbourhood(a: VMRArrays, plan: Plan, solved: bool, rng: np.random.Generator) -> np.ndarray:
-    """The node mask of the next restricted MIP around `plan`: the nodes at a non-zero residue
-    and every node of a machine the plan touches, grown by GROW_FRACTION of the other machines
-    when the last model was `solved`, else shrunk to a random half of them."""
-    residue = (a.free_cpu0 % a.fragment) != 0
-    machine_of = a.node_machine
-    machines = int(machine_of.max(initial=-1)) + 1
-    touched = np.zeros(machines, dtype=np.bool_)
-    place = final_placement(a, plan)
-    for p in np.concatenate((a.place0[plan.vm], place[plan.vm])).tolist():
-        touched[machine_of[a.place_a[p]]] = True
-    if solved:
-        pick = rng.random(machines) < GROW_FRACTION
-        allowed = residue | pick[machine_of]
-    else:
-        pick = rng.random(machines) < 0.5
-        allowed = residue & pick[machine_of]
-    return allowed | touched[machine_of]
+@dataclass
+class _Shared:
+    """What the MIP thread hands to this one: the restricted MIP's plan when it beats greedy,
+    the whole model's objective constant once built, and whether the whole model runs."""
+
+    restricted: Plan | None = None
+    restricted_objective: int | None = None
+    constant: float | None = None
+
+
+def _mip_thread(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
+                quick: DeadlineControl, control: DeadlineControl, shared: _Shared,
+                stopping: threading.Event) -> Outcome:
+    """The restricted MIP (nodes at a non-zero residue and those greedy touches, warm-started
+    from greedy) until its share of the budget, then the whole MIP warm-started from the better
+    plan, until the deadline. Its Outcome carries a bound only from the whole model."""
+    allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
+    small = build_model(pulp, instance, a, start, allowed=allowed)
+    one = replace(options, workers=1, time_limit=None)
+    first = solve_model(pulp, small, a, one, "highs", quick) if not stopping.is_set() else None
+    warm = start
+    if first is not None and first.found is not None:
+        shared.restricted_objective = first.found.objective
+        if first.found.objective < start.objective:
+            warm = shared.restricted = first.found
+    if stopping.is_set() or options.deadline - time.perf_counter() < MIN_MODEL_SECONDS:
+        return Outcome(warm if warm is not start else None, True, None, {"solver": "highs",
+                       "solver_status": "whole model not run: too little time left"})
+    model = build_model(pulp, instance, a, warm)
+    shared.constant = float(model.problem.objective.constant or 0)
+    whole = replace(options, workers=max(1, options.workers - 1), time_limit=None)
+    return solve_model(pulp, model, a, whole, "highs", control)
 
 
 def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
-    """Greedy; then HiGHS on the whole MIP (workers − 1 threads) on a thread of its own, and
-    here restricted MIPs, then LNS from the best plan."""
+    """Greedy; then on a thread of its own the restricted MIP and after it the whole MIP, while
+    this thread runs LNS (restarted from the restricted MIP's plan when that is better)."""
     pulp = import_pulp("highs")
     ready, compile_stats = compile_within(options)
     a = build_arrays(instance)
@@ -112,52 +120,51 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         best = searched if searched.objective < start.objective else start
         stats.update(chosen="lns", greedy_objective=start.objective, lns_iterations=counters["iterations"])
         return plan_result(instance, a, best, None, **stats)
-    model = build_model(pulp, instance, a, start)
+    quick = DeadlineControl(time.perf_counter() + RESTRICTED_SHARE * remaining + RESERVE)
     control = DeadlineControl(options.deadline)
-    whole_options = replace(options, workers=options.workers - 1, time_limit=None)
-    whole = Background(control, lambda: solve_model(pulp, model, a, whole_options, "highs", control))
-    constant = float(model.problem.objective.constant or 0)
+    shared, stopping = _Shared(), threading.Event()
+    worker = Background(control, lambda: _mip_thread(pulp, instance, a, start, options, quick, control,
+                                                     shared, stopping))
 
     def settled(best: int) -> bool:
-        """The whole MIP is done, or its dual bound so far proves the plan `best` optimal."""
-        proven = integral_bound(control.dual_bound + constant)
-        if proven is not None and round_to_residue(proven, instance.total_free_cpu,
-                                                   instance.fragment_size) >= best:
-            return True
-        return not whole.running()
+        """The MIP thread is done, or the whole MIP's dual bound so far proves `best` optimal."""
+        if shared.constant is not None:
+            proven = integral_bound(control.dual_bound + shared.constant)
+            if proven is not None and round_to_residue(proven, instance.total_free_cpu,
+                                                       instance.fragment_size) >= best:
+                return True
+        return not worker.running()
 
-    best, source = start, "greedy"
-    rounds, restricted_objective = 0, None
-    rng = np.random.default_rng(options.seed)
-    lns_from = options.deadline - LNS_SHARE * (options.time_limit or 0.0)
-    allowed = None
-    while not settled(best.objective):
-        left = lns_from - time.perf_counter()
-        if left < MIN_ROUND_SECONDS:
+    def interrupt(best: int) -> bool:
+        """Stop LNS when settled or when the restricted MIP has a better plan to restart from."""
+        better = shared.restricted is not None and shared.restricted.objective < best
+        return better or settled(best)
+
+    best, source, iterations, restarts = start, "greedy", 0, 0
+    while True:
+        searched, counters = lns(a, best, options.deadline, options.seed + restarts, stop_at=bound,
+                                 stop=interrupt)
+        iterations += counters["iterations"]
+        if searched.objective < best.objective:
+            best, source = searched, "lns"
+        offered = shared.restricted
+        if offered is None or offered.objective >= best.objective or settled(best.objective) or (
+                time.perf_counter() >= options.deadline):
             break
-        share = RESTRICTED_SHARE if rounds == 0 else NEIGHBOURHOOD_SHARE
-        outcome = restricted_outcome(pulp, instance, a, best, time.perf_counter() + share * left,
-                                     options.seed + rounds, allowed=allowed,
-                                     wait_until=lns_from + LNS_SHARE * (options.time_limit or 0.0) / 2)
-        rounds += 1
-        if outcome.found is not None and outcome.found.objective < best.objective:
-            best, source = outcome.found, "restricted mip" if rounds == 1 else "neighbourhood mip"
-        if rounds == 1:
-            restricted_objective = None if outcome.found is None else outcome.found.objective
-        solved = bool(outcome.stats.get("solver_optimal"))
-        allowed = neighbourhood(a, best, solved, rng)
-    searched, counters = lns(a, best, options.deadline, options.seed, stop_at=bound, stop=settled)
+        best, source, restarts = offered, "restricted mip", restarts + 1
+    stopping.set()
+    quick.cancel()
     control.cancel()
-    mip = whole.join_by(options.deadline + JOIN_GRACE)
-    if mip is None:  # still busy: its bound so far is still a bound
-        mip = Outcome(None, False, integral_bound(control.dual_bound + constant),
+    mip = worker.join_by(options.deadline + JOIN_GRACE)
+    if mip is None:  # still busy: the whole model's bound so far is still a bound
+        proven = None if shared.constant is None else integral_bound(control.dual_bound + shared.constant)
+        mip = Outcome(shared.restricted, True, proven,
                       {"solver": "highs", "solver_status": "cancelled at the deadline"})
     stats.update(mip.stats)
     stats.update(chosen="mip+restricted+lns", workers=options.workers, greedy_objective=start.objective,
-                 restricted_objective=restricted_objective, restricted_rounds=rounds,
-                 lns_objective=searched.objective, lns_iterations=counters["iterations"])
-    found = [("greedy", start), (source, best), ("lns", searched)]
-    name, plan = min(found, key=lambda entry: entry[1].objective)  # the first of equals
-    better_mip = mip.found is not None and mip.found.objective < plan.objective
-    stats["plan_from"] = "mip" if better_mip else name
-    return exact_result(instance, a, plan, mip.found, mip.reached, mip.bound, stats)
+                 restricted_objective=shared.restricted_objective, lns_iterations=iterations,
+                 lns_restarts=restarts)
+    better_mip = mip.found is not None and mip.found.objective < best.objective
+    from_mip = "restricted mip" if mip.found is shared.restricted else "mip"
+    stats["plan_from"] = from_mip if better_mip else source
+    return exact_result(instance, a, best, mip.found, mip.reached, mip.bound, stats)
