@@ -12,7 +12,7 @@ grid). Per cluster: `auto` (2 workers) and `lns` (1 worker) at `--limit` seconds
 `auto` and `lns` to the reference plan, whether each reached it within 0.01 FR, whether each
 proved its plan optimal, and the caller-side wall time. Every plan passes `schedkit.check`.
 
-    python benchmarks/vmr_unseen.py [--seeds 20] [--limit 5] [--reference 120]
+    python benchmarks/vmr_unseen.py [--seeds 20] [--offset 0] [--limit 5] [--reference 120]
                                     [--out benchmarks/reports/vmr_unseen.md]
 
 Results are appended to `<out>.jsonl` as they come (a rerun with the same arguments resumes).
@@ -61,7 +61,8 @@ def collect(args: argparse.Namespace, store: Path) -> dict[str, dict]:
     warm = schedkit.generate.vmr(20, 0.9, seed=FIRST_SEED, migration_limit=5)
     for method, workers, _ in METHODS:  # load the numba kernels before any timing
         schedkit.solve(warm, method, time_limit=2, workers=workers)
-    clusters = [(u, k, FIRST_SEED + s) for s in range(args.seeds) for u in UTILISATIONS for k in LIMITS]
+    first = FIRST_SEED + args.offset
+    clusters = [(u, k, first + s) for s in range(args.seeds) for u in UTILISATIONS for k in LIMITS]
     for phase in ("limit", "reference"):  # the short runs first, the long references after
         for utilisation, limit, seed in clusters:
             instance = schedkit.generate.vmr(300, utilisation, seed, limit)
@@ -92,7 +93,8 @@ def report(args: argparse.Namespace, done: dict[str, dict], loads: tuple[float, 
         f"- Python {platform.python_version()}, ortools {version('ortools')}, highspy {version('highspy')}, "
         f"numba {version('numba')}, pulp {version('pulp')}.",
         f"- Command: `python benchmarks/vmr_unseen.py {' '.join(sys.argv[1:])}`.",
-        f"- Seeds: {FIRST_SEED} .. {FIRST_SEED + args.seeds - 1} (range reserved for this benchmark: "
+        f"- Seeds: {FIRST_SEED + args.offset} .. {FIRST_SEED + args.offset + args.seeds - 1} "
+        "(range reserved for this benchmark: "
         f"{FIRST_SEED} .. {FIRST_SEED + 19}; no suite, test or tuning run uses it). Clusters: "
         "`schedkit.generate.vmr(300, u, seed, K)`, u in {0.90, 0.95}, K in {25, 50}.",
         f"- `auto`: 2 workers, {args.limit:g} s. `lns`: 1 worker, {args.limit:g} s. Reference: `mip`, "
@@ -135,12 +137,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=20, help="seeds per (utilisation, K) cell, at most 20")
+    parser.add_argument("--offset", type=int, default=0,
+                        help="first seed = 23000 + offset (a later run takes seeds an earlier one did not)")
     parser.add_argument("--limit", type=float, default=5.0, help="seconds for auto and lns")
     parser.add_argument("--reference", type=float, default=120.0, help="seconds for the mip reference")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "reports" / "vmr_unseen.md")
     args = parser.parse_args()
-    if not 1 <= args.seeds <= 20:
-        parser.error("--seeds must be in 1..20 (the reserved seed range)")
+    if args.seeds < 1 or args.offset < 0 or args.offset + args.seeds > 20:
+        parser.error("--offset + --seeds must stay within the 20 reserved seeds")
     start_load = os.getloadavg()[0]
     done = collect(args, args.out.with_suffix(".jsonl"))
     args.out.write_text(report(args, done, (start_load, os.getloadavg()[0])))

@@ -29,7 +29,7 @@ def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions,
     when better, is the warm start), else LNS; all within 10 % of the budget, at most 5 s
     (nothing more once the migration bound is met). `deterministic`: LNS runs a fixed number
     of iterations for that budget (the clock only caps it)."""
-    remaining = options.remaining()
+    remaining = options.time_limit if deterministic else options.remaining()  # never the clock's reading
     budget = WARM_START_MAX if remaining is None else min(WARM_START_MAX, WARM_START_SHARE * remaining)
     deadline = time.perf_counter() + budget
     if deterministic:

@@ -171,7 +171,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     if done is not None:
         return done
     remaining = options.remaining()
-    if remaining is not None and remaining < MIN_MODEL_SECONDS:
+    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
         skipped = {**compile_stats, "workers": options.workers,
                    "solver_status": "not run: too little time left for the model"}
         return exact_result(instance, a, start, None, False, None, skipped)

@@ -313,11 +313,13 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
 
     start = warm_start(instance, a, options, polish if name == "highs" else None, deterministic)
     stats: dict[str, Any] = {"workers": options.workers, "solver": name, **compile_stats}
+    if deterministic:
+        stats["deterministic"] = True
     done = proven_start(instance, a, start, stats)
     if done is not None:
         return done
     remaining = options.remaining()
-    if remaining is not None and remaining < MIN_MODEL_SECONDS:
+    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
         stats["solver_status"] = "not run: too little time left for the model"
         return exact_result(instance, a, start, None, False, None, stats)
     model = build_model(pulp, instance, a, start)
