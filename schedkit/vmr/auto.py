@@ -133,7 +133,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
             if proven is not None and round_to_residue(proven, instance.total_free_cpu,
                                                        instance.fragment_size) >= best:
                 return True
-        return not worker.running()
+        return worker.finished()
 
     def interrupt(best: int) -> bool:
         """Stop LNS when settled or when the restricted MIP has a better plan to restart from."""

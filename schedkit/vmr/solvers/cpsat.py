@@ -40,7 +40,7 @@ from schedkit.vmr.solvers.common import (
 )
 
 MIN_MODEL_SECONDS = 1.5  # less left after the warm start: no model (it takes ~1 s to build on 300 machines)
-POST_SECONDS = 0.2  # of the budget kept for ordering the model's plan and the Result
+POST_SECONDS = 0.4  # of the budget kept for reading the values, ordering the plan and the Result
 DETERMINISTIC_WORK = 0.1  # CP-SAT deterministic time units per second of budget (deterministic=True;
 # interleaved search spends 1-3 wall seconds per unit on the 2-core benchmark machine)
 DETERMINISTIC_DEFAULT_SECONDS = 30.0  # the budget a deterministic run without a time limit stands for

@@ -6,8 +6,9 @@ to stop at t can return a second later. So a VMR MIP run gets its time limit set
 HiGHS starts (after PuLP has built and loaded the model), ending RESERVE early, runs on a
 thread of its own, and the caller waits for it only until the deadline: a run still busy then
 is cancelled and left to finish in the background; the caller keeps the dual bound HiGHS last
-reported and its own warm start. The next run waits for such a leftover first (HiGHS has one
-global thread pool per process).
+reported and its own warm start. The next run waits for such a leftover first, until its own
+deadline at most (HiGHS has one global thread pool per process; a run that would overlap a
+leftover is not started).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from schedkit.common.mip import RunControl
 
 RESERVE = 0.25  # seconds before the deadline at which HiGHS is told to stop
+LEFTOVER_WAIT = 1.0  # seconds a new run waits, at most, for a cancelled one to end
 
 _leftover: list[threading.Thread] = []
 
@@ -43,27 +45,35 @@ class DeadlineControl(RunControl):
         super().attach(highs)
 
 
-def wait_for_leftovers() -> None:
-    """Let a cancelled run from an earlier call finish before HiGHS runs again (and before
-    the interpreter exits: a HiGHS thread alive at exit aborts the process)."""
+def wait_for_leftovers(until: float = float("inf")) -> bool:
+    """Let cancelled runs from earlier calls finish before HiGHS runs again (and before the
+    interpreter exits: a HiGHS thread alive at exit aborts the process), waiting until `until`
+    at most: True when none is left."""
     while _leftover:
-        _leftover.pop().join()
+        thread = _leftover[-1]
+        thread.join(None if until == float("inf") else max(0.0, until - time.perf_counter()))
+        if thread.is_alive():
+            return False
+        _leftover.pop()
+    return True
 
 
-atexit.register(wait_for_leftovers)
+atexit.register(wait_for_leftovers)  # no limit at exit
 
 
 class Background:
     """`work()` (a HiGHS run watched by `control`) on a thread of its own, started at once."""
 
     def __init__(self, control: RunControl, work: Callable[[], Any]) -> None:
-        wait_for_leftovers()
         self.control = control
         self._box: list[Any] = []
         self._failure: list[BaseException] = []
         self._thread = threading.Thread(target=self._run, args=(work,), name="schedkit-vmr-highs",
                                         daemon=True)
-        self._thread.start()
+        until = min(getattr(control, "deadline", float("inf")), time.perf_counter() + LEFTOVER_WAIT)
+        self.started = wait_for_leftovers(until)
+        if self.started:  # else an earlier run still holds HiGHS: no run this time
+            self._thread.start()
 
     def _run(self, work: Callable[[], Any]) -> None:
         try:
@@ -75,9 +85,15 @@ class Background:
         """True while the run has not returned."""
         return self._thread.is_alive()
 
+    def finished(self) -> bool:
+        """True once the run has returned (False when it never started)."""
+        return self.started and not self._thread.is_alive()
+
     def join_by(self, deadline: float) -> Any:
         """The run's value, waited for until `deadline` (inf: as long as it takes); None when it
         is still busy then (it is cancelled and left to end in the background)."""
+        if not self.started:
+            return None
         try:
             self._thread.join(None if deadline == float("inf") else max(0.0, deadline - time.perf_counter()))
         finally:

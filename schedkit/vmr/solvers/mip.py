@@ -43,7 +43,7 @@ from schedkit.vmr.solvers.common import (
     proven_start,
     warm_start,
 )
-from schedkit.vmr.solvers.deadline import RESERVE, DeadlineControl, run_by
+from schedkit.vmr.solvers.deadline import DeadlineControl, run_by
 
 DETERMINISTIC_NODES_PER_SECOND = 20  # HiGHS nodes per second of budget with deterministic=True
 DETERMINISTIC_DEFAULT_SECONDS = 30.0  # the budget a deterministic run without a time limit stands for
@@ -225,15 +225,14 @@ def solve_model(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, n
 
 
 def solve_by(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, name: str = "highs",
-             control: DeadlineControl | None = None, wait_until: float | None = None) -> Outcome:
-    """`solve_model` that returns by the options' deadline, or `wait_until` if later (HiGHS:
-    see `deadline`); a HiGHS run still busy then gives no plan, and the dual bound it last
-    reported."""
+             control: DeadlineControl | None = None) -> Outcome:
+    """`solve_model` that returns by the options' deadline (HiGHS: see `deadline`); a HiGHS
+    run still busy then gives no plan, and the dual bound it last reported."""
     if name != "highs":
         return solve_model(pulp, model, a, options, name)
     control = control if control is not None else DeadlineControl(options.deadline)
     free = replace(options, time_limit=None)  # DeadlineControl sets HiGHS's limit at its start
-    outcome = run_by(max(options.deadline, wait_until or options.deadline), control,
+    outcome = run_by(options.deadline, control,
                      lambda: solve_model(pulp, model, a, free, name, control))
     if outcome is not None:
         return outcome
@@ -255,7 +254,7 @@ def plan_nodes(a: VMRArrays, plan: Plan) -> np.ndarray:
 
 def restricted_outcome(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, deadline: float,
                        seed: int = 0, control: DeadlineControl | None = None, node_limit: int | None = None,
-                       allowed: np.ndarray | None = None, wait_until: float | None = None) -> Outcome:
+                       allowed: np.ndarray | None = None) -> Outcome:
     """The MIP restricted to the nodes whose free CPU is not a multiple of F (or to the
     `allowed` node mask), solved by `deadline`, warm-started from `start` when the restriction
     can express it. A node at residue 0 can be neither end of a migration that gains, and on
@@ -263,19 +262,15 @@ def restricted_outcome(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Pl
     third of the whole: a fast primal heuristic (its bound is not a bound of the whole problem).
     The nodes `start` touches are allowed too, so that it is the MIP start (on a 300-machine
     cluster the root bound of this model is often the optimum already; without an incumbent
-    HiGHS's own first plans are poor).
-    With `wait_until`, HiGHS is told to stop at `deadline` itself and waited for until then (its
-    plan is worth the wait when the caller's budget allows)."""
+    HiGHS's own first plans are poor)."""
     if allowed is None:
         allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
     model = build_model(pulp, instance, a, start, allowed=allowed)
     control = control if control is not None else DeadlineControl(deadline)
     control.deadline, control.node_limit = deadline, node_limit
-    if wait_until is not None:
-        control.deadline = deadline + RESERVE
     options = SolveOptions(time_limit=deadline - time.perf_counter() if deadline != float("inf") else None,
                            seed=seed, workers=1)
-    return solve_by(pulp, model, a, options, "highs", control, wait_until)
+    return solve_by(pulp, model, a, options, "highs", control)
 
 
 def restricted_plan(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, deadline: float,
@@ -307,6 +302,8 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     cap = options.deadline  # the clock still caps a deterministic run (stats say when it cut)
 
     def polish(plan: Plan, deadline: float) -> Plan | None:
+        if not deterministic and deadline - time.perf_counter() < MIN_MODEL_SECONDS:
+            return None  # the restricted model alone takes most of a short share to build
         nodes = node_work(WARM_START_SHARE * limit) if deterministic else None
         return restricted_plan(pulp, instance, a, plan, cap if deterministic else deadline, options.seed,
                                node_limit=nodes)
