@@ -69,11 +69,12 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
 @dataclass
 class _Shared:
     """What the MIP thread hands to this one: the restricted MIP's plan when it beats greedy,
-    the whole model's objective constant once built, and whether the whole model runs."""
+    the whole model's objective constant once built, and whether the whole MIP has returned."""
 
     restricted: Plan | None = None
     restricted_objective: int | None = None
     constant: float | None = None
+    whole_done: bool = False
 
 
 def _mip_thread(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
@@ -97,7 +98,9 @@ def _mip_thread(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, opt
     model = build_model(pulp, instance, a, warm)
     shared.constant = float(model.problem.objective.constant or 0)
     whole = replace(options, workers=max(1, options.workers - 1), time_limit=None)
-    return solve_model(pulp, model, a, whole, "highs", control)
+    outcome = solve_model(pulp, model, a, whole, "highs", control)
+    shared.whole_done = True
+    return outcome
 
 
 def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
@@ -127,13 +130,13 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
                                                      shared, stopping))
 
     def settled(best: int) -> bool:
-        """The MIP thread is done, or the whole MIP's dual bound so far proves `best` optimal."""
+        """The whole MIP is done, or its dual bound so far proves `best` optimal."""
         if shared.constant is not None:
             proven = integral_bound(control.dual_bound + shared.constant)
             if proven is not None and round_to_residue(proven, instance.total_free_cpu,
                                                        instance.fragment_size) >= best:
                 return True
-        return worker.finished()
+        return shared.whole_done
 
     def interrupt(best: int) -> bool:
         """Stop LNS when settled or when the restricted MIP has a better plan to restart from."""

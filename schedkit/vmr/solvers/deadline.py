@@ -81,14 +81,6 @@ class Background:
         except BaseException as error:  # noqa: BLE001 - handed to the caller in join_by
             self._failure.append(error)
 
-    def running(self) -> bool:
-        """True while the run has not returned."""
-        return self._thread.is_alive()
-
-    def finished(self) -> bool:
-        """True once the run has returned (False when it never started)."""
-        return self.started and not self._thread.is_alive()
-
     def join_by(self, deadline: float) -> Any:
         """The run's value, waited for until `deadline` (inf: as long as it takes); None when it
         is still busy then (it is cancelled and left to end in the background)."""
