@@ -46,6 +46,7 @@ from schedkit.vmr.solvers.deadline import RESERVE, Background, DeadlineControl
 from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, plan_nodes, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
+RESTRICT_ABOVE_NODES = 200  # smaller clusters (100 two-NUMA machines) go straight to the whole MIP
 RESTRICTED_SHARE = 0.4  # of the budget left after greedy, at most, for the restricted MIP
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
 
@@ -81,12 +82,15 @@ def _mip_thread(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, opt
                 quick: DeadlineControl, control: DeadlineControl, shared: _Shared,
                 stopping: threading.Event) -> Outcome:
     """The restricted MIP (nodes at a non-zero residue and those greedy touches, warm-started
-    from greedy) until its share of the budget, then the whole MIP warm-started from the better
-    plan, until the deadline. Its Outcome carries a bound only from the whole model."""
-    allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
-    small = build_model(pulp, instance, a, start, allowed=allowed)
-    one = replace(options, workers=1, time_limit=None)
-    first = solve_model(pulp, small, a, one, "highs", quick) if not stopping.is_set() else None
+    from greedy; only above RESTRICT_ABOVE_NODES nodes, where the whole MIP is slow) until its
+    share of the budget, then the whole MIP warm-started from the better plan, until the
+    deadline. Its Outcome carries a bound only from the whole model."""
+    first = None
+    if a.nodes > RESTRICT_ABOVE_NODES:
+        allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
+        small = build_model(pulp, instance, a, start, allowed=allowed)
+        one = replace(options, workers=1, time_limit=None)
+        first = solve_model(pulp, small, a, one, "highs", quick) if not stopping.is_set() else None
     warm = start
     if first is not None and first.found is not None:
         shared.restricted_objective = first.found.objective
