@@ -46,3 +46,6 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+bench-vmr-unseen: $(STAMP_DEV)  # issue 23: VMR on clusters from the reserved seeds 23000-23019 (~3 h for the full grid)
+	$(BIN)/python benchmarks/vmr_unseen.py $(BENCH_ARGS)
