@@ -46,3 +46,6 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+bench-serving: $(STAMP_DEV)  # serving policies vs load (issue 19); FAST=1 runs 3 seeds
+	$(BIN)/python benchmarks/serving.py --seeds $(if $(FAST),3,10)

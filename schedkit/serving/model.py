@@ -276,6 +276,9 @@ class ServingInstance:
 
     def with_server(self, server: Server) -> ServingInstance:
         """The same trace on another server (validated again)."""
+        if not isinstance(server, Server):
+            raise InvalidInstance(f"not a server file: it holds a {type(server).__name__} "
+                                  "(a server is a JSON object with kv_capacity, token_budget, ...)")
         return replace(self, server=server)
 
     def to_dict(self) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
 
 def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """The whole file is one instance on the default server preset."""
-    programs = []
+    programs: list[tuple[str, float, list[Turn]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

@@ -57,7 +57,8 @@ def tune(warmup: ServingInstance, start: Policy, deadline: float, rounds: int = 
                     if values[k] == value:
                         continue
                     values[k] = value
-                    candidate = replace(best, **{field: tuple(values)})
+                    candidate = (replace(best, pin_limit=tuple(values)) if field == "pin_limit"
+                                 else replace(best, pin_scale=tuple(values)))
                     score = _score(warmup, candidate)
                     evaluations += 1
                     if score < best_score - 1e-12:
