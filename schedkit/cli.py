@@ -146,8 +146,14 @@ def _on_server(instances: list[Any], server_file: str) -> list[Any]:
     others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
     if others:
         raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
-    server = schedkit.load(server_file)
-    return [x.with_server(server) for x in instances]
+    try:
+        record = json.loads(Path(server_file).read_text())
+        server = families.get("serving").from_record(record, Path(server_file).stem)
+        return [x.with_server(server) for x in instances]
+    except json.JSONDecodeError as error:
+        raise SchedkitError(f"{server_file}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except SchedkitError as error:
+        raise SchedkitError(f"{server_file}: {error}") from None
 
 
 def _print_metrics(results: list[Any]) -> None:

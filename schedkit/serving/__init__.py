@@ -10,12 +10,6 @@ from schedkit.serving.formats import records as serving_json
 from schedkit.serving.formats import trace as serving_trace
 from schedkit.serving.generate import generate_command
 
-
-def _json_sniff(record: object) -> bool:
-    """A server file (kv_capacity, token_budget, ...) has no family field."""
-    return isinstance(record, dict) and serving_json.looks_like_server(record)
-
-
 FAMILY = Family(
     name="serving",
     description="multi-turn LLM agent serving on a continuously batching server, mean JCT",
@@ -24,7 +18,6 @@ FAMILY = Family(
     readers={"serving-trace": serving_trace.read},
     writers={"serving-trace": serving_trace.write},
     sniff=serving_trace.sniff,
-    json_sniff=_json_sniff,
     generators={"serving": serving_generator.serving},
     generate_command=generate_command,
     gantt=gantt.gantt,

@@ -12,6 +12,7 @@ import schedkit
 from schedkit.cli import main
 from schedkit.serving import presets
 from schedkit.serving.formats import trace
+from schedkit.serving.model import server_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "instances" / "serving"
@@ -34,7 +35,7 @@ def test_bundled_trace_loads_as_one_instance_on_the_default_preset():
 def test_bundled_presets_are_the_code_presets():
     """instances/serving/<name>.json equal the presets in schedkit/serving/presets.py."""
     for name, server in presets.PRESETS.items():
-        assert schedkit.load(BUNDLED / f"{name}.json") == server
+        assert server_from_dict(json.loads((BUNDLED / f"{name}.json").read_text())) == server
 
 
 def test_trace_and_project_json_round_trip(tmp_path):
@@ -96,6 +97,16 @@ def test_cli_solve_with_server_prints_the_metrics_row_and_draws_the_chart(tmp_pa
     assert result.exit_code == 0, result.output
     assert "jct_p95" in result.output and "kv_hit_rate" in result.output
     assert chart.stat().st_size > 10_000
+
+
+def test_cli_server_option_needs_a_server_file(tmp_path):
+    """--server with a trace, or broken JSON, instead of a server: one line naming the file."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    for wrong in (TRACE, broken):
+        result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(wrong)])
+        assert result.exit_code == 2 and str(wrong) in result.output
+        assert result.output.count("\n") == 1
 
 
 def test_cli_refuses_server_for_other_families():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,7 +46,6 @@ class Policy:
     turn_weight: float = 0.1
     ema_alpha: float = 0.3
     ema_prior: float = 1.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def per_tool(value: float, tools: int) -> tuple[float, ...]:
