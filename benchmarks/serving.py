@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import json
 import os
-import platform
 import statistics
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 import schedkit
@@ -92,20 +91,54 @@ def plot(rows, out: Path) -> list[str]:
     return names
 
 
-def report(rows, speeds, seeds: int, out: Path, started: float, load_avg: tuple[float, ...]) -> None:
+def summary(rows) -> list[str]:
+    """The goals of issue 19, read off the table: where continuum and ttl-opt help and where not."""
+    lines = ["## Summary", ""]
+    for workload in PROGRAMS:
+        def ratio(load, slow, fast, w=workload):
+            return _mean(rows, w, load, slow, "jct_mean") / _mean(rows, w, load, fast, "jct_mean")
+
+        loaded = [x for x in LOADS if x >= 0.7]
+        vs_fcfs = [ratio(x, "fcfs", "continuum") for x in loaded]
+        no_help = [x for x in LOADS if ratio(x, "fcfs-lru", "continuum") < 1.02]
+        tuned = [ratio(x, "continuum", "ttl-opt") for x in (0.9, 0.95)]
+        lines.append(
+            f"- {workload}-like: continuum / fcfs mean-JCT speed-up {min(vs_fcfs):.2f}x to "
+            f"{max(vs_fcfs):.2f}x at loads 0.7-0.95 (goal: >= 1.12x somewhere). Against fcfs-lru "
+            "(prefix caching kept until memory pressure) continuum gains less than 2 % at loads "
+            f"{', '.join(map(str, no_help)) or 'none'}. ttl-opt over continuum at loads 0.9 and "
+            f"0.95: {tuned[0]:.2f}x and {tuned[1]:.2f}x (goal: >= 1.05x).")
+    lines += [
+        "- Reading: `load` counts work with every cache kept and the fixed iteration cost shared by "
+        "16 sequences; on SWE-like traces GPU memory (390,000 tokens, ~14 programs' contexts) binds "
+        "before compute, so from load ~0.7 the policies that lose caches under pressure are "
+        "overloaded: their JCTs then grow with the trace length (400 programs here), the numbers "
+        "are a finite-trace transient, not a steady state. fcfs re-prefills every context at every "
+        "turn and is overloaded already at 0.3.",
+        "- BFCL-like contexts are small (~1,500 tokens), memory never binds on h100-8b, every "
+        "cache survives its tool call (hit rate 1.00) and all cache-keeping policies give the same "
+        "schedule: continuum's pins and ttl-opt's tuning cannot help there; only fcfs, which "
+        "drops caches, is slower.",
+        "- ttl-opt tunes on the first 25 % of programs and serves the rest with the tuned rule; "
+        "at load 0.5 its p95 is 1 % above continuum's (within seed noise).",
+    ]
+    return [*lines, ""]
+
+
+def report(rows, speeds, seeds: int, out: Path, run: dict[str, object]) -> None:
     """The Markdown report."""
     lines = [
         "# Serving policies against load (issue 19)", "",
-        f"- Date: {datetime.date.today()}; command: `make bench-serving` "
-        f"(`python benchmarks/serving.py --seeds {seeds}`); wall time {time.time() - started:.0f} s.",
-        f"- Machine: {describe()}; {platform.python_version()}; numba {version('numba')}, "
-        f"numpy {version('numpy')}. Load average at start {load_avg[0]:.2f} (other helpers were "
+        f"- Date: {run['date']}; command: `make bench-serving` "
+        f"(`python benchmarks/serving.py --seeds {seeds}`); wall time {run['wall']:.0f} s.",
+        f"- Machine: {run['machine']}. Load average at start {run['load']:.2f} (other helpers were "
         "running on the same 2 cores).",
         f"- Traces: `schedkit.generate.serving(n, workload, load, seed)` with n = "
         f"{PROGRAMS['swe']} SWE-like and {PROGRAMS['bfcl']} BFCL-like programs, seeds 0..{seeds - 1}, "
         "server preset h100-8b. Every log passed `schedkit.check`.",
         "- Cells: mean over seeds of each trace's mean (or p95) JCT in seconds; ratio = fcfs / "
         "continuum and continuum / ttl-opt of those means.", "",
+        *summary(rows),
     ]
     for workload in PROGRAMS:
         for key, title in (("jct_mean", "mean JCT (s)"), ("jct_p95", "p95 JCT (s)")):
@@ -132,17 +165,34 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/reports/serving.md")
+    parser.add_argument("--from-csv", action="store_true",
+                        help="rebuild the report and plots from the committed CSVs (no runs)")
     args = parser.parse_args()
     started, load_avg = time.time(), os.getloadavg()
-    speeds = speed()
-    print(speeds, flush=True)
-    rows = sweep(args.seeds)
-    with (args.out.with_suffix(".csv")).open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    table, speed_table = args.out.with_suffix(".csv"), args.out.with_name("serving_speed.csv")
+    if args.from_csv:
+        rows = [{k: (v if k in ("workload", "method") else float(v)) for k, v in row.items()}
+                for row in csv.DictReader(table.open())]
+        speeds = [(m, int(c), float(t)) for m, c, t in csv.reader(speed_table.open())]
+    else:
+        speeds = speed()
+        print(speeds, flush=True)
+        rows = sweep(args.seeds)
+        with table.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        with speed_table.open("w", newline="") as handle:
+            csv.writer(handle).writerows(speeds)
+    meta = args.out.with_name("serving_run.json")
+    if args.from_csv:
+        run = json.loads(meta.read_text())
+    else:
+        run = {"date": str(datetime.date.today()), "wall": time.time() - started,
+               "machine": describe(), "load": load_avg[0]}
+        meta.write_text(json.dumps(run) + "\n")
     plot(rows, args.out)
-    report(rows, speeds, args.seeds, args.out, started, load_avg)
+    report(rows, speeds, int(max(r["seed"] for r in rows)) + 1, args.out, run)
     print(f"wrote {args.out}")
 
 
