@@ -7,7 +7,7 @@ import pytest
 
 import schedkit
 from schedkit.serving.check import recompute_metrics
-from schedkit.serving.model import Server
+from schedkit.serving.model import Server, Turn, build_instance
 
 METHODS = [m.name for m in schedkit.methods("serving")]
 # Tight memory (the largest program still fits) forces evictions; offload exercises reloads.
@@ -67,3 +67,14 @@ def test_checker_catches_tampered_logs(traces):
         assert not report.feasible and any(words in v for v in report.violations), report.violations
     claimed = schedkit.check(instance, good, objective=1.0)
     assert not claimed.feasible and "claimed objective" in claimed.violations[0]
+
+
+def test_a_queue_blocked_by_a_pin_waits_for_its_expiry():
+    """Regression (found by hypothesis): the head's own expired entry on top of the LRU heap hid
+    the other program's pin, and the simulator found nothing to wait for."""
+    server = Server(name="two", kv_capacity=2, token_budget=1, max_batch=1, a=0.0, b=0.001,
+                    c=0.002, e=1e-5)
+    instance = build_instance([("0", 0.0, [Turn(0, 1, "a", 1.0), Turn(0, 1)]),
+                               ("1", 0.0, [Turn(0, 1, "a", 0.0), Turn(0, 1)])], server)
+    result = schedkit.solve(instance, "continuum")
+    assert schedkit.check(instance, result).feasible

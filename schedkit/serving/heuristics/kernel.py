@@ -165,6 +165,7 @@ def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
 
         reload_tokens = 0
         blocked = False
+        pin_wait = inf  # expiry of the pin that blocks the queue's head, if one does
         while qn > 0 and nrun < max_batch:
             if left < 1:
                 blocked = True
@@ -187,6 +188,7 @@ def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
                         ln = pop(lk, li, lt, ln)
                         continue
                     if lk[0] > now:
+                        pin_wait = lk[0]
                         break
                     ln = pop(lk, li, lt, ln)
                     used -= gpu[j]
@@ -263,8 +265,7 @@ def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
                 nxt = arrival[order[ap]]
             if tn > 0:
                 nxt = min(nxt, tk[0])
-            if qn > 0 and ln > 0 and lk[0] > now:
-                nxt = min(nxt, lk[0])
+            nxt = min(nxt, pin_wait)
             if nxt == inf:
                 status = STATUS_STUCK
                 break
@@ -287,8 +288,7 @@ def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
                 horizon = arrival[order[ap]]
             if tn > 0:
                 horizon = min(horizon, tk[0])
-            if qn > 0 and ln > 0 and lk[0] > now:
-                horizon = min(horizon, lk[0])
+            horizon = min(horizon, pin_wait)
             step = a + c * decode
             clock = now
             steps = 0
