@@ -120,11 +120,32 @@ def metrics(instance: ServingInstance, solution: ServingSolution) -> dict[str, A
     }
 
 
+def conservation_errors(instance: ServingInstance, solution: ServingSolution) -> list[str]:
+    """Cheap totals every run asserts: tokens prefilled and decoded once (plus the re-prefills
+    the log counts), every request served after it exists, memory within capacity."""
+    log, rows = solution.turn_log, np.asarray(solution.rows)
+    context = np.asarray(log["prefilled"]) - instance.prompt + np.asarray(log["reused"]) \
+        + np.asarray(log["reloaded"])
+    errors = []
+    if int(rows[:, 3].sum()) != int(np.asarray(log["prefilled"]).sum()):
+        errors.append("prefilled tokens differ between iterations and turns")
+    if int((rows[:, 2] * rows[:, 4]).sum()) != int(instance.output.sum()):
+        errors.append("decoded tokens differ from the trace's output tokens")
+    if np.any(context < 0) or np.any(np.asarray(log["start"]) < np.asarray(log["ready"])):
+        errors.append("a request was served before it existed or prefilled too little")
+    if len(rows) and rows[:, 7].max() > instance.server.kv_capacity:
+        errors.append("GPU memory above capacity")
+    return errors
+
+
 def serve(instance: ServingInstance, policy: Policy, **stats: Any) -> Result:
     """Simulate `policy`; objective = mean JCT (no bound: status feasible)."""
     started = time.perf_counter()
     solution = solution_of(run_kernel(instance, policy))
     elapsed = time.perf_counter() - started
+    errors = conservation_errors(instance, solution)
+    if errors:
+        raise SchedkitError(f"{instance.name}: simulator bug, {'; '.join(errors)}")
     values = metrics(instance, solution)
     return Result(status="feasible", objective=values["jct_mean"], bound=None, solution=solution,
                   stats={**values, "simulate_seconds": elapsed, "workers": 1, **stats})
