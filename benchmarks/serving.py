@@ -179,7 +179,7 @@ def main() -> None:
     if args.speed_only:
         speeds = speed()
         with speed_table.open("w", newline="") as handle:
-            csv.writer(handle).writerows(speeds)
+            csv.writer(handle, lineterminator="\n").writerows(speeds)
         args.from_csv = True
     if args.from_csv:
         rows = [{k: (v if k in ("workload", "method") else float(v)) for k, v in row.items()}
@@ -194,7 +194,7 @@ def main() -> None:
             writer.writeheader()
             writer.writerows(rows)
         with speed_table.open("w", newline="") as handle:
-            csv.writer(handle).writerows(speeds)
+            csv.writer(handle, lineterminator="\n").writerows(speeds)
     meta = args.out.with_name("serving_run.json")
     if args.from_csv:
         run = json.loads(meta.read_text())
