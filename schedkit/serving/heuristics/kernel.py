@@ -48,7 +48,7 @@ def _priority(rule, i, t, ready, arrival, attained, ctx, prompt, output, suffix,
 
 
 @njit(cache=True)
-def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
+def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
              cap, budget, max_batch, a, b, c, e, off_cap, off_bw, preemptive,
              order_rule, cache_rule, pin_limit, pin_scale, late_limit, late_scale, switch_time,
              ttl_cap, turn_weight, ema_alpha, ema_prior):  # pragma: no cover - compiled
@@ -107,8 +107,7 @@ def simulate(arrival, turn_ptr, prompt, output, tool, tool_seconds,
     lt = np.empty(nt + n + 1, dtype=np.int64)
     ln = 0
 
-    order = np.argsort(arrival, kind="mergesort")
-    ap = 0
+    ap = 0  # next program in `order` (indices by arrival) to arrive
     run = np.empty(n, dtype=np.int64)
     nrun = 0
     used = 0
