@@ -62,7 +62,8 @@ def run_kernel(instance: ServingInstance, policy: Policy) -> tuple[Any, ...]:
     late_limit = limit if policy.late_limit is None else np.array(policy.late_limit, dtype=np.float64)
     late_scale = scale if policy.late_scale is None else np.array(policy.late_scale, dtype=np.float64)
     out = kernel.simulate(
-        instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr, instance.prompt, instance.output, instance.tool,
+        instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr,
+        instance.prompt, instance.output, instance.tool,
         instance.tool_seconds, s.kv_capacity, s.token_budget, s.max_batch, s.a, s.b, s.c, s.e,
         s.offload_capacity, max(s.offload_bandwidth, 1e-300), s.preemptive,
         ORDERS[policy.order], CACHES[policy.cache], limit, scale, late_limit, late_scale,
