@@ -16,11 +16,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import schedkit
 from schedkit import family as families
+from schedkit.bench.progress import RunProgress
 from schedkit.errors import SchedkitError
 from schedkit.loading import write
 
@@ -109,14 +109,9 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     instances = list(_expand(files, format))
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
-    results = []
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True,
-                  disable=len(instances) < 2) as progress:
-        task = progress.add_task("solving", total=len(instances))
+    results: list[Any] = []
+    with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
         for instance in instances:
-            progress.update(task, description=f"solving {instance.name}")
             result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                     workers=workers, **options)
             report = schedkit.check(instance, result)
@@ -124,16 +119,41 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                 _fail(f"{instance.name}: {method} returned an invalid solution: "
                       f"{report.summary()}", EXIT_CHECK_FAILED)
             results.append(result)
+            if json_out and json_out != "-":
+                _write_json_atomically(Path(json_out), results)  # an interrupted run keeps these
             if gantt:
                 path = _gantt_path(gantt, instance.name, len(instances))
                 _gantt_writer([instance])(instance, result.solution, path)
-            progress.advance(task)
+            progress.finished(instance.name, _describe(result), best=_best(results))
     if json_out == "-":
         click.echo(json.dumps([r.to_dict() for r in results], indent=1))
         return
-    if json_out:
-        Path(json_out).write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
     _print_table(results)
+
+
+def _write_json_atomically(path: Path, results: list[Any]) -> None:
+    """The results so far as one JSON list: written beside `path`, then renamed over it, so the
+    file is complete after every instance even when the run is killed."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
+    os.replace(partial, path)
+
+
+def _describe(result: Any) -> str:
+    """`status objective (bound B, gap G) in T s` for a progress line."""
+    bound = "" if result.bound is None else f", bound {_fmt(result.bound)}"
+    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f}%"
+    return f"{result.status} {_fmt(result.objective)}{bound}{gap} in {result.wall_time:.2f} s"
+
+
+def _best(results: list[Any]) -> str:
+    """The best result so far among those with a bound: smallest gap, then its instance; ""
+    while no result has a bound (heuristics), so progress shows no meaningless "best"."""
+    scored = [(r.gap, i) for i, r in enumerate(results) if r.gap is not None]
+    if not scored:
+        return ""
+    gap, index = min(scored)
+    return f"{results[index].instance} gap {100 * gap:.2f}%"
 
 
 def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
@@ -252,19 +272,22 @@ def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out:
 @click.argument("suite", type=click.Path(exists=True, dir_okay=False))
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="runs in parallel (local processes)")
-@click.option("--out", type=click.Path(file_okay=False), default="benchmarks/reports",
-              show_default=True, help="directory for the result store and the report")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="directory for the result store and the report [default: a new "
+                   "bench-runs/<suite>-<timestamp>; with --resume the newest one]; "
+                   "commit a report with --out benchmarks/reports")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
 @click.option("--dask-local", type=click.IntRange(1), default=None,
               help="start a local Dask cluster with N workers")
 @click.option("--resume", is_flag=True, help="skip runs already in the store")
 @click.option("--no-plots", is_flag=True, help="skip the PNG plots")
-def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_local: int | None,
+def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None, dask_local: int | None,
                   resume: bool, no_plots: bool) -> None:
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
     from schedkit.bench.command import bench
 
-    report = bench(suite, Path(out), jobs=jobs, resume=resume, scheduler=scheduler,
+    report = bench(suite, None if out is None else Path(out), jobs=jobs, resume=resume,
+                   scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
     click.echo(f"report: {report}")
 
