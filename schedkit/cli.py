@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
@@ -110,25 +111,35 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results: list[Any] = []
-    with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
-        for instance in instances:
-            result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
-                                    workers=workers, **options)
-            report = schedkit.check(instance, result)
-            if not report.feasible:
-                _fail(f"{instance.name}: {method} returned an invalid solution: "
-                      f"{report.summary()}", EXIT_CHECK_FAILED)
-            results.append(result)
-            if json_out and json_out != "-":
-                _write_json_atomically(Path(json_out), results)  # an interrupted run keeps these
-            if gantt:
-                path = _gantt_path(gantt, instance.name, len(instances))
-                _gantt_writer([instance])(instance, result.solution, path)
-            progress.finished(instance.name, _describe(result), best=_best(results))
+    keep = Path(json_out) if json_out and json_out != "-" else None
+    written = 0.0
+    try:
+        with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
+            for instance in instances:
+                result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
+                                        workers=workers, **options)
+                report = schedkit.check(instance, result)
+                if not report.feasible:
+                    _fail(f"{instance.name}: {method} returned an invalid solution: "
+                          f"{report.summary()}", EXIT_CHECK_FAILED)
+                results.append(result)
+                if keep is not None and time.monotonic() - written >= JSON_EVERY_SECONDS:
+                    _write_json_atomically(keep, results)  # a killed run keeps these
+                    written = time.monotonic()
+                if gantt:
+                    path = _gantt_path(gantt, instance.name, len(instances))
+                    _gantt_writer([instance])(instance, result.solution, path)
+                progress.finished(instance.name, _describe(result), best=_best(results))
+    finally:
+        if keep is not None and results:
+            _write_json_atomically(keep, results)  # everything solved, also on Ctrl-C or error
     if json_out == "-":
         click.echo(json.dumps([r.to_dict() for r in results], indent=1))
         return
     _print_table(results)
+
+
+JSON_EVERY_SECONDS = 1.0  # `solve --json`: rewrite the file at most this often (and at the end)
 
 
 def _write_json_atomically(path: Path, results: list[Any]) -> None:

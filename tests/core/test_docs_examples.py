@@ -4,9 +4,13 @@ Each page runs in its own temporary folder where `instances/` and `benchmarks/` 
 repository's, so its examples see exactly what a fresh clone has. A page's blocks run in page
 order and share that folder (a later block may read what an earlier one wrote); its python
 blocks share one namespace. A `schedkit ...` line of a bash block runs in this process through
-click's test runner (one warm interpreter instead of one start-up per line); any other line runs
-in bash with `schedkit` on PATH. A block preceded by the line `<!-- no-run -->` is shown, not
-run (set-up commands, examples that need a cluster). Pages added later are picked up by the glob.
+click's test runner (one warm interpreter instead of one start-up per line); any other line,
+and a whole block holding a here-document, runs in bash with `schedkit` on PATH.
+
+A block preceded by the line `<!-- no-run -->` is shown, not run (set-up commands, examples
+that need a cluster). A block of another language titled `title="NAME"` (e.g. a `text` block
+with `title="tiny.fjs"`) is an example input file: it is written as NAME into the folder, so the
+examples after it can read it. Pages added later are picked up by the glob.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from schedkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_RUN = "<!-- no-run -->"
-FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+TITLE = re.compile(r'title="([^"/]+)"')
 ALIASES = {"sh": "bash", "shell": "bash", "console": "bash", "py": "python"}
 SHELL_SYNTAX = set("|&;<>()$`*?")
 LINE_SECONDS = 120  # a stuck shell line fails its page instead of hanging the suite
@@ -42,13 +47,20 @@ def pages() -> list[Path]:
 
 
 def examples(text: str) -> list[tuple[str, str]]:
-    """The page's runnable (language, code) blocks in page order: bash and python only."""
+    """The page's runnable blocks in page order: ("bash" | "python", code), and ("file:NAME",
+    content) for a block of another language titled `title="NAME"` (an example input file,
+    written into the folder before the blocks after it run)."""
     blocks = []
     for match in FENCE.finditer(text):
         language = ALIASES.get(match[1], match[1])
         before = text[:match.start()].rstrip().splitlines()
-        if language in ("bash", "python") and not (before and before[-1].strip() == NO_RUN):
-            blocks.append((language, match[2]))
+        if before and before[-1].strip() == NO_RUN:
+            continue
+        title = TITLE.search(match[2])
+        if language in ("bash", "python"):
+            blocks.append((language, match[3]))
+        elif title:
+            blocks.append((f"file:{title[1]}", match[3]))
     return blocks
 
 
@@ -111,8 +123,9 @@ def _run_line(line: str, cwd: Path, env: dict[str, str], where: str) -> None:
 
 def test_extractor_honours_no_run_marker() -> None:
     text = ("```bash\necho run\n```\n\n<!-- no-run -->\n```bash\nexit 1\n```\n"
-            "```python\nprint(1)\n```\n```toml\nx = 1\n```\n")
-    assert examples(text) == [("bash", "echo run\n"), ("python", "print(1)\n")]
+            "```python\nprint(1)\n```\n```toml\nx = 1\n```\n```text title=\"a.txt\"\n1 2\n```\n")
+    assert examples(text) == [("bash", "echo run\n"), ("python", "print(1)\n"),
+                              ("file:a.txt", "1 2\n")]
 
 
 def test_shell_lines_keep_selectors_and_drop_comments() -> None:
@@ -131,7 +144,11 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     where = str(page.relative_to(ROOT))
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for language, code in blocks:
-        if language == "bash":
+        if language.startswith("file:"):
+            (tmp_path / language.removeprefix("file:")).write_text(code)
+        elif language == "bash" and "<<" in code:  # a here-document: the block is one script
+            _run_line(code, tmp_path, env, where)
+        elif language == "bash":
             for line in shell_lines(code):
                 _run_line(line, tmp_path, env, where)
         else:
