@@ -30,7 +30,7 @@ from schedkit.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 NO_RUN = "<!-- no-run -->"
 FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
-TITLE = re.compile(r'title="([^"/]+)"')
+TITLE = re.compile(r'title="([^"]+)"')
 ALIASES = {"sh": "bash", "shell": "bash", "console": "bash", "py": "python"}
 SHELL_SYNTAX = set("|&;<>()$`*?")
 LINE_SECONDS = 120  # a stuck shell line fails its page instead of hanging the suite
@@ -145,7 +145,10 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for language, code in blocks:
         if language.startswith("file:"):
-            (tmp_path / language.removeprefix("file:")).write_text(code)
+            target = tmp_path / language.removeprefix("file:")
+            assert ".." not in target.relative_to(tmp_path).parts, f"{where}: {target}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(code)
         elif language == "bash" and "<<" in code:  # a here-document: the block is one script
             _run_line(code, tmp_path, env, where)
         elif language == "bash":
