@@ -6,6 +6,7 @@ marker per method (so equal curves stay visible), plain tick labels.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -51,23 +52,43 @@ def _profile_gaps(summary: MethodSummary) -> list[float]:
     return sorted([100 * g for g in summary.gaps] + [0.0 for x in summary.zero_ref_diffs if x == 0])
 
 
+MARKS = 6  # markers per profile curve
+
+
+def profile_curve(gaps: list[float], runs: int, top: float, index: int, methods: int
+                  ) -> tuple[list[float], list[float], list[int]]:
+    """The step curve (x: gap %, y: share of runs within it) up to `top`, with MARKS extra
+    points spread evenly over the symlog x axis (shifted per method, so equal curves show
+    their markers side by side) and their indices, where the markers go."""
+    def to_axis(x: float) -> float:  # symlog with linthresh 0.1: linear below, log above
+        return x / 0.1 if x <= 0.1 else 1 + math.log10(x / 0.1)
+
+    def from_axis(u: float) -> float:
+        return u * 0.1 if u <= 1 else 0.1 * 10 ** (u - 1)
+
+    span = to_axis(top)
+    samples = [from_axis(span * (k + 0.5 + index / max(methods, 1)) / (MARKS + 1))
+               for k in range(MARKS)]
+    points = sorted({0.0, top, *gaps, *samples})
+    shares = [sum(1 for g in gaps if g <= x) / runs for x in points]
+    marks = [points.index(x) for x in samples]
+    return points, shares, marks
+
+
 def profile_figure(summaries: list[MethodSummary], title: str = "") -> Any:
     """The performance profile's Figure: share of all runs (errors included) within gap x."""
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    top = max((max(s.gaps) for s in summaries if s.gaps), default=0.0) * 100
+    top = max(max((max(s.gaps) for s in summaries if s.gaps), default=0.0) * 100, 0.1)
     for index, summary in enumerate(summaries):
         gaps = _profile_gaps(summary)
         if not gaps:
             continue
-        shares = [(i + 1) / summary.runs for i in range(len(gaps))]
-        xs, ys = [0.0, *gaps, max(top, 1e-9)], [0.0, *shares, shares[-1]]
-        every = max(1, len(xs) // 8)
-        axes.step(xs, ys, where="post", label=summary.label, markersize=5,
-                  markevery=(index % every, every), zorder=3 + len(summaries) - index,
-                  **style(index))
+        xs, ys, marks = profile_curve(gaps, summary.runs, top, index, len(summaries))
+        axes.step(xs, ys, where="post", label=summary.label, markersize=5, markevery=marks,
+                  zorder=3 + len(summaries) - index, **style(index))
     axes.set_xscale("symlog", linthresh=0.1)
     axes.xaxis.set_major_formatter(FuncFormatter(_plain))
     axes.set_xlim(left=0)
@@ -101,7 +122,7 @@ def gap_time_figure(summaries: list[MethodSummary], title: str = "") -> Any:
         highest = max(highest, row["mean_gap_pct"])
         look = style(index)
         axes.plot([max(row["mean_time_s"], 1e-4)], [row["mean_gap_pct"]], linestyle="none",
-                  marker=look["marker"], color=look["color"], markersize=8,
+                  marker=look["marker"], color=look["color"], markersize=8, clip_on=False,
                   label=f"{summary.label}: {row['mean_gap_pct']:.2f} %, {row['mean_time_s']:.3g} s")
     axes.set_xscale("log")
     axes.xaxis.set_major_formatter(FuncFormatter(_plain))
