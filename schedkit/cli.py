@@ -298,23 +298,21 @@ def methods(family: str | None) -> None:
     Console(width=200).print(table)
 
 
-@main.group()
+class _FamilyCommands(click.Group):
+    """`schedkit generate <family>`: each family's own command, looked up only when used, so
+    `schedkit --help` imports no family."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, f in families.all_families().items() if f.generate_command)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        family = families.all_families().get(name)
+        return None if family is None else family.generate_command
+
+
+@main.group(cls=_FamilyCommands)
 def generate() -> None:
     """Generate reproducible random instances."""
-
-
-@generate.command("smtt")
-@click.option("--n", "n", type=click.IntRange(1, 1_000_000), required=True, help="jobs")
-@click.option("--tf", type=click.FloatRange(0, 1), required=True, help="tardiness factor")
-@click.option("--rdd", type=click.FloatRange(0, 2), required=True, help="due date range")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--weighted", is_flag=True, help="draw weights from U{1..10}")
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
-def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out: str) -> None:
-    """An SMTT instance of the Potts–Van Wassenhove classes."""
-    instance = schedkit.generate.smtt(n, tf, rdd, seed, weighted=weighted)
-    write([instance], out)
-    click.echo(f"wrote {out} ({instance.name})")
 
 
 @main.command("bench")
@@ -396,15 +394,6 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
         raise SchedkitError(f"{target}: the {name} format holds {owner} instances, but {what}; "
                             f"write one of: {', '.join(names)}")
 
-
-def _add_family_generators() -> None:
-    """`schedkit generate <family>` for every family that brings its own command."""
-    for family in families.all_families().values():
-        if family.generate_command is not None:
-            generate.add_command(family.generate_command)
-
-
-_add_family_generators()
 
 __all__ = ["main"]
 
