@@ -82,11 +82,13 @@ def profile_figure(summaries: list[MethodSummary], title: str = "") -> Any:
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
     top = max(max((max(s.gaps) for s in summaries if s.gaps), default=0.0) * 100, 0.1)
+    lowest = 1.0  # the smallest share any curve starts from: the y axis starts just below it
     for index, summary in enumerate(summaries):
         gaps = _profile_gaps(summary)
         if not gaps:
             continue
         xs, ys, marks = profile_curve(gaps, summary.runs, top, index, len(summaries))
+        lowest = min(lowest, ys[0])
         axes.step(xs, ys, where="post", label=summary.label, markersize=5, markevery=marks,
                   zorder=3 + len(summaries) - index, **style(index))
     axes.set_xscale("symlog", linthresh=0.1)
@@ -94,7 +96,8 @@ def profile_figure(summaries: list[MethodSummary], title: str = "") -> Any:
     axes.set_xlim(left=0)
     axes.set_xlabel("gap to the reference upper bound (%)")
     axes.set_ylabel("share of runs within the gap")
-    axes.set_ylim(0, 1.02)
+    bottom = max(0.0, math.floor((lowest - 0.02) * 10) / 10)  # zoomed when every curve starts high
+    axes.set_ylim(bottom, 1.0 + 0.02 * (1.0 - bottom))
     axes.set_title(f"Performance profile: {title}" if title else "Performance profile")
     axes.grid(alpha=0.3)
     axes.legend(fontsize="small", ncol=2, loc="lower right")
