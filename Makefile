@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE ?= instances/smtt/sample_wt40_1.json
 
-.PHONY: run test lint bench-smtt bench-bnb-classes clean
+.PHONY: run test lint docs bench-smtt bench-bnb-classes clean
 
 SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
 
@@ -19,7 +19,7 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,plot,dask]'
+	$(BIN)/pip install --quiet -e '.[dev,plot,dask,docs]'
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
@@ -29,6 +29,11 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy schedkit
 	$(BIN)/python -m pytest -q
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+
+# The documentation site (mkdocs.yml, docs/), built strictly into build/site.
+docs: $(STAMP_DEV)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
