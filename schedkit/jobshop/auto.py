@@ -3,12 +3,11 @@ best dispatching rule instead when the instance is too large for a model in that
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from schedkit.common.auto import run_plan
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import best_rule
 from schedkit.jobshop.model import JobShopInstance
-from schedkit.registry import SolveOptions, lookup, register
+from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 AUTO_DEFAULT_TIME_LIMIT = 60.0
@@ -25,7 +24,4 @@ def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
     if instance.operations > CPSAT_MAX_OPERATIONS:
         schedule = best_rule(instance, options.deadline, options.seed)
         return schedule_result(instance, schedule, chosen=f"rules ({schedule.rule})")
-    limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
-    method = lookup("jobshop", "cpsat")
-    result = method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))
-    return result.with_context(stats={**result.stats, "chosen": "cpsat"})
+    return run_plan("jobshop", instance, options, ["cpsat"], AUTO_DEFAULT_TIME_LIMIT)

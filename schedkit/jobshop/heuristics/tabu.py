@@ -27,6 +27,12 @@ def applies(instance: JobShopInstance) -> bool:
             and int(instance.alt_duration.min()) > 0)
 
 
+def kernel_state(seed: int) -> np.uint64:
+    """The search's first random state for `seed` (the mixing tabu search has always used, so a
+    seed replays the same search as before the shared RNG of schedkit.common.rng)."""
+    return np.uint64((int(seed) * 2654435761 + 7) % 2**64)
+
+
 def _assigned(instance: JobShopInstance, schedule: Schedule) -> tuple[JobShopInstance, Schedule]:
     """The classic job shop of the schedule's machine choices, and the schedule in it."""
     ops = np.arange(instance.operations, dtype=np.int64)
@@ -77,8 +83,8 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
     best_order = seq.copy()
     iteration = 0
     while time.perf_counter() < deadline:
-        value, done = tabu_search(seq, mach_ptr, job_prev, job_next, p, machine, release, tabu, CHUNK,
-                                  iteration, seed + iteration, STALL, lower_bound, best_seq)
+        value, done, _ = tabu_search(seq, mach_ptr, job_prev, job_next, p, machine, release, tabu, CHUNK,
+                                     iteration, kernel_state(seed + iteration), STALL, lower_bound, best_seq)
         iteration += done
         if value < best:
             best, best_order = value, best_seq.copy()
