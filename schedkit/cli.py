@@ -75,9 +75,9 @@ def main() -> None:
     """schedkit: exact and heuristic solvers for combinatorial scheduling."""
 
 
-def _expand(files: tuple[str, ...], format: str | None) -> Iterator[Any]:
+def _expand(files: tuple[str, ...], format: str | None, blocking: bool = False) -> Iterator[Any]:
     for file in files:
-        yield from schedkit.load_all(file, format=format)
+        yield from schedkit.load_all(file, format=format, blocking=blocking)
 
 
 def _fmt(value: Any) -> str:
@@ -101,12 +101,13 @@ def _fmt(value: Any) -> str:
               help="write a JSON list of results here ('-' for stdout)")
 @click.option("--gantt", type=click.Path(dir_okay=False), default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
+@click.option("--blocking", is_flag=True, help="read job shops as blocking (no buffers, swaps allowed)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
-          json_out: str | None, gantt: str | None) -> None:
+          json_out: str | None, gantt: str | None, blocking: bool) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = dict(_parse_option(item) for item in extra)
-    instances = list(_expand(files, format))
+    instances = list(_expand(files, format, blocking))
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results = []
@@ -192,9 +193,10 @@ def _print_table(results: list[Any]) -> None:
 @click.argument("file")
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
-def check(file: str, solution: str, format: str | None) -> None:
+@click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
+def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
     """Check SOLUTION (a solution JSON, or `solve --json` output) against FILE."""
-    instance = schedkit.load(file, format=format)
+    instance = schedkit.load(file, format=format, blocking=blocking)
     try:
         data = json.loads(Path(solution).read_text())
     except json.JSONDecodeError as error:

@@ -4,6 +4,7 @@ best dispatching rule instead when the instance is too large for a model in that
 from __future__ import annotations
 
 from schedkit.common.auto import run_plan
+from schedkit.jobshop.heuristics.blocking import best_blocking_rule
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import best_rule
 from schedkit.jobshop.model import JobShopInstance
@@ -17,10 +18,14 @@ CPSAT_MAX_OPERATIONS = 100_000  # beyond, building the CP-SAT model alone outlas
 @register(
     "jobshop", "auto", exact=True,
     description=f"cpsat (with LNS; default budget {AUTO_DEFAULT_TIME_LIMIT:g} s) up to "
-    f"{CPSAT_MAX_OPERATIONS} operations, the best dispatching rule beyond",
+    f"{CPSAT_MAX_OPERATIONS} operations, the best dispatching rule beyond (blocking too)",
 )
 def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Pick by size; the choice is in `stats["chosen"]`."""
+    if instance.operations > CPSAT_MAX_OPERATIONS and instance.blocking:
+        found = best_blocking_rule(instance, options.deadline, options.seed)
+        return Result("feasible", found.objective, None, found.solution(instance),
+                      {"workers": 1, "chosen": f"rules ({found.rule})"})
     if instance.operations > CPSAT_MAX_OPERATIONS:
         schedule = best_rule(instance, options.deadline, options.seed)
         return schedule_result(instance, schedule, chosen=f"rules ({schedule.rule})")

@@ -68,3 +68,32 @@ def test_every_method_on_the_classic_fixture(method: str) -> None:
         assert result.bound <= CLASSIC_OPTIMUM
     if result.status == "optimal":
         assert value == CLASSIC_OPTIMUM
+
+
+BLOCKING = CLASSIC.replace(buffers="blocking", name="matrix3x3-blocking")
+BLOCKING_OPTIMUM = 12  # brute force over all machine orders (tests/jobshop/blocking_fixtures.py)
+
+
+def test_blocking_brute_force_optimum() -> None:
+    """Guards the fixture: without buffers the same shop needs 12 (11 with them)."""
+    from tests.jobshop.blocking_fixtures import brute_force_makespan
+
+    assert brute_force_makespan(JOBS, 3) == BLOCKING_OPTIMUM
+
+
+@pytest.mark.parametrize("method", [m.name for m in schedkit.methods("jobshop")])
+def test_every_method_on_the_blocking_fixture(method: str) -> None:
+    """Serves the blocking shop with a checked plan (leave times included), or refuses it
+    with UnsupportedInstance naming the methods that can."""
+    try:
+        result = schedkit.solve(BLOCKING, method=method, time_limit=20, workers=1, seed=0)
+    except UnsupportedInstance as error:
+        assert "cpsat" in str(error) and "ig" in str(error)
+        return
+    assert result.solution.leave is not None
+    value = checked(BLOCKING, result)
+    assert value >= BLOCKING_OPTIMUM
+    if result.bound is not None:
+        assert result.bound <= BLOCKING_OPTIMUM
+    if result.status == "optimal":
+        assert value == BLOCKING_OPTIMUM

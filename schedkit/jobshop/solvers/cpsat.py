@@ -38,6 +38,7 @@ from schedkit.jobshop.heuristics.tabu_kernels import tabu_search
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_lns as jobshop_lns
 from schedkit.jobshop.solvers import cpsat_model as jobshop_model
+from schedkit.jobshop.solvers.cpsat_blocking import solve_blocking
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -84,12 +85,14 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     "cpsat",
     exact=True,
     description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
-    "then LNS around the incumbent",
+    "then LNS around the incumbent (blocking: variable-length intervals chained end to start)",
     options={"lns": True, "tabu": True},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
     cp_model = import_cp_model()
+    if instance.blocking:
+        return solve_blocking(instance, options, cp_model)
     limit = options.time_limit
     clock = compiled.CompileClock()
     incumbent = warm_start(instance, options, clock)

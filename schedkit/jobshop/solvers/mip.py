@@ -28,6 +28,7 @@ from schedkit.common.finish import finish, integral_bound
 from schedkit.common.mip import import_pulp, new_variable, run
 from schedkit.errors import ProblemTooLarge
 from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import refuse_blocking
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
@@ -196,6 +197,7 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
 )
 def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule and the solver's proven bound, from the best rule as MIP start."""
+    refuse_blocking("mip", instance)
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
     pairs = _pairs(instance)
