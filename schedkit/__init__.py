@@ -22,6 +22,7 @@ from schedkit.errors import (
     UnsupportedInstance,
 )
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.jobshop.simulate import simulate
 from schedkit.loading import dump, load, load_all
 from schedkit.pods.model import PodsInstance, PodsSolution
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
@@ -67,5 +68,6 @@ __all__ = [
     "load",
     "load_all",
     "methods",
+    "simulate",
     "solve",
 ]

@@ -290,6 +290,30 @@ def _add_family_generators() -> None:
             generate.add_command(family.generate_command)
 
 
+@main.command()
+@click.argument("file")
+@click.option("--policy", "-p", "policy", default="mwkr", show_default=True,
+              help="a rule (spt, mwkr, mor, ...), right-shift or reschedule")
+@click.option("--shutdown", "probability", type=float, default=0.0, show_default=True,
+              help="failure probability per machine per time unit")
+@click.option("--repair", default="5-15", show_default=True, help="repair time range LOW-HIGH (uniform)")
+@click.option("--seeds", type=click.IntRange(1), default=20, show_default=True, help="seeds 0..N-1")
+@click.option("--blocking", is_flag=True, help="read the job shop as blocking (no buffers)")
+@click.option("--plan-method", default="cpsat", show_default=True, help="method making the plan")
+@click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
+@click.option("--reschedule-seconds", type=float, default=1.0, show_default=True)
+@click.option("--format", "format", default=None, help="input format")
+def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
+             plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None) -> None:
+    """Execute a job shop under random machine shutdowns; print the realized makespan's mean
+    and spread over seeds."""
+    from schedkit.jobshop.simulate import simulation_summary
+
+    click.echo(simulation_summary(schedkit.load(file, format=format, blocking=blocking), policy,
+                                  probability, repair, seeds, plan_method, plan_time,
+                                  reschedule_seconds))
+
+
 _add_family_generators()
 
 __all__ = ["main"]
@@ -297,3 +321,4 @@ __all__ = ["main"]
 
 if __name__ == "__main__":
     main()
+

@@ -13,6 +13,10 @@ With a time limit T the budget is shared:
    or jobs around the incumbent (the only phase that moves operations between machines),
    until 0.95·T.
 5. A last whole-model solve hinted with the incumbent for the rest: bound, maybe a proof.
+Option `hint` (a solution, or per-job lists of starts): its machine orders, rebuilt as the
+earliest schedule keeping them, are the warm start when not worse than the best rule. Option
+`pinned` (operation ids): operations that start at 0, already under way (the simulator's
+`reschedule`); then only the hint can be the warm start, and tabu search is skipped.
 Every phase stops early once the incumbent meets the bound. `lns=False` / `tabu=False` skip
 phases 4 / 3. Without a time limit the whole model is solved to optimality (no tabu, no LNS).
 `num_workers` is `workers` in every CP-SAT solve; with a limit the outcome depends on timing.
@@ -32,6 +36,7 @@ from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import SolverUnavailable
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
+from schedkit.jobshop.heuristics.hints import classic_from_hint, pinned_operations
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.heuristics.tabu_kernels import tabu_search
@@ -86,7 +91,7 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     exact=True,
     description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
     "then LNS around the incumbent (blocking: variable-length intervals chained end to start)",
-    options={"lns": True, "tabu": True},
+    options={"lns": True, "tabu": True, "hint": None, "pinned": None},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
@@ -95,9 +100,17 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
         return solve_blocking(instance, options, cp_model)
     limit = options.time_limit
     clock = compiled.CompileClock()
-    incumbent = warm_start(instance, options, clock)
+    pinned = pinned_operations(instance, options.get("pinned"))
+    incumbent = None if pinned.size else warm_start(instance, options, clock)
+    if options.get("hint") is not None:
+        hinted = classic_from_hint(instance, options.get("hint"))
+        if hinted is not None and not hinted.start[pinned].any() and (
+                incumbent is None or hinted.objective <= incumbent.objective):
+            incumbent = hinted
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
     jm = jobshop_model.build(cp_model, instance, upper)
+    for o in pinned.tolist():
+        jm.model.add(jm.start[o] == 0)
     stats: dict[str, Any] = {"workers": options.workers}
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
@@ -114,7 +127,7 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
         return _result(instance, incumbent, bound, proved, stats, clock)
     share = FLEXIBLE_TABU_SHARE if instance.flexible else TABU_SHARE
     until = options.deadline - (1 - share - FIRST_SHARE) * limit
-    if (not proved and options.get("tabu", True) and jobshop_tabu.applies(instance)
+    if (not proved and options.get("tabu", True) and jobshop_tabu.applies(instance) and not pinned.size
             and until > time.perf_counter()):
         if compiled.affordable(tabu_search, compiled.TABU_SECONDS, until - time.perf_counter()):
             began = time.perf_counter()

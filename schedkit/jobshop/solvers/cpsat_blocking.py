@@ -1,7 +1,8 @@
 """`cpsat` on a blocking job shop: warm start, whole model, LNS, whole model for the bound.
 
 1. Warm start: the best blocking rule (every rule and 20 seeded random runs of the
-   deadlock-free simulation).
+   deadlock-free simulation), or option `hint`'s machine orders when not worse (option
+   `pinned`: operations fixed to start at 0; then only the hint).
 2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
    instances optimal and gives a lower bound (at least the trivial job/machine bound).
 3. LNS until 0.90·T: each step frees a time window of operations (their k next starts from a
@@ -30,6 +31,7 @@ from schedkit.jobshop.heuristics.blocking import (
     objective,
 )
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.hints import blocking_from_hint, pinned_operations
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_blocking_model as blocking_model
 from schedkit.registry import SolveOptions
@@ -143,13 +145,23 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers}
     incumbent: BlockingSchedule | None = None
-    if compiled.affordable(simulate_blocking, compiled.DISPATCH_SECONDS, options.remaining()):
+    pinned = pinned_operations(instance, options.get("pinned"))
+    budget = options.remaining()
+    if not pinned.size and compiled.affordable(simulate_blocking, compiled.DISPATCH_SECONDS, budget):
         incumbent = clock.run(simulate_blocking,
                               lambda: best_blocking_rule(instance, options.deadline, options.seed))
         assert incumbent is not None
+    if options.get("hint") is not None:
+        hinted = blocking_from_hint(instance, options.get("hint"))
+        if hinted is not None and not hinted.start[pinned].any() and (
+                incumbent is None or hinted.objective <= incumbent.objective):
+            incumbent = hinted
+    if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
     bm = blocking_model.build(cp_model, instance, upper)
+    for o in pinned.tolist():
+        bm.model.add(bm.start[o] == 0)
     limit = options.time_limit
     if limit is None:
         incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
