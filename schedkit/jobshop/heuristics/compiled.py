@@ -22,7 +22,11 @@ def ready(kernel: Any) -> bool:
         return True
     cache = getattr(kernel, "_cache", None)
     index = getattr(getattr(cache, "_cache_file", None), "_index_path", None)
-    return bool(index) and os.path.exists(str(index))
+    source = getattr(getattr(kernel, "py_func", None), "__code__", None)
+    if not index or not os.path.exists(str(index)) or source is None:
+        return False
+    # an index older than its source file is stale: numba will compile again
+    return os.path.getmtime(str(index)) >= os.path.getmtime(source.co_filename)
 
 
 def affordable(kernel: Any, estimate: float, seconds: float | None) -> bool:

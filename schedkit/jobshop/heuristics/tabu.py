@@ -97,3 +97,15 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
                 head, np.empty_like(p), np.empty_like(p))
     alt = instance.op_ptr[:-1].copy()
     return Schedule(head, alt, objective(instance, head, alt), "tabu"), iteration
+
+
+def warm_up() -> None:
+    """Load (or compile) the search kernels with one step on a one-operation shop, so the
+    load time can be measured apart from the search."""
+    ones = np.ones(1, np.int64)
+    none = np.full(1, -1, np.int64)
+    zero = np.zeros(1, np.int64)
+    tabu_search(zero.copy(), np.array([0, 1], np.int64), none, none.copy(), ones, zero.copy(), zero.copy(),
+                np.zeros((1, 1), np.int64), 1, 0, kernel_state(0), 1, 0, zero.copy())
+    heads_tails(zero.copy(), np.array([0, 1], np.int64), none, none.copy(), ones, zero.copy(), zero.copy(),
+                zero.copy(), zero.copy(), zero.copy(), zero.copy())

@@ -130,10 +130,9 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     if (not proved and options.get("tabu", True) and jobshop_tabu.applies(instance) and not pinned.size
             and until > time.perf_counter()):
         if compiled.affordable(tabu_search, compiled.TABU_SECONDS, until - time.perf_counter()):
+            clock.run(tabu_search, jobshop_tabu.warm_up)
             began = time.perf_counter()
-            start = incumbent
-            incumbent, iterations = clock.run(
-                tabu_search, lambda: jobshop_tabu.improve(instance, start, until, options.seed, floor))
+            incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
             stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
                          tabu_objective=incumbent.objective)
         else:
