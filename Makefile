@@ -46,3 +46,21 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+# Blocking job shop (issue 20): a representative subset at 60 s against the OptalCP/CPO references
+BLOCKING_SUBSET ?= ft06 la01 ft10 la11 la16 la21 la26 la31 orb01 abz5 ta01 ta11
+bench-jobshop-blocking: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_blocking_cpsat.csv benchmarks/reports/jobshop_blocking_ig.csv
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 60 --workers 2 \
+		--csv benchmarks/reports/jobshop_blocking_cpsat.csv $(BLOCKING_SUBSET)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods ig --time-limit 60 --workers 1 \
+		--csv benchmarks/reports/jobshop_blocking_ig.csv $(BLOCKING_SUBSET)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_cpsat.csv \
+		benchmarks/reports/jobshop_blocking_ig.csv --out benchmarks/reports/jobshop_blocking.md
+
+bench-jobshop-shutdowns: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_shutdowns.csv
+	$(BIN)/python benchmarks/jobshop_shutdowns.py run --seeds 20 --reschedule-seeds 5 \
+		--csv benchmarks/reports/jobshop_shutdowns.csv la01 la06 la11 la16 la21 ta01
+	$(BIN)/python benchmarks/jobshop_shutdowns.py report benchmarks/reports/jobshop_shutdowns.csv \
+		--out benchmarks/reports/jobshop_shutdowns.md

@@ -58,7 +58,7 @@ def test_brute_force_optimum_is_what_the_fixture_says() -> None:
 def test_every_method_on_the_classic_fixture(method: str) -> None:
     """A feasible, checked plan; bound <= objective; an optimal claim equals the optimum."""
     try:
-        result = schedkit.solve(CLASSIC, method=method, time_limit=20, workers=1, seed=0)
+        result = schedkit.solve(CLASSIC, method=method, time_limit=3, workers=1, seed=0)
     except UnsupportedInstance as error:
         assert "blocking" in str(error)  # only blocking-only methods may refuse a classic shop
         return
@@ -86,7 +86,7 @@ def test_every_method_on_the_blocking_fixture(method: str) -> None:
     """Serves the blocking shop with a checked plan (leave times included), or refuses it
     with UnsupportedInstance naming the methods that can."""
     try:
-        result = schedkit.solve(BLOCKING, method=method, time_limit=20, workers=1, seed=0)
+        result = schedkit.solve(BLOCKING, method=method, time_limit=3, workers=1, seed=0)
     except UnsupportedInstance as error:
         assert "cpsat" in str(error) and "ig" in str(error)
         return

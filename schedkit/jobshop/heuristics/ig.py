@@ -26,6 +26,7 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 CHUNK_SECONDS = 0.1  # about the time between two looks at the clock
+MAX_CHUNK = 4_096
 DEFAULT_ITERATIONS = 2_000  # without a time limit
 TEMPERATURE = 0.4  # Ruiz–Stützle: T = 0.4 · Σp / (n · m · 10)
 IG_SECONDS = 20.0  # cold-compile estimate of the kernel (load 5)
@@ -60,7 +61,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         if ran < chunk:
             break
         if time.perf_counter() - began < CHUNK_SECONDS / 2:
-            chunk *= 2
+            chunk = min(2 * chunk, MAX_CHUNK)
     if best >= schedule.objective:
         return schedule, done
     head = evaluate_orders(instance, best_seq, mach_ptr)
