@@ -57,6 +57,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         best, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
             d_max, temperature, state, best_seq, best, lower_bound)
+        state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         if ran < chunk:
             break
