@@ -31,7 +31,7 @@ def references() -> dict[str, dict[str, dict[str, str]]]:
     for name, file in (("OptalCP", "Optal-4W-2FDS.csv"), ("CPO", "CPO-4W.csv")):
         with (REFERENCES / file).open() as handle:
             for row in csv.DictReader(handle, delimiter=";"):
-                instance = row["Model name"].removeprefix("blocking-jobshop_")
+                instance = row["Model name"].removeprefix("blocking-jobshop_").removeprefix("taillard_")
                 out.setdefault(instance, {})[name] = row
     return out
 
