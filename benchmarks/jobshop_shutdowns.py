@@ -59,7 +59,18 @@ def run(args: argparse.Namespace) -> None:
 
 def report(args: argparse.Namespace) -> None:
     with open(args.csv) as handle:
-        rows = list(csv.DictReader(handle))
+        all_rows = list(csv.DictReader(handle))
+    common = min(max(int(r["seed"]) for r in all_rows if r["policy"] == q) + 1
+                 for q in {r["policy"] for r in all_rows})
+    tables = []
+    for title, rows in ((f"All seeds (rules and right-shift {args.seeds_note})", all_rows),
+                        (f"Common seeds 0..{common - 1} only (every policy on the same failures)",
+                         [r for r in all_rows if int(r["seed"]) < common])):
+        tables += [f"## {title}", "", *_table(rows), ""]
+    _write(args, all_rows, tables)
+
+
+def _table(rows: list[dict[str, str]]) -> list[str]:
     instances = list(dict.fromkeys(r["instance"] for r in rows))
     policies = list(dict.fromkeys(r["policy"] for r in rows))
     ps = sorted({r["p"] for r in rows}, key=float)
@@ -88,6 +99,11 @@ def report(args: argparse.Namespace) -> None:
             if policy == best_rule:
                 versus = "best fixed rule"
             lines.append(f"| {p} | {policy} | {len(complete)} | {mean:.1f} | {stds[policy]:.1f} | {versus} |")
+    return lines
+
+
+def _write(args: argparse.Namespace, rows: list[dict[str, str]], tables: list[str]) -> None:
+    instances = list(dict.fromkeys(r["instance"] for r in rows))
     seeds = sorted({(r["policy"], max(int(x["seed"]) for x in rows if x["policy"] == r["policy"]) + 1)
                     for r in rows})
     meta = [f"- machine: {platform.node()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
@@ -96,7 +112,7 @@ def report(args: argparse.Namespace) -> None:
             f"- repair time: uniform integers {rows[0]['repair'] if rows else '-'}; "
             f"seeds per policy: {seeds}",
             f"- command: {args.command_line}"]
-    text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", *lines, ""])
+    text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", *tables])
     Path(args.out).write_text(text)
     print(text)
 
@@ -121,6 +137,7 @@ def main() -> None:
     p.add_argument("--title", default="Blocking job shop under machine shutdowns (ISBJSSP)")
     p.add_argument("--note", dest="notes", action="append", default=[])
     p.add_argument("--command-line", default="see benchmarks/jobshop_shutdowns.py")
+    p.add_argument("--seeds-note", default="20 seeds, reschedule 5")
     args = parser.parse_args()
     run(args) if args.mode == "run" else report(args)
 
