@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 import schedkit
-from schedkit.errors import UnsupportedInstance
+from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.model import JobShopInstance
 from tests.jobshop.conftest import checked
 
@@ -89,6 +89,9 @@ def test_every_method_on_the_blocking_fixture(method: str) -> None:
         result = schedkit.solve(BLOCKING, method=method, time_limit=3, workers=1, seed=0)
     except UnsupportedInstance as error:
         assert "cpsat" in str(error) and "ig" in str(error)
+        return
+    except ProblemTooLarge as error:  # a cold numba cache cannot compile within 3 s: refused up front
+        assert "compiled" in str(error)
         return
     assert result.solution.leave is not None
     value = checked(BLOCKING, result)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.rng import seed_state
-from schedkit.errors import UnsupportedInstance
+from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -89,6 +89,10 @@ def solve_ig(instance: JobShopInstance, options: SolveOptions) -> Result:
                                   "cpsat, mip, auto or the rules")
     if instance.objective != "makespan":
         raise UnsupportedInstance("ig minimises the makespan; use cpsat for other objectives")
+    if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
+        raise ProblemTooLarge(
+            f"ig: its kernels are not compiled yet (about {compiled.BLOCKING_SECONDS:g} s at load), "
+            f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
     stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}

@@ -147,7 +147,7 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     incumbent: BlockingSchedule | None = None
     pinned = pinned_operations(instance, options.get("pinned"))
     budget = options.remaining()
-    if not pinned.size and compiled.affordable(simulate_blocking, compiled.DISPATCH_SECONDS, budget):
+    if not pinned.size and compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, budget):
         incumbent = clock.run(simulate_blocking,
                               lambda: best_blocking_rule(instance, options.deadline, options.seed))
         assert incumbent is not None
