@@ -27,11 +27,10 @@ import numpy as np
 
 from schedkit.api import solve
 from schedkit.errors import SchedkitError
-from schedkit.jobshop.heuristics.blocking import evaluate_orders
-from schedkit.jobshop.heuristics.dispatch import RULES
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.shutdowns import MachineTimeline, Shutdowns
 
+RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  # the rule methods' names
 PLAN_POLICIES = ("right-shift", "reschedule")
 FALLBACK_RULE = "mwkr"
 _INF = np.iinfo(np.int64).max
@@ -375,6 +374,10 @@ class _Run:
         counts = np.bincount(machine, minlength=sub.m)
         mach_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         if sub.blocking:
+            # numba kernels, loaded only when a blocking plan is re-solved: `import schedkit`
+            # (which exports simulate) stays free of numba
+            from schedkit.jobshop.heuristics.blocking import evaluate_orders
+
             return evaluate_orders(sub, seq, mach_ptr)
         start = np.zeros(len(ops), np.int64)
         ready = sub.release_or_zero()[sub.job_of()].copy()

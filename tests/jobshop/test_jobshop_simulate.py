@@ -60,6 +60,17 @@ def test_reschedule_runs_and_keeps_job_order(ft06) -> None:
             assert run.start[o + 1] >= run.end[o] >= run.start[o]
 
 
+def test_policy_rules_are_the_rule_methods() -> None:
+    """The simulator's rule names are the dispatching kernel's (kept apart so `import schedkit`
+    loads no numba)."""
+    import sys
+
+    from schedkit.jobshop.heuristics.dispatch import RULES
+
+    assert policies()[:len(RULES)] == list(RULES)
+    assert "schedkit.jobshop.simulate" in sys.modules
+
+
 def test_bad_arguments_are_schedkit_errors(ft06) -> None:
     """Unknown policy, a probability outside [0, 1), an empty repair range."""
     assert "reschedule" in policies()
