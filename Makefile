@@ -57,3 +57,32 @@ bench-vmr-unseen: $(STAMP_DEV)  # issue 23: VMR on clusters from the reserved se
 
 bench-serving: $(STAMP_DEV)  # serving policies vs load (issue 19); FAST=1 runs 3 seeds
 	$(BIN)/python benchmarks/serving.py --seeds $(if $(FAST),3,10)
+
+# Blocking job shop (issue 20): a representative subset at 60 s against the OptalCP/CPO references
+BLOCKING_SUBSET ?= ft06 la01 ft10 la11 la16 la21 la26 la31 orb01 abz5 ta01 ta11
+bench-jobshop-blocking: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_blocking_cpsat.csv benchmarks/reports/jobshop_blocking_ig.csv
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 60 --workers 2 \
+		--csv benchmarks/reports/jobshop_blocking_cpsat.csv $(BLOCKING_SUBSET)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods ig --time-limit 60 --workers 1 \
+		--csv benchmarks/reports/jobshop_blocking_ig.csv $(BLOCKING_SUBSET)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_cpsat.csv \
+		benchmarks/reports/jobshop_blocking_ig.csv --out benchmarks/reports/jobshop_blocking.md
+
+bench-jobshop-shutdowns: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_shutdowns.csv
+	$(BIN)/python benchmarks/jobshop_shutdowns.py run --seeds 20 --reschedule-seeds 5 \
+		--csv benchmarks/reports/jobshop_shutdowns.csv la01 la06 la11 la16 la21 ta01
+	$(BIN)/python benchmarks/jobshop_shutdowns.py report benchmarks/reports/jobshop_shutdowns.csv \
+		--out benchmarks/reports/jobshop_shutdowns.md
+
+# Every instance issue 20 names (la01-40, orb01-10, ft06/10/20, abz5-9, ta01-20) at a short limit
+BLOCKING_ALL := $(foreach i,01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40,la$(i)) \
+	$(foreach i,01 02 03 04 05 06 07 08 09 10,orb$(i)) ft06 ft10 ft20 abz5 abz6 abz7 abz8 abz9 \
+	$(foreach i,01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20,ta$(i))
+bench-jobshop-blocking-all: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_blocking_all10s_cpsat.csv
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 10 --workers 2 \
+		--csv benchmarks/reports/jobshop_blocking_all10s_cpsat.csv $(BLOCKING_ALL)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_all10s_cpsat.csv \
+		--out benchmarks/reports/jobshop_blocking_all10s.md

@@ -32,6 +32,7 @@ from schedkit.result import Result
 if TYPE_CHECKING:
     from schedkit.dag.model import DAGInstance, DAGSolution
     from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+    from schedkit.jobshop.simulate import simulate
     from schedkit.pods.model import PodsInstance, PodsSolution
     from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
     from schedkit.smtt.model import SMTTInstance, SMTTSolution
@@ -50,7 +51,10 @@ _FAMILY_TYPES = {
 
 
 def __getattr__(name: str) -> Any:
-    """A family's Instance or Solution type, imported from its package on first access."""
+    """A family's Instance or Solution type (or `simulate`, the job-shop execution simulator),
+    imported from its package on first access."""
+    if name == "simulate":
+        return importlib.import_module("schedkit.jobshop.simulate").simulate
     if name in _FAMILY_TYPES:
         return getattr(importlib.import_module(f"schedkit.{_FAMILY_TYPES[name]}.model"), name)
     raise AttributeError(f"module 'schedkit' has no attribute {name!r}")
@@ -93,5 +97,6 @@ __all__ = [
     "load",
     "load_all",
     "methods",
+    "simulate",
     "solve",
 ]

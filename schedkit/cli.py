@@ -76,9 +76,9 @@ def main() -> None:
     """schedkit: exact and heuristic solvers for combinatorial scheduling."""
 
 
-def _expand(files: tuple[str, ...], format: str | None) -> Iterator[Any]:
+def _expand(files: tuple[str, ...], format: str | None, blocking: bool = False) -> Iterator[Any]:
     for file in files:
-        yield from schedkit.load_all(file, format=format)
+        yield from schedkit.load_all(file, format=format, blocking=blocking)
 
 
 def _fmt(value: Any) -> str:
@@ -104,12 +104,13 @@ def _fmt(value: Any) -> str:
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
 @click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
               help="serving: the server JSON the traces run on (default preset h100-8b)")
+@click.option("--blocking", is_flag=True, help="read job shops as blocking (no buffers, swaps allowed)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
-          json_out: str | None, gantt: str | None, server: str | None) -> None:
+          json_out: str | None, gantt: str | None, server: str | None, blocking: bool) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = dict(_parse_option(item) for item in extra)
-    instances = list(_expand(files, format))
+    instances = list(_expand(files, format, blocking))
     if server:
         instances = _on_server(instances, server)
     if gantt:
@@ -269,10 +270,11 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 @click.argument("file")
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
-def check(file: str, solution: str, format: str | None) -> None:
+@click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
+def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
     data = _read_solution_json(solution)
-    instances = list(schedkit.load_all(file, format=format))
+    instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     pairs = _match_results(file, solution, instances, data)
     feasible = True
     for instance, result in pairs:
@@ -430,8 +432,33 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
                             f"write one of: {', '.join(names)}")
 
 
+@main.command()
+@click.argument("file")
+@click.option("--policy", "-p", "policy", default="mwkr", show_default=True,
+              help="a rule (spt, mwkr, mor, ...), right-shift or reschedule")
+@click.option("--shutdown", "probability", type=float, default=0.0, show_default=True,
+              help="failure probability per machine per time unit")
+@click.option("--repair", default="5-15", show_default=True, help="repair time range LOW-HIGH (uniform)")
+@click.option("--seeds", type=click.IntRange(1), default=20, show_default=True, help="seeds 0..N-1")
+@click.option("--blocking", is_flag=True, help="read the job shop as blocking (no buffers)")
+@click.option("--plan-method", default="cpsat", show_default=True, help="method making the plan")
+@click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
+@click.option("--reschedule-seconds", type=float, default=1.0, show_default=True)
+@click.option("--format", "format", default=None, help="input format")
+def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
+             plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None) -> None:
+    """Execute a job shop under random machine shutdowns; print the realized makespan's mean
+    and spread over seeds."""
+    from schedkit.jobshop.simulate import simulation_summary  # loads a family: not for --help
+
+    click.echo(simulation_summary(schedkit.load(file, format=format, blocking=blocking), policy,
+                                  probability, repair, seeds, plan_method, plan_time,
+                                  reschedule_seconds))
+
+
 __all__ = ["main"]
 
 
 if __name__ == "__main__":
     main()
+

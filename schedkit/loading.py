@@ -9,7 +9,7 @@ from typing import Any
 
 from schedkit import family as families
 from schedkit.common import jsonfile as jsonfmt
-from schedkit.errors import ParseError, SelectorError
+from schedkit.errors import ParseError, SchedkitError, SelectorError
 
 _GENERIC_READERS: dict[str, families.Reader] = {"json": jsonfmt.read_json, "jsonl": jsonfmt.read_jsonl}
 _GENERIC_WRITERS: dict[str, families.Writer] = {
@@ -120,32 +120,42 @@ def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:
     raise SelectorError(f"{path}#{selector}: no such instance; the file holds {span}")
 
 
-def load(path: str | Path, format: str | None = None) -> Any:
+def load(path: str | Path, format: str | None = None, blocking: bool = False) -> Any:
     """The instance in `path` (`file#k` picks one of a multi-instance file).
 
     `format` overrides sniffing, e.g. "json", "jsonl", "orlib-wt" or "orlib-wt:N"
-    (every family's formats: see the README).
+    (every family's formats: see the README). `blocking=True` reads a job shop as blocking
+    (no buffers: `buffers="blocking"`).
     """
     file, selector = split_selector(path)
     entries = _read_entries(file, format)
     if selector is not None:
-        return _select(file, entries, selector)
+        return _blocking(file, _select(file, entries, selector), blocking)
     if len(entries) != 1:
         raise SelectorError(
             f"{file} holds {len(entries)} instances: pick one with {file}#k or use load_all"
         )
-    return entries[0][1]
+    return _blocking(file, entries[0][1], blocking)
 
 
-def load_all(path: str | Path, format: str | None = None) -> Iterator[Any]:
+def load_all(path: str | Path, format: str | None = None, blocking: bool = False) -> Iterator[Any]:
     """Every instance of `path` in file order (just the selected one with `file#k`)."""
     file, selector = split_selector(path)
     entries = _read_entries(file, format)
     if selector is not None:
-        yield _select(file, entries, selector)
+        yield _blocking(file, _select(file, entries, selector), blocking)
         return
     for _, instance in entries:
-        yield instance
+        yield _blocking(file, instance, blocking)
+
+
+def _blocking(file: Path, instance: Any, blocking: bool) -> Any:
+    """`instance` with `buffers="blocking"` when asked (job shops only)."""
+    if not blocking:
+        return instance
+    if getattr(instance, "family", None) != "jobshop":
+        raise SchedkitError(f"{file}: --blocking applies to job shop files, not {instance.family}")
+    return instance.replace(buffers="blocking")
 
 
 def write(instances: Any, path: str | Path, format: str | None = None) -> Path:

@@ -3,12 +3,12 @@ best dispatching rule instead when the instance is too large for a model in that
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from schedkit.common.auto import run_plan
+from schedkit.jobshop.heuristics.blocking import best_blocking_rule
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import best_rule
 from schedkit.jobshop.model import JobShopInstance
-from schedkit.registry import SolveOptions, lookup, register
+from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 AUTO_DEFAULT_TIME_LIMIT = 60.0
@@ -18,14 +18,15 @@ CPSAT_MAX_OPERATIONS = 100_000  # beyond, building the CP-SAT model alone outlas
 @register(
     "jobshop", "auto", exact=True,
     description=f"cpsat (with LNS; default budget {AUTO_DEFAULT_TIME_LIMIT:g} s) up to "
-    f"{CPSAT_MAX_OPERATIONS} operations, the best dispatching rule beyond",
+    f"{CPSAT_MAX_OPERATIONS} operations, the best dispatching rule beyond (blocking too)",
 )
 def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Pick by size; the choice is in `stats["chosen"]`."""
+    if instance.operations > CPSAT_MAX_OPERATIONS and instance.blocking:
+        found = best_blocking_rule(instance, options.deadline, options.seed)
+        return Result("feasible", found.objective, None, found.solution(instance),
+                      {"workers": 1, "chosen": f"rules ({found.rule})"})
     if instance.operations > CPSAT_MAX_OPERATIONS:
         schedule = best_rule(instance, options.deadline, options.seed)
         return schedule_result(instance, schedule, chosen=f"rules ({schedule.rule})")
-    limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
-    method = lookup("jobshop", "cpsat")
-    result = method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))
-    return result.with_context(stats={**result.stats, "chosen": "cpsat"})
+    return run_plan("jobshop", instance, options, ["cpsat"], AUTO_DEFAULT_TIME_LIMIT)

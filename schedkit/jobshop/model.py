@@ -14,6 +14,12 @@ Objectives (field `objective`):
 - `weighted_tardiness`: Σ_j w_j·max(0, C_j − d_j) (needs due dates);
 - `flow_time`: Σ_j w_j·(C_j − r_j) (weights default to 1, release dates to 0).
 
+Buffers (field `buffers`): `unlimited` (default) is the classic job shop; `blocking` has no
+buffers: a finished operation holds its machine until its job's next operation starts (the
+last one leaves when it ends), and jobs may swap machines at the same instant (a cycle of
+simultaneous moves). A blocking solution also gives, per operation, the time it leaves its
+machine (`leave`). Flexible blocking instances are not supported (refused).
+
 A job may visit the same machine more than once (allowed in every format, and the solvers
 handle it); an operation may not list the same machine twice among its alternatives.
 """
@@ -32,6 +38,7 @@ from schedkit.errors import InvalidInstance
 
 FAMILY = "jobshop"
 OBJECTIVES = ("makespan", "weighted_tardiness", "flow_time")
+BUFFERS = ("unlimited", "blocking")
 MAX_DURATION = 10**9
 MAX_OPERATIONS = 5_000_000
 MAX_WEIGHT = 10**6
@@ -66,6 +73,7 @@ class JobShopInstance:
     objective: str = "makespan"
     name: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    buffers: str = "unlimited"
 
     family = FAMILY
 
@@ -112,6 +120,11 @@ class JobShopInstance:
             raise InvalidInstance(f"objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
         if self.objective == "weighted_tardiness" and self.due is None:
             raise InvalidInstance("objective weighted_tardiness needs due dates (field due)")
+        if not isinstance(self.buffers, str) or self.buffers not in BUFFERS:
+            raise InvalidInstance(f"buffers {self.buffers!r} is not one of {', '.join(BUFFERS)}")
+        if self.buffers == "blocking" and machine.size > n_ops:
+            raise InvalidInstance("a blocking job shop must be classic (one machine per operation): "
+                                  "flexible blocking instances are not supported")
         object.__setattr__(self, "machines", m)
         object.__setattr__(self, "job_ptr", job_ptr)
         object.__setattr__(self, "op_ptr", op_ptr)
@@ -193,6 +206,11 @@ class JobShopInstance:
         return int(self.op_ptr.size - 1)
 
     @property
+    def blocking(self) -> bool:
+        """True without buffers (`buffers == "blocking"`)."""
+        return self.buffers == "blocking"
+
+    @property
     def flexible(self) -> bool:
         """True when some operation has more than one alternative."""
         return bool(self.alt_machine.size > self.operations)
@@ -223,18 +241,19 @@ class JobShopInstance:
         """A new, re-validated instance with some fields changed."""
         fields = {name: getattr(self, name) for name in (
             "machines", "job_ptr", "op_ptr", "alt_machine", "alt_duration", "release", "due",
-            "weight", "objective", "name", "meta")}
+            "weight", "objective", "name", "meta", "buffers")}
         fields.update(changes)
         return JobShopInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
         """The project's JSON: `machines`, `jobs` (per job, per operation, [[machine, duration],
-        ...]), `objective`, and `release` / `due` / `weight` when present."""
+        ...]), `objective`, `buffers`, and `release` / `due` / `weight` when present."""
         record: dict[str, Any] = {
             "family": FAMILY,
             "name": self.name,
             "machines": self.m,
             "objective": self.objective,
+            "buffers": self.buffers,
             "jobs": [[[list(pair) for pair in op] for op in job] for job in self.jobs()],
         }
         for key in ("release", "due", "weight"):
@@ -254,6 +273,7 @@ class JobShopInstance:
             and all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays)
             and all(_same_optional(getattr(self, a), getattr(other, a)) for a in optional)
             and self.objective == other.objective
+            and self.buffers == other.buffers
             and self.name == other.name
             and dict(self.meta) == dict(other.meta)
         )
@@ -261,7 +281,7 @@ class JobShopInstance:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        kind = "flexible " if self.flexible else ""
+        kind = ("flexible " if self.flexible else "") + ("blocking " if self.blocking else "")
         return (f"JobShopInstance(name={self.name!r}, {kind}{self.n} jobs x {self.m} machines, "
                 f"{self.operations} operations, {self.objective})")
 
@@ -290,38 +310,51 @@ def _pairs(op: Any, job: int, k: int) -> list[tuple[Any, Any]]:
 
 @dataclass(frozen=True)
 class JobShopSolution:
-    """Per job, per operation: its start time and the machine it runs on."""
+    """Per job, per operation: its start time and the machine it runs on; for a blocking
+    instance also `leave`, the time it releases its machine (None otherwise)."""
 
     start: tuple[tuple[int, ...], ...]
     machine: tuple[tuple[int, ...], ...]
+    leave: tuple[tuple[int, ...], ...] | None = None
 
-    def __init__(self, start: Sequence[Sequence[int]], machine: Sequence[Sequence[int]]) -> None:
+    def __init__(self, start: Sequence[Sequence[int]], machine: Sequence[Sequence[int]],
+                 leave: Sequence[Sequence[int]] | None = None) -> None:
         object.__setattr__(self, "start", tuple(tuple(int(s) for s in job) for job in start))
         object.__setattr__(self, "machine", tuple(tuple(int(x) for x in job) for job in machine))
+        object.__setattr__(self, "leave", None if leave is None else
+                           tuple(tuple(int(x) for x in job) for job in leave))
 
     @classmethod
-    def from_flat(cls, instance: JobShopInstance, start: np.ndarray, machine: np.ndarray
-                  ) -> JobShopSolution:
+    def from_flat(cls, instance: JobShopInstance, start: np.ndarray, machine: np.ndarray,
+                  leave: np.ndarray | None = None) -> JobShopSolution:
         """From per-operation-id arrays (the kernels' and solvers' output)."""
         ptr = instance.job_ptr.tolist()
-        s, m = start.tolist(), machine.tolist()
-        return cls([s[ptr[j]:ptr[j + 1]] for j in range(instance.n)],
-                   [m[ptr[j]:ptr[j + 1]] for j in range(instance.n)])
+
+        def per_job(values: np.ndarray) -> list[list[int]]:
+            flat = values.tolist()
+            return [flat[ptr[j]:ptr[j + 1]] for j in range(instance.n)]
+
+        return cls(per_job(start), per_job(machine), None if leave is None else per_job(leave))
 
     def to_dict(self) -> dict[str, Any]:
-        """`{"start": [[per job, per operation]], "machine": [[...]]}`."""
-        return {"start": [list(job) for job in self.start], "machine": [list(job) for job in self.machine]}
+        """`{"start": [[per job, per operation]], "machine": [[...]]}`, and `"leave"` when set."""
+        record: dict[str, Any] = {"start": [list(job) for job in self.start],
+                                  "machine": [list(job) for job in self.machine]}
+        if self.leave is not None:
+            record["leave"] = [list(job) for job in self.leave]
+        return record
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> JobShopSolution:
         """Read the JSON shape; InvalidInstance when a field is missing or not nested integers."""
         if not isinstance(data, Mapping):
             raise InvalidInstance('a job shop solution is {"start": [[...]], "machine": [[...]]}')
-        for key in ("start", "machine"):
+        keys = ("start", "machine", "leave") if "leave" in data else ("start", "machine")
+        for key in keys:
             value = data.get(key)
             if not isinstance(value, list) or not all(
                 isinstance(job, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in job)
                 for job in value
             ):
                 raise InvalidInstance(f'solution field "{key}" must be a list (per job) of integer lists')
-        return cls(data["start"], data["machine"])
+        return cls(data["start"], data["machine"], data.get("leave"))

@@ -9,11 +9,12 @@ from schedkit.errors import InvalidInstance
 from schedkit.jobshop.model import JobShopInstance
 
 _FIELDS = {"family", "name", "machines", "jobs", "release", "due", "weight", "objective", "meta",
-           "schedkit"}
+           "schedkit", "buffers"}
 
 
 def jobshop_from_record(record: Mapping[str, Any], default_name: str) -> JobShopInstance:
-    """Build an instance from `{"machines", "jobs", ["release", "due", "weight", "objective"]}`;
+    """Build an instance from `{"machines", "jobs", ["release", "due", "weight", "objective",
+    "buffers"]}`;
     unknown top-level fields go to `meta`."""
     if "jobs" not in record:
         raise InvalidInstance("missing field 'jobs' (a job shop record needs jobs and machines)")
@@ -25,7 +26,7 @@ def jobshop_from_record(record: Mapping[str, Any], default_name: str) -> JobShop
     return JobShopInstance.from_jobs(
         jobs, record.get("machines"), release=record.get("release"), due=record.get("due"),
         weight=record.get("weight"), objective=record.get("objective", "makespan"),
-        name=record.get("name", default_name), meta=meta,
+        name=record.get("name", default_name), meta=meta, buffers=record.get("buffers", "unlimited"),
     )
 
 

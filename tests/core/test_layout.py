@@ -14,8 +14,11 @@ PACKAGE = Path(__file__).resolve().parents[2] / "schedkit"
 CORE_MODULES = {"api", "cli", "registry", "result", "errors", "family", "loading", "checking",
                 "generate", "deprecated", "__init__", "__main__"}
 # The harness pulls in rich progress, TOML, CSV and Dask glue: `schedkit --help` should not pay.
+# `schedkit simulate` runs the job-shop simulator: loading that family only when it is used.
 HEAVY_SCHEDKIT = {("schedkit.cli", "schedkit.bench.command"),
-                  ("schedkit.cli", "schedkit.bench.command.bench")}
+                  ("schedkit.cli", "schedkit.bench.command.bench"),
+                  ("schedkit.cli", "schedkit.jobshop.simulate"),
+                  ("schedkit.cli", "schedkit.jobshop.simulate.simulation_summary")}
 
 
 def _modules() -> list[Path]:

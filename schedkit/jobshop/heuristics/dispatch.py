@@ -13,7 +13,7 @@ Rules are small priority functions selected by a code (`_key`): SPT / LPT (durat
 chosen alternative), MWKR / LWKR (work left in the job, the shortest alternative of each
 operation, current one included), MOR / LOR (operations left), FIFO (time the operation became
 ready), EDD (job due date; without due dates the release date plus the job's total work), and
-RANDOM (a seeded 64-bit LCG, so runs are reproducible and no global generator is touched).
+RANDOM (the kernel stream of `schedkit.common.rng`, its state threaded through; no global generator).
 """
 
 from __future__ import annotations
@@ -21,15 +21,18 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from schedkit.common.rng import next_random
+
 SPT, LPT, MWKR, LWKR, MOR, LOR, FIFO, EDD, RANDOM = range(9)
 RULES = {"spt": SPT, "lpt": LPT, "mwkr": MWKR, "lwkr": LWKR, "mor": MOR, "lor": LOR,
          "fifo": FIFO, "edd": EDD, "random": RANDOM}
 _INF = np.iinfo(np.int64).max
 
 
-@numba.njit(cache=True)
-def _lcg(state: np.uint64) -> np.uint64:
-    return state * np.uint64(6364136223846793005) + np.uint64(1442695040888963407)
+def kernel_state(seed: int) -> np.uint64:
+    """The kernel's first random state for `seed` (the mixing the rules have always used, so a
+    seed gives the same `random` schedules as before the shared RNG)."""
+    return np.uint64((int(seed) * 2654435761 + 1) % 2**64)
 
 
 @numba.njit(cache=True)
@@ -74,8 +77,9 @@ def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray)
 @numba.njit(cache=True)
 def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, alt_duration: np.ndarray,
              release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int, rule: int,
-             nondelay: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """One schedule: (start time, chosen alternative id) per operation id. `work` is `work_left`."""
+             nondelay: bool, state: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """One schedule: (start time, chosen alternative id) per operation id. `work` is `work_left`,
+    `state` the random state (`kernel_state(seed)`)."""
     n = job_ptr.size - 1
     n_ops = op_ptr.size - 1
     start = np.empty(n_ops, np.int64)
@@ -86,7 +90,6 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
     cand_alt = np.empty(n, np.int64)
     cand_start = np.empty(n, np.int64)
     stale = np.ones(n, np.bool_)
-    state = np.uint64(seed) * np.uint64(2654435761) + np.uint64(1)
     used = -1  # the machine the previous step scheduled on: its candidates are stale
     for _ in range(n_ops):
         best_time = _INF
@@ -123,7 +126,7 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
                     continue
             elif cand_start[j] >= best_time and cand_start[j] + alt_duration[a] > best_time:
                 continue  # starts after C* (a zero-length operation ending at C* stays in)
-            state = _lcg(state)
+            state, _ = next_random(state)
             key = _key(rule, alt_duration[a], work[o], job_ptr[j + 1] - o, job_ready[j], due[j], state)
             if key < pick_key:
                 pick_key = key

@@ -1,10 +1,12 @@
 """Job shop dispatching rules as registered methods: `spt`, ..., `random` (active schedules) and
-the same names with `-nd` (non-delay schedules), all thin wrappers around one kernel."""
+the same names with `-nd` (non-delay schedules), all thin wrappers around one kernel. On a
+blocking instance the same names run the deadlock-free blocking simulation (non-delay by nature)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import Schedule, rule_names, run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.registry import SolveOptions, register
@@ -28,9 +30,13 @@ def schedule_result(instance: JobShopInstance, schedule: Schedule, **stats: Any)
 def _rule_method(name: str) -> None:
     base = name.removesuffix("-nd")
     kind = "non-delay" if name.endswith("-nd") else "Giffler–Thompson active"
-    description = f"{_DESCRIPTIONS[base]}, {kind} schedule (flexible: earliest-completing machine)"
+    description = (f"{_DESCRIPTIONS[base]}, {kind} schedule (flexible: earliest-completing machine; "
+                   "blocking: deadlock-free simulation with swaps)")
 
     def method(instance: JobShopInstance, options: SolveOptions) -> Result:
+        if instance.blocking:
+            found = run_blocking_rule(instance, name, options.seed)
+            return Result("feasible", found.objective, None, found.solution(instance), {"workers": 1})
         return schedule_result(instance, run_rule(instance, name, options.seed))
 
     method.__name__ = f"solve_{name.replace('-', '_')}"

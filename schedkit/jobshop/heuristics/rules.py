@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, work_left
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, kernel_state, work_left
 from schedkit.jobshop.model import JobShopInstance
+from schedkit.registry import SolveOptions
 
 RANDOM_RUNS_IN_WARM_START = 20
 
@@ -58,7 +60,7 @@ def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, op_ptr, machine, duration, release, due, work = arrays
     start, alt = dispatch(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
-                          RULES[base], nondelay, seed)
+                          RULES[base], nondelay, kernel_state(seed))
     return Schedule(start, alt, objective(instance, start, alt), name)
 
 
@@ -85,4 +87,14 @@ def best_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: i
     return best
 
 
-__all__ = ["RANDOM", "Schedule", "best_rule", "kernel_arrays", "objective", "rule_names", "run_rule"]
+def warm_start(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock
+               ) -> Schedule | None:
+    """`best_rule` within the options' budget, or None when its kernel would have to compile
+    in a budget too short for that (the call's load or compile time goes to `clock`)."""
+    if not compiled.affordable(dispatch, compiled.DISPATCH_SECONDS, options.remaining()):
+        return None
+    return clock.run(dispatch, lambda: best_rule(instance, options.deadline, options.seed))  # type: ignore[no-any-return]
+
+
+__all__ = ["RANDOM", "Schedule", "best_rule", "kernel_arrays", "objective", "rule_names", "run_rule",
+           "warm_start"]

@@ -27,6 +27,12 @@ def applies(instance: JobShopInstance) -> bool:
             and int(instance.alt_duration.min()) > 0)
 
 
+def kernel_state(seed: int) -> np.uint64:
+    """The search's first random state for `seed` (the mixing tabu search has always used, so a
+    seed replays the same search as before the shared RNG of schedkit.common.rng)."""
+    return np.uint64((int(seed) * 2654435761 + 7) % 2**64)
+
+
 def _assigned(instance: JobShopInstance, schedule: Schedule) -> tuple[JobShopInstance, Schedule]:
     """The classic job shop of the schedule's machine choices, and the schedule in it."""
     ops = np.arange(instance.operations, dtype=np.int64)
@@ -77,8 +83,8 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
     best_order = seq.copy()
     iteration = 0
     while time.perf_counter() < deadline:
-        value, done = tabu_search(seq, mach_ptr, job_prev, job_next, p, machine, release, tabu, CHUNK,
-                                  iteration, seed + iteration, STALL, lower_bound, best_seq)
+        value, done, _ = tabu_search(seq, mach_ptr, job_prev, job_next, p, machine, release, tabu, CHUNK,
+                                     iteration, kernel_state(seed + iteration), STALL, lower_bound, best_seq)
         iteration += done
         if value < best:
             best, best_order = value, best_seq.copy()
@@ -91,3 +97,15 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
                 head, np.empty_like(p), np.empty_like(p))
     alt = instance.op_ptr[:-1].copy()
     return Schedule(head, alt, objective(instance, head, alt), "tabu"), iteration
+
+
+def warm_up() -> None:
+    """Load (or compile) the search kernels with one step on a one-operation shop, so the
+    load time can be measured apart from the search."""
+    ones = np.ones(1, np.int64)
+    none = np.full(1, -1, np.int64)
+    zero = np.zeros(1, np.int64)
+    tabu_search(zero.copy(), np.array([0, 1], np.int64), none, none.copy(), ones, zero.copy(), zero.copy(),
+                np.zeros((1, 1), np.int64), 1, 0, kernel_state(0), 1, 0, zero.copy())
+    heads_tails(zero.copy(), np.array([0, 1], np.int64), none, none.copy(), ones, zero.copy(), zero.copy(),
+                zero.copy(), zero.copy(), zero.copy(), zero.copy())

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from schedkit.common.rng import next_random
+
 
 @numba.njit(cache=True)
 def heads_tails(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job_next: np.ndarray,
@@ -128,19 +130,15 @@ def _swap(seq: np.ndarray, pos: np.ndarray, u: int, v: int) -> None:
 
 
 @numba.njit(cache=True)
-def _lcg(state: np.uint64) -> np.uint64:
-    return state * np.uint64(6364136223846793005) + np.uint64(1442695040888963407)
-
-
-@numba.njit(cache=True)
 def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job_next: np.ndarray,
                 p: np.ndarray, machine: np.ndarray, release: np.ndarray, tabu: np.ndarray,
-                iterations: int, first_iteration: int, seed: int, stall: int, lower_bound: int,
-                best_seq: np.ndarray) -> tuple[int, int]:
+                iterations: int, first_iteration: int, state: np.uint64, stall: int, lower_bound: int,
+                best_seq: np.ndarray) -> tuple[int, int, np.uint64]:
     """Run `iterations` steps from `seq` (changed in place); the best order goes to `best_seq`.
 
     `tabu[u, v]` is the iteration until which putting u right before v again is forbidden;
-    it persists between calls. Returns (best makespan, iterations done)."""
+    it persists between calls. `state` is the random state (schedkit.common.rng). Returns
+    (best makespan, iterations done, random state)."""
     n = p.size
     mprev = np.empty(n, np.int64)
     mnext = np.empty(n, np.int64)
@@ -151,7 +149,6 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
     pos = np.empty(n, np.int64)
     for i in range(seq.size):
         pos[seq[i]] = i
-    state = np.uint64(seed) * np.uint64(2654435761) + np.uint64(7)
     current = heads_tails(seq, mach_ptr, job_prev, job_next, p, release, mprev, mnext, head, tail, order)
     best = current
     best_seq[:] = seq
@@ -185,7 +182,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                         continue
                     moves += 1
                     value = _estimate(u, v, head, tail, p, job_prev, job_next, mprev, mnext, release)
-                    state = _lcg(state)
+                    state, _ = next_random(state)
                     value = value * 4 + np.int64(state >> np.uint64(62))  # type: ignore[assignment]  # tie-break
                     if value < any_value:
                         any_u, any_v, any_value = u, v, value
@@ -197,7 +194,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
         if move_u < 0:
             move_u, move_v = any_u, any_v
         _swap(seq, pos, move_u, move_v)
-        state = _lcg(state)
+        state, _ = next_random(state)
         tabu[move_v, move_u] = it + 8 + np.int64(state >> np.uint64(60)) + n // 100
         current = heads_tails(seq, mach_ptr, job_prev, job_next, p, release, mprev, mnext, head, tail, order)
         if current < best:
@@ -216,7 +213,7 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                 length = _critical_path(head, tail, p, job_prev, mprev, release, current, path)
                 if length < 2:
                     break
-                state = _lcg(state)
+                state, _ = next_random(state)
                 i = np.int64(state >> np.uint64(33)) % (length - 1)  # type: ignore[assignment]
                 u, v = path[i], path[i + 1]
                 if machine[u] == machine[v] and mnext[u] == v and job_next[u] != v:
@@ -224,4 +221,4 @@ def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
                     current = heads_tails(seq, mach_ptr, job_prev, job_next, p, release, mprev, mnext, head,
                                           tail, order)
             since_best = 0
-    return best, done
+    return best, done, state

@@ -13,9 +13,17 @@ With a time limit T the budget is shared:
    or jobs around the incumbent (the only phase that moves operations between machines),
    until 0.95·T.
 5. A last whole-model solve hinted with the incumbent for the rest: bound, maybe a proof.
+Option `hint` (a solution, or per-job lists of starts): its machine orders, rebuilt as the
+earliest schedule keeping them, are the warm start when not worse than the best rule. Option
+`pinned` (operation ids): operations that start at 0, already under way (the simulator's
+`reschedule`); then only the hint can be the warm start, and tabu search is skipped.
 Every phase stops early once the incumbent meets the bound. `lns=False` / `tabu=False` skip
 phases 4 / 3. Without a time limit the whole model is solved to optimality (no tabu, no LNS).
 `num_workers` is `workers` in every CP-SAT solve; with a limit the outcome depends on timing.
+Time: every phase ends by the caller's deadline (each CP-SAT solve gets what is left after
+its model is hinted); a numba kernel that would have to compile in a budget too short for it
+is skipped (no warm start: CP-SAT finds the first schedule; no tabu phase), and the first
+calls' load or compile time is `compile_seconds`.
 """
 
 from __future__ import annotations
@@ -24,14 +32,18 @@ import time
 from typing import Any
 
 from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import SolverUnavailable
+from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
+from schedkit.jobshop.heuristics.hints import classic_from_hint, pinned_operations
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.rules import Schedule, best_rule, objective
+from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
+from schedkit.jobshop.heuristics.tabu_kernels import tabu_search
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_lns as jobshop_lns
 from schedkit.jobshop.solvers import cpsat_model as jobshop_model
+from schedkit.jobshop.solvers.cpsat_blocking import solve_blocking
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -40,9 +52,11 @@ TABU_SHARE = 0.50  # of the budget for tabu search (classic job shop, makespan)
 FLEXIBLE_TABU_SHARE = 0.10  # flexible: tabu search on the frozen assignment, then LNS moves machines
 LAST_SHARE = 0.05  # of the budget for the closing whole-model solve
 MIN_FIRST_SECONDS = 1.0
+SOLVE_MARGIN = 0.05  # seconds kept back from each CP-SAT solve for reading its answer
 
 
-def _import_cp_model() -> Any:
+def import_cp_model() -> Any:
+    """OR-Tools' cp_model module (SolverUnavailable when missing)."""
     try:
         from ortools.sat.python import cp_model
     except ImportError as error:  # pragma: no cover - ortools is a core dependency
@@ -51,18 +65,23 @@ def _import_cp_model() -> Any:
 
 
 def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInstance,
-                 incumbent: Schedule, seconds: float | None, options: SolveOptions
-                 ) -> tuple[Schedule, float | None, bool]:
-    """One whole-model solve from `incumbent`: (best schedule, lower bound, proved optimal)."""
-    jobshop_model.hint(jm, instance, incumbent)
+                 incumbent: Schedule | None, deadline: float, options: SolveOptions
+                 ) -> tuple[Schedule | None, float | None, bool]:
+    """One whole-model solve from `incumbent` until `deadline` (perf_counter; inf: no limit):
+    (best schedule, lower bound, proved optimal)."""
+    if incumbent is not None:
+        jobshop_model.hint(jm, instance, incumbent)
+    seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
     status = solver.solve(jm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         start, alt = jobshop_model.read(jm, instance, solver)
         value = objective(instance, start, alt)
-        if value <= incumbent.objective:
+        if incumbent is None or value <= incumbent.objective:
             incumbent = Schedule(start, alt, value, "cpsat")
-    bound = solver.best_objective_bound  # valid for every status once the model is feasible
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):  # not for a job shop: no bound
+        return incumbent, None, False
+    bound = solver.best_objective_bound  # valid for every other status: the model is feasible
     return incumbent, bound, status == cp_model.OPTIMAL
 
 
@@ -71,35 +90,53 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     "cpsat",
     exact=True,
     description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
-    "then LNS around the incumbent",
-    options={"lns": True, "tabu": True},
+    "then LNS around the incumbent (blocking: variable-length intervals chained end to start)",
+    options={"lns": True, "tabu": True, "hint": None, "pinned": None},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
-    cp_model = _import_cp_model()
+    cp_model = import_cp_model()
+    if instance.blocking:
+        return solve_blocking(instance, options, cp_model)
     limit = options.time_limit
-    incumbent = best_rule(instance, options.deadline, options.seed)
-    upper = incumbent.objective if instance.objective == "makespan" else None
+    clock = compiled.CompileClock()
+    pinned = pinned_operations(instance, options.get("pinned"))
+    incumbent = None if pinned.size else warm_start(instance, options, clock)
+    if options.get("hint") is not None:
+        hinted = classic_from_hint(instance, options.get("hint"))
+        if hinted is not None and not hinted.start[pinned].any() and (
+                incumbent is None or hinted.objective <= incumbent.objective):
+            incumbent = hinted
+    upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
     jm = jobshop_model.build(cp_model, instance, upper)
-    stats: dict[str, Any] = {"workers": options.workers, "warm_start": incumbent.rule,
-                             "warm_start_objective": incumbent.objective}
+    for o in pinned.tolist():
+        jm.model.add(jm.start[o] == 0)
+    stats: dict[str, Any] = {"workers": options.workers}
+    if incumbent is not None:
+        stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
     if limit is None:  # no budget to share: the whole model to optimality
-        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, None, options)
-        return _result(instance, incumbent, integral_bound(raw), proved, stats)
-    remaining = options.remaining() or 0.0
-    first = min(remaining, max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
+        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline, options)
+        return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
+    first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
     incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, first, options)
     bound = integral_bound(raw)
     if instance.objective == "makespan":
         bound = max(bound or 0, jobshop_model.trivial_bound(instance))
     floor = bound if bound is not None else 0
-    if not proved and options.get("tabu", True) and jobshop_tabu.applies(instance):
-        began = time.perf_counter()
-        share = FLEXIBLE_TABU_SHARE if instance.flexible else TABU_SHARE
-        until = options.deadline - (1 - share - FIRST_SHARE) * limit
-        incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
-        stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
-                     tabu_objective=incumbent.objective)
+    if incumbent is None:
+        return _result(instance, incumbent, bound, proved, stats, clock)
+    share = FLEXIBLE_TABU_SHARE if instance.flexible else TABU_SHARE
+    until = options.deadline - (1 - share - FIRST_SHARE) * limit
+    if (not proved and options.get("tabu", True) and jobshop_tabu.applies(instance) and not pinned.size
+            and until > time.perf_counter()):
+        if compiled.affordable(tabu_search, compiled.TABU_SECONDS, until - time.perf_counter()):
+            clock.run(tabu_search, jobshop_tabu.warm_up)
+            began = time.perf_counter()
+            incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
+            stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
+                         tabu_objective=incumbent.objective)
+        else:
+            stats["tabu_skipped"] = "its kernel would compile longer than the tabu share of the budget"
     if not proved and incumbent.objective > floor and options.get("lns", True):
         closing = LAST_SHARE * limit
         incumbent, lns_stats = jobshop_lns.search(
@@ -108,23 +145,22 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
         stats.update(lns_steps=lns_stats.steps, lns_improved=lns_stats.improved,
                      lns_closed=lns_stats.closed, lns_size=lns_stats.size,
                      lns_seconds=round(lns_stats.seconds, 3))
-    remaining = options.remaining() or 0.0
-    if not proved and incumbent.objective > floor and remaining > 0.05:
-        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, remaining, options)
+    if not proved and incumbent.objective > floor and options.deadline - time.perf_counter() > 0.1:
+        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline, options)
         later = integral_bound(raw)
         if later is not None:
             bound = later if bound is None else max(bound, later)
-    return _result(instance, incumbent, bound, proved, stats)
+    return _result(instance, incumbent, bound, proved, stats, clock)
 
 
-def _result(instance: JobShopInstance, incumbent: Schedule, bound: int | None, proved: bool,
-            stats: dict[str, Any]) -> Result:
-    """The Result: optimal when proved or when the bound meets the objective."""
+def _result(instance: JobShopInstance, incumbent: Schedule | None, bound: int | None, proved: bool,
+            stats: dict[str, Any], clock: compiled.CompileClock) -> Result:
+    """Through the one finish rule: optimal when proved or when the bound meets the objective."""
+    stats["compile_seconds"] = round(clock.seconds, 3)
+    if incumbent is None:
+        return finish(None, bound, False, None, stats)
     if bound is not None and bound > incumbent.objective:
         stats["discarded_bound"] = bound
         bound = None
-    optimal = proved or (bound is not None and bound >= incumbent.objective)
-    result = schedule_result(instance, incumbent, **stats)
-    if optimal:
-        return Result("optimal", incumbent.objective, incumbent.objective, result.solution, result.stats)
-    return Result("feasible", incumbent.objective, bound, result.solution, result.stats)
+    solution = schedule_result(instance, incumbent).solution
+    return finish(incumbent.objective, bound, proved, solution, stats)

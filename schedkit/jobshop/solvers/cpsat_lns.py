@@ -111,6 +111,7 @@ def search(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInsta
         sub = jm.model.clone()
         _fix_rest(jm, sub, instance, incumbent, free)
         jobshop_model.hint(jm, instance, incumbent, sub)
+        left = deadline - time.perf_counter()  # after building the step: that counts too
         solver = new_solver(cp_model, workers, int(rng.integers(0, 2**31 - 1)), min(STEP_SECONDS, left))
         status = solver.solve(sub)
         stats.steps += 1

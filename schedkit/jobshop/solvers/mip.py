@@ -9,25 +9,39 @@ Job order s_{o+1} >= s_o + Σ_a p_a·x_a, release dates as lower bounds, and the
 the completions of the last operations (makespan C >= each; or Σ w·T; or Σ w·(C − r)).
 The warm start (best rule) is the MIP start. The schedule read back is rebuilt semi-actively
 from the machine orders the solver's starts give, so rounding never breaks feasibility.
+
+Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here), so a
+model whose estimated build does not fit half the budget is refused up front (ProblemTooLarge:
+`auto` then falls back); a build that runs past the deadline anyway returns the warm start as
+`feasible`; HiGHS gets the budget left minus the time to hand it the model.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.common.mip import import_pulp, new_variable, run
 from schedkit.errors import ProblemTooLarge
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import refuse_blocking
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.rules import Schedule, best_rule, objective
+from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_PAIRS = 200_000  # beyond, the big-M model is hopeless and slow to build
+SECONDS_PER_PAIR = 6e-4  # build estimate at load 5 (two rows, one binary per pair)
+HANDOVER_SHARE = 0.3  # loading the model into HiGHS, as a share of the build time
+
+
+class _OutOfTime(Exception):
+    """The deadline passed while the model was being built."""
 
 
 @dataclass
@@ -94,10 +108,14 @@ def _job_order(pulp: Any, model: _Model, instance: JobShopInstance) -> None:
             model.problem += model.start[o + 1] >= end, f"job{o}"
 
 
-def _disjunctions(pulp: Any, model: _Model, instance: JobShopInstance, pairs: list, big_m: int) -> None:
-    """Either order on a shared machine, switched off unless both run there."""
+def _disjunctions(pulp: Any, model: _Model, instance: JobShopInstance, pairs: list, big_m: int,
+                  deadline: float) -> None:
+    """Either order on a shared machine, switched off unless both run there (_OutOfTime when
+    `deadline` passes first)."""
     p = instance.alt_duration
-    for a, b, oa, ob in pairs:
+    for i, (a, b, oa, ob) in enumerate(pairs):
+        if i % 1000 == 999 and time.perf_counter() > deadline:
+            raise _OutOfTime
         y = model.y[a, b, int(instance.alt_machine[a])]
         away = (1 - model.x[a] if a in model.x else 0) + (1 - model.x[b] if b in model.x else 0)
         sa, sb = model.start[oa], model.start[ob]
@@ -179,35 +197,66 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
 )
 def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule and the solver's proven bound, from the best rule as MIP start."""
+    refuse_blocking("mip", instance)
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
     pairs = _pairs(instance)
     if len(pairs) > MAX_PAIRS:
         raise ProblemTooLarge(f"mip: {len(pairs)} machine pairs exceed {MAX_PAIRS}; use cpsat")
-    start_rule = best_rule(instance, options.deadline, options.seed)
-    release = instance.release_or_zero()
-    big_m = int(release.max() + np.maximum.reduceat(instance.alt_duration, instance.op_ptr[:-1]).sum())
-    big_m = max(big_m, int((start_rule.start + instance.alt_duration[start_rule.alt]).max()))
-    model = _variables(pulp, instance, big_m, pairs)
-    _assignment(pulp, model, instance)
-    _job_order(pulp, model, instance)
-    _disjunctions(pulp, model, instance, pairs, big_m)
-    _objective(pulp, model, instance, big_m)
-    _set_start(model, instance, start_rule)
-    raw_bound, stats = run(pulp, model.problem, options, name)
+    remaining = options.remaining()
+    estimate = SECONDS_PER_PAIR * len(pairs)
+    if remaining is not None and estimate > 0.5 * remaining:
+        raise ProblemTooLarge(
+            f"mip: building the model of {len(pairs)} machine pairs takes about {estimate:.1f} s, "
+            f"more than half the {remaining:.1f} s left; use cpsat or a longer time limit")
+    clock = compiled.CompileClock()
+    start_rule = warm_start(instance, options, clock)
+    stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
+    if start_rule is not None:
+        stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
+    began = time.perf_counter()
+    try:
+        model = _build(pulp, instance, pairs, start_rule, options.deadline)
+    except _OutOfTime:
+        stats.update(compile_seconds=round(clock.seconds, 3), model_built=False)
+        if start_rule is None:
+            return finish(None, None, False, None, stats)
+        solution = schedule_result(instance, start_rule).solution
+        return finish(start_rule.objective, None, False, solution, stats)
+    build = time.perf_counter() - began
+    limited = options if options.time_limit is None else replace(
+        options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
+    raw_bound, run_stats = run(pulp, model.problem, limited, name)
+    stats.update(run_stats)
     bound = integral_bound(raw_bound)
-    stats.update(workers=options.workers, warm_start=start_rule.rule, pairs=len(pairs),
-                 variables=len(model.problem.variables()))
+    stats.update(variables=len(model.problem.variables()), build_seconds=round(build, 3),
+                 compile_seconds=round(clock.seconds, 3))
     found = _read(model, instance) if stats.get("solver_has_solution", True) else None
     best = start_rule
     if found is not None:
         value = objective(instance, *found)
-        if value <= best.objective:
+        if best is None or value <= best.objective:
             best = Schedule(found[0], found[1], value, "mip")
+    if best is None:
+        return finish(None, bound, False, None, stats)
     if bound is not None and bound > best.objective:
         stats["discarded_bound"] = bound
         bound = None
-    result = schedule_result(instance, best, **stats)
-    if bound is not None and bound >= best.objective:
-        return Result("optimal", best.objective, best.objective, result.solution, result.stats)
-    return Result("feasible", best.objective, bound, result.solution, result.stats)
+    return finish(best.objective, bound, False, schedule_result(instance, best).solution, stats)
+
+
+def _build(pulp: Any, instance: JobShopInstance, pairs: list, start_rule: Schedule | None,
+           deadline: float) -> _Model:
+    """The whole model with the warm start as MIP start (_OutOfTime past `deadline`)."""
+    release = instance.release_or_zero()
+    big_m = int(release.max() + np.maximum.reduceat(instance.alt_duration, instance.op_ptr[:-1]).sum())
+    if start_rule is not None:
+        big_m = max(big_m, int((start_rule.start + instance.alt_duration[start_rule.alt]).max()))
+    model = _variables(pulp, instance, big_m, pairs)
+    _assignment(pulp, model, instance)
+    _job_order(pulp, model, instance)
+    _disjunctions(pulp, model, instance, pairs, big_m, deadline)
+    _objective(pulp, model, instance, big_m)
+    if start_rule is not None:
+        _set_start(model, instance, start_rule)
+    return model

@@ -1,0 +1,152 @@
+"""Blocking job shop (swaps allowed): our methods against the OptalCP and CP Optimizer 1800 s
+references (instances/jobshop/blocking/). Run mode appends one CSV row per (instance, method);
+report mode merges CSVs into a Markdown table with the headline numbers.
+
+    python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 60 --workers 2 \
+        --csv benchmarks/reports/jobshop_blocking_cpsat.csv ft06 la01 ...
+    python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_*.csv \
+        --out benchmarks/reports/jobshop_blocking.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import time
+from pathlib import Path
+
+import schedkit
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSIC = ROOT / "instances" / "jobshop" / "classic"
+REFERENCES = ROOT / "instances" / "jobshop" / "blocking"
+FIELDS = ["instance", "method", "time_limit", "workers", "status", "objective", "bound", "wall", "feasible"]
+
+
+def references() -> dict[str, dict[str, dict[str, str]]]:
+    """{instance: {"OptalCP": row, "CPO": row}} from the two bundled CSVs."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for name, file in (("OptalCP", "Optal-4W-2FDS.csv"), ("CPO", "CPO-4W.csv")):
+        with (REFERENCES / file).open() as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                instance = row["Model name"].removeprefix("blocking-jobshop_").removeprefix("taillard_")
+                out.setdefault(instance, {})[name] = row
+    return out
+
+
+def run(args: argparse.Namespace) -> None:
+    """Solve every instance with every method; append rows to the CSV."""
+    path = Path(args.csv)
+    new = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS)
+        if new:
+            writer.writeheader()
+        for name in args.instances:
+            instance = schedkit.load(CLASSIC / name, blocking=True)
+            for method in args.methods:
+                began = time.perf_counter()
+                result = schedkit.solve(instance, method, time_limit=args.time_limit, workers=args.workers)
+                wall = time.perf_counter() - began
+                report = schedkit.check(instance, result)
+                writer.writerow({"instance": name, "method": method, "time_limit": args.time_limit,
+                                 "workers": args.workers, "status": result.status,
+                                 "objective": result.objective, "bound": result.bound,
+                                 "wall": f"{wall:.2f}", "feasible": report.feasible})
+                handle.flush()
+                print(name, method, result.status, result.objective, result.bound, f"{wall:.1f}s", flush=True)
+
+
+def _ref_cell(ref: dict[str, dict[str, str]], source: str) -> str:
+    row = ref.get(source)
+    if row is None:
+        return "-"
+    star = "*" if row["Status"] == "Optimum" else ""
+    return f"{row['Objective']}{star} (LB {row['Lower bound']})"
+
+
+def report(args: argparse.Namespace) -> None:
+    """One Markdown table: per instance our objectives and both references; then the headline."""
+    rows: list[dict[str, str]] = []
+    for file in args.csvs:
+        with open(file) as handle:
+            rows.extend(csv.DictReader(handle))
+    refs = references()
+    methods = sorted({r["method"] for r in rows}, key=lambda m: (m != "cpsat", m))
+    instances = list(dict.fromkeys(r["instance"] for r in rows))
+    by = {(r["instance"], r["method"]): r for r in rows}
+    lines = ["| instance | " + " | ".join(methods) + " | OptalCP 1800 s | CPO 1800 s | best ref | "
+             + " | ".join(f"gap {m}" for m in methods) + " |",
+             "|" + " --- |" * (4 + 2 * len(methods))]
+    gaps: dict[str, list[float]] = {m: [] for m in methods}
+    proven = {m: 0 for m in methods}
+    beats = {m: 0 for m in methods}
+    reached = {m: 0 for m in methods}
+    ref_optimal = 0
+    for name in instances:
+        ref = refs.get(name, {})
+        values = [int(ref[s]["Objective"]) for s in ("OptalCP", "CPO") if s in ref and ref[s]["Objective"]]
+        best = min(values) if values else None
+        is_opt = any(ref[s]["Status"] == "Optimum" for s in ref)
+        ref_optimal += is_opt
+        cells, gap_cells = [], []
+        for m in methods:
+            r = by.get((name, m))
+            if r is None or not r["objective"]:
+                cells.append("-")
+                gap_cells.append("-")
+                continue
+            value = int(r["objective"])
+            mark = "*" if r["status"] == "optimal" else ""
+            cells.append(f"{value}{mark}")
+            proven[m] += r["status"] == "optimal"
+            if best is not None:
+                gap = 100.0 * (value - best) / best
+                gaps[m].append(gap)
+                gap_cells.append(f"{gap:.1f}%")
+                beats[m] += value < min(values) and len(values) == 2
+                reached[m] += is_opt and value <= best
+            else:
+                gap_cells.append("-")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_ref_cell(ref, 'OptalCP')} | "
+                     f"{_ref_cell(ref, 'CPO')} | "
+                     f"{best if best is not None else '-'} | " + " | ".join(gap_cells) + " |")
+    summary = ["| method | instances | mean gap to best reference | proven optimal | reference optima "
+               "reached | beats both |", "| --- | --- | --- | --- | --- | --- |"]
+    for m in methods:
+        mean = sum(gaps[m]) / len(gaps[m]) if gaps[m] else float("nan")
+        summary.append(f"| {m} | {len(gaps[m])} | {mean:.2f} % | {proven[m]} | {reached[m]} of "
+                       f"{ref_optimal} | {beats[m]} |")
+    meta = [f"- machine: {platform.node()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+            f"schedkit {schedkit.__version__}, load average at report time {os.getloadavg()[0]:.1f}",
+            f"- runs: {sorted({(r['method'], r['time_limit'], r['workers']) for r in rows})}",
+            f"- command: {args.command_line}"]
+    text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", "## Headline", "", *summary, "",
+                      "## Per instance (`*` = proven optimal)", "", *lines, ""])
+    Path(args.out).write_text(text)
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("instances", nargs="+")
+    r.add_argument("--methods", nargs="+", default=["cpsat"])
+    r.add_argument("--time-limit", type=float, default=60.0)
+    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--csv", required=True)
+    p = sub.add_parser("report")
+    p.add_argument("csvs", nargs="+")
+    p.add_argument("--out", required=True)
+    p.add_argument("--title", default="Blocking job shop with swaps: schedkit against OptalCP and CPO")
+    p.add_argument("--note", dest="notes", action="append", default=[])
+    p.add_argument("--command-line", default="see benchmarks/jobshop_blocking_static.py")
+    args = parser.parse_args()
+    run(args) if args.mode == "run" else report(args)
+
+
+if __name__ == "__main__":
+    main()

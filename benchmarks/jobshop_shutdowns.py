@@ -1,0 +1,146 @@
+"""Blocking job shop under random machine shutdowns (ISBJSSP): realized makespan of every
+policy over seeds. Run mode appends one CSV row per (instance, p, policy, seed); report mode
+writes the Markdown summary.
+
+    python benchmarks/jobshop_shutdowns.py run --p 0.01 0.05 0.1 --seeds 20 \
+        --csv benchmarks/reports/jobshop_shutdowns.csv la01 la06 ...
+    python benchmarks/jobshop_shutdowns.py report benchmarks/reports/jobshop_shutdowns.csv \
+        --out benchmarks/reports/jobshop_shutdowns.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import schedkit
+from schedkit.jobshop.shutdowns import Shutdowns
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSIC = ROOT / "instances" / "jobshop" / "classic"
+FIELDS = ["instance", "p", "repair", "policy", "seed", "makespan", "plan", "shutdowns", "reschedules",
+          "fallbacks", "wall"]
+RULES = ["spt", "mwkr", "mor", "fifo", "random"]
+
+
+def run(args: argparse.Namespace) -> None:
+    path = Path(args.csv)
+    new = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS)
+        if new:
+            writer.writeheader()
+        for name in args.instances:
+            instance = schedkit.load(CLASSIC / name, blocking=True)
+            plan = schedkit.solve(instance, "cpsat", time_limit=args.plan_time, workers=1)
+            for p in args.p:
+                shutdowns = Shutdowns(p, args.repair[0], args.repair[1])
+                for policy in args.policies:
+                    seeds = args.reschedule_seeds if policy == "reschedule" else args.seeds
+                    for seed in range(seeds):
+                        began = time.perf_counter()
+                        out = schedkit.simulate(instance, policy, shutdowns, seed, plan=plan,
+                                                reschedule_seconds=args.reschedule_seconds,
+                                                max_reschedules=args.max_reschedules)
+                        repair = f"{args.repair[0]}-{args.repair[1]}"
+                        writer.writerow({"instance": name, "p": p, "repair": repair,
+                                         "policy": policy, "seed": seed, "makespan": out.makespan,
+                                         "plan": plan.objective, "shutdowns": out.shutdowns,
+                                         "reschedules": out.reschedules, "fallbacks": out.fallbacks,
+                                         "wall": f"{time.perf_counter() - began:.2f}"})
+                    handle.flush()
+                    print(name, p, policy, flush=True)
+
+
+def report(args: argparse.Namespace) -> None:
+    with open(args.csv) as handle:
+        all_rows = list(csv.DictReader(handle))
+    common = min(max(int(r["seed"]) for r in all_rows if r["policy"] == q) + 1
+                 for q in {r["policy"] for r in all_rows})
+    tables = []
+    for title, rows in ((f"All seeds (rules and right-shift {args.seeds_note})", all_rows),
+                        (f"Common seeds 0..{common - 1} only (every policy on the same failures)",
+                         [r for r in all_rows if int(r["seed"]) < common])):
+        tables += [f"## {title}", "", *_table(rows), ""]
+    _write(args, all_rows, tables)
+
+
+def _table(rows: list[dict[str, str]]) -> list[str]:
+    instances = list(dict.fromkeys(r["instance"] for r in rows))
+    policies = list(dict.fromkeys(r["policy"] for r in rows))
+    ps = sorted({r["p"] for r in rows}, key=float)
+    cell: dict[tuple[str, str, str], list[int]] = {}
+    for r in rows:
+        cell.setdefault((r["instance"], r["p"], r["policy"]), []).append(int(r["makespan"]))
+    lines = ["| p | policy | instances | mean makespan (avg over instances) | mean std over seeds | "
+             "vs best fixed rule |", "| --- | --- | --- | --- | --- | --- |"]
+    for p in ps:
+        means: dict[str, float] = {}
+        stds: dict[str, float] = {}
+        for policy in policies:
+            per = [cell[i, p, policy] for i in instances if (i, p, policy) in cell]
+            complete = [i for i in instances if all((i, p, q) in cell for q in policies)]
+            per = [cell[i, p, policy] for i in complete]
+            if not per:
+                continue
+            means[policy] = statistics.mean(statistics.mean(v) for v in per)
+            stds[policy] = statistics.mean(statistics.stdev(v) if len(v) > 1 else 0.0 for v in per)
+        rules = [q for q in means if q in RULES]
+        best_rule = min(rules, key=lambda q: means[q]) if rules else None
+        for policy, mean in means.items():
+            versus = "-"
+            if best_rule is not None:
+                versus = f"{100 * (mean - means[best_rule]) / means[best_rule]:+.1f} %"
+            if policy == best_rule:
+                versus = "best fixed rule"
+            lines.append(f"| {p} | {policy} | {len(complete)} | {mean:.1f} | {stds[policy]:.1f} | {versus} |")
+    return lines
+
+
+def _write(args: argparse.Namespace, rows: list[dict[str, str]], tables: list[str]) -> None:
+    instances = list(dict.fromkeys(r["instance"] for r in rows))
+    seeds = sorted({(r["policy"], max(int(x["seed"]) for x in rows if x["policy"] == r["policy"]) + 1)
+                    for r in rows})
+    meta = [f"- machine: {platform.node()} ({os.cpu_count()} cores), Python {platform.python_version()}, "
+            f"load average at report time {os.getloadavg()[0]:.1f}",
+            f"- instances (blocking): {', '.join(instances)}",
+            f"- repair time: uniform integers {rows[0]['repair'] if rows else '-'}; "
+            f"seeds per policy: {seeds}",
+            f"- command: {args.command_line}"]
+    text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", *tables])
+    Path(args.out).write_text(text)
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("instances", nargs="+")
+    r.add_argument("--p", type=float, nargs="+", default=[0.01, 0.05, 0.1])
+    r.add_argument("--repair", type=int, nargs=2, default=[5, 15])
+    r.add_argument("--seeds", type=int, default=20)
+    r.add_argument("--reschedule-seeds", type=int, default=5)
+    r.add_argument("--policies", nargs="+", default=[*RULES, "right-shift", "reschedule"])
+    r.add_argument("--plan-time", type=float, default=10.0)
+    r.add_argument("--reschedule-seconds", type=float, default=1.0)
+    r.add_argument("--max-reschedules", type=int, default=5)
+    r.add_argument("--csv", required=True)
+    p = sub.add_parser("report")
+    p.add_argument("csv")
+    p.add_argument("--out", required=True)
+    p.add_argument("--title", default="Blocking job shop under machine shutdowns (ISBJSSP)")
+    p.add_argument("--note", dest="notes", action="append", default=[])
+    p.add_argument("--command-line", default="see benchmarks/jobshop_shutdowns.py")
+    p.add_argument("--seeds-note", default="20 seeds, reschedule 5")
+    args = parser.parse_args()
+    run(args) if args.mode == "run" else report(args)
+
+
+if __name__ == "__main__":
+    main()

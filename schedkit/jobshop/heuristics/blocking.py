@@ -1,0 +1,109 @@
+"""Glue for blocking job shops: run a rule through the deadlock-free simulation, evaluate machine
+orders on the alternative graph, and the shared schedule type (start and leave per operation)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from schedkit.errors import UnsupportedInstance
+from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blocking
+from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
+from schedkit.jobshop.heuristics.rules import kernel_arrays
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+
+BLOCKING_METHODS = "cpsat, ig, auto and the rules (spt, mwkr, mor, ...)"
+RANDOM_RUNS_IN_WARM_START = 20
+
+
+@dataclass(frozen=True)
+class BlockingSchedule:
+    """Per operation id: start and leave times, and the schedule's objective."""
+
+    start: np.ndarray
+    leave: np.ndarray
+    objective: int
+    rule: str
+
+    def solution(self, instance: JobShopInstance) -> JobShopSolution:
+        """The JSON-ready solution (machine = the operation's only machine)."""
+        return JobShopSolution.from_flat(instance, self.start, instance.alt_machine, self.leave)
+
+
+def refuse_blocking(method: str, instance: JobShopInstance) -> None:
+    """UnsupportedInstance when `instance` is blocking (for methods that serve only buffers)."""
+    if instance.blocking:
+        raise UnsupportedInstance(f"{method} does not solve blocking job shops; use {BLOCKING_METHODS}")
+
+
+def objective(instance: JobShopInstance, start: np.ndarray) -> int:
+    """The instance's objective from start times (the classic operation's only alternative)."""
+    end = start + instance.alt_duration
+    completion = end[instance.job_ptr[1:] - 1]
+    if instance.objective == "makespan":
+        return int(completion.max())
+    weight = instance.weight_or_one()
+    if instance.objective == "weighted_tardiness":
+        return int(np.sum(weight * np.maximum(0, completion - instance.due)))
+    return int(np.sum(weight * (completion - instance.release_or_zero())))
+
+
+def leave_times(instance: JobShopInstance, start: np.ndarray) -> np.ndarray:
+    """Each operation leaves when its job's next one starts; the last one when it ends."""
+    leave = np.empty_like(start)
+    leave[:-1] = start[1:]
+    last = instance.job_ptr[1:] - 1
+    leave[last] = start[last] + instance.alt_duration[last]
+    return leave
+
+
+def run_blocking_rule(instance: JobShopInstance, name: str, seed: int = 0,
+                      arrays: tuple[np.ndarray, ...] | None = None) -> BlockingSchedule:
+    """Rule `name` (`spt`, ..., `random`; a `-nd` suffix is the same simulation, which is
+    non-delay already) on a blocking instance."""
+    base = name.removesuffix("-nd")
+    arrays = kernel_arrays(instance) if arrays is None else arrays
+    job_ptr, _, machine, duration, release, due, work = arrays
+    start, leave, _ = simulate_blocking(job_ptr, machine, duration, release, due, work, instance.m,
+                                        RULES[base], kernel_state(seed))
+    return BlockingSchedule(start, leave, objective(instance, start), name)
+
+
+def best_blocking_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: int = 0,
+                       random_runs: int = RANDOM_RUNS_IN_WARM_START) -> BlockingSchedule:
+    """The best schedule of every deterministic rule and `random_runs` seeded random ones;
+    stops early at `deadline` (perf_counter) once one exists."""
+    arrays = kernel_arrays(instance)
+    plan = [(name, seed) for name in RULES if name != "random"]
+    plan += [("random", seed + i) for i in range(random_runs)]
+    best: BlockingSchedule | None = None
+    for name, rule_seed in plan:
+        found = run_blocking_rule(instance, name, rule_seed, arrays)
+        if best is None or found.objective < best.objective:
+            best = found
+        if time.perf_counter() >= deadline:
+            break
+    assert best is not None
+    return best
+
+
+def machine_orders(instance: JobShopInstance, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(seq, mach_ptr): the operations of each machine in start order (ties: by leave order is
+    not needed; zero-length swaps keep any order), CSR by machine."""
+    machine = instance.alt_machine
+    seq = np.lexsort((np.arange(instance.operations), start, machine)).astype(np.int64)
+    counts = np.bincount(machine, minlength=instance.m)
+    mach_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return seq, mach_ptr
+
+
+def evaluate_orders(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.ndarray
+                    ) -> np.ndarray | None:
+    """Earliest starts under blocking for machine orders `seq`; None when they deadlock."""
+    head = np.empty(instance.operations, np.int64)
+    present = np.ones(instance.operations, np.bool_)
+    ok = heads(instance.job_ptr, instance.job_of(), instance.alt_duration,
+               instance.release_or_zero(), seq, mach_ptr, present, head)
+    return head if ok else None

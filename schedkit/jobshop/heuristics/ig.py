@@ -1,0 +1,109 @@
+"""Method `ig`: iterated greedy for the blocking job shop's makespan within the time limit,
+from the best blocking rule (see `ig_kernels`). Blocking instances only."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.rng import seed_state
+from schedkit.errors import ProblemTooLarge, UnsupportedInstance
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import (
+    BlockingSchedule,
+    best_blocking_rule,
+    evaluate_orders,
+    leave_times,
+    machine_orders,
+    objective,
+)
+from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.ig_kernels import iterated_greedy
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+
+CHUNK_SECONDS = 0.1  # about the time between two looks at the clock
+MAX_CHUNK = 4_096
+DEFAULT_ITERATIONS = 2_000  # without a time limit
+TEMPERATURE = 0.4  # Ruiz–Stützle: T = 0.4 · Σp / (n · m · 10)
+IG_SECONDS = 20.0  # cold-compile estimate of the kernel (load 5)
+
+
+def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
+            iterations: int | None, lower_bound: int = 0) -> tuple[BlockingSchedule, int]:
+    """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
+    after `iterations`; and the iterations run."""
+    seq, mach_ptr = machine_orders(instance, schedule.start)
+    if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
+        return schedule, 0
+    p = instance.alt_duration.copy()  # writable copies: the kernel's one compiled signature
+    job_ptr, machine = instance.job_ptr.copy(), instance.alt_machine.copy()
+    job_of = instance.job_of()
+    release = instance.release_or_zero().copy()
+    temperature = max(1e-9, TEMPERATURE * float(p.sum()) / (instance.n * instance.m * 10))
+    d_max = max(3, min(8, instance.operations // 10))
+    state = seed_state(seed)
+    best_seq = seq.copy()
+    best = current = schedule.objective
+    done = 0
+    chunk = 1  # grows while a chunk takes under CHUNK_SECONDS
+    while time.perf_counter() < deadline and (iterations is None or done < iterations):
+        if iterations is not None:
+            chunk = min(chunk, iterations - done)
+        began = time.perf_counter()
+        best, current, ran, state = iterated_greedy(
+            job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
+            d_max, temperature, state, best_seq, best, lower_bound)
+        state = np.uint64(state)  # numba hands a uint64 back as a Python int
+        done += ran
+        if ran < chunk:
+            break
+        if time.perf_counter() - began < CHUNK_SECONDS / 2:
+            chunk = min(2 * chunk, MAX_CHUNK)
+    if best >= schedule.objective:
+        return schedule, done
+    head = evaluate_orders(instance, best_seq, mach_ptr)
+    assert head is not None
+    return BlockingSchedule(head, leave_times(instance, head), objective(instance, head), "ig"), done
+
+
+def warm_up() -> None:
+    """Load (or compile) the kernel with one step on a one-operation shop."""
+    one = np.ones(1, np.int64)
+    zero = np.zeros(1, np.int64)
+    iterated_greedy(np.array([0, 1], np.int64), zero.copy(), zero.copy(), one, zero.copy(), zero.copy(),
+                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0)
+
+
+@register("jobshop", "ig", exact=False,
+          description="iterated greedy over the alternative graph (Pranzo & Pacciarelli 2016), "
+          "blocking job shops, makespan",
+          options={"iterations": None})
+def solve_ig(instance: JobShopInstance, options: SolveOptions) -> Result:
+    """Best blocking rule, then iterated greedy until the time limit (or `iterations`)."""
+    if not instance.blocking:
+        raise UnsupportedInstance("ig solves blocking job shops (buffers = blocking); for this one use "
+                                  "cpsat, mip, auto or the rules")
+    if instance.objective != "makespan":
+        raise UnsupportedInstance("ig minimises the makespan; use cpsat for other objectives")
+    if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
+        raise ProblemTooLarge(
+            f"ig: its kernels are not compiled yet (about {compiled.BLOCKING_SECONDS:g} s at load), "
+            f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
+    clock = compiled.CompileClock()
+    start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
+    stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
+    limit = options.get("iterations")
+    budget = options.remaining()
+    found, done = start, 0
+    if compiled.affordable(iterated_greedy, IG_SECONDS, budget):
+        clock.run(iterated_greedy, warm_up)
+        found, done = improve(instance, start, options.deadline, options.seed,
+                              DEFAULT_ITERATIONS if limit is None and budget is None else limit)
+    else:
+        stats["ig_skipped"] = "its kernel would compile longer than the time limit"
+    stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
+    return Result("feasible", found.objective, None, found.solution(instance), stats)

@@ -1,0 +1,196 @@
+"""`cpsat` on a blocking job shop: warm start, whole model, LNS, whole model for the bound.
+
+1. Warm start: the best blocking rule (every rule and 20 seeded random runs of the
+   deadlock-free simulation), or option `hint`'s machine orders when not worse (option
+   `pinned`: operations fixed to start at 0; then only the hint).
+2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
+   instances optimal and gives a lower bound (at least the trivial job/machine bound).
+3. LNS until 0.90·T: each step frees a time window of operations (their k next starts from a
+   random one) or every operation of a few random machines, keeps the others' order on each
+   machine (a kept operation starts once the previous kept one has left), hints the
+   incumbent and solves for at most 2 s; accepted when not worse. k grows 10 % after a step
+   CP-SAT closed, shrinks 10 % otherwise.
+4. The whole model hinted with the incumbent for the rest: the bound, maybe a proof.
+Without a time limit the whole model is solved to optimality.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import finish, integral_bound
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import (
+    BlockingSchedule,
+    best_blocking_rule,
+    leave_times,
+    objective,
+)
+from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.hints import blocking_from_hint, pinned_operations
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.jobshop.solvers import cpsat_blocking_model as blocking_model
+from schedkit.registry import SolveOptions
+from schedkit.result import Result
+
+FIRST_SHARE = 0.10
+MIN_FIRST_SECONDS = 1.0
+LNS_END_SHARE = 0.90
+WINDOW_SHARE = 0.6
+STEP_SECONDS = 2.0
+MIN_STEP_SECONDS = 0.2
+MIN_SIZE = 8
+SOLVE_MARGIN = 0.05
+
+
+def trivial_bound(instance: JobShopInstance) -> int:
+    """max(longest job, busiest machine): a makespan lower bound."""
+    p = instance.alt_duration
+    jobs = np.add.reduceat(p, instance.job_ptr[:-1]) + instance.release_or_zero()
+    machines = np.bincount(instance.alt_machine, weights=p, minlength=instance.m)
+    return int(max(jobs.max(), machines.max()))
+
+
+def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInstance,
+           incumbent: BlockingSchedule | None, deadline: float, options: SolveOptions
+           ) -> tuple[BlockingSchedule | None, float | None, bool]:
+    """One whole-model solve until `deadline`: (best schedule, bound, proved optimal)."""
+    if incumbent is not None:
+        blocking_model.hint(bm, instance, incumbent.start, incumbent.leave)
+    seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
+    solver = new_solver(cp_model, options.workers, options.seed, seconds)
+    status = solver.solve(bm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        start = blocking_model.read(bm, solver.response_proto.solution)
+        value = objective(instance, start)
+        if incumbent is None or value <= incumbent.objective:
+            incumbent = BlockingSchedule(start, leave_times(instance, start), value, "cpsat")
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return incumbent, None, False
+    return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
+
+
+def _free(instance: JobShopInstance, incumbent: BlockingSchedule, k: int, rng: np.random.Generator
+          ) -> np.ndarray:
+    """A time window of k operations, or every operation of a few random machines."""
+    if rng.random() < WINDOW_SHARE or instance.m < 2:
+        order = np.argsort(incumbent.start, kind="stable")
+        first = int(rng.integers(0, max(1, order.size - k + 1)))
+        return order[first:first + k]
+    per_machine = max(1, instance.operations // instance.m)
+    count = max(1, min(instance.m - 1, round(k / per_machine)))
+    chosen = rng.choice(instance.m, count, replace=False)
+    return np.flatnonzero(np.isin(instance.alt_machine, chosen))
+
+
+def _fix_rest(bm: blocking_model.BlockingModel, sub: Any, instance: JobShopInstance,
+              incumbent: BlockingSchedule, free: np.ndarray) -> None:
+    """On every machine the kept operations in incumbent order: the next starts once the
+    previous has left (its job's next start, or its end for a last operation)."""
+    kept = np.ones(instance.operations, dtype=bool)
+    kept[free] = False
+    machine = instance.alt_machine
+    order = np.lexsort((incumbent.leave, incumbent.start, machine))
+    ops = order[kept[order]]
+    last = np.zeros(instance.operations, dtype=bool)
+    last[instance.job_ptr[1:] - 1] = True
+    starts = [sub.get_int_var_from_proto_index(s.index) for s in bm.start]
+    p = instance.alt_duration
+    for a, b in zip(ops[:-1].tolist(), ops[1:].tolist(), strict=True):
+        if machine[a] != machine[b]:
+            continue
+        leave = starts[a] + int(p[a]) if last[a] else starts[a + 1]
+        sub.add(starts[b] >= leave)
+
+
+def _lns(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInstance,
+         incumbent: BlockingSchedule, deadline: float, options: SolveOptions, floor: int,
+         stats: dict[str, Any]) -> BlockingSchedule:
+    rng = np.random.default_rng(options.seed)
+    k = max(MIN_SIZE, min(instance.operations, 4 * instance.m, instance.operations // 2))
+    steps = improved = closed = 0
+    began = time.perf_counter()
+    while incumbent.objective > floor and deadline - time.perf_counter() >= MIN_STEP_SECONDS:
+        free = _free(instance, incumbent, k, rng)
+        sub = bm.model.clone()
+        _fix_rest(bm, sub, instance, incumbent, free)
+        blocking_model.hint(bm, instance, incumbent.start, incumbent.leave, sub)
+        left = deadline - time.perf_counter()
+        solver = new_solver(cp_model, options.workers, int(rng.integers(0, 2**31 - 1)),
+                            min(STEP_SECONDS, left))
+        status = solver.solve(sub)
+        steps += 1
+        if status == cp_model.OPTIMAL:
+            closed += 1
+            k = min(instance.operations, int(k * 1.1) + 1)
+        else:
+            k = max(MIN_SIZE, int(k * 0.9))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            start = blocking_model.read(bm, solver.response_proto.solution)
+            value = objective(instance, start)
+            if value <= incumbent.objective:
+                improved += value < incumbent.objective
+                incumbent = BlockingSchedule(start, leave_times(instance, start), value, "lns")
+    stats.update(lns_steps=steps, lns_improved=improved, lns_closed=closed, lns_size=k,
+                 lns_seconds=round(time.perf_counter() - began, 3))
+    return incumbent
+
+
+def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: Any) -> Result:
+    """The phased search on a blocking instance (see the module docstring)."""
+    clock = compiled.CompileClock()
+    stats: dict[str, Any] = {"workers": options.workers}
+    incumbent: BlockingSchedule | None = None
+    pinned = pinned_operations(instance, options.get("pinned"))
+    budget = options.remaining()
+    if not pinned.size and compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, budget):
+        incumbent = clock.run(simulate_blocking,
+                              lambda: best_blocking_rule(instance, options.deadline, options.seed))
+        assert incumbent is not None
+    if options.get("hint") is not None:
+        hinted = blocking_from_hint(instance, options.get("hint"))
+        if hinted is not None and not hinted.start[pinned].any() and (
+                incumbent is None or hinted.objective <= incumbent.objective):
+            incumbent = hinted
+    if incumbent is not None:
+        stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
+    upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
+    bm = blocking_model.build(cp_model, instance, upper)
+    for o in pinned.tolist():
+        bm.model.add(bm.start[o] == 0)
+    limit = options.time_limit
+    if limit is None:
+        incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
+        return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
+    first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
+    incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, first, options)
+    bound = integral_bound(raw)
+    if instance.objective == "makespan":
+        bound = max(bound or 0, trivial_bound(instance))
+    floor = bound if bound is not None else 0
+    if incumbent is None:
+        return _result(instance, incumbent, bound, proved, stats, clock)
+    if not proved and incumbent.objective > floor and options.get("lns", True):
+        lns_end = options.started + LNS_END_SHARE * limit
+        incumbent = _lns(cp_model, bm, instance, incumbent, lns_end, options, floor, stats)
+    if not proved and incumbent.objective > floor and options.deadline - time.perf_counter() > 0.1:
+        incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
+        later = integral_bound(raw)
+        if later is not None:
+            bound = later if bound is None else max(bound, later)
+    return _result(instance, incumbent, bound, proved, stats, clock)
+
+
+def _result(instance: JobShopInstance, incumbent: BlockingSchedule | None, bound: int | None,
+            proved: bool, stats: dict[str, Any], clock: compiled.CompileClock) -> Result:
+    stats["compile_seconds"] = round(clock.seconds, 3)
+    if incumbent is None:
+        return finish(None, bound, False, None, stats)
+    if bound is not None and bound > incumbent.objective:
+        stats["discarded_bound"] = bound
+        bound = None
+    return finish(incumbent.objective, bound, proved, incumbent.solution(instance), stats)

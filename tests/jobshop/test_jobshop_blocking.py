@@ -1,0 +1,153 @@
+"""The blocking job shop with swaps: model, JSON, loading, checker, and exact optima."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import schedkit
+from schedkit.cli import main
+from schedkit.errors import InvalidInstance, SchedkitError
+from schedkit.jobshop.heuristics.blocking import run_blocking_rule
+from schedkit.jobshop.heuristics.rules import run_rule
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from tests.jobshop.blocking_fixtures import (
+    DEADLOCK_JOBS,
+    SWAP_JOBS,
+    SWAP_OPTIMUM,
+    blocking,
+    blocking_makespan,
+    brute_force_makespan,
+)
+from tests.jobshop.conftest import CLASSIC, checked
+
+DEADLOCK_OPTIMUM = 14  # brute_force_makespan(DEADLOCK_JOBS, 3), asserted below
+
+
+def test_buffers_default_and_json_round_trip(tmp_path) -> None:
+    """`buffers` defaults to unlimited, is validated, and the project JSON carries it."""
+    classic = JobShopInstance.from_jobs(SWAP_JOBS)
+    assert classic.buffers == "unlimited" and not classic.blocking
+    instance = blocking(SWAP_JOBS, "swap")
+    path = tmp_path / "swap.json"
+    schedkit.dump(instance, path)
+    assert json.loads(path.read_text())["buffers"] == "blocking"
+    assert schedkit.load(path) == instance
+    with pytest.raises(InvalidInstance, match="buffers"):
+        JobShopInstance.from_jobs(SWAP_JOBS, buffers="small")
+
+
+def test_flexible_blocking_is_refused() -> None:
+    """Flexible blocking shops are out of scope, said clearly."""
+    with pytest.raises(InvalidInstance, match="flexible blocking"):
+        JobShopInstance.from_jobs([[[(0, 1), (1, 2)]]], buffers="blocking")
+
+
+def test_load_blocking_reads_a_classic_file_as_blocking() -> None:
+    """`schedkit.load(..., blocking=True)` keeps the data and sets the buffers."""
+    plain = schedkit.load(CLASSIC / "ft06")
+    instance = schedkit.load(CLASSIC / "ft06", blocking=True)
+    assert instance.blocking and instance.replace(buffers="unlimited") == plain
+
+
+def test_blocking_flag_on_other_families_is_an_error(tmp_path) -> None:
+    """--blocking on a file that is not a job shop is a schedkit error."""
+    path = tmp_path / "smtt.json"
+    path.write_text(json.dumps({"family": "smtt", "p": [1, 2], "d": [1, 2]}))
+    with pytest.raises(SchedkitError, match="job shop"):
+        schedkit.load(path, blocking=True)
+
+
+def _swap_solution(leave_first: int = 1) -> dict:
+    return {"start": [[0, 1], [0, 1]], "machine": [[0, 1], [1, 0]],
+            "leave": [[leave_first, 2], [1, 2]]}
+
+
+def test_checker_accepts_a_swap() -> None:
+    """Both jobs exchange machines at t = 1: feasible, makespan 2."""
+    report = schedkit.check(blocking(SWAP_JOBS, "swap"), _swap_solution())
+    assert report.feasible and report.objective == SWAP_OPTIMUM
+
+
+def test_checker_catches_a_held_machine_overlap() -> None:
+    """Job 1 starts on machine 0 at 1 while job 0, done there, is still holding it until 3."""
+    data = {"start": [[0, 3], [0, 1]], "machine": [[0, 1], [1, 0]], "leave": [[3, 4], [1, 2]]}
+    report = schedkit.check(blocking(SWAP_JOBS, "swap"), data)
+    assert not report.feasible
+    assert any("holds it over [0, 3)" in v for v in report.violations)
+
+
+def test_checker_wants_leave_equal_to_the_successor_start() -> None:
+    """Leaving before the next operation starts, or a last operation leaving late, is wrong."""
+    report = schedkit.check(blocking(SWAP_JOBS, "swap"), _swap_solution(leave_first=2))
+    assert any("a job moves on the moment it leaves" in v for v in report.violations)
+    data = _swap_solution()
+    data["leave"][1][1] = 3
+    assert any("not when it ends" in v for v in schedkit.check(blocking(SWAP_JOBS, "s"), data).violations)
+    missing = {k: v for k, v in _swap_solution().items() if k != "leave"}
+    assert not schedkit.check(blocking(SWAP_JOBS, "s"), missing).feasible
+
+
+def test_solution_json_has_leave() -> None:
+    """The blocking solution is start/machine plus leave, and reads back."""
+    solution = JobShopSolution.from_dict(_swap_solution())
+    assert solution.to_dict() == _swap_solution()
+
+
+def test_swap_instance_optimum_by_every_route() -> None:
+    """Brute force, a rule and cpsat all reach 2, which needs the swap."""
+    instance = blocking(SWAP_JOBS, "swap")
+    assert brute_force_makespan(SWAP_JOBS, 2) == SWAP_OPTIMUM
+    assert run_blocking_rule(instance, "spt").objective == SWAP_OPTIMUM
+    result = schedkit.solve(instance, method="cpsat", time_limit=10, workers=1)
+    assert result.status == "optimal" and checked(instance, result) == SWAP_OPTIMUM
+
+
+def test_naive_rule_deadlocks_where_the_blocking_rule_does_not() -> None:
+    """The classic SPT schedule's machine orders deadlock without buffers; blocking SPT and
+    cpsat do not, and cpsat proves the brute-force optimum."""
+    instance = blocking(DEADLOCK_JOBS, "deadlock")
+    classic = run_rule(instance.replace(buffers="unlimited"), "spt")
+    on = [sorted(((j, k) for j, job in enumerate(DEADLOCK_JOBS) for k, (m, _) in enumerate(job)
+                  if m == machine), key=lambda op: classic.start[instance.job_ptr[op[0]] + op[1]])
+          for machine in range(3)]
+    assert blocking_makespan(DEADLOCK_JOBS, tuple(tuple(o) for o in on)) is None
+    assert brute_force_makespan(DEADLOCK_JOBS, 3) == DEADLOCK_OPTIMUM
+    for rule in ("spt", "mwkr", "mor", "lpt", "fifo", "random"):
+        result = schedkit.solve(instance, method=rule)
+        assert checked(instance, result) >= DEADLOCK_OPTIMUM
+    result = schedkit.solve(instance, method="cpsat", time_limit=10, workers=1)
+    assert result.status == "optimal" and checked(instance, result) == DEADLOCK_OPTIMUM
+
+
+def test_cli_solve_blocking(tmp_path) -> None:
+    """`schedkit solve --blocking` solves a classic file as blocking and prints leave times."""
+    out = tmp_path / "r.json"
+    run = CliRunner().invoke(main, ["solve", str(CLASSIC / "ft06"), "--blocking", "-m", "mwkr",
+                                    "--json", str(out)])
+    assert run.exit_code == 0, run.output
+    record = json.loads(out.read_text())[0]
+    assert "leave" in record["solution"]
+    check = CliRunner().invoke(main, ["check", str(CLASSIC / "ft06"), str(out), "--blocking"])
+    assert check.exit_code == 0, check.output
+
+
+def test_ig_is_reproducible_for_a_seed_and_never_worse_than_its_start() -> None:
+    """A fixed iteration count (many kernel calls, the random state handed back each time)
+    gives the same checked schedule twice, no worse than the best rule it starts from."""
+    instance = schedkit.load(CLASSIC / "la01", blocking=True)
+    first = schedkit.solve(instance, "ig", seed=3, iterations=200)
+    second = schedkit.solve(instance, "ig", seed=3, iterations=200)
+    assert first.stats["iterations"] == 200
+    assert checked(instance, first) == second.objective <= first.stats["warm_start"]
+    assert first.solution == second.solution
+
+
+def test_ig_refuses_a_classic_shop() -> None:
+    """ig names where to go for a job shop with buffers."""
+    from schedkit.errors import UnsupportedInstance
+
+    with pytest.raises(UnsupportedInstance, match="blocking"):
+        schedkit.solve(schedkit.load(CLASSIC / "ft06"), "ig", time_limit=1)

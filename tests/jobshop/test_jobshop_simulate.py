@@ -1,0 +1,90 @@
+"""The shutdown simulator: determinism, zero shutdowns, every policy's run is a valid schedule."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import schedkit
+from schedkit.cli import main
+from schedkit.errors import InvalidInstance, SchedkitError
+from schedkit.jobshop.heuristics.blocking import run_blocking_rule
+from schedkit.jobshop.heuristics.rules import run_rule
+from schedkit.jobshop.shutdowns import Shutdowns
+from schedkit.jobshop.simulate import policies
+from tests.jobshop.conftest import CLASSIC
+
+
+@pytest.fixture(scope="module")
+def ft06() -> schedkit.JobShopInstance:
+    return schedkit.load(CLASSIC / "ft06")
+
+
+@pytest.mark.parametrize("blocking", [False, True])
+def test_zero_shutdowns_reproduce_the_plan(ft06, blocking: bool) -> None:
+    """Right-shift of a plan without failures is the plan; a rule online is the rule offline
+    (non-delay for buffers, the blocking simulation without)."""
+    instance = ft06.replace(buffers="blocking") if blocking else ft06
+    plan = schedkit.solve(instance, "mwkr")
+    run = schedkit.simulate(instance, "right-shift", 0.0, 0, plan=plan)
+    assert run.makespan == plan.objective and run.shutdowns == 0
+    for rule in ("spt", "mwkr", "mor"):
+        offline = run_blocking_rule(instance, rule) if blocking else run_rule(instance, f"{rule}-nd")
+        assert schedkit.simulate(instance, rule, None, 0).makespan == offline.objective
+
+
+@pytest.mark.parametrize("blocking", [False, True])
+@pytest.mark.parametrize("policy", ["spt", "random", "right-shift"])
+def test_deterministic_for_a_seed(ft06, blocking: bool, policy: str) -> None:
+    """Same seed, same run; shutdowns only delay (never beat the failure-free run of a plan)."""
+    instance = ft06.replace(buffers="blocking") if blocking else ft06
+    plan = schedkit.solve(instance, "spt")
+    first = schedkit.simulate(instance, policy, 0.05, 3, plan=plan)
+    second = schedkit.simulate(instance, policy, 0.05, 3, plan=plan)
+    assert first.makespan == second.makespan and (first.start == second.start).all()
+    assert first.shutdowns > 0
+    if policy == "right-shift":
+        assert first.makespan >= plan.objective
+
+
+def test_reschedule_runs_and_keeps_job_order(ft06) -> None:
+    """reschedule re-solves at shutdowns; its operations start in job order after processing."""
+    instance = ft06.replace(buffers="blocking")
+    plan = schedkit.solve(instance, "mwkr")
+    run = schedkit.simulate(instance, "reschedule", 0.05, 1, plan=plan, reschedule_seconds=0.3,
+                            max_reschedules=2)
+    assert 1 <= run.reschedules <= 2
+    for j in range(instance.n):
+        ops = range(int(instance.job_ptr[j]), int(instance.job_ptr[j + 1]))
+        for o in list(ops)[:-1]:
+            assert run.start[o + 1] >= run.end[o] >= run.start[o]
+
+
+def test_policy_rules_are_the_rule_methods() -> None:
+    """The simulator's rule names are the dispatching kernel's (kept apart so `import schedkit`
+    loads no numba)."""
+    import sys
+
+    from schedkit.jobshop.heuristics.dispatch import RULES
+
+    assert policies()[:len(RULES)] == list(RULES)
+    assert "schedkit.jobshop.simulate" in sys.modules
+
+
+def test_bad_arguments_are_schedkit_errors(ft06) -> None:
+    """Unknown policy, a probability outside [0, 1), an empty repair range."""
+    assert "reschedule" in policies()
+    with pytest.raises(SchedkitError, match="unknown policy"):
+        schedkit.simulate(ft06, "nope")
+    with pytest.raises(InvalidInstance):
+        Shutdowns(1.5)
+    with pytest.raises(InvalidInstance):
+        Shutdowns(0.1, 9, 3)
+
+
+def test_cli_simulate(tmp_path) -> None:
+    """`schedkit simulate` prints mean and spread over seeds."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--blocking", "--policy", "mor",
+                                    "--shutdown", "0.02", "--seeds", "3"])
+    assert run.exit_code == 0, run.output
+    assert "mean" in run.output and "std" in run.output
