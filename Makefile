@@ -46,3 +46,6 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and generated n = 150-300
+	$(BIN)/python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md $(BENCH_ARGS)

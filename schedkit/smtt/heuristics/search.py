@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from schedkit.common.rng import seed_state
 from schedkit.smtt.heuristics import local as smtt_local
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
@@ -83,7 +84,7 @@ def iterated_dynasearch(
         if time.perf_counter() >= deadline:
             break
     best = current.copy()
-    state = np.uint64(np.random.default_rng(seed).integers(1, 2**63))
+    state = seed_state(seed)
     done = 0
     step = 1  # grows so that each chunk takes about CHUNK_SECONDS between clock checks
     value = weighted_tardiness(best, p, d, w)
