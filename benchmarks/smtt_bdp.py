@@ -103,9 +103,10 @@ def main() -> None:
              schedkit.load_all(SMTT / "wt50_sample.jsonl"), args.limit),
             ("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
              schedkit.load_all(SMTT / "wt100_sample.jsonl"), args.limit)]
+    spread = GENERATED_CLASSES[::max(1, len(GENERATED_CLASSES) // args.classes)][:args.classes]
     for n in args.sizes:
-        sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes, one instance each)",
-                     generated(n, GENERATED_CLASSES[:args.classes]), args.generated_limit))
+        sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes (TF, RDD) spread "
+                     "over the 20, one instance each)", generated(n, spread), args.generated_limit))
     started = time.perf_counter()
     for title, instances, limit in sets:
         print(f"== {title}", flush=True)

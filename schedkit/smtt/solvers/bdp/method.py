@@ -46,6 +46,7 @@ SCALE = 64  # multipliers are multiples of 1/SCALE
 HEURISTIC_ITERATIONS = 100
 HEURISTIC_KICK = 6
 HEURISTIC_SHARE = 0.2  # of the remaining budget, at most, for the upper bound
+AUGMENT_MAX_JOBS = 100  # beyond, one O(n³) augmented rule alone can outlast a short budget
 DEFAULT_MEMORY_MB = 2048
 
 
@@ -91,7 +92,7 @@ def _heuristic(instance: SMTTInstance, options: SolveOptions) -> tuple[np.ndarra
     remaining = options.remaining()
     deadline = options.deadline if remaining is None else \
         time.perf_counter() + HEURISTIC_SHARE * remaining
-    start, _ = best_rule(p, d, w, deadline)
+    start, _ = best_rule(p, d, w, deadline, augment_max_jobs=AUGMENT_MAX_JOBS)
     sequence, _, _ = iterated_dynasearch(
         p, d, w, start, HEURISTIC_ITERATIONS, options.seed, deadline, kick=HEURISTIC_KICK
     )

@@ -101,11 +101,39 @@ def table_bytes(p: np.ndarray) -> int:
     return (int(np.sum(p)) + 1) * p.size * TABLE_BYTES
 
 
+def _in_chunks(search: Search, step: Any, first: int, stop: int, direction: int) -> None:
+    """Run `step(a, b)` over first..stop in chunks (direction +1 or −1) of about
+    CHUNK_SECONDS each, with a look at the clock before each."""
+    chunk, at = FIRST_CHUNK, first
+    while (at < stop) if direction > 0 else (at > stop):
+        search.check_clock()
+        started = time.perf_counter()
+        end = min(stop, at + chunk) if direction > 0 else max(stop, at - chunk)
+        step(at, end)
+        at = end
+        elapsed = time.perf_counter() - started
+        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+
+
+def _backward(search: Search, adjacency: bool) -> None:
+    """g for the current arcs (see `ssdp_kernels.backward`), in clock-checked chunks."""
+    horizon = search.g.shape[0] - 1
+    search.g[:, :] = k.INF
+    search.g[horizon, :] = 0
+    _in_chunks(search, lambda a, b: k.backward(search.p, search.costs, search.before, search.ok,
+                                               search.arc, adjacency, search.g, a, b),
+               horizon - 1, 0, -1)
+
+
 def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
     """Relaxed optimum (scaled, Σμ included) for `mult`; fills f, order, count and arc."""
     k.arc_costs(search.costs, mult, search.scale, search.arc)
-    k.forward(search.p, search.costs, search.before, search.ok, search.arc, adjacency,
-              search.f, search.order, search.count)
+    search.f[:, :] = k.INF
+    search.count[:] = 0
+    _in_chunks(search, lambda a, b: k.forward(search.p, search.costs, search.before, search.ok,
+                                              search.arc, adjacency, search.f, search.order,
+                                              search.count, a, b),
+               1, search.f.shape[0], 1)
     best = int(search.f[-1].min())
     return best if best >= k.INF else best + int(mult.sum())
 
@@ -175,7 +203,7 @@ def _path_of(search: Search, adjacency: bool) -> np.ndarray:
 def stage2_eliminate(search: Search) -> int:
     """Delete the arcs that cannot be on a path better than the upper bound; how many."""
     _relaxed(search, search.mult, True)
-    k.backward(search.p, search.costs, search.before, search.ok, search.arc, True, search.g)
+    _backward(search, True)
     return int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
 
 
@@ -320,14 +348,16 @@ def solve(search: Search) -> None:
     if search.proved:
         return
     _relaxed(search, search.mult, True)
-    k.backward(search.p, search.costs, search.before, search.ok, search.arc, True, search.g)
+    _backward(search, True)
     stage3(search)
 
 
 def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> None:
-    """Run every stage-3 kernel once (numba compiles them) on a small instance."""
+    """Run every kernel of the stages once (numba compiles them) on a small instance."""
     upper = int(np.sum(w * np.maximum(0, np.cumsum(p) - d))) + 1
+    solve(Search(p, d, w, before, upper, 64, float("inf"), 2**30))
+    k.adjacent(0, 1, int(p[0] + p[1]), p, cost_table(p, d, w), before)
     search = Search(p, d, w, before, upper, 1, float("inf"), 2**30)
     _relaxed(search, search.mult, True)
-    k.backward(search.p, search.costs, search.before, search.ok, search.arc, True, search.g)
+    _backward(search, True)
     stage3(search)

@@ -46,14 +46,12 @@ def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def forward(p, costs, before, ok, arc, adjacency, f, order, count):  # pragma: no cover
-    """f[t, j]: least cost of a path 0 -> t whose last arc is j finishing at t; order[t] the
-    finite f[t, :] sorted, count[t] how many."""
+def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):  # pragma: no cover
+    """f[t, j] for t in first..stop−1: least cost of a path 0 -> t whose last arc is j
+    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many. Rows before
+    `first` must be done (call with first = 1 after setting f to INF)."""
     n = p.size
-    horizon = f.shape[0] - 1
-    f[:, :] = INF
-    count[:] = 0
-    for t in range(1, horizon + 1):
+    for t in range(max(1, first), stop):
         for j in range(n):
             s = t - p[j]
             if s < 0 or not ok[t, j]:
@@ -80,14 +78,13 @@ def forward(p, costs, before, ok, arc, adjacency, f, order, count):  # pragma: n
 
 
 @njit(cache=True)
-def backward(p, costs, before, ok, arc, adjacency, g):  # pragma: no cover - compiled
-    """g[t, i]: least cost of a path t -> T after i finished at t (g[T, :] = 0)."""
+def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: no cover - compiled
+    """g[s, i] for s = first down to stop+1: least cost of a path s -> T after i finished at
+    s. Rows after `first` must be done (start with g = INF, g[T, :] = 0, first = T − 1)."""
     n = p.size
     horizon = g.shape[0] - 1
-    g[:, :] = INF
-    g[horizon, :] = 0
     arcs = np.empty(n, dtype=np.int64)
-    for s in range(horizon - 1, 0, -1):
+    for s in range(first, max(stop, 0), -1):
         for j in range(n):
             u = s + p[j]
             if u > horizon or not ok[u, j] or g[u, j] >= INF:
