@@ -67,7 +67,7 @@ def test_matches_dp(instance):
 def test_matches_cpsat(n, tf, rdd, seed):
     """Generated 25–40 job instances: bnb and CP-SAT prove the same optimum."""
     instance = generate_smtt(n, tf, rdd, seed=seed)
-    exact = schedkit.solve(instance, "cpsat", time_limit=60, workers=2)
+    exact = schedkit.solve(instance, "cpsat", workers=2)  # no limit: nothing depends on speed
     assert exact.status == "optimal"
     agrees_with(instance, schedkit.solve(instance, "bnb"), exact.objective, proven=True)
 

@@ -30,6 +30,9 @@ from schedkit.smtt.solvers.dominance import completion_windows, consistent_order
 
 MAX_JOBS = 1000
 BUILD_RESERVE = 0.15  # share of the budget kept for loading and solving once building ends
+# Below this many seconds a run cannot load the model and start: CBC is a separate process
+# (and fails outright when given a fraction of a second), HiGHS loads in-process.
+MIN_SOLVE_SECONDS = {"cbc": 1.0, "highs": 0.2}
 
 
 @dataclass
@@ -254,6 +257,10 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     except OutOfTime:  # the model alone outlasts the budget: the warm start, bound 0
         return finish(start_objective, 0, False, SMTTSolution(start),
                       {"solver": name, "workers": options.workers, "solver_status": "NOT_BUILT"})
+    left = options.remaining()
+    if left is not None and left < MIN_SOLVE_SECONDS[name]:  # too little left to start a solver
+        return finish(start_objective, 0, False, SMTTSolution(start),
+                      {"solver": name, "workers": options.workers, "solver_status": "NOT_RUN"})
     _set_start(model, instance, hint)
     raw_bound, stats = run(pulp, model.problem, options, name)
     bound = integral_bound(raw_bound)
