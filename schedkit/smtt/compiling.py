@@ -10,6 +10,7 @@ waited is `stats["compile_seconds"]`; it is 0 once a method is compiled in this 
 
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 import threading
@@ -49,6 +50,14 @@ def _warm(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
         _ready.add(name)
     except BaseException as error:  # handed to the caller's thread
         _errors[name] = error
+
+
+@atexit.register
+def _finish_compiling() -> None:
+    """At exit, let a compilation still running end (an interpreter torn down under numba's
+    compiler can crash; the finished cache serves the next process)."""
+    for thread in list(_threads.values()):
+        thread.join()
 
 
 def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
