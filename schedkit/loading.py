@@ -54,8 +54,15 @@ def _split_format(format: str | None) -> tuple[str | None, str | None]:
 def sniff(path: Path, text: str) -> str:
     """The format of `path`: by extension, then each family's look at name and content."""
     extensions = _extensions()
-    if path.suffix.lower() in extensions:
-        return extensions[path.suffix.lower()]
+    suffix = path.suffix.lower()
+    if suffix in extensions and extensions[suffix] != "jsonl":
+        return extensions[suffix]
+    for family in families.all_families().values():  # before .jsonl: a serving trace is one file
+        found = family.sniff(path, text) if family.sniff is not None else None
+        if found is not None:
+            return found
+    if suffix in extensions:
+        return extensions[suffix]
     for family in families.all_families().values():
         found = family.sniff(path, text) if family.sniff is not None else None
         if found is not None:
