@@ -100,9 +100,9 @@ def main() -> None:
     sections: list[str] = []
     sets = [("OR-Library wt40 (first instance of each of the 25 classes)", wt40(), args.limit),
             ("OR-Library wt50 (instances 1, 6, 11, 16)",
-             schedkit.load_all(SMTT / "wt50_sample.jsonl"), args.limit),
+             schedkit.load_all(SMTT / "orlib_weighted50_sample.jsonl"), args.limit),
             ("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
-             schedkit.load_all(SMTT / "wt100_sample.jsonl"), args.limit)]
+             schedkit.load_all(SMTT / "orlib_weighted100_sample.jsonl"), args.limit)]
     spread = GENERATED_CLASSES[::max(1, len(GENERATED_CLASSES) // args.classes)][:args.classes]
     for n in args.sizes:
         sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes (TF, RDD) spread "

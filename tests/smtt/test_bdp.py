@@ -168,7 +168,7 @@ def test_rejects_unknown_bound():
 
 def test_wt100_short_budget_bound_is_valid():
     """wt100 #1 (bundled sample) at 1 s: a checked plan and a bound at most the optimum 5988."""
-    instance = schedkit.load(f"{ROOT_SMTT / 'wt100_sample.jsonl'}#1")
+    instance = schedkit.load(f"{ROOT_SMTT / 'orlib_weighted100_sample.jsonl'}#1")
     result = schedkit.solve(instance, "bdp", time_limit=1, workers=1)
     agrees_with(instance, result, instance.meta["opt"])
     assert result.bound is not None
