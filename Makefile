@@ -86,3 +86,6 @@ bench-jobshop-blocking-all: $(STAMP_DEV)
 		--csv benchmarks/reports/jobshop_blocking_all10s_cpsat.csv $(BLOCKING_ALL)
 	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_all10s_cpsat.csv \
 		--out benchmarks/reports/jobshop_blocking_all10s.md
+
+bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and generated n = 150-300
+	$(BIN)/python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md $(BENCH_ARGS)

@@ -31,9 +31,3 @@ def order_by(primary, secondary):  # pragma: no cover - compiled
     second = np.argsort(primary[first], kind="mergesort")
     return first[second]
 
-
-@njit(cache=True)
-def next_random(state):  # pragma: no cover - compiled
-    """One step of a 64-bit LCG (Knuth's MMIX constants): (new state, 31 random bits)."""
-    state = state * np.uint64(6364136223846793005) + np.uint64(1442695040888963407)
-    return state, np.int64(state >> np.uint64(33))

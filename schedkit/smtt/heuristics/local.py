@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from schedkit.smtt.heuristics.kernels import next_random, weighted_tardiness
+from schedkit.common.rng import next_random
+from schedkit.smtt.heuristics.kernels import weighted_tardiness
 
 SWAP = 1
 FORWARD = 2  # first job of the segment moves to its end

@@ -9,6 +9,7 @@ import numpy as np
 
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import within_budget
 from schedkit.smtt.heuristics import local as smtt_local
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
@@ -36,7 +37,7 @@ def _sorting_rule(name: str, kernel: Kernel, description: str) -> None:
 
     method.__name__ = f"solve_{name}"
     method.__doc__ = description
-    register("smtt", name, exact=False, description=description)(method)
+    register("smtt", name, exact=False, description=description)(within_budget(exact=False)(method))
 
 
 def _dispatch_rule(name: str, rule: int, augment: bool, description: str) -> None:
@@ -46,7 +47,7 @@ def _dispatch_rule(name: str, rule: int, augment: bool, description: str) -> Non
 
     method.__name__ = f"solve_{name.replace('-', '_')}"
     method.__doc__ = description
-    register("smtt", name, exact=False, description=description)(method)
+    register("smtt", name, exact=False, description=description)(within_budget(exact=False)(method))
 
 
 _sorting_rule("edd", smtt_rules.edd, "earliest due date first")
@@ -64,6 +65,7 @@ _dispatch_rule("mddc-aug", smtt_rules.MDDC, True, "MDDC with move-to-end augment
     "smtt", "atc", exact=False, options={"k": None},
     description="apparent tardiness cost; k=None tries k = 0.5..4.5 and keeps the best",
 )
+@within_budget(exact=False)
 def solve_atc(instance: SMTTInstance, options: SolveOptions) -> Result:
     """ATC with look-ahead `k`; the default searches the grid 0.5, 1.0, ..., 4.5."""
     k = options.get("k")
@@ -85,7 +87,7 @@ def _descent(name: str, kernel: Callable[..., int], description: str) -> None:
 
     method.__name__ = f"solve_{name}"
     method.__doc__ = description
-    register("smtt", name, exact=False, description=description)(method)
+    register("smtt", name, exact=False, description=description)(within_budget(exact=False)(method))
 
 
 _descent("api", smtt_local.adjacent_interchange, "adjacent pairwise interchange descent from the best rule")
@@ -98,6 +100,7 @@ DYNASEARCH_ITERATIONS = 40  # with kick 6: under 0.1 % mean gap at n = 100 (benc
     "smtt", "dynasearch", exact=False, options={"iterations": None, "kick": 6},
     description="iterated dynasearch (swap + insertion moves) from the best rule",
 )
+@within_budget(exact=False)
 def solve_dynasearch(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Iterated dynasearch: `iterations` kicks (default 40); a time limit may stop it sooner."""
     iterations = options.get("iterations") or DYNASEARCH_ITERATIONS

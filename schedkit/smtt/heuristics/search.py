@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from schedkit.common.rng import seed_state
 from schedkit.smtt.heuristics import local as smtt_local
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
@@ -50,9 +51,10 @@ def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
     return sequence, float(k)  # type: ignore[arg-type]
 
 
-def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
-              ) -> tuple[np.ndarray, str]:
-    """The best sequence among the dispatching rules (cheap ones first, deadline permitting)."""
+def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float,
+              augment_max_jobs: int = AUGMENT_MAX_JOBS) -> tuple[np.ndarray, str]:
+    """The best sequence among the dispatching rules (cheap ones first, deadline permitting);
+    the O(n³) augmented rules only up to `augment_max_jobs` jobs."""
     candidates: list[Candidate] = [
         ("edd", lambda: smtt_rules.edd(p, d, w)),
         ("wspt", lambda: smtt_rules.wspt(p, d, w)),
@@ -60,7 +62,7 @@ def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
         ("mddc", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, False)),
         ("atc", lambda: atc_best_k(p, d, w, deadline)[0]),
     ]
-    if p.size <= AUGMENT_MAX_JOBS:
+    if p.size <= augment_max_jobs:
         candidates.append(("mddc-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, True)))
         candidates.append(("mdd-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, True)))
     sequence, name = _best_of(candidates, p, d, w, deadline)
@@ -83,7 +85,7 @@ def iterated_dynasearch(
         if time.perf_counter() >= deadline:
             break
     best = current.copy()
-    state = np.uint64(np.random.default_rng(seed).integers(1, 2**63))
+    state = seed_state(seed)
     done = 0
     step = 1  # grows so that each chunk takes about CHUNK_SECONDS between clock checks
     value = weighted_tardiness(best, p, d, w)

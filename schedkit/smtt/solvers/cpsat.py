@@ -19,15 +19,17 @@ other. The warm start, reordered to respect the precedences, is the hint of both
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import warm_start
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
@@ -35,10 +37,17 @@ from schedkit.smtt.solvers.dominance import completion_windows, consistent_order
 
 # Beyond this many cycle clauses the model alone would take minutes to build and gigabytes.
 MAX_CYCLE_CLAUSES = 3_000_000
+MAX_JOBS = 1000
+CLOCK_EVERY = 4096  # clauses built between two looks at the clock
+BUILD_RESERVE = 0.1  # share of the budget kept for the solver and the result once building ends
 # CP-SAT computes in int64 and refuses models whose objective could overflow it.
 MAX_OBJECTIVE = 2**62
 # Order of job pairs: a fixed bool where dominance decided it, else a CP-SAT literal.
 Order = dict[tuple[int, int], Any]
+
+
+class OutOfTime(Exception):
+    """Building the model reached the time it may take: the warm start is the answer."""
 
 
 def _order_literals(model: Any, before: np.ndarray) -> Order:
@@ -57,24 +66,46 @@ def _order_literals(model: Any, before: np.ndarray) -> Order:
     return order
 
 
-def _open_cycles(before: np.ndarray) -> list[tuple[int, int, int]]:
-    """Every (i, j, k), i the smallest, for which i -> j -> k -> i is not yet excluded by a known
-    pair; both orientations of a triple appear as (i, j, k) and (i, k, j)."""
+def _cycle_masks(before: np.ndarray):
+    """For each i, the (j, k) mask of open cycles i -> j -> k -> i with i the smallest."""
     n = before.shape[0]
     possible = ~before.T  # a -> b is still possible unless b -> a is known
     np.fill_diagonal(possible, False)
-    cycles = []
     for i in range(n - 2):
         rest = slice(i + 1, n)
-        mask = possible[i, rest][:, None] & possible[rest, rest] & possible[rest, i][None, :]
+        yield i, possible[i, rest][:, None] & possible[rest, rest] & possible[rest, i][None, :]
+
+
+def count_open_cycles(before: np.ndarray, deadline: float = float("inf")) -> int:
+    """How many three-cycles `_open_cycles` would list, without listing them (OutOfTime at
+    `deadline`)."""
+    total = 0
+    for _, mask in _cycle_masks(before):
+        if time.perf_counter() >= deadline:
+            raise OutOfTime
+        total += int(np.count_nonzero(mask))
+    return total
+
+
+def _open_cycles(before: np.ndarray, deadline: float = float("inf")) -> list[tuple[int, int, int]]:
+    """Every (i, j, k), i the smallest, for which i -> j -> k -> i is not yet excluded by a known
+    pair; both orientations of a triple appear as (i, j, k) and (i, k, j). OutOfTime at
+    `deadline`."""
+    cycles = []
+    for i, mask in _cycle_masks(before):
+        if time.perf_counter() >= deadline:
+            raise OutOfTime
         for j, k in zip(*np.nonzero(mask), strict=True):
             cycles.append((i, i + 1 + int(j), i + 1 + int(k)))
     return cycles
 
 
-def _no_cycles(model: Any, order: Order, cycles: list[tuple[int, int, int]]) -> None:
-    """No three jobs i -> j -> k -> i: with antisymmetry this makes the pairs a total order."""
-    for i, j, k in cycles:
+def _no_cycles(model: Any, order: Order, cycles: list[tuple[int, int, int]], deadline: float) -> None:
+    """No three jobs i -> j -> k -> i: with antisymmetry this makes the pairs a total order.
+    Raises OutOfTime when building them reaches `deadline`."""
+    for count, (i, j, k) in enumerate(cycles):
+        if count % CLOCK_EVERY == 0 and time.perf_counter() >= deadline:
+            raise OutOfTime
         literals = [order[i, j], order[j, k], order[k, i]]
         model.AddBoolOr([lit.Not() for lit in literals if lit is not True])
 
@@ -191,12 +222,13 @@ def _pair_model(
     before: np.ndarray,
     cycles: list[tuple[int, int, int]],
     hint: np.ndarray,
+    deadline: float,
 ) -> tuple[Any, Any]:
     """The pair-order model (see the module docstring) and a function reading its sequence."""
     earliest, latest = completion_windows(instance.p, before)
     model = cp_model.CpModel()
     order = _order_literals(model, before)
-    _no_cycles(model, order, cycles)
+    _no_cycles(model, order, cycles, deadline)
     completion = _completion_times(model, order, before, instance.p, (earliest, latest))
     tardiness = _tardiness(model, completion, instance, latest)
     model.minimize(sum(int(instance.w[j]) * t for j, t in tardiness.items()))
@@ -215,6 +247,8 @@ def _run_portfolio(
     """Solve each (model, reader, workers) at once in its own thread; the first to prove
     optimality stops the others. Returns name -> (CP-SAT status, solver)."""
     remaining = options.remaining()
+    if remaining is not None:  # CP-SAT overruns its limit a little on large models
+        remaining = max(0.05, 0.95 * remaining - 0.05)
     solvers = {name: new_solver(cp_model, models[name][2], options.seed, remaining) for name in models}
     outcome: dict[str, tuple[int, Any]] = {}
 
@@ -241,6 +275,7 @@ def _run_portfolio(
     description="OR-Tools CP-SAT on pair-order literals fixed by Emmons-type dominance",
     options={},
 )
+@within_budget(exact=True)
 def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal or best-found sequence from CP-SAT, hinted with the heuristic warm start.
 
@@ -257,7 +292,7 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
     start_objective = int(weighted_tardiness(start, p, d, w))
     stats: dict[str, Any] = {"workers": options.workers}
     if start_objective == 0:  # nothing is late: optimal without a model
-        return Result("optimal", 0, 0, SMTTSolution(start), stats)
+        return finish(0, 0, True, SMTTSolution(start), stats)
 
     worst = sum(int(wj) * max(0, int(p.sum()) - int(dj)) for wj, dj in zip(w, d, strict=True))
     if worst > MAX_OBJECTIVE:
@@ -265,13 +300,30 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
             f"cpsat: the objective can reach {worst:.3g}, beyond CP-SAT's 64-bit range "
             f"({MAX_OBJECTIVE:.3g}); scale the data down or use 'dp' or a heuristic"
         )
-    before = precedences(p, d, w)
-    cycles = _open_cycles(before)
-    if len(cycles) > MAX_CYCLE_CLAUSES:
+    if instance.n > MAX_JOBS:
         raise ProblemTooLarge(
-            f"cpsat: {instance.n} jobs leave {len(cycles):,} three-cycles to exclude (the limit is "
+            f"cpsat: {instance.n} jobs is beyond its {MAX_JOBS} (the dominance step alone is cubic); "
+            "use 'bnb' (equal weights), 'bdp' or 'dynasearch'"
+        )
+    remaining = options.remaining()
+    build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)
+    before = precedences(p, d, w)
+    try:
+        count = count_open_cycles(before, build_by)
+    except OutOfTime:
+        stats["solver_status"] = "NOT_BUILT"
+        return finish(start_objective, 0, False, SMTTSolution(start), stats)
+    if count > MAX_CYCLE_CLAUSES:
+        raise ProblemTooLarge(
+            f"cpsat: {instance.n} jobs leave {count:,} three-cycles to exclude (the limit is "
             f"{MAX_CYCLE_CLAUSES:,}); use a heuristic such as 'dynasearch' for this instance"
         )
+    stats["three_cycles"] = count
+    try:
+        cycles = _open_cycles(before, build_by)
+    except OutOfTime:
+        stats["solver_status"] = "NOT_BUILT"
+        return finish(start_objective, 0, False, SMTTSolution(start), stats)
     # The heuristic order may break a precedence; the hint should satisfy the whole model.
     hint = consistent_order(start, before)
     hint_objective = int(weighted_tardiness(hint, p, d, w))
@@ -280,11 +332,17 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
 
     models: dict[str, tuple[Any, Any, int]] = {}
     pair_workers = options.workers
-    if options.workers >= 2 and bool(np.all(w == w[0])):
-        positional_workers = max(1, options.workers // 2)
-        pair_workers -= positional_workers
-        models["positional"] = (*_positional_model(cp_model, instance, before, hint), positional_workers)
-    models["pair"] = (*_pair_model(cp_model, instance, before, cycles, hint), pair_workers)
+    try:
+        if options.workers >= 2 and bool(np.all(w == w[0])):
+            positional_workers = max(1, options.workers // 2)
+            pair_workers -= positional_workers
+            models["positional"] = (*_positional_model(cp_model, instance, before, hint), positional_workers)
+            if time.perf_counter() >= build_by:
+                raise OutOfTime
+        models["pair"] = (*_pair_model(cp_model, instance, before, cycles, hint, build_by), pair_workers)
+    except OutOfTime:  # the model alone outlasts the budget: the warm start, bound 0
+        stats["solver_status"] = "NOT_BUILT"
+        return finish(start_objective, 0, False, SMTTSolution(start), stats)
     outcome = _run_portfolio(cp_model, models, options)
 
     stats.update(
@@ -314,10 +372,8 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
             bound = found_bound
         proved = proved or status == cp_model.OPTIMAL
     names = {solver.StatusName(status) for status, solver in outcome.values()}
-    stats["cpsat_status"] = "OPTIMAL" if proved else "FEASIBLE" if "FEASIBLE" in names else "UNKNOWN"
+    stats["solver_status"] = "OPTIMAL" if proved else "FEASIBLE" if "FEASIBLE" in names else "UNKNOWN"
     if bound is not None and bound > objective:
         stats["discarded_bound"] = bound  # a bound above a feasible value cannot be right
         bound = None
-    if proved and bound == objective:
-        return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
-    return Result("feasible", objective, bound, SMTTSolution(sequence), stats)
+    return finish(objective, bound, proved and bound == objective, SMTTSolution(sequence), stats)

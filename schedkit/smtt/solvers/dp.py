@@ -13,9 +13,11 @@ import time
 import numpy as np
 from numba import njit
 
+from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 
@@ -83,6 +85,7 @@ def _table_dtype(instance: SMTTInstance) -> type[np.signedinteger]:
     description="Held–Karp subset dynamic programming, exact up to 25 jobs",
     options={},
 )
+@within_budget(exact=True)
 def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal sequence by subset DP; on timeout the EDD order with status feasible, no bound."""
     n = instance.n
@@ -103,16 +106,17 @@ def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
             "and that much memory is not available"
         ) from error
     table[0] = 0
-    stats = {"states": size, "memory_bytes": int(table.nbytes)}
+    stats = {"workers": 1, "states": size, "memory_bytes": int(table.nbytes),
+             "peak_memory_mb": round(table.nbytes / 2**20, 3)}
     deadline = options.deadline
     for start in range(1, size, BLOCK):
         if time.perf_counter() >= deadline:
             sequence = np.argsort(d, kind="stable").astype(np.int64)
             objective = int(weighted_tardiness(sequence, p, d, w))
             stats["states_done"] = start
-            return Result("feasible", objective, None, SMTTSolution(sequence), stats)
+            return finish(objective, None, False, SMTTSolution(sequence), stats)
         _fill_block(table, p, d, w, start, min(size, start + BLOCK))
     sequence = _backtrack(table, p, d, w)
     objective = int(weighted_tardiness(sequence, p, d, w))
     stats["states_done"] = size
-    return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
+    return finish(objective, objective, True, SMTTSolution(sequence), stats)

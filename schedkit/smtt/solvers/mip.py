@@ -11,19 +11,28 @@ from the largest completion time position k can have. The safe precedences of
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import warm_start
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 from schedkit.smtt.solvers.dominance import completion_windows, consistent_order, precedences
+
+MAX_JOBS = 1000
+BUILD_RESERVE = 0.15  # share of the budget kept for loading and solving once building ends
+# Below this many seconds a run cannot load the model and start: CBC is a separate process
+# (and fails outright when given a fraction of a second), HiGHS loads in-process.
+MIN_SOLVE_SECONDS = {"cbc": 1.0, "highs": 0.2}
 
 
 @dataclass
@@ -36,13 +45,32 @@ class _Model:
     tardiness: dict[int, Any] = field(default_factory=dict)
     positional: bool = True
 
+    jobs: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+    positions: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+    deadline: float = float("inf")
+
+    def add_x(self, j: int, k: int, variable: Any) -> None:
+        """Record x[j, k] under its job and its position."""
+        self.x[j, k] = variable
+        self.jobs.setdefault(j, []).append((k, variable))
+        self.positions.setdefault(k, []).append((j, variable))
+
     def of_job(self, j: int) -> list[tuple[int, Any]]:
         """(position, x) for every position job j may take."""
-        return [(k, x) for (job, k), x in self.x.items() if job == j]
+        return self.jobs.get(j, [])
 
     def at_position(self, k: int) -> list[tuple[int, Any]]:
         """(job, x) for every job that may take position k."""
-        return [(j, x) for (j, q), x in self.x.items() if q == k]
+        return self.positions.get(k, [])
+
+    def on_time(self) -> None:
+        """Raise OutOfTime once building has used the time it may take."""
+        if time.perf_counter() >= self.deadline:
+            raise OutOfTime
+
+
+class OutOfTime(Exception):
+    """Building the model reached the time it may take: the warm start is the answer."""
 
 
 def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
@@ -58,15 +86,16 @@ def _positions(before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
-def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
+def _variables(pulp: Any, instance: SMTTInstance, before: np.ndarray, deadline: float) -> _Model:
     """x[j, k] for the positions job j may take; C[k] bounded by the k smallest / largest p."""
     n = instance.n
     p = instance.p
-    model = _Model(pulp.LpProblem("smtt", pulp.LpMinimize))
+    model = _Model(pulp.LpProblem("smtt", pulp.LpMinimize), deadline=deadline)
     first, last = _positions(before)
     for j in range(n):
         for k in range(int(first[j]), int(last[j]) + 1):
-            model.x[j, k] = _variable(pulp, model, f"x_{j}_{k}", cat=pulp.LpBinary)
+            model.add_x(j, k, _variable(pulp, model, f"x_{j}_{k}", cat=pulp.LpBinary))
+        model.on_time()
     smallest = np.cumsum(np.sort(p))
     largest = np.cumsum(np.sort(p)[::-1])
     model.completion = [
@@ -80,8 +109,10 @@ def _assignment(pulp: Any, model: _Model, n: int) -> None:
     """Each job takes one position and each position holds one job."""
     for j in range(n):
         model.problem += pulp.lpSum(v for _, v in model.of_job(j)) == 1, f"job_{j}"
+        model.on_time()
     for k in range(n):
         model.problem += pulp.lpSum(v for _, v in model.at_position(k)) == 1, f"pos_{k}"
+        model.on_time()
 
 
 def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
@@ -90,6 +121,7 @@ def _completion_times(pulp: Any, model: _Model, p: np.ndarray) -> None:
         work = pulp.lpSum(int(p[j]) * v for j, v in model.at_position(k))
         previous = model.completion[k - 1] if k else 0
         model.problem += completion == previous + work, f"completion_{k}"
+        model.on_time()
 
 
 def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> None:
@@ -98,6 +130,7 @@ def _positional_tardiness(pulp: Any, model: _Model, instance: SMTTInstance) -> N
         due = pulp.lpSum(int(instance.d[j]) * v for j, v in model.at_position(k))
         model.tardiness[k] = _variable(pulp, model, f"T_{k}", lowBound=0)
         model.problem += model.tardiness[k] >= completion - due, f"tardy_{k}"
+        model.on_time()
 
 
 def _job_tardiness(
@@ -126,18 +159,23 @@ def _job_tardiness(
                 model.tardiness[j] >= model.completion[k] - int(d[j]) - big_m * (1 - x),
                 f"tardy_{j}_{k}",
             )
+        model.on_time()
 
 
 def _precedences(pulp: Any, model: _Model, before: np.ndarray) -> None:
     """i before j: the position of i is smaller than the position of j."""
     position = [pulp.lpSum(k * v for k, v in model.of_job(j)) for j in range(before.shape[0])]
-    for i, j in zip(*np.nonzero(before), strict=True):
+    for count, (i, j) in enumerate(zip(*np.nonzero(before), strict=True)):
         model.problem += position[j] - position[i] >= 1, f"before_{i}_{j}"
+        if count % 1024 == 0:
+            model.on_time()
 
 
-def build_model(pulp: Any, instance: SMTTInstance, before: np.ndarray) -> _Model:
-    """The whole MIP: variables, assignment, completion times, tardiness, precedences, objective."""
-    model = _variables(pulp, instance, before)
+def build_model(pulp: Any, instance: SMTTInstance, before: np.ndarray,
+                deadline: float = float("inf")) -> _Model:
+    """The whole MIP: variables, assignment, completion times, tardiness, precedences, objective.
+    Raises OutOfTime when building reaches `deadline`."""
+    model = _variables(pulp, instance, before, deadline)
     _assignment(pulp, model, instance.n)
     _completion_times(pulp, model, instance.p)
     _precedences(pulp, model, before)
@@ -189,6 +227,7 @@ def _read_sequence(model: _Model, n: int) -> np.ndarray | None:
     description="positional-assignment MIP (Keha et al. 2009) in PuLP over HiGHS or CBC",
     options={"solver": "highs"},
 )
+@within_budget(exact=True)
 def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal or best-found sequence from the MIP, started from the heuristic warm start."""
     name = str(options.get("solver", "highs")).lower()
@@ -199,14 +238,29 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     start = warm_start(instance, 1.0 if remaining is None else min(1.0, 0.1 * remaining))
     start_objective = int(weighted_tardiness(start, p, d, w))
     if start_objective == 0:  # nothing is late: optimal without a model
-        return Result("optimal", 0, 0, SMTTSolution(start), {"solver": name, "workers": options.workers})
+        return finish(0, 0, True, SMTTSolution(start), {"solver": name, "workers": options.workers})
+    if n > MAX_JOBS:
+        raise ProblemTooLarge(
+            f"mip: {n} jobs is beyond its {MAX_JOBS} (n² assignment variables); use 'bnb' "
+            "(equal weights), 'bdp' or 'dynasearch'"
+        )
     before = precedences(p, d, w)
     # The heuristic order may break a precedence; the MIP start must respect them all.
     hint = consistent_order(start, before)
     hint_objective = int(weighted_tardiness(hint, p, d, w))
     if hint_objective <= start_objective:
         start, start_objective = hint, hint_objective
-    model = build_model(pulp, instance, before)
+    remaining = options.remaining()
+    build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)
+    try:
+        model = build_model(pulp, instance, before, build_by)
+    except OutOfTime:  # the model alone outlasts the budget: the warm start, bound 0
+        return finish(start_objective, 0, False, SMTTSolution(start),
+                      {"solver": name, "workers": options.workers, "solver_status": "NOT_BUILT"})
+    left = options.remaining()
+    if left is not None and left < MIN_SOLVE_SECONDS[name]:  # too little left to start a solver
+        return finish(start_objective, 0, False, SMTTSolution(start),
+                      {"solver": name, "workers": options.workers, "solver_status": "NOT_RUN"})
     _set_start(model, instance, hint)
     raw_bound, stats = run(pulp, model.problem, options, name)
     bound = integral_bound(raw_bound)
@@ -227,6 +281,4 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
         # A valid bound never exceeds a feasible value; treat it as untrustworthy.
         stats["discarded_bound"] = bound
         bound = None
-    if bound is not None and bound >= objective:
-        return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
-    return Result("feasible", objective, bound, SMTTSolution(sequence), stats)
+    return finish(objective, bound, bound is not None and bound >= objective, SMTTSolution(sequence), stats)

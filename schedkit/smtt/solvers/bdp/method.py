@@ -1,21 +1,22 @@
-"""Exact SMTT by bounded DP over precedence ideals (method `bdp`), up to 64 jobs.
+"""Exact 1||Σ wj·Tj by the successive sublimation DP of Tanaka, Fujikuma & Araki (2009),
+method `bdp`.
 
 1. Upper bound: iterated dynasearch from the best dispatching rule (Congram, Potts & van de
-   Velde 2002).
-2. Dominance: the Emmons-type precedences of `smtt_dominance` (Rinnooy Kan, Lageweg & Lenstra
-   1975) and, between consecutive jobs, the adjacent pairwise interchange.
-3. Lower bound: a Lagrangian relaxation of the time-indexed formulation solved by DP over time
-   with the same adjacency restrictions, multipliers from subgradient ascent, and arcs that
-   cannot beat the upper bound deleted (Tanaka, Fujikuma & Araki 2009, stages 1-2).
-4. Search: the forward DP over job sets (Held & Karp 1962; Schrage & Baker 1978 restrict it to
-   the ideals of the precedence order), layer by layer, each state kept only while its exact
-   cost plus the relaxation's bound on the remaining jobs stays below the upper bound.
-   An empty layer proves the upper bound optimal; otherwise the last layer holds the optimum.
+   Velde 2002); dominance: the Emmons-type precedences of `smtt_dominance`.
+2. Stage 1: Lagrangian relaxation of the time-indexed formulation (each job once, relaxed),
+   a shortest path over times 0..T solved by DP; subgradient steps on the multipliers.
+3. Stage 2: the same DP over (time, last job) with the adjacency restriction (no job twice in
+   a row, no pair against a precedence or improved by an adjacent interchange); more
+   subgradient steps; arcs that cannot beat the upper bound are deleted.
+4. Stage 3: successive sublimation with the multipliers fixed: jobs the relaxed optimum
+   repeats or misses become state-space modifiers (the state gains the subset of them done),
+   round after round, each state kept only while its cost plus the previous round's exact cost
+   to go stays below the upper bound; ends when the relaxed optimum is a sequence (optimal) or
+   nothing survives (the upper bound is optimal). See `ssdp`.
 
-Without the time-indexed tables (n·Σp beyond TABLE_CELLS, or option bound="simple") the
-bound on the remaining jobs is the sum of their costs at their earliest completions. Option
-memory_mb caps the stored layers and hash tables; on timeout or at the cap the heuristic
-sequence comes back with the best bound proven so far (status feasible).
+Every stage's value is a valid lower bound: on a stop (time_limit, memory_mb) the best
+sequence comes back with the best bound proven. Option bound="simple" runs the former layered
+DP over precedence ideals (up to 64 jobs) with the earliest-completion bound instead.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import best_rule, iterated_dynasearch
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
+from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.ideals import Outcome, Tables, solve_layers
 from schedkit.smtt.solvers.bdp.relaxation import INF, Relaxation, relax, safe_scale, suffix_table
 from schedkit.smtt.solvers.dominance import completion_windows, precedences
@@ -41,32 +45,56 @@ MAX_OBJECTIVE = 2**52  # state values and the simple bound stay far below 2^62
 SCALE = 64  # multipliers are multiples of 1/SCALE
 HEURISTIC_ITERATIONS = 100
 HEURISTIC_KICK = 6
+HEURISTIC_SHARE = 0.2  # of the remaining budget, at most, for the upper bound
+AUGMENT_MAX_JOBS = 100  # beyond, one O(n³) augmented rule alone can outlast a short budget
 DEFAULT_MEMORY_MB = 2048
 
 
-def _refuse_if_too_large(instance: SMTTInstance) -> None:
-    """ProblemTooLarge beyond 64 jobs, or when objectives could overflow 64-bit integers."""
+def _refuse_if_too_large(instance: SMTTInstance, kind: str, memory_mb: float) -> None:
+    """ProblemTooLarge when objectives could overflow 64-bit integers, when the time-indexed
+    tables do not fit in `memory_mb`, or (bound="simple") beyond 64 jobs."""
     n = instance.n
-    if n > MAX_JOBS:
+    if kind == "simple" and n > MAX_JOBS:
         raise ProblemTooLarge(
-            f"bdp solves at most {MAX_JOBS} jobs (one bit of a 64-bit mask per job), got {n}; "
-            "use method 'cpsat', 'mip' or 'dynasearch' instead"
+            f"bdp with bound='simple' solves at most {MAX_JOBS} jobs (one bit of a 64-bit mask "
+            f"per job), got {n}; use the default bound='lagrangian'"
         )
     total = int(instance.p.sum())
     worst = sum(int(w) * max(0, total - int(d)) for w, d in zip(instance.w, instance.d, strict=True))
     if worst >= MAX_OBJECTIVE:
         raise ProblemTooLarge(
             f"bdp needs every objective below 2^52 for exact integer bounds; this instance "
-            f"allows up to {worst:.3g}; use method 'cpsat' instead"
+            f"allows up to {worst:.3g}; use method 'dynasearch' instead"
+        )
+    need = ssdp.table_bytes(instance.p) / 2**20
+    if kind == "lagrangian" and need > memory_mb:
+        raise ProblemTooLarge(
+            f"bdp needs {need:,.0f} MiB for its time-indexed tables (n·Σp = {n}·{total}), over "
+            f"memory_mb={memory_mb:g}; raise memory_mb or use 'dynasearch'"
         )
 
 
+def _options(options: SolveOptions) -> tuple[str, float]:
+    """The bound kind and memory_mb, checked."""
+    kind = options.get("bound", "lagrangian")
+    if kind not in ("lagrangian", "simple"):
+        raise ValueError(f"bdp option bound must be 'lagrangian' or 'simple', got {kind!r}")
+    memory_mb = options.get("memory_mb", DEFAULT_MEMORY_MB)
+    if isinstance(memory_mb, bool) or not isinstance(memory_mb, int | float) or not memory_mb > 0:
+        raise ValueError(f"bdp option memory_mb must be a positive number, got {memory_mb!r}")
+    return kind, float(memory_mb)
+
+
 def _heuristic(instance: SMTTInstance, options: SolveOptions) -> tuple[np.ndarray, int]:
-    """The upper bound: iterated dynasearch from the best rule, and its value."""
+    """The upper bound: iterated dynasearch from the best rule (at most a share of the budget),
+    and its value."""
     p, d, w = instance.p, instance.d, instance.w
-    start, _ = best_rule(p, d, w, options.deadline)
+    remaining = options.remaining()
+    deadline = options.deadline if remaining is None else \
+        time.perf_counter() + HEURISTIC_SHARE * remaining
+    start, _ = best_rule(p, d, w, deadline, augment_max_jobs=AUGMENT_MAX_JOBS)
     sequence, _, _ = iterated_dynasearch(
-        p, d, w, start, HEURISTIC_ITERATIONS, options.seed, options.deadline, kick=HEURISTIC_KICK
+        p, d, w, start, HEURISTIC_ITERATIONS, options.seed, deadline, kick=HEURISTIC_KICK
     )
     return sequence, int(weighted_tardiness(sequence, p, d, w))
 
@@ -97,22 +125,27 @@ def _result(instance: SMTTInstance, sequence: np.ndarray, bound: int | None, sta
             ) -> Result:
     """Optimal when `bound` reaches the objective of `sequence`, else feasible with `bound`."""
     objective = int(weighted_tardiness(sequence, instance.p, instance.d, instance.w))
-    if bound is not None and bound >= objective:
-        return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
-    return Result("feasible", objective, bound, SMTTSolution(sequence), stats)
+    stats.setdefault("peak_memory_mb", round(stats.get("memory_bytes", 0) / 2**20, 3))
+    return finish(objective, None if bound is None else min(bound, objective),
+                  bound is not None and bound >= objective, SMTTSolution(sequence), stats)
 
 
 @register(
     "smtt",
     "bdp",
     exact=True,
-    description="bounded DP over precedence ideals with a time-indexed Lagrangian bound, "
-    "exact up to 64 jobs",
+    description="successive sublimation DP (Tanaka, Fujikuma & Araki 2009): stage 1 Lagrangian "
+    "relaxation of the time-indexed formulation by DP over time, stage 2 with adjacent-job "
+    "restrictions and state elimination against the dynasearch upper bound, stage 3 state-space "
+    "modifiers until the relaxed optimum is a sequence; multipliers by subgradient; memory_mb cap",
     options={"bound": "lagrangian", "memory_mb": DEFAULT_MEMORY_MB},
 )
+@within_budget(exact=True, also=lambda: ssdp.warm_up(
+    TINY_WEIGHTED.p, TINY_WEIGHTED.d, TINY_WEIGHTED.w,
+    precedences(TINY_WEIGHTED.p, TINY_WEIGHTED.d, TINY_WEIGHTED.w)))
 def solve_bdp(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Prove the heuristic optimal or find the optimum; on timeout the heuristic, its best bound."""
-    _refuse_if_too_large(instance)
+    _refuse_if_too_large(instance, *_options(options))
     started = time.perf_counter()
     sequence, upper = _heuristic(instance, options)
     stats = {"heuristic_objective": upper, "heuristic_seconds": round(time.perf_counter() - started, 4)}
@@ -122,18 +155,18 @@ def solve_bdp(instance: SMTTInstance, options: SolveOptions) -> Result:
 def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
             stats: dict[str, Any] | None = None) -> Result:
     """Prove `sequence` optimal or replace it by an optimal one (bdp after its heuristic)."""
-    _refuse_if_too_large(instance)
-    kind = options.get("bound", "lagrangian")
-    if kind not in ("lagrangian", "simple"):
-        raise ValueError(f"bdp option bound must be 'lagrangian' or 'simple', got {kind!r}")
-    memory_limit = int(options.get("memory_mb", DEFAULT_MEMORY_MB)) * 2**20
+    kind, memory_mb = _options(options)
+    _refuse_if_too_large(instance, kind, memory_mb)
+    memory_limit = int(memory_mb * 2**20)
     stats = {"workers": 1, "states": 0, "peak_states": 0, "memory_bytes": 0, **(stats or {})}
     p, d, w = instance.p, instance.d, instance.w
     upper = int(weighted_tardiness(sequence, p, d, w))
     if upper == 0 or time.perf_counter() >= options.deadline:
-        return _result(instance, sequence, 0 if upper == 0 else None, stats)
+        return _result(instance, sequence, 0, stats)
     before = precedences(p, d, w)
     stats["precedences"] = int(before.sum())
+    if kind == "lagrangian":
+        return _sublimation(instance, sequence, upper, before, options, memory_limit, stats)
     relaxation = None
     scale = safe_scale(p, d, w, SCALE)
     if kind == "lagrangian" and instance.n * (int(p.sum()) + 1) <= TABLE_CELLS and scale is not None:
@@ -147,6 +180,32 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
     stats.update(outcome.stats)
     stats["memory_bytes"] += fixed
     return _finish(instance, sequence, upper, bound, outcome, stats)
+
+
+def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, before: np.ndarray,
+                 options: SolveOptions, memory_limit: int, stats: dict[str, Any]) -> Result:
+    """Stages 1-3 of the successive sublimation DP (see `ssdp`); on a stop the best sequence
+    and the best bound proven."""
+    p, d, w = instance.p, instance.d, instance.w
+    scale = safe_scale(p, d, w, SCALE)
+    if scale is None:
+        raise ProblemTooLarge("bdp: the relaxed path values could overflow 64-bit integers; "
+                              "use 'dynasearch'")
+    started = time.perf_counter()
+    search = ssdp.Search(p, d, w, before, upper, scale, options.deadline, memory_limit)
+    try:
+        ssdp.solve(search)
+    except ssdp.Stopped as stop:
+        stats["stopped"] = str(stop)
+    stats.update(search.stats, ssdp_seconds=round(time.perf_counter() - started, 4),
+                 scale=scale, root_bound=search.bound)
+    stats["memory_bytes"] = int(stats["peak_memory_mb"] * 2**20)
+    if search.sequence is not None:  # the relaxed optimum is a sequence: nothing is cheaper
+        value = int(weighted_tardiness(search.sequence, p, d, w))
+        if value < upper:
+            sequence, upper = search.sequence, value
+        return _result(instance, sequence, upper, stats)
+    return _result(instance, sequence, upper if search.proved else search.bound, stats)
 
 
 def _relax(instance: SMTTInstance, before: np.ndarray, upper: int, scale: int, deadline: float,

@@ -21,9 +21,11 @@ import numpy as np
 from numba import types
 from numba.typed import Dict
 
+from schedkit.common.finish import finish
 from schedkit.errors import UnsupportedInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.compiling import TINY_UNWEIGHTED, within_budget
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import best_rule, iterated_dynasearch
@@ -88,7 +90,7 @@ class _Problem:
         """The best lower bound the memo proves for the whole instance."""
         return int(kernels.known_bound(*self.root(), self.p, self.d, self.rank, self.spt, self.memo))
 
-    def report(self) -> dict[str, int]:
+    def report(self) -> dict[str, int | float]:
         entries = len(self.memo)
         return {
             "nodes": int(self.stats[kernels.NODES]),
@@ -96,6 +98,7 @@ class _Problem:
             "bound_prunes": int(self.stats[kernels.BOUND_PRUNES]),
             "memo_entries": entries,
             "memo_bytes": entries * ENTRY_BYTES,
+            "peak_memory_mb": round(entries * ENTRY_BYTES / 2**20, 3),
             "memo_full": bool(self.stats[kernels.FULL]),
             "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         }
@@ -135,6 +138,8 @@ def _common_weight(instance: SMTTInstance) -> int:
     description="branch and bound over Lawler's decomposition with memoised subproblems "
     "(unweighted; hundreds of jobs)",
 )
+@within_budget(exact=True, instances=(TINY_UNWEIGHTED,),
+               also=lambda: _Problem(TINY_UNWEIGHTED, 1.0).bound())
 def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal for equal weights; on timeout the best sequence found and the proven bound."""
     weight = _common_weight(instance)
@@ -144,17 +149,15 @@ def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     heuristic, heuristic_value = _upper_bound(instance, options)
     stats: dict[str, object] = {"workers": 1, "heuristic": heuristic_value}
     if instance.n == 0 or heuristic_value == 0 or weight == 0:
-        return Result("optimal", heuristic_value, heuristic_value, SMTTSolution(heuristic), stats)
+        return finish(heuristic_value, heuristic_value, True, SMTTSolution(heuristic), stats)
     problem = _Problem(instance, memory_mb)
     value = problem.search(heuristic_value // weight + 1, options.deadline)
     stats.update(problem.report())
     if value is None:
         bound = min(weight * problem.bound(), heuristic_value)
-        if bound == heuristic_value:
-            return Result("optimal", heuristic_value, bound, SMTTSolution(heuristic), stats)
-        return Result("feasible", heuristic_value, bound, SMTTSolution(heuristic), stats)
+        return finish(heuristic_value, bound, False, SMTTSolution(heuristic), stats)
     sequence = problem.sequence()
     objective = int(weighted_tardiness(sequence, instance.p, instance.d, instance.w))
     if objective != weight * value:
         raise RuntimeError(f"bnb rebuilt a sequence of value {objective}, expected {weight * value}")
-    return Result("optimal", objective, objective, SMTTSolution(sequence), stats)
+    return finish(objective, objective, True, SMTTSolution(sequence), stats)

@@ -1,0 +1,130 @@
+"""Benchmark of `bdp` (successive sublimation DP, issue 22): OR-Library wt40 / wt50 / wt100 with
+known optima and generated Potts–Van Wassenhove weighted classes, one worker, one process,
+instances in turn. Writes a Markdown report (machine, versions, load, command).
+
+    python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+import schedkit
+
+ROOT = Path(__file__).resolve().parent.parent
+SMTT = ROOT / "instances" / "smtt"
+# wt classes come in fives (25 classes of TF x RDD); the first instance of each class.
+WT40_FIRSTS = list(range(1, 126, 5))
+GENERATED_CLASSES = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
+
+
+def wt40() -> list[schedkit.SMTTInstance]:
+    opt = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
+    out = []
+    for k in WT40_FIRSTS:
+        instance = schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
+        out.append(instance.replace(name=f"wt40#{k}", meta={"opt": opt[k - 1]}))
+    return out
+
+
+def generated(n: int, classes: list[tuple[float, float]]) -> list[schedkit.SMTTInstance]:
+    out = []
+    for c, (tf, rdd) in enumerate(classes):
+        instance = schedkit.generate.smtt(n, tf, rdd, seed=1000 * n + c, weighted=True)
+        out.append(instance.replace(name=f"pvw{n}-tf{tf}-rdd{rdd}"))
+    return out
+
+
+def run(instances: list[schedkit.SMTTInstance], limit: float) -> list[dict]:
+    rows = []
+    for instance in instances:
+        started = time.perf_counter()
+        result = schedkit.solve(instance, "bdp", time_limit=limit, workers=1)
+        elapsed = time.perf_counter() - started
+        report = schedkit.check(instance, result)
+        assert report.feasible and report.objective == result.objective, instance.name
+        opt = instance.meta.get("opt")
+        if opt is not None:
+            assert result.bound is None or result.bound <= opt, (instance.name, result.bound, opt)
+            assert result.status != "optimal" or result.objective == opt, instance.name
+        rows.append({
+            "name": instance.name, "n": instance.n, "status": result.status,
+            "objective": result.objective, "bound": result.bound, "opt": opt, "seconds": elapsed,
+            "memory": float(result.stats.get("peak_memory_mb", 0.0)),
+            "modifiers": result.stats.get("modifiers", 0), "stopped": result.stats.get("stopped", ""),
+        })
+        print(f"{instance.name}: {result.status} {result.objective} bound {result.bound} "
+              f"opt {opt} {elapsed:.2f}s {rows[-1]['memory']:.0f} MiB", flush=True)
+    return rows
+
+
+def summary(title: str, rows: list[dict], limit: float) -> list[str]:
+    proven = [r for r in rows if r["status"] == "optimal"]
+    times = [r["seconds"] for r in rows]
+    gaps = [(r["objective"] - r["bound"]) / max(1, r["objective"]) for r in rows
+            if r["status"] != "optimal" and r["bound"] is not None]
+    lines = [f"### {title}", "",
+             f"{len(rows)} instances, time limit {limit:g} s: **{len(proven)} proven optimal**; "
+             f"median {statistics.median(times):.2f} s, max {max(times):.2f} s; peak memory "
+             f"median {statistics.median(r['memory'] for r in rows):.0f} MiB, max "
+             f"{max(r['memory'] for r in rows):.0f} MiB"
+             + (f"; unproven: mean gap {100 * statistics.mean(gaps):.2f} %" if gaps else "") + ".",
+             "", "| instance | n | status | objective | bound | known optimum | seconds | peak MiB | "
+             "modifiers | stopped |", "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {r['n']} | {r['status']} | {r['objective']} | {r['bound']} | "
+                     f"{r['opt'] if r['opt'] is not None else ''} | {r['seconds']:.2f} | "
+                     f"{r['memory']:.0f} | {r['modifiers']} | {r['stopped']} |")
+    return lines + [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "reports" / "smtt_bdp.md")
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds per OR-Library instance")
+    parser.add_argument("--generated-limit", type=float, default=60.0)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[150, 200, 300])
+    parser.add_argument("--classes", type=int, default=20, help="generated classes per size")
+    args = parser.parse_args()
+    schedkit.solve(wt40()[0], "bdp", workers=1)  # compile (or load) the kernels first
+    load_before = os.getloadavg()
+    sections: list[str] = []
+    sets = [("OR-Library wt40 (first instance of each of the 25 classes)", wt40(), args.limit),
+            ("OR-Library wt50 (instances 1, 6, 11, 16)",
+             schedkit.load_all(SMTT / "orlib_weighted50_sample.jsonl"), args.limit),
+            ("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
+             schedkit.load_all(SMTT / "orlib_weighted100_sample.jsonl"), args.limit)]
+    spread = GENERATED_CLASSES[::max(1, len(GENERATED_CLASSES) // args.classes)][:args.classes]
+    for n in args.sizes:
+        sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes (TF, RDD) spread "
+                     "over the 20, one instance each)", generated(n, spread), args.generated_limit))
+    started = time.perf_counter()
+    for title, instances, limit in sets:
+        print(f"== {title}", flush=True)
+        sections += summary(title, run(list(instances), limit), limit)
+    load_after = os.getloadavg()
+    header = [
+        "# bdp: successive sublimation DP on weighted SMTT (issue 22)", "",
+        f"Command: `python benchmarks/smtt_bdp.py {' '.join(sys.argv[1:])}` (or `make bench-smtt-bdp`).",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, numba {numba.__version__}. One worker, instances one at a time, "
+        f"kernels compiled before timing.",
+        f"Load average (1 min) before / after: {load_before[0]:.1f} / {load_after[0]:.1f}: the "
+        "machine was shared with other jobs, so times are inflated and noisy.",
+        f"Total wall time {time.perf_counter() - started:.0f} s.", "",
+    ]
+    args.out.write_text("\n".join(header + sections))
+    print(f"report: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+"""The successive sublimation DP of Tanaka, Fujikuma & Araki (2009) for 1||Σ wj·Tj.
+
+Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job once" relaxed with
+multipliers μ) is a shortest path over the times 0..T; subgradient steps improve μ.
+Stage 2: the same with the adjacency restriction (the DP state is (t, last job)); more
+subgradient steps, and arcs whose best path through them cannot beat the dynasearch upper
+bound are deleted (state elimination), which shortens every job's window.
+Stage 3: with μ fixed, successive sublimation: the jobs that the relaxed optimum repeats or
+misses become modifiers M, and the state becomes (t, last job, the subset of M done), so that a
+job of M is processed at most once and known precedences among M hold. Modifiers are added
+until the relaxed optimum is a sequence (then it is optimal) or no state survives the upper
+bound (then the upper bound is). Every stage's value is a valid lower bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from schedkit.smtt.solvers.bdp import ssdp_kernels as k
+from schedkit.smtt.solvers.bdp.kernels import cost_table
+from schedkit.smtt.solvers.bdp.relaxation import arc_windows
+
+TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t, j) cell
+STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per stage-3 state,
+# and the previous round's t, j, subset, rest and hash slots
+FIRST_STATES = 1 << 16
+MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
+STAGE1_ITERATIONS = 40
+STAGE2_ROUNDS = 6
+STAGE2_ITERATIONS = 40
+ADD_PER_ROUND = 4
+FIRST_CHUNK = 64  # times per stage-3 kernel call at first; adapted to about CHUNK_SECONDS
+CHUNK_SECONDS = 0.02
+
+
+class Stopped(Exception):
+    """The budget (time or memory) ran out inside a stage."""
+
+
+@dataclass
+class Search:
+    """An instance prepared for the stages, the multipliers and what has been proven."""
+
+    p: np.ndarray
+    d: np.ndarray
+    w: np.ndarray
+    before: np.ndarray
+    upper: int
+    scale: int
+    deadline: float
+    memory_bytes: int
+    costs: np.ndarray = field(init=False)
+    ok: np.ndarray = field(init=False)
+    arc: np.ndarray = field(init=False)
+    f: np.ndarray = field(init=False)
+    g: np.ndarray = field(init=False)
+    order: np.ndarray = field(init=False)
+    count: np.ndarray = field(init=False)
+    mult: np.ndarray = field(init=False)
+    bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
+    sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
+    proved: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.costs = cost_table(self.p, self.d, self.w)
+        horizon = self.costs.shape[0] - 1
+        self.ok = arc_windows(self.p, self.before)
+        self.arc = np.empty_like(self.costs)
+        self.f = np.empty_like(self.costs)
+        self.g = np.empty_like(self.costs)
+        self.order = np.zeros_like(self.costs)
+        self.count = np.zeros(horizon + 1, dtype=np.int64)
+        self.mult = np.zeros(self.p.size, dtype=np.int64)
+        self.stats["peak_memory_mb"] = round(table_bytes(self.p) / 2**20, 3)
+
+    @property
+    def limit(self) -> int:
+        """A relaxed path value above this cannot lead to a sequence better than `upper`."""
+        return (self.upper - 1) * self.scale
+
+    def prove(self, value: int) -> None:
+        """Record a lower bound (scaled relaxed value); the upper bound caps it."""
+        bound = min(self.upper, -(-value // self.scale))
+        if bound > self.bound:
+            self.bound = bound
+        if self.bound >= self.upper:
+            self.proved = True
+
+    def check_clock(self) -> None:
+        if time.perf_counter() >= self.deadline:
+            raise Stopped("deadline")
+
+
+def table_bytes(p: np.ndarray) -> int:
+    """Memory of the time-indexed tables for processing times `p`."""
+    return (int(np.sum(p)) + 1) * p.size * TABLE_BYTES
+
+
+def _in_chunks(search: Search, step: Any, first: int, stop: int, direction: int) -> None:
+    """Run `step(a, b)` over first..stop in chunks (direction +1 or −1) of about
+    CHUNK_SECONDS each, with a look at the clock before each."""
+    chunk, at = FIRST_CHUNK, first
+    while (at < stop) if direction > 0 else (at > stop):
+        search.check_clock()
+        started = time.perf_counter()
+        end = min(stop, at + chunk) if direction > 0 else max(stop, at - chunk)
+        step(at, end)
+        at = end
+        elapsed = time.perf_counter() - started
+        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+
+
+def _backward(search: Search, adjacency: bool) -> None:
+    """g for the current arcs (see `ssdp_kernels.backward`), in clock-checked chunks."""
+    horizon = search.g.shape[0] - 1
+    search.g[:, :] = k.INF
+    search.g[horizon, :] = 0
+    _in_chunks(search, lambda a, b: k.backward(search.p, search.costs, search.before, search.ok,
+                                               search.arc, adjacency, search.g, a, b),
+               horizon - 1, 0, -1)
+
+
+def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
+    """Relaxed optimum (scaled, Σμ included) for `mult`; fills f, order, count and arc."""
+    k.arc_costs(search.costs, mult, search.scale, search.arc)
+    search.f[:, :] = k.INF
+    search.count[:] = 0
+    _in_chunks(search, lambda a, b: k.forward(search.p, search.costs, search.before, search.ok,
+                                              search.arc, adjacency, search.f, search.order,
+                                              search.count, a, b),
+               1, search.f.shape[0], 1)
+    best = int(search.f[-1].min())
+    return best if best >= k.INF else best + int(mult.sum())
+
+
+def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
+    """Polyak subgradient ascent from search.mult; keeps the best multipliers; iterations run."""
+    n = search.p.size
+    counts = np.zeros(n, dtype=np.int64)
+    target = search.upper * search.scale
+    current = search.mult.astype(np.float64)
+    best_value = -int(k.INF)
+    best_mult = search.mult.copy()
+    clip = float(search.scale) * float(search.costs[-1].sum() + 1)
+    step, stale, done = 1.0, 0, 0
+    while done < iterations and step > 1e-3:
+        search.check_clock()
+        mult = np.rint(current).astype(np.int64)
+        value = _relaxed(search, mult, adjacency)
+        done += 1
+        if value >= k.INF:  # no path: no sequence beats the upper bound
+            search.prove(search.upper * search.scale)
+            search.mult = mult
+            return done
+        if value > best_value:
+            best_value, best_mult, stale = value, mult, 0
+        else:
+            stale += 1
+            if stale >= 5:
+                step, stale = step / 2, 0
+        search.prove(value)
+        if search.proved:
+            break
+        k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f, counts)
+        direction = 1.0 - counts
+        norm = float(direction @ direction)
+        if norm == 0:  # the relaxed optimum is a sequence: no sequence is cheaper
+            search.sequence = _path_of(search, adjacency)
+            search.proved = True
+            best_mult = mult
+            break
+        current = np.clip(current + step * (target - value) / norm * direction, -clip, clip)
+    search.mult = best_mult
+    return done
+
+
+def _path_of(search: Search, adjacency: bool) -> np.ndarray:
+    """The jobs of the least path in f, in order (after a forward pass)."""
+    p = search.p
+    t = search.f.shape[0] - 1
+    j = int(np.argmin(search.f[t]))
+    path = []
+    while True:
+        path.append(j)
+        s = t - int(p[j])
+        if s == 0:
+            break
+        target = search.f[t, j] - search.arc[t, j]
+        for i in range(p.size):
+            if search.f[s, i] == target and (not adjacency or k.adjacent(i, j, t, p, search.costs,
+                                                                         search.before)):
+                j = i
+                break
+        t = s
+    return np.array(path[::-1], dtype=np.int64)
+
+
+def stage2_eliminate(search: Search) -> int:
+    """Delete the arcs that cannot be on a path better than the upper bound; how many."""
+    _relaxed(search, search.mult, True)
+    _backward(search, True)
+    return int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
+
+
+class Modifiers:
+    """Stage-3 state space: the modifier jobs and the state arrays, grown on demand."""
+
+    def __init__(self, search: Search, capacity: int) -> None:
+        self.search = search
+        n = search.p.size
+        self.jobs: list[int] = []
+        self.member = np.zeros(n, dtype=np.uint64)
+        self.pred = np.zeros(n, dtype=np.uint64)
+        self.succ = np.zeros(n, dtype=np.uint64)
+        self.capacity = capacity
+        self.peak = 0
+        self.previous: tuple[np.ndarray, ...] = (np.zeros(1, dtype=np.int32),) * 2 + (
+            np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int32))
+        self.previous_full = np.uint64(0)
+
+    def add(self, jobs: list[int]) -> None:
+        """Make `jobs` modifiers (bits in order) and update the precedence masks within M."""
+        before = self.search.before
+        for j in jobs:
+            bit = np.uint64(1) << np.uint64(len(self.jobs))
+            self.jobs.append(j)
+            self.member[j] = bit
+            self.pred[before[j]] |= bit  # j precedes these: they need j done first
+            self.succ[before[:, j]] |= bit  # these precede j: they must not come after j
+
+    @property
+    def full(self) -> np.uint64:
+        return np.uint64((1 << len(self.jobs)) - 1) if len(self.jobs) < 64 else np.uint64(2**64 - 1)
+
+    def run(self) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+        """One forward DP over the modified state space: (least value scaled with Σμ, or INF;
+        its path; job counts on it)."""
+        search = self.search
+        horizon = search.costs.shape[0] - 1
+        limit = search.limit - int(search.mult.sum())
+        capacity = self.capacity
+        arrays = _state_arrays(capacity)
+        head = np.full(horizon + 1, -1, dtype=np.int32)
+        table = np.full(2 * capacity, -1, dtype=np.int32)
+        count, time_now, chunk = 0, 0, FIRST_CHUNK
+        must = np.zeros(horizon + 1, dtype=np.uint64)
+        cannot = np.zeros(horizon + 1, dtype=np.uint64)
+        k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), must, cannot)
+        while time_now < horizon:
+            search.check_clock()
+            started = time.perf_counter()
+            stop = min(horizon, time_now + chunk)
+            count, reached = k.sublimate(  # type: ignore[call-arg]
+                search.p, search.costs, search.before, search.ok, search.arc, search.g,
+                self.member, self.pred, self.succ, limit, time_now, stop, *arrays, head, table, count,
+                *self.previous, self.previous_full, must, cannot,
+            )
+            if reached < stop:  # the arrays are full: double them
+                if 2 * capacity * STATE_BYTES + table_bytes(search.p) > search.memory_bytes:
+                    raise Stopped("memory")
+                capacity *= 2
+                arrays = tuple(np.concatenate([a, np.empty_like(a)]) for a in arrays)
+                table = np.full(2 * capacity, -1, dtype=np.int32)
+                k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
+            time_now = reached
+            elapsed = time.perf_counter() - started
+            chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+        self.capacity = capacity
+        self.peak = max(self.peak, count)
+        search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
+        search.stats.setdefault("stage3_round_states", []).append(count)
+        st_t, st_j, st_s, st_v, st_pred, st_next = arrays
+        last = k.best_final(st_v, st_s, st_next, head, horizon, self.full)
+        if last < 0:
+            return int(k.INF), None, None
+        path, counts = k.read_path(st_j, st_pred, last, search.p.size)
+        search.check_clock()
+        rest = np.empty(count, dtype=np.int64)
+        k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc, self.member,
+                     self.pred, self.succ, self.full, st_t, st_j, st_s, st_next, head, table, rest,
+                     must, cannot)
+        self.previous = (st_t, st_j, st_s, rest, table)
+        self.previous_full = self.full
+        return int(st_v[last]) + int(search.mult.sum()), path, counts
+
+
+def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:
+    return (np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32),
+            np.empty(capacity, dtype=np.uint64), np.empty(capacity, dtype=np.int64),
+            np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32))
+
+
+def stage3(search: Search) -> None:
+    """Successive sublimation until the relaxed optimum is a sequence, no state survives, or
+    M is full; every round's value is a bound."""
+    modifiers = Modifiers(search, FIRST_STATES)
+    counts = np.zeros(search.p.size, dtype=np.int64)
+    k.path_counts(search.p, search.costs, search.before, search.arc, True, search.f, counts)
+    rounds = 0
+    try:
+        while not search.proved:
+            missing = [int(j) for j in np.flatnonzero(counts != 1) if modifiers.member[j] == 0]
+            room = MAX_MODIFIERS - len(modifiers.jobs)
+            if not missing or room <= 0:
+                search.stats["stopped"] = "modifiers"
+                return
+            modifiers.add(missing[:min(ADD_PER_ROUND, room)])
+            value, path, found = modifiers.run()
+            rounds += 1
+            if path is None or found is None:  # nothing beats the upper bound
+                search.prove(search.upper * search.scale)
+                return
+            search.prove(value)
+            counts = found
+            if np.all(counts == 1):
+                search.sequence = path
+                search.proved = True
+                return
+    finally:
+        search.stats.update(stage3_rounds=rounds, modifiers=len(modifiers.jobs),
+                            stage3_peak_states=modifiers.peak)
+        search.stats["peak_memory_mb"] = round(
+            (table_bytes(search.p) + modifiers.capacity * STATE_BYTES) / 2**20, 3)
+
+
+def solve(search: Search) -> None:
+    """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller)."""
+    search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
+    search.stats["stage1_bound"] = search.bound
+    if search.proved:
+        return
+    iterations = removed = 0
+    for _ in range(STAGE2_ROUNDS):
+        iterations += subgradient(search, True, STAGE2_ITERATIONS)
+        if search.proved:
+            break
+        gone = stage2_eliminate(search)
+        removed += gone
+        if gone == 0:
+            break
+    search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
+                        stage2_bound=search.bound)
+    if search.proved:
+        return
+    _relaxed(search, search.mult, True)
+    _backward(search, True)
+    stage3(search)
+
+
+def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> None:
+    """Run every kernel of the stages once (numba compiles them) on a small instance."""
+    upper = int(np.sum(w * np.maximum(0, np.cumsum(p) - d))) + 1
+    solve(Search(p, d, w, before, upper, 64, float("inf"), 2**30))
+    k.adjacent(0, 1, int(p[0] + p[1]), p, cost_table(p, d, w), before)
+    search = Search(p, d, w, before, upper, 1, float("inf"), 2**30)
+    _relaxed(search, search.mult, True)
+    _backward(search, True)
+    stage3(search)

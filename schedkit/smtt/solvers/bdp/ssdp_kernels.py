@@ -1,0 +1,352 @@
+"""Compiled kernels of the successive sublimation DP (Tanaka, Fujikuma & Araki 2009), for any n.
+
+Time-indexed Lagrangian relaxation: an arc is job j finishing at t, costing
+arc[t, j] = K·w_j·(t − d_j)+ − μ_j (K the integer scale of the multipliers μ). `forward` and
+`backward` find least paths over the times 0..T (T = Σp), with or without the adjacency
+restriction (stage 1 without, stage 2 with: no job twice in a row, no pair against a known
+precedence, no pair an adjacent interchange would improve). `sublimate` is stage 3: the same
+DP over states (t, last job, subset of the modifier jobs M already processed), where a job of M
+appears at most once and known precedences among M hold, states whose cost plus the stage-2
+lower bound on the rest reaches the upper bound dropped. States live in flat arrays chained per
+time and found through an open-addressing hash table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+INF = np.int64(1 << 62)
+ONE = np.uint64(1)
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, inline="always")
+def adjacent(i, j, t, p, costs, before):  # pragma: no cover - compiled
+    """May i come directly before j, j finishing at t (stage-2 restriction)?"""
+    if i == j or before[j, i]:
+        return False
+    s = t - p[j]
+    start = s - p[i]
+    if start < 0:
+        return False
+    if before[i, j]:
+        return True
+    kept = costs[s, i] + costs[t, j]
+    swapped = costs[start + p[j], j] + costs[t, i]
+    return kept < swapped or (kept == swapped and i < j)
+
+
+@njit(cache=True)
+def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
+    """arc[t, j] = scale·costs[t, j] − mult[j]."""
+    for t in range(costs.shape[0]):
+        for j in range(costs.shape[1]):
+            arc[t, j] = scale * costs[t, j] - mult[j]
+
+
+@njit(cache=True)
+def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):  # pragma: no cover
+    """f[t, j] for t in first..stop−1: least cost of a path 0 -> t whose last arc is j
+    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many. Rows before
+    `first` must be done (call with first = 1 after setting f to INF)."""
+    n = p.size
+    for t in range(max(1, first), stop):
+        for j in range(n):
+            s = t - p[j]
+            if s < 0 or not ok[t, j]:
+                continue
+            best = INF
+            if s == 0:
+                best = 0
+            else:
+                for r in range(count[s]):
+                    i = order[s, r]
+                    if not adjacency or adjacent(i, j, t, p, costs, before):
+                        best = f[s, i]
+                        break
+            if best < INF:
+                f[t, j] = best + arc[t, j]
+        ranked = np.argsort(f[t])
+        c = 0
+        for r in range(n):
+            if f[t, ranked[r]] >= INF:
+                break
+            order[t, r] = ranked[r]
+            c += 1
+        count[t] = c
+
+
+@njit(cache=True)
+def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: no cover - compiled
+    """g[s, i] for s = first down to stop+1: least cost of a path s -> T after i finished at
+    s. Rows after `first` must be done (start with g = INF, g[T, :] = 0, first = T − 1)."""
+    n = p.size
+    horizon = g.shape[0] - 1
+    arcs = np.empty(n, dtype=np.int64)
+    for s in range(first, max(stop, 0), -1):
+        for j in range(n):
+            u = s + p[j]
+            if u > horizon or not ok[u, j] or g[u, j] >= INF:
+                arcs[j] = INF
+            else:
+                arcs[j] = arc[u, j] + g[u, j]
+        ranked = np.argsort(arcs)
+        for i in range(n):
+            if not ok[s, i]:
+                continue
+            for r in range(n):
+                j = ranked[r]
+                if arcs[j] >= INF:
+                    break
+                if not adjacency or adjacent(i, j, s + p[j], p, costs, before):
+                    g[s, i] = arcs[j]
+                    break
+
+
+@njit(cache=True)
+def path_counts(p, costs, before, arc, adjacency, f, counts):  # pragma: no cover - compiled
+    """How often each job occurs on a least path of `f`; False when there is none."""
+    n = p.size
+    t = f.shape[0] - 1
+    j = -1
+    for k in range(n):
+        if f[t, k] < INF and (j < 0 or f[t, k] < f[t, j]):
+            j = k
+    counts[:] = 0
+    if j < 0:
+        return False
+    while True:
+        counts[j] += 1
+        s = t - p[j]
+        if s == 0:
+            return True
+        target = f[t, j] - arc[t, j]
+        previous = -1
+        for i in range(n):
+            if f[s, i] == target and (not adjacency or adjacent(i, j, t, p, costs, before)):
+                previous = i
+                break
+        if previous < 0:
+            return False
+        j = previous
+        t = s
+
+
+@njit(cache=True)
+def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
+    """Delete every arc whose best path through it exceeds `limit`; the number deleted."""
+    removed = 0
+    for t in range(1, ok.shape[0]):
+        for j in range(ok.shape[1]):
+            if ok[t, j] and (f[t, j] >= INF or g[t, j] >= INF or f[t, j] + g[t, j] + total_mult > limit):
+                ok[t, j] = False
+                removed += 1
+    return removed
+
+
+@njit(cache=True, inline="always")
+def _slot(t, j, subset, n, mask):  # pragma: no cover - compiled
+    key = np.uint64(t * n + j) * GOLDEN ^ (subset * np.uint64(0xC2B2AE3D27D4EB4F))
+    return np.int64((key ^ (key >> np.uint64(29))) & np.uint64(mask))
+
+
+@njit(cache=True)
+def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compiled
+    """Index of state (t, j, subset) in a table, −1 when absent."""
+    mask = table.size - 1
+    slot = _slot(t, j, subset, n, mask)
+    while True:
+        y = table[slot]
+        if y < 0:
+            return -1
+        if st_t[y] == t and st_j[y] == j and st_s[y] == subset:
+            return y
+        slot = (slot + 1) & mask
+
+
+@njit(cache=True)
+def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
+              st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
+              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot):  # pragma: no cover
+    """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached).
+
+    member[j]: bit of j in M (0 when j is not a modifier); pred_m / succ_m: bits of the known
+    predecessors / successors of j within M. A new state is kept when its cost plus a lower
+    bound on the rest stays <= limit: g at its arc in the first round, later the exact rest of
+    its projection (t, j, subset ∩ previous M) in the previous round (absent: dropped).
+    must[u] / cannot[u]: modifiers that have to be / cannot be done at time u (their windows).
+    Returns (states, the time not yet processed); that time is `stop` unless the arrays are
+    full (the caller enlarges them and calls again from there).
+    """
+    n = p.size
+    horizon = ok.shape[0] - 1
+    capacity = st_t.size
+    mask = table.size - 1
+    for s in range(first, stop):
+        if s == 0:
+            x = -1
+        else:
+            x = head[s]
+            if x < 0:
+                continue
+        while True:
+            if s == 0:
+                i = -1
+                subset = np.uint64(0)
+                value = np.int64(0)
+            else:
+                i = st_j[x]
+                subset = st_s[x]
+                value = st_v[x]
+            for j in range(n):
+                u = s + p[j]
+                if u > horizon or not ok[u, j]:
+                    continue
+                if i >= 0 and not adjacent(i, j, u, p, costs, before):
+                    continue
+                if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+                    continue
+                bit = member[j]
+                if bit != 0 and (subset & bit) != 0:
+                    continue
+                v = value + arc[u, j]
+                new_subset = subset | bit
+                if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+                    continue
+                if prev_table.size > 1:
+                    y = find(u, j, new_subset & prev_full, n, prev_t, prev_j, prev_s, prev_table)
+                    if y < 0 or v + prev_h[y] > limit:
+                        continue
+                elif v + g[u, j] > limit:
+                    continue
+                slot = _slot(u, j, new_subset, n, mask)
+                while True:
+                    y = table[slot]
+                    if y < 0:
+                        if count >= capacity:
+                            return count, s
+                        y = count
+                        count += 1
+                        st_t[y] = u
+                        st_j[y] = j
+                        st_s[y] = new_subset
+                        st_v[y] = v
+                        st_pred[y] = x
+                        st_next[y] = head[u]
+                        head[u] = y
+                        table[slot] = y
+                        break
+                    if st_t[y] == u and st_j[y] == j and st_s[y] == new_subset:
+                        if v < st_v[y]:
+                            st_v[y] = v
+                            st_pred[y] = x
+                        break
+                    slot = (slot + 1) & mask
+            if s == 0:
+                break
+            x = st_next[x]
+            if x < 0:
+                break
+    return count, stop
+
+
+@njit(cache=True)
+def rehash(st_t, st_j, st_s, count, n, table):  # pragma: no cover - compiled
+    """Fill an empty (all −1) table with the first `count` states (n: the number of jobs)."""
+    mask = table.size - 1
+    for y in range(count):
+        slot = _slot(st_t[y], st_j[y], st_s[y], n, mask)
+        while table[slot] >= 0:
+            slot = (slot + 1) & mask
+        table[slot] = y
+
+
+@njit(cache=True)
+def best_final(st_v, st_s, st_next, head, horizon, full):  # pragma: no cover - compiled
+    """The cheapest state at time T that processed every modifier job (−1: none)."""
+    best = -1
+    x = head[horizon]
+    while x >= 0:
+        if st_s[x] == full and (best < 0 or st_v[x] < st_v[best]):
+            best = x
+        x = st_next[x]
+    return best
+
+
+@njit(cache=True)
+def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
+    """The jobs on the path ending in state `last`, in order, and how often each occurs."""
+    length = 0
+    x = last
+    while x >= 0:
+        length += 1
+        x = st_pred[x]
+    path = np.empty(length, dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
+    x = last
+    for k in range(length - 1, -1, -1):
+        path[k] = st_j[x]
+        counts[st_j[x]] += 1
+        x = st_pred[x]
+    return path, counts
+
+
+@njit(cache=True)
+def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
+               st_next, head, table, h, must, cannot):  # pragma: no cover - compiled
+    """h[x]: least cost from state x to the end (time T with every modifier done) in the
+    current state space; INF when none."""
+    n = p.size
+    horizon = ok.shape[0] - 1
+    for s in range(horizon, 0, -1):
+        x = head[s]
+        while x >= 0:
+            subset = st_s[x]
+            if s == horizon:
+                h[x] = 0 if subset == full else INF
+            else:
+                i = st_j[x]
+                best = INF
+                for j in range(n):
+                    u = s + p[j]
+                    if u > horizon or not ok[u, j]:
+                        continue
+                    if not adjacent(i, j, u, p, costs, before):
+                        continue
+                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+                        continue
+                    bit = member[j]
+                    if bit != 0 and (subset & bit) != 0:
+                        continue
+                    if (must[u] & ~(subset | bit)) != 0 or (cannot[u] & (subset | bit)) != 0:
+                        continue
+                    y = find(u, j, subset | bit, n, st_t, st_j, st_s, table)
+                    if y >= 0 and h[y] < INF and arc[u, j] + h[y] < best:
+                        best = arc[u, j] + h[y]
+                h[x] = best
+            x = st_next[x]
+
+
+@njit(cache=True)
+def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
+    """must[u]: bits of the modifiers (jobs[b] has bit b) that can no longer finish after u
+    within their remaining arcs; cannot[u]: bits of those that cannot have finished by u."""
+    horizon = ok.shape[0] - 1
+    must[:] = 0
+    cannot[:] = 0
+    for b in range(jobs.size):
+        k = jobs[b]
+        bit = ONE << np.uint64(b)
+        first = horizon + 1
+        last = -1
+        for t in range(horizon + 1):
+            if ok[t, k]:
+                if first > horizon:
+                    first = t
+                last = t
+        for u in range(horizon + 1):
+            if u + p[k] > last:
+                must[u] |= bit
+            if u < first:
+                cannot[u] |= bit

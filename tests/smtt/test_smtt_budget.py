@@ -1,0 +1,69 @@
+"""Time limits as promises (issue 16): what holds at any machine speed. Building a model or
+compiling kernels that outlast the budget ends in a checked plan with a valid bound (or a
+ProblemTooLarge up front), never in an overrun we could only catch by timing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import schedkit
+from schedkit.errors import ProblemTooLarge
+from schedkit.registry import SolveOptions
+from schedkit.result import Result
+from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
+from schedkit.smtt.model import SMTTSolution
+
+
+def _valid(instance, result):
+    report = schedkit.check(instance, result)
+    assert report.feasible and report.objective == result.objective
+    assert result.bound is None or 0 <= result.bound <= result.objective
+
+
+def test_compilation_outlasting_the_budget_returns_edd():
+    """A method whose warm-up takes a second, called with 0.2 s: the numpy EDD order comes back
+    (feasible, bound 0, `compiling` set); a later call without a limit waits and runs."""
+    calls = []
+
+    def slow(instance, options):
+        if instance is TINY_WEIGHTED:
+            time.sleep(1.0)  # stands for a cold numba compilation
+        calls.append(instance.name)
+        return Result("optimal", 0, 0, SMTTSolution(range(instance.n)), {})
+
+    method = within_budget(exact=True)(slow)
+    instance = schedkit.generate.smtt(30, 0.6, 0.2, seed=1, weighted=True)
+    first = method(instance, SolveOptions(time_limit=0.2))
+    assert first.stats["compiling"] and first.status == "feasible" and first.bound == 0
+    _valid(instance, first)
+    assert instance.name not in calls
+    second = method(instance, SolveOptions())
+    assert second.stats["compile_seconds"] >= 0 and calls[-1] == instance.name
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_mip_on_500_jobs_keeps_a_valid_answer(weighted):
+    """n = 500 at 1 s: the PuLP model cannot be built in time; the warm start comes back."""
+    instance = schedkit.generate.smtt(500, 0.6, 0.2, seed=4, weighted=weighted)
+    result = schedkit.solve(instance, "mip", time_limit=1, workers=1)
+    _valid(instance, result)
+
+
+def test_cpsat_on_500_jobs_refuses_or_answers():
+    """n = 500: ProblemTooLarge (too many three-cycles) or, when counting them outlasts the
+    budget, the warm start; never a late answer without a plan."""
+    instance = schedkit.generate.smtt(500, 0.6, 0.2, seed=4)
+    try:
+        result = schedkit.solve(instance, "cpsat", time_limit=1, workers=1)
+    except ProblemTooLarge:
+        return
+    _valid(instance, result)
+
+
+def test_weighted_100_cpsat_short_budget():
+    """Weighted n = 100 at 1 s: a checked plan, bound at most the objective."""
+    instance = schedkit.generate.smtt(100, 0.6, 0.2, seed=2, weighted=True)
+    result = schedkit.solve(instance, "cpsat", time_limit=1, workers=1)
+    _valid(instance, result)
