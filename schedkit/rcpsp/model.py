@@ -14,7 +14,8 @@ means S[j] >= S[i] + l_ij (negative: a maximum time lag S[i] <= S[j] - l_ij).
 The constructor refuses what has no schedule or no meaning: a successor id outside 0..n-1, an
 arc to itself, a cycle without lags (named by its activities) and a demand above a capacity (named by
 activity and resource): a demand above capacity is infeasible, so it is an error here rather
-than an `infeasible` status later.
+than an `infeasible` status later. RCPSP/max projects are the exception: their benchmark sets
+hold such projects as infeasible instances, so with lags the methods report `infeasible`.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class RCPSPInstance:
             j, k = (int(v) for v in np.argwhere(q < 0)[0])
             raise InvalidInstance(f"demands[{j}][{k}] = {q[j, k]}: demands must be non-negative")
         over = q > c[None, :]
-        if np.any(over):
+        if np.any(over) and self.lags is None:
             j, k = (int(v) for v in np.argwhere(over)[0])
             raise InvalidInstance(
                 f"activity {j} demands {q[j, k]} of resource {k} but its capacity is {c[k]}: "

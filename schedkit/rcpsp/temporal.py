@@ -111,6 +111,17 @@ def analyse(instance: RCPSPInstance) -> Temporal:
     return Temporal(es, dist)
 
 
+def overload(instance: RCPSPInstance) -> str | None:
+    """Why no schedule exists when an activity of positive duration demands more than a
+    capacity (allowed in RCPSP/max projects only), else None."""
+    over = (instance.demands > instance.capacities[None, :]) & (instance.durations[:, None] > 0)
+    if not np.any(over):
+        return None
+    j, k = (int(v) for v in np.argwhere(over)[0])
+    return (f"activity {j} demands {instance.demands[j, k]} of resource {k} but its capacity is "
+            f"{instance.capacities[k]}")
+
+
 def lag_horizon(instance: RCPSPInstance) -> int:
     """A time by which some feasible schedule ends, if any does: Σ_i max(d_i, largest lag out
     of i, 0) + max d (Bartusch, Möhring & Radermacher 1988 bound the starts by the sum)."""

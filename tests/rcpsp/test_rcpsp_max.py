@@ -224,3 +224,15 @@ def test_cpsat_agrees_with_brute_force(project):
     else:
         assert (result.status, result.objective) == ("optimal", best)
         assert schedkit.check(project, result).feasible
+
+
+@pytest.mark.parametrize("method", LAG_METHODS)
+def test_overload_with_lags_is_infeasible(method):
+    """With lags a demand above a capacity loads (ProGen/max sets hold such unsat projects) and
+    every lag method reports `infeasible` naming the activity; without lags it stays an error."""
+    x = max_lag_project().replace(demands=[[0], [4], [1], [1], [0]])
+    result = schedkit.solve(x, method, time_limit=1, workers=1)
+    assert result.status == "infeasible"
+    assert "activity 1 demands 4" in result.stats["overload"]
+    with pytest.raises(schedkit.InvalidInstance, match="no schedule exists"):
+        x.replace(lags=None)

@@ -16,7 +16,14 @@ from schedkit.rcpsp.bounds import resource_bound
 from schedkit.rcpsp.heuristics import lag_kernels as rcpsp_lag_kernels
 from schedkit.rcpsp.heuristics.compiled import ensure_lag_compiled
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
-from schedkit.rcpsp.temporal import NO_PATH, Temporal, analyse, lag_horizon, lag_lower_bound
+from schedkit.rcpsp.temporal import (
+    NO_PATH,
+    Temporal,
+    analyse,
+    lag_horizon,
+    lag_lower_bound,
+    overload,
+)
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -82,6 +89,8 @@ def solve_sgs_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     temporal = analyse(instance)
     if not temporal.feasible:
         return cycle_result(temporal, stats)
+    if overload(instance) is not None:
+        return Result("infeasible", None, None, None, {**stats, "overload": overload(instance)})
     passes = options.get("schedules")
     if passes is not None and (not isinstance(passes, int) or isinstance(passes, bool)
                                or passes < 1):

@@ -23,7 +23,7 @@ from schedkit.errors import SolverUnavailable
 from schedkit.rcpsp.heuristics.compiled import ensure_lag_compiled
 from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
-from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon
+from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 
@@ -103,6 +103,8 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     temporal = analyse(instance)
     if not temporal.feasible:
         return cycle_result(temporal, stats)
+    if overload(instance) is not None:
+        return infeasible({**stats, "overload": overload(instance)})
     assert temporal.distances is not None and temporal.earliest is not None
     bound = lag_bound(instance, temporal)
     remaining = options.remaining()
