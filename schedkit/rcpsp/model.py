@@ -84,15 +84,24 @@ def precedence_order(successors: Sequence[np.ndarray]) -> np.ndarray:
     """A topological order of the arcs (schedkit.common.graph); InvalidInstance naming the
     activities of one cycle, smallest id first, when there is none."""
     n = len(successors)
-    edges = np.array([(i, j) for i, row in enumerate(successors) for j in row.tolist()],
-                     dtype=np.int64).reshape(-1, 2)
-    if not find_cycle(n, edges):
+    edges = _edges(successors)
+    try:
         return topological_order(n, edges)
-    cycle = find_cycle(n, edges)[:-1]
+    except InvalidInstance:
+        cycle = find_cycle(n, edges)[:-1]
     first = cycle.index(min(cycle))
     cycle = cycle[first:] + cycle[:first]
     path = " -> ".join(str(j) for j in cycle + [cycle[0]])
     raise InvalidInstance(f"the precedences contain a cycle: activities {path}")
+
+
+def _edges(successors: Sequence[np.ndarray]) -> np.ndarray:
+    """The arcs as an m x 2 array (source, target)."""
+    counts = [row.size for row in successors]
+    if not sum(counts):
+        return np.zeros((0, 2), dtype=np.int64)
+    tails = np.repeat(np.arange(len(successors), dtype=np.int64), counts)
+    return np.column_stack([tails, np.concatenate(successors)])
 
 
 def _lag_lists(lags: Any, successors: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -181,8 +190,7 @@ class RCPSPInstance:
         if lags is None:
             order = precedence_order(successors)
         else:
-            edges = np.array([(i, j) for i, row in enumerate(successors) for j in row.tolist()],
-                             dtype=np.int64).reshape(-1, 2)
+            edges = _edges(successors)
             order = (np.zeros(0, dtype=np.int64) if find_cycle(n, edges)
                      else topological_order(n, edges))
         for name, value in (("durations", d), ("successors", successors), ("capacities", c),

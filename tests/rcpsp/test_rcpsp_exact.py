@@ -17,12 +17,12 @@ SPREAD = ["j301_1", "j305_3", "j309_7", "j3017_2", "j3021_4", "j3025_7", "j3033_
 
 
 def test_registered():
-    """cpsat, mip and auto are exact; sgs-serial, sgs-parallel, sampling, fbi and sgs-lags
-    heuristics."""
+    """cpsat, cpsat-lns, mip and auto are exact; sgs-serial, sgs-parallel, sampling, fbi, ga
+    and sgs-lags heuristics."""
     kinds = {row.name: row.kind for row in schedkit.methods("rcpsp")}
     assert kinds == {"cpsat": "exact", "mip": "exact", "auto": "exact", "sgs-serial": "heuristic",
                      "sgs-parallel": "heuristic", "sampling": "heuristic", "fbi": "heuristic",
-                     "sgs-lags": "heuristic"}
+                     "sgs-lags": "heuristic", "ga": "heuristic", "cpsat-lns": "exact"}
 
 
 @pytest.mark.parametrize("name", SPREAD)

@@ -40,7 +40,7 @@ def compiled() -> bool:
     """True when every kernel the SGS methods call has been compiled in this process."""
     return all(getattr(kernels, name).signatures for name in
                ("serial_sgs", "parallel_sgs", "sample_batch", "makespan", "earliest_starts",
-                "latest_starts", "successor_totals"))
+                "latest_starts", "successor_totals", "justify"))
 
 
 def ensure_compiled() -> float:
@@ -59,6 +59,7 @@ def ensure_compiled() -> float:
     kernels.parallel_sgs(*data, priority, -1.0, state)
     kernels.makespan(start, data[0])
     kernels.sample_batch(*data, priority, 1.0, True, True, 3, state)
+    kernels.justify(start, *data, state)
     return time.perf_counter() - began
 
 

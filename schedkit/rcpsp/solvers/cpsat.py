@@ -36,7 +36,7 @@ WARM_START_SCHEDULES = 1000
 WARM_START_SHARE = 0.1  # of the time limit at most
 MAX_INTERVALS = 200_000  # beyond, building the model alone outlasts a reasonable budget
 MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance matrix
-BUILD_SHARE = 0.5  # of the time limit: past it, the warm start is returned unsolved
+BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 
 
 def warm_start(instance: RCPSPInstance, options: SolveOptions, bound: int) -> np.ndarray:
@@ -167,28 +167,43 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
         return solve_lags(instance, options)
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat: {instance.n} activities exceeds {MAX_INTERVALS}")
+    cp_model = import_cp_model()
+    compile_seconds = ensure_compiled()
+    bound = lower_bound(instance)
+    hint = warm_start(instance, options, bound)
+    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
+                             "warm_start": int(makespan(hint, instance.durations)),
+                             "compile_seconds": compile_seconds}
+    return exact_phase(cp_model, instance, options, hint, bound, stats)
+
+
+def import_cp_model() -> Any:
+    """OR-Tools' cp_model module (SolverUnavailable without it)."""
     try:
         from ortools.sat.python import cp_model
     except ImportError as error:  # pragma: no cover - ortools is a core dependency
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    compile_seconds = ensure_compiled()
-    bound = lower_bound(instance)
-    hint = warm_start(instance, options, bound)
+    return cp_model
+
+
+def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, hint: np.ndarray,
+                bound: int, stats: dict[str, Any]) -> Result:
+    """The whole model from the schedule `hint` (its makespan the horizon) until the options'
+    deadline: optimal, or the best schedule with CP-SAT's proven bound."""
     upper = int(makespan(hint, instance.durations))
-    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound, "warm_start": upper,
-                             "compile_seconds": compile_seconds}
     if upper == bound:
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
+    build_until = _build_until(options)
     model = cp_model.CpModel()
     mirrored, intervals = _variables(model, instance, upper)
     _cumulatives(model, instance, intervals)
     _precedences(model, instance, mirrored)
     cmax = _makespan(model, instance, mirrored, bound, upper)
-    if instance.n <= MAX_CLOSURE_ACTIVITIES and _building_time_left(options):
+    if instance.n <= MAX_CLOSURE_ACTIVITIES and time.perf_counter() < build_until:
         dist = _distances(instance)
         stats["implied_arcs"] = _implied_precedences(model, instance, mirrored, dist)
         stats["disjunctions"] = _disjunctions(model, instance, mirrored, dist, hint)
-    if not _building_time_left(options):
+    if time.perf_counter() >= build_until:
         stats["solver_status"] = "model not built within the time limit"
         return finish(upper, bound, False, RCPSPSolution(hint), stats)
     model.minimize(cmax)
@@ -214,8 +229,7 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
     return finish(objective, proven, status == cp_model.OPTIMAL, RCPSPSolution(start), stats)
 
 
-def _building_time_left(options: SolveOptions) -> bool:
-    """False once the model's building has used BUILD_SHARE of the time limit."""
-    if options.time_limit is None:
-        return True
-    return time.perf_counter() < options.started + BUILD_SHARE * options.time_limit
+def _build_until(options: SolveOptions) -> float:
+    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
+    remaining = options.remaining()
+    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining
