@@ -95,3 +95,12 @@ def test_auto_chooses_cpsat():
     assert result.stats["chosen"] == "cpsat"
     agrees_with(x, result, optimum("j3021_4"))
     assert result.status == "optimal"
+
+
+def test_cpsat_lns_checked_on_j30():
+    """cpsat-lns (GA, LNS, whole model) on a j30 instance: checked schedule, bound <= the
+    optimum, and optimal only at the optimum, whatever the machine reaches in 4 s."""
+    x = psplib("j3013_1")
+    result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
+    agrees_with(x, result, optimum("j3013_1"))
+    assert {"lns_steps", "warm_start", "generations"} <= set(result.stats)
