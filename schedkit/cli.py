@@ -119,12 +119,12 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
             progress.update(task, description=f"solving {instance.name}")
             result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                     workers=workers, **options)
-            report = schedkit.check(instance, result)
-            if not report.feasible:
+            report = schedkit.check(instance, result) if result.solution is not None else None
+            if report is not None and not report.feasible:  # infeasible/unknown: nothing to check
                 _fail(f"{instance.name}: {method} returned an invalid solution: "
                       f"{report.summary()}", EXIT_CHECK_FAILED)
             results.append(result)
-            if gantt:
+            if gantt and result.solution is not None:
                 path = _gantt_path(gantt, instance.name, len(instances))
                 _gantt_writer([instance])(instance, result.solution, path)
             progress.advance(task)
