@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import ProblemTooLarge
+from schedkit.rcpsp.auto import plan
 from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
 from tests.rcpsp.strategies import projects
 
@@ -104,3 +105,10 @@ def test_cpsat_lns_checked_on_j30():
     result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
     agrees_with(x, result, optimum("j3013_1"))
     assert {"lns_steps", "warm_start", "generations"} <= set(result.stats)
+
+
+def test_auto_plan_by_size_and_lags():
+    """auto: cpsat below 100 activities, cpsat-lns from 100, cpsat then sgs-lags with lags."""
+    assert plan(tiny()) == ("cpsat", "fbi")
+    assert plan(schedkit.generate.rcpsp(120, 2, seed=1)) == ("cpsat-lns", "fbi")
+    assert plan(tiny().replace(lags=[[0, 0, 0], [3], [2], [2], []]))[0] == "cpsat"
