@@ -129,7 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=Path, default=None,
                         help="a Markdown file appended as the report's notes")
-    parser.add_argument("--out", type=Path, default=REPORTS / "rcpsp_large.md")
+    parser.add_argument("--out", type=Path, default=REPORTS / "rcpsp_large_summary.md")
     args = parser.parse_args()
     notes = "" if args.notes is None else "\n## Notes\n\n" + args.notes.read_text()
     args.out.write_text(report() + notes)

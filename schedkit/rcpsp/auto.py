@@ -2,7 +2,7 @@
 `sgs-lags` on RCPSP/max projects, so a heuristic schedule that meets the lower bound returns at
 once); from LARGE activities on, the phased `cpsat-lns` (GA, LNS, then the whole model: on the
 generated 120-activity projects and the hard j60 instances it ends below plain cpsat at equal
-time, benchmarks/reports/rcpsp_large.md); beyond CP-SAT's size limit, `fbi` (`sgs-lags` with
+time, benchmarks/reports/rcpsp_large_summary.md); beyond CP-SAT's size limit, `fbi` (`sgs-lags` with
 time lags) alone."""
 
 from __future__ import annotations
