@@ -40,9 +40,11 @@ def _decode(data: tuple[np.ndarray, ...], order: np.ndarray, state: Any
     priority = np.empty(order.size, dtype=np.float64)
     priority[order] = np.arange(order.size, dtype=np.float64)
     start, state = kernels.serial_sgs(*data, priority, -1.0, state)
+    state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     span = int(kernels.makespan(start, data[0]))
     while True:
         better, state = kernels.justify(start, *data, state)
+        state = np.uint64(state)
         better_span = int(kernels.makespan(better, data[0]))
         if better_span >= span:
             break

@@ -52,6 +52,7 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
     restarts = 3 * n
     state = seed_state(seed)
     best, span, found, state = kernels.lag_sample(*args, -1.0, restarts, NO_PATH, 1, state)
+    state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span, made, feasible = int(span), 1, int(found)
     batch = int(max(1, min(100, BATCH_WORK // max(1, n**3 // 8))))
     while (bound is None or best_span != bound) and (passes is None or made < passes) \
@@ -59,6 +60,7 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
         size = batch if passes is None else min(batch, passes - made)
         start, span, found, state = kernels.lag_sample(*args, float(alpha), restarts, NO_PATH,
                                                        size, state)
+        state = np.uint64(state)
         made += size
         feasible += int(found)
         if span >= 0 and (best_span < 0 or span < best_span):

@@ -119,6 +119,7 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     bound = lower_bound(instance) if bound is None else bound
     state = seed_state(seed)
     best, state = kernels.serial_sgs(*data, values, -1.0, state)  # the deterministic rule first
+    state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span = int(kernels.makespan(best, instance.durations))
     used = 1
     batch = int(max(1, min(100, 20_000 // instance.n)))
@@ -127,6 +128,7 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
         size = batch if schedules is None else min(batch, schedules - used)
         start, span, spent, state = kernels.sample_batch(*data, values, float(alpha), parallel,
                                                          improve, size, state)
+        state = np.uint64(state)
         used += int(spent)
         if span < best_span:
             best, best_span = start, int(span)
