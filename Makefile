@@ -89,3 +89,12 @@ bench-jobshop-blocking-all: $(STAMP_DEV)
 
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and generated n = 150-300
 	$(BIN)/python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md $(BENCH_ARGS)
+
+# RCPSP/max (issue 21): the three ProGen/max suites, then the headline report.
+.PHONY: bench-rcpsp-max bench-rcpsp-large
+bench-rcpsp-max: bench-rcpsp_max_j10 bench-rcpsp_max_j20 bench-rcpsp_max_j30
+	$(BIN)/python benchmarks/rcpsp_max_report.py --out benchmarks/reports/rcpsp_max.md
+
+# Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
+bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
+	$(BIN)/python benchmarks/rcpsp_large_report.py --out benchmarks/reports/rcpsp_large_summary.md

@@ -123,15 +123,15 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
             for instance in instances:
                 result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                         workers=workers, **options)
-                report = schedkit.check(instance, result)
-                if not report.feasible:
+                report = schedkit.check(instance, result) if result.solution is not None else None
+                if report is not None and not report.feasible:  # infeasible/unknown: nothing to check
                     _fail(f"{instance.name}: {method} returned an invalid solution: "
                           f"{report.summary()}", EXIT_CHECK_FAILED)
                 results.append(result)
                 if keep is not None and time.monotonic() - written >= JSON_EVERY_SECONDS:
                     _write_json_atomically(keep, results)  # a killed run keeps these
                     written = time.monotonic()
-                if gantt:
+                if gantt and result.solution is not None:
                     path = _gantt_path(gantt, instance.name, len(instances))
                     _gantt_writer([instance])(instance, result.solution, path)
                 progress.finished(instance.name, _describe(result), best=_best(results))

@@ -21,8 +21,9 @@ def seed_state(seed: int) -> np.uint64:
 
 @njit(cache=True)
 def next_random(state):  # pragma: no cover - compiled
-    """One LCG step: (new state, 31 random bits as int64)."""
-    state = state * _MULTIPLIER + _INCREMENT
+    """One LCG step: (new state, 31 random bits as int64). The state is re-typed as uint64 first:
+    a state that went through Python comes back as an int, which numba would type as int64."""
+    state = np.uint64(state) * _MULTIPLIER + _INCREMENT
     return state, np.int64(state >> np.uint64(33))
 
 

@@ -1,5 +1,6 @@
-"""RCPSP checker: starts are integers >= 0, every arc i -> j has S[j] >= S[i] + d[i], no
-resource is ever used above its capacity, and the makespan is recomputed. Plain Python ints."""
+"""RCPSP checker: starts are integers >= 0, every arc i -> j has S[j] >= S[i] + d[i] (or
+S[j] >= S[i] + lag with RCPSP/max time lags), no resource is ever used above its capacity, and
+the makespan is recomputed. Plain Python ints."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ def _precedences(start: list[int], durations: list[int], successors: list[list[i
     return found
 
 
+def _lags(start: list[int], successors: list[list[int]], lags: list[list[int]]) -> list[str]:
+    found = []
+    for i, row in enumerate(successors):
+        for j, lag in zip(row, lags[i], strict=True):
+            if start[j] < start[i] + lag:
+                found.append(f"arc {i} -> {j} with time lag {lag}: activity {j} starts at "
+                             f"{start[j]}, before {start[i]} + {lag} = {start[i] + lag}")
+    return found
+
+
 def _resources(start: list[int], durations: list[int], demands: list[list[int]],
                capacities: list[int]) -> list[str]:
     """Sweep each resource's usage over the start and end events (ends first at equal times)."""
@@ -62,7 +73,11 @@ def check(instance: Any, data: Any) -> tuple[int | None, list[str]]:
     successors = [[int(v) for v in row] for row in instance.successors]
     demands = [[int(v) for v in row] for row in instance.demands]
     capacities = [int(v) for v in instance.capacities]
-    violations += _precedences(start, durations, successors)
+    lags = getattr(instance, "lags", None)
+    if lags is None:
+        violations += _precedences(start, durations, successors)
+    else:
+        violations += _lags(start, successors, [[int(v) for v in row] for row in lags])
     violations += _resources(start, durations, demands, capacities)
     makespan = max(s + p for s, p in zip(start, durations, strict=True))
     return makespan, violations

@@ -8,10 +8,14 @@ each arc i -> j, and at every time t the activities in progress
 (S[j] <= t < S[j] + d[j]) use at most c[k] of each resource. The objective is the makespan
 max_j (S[j] + d[j]).
 
+RCPSP/max (generalised precedences): with `lags`, arc i -> j carries its own time lag l_ij and
+means S[j] >= S[i] + l_ij (negative: a maximum time lag S[i] <= S[j] - l_ij).
+
 The constructor refuses what has no schedule or no meaning: a successor id outside 0..n-1, an
-arc to itself, a cycle (named by its activities) and a demand above a capacity (named by
+arc to itself, a cycle without lags (named by its activities) and a demand above a capacity (named by
 activity and resource): a demand above capacity is infeasible, so it is an error here rather
-than an `infeasible` status later.
+than an `infeasible` status later. RCPSP/max projects are the exception: their benchmark sets
+hold such projects as infeasible instances, so with lags the methods report `infeasible`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.arrays import integer_array
+from schedkit.common.graph import find_cycle, topological_order
 from schedkit.errors import InvalidInstance
 
 FAMILY = "rcpsp"
@@ -31,10 +36,12 @@ MAX_ACTIVITIES = 100_000
 MAX_RESOURCES = 1_000
 MAX_DURATION = 10**7
 MAX_AMOUNT = 10**9
+MAX_LAG = 10**9
 
 
 def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
-    """One read-only int64 array per activity; ids checked against 0..n-1, no self arcs."""
+    """One int64 array per activity in the order given; ids checked against 0..n-1, no self
+    arcs, no arc twice."""
     if isinstance(successors, np.ndarray | str) or not isinstance(successors, Sequence):
         raise InvalidInstance("successors must be a list with one list of activity ids per activity")
     if len(successors) != n:
@@ -55,54 +62,65 @@ def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
         if np.unique(array).size != array.size:
             values, counts = np.unique(array, return_counts=True)
             raise InvalidInstance(f"activity {j} lists successor {values[counts > 1][0]} twice")
-        lists.append(np.sort(array))
-        lists[-1].setflags(write=False)
+        lists.append(array)
     return tuple(lists)
 
 
-def topological_order(successors: Sequence[np.ndarray]) -> np.ndarray:
-    """Activities so that every arc goes forward (Kahn, smallest id first among the ready);
-    InvalidInstance naming the activities of one cycle when there is none."""
+def _sorted(successors: Sequence[np.ndarray], lags: Sequence[np.ndarray] | None
+            ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...] | None]:
+    """Successor lists in increasing id order (lags permuted alongside), all read-only."""
+    rows, lag_rows = [], []
+    for j, row in enumerate(successors):
+        by_id = np.argsort(row, kind="stable")
+        rows.append(np.ascontiguousarray(row[by_id]))
+        rows[-1].setflags(write=False)
+        if lags is not None:
+            lag_rows.append(np.ascontiguousarray(lags[j][by_id]))
+            lag_rows[-1].setflags(write=False)
+    return tuple(rows), (tuple(lag_rows) if lags is not None else None)
+
+
+def precedence_order(successors: Sequence[np.ndarray]) -> np.ndarray:
+    """A topological order of the arcs (schedkit.common.graph); InvalidInstance naming the
+    activities of one cycle, smallest id first, when there is none."""
     n = len(successors)
-    indegree = np.zeros(n, dtype=np.int64)
-    for row in successors:
-        np.add.at(indegree, row, 1)
-    ready = sorted(np.flatnonzero(indegree == 0).tolist(), reverse=True)
-    order: list[int] = []
-    while ready:
-        i = ready.pop()
-        order.append(i)
-        for j in successors[i].tolist():
-            indegree[j] -= 1
-            if indegree[j] == 0:
-                ready.append(j)
-        ready.sort(reverse=True)
-    if len(order) < n:
-        cycle = _find_cycle(successors, indegree > 0)
-        path = " -> ".join(str(j) for j in cycle + [cycle[0]])
-        raise InvalidInstance(f"the precedences contain a cycle: activities {path}")
-    return np.asarray(order, dtype=np.int64)
+    edges = _edges(successors)
+    try:
+        return topological_order(n, edges)
+    except InvalidInstance:
+        cycle = find_cycle(n, edges)[:-1]
+    first = cycle.index(min(cycle))
+    cycle = cycle[first:] + cycle[:first]
+    path = " -> ".join(str(j) for j in cycle + [cycle[0]])
+    raise InvalidInstance(f"the precedences contain a cycle: activities {path}")
 
 
-def _find_cycle(successors: Sequence[np.ndarray], left: np.ndarray) -> list[int]:
-    """One cycle among the activities Kahn could not order (each has a predecessor there)."""
-    predecessor = {}
-    for i in np.flatnonzero(left).tolist():
-        for j in successors[i].tolist():
-            if left[j]:
-                predecessor[j] = i
-    # Walk back from any remaining activity until one repeats: that closes a cycle.
-    node = int(np.flatnonzero(left)[0])
-    seen: dict[int, int] = {}
-    walk: list[int] = []
-    while node not in seen:
-        seen[node] = len(walk)
-        walk.append(node)
-        node = predecessor[node]
-    cycle = walk[seen[node]:]
-    cycle.reverse()  # predecessor walk goes backwards; report it along the arcs
-    start = cycle.index(min(cycle))
-    return cycle[start:] + cycle[:start]
+def _edges(successors: Sequence[np.ndarray]) -> np.ndarray:
+    """The arcs as an m x 2 array (source, target)."""
+    counts = [row.size for row in successors]
+    if not sum(counts):
+        return np.zeros((0, 2), dtype=np.int64)
+    tails = np.repeat(np.arange(len(successors), dtype=np.int64), counts)
+    return np.column_stack([tails, np.concatenate(successors)])
+
+
+def _lag_lists(lags: Any, successors: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """One read-only int64 array per activity, as long as its successor list."""
+    if isinstance(lags, np.ndarray | str) or not isinstance(lags, Sequence):
+        raise InvalidInstance("lags must be a list with one list of time lags per activity "
+                              "(one lag per successor)")
+    if len(lags) != len(successors):
+        raise InvalidInstance(f"lags has {len(lags)} entries but there are {len(successors)} "
+                              "activities: one list each")
+    rows = []
+    for j, (row, succ) in enumerate(zip(lags, successors, strict=True)):
+        array = integer_array(f"lags[{j}]", list(row) if isinstance(row, Sequence) and not
+                              isinstance(row, str) else row, 1, MAX_LAG)
+        if array.size != len(succ):
+            raise InvalidInstance(f"activity {j} has {len(succ)} successors but {array.size} lags: "
+                                  "one lag per successor")
+        rows.append(array)
+    return tuple(rows)
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,8 +130,16 @@ class RCPSPInstance:
 
     `name` identifies the instance in tables; `meta` carries what a file says beyond the model
     (PSPLIB header fields such as the horizon or the MPM time), preserved by the writers.
-    Derived arrays for kernels: `succ_ptr`/`succ_idx` and `pred_ptr`/`pred_idx` (CSR),
-    `order` (a topological order).
+
+    `lags` (optional, RCPSP/max): one integer per arc, parallel to `successors`, meaning
+    start(j) >= start(i) + lag for arc i -> j; negative lags are maximum time lags in the
+    other direction, so the arcs may then form cycles (a cycle of positive length has no
+    schedule: methods report it as `infeasible`). Without lags every arc means
+    start(j) >= start(i) + d[i] and the arcs must be acyclic.
+
+    Derived arrays for kernels: `succ_ptr`/`succ_idx`, `lag_idx` (the lag of each arc in that
+    order: d[i] without lags) and `pred_ptr`/`pred_idx` (CSR), `order` (a topological order;
+    empty when lags close a cycle).
     """
 
     durations: Any  # int64 arrays once built; lists are accepted
@@ -122,6 +148,7 @@ class RCPSPInstance:
     demands: Any
     name: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    lags: Any = None
 
     family = FAMILY
 
@@ -151,17 +178,24 @@ class RCPSPInstance:
             j, k = (int(v) for v in np.argwhere(q < 0)[0])
             raise InvalidInstance(f"demands[{j}][{k}] = {q[j, k]}: demands must be non-negative")
         over = q > c[None, :]
-        if np.any(over):
+        if np.any(over) and self.lags is None:
             j, k = (int(v) for v in np.argwhere(over)[0])
             raise InvalidInstance(
                 f"activity {j} demands {q[j, k]} of resource {k} but its capacity is {c[k]}: "
                 "no schedule exists"
             )
         successors = _successor_lists(self.successors, n)
-        order = topological_order(successors)
+        lags = None if self.lags is None else _lag_lists(self.lags, successors)
+        successors, lags = _sorted(successors, lags)
+        if lags is None:
+            order = precedence_order(successors)
+        else:
+            edges = _edges(successors)
+            order = (np.zeros(0, dtype=np.int64) if find_cycle(n, edges)
+                     else topological_order(n, edges))
         for name, value in (("durations", d), ("successors", successors), ("capacities", c),
                             ("demands", q), ("name", str(self.name)),
-                            ("meta", MappingProxyType(dict(self.meta)))):
+                            ("meta", MappingProxyType(dict(self.meta))), ("lags", lags)):
             object.__setattr__(self, name, value)
         self._derive(order)
 
@@ -174,11 +208,16 @@ class RCPSPInstance:
         np.cumsum(counts, out=succ_ptr[1:])
         succ_idx = np.concatenate(successors) if succ_ptr[-1] else np.zeros(0, dtype=np.int64)
         tails = np.repeat(np.arange(n, dtype=np.int64), counts)
+        if self.lags is None:
+            lag_idx = self.durations[tails].astype(np.int64)
+        else:
+            lag_idx = np.concatenate(self.lags) if succ_ptr[-1] else np.zeros(0, dtype=np.int64)
         by_head = np.lexsort((tails, succ_idx))
         pred_idx = tails[by_head]
         pred_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(succ_idx, minlength=n), out=pred_ptr[1:])
         for name, value in (("succ_ptr", succ_ptr), ("succ_idx", succ_idx.astype(np.int64)),
+                            ("lag_idx", np.ascontiguousarray(lag_idx, dtype=np.int64)),
                             ("pred_ptr", pred_ptr), ("pred_idx", pred_idx.astype(np.int64)),
                             ("order", order)):
             value.setflags(write=False)
@@ -186,6 +225,7 @@ class RCPSPInstance:
 
     succ_ptr: np.ndarray = field(init=False, repr=False, compare=False)
     succ_idx: np.ndarray = field(init=False, repr=False, compare=False)
+    lag_idx: np.ndarray = field(init=False, repr=False, compare=False)
     pred_ptr: np.ndarray = field(init=False, repr=False, compare=False)
     pred_idx: np.ndarray = field(init=False, repr=False, compare=False)
     order: np.ndarray = field(init=False, repr=False, compare=False)
@@ -210,7 +250,7 @@ class RCPSPInstance:
         fields: dict[str, Any] = {
             "durations": self.durations, "successors": self.successors,
             "capacities": self.capacities, "demands": self.demands,
-            "name": self.name, "meta": self.meta,
+            "name": self.name, "meta": self.meta, "lags": self.lags,
         }
         fields.update(changes)
         return RCPSPInstance(**fields)
@@ -225,6 +265,7 @@ class RCPSPInstance:
             "capacities": self.capacities.tolist(),
             "demands": self.demands.tolist(),
             "meta": dict(self.meta),
+            **({} if self.lags is None else {"lags": [row.tolist() for row in self.lags]}),
         }
 
     def __eq__(self, other: object) -> bool:
@@ -238,13 +279,17 @@ class RCPSPInstance:
             and np.array_equal(self.demands, other.demands)
             and self.name == other.name
             and dict(self.meta) == dict(other.meta)
+            and (self.lags is None) == (other.lags is None)
+            and (self.lags is None or all(np.array_equal(a, b) for a, b in
+                                          zip(self.lags, other.lags, strict=True)))
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        lags = "" if self.lags is None else ", lags"
         return (f"RCPSPInstance(name={self.name!r}, activities={self.n}, "
-                f"resources={self.resources}, arcs={self.arcs})")
+                f"resources={self.resources}, arcs={self.arcs}{lags})")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import ProblemTooLarge
+from schedkit.rcpsp.auto import plan
 from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
 from tests.rcpsp.strategies import projects
 
@@ -17,10 +18,12 @@ SPREAD = ["j301_1", "j305_3", "j309_7", "j3017_2", "j3021_4", "j3025_7", "j3033_
 
 
 def test_registered():
-    """cpsat, mip and auto are exact; sgs-serial, sgs-parallel, sampling and fbi heuristics."""
+    """cpsat, cpsat-lns, mip and auto are exact; sgs-serial, sgs-parallel, sampling, fbi, ga
+    and sgs-lags heuristics."""
     kinds = {row.name: row.kind for row in schedkit.methods("rcpsp")}
     assert kinds == {"cpsat": "exact", "mip": "exact", "auto": "exact", "sgs-serial": "heuristic",
-                     "sgs-parallel": "heuristic", "sampling": "heuristic", "fbi": "heuristic"}
+                     "sgs-parallel": "heuristic", "sampling": "heuristic", "fbi": "heuristic",
+                     "sgs-lags": "heuristic", "ga": "heuristic", "cpsat-lns": "exact"}
 
 
 @pytest.mark.parametrize("name", SPREAD)
@@ -93,3 +96,19 @@ def test_auto_chooses_cpsat():
     assert result.stats["chosen"] == "cpsat"
     agrees_with(x, result, optimum("j3021_4"))
     assert result.status == "optimal"
+
+
+def test_cpsat_lns_checked_on_j30():
+    """cpsat-lns (GA, LNS, whole model) on a j30 instance: checked schedule, bound <= the
+    optimum, and optimal only at the optimum, whatever the machine reaches in 4 s."""
+    x = psplib("j3013_1")
+    result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
+    agrees_with(x, result, optimum("j3013_1"))
+    assert {"lns_steps", "warm_start", "generations"} <= set(result.stats)
+
+
+def test_auto_plan_by_size_and_lags():
+    """auto: cpsat below 100 activities, cpsat-lns from 100, cpsat then sgs-lags with lags."""
+    assert plan(tiny()) == ("cpsat", "fbi")
+    assert plan(schedkit.generate.rcpsp(120, 2, seed=1)) == ("cpsat-lns", "fbi")
+    assert plan(tiny().replace(lags=[[0, 0, 0], [3], [2], [2], []]))[0] == "cpsat"

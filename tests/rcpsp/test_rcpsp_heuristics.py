@@ -92,3 +92,24 @@ def test_sgs_feasible_on_random_projects(project):
         report = schedkit.check(project, result)
         assert report.feasible, (method, options, report.violations)
         assert result.objective >= bound
+
+
+def test_long_durations_cost_nothing():
+    """A duration of 10^7 (issue 16): the SGS keep a step profile, so both schemes return the
+    exact schedule (activity 1 alone is the critical path) and the checker agrees."""
+    x = tiny().replace(durations=[0, 10**7, 2, 2, 0])
+    for method in ("sgs-serial", "sgs-parallel", "fbi"):
+        result = schedkit.solve(x, method, time_limit=2, workers=1)
+        assert schedkit.check(x, result).feasible
+        assert result.objective == 10**7 + 2  # 1 beside 3, then 2 (1 and 2 cannot overlap)
+        assert "compile_seconds" in result.stats
+
+
+def test_ga_reproducible_and_checked():
+    """ga with a generation budget is reproducible for a seed; its schedule passes the checker
+    and is never below the optimum."""
+    x = psplib("j3013_1")
+    first = schedkit.solve(x, "ga", seed=2, generations=3)
+    again = schedkit.solve(x, "ga", seed=2, generations=3)
+    assert first.solution == again.solution and first.stats["generations"] <= 3
+    agrees_with(x, first, optimum("j3013_1"))

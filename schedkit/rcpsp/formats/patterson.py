@@ -79,6 +79,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
 
 def dumps(instance: RCPSPInstance) -> str:
     """The `.rcp` text of `instance` (one line per activity)."""
+    if instance.lags is not None:
+        raise InvalidInstance(f"{instance.name or 'the project'} has time lags, which a .rcp file "
+                              "cannot hold: write .sch or .json")
     out = [f"{instance.n:6d}{instance.resources:6d}",
            "".join(f"{int(c):6d}" for c in instance.capacities)]
     for j in range(instance.n):

@@ -189,6 +189,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
 
 def dumps(instance: RCPSPInstance) -> str:
     """The `.sm` text of `instance`; meta values (horizon, ...) are written when present."""
+    if instance.lags is not None:
+        raise InvalidInstance(f"{instance.name or 'the project'} has time lags, which a .sm file "
+                              "cannot hold: write .sch or .json")
     n, k = instance.n, instance.resources
     meta = instance.meta
     horizon = meta.get("horizon", int(instance.durations.sum()))

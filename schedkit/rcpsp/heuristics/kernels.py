@@ -2,18 +2,22 @@
 
 Every kernel takes the project as arrays: durations `d` (n), successors and predecessors in
 CSR form (`*_ptr` of n+1 offsets into `*_idx`), demands `q` (n x K) and capacities `c` (K).
-Resource usage is kept time-indexed over 0..Σd, an upper bound on the makespan of every
-schedule the schemes build (they never leave the resources idle with work ready).
+Resource usage is kept as a step profile (heuristics/profile.py), so the work grows with the
+number of activities, never with the horizon.
 
 Priorities: the smaller the value, the earlier an activity is chosen; ties go to the lower
-index. Random choices draw from the numpy Generator `rng` passed in (deterministic kernels
-ignore it), so a seed reproduces every schedule.
+index. Random choices draw from the explicit uint64 `state` of schedkit.common.rng, threaded
+through and returned (deterministic kernels pass it back unused), so a seed reproduces every
+schedule.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from schedkit.common.rng import random_unit
+from schedkit.rcpsp.heuristics.profile import book, earliest_fit, last_clash, new_profile
 
 
 @njit(cache=True)
@@ -70,33 +74,16 @@ def successor_totals(order, succ_ptr, succ_idx):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _fits(usage, q, c, j, t, length):  # type: ignore[no-untyped-def]
-    """-1 when activity j fits at t..t+length-1, else the last time in it that overflows."""
-    for tau in range(t + length - 1, t - 1, -1):
-        for k in range(c.size):
-            if usage[tau, k] + q[j, k] > c[k]:
-                return tau
-    return -1
-
-
-@njit(cache=True)
-def _book(usage, q, j, t, length):  # type: ignore[no-untyped-def]
-    for tau in range(t, t + length):
-        for k in range(q.shape[1]):
-            usage[tau, k] += q[j, k]
-
-
-@njit(cache=True)
-def _pick(candidates, m, priority, alpha, rng):  # type: ignore[no-untyped-def]
-    """Position in candidates[:m] of the chosen activity: the best priority when alpha < 0,
-    else regret-biased random: weight (max priority - priority + 1) ** alpha."""
+def _pick(candidates, m, priority, alpha, state):  # type: ignore[no-untyped-def]
+    """(position in candidates[:m] of the chosen activity, state): the best priority when
+    alpha < 0, else regret-biased random: weight (max priority - priority + 1) ** alpha."""
     best = 0
     for p in range(1, m):
         a, b = candidates[p], candidates[best]
         if priority[a] < priority[b] or (priority[a] == priority[b] and a < b):
             best = p
     if alpha < 0.0 or m == 1:
-        return best
+        return best, state
     worst = priority[candidates[0]]
     for p in range(1, m):
         if priority[candidates[p]] > worst:
@@ -104,23 +91,21 @@ def _pick(candidates, m, priority, alpha, rng):  # type: ignore[no-untyped-def]
     total = 0.0
     for p in range(m):
         total += (worst - priority[candidates[p]] + 1.0) ** alpha
-    draw = rng.random() * total
+    state, unit = random_unit(state)
+    draw = unit * total
     for p in range(m):
         draw -= (worst - priority[candidates[p]] + 1.0) ** alpha
         if draw <= 0.0:
-            return p
-    return m - 1
+            return p, state
+    return m - 1, state
 
 
 @njit(cache=True)
-def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
+def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Serial SGS: n times pick an eligible activity (all predecessors scheduled) and start it
-    at its earliest precedence- and resource-feasible time. Returns the starts."""
+    at its earliest precedence- and resource-feasible time. Returns (starts, state)."""
     n = d.size
-    horizon = 0
-    for j in range(n):
-        horizon += d[j]
-    usage = np.zeros((horizon + 1, c.size), dtype=np.int64)
+    times, usage, steps = new_profile(n, c.size)
     start = np.full(n, -1, dtype=np.int64)
     left = np.empty(n, dtype=np.int64)
     candidates = np.empty(n, dtype=np.int64)
@@ -131,7 +116,7 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
             candidates[m] = j
             m += 1
     for _ in range(n):
-        p = _pick(candidates, m, priority, alpha, rng)
+        p, state = _pick(candidates, m, priority, alpha, state)
         j = candidates[p]
         m -= 1
         candidates[p] = candidates[m]
@@ -140,12 +125,8 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
             i = pred_idx[a]
             if start[i] + d[i] > t:
                 t = start[i] + d[i]
-        while True:
-            clash = _fits(usage, q, c, j, t, d[j])
-            if clash < 0:
-                break
-            t = clash + 1
-        _book(usage, q, j, t, d[j])
+        t = earliest_fit(times, usage, steps, q, c, j, t, d[j])
+        steps = book(times, usage, steps, q, j, t, d[j], 1)
         start[j] = t
         for a in range(succ_ptr[j], succ_ptr[j + 1]):
             s = succ_idx[a]
@@ -153,18 +134,15 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
             if left[s] == 0:
                 candidates[m] = s
                 m += 1
-    return start
+    return start, state
 
 
 @njit(cache=True)
-def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng):  # type: ignore[no-untyped-def]
+def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Parallel SGS: advance a clock over completion times; at each time start, in priority
-    order, every eligible activity (predecessors finished) that fits. Returns the starts."""
+    order, every eligible activity (predecessors finished) that fits. Returns (starts, state)."""
     n = d.size
-    horizon = 0
-    for j in range(n):
-        horizon += d[j]
-    usage = np.zeros((horizon + 1, c.size), dtype=np.int64)
+    times, usage, steps = new_profile(n, c.size)
     start = np.full(n, -1, dtype=np.int64)
     left = np.empty(n, dtype=np.int64)
     ready = np.zeros(n, dtype=np.int64)  # max finish of the scheduled predecessors
@@ -182,13 +160,13 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
                 candidates[m] = j
                 m += 1
         while m > 0:
-            p = _pick(candidates, m, priority, alpha, rng)
+            p, state = _pick(candidates, m, priority, alpha, state)
             j = candidates[p]
             m -= 1
             candidates[p] = candidates[m]
-            if _fits(usage, q, c, j, t, d[j]) >= 0:
+            if last_clash(times, usage, steps, q, c, j, t, d[j]) >= 0:
                 continue
-            _book(usage, q, j, t, d[j])
+            steps = book(times, usage, steps, q, j, t, d[j], 1)
             start[j] = t
             waiting[j] = False
             done += 1
@@ -209,7 +187,7 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
         if following < 0:
             following = t + 1  # unreachable for valid data; keeps the loop finite
         t = following
-    return start
+    return start, state
 
 
 @njit(cache=True)
@@ -223,40 +201,44 @@ def makespan(start, d):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng):  # type: ignore[no-untyped-def]
+def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, state):  # type: ignore[no-untyped-def]
     """One forward-backward pass (double justification, Valls et al. 2005): right-justify by
     a serial SGS on the reversed project in order of decreasing finish time, then left-justify
-    by a serial SGS in order of the right-justified starts. Never lengthens the schedule."""
+    by a serial SGS in order of the right-justified starts. Never lengthens the schedule.
+    Returns (starts, state)."""
     n = d.size
     by_finish = np.empty(n, dtype=np.float64)
     for j in range(n):
         by_finish[j] = -float(start[j] + d[j])
-    backward = serial_sgs(d, succ_ptr, succ_idx, pred_ptr, pred_idx, q, c, by_finish, -1.0, rng)
+    backward, state = serial_sgs(d, succ_ptr, succ_idx, pred_ptr, pred_idx, q, c, by_finish, -1.0,
+                                 state)
     span = makespan(backward, d)
     by_start = np.empty(n, dtype=np.float64)
     for j in range(n):
         by_start[j] = float(span - backward[j] - d[j])
-    return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0, rng)
+    return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0, state)
 
 
 @njit(cache=True)
 def sample_batch(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
-                 parallel, improve, schedules, rng):  # type: ignore[no-untyped-def]
+                 parallel, improve, schedules, state):  # type: ignore[no-untyped-def]
     """Build regret-biased random schedules until `schedules` SGS passes are spent; with
     `improve`, justify each until it stops improving (each pass counts). Returns the best
-    starts, its makespan and the passes used."""
+    starts, its makespan, the passes used and the state."""
     best = np.empty(0, dtype=np.int64)
     best_span = -1
     used = 0
     while used < schedules:
         if parallel:
-            start = parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
+            start, state = parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority,
+                                        alpha, state)
         else:
-            start = serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, rng)
+            start, state = serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority,
+                                      alpha, state)
         used += 1
         span = makespan(start, d)
         while improve and used + 2 <= schedules:
-            better = justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, rng)
+            better, state = justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, state)
             used += 2
             better_span = makespan(better, d)
             if better_span >= span:
@@ -264,4 +246,4 @@ def sample_batch(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
             start, span = better, better_span
         if best_span < 0 or span < best_span:
             best, best_span = start, span
-    return best, best_span, used
+    return best, best_span, used, state

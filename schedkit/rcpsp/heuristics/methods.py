@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.errors import ProblemTooLarge, SchedkitError
+from schedkit.common.rng import seed_state
+from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import kernels as rcpsp_kernels
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result, Status
@@ -25,18 +27,20 @@ kernels: Any = rcpsp_kernels  # numba dispatchers: their call signatures are not
 
 RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
 DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
-MAX_CELLS = 50_000_000  # time-indexed usage (Σd + 1) x K beyond this would need too much memory
 MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
+LAG_METHODS = ("cpsat", "sgs-lags", "auto")  # the RCPSP methods that take time lags
+
+
+def refuse_lags(instance: RCPSPInstance, method: str) -> None:
+    """UnsupportedInstance for a project with time lags, naming the methods that take them."""
+    if instance.lags is not None:
+        raise UnsupportedInstance(
+            f"{method} cannot take time lags (RCPSP/max); use one of {', '.join(LAG_METHODS)}"
+        )
 
 
 def arrays(instance: RCPSPInstance) -> tuple[np.ndarray, ...]:
     """(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c): what every SGS kernel takes."""
-    cells = (int(instance.durations.sum()) + 1) * max(1, instance.resources)
-    if cells > MAX_CELLS:
-        raise ProblemTooLarge(
-            f"the schedule generation schemes keep usage per time unit: (Σ durations + 1) x "
-            f"resources = {cells} cells exceeds {MAX_CELLS}"
-        )
     return (instance.durations, instance.pred_ptr, instance.pred_idx, instance.succ_ptr,
             instance.succ_idx, instance.demands, instance.capacities)
 
@@ -80,7 +84,8 @@ def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **st
 def sgs(instance: RCPSPInstance, rule: str, parallel: bool) -> np.ndarray:
     """The starts of one deterministic SGS pass with `rule`."""
     scheme = kernels.parallel_sgs if parallel else kernels.serial_sgs
-    return scheme(*arrays(instance), priorities(instance, rule), -1.0, np.random.default_rng(0))
+    start, _ = scheme(*arrays(instance), priorities(instance, rule), -1.0, seed_state(0))
+    return start
 
 
 def _sgs_method(name: str, parallel: bool) -> None:
@@ -88,9 +93,12 @@ def _sgs_method(name: str, parallel: bool) -> None:
                    f"priority rule (rule= {', '.join(RULES)})")
 
     def method(instance: RCPSPInstance, options: SolveOptions) -> Result:
+        refuse_lags(instance, name)
+        compile_seconds = ensure_compiled()
         rule = str(options.get("rule")).lower()
         start = sgs(instance, rule, parallel)
-        return schedule_result(instance, start, lower_bound(instance), rule=rule)
+        return schedule_result(instance, start, lower_bound(instance), rule=rule,
+                               compile_seconds=compile_seconds)
 
     method.__name__ = f"solve_{name.replace('-', '_')}"
     method.__doc__ = description
@@ -109,16 +117,18 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     data = arrays(instance)
     values = priorities(instance, rule)
     bound = lower_bound(instance) if bound is None else bound
-    rng = np.random.default_rng(seed)
-    best = kernels.serial_sgs(*data, values, -1.0, rng)  # the deterministic rule schedule first
+    state = seed_state(seed)
+    best, state = kernels.serial_sgs(*data, values, -1.0, state)  # the deterministic rule first
+    state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span = int(kernels.makespan(best, instance.durations))
     used = 1
     batch = int(max(1, min(100, 20_000 // instance.n)))
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
         size = batch if schedules is None else min(batch, schedules - used)
-        start, span, spent = kernels.sample_batch(*data, values, float(alpha), parallel, improve,
-                                                  size, rng)
+        start, span, spent, state = kernels.sample_batch(*data, values, float(alpha), parallel,
+                                                         improve, size, state)
+        state = np.uint64(state)
         used += int(spent)
         if span < best_span:
             best, best_span = start, int(span)
@@ -143,6 +153,8 @@ def _schedules(options: SolveOptions) -> int | None:
 )
 def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Best of `schedules` random schedules (or as many as the time limit allows)."""
+    refuse_lags(instance, "sampling")
+    compile_seconds = ensure_compiled()
     scheme = str(options.get("scheme")).lower()
     if scheme not in ("serial", "parallel"):
         raise SchedkitError(f"scheme must be serial or parallel, got {scheme!r}")
@@ -150,7 +162,8 @@ def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
     start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
                             rule=str(options.get("rule")), alpha=float(options.get("alpha")),
                             parallel=scheme == "parallel", bound=bound)
-    return schedule_result(instance, start, bound, schedules=used, scheme=scheme)
+    return schedule_result(instance, start, bound, schedules=used, scheme=scheme,
+                           compile_seconds=compile_seconds)
 
 
 @register(
@@ -160,8 +173,10 @@ def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
 )
 def solve_fbi(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Every sampled schedule is justified until it stops improving (each pass is a schedule)."""
+    refuse_lags(instance, "fbi")
+    compile_seconds = ensure_compiled()
     bound = lower_bound(instance)
     start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
                             rule=str(options.get("rule")), alpha=float(options.get("alpha")),
                             parallel=False, improve=True, bound=bound)
-    return schedule_result(instance, start, bound, schedules=used)
+    return schedule_result(instance, start, bound, schedules=used, compile_seconds=compile_seconds)

@@ -15,29 +15,32 @@ bound (critical path / resource bound) it is optimal and no model is built.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
 from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result, Status
+from schedkit.result import Result
 
 WARM_START_SCHEDULES = 1000
 WARM_START_SHARE = 0.1  # of the time limit at most
 MAX_INTERVALS = 200_000  # beyond, building the model alone outlasts a reasonable budget
 MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance matrix
+BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 
 
 def warm_start(instance: RCPSPInstance, options: SolveOptions, bound: int) -> np.ndarray:
     """Starts of the best of up to 1000 schedules of sampling with justification."""
-    import time
-
     remaining = options.remaining()
     share = 1.0 if remaining is None else min(1.0, WARM_START_SHARE * remaining)
     start, _, _ = sample(instance, time.perf_counter() + share, WARM_START_SCHEDULES, options.seed,
@@ -154,32 +157,55 @@ def _solver(cp_model: Any, options: SolveOptions) -> Any:
 
 @register(
     "rcpsp", "cpsat", exact=True,
-    description="OR-Tools CP-SAT: intervals, a cumulative per resource, precedences; warm start "
-    "from sampling with forward-backward improvement",
+    description="OR-Tools CP-SAT: intervals, a cumulative per resource, precedences (or RCPSP/max "
+    "time lags); warm start from sampling with forward-backward improvement",
 )
 def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
-    """Optimal or best-found schedule with CP-SAT's proven bound."""
+    """Optimal or best-found schedule with CP-SAT's proven bound (RCPSP/max projects go to
+    the time-lag model of solvers/cpsat_lags.py)."""
+    if instance.lags is not None:
+        return solve_lags(instance, options)
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat: {instance.n} activities exceeds {MAX_INTERVALS}")
+    cp_model = import_cp_model()
+    compile_seconds = ensure_compiled()
+    bound = lower_bound(instance)
+    hint = warm_start(instance, options, bound)
+    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
+                             "warm_start": int(makespan(hint, instance.durations)),
+                             "compile_seconds": compile_seconds}
+    return exact_phase(cp_model, instance, options, hint, bound, stats)
+
+
+def import_cp_model() -> Any:
+    """OR-Tools' cp_model module (SolverUnavailable without it)."""
     try:
         from ortools.sat.python import cp_model
     except ImportError as error:  # pragma: no cover - ortools is a core dependency
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    bound = lower_bound(instance)
-    hint = warm_start(instance, options, bound)
+    return cp_model
+
+
+def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, hint: np.ndarray,
+                bound: int, stats: dict[str, Any]) -> Result:
+    """The whole model from the schedule `hint` (its makespan the horizon) until the options'
+    deadline: optimal, or the best schedule with CP-SAT's proven bound."""
     upper = int(makespan(hint, instance.durations))
-    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound, "warm_start": upper}
     if upper == bound:
-        return Result("optimal", upper, bound, RCPSPSolution(hint), {**stats, "solver_status": "none"})
+        return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
+    build_until = _build_until(options)
     model = cp_model.CpModel()
     mirrored, intervals = _variables(model, instance, upper)
     _cumulatives(model, instance, intervals)
     _precedences(model, instance, mirrored)
     cmax = _makespan(model, instance, mirrored, bound, upper)
-    if instance.n <= MAX_CLOSURE_ACTIVITIES:
+    if instance.n <= MAX_CLOSURE_ACTIVITIES and time.perf_counter() < build_until:
         dist = _distances(instance)
         stats["implied_arcs"] = _implied_precedences(model, instance, mirrored, dist)
         stats["disjunctions"] = _disjunctions(model, instance, mirrored, dist, hint)
+    if time.perf_counter() >= build_until:
+        stats["solver_status"] = "model not built within the time limit"
+        return finish(upper, bound, False, RCPSPSolution(hint), stats)
     model.minimize(cmax)
     d = instance.durations
     for j, value in enumerate((upper - hint - d).tolist()):
@@ -197,11 +223,13 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
             start = found
     objective = int(makespan(start, instance.durations))
     proven = bound
-    if status == cp_model.OPTIMAL:
-        proven = objective
-    elif status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and np.isfinite(solver.best_objective_bound):
-        proven = max(bound, int(np.ceil(solver.best_objective_bound - 1e-6)))
+    if status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+        proven = max(bound, integral_bound(solver.best_objective_bound) or bound)
     proven = min(proven, objective)  # CP-SAT's bound holds for the model's own optimum
-    result_status: Status = "optimal" if proven == objective else "feasible"
-    return Result(result_status, objective, proven, RCPSPSolution(start), stats)
+    return finish(objective, proven, status == cp_model.OPTIMAL, RCPSPSolution(start), stats)
 
+
+def _build_until(options: SolveOptions) -> float:
+    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
+    remaining = options.remaining()
+    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining

@@ -8,37 +8,55 @@ Pulse variables x[j, t] = 1 when activity j starts at t, for t in its precedence
 - resources (Pritsker et al. 1969): at each t, Σ_j q_jk·Σ_{τ=t-d_j+1..t} x[j, τ] <= c_k;
 - makespan C >= Σ_t (t + d_j)·x[j, t] for the activities without successors; minimise C.
 Variables grow with n·T, so projects with more than MAX_VARIABLES pulse variables are refused
-with ProblemTooLarge rather than handed to a solver that cannot finish.
+with ProblemTooLarge rather than handed to a solver that cannot finish. Under a time limit the
+model must be built by 60 % of it; otherwise the warm start comes back as `feasible`.
 """
 
 from __future__ import annotations
 
+import bisect
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.common.mip import import_pulp, new_variable, run
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
-from schedkit.rcpsp.heuristics.methods import sample
+from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
-from schedkit.result import Result, Status
+from schedkit.result import Result
 
 MAX_VARIABLES = 20_000
 WARM_START_SCHEDULES = 1000
+PULP_WALKS = 7  # passes PuLP makes over the rows around a solve (variables(), isMIP(), ...)
+PULP_OVERHEAD = 2.5  # PuLP's time around the solver's run, in units of the building time
+BUILD_RESERVE = 0.4  # of the time limit kept for loading the model and the solver's own run
 
 
 class _Model:
-    """The PuLP problem with its pulse variables x[j] = {t: variable} and the makespan C."""
+    """The PuLP problem with its pulse variables x[j] = {t: variable} and the makespan C;
+    building stops with _OutOfTime once perf_counter() passes `deadline`."""
 
-    def __init__(self, problem: Any) -> None:
+    def __init__(self, problem: Any, deadline: float) -> None:
         self.problem = problem
         self.x: list[dict[int, Any]] = []
         self.cmax: Any = None
+        self.deadline = deadline
+
+    def on_time(self) -> None:
+        """Raise _OutOfTime when the building budget is spent."""
+        if time.perf_counter() > self.deadline:
+            raise _OutOfTime
+
+
+class _OutOfTime(Exception):
+    """Building the model did not finish within its share of the time limit."""
 
 
 def _windows(instance: RCPSPInstance, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,16 +66,18 @@ def _windows(instance: RCPSPInstance, horizon: int) -> tuple[np.ndarray, np.ndar
     return es, ls
 
 
-def _variables(pulp: Any, instance: RCPSPInstance, horizon: int, bound: int) -> _Model:
+def _variables(pulp: Any, instance: RCPSPInstance, horizon: int, bound: int,
+               deadline: float) -> _Model:
     es, ls = _windows(instance, horizon)
     size = int(np.sum(ls - es + 1))
     if size > MAX_VARIABLES:
         raise ProblemTooLarge(f"mip: {size} pulse variables (activities x start times up to the "
                               f"horizon {horizon}) exceeds {MAX_VARIABLES}; use cpsat")
-    model = _Model(pulp.LpProblem("rcpsp", pulp.LpMinimize))
+    model = _Model(pulp.LpProblem("rcpsp", pulp.LpMinimize), deadline)
     for j in range(instance.n):
         model.x.append({t: new_variable(pulp, model.problem, f"x_{j}_{t}", cat="Binary")
                         for t in range(int(es[j]), int(ls[j]) + 1)})
+        model.on_time()
     model.cmax = new_variable(pulp, model.problem, "C", lowBound=bound, upBound=horizon)
     return model
 
@@ -67,22 +87,36 @@ def _one_start(pulp: Any, model: _Model) -> None:
         model.problem += pulp.lpSum(pulses.values()) == 1, f"start_{j}"
 
 
-def _started_by(pulses: dict[int, Any], t: int) -> list[Any]:
-    return [v for tau, v in pulses.items() if tau <= t]
+def _prefixes(pulses: dict[int, Any]) -> tuple[list[int], list[list[tuple[Any, int]]]]:
+    """The pulse times in order and, for each, the terms started by then (shared prefixes)."""
+    times = sorted(pulses)
+    terms: list[tuple[Any, int]] = []
+    prefixes = []
+    for t in times:
+        terms = [*terms, (pulses[t], 1)]
+        prefixes.append(terms)
+    return times, prefixes
+
+
+def _started_by(times: list[int], prefixes: list[list[tuple[Any, int]]], t: int
+                ) -> list[tuple[Any, int]]:
+    k = bisect.bisect_right(times, t)
+    return prefixes[k - 1] if k else []
 
 
 def _precedences(pulp: Any, model: _Model, instance: RCPSPInstance) -> None:
     d = instance.durations
+    started = [_prefixes(pulses) for pulses in model.x]
     for i, row in enumerate(instance.successors):
         for j in row.tolist():
-            for t in sorted(model.x[j]):
+            times_j, prefixes_j = started[j]
+            for k, t in enumerate(times_j):
                 if t - int(d[i]) >= max(model.x[i]):
                     break  # i has surely started by then: the row is implied
-                model.problem += (
-                    pulp.lpSum(_started_by(model.x[j], t))
-                    <= pulp.lpSum(_started_by(model.x[i], t - int(d[i]))),
-                    f"prec_{i}_{j}_{t}",
-                )
+                earlier = [(v, -1) for v, _ in _started_by(*started[i], t - int(d[i]))]
+                model.problem += (pulp.LpAffineExpression(prefixes_j[k] + earlier) <= 0,
+                                  f"prec_{i}_{j}_{t}")
+            model.on_time()
 
 
 def _resources(pulp: Any, model: _Model, instance: RCPSPInstance, horizon: int) -> None:
@@ -91,11 +125,16 @@ def _resources(pulp: Any, model: _Model, instance: RCPSPInstance, horizon: int) 
         users = [j for j in np.flatnonzero(q[:, k] > 0).tolist() if d[j] > 0]
         if sum(int(q[j, k]) for j in users) <= capacity:
             continue  # never binding
-        for t in range(horizon):
-            terms = [int(q[j, k]) * v for j in users for tau, v in model.x[j].items()
-                     if t - int(d[j]) < tau <= t]
+        at: list[list[tuple[Any, int]]] = [[] for _ in range(horizon)]
+        for j in users:
+            for tau, v in model.x[j].items():
+                for t in range(tau, min(horizon, tau + int(d[j]))):
+                    at[t].append((v, int(q[j, k])))
+            model.on_time()
+        for t, terms in enumerate(at):
             if terms:
-                model.problem += pulp.lpSum(terms) <= capacity, f"res_{k}_{t}"
+                model.problem += pulp.LpAffineExpression(terms) <= capacity, f"res_{k}_{t}"
+        model.on_time()
 
 
 def _makespan(pulp: Any, model: _Model, instance: RCPSPInstance) -> None:
@@ -109,14 +148,29 @@ def _makespan(pulp: Any, model: _Model, instance: RCPSPInstance) -> None:
     model.problem += model.cmax
 
 
-def build_model(pulp: Any, instance: RCPSPInstance, horizon: int, bound: int) -> _Model:
-    """Variables, one start each, precedences, resources, makespan objective."""
-    model = _variables(pulp, instance, horizon, bound)
+def build_model(pulp: Any, instance: RCPSPInstance, horizon: int, bound: int,
+                deadline: float = float("inf")) -> _Model:
+    """Variables, one start each, precedences, resources, makespan objective (_OutOfTime
+    past `deadline`)."""
+    model = _variables(pulp, instance, horizon, bound, deadline)
     _one_start(pulp, model)
     _precedences(pulp, model, instance)
     _resources(pulp, model, instance, horizon)
     _makespan(pulp, model, instance)
     return model
+
+
+def _solver_budget(model: _Model, options: SolveOptions, build_seconds: float) -> SolveOptions:
+    """The options with the time PuLP spends around the solver's run taken off the limit: it
+    walks every row for the variables about six times and loads the model (measured: about
+    2.5 times the building time, or seven walks)."""
+    if options.time_limit is None:
+        return options
+    began = time.perf_counter()
+    model.problem.variables()
+    walks = PULP_WALKS * (time.perf_counter() - began)
+    overhead = max(walks, PULP_OVERHEAD * build_seconds) + 0.1
+    return replace(options, time_limit=max(0.01, options.time_limit - overhead))
 
 
 def _set_start(model: _Model, start: np.ndarray, span: int) -> None:
@@ -142,22 +196,34 @@ def _read(model: _Model) -> np.ndarray | None:
     f"small projects (at most {MAX_VARIABLES} pulse variables)",
 )
 def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
-    """Optimal or best-found schedule of the time-indexed MIP, started from the heuristic."""
+    """Optimal or best-found schedule of the time-indexed MIP, started from the heuristic;
+    the warm start as `feasible` when the model cannot be built within the time limit."""
+    refuse_lags(instance, "mip")
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
+    compile_seconds = ensure_compiled()
     bound = lower_bound(instance)
     remaining = options.remaining()
     share = 1.0 if remaining is None else min(1.0, 0.1 * remaining)
     start, span, _ = sample(instance, time.perf_counter() + share, WARM_START_SCHEDULES,
                             options.seed, parallel=False, improve=True, bound=bound)
     stats: dict[str, Any] = {"solver": name, "workers": options.workers, "lower_bound": bound,
-                             "warm_start": span}
+                             "warm_start": span, "compile_seconds": compile_seconds}
     if span == bound:
-        return Result("optimal", span, bound, RCPSPSolution(start), stats)
-    model = build_model(pulp, instance, span, bound)
+        return finish(span, bound, True, RCPSPSolution(start), stats)
+    build_deadline = options.deadline
+    if options.time_limit is not None:
+        build_deadline -= BUILD_RESERVE * options.time_limit
+    began = time.perf_counter()
+    try:
+        model = build_model(pulp, instance, span, bound, build_deadline)
+    except _OutOfTime:
+        stats["solver_status"] = "model not built within the time limit"
+        return finish(span, bound, False, RCPSPSolution(start), stats)
     _set_start(model, start, span)
-    raw, solver_stats = run(pulp, model.problem, options, name)
-    stats.update(solver_stats, variables=len(model.problem.variables()),
+    budget = _solver_budget(model, options, time.perf_counter() - began)
+    raw, solver_stats = run(pulp, model.problem, budget, name)
+    stats.update(solver_stats, variables=sum(len(pulses) for pulses in model.x) + 1,
                  constraints=model.problem.numConstraints())
     found = _read(model)
     if found is not None and makespan(found, instance.durations) <= span:
@@ -167,5 +233,4 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if proven > span:  # a valid bound never exceeds a feasible value
         stats["discarded_bound"] = proven
         proven = bound
-    status: Status = "optimal" if proven == span else "feasible"
-    return Result(status, span, proven, RCPSPSolution(start), stats)
+    return finish(span, proven, False, RCPSPSolution(start), stats)
