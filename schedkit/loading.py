@@ -52,14 +52,18 @@ def _split_format(format: str | None) -> tuple[str | None, str | None]:
 
 
 def sniff(path: Path, text: str) -> str:
-    """The format of `path`: by extension, then each family's look at name and content."""
+    """The format of `path`: by a family's own extension, then each family's look at name and
+    content (which may claim a generic .json, e.g. SatNet's problems.json), then .json/.jsonl."""
     extensions = _extensions()
-    if path.suffix.lower() in extensions:
-        return extensions[path.suffix.lower()]
-    for family in families.all_families().values():
+    suffix = path.suffix.lower()
+    if suffix in extensions and suffix not in _GENERIC_EXTENSIONS:
+        return extensions[suffix]
+    for family in families.all_families().values():  # a family may claim a .json by content
         found = family.sniff(path, text) if family.sniff is not None else None
         if found is not None:
             return found
+    if suffix in extensions:
+        return extensions[suffix]
     head = text.lstrip()[:1]
     if head == "{":
         try:
