@@ -27,7 +27,8 @@ def _tracks(data: Any, violations: list[str]) -> list[tuple[str, tuple[str, ...]
         if not isinstance(antennas, list) or not all(isinstance(a, str) for a in antennas):
             violations.append(f"tracks[{k}]: antennas must be a list of names")
             continue
-        found.append((str(item.get("request")), tuple(antennas), int(on), int(off)))
+        assert isinstance(on, int) and isinstance(off, int)
+        found.append((str(item.get("request")), tuple(antennas), on, off))
     return found
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from schedkit.common.gantt import _pyplot
 
 
-def gantt(instance: Any, solution: Any, path: Path) -> Path:
+def gantt(instance: Any, solution: Any, path: Path) -> None:
     """Draw the plan to `path` (PNG); hours since the earliest event on the x axis."""
     plt = _pyplot()
     rows = {a: k for k, a in enumerate(instance.antennas)}
@@ -56,4 +56,3 @@ def gantt(instance: Any, solution: Any, path: Path) -> Path:
     target = Path(path)
     figure.savefig(target, dpi=110)
     plt.close(figure)
-    return target

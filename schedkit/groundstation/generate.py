@@ -68,7 +68,7 @@ def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: in
             duration = int(rng.integers(4, 11)) * 60
             minimum = max(60, int(round(duration * rng.uniform(0.5, 1.0) / 60)) * 60)
             setup, teardown = int(rng.integers(1, 6)) * 60, int(rng.integers(1, 3)) * 60
-            alternatives = []
+            alternatives: list[Alternative] = []
             for g in range(stations):
                 periods = tuple(ViewPeriod(a, b) for a, b in passes[s][g] if b > lo and a < hi)
                 if not periods:

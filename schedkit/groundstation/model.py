@@ -214,7 +214,7 @@ class GroundStationInstance:
 
     def replace(self, **changes: Any) -> GroundStationInstance:
         """A new, re-validated instance with some fields changed."""
-        fields = {"requests": self.requests, "antennas": self.antennas,
+        fields: dict[str, Any] = {"requests": self.requests, "antennas": self.antennas,
                   "maintenance": self.maintenance, "spacecraft_exclusive": self.spacecraft_exclusive,
                   "name": self.name, "meta": self.meta}
         fields.update(changes)

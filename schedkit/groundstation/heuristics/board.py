@@ -46,7 +46,7 @@ def request_options(instance: GroundStationInstance) -> list[list[Option]]:
         down.setdefault(m.antenna, []).append((m.start, m.end))
     found = []
     for r in instance.requests:
-        options = []
+        options: list[Option] = []
         for a, alternative in enumerate(r.alternatives):
             cuts = [(s - r.teardown, e + r.setup) for antenna in alternative.antennas
                     for s, e in down.get(antenna, ()) if e > s]
