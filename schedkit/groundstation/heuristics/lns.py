@@ -56,15 +56,18 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
 
 
 def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
-              deadline: float, seed: int) -> Board:
-    """The best board found from the best greedy rule until `deadline` (perf_counter)."""
+              deadline: float, seed: int, stall: int | None = None) -> Board:
+    """The best board found from the best greedy rule until `deadline` (perf_counter), or
+    until `stall` ruin-and-recreate steps in a row bring no better plan."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES))
     current, trial = Board(instance, options), Board(instance, options)
     current.copy_from(best)
     orders = [RULES[name](instance, options) for name in RULES]
     best_key = current_key = scorer.key(best.tracked)
-    while time.perf_counter() < deadline:
+    idle = 0
+    while time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0:
+        idle += 1
         trial.copy_from(current)
         victims = _ruin(trial, rng)
         _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng)
@@ -74,7 +77,7 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
             current_key = key
             if key < best_key:
                 best.copy_from(current)
-                best_key = key
+                best_key, idle = key, 0
     return best
 
 

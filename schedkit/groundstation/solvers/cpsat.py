@@ -22,12 +22,18 @@ from schedkit.common.finish import finish, integral_bound
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.lns import lns_board
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
-from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
+from schedkit.groundstation.model import (
+    GroundStationInstance,
+    GroundStationSolution,
+    Track,
+    plan_stats,
+)
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
-EXTRACT_SECONDS = 0.3  # kept back from the solver for reading the answer
+EXTRACT_SECONDS = 0.3
+WARM_STALL = 300  # the warm start stops after this many (or 5 per request) idle lns steps  # kept back from the solver for reading the answer
 
 
 @dataclass
@@ -182,7 +188,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
                 seconds: float) -> Board:
     """The lns plan after `seconds` (from now), as CP-SAT's hint."""
     scorer = Scorer(instance, options.get("objective", "hours"))
-    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed)
+    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed,
+                     stall=max(WARM_STALL, 5 * instance.n))
 
 
 @register("groundstation", "cpsat", exact=True,
@@ -215,7 +222,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
             return _fallback(instance, board, stats)
         stats["u_max_phase"] = {"value": solver.Value(fair_z) / FAIR_SCALE,
                                 "bound": solver.BestObjectiveBound() / FAIR_SCALE}
-        model.Add(fair_z <= solver.Value(fair_z))
+        model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         _hint_from(model, slots, solver)
     solver = _run(model, unserved, options, stats, 1.0)
     if solver is None:

@@ -1,0 +1,87 @@
+"""Known optima on hand-made instances, exact methods cross-checked, and plan properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+from schedkit.groundstation.check import metrics
+from tests.groundstation.cases import KNOWN, mixed, two_places
+
+EXACT = ("cpsat", "mip")
+
+
+@pytest.mark.parametrize("case", sorted(KNOWN))
+@pytest.mark.parametrize("method", EXACT)
+def test_exact_methods_prove_the_hand_derived_optimum(case, method):
+    """split 1800, array 7200, maintenance clash 1800, one spacecraft in two places 7200 (cases.py)."""
+    build, optimum = KNOWN[case]
+    x = build()
+    result = schedkit.solve(x, method, time_limit=10, workers=1)
+    assert result.status == "optimal"
+    assert result.objective == optimum
+    assert schedkit.check(x, result).feasible
+
+
+def test_relaxing_the_spacecraft_rule_lets_both_antennas_track():
+    """Without satellite-operation mode both 2 h requests are served in full."""
+    for method in EXACT:
+        assert schedkit.solve(two_places(False), method, time_limit=10, workers=1).objective == 0
+
+
+def test_cpsat_and_mip_agree_on_the_mixed_fixture():
+    """Both exact methods prove 10800 s unserved on the all-features fixture."""
+    values = {m: schedkit.solve(mixed(), m, time_limit=10, workers=1) for m in EXACT}
+    assert {r.status for r in values.values()} == {"optimal"}
+    assert {r.objective for r in values.values()} == {10800}
+
+
+def test_heuristics_are_reproducible_with_a_seed():
+    """Same seed, same plan (lns, ga, ffeea are seeded; greedy is deterministic)."""
+    for method in ("greedy", "lns", "ga", "ffeea"):
+        a = schedkit.solve(mixed(), method, time_limit=0.3, workers=1, seed=5)
+        b = schedkit.solve(mixed(), method, time_limit=0.3, workers=1, seed=5)
+        assert a.objective == b.objective
+
+
+def test_stats_match_the_checker_metrics():
+    """tracked hours, satisfied requests, U_rms and U_max in stats equal the checker's."""
+    x = mixed()
+    result = schedkit.solve(x, "cpsat", time_limit=5, workers=1)
+    again = metrics(x, result.solution.to_dict())
+    assert result.stats["tracked_hours"] == pytest.approx(again["tracked_hours"], abs=1e-4)
+    assert result.stats["requests_satisfied"] == again["requests_satisfied"]
+    assert result.stats["u_max"] == pytest.approx(again["u_max"], abs=1e-6)
+    assert result.stats["u_rms"] == pytest.approx(again["u_rms"], abs=1e-6)
+
+
+def test_fair_objective_lowers_u_max():
+    """objective="fair" gives a U_max no higher than the hours objective's."""
+    x = mixed()
+    fair = schedkit.solve(x, "cpsat", time_limit=5, workers=1, objective="fair")
+    hours = schedkit.solve(x, "cpsat", time_limit=5, workers=1)
+    assert schedkit.check(x, fair).feasible
+    assert fair.stats["u_max"] <= hours.stats["u_max"]
+    assert fair.objective >= hours.objective
+
+
+def test_ffeea_reports_decodes_saved():
+    """ffeea's stats count the decodes the fuzzy evaluation skipped."""
+    result = schedkit.solve(mixed(), "ffeea", time_limit=0.5, workers=1)
+    assert result.stats["decodes_saved"] >= 0 and result.stats["decodes"] >= 1
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), satellites=st.integers(1, 4))
+def test_no_plan_is_worse_than_empty_and_cpsat_never_worse_than_greedy(seed, satellites):
+    """Generated networks: every plan checks, unserved <= requested, cpsat <= greedy."""
+    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
+    greedy = schedkit.solve(x, "greedy", workers=1)
+    cpsat = schedkit.solve(x, "cpsat", time_limit=2, workers=1)
+    for result in (greedy, cpsat):
+        assert schedkit.check(x, result).feasible
+        assert result.objective <= x.requested
+    assert cpsat.objective <= greedy.objective
+    assert cpsat.bound is None or cpsat.bound <= greedy.objective
