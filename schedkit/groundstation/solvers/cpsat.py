@@ -32,8 +32,8 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
-EXTRACT_SECONDS = 0.3
-WARM_STALL = 300  # the warm start stops after this many (or 5 per request) idle lns steps  # kept back from the solver for reading the answer
+EXTRACT_SECONDS = 0.3  # kept back from the solver for reading the answer
+WARM_STALL = 300  # the warm start stops after this many (or 5 per request) idle lns steps
 
 
 @dataclass
