@@ -46,3 +46,11 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+# Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s), the generated
+# CS-GSNSP networks, then the report beside the published Delta-MILP and PPO rows.
+GS_SUITES := groundstation_satnet_60 groundstation_satnet_cpsat_60 groundstation_csgsnsp
+.PHONY: bench-groundstation
+bench-groundstation: $(STAMP_DEV)
+	for s in $(GS_SUITES); do $(BIN)/schedkit bench benchmarks/suites/$$s.toml --jobs 1 --out benchmarks/reports --resume $(BENCH_ARGS) || exit 1; done
+	$(BIN)/python benchmarks/groundstation_report.py --out benchmarks/reports/groundstation.md
