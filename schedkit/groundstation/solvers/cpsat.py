@@ -206,8 +206,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.2)) * limit)
     board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
-        done = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
-        return Result("optimal", 0, 0, board.solution(), done)
+        served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
+        return Result("optimal", 0, 0, board.solution(), served)
     model = cp_model.CpModel()
     slots = _variables(model, instance, opts)
     _copies_ordered(model, instance, slots)
