@@ -8,7 +8,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   fixed intervals; one no-overlap per mission (per request when the instance relaxes it);
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
-- warm start: `lns` for `warm_share` of the budget, given as hints; the bound is CP-SAT's.
+- warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
+  it stalls), given as hints; the bound is CP-SAT's.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from schedkit.result import Result
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
 EXTRACT_SECONDS = 0.3  # kept back from the solver for reading the answer
-WARM_STALL = 300  # the warm start stops after this many (or 5 per request) idle lns steps
+WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
+SMALL = 50  # requests
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _hint(model: Any, slots: list[Slot], board: Board) -> None:
     """Hint every slot: the warm start's tracks where they fit an option, absent elsewhere."""
     used: set[int] = set()
     for i, tracks in enumerate(board.tracks):
-        for alt, on, off in tracks:
+        for alt, on, off in sorted(tracks, key=lambda t: t[1]):  # copies are ordered in time
             for k, slot in enumerate(slots):
                 o = slot.option
                 if (k not in used and slot.i == i and o.alt == alt and o.lo <= on and off <= o.hi):
@@ -188,14 +190,14 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
                 seconds: float) -> Board:
     """The lns plan after `seconds` (from now), as CP-SAT's hint."""
     scorer = Scorer(instance, options.get("objective", "hours"))
-    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed,
-                     stall=max(WARM_STALL, 5 * instance.n))
+    stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
+    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall)
 
 
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.2})
+          options={"objective": "hours", "warm_share": 0.4})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds)."""
     from ortools.sat.python import cp_model
@@ -203,7 +205,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     objective = check_objective(options.get("objective", "hours"))
     opts = request_options(instance)
     limit = options.time_limit
-    warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.2)) * limit)
+    warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.4)) * limit)
     board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
         served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
