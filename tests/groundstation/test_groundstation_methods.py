@@ -85,3 +85,35 @@ def test_no_plan_is_worse_than_empty_and_cpsat_never_worse_than_greedy(seed, sat
         assert result.objective <= x.requested
     assert cpsat.objective <= greedy.objective
     assert cpsat.bound is None or cpsat.bound <= greedy.objective
+
+
+@pytest.mark.parametrize("method", ["greedy", "lns", "ga", "ffeea"])
+def test_heuristics_take_the_fair_objective(method):
+    """objective="fair" ranks plans by U_max first; the plan still checks."""
+    result = schedkit.solve(mixed(), method, time_limit=0.3, workers=1, objective="fair")
+    assert schedkit.check(mixed(), result).feasible
+
+
+def test_greedy_rule_option_and_unknown_rule():
+    """rule= picks one ordering (named in stats); an unknown rule is refused."""
+    result = schedkit.solve(mixed(), "greedy", rule="window_end")
+    assert result.stats["rule"] == "window_end"
+    with pytest.raises(schedkit.SchedkitError, match="unknown rule"):
+        schedkit.solve(mixed(), "greedy", rule="nope")
+
+
+def test_auto_records_what_ran():
+    """auto runs cpsat on a small instance and says so."""
+    result = schedkit.solve(mixed(), "auto", time_limit=3, workers=1)
+    assert result.stats["chosen"] == "cpsat" and result.objective == 10800
+
+
+def test_gantt_writes_a_png(tmp_path):
+    """One row per antenna, maintenance hatched: the chart file is written."""
+    pytest.importorskip("matplotlib")
+    from schedkit.groundstation.gantt import gantt
+
+    x = mixed()
+    result = schedkit.solve(x, "greedy")
+    gantt(x, result.solution, tmp_path / "plan.png")
+    assert (tmp_path / "plan.png").stat().st_size > 1000
