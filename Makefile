@@ -49,7 +49,8 @@ clean:
 
 # Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s), the generated
 # CS-GSNSP networks, then the report beside the published Delta-MILP and PPO rows.
-GS_SUITES := groundstation_satnet_60 groundstation_satnet_cpsat_60 groundstation_csgsnsp
+GS_SUITES := groundstation_satnet_60 groundstation_satnet_cpsat_60 groundstation_satnet_fair_60 \
+	groundstation_csgsnsp
 .PHONY: bench-groundstation
 bench-groundstation: $(STAMP_DEV)
 	for s in $(GS_SUITES); do $(BIN)/schedkit bench benchmarks/suites/$$s.toml --jobs 1 --out benchmarks/reports --resume $(BENCH_ARGS) || exit 1; done

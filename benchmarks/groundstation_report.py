@@ -35,7 +35,7 @@ PUBLISHED = {
                               "W50_2018": (879, 185, 0.36, 0.67)},
 }
 SATNET_SUITES = ("groundstation_satnet_60", "groundstation_satnet_cpsat_60",
-                 "groundstation_satnet_cpsat_300")
+                 "groundstation_satnet_fair_60", "groundstation_satnet_cpsat_300")
 GENERATED_SUITE = "groundstation_csgsnsp"
 
 
@@ -47,7 +47,7 @@ def _runs(suite: str) -> list[dict]:
 
 
 def _label(run: dict) -> str:
-    return f"{run['method']} {run['time_limit']:g} s"
+    return f"{run.get('label') or run['method']} {run['time_limit']:g} s"
 
 
 def _satnet_table(week: str, runs: list[dict]) -> list[str]:
