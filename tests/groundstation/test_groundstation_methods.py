@@ -117,3 +117,18 @@ def test_gantt_writes_a_png(tmp_path):
     result = schedkit.solve(x, "greedy")
     gantt(x, result.solution, tmp_path / "plan.png")
     assert (tmp_path / "plan.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("case", sorted(KNOWN))
+def test_mission_flow_bound_never_exceeds_the_optimum(case):
+    """The transportation bound is a valid lower bound (and tight for one spacecraft, two places)."""
+    from schedkit.groundstation.heuristics.board import request_options
+    from schedkit.groundstation.solvers.bounds import mission_flow_bound
+
+    build, optimum = KNOWN[case]
+    x = build()
+    bound = mission_flow_bound(x, request_options(x))
+    assert 0 <= bound <= optimum
+    if case == "two_places":
+        assert bound == optimum
+        assert mission_flow_bound(two_places(False), request_options(two_places(False))) == 0

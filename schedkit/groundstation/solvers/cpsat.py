@@ -9,7 +9,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints; the bound is CP-SAT's.
+  it stalls), given as hints; the bound is the better of CP-SAT's and the mission
+  transportation bound (solvers/bounds.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from schedkit.groundstation.model import (
     Track,
     plan_stats,
 )
+from schedkit.groundstation.solvers.bounds import mission_flow_bound
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -240,7 +242,9 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     stats.update(plan_stats(instance, done))
     if objective == "fair":
         return Result("feasible", value, None, solution, stats)
-    bound = min(value, max(0, integral_bound(solver.BestObjectiveBound()) or 0))
+    flow = mission_flow_bound(instance, opts)
+    stats["mission_flow_bound"] = flow
+    bound = min(value, max(flow, integral_bound(solver.BestObjectiveBound()) or 0))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
 
