@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.check import metrics
-from tests.groundstation.cases import KNOWN, mixed, two_places
+from tests.groundstation.cases import DATA, KNOWN, mixed, two_places
 
 EXACT = ("cpsat", "mip")
 
@@ -132,3 +132,11 @@ def test_mission_flow_bound_never_exceeds_the_optimum(case):
     if case == "two_places":
         assert bound == optimum
         assert mission_flow_bound(two_places(False), request_options(two_places(False))) == 0
+
+
+def test_mip_refuses_a_large_instance_at_once():
+    """400 requests (2,712 optional tracks) are far beyond the big-M model: ProblemTooLarge."""
+    many = schedkit.load(DATA.parent.parent.parent / "instances" / "groundstation" / "csgsnsp"
+                         / "gs_sat100.json")
+    with pytest.raises(schedkit.ProblemTooLarge):
+        schedkit.solve(many, "mip", time_limit=5, workers=1)

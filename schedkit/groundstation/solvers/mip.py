@@ -22,6 +22,7 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_PAIRS = 3000  # disjunctive pairs: beyond this the big-M model is hopeless; use cpsat
+MAX_SLOTS = 400  # optional tracks, checked before any pair is listed
 
 
 @dataclass
@@ -86,12 +87,16 @@ def _disjunctions(pulp: Any, problem: Any, instance: GroundStationInstance, slot
 
 @register("groundstation", "mip", exact=True, options={"solver": "highs"},
           description=f"disjunctive big-M MIP over HiGHS or CBC, small instances (at most "
-          f"{MAX_PAIRS} clashing slot pairs); cross-checked with cpsat")
+          f"{MAX_SLOTS} optional tracks, {MAX_PAIRS} clashing pairs); cross-checked with cpsat")
 def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build and solve; ProblemTooLarge beyond MAX_PAIRS pairs."""
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
     opts = request_options(instance)
+    count = sum(len(mine) * (r.max_tracks if r.splittable else 1)
+                for r, mine in zip(instance.requests, opts, strict=True))
+    if count > MAX_SLOTS:
+        raise ProblemTooLarge(f"mip: {count} optional tracks (limit {MAX_SLOTS}); use cpsat")
     problem = pulp.LpProblem("groundstation", pulp.LpMinimize)
     slots = _slots(pulp, problem, instance, opts)
     pairs = _pairs(instance, slots)
