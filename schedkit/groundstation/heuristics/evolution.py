@@ -122,13 +122,14 @@ class Evolution:
         step = 0.005 if error > ERROR_LIMIT else -0.002
         self.threshold = min(0.999, max(0.5, self.threshold + step))
 
-    def initial(self) -> list[Genome]:
+    def initial(self, deadline: float) -> list[Genome]:
+        """Every rule's order, then mutants of them up to the population size (or the deadline)."""
         population = []
         for name in RULES:
             order = np.array(RULES[name](self.instance, self.options), np.int64)
             alts = np.full(order.size, -1, np.int64)
             population.append(Genome(order, alts, self.decode(order, alts)))
-        while len(population) < self.size:
+        while len(population) < self.size and time.perf_counter() < deadline:
             base = population[len(population) % len(RULES)]
             order, alts = base.order.copy(), base.alts.copy()
             _mutate(order, alts, self.counts, self.rng)
@@ -180,7 +181,7 @@ def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) ->
                     int(options.get("population", 30)), int(options.get("elite", 4)),
                     (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95))),
                     float(options.get("threshold", 0.95)))
-    population = run.initial()
+    population = run.initial(deadline)
     generations = 0
     while time.perf_counter() < deadline:
         population = run.generation(population, deadline)

@@ -35,7 +35,10 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
-EXTRACT_SECONDS = 0.3  # kept back from the solver for reading the answer
+EXTRACT_SECONDS = 0.8  # kept back from the solver for reading the answer (and its overrun)
+BUILD_SECONDS_PER_SLOT = 1e-3  # model building, measured ~0.6 ms per optional track at load 15
+IMPORT_SECONDS = 1.0  # importing OR-Tools on a loaded machine
+FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option at load 15
 WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
 SMALL = 50  # requests
 
@@ -201,9 +204,9 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
           options={"objective": "hours", "warm_share": 0.4})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
-    """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds)."""
-    from ortools.sat.python import cp_model
-
+    """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
+    Stages that would not fit in what is left of the budget are skipped (the warm start is
+    returned, with the transportation bound when it was computed)."""
     objective = check_objective(options.get("objective", "hours"))
     opts = request_options(instance)
     limit = options.time_limit
@@ -212,6 +215,17 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
         served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
         return Result("optimal", 0, 0, board.solution(), served)
+    size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
+    stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size,
+                             "warm_start": board.unserved()}
+    flow = None
+    if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
+        flow = mission_flow_bound(instance, opts)
+        stats["mission_flow_bound"] = flow
+    if not _fits(options, BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS):
+        return _fallback(instance, board, stats, flow)
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     slots = _variables(model, instance, opts)
     _copies_ordered(model, instance, slots)
@@ -219,21 +233,18 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     _no_overlaps(model, instance, slots)
     unserved = instance.requested - sum(tracked)
     _hint(model, slots, board)
-    stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": len(slots),
-                             "warm_start": board.unserved()}
-    fair_z = None
     if objective == "fair":
         fair_z = _fair_cut(model, instance, tracked)
         solver = _run(model, fair_z, options, stats, 0.5)
         if solver is None:
-            return _fallback(instance, board, stats)
+            return _fallback(instance, board, stats, None)
         stats["u_max_phase"] = {"value": solver.Value(fair_z) / FAIR_SCALE,
                                 "bound": solver.BestObjectiveBound() / FAIR_SCALE}
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         _hint_from(model, slots, solver)
     solver = _run(model, unserved, options, stats, 1.0)
     if solver is None:
-        return _fallback(instance, board, stats)
+        return _fallback(instance, board, stats, flow)
     solution, done = _plan(instance, solver, slots)
     if objective == "hours" and sum(done) < sum(board.tracked):  # CP-SAT left the hint behind
         solution, done = board.solution(), list(board.tracked)
@@ -242,11 +253,19 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     stats.update(plan_stats(instance, done))
     if objective == "fair":
         return Result("feasible", value, None, solution, stats)
-    flow = mission_flow_bound(instance, opts)
-    stats["mission_flow_bound"] = flow
-    bound = min(value, max(flow, integral_bound(solver.BestObjectiveBound()) or 0))
+    bound = min(value, max(flow or 0, integral_bound(solver.BestObjectiveBound()) or 0))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+def _most_copies(r: Any) -> int:
+    return r.max_tracks if r.splittable else 1
+
+
+def _fits(options: SolveOptions, seconds: float) -> bool:
+    """True when `seconds` of work fit in what is left of the budget (always without one)."""
+    remaining = options.remaining()
+    return remaining is None or remaining > seconds
 
 
 def _hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
@@ -273,9 +292,11 @@ def _run(model: Any, goal: Any, options: SolveOptions, stats: dict[str, Any], sh
     return solver
 
 
-def _fallback(instance: GroundStationInstance, board: Board, stats: dict[str, Any]) -> Result:
-    """The warm start when CP-SAT returns nothing better within the budget (no bound claimed)."""
+def _fallback(instance: GroundStationInstance, board: Board, stats: dict[str, Any],
+              bound: int | None) -> Result:
+    """The warm start when CP-SAT has no plan within the budget, with `bound` if one was proven."""
     stats.update(plan_stats(instance, board.tracked))
     stats["chosen"] = "lns warm start"
-    return Result("feasible", board.unserved(), None, board.solution(), stats)
+    value = board.unserved()
+    return finish(value, None if bound is None else min(bound, value), False, board.solution(), stats)
 
