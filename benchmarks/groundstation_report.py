@@ -68,7 +68,8 @@ def _satnet_table(week: str, runs: list[dict]) -> list[str]:
     upper = min([flow, *solver])
     lines = [f"### {week} (requested {REQUESTED[week]} h)", "",
              f"Proven upper bound on tracked hours: {upper:.1f} h (mission transportation bound "
-             f"{flow:.1f} h; best CP-SAT bound {min(solver, default=REQUESTED[week]):.1f} h).", "",
+             f"{flow:.1f} h; best bound a cpsat run proved "
+             f"{min(solver, default=REQUESTED[week]):.1f} h).", "",
              "| method | tracked h | satisfied | U_rms | U_max | run's bound h | gap to proven bound % "
              "| wall s | outcome |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
