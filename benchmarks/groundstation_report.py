@@ -130,10 +130,10 @@ def main() -> None:
     generated = _runs(GENERATED_SUITE)
     ran = [suite for suite in (*SATNET_SUITES, GENERATED_SUITE) if _runs(suite)]
     v = versions()
-    load = args.load or " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = args.load or " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
     lines = ["# Groundstation benchmark: SatNet (NASA DSN 2018) and generated CS-GSNSP networks", "",
              f"- Machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib() or 0:.0f} GiB; shared "
-             f"with other jobs, load average {load} (1 / 5 / 15 min): wall-clock figures are noisy.",
+             f"with other jobs, load average {load}: wall-clock figures are noisy.",
              f"- Versions: {', '.join(f'{k} {val}' for k, val in sorted(v.items()))}",
              "- Commands: " + "; ".join(f"`schedkit bench benchmarks/suites/{s}.toml --jobs 1 --out "
                                         "benchmarks/reports`" for s in ran)
