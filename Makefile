@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE ?= instances/smtt/sample_wt40_1.json
 
-.PHONY: run test lint bench-smtt bench-bnb-classes clean
+.PHONY: run test lint docs bench-smtt bench-bnb-classes clean
 
 SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
 
@@ -19,7 +19,7 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,plot,dask]'
+	$(BIN)/pip install --quiet -e '.[dev,plot,dask,docs]'
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
@@ -29,6 +29,11 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy schedkit
 	$(BIN)/python -m pytest -q
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+
+# The documentation site (mkdocs.yml, docs/), built strictly into build/site.
+docs: $(STAMP_DEV)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
@@ -46,6 +51,12 @@ $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+bench-vmr-unseen: $(STAMP_DEV)  # issue 23: VMR on clusters from the reserved seeds 23000-23019 (~3 h for the full grid)
+	$(BIN)/python benchmarks/vmr_unseen.py $(BENCH_ARGS)
+
+bench-serving: $(STAMP_DEV)  # serving policies vs load (issue 19); FAST=1 runs 3 seeds
+	$(BIN)/python benchmarks/serving.py --seeds $(if $(FAST),3,10)
 
 # Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s), the generated
 # CS-GSNSP networks, then the report beside the published Delta-MILP and PPO rows.

@@ -6,10 +6,14 @@
     assert schedkit.check(instance, result).feasible
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from schedkit import deprecated, generate
 from schedkit.api import solve
 from schedkit.checking import CheckReport, check
-from schedkit.dag.model import DAGInstance, DAGSolution
 from schedkit.errors import (
     InvalidInstance,
     ParseError,
@@ -21,14 +25,36 @@ from schedkit.errors import (
     UnknownOption,
     UnsupportedInstance,
 )
-from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.loading import dump, load, load_all
-from schedkit.pods.model import PodsInstance, PodsSolution
-from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.registry import MethodInfo, methods
 from schedkit.result import Result
-from schedkit.smtt.model import SMTTInstance, SMTTSolution
-from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
+
+if TYPE_CHECKING:
+    from schedkit.dag.model import DAGInstance, DAGSolution
+    from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+    from schedkit.pods.model import PodsInstance, PodsSolution
+    from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+    from schedkit.smtt.model import SMTTInstance, SMTTSolution
+    from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
+
+# Each family's Instance and Solution types, imported on first use so that `import schedkit`
+# does not load every family package.
+_FAMILY_TYPES = {
+    "DAGInstance": "dag", "DAGSolution": "dag",
+    "JobShopInstance": "jobshop", "JobShopSolution": "jobshop",
+    "PodsInstance": "pods", "PodsSolution": "pods",
+    "RCPSPInstance": "rcpsp", "RCPSPSolution": "rcpsp",
+    "SMTTInstance": "smtt", "SMTTSolution": "smtt",
+    "Migration": "vmr", "VMRInstance": "vmr", "VMRSolution": "vmr",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A family's Instance or Solution type, imported from its package on first access."""
+    if name in _FAMILY_TYPES:
+        return getattr(importlib.import_module(f"schedkit.{_FAMILY_TYPES[name]}.model"), name)
+    raise AttributeError(f"module 'schedkit' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 

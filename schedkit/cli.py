@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
@@ -16,11 +17,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import schedkit
 from schedkit import family as families
+from schedkit.bench.progress import RunProgress
 from schedkit.errors import SchedkitError
 from schedkit.loading import write
 
@@ -101,39 +102,104 @@ def _fmt(value: Any) -> str:
               help="write a JSON list of results here ('-' for stdout)")
 @click.option("--gantt", type=click.Path(dir_okay=False), default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
+@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+              help="serving: the server JSON the traces run on (default preset h100-8b)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
-          json_out: str | None, gantt: str | None) -> None:
+          json_out: str | None, gantt: str | None, server: str | None) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = dict(_parse_option(item) for item in extra)
     instances = list(_expand(files, format))
+    if server:
+        instances = _on_server(instances, server)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
-    results = []
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True,
-                  disable=len(instances) < 2) as progress:
-        task = progress.add_task("solving", total=len(instances))
-        for instance in instances:
-            progress.update(task, description=f"solving {instance.name}")
-            result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
-                                    workers=workers, **options)
-            report = schedkit.check(instance, result)
-            if not report.feasible:
-                _fail(f"{instance.name}: {method} returned an invalid solution: "
-                      f"{report.summary()}", EXIT_CHECK_FAILED)
-            results.append(result)
-            if gantt:
-                path = _gantt_path(gantt, instance.name, len(instances))
-                _gantt_writer([instance])(instance, result.solution, path)
-            progress.advance(task)
+    results: list[Any] = []
+    keep = Path(json_out) if json_out and json_out != "-" else None
+    written = 0.0
+    try:
+        with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
+            for instance in instances:
+                result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
+                                        workers=workers, **options)
+                report = schedkit.check(instance, result)
+                if not report.feasible:
+                    _fail(f"{instance.name}: {method} returned an invalid solution: "
+                          f"{report.summary()}", EXIT_CHECK_FAILED)
+                results.append(result)
+                if keep is not None and time.monotonic() - written >= JSON_EVERY_SECONDS:
+                    _write_json_atomically(keep, results)  # a killed run keeps these
+                    written = time.monotonic()
+                if gantt:
+                    path = _gantt_path(gantt, instance.name, len(instances))
+                    _gantt_writer([instance])(instance, result.solution, path)
+                progress.finished(instance.name, _describe(result), best=_best(results))
+    finally:
+        if keep is not None and results:
+            _write_json_atomically(keep, results)  # everything solved, also on Ctrl-C or error
     if json_out == "-":
         click.echo(json.dumps([r.to_dict() for r in results], indent=1))
         return
-    if json_out:
-        Path(json_out).write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
     _print_table(results)
+    _print_metrics(results)
+
+
+def _on_server(instances: list[Any], server_file: str) -> list[Any]:
+    """`--server`: serving instances moved onto the server read from `server_file`."""
+    others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
+    if others:
+        raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
+    try:
+        record = json.loads(Path(server_file).read_text())
+        server = families.get("serving").from_record(record, Path(server_file).stem)
+        return [x.with_server(server) for x in instances]
+    except json.JSONDecodeError as error:
+        raise SchedkitError(f"{server_file}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except SchedkitError as error:
+        raise SchedkitError(f"{server_file}: {error}") from None
+
+
+def _print_metrics(results: list[Any]) -> None:
+    """The serving metrics row of each result that has them."""
+    keys = ("jct_mean", "jct_p50", "jct_p95", "jct_p99", "throughput", "reprefilled_tokens",
+            "kv_hit_rate", "gpu_busy_fraction")
+    rows = [r for r in results if all(key in r.stats for key in keys)]
+    if not rows:
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("instance", "method", *keys):
+        table.add_column(column, justify="left" if column in ("instance", "method") else "right")
+    for r in rows:
+        table.add_row(r.instance, r.method, *(_fmt(r.stats[key]) for key in keys))
+    Console(width=200).print(table)
+
+
+JSON_EVERY_SECONDS = 1.0  # `solve --json`: rewrite the file at most this often (and at the end)
+
+
+def _write_json_atomically(path: Path, results: list[Any]) -> None:
+    """The results so far as one JSON list: written beside `path`, then renamed over it, so the
+    file is complete after every instance even when the run is killed."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
+    os.replace(partial, path)
+
+
+def _describe(result: Any) -> str:
+    """`status objective (bound B, gap G) in T s` for a progress line."""
+    bound = "" if result.bound is None else f", bound {_fmt(result.bound)}"
+    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f}%"
+    return f"{result.status} {_fmt(result.objective)}{bound}{gap} in {result.wall_time:.2f} s"
+
+
+def _best(results: list[Any]) -> str:
+    """The best result so far among those with a bound: smallest gap, then its instance; ""
+    while no result has a bound (heuristics), so progress shows no meaningless "best"."""
+    scored = [(r.gap, i) for i, r in enumerate(results) if r.gap is not None]
+    if not scored:
+        return ""
+    gap, index = min(scored)
+    return f"{results[index].instance} gap {100 * gap:.2f}%"
 
 
 def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
@@ -188,30 +254,68 @@ def _print_table(results: list[Any]) -> None:
     Console(width=200).print(table)
 
 
-@main.command()
+CHECK_HELP = f"""Check SOLUTION (a solution JSON, or `solve --json` output) against FILE.
+
+FILE may hold many instances (e.g. `check instances/smtt/wt40.txt results.json` after
+`solve instances/smtt/wt40.txt --json results.json`): each result is checked against the
+instance of its name.
+
+Exit status: 0 when every checked solution is feasible; {EXIT_CHECK_FAILED} when one violates its
+instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
+"""
+
+
+@main.command(help=CHECK_HELP)
 @click.argument("file")
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 def check(file: str, solution: str, format: str | None) -> None:
-    """Check SOLUTION (a solution JSON, or `solve --json` output) against FILE."""
-    instance = schedkit.load(file, format=format)
+    """Check SOLUTION against FILE (help: CHECK_HELP)."""
+    data = _read_solution_json(solution)
+    instances = list(schedkit.load_all(file, format=format))
+    pairs = _match_results(file, solution, instances, data)
+    feasible = True
+    for instance, result in pairs:
+        report = schedkit.check(instance, result)
+        feasible &= report.feasible
+        click.echo(f"{instance.name}: {report.summary()}")
+        for violation in report.violations:
+            click.echo(f"  - {violation}")
+    if len(pairs) > 1:
+        click.echo(f"checked {len(pairs)} of the {len(instances)} instances of {file}")
+    sys.exit(0 if feasible else EXIT_CHECK_FAILED)
+
+
+def _read_solution_json(solution: str) -> Any:
+    """The parsed JSON of a solution file; SchedkitError naming the file when it is not JSON."""
     try:
-        data = json.loads(Path(solution).read_text())
+        return json.loads(Path(solution).read_text())
+    except UnicodeDecodeError:
+        raise SchedkitError(f"{solution}: not a text file (binary data), expected solution JSON"
+                            ) from None
     except json.JSONDecodeError as error:
         raise SchedkitError(f"{solution}:{error.lineno}: not valid JSON ({error.msg})") from None
+
+
+def _match_results(file: str, solution: str, instances: list[Any], data: Any
+                   ) -> list[tuple[Any, Any]]:
+    """(instance, result) pairs: a list of results matched to instances by name, or one
+    solution for a one-instance FILE."""
+    if isinstance(data, list) and len(data) == 1 and len(instances) == 1:
+        return [(instances[0], data[0])]
     if isinstance(data, list):
-        matches = [d for d in data if isinstance(d, dict) and d.get("instance") == instance.name]
-        if len(data) == 1:
-            matches = data
-        if len(matches) != 1:
-            raise SchedkitError(f"{solution}: holds {len(data)} results; none or several for "
-                                f"{instance.name!r}")
-        data = matches[0]
-    report = schedkit.check(instance, data)
-    click.echo(f"{instance.name}: {report.summary()}")
-    for violation in report.violations:
-        click.echo(f"  - {violation}")
-    sys.exit(0 if report.feasible else EXIT_CHECK_FAILED)
+        by_name = {x.name: x for x in instances}
+        pairs = [(by_name[d["instance"]], d) for d in data
+                 if isinstance(d, dict) and d.get("instance") in by_name]
+        if not pairs:
+            names = ", ".join(x.name for x in instances[:3]) + (", ..." if len(instances) > 3 else "")
+            raise SchedkitError(f"{solution}: none of its {len(data)} results names an instance "
+                                f"of {file} ({names})")
+        return pairs
+    if len(instances) != 1:
+        raise SchedkitError(f"{file} holds {len(instances)} instances and {solution} one solution: "
+                            f"name the instance as {file}#k (k = 1..{len(instances)} or its id)")
+    return [(instances[0], data)]
 
 
 @main.command()
@@ -229,42 +333,43 @@ def methods(family: str | None) -> None:
     Console(width=200).print(table)
 
 
-@main.group()
+class _FamilyCommands(click.Group):
+    """`schedkit generate <family>`: each family's own command, looked up only when used, so
+    `schedkit --help` imports no family."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, f in families.all_families().items() if f.generate_command)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        family = families.all_families().get(name)
+        return None if family is None else family.generate_command
+
+
+@main.group(cls=_FamilyCommands)
 def generate() -> None:
     """Generate reproducible random instances."""
-
-
-@generate.command("smtt")
-@click.option("--n", "n", type=click.IntRange(1, 1_000_000), required=True, help="jobs")
-@click.option("--tf", type=click.FloatRange(0, 1), required=True, help="tardiness factor")
-@click.option("--rdd", type=click.FloatRange(0, 2), required=True, help="due date range")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--weighted", is_flag=True, help="draw weights from U{1..10}")
-@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
-def generate_smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool, out: str) -> None:
-    """An SMTT instance of the Potts–Van Wassenhove classes."""
-    instance = schedkit.generate.smtt(n, tf, rdd, seed, weighted=weighted)
-    write([instance], out)
-    click.echo(f"wrote {out} ({instance.name})")
 
 
 @main.command("bench")
 @click.argument("suite", type=click.Path(exists=True, dir_okay=False))
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="runs in parallel (local processes)")
-@click.option("--out", type=click.Path(file_okay=False), default="benchmarks/reports",
-              show_default=True, help="directory for the result store and the report")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="directory for the result store and the report [default: a new "
+                   "bench-runs/<suite>-<timestamp>; with --resume the newest one]; "
+                   "commit a report with --out benchmarks/reports")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
 @click.option("--dask-local", type=click.IntRange(1), default=None,
               help="start a local Dask cluster with N workers")
 @click.option("--resume", is_flag=True, help="skip runs already in the store")
 @click.option("--no-plots", is_flag=True, help="skip the PNG plots")
-def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_local: int | None,
+def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None, dask_local: int | None,
                   resume: bool, no_plots: bool) -> None:
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
     from schedkit.bench.command import bench
 
-    report = bench(suite, Path(out), jobs=jobs, resume=resume, scheduler=scheduler,
+    report = bench(suite, None if out is None else Path(out), jobs=jobs, resume=resume,
+                   scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
     click.echo(f"report: {report}")
 
@@ -275,20 +380,55 @@ def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_l
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--to", "to_format", default=None, help="output format (default: by extension)")
 def convert(source: str, target: str, format: str | None, to_format: str | None) -> None:
-    """Convert instances between formats (.json one instance, .jsonl many, wtN.txt)."""
+    """Convert instances between formats (.json one instance, .jsonl many, or a family's own
+    format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
+    _check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
 
 
-def _add_family_generators() -> None:
-    """`schedkit generate <family>` for every family that brings its own command."""
-    for family in families.all_families().values():
-        if family.generate_command is not None:
-            generate.add_command(family.generate_command)
+GENERIC_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
-_add_family_generators()
+def _family_formats(kinds: list[str]) -> tuple[list[str], list[str]]:
+    """(format names, output extensions) that can hold instances of every family in `kinds`."""
+    names, suffixes = {"json", "jsonl"}, {".json", ".jsonl"}
+    if len(kinds) == 1:
+        family = families.get(kinds[0])
+        names |= set(family.writers)
+        suffixes |= {ext for ext, fmt in family.extensions.items() if fmt in family.writers}
+    return sorted(names), sorted(suffixes)
+
+
+def _check_target_format(source: str, target: str, to_format: str | None, kinds: list[str]) -> None:
+    """SchedkitError, naming --to or the target, when the output format is unknown or belongs
+    to another family than the instances of `source`."""
+    owners = {fmt: name for name, f in families.all_families().items() for fmt in f.writers}
+    names, suffixes = _family_formats(kinds)
+    what = f"{source} holds {'/'.join(kinds)} instances"
+    if to_format is not None:
+        name = to_format.partition(":")[0]
+        if name not in owners and name not in GENERIC_FORMATS.values():
+            raise SchedkitError(f"--to: expected one of {', '.join(sorted([*owners, 'json', 'jsonl']))}, "
+                                f"found {to_format!r}")
+    else:
+        path = Path(target)
+        found = {**GENERIC_FORMATS, **families.extensions()}.get(path.suffix.lower())
+        if found is None:
+            sniffed = (f.sniff(path, "") for f in families.all_families().values() if f.sniff)
+            found = next((x for x in sniffed if x is not None), None)
+        if found is None:
+            raise SchedkitError(
+                f"{target}: cannot tell the output format from {path.suffix or 'the name'!r}; "
+                f"{what}: use an extension ({', '.join(suffixes)}) or --to "
+                f"({', '.join(names)})")
+        name = found
+    owner = owners.get(name)
+    if owner is not None and kinds != [owner]:
+        raise SchedkitError(f"{target}: the {name} format holds {owner} instances, but {what}; "
+                            f"write one of: {', '.join(names)}")
+
 
 __all__ = ["main"]
 

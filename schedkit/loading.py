@@ -58,7 +58,8 @@ def sniff(path: Path, text: str) -> str:
     suffix = path.suffix.lower()
     if suffix in extensions and suffix not in _GENERIC_EXTENSIONS:
         return extensions[suffix]
-    for family in families.all_families().values():  # a family may claim a .json by content
+    for family in families.all_families().values():  # before .json/.jsonl (serving traces,
+        # SatNet problems.json): a family may claim a generic JSON file by its content
         found = family.sniff(path, text) if family.sniff is not None else None
         if found is not None:
             return found

@@ -7,18 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 from schedkit.bench import plots
 from schedkit.bench.machine import describe
+from schedkit.bench.progress import RunProgress
 from schedkit.bench.references import load_references
 from schedkit.bench.report import markdown, set_tables, summarise, write_csv
 from schedkit.bench.runner import expand, run_suite
@@ -32,28 +23,61 @@ def store_path(out: Path, suite: Suite) -> Path:
     return out / f"{suite.name}.results.jsonl"
 
 
-def bench(suite_file: str, out: Path, jobs: int = 1, resume: bool = False,
+RUNS = Path("bench-runs")  # default parent of --out: one new folder per run, never a report
+
+
+def default_out(suite: Suite, resume: bool, runs: Path = RUNS) -> Path:
+    """Where a run writes when no --out is given: a new `bench-runs/<suite>-<timestamp>` folder,
+    or with `resume` the newest existing one of this suite (SchedkitError when there is none)."""
+    if resume:
+        earlier = sorted(runs.glob(f"{suite.name}-*/{suite.name}.results.jsonl"))
+        if not earlier:
+            raise SchedkitError(f"--resume: no earlier run of suite {suite.name} in {runs}/; "
+                                "pass --out DIR to name the folder to continue")
+        return earlier[-1].parent
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = runs / f"{suite.name}-{stamp}"
+    suffix = 1
+    while out.exists():
+        suffix += 1
+        out = runs / f"{suite.name}-{stamp}-{suffix}"
+    return out
+
+
+def _outcome(record: dict[str, Any]) -> str:
+    """One line about a finished run: status and objective, or what went wrong."""
+    if record.get("outcome") == "ok":
+        return (f"{record.get('status')} {record.get('objective')} "
+                f"in {record.get('wall_time') or 0:.2f} s")
+    detail = record.get("error") or "; ".join(record.get("violations", [])[:1])
+    return f"{record.get('outcome')}: {detail}"
+
+
+def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool = False,
           scheduler: str | None = None, dask_local: int | None = None,
           plot: bool = True, quiet: bool = False) -> Path:
-    """Run the suite (skipping stored runs with `resume`) and write the report; returns it."""
+    """Run the suite (skipping stored runs with `resume`) and write the report; returns it.
+
+    Without `out` the run goes to a new folder under `bench-runs/`, so no committed report is
+    ever overwritten by default. Missing matplotlib is reported before the first run."""
     if scheduler is not None and dask_local is not None:
         raise SchedkitError("pass either --scheduler or --dask-local, not both")
     suite = load_suite(suite_file)
+    if plot:
+        plots.require_matplotlib()
+    out = default_out(suite, resume) if out is None else out
     store = ResultStore(store_path(out, suite))
-    console = Console(stderr=True)
     errors = 0
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("errors {task.fields[errors]}"), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=console, disable=quiet) as progress:
-        task = progress.add_task(f"bench {suite.name}", total=None, errors=0)
+    with RunProgress(f"bench {suite.name}", enabled=not quiet, best_label="errors") as progress:
 
         def on_start(total: int, stored: int) -> None:
-            progress.update(task, total=total, completed=stored)
+            progress.start(total, stored)
 
         def on_record(record: dict[str, Any]) -> None:
             nonlocal errors
             errors += record.get("outcome") != "ok"
-            progress.update(task, advance=1, errors=errors)
+            name = f"{record.get('instance')} {record.get('label') or record.get('method')}"
+            progress.finished(name, _outcome(record), best=str(errors))
 
         run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
                   dask_local=dask_local, on_record=on_record, on_start=on_start)
@@ -72,8 +96,10 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     write_csv(tables, out / f"{suite.name}.csv")
     images = []
     if plot and any(s.gaps for s in summaries):
-        images.append(plots.performance_profile(summaries, out / f"{suite.name}_profile.png").name)
-        images.append(plots.gap_versus_time(summaries, out / f"{suite.name}_gap_time.png").name)
+        images.append(plots.performance_profile(summaries, out / f"{suite.name}_profile.png",
+                                                suite.name).name)
+        images.append(plots.gap_versus_time(summaries, out / f"{suite.name}_gap_time.png",
+                                            suite.name).name)
     header = [
         f"Date: {datetime.date.today().isoformat()}",
         f"Machine: {describe()}",

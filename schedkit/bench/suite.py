@@ -3,7 +3,7 @@
 A suite is a TOML file in `benchmarks/suites/`:
 
     name = "wt40"
-    root = "../.."                      # paths below are relative to this (default: the repo)
+    root = "../.."                      # relative to this file; the paths below are relative to it
     instances = ["instances/smtt/wt40.txt"]   # paths, globs, file#k selectors
     references = "instances/smtt/references.csv"
     time_limit = 10.0                   # seconds per run
@@ -16,11 +16,16 @@ A suite is a TOML file in `benchmarks/suites/`:
     name = "cpsat"
     options = {}                        # keyword options of the method
     label = "cpsat"                     # optional: how the report names it
+
+Paths resolve against `root`, itself relative to the suite file's folder; without `root`,
+against the suite file's folder. (Suites written before this rule, which counted on the old
+default `../..`, still load, with a warning asking for `root = "../.."`.)
 """
 
 from __future__ import annotations
 
 import glob
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,14 +84,43 @@ def _expand(root: Path, pattern: str, path: Path) -> list[str]:
     return [m if selector is None else f"{m}#{selector}" for m in matches]
 
 
+OLD_DEFAULT_ROOT = "../.."
+
+
+def _matches(root: Path, entry: str) -> bool:
+    file, _ = split_selector(root / entry)
+    return bool(glob.glob(str(file))) if glob.has_magic(str(file)) else file.exists()
+
+
+def _root(path: Path, data: dict[str, Any]) -> Path:
+    """The folder the suite's paths are relative to: `root` (relative to the suite file), else
+    the suite file's folder; the old default `../..` only when that is where the files are."""
+    if "root" in data:
+        if not isinstance(data["root"], str):
+            raise SuiteError(f"{path}: field 'root' must be a string (a folder)")
+        return (path.parent / data["root"]).resolve()
+    here = path.parent.resolve()
+    entries = [str(e) for e in data.get("instances", []) if isinstance(e, str)]
+    if entries and not all(_matches(here, e) for e in entries):
+        old = (path.parent / OLD_DEFAULT_ROOT).resolve()
+        if all(_matches(old, e) for e in entries):
+            print(f"schedkit: warning: {path}: paths resolve against the suite file's folder; "
+                  f'these are relative to {OLD_DEFAULT_ROOT}: add root = "{OLD_DEFAULT_ROOT}"',
+                  file=sys.stderr)
+            return old
+    return here
+
+
 def load_suite(path: str | Path) -> Suite:
     """Read and validate a suite file."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text())
+    except UnicodeDecodeError:
+        raise SuiteError(f"{path}: not a text file (binary data), expected a TOML suite") from None
     except tomllib.TOMLDecodeError as error:
         raise SuiteError(f"{path}: not valid TOML ({error})") from None
-    root = (path.parent / data.get("root", "../..")).resolve()
+    root = _root(path, data)
     entries = _require(data, "instances", list, path)
     files = [f for entry in entries for f in _expand(root, str(entry), path)]
     references = data.get("references")

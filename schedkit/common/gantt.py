@@ -1,16 +1,21 @@
-"""One Gantt drawer for every family: bars on rows (machines, processors, nodes), coloured by job.
+"""One Gantt drawer for every family: bars on rows (machines, processors, nodes), coloured by group.
 
 Families turn their solution into `Bar`s and call `draw`; matplotlib is imported here only,
-so the core package never needs it.
+so the core package never needs it. Every chart has a legend mapping colours to groups, and a
+bar's label is kept only where it fits inside its bar.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from schedkit.errors import SchedkitError
+
+COLOURS = 20  # the tab20 palette: groups beyond it share colours (the legend says so)
+LEGEND_ENTRIES = 20
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,8 @@ class Profile:
     capacity: float
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend; SchedkitError naming the extra when it is missing."""
     try:
         import matplotlib
 
@@ -45,37 +51,86 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def draw(bars: Sequence[Bar], path: str | Path, title: str, rows: Sequence[str] | None = None,
-         profiles: Sequence[Profile] = (), time_label: str = "time") -> Path:
-    """Write a PNG Gantt chart to `path`: one row per entry of `rows` (default: as bars name them,
-    first seen first), bars coloured by group, then one small panel per profile below it."""
-    plt = _pyplot()
+def colour(group: int) -> Any:
+    """The colour of a group (tab20, cycling)."""
+    return pyplot().get_cmap("tab20")(group % COLOURS)
+
+
+def legend_handles(names: Mapping[int, str]) -> list[Any]:
+    """Colour patches for at most LEGEND_ENTRIES groups, then one entry saying how many more."""
+    from matplotlib.patches import Patch
+
+    items = list(names.items())
+    handles = [Patch(facecolor=colour(g), edgecolor="black", linewidth=0.4, label=name)
+               for g, name in items[:LEGEND_ENTRIES]]
+    if len(items) > LEGEND_ENTRIES:
+        handles.append(Patch(facecolor="white", edgecolor="white",
+                             label=f"… {len(items) - LEGEND_ENTRIES} more (colours repeat)"))
+    return handles
+
+
+def drop_overflowing_labels(figure: Any, pairs: Sequence[tuple[Any, Any]]) -> None:
+    """Remove each (text, bar) label whose text does not fit inside its bar."""
+    renderer = figure.canvas.get_renderer()
+    for text, patch in pairs:
+        inner, outer = text.get_window_extent(renderer), patch.get_window_extent(renderer)
+        if inner.width > outer.width - 4 or inner.height > outer.height + 1:
+            text.remove()
+
+
+def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
+           profiles: Sequence[Profile] = (), time_label: str = "time",
+           legend: Mapping[int, str] | None = None, legend_title: str = "") -> Any:
+    """The matplotlib Figure of a Gantt chart: one row per entry of `rows` (default: as bars
+    name them, first seen first), bars coloured by group with a legend (`legend` names the
+    groups; default `<legend_title> g`), then one small panel per profile below it."""
+    plt = pyplot()
     order = list(rows) if rows is not None else list(dict.fromkeys(bar.row for bar in bars))
     index = {row: i for i, row in enumerate(order)}
-    colours = plt.get_cmap("tab20")
     heights = [max(2.0, 0.35 * len(order))] + [1.4] * len(profiles)
-    figure, axes = plt.subplots(1 + len(profiles), 1, figsize=(11, sum(heights) + 0.8),
-                                sharex=True, squeeze=False, height_ratios=heights)
+    fig, axes = plt.subplots(1 + len(profiles), 1, figsize=(11, sum(heights) + 0.8),
+                             sharex=True, squeeze=False, height_ratios=heights)
     chart = axes[0][0]
+    labelled = []
     for bar in bars:
         y = index[bar.row]
-        chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
-                   color=colours(bar.group % 20), edgecolor="black", linewidth=0.4)
+        patch = chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
+                           color=colour(bar.group), edgecolor="black", linewidth=0.4)[0]
         if bar.label and len(bars) <= 400:
-            chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center", fontsize=6)
+            text = chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center",
+                              fontsize=6, clip_on=True)
+            labelled.append((text, patch))
     chart.set_yticks(range(len(order)), order, fontsize=7 if len(order) > 20 else 9)
     chart.invert_yaxis()
     chart.set_title(title)
     chart.grid(axis="x", linewidth=0.3)
+    names = dict(legend) if legend is not None else {
+        g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars})}
+    chart.legend(handles=legend_handles(names), title=legend_title or None, fontsize=7,
+                 title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     for panel, profile in zip(axes[1:], profiles, strict=True):
         ax = panel[0]
-        ax.step(profile.times, profile.levels, where="post", linewidth=1)
-        ax.axhline(profile.capacity, color="red", linewidth=0.8, linestyle="--")
+        ax.step(profile.times, profile.levels, where="post", linewidth=1, label="usage")
+        ax.axhline(profile.capacity, color="red", linewidth=0.8, linestyle="--", label="capacity")
         ax.set_ylabel(profile.name, fontsize=8)
         ax.set_ylim(0, max(profile.capacity, max(profile.levels, default=0)) * 1.1 or 1)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     axes[-1][0].set_xlabel(time_label)
-    figure.tight_layout()
+    fig.tight_layout()
+    drop_overflowing_labels(fig, labelled)
+    return fig
+
+
+def save(fig: Any, path: str | Path) -> Path:
+    """Write the figure as a PNG (legends outside the axes included) and close it."""
     target = Path(path)
-    figure.savefig(target, dpi=110)
-    plt.close(figure)
+    fig.savefig(target, dpi=110, bbox_inches="tight")
+    pyplot().close(fig)
     return target
+
+
+def draw(bars: Sequence[Bar], path: str | Path, title: str, rows: Sequence[str] | None = None,
+         profiles: Sequence[Profile] = (), time_label: str = "time",
+         legend: Mapping[int, str] | None = None, legend_title: str = "") -> Path:
+    """Write a PNG Gantt chart to `path` (see `figure`)."""
+    return save(figure(bars, title, rows, profiles, time_label, legend, legend_title), path)

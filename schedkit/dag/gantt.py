@@ -16,4 +16,5 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
         for i, (k, s) in enumerate(zip(solution.processor, solution.start, strict=True))
     ]
     makespan = max(bar.end for bar in bars)
-    draw(bars, path, f"{instance.name}: makespan {makespan}", rows=rows)
+    draw(bars, path, f"{instance.name}: makespan {makespan}", rows=rows,
+         legend={i: f"task {t}" for i, t in enumerate(instance.task_ids)}, legend_title="task")

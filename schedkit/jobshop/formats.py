@@ -267,9 +267,9 @@ def sniff(path: Path, text: str) -> str | None:
         return None
     rows = [[int(t) for t in tokens] for _, tokens in lines[1:]]
     if len(head) == 2 and widths == [2 * m] * n and all(
-            0 <= row[k] < m and row[k + 1] >= 0 for row in rows for k in range(0, 2 * m, 2)):
+            0 <= row[k] < m for row in rows for k in range(0, 2 * m, 2)):  # the reader judges durations
         return "jobshop"
-    if widths == [m] * (2 * n) and all(v >= 0 for row in rows[:n] for v in row) and all(
+    if widths == [m] * (2 * n) and all(
             1 <= v <= m for row in rows[n:] for v in row):
         return "taillard"
     return None

@@ -21,4 +21,4 @@ def gantt(instance: JobShopInstance, solution: Any, path: Path) -> None:
             bars.append(Bar(f"M{machine}", start, start + dict(alternatives)[machine], j, f"{j}.{k}"))
     end = max((bar.end for bar in bars), default=0)
     draw(bars, path, f"{instance.name or 'job shop'}: makespan {end:g}",
-         rows=[f"M{i}" for i in range(instance.m)])
+         rows=[f"M{i}" for i in range(instance.m)], legend_title="job")

@@ -1,31 +1,77 @@
-"""The Gantt chart `solve --gantt` draws for pods."""
+"""The chart `solve --gantt` draws for pods: per-node CPU stacked by priority tier, pending apart."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.gantt import Bar, draw
-from schedkit.pods.model import PodsInstance
+from schedkit.common.gantt import colour, legend_handles, pyplot, save
+from schedkit.pods.model import PodsInstance, PodsSolution
+
+
+def usage(instance: PodsInstance, solution: PodsSolution) -> tuple[dict[str, dict[int, float]],
+                                                                  dict[int, tuple[int, int]]]:
+    """(per node: percent of its allocatable CPU requested per tier, per tier: (pending pods,
+    their CPU in millicores)); tiers are indices into `instance.tiers`, highest priority first."""
+    tier = {int(t): k for k, t in enumerate(instance.tiers.tolist())}
+    per_node: dict[str, dict[int, float]] = {node.name: {} for node in instance.nodes}
+    pending: dict[int, tuple[int, int]] = {k: (0, 0) for k in tier.values()}
+    allocatable = {node.name: max(1, node.cpu) for node in instance.nodes}
+    for pod in instance.pods:
+        node = solution.assignment.get(pod.key)
+        k = tier[pod.priority]
+        if node is None:
+            count, cpu = pending[k]
+            pending[k] = (count + 1, cpu + pod.cpu)
+        else:
+            share = 100.0 * pod.cpu / allocatable[node]
+            per_node[node][k] = per_node[node].get(k, 0.0) + share
+    return per_node, pending
 
 
 def gantt(instance: PodsInstance, solution: Any, path: Path) -> None:
-    """One row per node (and one for unplaced pods): the pods it hosts side by side along its
-    CPU, in percent of the node's allocatable CPU, coloured by priority tier."""
-    tier = {int(t): k for k, t in enumerate(instance.tiers.tolist())}
-    allocatable = {node.name: max(1, node.cpu) for node in instance.nodes}
-    filled: dict[str, float] = dict.fromkeys([*allocatable, "(pending)"], 0.0)
-    bars = []
-    for pod in sorted(instance.pods, key=lambda p: (-p.priority, p.order)):
-        row = solution.assignment.get(pod.key) or "(pending)"
-        scale = allocatable.get(row, max(allocatable.values()))
-        width = 100.0 * pod.cpu / scale
-        bars.append(Bar(row, filled[row], filled[row] + width, tier[pod.priority], pod.name))
-        filled[row] += width
-    draw(
-        bars,
-        path,
-        f"{instance.name}: pods per node (colour: priority tier, highest first)",
-        rows=list(filled),
-        time_label="CPU requested (% of the node's allocatable)",
-    )
+    """Top: one stacked bar per node, its requested CPU in percent of its allocatable CPU by
+    priority tier. Bottom: the pending pods per tier (count, CPU), so they stretch no axis."""
+    if not isinstance(solution, PodsSolution):
+        solution = PodsSolution.from_dict(solution)
+    save(figure(instance, solution), path)
+
+
+def figure(instance: PodsInstance, solution: PodsSolution) -> Any:
+    """The matplotlib Figure behind `gantt`."""
+    plt = pyplot()
+    per_node, pending = usage(instance, solution)
+    tiers = [int(t) for t in instance.tiers.tolist()]
+    names = list(per_node)
+    width = max(8.0, min(16.0, 3 + 0.2 * len(names)))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(width, 6.5), height_ratios=[3, 1.2])
+    base = [0.0] * len(names)
+    for k in range(len(tiers)):
+        heights = [per_node[name].get(k, 0.0) for name in names]
+        top.bar(range(len(names)), heights, bottom=base, width=0.8, color=colour(k),
+                edgecolor="black", linewidth=0.3)
+        base = [b + h for b, h in zip(base, heights, strict=True)]
+    top.axhline(100, color="red", linewidth=0.8, linestyle="--")
+    top.set_xticks(range(len(names)), names, rotation=90, fontsize=6 if len(names) > 24 else 8)
+    top.set_xlim(-0.6, len(names) - 0.4)
+    top.set_ylim(0, max(105.0, max(base, default=0.0) * 1.05))
+    top.set_ylabel("CPU requested (% of allocatable)")
+    placed = sum(1 for pod in instance.pods if solution.assignment.get(pod.key))
+    top.set_title(f"{instance.name}: {placed} of {len(instance.pods)} pods placed on "
+                  f"{len(names)} nodes")
+    legend = {k: f"priority {t}" for k, t in enumerate(tiers)}
+    top.legend(handles=legend_handles(legend), title="tier", fontsize=7, title_fontsize=8,
+               loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    counts = [pending[k][0] for k in range(len(tiers))]
+    bottom.barh(range(len(tiers)), counts, color=[colour(k) for k in range(len(tiers))],
+                edgecolor="black", linewidth=0.3)
+    bottom.set_yticks(range(len(tiers)), [f"priority {t}" for t in tiers], fontsize=7)
+    bottom.invert_yaxis()
+    bottom.set_xlim(0, max(1, max(counts, default=0)) * 1.25)
+    for k, (count, cpu) in pending.items():
+        if count:
+            bottom.text(count, k, f" {count} pods, {cpu / 1000:g} CPU", va="center", fontsize=7)
+    bottom.set_xlabel("pending pods")
+    bottom.set_title("pending (not placed)", fontsize=9)
+    fig.tight_layout()
+    return fig

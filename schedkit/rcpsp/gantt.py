@@ -32,4 +32,5 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     profiles = [Profile(f"R{k + 1}", *_profile(instance, start, k), int(instance.capacities[k]))
                 for k in range(instance.resources)]
     span = max(s + int(d) for s, d in zip(start, instance.durations, strict=True))
-    draw(bars, path, f"{instance.name or 'rcpsp'}: makespan {span}", profiles=profiles)
+    draw(bars, path, f"{instance.name or 'rcpsp'}: makespan {span}", profiles=profiles,
+         legend_title="activity")

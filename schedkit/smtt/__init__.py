@@ -31,4 +31,5 @@ FAMILY = Family(
     sniff=_sniff,
     json_sniff=_json_sniff,
     generators={"smtt": generators.smtt},
+    generate_command=generators.generate_command,
 )

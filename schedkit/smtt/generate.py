@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import click
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+from schedkit.loading import write
 from schedkit.smtt.model import SMTTInstance
 
 
@@ -32,3 +34,17 @@ def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SM
     name = f"smtt{kind}_n{n}_tf{tf:g}_rdd{rdd:g}_s{seed}"
     meta = {"n": int(n), "tf": tf, "rdd": rdd, "seed": seed, "generator": "potts-vanwassenhove"}
     return SMTTInstance(p=p, d=d, w=w, name=name, meta=meta)
+
+
+@click.command("smtt")
+@click.option("--n", "n", type=click.IntRange(1, 1_000_000), required=True, help="jobs")
+@click.option("--tf", type=click.FloatRange(0, 1), required=True, help="tardiness factor")
+@click.option("--rdd", type=click.FloatRange(0, 2), required=True, help="due date range")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--weighted", is_flag=True, help="draw weights from U{1..10}")
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True)
+def generate_command(n: int, tf: float, rdd: float, seed: int, weighted: bool, out: str) -> None:
+    """An SMTT instance of the Potts–Van Wassenhove classes."""
+    instance = smtt(n, tf, rdd, seed, weighted=weighted)
+    write([instance], out)
+    click.echo(f"wrote {out} ({instance.name})")

@@ -1,0 +1,82 @@
+"""Progress of long work: a rich bar on a terminal, one line per finished item otherwise.
+
+On a terminal the bar shows items done of the total, the best result so far, the last finished
+item and the elapsed and remaining time. Off a terminal (CI, `nohup`, a pipe) each finished item
+prints one line on stderr as it finishes, so a log shows what ran and how it went.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+class RunProgress:
+    """Report `total` items as they finish: `with RunProgress(...) as p: p.finished(...)`."""
+
+    def __init__(self, title: str, total: int | None = None, stream: TextIO | None = None,
+                 interactive: bool | None = None, enabled: bool = True,
+                 best_label: str = "best") -> None:
+        self.title = title
+        self.best_label = best_label
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.interactive = self.stream.isatty() if interactive is None else interactive
+        self.enabled = enabled
+        self.count = 0
+        self.best = ""
+        self.started = time.monotonic()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> RunProgress:
+        if self.enabled and self.interactive:
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn(f"{self.best_label} {{task.fields[best]}}"),
+                                 TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
+                                 TimeRemainingColumn(), console=Console(file=self.stream),
+                                 transient=False)
+            self._bar.__enter__()
+            self._task = self._bar.add_task(self.title, total=self.total, best="-", last="")
+        return self
+
+    def start(self, total: int, done: int = 0) -> None:
+        """Set the total (and what was already done before this run, e.g. a resumed store)."""
+        self.total, self.count = total, done
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, total=total, completed=done)
+
+    def finished(self, item: str, outcome: str, best: str | None = None) -> None:
+        """One item done: `outcome` describes it (one line), `best` the best result so far."""
+        self.count += 1
+        if best is not None:
+            self.best = best
+        if not self.enabled:
+            return
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, advance=1, best=self.best or "-",
+                             last=f"{item}: {outcome}")
+            return
+        total = "?" if self.total is None else str(self.total)
+        seconds = time.monotonic() - self.started
+        extra = f", {self.best_label} {self.best}" if self.best else ""
+        print(f"[{self.count}/{total}] {item}: {outcome} ({seconds:.1f} s elapsed{extra})",
+              file=self.stream, flush=True)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(kind, error, trace)

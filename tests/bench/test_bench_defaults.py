@@ -1,0 +1,116 @@
+"""A newcomer's harness: never overwrites, says early what is missing, resolves paths from the
+suite file, and reports progress as it goes."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from schedkit.bench.command import bench, default_out
+from schedkit.bench.progress import RunProgress
+from schedkit.bench.suite import load_suite
+from schedkit.errors import SchedkitError, SolverUnavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+SUITE = """name = "tiny"
+{root}instances = ["{instances}#1", "{instances}#2"]
+references = "{references}"
+time_limit = 5
+[[methods]]
+name = "edd"
+"""
+
+
+def tiny_suite(folder: Path, root: str | None, instances: str, references: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "tiny.toml"
+    line = "" if root is None else f'root = "{root}"\n'
+    path.write_text(SUITE.format(root=line, instances=instances, references=references))
+    return path
+
+
+def test_paths_resolve_against_the_suite_file_and_root(tmp_path):
+    (tmp_path / "data").mkdir()
+    for name in ("smtt_n20.jsonl", "references.csv"):
+        (tmp_path / "data" / name).write_bytes((ROOT / "instances" / "smtt" / name).read_bytes())
+    beside = load_suite(tiny_suite(tmp_path, None, "data/smtt_n20.jsonl", "data/references.csv"))
+    assert beside.instance_files[0] == f"{tmp_path / 'data' / 'smtt_n20.jsonl'}#1"
+    rooted = load_suite(tiny_suite(tmp_path / "suites", "..", "data/smtt_n20.jsonl",
+                                   "data/references.csv"))
+    assert rooted.instance_files == beside.instance_files
+    assert rooted.references == tmp_path / "data" / "references.csv"
+
+
+def test_default_out_is_a_new_folder_per_run(tmp_path):
+    suite = load_suite(ROOT / "benchmarks" / "suites" / "wt40.toml")
+    first = default_out(suite, resume=False, runs=tmp_path)
+    first.mkdir(parents=True)
+    second = default_out(suite, resume=False, runs=tmp_path)
+    assert first.parent == second.parent == tmp_path and first != second
+    assert first.name.startswith("wt40-")
+    with pytest.raises(SchedkitError, match="--resume: no earlier run"):
+        default_out(suite, resume=True, runs=tmp_path)
+    (first / "wt40.results.jsonl").write_text("")
+    assert default_out(suite, resume=True, runs=tmp_path) == first
+
+
+def test_bench_without_out_leaves_committed_reports_alone(tmp_path, monkeypatch):
+    reports = ROOT / "benchmarks" / "reports"
+    before = {p.name: p.stat().st_mtime_ns for p in reports.iterdir()}
+    suite = tiny_suite(tmp_path, str(ROOT), "instances/smtt/smtt_n20.jsonl",
+                       "instances/smtt/references.csv")
+    monkeypatch.chdir(tmp_path)
+    report = bench(str(suite), plot=False, quiet=True)
+    assert report.resolve().parent.parent == tmp_path.resolve() / "bench-runs"
+    assert report.name == "tiny.md"
+    assert {p.name: p.stat().st_mtime_ns for p in reports.iterdir()} == before
+
+
+def test_missing_matplotlib_stops_before_the_first_run(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what an install without [plot] has
+    suite = tiny_suite(tmp_path, str(ROOT), "instances/smtt/smtt_n20.jsonl",
+                       "instances/smtt/references.csv")
+    with pytest.raises(SolverUnavailable, match="--no-plots"):
+        bench(str(suite), tmp_path / "out", quiet=True)
+    assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_progress_off_a_terminal_is_one_line_per_item():
+    stream = io.StringIO()
+    with RunProgress("solving", total=2, stream=stream) as progress:
+        progress.finished("a", "optimal 3", best="a gap 0.00%")
+        progress.finished("b", "feasible 5")
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("[1/2] a: optimal 3")
+    assert "best a gap 0.00%" in lines[1]
+
+
+def test_progress_on_a_terminal_draws_a_bar():
+    stream = io.StringIO()
+    with RunProgress("solving", total=2, stream=stream, interactive=True) as progress:
+        progress.finished("a", "optimal 3", best="a gap 0.00%")
+    assert "solving" in stream.getvalue() and "1/2" in stream.getvalue()
+
+
+def test_interrupted_solve_keeps_what_it_solved(tmp_path):
+    """Kill `solve` over 800 instances after a few progress lines: its JSON holds them."""
+    out = tmp_path / "r.json"
+    command = [sys.executable, "-m", "schedkit", "solve", str(ROOT / "instances/smtt/smtt_n20.jsonl"),
+               "-m", "dp", "--json", str(out)]
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                             cwd=ROOT)
+    assert child.stderr is not None
+    seen = [child.stderr.readline() for _ in range(3)]
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert all(line.startswith(f"[{k + 1}/800] smtt_n20#{k + 1}:") for k, line in enumerate(seen))
+    time.sleep(0.1)
+    kept = json.loads(out.read_text())
+    assert kept and [r["instance"] for r in kept] == [f"smtt_n20#{k + 1}" for k in range(len(kept))]
