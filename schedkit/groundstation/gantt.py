@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.gantt import _pyplot
+from schedkit.common.gantt import pyplot
 
 
 def gantt(instance: Any, solution: Any, path: Path) -> None:
     """Draw the plan to `path` (PNG); hours since the earliest event on the x axis."""
-    plt = _pyplot()
+    plt = pyplot()
     rows = {a: k for k, a in enumerate(instance.antennas)}
     requests = {r.track_id: r for r in instance.requests}
     missions = instance.missions()

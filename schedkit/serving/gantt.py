@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.gantt import _pyplot
+from schedkit.common.gantt import pyplot
 from schedkit.serving.model import EVENT_KINDS
 
 MAX_ROWS = 60
@@ -22,7 +22,7 @@ STYLE = {"admit": ("#1f77b4", None), "pin": ("#ff7f0e", "////"), "keep": ("#c6db
 def gantt(instance: Any, solution: Any, path: Path) -> None:
     """Draw the occupancy chart of the first MAX_ROWS programs plus the total under it."""
     data = solution.to_dict() if hasattr(solution, "to_dict") else solution
-    plt = _pyplot()
+    plt = pyplot()
     times = np.asarray(data["event_time"], dtype=float)
     programs = np.asarray(data["event_program"], dtype=int)
     tokens = np.asarray(data["event_gpu"], dtype=int)
