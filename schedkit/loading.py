@@ -102,8 +102,17 @@ def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
         raise ParseError(str(path), None, "a text file", "binary data") from None
     if not text.strip():
         raise ParseError(str(path), None, "instance data", "an empty file")
-    name = name or sniff(path, text)
-    return _readers()[name](path, text, arg)
+    if name is not None:
+        return _readers()[name](path, text, arg)
+    name = sniff(path, text)
+    generic = _GENERIC_EXTENSIONS.get(path.suffix.lower())
+    try:
+        return _readers()[name](path, text, arg)
+    except ParseError:
+        if generic is None or generic == name:
+            raise
+        # a family claimed a .json/.jsonl by its name (e.g. sample_wt40_1.json): not its format
+        return _readers()[generic](path, text, arg)
 
 
 def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:
