@@ -98,3 +98,12 @@ bench-rcpsp-max: bench-rcpsp_max_j10 bench-rcpsp_max_j20 bench-rcpsp_max_j30
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
 	$(BIN)/python benchmarks/rcpsp_large_report.py --out benchmarks/reports/rcpsp_large_summary.md
+
+# Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s), the generated
+# CS-GSNSP networks, then the report beside the published Delta-MILP and PPO rows.
+GS_SUITES := groundstation_satnet_60 groundstation_satnet_cpsat_60 groundstation_satnet_fair_60 \
+	groundstation_csgsnsp
+.PHONY: bench-groundstation
+bench-groundstation: $(STAMP_DEV)
+	for s in $(GS_SUITES); do $(BIN)/schedkit bench benchmarks/suites/$$s.toml --jobs 1 --out benchmarks/reports --resume $(BENCH_ARGS) || exit 1; done
+	$(BIN)/python benchmarks/groundstation_report.py --out benchmarks/reports/groundstation.md

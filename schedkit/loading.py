@@ -52,21 +52,19 @@ def _split_format(format: str | None) -> tuple[str | None, str | None]:
 
 
 def sniff(path: Path, text: str) -> str:
-    """The format of `path`: by extension, then each family's look at name and content."""
+    """The format of `path`: by a family's own extension, then each family's look at name and
+    content (which may claim a generic .json, e.g. SatNet's problems.json), then .json/.jsonl."""
     extensions = _extensions()
     suffix = path.suffix.lower()
-    if suffix in extensions and extensions[suffix] != "jsonl":
+    if suffix in extensions and suffix not in _GENERIC_EXTENSIONS:
         return extensions[suffix]
-    for family in families.all_families().values():  # before .jsonl: a serving trace is one file
+    for family in families.all_families().values():  # before .json/.jsonl (serving traces,
+        # SatNet problems.json): a family may claim a generic JSON file by its content
         found = family.sniff(path, text) if family.sniff is not None else None
         if found is not None:
             return found
     if suffix in extensions:
         return extensions[suffix]
-    for family in families.all_families().values():
-        found = family.sniff(path, text) if family.sniff is not None else None
-        if found is not None:
-            return found
     head = text.lstrip()[:1]
     if head == "{":
         try:
@@ -104,8 +102,17 @@ def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
         raise ParseError(str(path), None, "a text file", "binary data") from None
     if not text.strip():
         raise ParseError(str(path), None, "instance data", "an empty file")
-    name = name or sniff(path, text)
-    return _readers()[name](path, text, arg)
+    if name is not None:
+        return _readers()[name](path, text, arg)
+    name = sniff(path, text)
+    generic = _GENERIC_EXTENSIONS.get(path.suffix.lower())
+    try:
+        return _readers()[name](path, text, arg)
+    except ParseError:
+        if generic is None or generic == name:
+            raise
+        # a family claimed a .json/.jsonl by its name (e.g. sample_wt40_1.json): not its format
+        return _readers()[generic](path, text, arg)
 
 
 def _select(path: Path, entries: list[tuple[str, Any]], selector: str) -> Any:

@@ -1,0 +1,58 @@
+"""The Gantt chart `solve --gantt` draws: one row per antenna, tracks coloured by mission with
+set-up and tear-down darker, maintenance hatched, and a legend of missions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from schedkit.common.gantt import pyplot
+
+
+def gantt(instance: Any, solution: Any, path: Path) -> None:
+    """Draw the plan to `path` (PNG); hours since the earliest event on the x axis."""
+    plt = pyplot()
+    rows = {a: k for k, a in enumerate(instance.antennas)}
+    requests = {r.track_id: r for r in instance.requests}
+    missions = instance.missions()
+    colours = plt.get_cmap("tab20")
+    colour = {m: colours(k % 20) for k, m in enumerate(missions)}
+    times = [t.tracking_on - requests[t.request].setup for t in solution.tracks]
+    times += [m.start for m in instance.maintenance]
+    origin = min(times, default=0)
+    figure, chart = plt.subplots(figsize=(13, max(2.5, 0.45 * len(rows)) + 1.2))
+
+    def bar(y: int, start: int, end: int, **style: Any) -> None:
+        chart.barh(y, (end - start) / 3600, left=(start - origin) / 3600, height=0.7, **style)
+
+    for m in instance.maintenance:
+        bar(rows[m.antenna], m.start, m.end, color="none", hatch="////", edgecolor="grey",
+            linewidth=0.4)
+    used = []
+    for t in solution.tracks:
+        r = requests[t.request]
+        base = colour[r.mission]
+        dark = tuple(0.55 * c for c in base[:3])
+        for antenna in t.antennas:
+            y = rows[antenna]
+            bar(y, t.tracking_on - r.setup, t.tracking_on, color=dark, linewidth=0)
+            bar(y, t.tracking_on, t.tracking_off, color=base, edgecolor="black", linewidth=0.3)
+            bar(y, t.tracking_off, t.tracking_off + r.teardown, color=dark, linewidth=0)
+        used.append(r.mission)
+    from matplotlib.patches import Patch
+
+    shown = [m for m in missions if m in set(used)][:40]
+    handles = [Patch(color=colour[m], label=m) for m in shown]
+    handles.append(Patch(facecolor="none", hatch="////", edgecolor="grey", label="maintenance"))
+    chart.legend(handles=handles, fontsize=6, ncol=max(1, len(handles) // 12 + 1),
+                 loc="upper left", bbox_to_anchor=(1.0, 1.0), title="mission", title_fontsize=7)
+    chart.set_yticks(range(len(rows)), list(rows), fontsize=8)
+    chart.invert_yaxis()
+    hours = sum(t.length for t in solution.tracks) / 3600
+    chart.set_title(f"{instance.name}: {hours:.1f} h tracked (set-up/tear-down darker)")
+    chart.set_xlabel("hours from the first event")
+    chart.grid(axis="x", linewidth=0.3)
+    figure.tight_layout()
+    target = Path(path)
+    figure.savefig(target, dpi=110)
+    plt.close(figure)

@@ -1,0 +1,196 @@
+"""The plan under construction: antenna and mission timelines, and the placer every heuristic
+(and CP-SAT's warm start) uses to put one request's track(s) in the earliest longest gap.
+
+A request's *options* are the pieces of (view period ∩ time window) of each alternative left
+after cutting out the antennas' maintenance (widened by set-up and tear-down), kept only when
+they can hold a track of the minimum length. They are computed once per instance.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track
+
+
+@dataclass(frozen=True)
+class Option:
+    """Tracking may lie anywhere in [lo, hi) on alternative `alt` (antennas by index)."""
+
+    alt: int
+    antennas: tuple[int, ...]
+    lo: int
+    hi: int
+
+
+def _subtract(lo: int, hi: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[lo, hi) minus the union of `cuts` (sorted or not), as sorted pieces."""
+    pieces, at = [], lo
+    for a, b in sorted(cuts):
+        if b <= at or a >= hi:
+            continue
+        if a > at:
+            pieces.append((at, a))
+        at = max(at, b)
+    if at < hi:
+        pieces.append((at, hi))
+    return pieces
+
+
+def request_options(instance: GroundStationInstance) -> list[list[Option]]:
+    """Per request, its options (see the module docstring)."""
+    antenna_index = {a: k for k, a in enumerate(instance.antennas)}
+    down: dict[str, list[tuple[int, int]]] = {}
+    for m in instance.maintenance:
+        down.setdefault(m.antenna, []).append((m.start, m.end))
+    found = []
+    for r in instance.requests:
+        options: list[Option] = []
+        for a, alternative in enumerate(r.alternatives):
+            cuts = [(s - r.teardown, e + r.setup) for antenna in alternative.antennas
+                    for s, e in down.get(antenna, ()) if e > s]
+            indices = tuple(antenna_index[x] for x in alternative.antennas)
+            for period in alternative.view_periods:
+                lo, hi = max(period.on, r.window_start), min(period.off, r.window_end)
+                if hi - lo < r.min_track:
+                    continue
+                options.extend(Option(a, indices, p, q) for p, q in _subtract(lo, hi, cuts)
+                               if q - p >= r.min_track)
+        found.append(options)
+    return found
+
+
+class Timeline:
+    """Disjoint busy intervals [start, end) with their owners, sorted by start."""
+
+    __slots__ = ("ends", "owners", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.owners: list[int] = []
+
+    def add(self, start: int, end: int, owner: int) -> None:
+        k = bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+        self.owners.insert(k, owner)
+
+    def remove_owner(self, owner: int) -> None:
+        keep = [k for k, o in enumerate(self.owners) if o != owner]
+        self.starts = [self.starts[k] for k in keep]
+        self.ends = [self.ends[k] for k in keep]
+        self.owners = [self.owners[k] for k in keep]
+
+    def blocking(self, lo: int, hi: int, before: int, after: int, out: list[tuple[int, int]]) -> None:
+        """Append the tracking times [s - after, e + before) that busy intervals forbid in [lo, hi)."""
+        k = bisect_right(self.ends, lo - before)
+        starts, ends = self.starts, self.ends
+        while k < len(starts) and starts[k] - after < hi:
+            out.append((starts[k] - after, ends[k] + before))
+            k += 1
+
+
+class Board:
+    """A partial plan: tracks per request, antenna timelines (set-up and tear-down included),
+    and mission timelines (tracking only) when one mission may not be tracked twice at once."""
+
+    def __init__(self, instance: GroundStationInstance, options: list[list[Option]]) -> None:
+        self.instance = instance
+        self.options = options
+        self.requests = instance.requests
+        self.antennas = [Timeline() for _ in instance.antennas]
+        missions = {m: k for k, m in enumerate(instance.missions())}
+        self.mission_of = [missions[r.mission] for r in instance.requests]
+        self.missions = [Timeline() for _ in missions]
+        self.exclusive = instance.spacecraft_exclusive
+        self.tracks: list[list[tuple[int, int, int]]] = [[] for _ in instance.requests]  # (alt, on, off)
+        self.tracked = [0] * instance.n
+        index = {a: k for k, a in enumerate(instance.antennas)}
+        self.alt_antennas = [[tuple(index[a] for a in alt.antennas) for alt in r.alternatives]
+                             for r in instance.requests]
+
+    def copy_from(self, other: Board) -> None:
+        """Become a copy of `other` (same instance)."""
+        for mine, theirs in zip(self.antennas + self.missions, other.antennas + other.missions,
+                                strict=True):
+            mine.starts, mine.ends, mine.owners = list(theirs.starts), list(theirs.ends), list(theirs.owners)
+        self.tracks = [list(t) for t in other.tracks]
+        self.tracked = list(other.tracked)
+
+    def unserved(self) -> int:
+        """Sum over requests of requested - tracked seconds."""
+        return self.instance.requested - sum(self.tracked)
+
+    def _gaps(self, i: int, option: Option) -> list[tuple[int, int]]:
+        r = self.requests[i]
+        blocked: list[tuple[int, int]] = []
+        for a in option.antennas:
+            self.antennas[a].blocking(option.lo, option.hi, r.setup, r.teardown, blocked)
+        if self.exclusive:
+            self.missions[self.mission_of[i]].blocking(option.lo, option.hi, 0, 0, blocked)
+        else:
+            blocked.extend((on, off) for _, on, off in self.tracks[i])
+        return _subtract(option.lo, option.hi, blocked) if blocked else [(option.lo, option.hi)]
+
+    def best_slot(self, i: int, want: int, alt: int = -1) -> tuple[int, int, int] | None:
+        """(alt, on, off) of the longest track (capped at `want`, at least the minimum) over the
+        request's options (only alternative `alt` when >= 0), earliest on ties; None if none fits."""
+        shortest = self.requests[i].min_track
+        best: tuple[int, int, int] | None = None
+        best_key = (0, 0)
+        for option in self.options[i]:
+            if alt >= 0 and option.alt != alt:
+                continue
+            for lo, hi in self._gaps(i, option):
+                length = min(want, hi - lo)
+                if length >= shortest and (best is None or (length, -lo) > best_key):
+                    best, best_key = (option.alt, lo, lo + length), (length, -lo)
+        return best
+
+    def add(self, i: int, alt: int, on: int, off: int) -> None:
+        """Record the track (alt, on, off) of request i on every timeline it occupies."""
+        r = self.requests[i]
+        for a in self.alt_antennas[i][alt]:
+            self.antennas[a].add(on - r.setup, off + r.teardown, i)
+        if self.exclusive:
+            self.missions[self.mission_of[i]].add(on, off, i)
+        self.tracks[i].append((alt, on, off))
+        self.tracked[i] += off - on
+
+    def place(self, i: int, alt: int = -1) -> int:
+        """Give request i as many tracks as fit (one unless splittable), preferring alternative
+        `alt` and falling back to any; returns the seconds added."""
+        r = self.requests[i]
+        added = 0
+        while len(self.tracks[i]) < r.max_tracks:
+            want = r.duration - self.tracked[i]
+            if want < r.min_track:
+                break
+            slot = self.best_slot(i, want, alt) if alt >= 0 else None
+            if slot is None:
+                slot = self.best_slot(i, want)
+            if slot is None:
+                break
+            self.add(i, *slot)
+            added += slot[2] - slot[1]
+        return added
+
+    def clear(self, i: int) -> None:
+        """Take every track of request i off the board."""
+        if not self.tracks[i]:
+            return
+        for alt in {alt for alt, _, _ in self.tracks[i]}:
+            for a in self.alt_antennas[i][alt]:
+                self.antennas[a].remove_owner(i)
+        if self.exclusive:
+            self.missions[self.mission_of[i]].remove_owner(i)
+        self.tracks[i] = []
+        self.tracked[i] = 0
+
+    def solution(self) -> GroundStationSolution:
+        """The plan as a Solution."""
+        return GroundStationSolution([
+            Track(r.track_id, r.alternatives[alt].antennas, on, off)
+            for r, tracks in zip(self.requests, self.tracks, strict=True) for alt, on, off in tracks])

@@ -1,0 +1,214 @@
+"""`ga` and `ffeea` (Jiang et al. 2024): a genetic algorithm over request order plus a preferred
+alternative per request, decoded by the greedy placer.
+
+- Population of `population` genomes, seeded with every greedy rule's order; binary tournament;
+  order crossover (OX) on the order and uniform crossover on the alternatives with an adaptive
+  rate (high for below-average parents, lowered towards `crossover_min` for the fittest);
+  swap and alternative-reset mutations; the best `elite` genomes survive.
+- `ffeea` adds the fuzzy fitness evaluation: an offspring whose similarity to an evaluated
+  genome (share of requests with the same alternative and nearly the same rank) reaches the
+  threshold inherits that genome's fitness, worsened by its dissimilarity, instead of a decode.
+  An estimated genome is decoded before it may become the best; the estimate's error moves the
+  threshold up (error above 2 %) or down, as does a random fifth of the estimates, decoded to
+  audit them. `stats["decodes_saved"]` counts the decodes skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.greedy import RULES, build
+from schedkit.groundstation.heuristics.score import Scorer
+from schedkit.groundstation.model import GroundStationInstance, plan_stats
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+
+RANK_SLACK = 0.05  # two ranks "agree" within 5 % of the request count
+ERROR_LIMIT = 0.02
+AUDIT_SHARE = 0.2  # share of estimated offspring decoded anyway to measure the estimates' error
+
+
+@dataclass
+class Genome:
+    """Order (request indices), preferred alternatives (-1 any), fitness and whether estimated."""
+
+    order: np.ndarray
+    alts: np.ndarray
+    key: tuple[int, int]
+    estimated: bool = False
+
+    def rank(self) -> np.ndarray:
+        ranks = np.empty_like(self.order)
+        ranks[self.order] = np.arange(self.order.size)
+        return ranks
+
+
+def _crossover(a: Genome, b: Genome, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """OX on the order, uniform on the alternatives."""
+    n = a.order.size
+    i, j = sorted(int(v) for v in rng.integers(0, n + 1, 2))
+    middle = a.order[i:j]
+    taken = np.zeros(n, bool)
+    taken[middle] = True
+    rest = b.order[~taken[b.order]]
+    order = np.concatenate([rest[:i], middle, rest[i:]])
+    alts = np.where(rng.random(n) < 0.5, a.alts, b.alts)
+    return order, alts
+
+
+def _mutate(order: np.ndarray, alts: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> None:
+    n = order.size
+    for _ in range(1 + int(rng.integers(3))):
+        p, q = int(rng.integers(n)), int(rng.integers(n))
+        order[p], order[q] = order[q], order[p]
+    k = int(rng.integers(n))
+    alts[k] = -1 if counts[k] == 0 or rng.random() < 0.3 else int(rng.integers(counts[k]))
+
+
+class Evolution:
+    """One run of ga (fuzzy=False) or ffeea (fuzzy=True)."""
+
+    def __init__(self, instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
+                 rng: np.random.Generator, fuzzy: bool, size: int, elite: int,
+                 crossover: tuple[float, float], threshold: float) -> None:
+        self.instance, self.options, self.scorer, self.rng = instance, options, scorer, rng
+        self.fuzzy, self.size, self.elite = fuzzy, size, elite
+        self.crossover_min, self.crossover_max = crossover
+        self.threshold = threshold
+        self.counts = np.array([len(r.alternatives) for r in instance.requests], np.int64)
+        self.decodes = self.saved = 0
+        self.best: Board | None = None
+        self.best_key = (2**62, 2**62)
+
+    def decode(self, order: np.ndarray, alts: np.ndarray) -> tuple[int, int]:
+        board = build(self.instance, self.options, order.tolist(), alts.tolist())
+        self.decodes += 1
+        key = self.scorer.key(board.tracked)
+        if key < self.best_key:
+            self.best, self.best_key = board, key
+        return key
+
+    def estimate(self, order: np.ndarray, alts: np.ndarray, population: list[Genome]
+                 ) -> tuple[int, int] | None:
+        """Fuzzy fitness: the most similar evaluated genome's key, worsened by dissimilarity."""
+        n = order.size
+        ranks = np.empty_like(order)
+        ranks[order] = np.arange(n)
+        slack = max(1, int(RANK_SLACK * n))
+        best_sim, nearest = -1.0, None
+        for g in population:
+            if g.estimated:
+                continue
+            sim = (np.count_nonzero(np.abs(g.rank() - ranks) <= slack)
+                   + np.count_nonzero(g.alts == alts)) / (2 * n)
+            if sim > best_sim:
+                best_sim, nearest = sim, g
+        if nearest is None or best_sim < self.threshold:
+            return None
+        self.saved += 1
+        worse = 1.0 + (1.0 - best_sim)
+        return nearest.key[0], int(nearest.key[1] * worse) + 1
+
+    def verify(self, genome: Genome) -> None:
+        """Decode an estimated genome and adapt the threshold to the estimate's error."""
+        guess = genome.key
+        genome.key = self.decode(genome.order, genome.alts)
+        genome.estimated = False
+        error = abs(guess[1] - genome.key[1]) / max(1, genome.key[1])
+        step = 0.005 if error > ERROR_LIMIT else -0.002
+        self.threshold = min(0.999, max(0.5, self.threshold + step))
+
+    def initial(self, deadline: float) -> list[Genome]:
+        """Every rule's order, then mutants of them up to the population size (or the deadline)."""
+        population = []
+        for name in RULES:
+            order = np.array(RULES[name](self.instance, self.options), np.int64)
+            alts = np.full(order.size, -1, np.int64)
+            population.append(Genome(order, alts, self.decode(order, alts)))
+        while len(population) < self.size and time.perf_counter() < deadline:
+            base = population[len(population) % len(RULES)]
+            order, alts = base.order.copy(), base.alts.copy()
+            _mutate(order, alts, self.counts, self.rng)
+            population.append(Genome(order, alts, self.decode(order, alts)))
+        return population
+
+    def rate(self, a: Genome, b: Genome, mean: float, top: float) -> float:
+        """Adaptive crossover rate: max for below-average parents, down to min for the best."""
+        better = min(a.key[1], b.key[1])
+        if better >= mean or mean <= top:
+            return self.crossover_max
+        return self.crossover_max - (self.crossover_max - self.crossover_min) * (mean - better) / (mean - top)
+
+    def generation(self, population: list[Genome], deadline: float) -> list[Genome]:
+        keys = [g.key[1] for g in population]
+        mean, top = float(np.mean(keys)), float(min(keys))
+        children: list[Genome] = []
+        while len(children) < self.size - self.elite and time.perf_counter() < deadline:
+            a, b = (min(population[int(self.rng.integers(len(population)))],
+                        population[int(self.rng.integers(len(population)))], key=lambda g: g.key)
+                    for _ in range(2))
+            if self.rng.random() < self.rate(a, b, mean, top):
+                order, alts = _crossover(a, b, self.rng)
+            else:
+                order, alts = a.order.copy(), a.alts.copy()
+            _mutate(order, alts, self.counts, self.rng)
+            guess = self.estimate(order, alts, population) if self.fuzzy else None
+            if guess is None:
+                children.append(Genome(order, alts, self.decode(order, alts)))
+            else:
+                child = Genome(order, alts, guess, estimated=True)
+                if self.rng.random() < AUDIT_SHARE:  # sample the estimates' error
+                    self.saved -= 1
+                    self.verify(child)
+                children.append(child)
+        merged = sorted(population + children, key=lambda g: g.key)
+        for g in merged[: self.elite]:
+            if g.estimated and time.perf_counter() < deadline:
+                self.verify(g)
+        return sorted(merged, key=lambda g: g.key)[: self.size]
+
+
+def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) -> Result:
+    scorer = Scorer(instance, options.get("objective", "hours"))
+    limit = 10.0 if options.time_limit is None else options.time_limit
+    deadline = options.started + 0.97 * limit
+    rng = np.random.default_rng(options.seed)
+    run = Evolution(instance, request_options(instance), scorer, rng, fuzzy,
+                    int(options.get("population", 30)), int(options.get("elite", 4)),
+                    (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95))),
+                    float(options.get("threshold", 0.95)))
+    population = run.initial(deadline)
+    generations = 0
+    while time.perf_counter() < deadline:
+        population = run.generation(population, deadline)
+        generations += 1
+    board = run.best
+    assert board is not None
+    stats = {"iterations": generations, "decodes": run.decodes, **plan_stats(instance, board.tracked)}
+    if fuzzy:
+        stats.update(decodes_saved=run.saved, threshold=round(run.threshold, 4))
+    return Result("feasible", board.unserved(), None, board.solution(), stats)
+
+
+OPTIONS = {"objective": "hours", "population": 30, "elite": 4, "crossover_min": 0.5,
+           "crossover_max": 0.95}
+
+
+@register("groundstation", "ga", exact=False, options=OPTIONS,
+          description="genetic algorithm over request order and alternatives, greedy decoder, "
+          "adaptive crossover (until the time limit, default 10 s)")
+def solve_ga(instance: GroundStationInstance, options: SolveOptions) -> Result:
+    """The GA without fuzzy evaluation: every offspring decoded."""
+    return _run(instance, options, fuzzy=False)
+
+
+@register("groundstation", "ffeea", exact=False, options={**OPTIONS, "threshold": 0.95},
+          description="FFEEA (Jiang et al. 2024): the GA with fuzzy fitness evaluation and an "
+          "adaptive similarity threshold; stats report decodes_saved")
+def solve_ffeea(instance: GroundStationInstance, options: SolveOptions) -> Result:
+    """The GA with fuzzy fitness evaluation."""
+    return _run(instance, options, fuzzy=True)

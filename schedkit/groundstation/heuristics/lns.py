@@ -1,0 +1,94 @@
+"""`lns`: ruin and recreate from the best greedy plan until the time limit.
+
+Ruin: every track touching a random time window on one random antenna (plus, half of the time,
+the tracks of a random mission). Recreate: the ruined requests and every request still short of
+its duration, in a random rule's order with random swaps, each placed longest-earliest. A plan
+no worse than the current one is kept; the best is returned.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.greedy import RULES, best_rule
+from schedkit.groundstation.heuristics.score import Scorer
+from schedkit.groundstation.model import GroundStationInstance, plan_stats
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+
+WINDOW_HOURS = (2, 24)  # the ruined window lasts U[2, 24] h
+
+
+def _ruin(board: Board, rng: np.random.Generator) -> list[int]:
+    """Clear the requests of a random antenna window (and maybe a mission); return them."""
+    requests = board.requests
+    timeline = board.antennas[int(rng.integers(len(board.antennas)))]
+    victims: set[int] = set()
+    if timeline.starts:
+        k = int(rng.integers(len(timeline.starts)))
+        lo = timeline.starts[k]
+        hi = lo + int(rng.uniform(*WINDOW_HOURS) * 3600)
+        victims.update(o for s, e, o in zip(timeline.starts, timeline.ends, timeline.owners,
+                                            strict=True) if s < hi and e > lo)
+    if rng.random() < 0.5:
+        mission = board.mission_of[int(rng.integers(len(requests)))]
+        victims.update(i for i in range(len(requests)) if board.mission_of[i] == mission)
+    for i in victims:
+        board.clear(i)
+    return sorted(victims)
+
+
+def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random.Generator) -> None:
+    """Place the victims and every request short of its duration, in `order` lightly shuffled."""
+    wanted = set(victims)
+    wanted.update(i for i, r in enumerate(board.requests)
+                  if r.duration - board.tracked[i] >= r.min_track and len(board.tracks[i]) < r.max_tracks)
+    sequence = [i for i in order if i in wanted]
+    for _ in range(max(1, len(sequence) // 4)):
+        if len(sequence) > 1:
+            a = int(rng.integers(len(sequence) - 1))
+            sequence[a], sequence[a + 1] = sequence[a + 1], sequence[a]
+    for i in sequence:
+        board.place(i)
+
+
+def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
+              deadline: float, seed: int, stall: int | None = None) -> Board:
+    """The best board found from the best greedy rule until `deadline` (perf_counter), or
+    until `stall` ruin-and-recreate steps in a row bring no better plan."""
+    rng = np.random.default_rng(seed)
+    best, _ = best_rule(instance, options, scorer, list(RULES))
+    current, trial = Board(instance, options), Board(instance, options)
+    current.copy_from(best)
+    orders = [RULES[name](instance, options) for name in RULES]
+    best_key = current_key = scorer.key(best.tracked)
+    idle = 0
+    while time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0:
+        idle += 1
+        trial.copy_from(current)
+        victims = _ruin(trial, rng)
+        _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng)
+        key = scorer.key(trial.tracked)
+        if key <= current_key:
+            current, trial = trial, current
+            current_key = key
+            if key < best_key:
+                best.copy_from(current)
+                best_key, idle = key, 0
+    return best
+
+
+@register("groundstation", "lns", exact=False,
+          description="ruin (an antenna's time window, a mission) and recreate from the best "
+          "greedy plan, until the time limit (default 10 s)",
+          options={"objective": "hours"})
+def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
+    """Improve the best greedy plan by ruin and recreate."""
+    scorer = Scorer(instance, options.get("objective", "hours"))
+    limit = 10.0 if options.time_limit is None else options.time_limit
+    board = lns_board(instance, request_options(instance), scorer, options.started + 0.97 * limit,
+                      options.seed)
+    return Result("feasible", board.unserved(), None, board.solution(), plan_stats(instance, board.tracked))

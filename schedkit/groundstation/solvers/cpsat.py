@@ -1,0 +1,302 @@
+"""`cpsat`: optional intervals per (request, alternative, view-period piece, copy), with variable
+length; the antenna-occupying interval holds set-up and tear-down around the tracking interval.
+
+- options are the view-period pieces that can hold a track of the minimum length (maintenance
+  cut out, see heuristics.board.request_options): a week of SatNet keeps ~2,500-3,300;
+- a splittable request gets up to max_tracks copies per option (ordered, no symmetric twins);
+- one no-overlap per antenna (an array's track sits in each of its antennas'), maintenance as
+  fixed intervals; one no-overlap per mission (per request when the instance relaxes it);
+- per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
+- objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
+- warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
+  it stalls), given as hints; the bound is the better of CP-SAT's and the mission
+  transportation bound (solvers/bounds.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import finish, integral_bound
+from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.lns import lns_board
+from schedkit.groundstation.heuristics.score import Scorer, check_objective
+from schedkit.groundstation.model import (
+    GroundStationInstance,
+    GroundStationSolution,
+    Track,
+    plan_stats,
+)
+from schedkit.groundstation.solvers.bounds import mission_flow_bound
+from schedkit.registry import SolveOptions, register
+from schedkit.result import Result
+
+FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
+EXTRACT_SECONDS = 0.8  # kept back from the solver for reading the answer (and its overrun)
+BUILD_SECONDS_PER_SLOT = 1e-3  # model building, measured ~0.6 ms per optional track at load 15
+IMPORT_SECONDS = 1.0  # importing OR-Tools on a loaded machine
+FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option at load 15
+WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
+SMALL = 50  # requests
+
+
+@dataclass
+class Slot:
+    """One optional track of request i in option `option` (copy `copy`)."""
+
+    i: int
+    option: Option
+    copy: int
+    present: Any
+    start: Any
+    length: Any
+    end: Any
+
+
+def _copies(instance: GroundStationInstance, i: int, option: Option) -> int:
+    r = instance.requests[i]
+    if not r.splittable:
+        return 1
+    gap = r.setup + r.teardown
+    return max(1, min(r.max_tracks, (option.hi - option.lo + gap) // (r.min_track + gap)))
+
+
+def _variables(model: Any, instance: GroundStationInstance, options: list[list[Option]]) -> list[Slot]:
+    slots = []
+    for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
+        for o, option in enumerate(mine):
+            longest = min(r.duration, option.hi - option.lo)
+            for c in range(_copies(instance, i, option)):
+                x = model.NewBoolVar(f"x{i}_{o}_{c}")
+                s = model.NewIntVar(option.lo, option.hi - r.min_track, f"s{i}_{o}_{c}")
+                length = model.NewIntVar(0, longest, f"l{i}_{o}_{c}")
+                e = model.NewIntVar(option.lo, option.hi, f"e{i}_{o}_{c}")
+                model.Add(e == s + length)
+                model.Add(length >= r.min_track).OnlyEnforceIf(x)
+                model.Add(length == 0).OnlyEnforceIf(x.Not())
+                slots.append(Slot(i, option, c, x, s, length, e))
+    return slots
+
+
+def _copies_ordered(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
+    """Copy c+1 of an option is used only after copy c, later than it."""
+    for before, after in zip(slots, slots[1:], strict=False):
+        if after.copy > 0 and after.i == before.i and after.option is before.option:
+            r = instance.requests[after.i]
+            model.AddImplication(after.present, before.present)
+            model.Add(after.start >= before.start + before.length + r.setup + r.teardown
+                      ).OnlyEnforceIf(after.present)
+
+
+def _per_request(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> list[Any]:
+    """At most max_tracks tracks and L seconds per request; returns each request's tracked sum."""
+    mine: list[list[Slot]] = [[] for _ in instance.requests]
+    for slot in slots:
+        mine[slot.i].append(slot)
+    tracked = []
+    for r, own in zip(instance.requests, mine, strict=True):
+        if own:
+            model.Add(sum(s.present for s in own) <= r.max_tracks)
+            model.Add(sum(s.length for s in own) <= r.duration)
+        tracked.append(sum(s.length for s in own) if own else 0)
+    return tracked
+
+
+def _merged_maintenance(instance: GroundStationInstance) -> dict[int, list[tuple[int, int]]]:
+    index = {a: k for k, a in enumerate(instance.antennas)}
+    down: dict[int, list[tuple[int, int]]] = {}
+    for m in sorted(instance.maintenance, key=lambda m: (m.antenna, m.start)):
+        if m.end <= m.start:
+            continue
+        pieces = down.setdefault(index[m.antenna], [])
+        if pieces and m.start <= pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], m.end))
+        else:
+            pieces.append((m.start, m.end))
+    return down
+
+
+def _no_overlaps(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
+    """Per antenna (occupancy with set-up/tear-down, maintenance fixed), per mission or request."""
+    on_antenna: dict[int, list[Any]] = {}
+    tracking: dict[Any, list[Any]] = {}
+    for k, slot in enumerate(slots):
+        r = instance.requests[slot.i]
+        occupied = model.NewOptionalIntervalVar(slot.start - r.setup, slot.length + r.setup + r.teardown,
+                                                slot.end + r.teardown, slot.present,
+                                                f"occ{k}")
+        for a in slot.option.antennas:
+            on_antenna.setdefault(a, []).append(occupied)
+        owner = r.mission if instance.spacecraft_exclusive else slot.i
+        if instance.spacecraft_exclusive or r.splittable:
+            tracking.setdefault(owner, []).append(model.NewOptionalIntervalVar(
+                slot.start, slot.length, slot.end, slot.present, f"trk{k}"))
+    for a, pieces in _merged_maintenance(instance).items():
+        if a in on_antenna:
+            on_antenna[a].extend(model.NewIntervalVar(s, e - s, e, f"down{a}_{s}") for s, e in pieces)
+    for intervals in on_antenna.values():
+        model.AddNoOverlap(intervals)
+    for intervals in tracking.values():
+        if len(intervals) > 1:
+            model.AddNoOverlap(intervals)
+
+
+def _fair_cut(model: Any, instance: GroundStationInstance, tracked: list[Any]) -> Any:
+    """z >= FAIR_SCALE * U_m for every mission m; returns z."""
+    z = model.NewIntVar(0, FAIR_SCALE, "u_max")
+    asked: dict[str, int] = {}
+    got: dict[str, list[Any]] = {}
+    for r, t in zip(instance.requests, tracked, strict=True):
+        asked[r.mission] = asked.get(r.mission, 0) + r.duration
+        got.setdefault(r.mission, []).append(t)
+    for m, total in asked.items():
+        model.Add(z * total >= FAIR_SCALE * total - FAIR_SCALE * sum(got[m]))
+    return z
+
+
+def _hint(model: Any, slots: list[Slot], board: Board) -> None:
+    """Hint every slot: the warm start's tracks where they fit an option, absent elsewhere."""
+    used: set[int] = set()
+    for i, tracks in enumerate(board.tracks):
+        for alt, on, off in sorted(tracks, key=lambda t: t[1]):  # copies are ordered in time
+            for k, slot in enumerate(slots):
+                o = slot.option
+                if (k not in used and slot.i == i and o.alt == alt and o.lo <= on and off <= o.hi):
+                    used.add(k)
+                    model.AddHint(slot.present, 1)
+                    model.AddHint(slot.start, on)
+                    model.AddHint(slot.length, off - on)
+                    model.AddHint(slot.end, off)
+                    break
+    for k, slot in enumerate(slots):
+        if k not in used:
+            model.AddHint(slot.present, 0)
+            model.AddHint(slot.start, slot.option.lo)
+            model.AddHint(slot.length, 0)
+            model.AddHint(slot.end, slot.option.lo)
+
+
+def _plan(instance: GroundStationInstance, solver: Any, slots: list[Slot]) -> tuple[
+        GroundStationSolution, list[int]]:
+    tracks, tracked = [], [0] * instance.n
+    for slot in slots:
+        if solver.Value(slot.present):
+            r = instance.requests[slot.i]
+            on, length = solver.Value(slot.start), solver.Value(slot.length)
+            tracks.append(Track(r.track_id, r.alternatives[slot.option.alt].antennas, on, on + length))
+            tracked[slot.i] += length
+    return GroundStationSolution(tracks), tracked
+
+
+def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
+                seconds: float) -> Board:
+    """The lns plan after `seconds` (from now), as CP-SAT's hint."""
+    scorer = Scorer(instance, options.get("objective", "hours"))
+    stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
+    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall)
+
+
+@register("groundstation", "cpsat", exact=True,
+          description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
+          "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
+          options={"objective": "hours", "warm_share": 0.4})
+def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
+    """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
+    Stages that would not fit in what is left of the budget are skipped (the warm start is
+    returned, with the transportation bound when it was computed)."""
+    objective = check_objective(options.get("objective", "hours"))
+    opts = request_options(instance)
+    limit = options.time_limit
+    warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.4)) * limit)
+    board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
+    if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
+        served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
+        return Result("optimal", 0, 0, board.solution(), served)
+    size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
+    stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size,
+                             "warm_start": board.unserved()}
+    flow = None
+    if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
+        flow = mission_flow_bound(instance, opts)
+        stats["mission_flow_bound"] = flow
+    if not _fits(options, BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS):
+        return _fallback(instance, board, stats, flow)
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    slots = _variables(model, instance, opts)
+    _copies_ordered(model, instance, slots)
+    tracked = _per_request(model, instance, slots)
+    _no_overlaps(model, instance, slots)
+    unserved = instance.requested - sum(tracked)
+    _hint(model, slots, board)
+    if objective == "fair":
+        fair_z = _fair_cut(model, instance, tracked)
+        solver = _run(model, fair_z, options, stats, 0.5)
+        if solver is None:
+            return _fallback(instance, board, stats, None)
+        stats["u_max_phase"] = {"value": solver.Value(fair_z) / FAIR_SCALE,
+                                "bound": solver.BestObjectiveBound() / FAIR_SCALE}
+        model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
+        _hint_from(model, slots, solver)
+    solver = _run(model, unserved, options, stats, 1.0)
+    if solver is None:
+        return _fallback(instance, board, stats, flow)
+    solution, done = _plan(instance, solver, slots)
+    if objective == "hours" and sum(done) < sum(board.tracked):  # CP-SAT left the hint behind
+        solution, done = board.solution(), list(board.tracked)
+        stats["chosen"] = "lns warm start"
+    value = instance.requested - sum(done)
+    stats.update(plan_stats(instance, done))
+    if objective == "fair":
+        return Result("feasible", value, None, solution, stats)
+    bound = min(value, max(flow or 0, integral_bound(solver.BestObjectiveBound()) or 0))
+    stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
+    return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+def _most_copies(r: Any) -> int:
+    return r.max_tracks if r.splittable else 1
+
+
+def _fits(options: SolveOptions, seconds: float) -> bool:
+    """True when `seconds` of work fit in what is left of the budget (always without one)."""
+    remaining = options.remaining()
+    return remaining is None or remaining > seconds
+
+
+def _hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
+    model.ClearHints()
+    for slot in slots:
+        for var in (slot.present, slot.start, slot.length, slot.end):
+            model.AddHint(var, solver.Value(var))
+
+
+def _run(model: Any, goal: Any, options: SolveOptions, stats: dict[str, Any], share: float) -> Any:
+    """Minimise `goal` with `share` of the remaining budget; the solver, or None without a plan."""
+    from ortools.sat.python import cp_model
+
+    model.Minimize(goal)
+    remaining = options.remaining()
+    seconds = None if remaining is None else max(0.05, share * (remaining - EXTRACT_SECONDS))
+    solver = new_solver(cp_model, options.workers, options.seed, seconds)
+    status = solver.Solve(model)
+    stats["solver_status"] = solver.StatusName(status)
+    stats["branches"] = stats.get("branches", 0) + solver.NumBranches()
+    stats["nodes"] = stats["branches"]
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
+def _fallback(instance: GroundStationInstance, board: Board, stats: dict[str, Any],
+              bound: int | None) -> Result:
+    """The warm start when CP-SAT has no plan within the budget, with `bound` if one was proven."""
+    stats.update(plan_stats(instance, board.tracked))
+    stats["chosen"] = "lns warm start"
+    value = board.unserved()
+    return finish(value, None if bound is None else min(bound, value), False, board.solution(), stats)
+

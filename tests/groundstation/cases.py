@@ -1,0 +1,76 @@
+"""Hand-made groundstation instances whose optimum (unserved seconds) is derived by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from schedkit.groundstation.model import (
+    Alternative,
+    GroundStationInstance,
+    Maintenance,
+    Request,
+    ViewPeriod,
+)
+
+H = 3600
+DATA = Path(__file__).resolve().parent.parent / "data" / "groundstation"
+
+
+def request(track_id: str, mission: str, duration: int, minimum: int,
+            alternatives: list[tuple[tuple[str, ...], list[tuple[int, int]]]],
+            setup: int = 0, teardown: int = 0, window: tuple[int, int] = (0, 48 * H)) -> Request:
+    """A request from plain tuples."""
+    return Request(track_id, mission, duration, minimum, setup, teardown, window[0], window[1],
+                   tuple(Alternative(a, tuple(ViewPeriod(p, q) for p, q in vps))
+                         for a, vps in alternatives))
+
+
+def split_request() -> GroundStationInstance:
+    """L = 10 h (min 8 h, so pieces >= 4 h) with view periods [0, 4.5 h) and [6 h, 11 h):
+    4.5 h + 5 h = 9.5 h tracked, unserved 0.5 h = 1800 s (one track alone gives at most 5 h)."""
+    r = request("split", "m1", 10 * H, 8 * H, [(("A",), [(0, 4 * H + H // 2), (6 * H, 11 * H)])],
+                setup=600, teardown=600)
+    return GroundStationInstance((r,), name="split")
+
+
+def array() -> GroundStationInstance:
+    """r1 needs the array A+B over [0, 2 h); r2 wants A, r3 wants B over the same 2 h. Best: r2 and
+    r3 for 2 h each (4 h), r1 gets nothing (sharing gives 1 + 1 + 1 = 3 h): unserved 7200 s."""
+    return GroundStationInstance((
+        request("r1", "m1", 2 * H, H, [(("A", "B"), [(0, 2 * H)])]),
+        request("r2", "m2", 2 * H, H, [(("A",), [(0, 2 * H)])]),
+        request("r3", "m3", 2 * H, H, [(("B",), [(0, 2 * H)])]),
+    ), name="array")
+
+
+def maintenance_clash() -> GroundStationInstance:
+    """L = 2 h, min 1.5 h, set-up 30 min, view [0, 4 h) on A, A down over [1 h, 2 h): before it at
+    most [0, 1 h) (1 h, too short); after it tracking starts at 2.5 h at the earliest: 1.5 h.
+    Unserved 1800 s."""
+    r = request("m", "m1", 2 * H, 3 * H // 2, [(("A",), [(0, 4 * H)])], setup=1800)
+    return GroundStationInstance((r,), maintenance=(Maintenance("A", H, 2 * H),), name="clash")
+
+
+def two_places(exclusive: bool = True) -> GroundStationInstance:
+    """One mission, two requests of 2 h (min 1 h) on antennas A and B over the same [0, 2 h):
+    the spacecraft talks to one antenna at a time, so 2 h in all (unserved 7200 s); relaxed, 0."""
+    return GroundStationInstance((
+        request("a", "sc", 2 * H, H, [(("A",), [(0, 2 * H)])]),
+        request("b", "sc", 2 * H, H, [(("B",), [(0, 2 * H)])]),
+    ), spacecraft_exclusive=exclusive, name="two_places")
+
+
+def mixed() -> GroundStationInstance:
+    """A fixture with every feature: split, array, maintenance, shared mission, set-up/tear-down.
+    Optimum 7200 s unserved (see test_groundstation_methods: cpsat and mip agree)."""
+    return GroundStationInstance((
+        request("s", "m1", 8 * H, 8 * H, [(("A",), [(0, 5 * H), (6 * H, 10 * H)]),
+                                          (("B",), [(2 * H, 7 * H)])], setup=300, teardown=300),
+        request("y", "m2", 2 * H, H, [(("A", "B"), [(0, 3 * H)])], setup=600),
+        request("z", "m2", H, H // 2, [(("B",), [(H, 4 * H)])], teardown=600),
+        request("w", "m3", 3 * H, 2 * H, [(("A",), [(4 * H, 9 * H)]), (("B",), [(5 * H, 9 * H)])]),
+    ), maintenance=(Maintenance("B", 7 * H, 8 * H),), name="mixed")
+
+
+KNOWN = {"split": (split_request, 1800), "array": (array, 7200), "clash": (maintenance_clash, 1800),
+         "two_places": (two_places, 7200)}

@@ -1,0 +1,142 @@
+"""Known optima on hand-made instances, exact methods cross-checked, and plan properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+from schedkit.groundstation.check import metrics
+from tests.groundstation.cases import DATA, KNOWN, mixed, two_places
+
+EXACT = ("cpsat", "mip")
+
+
+@pytest.mark.parametrize("case", sorted(KNOWN))
+@pytest.mark.parametrize("method", EXACT)
+def test_exact_methods_prove_the_hand_derived_optimum(case, method):
+    """split 1800, array 7200, maintenance clash 1800, one spacecraft in two places 7200 (cases.py)."""
+    build, optimum = KNOWN[case]
+    x = build()
+    result = schedkit.solve(x, method, time_limit=10, workers=1)
+    assert result.status == "optimal"
+    assert result.objective == optimum
+    assert schedkit.check(x, result).feasible
+
+
+def test_relaxing_the_spacecraft_rule_lets_both_antennas_track():
+    """Without satellite-operation mode both 2 h requests are served in full."""
+    for method in EXACT:
+        assert schedkit.solve(two_places(False), method, time_limit=10, workers=1).objective == 0
+
+
+def test_cpsat_and_mip_agree_on_the_mixed_fixture():
+    """Both exact methods prove 10800 s unserved on the all-features fixture."""
+    values = {m: schedkit.solve(mixed(), m, time_limit=10, workers=1) for m in EXACT}
+    assert {r.status for r in values.values()} == {"optimal"}
+    assert {r.objective for r in values.values()} == {10800}
+
+
+def test_heuristics_are_reproducible_with_a_seed():
+    """Same seed, same plan (lns, ga, ffeea are seeded; greedy is deterministic)."""
+    for method in ("greedy", "lns", "ga", "ffeea"):
+        a = schedkit.solve(mixed(), method, time_limit=0.2, workers=1, seed=5)
+        b = schedkit.solve(mixed(), method, time_limit=0.2, workers=1, seed=5)
+        assert a.objective == b.objective
+
+
+def test_stats_match_the_checker_metrics():
+    """tracked hours, satisfied requests, U_rms and U_max in stats equal the checker's."""
+    x = mixed()
+    result = schedkit.solve(x, "cpsat", time_limit=5, workers=1)
+    again = metrics(x, result.solution.to_dict())
+    assert result.stats["tracked_hours"] == pytest.approx(again["tracked_hours"], abs=1e-4)
+    assert result.stats["requests_satisfied"] == again["requests_satisfied"]
+    assert result.stats["u_max"] == pytest.approx(again["u_max"], abs=1e-6)
+    assert result.stats["u_rms"] == pytest.approx(again["u_rms"], abs=1e-6)
+
+
+def test_fair_objective_lowers_u_max():
+    """objective="fair" gives a U_max no higher than the hours objective's."""
+    x = mixed()
+    fair = schedkit.solve(x, "cpsat", time_limit=5, workers=1, objective="fair")
+    hours = schedkit.solve(x, "cpsat", time_limit=5, workers=1)
+    assert schedkit.check(x, fair).feasible
+    assert fair.stats["u_max"] <= hours.stats["u_max"]
+    assert fair.objective >= hours.objective
+
+
+def test_ffeea_reports_decodes_saved():
+    """ffeea's stats count the decodes the fuzzy evaluation skipped."""
+    result = schedkit.solve(mixed(), "ffeea", time_limit=0.5, workers=1)
+    assert result.stats["decodes_saved"] >= 0 and result.stats["decodes"] >= 1
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000), satellites=st.integers(1, 4))
+def test_no_plan_is_worse_than_empty_and_cpsat_never_worse_than_greedy(seed, satellites):
+    """Generated networks: every plan checks, unserved <= requested, cpsat <= greedy."""
+    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
+    greedy = schedkit.solve(x, "greedy", workers=1)
+    cpsat = schedkit.solve(x, "cpsat", time_limit=2, workers=1)
+    for result in (greedy, cpsat):
+        assert schedkit.check(x, result).feasible
+        assert result.objective <= x.requested
+    assert cpsat.objective <= greedy.objective
+    assert cpsat.bound is None or cpsat.bound <= greedy.objective
+
+
+@pytest.mark.parametrize("method", ["greedy", "lns", "ga", "ffeea"])
+def test_heuristics_take_the_fair_objective(method):
+    """objective="fair" ranks plans by U_max first; the plan still checks."""
+    result = schedkit.solve(mixed(), method, time_limit=0.2, workers=1, objective="fair")
+    assert schedkit.check(mixed(), result).feasible
+
+
+def test_greedy_rule_option_and_unknown_rule():
+    """rule= picks one ordering (named in stats); an unknown rule is refused."""
+    result = schedkit.solve(mixed(), "greedy", rule="window_end")
+    assert result.stats["rule"] == "window_end"
+    with pytest.raises(schedkit.SchedkitError, match="unknown rule"):
+        schedkit.solve(mixed(), "greedy", rule="nope")
+
+
+def test_auto_records_what_ran():
+    """auto runs cpsat on a small instance and says so."""
+    result = schedkit.solve(mixed(), "auto", time_limit=3, workers=1)
+    assert result.stats["chosen"] == "cpsat" and result.objective == 10800
+
+
+def test_gantt_writes_a_png(tmp_path):
+    """One row per antenna, maintenance hatched: the chart file is written."""
+    pytest.importorskip("matplotlib")
+    from schedkit.groundstation.gantt import gantt
+
+    x = mixed()
+    result = schedkit.solve(x, "greedy")
+    gantt(x, result.solution, tmp_path / "plan.png")
+    assert (tmp_path / "plan.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("case", sorted(KNOWN))
+def test_mission_flow_bound_never_exceeds_the_optimum(case):
+    """The transportation bound is a valid lower bound (and tight for one spacecraft, two places)."""
+    from schedkit.groundstation.heuristics.board import request_options
+    from schedkit.groundstation.solvers.bounds import mission_flow_bound
+
+    build, optimum = KNOWN[case]
+    x = build()
+    bound = mission_flow_bound(x, request_options(x))
+    assert 0 <= bound <= optimum
+    if case == "two_places":
+        assert bound == optimum
+        assert mission_flow_bound(two_places(False), request_options(two_places(False))) == 0
+
+
+def test_mip_refuses_a_large_instance_at_once():
+    """400 requests (2,712 optional tracks) are far beyond the big-M model: ProblemTooLarge."""
+    many = schedkit.load(DATA.parent.parent.parent / "instances" / "groundstation" / "csgsnsp"
+                         / "gs_sat100.json")
+    with pytest.raises(schedkit.ProblemTooLarge):
+        schedkit.solve(many, "mip", time_limit=5, workers=1)
