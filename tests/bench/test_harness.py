@@ -26,7 +26,7 @@ root = "{root}"
 instances = ["instances/smtt/smtt_n100.jsonl#1", "instances/smtt/smtt_n100.jsonl#77",
              "instances/smtt/smtt_n100.jsonl#150", "instances/smtt/wt40.txt#9"]
 references = "instances/smtt/references.csv"
-time_limit = 300  # never binding: these runs end on their own (a limit that binds under load would change the table)
+time_limit = 300  # never binding: a limit that binds under load would change the table
 [[methods]]
 name = "edd"
 [[methods]]
