@@ -30,6 +30,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.numbers import read_int
+from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.vmr.formats.records import build
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
@@ -44,7 +46,7 @@ VM_COLUMNS = ("vm", "cpu", "mem", "machine", "numa")
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row; ParseError when a required column is missing."""
     try:
-        text = path.read_text()
+        text = read_text(path)
     except FileNotFoundError:
         raise ParseError(str(path), None, "a file (the VMR CSV pair needs machines.csv and vms.csv)",
                          "no such file") from None
@@ -66,9 +68,9 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
 
 def _int(path: Path, line: int | None, column: str, value: str) -> int:
     try:
-        return int(value)
-    except ValueError:
-        raise ParseError(str(path), line, f"an integer in column {column!r}", repr(value)) from None
+        return read_int(value)
+    except ValueError as error:
+        raise ParseError(str(path), line, f"an integer in column {column!r}", str(error)) from None
 
 
 def _machines(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:

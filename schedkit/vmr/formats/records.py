@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
 
@@ -159,8 +160,7 @@ def from_record(record: Mapping[str, Any], default_name: str) -> VMRInstance:
                     [_integer(k, f"vms[{i}].numa") for k in numa], member.pop(ident, None)))
     if member:
         raise InvalidInstance(f"anti_affinity names unknown VM {next(iter(member))!r}")
-    meta = dict(record.get("meta") or {})
-    meta.update({k: v for k, v in record.items() if k not in _FIELDS})
+    meta = meta_field(record, _FIELDS)
     limit = _integer(record.get("migration_limit", DEFAULT_MIGRATION_LIMIT), "migration_limit")
     size = _integer(record.get("fragment_size", DEFAULT_FRAGMENT_SIZE), "fragment_size")
-    return build(machines, vms, limit, size, str(record.get("name", default_name)), meta, group_order)
+    return build(machines, vms, limit, size, text_field(record, "name", default_name), meta, group_order)
