@@ -1,7 +1,9 @@
 """The `schedkit` command: solve, check, methods, generate, convert.
 
-Bad input (missing file, malformed line, invalid data, unknown method, selector out of
-range) prints one line on stderr and exits with status 2; never a traceback.
+Exit codes (docs/cli-exit-codes.md): 0 success; 1 `check` found the solution infeasible or
+wrong; 2 bad input (missing file, malformed line, invalid data, unknown method, selector out
+of range), one line on stderr; 3 an internal error, a bug to report (SCHEDKIT_DEBUG=1 shows
+the traceback); 130 interrupted. Never a traceback otherwise.
 """
 
 from __future__ import annotations
@@ -21,20 +23,25 @@ from rich.table import Table
 
 import schedkit
 from schedkit import family as families
-from schedkit.errors import SchedkitError
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import read_text
+from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import write
 
+EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
-EXIT_CHECK_FAILED = 3
+EXIT_INTERNAL_ERROR = 3
+EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    click.echo(f"schedkit: error: {message}", err=True)
+    line = " ".join(message.split())  # one line, whatever the message holds
+    click.echo(f"schedkit: error: {line}", err=True)
     sys.exit(code)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn expected errors into one line on stderr and a non-zero exit."""
+    """Turn schedkit errors into one line on stderr and exit 2; anything else is a bug: exit 3."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,17 +53,16 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(error))
         except FileNotFoundError as error:
             _fail(f"{error.filename}: no such file")
-        except OSError as error:
+        except (IsADirectoryError, PermissionError) as error:
             _fail(f"{error.filename or ''}: {error.strerror or error}")
-        except ValueError as error:
-            _fail(str(error))
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except Exception as error:  # a bug, not bad input: still one line unless asked
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except Exception as error:  # a bug, not bad input: one line unless asked for the traceback
             if os.environ.get("SCHEDKIT_DEBUG"):
                 raise
-            _fail(f"internal error: {type(error).__name__}: {error} "
-                  "(set SCHEDKIT_DEBUG=1 for the traceback)", 1)
+            first = str(error).splitlines()[0] if str(error) else ""
+            _fail(f"internal error (please report): {type(error).__name__}: {first} "
+                  "(set SCHEDKIT_DEBUG=1 for the traceback)", EXIT_INTERNAL_ERROR)
 
     return wrapper
 
@@ -121,8 +127,8 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                                     workers=workers, **options)
             report = schedkit.check(instance, result)
             if not report.feasible:
-                _fail(f"{instance.name}: {method} returned an invalid solution: "
-                      f"{report.summary()}", EXIT_CHECK_FAILED)
+                _fail(f"internal error (please report): {instance.name}: {method} returned an "
+                      f"invalid solution: {report.summary()}", EXIT_INTERNAL_ERROR)
             results.append(result)
             if gantt:
                 path = _gantt_path(gantt, instance.name, len(instances))
@@ -169,8 +175,8 @@ def _parse_option(item: str) -> tuple[str, Any]:
     if not sep or not key:
         raise SchedkitError(f"option {item!r} is not KEY=VALUE")
     try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
+        return key, parse_json(value, f"--option {key}")
+    except ParseError:
         return key, value
 
 
@@ -195,10 +201,7 @@ def _print_table(results: list[Any]) -> None:
 def check(file: str, solution: str, format: str | None) -> None:
     """Check SOLUTION (a solution JSON, or `solve --json` output) against FILE."""
     instance = schedkit.load(file, format=format)
-    try:
-        data = json.loads(Path(solution).read_text())
-    except json.JSONDecodeError as error:
-        raise SchedkitError(f"{solution}:{error.lineno}: not valid JSON ({error.msg})") from None
+    data = parse_json(read_text(solution), solution)
     if isinstance(data, list):
         matches = [d for d in data if isinstance(d, dict) and d.get("instance") == instance.name]
         if len(data) == 1:

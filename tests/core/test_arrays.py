@@ -13,7 +13,7 @@ from schedkit.errors import InvalidInstance
     ([1, 2.5], 1, r"x\[1\] = 2.5 is not an integer"),
     ([[1, 2], [3, 4.5]], 2, r"x\[1, 1\] = 4.5 is not an integer"),
     ([1, float("nan")], 1, "not finite"),
-    ([True, False], 1, "must hold integers"),
+    ([True, False], 1, r"x\[0\] = true: a boolean is not a number"),
     ([1, True], 1, r"x\[1\] = true: a boolean is not a number"),
     (["a"], 1, "must hold integers"),
     ([[1, 2], [3]], 2, "ragged"),

@@ -105,7 +105,7 @@ def wrong_json_type(data: bytes, rng: random.Random) -> bytes:
     try:
         text = data if whole else lines[(i := rng.choice(targets))]
         document = json.loads(text.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return odd_number(data, rng)
     paths = _paths(document)[1:]
     if not paths:
