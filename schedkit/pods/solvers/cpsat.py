@@ -210,12 +210,14 @@ def _lexicographic(
             if status == cp_model.OPTIMAL:
                 place.proven = disturb.proven = True
                 place.bound, disturb.bound = place.value, disturb.value
-            elif math.isfinite(solver.BestObjectiveBound()):
+            elif _has_bound(cp_model, solver, status):
                 top = solver.BestObjectiveBound() + 1e-6
                 place.bound = min(total, math.floor((top + weight - 1) / weight) + fixed_count)
+                place.bound = max(place.bound, place.value)  # the incumbent reaches its own count
                 place.proven = place.bound == place.value
                 if place.proven and movers:
                     disturb.bound = max(0, math.ceil(weight * (place.value - fixed_count) - top))
+                    disturb.bound = min(disturb.bound, disturb.value)
         m.model.Add(placed_expr >= place.value - fixed_count)
         disturb.proven = disturb.proven or disturb.value == 0 or disturb.bound == disturb.value
         if not disturb.proven:
@@ -226,10 +228,19 @@ def _lexicographic(
             disturb.proven = status == cp_model.OPTIMAL
             if disturb.proven:
                 disturb.bound = disturb.value
-            elif math.isfinite(solver.BestObjectiveBound()):
-                disturb.bound = max(disturb.bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
+            elif _has_bound(cp_model, solver, status):
+                found = max(disturb.bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
+                disturb.bound = min(found, disturb.value)
         m.model.Add(disturb_expr <= disturb.value)
     return incumbent, stages
+
+
+def _has_bound(cp_model: Any, solver: Any, status: Any) -> bool:
+    """True when CP-SAT's objective bound means something: it solved (feasible or optimal) and
+    the bound is finite. With status UNKNOWN (the budget ran out before any solution, e.g. on a
+    loaded machine) BestObjectiveBound() is a meaningless 0, which read as a bound on the pods
+    placed claimed that none could be, a bound far above the objective."""
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(solver.BestObjectiveBound())
 
 
 def _solve(
