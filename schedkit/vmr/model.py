@@ -20,6 +20,9 @@ use). schedkit minimises the integer Σ_n (free_n mod F); the fragment rate
 FR = Σ_n (free_n mod F) / Σ_n free_n is that value divided by the total free CPU, which
 migrations never change. A solution is an ordered list of at most K = `migration_limit`
 migrations; capacities and anti-affinity must hold after every single one.
+
+Input limits (checked here, before any method allocates by them): capacities and demands
+<= MAX_AMOUNT = 10^9, K <= MAX_MIGRATION_LIMIT = 100,000, F <= MAX_FRAGMENT_SIZE = 65,536.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ FAMILY = "vmr"
 DEFAULT_FRAGMENT_SIZE = 16
 DEFAULT_MIGRATION_LIMIT = 50
 MAX_AMOUNT = 10**9  # capacities and demands: far below int64 sums
+MAX_MIGRATION_LIMIT = 100_000  # K: plans, LNS buffers and model bounds are sized by it
+MAX_FRAGMENT_SIZE = 2**16  # F: the kernels rank destinations by delta·4F, which must stay small
 
 
 def _ids(name: str, values: Sequence[Any]) -> tuple[str, ...]:
@@ -92,10 +97,11 @@ class VMRInstance:
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
                 raise InvalidInstance(f"{key} must be an integer, got {value!r}")
             set_(self, key, int(value))
-        if self.migration_limit < 0:
-            raise InvalidInstance(f"migration_limit = {self.migration_limit}: must be >= 0")
-        if self.fragment_size < 1:
-            raise InvalidInstance(f"fragment_size = {self.fragment_size}: must be >= 1")
+        if not 0 <= self.migration_limit <= MAX_MIGRATION_LIMIT:
+            raise InvalidInstance(
+                f"migration_limit = {self.migration_limit}: must be in 0..{MAX_MIGRATION_LIMIT}")
+        if not 1 <= self.fragment_size <= MAX_FRAGMENT_SIZE:
+            raise InvalidInstance(f"fragment_size = {self.fragment_size}: must be in 1..{MAX_FRAGMENT_SIZE}")
         self._check_nodes()
         self._check_vms()
         self._check_capacity()

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from schedkit.dag.model import DAGInstance
 from schedkit.common.records import list_field, meta_field, text_field
+from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance
 
 _FIELDS = {"family", "name", "task_ids", "processors", "computation_cost", "edges", "bandwidth",

@@ -25,6 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.pods.formats.quantity import count, cpu_millicores, format_cpu, format_memory, memory_bytes
 from schedkit.pods.model import Node, Pod, PodsInstance, Requirement, Taint, Toleration
@@ -121,7 +123,8 @@ def _read_node(item: Mapping[str, Any], where: str) -> Node:
         if not isinstance(taint, Mapping) or "effect" not in taint:
             raise InvalidInstance(f"{where}: spec.taints[{k}] needs a key and an effect")
         at = f"{where}: spec.taints[{k}]"
-        taints.append(Taint(_string(taint.get("key"), f"{at}.key"), _string(taint.get("value"), f"{at}.value"),
+        taints.append(Taint(_string(taint.get("key"), f"{at}.key"),
+                            _string(taint.get("value"), f"{at}.value"),
                             _string(taint["effect"], f"{at}.effect")))
     return Node(
         name=name,
@@ -192,8 +195,8 @@ def _affinity(spec: Mapping[str, Any], where: str) -> tuple[tuple[Requirement, .
                 values = tuple(_string(v, f"{at}.values[{i}]")
                                for i, v in enumerate(_array(expr.get("values"), f"{at}.values")))
                 requirements.append(
-                    Requirement(_string(expr["key"], f"{at}.key"), _string(expr["operator"], f"{at}.operator"),
-                                values)
+                    Requirement(_string(expr["key"], f"{at}.key"),
+                                _string(expr["operator"], f"{at}.operator"), values)
                 )
         if requirements:
             out.append(tuple(requirements))
@@ -299,12 +302,7 @@ def read_directory(path: Path) -> list[tuple[str, Any]]:
     when no `.json` file in it is a kubectl list (the directory is someone else's)."""
     records = []
     for file in sorted(path.glob("*.json")):
-        try:
-            record = json.loads(file.read_text())
-        except json.JSONDecodeError as error:
-            raise ParseError(str(file), error.lineno, "a JSON document", error.msg.lower()) from None
-        except UnicodeDecodeError:
-            raise ParseError(str(file), None, "a text file", "binary data") from None
+        record = parse_json(read_text(file), file)
         if isinstance(record, Mapping) and is_kubectl(record):
             records.append((str(file), record))
     if not records:
@@ -398,10 +396,7 @@ def write_file(instances: Any, path: Path, arg: str | None) -> None:
 
 def read_file(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """`--format kubectl`: a kubectl List / NodeList / PodList file, whatever its name."""
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    record = parse_json(text, path)
     if not isinstance(record, dict) or not is_kubectl(record):
         raise ParseError(str(path), None, "a kubectl List, NodeList or PodList", "another JSON document")
     return [("1", from_record(record, path.stem))]

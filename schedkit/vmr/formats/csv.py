@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.numbers import read_int
-from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.vmr.formats.records import build
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
@@ -41,15 +40,18 @@ VMS = "vms.csv"
 PARAMS = "params.csv"
 MACHINE_COLUMNS = ("machine", "numa", "cpu", "mem")
 VM_COLUMNS = ("vm", "cpu", "mem", "machine", "numa")
+INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row; ParseError when a required column is missing."""
     try:
-        text = read_text(path)
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ParseError(str(path), None, "a file (the VMR CSV pair needs machines.csv and vms.csv)",
                          "no such file") from None
+    except UnicodeDecodeError as error:
+        raise ParseError(str(path), None, "UTF-8 text", f"byte {error.start} is not UTF-8") from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
@@ -67,10 +69,10 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
 
 
 def _int(path: Path, line: int | None, column: str, value: str) -> int:
-    try:
-        return read_int(value)
-    except ValueError as error:
-        raise ParseError(str(path), line, f"an integer in column {column!r}", str(error)) from None
+    """An ASCII decimal integer (no other digits, no underscores, at most 18 digits)."""
+    if not INTEGER.fullmatch(value):
+        raise ParseError(str(path), line, f"an integer in column {column!r}", repr(value))
+    return int(value)
 
 
 def _machines(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:

@@ -16,10 +16,10 @@ to 50 and `fragment_size` (F) to 16; `anti_affinity` is optional.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
 
@@ -28,7 +28,12 @@ _FIELDS = {"family", "name", "migration_limit", "fragment_size", "machines", "vm
 
 
 def _integer(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    """An integral JSON number (booleans, NaN and infinities are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInstance(f"{where} must be an integer, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidInstance(f"{where} must be a finite integer, got {value!r}")
+    if value != int(value):
         raise InvalidInstance(f"{where} must be an integer, got {value!r}")
     return int(value)
 
@@ -160,7 +165,11 @@ def from_record(record: Mapping[str, Any], default_name: str) -> VMRInstance:
                     [_integer(k, f"vms[{i}].numa") for k in numa], member.pop(ident, None)))
     if member:
         raise InvalidInstance(f"anti_affinity names unknown VM {next(iter(member))!r}")
-    meta = meta_field(record, _FIELDS)
+    meta_field = record.get("meta") or {}
+    if not isinstance(meta_field, Mapping):
+        raise InvalidInstance(f"field 'meta' must be an object, got {meta_field!r}")
+    meta = dict(meta_field)
+    meta.update({k: v for k, v in record.items() if k not in _FIELDS})
     limit = _integer(record.get("migration_limit", DEFAULT_MIGRATION_LIMIT), "migration_limit")
     size = _integer(record.get("fragment_size", DEFAULT_FRAGMENT_SIZE), "fragment_size")
-    return build(machines, vms, limit, size, text_field(record, "name", default_name), meta, group_order)
+    return build(machines, vms, limit, size, str(record.get("name", default_name)), meta, group_order)
