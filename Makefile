@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE ?= instances/smtt/sample_wt40_1.json
 
-.PHONY: run test lint bench-smtt bench-bnb-classes clean
+.PHONY: run test lint bench-smtt bench-bnb-classes fuzz clean
 
 SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
 
@@ -43,6 +43,11 @@ bench-bnb-classes: $(STAMP_DEV)  # after `make bench-bnb`: its per-(TF, RDD) tab
 # One target per committed suite: `make bench-wt40` runs benchmarks/suites/wt40.toml (resumable).
 $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 	$(BIN)/schedkit bench benchmarks/suites/$*.toml --out benchmarks/reports --resume $(BENCH_ARGS)
+
+# Fuzz every input format of every family: FUZZ_CASES damaged files per format (seeded).
+FUZZ_CASES ?= 1000
+fuzz: $(STAMP_DEV)
+	$(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seed 1 --jobs 2 --out benchmarks/reports/fuzz.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
