@@ -23,6 +23,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
+	$(BIN)/schedkit warmup
 	$(BIN)/schedkit solve $(SAMPLE)
 
 test: $(STAMP_DEV)

@@ -27,6 +27,7 @@ from schedkit.common.jsonparse import parse_json
 from schedkit.common.textfile import read_text
 from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import write
+from schedkit.warmup import warmup
 
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -268,6 +269,24 @@ def bench_command(suite: str, jobs: int, out: str, scheduler: str | None, dask_l
     report = bench(suite, Path(out), jobs=jobs, resume=resume, scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
     click.echo(f"report: {report}")
+
+
+@main.command("warmup")
+@click.argument("family_names", nargs=-1)
+@click.option("--limit", type=float, default=1.0, show_default=True, help="seconds per method run")
+def warmup_command(family_names: tuple[str, ...], limit: float) -> None:
+    """Compile every numba kernel (of each FAMILY, default all) into the on-disk cache."""
+    table = Table(box=None, header_style="bold")
+    for column in ("family", "instances", "runs", "kernels entered", "seconds"):
+        table.add_column(column, justify="left" if column == "family" else "right")
+    rows = warmup(list(family_names) or None, limit)
+    for row in rows:
+        table.add_row(row.family, str(row.instances), str(row.runs), f"{row.compiled} / {row.kernels}",
+                      f"{row.seconds:.1f}")
+    Console(width=200).print(table)
+    for row in rows:
+        if row.instances == 0:
+            click.echo(f"{row.family}: no bundled instance found; its kernels compile on first use")
 
 
 @main.command()
