@@ -22,6 +22,13 @@ def read_int(token: str) -> int:
     return value
 
 
+def explain(token: str) -> tuple[str, str]:
+    """(expected, found) for a ParseError about `token`, which `read_int` refused."""
+    if _INTEGER.fullmatch(token):
+        return "an integer within ±2^62", token
+    return "an integer", repr(token[:30])
+
+
 def is_int(token: str) -> bool:
     """True when `read_int(token)` would succeed."""
     try:

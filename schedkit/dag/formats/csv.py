@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.numbers import is_int, read_int
+from schedkit.common.numbers import explain, is_int, read_int
 from schedkit.common.textfile import read_text
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
@@ -51,8 +51,9 @@ def _value(path: Path, line: int, column: str, text: str) -> int:
         raise ParseError(str(path), line, f"an integer in column {column!r}", "an empty cell (missing)")
     try:
         return read_int(text)
-    except ValueError as error:
-        raise ParseError(str(path), line, f"an integer in column {column!r}", str(error)) from None
+    except ValueError:
+        expected, found = explain(text)
+        raise ParseError(str(path), line, f"{expected} in column {column!r}", found) from None
 
 
 def read_directory(directory: Path) -> list[tuple[str, Any]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.numbers import read_int
+from schedkit.common.numbers import explain, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -27,8 +27,8 @@ class _Tokens:
             for token in line.split():
                 try:
                     self.items.append((number, read_int(token)))
-                except ValueError as error:
-                    raise ParseError(self.path, number, "an integer below 2^62", str(error)) from None
+                except ValueError:
+                    raise ParseError(self.path, number, *explain(token)) from None
         self.at = 0
 
     def take(self, expected: str) -> tuple[int, int]:

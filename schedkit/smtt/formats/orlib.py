@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.numbers import read_int
+from schedkit.common.numbers import explain, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.smtt.model import MAX_JOBS, SMTTInstance
 
@@ -55,8 +55,8 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         for token in line.split():
             try:
                 numbers.append(read_int(token))
-            except ValueError as error:
-                raise ParseError(str(path), number, "an integer below 2^62", str(error)) from None
+            except ValueError:
+                raise ParseError(str(path), number, *explain(token)) from None
         if line.strip():
             last_line = number
     block = 3 * n
