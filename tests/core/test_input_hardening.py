@@ -119,3 +119,9 @@ def test_numbers_and_depth_helpers():
     assert nesting_depth('{"a": ["[[[[", [1]]}') == 3
     assert nesting_depth("[" * (MAX_DEPTH + 1)) == MAX_DEPTH + 1
     assert issubclass(ParseError, SchedkitError) and issubclass(InvalidInstance, SchedkitError)
+
+
+def test_a_kubectl_kind_of_the_wrong_type(tmp_path):
+    """An item whose `kind` is a list (unhashable) is no kubectl list: InvalidInstance."""
+    path = _write(tmp_path, "k.json", json.dumps({"kind": "List", "items": [{**NODE, "kind": []}]}))
+    _refused(path, "match no family")

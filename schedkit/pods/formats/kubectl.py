@@ -42,8 +42,8 @@ def is_kubectl(record: Mapping[str, Any]) -> bool:
     """A kubectl list: `kind` List/NodeList/PodList with `items` of Nodes and Pods."""
     if record.get("kind") not in LIST_KINDS or not isinstance(record.get("items"), list):
         return False
-    kinds = {item.get("kind") for item in record["items"] if isinstance(item, Mapping)}
-    return kinds <= {"Node", "Pod", None}
+    kinds = [item.get("kind") for item in record["items"] if isinstance(item, Mapping)]
+    return all(kind in ("Node", "Pod", None) for kind in kinds)  # a list-valued kind is no kind
 
 
 def _items(record: Mapping[str, Any], where: str) -> list[tuple[str, Mapping[str, Any]]]:
