@@ -90,11 +90,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200, help="damaged files per format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=1, help="formats fuzzed in parallel")
-    parser.add_argument("--only", default="", help="fuzz the formats whose family/format contains this")
+    parser.add_argument("--only", default="", help="fuzz the formats whose family/format contains one of "
+                        "these comma-separated strings")
     parser.add_argument("--out", type=Path, default=None, help="write a Markdown report here")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="schedkit-fuzz-"))
-    found = [s for s in samples(folder / "samples") if args.only in s.key]
+    wanted = [w for w in args.only.split(",") if w] or [""]
+    found = [s for s in samples(folder / "samples") if any(w in s.key for w in wanted)]
     jobs = [(s, args.cases, args.seed, str(folder / "cases")) for s in found]
     started = time.time()
     load = os.getloadavg()
