@@ -108,12 +108,16 @@ def _fmt(value: Any) -> str:
               help="write a JSON list of results here ('-' for stdout)")
 @click.option("--gantt", type=click.Path(dir_okay=False), default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
+@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+              help="serving: the server JSON the traces run on (default preset h100-8b)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
           workers: int | None, format: str | None, extra: tuple[str, ...],
-          json_out: str | None, gantt: str | None) -> None:
+          json_out: str | None, gantt: str | None, server: str | None) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = dict(_parse_option(item) for item in extra)
     instances = list(_expand(files, format))
+    if server:
+        instances = _on_server(instances, server)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results = []
@@ -141,6 +145,37 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     if json_out:
         Path(json_out).write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
     _print_table(results)
+    _print_metrics(results)
+
+
+def _on_server(instances: list[Any], server_file: str) -> list[Any]:
+    """`--server`: serving instances moved onto the server read from `server_file`."""
+    others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
+    if others:
+        raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
+    try:
+        record = json.loads(Path(server_file).read_text())
+        server = families.get("serving").from_record(record, Path(server_file).stem)
+        return [x.with_server(server) for x in instances]
+    except json.JSONDecodeError as error:
+        raise SchedkitError(f"{server_file}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except SchedkitError as error:
+        raise SchedkitError(f"{server_file}: {error}") from None
+
+
+def _print_metrics(results: list[Any]) -> None:
+    """The serving metrics row of each result that has them."""
+    keys = ("jct_mean", "jct_p50", "jct_p95", "jct_p99", "throughput", "reprefilled_tokens",
+            "kv_hit_rate", "gpu_busy_fraction")
+    rows = [r for r in results if all(key in r.stats for key in keys)]
+    if not rows:
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("instance", "method", *keys):
+        table.add_column(column, justify="left" if column in ("instance", "method") else "right")
+    for r in rows:
+        table.add_row(r.instance, r.method, *(_fmt(r.stats[key]) for key in keys))
+    Console(width=200).print(table)
 
 
 def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:

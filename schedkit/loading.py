@@ -58,9 +58,16 @@ def sniff(path: Path, text: str) -> str:
     Families see a bounded prefix of the text (textfile.SNIFF_CHARS), never all of it.
     """
     extensions = _extensions()
-    if path.suffix.lower() in extensions:
-        return extensions[path.suffix.lower()]
+    suffix = path.suffix.lower()
     head_text = prefix(text)
+    if suffix in extensions and extensions[suffix] != "jsonl":
+        return extensions[suffix]
+    for family in families.all_families().values():  # before .jsonl: a serving trace is one file
+        found = family.sniff(path, head_text) if family.sniff is not None else None
+        if found is not None:
+            return found
+    if suffix in extensions:
+        return extensions[suffix]
     for family in families.all_families().values():
         found = family.sniff(path, head_text) if family.sniff is not None else None
         if found is not None:

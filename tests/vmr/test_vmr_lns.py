@@ -6,7 +6,7 @@ import numpy as np
 
 from schedkit.vmr.heuristics import kernels
 from schedkit.vmr.heuristics.arrays import build_arrays
-from schedkit.vmr.heuristics.search import static_tuple
+from schedkit.vmr.heuristics.search import new_rng, static_tuple
 from tests.vmr.conftest import two_machines
 
 
@@ -21,9 +21,8 @@ def test_drop_related_marks_exactly_the_migrations_at_the_seed_nodes():
     plan_dst = np.array([2, 3, 2], dtype=np.int64)
     seen = set()
     for seed in range(20):
-        kernels.seed_kernels(seed)
         drop = np.zeros(3, dtype=np.bool_)
-        kernels._drop_related(drop, plan_vm, plan_dst, 3, st, a.place0, 1)
+        kernels._drop_related(drop, plan_vm, plan_dst, 3, st, a.place0, 1, new_rng(seed))
         seen.add(tuple(drop.tolist()))
     # seeds on a or d hit nodes {0, 2} or {3, 2}: a and d share node 2, d and b share node 3
     assert seen <= {(True, False, True), (True, True, True), (False, True, True)}
@@ -40,11 +39,10 @@ def test_prune_drops_a_migration_the_plan_does_not_need():
     st = static_tuple(a)
     init = (a.free_cpu0, a.free_mem0, a.group_count0, a.place0)
     for seed in range(5):
-        kernels.seed_kernels(seed)
         state = (a.free_cpu0.copy(), a.free_mem0.copy(), a.group_count0.copy(), a.place0.copy(),
                  np.zeros(a.place0.size, dtype=np.uint8))
         plan_vm = np.array([0, 1, 3], dtype=np.int64)
         plan_dst = np.array([2, 2, 0], dtype=np.int64)
-        length, value = kernels._prune(plan_vm, plan_dst, 3, 12, st, a.fragment, init, state)
+        length, value = kernels._prune(plan_vm, plan_dst, 3, 12, st, a.fragment, init, state, new_rng(seed))
         assert (length, value) == (2, 12)
         assert kernels.objective(state[0], a.fragment) == 12

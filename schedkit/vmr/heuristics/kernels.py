@@ -1,6 +1,9 @@
 """numba kernels for VM rescheduling: move deltas, the best single migration, greedy fill,
 plan replay and the ruin-and-recreate loop of `lns`.
 
+Randomness (blinks, ruins, annealing) comes from an explicit state `rng`, one uint64 cell
+advanced in place through schedkit.common.rng (no global generator).
+
 Static data travels as one tuple `st` (see `static_tuple`), the mutable state as
 `free_cpu, free_mem, gcount, cur, moved`: free CPU and memory per node, VMs of each
 anti-affinity group per machine, the current placement of each VM and whether it already
@@ -18,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from schedkit.common.rng import random_below, random_unit
+
 INFEASIBLE = np.int64(1 << 40)
 TOP = 8
 
@@ -29,11 +34,17 @@ PLACE_RUN = 15
 
 
 @njit(cache=True, nogil=True)
-def seed_kernels(seed: int) -> None:
-    """Seed numba's random generator (used by blinks and ruins). Inside njit code np.random is
-    numba's own generator, separate from NumPy's global one, so this touches no global state of
-    the Python side."""
-    np.random.seed(seed)  # noqa: NPY002 - numba's own per-thread generator
+def _below(rng, n):  # type: ignore[no-untyped-def]
+    """An integer uniform in 0..n-1 from the explicit state rng[0] (advanced in place)."""
+    rng[0], value = random_below(rng[0], n)
+    return value
+
+
+@njit(cache=True, nogil=True)
+def _unit(rng):  # type: ignore[no-untyped-def]
+    """A float uniform in [0, 1) from the explicit state rng[0] (advanced in place)."""
+    rng[0], value = random_unit(rng[0])
+    return value
 
 
 @njit(cache=True, nogil=True)
@@ -136,7 +147,7 @@ def floor_delta(hc, double, fragment):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type: ignore[no-untyped-def]
+def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink, rng):  # type: ignore[no-untyped-def]
     """The TOP best (delta, placement) per active size class; among equal deltas the best fit
     (least free CPU mod F left on the placement) ranks first, which keeps the roomier
     residues for later VMs (on the benchmark clusters greedy then finds more improving
@@ -159,12 +170,12 @@ def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type
         span = hi - lo
         offset = 0
         if blink > 0.0 and span > 0:
-            offset = np.random.randint(span)  # noqa: NPY002 - numba's own per-thread generator
+            offset = _below(rng, span)
         for step in range(span):
             if top_k[z, TOP - 1] <= floor:
                 break
             d = lo + (offset + step) % span
-            if blink > 0.0 and np.random.random() < blink:  # noqa: NPY002 - numba's own per-thread generator
+            if blink > 0.0 and _unit(rng) < blink:
                 continue
             dd = dest_delta(d, hc, hm, st[PLACE_A], st[PLACE_B], free_cpu, free_mem, fragment)
             if dd >= INFEASIBLE:
@@ -188,7 +199,7 @@ def _rank_destinations(st, active, free_cpu, free_mem, fragment, blink):  # type
 
 
 @njit(cache=True, nogil=True)
-def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # type: ignore[no-untyped-def]
+def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink, rng):  # type: ignore[no-untyped-def]
     """(vm, placement, delta) of the migration lowering the objective most among VMs not yet
     moved; vm = -1 when none lowers it. `blink` skips candidates at random (0: none)."""
     order, start = st[REP_ORDER], st[REP_START]
@@ -202,12 +213,12 @@ def best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink):  # t
                 reps[r] = order[k]
                 active[st[SIZE_OF][order[k]]] = True
                 break
-    top_d, top_v = _rank_destinations(st, active, free_cpu, free_mem, fragment, blink)
+    top_d, top_v = _rank_destinations(st, active, free_cpu, free_mem, fragment, blink, rng)
     nodes, places = node_machine.size, place_a.size
     best, best_v, best_d = 0, -1, -1
     for r in range(runs):
         v = reps[r]
-        if v < 0 or (blink > 0.0 and np.random.random() < blink):  # noqa: NPY002 - numba's own per-thread generator
+        if v < 0 or (blink > 0.0 and _unit(rng) < blink):
             continue
         z = st[SIZE_OF][v]
         s = cur[v]
@@ -271,7 +282,7 @@ def _best_out_of(p, skip, st, fragment, free_cpu, free_mem, gcount, cur, moved, 
 
 
 @njit(cache=True, nogil=True)
-def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: ignore[no-untyped-def]
+def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved, rng):  # type: ignore[no-untyped-def]
     """Two migrations that together lower the objective when no single one does. A first
     migration v: s -> d at no cost (delta <= 0, d the best ranked destination of v's class on
     another machine) changes the residue of node s; the second is the better of: another VM
@@ -304,7 +315,7 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
             src_val[z, 0], src_vm[z, 0] = ds, v
         elif ds < src_val[z, 1]:
             src_val[z, 1], src_vm[z, 1] = ds, v
-    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0)
+    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0, rng)
     best = 0
     bv, bd, bu, be = -1, -1, -1, -1
     node_machine = st[NODE_MACHINE]
@@ -351,7 +362,7 @@ def best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved):  # type: i
 
 @njit(cache=True, nogil=True)
 def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget,  # type: ignore[no-untyped-def]
-                    out_vm, out_dst):
+                    out_vm, out_dst, rng):
     """Several migrations out of one node that together make its free CPU wrap past a multiple
     of F (neutral departures first, the last one pays): for every node, the fewest VMs on it
     (largest first) whose cores reach F − (free mod F), each sent to its best ranked
@@ -363,7 +374,7 @@ def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget
     sizes = st[SIZE_CPU].size
     nodes = node_machine.size
     active = np.ones(sizes, dtype=np.bool_)
-    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0)
+    top_d, _ = _rank_destinations(st, active, free_cpu, free_mem, fragment, 0.0, rng)
     best_total, best_count = 0, 1
     found = 0
     local = np.empty(64, dtype=np.int64)
@@ -423,18 +434,18 @@ def best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved, budget
 
 @njit(cache=True, nogil=True)
 def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[no-untyped-def]
-                free_cpu, free_mem, gcount, cur, moved, blink, chains):
+                free_cpu, free_mem, gcount, cur, moved, blink, chains, rng):
     """Append best migrations to the plan until it holds `limit` or none improves; with
     `chains`, a two-migration chain (`best_chain`) when no single migration improves:
     (new length, total delta)."""
     total = 0
     while length < limit:
-        v, d, delta = best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink)
+        v, d, delta = best_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, blink, rng)
         if v < 0:
             if not chains or length + 2 > limit:
                 break
             count, delta = best_evacuation(st, fragment, free_cpu, free_mem, gcount, cur, moved,
-                                           limit - length, plan_vm[length:], plan_dst[length:])
+                                           limit - length, plan_vm[length:], plan_dst[length:], rng)
             if count > 0:
                 for i in range(length, length + count):
                     apply_move(plan_vm[i], plan_dst[i], st, free_cpu, free_mem, gcount, cur)
@@ -442,7 +453,7 @@ def greedy_fill(plan_vm, plan_dst, length, limit, st, fragment,  # type: ignore[
                 length += count
                 total += delta
                 continue
-            v, d, u, e, delta = best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved)
+            v, d, u, e, delta = best_chain(st, fragment, free_cpu, free_mem, gcount, cur, moved, rng)
             if v < 0:
                 break
             apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
@@ -489,18 +500,18 @@ def replay(plan_vm, plan_dst, length, st, fragment, free_cpu0, free_mem0, gcount
 
 
 @njit(cache=True, nogil=True)
-def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  # type: ignore[no-untyped-def]
+def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries, rng):  # type: ignore[no-untyped-def]
     """A random migration that leaves the objective unchanged (of `tries` random draws), as
     (vm, placement, delta); vm = -1 when none was drawn. Such moves set up later gains: a
     VM leaving a node changes its residue so that the next one's departure wraps."""
     vms = cur.size
     nodes, places = st[NODE_MACHINE].size, st[PLACE_A].size
     for _ in range(tries):
-        v = np.random.randint(vms)  # noqa: NPY002 - numba's own per-thread generator
+        v = _below(rng, vms)
         if moved[v]:
             continue
         lo, hi = (nodes, places) if st[DOUBLE][v] else (0, nodes)
-        d = lo + np.random.randint(hi - lo)  # noqa: NPY002 - numba's own per-thread generator
+        d = lo + _below(rng, hi - lo)
         if d == cur[v]:
             continue
         delta = move_delta(cur[v], d, st[HALF_CPU][v], st[HALF_MEM][v], st[PLACE_A], st[PLACE_B],
@@ -511,7 +522,7 @@ def plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, tries):  
 
 
 @njit(cache=True, nogil=True)
-def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: ignore[no-untyped-def]
+def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds, rng):  # type: ignore[no-untyped-def]
     """Mark in `drop` every migration of the plan whose source or destination nodes meet the
     nodes of `seeds` random migrations of it (and those): a node's residue is set by all the
     migrations at it together (set-ups, evacuations, several arrivals), so they are rebuilt
@@ -519,7 +530,7 @@ def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: 
     place_a, place_b = st[PLACE_A], st[PLACE_B]
     hit = np.zeros(st[NODE_MACHINE].size, dtype=np.bool_)
     for _ in range(seeds):
-        k = np.random.randint(length)  # noqa: NPY002 - numba's own per-thread generator
+        k = _below(rng, length)
         for p in (place0[plan_vm[k]], plan_dst[k]):
             hit[place_a[p]] = True
             if place_b[p] >= 0:
@@ -532,7 +543,7 @@ def _drop_related(drop, plan_vm, plan_dst, length, st, place0, seeds):  # type: 
 
 
 @njit(cache=True, nogil=True)
-def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type: ignore[no-untyped-def]
+def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state, rng):  # type: ignore[no-untyped-def]
     """Drop, one at a time from a random start, every migration whose removal keeps the rest
     feasible and the objective no higher (neutral walks and set-ups that no longer set up
     anything hold budget otherwise). Leaves the state at the pruned plan: (length, value)."""
@@ -540,7 +551,7 @@ def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type
     free_cpu, free_mem, gcount, cur, moved = state
     tmp_vm = np.empty(max(length, 1), dtype=np.int64)
     tmp_dst = np.empty(max(length, 1), dtype=np.int64)
-    first = np.random.randint(max(length, 1))  # noqa: NPY002 - numba's own per-thread generator
+    first = _below(rng, max(length, 1))
     tries = length
     k = first % max(length, 1)
     for _ in range(tries):
@@ -568,7 +579,7 @@ def _prune(plan_vm, plan_dst, length, value, st, fragment, init, state):  # type
 
 @njit(cache=True, nogil=True)
 def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, related, prune,  # type: ignore[no-untyped-def]
-                   limit, st, fragment, init, cur_plan, best_plan, work, state, scores):
+                   limit, st, fragment, init, cur_plan, best_plan, work, state, scores, rng):
     """Ruin and recreate: drop 1..max_remove random migrations of the current plan, replay the
     rest, refill greedily with blinks (and, with probability `chains`, two-migration chains);
     with probability `walk`, when budget is left, add a random objective-neutral migration
@@ -591,12 +602,12 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, rel
         length = scores[0]
         kept = 0
         drop = np.zeros(max(length, 1), dtype=np.bool_)
-        if length > 0 and np.random.random() < related:  # noqa: NPY002 - numba's own per-thread generator
-            _drop_related(drop, cur_vm, cur_dst, length, st, place0, 1 + np.random.randint(2))  # noqa: NPY002
+        if length > 0 and _unit(rng) < related:
+            _drop_related(drop, cur_vm, cur_dst, length, st, place0, 1 + _below(rng, 2), rng)
         else:
-            remove = min(length, 1 + np.random.randint(max_remove)) if length > 0 else 0  # noqa: NPY002 - numba's own per-thread generator
+            remove = min(length, 1 + _below(rng, max_remove)) if length > 0 else 0
             for _k in range(remove):
-                drop[np.random.randint(length)] = True  # noqa: NPY002 - numba's own per-thread generator
+                drop[_below(rng, length)] = True
         for k in range(length):
             if not drop[k]:
                 work_vm[kept] = cur_vm[k]
@@ -604,12 +615,12 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, rel
                 kept += 1
         kept, value = replay(work_vm, work_dst, kept, st, fragment, free_cpu0, free_mem0, gcount0, place0,
                              free_cpu, free_mem, gcount, cur, moved)
-        chain = chains > 0.0 and np.random.random() < chains  # noqa: NPY002 - numba's own per-thread generator
+        chain = chains > 0.0 and _unit(rng) < chains
         kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
-                                  free_cpu, free_mem, gcount, cur, moved, blink, chain)
+                                  free_cpu, free_mem, gcount, cur, moved, blink, chain, rng)
         value += delta
-        if kept < limit and np.random.random() < walk:  # noqa: NPY002 - numba's own per-thread generator
-            v, d, delta = plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, 64)
+        if kept < limit and _unit(rng) < walk:
+            v, d, delta = plateau_move(st, fragment, free_cpu, free_mem, gcount, cur, moved, 64, rng)
             if v >= 0:
                 apply_move(v, d, st, free_cpu, free_mem, gcount, cur)
                 moved[v] = 1
@@ -618,15 +629,15 @@ def lns_iterations(iterations, temperature, max_remove, blink, chains, walk, rel
                 kept += 1
                 value += delta
                 kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
-                                          free_cpu, free_mem, gcount, cur, moved, blink, chain)
+                                          free_cpu, free_mem, gcount, cur, moved, blink, chain, rng)
                 value += delta
-        if kept == limit and np.random.random() < prune:  # noqa: NPY002 - numba's own per-thread generator
-            kept, value = _prune(work_vm, work_dst, kept, value, st, fragment, init, state)
+        if kept == limit and _unit(rng) < prune:
+            kept, value = _prune(work_vm, work_dst, kept, value, st, fragment, init, state, rng)
             kept, delta = greedy_fill(work_vm, work_dst, kept, limit, st, fragment,
-                                      free_cpu, free_mem, gcount, cur, moved, blink, True)
+                                      free_cpu, free_mem, gcount, cur, moved, blink, True, rng)
             value += delta
         worse = value - scores[1]
-        if worse <= 0 or (temperature > 0.0 and np.random.random() < np.exp(-worse / temperature)):  # noqa: NPY002 - numba's own per-thread generator
+        if worse <= 0 or (temperature > 0.0 and _unit(rng) < np.exp(-worse / temperature)):
             cur_vm[:kept] = work_vm[:kept]
             cur_dst[:kept] = work_dst[:kept]
             scores[0], scores[1] = kept, value

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from schedkit.common.rng import seed_state
 from schedkit.vmr.heuristics import kernels
 from schedkit.vmr.heuristics.arrays import VMRArrays
 from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
@@ -46,6 +47,11 @@ def initial_state(a: VMRArrays) -> tuple[np.ndarray, ...]:
             np.zeros(a.place0.size, dtype=np.uint8))
 
 
+def new_rng(seed: int) -> np.ndarray:
+    """The kernels' explicit random state for `seed`: one uint64 cell they advance in place."""
+    return np.array([seed_state(seed)], dtype=np.uint64)
+
+
 def initial_objective(a: VMRArrays) -> int:
     """Σ (free mod F) before any migration."""
     return int(kernels.objective(a.free_cpu0, a.fragment))
@@ -59,7 +65,7 @@ def greedy(a: VMRArrays, limit: int | None = None, blink: float = 0.0) -> Plan:
     plan_dst = np.zeros(max(limit, 1), dtype=np.int64)
     free_cpu, free_mem, gcount, cur, moved = state
     length, delta = kernels.greedy_fill(plan_vm, plan_dst, 0, limit, static_tuple(a), a.fragment,
-                                        free_cpu, free_mem, gcount, cur, moved, blink, True)
+                                        free_cpu, free_mem, gcount, cur, moved, blink, True, new_rng(0))
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + int(delta))
 
 
@@ -92,7 +98,7 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     init = (a.free_cpu0, a.free_mem0, a.group_count0, a.place0)
     state = initial_state(a)
     st = static_tuple(a)
-    kernels.seed_kernels(seed)
+    rng = new_rng(seed)
     began = time.perf_counter()
     done, batch, stall, restarts = 0, 1, 0, 0
     total = iterations
@@ -107,22 +113,23 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         if total is None:
             span = max(deadline - began, 1e-9)
             heat = temperature * max(0.0, (deadline - now) / span)
-        else:
+        else:  # fixed batches: the restarts below fall on the same iterations every run
             heat = temperature * (1.0 - done / max(total, 1))
-            batch = min(batch, total - done, 16)
+            batch = min(16, total - done)
         if stall >= RESTART_AFTER:  # escape: ruin half the plan and take the result whatever it is
             kernels.lns_iterations(1, 1e12, max(max_remove, a.limit // 2), blink, chains, walk, 0.0, prune,
-                                   a.limit, st, a.fragment, init, cur, best, work, state, scores)
+                                   a.limit, st, a.fragment, init, cur, best, work, state, scores, rng)
             done, stall, restarts = done + 1, 0, restarts + 1
             continue
         tick = time.perf_counter()
         before = scores[3]
         kernels.lns_iterations(batch, heat, max_remove, blink, chains, walk, related, prune, a.limit,
-                               st, a.fragment, init, cur, best, work, state, scores)
+                               st, a.fragment, init, cur, best, work, state, scores, rng)
         done += batch
         stall = 0 if scores[3] < before else stall + batch
         spent = time.perf_counter() - tick
-        batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
+        if total is None:
+            batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))
     length = int(scores[2])
     plan = Plan(best[0][:length].copy(), best[1][:length].copy(), int(scores[3]))
     return plan, {"iterations": done, "restarts": restarts}
@@ -143,7 +150,7 @@ def realise(a: VMRArrays, target: np.ndarray) -> tuple[Plan, bool]:
     if not done:
         moved[plan_vm[:length]] = 1
         length, _ = kernels.greedy_fill(plan_vm, plan_dst, length, a.limit, st, a.fragment,
-                                        free_cpu, free_mem, gcount, cur, moved, 0.0, True)
+                                        free_cpu, free_mem, gcount, cur, moved, 0.0, True, new_rng(0))
     value = int(kernels.objective(free_cpu, a.fragment))
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), value), bool(done)
 

@@ -13,7 +13,7 @@ from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound
 from schedkit.vmr.heuristics.arrays import VMRArrays
-from schedkit.vmr.heuristics.methods import greedy_plan, plan_result
+from schedkit.vmr.heuristics.methods import greedy_plan, lns_work, plan_result
 from schedkit.vmr.heuristics.search import Plan, lns, realise
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import Aggregate, target_from_counts
@@ -23,20 +23,25 @@ WARM_START_MAX = 5.0  # seconds: the budget of the lns method
 
 
 def warm_start(instance: VMRInstance, a: VMRArrays, options: SolveOptions,
-               polish: Callable[[Plan, float], Plan | None] | None = None) -> Plan:
+               polish: Callable[[Plan, float], Plan | None] | None = None,
+               deterministic: bool = False) -> Plan:
     """Greedy, then `polish(plan, deadline)` if given (the MIP's restricted model; its plan,
     when better, is the warm start), else LNS; all within 10 % of the budget, at most 5 s
-    (nothing more once the migration bound is met)."""
-    remaining = options.remaining()
+    (nothing more once the migration bound is met). `deterministic`: LNS runs a fixed number
+    of iterations for that budget (the clock only caps it)."""
+    remaining = options.time_limit if deterministic else options.remaining()  # never the clock's reading
     budget = WARM_START_MAX if remaining is None else min(WARM_START_MAX, WARM_START_SHARE * remaining)
     deadline = time.perf_counter() + budget
+    if deterministic:
+        deadline = options.deadline
     start = greedy_plan(a, deadline)
     bound = migration_bound(instance)
     if polish is not None and start.objective > bound:
         polished = polish(start, deadline)
         if polished is not None and polished.objective < start.objective:
             return polished
-    plan, _ = lns(a, start, deadline, options.seed, stop_at=bound)
+    plan, _ = lns(a, start, deadline, options.seed, stop_at=bound,
+                  iterations=lns_work(budget) if deterministic else None)
     return plan if plan.objective <= start.objective else start
 
 
@@ -62,7 +67,7 @@ def exact_result(instance: VMRInstance, a: VMRArrays, start: Plan, found: Plan |
     plan = start
     if found is not None and found.objective < start.objective:
         plan = found
-    stats["warm_start_objective"] = start.objective
+    stats["warm_start"] = start.objective
     stats["model_plan_reached"] = reached
     if bound is not None and bound > plan.objective:
         stats["discarded_bound"] = bound  # cannot be: a bound above a feasible plan

@@ -20,6 +20,7 @@ from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
+from schedkit.vmr.heuristics.methods import compile_within, deterministic_flag, unmoved_result
 from schedkit.vmr.heuristics.search import Plan, final_placement
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import (
@@ -37,6 +38,12 @@ from schedkit.vmr.solvers.common import (
     proven_start,
     warm_start,
 )
+
+MIN_MODEL_SECONDS = 1.5  # less left after the warm start: no model (it takes ~1 s to build on 300 machines)
+POST_SECONDS = 0.4  # of the budget kept for reading the values, ordering the plan and the Result
+DETERMINISTIC_WORK = 0.1  # CP-SAT deterministic time units per second of budget (deterministic=True;
+# interleaved search spends 1-3 wall seconds per unit on the 2-core benchmark machine)
+DETERMINISTIC_DEFAULT_SECONDS = 30.0  # the budget a deterministic run without a time limit stands for
 
 
 @dataclass
@@ -146,7 +153,7 @@ def _hint(model: Any, v: _Vars, a: VMRArrays, plan: Plan) -> None:
         model.AddHint(v.touched[n], n in moved_nodes)
 
 
-@register("vmr", "cpsat", exact=True,
+@register("vmr", "cpsat", exact=True, options={"deterministic": False},
           description="CP-SAT on the aggregated final-state model (free = F·q + r), hinted with greedy + LNS")
 def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     """Best plan found and CP-SAT's proven bound on Σ (free CPU mod F)."""
@@ -154,11 +161,20 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         from ortools.sat.python import cp_model
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    deterministic = deterministic_flag(options, "cpsat")
+    ready, compile_stats = compile_within(options)
     a = build_arrays(instance)
-    start = warm_start(instance, a, options)
-    done = proven_start(instance, a, start, {"workers": options.workers})
+    if not ready:
+        return unmoved_result(instance, a, compile_stats)
+    start = warm_start(instance, a, options, deterministic=deterministic)
+    done = proven_start(instance, a, start, {"workers": options.workers, **compile_stats})
     if done is not None:
         return done
+    remaining = options.remaining()
+    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
+        skipped = {**compile_stats, "workers": options.workers,
+                   "solver_status": "not run: too little time left for the model"}
+        return exact_result(instance, a, start, None, False, None, skipped)
     cap_cpu, cap_mem = cpu_capacity(instance)
     agg = aggregate(a, cap_cpu, cap_mem)
     model = cp_model.CpModel()
@@ -169,7 +185,13 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     _anti_affinity(model, v, a, agg)
     model.minimize(sum(v.r.values()) + constant)
     _hint(model, v, a, start)
-    solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
+    remaining = options.remaining()
+    solver = new_solver(cp_model, options.workers, options.seed,
+                        None if remaining is None else remaining - POST_SECONDS)
+    if deterministic:  # interleaved workers and deterministic time: the same search every run
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = DETERMINISTIC_WORK * (
+            options.time_limit if options.time_limit is not None else DETERMINISTIC_DEFAULT_SECONDS)
     # The full LP relaxation (as in a MIP) is what proves these models: on the 300-machine,
     # 95 %, K = 50 cluster of the benchmark (seed 2), one thread, 60 s: objective 456 (optimal)
     # with bound 440 at level 2, against 504 with bound 376 at the default level.
@@ -182,8 +204,8 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         raise SchedkitError(f"cpsat: CP-SAT reports the VMR model {solver.StatusName(status)}; "
                             "staying put is always feasible, so this is a bug in schedkit")
     stats: dict[str, Any] = {
-        "workers": options.workers, "cpsat_status": solver.StatusName(status),
-        "variables": len(v.out) + len(v.inflow), "branches": int(solver.NumBranches()),
+        **compile_stats, "workers": options.workers, "solver_status": solver.StatusName(status),
+        "variables": len(v.out) + len(v.inflow), "nodes": int(solver.NumBranches()),
     }
     found, reached = None, False
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -191,5 +213,9 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         inflow = {k: int(solver.Value(x)) for k, x in v.inflow.items() if solver.Value(x)}
         found, reached = plan_from_counts(a, agg, out, inflow)
         stats["model_objective"] = int(round(solver.ObjectiveValue()))
+    if deterministic:
+        stats["deterministic"] = True
+        stats["cut_by_time"] = solver.WallTime() >= solver.parameters.max_time_in_seconds - 0.05 and (
+            status != cp_model.OPTIMAL)
     bound = integral_bound(solver.BestObjectiveBound())
     return exact_result(instance, a, start, found, reached, bound, stats)

@@ -14,7 +14,7 @@ class of the total free CPU) is valid for ordered plans.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from schedkit.common.mip import RunControl, import_pulp, new_variable, run
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
+from schedkit.vmr.heuristics.methods import compile_within, deterministic_flag, unmoved_result
 from schedkit.vmr.heuristics.search import Plan, final_placement
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import (
@@ -35,12 +36,18 @@ from schedkit.vmr.solvers.aggregate import (
     pair_placements,
 )
 from schedkit.vmr.solvers.common import (
+    WARM_START_SHARE,
     cpu_capacity,
     exact_result,
     plan_from_counts,
     proven_start,
     warm_start,
 )
+from schedkit.vmr.solvers.deadline import DeadlineControl, run_by
+
+DETERMINISTIC_NODES_PER_SECOND = 20  # HiGHS nodes per second of budget with deterministic=True
+DETERMINISTIC_DEFAULT_SECONDS = 30.0  # the budget a deterministic run without a time limit stands for
+MIN_MODEL_SECONDS = 1.0  # less left after the warm start: building the model is not worth it
 
 
 @dataclass
@@ -217,36 +224,107 @@ def solve_model(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, n
     return Outcome(found, reached, integral_bound(raw_bound), stats)
 
 
-def restricted_plan(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, time_limit: float | None,
-                    seed: int = 0, control: RunControl | None = None) -> Plan | None:
-    """The best plan of the MIP restricted to the nodes whose free CPU is not a multiple of F,
-    within `time_limit` (None if it found none). A node at residue 0 can be neither end of a
-    migration that gains, and on every benchmark cluster the optimum touches no other node,
-    while the restricted model is a third of the whole: a fast primal heuristic (its bound is
-    not a bound of the whole problem and is dropped)."""
-    allowed = (a.free_cpu0 % a.fragment) != 0
+def solve_by(pulp: Any, model: _Model, a: VMRArrays, options: SolveOptions, name: str = "highs",
+             control: DeadlineControl | None = None) -> Outcome:
+    """`solve_model` that returns by the options' deadline (HiGHS: see `deadline`); a HiGHS
+    run still busy then gives no plan, and the dual bound it last reported."""
+    if name != "highs":
+        return solve_model(pulp, model, a, options, name)
+    control = control if control is not None else DeadlineControl(options.deadline)
+    free = replace(options, time_limit=None)  # DeadlineControl sets HiGHS's limit at its start
+    outcome = run_by(options.deadline, control,
+                     lambda: solve_model(pulp, model, a, free, name, control))
+    if outcome is not None:
+        return outcome
+    constant = float(model.problem.objective.constant or 0)
+    stats = {"solver": "highs", "solver_status": "cancelled at the deadline", "workers": options.workers}
+    return Outcome(None, False, integral_bound(control.dual_bound + constant), stats)
+
+
+def plan_nodes(a: VMRArrays, plan: Plan) -> np.ndarray:
+    """Mask of the nodes `plan` moves VMs from or to (a restriction that keeps them can take
+    the plan as its MIP start)."""
+    mask = np.zeros(a.nodes, dtype=np.bool_)
+    for p in np.concatenate((a.place0[plan.vm], plan.dst)).tolist():
+        mask[a.place_a[p]] = True
+        if a.place_b[p] >= 0:
+            mask[a.place_b[p]] = True
+    return mask
+
+
+def restricted_outcome(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, deadline: float,
+                       seed: int = 0, control: DeadlineControl | None = None, node_limit: int | None = None,
+                       allowed: np.ndarray | None = None) -> Outcome:
+    """The MIP restricted to the nodes whose free CPU is not a multiple of F (or to the
+    `allowed` node mask), solved by `deadline`, warm-started from `start` when the restriction
+    can express it. A node at residue 0 can be neither end of a migration that gains, and on
+    every benchmark cluster the optimum touches no other node, while the restricted model is a
+    third of the whole: a fast primal heuristic (its bound is not a bound of the whole problem).
+    The nodes `start` touches are allowed too, so that it is the MIP start (on a 300-machine
+    cluster the root bound of this model is often the optimum already; without an incumbent
+    HiGHS's own first plans are poor)."""
+    if allowed is None:
+        allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
     model = build_model(pulp, instance, a, start, allowed=allowed)
-    limit = None if time_limit is None else max(0.0, time_limit)
-    options = SolveOptions(time_limit=limit, seed=seed, workers=1)
-    return solve_model(pulp, model, a, options, "highs", control).found
+    control = control if control is not None else DeadlineControl(deadline)
+    control.deadline, control.node_limit = deadline, node_limit
+    options = SolveOptions(time_limit=deadline - time.perf_counter() if deadline != float("inf") else None,
+                           seed=seed, workers=1)
+    return solve_by(pulp, model, a, options, "highs", control)
 
 
-@register("vmr", "mip", exact=True, options={"solver": "highs"},
+def restricted_plan(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, deadline: float,
+                    seed: int = 0, control: DeadlineControl | None = None,
+                    node_limit: int | None = None) -> Plan | None:
+    """The plan of `restricted_outcome` (None if it found none)."""
+    return restricted_outcome(pulp, instance, a, start, deadline, seed, control, node_limit).found
+
+
+def node_work(seconds: float) -> int:
+    """The fixed HiGHS node limit that stands for `seconds` with deterministic=True."""
+    return max(1, int(DETERMINISTIC_NODES_PER_SECOND * seconds))
+
+
+@register("vmr", "mip", exact=True, options={"solver": "highs", "deterministic": False},
           description="MIP (PuLP + HiGHS or CBC) of the aggregated final-state model, "
                       "started from greedy + LNS")
 def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
-    """Best plan found and the solver's dual bound on Σ (free CPU mod F)."""
+    """Best plan found and the solver's dual bound on Σ (free CPU mod F). `deterministic=True`
+    (HiGHS): node limits and a fixed LNS iteration count stand in for the clock."""
     name = str(options.get("solver", "highs")).lower()
+    deterministic = deterministic_flag(options, "mip")
     pulp = import_pulp(name)
+    ready, compile_stats = compile_within(options)
     a = build_arrays(instance)
+    if not ready:
+        return unmoved_result(instance, a, compile_stats)
+    limit = options.time_limit if options.time_limit is not None else DETERMINISTIC_DEFAULT_SECONDS
+    cap = options.deadline  # the clock still caps a deterministic run (stats say when it cut)
 
     def polish(plan: Plan, deadline: float) -> Plan | None:
-        return restricted_plan(pulp, instance, a, plan, deadline - time.perf_counter(), options.seed)
+        if not deterministic and deadline - time.perf_counter() < MIN_MODEL_SECONDS:
+            return None  # the restricted model alone takes most of a short share to build
+        nodes = node_work(WARM_START_SHARE * limit) if deterministic else None
+        return restricted_plan(pulp, instance, a, plan, cap if deterministic else deadline, options.seed,
+                               node_limit=nodes)
 
-    start = warm_start(instance, a, options, polish if name == "highs" else None)
-    done = proven_start(instance, a, start, {"workers": options.workers, "solver": name})
+    start = warm_start(instance, a, options, polish if name == "highs" else None, deterministic)
+    stats: dict[str, Any] = {"workers": options.workers, "solver": name, **compile_stats}
+    if deterministic:
+        stats["deterministic"] = True
+    done = proven_start(instance, a, start, stats)
     if done is not None:
         return done
+    remaining = options.remaining()
+    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
+        stats["solver_status"] = "not run: too little time left for the model"
+        return exact_result(instance, a, start, None, False, None, stats)
     model = build_model(pulp, instance, a, start)
-    outcome = solve_model(pulp, model, a, options, name)
-    return exact_result(instance, a, start, outcome.found, outcome.reached, outcome.bound, outcome.stats)
+    control = DeadlineControl(cap, node_work(limit) if deterministic else None)
+    outcome = solve_by(pulp, model, a, options, name, control)
+    stats.update(outcome.stats)
+    if deterministic:
+        stats["deterministic"] = True
+        stats["cut_by_time"] = "time" in str(stats.get("solver_status", "")).lower() or "cancel" in str(
+            stats.get("solver_status", "")).lower()
+    return exact_result(instance, a, start, outcome.found, outcome.reached, outcome.bound, stats)

@@ -1,0 +1,41 @@
+"""The project's JSON for serving: an instance (server + programs), or a server alone.
+
+    {"family": "serving", "name": ..., "server": {...}, "programs": [<trace lines>]}
+    {"name": "h100-8b", "kv_capacity": ..., "token_budget": ..., ...}      # a server file
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from schedkit.errors import InvalidInstance
+from schedkit.serving import presets
+from schedkit.serving.formats.trace import instance_of, program_from
+from schedkit.serving.model import Server, server_from_dict
+
+
+def looks_like_server(record: Mapping[str, Any]) -> bool:
+    """A server JSON object: capacity, budget and the iteration-time coefficients."""
+    return "kv_capacity" in record and "token_budget" in record
+
+
+def from_record(record: Mapping[str, Any], default_name: str) -> Any:
+    """A ServingInstance, or a Server when the object is a server file."""
+    if "programs" not in record:
+        if looks_like_server(record):
+            return server_from_dict(record, default_name)
+        raise InvalidInstance("a serving record needs programs (or is a server: kv_capacity, ...)")
+    programs = record["programs"]
+    if not isinstance(programs, list) or not programs:
+        raise InvalidInstance("programs must be a non-empty list of trace objects")
+    server: Server = presets.DEFAULT
+    if "server" in record:
+        server = server_from_dict(record["server"])
+    parsed = [program_from(p, f"programs[{k}]", str(k + 1)) for k, p in enumerate(programs)]
+    instance = instance_of(parsed, server, str(record.get("name", default_name)))
+    meta = record.get("meta")
+    if isinstance(meta, Mapping) and meta:
+        instance = replace(instance, meta=dict(meta))
+    return instance

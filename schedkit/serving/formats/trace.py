@@ -1,0 +1,123 @@
+"""The JSON-lines trace: one program per line (a contract, see docs/families/serving.md).
+
+    {"id": ..., "arrival": <s>, "turns": [{"prompt_tokens": int, "output_tokens": int,
+                                           "tool": name, "tool_seconds": float}, ...]}
+
+The last turn has no tool fields. A trace alone is served by the default server preset
+(`schedkit solve trace.jsonl --server FILE` picks another).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from schedkit.common.jsonparse import parse_json
+from schedkit.errors import InvalidInstance, ParseError
+from schedkit.serving import presets
+from schedkit.serving.model import MAX_PROGRAMS, Server, ServingInstance, Turn, _count, _number
+from schedkit.serving.model import build_instance as build
+from schedkit.serving.model import program_record as record_of
+
+TURN_FIELDS = {"prompt_tokens", "output_tokens", "tool", "tool_seconds"}
+
+
+def looks_like_program(record: Any) -> bool:
+    """A trace line: an object with `arrival` and a `turns` list."""
+    return isinstance(record, Mapping) and "turns" in record and "arrival" in record
+
+
+def sniff(path: Path, text: str) -> str | None:
+    """`serving-trace` when the first non-blank line is a program object."""
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                return "serving-trace" if looks_like_program(parse_json(line, path)) else None
+            except ParseError:
+                return None
+    return None
+
+
+def turn_from(data: Any, where: str, last: bool) -> Turn:
+    """One turn object, validated (a last turn carries no tool fields)."""
+    if not isinstance(data, Mapping):
+        raise InvalidInstance(f"{where}: a turn is a JSON object")
+    unknown = sorted(set(data) - TURN_FIELDS)
+    if unknown:
+        raise InvalidInstance(f"{where}: unknown field(s) {', '.join(unknown)}")
+    for key in ("prompt_tokens", "output_tokens"):
+        if key not in data:
+            raise InvalidInstance(f"{where}: missing {key}")
+    prompt = _count(data["prompt_tokens"], f"{where} prompt_tokens")
+    output = _count(data["output_tokens"], f"{where} output_tokens")
+    if output < 1:
+        raise InvalidInstance(f"{where}: has no output (output_tokens must be >= 1)")
+    has_tool = "tool" in data or "tool_seconds" in data
+    if last:
+        if has_tool:
+            raise InvalidInstance(f"{where}: the last turn has no tool call (drop tool fields)")
+        return Turn(prompt, output)
+    if "tool" not in data or "tool_seconds" not in data:
+        raise InvalidInstance(f"{where}: a turn before the last needs tool and tool_seconds")
+    if not isinstance(data["tool"], str) or not data["tool"]:
+        raise InvalidInstance(f"{where}: tool = {data['tool']!r} is not a tool name")
+    return Turn(prompt, output, data["tool"], _number(data["tool_seconds"], f"{where} tool_seconds"))
+
+
+def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float, list[Turn]]:
+    """(id, arrival, turns) from one program object."""
+    if not looks_like_program(record):
+        raise InvalidInstance(f"{where}: a program is an object with arrival and turns")
+    turns = record["turns"]
+    if not isinstance(turns, list) or not turns:
+        raise InvalidInstance(f"{where}: turns must be a non-empty list")
+    ident = str(record.get("id", fallback_id))
+    arrival = _number(record["arrival"], f"{where} arrival")
+    parsed = [turn_from(turn, f"{where} program {ident} turn {k + 1}", k == len(turns) - 1)
+              for k, turn in enumerate(turns)]
+    return ident, arrival, parsed
+
+
+def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
+    """The whole file is one instance on the default server preset."""
+    programs: list[tuple[str, float, list[Turn]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(programs) >= MAX_PROGRAMS:
+            raise ParseError(str(path), number, f"at most {MAX_PROGRAMS} programs", "more")
+        try:
+            record = parse_json(line, path, number)
+        except ParseError as error:
+            if error.expected != "a JSON document":
+                raise
+            raise ParseError(str(path), number, "one JSON program object per line", error.found) from None
+        try:
+            programs.append(program_from(record, f"{path}:{number}", str(len(programs) + 1)))
+        except InvalidInstance as error:
+            raise InvalidInstance(str(error)) from None
+    if not programs:
+        raise ParseError(str(path), None, "at least one program", "none")
+    try:
+        return [("1", instance_of(programs, presets.DEFAULT, path.stem))]
+    except InvalidInstance as error:
+        raise InvalidInstance(f"{path}: {error}") from None
+
+
+def instance_of(programs: list[tuple[str, float, list[Turn]]], server: Server,
+                name: str) -> ServingInstance:
+    """The instance of parsed programs on `server`."""
+    return build(programs, server, name=name)
+
+
+def write(instances: Iterable[Any], path: Path, arg: str | None) -> None:
+    """One trace line per program (one instance per file; its server is not written)."""
+    items = list(instances)
+    if len(items) != 1:
+        raise InvalidInstance(f"{path}: a trace file holds one instance, got {len(items)}")
+    instance = items[0]
+    with path.open("w") as out:
+        for i in range(instance.n):
+            out.write(json.dumps(record_of(instance, i), separators=(",", ":")) + "\n")

@@ -1,0 +1,103 @@
+"""HiGHS runs that end by a deadline, whatever HiGHS does (issue 16).
+
+HiGHS checks its time limit only between pieces of work (probing in presolve, the root LP),
+and a cancel from another thread waits for the same checkpoints: on a loaded machine a run told
+to stop at t can return a second later. So a VMR MIP run gets its time limit set right before
+HiGHS starts (after PuLP has built and loaded the model), ending RESERVE early, runs on a
+thread of its own, and the caller waits for it only until the deadline: a run still busy then
+is cancelled and left to finish in the background; the caller keeps the dual bound HiGHS last
+reported and its own warm start. The next run waits for such a leftover first, until its own
+deadline at most (HiGHS has one global thread pool per process; a run that would overlap a
+leftover is not started).
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from schedkit.common.mip import RunControl
+
+RESERVE = 0.25  # seconds before the deadline at which HiGHS is told to stop
+LEFTOVER_WAIT = 1.0  # seconds a new run waits, at most, for a cancelled one to end
+
+_leftover: list[threading.Thread] = []
+
+
+class DeadlineControl(RunControl):
+    """A RunControl that sets HiGHS's time limit (deadline − RESERVE − now) and, for a fixed
+    amount of work, its node limit, just before the run starts."""
+
+    def __init__(self, deadline: float = float("inf"), node_limit: int | None = None) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.node_limit = node_limit
+
+    def attach(self, highs: Any) -> None:
+        """Called with the run's highspy.Highs before it starts."""
+        if self.deadline != float("inf"):
+            highs.setOptionValue("time_limit", max(0.01, self.deadline - RESERVE - time.perf_counter()))
+        if self.node_limit is not None:
+            highs.setOptionValue("mip_max_nodes", int(self.node_limit))
+        super().attach(highs)
+
+
+def wait_for_leftovers(until: float = float("inf")) -> bool:
+    """Let cancelled runs from earlier calls finish before HiGHS runs again (and before the
+    interpreter exits: a HiGHS thread alive at exit aborts the process), waiting until `until`
+    at most: True when none is left."""
+    while _leftover:
+        thread = _leftover[-1]
+        thread.join(None if until == float("inf") else max(0.0, until - time.perf_counter()))
+        if thread.is_alive():
+            return False
+        _leftover.pop()
+    return True
+
+
+atexit.register(wait_for_leftovers)  # no limit at exit
+
+
+class Background:
+    """`work()` (a HiGHS run watched by `control`) on a thread of its own, started at once."""
+
+    def __init__(self, control: RunControl, work: Callable[[], Any]) -> None:
+        self.control = control
+        self._box: list[Any] = []
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(work,), name="schedkit-vmr-highs",
+                                        daemon=True)
+        until = min(getattr(control, "deadline", float("inf")), time.perf_counter() + LEFTOVER_WAIT)
+        self.started = wait_for_leftovers(until)
+        if self.started:  # else an earlier run still holds HiGHS: no run this time
+            self._thread.start()
+
+    def _run(self, work: Callable[[], Any]) -> None:
+        try:
+            self._box.append(work())
+        except BaseException as error:  # noqa: BLE001 - handed to the caller in join_by
+            self._failure.append(error)
+
+    def join_by(self, deadline: float) -> Any:
+        """The run's value, waited for until `deadline` (inf: as long as it takes); None when it
+        is still busy then (it is cancelled and left to end in the background)."""
+        if not self.started:
+            return None
+        try:
+            self._thread.join(None if deadline == float("inf") else max(0.0, deadline - time.perf_counter()))
+        finally:
+            if self._thread.is_alive():
+                self.control.cancel()
+                _leftover.append(self._thread)
+        if self._failure:
+            raise self._failure[0]
+        return self._box[0] if self._box else None
+
+
+def run_by(deadline: float, control: RunControl, work: Callable[[], Any]) -> Any:
+    """`work()` (a HiGHS run watched by `control`) on a thread, waited for until `deadline`:
+    its value, or None when it was still busy (see `Background.join_by`)."""
+    return Background(control, work).join_by(deadline)

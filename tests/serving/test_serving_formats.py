@@ -1,0 +1,125 @@
+"""Trace and server files: round trips, the one-line errors of bad input, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import schedkit
+from schedkit.cli import main
+from schedkit.serving import presets
+from schedkit.serving.formats import trace
+from schedkit.serving.model import server_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "instances" / "serving"
+TRACE = BUNDLED / "swe-8.jsonl"
+SERVER = BUNDLED / "h100-8b.json"
+
+
+def _write(path: Path, programs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(p) + "\n" for p in programs))
+    return path
+
+
+def test_bundled_trace_loads_as_one_instance_on_the_default_preset():
+    """A .jsonl trace is one instance (one program per line), served by h100-8b."""
+    instance = schedkit.load(TRACE)
+    assert instance.family == "serving" and instance.n == 8
+    assert instance.server == presets.H100_8B
+
+
+def test_bundled_presets_are_the_code_presets():
+    """instances/serving/<name>.json equal the presets in schedkit/serving/presets.py."""
+    for name, server in presets.PRESETS.items():
+        assert server_from_dict(json.loads((BUNDLED / f"{name}.json").read_text())) == server
+
+
+def test_trace_and_project_json_round_trip(tmp_path):
+    """trace -> jsonl -> trace and instance -> project JSON -> instance keep every field."""
+    instance = schedkit.generate.serving(5, "bfcl", load=0.5, seed=4, server="a100-8b-offload")
+    trace.write([instance], tmp_path / "t.jsonl", None)
+    again = schedkit.load(tmp_path / "t.jsonl").with_server(instance.server)
+    dumped = schedkit.load(schedkit.dump(instance, tmp_path / "x.json"))
+    for other in (again, dumped):
+        assert other.to_dict()["programs"] == instance.to_dict()["programs"]
+        assert other.server == instance.server
+
+
+@pytest.mark.parametrize(("turn", "message"), [
+    ({"prompt_tokens": -5, "output_tokens": 3}, "negative"),
+    ({"prompt_tokens": 5, "output_tokens": 0}, "has no output"),
+    ({"prompt_tokens": 5}, "missing output_tokens"),
+    ({"prompt_tokens": True, "output_tokens": 3}, "not an integer"),
+    ({"prompt_tokens": 5, "output_tokens": 3, "tool": "bash", "tool_seconds": 1}, "last turn"),
+])
+def test_bad_turns_get_one_line_naming_file_and_line(tmp_path, turn, message):
+    """A bad token count names the file, the line and the rule, in one line."""
+    path = _write(tmp_path / "bad.jsonl", [
+        {"id": "a", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"id": "b", "arrival": 1, "turns": [turn]},
+    ])
+    with pytest.raises(schedkit.InvalidInstance, match=message) as error:
+        schedkit.load(path)
+    assert "bad.jsonl:2" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_nan_tool_seconds_and_missing_tool_are_refused(tmp_path):
+    """NaN is not a number; a turn before the last must call a tool."""
+    for turns, message in (
+        ([{"prompt_tokens": 1, "output_tokens": 1, "tool": "x", "tool_seconds": float("nan")},
+          {"prompt_tokens": 1, "output_tokens": 1}], "finite"),
+        ([{"prompt_tokens": 1, "output_tokens": 1}, {"prompt_tokens": 1, "output_tokens": 1}],
+         "needs tool"),
+    ):
+        path = _write(tmp_path / "t.jsonl", [{"arrival": 0, "turns": turns}])
+        with pytest.raises(schedkit.InvalidInstance, match=message):
+            schedkit.load(path)
+
+
+def test_server_too_small_for_one_request_is_refused(tmp_path):
+    """A server whose KV capacity cannot hold a program's context: one line naming both."""
+    small = dict(presets.H100_8B.to_dict(), kv_capacity=1000, name="small")
+    (tmp_path / "small.json").write_text(json.dumps(small))
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(tmp_path / "small.json")])
+    assert result.exit_code == 2
+    assert "cannot hold one request" in result.output and result.output.count("\n") == 1
+
+
+def test_cli_solve_with_server_prints_the_metrics_row_and_draws_the_chart(tmp_path):
+    """`schedkit solve trace.jsonl --server h100-8b.json -m continuum --gantt` works end to end."""
+    chart = tmp_path / "kv.png"
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(SERVER), "-m",
+                                       "continuum", "--gantt", str(chart)])
+    assert result.exit_code == 0, result.output
+    assert "jct_p95" in result.output and "kv_hit_rate" in result.output
+    assert chart.stat().st_size > 10_000
+
+
+def test_cli_server_option_needs_a_server_file(tmp_path):
+    """--server with a trace, or broken JSON, instead of a server: one line naming the file."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    for wrong in (TRACE, broken):
+        result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(wrong)])
+        assert result.exit_code == 2 and str(wrong) in result.output
+        assert result.output.count("\n") == 1
+
+
+def test_cli_refuses_server_for_other_families():
+    """--server on an SMTT instance: one line, exit 2."""
+    result = CliRunner().invoke(main, ["solve", str(ROOT / "instances/smtt/sample_wt40_1.json"),
+                                       "--server", str(SERVER)])
+    assert result.exit_code == 2 and "serving traces only" in result.output
+
+
+def test_cli_generate_writes_a_trace(tmp_path):
+    """`schedkit generate serving` writes a trace that loads back."""
+    out = tmp_path / "g.jsonl"
+    result = CliRunner().invoke(main, ["generate", "serving", "--programs", "4", "--workload",
+                                       "bfcl", "--seed", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert schedkit.load(out).n == 4
