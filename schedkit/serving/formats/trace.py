@@ -17,7 +17,7 @@ from typing import Any
 from schedkit.common.jsonparse import parse_json
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.serving import presets
-from schedkit.serving.model import MAX_PROGRAMS, Server, ServingInstance, Turn, _count, _number
+from schedkit.serving.model import MAX_PROGRAMS, MAX_SECONDS, Server, ServingInstance, Turn, _count, _number
 from schedkit.serving.model import build_instance as build
 from schedkit.serving.model import program_record as record_of
 
@@ -63,7 +63,8 @@ def turn_from(data: Any, where: str, last: bool) -> Turn:
         raise InvalidInstance(f"{where}: a turn before the last needs tool and tool_seconds")
     if not isinstance(data["tool"], str) or not data["tool"]:
         raise InvalidInstance(f"{where}: tool = {data['tool']!r} is not a tool name")
-    return Turn(prompt, output, data["tool"], _number(data["tool_seconds"], f"{where} tool_seconds"))
+    return Turn(prompt, output, data["tool"], _number(data["tool_seconds"], f"{where} tool_seconds",
+                                                          limit=MAX_SECONDS))
 
 
 def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float, list[Turn]]:
@@ -74,7 +75,7 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
     if not isinstance(turns, list) or not turns:
         raise InvalidInstance(f"{where}: turns must be a non-empty list")
     ident = str(record.get("id", fallback_id))
-    arrival = _number(record["arrival"], f"{where} arrival")
+    arrival = _number(record["arrival"], f"{where} arrival", limit=MAX_SECONDS)
     parsed = [turn_from(turn, f"{where} program {ident} turn {k + 1}", k == len(turns) - 1)
               for k, turn in enumerate(turns)]
     return ident, arrival, parsed
