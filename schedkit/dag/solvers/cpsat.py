@@ -154,14 +154,14 @@ def _size(instance: DAGInstance) -> int:
           "warm start from HEFT (or PEFT/CPOP when shorter)")
 def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     """Optimal or best-found schedule from CP-SAT within the time limit."""
+    if _size(instance) > MAX_LITERALS:  # before importing OR-Tools: a refusal costs nothing
+        raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
+                              f"{instance.m} edges needs about {_size(instance):,} literals (the "
+                              f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
     try:
         from ortools.sat.python import cp_model
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    if _size(instance) > MAX_LITERALS:
-        raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
-                              f"{instance.m} edges needs about {_size(instance):,} literals (the "
-                              f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
     seconds = compile_kernels()  # the warm start's kernels, inside the budget
     graph = dag_graph.build(instance)
     warm, processor, start = warm_start(instance, graph)

@@ -388,17 +388,17 @@ def _tier_report(
 )
 def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     """The lexicographic optimum within the budget, with the tiers CP-SAT proved."""
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     allowed = instance.allowed()
-    if int(allowed.sum()) > MAX_VARIABLES:
+    if int(allowed.sum()) > MAX_VARIABLES:  # before importing OR-Tools: a refusal costs nothing
         raise ProblemTooLarge(
             f"cpsat: {int(allowed.sum()):,} pod-node pairs exceed {MAX_VARIABLES:,}; use kube-default"
         )
     if int(instance.pod_memory.sum()) > INT64_SAFE or int(instance.pod_cpu.sum()) > INT64_SAFE:
         raise ProblemTooLarge("cpsat: the summed requests exceed CP-SAT's 64-bit range")
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as error:
+        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     seconds = compile_kernels()  # the warm start's kernel, inside the budget
     default, preemptions = kube_default(instance, str(options.get("scoring")))
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
