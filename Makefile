@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 SAMPLE ?= instances/smtt/sample_wt40_1.json
 
-.PHONY: run test lint docs bench-smtt bench-bnb-classes clean
+.PHONY: run test lint docs bench-smtt bench-bnb-classes fuzz bench-time-limits clean
 
 SUITES := $(basename $(notdir $(wildcard benchmarks/suites/*.toml)))
 
@@ -23,6 +23,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
+	$(BIN)/schedkit warmup
 	$(BIN)/schedkit solve $(SAMPLE)
 
 test: $(STAMP_DEV)
@@ -48,6 +49,16 @@ bench-bnb-classes: $(STAMP_DEV)  # after `make bench-bnb`: its per-(TF, RDD) tab
 # One target per committed suite: `make bench-wt40` runs benchmarks/suites/wt40.toml (resumable).
 $(addprefix bench-,$(SUITES)): bench-%: $(STAMP_DEV)
 	$(BIN)/schedkit bench benchmarks/suites/$*.toml --out benchmarks/reports --resume $(BENCH_ARGS)
+
+# Fuzz every input format of every family: FUZZ_CASES damaged files per format (seeded).
+FUZZ_CASES ?= 1000
+fuzz: $(STAMP_DEV)
+	$(BIN)/python benchmarks/fuzz.py --cases $(FUZZ_CASES) --seed 1 --jobs 2 --out benchmarks/reports/fuzz.md
+
+# Caller-side wall time of every exact method and auto at 1, 3, 10 s, cold and warm numba cache.
+TIME_LIMITS ?= 1,3,10
+bench-time-limits: $(STAMP_DEV)
+	$(BIN)/python benchmarks/time_limits.py --limits $(TIME_LIMITS) --out benchmarks/reports/time_limits.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -1,7 +1,9 @@
 """The `schedkit` command: solve, check, methods, generate, convert.
 
-Bad input (missing file, malformed line, invalid data, unknown method, selector out of
-range) prints one line on stderr and exits with status 2; never a traceback.
+Exit codes (docs/cli-exit-codes.md): 0 success; 1 `check` found the solution infeasible or
+wrong; 2 bad input (missing file, malformed line, invalid data, unknown method, selector out
+of range), one line on stderr; 3 an internal error, a bug to report (SCHEDKIT_DEBUG=1 shows
+the traceback); 130 interrupted. Never a traceback otherwise.
 """
 
 from __future__ import annotations
@@ -22,20 +24,26 @@ from rich.table import Table
 import schedkit
 from schedkit import family as families
 from schedkit.bench.progress import RunProgress
-from schedkit.errors import SchedkitError
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import read_text
+from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import write
+from schedkit.warmup import warmup
 
+EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
-EXIT_CHECK_FAILED = 3
+EXIT_INTERNAL_ERROR = 3
+EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    click.echo(f"schedkit: error: {message}", err=True)
+    line = " ".join(message.split())  # one line, whatever the message holds
+    click.echo(f"schedkit: error: {line}", err=True)
     sys.exit(code)
 
 
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn expected errors into one line on stderr and a non-zero exit."""
+    """Turn schedkit errors into one line on stderr and exit 2; anything else is a bug: exit 3."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,17 +55,16 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(error))
         except FileNotFoundError as error:
             _fail(f"{error.filename}: no such file")
-        except OSError as error:
+        except (IsADirectoryError, PermissionError) as error:
             _fail(f"{error.filename or ''}: {error.strerror or error}")
-        except ValueError as error:
-            _fail(str(error))
         except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except Exception as error:  # a bug, not bad input: still one line unless asked
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except Exception as error:  # a bug, not bad input: one line unless asked for the traceback
             if os.environ.get("SCHEDKIT_DEBUG"):
                 raise
-            _fail(f"internal error: {type(error).__name__}: {error} "
-                  "(set SCHEDKIT_DEBUG=1 for the traceback)", 1)
+            first = str(error).splitlines()[0] if str(error) else ""
+            _fail(f"internal error (please report): {type(error).__name__}: {first} "
+                  "(set SCHEDKIT_DEBUG=1 for the traceback)", EXIT_INTERNAL_ERROR)
 
     return wrapper
 
@@ -125,8 +132,8 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                                         workers=workers, **options)
                 report = schedkit.check(instance, result) if result.solution is not None else None
                 if report is not None and not report.feasible:  # infeasible/unknown: nothing to check
-                    _fail(f"{instance.name}: {method} returned an invalid solution: "
-                          f"{report.summary()}", EXIT_CHECK_FAILED)
+                    _fail(f"internal error (please report): {instance.name}: {method} returned an "
+                          f"invalid solution: {report.summary()}", EXIT_INTERNAL_ERROR)
                 results.append(result)
                 if keep is not None and time.monotonic() - written >= JSON_EVERY_SECONDS:
                     _write_json_atomically(keep, results)  # a killed run keeps these
@@ -236,8 +243,8 @@ def _parse_option(item: str) -> tuple[str, Any]:
     if not sep or not key:
         raise SchedkitError(f"option {item!r} is not KEY=VALUE")
     try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
+        return key, parse_json(value, f"--option {key}")
+    except ParseError:
         return key, value
 
 
@@ -290,13 +297,7 @@ def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
 
 def _read_solution_json(solution: str) -> Any:
     """The parsed JSON of a solution file; SchedkitError naming the file when it is not JSON."""
-    try:
-        return json.loads(Path(solution).read_text())
-    except UnicodeDecodeError:
-        raise SchedkitError(f"{solution}: not a text file (binary data), expected solution JSON"
-                            ) from None
-    except json.JSONDecodeError as error:
-        raise SchedkitError(f"{solution}:{error.lineno}: not valid JSON ({error.msg})") from None
+    return parse_json(read_text(solution), solution)
 
 
 def _match_results(file: str, solution: str, instances: list[Any], data: Any
@@ -374,6 +375,24 @@ def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None,
                    scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
     click.echo(f"report: {report}")
+
+
+@main.command("warmup")
+@click.argument("family_names", nargs=-1)
+@click.option("--limit", type=float, default=1.0, show_default=True, help="seconds per method run")
+def warmup_command(family_names: tuple[str, ...], limit: float) -> None:
+    """Compile every numba kernel (of each FAMILY, default all) into the on-disk cache."""
+    table = Table(box=None, header_style="bold")
+    for column in ("family", "instances", "runs", "kernels entered", "seconds"):
+        table.add_column(column, justify="left" if column == "family" else "right")
+    rows = warmup(list(family_names) or None, limit)
+    for row in rows:
+        table.add_row(row.family, str(row.instances), str(row.runs), f"{row.compiled} / {row.kernels}",
+                      f"{row.seconds:.1f}")
+    Console(width=200).print(table)
+    for row in rows:
+        if row.instances == 0:
+            click.echo(f"{row.family}: no bundled instance found; its kernels compile on first use")
 
 
 @main.command()

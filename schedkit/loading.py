@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from schedkit import family as families
 from schedkit.common import jsonfile as jsonfmt
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import MAX_FILE_BYTES, prefix, read_text
 from schedkit.errors import ParseError, SchedkitError, SelectorError
 
 _GENERIC_READERS: dict[str, families.Reader] = {"json": jsonfmt.read_json, "jsonl": jsonfmt.read_jsonl}
@@ -16,7 +17,7 @@ _GENERIC_WRITERS: dict[str, families.Writer] = {
     "json": jsonfmt.write_json, "jsonl": jsonfmt.write_jsonl,
 }
 _GENERIC_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-MAX_FILE_BYTES = 1 << 30
+__all__ = ["MAX_FILE_BYTES", "dump", "load", "load_all", "sniff", "split_selector", "write"]
 
 
 def _readers() -> dict[str, families.Reader]:
@@ -53,26 +54,31 @@ def _split_format(format: str | None) -> tuple[str | None, str | None]:
 
 def sniff(path: Path, text: str) -> str:
     """The format of `path`: by a family's own extension, then each family's look at name and
-    content (which may claim a generic .json, e.g. SatNet's problems.json), then .json/.jsonl."""
+    content (which may claim a generic .json, e.g. SatNet's problems.json), then .json/.jsonl.
+
+    Families see a bounded prefix of the text (textfile.SNIFF_CHARS), never all of it.
+    """
     extensions = _extensions()
     suffix = path.suffix.lower()
+    head_text = prefix(text)
     if suffix in extensions and suffix not in _GENERIC_EXTENSIONS:
         return extensions[suffix]
     for family in families.all_families().values():  # before .json/.jsonl (serving traces,
         # SatNet problems.json): a family may claim a generic JSON file by its content
-        found = family.sniff(path, text) if family.sniff is not None else None
+        found = family.sniff(path, head_text) if family.sniff is not None else None
         if found is not None:
             return found
     if suffix in extensions:
         return extensions[suffix]
     head = text.lstrip()[:1]
     if head == "{":
+        first = text.lstrip().split("\n", 1)[0]
         try:
-            json.loads(text)
-        except json.JSONDecodeError:
-            return "jsonl"
-        return "json"
-    if head.isdigit() or head == "-":
+            parse_json(first, path)
+        except ParseError:
+            return "json"  # one object over several lines (or broken: the JSON reader says where)
+        return "jsonl" if text.strip() != first.strip() else "json"
+    if head and head in "0123456789-":
         raise ParseError(
             str(path), None,
             f"a recognisable format: name it with --format ({', '.join(sorted(_readers()))}; "
@@ -92,14 +98,7 @@ def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
                 if entries:
                     return entries
         raise ParseError(str(path), None, "an instance file", "a directory")
-    size = path.stat().st_size  # raises FileNotFoundError with the path in it
-    if size > MAX_FILE_BYTES:
-        raise ParseError(str(path), None, f"a file under {MAX_FILE_BYTES >> 20} MiB",
-                         f"{size >> 20} MiB")
-    try:
-        text = path.read_text()
-    except UnicodeDecodeError:
-        raise ParseError(str(path), None, "a text file", "binary data") from None
+    text = read_text(path)
     if not text.strip():
         raise ParseError(str(path), None, "instance data", "an empty file")
     if name is not None:

@@ -11,12 +11,23 @@ from schedkit.errors import InvalidInstance
 INT64_SAFE = 2**62  # the default limit: any sum of a few such values still fits in int64
 
 
+def _no_booleans(name: str, values: list[Any] | tuple[Any, ...], depth: int) -> None:
+    """InvalidInstance for a JSON true/false where a number belongs (numpy would read it as 1/0)."""
+    for i, value in enumerate(values):
+        if isinstance(value, bool | np.bool_):
+            raise InvalidInstance(f"{name}[{i}] = {str(value).lower()}: a boolean is not a number")
+        if depth > 1 and isinstance(value, list | tuple):
+            _no_booleans(f"{name}[{i}]", value, depth - 1)
+
+
 def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE) -> np.ndarray:
     """`values` as a read-only int64 array of `ndim` dimensions, |value| <= `limit`.
 
     Fractions, non-finite values, booleans and non-numbers raise InvalidInstance naming the
     field and the index (`p[3]`, `cost[1, 2]`); models never round silently.
     """
+    if isinstance(values, list | tuple):
+        _no_booleans(name, values, ndim)
     try:
         array = np.asarray(values)
     except ValueError:

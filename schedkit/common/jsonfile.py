@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import from_record, to_record
 from schedkit.errors import InvalidInstance, ParseError
 
@@ -22,10 +23,7 @@ def _describe(text: str) -> str:
 
 def read_json(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """One instance from a JSON document."""
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    record = parse_json(text, path)
     try:
         return [("1", from_record(record, path.stem))]
     except InvalidInstance as error:
@@ -39,19 +37,30 @@ def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            found = f"{_describe(line)} ({error.msg.lower()})"
+            record = parse_json(line, path, number)
+        except ParseError as error:
+            if error.expected != "a JSON document":
+                raise
+            found = f"{_describe(line)} ({error.found})"
             raise ParseError(str(path), number, "one JSON object per line", found) from None
         if not isinstance(record, dict):
             raise ParseError(str(path), number, "a JSON object", type(record).__name__)
-        key = str(record["id"]) if "id" in record else str(len(entries) + 1)
+        key = _key(path, number, record.get("id"), len(entries) + 1)
         try:
             instance = from_record(record, f"{path.stem}#{key}")
         except InvalidInstance as error:
             raise InvalidInstance(f"{path}:{number}: {error}") from None
         entries.append((key, instance))
     return entries
+
+
+def _key(path: Path, number: int, ident: Any, position: int) -> str:
+    """The selector of a JSON-lines record: its `id` (a string or integer), else its position."""
+    if ident is None:
+        return str(position)
+    if isinstance(ident, bool) or not isinstance(ident, str | int):
+        raise ParseError(str(path), number, "an id that is a string or an integer", repr(ident)[:40])
+    return str(ident)
 
 
 def write_json(instances: Iterable[Any], path: Path, arg: str | None) -> None:

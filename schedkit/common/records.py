@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from schedkit import family as families
@@ -18,6 +18,8 @@ def from_record(record: Any, default_name: str) -> Any:
         raise InvalidInstance(f"expected a JSON object, found {type(record).__name__}")
     known = families.all_families()
     name = record.get("family")
+    if name is not None and not isinstance(name, str):
+        raise InvalidInstance(f"field 'family' must be a family name (a string), found {_kind(name)}")
     if name is None:
         claimed = [f.name for f in known.values() if f.json_sniff is not None and f.json_sniff(record)]
         if not claimed:
@@ -29,6 +31,45 @@ def from_record(record: Any, default_name: str) -> Any:
     if name not in known:
         raise InvalidInstance(f"unknown family {name!r}; known: {', '.join(sorted(known))}")
     return known[name].from_record(record, default_name)
+
+
+def _kind(value: Any) -> str:
+    """How a message names a JSON value of the wrong type: its JSON type name."""
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "a list", dict: "an object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def meta_field(record: Mapping[str, Any], known: Iterable[str]) -> dict[str, Any]:
+    """The record's `meta` object (absent or null: empty) plus every top-level field not in
+    `known`; InvalidInstance when `meta` is not an object."""
+    meta = record.get("meta")
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, Mapping):
+        raise InvalidInstance(f"field 'meta' must be an object, found {_kind(meta)}")
+    fields = set(known)
+    return {**meta, **{k: v for k, v in record.items() if k not in fields}}
+
+
+def text_field(record: Mapping[str, Any], key: str, default: str) -> str:
+    """A string field such as `name` (absent or null: `default`); InvalidInstance otherwise."""
+    value = record.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInstance(f"field {key!r} must be a string, found {_kind(value)}")
+    return str(value)
+
+
+def list_field(record: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    """A required list field; InvalidInstance naming what it should hold otherwise."""
+    if key not in record:
+        raise InvalidInstance(f"missing field {key!r} ({what})")
+    value = record[key]
+    if not isinstance(value, list):
+        raise InvalidInstance(f"field {key!r} must be a list ({what}), found {_kind(value)}")
+    return value
 
 
 def to_record(instance: Any) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from schedkit.errors import InvalidInstance, ParseError
 from schedkit.jobshop.model import JobShopInstance
 
 Line = tuple[int, list[str]]  # (1-based line number, tokens)
-_INT = re.compile(r"^-?\d+$")
-_NUMBER = re.compile(r"^-?\d+(\.\d*)?([eE][-+]?\d+)?$")
+_INT = re.compile(r"^-?[0-9]{1,18}$")  # ASCII digits, |value| < 10^18 (< 2^62)
+_NUMBER = re.compile(r"^-?[0-9]{1,18}(\.[0-9]{0,18})?([eE][-+]?[0-9]{1,3})?$")
 
 
 def _lines(text: str) -> list[Line]:
@@ -254,7 +254,8 @@ def write_fjs(instances: Any, path: Path, arg: str | None) -> None:
 # ---- sniffing -----------------------------------------------------------------------------
 def sniff(path: Path, text: str) -> str | None:
     """`jobshop` or `taillard` when the content has exactly that shape and its machine numbers
-    are in range (so other number files, e.g. OR-Library's, are left to their families)."""
+    are in range (so other number files, e.g. OR-Library's, are left to their families).
+    Nothing is allocated from the header's counts: they are only compared with what is there."""
     lines = _lines(text)
     if len(lines) < 2 or not all(_INT.match(t) for _, tokens in lines for t in tokens):
         return None
@@ -263,13 +264,13 @@ def sniff(path: Path, text: str) -> str | None:
         return None
     n, m = int(head[0]), int(head[1])
     widths = [len(tokens) for _, tokens in lines[1:]]
-    if n < 1 or m < 1:
+    if n < 1 or m < 1 or len(widths) not in (n, 2 * n) or set(widths) not in ({m}, {2 * m}):
         return None
     rows = [[int(t) for t in tokens] for _, tokens in lines[1:]]
-    if len(head) == 2 and widths == [2 * m] * n and all(
+    if len(head) == 2 and len(widths) == n and set(widths) == {2 * m} and all(
             0 <= row[k] < m for row in rows for k in range(0, 2 * m, 2)):  # the reader judges durations
         return "jobshop"
-    if widths == [m] * (2 * n) and all(
+    if len(widths) == 2 * n and set(widths) == {m} and all(
             1 <= v <= m for row in rows[n:] for v in row):
         return "taillard"
     return None

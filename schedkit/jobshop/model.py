@@ -41,6 +41,7 @@ OBJECTIVES = ("makespan", "weighted_tardiness", "flow_time")
 BUFFERS = ("unlimited", "blocking")
 MAX_DURATION = 10**9
 MAX_OPERATIONS = 5_000_000
+MAX_MACHINES = 100_000
 MAX_WEIGHT = 10**6
 MAX_TIME = 10**12
 
@@ -83,6 +84,8 @@ class JobShopInstance:
         m = int(self.machines)
         if m < 1:
             raise InvalidInstance(f"machines = {m}: an instance needs at least one machine")
+        if m > MAX_MACHINES:
+            raise InvalidInstance(f"machines = {m} is beyond the supported maximum of {MAX_MACHINES}")
         job_ptr = integer_array("job_ptr", self.job_ptr, limit=MAX_TIME)
         op_ptr = integer_array("op_ptr", self.op_ptr, limit=MAX_TIME)
         machine = integer_array("alt_machine", self.alt_machine, limit=MAX_TIME)

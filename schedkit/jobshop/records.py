@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.jobshop.model import JobShopInstance
 
@@ -21,12 +22,12 @@ def jobshop_from_record(record: Mapping[str, Any], default_name: str) -> JobShop
     jobs = record["jobs"]
     if not isinstance(jobs, list):
         raise InvalidInstance("field 'jobs' must be a list (per job) of operations")
-    meta = dict(record.get("meta") or {})
-    meta.update({k: v for k, v in record.items() if k not in _FIELDS})
+    meta = meta_field(record, _FIELDS)
     return JobShopInstance.from_jobs(
         jobs, record.get("machines"), release=record.get("release"), due=record.get("due"),
         weight=record.get("weight"), objective=record.get("objective", "makespan"),
-        name=record.get("name", default_name), meta=meta, buffers=record.get("buffers", "unlimited"),
+        name=text_field(record, "name", default_name), meta=meta,
+        buffers=record.get("buffers", "unlimited"),
     )
 
 

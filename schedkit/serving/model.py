@@ -24,11 +24,14 @@ FAMILY = "serving"
 MAX_PROGRAMS = 10_000_000
 MAX_TURNS = 100_000_000
 MAX_TOKENS = 10**9  # one turn's prompt or output
+MAX_SECONDS = 10**9  # times and durations: beyond, float seconds lose the sub-microsecond steps
 NO_TOOL = -1
 
 
-def _number(value: Any, where: str, minimum: float = 0.0, strict: bool = False) -> float:
-    """A finite real >= minimum (> minimum when strict); booleans and NaN are not numbers."""
+def _number(value: Any, where: str, minimum: float = 0.0, strict: bool = False,
+            limit: float = math.inf) -> float:
+    """A finite real >= minimum (> minimum when strict), |value| <= limit; booleans and NaN are
+    not numbers."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise InvalidInstance(f"{where} = {value!r} is not a number")
     number = float(value)
@@ -37,6 +40,8 @@ def _number(value: Any, where: str, minimum: float = 0.0, strict: bool = False) 
     if number < minimum or (strict and number == minimum):
         rule = ">" if strict else ">="
         raise InvalidInstance(f"{where} = {value!r} must be {rule} {minimum:g}")
+    if abs(number) > limit:
+        raise InvalidInstance(f"{where} = {value!r} is beyond the limit {limit:g}")
     return number
 
 

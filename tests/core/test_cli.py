@@ -30,7 +30,7 @@ def test_solve_prints_a_row_per_instance_and_writes_json(runner, tmp_path):
 
 
 def test_solve_then_check_round_trip(runner, tmp_path):
-    """A solution written by solve --json passes check; a tampered one fails with exit 3."""
+    """A solution written by solve --json passes check; a tampered one fails with exit 1."""
     out = tmp_path / "r.json"
     runner.invoke(main, ["solve", f"{SMTT}/wt40.txt#3", "-m", "edd", "--json", str(out)])
     ok = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out)])
@@ -39,10 +39,10 @@ def test_solve_then_check_round_trip(runner, tmp_path):
     data[0]["objective"] += 1
     out.write_text(json.dumps(data))
     bad = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out)])
-    assert bad.exit_code == 3 and "claimed objective" in bad.output
+    assert bad.exit_code == 1 and "claimed objective" in bad.output
     bare = tmp_path / "s.json"
     bare.write_text(json.dumps({"sequence": [0, 0]}))
-    assert runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(bare)]).exit_code == 3
+    assert runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(bare)]).exit_code == 1
 
 
 def test_methods_lists_families(runner):

@@ -41,10 +41,10 @@ def test_time_limit_gives_a_checked_schedule_and_a_valid_bound():
     assert schedkit.check(instance, result).feasible
     heuristics = {m: schedkit.solve(instance, m).objective for m in ("heft", "peft", "cpop")}
     assert result.objective <= min(heuristics.values())
-    assert result.stats["warm_start_makespan"] == min(heuristics.values())
-    assert heuristics[result.stats["warm_start"]] == min(heuristics.values())
+    assert result.stats["warm_start"] == min(heuristics.values())
+    assert heuristics[result.stats["warm_start_method"]] == min(heuristics.values())
     assert result.bound is not None and instance.lower_bound() <= result.bound <= result.objective
-    assert result.stats["cpsat_status"] in {"OPTIMAL", "FEASIBLE", "UNKNOWN"}
+    assert result.stats["solver_status"] in {"OPTIMAL", "FEASIBLE", "UNKNOWN"}
 
 
 def test_model_too_large_is_refused():

@@ -40,7 +40,7 @@ def test_solve_json_then_check(runner, tmp_path):
     data[0]["solution"]["start"][0][1] = 0
     out.write_text(json.dumps(data))
     bad = runner.invoke(main, ["check", str(FJSP / "mk01.fjs"), str(out)])
-    assert bad.exit_code == 3 and "infeasible" in bad.output
+    assert bad.exit_code == 1 and "infeasible" in bad.output
 
 
 def test_generate_jobshop_command(runner, tmp_path):

@@ -76,7 +76,7 @@ def test_nan_tool_seconds_and_missing_tool_are_refused(tmp_path):
          "needs tool"),
     ):
         path = _write(tmp_path / "t.jsonl", [{"arrival": 0, "turns": turns}])
-        with pytest.raises(schedkit.InvalidInstance, match=message):
+        with pytest.raises(schedkit.SchedkitError, match=message):  # NaN: a ParseError (issue 16)
             schedkit.load(path)
 
 

@@ -14,11 +14,14 @@ CSV form: use the JSON for it.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from schedkit.common.numbers import explain, is_int, read_int
+from schedkit.common.textfile import read_text
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
 
@@ -31,22 +34,26 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     if not path.exists():
         raise ParseError(str(path), None, f"a DAG directory holds both {COSTS} and {EDGES}",
                          "no such file")
-    with path.open(newline="") as handle:
+    text = read_text(path)
+    try:
         return [(number, [c.strip() for c in row]) for number, row in
-                enumerate(csv.reader(handle), start=1) if any(c.strip() for c in row)]
+                enumerate(csv.reader(io.StringIO(text, newline="")), start=1) if any(c.strip() for c in row)]
+    except csv.Error as error:
+        raise ParseError(str(path), None, "CSV rows", str(error)) from None
 
 
 def _id(text: str) -> Any:
-    return int(text) if text.lstrip("-").isdigit() else text
+    return read_int(text) if is_int(text) else text
 
 
 def _value(path: Path, line: int, column: str, text: str) -> int:
     if not text:
         raise ParseError(str(path), line, f"an integer in column {column!r}", "an empty cell (missing)")
     try:
-        return int(text)
+        return read_int(text)
     except ValueError:
-        raise ParseError(str(path), line, f"an integer in column {column!r}", repr(text)) from None
+        expected, found = explain(text)
+        raise ParseError(str(path), line, f"{expected} in column {column!r}", found) from None
 
 
 def read_directory(directory: Path) -> list[tuple[str, Any]]:

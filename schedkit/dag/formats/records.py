@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedkit.common.records import list_field, meta_field, text_field
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance
 
@@ -87,15 +88,21 @@ def dag_from_record(record: Mapping[str, Any], default_name: str) -> DAGInstance
             raise InvalidInstance(f"missing field {key!r} (a DAG record needs computation_cost "
                                   "and edges)")
     table = record["computation_cost"]
-    ids = list(record["task_ids"]) if "task_ids" in record else list(
-        table if isinstance(table, Mapping) else [])
+    if "task_ids" in record:
+        ids = list_field(record, "task_ids", "one id per task, a string or an integer")
+        for k, task in enumerate(ids):
+            if isinstance(task, bool) or not isinstance(task, str | int):
+                raise InvalidInstance(f"task_ids[{k}] = {task!r:.40} is not a string or integer id")
+    else:
+        ids = list(table if isinstance(table, Mapping) else [])
     processors = record.get("processors")
+    if processors is not None and not isinstance(processors, list):
+        raise InvalidInstance("field 'processors' must be a list of processor names")
     rows = _costs(record, ids, None if processors is None else len(processors))
     edges, data = _edges(record, ids)
-    meta = dict(record.get("meta") or {})
-    meta.update({k: v for k, v in record.items() if k not in _FIELDS})
+    meta = meta_field(record, _FIELDS)
     return DAGInstance(
         cost=rows, edges=edges, data=data, bandwidth=record.get("bandwidth"),
         latency=record.get("latency"), task_ids=ids, processors=processors,
-        name=str(record.get("name", default_name)), meta=meta,
+        name=text_field(record, "name", default_name), meta=meta,
     )

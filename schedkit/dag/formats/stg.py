@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.numbers import is_int, read_int
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
 
@@ -27,7 +28,7 @@ def processors_from_arg(path: Path, arg: str | None) -> int:
     """The processor count of `stg:P` (DEFAULT_PROCESSORS without one)."""
     if arg is None:
         return DEFAULT_PROCESSORS
-    if not arg.isdigit() or not 1 <= int(arg) <= 4096:
+    if not is_int(arg) or not 1 <= read_int(arg) <= 4096:
         raise ParseError(str(path), None, "stg:P with P a processor count from 1 to 4096",
                          repr(arg))
     return int(arg)
@@ -56,9 +57,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
             raise ParseError(str(path), last, what, "the end of the task list")
         token, line = tokens[position]
         position += 1
-        if not token.isdigit():
-            raise ParseError(str(path), line, f"{what} (a non-negative integer)", repr(token))
-        return int(token)
+        if not is_int(token) or token.startswith(("-", "+")):
+            raise ParseError(str(path), line, f"{what} (a non-negative integer below 2^62)", repr(token[:30]))
+        return read_int(token)
 
     count = number("the task count N") + 2
     costs, edges = [], []

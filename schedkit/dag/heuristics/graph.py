@@ -49,9 +49,13 @@ def build(instance: DAGInstance) -> Graph:
     topo = np.empty(n, np.int64)
     topo[topo_pos] = np.arange(n)
     bw, lat = instance.network_arrays()
+    # Writable int64 copies whether or not the instance has a network (its arrays are
+    # read-only): numba compiles one specialisation per read-only flag, so one layout means
+    # one compilation, the one `schedkit warmup` caches.
+    bw, lat = np.array(bw, np.int64, order="C"), np.array(lat, np.int64)
     cost = np.ascontiguousarray(instance.cost)
     return Graph(
         succ_ptr, succ_idx, succ_edge, pred_ptr, pred_idx, pred_edge, topo, topo_pos,
-        cost, instance.data, np.ascontiguousarray(bw), lat,
+        cost, instance.data, bw, lat,
         cost.mean(axis=1), kernels.average_delays(instance.data, bw, lat),
     )

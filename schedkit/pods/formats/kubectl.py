@@ -25,6 +25,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.pods.formats.quantity import count, cpu_millicores, format_cpu, format_memory, memory_bytes
 from schedkit.pods.model import Node, Pod, PodsInstance, Requirement, Taint, Toleration
@@ -40,8 +42,8 @@ def is_kubectl(record: Mapping[str, Any]) -> bool:
     """A kubectl list: `kind` List/NodeList/PodList with `items` of Nodes and Pods."""
     if record.get("kind") not in LIST_KINDS or not isinstance(record.get("items"), list):
         return False
-    kinds = {item.get("kind") for item in record["items"] if isinstance(item, Mapping)}
-    return kinds <= {"Node", "Pod", None}
+    kinds = [item.get("kind") for item in record["items"] if isinstance(item, Mapping)]
+    return all(kind in ("Node", "Pod", None) for kind in kinds)  # a list-valued kind is no kind
 
 
 def _items(record: Mapping[str, Any], where: str) -> list[tuple[str, Mapping[str, Any]]]:
@@ -56,6 +58,33 @@ def _items(record: Mapping[str, Any], where: str) -> list[tuple[str, Mapping[str
             raise InvalidInstance(f"{where}: items[{i}] has kind {kind!r}; only Node and Pod are read")
         out.append((str(kind), item))
     return out
+
+
+def _object(value: Any, where: str) -> Mapping[str, Any]:
+    """`value` when it is a JSON object, {} when absent (null); InvalidInstance otherwise."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInstance(f"{where} must be an object, found {type(value).__name__}")
+    return value
+
+
+def _array(value: Any, where: str) -> list[Any]:
+    """`value` when it is a JSON list, [] when absent (null); InvalidInstance otherwise."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInstance(f"{where} must be a list, found {type(value).__name__}")
+    return value
+
+
+def _string(value: Any, where: str, default: str = "") -> str:
+    """`value` when it is a JSON string (a number is read as its text), `default` when absent."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInstance(f"{where} must be a string, found {type(value).__name__}")
+    return str(value)
 
 
 def _get(item: Mapping[str, Any], *path: str) -> Any:
@@ -88,10 +117,15 @@ def _read_node(item: Mapping[str, Any], where: str) -> Node:
         if key not in resources:
             raise InvalidInstance(f"{where}: status.allocatable.{key} is missing")
     taints = []
-    for k, taint in enumerate(_get(item, "spec", "taints") or []):
+    _object(item.get("metadata"), f"{where}: metadata")
+    spec = _object(item.get("spec"), f"{where}: spec")
+    for k, taint in enumerate(_array(spec.get("taints"), f"{where}: spec.taints")):
         if not isinstance(taint, Mapping) or "effect" not in taint:
             raise InvalidInstance(f"{where}: spec.taints[{k}] needs a key and an effect")
-        taints.append(Taint(str(taint.get("key", "")), str(taint.get("value", "")), str(taint["effect"])))
+        at = f"{where}: spec.taints[{k}]"
+        taints.append(Taint(_string(taint.get("key"), f"{at}.key"),
+                            _string(taint.get("value"), f"{at}.value"),
+                            _string(taint["effect"], f"{at}.effect")))
     return Node(
         name=name,
         cpu=cpu_millicores(resources["cpu"], f"{where}: status.allocatable.cpu"),
@@ -104,9 +138,10 @@ def _read_node(item: Mapping[str, Any], where: str) -> Node:
 
 
 def _requests(container: Any, where: str) -> tuple[int, int]:
-    requests = _get(container, "resources", "requests") or {}
-    if not isinstance(requests, Mapping):
-        raise InvalidInstance(f"{where}: resources.requests is not an object")
+    if not isinstance(container, Mapping):
+        raise InvalidInstance(f"{where} is not an object")
+    resources = _object(container.get("resources"), f"{where}: resources")
+    requests = _object(resources.get("requests"), f"{where}: resources.requests")
     cpu = cpu_millicores(requests["cpu"], f"{where}: requests.cpu") if "cpu" in requests else 0
     memory = memory_bytes(requests["memory"], f"{where}: requests.memory") if "memory" in requests else 0
     return cpu, memory
@@ -115,8 +150,8 @@ def _requests(container: Any, where: str) -> tuple[int, int]:
 def pod_requests(spec: Mapping[str, Any], where: str) -> tuple[int, int]:
     """(cpu millicores, memory bytes) the scheduler reserves for a pod `spec` (module docstring)."""
     totals = []
-    containers = spec.get("containers") or []
-    inits = spec.get("initContainers") or []
+    containers = _array(spec.get("containers"), f"{where}: spec.containers")
+    inits = _array(spec.get("initContainers"), f"{where}: spec.initContainers")
     for resource in range(2):
         main = sum(_requests(c, f"{where}: containers[{k}]")[resource] for k, c in enumerate(containers))
         sidecars = 0
@@ -129,7 +164,7 @@ def pod_requests(spec: Mapping[str, Any], where: str) -> tuple[int, int]:
             else:
                 peak_init = max(peak_init, sidecars + amount)
         totals.append(max(main + sidecars, peak_init))
-    overhead = spec.get("overhead") or {}
+    overhead = _object(spec.get("overhead"), f"{where}: spec.overhead")
     if overhead:
         totals[0] += cpu_millicores(overhead.get("cpu", 0), f"{where}: overhead.cpu")
         totals[1] += memory_bytes(overhead.get("memory", 0), f"{where}: overhead.memory")
@@ -137,21 +172,17 @@ def pod_requests(spec: Mapping[str, Any], where: str) -> tuple[int, int]:
 
 
 def _affinity(spec: Mapping[str, Any], where: str) -> tuple[tuple[Requirement, ...], ...]:
-    terms = (
-        _get(
-            spec,
-            "affinity",
-            "nodeAffinity",
-            "requiredDuringSchedulingIgnoredDuringExecution",
-            "nodeSelectorTerms",
-        )
-        or []
-    )
+    node_affinity = _object(_object(spec.get("affinity"), f"{where}: spec.affinity").get("nodeAffinity"),
+                            f"{where}: spec.affinity.nodeAffinity")
+    required = _object(node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"),
+                       f"{where}: requiredDuringSchedulingIgnoredDuringExecution")
+    terms = _array(required.get("nodeSelectorTerms"), f"{where}: nodeSelectorTerms")
     out = []
     for t, term in enumerate(terms):
         requirements = []
+        term = _object(term, f"{where}: nodeSelectorTerms[{t}]")
         for kind in ("matchExpressions", "matchFields"):
-            for e, expr in enumerate(_get(term, kind) or []):
+            for e, expr in enumerate(_array(term.get(kind), f"{where}: nodeSelectorTerms[{t}].{kind}")):
                 if not isinstance(expr, Mapping) or "key" not in expr or "operator" not in expr:
                     raise InvalidInstance(
                         f"{where}: nodeSelectorTerms[{t}].{kind}[{e}] needs key and operator"
@@ -160,19 +191,26 @@ def _affinity(spec: Mapping[str, Any], where: str) -> tuple[tuple[Requirement, .
                     raise InvalidInstance(
                         f"{where}: matchFields on {expr['key']!r}: only metadata.name exists"
                     )
+                at = f"{where}: nodeSelectorTerms[{t}].{kind}[{e}]"
+                values = tuple(_string(v, f"{at}.values[{i}]")
+                               for i, v in enumerate(_array(expr.get("values"), f"{at}.values")))
                 requirements.append(
-                    Requirement(str(expr["key"]), str(expr["operator"]), tuple(expr.get("values") or ()))
+                    Requirement(_string(expr["key"], f"{at}.key"),
+                                _string(expr["operator"], f"{at}.operator"), values)
                 )
         if requirements:
             out.append(tuple(requirements))
     return tuple(out)
 
 
-def _movable(metadata: Mapping[str, Any]) -> bool:
-    owners = metadata.get("ownerReferences") or []
-    if any(isinstance(o, Mapping) and o.get("kind") in IMMOVABLE_OWNERS for o in owners):
-        return False
-    annotations = metadata.get("annotations") or {}
+def _movable(metadata: Mapping[str, Any], where: str) -> bool:
+    owners = _array(metadata.get("ownerReferences"), f"{where}: metadata.ownerReferences")
+    for k, owner in enumerate(owners):
+        kind = _string(_object(owner, f"{where}: metadata.ownerReferences[{k}]").get("kind"),
+                       f"{where}: metadata.ownerReferences[{k}].kind")
+        if kind in IMMOVABLE_OWNERS:
+            return False
+    annotations = _object(metadata.get("annotations"), f"{where}: metadata.annotations")
     return MIRROR_ANNOTATION not in annotations and str(annotations.get(SAFE_TO_EVICT, "")).lower() != "false"
 
 
@@ -187,12 +225,12 @@ def _pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] 
 
 
 def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, Pod] | None:
-    metadata = item.get("metadata") or {}
-    spec = item.get("spec") or {}
+    metadata = _object(item.get("metadata"), f"{where}: metadata")
+    spec = _object(item.get("spec"), f"{where}: spec")
     name = metadata.get("name")
     if not isinstance(name, str) or not name:
         raise InvalidInstance(f"{where}: a Pod without metadata.name")
-    namespace = metadata.get("namespace") or "default"
+    namespace = _string(metadata.get("namespace"), f"{where}: metadata.namespace") or "default"
     where = f"{where} (pod {namespace}/{name})"
     if _get(item, "status", "phase") in FINISHED_PHASES:
         return None
@@ -203,15 +241,16 @@ def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, 
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise InvalidInstance(f"{where}: spec.priority must be an integer, got {priority!r}")
     tolerations = []
-    for k, t in enumerate(spec.get("tolerations") or []):
+    for k, t in enumerate(_array(spec.get("tolerations"), f"{where}: spec.tolerations")):
         if not isinstance(t, Mapping):
             raise InvalidInstance(f"{where}: spec.tolerations[{k}] is not an object")
+        at = f"{where}: spec.tolerations[{k}]"
         tolerations.append(
             Toleration(
-                str(t.get("key", "")),
-                str(t.get("operator", "Equal")),
-                str(t.get("value", "")),
-                str(t.get("effect", "")),
+                _string(t.get("key"), f"{at}.key"),
+                _string(t.get("operator"), f"{at}.operator", "Equal"),
+                _string(t.get("value"), f"{at}.value"),
+                _string(t.get("effect"), f"{at}.effect"),
             )
         )
     pod = Pod(
@@ -221,13 +260,13 @@ def _read_pod(item: Mapping[str, Any], where: str, position: int) -> tuple[str, 
         memory=memory,
         priority=priority,
         node=spec.get("nodeName") or None,
-        movable=_movable(metadata),
+        movable=_movable(metadata, where),
         node_selector=spec.get("nodeSelector") or {},
         affinity=_affinity(spec, where),
         tolerations=tuple(tolerations),
         order=position,
     )
-    return str(metadata.get("creationTimestamp") or ""), pod
+    return _string(metadata.get("creationTimestamp"), f"{where}: metadata.creationTimestamp"), pod
 
 
 def from_lists(records: list[tuple[str, Mapping[str, Any]]], name: str) -> PodsInstance:
@@ -263,12 +302,7 @@ def read_directory(path: Path) -> list[tuple[str, Any]]:
     when no `.json` file in it is a kubectl list (the directory is someone else's)."""
     records = []
     for file in sorted(path.glob("*.json")):
-        try:
-            record = json.loads(file.read_text())
-        except json.JSONDecodeError as error:
-            raise ParseError(str(file), error.lineno, "a JSON document", error.msg.lower()) from None
-        except UnicodeDecodeError:
-            raise ParseError(str(file), None, "a text file", "binary data") from None
+        record = parse_json(read_text(file), file)
         if isinstance(record, Mapping) and is_kubectl(record):
             records.append((str(file), record))
     if not records:
@@ -362,10 +396,7 @@ def write_file(instances: Any, path: Path, arg: str | None) -> None:
 
 def read_file(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """`--format kubectl`: a kubectl List / NodeList / PodList file, whatever its name."""
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    record = parse_json(text, path)
     if not isinstance(record, dict) or not is_kubectl(record):
         raise ParseError(str(path), None, "a kubectl List, NodeList or PodList", "another JSON document")
     return [("1", from_record(record, path.stem))]

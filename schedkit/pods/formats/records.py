@@ -55,13 +55,24 @@ def _list(where: str, value: Any) -> list[Any]:
     return value
 
 
+def _text(where: str, value: Any, default: str) -> str:
+    """A string field (absent: `default`); InvalidInstance for any other JSON type."""
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise InvalidInstance(f"{where}: expected a string, found {type(value).__name__}")
+    return value
+
+
 def _node(i: int, record: Any) -> Node:
     where = f"nodes[{i}]"
     r = _fields(where, record, _NODE, ("name", "cpu", "memory"))
     taints = []
     for k, t in enumerate(_list(f"{where}.taints", r.get("taints"))):
         t = _fields(f"{where}.taints[{k}]", t, {"key", "value", "effect"}, ("key",))
-        taints.append(Taint(t["key"], t.get("value", ""), t.get("effect", "NoSchedule")))
+        at = f"{where}.taints[{k}]"
+        taints.append(Taint(_text(f"{at}.key", t["key"], ""), _text(f"{at}.value", t.get("value"), ""),
+                            _text(f"{at}.effect", t.get("effect"), "NoSchedule")))
     try:
         return Node(
             name=r["name"],
@@ -82,8 +93,11 @@ def _pod(j: int, record: Any) -> Pod:
     tolerations = []
     for k, t in enumerate(_list(f"{where}.tolerations", r.get("tolerations"))):
         t = _fields(f"{where}.tolerations[{k}]", t, {"key", "operator", "value", "effect"}, ())
+        at = f"{where}.tolerations[{k}]"
         tolerations.append(
-            Toleration(t.get("key", ""), t.get("operator", "Equal"), t.get("value", ""), t.get("effect", ""))
+            Toleration(_text(f"{at}.key", t.get("key"), ""),
+                       _text(f"{at}.operator", t.get("operator"), "Equal"),
+                       _text(f"{at}.value", t.get("value"), ""), _text(f"{at}.effect", t.get("effect"), ""))
         )
     terms = []
     for k, term in enumerate(_list(f"{where}.affinity", r.get("affinity"))):
@@ -92,8 +106,12 @@ def _pod(j: int, record: Any) -> Pod:
             expr = _fields(
                 f"{where}.affinity[{k}][{e}]", expr, {"key", "operator", "values"}, ("key", "operator")
             )
+            at = f"{where}.affinity[{k}][{e}]"
+            values = tuple(_text(f"{at}.values[{v}]", value, "")
+                           for v, value in enumerate(_list(f"{at}.values", expr.get("values"))))
             requirements.append(
-                Requirement(expr["key"], expr["operator"], tuple(_list("values", expr.get("values"))))
+                Requirement(_text(f"{at}.key", expr["key"], ""),
+                            _text(f"{at}.operator", expr["operator"], ""), values)
             )
         terms.append(tuple(requirements))
     try:

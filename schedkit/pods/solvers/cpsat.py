@@ -32,7 +32,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
-from schedkit.pods.heuristics.methods import kube_default, placement_result
+from schedkit.pods.heuristics.methods import compile_kernels, kube_default, placement_result
 from schedkit.pods.model import PodsInstance, encode, objective_vector
 from schedkit.pods.solvers.relabel import interchangeable_groups, relabel
 from schedkit.registry import SolveOptions, register
@@ -40,6 +40,18 @@ from schedkit.result import Result
 
 MAX_VARIABLES = 2_000_000
 INT64_SAFE = 2**62
+RESERVE_SECONDS = 0.05  # below this much budget, no CP-SAT solve starts (its set-up alone is longer)
+CHECK_EVERY = 2048  # model-building steps between two looks at the clock
+
+
+class _OutOfTime(Exception):
+    """The budget ran out while the model was being built: the warm start is the answer."""
+
+
+def _check_time(options: SolveOptions) -> None:
+    remaining = options.remaining()
+    if remaining is not None and remaining < RESERVE_SECONDS:
+        raise _OutOfTime
 
 
 @dataclass
@@ -47,6 +59,7 @@ class _Model:
     """The CP-SAT model and what the stages need of it."""
 
     model: Any
+    linear: Any  # cp_model.LinearExpr: sums built in C++, not by Python's `sum`
     x: dict[tuple[int, int], Any]
     by_pod: list[list[tuple[int, Any]]]
     fixed: np.ndarray  # pods fixed in place (immovable running)
@@ -54,33 +67,37 @@ class _Model:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _variables(cp_model: Any, instance: PodsInstance, allowed: np.ndarray, fixed: np.ndarray) -> _Model:
+def _variables(cp_model: Any, instance: PodsInstance, allowed: np.ndarray, fixed: np.ndarray,
+               options: SolveOptions) -> _Model:
     model = cp_model.CpModel()
     x: dict[tuple[int, int], Any] = {}
     by_pod: list[list[tuple[int, Any]]] = [[] for _ in range(instance.n_pods)]
-    for p, n in zip(*np.nonzero(allowed), strict=True):
+    for k, (p, n) in enumerate(zip(*np.nonzero(allowed), strict=True)):
+        if k % CHECK_EVERY == 0:
+            _check_time(options)
         p, n = int(p), int(n)
         if fixed[p]:
             continue
-        literal = model.NewBoolVar(f"x[{p},{n}]")
+        literal = model.new_bool_var("")
         x[p, n] = literal
         by_pod[p].append((n, literal))
-    return _Model(model, x, by_pod, fixed, interchangeable_groups(instance))
+    return _Model(model, cp_model.LinearExpr, x, by_pod, fixed, interchangeable_groups(instance))
 
 
 def _one_node_per_pod(m: _Model) -> None:
     for literals in m.by_pod:
         if len(literals) > 1:
-            m.model.AddAtMostOne(lit for _, lit in literals)
+            m.model.add_at_most_one([lit for _, lit in literals])
 
 
-def _capacities(m: _Model, instance: PodsInstance) -> None:
+def _capacities(m: _Model, instance: PodsInstance, options: SolveOptions) -> None:
     """Per node: Σ cpu, Σ memory, pod count of the free pods within what the fixed ones leave."""
     per_node: list[list[tuple[int, Any]]] = [[] for _ in range(instance.n_nodes)]
     for (p, n), literal in m.x.items():
         per_node[n].append((p, literal))
     fixed_on = instance.pod_node[m.fixed]
     for n in range(instance.n_nodes):
+        _check_time(options)
         here = m.fixed & (instance.pod_node == n)
         left = {
             "cpu": int(instance.node_cpu[n]) - int(instance.pod_cpu[here].sum()),
@@ -91,10 +108,11 @@ def _capacities(m: _Model, instance: PodsInstance) -> None:
         for resource, demand in (("cpu", instance.pod_cpu), ("memory", instance.pod_memory)):
             used = [(int(demand[p]), lit) for p, lit in items if demand[p] > 0]
             if sum(a for a, _ in used) > left[resource]:
-                m.model.Add(sum(a * lit for a, lit in used) <= left[resource])
+                expr = m.linear.weighted_sum([lit for _, lit in used], [a for a, _ in used])
+                m.model.add(expr <= left[resource])
         slots = min(left["pods"], _most_pods(instance, items, left["cpu"], left["memory"]))
         if len(items) > slots:
-            m.model.Add(sum(lit for _, lit in items) <= slots)
+            m.model.add(m.linear.sum([lit for _, lit in items]) <= slots)
 
 
 def _most_pods(instance: PodsInstance, items: list[tuple[int, Any]], cpu: int, memory: int) -> int:
@@ -109,12 +127,13 @@ def _most_pods(instance: PodsInstance, items: list[tuple[int, Any]], cpu: int, m
 
 
 def _placed(m: _Model, pods: np.ndarray) -> Any:
-    return sum(lit for p in pods.tolist() for _, lit in m.by_pod[p])
+    return m.linear.sum([lit for p in pods.tolist() for _, lit in m.by_pod[p]])
 
 
 def _disturbance(m: _Model, instance: PodsInstance, pods: np.ndarray) -> Any:
     """Σ (1 + placed − 2·stays) over the movable running pods among `pods`."""
-    terms: list[Any] = []
+    literals: list[Any] = []
+    signs: list[int] = []
     constant = 0
     for p in pods.tolist():
         current = int(instance.pod_node[p])
@@ -122,20 +141,22 @@ def _disturbance(m: _Model, instance: PodsInstance, pods: np.ndarray) -> Any:
             continue
         constant += 1
         for n, lit in m.by_pod[p]:
-            terms.append(lit if n != current else -lit)
-    return constant + sum(terms)
+            literals.append(lit)
+            signs.append(1 if n != current else -1)
+    return m.linear.weighted_sum(literals, signs) + constant
 
 
 def _hint(m: _Model, assign: np.ndarray) -> None:
-    m.model.ClearHints()
-    for (p, n), literal in m.x.items():
-        m.model.AddHint(literal, bool(assign[p] == n))
+    m.model.clear_hints()
+    hint = m.model.proto.solution_hint  # in bulk: add_hint per literal is 10x slower
+    hint.vars.extend([literal.index for literal in m.x.values()])
+    hint.values.extend([int(assign[p] == n) for p, n in m.x])
 
 
 def _read(m: _Model, solver: Any, instance: PodsInstance) -> np.ndarray:
     assign = np.where(m.fixed, instance.pod_node, -1).astype(np.int64)
     for (p, n), literal in m.x.items():
-        if solver.BooleanValue(literal):
+        if solver.boolean_value(literal):
             assign[p] = n
     return assign
 
@@ -163,9 +184,9 @@ def _run_stage(
     cp_model: Any, m: _Model, options: SolveOptions, budget: float | None, maximise: bool, expr: Any
 ) -> tuple[Any, int]:
     if maximise:
-        m.model.Maximize(expr)
+        m.model.maximize(expr)
     else:
-        m.model.Minimize(expr)
+        m.model.minimize(expr)
     solver = new_solver(cp_model, options.workers, options.seed, budget)
     status = solver.Solve(m.model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -210,13 +231,15 @@ def _lexicographic(
             if status == cp_model.OPTIMAL:
                 place.proven = disturb.proven = True
                 place.bound, disturb.bound = place.value, disturb.value
-            elif math.isfinite(solver.BestObjectiveBound()):
+            elif _has_bound(cp_model, solver, status):
                 top = solver.BestObjectiveBound() + 1e-6
                 place.bound = min(total, math.floor((top + weight - 1) / weight) + fixed_count)
+                place.bound = max(place.bound, place.value)  # the incumbent reaches its own count
                 place.proven = place.bound == place.value
                 if place.proven and movers:
                     disturb.bound = max(0, math.ceil(weight * (place.value - fixed_count) - top))
-        m.model.Add(placed_expr >= place.value - fixed_count)
+                    disturb.bound = min(disturb.bound, disturb.value)
+        m.model.add(placed_expr >= place.value - fixed_count)
         disturb.proven = disturb.proven or disturb.value == 0 or disturb.bound == disturb.value
         if not disturb.proven:
             incumbent, solver, status = _solve(
@@ -226,10 +249,30 @@ def _lexicographic(
             disturb.proven = status == cp_model.OPTIMAL
             if disturb.proven:
                 disturb.bound = disturb.value
-            elif math.isfinite(solver.BestObjectiveBound()):
-                disturb.bound = max(disturb.bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
-        m.model.Add(disturb_expr <= disturb.value)
+            elif _has_bound(cp_model, solver, status):
+                found = max(disturb.bound, math.ceil(solver.BestObjectiveBound() - 1e-6))
+                disturb.bound = min(found, disturb.value)
+        m.model.add(disturb_expr <= disturb.value)
     return incumbent, stages
+
+
+def _unsolved_stages(instance: PodsInstance, assign: np.ndarray) -> list[_Stage]:
+    """The stages of a placement no solve has improved: proven only where trivially so (all of a
+    tier placed, nothing disturbed), bounds those any placement meets (all placed, no moves)."""
+    stages = []
+    for tier in instance.tiers.tolist():
+        total, placed, disturbance = _stage_values(instance, assign, tier)
+        stages.append(_Stage(tier, "place", placed, total, placed == total, status="OUT_OF_TIME"))
+        stages.append(_Stage(tier, "disturb", disturbance, 0, disturbance == 0, status="OUT_OF_TIME"))
+    return stages
+
+
+def _has_bound(cp_model: Any, solver: Any, status: Any) -> bool:
+    """True when CP-SAT's objective bound means something: it solved (feasible or optimal) and
+    the bound is finite. With status UNKNOWN (the budget ran out before any solution, e.g. on a
+    loaded machine) BestObjectiveBound() is a meaningless 0, which read as a bound on the pods
+    placed claimed that none could be, a bound far above the objective."""
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and math.isfinite(solver.BestObjectiveBound())
 
 
 def _solve(
@@ -244,12 +287,17 @@ def _solve(
     maximise: bool,
 ) -> tuple[np.ndarray, Any, Any]:
     """One CP-SAT solve hinted with the incumbent; returns the better of the two (compared on the
-    first `digits` entries of the objective vector), the solver and its status."""
+    first `digits` entries of the objective vector), the solver and its status (UNKNOWN and no
+    solver when too little budget is left to start one)."""
+    remaining = options.remaining()
+    if remaining is not None and remaining < RESERVE_SECONDS:
+        stage.status = "OUT_OF_TIME"
+        return incumbent, None, cp_model.UNKNOWN
     budget = _share(options, instance, incumbent, stage.tier)
     started = time.perf_counter()
     _hint(m, incumbent)
     solver, status = _run_stage(cp_model, m, options, budget, maximise, expr)
-    stage.solved, stage.status = True, solver.StatusName(status)
+    stage.solved, stage.status = True, solver.status_name(status)
     stage.seconds += time.perf_counter() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = _best_of(instance, _read(m, solver, instance), m.groups)
@@ -340,23 +388,27 @@ def _tier_report(
 )
 def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     """The lexicographic optimum within the budget, with the tiers CP-SAT proved."""
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     allowed = instance.allowed()
-    if int(allowed.sum()) > MAX_VARIABLES:
+    if int(allowed.sum()) > MAX_VARIABLES:  # before importing OR-Tools: a refusal costs nothing
         raise ProblemTooLarge(
             f"cpsat: {int(allowed.sum()):,} pod-node pairs exceed {MAX_VARIABLES:,}; use kube-default"
         )
     if int(instance.pod_memory.sum()) > INT64_SAFE or int(instance.pod_cpu.sum()) > INT64_SAFE:
         raise ProblemTooLarge("cpsat: the summed requests exceed CP-SAT's 64-bit range")
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as error:
+        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    seconds = compile_kernels()  # the warm start's kernel, inside the budget
     default, preemptions = kube_default(instance, str(options.get("scoring")))
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
-    m = _variables(cp_model, instance, allowed, fixed)
-    _one_node_per_pod(m)
-    _capacities(m, instance)
-    final, stages = _lexicographic(cp_model, m, instance, default, options)
+    try:
+        m = _variables(cp_model, instance, allowed, fixed, options)
+        _one_node_per_pod(m)
+        _capacities(m, instance, options)
+        final, stages = _lexicographic(cp_model, m, instance, default, options)
+    except _OutOfTime:  # the budget ran out while building: the warm start, with trivial bounds
+        final, stages = default, _unsolved_stages(instance, default)
     tiers = _tier_report(stages, instance, default, final)
     proven = all(stage.proven for stage in stages)
     result = placement_result(instance, final)
@@ -380,6 +432,7 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         "default_counts_proven_optimal": counts_proven and not places_more,
         "stages_solved": sum(1 for s in stages if s.solved),
         "stage_seconds": round(sum(s.seconds for s in stages), 6),
+        "compile_seconds": round(seconds, 6),
     }
     objective = result.objective
     bound = objective if proven else _bound(stages, instance)

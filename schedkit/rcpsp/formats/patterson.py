@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.numbers import explain, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -25,9 +26,9 @@ class _Tokens:
         for number, line in enumerate(text.splitlines(), start=1):
             for token in line.split():
                 try:
-                    self.items.append((number, int(token)))
+                    self.items.append((number, read_int(token)))
                 except ValueError:
-                    raise ParseError(self.path, number, "an integer", repr(token)) from None
+                    raise ParseError(self.path, number, *explain(token)) from None
         self.at = 0
 
     def take(self, expected: str) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.numbers import is_int, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -61,7 +62,7 @@ class _Lines:
     def integers(self, expected: str, count: int | None = None) -> tuple[int, list[int]]:
         number, line = self.next(expected)
         try:
-            values = [int(token) for token in line.split()]
+            values = [read_int(token) for token in line.split()]
         except ValueError:
             raise ParseError(self.path, number, expected, repr(line[:40])) from None
         if count is not None and len(values) < count:
@@ -95,7 +96,7 @@ def _header(lines: _Lines) -> tuple[int, int, dict[str, Any]]:
         elif key == "projects" and number_text != "1":
             raise lines.fail(number, "one project per file", value)
         elif key in _HEADER_META:
-            meta[_HEADER_META[key]] = int(value) if re.fullmatch(r"-?\d+", value) else value
+            meta[_HEADER_META[key]] = read_int(value) if is_int(value) else value
     if jobs is None or renewable is None:
         missing = "jobs (incl. supersource/sink )" if jobs is None else "renewable"
         raise ParseError(lines.path, None, f"a header line {missing!r}", "none")
@@ -103,9 +104,9 @@ def _header(lines: _Lines) -> tuple[int, int, dict[str, Any]]:
 
 
 def _count(lines: _Lines, number: int, key: str, text: str) -> int:
-    if not text.isdigit():
-        raise lines.fail(number, f"a count after {key!r}", repr(text))
-    return int(text)
+    if not is_int(text) or text.startswith(("-", "+")):
+        raise lines.fail(number, f"a count after {key!r}", repr(text[:30]))
+    return read_int(text)
 
 
 def _project(lines: _Lines, meta: dict[str, Any]) -> None:

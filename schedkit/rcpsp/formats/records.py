@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedkit.common.records import list_field, meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -16,17 +17,15 @@ def from_record(record: Mapping[str, Any], default_name: str) -> RCPSPInstance:
     """Build a project from its JSON object (optional `lags`: one list per activity, one time
     lag per successor); unknown top-level fields go to `meta`."""
     for key in _FIELDS:
-        if key not in record:
-            raise InvalidInstance(f"missing field {key!r} (an RCPSP record needs {', '.join(_FIELDS)})")
-    meta_field = record.get("meta") or {}
-    if not isinstance(meta_field, Mapping):
-        raise InvalidInstance("meta must be a JSON object")
-    meta = dict(meta_field)
-    meta.update({k: v for k, v in record.items() if k not in _KNOWN})
+        list_field(record, key, f"an RCPSP record needs lists {', '.join(_FIELDS)}")
+    for j, row in enumerate(record["successors"]):
+        if not isinstance(row, list):
+            raise InvalidInstance(f"successors[{j}] must be a list of activity ids, found {row!r:.40}")
+    meta = meta_field(record, _KNOWN)
     return RCPSPInstance(
         durations=record["durations"], successors=record["successors"],
         capacities=record["capacities"], demands=record["demands"],
-        name=record.get("name", default_name), meta=meta, lags=record.get("lags"),
+        name=text_field(record, "name", default_name), meta=meta, lags=record.get("lags"),
     )
 
 

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.jsonparse import parse_json
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.serving import presets
-from schedkit.serving.model import MAX_PROGRAMS, Server, ServingInstance, Turn, _count, _number
+from schedkit.serving.model import MAX_PROGRAMS, MAX_SECONDS, Server, ServingInstance, Turn, _count, _number
 from schedkit.serving.model import build_instance as build
 from schedkit.serving.model import program_record as record_of
 
@@ -33,8 +34,8 @@ def sniff(path: Path, text: str) -> str | None:
     for line in text.splitlines():
         if line.strip():
             try:
-                return "serving-trace" if looks_like_program(json.loads(line)) else None
-            except json.JSONDecodeError:
+                return "serving-trace" if looks_like_program(parse_json(line, path)) else None
+            except ParseError:
                 return None
     return None
 
@@ -62,7 +63,8 @@ def turn_from(data: Any, where: str, last: bool) -> Turn:
         raise InvalidInstance(f"{where}: a turn before the last needs tool and tool_seconds")
     if not isinstance(data["tool"], str) or not data["tool"]:
         raise InvalidInstance(f"{where}: tool = {data['tool']!r} is not a tool name")
-    return Turn(prompt, output, data["tool"], _number(data["tool_seconds"], f"{where} tool_seconds"))
+    return Turn(prompt, output, data["tool"], _number(data["tool_seconds"], f"{where} tool_seconds",
+                                                          limit=MAX_SECONDS))
 
 
 def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float, list[Turn]]:
@@ -73,7 +75,7 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
     if not isinstance(turns, list) or not turns:
         raise InvalidInstance(f"{where}: turns must be a non-empty list")
     ident = str(record.get("id", fallback_id))
-    arrival = _number(record["arrival"], f"{where} arrival")
+    arrival = _number(record["arrival"], f"{where} arrival", limit=MAX_SECONDS)
     parsed = [turn_from(turn, f"{where} program {ident} turn {k + 1}", k == len(turns) - 1)
               for k, turn in enumerate(turns)]
     return ident, arrival, parsed
@@ -88,10 +90,11 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         if len(programs) >= MAX_PROGRAMS:
             raise ParseError(str(path), number, f"at most {MAX_PROGRAMS} programs", "more")
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ParseError(str(path), number, "one JSON program object per line",
-                             error.msg.lower()) from None
+            record = parse_json(line, path, number)
+        except ParseError as error:
+            if error.expected != "a JSON document":
+                raise
+            raise ParseError(str(path), number, "one JSON program object per line", error.found) from None
         try:
             programs.append(program_from(record, f"{path}:{number}", str(len(programs) + 1)))
         except InvalidInstance as error:

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.numbers import explain, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.smtt.model import MAX_JOBS, SMTTInstance
 
-_NAME = re.compile(r"wt_?(\d+)", re.IGNORECASE)
+_NAME = re.compile(r"wt_?([0-9]{1,9})", re.IGNORECASE)
 
 
 def jobs_from_name(path: Path) -> int | None:
@@ -27,7 +28,7 @@ def jobs_from_name(path: Path) -> int | None:
 
 def _jobs(path: Path, arg: str | None) -> int:
     if arg is not None:
-        if not arg.isdigit() or int(arg) < 1:
+        if not arg.isascii() or not arg.isdigit() or len(arg) > 9 or int(arg) < 1:
             raise ParseError(str(path), None, "orlib-wt:N with N a positive job count", repr(arg))
         n = int(arg)
     else:
@@ -38,6 +39,8 @@ def _jobs(path: Path, arg: str | None) -> int:
                 "neither",
             )
         n = guessed
+    if n < 1:
+        raise ParseError(str(path), None, "a positive job count in the file name (wt40.txt)", str(n))
     if n > MAX_JOBS:
         raise InvalidInstance(f"{path}: {n} jobs is beyond the supported maximum of {MAX_JOBS}")
     return n
@@ -51,9 +54,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     for number, line in enumerate(text.splitlines(), start=1):
         for token in line.split():
             try:
-                numbers.append(int(token))
+                numbers.append(read_int(token))
             except ValueError:
-                raise ParseError(str(path), number, "an integer", repr(token)) from None
+                raise ParseError(str(path), number, *explain(token)) from None
         if line.strip():
             last_line = number
     block = 3 * n

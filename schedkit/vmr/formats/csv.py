@@ -52,7 +52,14 @@ def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, st
                          "no such file") from None
     except UnicodeDecodeError as error:
         raise ParseError(str(path), None, "UTF-8 text", f"byte {error.start} is not UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _dict_rows(path, csv.DictReader(io.StringIO(text, newline="")), required)
+    except csv.Error as error:  # e.g. a lone carriage return inside a field
+        raise ParseError(str(path), None, "CSV rows", str(error)) from None
+
+
+def _dict_rows(path: Path, reader: csv.DictReader,
+               required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
     if missing:

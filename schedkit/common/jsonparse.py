@@ -1,0 +1,70 @@
+"""Parsing JSON from instance files safely: bounded nesting, no NaN or Infinity, bounded numbers.
+
+Python's `json` recurses once per nesting level, so a file of 1,100 `[` would raise
+RecursionError; the depth is measured first, without recursion. Numbers the standard does not
+allow (NaN, Infinity) and numbers beyond ±2^62 are refused while parsing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.numbers import MAX_VALUE
+from schedkit.errors import ParseError
+
+MAX_DEPTH = 64  # the deepest real instance (kubectl node affinity) nests about 12 levels
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_OPEN = np.zeros(256, dtype=np.int8)
+_OPEN[[ord("["), ord("{")]] = 1
+_OPEN[[ord("]"), ord("}")]] = -1
+
+
+class _Refused(ValueError):
+    """A number the project's JSON does not accept (raised inside json.loads)."""
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest bracket nesting of `text`, brackets inside strings ignored (no recursion)."""
+    bare = _STRING.sub('""', text).encode("utf-8", "replace")
+    if not bare:
+        return 0
+    steps = _OPEN[np.frombuffer(bare, dtype=np.uint8)].astype(np.int64)
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} (JSON has no NaN or Infinity)")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or abs(value) >= MAX_VALUE:
+        raise _Refused(f"the number {text[:30]}")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text) > 20 or abs(int(text)) >= MAX_VALUE:
+        raise _Refused(f"the number {text[:30]}")
+    return int(text)
+
+
+def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
+    """The JSON value in `text`; ParseError naming `path` (and `line` for JSON lines) otherwise."""
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise ParseError(str(path), line, f"JSON nested at most {MAX_DEPTH} levels deep",
+                         f"{depth} levels")
+    try:
+        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    except json.JSONDecodeError as error:
+        where = line if line is not None else error.lineno
+        raise ParseError(str(path), where, "a JSON document", error.msg.lower()) from None
+    except _Refused as error:
+        raise ParseError(str(path), line, "a finite JSON number within ±2^62", str(error)) from None

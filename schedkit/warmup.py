@@ -1,0 +1,129 @@
+"""`schedkit warmup`: compile every numba kernel of every family into numba's on-disk cache.
+
+Generic, so a new family is covered without editing this: every registered method of every
+family runs, with a short limit and one worker, on the family's smallest bundled instances and
+on a tiny instance from each of its generators (small numbers for its required arguments);
+the kernels (numba dispatchers found by walking the family's modules and common/) that a run
+compiled are then in the cache, and later processes load them in milliseconds instead of
+compiling inside a method's budget. The count of kernels entered is informational: a kernel
+called only from other kernels is compiled into its callers, and has no signature of its own
+when they come from the cache.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schedkit import family as families
+from schedkit.api import solve
+from schedkit.common.compile import is_kernel
+from schedkit.errors import SchedkitError
+from schedkit.loading import load_all
+from schedkit.registry import methods
+
+INSTANCES = Path(__file__).resolve().parents[1] / "instances"
+RUN_LIMIT = 1.0  # seconds per method run: compilation happens whatever the limit
+INSTANCES_PER_FAMILY = 3
+MAX_FILE_BYTES = 256 << 10
+
+
+@dataclass
+class FamilyWarmup:
+    """What warming one family did."""
+
+    family: str
+    instances: int = 0
+    runs: int = 0
+    skipped: list[str] = field(default_factory=list)  # method: reason, for runs that raised
+    kernels: int = 0
+    compiled: int = 0
+    seconds: float = 0.0
+
+
+def kernels(name: str) -> dict[str, Any]:
+    """Every numba dispatcher defined in the modules of package `schedkit.<name>`."""
+    package = importlib.import_module(f"schedkit.{name}")
+    found: dict[str, Any] = {}
+    walked = pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+    modules = [package.__name__] + [m.name for m in walked]
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        for attribute, value in vars(module).items():
+            if is_kernel(value) and getattr(value.py_func, "__module__", "") == module_name:
+                found[f"{module_name}.{attribute}"] = value
+    return found
+
+
+def tiny_instances(name: str, count: int = INSTANCES_PER_FAMILY) -> list[Any]:
+    """The first instance of each of the family's smallest bundled files (instances/<name>/)."""
+    folder = INSTANCES / name
+    if not folder.is_dir():
+        return []
+    files = sorted((p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() not in (".md", ".csv")
+                    and p.stat().st_size <= MAX_FILE_BYTES), key=lambda p: p.stat().st_size)
+    folders = sorted(p for p in folder.rglob("*") if p.is_dir())
+    found: list[Any] = []
+    for path in [*folders, *files]:
+        if len(found) >= count:
+            break
+        try:
+            found.append(next(iter(load_all(path))))
+        except (SchedkitError, StopIteration):
+            continue
+    return found
+
+
+TINY_ARGUMENTS: dict[type, Any] = {int: 4, float: 0.5, bool: False}
+
+
+def generated_instances(name: str) -> list[Any]:
+    """One tiny instance per generator of the family: required numbers set small (seed 0)."""
+    found = []
+    for generator in families.get(name).generators.values():
+        arguments: dict[str, Any] = {}
+        for parameter in inspect.signature(generator).parameters.values():
+            if parameter.default is not inspect.Parameter.empty:
+                continue
+            kind = parameter.annotation if isinstance(parameter.annotation, type) else None
+            if kind is None and isinstance(parameter.annotation, str):
+                kind = {"int": int, "float": float, "bool": bool}.get(parameter.annotation)
+            arguments[parameter.name] = 0 if parameter.name == "seed" else TINY_ARGUMENTS.get(kind or int, 4)
+        try:
+            found.append(generator(**arguments))
+        except (SchedkitError, ValueError, TypeError):
+            continue
+    return found
+
+
+def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:
+    """Run every method of family `name` on its tiny instances; which kernels got compiled."""
+    started = time.perf_counter()
+    row = FamilyWarmup(name)
+    instances = tiny_instances(name) + generated_instances(name)
+    row.instances = len(instances)
+    for method in methods(name):
+        for instance in instances:
+            try:
+                solve(instance, method.name, time_limit=limit, workers=1)
+                row.runs += 1
+            except SchedkitError as error:  # e.g. ProblemTooLarge, UnsupportedInstance
+                row.skipped.append(f"{method.name}: {str(error)[:80]}")
+    found = kernels(name)
+    row.kernels = len(found)
+    row.compiled = sum(1 for kernel in found.values() if kernel.signatures)
+    row.seconds = time.perf_counter() - started
+    return row
+
+
+def warmup(names: list[str] | None = None, limit: float = RUN_LIMIT) -> list[FamilyWarmup]:
+    """Warm every family (or those named); one row per family."""
+    known = families.all_families()
+    for name in names or []:
+        families.get(name)  # a SchedkitError listing the known families
+    return [warm_family(name, limit) for name in (names or sorted(known))]

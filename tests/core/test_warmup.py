@@ -1,0 +1,49 @@
+"""`schedkit warmup` and the compile-time helper every method can use."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+import schedkit
+from schedkit.cli import main
+from schedkit.common.compile import add_compile_seconds, compile_once, is_kernel
+from schedkit.dag.heuristics.kernels import longest_path
+from schedkit.warmup import generated_instances, kernels
+
+
+def test_compile_once_runs_its_warm_call_once_per_key():
+    """The first call runs the warm-up and reports its seconds; later calls report 0.0."""
+    calls = []
+    first = compile_once("test.key", lambda: calls.append(1))
+    assert first >= 0.0 and calls == [1]
+    assert compile_once("test.key", lambda: calls.append(2)) == 0.0 and calls == [1]
+    assert add_compile_seconds({"compile_seconds": 1.0}, 0.5) == {"compile_seconds": 1.5}
+
+
+def test_kernels_are_found_by_walking_a_family():
+    """Numba dispatchers are found generically in a family's modules (no list to maintain)."""
+    found = kernels("dag")
+    assert is_kernel(longest_path)
+    assert "schedkit.dag.heuristics.kernels.longest_path" in found
+
+
+def test_generators_give_tiny_instances():
+    """Each family's generators are called with small numbers for their required arguments."""
+    assert generated_instances("dag") and generated_instances("pods")
+
+
+def test_warmup_command_warms_a_family():
+    """`schedkit warmup dag` runs dag's methods and prints a row; an unknown family is exit 2."""
+    result = CliRunner().invoke(main, ["warmup", "dag", "--limit", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "dag" in result.output
+    assert CliRunner().invoke(main, ["warmup", "nope"]).exit_code == 2
+
+
+def test_dag_and_pods_methods_report_compile_seconds():
+    """Methods that compile kernels say how long that took in stats (0.0 once compiled)."""
+    dag = schedkit.generate.dag(6, 2, 0)
+    pods = schedkit.generate.pods(2, 2, 2, 0.5, seed=0)
+    for instance, method in ((dag, "heft"), (dag, "cpsat"), (pods, "kube-default"), (pods, "cpsat")):
+        result = schedkit.solve(instance, method, time_limit=5, workers=1)
+        assert result.stats["compile_seconds"] >= 0.0
