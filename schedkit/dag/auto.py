@@ -3,11 +3,10 @@ small, else the best of HEFT, PEFT and CPOP (each a single fast pass)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from schedkit.common.auto import run_method, run_plan
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import ProblemTooLarge
-from schedkit.registry import SolveOptions, lookup, register
+from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 CPSAT_MAX_TASKS = 40  # CP-SAT proves random graphs of up to ~30 tasks in seconds (benchmarks)
@@ -21,24 +20,16 @@ HEURISTICS = ("heft", "peft", "cpop")  # ties go to the earlier one
     "else the best of heft, peft and cpop",
 )
 def solve_auto(instance: DAGInstance, options: SolveOptions) -> Result:
-    """Pick by size; the choice is recorded in `stats["chosen"]`."""
+    """Pick by size; `stats["chosen"]` says what ran."""
     if instance.n <= CPSAT_MAX_TASKS:
-        limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
         try:
-            result = _run(instance, options, "cpsat", limit)
-            return result.with_context(stats={**result.stats, "chosen": "cpsat"})
+            return run_plan("dag", instance, options, ("cpsat",), AUTO_DEFAULT_TIME_LIMIT)
         except ProblemTooLarge:
             pass
     best, chosen = None, ""
     for name in HEURISTICS:
-        result = _run(instance, options, name, options.time_limit)
+        result = run_method("dag", name, instance, options, options.time_limit)
         if best is None or float(result.objective or 0) < float(best.objective or 0):
             best, chosen = result, name
     assert best is not None
     return best.with_context(stats={**best.stats, "chosen": chosen})
-
-
-def _run(instance: DAGInstance, options: SolveOptions, name: str, limit: float | None) -> Result:
-    """Method `name` with its default options, under `limit` from the same start time."""
-    method = lookup("dag", name)
-    return method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))

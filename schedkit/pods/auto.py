@@ -3,11 +3,9 @@ model is of a size it builds quickly, kube-default beyond."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from schedkit.errors import ProblemTooLarge
+from schedkit.common.auto import run_plan
 from schedkit.pods.model import PodsInstance
-from schedkit.registry import SolveOptions, lookup, register
+from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 AUTO_DEFAULT_TIME_LIMIT = 10.0
@@ -22,18 +20,7 @@ CPSAT_MAX_PAIRS = 200_000  # pod-node pairs; beyond, building the model eats a s
     f"{AUTO_DEFAULT_TIME_LIMIT:g} s), kube-default beyond",
 )
 def solve_auto(instance: PodsInstance, options: SolveOptions) -> Result:
-    """Pick by size; the choice is recorded in `stats["chosen"]`."""
+    """Pick by size (kube-default when cpsat refuses); `stats["chosen"]` says what ran."""
     pairs = int(instance.allowed().sum())
-    chosen = "cpsat" if pairs <= CPSAT_MAX_PAIRS else "kube-default"
-    limit = options.time_limit if options.time_limit is not None else AUTO_DEFAULT_TIME_LIMIT
-    try:
-        result = _run(instance, options, chosen, limit)
-    except ProblemTooLarge:
-        chosen = "kube-default"
-        result = _run(instance, options, chosen, limit)
-    return result.with_context(stats={**result.stats, "chosen": chosen})
-
-
-def _run(instance: PodsInstance, options: SolveOptions, name: str, limit: float | None) -> Result:
-    method = lookup("pods", name)
-    return method.function(instance, replace(options, time_limit=limit, extra=dict(method.options)))
+    candidates = ("cpsat", "kube-default") if pairs <= CPSAT_MAX_PAIRS else ("kube-default",)
+    return run_plan("pods", instance, options, candidates, AUTO_DEFAULT_TIME_LIMIT)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import integral_bound
+from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics.graph import Graph
@@ -196,6 +196,4 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     bound = max(int(result.bound), found if found is not None else 0)
     if bound > result.objective:
         raise SchedkitError(f"cpsat: bound {bound} above the makespan {result.objective}; a bug")
-    proved = status == cp_model.OPTIMAL or bound == result.objective
-    return Result("optimal" if proved else "feasible", result.objective,
-                  result.objective if proved else bound, result.solution, result.stats)
+    return finish(result.objective, bound, status == cp_model.OPTIMAL, result.solution, result.stats)

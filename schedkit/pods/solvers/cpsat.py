@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.cpsat import new_solver
+from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.pods.heuristics.methods import compile_kernels, kube_default, placement_result
 from schedkit.pods.model import PodsInstance, encode, objective_vector
@@ -436,7 +437,7 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     }
     objective = result.objective
     bound = objective if proven else _bound(stages, instance)
-    return Result("optimal" if proven else "feasible", objective, bound, result.solution, stats)
+    return finish(objective, bound, proven, result.solution, stats)
 
 
 def _encode(vector: list[tuple[int, int, int]], instance: PodsInstance) -> int:
