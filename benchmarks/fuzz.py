@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schedkit.bench.machine import describe  # noqa: E402
-from tests.fuzz.cases import Outcome, heuristic, run_case  # noqa: E402
+from tests.fuzz.cases import Outcome, heuristics, run_case  # noqa: E402
 from tests.fuzz.samples import Sample, samples  # noqa: E402
 
 MEMORY_LIMIT = 6 << 30  # bytes of address space per worker process
@@ -52,7 +52,7 @@ def run_format(job: tuple[Sample, int, int, str]) -> dict[str, Any]:
     crashes: dict[str, tuple[int, str]] = {}
     started = time.perf_counter()
     case = Path(folder) / sample.key.replace("/", "_")
-    heuristic(sample)  # picks and compiles the family's heuristic before any alarm is set
+    heuristics(sample)  # picks and compiles the family's heuristic before any alarm is set
     for _ in range(cases):
         signal.alarm(CASE_SECONDS)
         try:

@@ -157,12 +157,12 @@ def _on_server(instances: list[Any], server_file: str) -> list[Any]:
     others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
     if others:
         raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
+    record = parse_json(read_text(server_file), server_file)
     try:
-        record = json.loads(Path(server_file).read_text())
         server = families.get("serving").from_record(record, Path(server_file).stem)
         return [x.with_server(server) for x in instances]
-    except json.JSONDecodeError as error:
-        raise SchedkitError(f"{server_file}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except ParseError:
+        raise
     except SchedkitError as error:
         raise SchedkitError(f"{server_file}: {error}") from None
 

@@ -72,14 +72,22 @@ def _loads(path: Path, fmt: str | None) -> bool:
 
 
 def tiny_instances(name: str, count: int = 8) -> list[Any]:
-    """The first instance of each of the family's `count` smallest bundled files that load."""
+    """The first instance of the family's smallest bundled file of each kind (suffix), then of
+    the next smallest files, `count` in all: every writer finds an instance it can hold (a
+    family's smallest files may all be of one variant, e.g. RCPSP/max with lags)."""
+    candidates = [p for p in bundled(name) if _size(p) <= MAX_SAMPLE_BYTES]
+    first_of_kind = {}
+    for path in candidates:
+        first_of_kind.setdefault(path.suffix.lower(), path)
+    ordered = list(first_of_kind.values()) + [p for p in candidates if p not in first_of_kind.values()]
     found = []
-    for path in bundled(name):
-        if _size(path) <= MAX_SAMPLE_BYTES and len(found) < count:
-            try:
-                found.append(next(iter(schedkit.load_all(path))))
-            except (SchedkitError, StopIteration):
-                continue
+    for path in ordered:
+        if len(found) >= count:
+            break
+        try:
+            found.append(next(iter(schedkit.load_all(path))))
+        except (SchedkitError, StopIteration):
+            continue
     return found
 
 

@@ -96,7 +96,6 @@ def _week(tmp_path, change):
      "fc9bbb54-3-1: resource_vp_dict names unknown antenna"),
     (lambda r: r.update(time_window_start=-5), "fc9bbb54-3-1: time_window_start = -5 is negative"),
     (lambda r: r.update(duration=True), "fc9bbb54-3-1: duration = True is not a number"),
-    (lambda r: r.update(duration=float("nan")), "fc9bbb54-3-1: duration = nan is not a number"),
     (lambda r: r.pop("setup_time"), "fc9bbb54-3-1: field 'setup_time' is missing"),
 ])
 def test_bad_data_is_one_line_naming_request_and_field(tmp_path, change, words):
@@ -105,3 +104,12 @@ def test_bad_data_is_one_line_naming_request_and_field(tmp_path, change, words):
         schedkit.load(_week(tmp_path, change))
     message = str(error.value)
     assert words in message and "\n" not in message
+
+
+def test_nan_is_refused_where_the_json_is_read(tmp_path):
+    """NaN is not JSON: the reader refuses it in one line naming the file, before any request."""
+    from schedkit import ParseError
+
+    with pytest.raises(ParseError, match="problem.json.*NaN") as error:
+        schedkit.load(_week(tmp_path, lambda r: r.update(duration=float("nan"))))
+    assert "\n" not in str(error.value)

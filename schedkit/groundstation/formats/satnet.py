@@ -20,11 +20,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.groundstation.model import (
     Alternative,
@@ -132,11 +135,26 @@ def request_to_satnet(r: Request) -> dict[str, Any]:
     return item
 
 
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+
+
+def _whole_number(cell: str) -> int | None:
+    """`cell` as an integer when it is a plain decimal (ASCII digits) of a whole value below
+    2^62 ("10", "10.0", "1.5e3"); None otherwise (NaN, inf, fractions, other digits)."""
+    text = cell.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    if not math.isfinite(value) or value != int(value) or abs(value) >= 2**62:
+        return None
+    return int(value)
+
+
 def read_maintenance(path: Path, week: int | None, year: int | None) -> list[Maintenance]:
     """Rows of maintenance.csv (only those of `week`/`year` when given); [] without the file."""
     if not path.exists():
         return []
-    rows = list(csv.reader(io.StringIO(path.read_text())))
+    rows = list(csv.reader(io.StringIO(read_text(path))))
     if not rows or [c.strip().lower() for c in rows[0]] != MAINTENANCE_HEADER:
         raise ParseError(str(path), 1, "the header " + ",".join(MAINTENANCE_HEADER),
                          repr(",".join(rows[0]) if rows else ""))
@@ -146,13 +164,12 @@ def read_maintenance(path: Path, week: int | None, year: int | None) -> list[Mai
             continue
         if len(cells) != 5:
             raise ParseError(str(path), line, "5 cells", f"{len(cells)} cells")
-        try:
-            w, y = float(cells[0]), int(float(cells[1]))
-            start, end = int(float(cells[2])), int(float(cells[3]))
-        except ValueError:
-            raise ParseError(str(path), line, "numbers in week,year,starttime,endtime",
-                             repr(",".join(cells[:4]))) from None
-        if week is not None and (int(w) != week or y != year):
+        numbers = [_whole_number(cell) for cell in cells[:4]]
+        if any(n is None for n in numbers):
+            raise ParseError(str(path), line, "whole numbers (ASCII digits, below 2^62) in "
+                             "week,year,starttime,endtime", repr(",".join(cells[:4])))
+        w, y, start, end = (int(n) for n in numbers if n is not None)
+        if week is not None and (w != week or y != year):
             continue
         if start < 0 or end < start:
             raise ParseError(str(path), line, "0 <= starttime <= endtime", f"{start}, {end}")
@@ -194,10 +211,7 @@ def looks_like_satnet(text: str) -> bool:
 
 def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """problems.json (entries keyed by week) or one week's problem.json (one entry)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ParseError(str(path), error.lineno, "a JSON document", error.msg.lower()) from None
+    data = parse_json(text, path)
     beside = path.parent / MAINTENANCE
     if isinstance(data, list):
         week, year = _week_of(data)
@@ -221,7 +235,7 @@ def read_directory(directory: Path) -> list[tuple[str, Any]]:
     problem = directory / PROBLEM
     if not problem.exists():
         return []
-    entries = read(problem, problem.read_text(), None)
+    entries = read(problem, read_text(problem), None)
     return [(key, instance.replace(name=directory.name)) for key, instance in entries]
 
 
