@@ -35,6 +35,9 @@ TINY_UNWEIGHTED = SMTTInstance(p=_P, d=_D, name="warm-up")
 Solver = Callable[[SMTTInstance, SolveOptions], Result]
 
 _lock = threading.Lock()
+# One compilation at a time: two threads compiling the same numba dispatcher (methods share
+# kernels) fail with "unsupported recursion"; warm-ups queue on this lock instead.
+_compiling = threading.Lock()
 _threads: dict[str, threading.Thread] = {}
 _errors: dict[str, BaseException] = {}
 _ready: set[str] = set()
@@ -43,10 +46,11 @@ _ready: set[str] = set()
 def _warm(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
           also: Callable[[], object] | None, extra: Mapping[str, Any]) -> None:
     try:
-        for instance in instances:
-            solver(instance, SolveOptions(workers=1, extra=extra))
-        if also is not None:
-            also()
+        with _compiling:
+            for instance in instances:
+                solver(instance, SolveOptions(workers=1, extra=extra))
+            if also is not None:
+                also()
         _ready.add(name)
     except BaseException as error:  # handed to the caller's thread
         _errors[name] = error
@@ -77,14 +81,23 @@ def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...
                                       name=f"smtt-compile-{name}")
             _threads[name] = thread
             thread.start()
-    thread.join(None if math.isinf(deadline) else max(0.0, deadline - started - MARGIN))
+    _join_all(deadline)  # no kernel runs while any warm-up (this method's or another's) compiles
     if name in _errors:
         with _lock:
             _threads.pop(name, None)
         raise _errors.pop(name)
-    if thread.is_alive():
+    if any(t.is_alive() for t in list(_threads.values())):
         return None
     return time.perf_counter() - started
+
+
+def _join_all(deadline: float) -> None:
+    """Wait for every running warm-up thread, until `deadline` (less MARGIN)."""
+    for thread in list(_threads.values()):
+        if math.isinf(deadline):
+            thread.join()
+        else:
+            thread.join(max(0.0, deadline - time.perf_counter() - MARGIN))
 
 
 def edd_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
