@@ -23,32 +23,11 @@ import numba
 import numpy as np
 
 from schedkit.common.rng import next_random
-from schedkit.jobshop.heuristics.dispatch import EDD, FIFO, LOR, LPT, LWKR, MOR, MWKR, SPT
+from schedkit.jobshop.heuristics.dispatch import priority_key
 
 _INF = np.iinfo(np.int64).max
 
 
-@numba.njit(cache=True)
-def _key(rule: int, duration: int, work_left: int, ops_left: int, waiting_since: int, due: int,
-         noise: np.uint64) -> int:
-    """The priority of a candidate move (smallest first), as in the classic dispatcher."""
-    if rule == SPT:
-        return duration
-    if rule == LPT:
-        return -duration
-    if rule == MWKR:
-        return -work_left
-    if rule == LWKR:
-        return work_left
-    if rule == MOR:
-        return -ops_left
-    if rule == LOR:
-        return ops_left
-    if rule == FIFO:
-        return waiting_since
-    if rule == EDD:
-        return due
-    return np.int64(noise >> np.uint64(2))  # type: ignore[return-value]
 
 
 @numba.njit(cache=True)
@@ -102,7 +81,8 @@ def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.nda
                     if o < 0 or machine[o] != m:
                         continue
                     state, _ = next_random(state)
-                    key = _key(rule, duration[o], work[o], job_ptr[j + 1] - o, ready_at[j], due[j], state)
+                    key = priority_key(rule, duration[o], work[o], job_ptr[j + 1] - o, ready_at[j], due[j],
+                                       state)
                     if key < pick_key:
                         pick_key = key
                         pick = j

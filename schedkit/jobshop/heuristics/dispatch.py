@@ -36,7 +36,7 @@ def kernel_state(seed: int) -> np.uint64:
 
 
 @numba.njit(cache=True)
-def _key(rule: int, duration: int, work_left: int, ops_left: int, ready: int, due: int,
+def priority_key(rule: int, duration: int, work_left: int, ops_left: int, ready: int, due: int,
          noise: np.uint64) -> int:
     """The priority of one candidate under `rule`: the smallest key is dispatched first."""
     if rule == SPT:
@@ -127,7 +127,8 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
             elif cand_start[j] >= best_time and cand_start[j] + alt_duration[a] > best_time:
                 continue  # starts after C* (a zero-length operation ending at C* stays in)
             state, _ = next_random(state)
-            key = _key(rule, alt_duration[a], work[o], job_ptr[j + 1] - o, job_ready[j], due[j], state)
+            key = priority_key(rule, alt_duration[a], work[o], job_ptr[j + 1] - o, job_ready[j], due[j],
+                               state)
             if key < pick_key:
                 pick_key = key
                 pick = j
