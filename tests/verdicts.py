@@ -1,0 +1,18 @@
+"""The verdict every matrix test asks of a method's result against a known optimum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schedkit
+
+
+def assert_agrees(instance: Any, result: schedkit.Result, optimum: int | float) -> None:
+    """Checker-verified objective; bound <= optimum <= objective; "optimal" only at the optimum."""
+    report = schedkit.check(instance, result)
+    assert report.feasible, report.violations
+    assert report.objective == result.objective >= optimum
+    if result.bound is not None:
+        assert result.bound <= optimum
+    if result.status == "optimal":
+        assert result.objective == optimum
