@@ -38,6 +38,7 @@ _lock = threading.Lock()
 # One compilation at a time: two threads compiling the same numba dispatcher (methods share
 # kernels) fail with "unsupported recursion"; warm-ups queue on this lock instead.
 _compiling = threading.Lock()
+_inside = threading.local()  # set in a warm-up thread: methods it calls compile inline
 _threads: dict[str, threading.Thread] = {}
 _errors: dict[str, BaseException] = {}
 _ready: set[str] = set()
@@ -45,6 +46,7 @@ _ready: set[str] = set()
 
 def _warm(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
           also: Callable[[], object] | None, extra: Mapping[str, Any]) -> None:
+    _inside.warming = True
     try:
         with _compiling:
             for instance in instances:
@@ -70,8 +72,8 @@ def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...
     """Compile `name`'s kernels by running `solver` (with options `extra`) on `instances`
     (then `also`, for kernels those runs do not reach); the seconds waited, or None when
     `deadline` (a perf_counter value) came first (compilation goes on)."""
-    if name in _ready:
-        return 0.0
+    if name in _ready or getattr(_inside, "warming", False):
+        return 0.0  # compiled, or called by another method's warm-up (which holds the lock)
     started = time.perf_counter()
     with _lock:
         thread = _threads.get(name)
