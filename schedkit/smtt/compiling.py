@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import functools
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -132,3 +133,8 @@ def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGH
         return method
 
     return wrap
+
+
+# A fork while a warm-up compiles hands the child numba's compiler lock held by a thread that
+# does not exist there (the child's first kernel call then waits forever): forks wait for it.
+os.register_at_fork(before=_finish_compiling)

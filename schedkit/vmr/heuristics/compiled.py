@@ -9,6 +9,7 @@ its time limit, and every method reports the seconds it waited in `stats["compil
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -63,3 +64,15 @@ def ensure_compiled(deadline: float) -> tuple[bool, float]:
         worker = _worker
     worker.join(None if deadline == float("inf") else max(0.0, deadline - time.perf_counter()))
     return is_compiled(), round(time.perf_counter() - began, 3)
+
+
+def _finish_compiling() -> None:
+    """Wait for a compilation still running on the helper thread."""
+    worker = _worker
+    if worker is not None and worker.is_alive():
+        worker.join()
+
+
+# A fork while the helper thread compiles would hand the child numba's compiler lock held by a
+# thread that does not exist there (its first kernel call then waits forever): forks wait.
+os.register_at_fork(before=_finish_compiling)
