@@ -29,6 +29,7 @@ from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, ma
 from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -64,15 +65,6 @@ def _variables(model: Any, instance: RCPSPInstance, horizon: int) -> tuple[list[
         intervals.append(model.new_fixed_size_interval_var(var, int(d[j]), f"I{j}"))
     return mirrored, intervals
 
-
-def _cumulatives(model: Any, instance: RCPSPInstance, intervals: list[Any]) -> None:
-    """At every time each resource serves at most its capacity."""
-    q, d = instance.demands, instance.durations
-    for k, capacity in enumerate(instance.capacities.tolist()):
-        users = [j for j in np.flatnonzero(q[:, k] > 0).tolist() if d[j] > 0]
-        if users:
-            model.add_cumulative([intervals[j] for j in users], [int(q[j, k]) for j in users],
-                                 int(capacity))
 
 
 def _precedences(model: Any, instance: RCPSPInstance, mirrored: list[Any]) -> None:
@@ -196,7 +188,7 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
     build_until = _build_until(options)
     model = cp_model.CpModel()
     mirrored, intervals = _variables(model, instance, upper)
-    _cumulatives(model, instance, intervals)
+    add_cumulatives(model, instance, intervals)
     _precedences(model, instance, mirrored)
     cmax = _makespan(model, instance, mirrored, bound, upper)
     if instance.n <= MAX_CLOSURE_ACTIVITIES and time.perf_counter() < build_until:

@@ -23,6 +23,7 @@ from schedkit.errors import SolverUnavailable
 from schedkit.rcpsp.heuristics.compiled import ensure_lag_compiled
 from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
@@ -46,14 +47,6 @@ def _starts(model: Any, d: np.ndarray, es: np.ndarray, ls: np.ndarray) -> tuple[
         intervals.append(model.new_fixed_size_interval_var(var, int(d[j]), f"I{j}"))
     return starts, intervals
 
-
-def _cumulatives(model: Any, instance: RCPSPInstance, intervals: list[Any]) -> None:
-    q, d = instance.demands, instance.durations
-    for k, capacity in enumerate(instance.capacities.tolist()):
-        users = [j for j in np.flatnonzero(q[:, k] > 0).tolist() if d[j] > 0]
-        if users:
-            model.add_cumulative([intervals[j] for j in users], [int(q[j, k]) for j in users],
-                                 int(capacity))
 
 
 def _lags(model: Any, instance: RCPSPInstance, starts: list[Any]) -> None:
@@ -122,7 +115,7 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
         return infeasible({**stats, "solver_status": "none", "horizon": horizon})
     model = cp_model.CpModel()
     starts, intervals = _starts(model, d, es, ls)
-    _cumulatives(model, instance, intervals)
+    add_cumulatives(model, instance, intervals)
     _lags(model, instance, starts)
     stats["implied_arcs"] = _implied(model, instance, starts, temporal.distances)
     stats["disjunctions"] = _disjunctions(model, instance, starts, temporal.distances, hint)
