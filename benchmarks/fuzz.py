@@ -125,12 +125,12 @@ def _report(args: argparse.Namespace, rows: list[dict[str, Any]], load: tuple[fl
             started: float, formats: int) -> str:
     """The Markdown report of the formats fuzzed so far."""
     progress = "" if len(rows) == formats else f" (partial: {len(rows)} of {formats} formats done)"
-    lines = ["# Fuzzing every input format" + progress, "","# Fuzzing every input format", "",
+    lines = ["# Fuzzing every input format" + progress, "",
              f"Command: `python benchmarks/fuzz.py --cases {args.cases} --seed {args.seed} --jobs {args.jobs}"
              + (f" --only {args.only}" if args.only else "") + "` (`make fuzz FUZZ_CASES=...`).", "",
              f"Machine: {describe()}.", "",
-             f"Load average at the start: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other helpers "
-             f"were running); wall time so far {time.time() - started:.0f} s.", "",
+             f"Load average at the start: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other jobs may "
+             f"have been running); wall time so far {time.time() - started:.0f} s.", "",
              "Each case copies a valid sample of the format (written by the family's writer from its "
              "smallest bundled instance), applies one to three mutations (truncation, byte flips, "
              "swapped, dropped or repeated lines, huge / negative / fractional / NaN / non-ASCII "

@@ -1,14 +1,17 @@
-"""`make bench-time-limits`: is every time limit kept? Caller-side wall time of every exact
-method and `auto` of every family, on the family's largest bundled instance, cold and warm.
+"""`make bench-time-limits`: is every time limit kept? Caller-side wall time of every exact method,
+`auto`, and every anytime heuristic of every family, on the family's largest bundled instances.
 
-Each run is its own subprocess (fresh interpreter: OR-Tools and numba imports count, as for a
-user's first call), timed around `schedkit.solve` only. Cache modes:
-- `cold`: an empty NUMBA_CACHE_DIR for every run, so the numba kernels compile inside the budget;
-- `warm`: one NUMBA_CACHE_DIR filled by `schedkit warmup` before the runs (the set-up `make run`
-  gives), so the kernels load from the cache.
+Each (instance, method, limit) runs in fresh interpreters, timed around `schedkit.solve` only
+(the OR-Tools import and numba cache loading or compilation inside the call count). Modes:
+- `cold`: a fresh interpreter's first call, with the numba cache filled by `schedkit warmup`
+  beforehand (what a user gets after `make install` / `make run`);
+- `warm`: the second call in that same interpreter (imports and kernels already loaded);
+- `uncompiled`: a fresh interpreter with an EMPTY numba cache, so kernels would have to compile
+  inside the budget (methods compile in the background and fall back, or report
+  `compile_seconds`).
 The promise is wall <= limit + max(10 %, 0.5 s); the report lists each method's worst overshoot.
 
-    python benchmarks/time_limits.py --limits 1,3,10 --modes cold,warm --out benchmarks/reports/time_limits.md
+    python benchmarks/time_limits.py --limits 1,3,10 --out benchmarks/reports/time_limits.md
 """
 
 from __future__ import annotations
@@ -33,22 +36,33 @@ from schedkit.errors import SchedkitError  # noqa: E402
 from schedkit.registry import methods  # noqa: E402
 
 MAX_FILE_BYTES = 20 << 20
+# Heuristics that run until the time limit (the others are one-pass and fast).
+ANYTIME = {"dynasearch", "fbi", "ffeea", "ga", "ig", "lns", "sampling", "sgs-lags", "ttl-opt"}
+# Extra instances timed besides each family's largest: (family, path, index, load options, label).
+VARIANTS = [
+    ("jobshop", "instances/jobshop/classic/ta20", 0, {"blocking": True}, "ta20 (blocking)"),
+    ("rcpsp", "instances/rcpsp/max/sm_j30/PSP1.SCH", 0, {}, "RCPSP/max j30 PSP1"),
+    ("smtt", "instances/smtt/orlib_weighted100_sample.jsonl", 0, {}, "wt100 #1 (weighted)"),
+]
 CHILD = """
 import json, sys, time
 import schedkit
 from schedkit.errors import SchedkitError
 path, index, method = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-limit, workers = float(sys.argv[4]), int(sys.argv[5])
-instance = next(x for k, x in enumerate(schedkit.load_all(path)) if k == index)
-started = time.perf_counter()
-try:
-    result = schedkit.solve(instance, method, time_limit=limit, workers=workers)
-    row = {"status": result.status, "objective": result.objective, "bound": result.bound,
-           "compile_seconds": result.stats.get("compile_seconds"), "chosen": result.stats.get("chosen")}
-except SchedkitError as error:
-    row = {"status": "refused: " + type(error).__name__, "detail": str(error)[:120]}
-row["wall"] = time.perf_counter() - started
-print("RESULT " + json.dumps(row))
+limit, workers, calls = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+load_options = json.loads(sys.argv[7])
+instance = next(x for k, x in enumerate(schedkit.load_all(path, **load_options)) if k == index)
+for call in range(calls):
+    started = time.perf_counter()
+    try:
+        result = schedkit.solve(instance, method, time_limit=limit, workers=workers)
+        row = {"status": result.status, "objective": result.objective, "bound": result.bound,
+               "compile_seconds": result.stats.get("compile_seconds"), "chosen": result.stats.get("chosen")}
+    except SchedkitError as error:
+        row = {"status": "refused: " + type(error).__name__, "detail": str(error)[:120]}
+    row["wall"] = time.perf_counter() - started
+    row["call"] = call
+    print("RESULT " + json.dumps(row), flush=True)
 """
 
 
@@ -57,9 +71,9 @@ def allowance(limit: float) -> float:
     return max(0.1 * limit, 0.5)
 
 
-def largest_instances() -> dict[str, tuple[str, int, str]]:
-    """Per family (path, index in the file, name) of its largest bundled instance, by the size of
-    its project JSON, over every instance of every bundled file or directory."""
+def largest_instances() -> list[tuple[str, str, int, dict[str, Any], str]]:
+    """Per family its largest bundled instance (by the size of its project JSON, over every
+    instance of every bundled file or directory), then the VARIANTS."""
     chosen: dict[str, tuple[int, tuple[str, int, str]]] = {}
     for name in families.all_families():
         folder = ROOT / "instances" / name
@@ -75,28 +89,35 @@ def largest_instances() -> dict[str, tuple[str, int, str]]:
                         chosen[name] = (size, (str(path), index, instance.name))
             except (SchedkitError, StopIteration, OSError):
                 continue
-    return {name: found for name, (_, found) in chosen.items()}
+    found = [(name, path, index, {}, label) for name, (_, (path, index, label)) in chosen.items()]
+    found += [(name, str(ROOT / path), index, options, label)
+              for name, path, index, options, label in VARIANTS if (ROOT / path).exists()]
+    return found
 
 
 def timed_methods(name: str) -> list[str]:
-    """The family's exact methods and its `auto`."""
-    return sorted(m.name for m in methods(name) if m.kind == "exact" or m.name == "auto")
+    """The family's exact methods, its `auto` and its anytime heuristics."""
+    return sorted(m.name for m in methods(name) if m.kind == "exact" or m.name == "auto" or m.name in ANYTIME)
 
 
-def run(path: str, index: int, method: str, limit: float, cache: Path, workers: int) -> dict[str, Any]:
-    """One run in a fresh interpreter with NUMBA_CACHE_DIR=`cache`; its result row."""
+def run(path: str, index: int, load_options: dict[str, Any], method: str, limit: float, cache: Path,
+        workers: int, calls: int) -> list[dict[str, Any]]:
+    """`calls` calls in one fresh interpreter with NUMBA_CACHE_DIR=`cache`; a result row per call."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
-    hard = max(60.0, 10 * limit)
+    hard = max(60.0, 10 * limit) * calls
+    command = [sys.executable, "-c", CHILD, path, str(index), method, str(limit), str(workers), str(calls),
+               json.dumps(load_options)]
     try:
-        command = [sys.executable, "-c", CHILD, path, str(index), method, str(limit), str(workers)]
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=hard, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"status": f"killed after {hard:.0f} s", "wall": hard}
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return {"status": "error", "detail": tail[:160], "wall": float("nan")}
+        output, error = done.stdout, done.stderr
+    except subprocess.TimeoutExpired as expired:
+        output = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        error = f"killed after {hard:.0f} s"
+    rows = [json.loads(line[7:]) for line in output.splitlines() if line.startswith("RESULT ")]
+    while len(rows) < calls:
+        tail = (error.strip().splitlines() or ["no output"])[-1]
+        rows.append({"status": "error", "detail": tail[:160], "wall": float("inf"), "call": len(rows)})
+    return rows
 
 
 def warm_cache(cache: Path) -> float:
@@ -111,79 +132,99 @@ def warm_cache(cache: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limits", default="1,3,10", help="comma-separated time limits in seconds")
-    parser.add_argument("--modes", default="cold,warm", help="cache modes: cold, warm")
+    parser.add_argument("--uncompiled-limits", default="1,3",
+                        help="limits at which the empty-cache mode runs too ('' for none)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--families", default="", help="comma-separated families (default: all)")
+    parser.add_argument("--methods", default="", help="comma-separated methods (default: all timed ones)")
     parser.add_argument("--out", type=Path, default=None, help="write a Markdown report here")
     args = parser.parse_args()
     limits = [float(v) for v in args.limits.split(",") if v]
-    modes = [m for m in args.modes.split(",") if m]
+    uncompiled = [float(v) for v in args.uncompiled_limits.split(",") if v]
     wanted = [f for f in args.families.split(",") if f]
-    instances = {k: v for k, v in largest_instances().items() if not wanted or k in wanted}
+    chosen_methods = [m for m in args.methods.split(",") if m]
+    instances = [x for x in largest_instances() if not wanted or x[0] in wanted]
     load = os.getloadavg()
     started = time.time()
     scratch = Path(tempfile.mkdtemp(prefix="schedkit-time-limits-"))
-    warmup_seconds = warm_cache(scratch / "warm") if "warm" in modes else None
+    warmup_seconds = warm_cache(scratch / "warm")
     rows: list[dict[str, Any]] = []
-    for name, (path, index, label) in instances.items():
+    for name, path, index, load_options, label in instances:
         for method in timed_methods(name):
-            for mode in modes:
-                for limit in limits:
-                    cache = scratch / "warm" if mode == "warm" else Path(tempfile.mkdtemp(dir=scratch))
-                    row = run(path, index, method, limit, cache, args.workers)
-                    row.update(family=name, instance=label, method=method, mode=mode, limit=limit)
-                    rows.append(row)
-                    over = row["wall"] - limit
-                    flag = "OVER" if over > allowance(limit) else "ok"
-                    print(f"{name:<8} {method:<8} {mode:<5} {limit:>5g} s  wall {row['wall']:7.2f} s  "
-                          f"{flag:<4} {row['status']}", flush=True)
-                    if args.out:
-                        args.out.write_text(report(rows, args, load, started, warmup_seconds, instances))
+            if chosen_methods and method not in chosen_methods:
+                continue
+            for limit in limits:
+                plan = [("warmed", scratch / "warm", 2)]
+                if limit in uncompiled:
+                    plan.append(("uncompiled", Path(tempfile.mkdtemp(dir=scratch)), 1))
+                for cache_kind, cache, calls in plan:
+                    for row in run(path, index, load_options, method, limit, cache, args.workers, calls):
+                        mode = "uncompiled" if cache_kind == "uncompiled" else ("cold", "warm")[row["call"]]
+                        row.update(family=name, instance=label, method=method, mode=mode, limit=limit,
+                                   load=os.getloadavg()[0])
+                        rows.append(row)
+                        over = row["wall"] - limit
+                        flag = "OVER" if over > allowance(limit) else "ok"
+                        print(f"{name:<13} {label[:22]:<22} {method:<10} {mode:<10} {limit:>5g} s  wall "
+                              f"{row['wall']:7.2f} s  {flag:<4} {row['status']}", flush=True)
+                if args.out:
+                    args.out.write_text(report(rows, args, load, started, warmup_seconds, instances))
     if args.out:
         args.out.write_text(report(rows, args, load, started, warmup_seconds, instances))
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[float, float, float],
-           started: float, warmup_seconds: float | None, instances: dict[str, tuple[str, int, str]]) -> str:
+           started: float, warmup_seconds: float,
+           instances: list[tuple[str, str, int, dict[str, Any], str]]) -> str:
     """The Markdown report: worst overshoot per method and mode, then every run."""
-    lines = ["# Time limits kept? Caller-side wall time of every exact method and auto", "",
-             f"Command: `python benchmarks/time_limits.py --limits {args.limits} --modes {args.modes} "
-             f"--workers {args.workers}" + (f" --families {args.families}" if args.families else "")
-             + "` (`make bench-time-limits`).", "",
+    loads = [r["load"] for r in rows] or [load[0]]
+    command = (f"python benchmarks/time_limits.py --limits {args.limits} --uncompiled-limits "
+               f"'{args.uncompiled_limits}' --workers {args.workers}"
+               + (f" --families {args.families}" if args.families else "")
+               + (f" --methods {args.methods}" if args.methods else ""))
+    title = "# Time limits kept? Caller-side wall time of every exact method, auto and anytime heuristic"
+    lines = [title, "",
+             f"Command: `{command}` (`make bench-time-limits`).", "",
              f"Machine: {describe()}.", "",
-             f"Load average at the start: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (other helpers were "
-             f"running at the same time: every wall time here is inflated by that load); "
-             f"wall time so far {time.time() - started:.0f} s"
-             + (f"; `schedkit warmup` into the warm cache took {warmup_seconds:.0f} s"
-                if warmup_seconds else "") + ".", "",
-             "Each run is a fresh interpreter timed around `schedkit.solve` (the OR-Tools import and numba "
-             "compilation or cache loading inside the call count). Allowed: limit + max(10 %, 0.5 s). "
-             "`cold`: empty numba cache per run; `warm`: a cache filled once by `schedkit warmup`.", "",
-             "Instances (each family's largest bundled instance):", ""]
+             f"Started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}; "
+             "load average at the start "
+             f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, 1-minute load during the runs "
+             f"{min(loads):.1f}–{max(loads):.1f}; wall time {time.time() - started:.0f} s; "
+             f"`schedkit warmup` into the cache took {warmup_seconds:.0f} s.", "",
+             "Each run is timed around `schedkit.solve` in a fresh interpreter (the OR-Tools import and "
+             "numba cache loading or compilation inside the call count). Allowed: limit + max(10 %, 0.5 s). "
+             "`cold`: the first call of a fresh interpreter after `schedkit warmup`; `warm`: the second call "
+             "in that interpreter; `uncompiled`: the first call with an empty numba cache (no warmup).", "",
+             "Instances (each family's largest bundled instance, and named variants):", ""]
     lines += [f"- {name}: `{Path(path).relative_to(ROOT)}` #{index + 1} ({label})"
-              for name, (path, index, label) in instances.items()]
+              + (f", loaded with {options}" if options else "")
+              for name, path, index, options, label in instances]
     lines += ["", "## Worst overshoot per method", "",
-              "| family | method | mode | worst wall − limit (s) | at limit (s) | over the promise? |",
-              "| --- | --- | --- | ---: | ---: | --- |"]
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+              "| family | instance | method | mode | worst wall − limit (s) | at limit (s) "
+              "| over the promise? |",
+              "| --- | --- | --- | --- | ---: | ---: | --- |"]
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault((row["family"], row["method"], row["mode"]), []).append(row)
-    for (name, method, mode), group in groups.items():
+        groups.setdefault((row["family"], row["instance"], row["method"], row["mode"]), []).append(row)
+    overs = 0
+    for (name, label, method, mode), group in groups.items():
         worst = max(group, key=lambda r: r["wall"] - r["limit"])
         over = [r for r in group if r["wall"] - r["limit"] > allowance(r["limit"])]
+        overs += len(over)
         verdict = "no" if not over else "**yes** at " + ", ".join(f"{r['limit']:g} s" for r in over)
-        lines.append(f"| {name} | {method} | {mode} | {worst['wall'] - worst['limit']:+.2f} | "
+        lines.append(f"| {name} | {label} | {method} | {mode} | {worst['wall'] - worst['limit']:+.2f} | "
                      f"{worst['limit']:g} | {verdict} |")
-    lines += ["", "## Every run", "",
-              "| family | method | mode | limit (s) | wall (s) | status | objective | bound | compile (s) |",
-              "| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |"]
+    lines += ["", f"Runs over the promise: **{overs}** of {len(rows)}.", "", "## Every run", "",
+              "| family | instance | method | mode | limit (s) | wall (s) | load | status | objective "
+              "| bound | compile (s) |",
+              "| --- | --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |"]
     for r in rows:
         compile_seconds = r.get("compile_seconds")
         chosen = f" ({r['chosen']})" if r.get("chosen") else ""
         compiled = "" if compile_seconds is None else f"{compile_seconds:.2f}"
-        lines.append(f"| {r['family']} | {r['method']}{chosen} | {r['mode']} | {r['limit']:g} | "
-                     f"{r['wall']:.2f} | {r['status']} | {r.get('objective', '')} | {r.get('bound', '')} | "
-                     f"{compiled} |")
+        lines.append(f"| {r['family']} | {r['instance']} | {r['method']}{chosen} | {r['mode']} | "
+                     f"{r['limit']:g} | {r['wall']:.2f} | {r['load']:.1f} | {r['status']} | "
+                     f"{r.get('objective', '')} | {r.get('bound', '')} | {compiled} |")
     return "\n".join(lines) + "\n"
 
 

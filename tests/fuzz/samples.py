@@ -32,11 +32,12 @@ class Sample:
     family: str
     format: str
     path: Path
+    variant: str = ""
 
     @property
     def key(self) -> str:
-        """`family/format`, how reports and test ids name it."""
-        return f"{self.family}/{self.format}"
+        """`family/format` (`+variant` for a model variant), how reports and test ids name it."""
+        return f"{self.family}/{self.format}" + (f"+{self.variant}" if self.variant else "")
 
 
 def bundled(name: str) -> list[Path]:
@@ -138,4 +139,25 @@ def samples(folder: Path) -> list[Sample]:
                     shutil.copy(small[0], path)
             if path is not None:
                 out.append(Sample(name, fmt, path))
+    return out + variant_samples(folder)
+
+
+# Model variants whose project JSON carries fields the plain samples lack: (family, variant,
+# bundled file, load options).
+VARIANTS = [
+    ("jobshop", "blocking", "instances/jobshop/classic/ft06", {"blocking": True}),
+    ("rcpsp", "lags", "instances/rcpsp/max/sm_j10/PSP1.SCH", {}),
+]
+
+
+def variant_samples(folder: Path) -> list[Sample]:
+    """The project JSON of each model variant (blocking job shop, RCPSP with time lags)."""
+    out = []
+    for name, variant, source, options in VARIANTS:
+        if not (ROOT / source).exists():
+            continue
+        instance = next(iter(schedkit.load_all(ROOT / source, **options)))
+        path = _write_one(instance, "json", folder / name / f"json+{variant}" / "sample.json")
+        if path is not None:
+            out.append(Sample(name, "json", path, variant))
     return out

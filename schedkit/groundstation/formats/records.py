@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
     Alternative,
@@ -35,6 +36,20 @@ def looks_like(record: Mapping[str, Any]) -> bool:
 def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise InvalidInstance(f"{where} must be a list")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    """A name (antenna, mission, track id): a string, or an integer id; nothing else."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInstance(f"{where} must be a string")
+    return str(value)
+
+
+def _flag(value: Any, where: str) -> bool:
+    """A JSON boolean (0 and 1 are not booleans)."""
+    if not isinstance(value, bool):
+        raise InvalidInstance(f"{where} must be true or false")
     return value
 
 
@@ -59,13 +74,23 @@ def _request(item: Any, k: int) -> Request:
                 raise InvalidInstance(f"{who}: alternatives[{a}].view_periods[{v}] must be "
                                       "[on, off] or [on, off, rise, set]")
             periods.append(ViewPeriod(*p))
-        alternatives.append(Alternative(tuple(str(x) for x in antennas), tuple(periods)))
+        names = tuple(_text(x, f"{who}: alternatives[{a}].antennas") for x in antennas)
+        alternatives.append(Alternative(names, tuple(periods)))
     return Request(
-        track_id=str(item["track_id"]), mission=str(item["mission"]), duration=item["duration"],
+        track_id=_text(item["track_id"], f"requests[{k}].track_id"),
+        mission=_text(item["mission"], f"{who}: mission"), duration=item["duration"],
         duration_min=item["duration_min"], setup=item.get("setup", 0),
         teardown=item.get("teardown", 0), window_start=window[0], window_end=window[1],
-        alternatives=tuple(alternatives), meta=dict(item.get("meta") or {}),
+        alternatives=tuple(alternatives), meta=_meta(item, who),
     )
+
+
+def _meta(item: Mapping[str, Any], who: str) -> dict[str, Any]:
+    """A request's `meta` object (absent or null: empty)."""
+    meta = item.get("meta")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise InvalidInstance(f"{who}: meta must be an object")
+    return dict(meta or {})
 
 
 def from_record(record: Mapping[str, Any], default_name: str) -> GroundStationInstance:
@@ -75,10 +100,14 @@ def from_record(record: Mapping[str, Any], default_name: str) -> GroundStationIn
     for k, row in enumerate(_list(record.get("maintenance", []), "maintenance")):
         if not isinstance(row, list) or len(row) != 3:
             raise InvalidInstance(f"maintenance[{k}] must be [antenna, start, end]")
-        maintenance.append(Maintenance(str(row[0]), row[1], row[2]))
+        maintenance.append(Maintenance(_text(row[0], f"maintenance[{k}] antenna"), row[1], row[2]))
+    antennas = _list(record.get("antennas") or [], "antennas")
     return GroundStationInstance(
-        tuple(requests), antennas=tuple(record.get("antennas") or ()),
+        tuple(requests), antennas=tuple(_text(a, "antennas") for a in antennas),
         maintenance=tuple(maintenance),
-        spacecraft_exclusive=record.get("spacecraft_exclusive", True),
-        name=str(record.get("name", default_name)), meta=dict(record.get("meta") or {}),
+        spacecraft_exclusive=_flag(record.get("spacecraft_exclusive", True), "spacecraft_exclusive"),
+        name=text_field(record, "name", default_name), meta=dict(meta_field(record, KNOWN)),
     )
+
+
+KNOWN = ("schedkit", "family", "name", "antennas", "spacecraft_exclusive", "maintenance", "requests", "meta")
