@@ -6,9 +6,14 @@ import math
 import time
 from typing import Any
 
+from schedkit.deadline import run_guarded
 from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
 from schedkit.result import Result
+
+HARD_DEADLINE_NOTE = ("the method had not returned when the time limit (plus its allowance) ran out: "
+                      "a fresh process importing its solvers or compiling numba kernels under load? "
+                      "Run `schedkit warmup` once, or give a longer limit")
 
 
 def solve(
@@ -25,32 +30,39 @@ def solve(
     `Result.stats["workers"]`. Method-specific keyword options (e.g. `k=` for ATC,
     `solver="cbc"` for MIP) pass through `**options`; an option the method does not take
     raises UnknownOption.
+
+    With a time limit the call returns by limit + max(10 %, 0.5 s) whatever happens: a method
+    still running then is left to finish in the background and the result is `unknown` with
+    `stats["hard_deadline"]` (see schedkit.deadline).
     """
     started = time.perf_counter()  # the caller's clock: importing the method's modules counts
-    entry = lookup(instance.family, method)
-    entry.check_options(options)
-    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
+    if time_limit is not None and (isinstance(time_limit, bool)
+                                   or not (isinstance(time_limit, int | float) and time_limit > 0)):
         raise SchedkitError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     if time_limit is not None and math.isinf(time_limit):
         time_limit = None
     workers = default_workers() if workers is None else int(workers)
     if workers < 1:
         raise SchedkitError(f"workers must be at least 1, got {workers}")
-    opts = SolveOptions(
-        time_limit=None if time_limit is None else float(time_limit),
-        seed=int(seed),
-        workers=workers,
-        extra={**entry.options, **options},
-        started=started,
-    )
-    result = entry.function(instance, opts)
+    limit = None if time_limit is None else float(time_limit)
+
+    def run() -> Result:
+        entry = lookup(instance.family, method)
+        entry.check_options(options)
+        opts = SolveOptions(time_limit=limit, seed=int(seed), workers=workers,
+                            extra={**entry.options, **options}, started=started)
+        return entry.function(instance, opts).with_context(method=entry.name)
+
+    finished, result = run_guarded(run, limit, started)
+    if not finished:
+        result = Result("unknown", stats={"hard_deadline": True, "note": HARD_DEADLINE_NOTE},
+                        method=method.lower())
     wall_time = time.perf_counter() - started
     stats = {"workers": workers, "seed": int(seed), **result.stats}
-    if time_limit is not None:
-        stats["time_limit"] = float(time_limit)
+    if limit is not None:
+        stats["time_limit"] = limit
     return result.with_context(
         family=instance.family,
-        method=entry.name,
         instance=getattr(instance, "name", ""),
         wall_time=wall_time,
         stats=stats,

@@ -1,0 +1,80 @@
+"""The hard deadline behind `time_limit`: a solve returns by limit + max(10 %, 0.5 s), always.
+
+Methods plan their own budgets (model building, warm starts, numba compilation), and normally
+return well inside the limit. What they cannot plan for is a fresh process's fixed costs on a
+loaded machine (importing numba and OR-Tools, loading kernels from the cache) or a kernel that
+has to compile from scratch. So `schedkit.solve` runs the method in a worker thread and waits
+until the promise's last moment; if the method has not returned by then, the call returns
+status `unknown` with `stats["hard_deadline"] = True`, and the thread finishes in the
+background (its result is dropped; a compilation it was doing serves the next call).
+
+Set the environment variable SCHEDKIT_HARD_DEADLINE=0 to run methods in the caller's thread
+with no such guard (the test suite does, so that verdicts never depend on machine speed).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+GRACE = 0.15  # seconds kept to wake up and build the `unknown` result before the promise runs out
+ENVIRONMENT = "SCHEDKIT_HARD_DEADLINE"
+
+_inside = threading.local()  # set in a guarded thread: a nested solve runs unguarded
+_abandoned: list[threading.Thread] = []
+
+
+def allowance(limit: float) -> float:
+    """The promise's slack over `limit`: max(10 %, 0.5 s)."""
+    return max(0.1 * limit, 0.5)
+
+
+def enabled() -> bool:
+    """False when SCHEDKIT_HARD_DEADLINE is 0 / false / no / off."""
+    return os.environ.get(ENVIRONMENT, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def run_guarded(call: Callable[[], Any], limit: float | None, started: float) -> tuple[bool, Any]:
+    """(True, call()) when `call` returns before started + limit + allowance − GRACE (its
+    exception is raised here); (False, None) when that moment comes first."""
+    if limit is None or not enabled() or getattr(_inside, "active", False):
+        return True, call()
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        _inside.active = True
+        try:
+            box["value"] = call()
+        except BaseException as error:  # raised again in the caller's thread
+            box["error"] = error
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=target, name="schedkit-solve", daemon=True)
+    thread.start()
+    if not done.wait(max(0.0, started + limit + allowance(limit) - GRACE - time.perf_counter())):
+        _abandoned.append(thread)
+        return False, None
+    if "error" in box:
+        raise box["error"]
+    return True, box["value"]
+
+
+def wait_for_abandoned() -> None:
+    """Wait until every run the hard deadline abandoned has ended."""
+    for thread in list(_abandoned):
+        thread.join()
+    _abandoned.clear()
+
+
+# At exit, abandoned runs end first (tearing the interpreter down under numba's compiler or a
+# solver's threads can crash; their caller already has its answer). A fork while one holds a
+# lock (numba's compiler, an import) would hand the child a lock no thread there releases:
+# forks wait for them too.
+atexit.register(wait_for_abandoned)
+os.register_at_fork(before=wait_for_abandoned)

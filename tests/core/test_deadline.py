@@ -1,0 +1,85 @@
+"""The hard deadline: a guarded call that never returns on its own still hands back control,
+with `unknown`; one that returns or raises is passed through unchanged."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+import schedkit.api
+from schedkit import deadline
+from schedkit.errors import SchedkitError
+from schedkit.result import Result
+
+
+@pytest.fixture
+def guarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+
+
+def _blocked(release: threading.Event) -> object:
+    release.wait()
+    return "late"
+
+
+def test_a_call_that_never_returns_is_abandoned(guarded: None):
+    release = threading.Event()
+    try:
+        finished, value = deadline.run_guarded(lambda: _blocked(release), 0.01, deadline.time.perf_counter())
+    finally:
+        release.set()
+    assert (finished, value) == (False, None)
+
+
+@settings(max_examples=20, deadline=None)
+@given(value=st.integers() | st.text())
+def test_a_returning_call_gives_its_value(value: object):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(deadline.ENVIRONMENT, "1")
+        assert deadline.run_guarded(lambda: value, 60.0, deadline.time.perf_counter()) == (True, value)
+
+
+def test_an_exception_reaches_the_caller(guarded: None):
+    def fail() -> None:
+        raise SchedkitError("bad input")
+
+    with pytest.raises(SchedkitError, match="bad input"):
+        deadline.run_guarded(fail, 60.0, deadline.time.perf_counter())
+
+
+def test_nested_and_unlimited_calls_run_in_the_callers_thread(guarded: None):
+    here = threading.get_ident()
+    assert deadline.run_guarded(threading.get_ident, None, 0.0) == (True, here)
+    inner = deadline.run_guarded(
+        lambda: (threading.get_ident(), deadline.run_guarded(threading.get_ident, 60.0, 0.0)),
+        60.0, deadline.time.perf_counter())[1]
+    assert inner[0] != here and inner[1] == (True, inner[0])
+
+
+def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(deadline.ENVIRONMENT, "0")
+    assert deadline.run_guarded(threading.get_ident, 60.0, 0.0) == (True, threading.get_ident())
+
+
+def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypatch: pytest.MonkeyPatch):
+    release = threading.Event()
+    entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: None,
+                            function=lambda instance, options: Result("feasible", _blocked(release)))
+    monkeypatch.setattr(schedkit.api, "lookup", lambda family, name: entry)
+    instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
+    try:
+        result = schedkit.solve(instance, "stuck", time_limit=0.01)
+    finally:
+        release.set()
+    assert result.status == "unknown" and result.solution is None and result.objective is None
+    assert result.stats["hard_deadline"] is True and result.family == "smtt"
+
+
+def test_booleans_are_not_time_limits():
+    with pytest.raises(SchedkitError, match="time_limit"):
+        schedkit.solve(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), "edd", time_limit=True)
