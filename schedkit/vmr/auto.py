@@ -25,9 +25,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from schedkit.common.auto import run_method
 from schedkit.common.finish import integral_bound
-from schedkit.common.mip import import_pulp
+from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound, round_to_residue
@@ -42,12 +44,17 @@ from schedkit.vmr.heuristics.methods import (
 from schedkit.vmr.heuristics.search import Plan, lns
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.common import exact_result, proven_start
-from schedkit.vmr.solvers.deadline import RESERVE, Background, DeadlineControl
+from schedkit.vmr.solvers.deadline import Background, DeadlineControl
 from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, plan_nodes, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
 RESTRICT_ABOVE_NODES = 200  # smaller clusters (100 two-NUMA machines) go straight to the whole MIP
-RESTRICTED_SHARE = 0.4  # of the budget left after greedy, at most, for the restricted MIP
+NEIGHBOURHOOD_SHARE = 0.4  # of the budget left after greedy for neighbourhood MIPs ...
+NEIGHBOURHOOD_SECONDS = 8.0  # ... but at least this (all of a short budget: the whole MIP proves
+# no hard 300-machine cluster in a few seconds, a neighbourhood finds its optimum in one or two)
+MIN_NEIGHBOURHOOD_SECONDS = 0.3  # less left: no new neighbourhood
+GROW_NODES = 20  # more random nodes in the next neighbourhood when one is optimal without a gain
+WHOLE_MIN_SECONDS = 2.0  # less left after the neighbourhoods: the whole MIP is not built
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
 
 
@@ -69,40 +76,102 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
 
 @dataclass
 class _Shared:
-    """What the MIP thread hands to this one: the restricted MIP's plan when it beats greedy,
-    the whole model's objective constant once built, and whether the whole MIP has returned."""
+    """What the MIP thread hands to this one: the best neighbourhood MIP plan when it beats
+    greedy, the whole model's objective constant once built, whether the whole MIP has
+    returned, and how many neighbourhoods were solved."""
 
     restricted: Plan | None = None
     restricted_objective: int | None = None
     constant: float | None = None
     whole_done: bool = False
+    neighbourhoods: int = 0
+
+
+class _Relay(RunControl):
+    """The HiGHS runs of the MIP thread one after another, seen as one control: `cancel()`
+    stops the current run and every later one at once."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self._current: DeadlineControl | None = None
+
+    def next(self, deadline: float, control: DeadlineControl | None = None) -> DeadlineControl:
+        """A control for the next run (`control` if given), cancelled already if `cancel` came."""
+        with self._lock:
+            self._current = control if control is not None else DeadlineControl(deadline)
+            if self.requested:
+                self._current.cancel()
+            return self._current
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.requested = True
+            if self._current is not None:
+                self._current.cancel()
+
+
+def neighbourhood_nodes(a: VMRArrays, plan: Plan, extra: int, rng: np.random.Generator) -> np.ndarray:
+    """The node mask of a neighbourhood of `plan`: the nodes it touches (so that it is the MIP
+    start) and `extra` nodes drawn at random among the other nodes at a non-zero residue (only
+    those can gain)."""
+    allowed = plan_nodes(a, plan)
+    others = np.flatnonzero(((a.free_cpu0 % a.fragment) != 0) & ~allowed)
+    if extra > 0 and others.size:
+        allowed[rng.choice(others, size=min(extra, others.size), replace=False)] = True
+    return allowed
+
+
+def _neighbourhoods(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
+                    until: float, relay: _Relay, shared: _Shared, stopping: threading.Event) -> Plan:
+    """MIP-guided LNS: the MIP restricted to the nodes the incumbent touches (plus GROW_NODES
+    more random nodes at a non-zero residue for every neighbourhood solved to optimality
+    without a better plan), warm-started from the incumbent, solved exactly by HiGHS, again
+    from each better plan, until `until` or until a neighbourhood holding every node at a
+    non-zero residue is optimal. Returns the best plan."""
+    rng = np.random.default_rng(options.seed)
+    spare = int(np.count_nonzero((a.free_cpu0 % a.fragment) != 0))
+    one = replace(options, workers=1, time_limit=None)
+    incumbent, extra = start, 0
+    while not stopping.is_set() and until - time.perf_counter() > MIN_NEIGHBOURHOOD_SECONDS:
+        allowed = neighbourhood_nodes(a, incumbent, extra, rng)
+        model = build_model(pulp, instance, a, incumbent, allowed=allowed)
+        outcome = solve_model(pulp, model, a, one, "highs", relay.next(until))
+        shared.neighbourhoods += 1
+        found = outcome.found
+        if found is not None and found.objective < incumbent.objective:
+            incumbent = shared.restricted = found
+            shared.restricted_objective = found.objective
+            continue
+        if not outcome.stats.get("solver_optimal") or extra >= spare:
+            break
+        extra += GROW_NODES
+    if shared.restricted_objective is None:
+        shared.restricted_objective = incumbent.objective
+    return incumbent
 
 
 def _mip_thread(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
-                quick: DeadlineControl, control: DeadlineControl, shared: _Shared,
+                relay: _Relay, control: DeadlineControl, shared: _Shared,
                 stopping: threading.Event) -> Outcome:
-    """The restricted MIP (nodes at a non-zero residue and those greedy touches, warm-started
-    from greedy; only above RESTRICT_ABOVE_NODES nodes, where the whole MIP is slow) until its
-    share of the budget, then the whole MIP warm-started from the better plan, until the
-    deadline. Its Outcome carries a bound only from the whole model."""
-    first = None
-    if a.nodes > RESTRICT_ABOVE_NODES:
-        allowed = ((a.free_cpu0 % a.fragment) != 0) | plan_nodes(a, start)
-        small = build_model(pulp, instance, a, start, allowed=allowed)
-        one = replace(options, workers=1, time_limit=None)
-        first = solve_model(pulp, small, a, one, "highs", quick) if not stopping.is_set() else None
+    """Above RESTRICT_ABOVE_NODES nodes (where the whole MIP is slow) neighbourhood MIPs
+    around the incumbent for NEIGHBOURHOOD_SHARE of the budget (at least
+    NEIGHBOURHOOD_SECONDS); then the whole MIP warm-started from the best plan, until the
+    deadline, when at least WHOLE_MIN_SECONDS are left. Its Outcome carries a bound only from
+    the whole model."""
     warm = start
-    if first is not None and first.found is not None:
-        shared.restricted_objective = first.found.objective
-        if first.found.objective < start.objective:
-            warm = shared.restricted = first.found
-    if stopping.is_set() or options.deadline - time.perf_counter() < MIN_MODEL_SECONDS:
+    if a.nodes > RESTRICT_ABOVE_NODES:
+        remaining = options.deadline - time.perf_counter()
+        until = min(options.deadline, time.perf_counter() + max(NEIGHBOURHOOD_SECONDS,
+                                                                NEIGHBOURHOOD_SHARE * remaining))
+        warm = _neighbourhoods(pulp, instance, a, start, options, until, relay, shared, stopping)
+    if stopping.is_set() or options.deadline - time.perf_counter() < WHOLE_MIN_SECONDS:
         return Outcome(warm if warm is not start else None, True, None, {"solver": "highs",
                        "solver_status": "whole model not run: too little time left"})
     model = build_model(pulp, instance, a, warm)
     shared.constant = float(model.problem.objective.constant or 0)
     whole = replace(options, workers=max(1, options.workers - 1), time_limit=None)
-    outcome = solve_model(pulp, model, a, whole, "highs", control)
+    outcome = solve_model(pulp, model, a, whole, "highs", relay.next(options.deadline, control))
     shared.whole_done = True
     return outcome
 
@@ -127,11 +196,11 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         best = searched if searched.objective < start.objective else start
         stats.update(chosen="lns", greedy_objective=start.objective, lns_iterations=counters["iterations"])
         return plan_result(instance, a, best, None, **stats)
-    quick = DeadlineControl(time.perf_counter() + RESTRICTED_SHARE * remaining + RESERVE)
     control = DeadlineControl(options.deadline)
+    relay = _Relay(options.deadline)
     shared, stopping = _Shared(), threading.Event()
-    worker = Background(control, lambda: _mip_thread(pulp, instance, a, start, options, quick, control,
-                                                     shared, stopping))
+    worker = Background(relay, lambda: _mip_thread(pulp, instance, a, start, options, relay, control,
+                                                   shared, stopping))
 
     def settled(best: int) -> bool:
         """The whole MIP is done, or its dual bound so far proves `best` optimal."""
@@ -160,8 +229,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
             break
         best, source, restarts = offered, "restricted mip", restarts + 1
     stopping.set()
-    quick.cancel()
-    control.cancel()
+    relay.cancel()
     mip = worker.join_by(options.deadline + JOIN_GRACE)
     if mip is None:  # still busy: the whole model's bound so far is still a bound
         proven = None if shared.constant is None else integral_bound(control.dual_bound + shared.constant)
@@ -170,7 +238,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     stats.update(mip.stats)
     stats.update(chosen="mip+restricted+lns", workers=options.workers, greedy_objective=start.objective,
                  restricted_objective=shared.restricted_objective, lns_iterations=iterations,
-                 lns_restarts=restarts)
+                 lns_restarts=restarts, neighbourhoods=shared.neighbourhoods)
     better_mip = mip.found is not None and mip.found.objective < best.objective
     from_mip = "restricted mip" if mip.found is shared.restricted else "mip"
     stats["plan_from"] = from_mip if better_mip else source
