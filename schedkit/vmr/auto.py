@@ -54,6 +54,7 @@ NEIGHBOURHOOD_SECONDS = 8.0  # ... but at least this (all of a short budget: the
 # no hard 300-machine cluster in a few seconds, a neighbourhood finds its optimum in one or two)
 MIN_NEIGHBOURHOOD_SECONDS = 0.3  # less left: no new neighbourhood
 GROW_NODES = 20  # more random nodes in the next neighbourhood when one is optimal without a gain
+HANDOVER_WAIT = 0.15  # seconds the MIP thread waits, at most, for LNS's best plan
 WHOLE_MIN_SECONDS = 2.0  # less left after the neighbourhoods: the whole MIP is not built
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
 
@@ -85,6 +86,18 @@ class _Shared:
     constant: float | None = None
     whole_done: bool = False
     neighbourhoods: int = 0
+    asked: bool = False  # the MIP thread wants LNS's best plan ...
+    lns_plan: Plan | None = None  # ... which this thread hands over here
+
+
+def _ask_lns(shared: _Shared, stopping: threading.Event) -> Plan | None:
+    """LNS's best plan so far, asked for and waited for HANDOVER_WAIT seconds at most (None
+    when LNS did not answer: it has ended)."""
+    shared.lns_plan, shared.asked = None, True
+    until = time.perf_counter() + HANDOVER_WAIT
+    while shared.asked and not stopping.is_set() and time.perf_counter() < until:
+        time.sleep(0.005)
+    return shared.lns_plan
 
 
 class _Relay(RunControl):
@@ -124,16 +137,20 @@ def neighbourhood_nodes(a: VMRArrays, plan: Plan, extra: int, rng: np.random.Gen
 
 def _neighbourhoods(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan, options: SolveOptions,
                     until: float, relay: _Relay, shared: _Shared, stopping: threading.Event) -> Plan:
-    """MIP-guided LNS: the MIP restricted to the nodes the incumbent touches (plus GROW_NODES
-    more random nodes at a non-zero residue for every neighbourhood solved to optimality
-    without a better plan), warm-started from the incumbent, solved exactly by HiGHS, again
-    from each better plan, until `until` or until a neighbourhood holding every node at a
-    non-zero residue is optimal. Returns the best plan."""
+    """MIP-guided LNS: the MIP restricted to the nodes the incumbent (the better of its own
+    and LNS's best) touches, first alone, then with GROW_NODES random nodes at a non-zero
+    residue more (fresh ones each time, GROW_NODES more for every neighbourhood solved to
+    optimality without a better plan), warm-started from the incumbent and solved exactly by
+    HiGHS, until `until` or until a neighbourhood holding every node at a non-zero residue is
+    optimal. Returns the best plan."""
     rng = np.random.default_rng(options.seed)
     spare = int(np.count_nonzero((a.free_cpu0 % a.fragment) != 0))
     one = replace(options, workers=1, time_limit=None)
     incumbent, extra = start, 0
     while not stopping.is_set() and until - time.perf_counter() > MIN_NEIGHBOURHOOD_SECONDS:
+        searched = _ask_lns(shared, stopping)
+        if searched is not None and searched.objective < incumbent.objective:
+            incumbent = searched
         allowed = neighbourhood_nodes(a, incumbent, extra, rng)
         model = build_model(pulp, instance, a, incumbent, allowed=allowed)
         outcome = solve_model(pulp, model, a, one, "highs", relay.next(until))
@@ -142,6 +159,7 @@ def _neighbourhoods(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan,
         if found is not None and found.objective < incumbent.objective:
             incumbent = shared.restricted = found
             shared.restricted_objective = found.objective
+            extra = max(extra, GROW_NODES)
             continue
         if not outcome.stats.get("solver_optimal") or extra >= spare:
             break
@@ -212,9 +230,12 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         return shared.whole_done
 
     def interrupt(best: int) -> bool:
-        """Stop LNS when settled or when the restricted MIP has a better plan to restart from."""
+        """Stop LNS when settled, when a neighbourhood MIP has a better plan to restart from, or
+        when the MIP thread asks for LNS's best plan (and it beats what it has)."""
         better = shared.restricted is not None and shared.restricted.objective < best
-        return better or settled(best)
+        restricted = shared.restricted
+        asked = shared.asked and (restricted is None or best < restricted.objective)
+        return better or asked or settled(best)
 
     best, source, iterations, restarts = start, "greedy", 0, 0
     while True:
@@ -223,11 +244,14 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         iterations += counters["iterations"]
         if searched.objective < best.objective:
             best, source = searched, "lns"
-        offered = shared.restricted
-        if offered is None or offered.objective >= best.objective or settled(best.objective) or (
-                time.perf_counter() >= options.deadline):
+        if shared.asked:
+            shared.lns_plan, shared.asked = best, False
+        if time.perf_counter() >= options.deadline or best.objective <= bound or settled(best.objective):
             break
-        best, source, restarts = offered, "restricted mip", restarts + 1
+        offered = shared.restricted
+        if offered is not None and offered.objective < best.objective:
+            best, source = offered, "restricted mip"
+        restarts += 1
     stopping.set()
     relay.cancel()
     mip = worker.join_by(options.deadline + JOIN_GRACE)
