@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,6 +54,7 @@ NEIGHBOURHOOD_SECONDS = 8.0  # ... but at least this (all of a short budget: the
 # no hard 300-machine cluster in a few seconds, a neighbourhood finds its optimum in one or two)
 MIN_NEIGHBOURHOOD_SECONDS = 0.3  # less left: no new neighbourhood
 GROW_NODES = 20  # more random nodes in the next neighbourhood when one is optimal without a gain
+PAUSE_LNS = True
 HANDOVER_WAIT = 0.15  # seconds the MIP thread waits, at most, for LNS's best plan
 WHOLE_MIN_SECONDS = 2.0  # less left after the neighbourhoods: the whole MIP is not built
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
@@ -88,6 +89,7 @@ class _Shared:
     neighbourhoods: int = 0
     asked: bool = False  # the MIP thread wants LNS's best plan ...
     lns_plan: Plan | None = None  # ... which this thread hands over here
+    solving: threading.Event = field(default_factory=threading.Event)  # a neighbourhood MIP runs
 
 
 def _ask_lns(shared: _Shared, stopping: threading.Event) -> Plan | None:
@@ -153,7 +155,11 @@ def _neighbourhoods(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan,
             incumbent = searched
         allowed = neighbourhood_nodes(a, incumbent, extra, rng)
         model = build_model(pulp, instance, a, incumbent, allowed=allowed)
-        outcome = solve_model(pulp, model, a, one, "highs", relay.next(until))
+        shared.solving.set()
+        try:
+            outcome = solve_model(pulp, model, a, one, "highs", relay.next(until))
+        finally:
+            shared.solving.clear()
         shared.neighbourhoods += 1
         found = outcome.found
         if found is not None and found.objective < incumbent.objective:
@@ -235,7 +241,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         better = shared.restricted is not None and shared.restricted.objective < best
         restricted = shared.restricted
         asked = shared.asked and (restricted is None or best < restricted.objective)
-        return better or asked or settled(best)
+        return better or asked or settled(best) or (PAUSE_LNS and shared.solving.is_set())
 
     best, source, iterations, restarts = start, "greedy", 0, 0
     while True:
@@ -246,6 +252,8 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
             best, source = searched, "lns"
         if shared.asked:
             shared.lns_plan, shared.asked = best, False
+        while PAUSE_LNS and shared.solving.is_set() and time.perf_counter() < options.deadline:
+            time.sleep(0.01)
         if time.perf_counter() >= options.deadline or best.objective <= bound or settled(best.objective):
             break
         offered = shared.restricted
