@@ -55,6 +55,7 @@ NEIGHBOURHOOD_SECONDS = 8.0  # ... but at least this (all of a short budget: the
 MIN_NEIGHBOURHOOD_SECONDS = 0.3  # less left: no new neighbourhood
 GROW_NODES = 20  # more random nodes in the next neighbourhood when one is optimal without a gain
 PAUSE_LNS = True
+FIRST_EXTRA = 20
 HANDOVER_WAIT = 0.15  # seconds the MIP thread waits, at most, for LNS's best plan
 WHOLE_MIN_SECONDS = 2.0  # less left after the neighbourhoods: the whole MIP is not built
 JOIN_GRACE = 0.2  # seconds past the deadline the whole MIP may take to hand over its result
@@ -148,7 +149,7 @@ def _neighbourhoods(pulp: Any, instance: VMRInstance, a: VMRArrays, start: Plan,
     rng = np.random.default_rng(options.seed)
     spare = int(np.count_nonzero((a.free_cpu0 % a.fragment) != 0))
     one = replace(options, workers=1, time_limit=None)
-    incumbent, extra = start, 0
+    incumbent, extra = start, FIRST_EXTRA
     while not stopping.is_set() and until - time.perf_counter() > MIN_NEIGHBOURHOOD_SECONDS:
         searched = _ask_lns(shared, stopping)
         if searched is not None and searched.objective < incumbent.objective:
