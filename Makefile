@@ -63,7 +63,7 @@ bench-time-limits: $(STAMP_DEV)
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
 
-bench-vmr-unseen: $(STAMP_DEV)  # issue 23: VMR on clusters from the reserved seeds 23000-23019 (~3 h for the full grid)
+bench-vmr-unseen: $(STAMP_DEV)  # issue 23: VMR on clusters from the reserved seeds 24000-24019 (full grid: 11 min at load 5-7)
 	$(BIN)/python benchmarks/vmr_unseen.py $(BENCH_ARGS)
 
 bench-serving: $(STAMP_DEV)  # serving policies vs load (issue 19); FAST=1 runs 3 seeds

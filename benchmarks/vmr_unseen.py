@@ -1,10 +1,13 @@
 """VMR on clusters no suite, test or tuning run has seen (issue 23).
 
 The clusters are drawn fresh with `schedkit.generate.vmr(300, u, seed, K)` from the seed range
-FIRST_SEED .. FIRST_SEED + 19 (23000-23019). No benchmark suite, test or tuning run uses these
+FIRST_SEED .. FIRST_SEED + 19 (24000-24019). No benchmark suite, test or tuning run uses these
 seeds: the suites and tests use seeds 0-8 (instances/vmr/, tests/vmr/), issue 23 itself
-reported seeds 101-505, and `auto` was tuned only on the bundled clusters. Run it once, after
-the changes, and commit the report it writes.
+reported seeds 101-505, and `auto` was tuned only on the bundled clusters and on generated
+95 % / K = 50 clusters with seeds 1-16 (`benchmarks/vmr_tune.py`, seeds below 20000 only).
+The earlier range 23000-23019 is no longer unseen: two earlier runs used 23000-23009
+(reports `vmr_unseen_run1.md` and `vmr_unseen_run2.md`) and `auto` was changed after seeing
+them. Run it once, after the changes, and commit the report it writes.
 
 Grid: 300 machines at 90 % and 95 % CPU, K in {25, 50}, `--seeds` seeds each (20 for the full
 grid). Per cluster: `auto` (2 workers) and `lns` (1 worker) at `--limit` seconds, and `mip`
@@ -32,7 +35,7 @@ from pathlib import Path
 import schedkit
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_SEED = 23000
+FIRST_SEED = 24000
 UTILISATIONS = (0.90, 0.95)
 LIMITS = (25, 50)
 GOAL = 0.01
@@ -95,7 +98,8 @@ def report(args: argparse.Namespace, done: dict[str, dict], loads: tuple[float, 
         f"- Command: `python benchmarks/vmr_unseen.py {' '.join(sys.argv[1:])}`.",
         f"- Seeds: {FIRST_SEED + args.offset} .. {FIRST_SEED + args.offset + args.seeds - 1} "
         "(range reserved for this benchmark: "
-        f"{FIRST_SEED} .. {FIRST_SEED + 19}; no suite, test or tuning run uses it). Clusters: "
+        f"{FIRST_SEED} .. {FIRST_SEED + 19}; no suite, test or tuning run uses it; the older range "
+        "23000 .. 23019 was partly used by earlier runs and is no longer unseen). Clusters: "
         "`schedkit.generate.vmr(300, u, seed, K)`, u in {0.90, 0.95}, K in {25, 50}.",
         f"- `auto`: 2 workers, {args.limit:g} s. `lns`: 1 worker, {args.limit:g} s. Reference: `mip`, "
         f"1 worker, {args.reference:g} s (its plan; `proven` when it proved it optimal). All at seed 0; "
@@ -138,7 +142,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=20, help="seeds per (utilisation, K) cell, at most 20")
     parser.add_argument("--offset", type=int, default=0,
-                        help="first seed = 23000 + offset (a later run takes seeds an earlier one did not)")
+                        help=f"first seed = {FIRST_SEED} + offset (a later run takes seeds an earlier "
+                             "one did not)")
     parser.add_argument("--limit", type=float, default=5.0, help="seconds for auto and lns")
     parser.add_argument("--reference", type=float, default=120.0, help="seconds for the mip reference")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "reports" / "vmr_unseen.md")
