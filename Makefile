@@ -58,7 +58,9 @@ fuzz: $(STAMP_DEV)
 # Caller-side wall time of every exact method and auto at 1, 3, 10 s, cold and warm numba cache.
 TIME_LIMITS ?= 1,3,10
 bench-time-limits: $(STAMP_DEV)
-	$(BIN)/python benchmarks/time_limits.py --limits $(TIME_LIMITS) --out benchmarks/reports/time_limits.md
+	rm -f benchmarks/reports/time_limits.jsonl
+	$(BIN)/python benchmarks/time_limits.py --limits $(TIME_LIMITS) --store benchmarks/reports/time_limits.jsonl \
+		--out benchmarks/reports/time_limits.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--families", default="", help="comma-separated families (default: all)")
     parser.add_argument("--methods", default="", help="comma-separated methods (default: all timed ones)")
     parser.add_argument("--out", type=Path, default=None, help="write a Markdown report here")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="append every run's rows to this JSON-lines file and report all rows in it "
+                        "(runs of different families stitched into one report)")
     parser.add_argument("--cache", type=Path, default=None,
                         help="a numba cache folder filled by `schedkit warmup` (default: warm a new one)")
     args = parser.parse_args()
@@ -154,6 +157,10 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="schedkit-time-limits-"))
     warm = args.cache or scratch / "warm"
     warmup_seconds = 0.0 if args.cache else warm_cache(warm)
+    run_id = {"run": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)), "command": command_line(args),
+              "commit": commit(), "warmup_seconds": round(warmup_seconds), "start_load": round(load[0], 1)}
+    previous = [json.loads(line) for line in args.store.read_text().splitlines()] \
+        if args.store and args.store.exists() else []
     rows: list[dict[str, Any]] = []
     for name, path, index, load_options, label in instances:
         for method in timed_methods(name):
@@ -167,44 +174,60 @@ def main() -> None:
                     for row in run(path, index, load_options, method, limit, cache, args.workers, calls):
                         mode = "uncompiled" if cache_kind == "uncompiled" else ("cold", "warm")[row["call"]]
                         row.update(family=name, instance=label, method=method, mode=mode, limit=limit,
-                                   load=os.getloadavg()[0])
+                                   load=os.getloadavg()[0], path=str(Path(path).relative_to(ROOT)),
+                                   load_options=load_options, index=index, **run_id)
                         rows.append(row)
+                        if args.store:
+                            with args.store.open("a") as store:
+                                store.write(json.dumps(row) + "\n")
                         over = row["wall"] - limit
                         flag = "OVER" if over > allowance(limit) else "ok"
                         print(f"{name:<13} {label[:22]:<22} {method:<10} {mode:<10} {limit:>5g} s  wall "
                               f"{row['wall']:7.2f} s  {flag:<4} {row['status']}", flush=True)
                 if args.out:
-                    args.out.write_text(report(rows, args, load, started, warmup_seconds, instances))
+                    args.out.write_text(report(previous + rows))
     if args.out:
-        args.out.write_text(report(rows, args, load, started, warmup_seconds, instances))
+        args.out.write_text(report(previous + rows))
 
 
-def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[float, float, float],
-           started: float, warmup_seconds: float,
-           instances: list[tuple[str, str, int, dict[str, Any], str]]) -> str:
-    """The Markdown report: worst overshoot per method and mode, then every run."""
-    loads = [r["load"] for r in rows] or [load[0]]
-    command = (f"python benchmarks/time_limits.py --limits {args.limits} --uncompiled-limits "
-               f"'{args.uncompiled_limits}' --workers {args.workers}"
-               + (f" --families {args.families}" if args.families else "")
-               + (f" --methods {args.methods}" if args.methods else ""))
+def command_line(args: argparse.Namespace) -> str:
+    """The command that reproduces this run."""
+    return (f"python benchmarks/time_limits.py --limits {args.limits} --uncompiled-limits "
+            f"'{args.uncompiled_limits}' --workers {args.workers}"
+            + (f" --families {args.families}" if args.families else "")
+            + (f" --methods {args.methods}" if args.methods else ""))
+
+
+def commit() -> str:
+    """The checkout's short commit, or '?'."""
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return done.stdout.strip() or "?"
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    """The Markdown report: the runs, worst overshoot per method and mode, then every run."""
     title = "# Time limits kept? Caller-side wall time of every exact method, auto and anytime heuristic"
-    lines = [title, "",
-             f"Command: `{command}` (`make bench-time-limits`).", "",
-             f"Machine: {describe()}.", "",
-             f"Started {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}; "
-             "load average at the start "
-             f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, 1-minute load during the runs "
-             f"{min(loads):.1f}–{max(loads):.1f}; wall time {time.time() - started:.0f} s; "
-             f"`schedkit warmup` into the cache took {warmup_seconds:.0f} s.", "",
-             "Each run is timed around `schedkit.solve` in a fresh interpreter (the OR-Tools import and "
+    lines = [title, "", f"Machine: {describe()}.", "",
+             "Runs (`make bench-time-limits` runs them all at once):", ""]
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        runs.setdefault(row["run"], []).append(row)
+    for started, group in runs.items():
+        first, loads = group[0], [r["load"] for r in group]
+        lines.append(f"- {started}, commit {first['commit']}: `{first['command']}`; load average "
+                     f"{first['start_load']:.1f} at the start, {min(loads):.1f}–{max(loads):.1f} "
+                     "during the runs; "
+                     f"`schedkit warmup` took {first['warmup_seconds']} s.")
+    lines += ["", "Each run is timed around `schedkit.solve` in a fresh interpreter (the OR-Tools import and "
              "numba cache loading or compilation inside the call count). Allowed: limit + max(10 %, 0.5 s). "
              "`cold`: the first call of a fresh interpreter after `schedkit warmup`; `warm`: the second call "
              "in that interpreter; `uncompiled`: the first call with an empty numba cache (no warmup).", "",
              "Instances (each family's largest bundled instance, and named variants):", ""]
-    lines += [f"- {name}: `{Path(path).relative_to(ROOT)}` #{index + 1} ({label})"
-              + (f", loaded with {options}" if options else "")
-              for name, path, index, options, label in instances]
+    instances = {(r["family"], r["path"], r["index"], r["instance"], json.dumps(r["load_options"]))
+                 for r in rows}
+    lines += [f"- {name}: `{path}` #{index + 1} ({label})"
+              + (f", loaded with {options}" if options != "{}" else "")
+              for name, path, index, label, options in sorted(instances)]
     lines += ["", "## Worst overshoot per method", "",
               "| family | instance | method | mode | worst wall − limit (s) | at limit (s) "
               "| over the promise? |",
