@@ -158,7 +158,8 @@ def main() -> None:
     warm = args.cache or scratch / "warm"
     warmup_seconds = 0.0 if args.cache else warm_cache(warm)
     run_id = {"run": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)), "command": command_line(args),
-              "commit": commit(), "warmup_seconds": round(warmup_seconds), "start_load": round(load[0], 1)}
+              "commit": commit(), "warmup_seconds": None if args.cache else round(warmup_seconds),
+              "start_load": round(load[0], 1)}
     previous = [json.loads(line) for line in args.store.read_text().splitlines()] \
         if args.store and args.store.exists() else []
     rows: list[dict[str, Any]] = []
@@ -217,7 +218,9 @@ def report(rows: list[dict[str, Any]]) -> str:
         lines.append(f"- {started}, commit {first['commit']}: `{first['command']}`; load average "
                      f"{first['start_load']:.1f} at the start, {min(loads):.1f}–{max(loads):.1f} "
                      "during the runs; "
-                     f"`schedkit warmup` took {first['warmup_seconds']} s.")
+                     + ("the cache was warmed by `schedkit warmup` beforehand (--cache)."
+                        if first["warmup_seconds"] is None else
+                        f"`schedkit warmup` took {first['warmup_seconds']} s."))
     lines += ["", "Each run is timed around `schedkit.solve` in a fresh interpreter (the OR-Tools import and "
              "numba cache loading or compilation inside the call count). Allowed: limit + max(10 %, 0.5 s). "
              "`cold`: the first call of a fresh interpreter after `schedkit warmup`; `warm`: the second call "
