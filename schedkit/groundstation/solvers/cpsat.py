@@ -9,8 +9,9 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints; the bound is the better of CP-SAT's and the mission
-  transportation bound (solvers/bounds.py).
+  it stalls), given as hints; the bound is the best of CP-SAT's, the mission transportation
+  bound (solvers/bounds.py) and the time-bucketed LP bound (solvers/lp_bound.py, buckets of
+  `bound_grid` seconds, HiGHS given at most `bound_share` of the budget).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from schedkit.groundstation.model import (
     plan_stats,
 )
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
+from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -41,6 +43,8 @@ IMPORT_SECONDS = 1.0  # importing OR-Tools on a loaded machine
 FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option at load 15
 WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
 SMALL = 50  # requests
+LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
+LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 
 
 @dataclass
@@ -202,7 +206,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.4})
+          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.25,
+                   "bound_grid": 3600})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -222,7 +227,10 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
         flow = mission_flow_bound(instance, opts)
         stats["mission_flow_bound"] = flow
-    if not _fits(options, BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS):
+    build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
+    if objective == "hours":
+        flow = _lp_bound(instance, opts, options, stats, flow, build_seconds)
+    if not _fits(options, build_seconds):
         return _fallback(instance, board, stats, flow)
     from ortools.sat.python import cp_model
 
@@ -256,6 +264,25 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     bound = min(value, max(flow or 0, integral_bound(solver.BestObjectiveBound()) or 0))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+def _lp_bound(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
+              stats: dict[str, Any], flow: int | None, reserve: float) -> int | None:
+    """The better of `flow` and the bucketed LP bound, when LP_SETUP_SECONDS plus `reserve` fit;
+    HiGHS gets `bound_share` of the budget (at most what is left after `reserve`)."""
+    remaining = options.remaining()
+    seconds = None
+    if remaining is not None:
+        seconds = min(float(options.get("bound_share", 0.25)) * options.time_limit,  # type: ignore[operator]
+                      remaining - reserve - LP_SETUP_SECONDS - 1.0)
+        if seconds < LP_MIN_SECONDS:
+            return flow
+    started = time.perf_counter()
+    grid = int(options.get("bound_grid", 3600))
+    lp = lp_unserved_bound(instance, opts, seconds, grid if grid > 0 else None)
+    stats["lp_bound"] = lp
+    stats["lp_bound_seconds"] = round(time.perf_counter() - started, 2)
+    return max(lp, flow or 0)
 
 
 def _most_copies(r: Any) -> int:
