@@ -114,3 +114,11 @@ def test_interior_point_path_gives_a_valid_bound(monkeypatch):
         x = build_case()
         assert 0 <= lp_unserved_bound(x, request_options(x), grid=3600) <= optimum
     assert lp_unserved_bound(mixed(), request_options(mixed())) <= 10800
+
+
+def test_cpsat_reports_the_lp_bound_it_ran():
+    """With room in the budget cpsat runs the LP bound beside its search and keeps the best bound."""
+    x = mixed()
+    result = schedkit.solve(x, "cpsat", time_limit=8, workers=1)
+    assert isinstance(result.stats["lp_bound"], int)
+    assert result.stats["lp_bound"] <= result.bound <= result.objective == 10800
