@@ -75,6 +75,14 @@ def _kept_runs(old: Path, fresh: set[str]) -> list[dict]:
     return kept
 
 
+def _old_load(old: Path) -> str:
+    """", run at load average ..." from an earlier report's machine line, or ""."""
+    for line in old.read_text().splitlines() if old.exists() else []:
+        if "load average" in line:
+            return ", run at load average " + line.split("load average ", 1)[1].split(":")[0]
+    return ""
+
+
 def _kept_generated(old: Path) -> list[str]:
     """The generated-networks section of an earlier report, verbatim."""
     if not old.exists():
@@ -184,7 +192,8 @@ def main() -> None:
              + ". Every plan was checked with `schedkit.check` in its run."
              + (f" Rows of the other suites ({len(kept)} SatNet rows"
                 + (", the generated networks" if not generated else "")
-                + f") are kept from the earlier report ({old.name}): their code did not change, "
+                + f") are kept from the earlier report ({old.name}{_old_load(old)}): their code did not "
+                "change, "
                 "their gaps are recomputed against the new bound." if kept else ""),
              "- Our model enforces the satellite-operation-mode rule (one mission tracked by one "
              "alternative at a time); the published rows are reproduced from the data README.",
