@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from bisect import bisect_left, bisect_right
 
 import numpy as np
@@ -208,7 +209,10 @@ class BoundJob(threading.Thread):
         super().__init__(daemon=True, name="groundstation-lp-bound")
         self.args = (instance, options, seconds, grid)
         self.value: int | None = None
+        self.seconds = 0.0  # how long it took
 
     def run(self) -> None:
         instance, options, seconds, grid = self.args
+        started = time.perf_counter()
         self.value = lp_unserved_bound(instance, options, seconds, grid)
+        self.seconds = time.perf_counter() - started
