@@ -9,8 +9,10 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints; the bound is the better of CP-SAT's and the mission
-  transportation bound (solvers/bounds.py).
+  it stalls), given as hints; the bound is the best of CP-SAT's, the mission transportation
+  bound (solvers/bounds.py) and the time-bucketed LP bound (solvers/lp_bound.py), which runs
+  in a thread beside the warm start and CP-SAT: buckets of `bound_grid` seconds (0: 3 h under
+  a 150 s budget, else 1 h), HiGHS stopped after `bound_share` (0.8) of the budget.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from schedkit.groundstation.model import (
     plan_stats,
 )
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
+from schedkit.groundstation.solvers.lp_bound import BoundJob
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -41,6 +44,9 @@ IMPORT_SECONDS = 1.0  # importing OR-Tools on a loaded machine
 FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option at load 15
 WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
 SMALL = 50  # requests
+LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
+COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 10800, 3600, 150.0  # LP buckets (s): 1 h from 150 s budgets
+LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 
 
 @dataclass
@@ -202,7 +208,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.4})
+          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.8,
+                   "bound_grid": 0})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -211,6 +218,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.4)) * limit)
+    lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
     board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
         served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
@@ -222,8 +230,9 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
         flow = mission_flow_bound(instance, opts)
         stats["mission_flow_bound"] = flow
-    if not _fits(options, BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS):
-        return _fallback(instance, board, stats, flow)
+    build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
+    if not _fits(options, build_seconds):
+        return _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -243,6 +252,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         _hint_from(model, slots, solver)
     solver = _run(model, unserved, options, stats, 1.0)
+    flow = _join_lp(lp_job, options, stats, flow)
     if solver is None:
         return _fallback(instance, board, stats, flow)
     solution, done = _plan(instance, solver, slots)
@@ -256,6 +266,38 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     bound = min(value, max(flow or 0, integral_bound(solver.BestObjectiveBound()) or 0))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions
+              ) -> BoundJob | None:
+    """Start the bucketed LP bound beside the warm start, HiGHS limited to `bound_share` of
+    the budget; None when that is too short to be worth it."""
+    limit = options.time_limit
+    seconds = None if limit is None else float(options.get("bound_share", 0.8)) * limit - LP_SETUP_SECONDS
+    if seconds is not None and seconds < LP_MIN_SECONDS:
+        return None
+    grid = int(options.get("bound_grid", 0))
+    if grid <= 0:
+        grid = COARSE_GRID if limit is not None and limit < FINE_GRID_FROM else FINE_GRID
+    job = BoundJob(instance, opts, seconds, grid)
+    job.start()
+    return job
+
+
+def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any], flow: int | None
+             ) -> int | None:
+    """The better of `flow` and the LP bound (waited for while the budget lasts)."""
+    if job is None:
+        return flow
+    remaining = options.remaining()
+    job.join(None if remaining is None else max(0.0, remaining - EXTRACT_SECONDS))
+    stats["lp_bound_grid"] = job.args[3]
+    if job.value is None:
+        stats["lp_bound"] = "not finished"
+        return flow
+    stats["lp_bound"] = job.value
+    stats["lp_bound_seconds"] = round(job.seconds, 2)
+    return max(job.value, flow or 0)
 
 
 def _most_copies(r: Any) -> int:
