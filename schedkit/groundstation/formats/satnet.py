@@ -154,7 +154,10 @@ def read_maintenance(path: Path, week: int | None, year: int | None) -> list[Mai
     """Rows of maintenance.csv (only those of `week`/`year` when given); [] without the file."""
     if not path.exists():
         return []
-    rows = list(csv.reader(io.StringIO(read_text(path))))
+    try:
+        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    except csv.Error as error:  # e.g. a lone carriage return inside a field
+        raise ParseError(str(path), None, "CSV rows", str(error)) from None
     if not rows or [c.strip().lower() for c in rows[0]] != MAINTENANCE_HEADER:
         raise ParseError(str(path), 1, "the header " + ",".join(MAINTENANCE_HEADER),
                          repr(",".join(rows[0]) if rows else ""))
