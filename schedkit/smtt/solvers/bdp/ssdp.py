@@ -30,8 +30,12 @@ STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per 
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
 STAGE1_ITERATIONS = 40
-STAGE2_ROUNDS = 6
-STAGE2_ITERATIONS = 40
+STAGE2_ROUNDS = 10
+STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
+STEP_START = 1.0  # Polyak step factor at the start of each round
+STEP_MIN = 1e-3  # a round ends when its step factor falls below this
+PATIENCE = 5  # steps without a better value before the step factor is halved
+DEFLECTION = 0.5  # share of the previous direction added to the subgradient (less zigzag)
 ADD_PER_ROUND = 4
 FIRST_CHUNK = 64  # times per stage-3 kernel call at first; adapted to about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
@@ -61,6 +65,7 @@ class Search:
     order: np.ndarray = field(init=False)
     count: np.ndarray = field(init=False)
     mult: np.ndarray = field(init=False)
+    step: float = STEP_START
     bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
     sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
     proved: bool = False
@@ -139,16 +144,20 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
 
 
 def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
-    """Polyak subgradient ascent from search.mult; keeps the best multipliers; iterations run."""
+    """Deflected Polyak subgradient ascent from search.mult, towards the upper bound: the step
+    factor starts at STEP_START and halves after PATIENCE steps without a better value. Keeps
+    the best multipliers; returns the iterations run."""
     n = search.p.size
     counts = np.zeros(n, dtype=np.int64)
     target = search.upper * search.scale
-    current = search.mult.astype(np.float64)
+    clip = float(search.scale) * float(search.costs[-1].sum() + 1)
     best_value = -int(k.INF)
     best_mult = search.mult.copy()
-    clip = float(search.scale) * float(search.costs[-1].sum() + 1)
-    step, stale, done = 1.0, 0, 0
-    while done < iterations and step > 1e-3:
+    current = search.mult.astype(np.float64)
+    stale = done = 0
+    previous = None
+    search.step = STEP_START
+    while done < iterations and search.step > STEP_MIN:
         search.check_clock()
         mult = np.rint(current).astype(np.int64)
         value = _relaxed(search, mult, adjacency)
@@ -157,25 +166,31 @@ def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
             search.prove(search.upper * search.scale)
             search.mult = mult
             return done
-        if value > best_value:
-            best_value, best_mult, stale = value, mult, 0
-        else:
-            stale += 1
-            if stale >= 5:
-                step, stale = step / 2, 0
         search.prove(value)
         if search.proved:
+            best_mult = mult
             break
         k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f, counts)
         direction = 1.0 - counts
-        norm = float(direction @ direction)
-        if norm == 0:  # the relaxed optimum is a sequence: no sequence is cheaper
+        if not direction.any():  # the relaxed optimum is a sequence: no sequence is cheaper
             search.sequence = _path_of(search, adjacency)
             search.proved = True
             best_mult = mult
             break
-        current = np.clip(current + step * (target - value) / norm * direction, -clip, clip)
+        if previous is not None:  # deflected (Camerini, Fratta & Maffioli): less zigzag
+            direction = direction + DEFLECTION * previous
+        previous = direction
+        if value > best_value:
+            best_value, best_mult, stale = value, mult, 0
+        else:
+            stale += 1
+            if stale >= PATIENCE:
+                search.step /= 2
+                stale = 0
+        norm = float(direction @ direction)
+        current = np.clip(mult + search.step * (target - value) / norm * direction, -clip, clip)
     search.mult = best_mult
+    search.stats["iterations"] = search.stats.get("iterations", 0) + done
     return done
 
 
@@ -281,9 +296,11 @@ class Modifiers:
         path, counts = k.read_path(st_j, st_pred, last, search.p.size)
         search.check_clock()
         rest = np.empty(count, dtype=np.int64)
-        k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc, self.member,
-                     self.pred, self.succ, self.full, st_t, st_j, st_s, st_next, head, table, rest,
-                     must, cannot)
+        full = self.full
+        _in_chunks(search, lambda a, b: k.rest_costs(
+            search.p, search.costs, search.before, search.ok, search.arc, self.member, self.pred,
+            self.succ, full, st_t, st_j, st_s, st_next, head, table, rest, must, cannot, a, b),
+            horizon, 0, -1)
         self.previous = (st_t, st_j, st_s, rest, table)
         self.previous_full = self.full
         return int(st_v[last]) + int(search.mult.sum()), path, counts

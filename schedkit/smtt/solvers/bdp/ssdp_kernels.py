@@ -38,6 +38,32 @@ def adjacent(i, j, t, p, costs, before):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _rank_finite(values, order):  # pragma: no cover - compiled
+    """Write the indices of the finite entries of `values` into `order`, cheapest first (ties
+    by index); return how many. Insertion sort for few entries, argsort beyond."""
+    c = 0
+    for j in range(values.size):
+        if values[j] < INF:
+            order[c] = j
+            c += 1
+    if c > 24:
+        picked = order[:c].copy()
+        ranked = np.argsort(values[picked], kind="mergesort")
+        for r in range(c):
+            order[r] = picked[ranked[r]]
+        return c
+    for a in range(1, c):
+        j = order[a]
+        v = values[j]
+        r = a
+        while r > 0 and values[order[r - 1]] > v:
+            order[r] = order[r - 1]
+            r -= 1
+        order[r] = j
+    return c
+
+
+@njit(cache=True)
 def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
     """arc[t, j] = scale·costs[t, j] − mult[j]."""
     for t in range(costs.shape[0]):
@@ -67,14 +93,7 @@ def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):
                         break
             if best < INF:
                 f[t, j] = best + arc[t, j]
-        ranked = np.argsort(f[t])
-        c = 0
-        for r in range(n):
-            if f[t, ranked[r]] >= INF:
-                break
-            order[t, r] = ranked[r]
-            c += 1
-        count[t] = c
+        count[t] = _rank_finite(f[t], order[t])
 
 
 @njit(cache=True)
@@ -84,6 +103,7 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
     n = p.size
     horizon = g.shape[0] - 1
     arcs = np.empty(n, dtype=np.int64)
+    ranked = np.empty(n, dtype=np.int64)
     for s in range(first, max(stop, 0), -1):
         for j in range(n):
             u = s + p[j]
@@ -91,14 +111,12 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
                 arcs[j] = INF
             else:
                 arcs[j] = arc[u, j] + g[u, j]
-        ranked = np.argsort(arcs)
+        c = _rank_finite(arcs, ranked)
         for i in range(n):
             if not ok[s, i]:
                 continue
-            for r in range(n):
+            for r in range(c):
                 j = ranked[r]
-                if arcs[j] >= INF:
-                    break
                 if not adjacency or adjacent(i, j, s + p[j], p, costs, before):
                     g[s, i] = arcs[j]
                     break
@@ -294,12 +312,13 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
-               st_next, head, table, h, must, cannot):  # pragma: no cover - compiled
+               st_next, head, table, h, must, cannot, first, stop):  # pragma: no cover
     """h[x]: least cost from state x to the end (time T with every modifier done) in the
-    current state space; INF when none."""
+    current state space, INF when none, for the states at times first down to stop+1 (the
+    later times must be done: call from first = T down)."""
     n = p.size
     horizon = ok.shape[0] - 1
-    for s in range(horizon, 0, -1):
+    for s in range(first, stop, -1):
         x = head[s]
         while x >= 0:
             subset = st_s[x]
