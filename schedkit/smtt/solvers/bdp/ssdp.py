@@ -351,14 +351,16 @@ def solve(search: Search) -> None:
     search.stats["stage1_bound"] = search.bound
     if search.proved:
         return
-    iterations = removed = 0
+    removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
+    iterations = 0
     for _ in range(STAGE2_ROUNDS):
+        bound = search.bound
         iterations += subgradient(search, True, STAGE2_ITERATIONS)
         if search.proved:
             break
         gone = stage2_eliminate(search)
         removed += gone
-        if gone == 0:
+        if gone == 0 and search.bound == bound:  # converged: stage 3 takes over
             break
     search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
                         stage2_bound=search.bound)
