@@ -29,7 +29,7 @@ STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per 
 # and the previous round's t, j, subset, rest and hash slots
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
-STAGE1_ITERATIONS = 40
+STAGE1_ITERATIONS = 20
 STAGE2_ROUNDS = 10
 STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
 STEP_START = 1.0  # Polyak step factor at the start of each round
@@ -346,29 +346,53 @@ def stage3(search: Search) -> None:
 
 
 def solve(search: Search) -> None:
-    """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller)."""
-    search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
-    search.stats["stage1_bound"] = search.bound
-    if search.proved:
-        return
+    """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller); the stage
+    reached and the seconds of each go into the stats."""
+    clock = time.perf_counter()
+    try:
+        search.stats["stage"] = 1
+        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
+        search.stats["stage1_bound"] = search.bound
+        if search.proved:
+            return
+        clock = _lap(search, 1, clock)
+        _stage2(search)
+        if search.proved:
+            return
+        clock = _lap(search, 2, clock)
+        _relaxed(search, search.mult, True)
+        _backward(search, True)
+        stage3(search)
+    finally:
+        _lap(search, search.stats["stage"], clock)
+
+
+def _lap(search: Search, stage: int, clock: float) -> float:
+    """Record the seconds of `stage` since `clock` and move on to the next stage; the time now."""
+    now = time.perf_counter()
+    search.stats[f"stage{stage}_seconds"] = round(now - clock, 4)
+    search.stats["stage"] = stage + 1
+    return now
+
+
+def _stage2(search: Search) -> None:
+    """Rounds of subgradient steps with the adjacency restriction, arcs deleted between rounds,
+    until proven or a round neither deletes an arc nor raises the bound."""
     removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
     iterations = 0
-    for _ in range(STAGE2_ROUNDS):
-        bound = search.bound
-        iterations += subgradient(search, True, STAGE2_ITERATIONS)
-        if search.proved:
-            break
-        gone = stage2_eliminate(search)
-        removed += gone
-        if gone == 0 and search.bound == bound:  # converged: stage 3 takes over
-            break
-    search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
-                        stage2_bound=search.bound)
-    if search.proved:
-        return
-    _relaxed(search, search.mult, True)
-    _backward(search, True)
-    stage3(search)
+    try:
+        for _ in range(STAGE2_ROUNDS):
+            bound = search.bound
+            iterations += subgradient(search, True, STAGE2_ITERATIONS)
+            if search.proved:
+                break
+            gone = stage2_eliminate(search)
+            removed += gone
+            if gone == 0 and search.bound == bound:  # converged: stage 3 takes over
+                break
+    finally:
+        search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
+                            arcs_left=int(search.ok.sum()), stage2_bound=search.bound)
 
 
 def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> None:
