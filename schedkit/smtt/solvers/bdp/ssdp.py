@@ -30,7 +30,7 @@ STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per 
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
 STAGE1_ITERATIONS = 20
-STAGE2_ROUNDS = 10
+STAGE2_ROUNDS = 16
 STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
 STEP_START = 1.0  # Polyak step factor at the start of each round
 STEP_MIN = 1e-3  # a round ends when its step factor falls below this
@@ -66,6 +66,7 @@ class Search:
     count: np.ndarray = field(init=False)
     mult: np.ndarray = field(init=False)
     step: float = STEP_START
+    start_step: float = STEP_START
     bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
     sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
     proved: bool = False
@@ -117,7 +118,7 @@ def _in_chunks(search: Search, step: Any, first: int, stop: int, direction: int)
         step(at, end)
         at = end
         elapsed = time.perf_counter() - started
-        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+        chunk = max(1, min(2 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
 
 
 def _backward(search: Search, adjacency: bool) -> None:
@@ -143,10 +144,11 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
     return best if best >= k.INF else best + int(mult.sum())
 
 
-def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
+def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool = True) -> int:
     """Deflected Polyak subgradient ascent from search.mult, towards the upper bound: the step
-    factor starts at STEP_START and halves after PATIENCE steps without a better value. Keeps
-    the best multipliers; returns the iterations run."""
+    factor starts at search.start_step (or where the last call left it) and halves after
+    PATIENCE steps without a better value; a call where no step beat the starting point halves
+    search.start_step. Keeps the best multipliers; returns the iterations run."""
     n = search.p.size
     counts = np.zeros(n, dtype=np.int64)
     target = search.upper * search.scale
@@ -156,7 +158,9 @@ def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
     current = search.mult.astype(np.float64)
     stale = done = 0
     previous = None
-    search.step = STEP_START
+    if restart:
+        search.step = search.start_step
+    first = None
     while done < iterations and search.step > STEP_MIN:
         search.check_clock()
         mult = np.rint(current).astype(np.int64)
@@ -180,6 +184,8 @@ def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
         if previous is not None:  # deflected (Camerini, Fratta & Maffioli): less zigzag
             direction = direction + DEFLECTION * previous
         previous = direction
+        if first is None:
+            first = value
         if value > best_value:
             best_value, best_mult, stale = value, mult, 0
         else:
@@ -189,6 +195,8 @@ def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
                 stale = 0
         norm = float(direction @ direction)
         current = np.clip(mult + search.step * (target - value) / norm * direction, -clip, clip)
+    if first is not None and best_value <= first:  # no step helped: start smaller next time
+        search.start_step /= 2
     search.mult = best_mult
     search.stats["iterations"] = search.stats.get("iterations", 0) + done
     return done
@@ -284,7 +292,7 @@ class Modifiers:
                 k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
             time_now = reached
             elapsed = time.perf_counter() - started
-            chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+            chunk = max(1, min(2 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
         self.capacity = capacity
         self.peak = max(self.peak, count)
         search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
@@ -347,31 +355,31 @@ def stage3(search: Search) -> None:
 
 def solve(search: Search) -> None:
     """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller); the stage
-    reached and the seconds of each go into the stats."""
+    where it ended (`stage`) and the seconds of each go into the stats."""
     clock = time.perf_counter()
+    search.stats["stage"] = 1
     try:
-        search.stats["stage"] = 1
         search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return
-        clock = _lap(search, 1, clock)
+        clock = _next_stage(search, clock)
         _stage2(search)
         if search.proved:
             return
-        clock = _lap(search, 2, clock)
+        clock = _next_stage(search, clock)
         _relaxed(search, search.mult, True)
         _backward(search, True)
         stage3(search)
     finally:
-        _lap(search, search.stats["stage"], clock)
+        search.stats[f"stage{search.stats['stage']}_seconds"] = round(time.perf_counter() - clock, 4)
 
 
-def _lap(search: Search, stage: int, clock: float) -> float:
-    """Record the seconds of `stage` since `clock` and move on to the next stage; the time now."""
+def _next_stage(search: Search, clock: float) -> float:
+    """Record the seconds of the current stage since `clock` and move on; the time now."""
     now = time.perf_counter()
-    search.stats[f"stage{stage}_seconds"] = round(now - clock, 4)
-    search.stats["stage"] = stage + 1
+    search.stats[f"stage{search.stats['stage']}_seconds"] = round(now - clock, 4)
+    search.stats["stage"] += 1
     return now
 
 
@@ -381,14 +389,16 @@ def _stage2(search: Search) -> None:
     removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
     iterations = 0
     try:
+        progress = True
         for _ in range(STAGE2_ROUNDS):
             bound = search.bound
-            iterations += subgradient(search, True, STAGE2_ITERATIONS)
+            iterations += subgradient(search, True, STAGE2_ITERATIONS, restart=progress)
             if search.proved:
                 break
             gone = stage2_eliminate(search)
             removed += gone
-            if gone == 0 and search.bound == bound:  # converged: stage 3 takes over
+            progress = gone > 0 or search.bound > bound
+            if not progress and search.step <= STEP_MIN:  # converged: stage 3 takes over
                 break
     finally:
         search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
