@@ -74,7 +74,8 @@ def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
 @njit(cache=True)
 def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):  # pragma: no cover
     """f[t, j] for t in first..stop−1: least cost of a path 0 -> t whose last arc is j
-    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many. Rows before
+    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many (without the
+    adjacency restriction only the cheapest, count 1 or 0). Rows before
     `first` must be done (call with first = 1 after setting f to INF)."""
     n = p.size
     for t in range(max(1, first), stop):
@@ -93,7 +94,15 @@ def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):
                         break
             if best < INF:
                 f[t, j] = best + arc[t, j]
-        count[t] = _rank_finite(f[t], order[t])
+        if adjacency:
+            count[t] = _rank_finite(f[t], order[t])
+        else:  # without the restriction the cheapest entry is all a later row reads
+            best_j = 0
+            for j in range(1, n):
+                if f[t, j] < f[t, best_j]:
+                    best_j = j
+            order[t, 0] = best_j
+            count[t] = 1 if f[t, best_j] < INF else 0
 
 
 @njit(cache=True)
