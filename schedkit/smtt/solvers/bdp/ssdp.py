@@ -1,10 +1,12 @@
 """The successive sublimation DP of Tanaka, Fujikuma & Araki (2009) for 1||Σ wj·Tj.
 
 Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job once" relaxed with
-multipliers μ) is a shortest path over the times 0..T; subgradient steps improve μ.
-Stage 2: the same with the adjacency restriction (the DP state is (t, last job)); more
-subgradient steps, and arcs whose best path through them cannot beat the dynasearch upper
-bound are deleted (state elimination), which shortens every job's window.
+multipliers μ) is a shortest path over the times 0..T; a few subgradient steps improve μ.
+Stage 2: the same with the adjacency restriction (the DP state is (t, last job)). First the
+arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
+(state elimination by forward + backward values); then rounds of deflected subgradient steps,
+with another elimination after each round, until a round neither deletes an arc nor raises the
+bound (and its step is spent). Deleting arcs shortens every job's window and every later pass.
 Stage 3: with μ fixed, successive sublimation: the jobs that the relaxed optimum repeats or
 misses become modifiers M, and the state becomes (t, last job, the subset of M done), so that a
 job of M is processed at most once and known precedences among M hold. Modifiers are added
@@ -37,7 +39,8 @@ STEP_MIN = 1e-3  # a round ends when its step factor falls below this
 PATIENCE = 5  # steps without a better value before the step factor is halved
 DEFLECTION = 0.5  # share of the previous direction added to the subgradient (less zigzag)
 ADD_PER_ROUND = 4
-FIRST_CHUNK = 64  # times per stage-3 kernel call at first; adapted to about CHUNK_SECONDS
+FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
+# the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
 
 
