@@ -42,6 +42,7 @@ ADD_PER_ROUND = 4
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
+FIRST_BUDGET = 1024  # stage-3 states per kernel call at first (a call ends after a whole time)
 
 
 class Stopped(Exception):
@@ -273,20 +274,19 @@ class Modifiers:
         arrays = _state_arrays(capacity)
         head = np.full(horizon + 1, -1, dtype=np.int32)
         table = np.full(2 * capacity, -1, dtype=np.int32)
-        count, time_now, chunk = 0, 0, FIRST_CHUNK
+        count, time_now, budget = 0, 0, FIRST_BUDGET
         must = np.zeros(horizon + 1, dtype=np.uint64)
         cannot = np.zeros(horizon + 1, dtype=np.uint64)
         k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), must, cannot)
         while time_now < horizon:
             search.check_clock()
             started = time.perf_counter()
-            stop = min(horizon, time_now + chunk)
             count, reached = k.sublimate(  # type: ignore[call-arg]
                 search.p, search.costs, search.before, search.ok, search.arc, search.g,
-                self.member, self.pred, self.succ, limit, time_now, stop, *arrays, head, table, count,
-                *self.previous, self.previous_full, must, cannot,
+                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, head, table,
+                count, *self.previous, self.previous_full, must, cannot, budget,
             )
-            if reached < stop:  # the arrays are full: double them
+            if count >= capacity:  # the arrays are full: double them
                 if 2 * capacity * STATE_BYTES + table_bytes(search.p) > search.memory_bytes:
                     raise Stopped("memory")
                 capacity *= 2
@@ -294,8 +294,7 @@ class Modifiers:
                 table = np.full(2 * capacity, -1, dtype=np.int32)
                 k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
             time_now = reached
-            elapsed = time.perf_counter() - started
-            chunk = max(1, min(2 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+            budget = _adapt(budget, time.perf_counter() - started)
         self.capacity = capacity
         self.peak = max(self.peak, count)
         search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
@@ -307,14 +306,22 @@ class Modifiers:
         path, counts = k.read_path(st_j, st_pred, last, search.p.size)
         search.check_clock()
         rest = np.empty(count, dtype=np.int64)
-        full = self.full
-        _in_chunks(search, lambda a, b: k.rest_costs(
-            search.p, search.costs, search.before, search.ok, search.arc, self.member, self.pred,
-            self.succ, full, st_t, st_j, st_s, st_next, head, table, rest, must, cannot, a, b),
-            horizon, 0, -1)
+        at, budget = horizon, FIRST_BUDGET
+        while at > 0:
+            search.check_clock()
+            started = time.perf_counter()
+            at = k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc,
+                              self.member, self.pred, self.succ, self.full, st_t, st_j, st_s,
+                              st_next, head, table, rest, must, cannot, at, 0, budget)
+            budget = _adapt(budget, time.perf_counter() - started)
         self.previous = (st_t, st_j, st_s, rest, table)
         self.previous_full = self.full
         return int(st_v[last]) + int(search.mult.sum()), path, counts
+
+
+def _adapt(budget: int, elapsed: float) -> int:
+    """The next call's state budget: towards CHUNK_SECONDS a call, at most doubled."""
+    return max(FIRST_BUDGET, min(2 * budget, int(budget * CHUNK_SECONDS / max(elapsed, 1e-6))))
 
 
 def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:

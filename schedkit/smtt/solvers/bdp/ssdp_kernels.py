@@ -195,22 +195,27 @@ def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compil
 @njit(cache=True)
 def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
               st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
-              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot):  # pragma: no cover
-    """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached).
+              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot,
+              budget):  # pragma: no cover - compiled
+    """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached),
+    ending after the first time that brings the states expanded in this call to `budget`.
 
     member[j]: bit of j in M (0 when j is not a modifier); pred_m / succ_m: bits of the known
     predecessors / successors of j within M. A new state is kept when its cost plus a lower
     bound on the rest stays <= limit: g at its arc in the first round, later the exact rest of
     its projection (t, j, subset ∩ previous M) in the previous round (absent: dropped).
     must[u] / cannot[u]: modifiers that have to be / cannot be done at time u (their windows).
-    Returns (states, the time not yet processed); that time is `stop` unless the arrays are
-    full (the caller enlarges them and calls again from there).
+    Returns (states, the time not yet processed); when the arrays are full (states == their
+    size) the caller enlarges them and calls again from that time.
     """
     n = p.size
     horizon = ok.shape[0] - 1
     capacity = st_t.size
     mask = table.size - 1
+    expanded = 0
     for s in range(first, stop):
+        if expanded >= budget:
+            return count, s
         if s == 0:
             x = -1
         else:
@@ -270,6 +275,7 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                             st_pred[y] = x
                         break
                     slot = (slot + 1) & mask
+            expanded += 1
             if s == 0:
                 break
             x = st_next[x]
@@ -321,13 +327,17 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
-               st_next, head, table, h, must, cannot, first, stop):  # pragma: no cover
+               st_next, head, table, h, must, cannot, first, stop, budget):  # pragma: no cover
     """h[x]: least cost from state x to the end (time T with every modifier done) in the
     current state space, INF when none, for the states at times first down to stop+1 (the
-    later times must be done: call from first = T down)."""
+    later times must be done: call from first = T down); ends after the first time that brings
+    the states done in this call to `budget`. Returns the next time to do."""
     n = p.size
     horizon = ok.shape[0] - 1
+    done = 0
     for s in range(first, stop, -1):
+        if done >= budget:
+            return s
         x = head[s]
         while x >= 0:
             subset = st_s[x]
@@ -353,7 +363,9 @@ def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st
                     if y >= 0 and h[y] < INF and arc[u, j] + h[y] < best:
                         best = arc[u, j] + h[y]
                 h[x] = best
+            done += 1
             x = st_next[x]
+    return stop
 
 
 @njit(cache=True)
