@@ -14,7 +14,9 @@ import schedkit
 from schedkit import ProblemTooLarge, SMTTInstance
 from schedkit.registry import SolveOptions
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
+from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.method import improve
+from schedkit.smtt.solvers.dominance import precedences
 from tests.conftest import SMTT as ROOT_SMTT
 from tests.conftest import WT40_OPT, agrees_with, wt40
 from tests.smtt.strategies import smtt_instances
@@ -122,13 +124,13 @@ def test_stopped_by_time_keeps_a_valid_bound():
 
 
 def test_stopped_by_memory_keeps_a_valid_bound():
-    """wt40 #10 needs about 10^5 stage-3 states; 6 MiB do not hold them: stopped by memory,
+    """wt40 #15 needs about 2·10^5 stage-3 states; 8 MiB do not hold them: stopped by memory,
     with a stage-2 or stage-3 bound that is positive and at most the optimum."""
-    instance = wt40(10)
-    result = schedkit.solve(instance, "bdp", workers=1, memory_mb=6)
+    instance = wt40(15)
+    result = schedkit.solve(instance, "bdp", workers=1, memory_mb=8)
     assert result.stats["stopped"] == "memory"
-    agrees_with(instance, result, WT40_OPT[9])
-    assert 0 < result.bound <= WT40_OPT[9]
+    agrees_with(instance, result, WT40_OPT[14])
+    assert 0 < result.bound <= WT40_OPT[14]
 
 
 def test_simple_bound_memory_limit():
@@ -172,3 +174,17 @@ def test_wt100_short_budget_bound_is_valid():
     result = schedkit.solve(instance, "bdp", time_limit=1, workers=1)
     agrees_with(instance, result, instance.meta["opt"])
     assert result.bound is not None
+
+
+def test_first_relaxation_already_bounds():
+    """One stage-1 step, then one stage-2 step, on wt100 #1: each proves a positive bound at
+    most the optimum, so a stop at any later moment returns at least that, never 0."""
+    instance = schedkit.load(f"{ROOT_SMTT / 'orlib_weighted100_sample.jsonl'}#1")
+    p, d, w = instance.p, instance.d, instance.w
+    optimum = instance.meta["opt"]
+    search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 500, 64, float("inf"), 2**30)
+    ssdp.subgradient(search, False, 1)
+    first = search.bound
+    assert 0 < first <= optimum
+    ssdp.subgradient(search, True, 1)
+    assert first <= search.bound <= optimum

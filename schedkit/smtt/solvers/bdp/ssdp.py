@@ -1,10 +1,12 @@
 """The successive sublimation DP of Tanaka, Fujikuma & Araki (2009) for 1||Σ wj·Tj.
 
 Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job once" relaxed with
-multipliers μ) is a shortest path over the times 0..T; subgradient steps improve μ.
-Stage 2: the same with the adjacency restriction (the DP state is (t, last job)); more
-subgradient steps, and arcs whose best path through them cannot beat the dynasearch upper
-bound are deleted (state elimination), which shortens every job's window.
+multipliers μ) is a shortest path over the times 0..T; a few subgradient steps improve μ.
+Stage 2: the same with the adjacency restriction (the DP state is (t, last job)). First the
+arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
+(state elimination by forward + backward values); then rounds of deflected subgradient steps,
+with another elimination after each round, until a round neither deletes an arc nor raises the
+bound (and its step is spent). Deleting arcs shortens every job's window and every later pass.
 Stage 3: with μ fixed, successive sublimation: the jobs that the relaxed optimum repeats or
 misses become modifiers M, and the state becomes (t, last job, the subset of M done), so that a
 job of M is processed at most once and known precedences among M hold. Modifiers are added
@@ -29,12 +31,18 @@ STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per 
 # and the previous round's t, j, subset, rest and hash slots
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
-STAGE1_ITERATIONS = 40
-STAGE2_ROUNDS = 6
-STAGE2_ITERATIONS = 40
+STAGE1_ITERATIONS = 20
+STAGE2_ROUNDS = 16
+STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
+STEP_START = 1.0  # Polyak step factor at the start of each round
+STEP_MIN = 1e-3  # a round ends when its step factor falls below this
+PATIENCE = 5  # steps without a better value before the step factor is halved
+DEFLECTION = 0.5  # share of the previous direction added to the subgradient (less zigzag)
 ADD_PER_ROUND = 4
-FIRST_CHUNK = 64  # times per stage-3 kernel call at first; adapted to about CHUNK_SECONDS
+FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
+# the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
+FIRST_BUDGET = 1024  # stage-3 states per kernel call at first (a call ends after a whole time)
 
 
 class Stopped(Exception):
@@ -61,6 +69,8 @@ class Search:
     order: np.ndarray = field(init=False)
     count: np.ndarray = field(init=False)
     mult: np.ndarray = field(init=False)
+    step: float = STEP_START
+    start_step: float = STEP_START
     bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
     sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
     proved: bool = False
@@ -112,7 +122,7 @@ def _in_chunks(search: Search, step: Any, first: int, stop: int, direction: int)
         step(at, end)
         at = end
         elapsed = time.perf_counter() - started
-        chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+        chunk = max(1, min(2 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
 
 
 def _backward(search: Search, adjacency: bool) -> None:
@@ -138,17 +148,24 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
     return best if best >= k.INF else best + int(mult.sum())
 
 
-def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
-    """Polyak subgradient ascent from search.mult; keeps the best multipliers; iterations run."""
+def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool = True) -> int:
+    """Deflected Polyak subgradient ascent from search.mult, towards the upper bound: the step
+    factor starts at search.start_step (or where the last call left it) and halves after
+    PATIENCE steps without a better value; a call where no step beat the starting point halves
+    search.start_step. Keeps the best multipliers; returns the iterations run."""
     n = search.p.size
     counts = np.zeros(n, dtype=np.int64)
     target = search.upper * search.scale
-    current = search.mult.astype(np.float64)
+    clip = float(search.scale) * float(search.costs[-1].sum() + 1)
     best_value = -int(k.INF)
     best_mult = search.mult.copy()
-    clip = float(search.scale) * float(search.costs[-1].sum() + 1)
-    step, stale, done = 1.0, 0, 0
-    while done < iterations and step > 1e-3:
+    current = search.mult.astype(np.float64)
+    stale = done = 0
+    previous = None
+    if restart:
+        search.step = search.start_step
+    first = None
+    while done < iterations and search.step > STEP_MIN:
         search.check_clock()
         mult = np.rint(current).astype(np.int64)
         value = _relaxed(search, mult, adjacency)
@@ -157,25 +174,35 @@ def subgradient(search: Search, adjacency: bool, iterations: int) -> int:
             search.prove(search.upper * search.scale)
             search.mult = mult
             return done
-        if value > best_value:
-            best_value, best_mult, stale = value, mult, 0
-        else:
-            stale += 1
-            if stale >= 5:
-                step, stale = step / 2, 0
         search.prove(value)
         if search.proved:
+            best_mult = mult
             break
         k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f, counts)
         direction = 1.0 - counts
-        norm = float(direction @ direction)
-        if norm == 0:  # the relaxed optimum is a sequence: no sequence is cheaper
+        if not direction.any():  # the relaxed optimum is a sequence: no sequence is cheaper
             search.sequence = _path_of(search, adjacency)
             search.proved = True
             best_mult = mult
             break
-        current = np.clip(current + step * (target - value) / norm * direction, -clip, clip)
+        if previous is not None:  # deflected (Camerini, Fratta & Maffioli): less zigzag
+            direction = direction + DEFLECTION * previous
+        previous = direction
+        if first is None:
+            first = value
+        if value > best_value:
+            best_value, best_mult, stale = value, mult, 0
+        else:
+            stale += 1
+            if stale >= PATIENCE:
+                search.step /= 2
+                stale = 0
+        norm = float(direction @ direction)
+        current = np.clip(mult + search.step * (target - value) / norm * direction, -clip, clip)
+    if first is not None and best_value <= first:  # no step helped: start smaller next time
+        search.start_step /= 2
     search.mult = best_mult
+    search.stats["iterations"] = search.stats.get("iterations", 0) + done
     return done
 
 
@@ -247,20 +274,19 @@ class Modifiers:
         arrays = _state_arrays(capacity)
         head = np.full(horizon + 1, -1, dtype=np.int32)
         table = np.full(2 * capacity, -1, dtype=np.int32)
-        count, time_now, chunk = 0, 0, FIRST_CHUNK
+        count, time_now, budget = 0, 0, FIRST_BUDGET
         must = np.zeros(horizon + 1, dtype=np.uint64)
         cannot = np.zeros(horizon + 1, dtype=np.uint64)
         k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), must, cannot)
         while time_now < horizon:
             search.check_clock()
             started = time.perf_counter()
-            stop = min(horizon, time_now + chunk)
             count, reached = k.sublimate(  # type: ignore[call-arg]
                 search.p, search.costs, search.before, search.ok, search.arc, search.g,
-                self.member, self.pred, self.succ, limit, time_now, stop, *arrays, head, table, count,
-                *self.previous, self.previous_full, must, cannot,
+                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, head, table,
+                count, *self.previous, self.previous_full, must, cannot, budget,
             )
-            if reached < stop:  # the arrays are full: double them
+            if count >= capacity:  # the arrays are full: double them
                 if 2 * capacity * STATE_BYTES + table_bytes(search.p) > search.memory_bytes:
                     raise Stopped("memory")
                 capacity *= 2
@@ -268,8 +294,7 @@ class Modifiers:
                 table = np.full(2 * capacity, -1, dtype=np.int32)
                 k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
             time_now = reached
-            elapsed = time.perf_counter() - started
-            chunk = max(1, min(4 * chunk, int(chunk * CHUNK_SECONDS / max(elapsed, 1e-6))))
+            budget = _adapt(budget, time.perf_counter() - started)
         self.capacity = capacity
         self.peak = max(self.peak, count)
         search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
@@ -281,12 +306,22 @@ class Modifiers:
         path, counts = k.read_path(st_j, st_pred, last, search.p.size)
         search.check_clock()
         rest = np.empty(count, dtype=np.int64)
-        k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc, self.member,
-                     self.pred, self.succ, self.full, st_t, st_j, st_s, st_next, head, table, rest,
-                     must, cannot)
+        at, budget = horizon, FIRST_BUDGET
+        while at > 0:
+            search.check_clock()
+            started = time.perf_counter()
+            at = k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc,
+                              self.member, self.pred, self.succ, self.full, st_t, st_j, st_s,
+                              st_next, head, table, rest, must, cannot, at, 0, budget)
+            budget = _adapt(budget, time.perf_counter() - started)
         self.previous = (st_t, st_j, st_s, rest, table)
         self.previous_full = self.full
         return int(st_v[last]) + int(search.mult.sum()), path, counts
+
+
+def _adapt(budget: int, elapsed: float) -> int:
+    """The next call's state budget: towards CHUNK_SECONDS a call, at most doubled."""
+    return max(FIRST_BUDGET, min(2 * budget, int(budget * CHUNK_SECONDS / max(elapsed, 1e-6))))
 
 
 def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:
@@ -329,27 +364,55 @@ def stage3(search: Search) -> None:
 
 
 def solve(search: Search) -> None:
-    """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller)."""
-    search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
-    search.stats["stage1_bound"] = search.bound
-    if search.proved:
-        return
-    iterations = removed = 0
-    for _ in range(STAGE2_ROUNDS):
-        iterations += subgradient(search, True, STAGE2_ITERATIONS)
+    """Stages 1, 2 and 3 until proven or stopped (Stopped propagates to the caller); the stage
+    where it ended (`stage`) and the seconds of each go into the stats."""
+    clock = time.perf_counter()
+    search.stats["stage"] = 1
+    try:
+        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
+        search.stats["stage1_bound"] = search.bound
         if search.proved:
-            break
-        gone = stage2_eliminate(search)
-        removed += gone
-        if gone == 0:
-            break
-    search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
-                        stage2_bound=search.bound)
-    if search.proved:
-        return
-    _relaxed(search, search.mult, True)
-    _backward(search, True)
-    stage3(search)
+            return
+        clock = _next_stage(search, clock)
+        _stage2(search)
+        if search.proved:
+            return
+        clock = _next_stage(search, clock)
+        _relaxed(search, search.mult, True)
+        _backward(search, True)
+        stage3(search)
+    finally:
+        search.stats[f"stage{search.stats['stage']}_seconds"] = round(time.perf_counter() - clock, 4)
+
+
+def _next_stage(search: Search, clock: float) -> float:
+    """Record the seconds of the current stage since `clock` and move on; the time now."""
+    now = time.perf_counter()
+    search.stats[f"stage{search.stats['stage']}_seconds"] = round(now - clock, 4)
+    search.stats["stage"] += 1
+    return now
+
+
+def _stage2(search: Search) -> None:
+    """Rounds of subgradient steps with the adjacency restriction, arcs deleted between rounds,
+    until proven or a round neither deletes an arc nor raises the bound."""
+    removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
+    iterations = 0
+    try:
+        progress = True
+        for _ in range(STAGE2_ROUNDS):
+            bound = search.bound
+            iterations += subgradient(search, True, STAGE2_ITERATIONS, restart=progress)
+            if search.proved:
+                break
+            gone = stage2_eliminate(search)
+            removed += gone
+            progress = gone > 0 or search.bound > bound
+            if not progress and search.step <= STEP_MIN:  # converged: stage 3 takes over
+                break
+    finally:
+        search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
+                            arcs_left=int(search.ok.sum()), stage2_bound=search.bound)
 
 
 def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> None:

@@ -38,6 +38,32 @@ def adjacent(i, j, t, p, costs, before):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _rank_finite(values, order):  # pragma: no cover - compiled
+    """Write the indices of the finite entries of `values` into `order`, cheapest first (ties
+    by index); return how many. Insertion sort for few entries, argsort beyond."""
+    c = 0
+    for j in range(values.size):
+        if values[j] < INF:
+            order[c] = j
+            c += 1
+    if c > 24:
+        picked = order[:c].copy()
+        ranked = np.argsort(values[picked], kind="mergesort")
+        for r in range(c):
+            order[r] = picked[ranked[r]]
+        return c
+    for a in range(1, c):
+        j = order[a]
+        v = values[j]
+        r = a
+        while r > 0 and values[order[r - 1]] > v:
+            order[r] = order[r - 1]
+            r -= 1
+        order[r] = j
+    return c
+
+
+@njit(cache=True)
 def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
     """arc[t, j] = scale·costs[t, j] − mult[j]."""
     for t in range(costs.shape[0]):
@@ -48,7 +74,8 @@ def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
 @njit(cache=True)
 def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):  # pragma: no cover
     """f[t, j] for t in first..stop−1: least cost of a path 0 -> t whose last arc is j
-    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many. Rows before
+    finishing at t; order[t] the finite f[t, :] sorted, count[t] how many (without the
+    adjacency restriction only the cheapest, count 1 or 0). Rows before
     `first` must be done (call with first = 1 after setting f to INF)."""
     n = p.size
     for t in range(max(1, first), stop):
@@ -67,14 +94,15 @@ def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):
                         break
             if best < INF:
                 f[t, j] = best + arc[t, j]
-        ranked = np.argsort(f[t])
-        c = 0
-        for r in range(n):
-            if f[t, ranked[r]] >= INF:
-                break
-            order[t, r] = ranked[r]
-            c += 1
-        count[t] = c
+        if adjacency:
+            count[t] = _rank_finite(f[t], order[t])
+        else:  # without the restriction the cheapest entry is all a later row reads
+            best_j = 0
+            for j in range(1, n):
+                if f[t, j] < f[t, best_j]:
+                    best_j = j
+            order[t, 0] = best_j
+            count[t] = 1 if f[t, best_j] < INF else 0
 
 
 @njit(cache=True)
@@ -84,6 +112,7 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
     n = p.size
     horizon = g.shape[0] - 1
     arcs = np.empty(n, dtype=np.int64)
+    ranked = np.empty(n, dtype=np.int64)
     for s in range(first, max(stop, 0), -1):
         for j in range(n):
             u = s + p[j]
@@ -91,14 +120,12 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
                 arcs[j] = INF
             else:
                 arcs[j] = arc[u, j] + g[u, j]
-        ranked = np.argsort(arcs)
+        c = _rank_finite(arcs, ranked)
         for i in range(n):
             if not ok[s, i]:
                 continue
-            for r in range(n):
+            for r in range(c):
                 j = ranked[r]
-                if arcs[j] >= INF:
-                    break
                 if not adjacency or adjacent(i, j, s + p[j], p, costs, before):
                     g[s, i] = arcs[j]
                     break
@@ -168,22 +195,27 @@ def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compil
 @njit(cache=True)
 def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
               st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
-              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot):  # pragma: no cover
-    """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached).
+              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot,
+              budget):  # pragma: no cover - compiled
+    """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached),
+    ending after the first time that brings the states expanded in this call to `budget`.
 
     member[j]: bit of j in M (0 when j is not a modifier); pred_m / succ_m: bits of the known
     predecessors / successors of j within M. A new state is kept when its cost plus a lower
     bound on the rest stays <= limit: g at its arc in the first round, later the exact rest of
     its projection (t, j, subset ∩ previous M) in the previous round (absent: dropped).
     must[u] / cannot[u]: modifiers that have to be / cannot be done at time u (their windows).
-    Returns (states, the time not yet processed); that time is `stop` unless the arrays are
-    full (the caller enlarges them and calls again from there).
+    Returns (states, the time not yet processed); when the arrays are full (states == their
+    size) the caller enlarges them and calls again from that time.
     """
     n = p.size
     horizon = ok.shape[0] - 1
     capacity = st_t.size
     mask = table.size - 1
+    expanded = 0
     for s in range(first, stop):
+        if expanded >= budget:
+            return count, s
         if s == 0:
             x = -1
         else:
@@ -243,6 +275,7 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                             st_pred[y] = x
                         break
                     slot = (slot + 1) & mask
+            expanded += 1
             if s == 0:
                 break
             x = st_next[x]
@@ -294,12 +327,17 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
-               st_next, head, table, h, must, cannot):  # pragma: no cover - compiled
+               st_next, head, table, h, must, cannot, first, stop, budget):  # pragma: no cover
     """h[x]: least cost from state x to the end (time T with every modifier done) in the
-    current state space; INF when none."""
+    current state space, INF when none, for the states at times first down to stop+1 (the
+    later times must be done: call from first = T down); ends after the first time that brings
+    the states done in this call to `budget`. Returns the next time to do."""
     n = p.size
     horizon = ok.shape[0] - 1
-    for s in range(horizon, 0, -1):
+    done = 0
+    for s in range(first, stop, -1):
+        if done >= budget:
+            return s
         x = head[s]
         while x >= 0:
             subset = st_s[x]
@@ -325,7 +363,9 @@ def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st
                     if y >= 0 and h[y] < INF and arc[u, j] + h[y] < best:
                         best = arc[u, j] + h[y]
                 h[x] = best
+            done += 1
             x = st_next[x]
+    return stop
 
 
 @njit(cache=True)
