@@ -83,22 +83,31 @@ TINY_ARGUMENTS: dict[type, Any] = {int: 4, float: 0.5, bool: False}
 
 
 def generated_instances(name: str) -> list[Any]:
-    """One tiny instance per generator of the family: required numbers set small (seed 0)."""
+    """One tiny instance per generator of the family: required numbers set small (seed 0); and
+    one more per switch (a boolean option off by default, e.g. a blocking job shop), turned on,
+    so that the kernels only a model variant reaches are compiled too."""
     found = []
     for generator in families.get(name).generators.values():
-        arguments: dict[str, Any] = {}
-        for parameter in inspect.signature(generator).parameters.values():
-            if parameter.default is not inspect.Parameter.empty:
-                continue
-            kind = parameter.annotation if isinstance(parameter.annotation, type) else None
-            if kind is None and isinstance(parameter.annotation, str):
-                kind = {"int": int, "float": float, "bool": bool}.get(parameter.annotation)
-            arguments[parameter.name] = 0 if parameter.name == "seed" else TINY_ARGUMENTS.get(kind or int, 4)
-        try:
-            found.append(generator(**arguments))
-        except (SchedkitError, ValueError, TypeError):
-            continue
+        switches = [p.name for p in inspect.signature(generator).parameters.values() if p.default is False]
+        for switch in [None, *switches]:
+            found += _generated(generator, {} if switch is None else {switch: True})
     return found
+
+
+def _generated(generator: Any, extra: dict[str, Any]) -> list[Any]:
+    """[generator(tiny required numbers, **extra)], or [] when it refuses them."""
+    arguments: dict[str, Any] = dict(extra)
+    for parameter in inspect.signature(generator).parameters.values():
+        if parameter.default is not inspect.Parameter.empty:
+            continue
+        kind = parameter.annotation if isinstance(parameter.annotation, type) else None
+        if kind is None and isinstance(parameter.annotation, str):
+            kind = {"int": int, "float": float, "bool": bool}.get(parameter.annotation)
+        arguments[parameter.name] = 0 if parameter.name == "seed" else TINY_ARGUMENTS.get(kind or int, 4)
+    try:
+        return [generator(**arguments)]
+    except (SchedkitError, ValueError, TypeError):
+        return []
 
 
 def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:

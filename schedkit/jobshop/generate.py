@@ -17,8 +17,12 @@ from schedkit.loading import write
 MAX_DURATION = 99
 
 
-def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0) -> JobShopInstance:
-    """A reproducible random (flexible) job shop with `jobs` x `machines` operations."""
+def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0,
+            blocking: bool = False) -> JobShopInstance:
+    """A reproducible random (flexible) job shop with `jobs` x `machines` operations; with
+    `blocking`, one without buffers (`buffers = "blocking"`)."""
+    if not isinstance(blocking, bool):
+        raise InvalidInstance(f"blocking must be true or false, got {blocking!r}")
     for name, value, low in (("jobs", jobs, 1), ("machines", machines, 1), ("flexible", flexible, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidInstance(f"{name} must be an integer >= {low}, got {value!r}")
@@ -34,23 +38,26 @@ def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0) -> JobSh
             durations = rng.integers(1, MAX_DURATION + 1, size=len(chosen)).tolist()
             ops.append(list(zip(chosen, durations, strict=True)))
         rows.append(ops)
-    name = f"js_{jobs}x{machines}" + (f"_f{extra}" if extra else "") + f"_s{seed}"
+    name = f"js_{jobs}x{machines}" + (f"_f{extra}" if extra else "") + ("_blocking" if blocking else "") \
+        + f"_s{seed}"
     meta = {"generator": "schedkit.generate.jobshop", "seed": seed, "flexible": extra}
-    return JobShopInstance.from_jobs(rows, machines, name=name, meta=meta)
+    return JobShopInstance.from_jobs(rows, machines, name=name, meta=meta,
+                                     buffers="blocking" if blocking else "unlimited")
 
 @click.command("jobshop")
 @click.option("--jobs", "jobs", type=click.IntRange(1, 100_000), required=True)
 @click.option("--machines", "machines", type=click.IntRange(1, 10_000), required=True)
 @click.option("--flexible", type=click.IntRange(0), default=0, show_default=True,
               help="extra machine alternatives per operation (0: classic job shop)")
+@click.option("--blocking", is_flag=True, help="no buffers (the project JSON keeps it; text formats cannot)")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("-o", "--out", "out", type=click.Path(dir_okay=False), required=True,
               help="output file (.json, .fjs; --format for the text formats)")
 @click.option("--format", "format", default=None, help="jobshop, taillard, fjs or json")
-def generate_command(jobs: int, machines: int, flexible: int, seed: int, out: str,
+def generate_command(jobs: int, machines: int, flexible: int, blocking: bool, seed: int, out: str,
                      format: str | None) -> None:
     """A random (flexible) job shop: Taillard's scheme, durations 1..99."""
-    instance = jobshop(jobs, machines, seed, flexible=flexible)
+    instance = jobshop(jobs, machines, seed, flexible=flexible, blocking=blocking)
     write([instance], out, format)
     click.echo(f"wrote {out} ({instance.name})")
 

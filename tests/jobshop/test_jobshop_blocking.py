@@ -13,6 +13,7 @@ from schedkit.errors import InvalidInstance, SchedkitError
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.warmup import generated_instances
 from tests.jobshop.blocking_fixtures import (
     DEADLOCK_JOBS,
     SWAP_JOBS,
@@ -151,3 +152,14 @@ def test_ig_refuses_a_classic_shop() -> None:
 
     with pytest.raises(UnsupportedInstance, match="blocking"):
         schedkit.solve(schedkit.load(CLASSIC / "ft06"), "ig", time_limit=1)
+
+
+def test_generator_blocking_switch_and_warmup_variant():
+    """`generate.jobshop(..., blocking=True)` has no buffers, and `schedkit warmup` builds that
+    variant too (so the blocking kernels are in the cache after it)."""
+    made = schedkit.generate.jobshop(3, 3, seed=2, blocking=True)
+    assert made.blocking and not schedkit.generate.jobshop(3, 3, seed=2).blocking
+    assert made.to_dict()["buffers"] == "blocking"
+    assert any(x.blocking for x in generated_instances("jobshop"))
+    result = schedkit.solve(made, "cpsat", time_limit=5, workers=1)
+    assert schedkit.check(made, result).feasible

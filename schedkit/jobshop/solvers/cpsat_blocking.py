@@ -172,12 +172,13 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     if instance.objective == "makespan":
         bound = max(bound or 0, trivial_bound(instance))
     floor = bound if bound is not None else 0
-    if incumbent is None:
-        return _result(instance, incumbent, bound, proved, stats, clock)
-    if not proved and incumbent.objective > floor and options.get("lns", True):
+    if incumbent is not None and not proved and incumbent.objective > floor and options.get("lns", True):
         lns_end = options.started + LNS_END_SHARE * limit
         incumbent = _lns(cp_model, bm, instance, incumbent, lns_end, options, floor, stats)
-    if not proved and incumbent.objective > floor and options.deadline - time.perf_counter() > 0.1:
+    # the whole model again for the bound; also when there is no plan yet (no warm start: its
+    # kernel not compiled within the budget) and the first phase found none
+    if not proved and (incumbent is None or incumbent.objective > floor) \
+            and options.deadline - time.perf_counter() > 0.1:
         incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
         later = integral_bound(raw)
         if later is not None:
