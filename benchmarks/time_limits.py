@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import schedkit  # noqa: E402
 from schedkit import family as families  # noqa: E402
 from schedkit.bench.machine import describe  # noqa: E402
+from schedkit.deadline import allowance  # noqa: E402
 from schedkit.errors import SchedkitError  # noqa: E402
 from schedkit.registry import methods  # noqa: E402
 
@@ -67,11 +68,6 @@ for call in range(calls):
     print("RESULT " + json.dumps(row), flush=True)
     schedkit.deadline.wait_for_abandoned()  # `warm` means: everything the first call started is loaded
 """
-
-
-def allowance(limit: float) -> float:
-    """The promise's slack: max(10 % of the limit, 0.5 s)."""
-    return max(0.1 * limit, 0.5)
 
 
 def largest_instances() -> list[tuple[str, str, int, dict[str, Any], str]]:

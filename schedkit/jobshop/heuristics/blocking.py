@@ -11,11 +11,10 @@ import numpy as np
 from schedkit.errors import UnsupportedInstance
 from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blocking
 from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
-from schedkit.jobshop.heuristics.rules import kernel_arrays
+from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 
 BLOCKING_METHODS = "cpsat, ig, auto and the rules (spt, mwkr, mor, ...)"
-RANDOM_RUNS_IN_WARM_START = 20
 
 
 @dataclass(frozen=True)
