@@ -26,6 +26,7 @@ from schedkit import family as families
 from schedkit.bench.progress import RunProgress
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.textfile import read_text
+from schedkit.deadline import abandoned_running
 from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import write
 from schedkit.warmup import warmup
@@ -75,6 +76,19 @@ class _FriendlyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         return friendly_errors(super().invoke)(ctx)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Exit at once when a hard deadline abandoned a run: waiting for it at interpreter exit
+        would keep the process alive past the time limit it has already answered."""
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit as stop:
+            if not abandoned_running():
+                raise
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
 
 
 @click.group(cls=_FriendlyGroup)

@@ -21,7 +21,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-GRACE = 0.15  # seconds kept to wake up and build the `unknown` result before the promise runs out
+# Seconds kept back before the promise runs out: to wake up, get the GIL back from a C call
+# that holds it (a solver converting its model, a kernel loading from the numba cache) and
+# build the `unknown` result.
+GRACE = 0.3
 ENVIRONMENT = "SCHEDKIT_HARD_DEADLINE"
 
 _inside = threading.local()  # set in a guarded thread: a nested solve runs unguarded
@@ -63,6 +66,11 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
     if "error" in box:
         raise box["error"]
     return True, box["value"]
+
+
+def abandoned_running() -> bool:
+    """True while a run the hard deadline abandoned is still going."""
+    return any(thread.is_alive() for thread in _abandoned)
 
 
 def wait_for_abandoned() -> None:

@@ -19,7 +19,7 @@ def seed_state(seed: int) -> np.uint64:
     return np.uint64(np.random.default_rng(seed).integers(1, 2**63))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_random(state):  # pragma: no cover - compiled
     """One LCG step: (new state, 31 random bits as int64). The state is re-typed as uint64 first:
     a state that went through Python comes back as an int, which numba would type as int64."""
@@ -27,14 +27,14 @@ def next_random(state):  # pragma: no cover - compiled
     return state, np.int64(state >> np.uint64(33))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_below(state, n):  # pragma: no cover - compiled
     """(new state, an integer uniform in 0..n-1); n must be positive."""
     state, bits = next_random(state)
     return state, bits % n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_unit(state):  # pragma: no cover - compiled
     """(new state, a float uniform in [0, 1))."""
     state, bits = next_random(state)

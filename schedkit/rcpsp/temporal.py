@@ -21,7 +21,7 @@ NO_PATH = -(2**62)
 MAX_DISTANCE_ACTIVITIES = 1_500  # the distance matrix is n x n and Floyd-Warshall n^3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bellman_ford(n, succ_ptr, succ_idx, lag_idx):  # type: ignore[no-untyped-def]
     """Longest paths from a virtual source joined to every activity at length 0 (so starts
     >= 0): (earliest starts, an activity on or behind a positive cycle or -1, predecessors)."""
@@ -42,7 +42,7 @@ def _bellman_ford(n, succ_ptr, succ_idx, lag_idx):  # type: ignore[no-untyped-de
     return es, changed, before
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _floyd(n, succ_ptr, succ_idx, lag_idx, no_path):  # type: ignore[no-untyped-def]
     """All-pairs longest path lengths (no_path where none; 0 on the diagonal)."""
     dist = np.full((n, n), no_path, dtype=np.int64)

@@ -3,7 +3,12 @@ with `unknown`; one that returns or raises is passed through unchanged."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -83,3 +88,31 @@ def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypat
 def test_booleans_are_not_time_limits():
     with pytest.raises(SchedkitError, match="time_limit"):
         schedkit.solve(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), "edd", time_limit=True)
+
+
+CLI_WITH_A_STUCK_METHOD = """
+import sys, threading
+from types import SimpleNamespace
+import schedkit, schedkit.api
+from schedkit.cli import main
+from schedkit.result import Result
+never = threading.Event()
+entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: None,
+                        function=lambda instance, options: Result("feasible", never.wait()))
+schedkit.api.lookup = lambda family, name: entry
+main(["solve", sys.argv[1], "-m", "stuck", "-t", "0.2", "--json", sys.argv[2]])
+"""
+
+
+def test_the_cli_exits_at_once_when_a_run_is_abandoned(tmp_path: Path):
+    """The abandoned run never ends: a CLI that waited for it at exit would never return."""
+    instance = tmp_path / "five.json"
+    schedkit.dump(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), instance)
+    out = tmp_path / "out.json"
+    done = subprocess.run([sys.executable, "-c", CLI_WITH_A_STUCK_METHOD, str(instance), str(out)],
+                          env={**os.environ, deadline.ENVIRONMENT: "1"}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "unknown" in done.stdout
+    [record] = json.loads(out.read_text())
+    assert record["status"] == "unknown" and record["stats"]["hard_deadline"] is True

@@ -20,7 +20,7 @@ from schedkit.common.rng import random_unit
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, last_clash, new_profile
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def earliest_starts(order, d, pred_ptr, pred_idx):  # type: ignore[no-untyped-def]
     """Precedence-only earliest starts (forward pass over a topological `order`)."""
     es = np.zeros(d.size, dtype=np.int64)
@@ -32,7 +32,7 @@ def earliest_starts(order, d, pred_ptr, pred_idx):  # type: ignore[no-untyped-de
     return es
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def latest_starts(order, d, succ_ptr, succ_idx, horizon):  # type: ignore[no-untyped-def]
     """Precedence-only latest starts that still finish everything by `horizon` (backward pass)."""
     n = d.size
@@ -48,7 +48,7 @@ def latest_starts(order, d, succ_ptr, succ_idx, horizon):  # type: ignore[no-unt
     return ls
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def successor_totals(order, succ_ptr, succ_idx):  # type: ignore[no-untyped-def]
     """Number of (direct and indirect) successors of each activity, via bitsets."""
     n = order.size
@@ -73,7 +73,7 @@ def successor_totals(order, succ_ptr, succ_idx):  # type: ignore[no-untyped-def]
     return totals
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pick(candidates, m, priority, alpha, state):  # type: ignore[no-untyped-def]
     """(position in candidates[:m] of the chosen activity, state): the best priority when
     alpha < 0, else regret-biased random: weight (max priority - priority + 1) ** alpha."""
@@ -100,7 +100,7 @@ def _pick(candidates, m, priority, alpha, state):  # type: ignore[no-untyped-def
     return m - 1, state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Serial SGS: n times pick an eligible activity (all predecessors scheduled) and start it
     at its earliest precedence- and resource-feasible time. Returns (starts, state)."""
@@ -137,7 +137,7 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
     return start, state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Parallel SGS: advance a clock over completion times; at each time start, in priority
     order, every eligible activity (predecessors finished) that fits. Returns (starts, state)."""
@@ -190,7 +190,7 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
     return start, state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def makespan(start, d):  # type: ignore[no-untyped-def]
     """max_j start[j] + d[j]."""
     best = 0
@@ -200,7 +200,7 @@ def makespan(start, d):  # type: ignore[no-untyped-def]
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, state):  # type: ignore[no-untyped-def]
     """One forward-backward pass (double justification, Valls et al. 2005): right-justify by
     a serial SGS on the reversed project in order of decreasing finish time, then left-justify
@@ -219,7 +219,7 @@ def justify(start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, state):  # t
     return serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, by_start, -1.0, state)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sample_batch(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
                  parallel, improve, schedules, state):  # type: ignore[no-untyped-def]
     """Build regret-biased random schedules until `schedules` SGS passes are spent; with

@@ -20,7 +20,7 @@ from schedkit.common.rng import random_unit
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, new_profile
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _close(release, dist, no_path):  # type: ignore[no-untyped-def]
     """Raise release dates along the distances: r[k] >= r[i] + D[i, k]."""
     n = release.size
@@ -30,7 +30,7 @@ def _close(release, dist, no_path):  # type: ignore[no-untyped-def]
                 release[k] = release[i] + dist[i, k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _choose(eligible, m, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Position in eligible[:m]: best priority (ties: lower id) when alpha < 0, else
     regret-biased random with weight (max priority - priority + 1) ** alpha."""
@@ -56,7 +56,7 @@ def _choose(eligible, m, priority, alpha, state):  # type: ignore[no-untyped-def
     return m - 1, state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def lag_sgs(d, q, c, dist, earliest, horizon, priority, alpha, max_restarts, no_path, state):  # type: ignore[no-untyped-def]
     """One pass: (starts, or an empty array when it gave up; restarts used; state)."""
     n = d.size
@@ -115,7 +115,7 @@ def lag_sgs(d, q, c, dist, earliest, horizon, priority, alpha, max_restarts, no_
     return np.zeros(0, dtype=np.int64), max_restarts, state
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def lag_sample(d, q, c, dist, earliest, horizon, priority, alpha, max_restarts, no_path,
                passes, state):  # type: ignore[no-untyped-def]
     """`passes` passes (the first deterministic when alpha < 0 is not asked: all random):

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def new_profile(n, resources):  # type: ignore[no-untyped-def]
     """(times, usage, m) for up to n activities: one step from 0 at zero usage."""
     times = np.zeros(2 * n + 2, dtype=np.int64)
@@ -18,7 +18,7 @@ def new_profile(n, resources):  # type: ignore[no-untyped-def]
     return times, usage, 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _step(times, m, t):  # type: ignore[no-untyped-def]
     """The step holding time t (t >= times[0]): the largest p with times[p] <= t."""
     low, high = 0, m - 1
@@ -31,7 +31,7 @@ def _step(times, m, t):  # type: ignore[no-untyped-def]
     return low
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _idle(q, j):  # type: ignore[no-untyped-def]
     """True when activity j uses no resource."""
     busy = 0
@@ -40,7 +40,7 @@ def _idle(q, j):  # type: ignore[no-untyped-def]
     return busy == 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def last_clash(times, usage, m, q, c, j, t, length):  # type: ignore[no-untyped-def]
     """-1 when activity j fits on [t, t + length), else the end of the last step in that window
     where it does not (no start before it can fit either)."""
@@ -60,7 +60,7 @@ def last_clash(times, usage, m, q, c, j, t, length):  # type: ignore[no-untyped-
     return times[clash + 1]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def earliest_fit(times, usage, m, q, c, j, t, length):  # type: ignore[no-untyped-def]
     """The earliest start >= t at which activity j fits the profile for `length` time units."""
     while True:
@@ -70,7 +70,7 @@ def earliest_fit(times, usage, m, q, c, j, t, length):  # type: ignore[no-untype
         t = after
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _split(times, usage, m, t):  # type: ignore[no-untyped-def]
     """Make t a breakpoint (copying the usage of the step it falls in); returns (m, its index)."""
     p = _step(times, m, t)
@@ -84,7 +84,7 @@ def _split(times, usage, m, t):  # type: ignore[no-untyped-def]
     return m + 1, p + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def book(times, usage, m, q, j, t, length, sign):  # type: ignore[no-untyped-def]
     """Add (sign 1) or remove (sign -1) activity j's demands on [t, t + length); returns m."""
     if length == 0 or _idle(q, j):

@@ -5,19 +5,19 @@ from __future__ import annotations
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _less(keys, ids, x, y):  # pragma: no cover - compiled
     return keys[x] < keys[y] or (keys[x] == keys[y] and ids[x] < ids[y])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _swap(keys, ids, tags, x, y):  # pragma: no cover - compiled
     keys[x], keys[y] = keys[y], keys[x]
     ids[x], ids[y] = ids[y], ids[x]
     tags[x], tags[y] = tags[y], tags[x]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def push(keys, ids, tags, size, key, ident, tag):  # pragma: no cover - compiled
     """Insert (key, ident, tag); the arrays must have room. Returns the new size."""
     keys[size] = key
@@ -33,7 +33,7 @@ def push(keys, ids, tags, size, key, ident, tag):  # pragma: no cover - compiled
     return size + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pop(keys, ids, tags, size):  # pragma: no cover - compiled
     """Remove the top; returns the new size (the top is read from index 0 before the call)."""
     size -= 1

@@ -25,14 +25,14 @@ ROW_COLUMNS = 8
 STATUS_OK, STATUS_STUCK = 0, 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _grow(rows):  # pragma: no cover - compiled
     bigger = np.empty((2 * rows.shape[0], rows.shape[1]), dtype=rows.dtype)
     bigger[: rows.shape[0]] = rows
     return bigger
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _priority(rule, i, t, ready, arrival, attained, ctx, prompt, output, suffix, pre_left,
               dec_left, admitted, gpu, cpu):  # pragma: no cover - compiled
     if rule == ORDER_REQUEST_ARRIVAL:
@@ -47,7 +47,7 @@ def _priority(rule, i, t, ready, arrival, attained, ctx, prompt, output, suffix,
     return float(prompt[t] + output[t] + miss + suffix[t])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
              cap, budget, max_batch, a, b, c, e, off_cap, off_bw, preemptive,
              order_rule, cache_rule, pin_limit, pin_scale, late_limit, late_scale, switch_time,
