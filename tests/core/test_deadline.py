@@ -116,3 +116,22 @@ def test_the_cli_exits_at_once_when_a_run_is_abandoned(tmp_path: Path):
     assert "unknown" in done.stdout
     [record] = json.loads(out.read_text())
     assert record["status"] == "unknown" and record["stats"]["hard_deadline"] is True
+
+
+def test_native_libraries_are_read_when_not_cached(monkeypatch: pytest.MonkeyPatch):
+    """Every shared library of NATIVE_LIBRARIES at least PAGE_IN_MIN_BYTES long is read to its end."""
+    read: list[str] = []
+    real_open = Path.open
+
+    def counting_open(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        read.append(path.name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(deadline, "_paged_in", threading.Event())
+    monkeypatch.setattr(deadline, "_looks_cached", lambda file, size: False)
+    monkeypatch.setattr(Path, "open", counting_open)
+    deadline.page_in_native_libraries()
+    deadline.page_in_native_libraries()  # once per process
+    large = [path.name for path in deadline._native_libraries()
+             if path.stat().st_size >= deadline.PAGE_IN_MIN_BYTES]
+    assert "libllvmlite.so" in large and sorted(read) == sorted(large)
