@@ -1,0 +1,155 @@
+"""RCPSP side by side with PyJobShop (issue 21's reference row): schedkit `auto` against
+PyJobShop's plain CP-SAT model, same instances, same limit, same workers, interleaved.
+
+PyJobShop is a peer, never a dependency: it runs in its own virtual environment (`--peer-python`,
+made by `make bench-rcpsp-pyjobshop` in a temporary folder). Each run is a fresh process on both
+sides, timed from outside. PyJobShop's schedules are read back and checked with `schedkit.check`
+like ours.
+
+    python benchmarks/rcpsp_pyjobshop.py --peer-python /tmp/pjs/bin/python --time-limit 30 \\
+        --out benchmarks/reports/rcpsp_pyjobshop.md instances/rcpsp/large/*.sm
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import schedkit  # noqa: E402
+from schedkit.bench.machine import describe  # noqa: E402
+from schedkit.rcpsp.model import RCPSPSolution  # noqa: E402
+
+# Runs inside PyJobShop's venv: read the PSPLIB file with PyJobShop's own reader, solve, print
+# makespan, bound and the start of every task (tasks are the file's activities, in order).
+PEER = """
+import json, sys
+import pyjobshop
+data = pyjobshop.read(sys.argv[1], "psplib")
+result = pyjobshop.solve(data, "ortools", time_limit=float(sys.argv[2]), display=False,
+                         num_workers=int(sys.argv[3]))
+tasks = result.best.tasks if result.best is not None else []
+print("RESULT " + json.dumps({"status": result.status.value, "objective": result.objective,
+                              "bound": result.lower_bound, "starts": [t.start for t in tasks]}))
+"""
+OURS = """
+import json, sys
+import schedkit
+instance = schedkit.load(sys.argv[1])
+result = schedkit.solve(instance, "auto", time_limit=float(sys.argv[2]), workers=int(sys.argv[3]))
+start = None if result.solution is None else [int(s) for s in result.solution.start]
+print("RESULT " + json.dumps({"status": result.status, "objective": result.objective,
+                              "bound": result.bound, "starts": start, "chosen": result.stats.get("chosen")}))
+"""
+
+
+def run(python: str, code: str, path: Path, limit: float, workers: int) -> dict[str, Any]:
+    """One fresh process; its RESULT line plus the wall time seen from here."""
+    started = time.perf_counter()
+    done = subprocess.run([python, "-c", code, str(path), str(limit), str(workers)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=limit * 3 + 120)
+    wall = time.perf_counter() - started
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        return {"status": "error", "objective": None, "bound": None, "starts": None, "wall": wall,
+                "error": (done.stderr.strip().splitlines() or ["no output"])[-1][:160]}
+    return {**json.loads(lines[-1][len("RESULT "):]), "wall": wall}
+
+
+def checked(path: Path, row: dict[str, Any]) -> bool | None:
+    """schedkit.check of the run's schedule (None when it has none)."""
+    if not row.get("starts"):
+        return None
+    instance = schedkit.load(str(path))
+    solution = RCPSPSolution(np.array(row["starts"], dtype=np.int64))
+    return bool(schedkit.check(instance, solution).feasible)
+
+
+def references() -> dict[str, int]:
+    with (ROOT / "instances" / "rcpsp" / "references.csv").open() as handle:
+        return {row["instance"]: int(row["upper_bound"]) for row in csv.DictReader(handle)}
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[float, ...]) -> str:
+    refs = references()
+    by_instance: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        by_instance.setdefault(row["instance"], {})[row["side"]] = row
+    lines = [
+        "# RCPSP: schedkit `auto` against PyJobShop's CP-SAT model",
+        "",
+        f"- Machine: {describe()}",
+        f"- Load at start / end: {load[0]:.1f} / {os.getloadavg()[0]:.1f} (1 min; other work shared "
+        "the 2 cores, both sides alike: runs interleaved)",
+        f"- Command: `python benchmarks/rcpsp_pyjobshop.py --time-limit {args.time_limit:g} "
+        f"--workers {args.workers} ...` (`make bench-rcpsp-pyjobshop`); PyJobShop "
+        f"{args.peer_version} in its own venv, each run a fresh process on both sides",
+        "- Every schedule, PyJobShop's too, checked with `schedkit.check`.",
+        "- Gap: to the best known upper bound (PSPLIB, instances/rcpsp/references.csv), or for the "
+        "generated projects (no published values) to the best makespan either side found here.",
+        "",
+        "| instance | reference | schedkit auto | bound | PyJobShop | bound | schedkit wall s | "
+        "PyJobShop wall s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    gaps: dict[str, list[float]] = {"ours": [], "peer": []}
+    invalid = 0
+    for name, sides in by_instance.items():
+        ours, peer = sides.get("ours", {}), sides.get("peer", {})
+        found = [r["objective"] for r in (ours, peer) if r.get("objective") is not None]
+        reference = refs.get(name, min(found, default=0))
+        for side, r in (("ours", ours), ("peer", peer)):
+            invalid += r.get("valid") is False
+            if r.get("objective") is not None and reference:
+                gaps[side].append(100.0 * (r["objective"] - reference) / reference)
+        lines.append(f"| {name} | {reference}{'' if name in refs else ' (best here)'} | "
+                     f"{ours.get('objective')} | {ours.get('bound')} | {peer.get('objective')} | "
+                     f"{peer.get('bound')} | {ours.get('wall', 0):.1f} | {peer.get('wall', 0):.1f} |")
+    mean = {side: statistics.mean(v) if v else float("nan") for side, v in gaps.items()}
+    lines += [
+        "",
+        f"Mean gap: schedkit **{mean['ours']:.2f} %**, PyJobShop **{mean['peer']:.2f} %** "
+        f"({len(gaps['ours'])} and {len(gaps['peer'])} schedules); schedules failing the check: {invalid}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("instances", nargs="+", type=Path)
+    parser.add_argument("--peer-python", required=True, help="python of a venv with pyjobshop")
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    args.peer_version = subprocess.run(
+        [args.peer_python, "-c", "import importlib.metadata as m; print(m.version('pyjobshop'))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    load = os.getloadavg()
+    rows: list[dict[str, Any]] = []
+    for k, path in enumerate(args.instances):
+        order = (("ours", sys.executable, OURS), ("peer", args.peer_python, PEER))
+        for side, python, code in order if k % 2 == 0 else order[::-1]:  # alternate who goes first
+            row = run(python, code, path, args.time_limit, args.workers)
+            row.update(side=side, instance=path.stem, valid=checked(path, row))
+            rows.append(row)
+            print(f"[{len(rows)}/{2 * len(args.instances)}] {path.stem} {side}: {row['status']} "
+                  f"{row['objective']} (bound {row['bound']}) in {row['wall']:.1f} s, "
+                  f"check {row['valid']}", flush=True)
+        args.out.write_text(report(rows, args, load))
+
+
+if __name__ == "__main__":
+    main()
