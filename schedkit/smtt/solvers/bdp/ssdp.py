@@ -31,13 +31,16 @@ STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per 
 # and the previous round's t, j, subset, rest and hash slots
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
-STAGE1_ITERATIONS = 20
-STAGE2_ROUNDS = 16
-STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
-STEP_START = 1.0  # Polyak step factor at the start of each round
-STEP_MIN = 1e-3  # a round ends when its step factor falls below this
-PATIENCE = 5  # steps without a better value before the step factor is halved
-DEFLECTION = 0.5  # share of the previous direction added to the subgradient (less zigzag)
+STAGE1_ITERATIONS = 100  # stage 2 improves μ faster per second once stage 1 has roughed it out
+STAGE2_ITERATIONS = 2000
+STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
+STAGE2_RATIO = 0.002
+ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better value)
+STEP_START = 1.0  # Polyak step factor at the start of each stage (and its maximum)
+STEP_MIN = 1e-4  # a stage ends when its step factor falls below this
+STEP_EXPAND = 1.2  # after a better value
+STEP_SHRINK = 0.95  # after SHRINK_AFTER steps without one
+SHRINK_AFTER = 2
 ADD_PER_ROUND = 4
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
@@ -69,8 +72,6 @@ class Search:
     order: np.ndarray = field(init=False)
     count: np.ndarray = field(init=False)
     mult: np.ndarray = field(init=False)
-    step: float = STEP_START
-    start_step: float = STEP_START
     bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
     sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
     proved: bool = False
@@ -148,11 +149,15 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
     return best if best >= k.INF else best + int(mult.sum())
 
 
-def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool = True) -> int:
-    """Deflected Polyak subgradient ascent from search.mult, towards the upper bound: the step
-    factor starts at search.start_step (or where the last call left it) and halves after
-    PATIENCE steps without a better value; a call where no step beat the starting point halves
-    search.start_step. Keeps the best multipliers; returns the iterations run."""
+def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float = STAGE1_RATIO,
+                eliminate_every: int = 0) -> int:
+    """Deflected Polyak subgradient ascent from search.mult towards the upper bound. The step
+    factor grows by STEP_EXPAND after a better value (at most 1) and shrinks by STEP_SHRINK
+    after SHRINK_AFTER steps without one; the direction adds the previous one rescaled to the
+    subgradient's length. Stops after `iterations`, when the step factor is spent, or when the
+    last n steps closed less than `ratio` of the gap they started from. With
+    `eliminate_every`, arcs that cannot beat the upper bound are deleted every so many steps
+    after a better value. Keeps the best multipliers in search.mult; returns the steps run."""
     n = search.p.size
     counts = np.zeros(n, dtype=np.int64)
     target = search.upper * search.scale
@@ -160,49 +165,63 @@ def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool 
     best_value = -int(k.INF)
     best_mult = search.mult.copy()
     current = search.mult.astype(np.float64)
-    stale = done = 0
-    previous = None
-    if restart:
-        search.step = search.start_step
-    first = None
-    while done < iterations and search.step > STEP_MIN:
-        search.check_clock()
-        mult = np.rint(current).astype(np.int64)
-        value = _relaxed(search, mult, adjacency)
-        done += 1
-        if value >= k.INF:  # no path: no sequence beats the upper bound
-            search.prove(search.upper * search.scale)
-            search.mult = mult
-            return done
-        search.prove(value)
-        if search.proved:
-            best_mult = mult
-            break
-        k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f, counts)
-        direction = 1.0 - counts
-        if not direction.any():  # the relaxed optimum is a sequence: no sequence is cheaper
-            search.sequence = _path_of(search, adjacency)
-            search.proved = True
-            best_mult = mult
-            break
-        if previous is not None:  # deflected (Camerini, Fratta & Maffioli): less zigzag
-            direction = direction + DEFLECTION * previous
-        previous = direction
-        if first is None:
-            first = value
-        if value > best_value:
-            best_value, best_mult, stale = value, mult, 0
-        else:
-            stale += 1
-            if stale >= PATIENCE:
-                search.step /= 2
-                stale = 0
-        norm = float(direction @ direction)
-        current = np.clip(mult + search.step * (target - value) / norm * direction, -clip, clip)
-    if first is not None and best_value <= first:  # no step helped: start smaller next time
-        search.start_step /= 2
-    search.mult = best_mult
-    search.stats["iterations"] = search.stats.get("iterations", 0) + done
+    previous = np.zeros(n)
+    factor, fails, better, since_cut = STEP_START, 0, 0, 0
+    history: list[int] = []
+    done = 0
+    try:
+        while done < iterations and factor > STEP_MIN:
+            search.check_clock()
+            mult = np.rint(current).astype(np.int64)
+            value = _relaxed(search, mult, adjacency)
+            done += 1
+            if value >= k.INF:  # no path: no sequence beats the upper bound
+                search.prove(search.upper * search.scale)
+                best_mult = mult
+                return done
+            search.prove(value)
+            if search.proved:
+                best_mult = mult
+                return done
+            k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f,
+                          counts)
+            gradient = 1.0 - counts
+            if not gradient.any():  # the relaxed optimum is a sequence: no sequence is cheaper
+                search.sequence = _path_of(search, adjacency)
+                search.proved = True
+                best_mult = mult
+                return done
+            if value > best_value:
+                if done > 1:
+                    factor = min(1.0, factor * STEP_EXPAND)
+                best_value, best_mult, fails = value, mult, 0
+                better += 1
+                since_cut += 1
+            else:
+                fails += 1
+                if fails >= SHRINK_AFTER:
+                    factor *= STEP_SHRINK
+                    fails = 0
+            history.append(best_value)
+            if len(history) > n:
+                old = history[-n - 1]
+                if best_value - old < ratio * (target - old) and 10 * better >= n:
+                    break
+            if eliminate_every and since_cut and done % eliminate_every == 0:
+                search.mult = best_mult
+                stage2_eliminate(search)
+                since_cut = 0
+            norm = float(gradient @ gradient)
+            before_norm = float(previous @ previous)
+            direction = gradient + (np.sqrt(norm / before_norm) * previous if before_norm > 0 else 0.0)
+            square = float(direction @ direction)
+            if square <= 0:
+                direction, square = gradient, norm
+            previous = direction
+            current = np.clip(mult + factor * (target - value) / square * direction, -clip, clip)
+    finally:
+        search.mult = best_mult
+        search.stats["iterations"] = search.stats.get("iterations", 0) + done
     return done
 
 
@@ -369,7 +388,7 @@ def solve(search: Search) -> None:
     clock = time.perf_counter()
     search.stats["stage"] = 1
     try:
-        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
+        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS, STAGE1_RATIO)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return
@@ -394,22 +413,16 @@ def _next_stage(search: Search, clock: float) -> float:
 
 
 def _stage2(search: Search) -> None:
-    """Rounds of subgradient steps with the adjacency restriction, arcs deleted between rounds,
-    until proven or a round neither deletes an arc nor raises the bound."""
+    """Subgradient steps with the adjacency restriction, arcs deleted first and every
+    ELIMINATE_EVERY steps after a better value, until proven or the progress test ends it."""
     removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
     iterations = 0
     try:
-        progress = True
-        for _ in range(STAGE2_ROUNDS):
-            bound = search.bound
-            iterations += subgradient(search, True, STAGE2_ITERATIONS, restart=progress)
-            if search.proved:
-                break
-            gone = stage2_eliminate(search)
-            removed += gone
-            progress = gone > 0 or search.bound > bound
-            if not progress and search.step <= STEP_MIN:  # converged: stage 3 takes over
-                break
+        left = int(search.ok.sum())
+        iterations = subgradient(search, True, STAGE2_ITERATIONS, STAGE2_RATIO, ELIMINATE_EVERY)
+        if not search.proved:
+            stage2_eliminate(search)
+        removed += left - int(search.ok.sum())
     finally:
         search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
                             arcs_left=int(search.ok.sum()), stage2_bound=search.bound)
