@@ -4,14 +4,17 @@ Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job on
 multipliers μ) is a shortest path over the times 0..T; a few subgradient steps improve μ.
 Stage 2: the same with the adjacency restriction (the DP state is (t, last job)). First the
 arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
-(state elimination by forward + backward values); then rounds of deflected subgradient steps,
-with another elimination after each round, until a round neither deletes an arc nor raises the
-bound (and its step is spent). Deleting arcs shortens every job's window and every later pass.
-Stage 3: with μ fixed, successive sublimation: the jobs that the relaxed optimum repeats or
-misses become modifiers M, and the state becomes (t, last job, the subset of M done), so that a
-job of M is processed at most once and known precedences among M hold. Modifiers are added
-until the relaxed optimum is a sequence (then it is optimal) or no state survives the upper
-bound (then the upper bound is). Every stage's value is a valid lower bound.
+(state elimination by forward + backward values); then deflected subgradient steps, with
+another elimination every few steps after a better value. Deleting arcs shortens every job's
+window and every later pass.
+Stage 3: successive sublimation: the jobs that the relaxed optimum repeats or misses become
+modifiers M, and the state becomes (t, last job, the subset of M done), so that a job of M is
+processed at most once and known precedences among M hold. After each round's states are
+generated, the multipliers are re-optimised over them (the DP re-run over the stored arcs
+between states), states that cannot beat the upper bound are killed, and the next round is
+pruned by this round's exact cost to go. Modifiers are added until the relaxed optimum is a
+sequence (then it is optimal) or no state survives (then the upper bound is). Every stage's
+value is a valid lower bound.
 """
 
 from __future__ import annotations
