@@ -60,6 +60,8 @@ def run(instances: list[schedkit.SMTTInstance], limit: float) -> list[dict]:
             "memory": float(result.stats.get("peak_memory_mb", 0.0)),
             "modifiers": result.stats.get("modifiers", 0), "stopped": result.stats.get("stopped", ""),
             "stage": result.stats.get("stage", ""), "stage2_bound": result.stats.get("stage2_bound", ""),
+            "stage3_steps": result.stats.get("stage3_iterations", ""),
+            "stage3_states": max(result.stats.get("stage3_round_states") or [0]),
         })
         print(f"{instance.name}: {result.status} {result.objective} bound {result.bound} "
               f"opt {opt} {elapsed:.2f}s {rows[-1]['memory']:.0f} MiB", flush=True)
@@ -78,13 +80,14 @@ def summary(title: str, rows: list[dict], limit: float) -> list[str]:
              f"{max(r['memory'] for r in rows):.0f} MiB"
              + (f"; unproven: mean gap {100 * statistics.mean(gaps):.2f} %" if gaps else "") + ".",
              "", "| instance | n | status | objective | bound | known optimum | seconds | peak MiB | "
-             "stage | stage-2 bound | modifiers | stopped |",
-             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "stage | stage-2 bound | modifiers | stage-3 steps | most stage-3 states | stopped |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+             "| --- |"]
     for r in rows:
         lines.append(f"| {r['name']} | {r['n']} | {r['status']} | {r['objective']} | {r['bound']} | "
                      f"{r['opt'] if r['opt'] is not None else ''} | {r['seconds']:.2f} | "
                      f"{r['memory']:.0f} | {r['stage']} | {r['stage2_bound']} | {r['modifiers']} | "
-                     f"{r['stopped']} |")
+                     f"{r['stage3_steps']} | {r['stage3_states'] or ''} | {r['stopped']} |")
     return lines + [""]
 
 

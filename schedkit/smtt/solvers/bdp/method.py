@@ -8,11 +8,12 @@ method `bdp`.
 3. Stage 2: the same DP over (time, last job) with the adjacency restriction (no job twice in
    a row, no pair against a precedence or improved by an adjacent interchange); more
    subgradient steps; arcs that cannot beat the upper bound are deleted.
-4. Stage 3: successive sublimation with the multipliers fixed: jobs the relaxed optimum
-   repeats or misses become state-space modifiers (the state gains the subset of them done),
-   round after round, each state kept only while its cost plus the previous round's exact cost
-   to go stays below the upper bound; ends when the relaxed optimum is a sequence (optimal) or
-   nothing survives (the upper bound is optimal). See `ssdp`.
+4. Stage 3: successive sublimation: jobs the relaxed optimum repeats or misses become
+   state-space modifiers (the state gains the subset of them done), round after round; in each
+   round the multipliers are re-optimised over the round's states (stored arcs), states that
+   cannot beat the upper bound die, and the next round is pruned by this round's exact cost to
+   go; ends when the relaxed optimum is a sequence (optimal) or nothing survives (the upper
+   bound is optimal). See `ssdp`.
 
 Every stage's value is a valid lower bound: on a stop (time_limit, memory_mb) the best
 sequence comes back with the best bound proven. Option bound="simple" runs the former layered

@@ -4,19 +4,23 @@ Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job on
 multipliers μ) is a shortest path over the times 0..T; a few subgradient steps improve μ.
 Stage 2: the same with the adjacency restriction (the DP state is (t, last job)). First the
 arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
-(state elimination by forward + backward values); then rounds of deflected subgradient steps,
-with another elimination after each round, until a round neither deletes an arc nor raises the
-bound (and its step is spent). Deleting arcs shortens every job's window and every later pass.
-Stage 3: with μ fixed, successive sublimation: the jobs that the relaxed optimum repeats or
-misses become modifiers M, and the state becomes (t, last job, the subset of M done), so that a
-job of M is processed at most once and known precedences among M hold. Modifiers are added
-until the relaxed optimum is a sequence (then it is optimal) or no state survives the upper
-bound (then the upper bound is). Every stage's value is a valid lower bound.
+(state elimination by forward + backward values); then deflected subgradient steps, with
+another elimination every few steps after a better value. Deleting arcs shortens every job's
+window and every later pass.
+Stage 3: successive sublimation: the jobs that the relaxed optimum repeats or misses become
+modifiers M, and the state becomes (t, last job, the subset of M done), so that a job of M is
+processed at most once and known precedences among M hold. After each round's states are
+generated, the multipliers are re-optimised over them (the DP re-run over the stored arcs
+between states), states that cannot beat the upper bound are killed, and the next round is
+pruned by this round's exact cost to go. Modifiers are added until the relaxed optimum is a
+sequence (then it is optimal) or no state survives (then the upper bound is). Every stage's
+value is a valid lower bound.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,17 +31,23 @@ from schedkit.smtt.solvers.bdp.kernels import cost_table
 from schedkit.smtt.solvers.bdp.relaxation import arc_windows
 
 TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t, j) cell
-STATE_BYTES = 64  # t, j, subset, value, predecessor, chain, two hash slots per stage-3 state,
+STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two hash slots per state,
 # and the previous round's t, j, subset, rest and hash slots
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
-STAGE1_ITERATIONS = 20
-STAGE2_ROUNDS = 16
-STAGE2_ITERATIONS = 25  # per round; arcs are eliminated between rounds
-STEP_START = 1.0  # Polyak step factor at the start of each round
-STEP_MIN = 1e-3  # a round ends when its step factor falls below this
-PATIENCE = 5  # steps without a better value before the step factor is halved
-DEFLECTION = 0.5  # share of the previous direction added to the subgradient (less zigzag)
+STAGE1_ITERATIONS = 100  # stage 2 improves μ faster per second once stage 1 has roughed it out
+STAGE2_ITERATIONS = 2000
+STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
+STAGE2_RATIO = 0.002
+ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better value)
+STEP_START = 1.0  # Polyak step factor at the start of each stage (and its maximum)
+STEP_MIN = 1e-4  # a stage ends when its step factor falls below this
+STEP_EXPAND = 1.2  # after a better value
+STEP_SHRINK = 0.95  # after SHRINK_AFTER steps without one
+SHRINK_AFTER = 2
+STAGE3_ITERATIONS = 30  # subgradient steps per stage-3 round, at most
+STAGE3_RATIO = 0.01
+STAGE3_WINDOW = 10
 ADD_PER_ROUND = 4
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
@@ -69,11 +79,10 @@ class Search:
     order: np.ndarray = field(init=False)
     count: np.ndarray = field(init=False)
     mult: np.ndarray = field(init=False)
-    step: float = STEP_START
-    start_step: float = STEP_START
     bound: int = 0  # the best proven lower bound on the optimum (at most `upper`)
     sequence: np.ndarray | None = None  # an optimal sequence, once a stage found one
     proved: bool = False
+    factor: float = STEP_START  # the step factor where the last subgradient run ended
     stats: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -148,11 +157,21 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
     return best if best >= k.INF else best + int(mult.sum())
 
 
-def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool = True) -> int:
-    """Deflected Polyak subgradient ascent from search.mult, towards the upper bound: the step
-    factor starts at search.start_step (or where the last call left it) and halves after
-    PATIENCE steps without a better value; a call where no step beat the starting point halves
-    search.start_step. Keeps the best multipliers; returns the iterations run."""
+def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
+           sequence_of: Callable[[], np.ndarray], iterations: int, ratio: float, window: int,
+           cut: Callable[[], object] | None = None, factor: float = STEP_START) -> int:
+    """Deflected Polyak subgradient ascent from search.mult towards the upper bound.
+
+    evaluate(mult, counts) gives the relaxed optimum (scaled, Σμ included; INF when there is
+    no path) and fills counts with how often each job is on it; sequence_of() reads that path
+    when it is a sequence. The step factor grows by STEP_EXPAND after a better value (at most
+    1) and shrinks by STEP_SHRINK after SHRINK_AFTER steps without one; the direction adds the
+    previous one rescaled to the subgradient's length. Stops after `iterations`, when the
+    factor is spent, or when the last `window` steps closed less than `ratio` of the gap they
+    started from. `cut` (state elimination with the best multipliers in search.mult) runs
+    every ELIMINATE_EVERY steps after a better value. Starts with step factor `factor`; the
+    last one is left in search.factor. Keeps the best multipliers in search.mult; returns the
+    steps run."""
     n = search.p.size
     counts = np.zeros(n, dtype=np.int64)
     target = search.upper * search.scale
@@ -160,50 +179,78 @@ def subgradient(search: Search, adjacency: bool, iterations: int, restart: bool 
     best_value = -int(k.INF)
     best_mult = search.mult.copy()
     current = search.mult.astype(np.float64)
-    stale = done = 0
-    previous = None
-    if restart:
-        search.step = search.start_step
-    first = None
-    while done < iterations and search.step > STEP_MIN:
-        search.check_clock()
-        mult = np.rint(current).astype(np.int64)
-        value = _relaxed(search, mult, adjacency)
-        done += 1
-        if value >= k.INF:  # no path: no sequence beats the upper bound
-            search.prove(search.upper * search.scale)
-            search.mult = mult
-            return done
-        search.prove(value)
-        if search.proved:
-            best_mult = mult
-            break
-        k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f, counts)
-        direction = 1.0 - counts
-        if not direction.any():  # the relaxed optimum is a sequence: no sequence is cheaper
-            search.sequence = _path_of(search, adjacency)
-            search.proved = True
-            best_mult = mult
-            break
-        if previous is not None:  # deflected (Camerini, Fratta & Maffioli): less zigzag
-            direction = direction + DEFLECTION * previous
-        previous = direction
-        if first is None:
-            first = value
-        if value > best_value:
-            best_value, best_mult, stale = value, mult, 0
-        else:
-            stale += 1
-            if stale >= PATIENCE:
-                search.step /= 2
-                stale = 0
-        norm = float(direction @ direction)
-        current = np.clip(mult + search.step * (target - value) / norm * direction, -clip, clip)
-    if first is not None and best_value <= first:  # no step helped: start smaller next time
-        search.start_step /= 2
-    search.mult = best_mult
-    search.stats["iterations"] = search.stats.get("iterations", 0) + done
+    previous = np.zeros(n)
+    fails, better, since_cut = 0, 0, 0
+    history: list[int] = []
+    done = 0
+    try:
+        while done < iterations and factor > STEP_MIN:
+            search.check_clock()
+            mult = np.rint(current).astype(np.int64)
+            value = evaluate(mult, counts)
+            done += 1
+            if value >= k.INF:  # no path: no sequence beats the upper bound
+                search.prove(search.upper * search.scale)
+                best_mult = mult
+                return done
+            search.prove(value)
+            if search.proved:
+                best_mult = mult
+                return done
+            gradient = 1.0 - counts
+            if not gradient.any():  # the relaxed optimum is a sequence: no sequence is cheaper
+                search.sequence = sequence_of()
+                search.proved = True
+                best_mult = mult
+                return done
+            if value > best_value:
+                if done > 1:
+                    factor = min(1.0, factor * STEP_EXPAND)
+                best_value, best_mult, fails = value, mult, 0
+                better += 1
+                since_cut += 1
+            else:
+                fails += 1
+                if fails >= SHRINK_AFTER:
+                    factor *= STEP_SHRINK
+                    fails = 0
+            history.append(best_value)
+            if len(history) > window:
+                old = history[-window - 1]
+                if best_value - old < ratio * (target - old) and 10 * better >= window:
+                    break
+            if cut is not None and since_cut and done % ELIMINATE_EVERY == 0:
+                search.mult = best_mult
+                cut()
+                since_cut = 0
+            norm = float(gradient @ gradient)
+            before_norm = float(previous @ previous)
+            direction = gradient + (np.sqrt(norm / before_norm) * previous if before_norm > 0 else 0.0)
+            square = float(direction @ direction)
+            if square <= 0:
+                direction, square = gradient, norm
+            previous = direction
+            current = np.clip(mult + factor * (target - value) / square * direction, -clip, clip)
+    finally:
+        search.mult = best_mult
+        search.factor = factor
+        search.stats["iterations"] = search.stats.get("iterations", 0) + done
     return done
+
+
+def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float = STAGE1_RATIO,
+                eliminate: bool = False) -> int:
+    """`ascent` on the stage-1 (adjacency False) or stage-2 relaxation, over windows of n
+    steps; with `eliminate`, arcs that cannot beat the upper bound are deleted on the way."""
+    def evaluate(mult: np.ndarray, counts: np.ndarray) -> int:
+        value = _relaxed(search, mult, adjacency)
+        if value < k.INF:
+            k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f,
+                          counts)
+        return value
+
+    return ascent(search, evaluate, lambda: _path_of(search, adjacency), iterations, ratio,
+                  search.p.size, (lambda: stage2_eliminate(search)) if eliminate else None)
 
 
 def _path_of(search: Search, adjacency: bool) -> np.ndarray:
@@ -249,6 +296,18 @@ class Modifiers:
         self.previous: tuple[np.ndarray, ...] = (np.zeros(1, dtype=np.int32),) * 2 + (
             np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int32))
         self.previous_full = np.uint64(0)
+        self.states: tuple[np.ndarray, ...] = ()
+        self.head = np.zeros(0, dtype=np.int32)
+        self.table = np.zeros(0, dtype=np.int32)
+        self.alive = np.zeros(0, dtype=np.bool_)
+        self.count = 0
+        self.must = np.zeros(0, dtype=np.uint64)
+        self.cannot = np.zeros(0, dtype=np.uint64)
+        self.last = -1  # the final state of the least path after the latest pass
+        self.edge_bytes = 0
+        self.start = np.zeros(2, dtype=np.int64)  # arcs of state x: targets[start[x]:start[x+1]]
+        self.targets = np.zeros(0, dtype=np.int32)
+        self.by_time = np.zeros(0, dtype=np.int64)
 
     def add(self, jobs: list[int]) -> None:
         """Make `jobs` modifiers (bits in order) and update the precedence masks within M."""
@@ -264,9 +323,15 @@ class Modifiers:
     def full(self) -> np.uint64:
         return np.uint64((1 << len(self.jobs)) - 1) if len(self.jobs) < 64 else np.uint64(2**64 - 1)
 
-    def run(self) -> tuple[int, np.ndarray | None, np.ndarray | None]:
-        """One forward DP over the modified state space: (least value scaled with Σμ, or INF;
-        its path; job counts on it)."""
+    @property
+    def memory_bytes(self) -> int:
+        """The state arrays, their hash table, the previous round's, and the stored arcs."""
+        return self.capacity * STATE_BYTES + self.edge_bytes
+
+    def build(self) -> int:
+        """Generate the modified state space with the current multipliers (search.arc), states
+        kept while their cost plus the previous round's rest stays within the limit; the
+        relaxed optimum (scaled with Σμ, INF when no state reaches the end)."""
         search = self.search
         horizon = search.costs.shape[0] - 1
         limit = search.limit - int(search.mult.sum())
@@ -275,48 +340,153 @@ class Modifiers:
         head = np.full(horizon + 1, -1, dtype=np.int32)
         table = np.full(2 * capacity, -1, dtype=np.int32)
         count, time_now, budget = 0, 0, FIRST_BUDGET
-        must = np.zeros(horizon + 1, dtype=np.uint64)
-        cannot = np.zeros(horizon + 1, dtype=np.uint64)
-        k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), must, cannot)
+        self.must = np.zeros(horizon + 1, dtype=np.uint64)
+        self.cannot = np.zeros(horizon + 1, dtype=np.uint64)
+        k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), self.must,
+                       self.cannot)
         while time_now < horizon:
             search.check_clock()
             started = time.perf_counter()
             count, reached = k.sublimate(  # type: ignore[call-arg]
                 search.p, search.costs, search.before, search.ok, search.arc, search.g,
                 self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, head, table,
-                count, *self.previous, self.previous_full, must, cannot, budget,
+                count, *self.previous, self.previous_full, self.must, self.cannot, budget,
             )
             if count >= capacity:  # the arrays are full: double them
-                if 2 * capacity * STATE_BYTES + table_bytes(search.p) > search.memory_bytes:
+                if 2 * capacity * STATE_BYTES + self.edge_bytes + table_bytes(search.p) \
+                        > search.memory_bytes:
                     raise Stopped("memory")
                 capacity *= 2
+                self.capacity = capacity
                 arrays = tuple(np.concatenate([a, np.empty_like(a)]) for a in arrays)
                 table = np.full(2 * capacity, -1, dtype=np.int32)
                 k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
             time_now = reached
             budget = _adapt(budget, time.perf_counter() - started)
-        self.capacity = capacity
         self.peak = max(self.peak, count)
         search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
         search.stats.setdefault("stage3_round_states", []).append(count)
-        st_t, st_j, st_s, st_v, st_pred, st_next = arrays
-        last = k.best_final(st_v, st_s, st_next, head, horizon, self.full)
-        if last < 0:
-            return int(k.INF), None, None
-        path, counts = k.read_path(st_j, st_pred, last, search.p.size)
-        search.check_clock()
-        rest = np.empty(count, dtype=np.int64)
-        at, budget = horizon, FIRST_BUDGET
-        while at > 0:
+        self.states, self.head, self.table, self.count = arrays, head, table, count
+        self.alive = np.ones(count, dtype=np.bool_)
+        st_v, st_s, st_next = arrays[3], arrays[2], arrays[5]
+        self.last = k.best_live_final(st_v, st_s, st_next, head, horizon, self.full, self.alive)
+        return int(k.INF) if self.last < 0 else int(st_v[self.last]) + int(search.mult.sum())
+
+    def counts(self, counts: np.ndarray) -> np.ndarray:
+        """Fill `counts` with the job counts of the latest least path; that path."""
+        st_j, st_pred = self.states[1], self.states[4]
+        path, found = k.read_path(st_j, st_pred, self.last, self.search.p.size)
+        counts[:] = found
+        return path
+
+    def link(self) -> None:
+        """Store the arcs between this round's states (two passes: count, then fill), so that
+        the multiplier steps re-run the DP over them without searching successors again."""
+        search = self.search
+        st_t, st_j, st_s, _, _, st_next = self.states
+        start = np.zeros(self.count + 2, dtype=np.int64)
+        self._over_states(start, np.zeros(0, dtype=np.int32))
+        np.cumsum(start, out=start)
+        edges = int(start[-1])
+        self.edge_bytes = 4 * edges + 16 * (self.count + 2)
+        if table_bytes(search.p) + self.memory_bytes > search.memory_bytes:
+            raise Stopped("memory")
+        targets = np.empty(edges, dtype=np.int32)
+        self._over_states(start, targets)
+        self.start, self.targets = start, targets
+        self.by_time = np.argsort(st_t[:self.count], kind="stable")
+        search.stats["stage3_arcs"] = search.stats.get("stage3_arcs", 0) + edges
+
+    def _over_states(self, start: np.ndarray, targets: np.ndarray) -> None:
+        """One `ssdp_kernels.state_edges` pass in clock-checked calls."""
+        search = self.search
+        st_t, st_j, st_s, _, _, st_next = self.states
+        at, budget = 0, FIRST_BUDGET
+        horizon = search.costs.shape[0] - 1
+        while at < horizon:
             search.check_clock()
             started = time.perf_counter()
-            at = k.rest_costs(search.p, search.costs, search.before, search.ok, search.arc,
-                              self.member, self.pred, self.succ, self.full, st_t, st_j, st_s,
-                              st_next, head, table, rest, must, cannot, at, 0, budget)
+            at = k.state_edges(search.p, search.costs, search.before, search.ok, self.member,
+                               self.pred, self.succ, self.must, self.cannot, st_t, st_j, st_s,
+                               st_next, self.head, self.table, self.alive, start, targets, at,
+                               budget)
             budget = _adapt(budget, time.perf_counter() - started)
-        self.previous = (st_t, st_j, st_s, rest, table)
+
+    def _in_slices(self, step: Callable[[int, int], object], reverse: bool) -> None:
+        """Run step(a, b) over slices of by_time (from the end when `reverse`), each of about
+        CHUNK_SECONDS, with a look at the clock before each."""
+        total, done, size = self.count, 0, 4 * FIRST_BUDGET
+        while done < total:
+            self.search.check_clock()
+            started = time.perf_counter()
+            if reverse:
+                step(max(0, total - done - size), total - done)
+            else:
+                step(done, min(total, done + size))
+            done += size
+            size = _adapt(size, time.perf_counter() - started)
+
+    def relax(self, mult: np.ndarray) -> int:
+        """The relaxed optimum over the states built, for multipliers `mult` (scaled, Σμ
+        included; INF when no live state reaches the end); sets search.arc."""
+        search = self.search
+        k.arc_costs(search.costs, mult, search.scale, search.arc)
+        st_t, st_j, st_s, st_v, st_pred, st_next = self.states
+        st_v[:self.count] = k.INF
+        self._in_slices(lambda a, b: k.relax_edges(st_t, st_j, search.arc, st_v, st_pred,
+                                                   self.alive, self.by_time, self.start,
+                                                   self.targets, a, b), False)
+        horizon = search.costs.shape[0] - 1
+        self.last = k.best_live_final(st_v, st_s, st_next, self.head, horizon, self.full,
+                                      self.alive)
+        return int(k.INF) if self.last < 0 else int(st_v[self.last]) + int(mult.sum())
+
+    def rest(self) -> np.ndarray:
+        """The exact cost to the end of every state for search.arc (INF for dead states)."""
+        search = self.search
+        st_t, st_j, st_s = self.states[:3]
+        rest = np.empty(self.count, dtype=np.int64)
+        horizon = search.costs.shape[0] - 1
+        self._in_slices(lambda a, b: k.rest_edges(st_t, st_j, st_s, search.arc, rest, self.alive,
+                                                  self.by_time, self.start, self.targets,
+                                                  horizon, self.full, a, b), True)
+        return rest
+
+    def cut(self) -> int:
+        """Kill the states whose best path cannot beat the upper bound with search.mult; how
+        many (a state dead for one μ is dead for all: its bound holds for every μ)."""
+        search = self.search
+        self.relax(search.mult)
+        rest = self.rest()
+        removed = int(k.eliminate_states(self.states[3], rest, self.alive, self.count,
+                                         search.limit - int(search.mult.sum())))
+        search.stats["stage3_states_cut"] = search.stats.get("stage3_states_cut", 0) + removed
+        return removed
+
+    def reoptimise(self, counts: np.ndarray) -> int:
+        """Subgradient steps on the multipliers over this round's states; the best ones end in
+        search.mult (and search.arc), `counts` holds the job counts of their least path."""
+        def evaluate(mult: np.ndarray, found: np.ndarray) -> int:
+            value = self.relax(mult)
+            if value < k.INF:
+                self.counts(found)
+            return value
+
+        self.link()
+        done = ascent(self.search, evaluate, lambda: self.counts(counts), STAGE3_ITERATIONS,
+                      STAGE3_RATIO, STAGE3_WINDOW, self.cut, self.search.factor)
+        if not self.search.proved:
+            if self.relax(self.search.mult) >= k.INF:
+                self.search.prove(self.search.upper * self.search.scale)
+            else:
+                self.counts(counts)
+        return done
+
+    def close_round(self) -> None:
+        """Keep this round's states and their rest (for search.mult) to prune the next one."""
+        st_t, st_j, st_s = self.states[:3]
+        self.previous = (st_t, st_j, st_s, self.rest(), self.table)
         self.previous_full = self.full
-        return int(st_v[last]) + int(search.mult.sum()), path, counts
 
 
 def _adapt(budget: int, elapsed: float) -> int:
@@ -332,11 +502,13 @@ def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:
 
 def stage3(search: Search) -> None:
     """Successive sublimation until the relaxed optimum is a sequence, no state survives, or
-    M is full; every round's value is a bound."""
+    M is full: each round adds modifiers, builds the state space, then re-optimises the
+    multipliers over it (states that cannot beat the upper bound die on the way); every
+    round's value is a bound."""
     modifiers = Modifiers(search, FIRST_STATES)
     counts = np.zeros(search.p.size, dtype=np.int64)
     k.path_counts(search.p, search.costs, search.before, search.arc, True, search.f, counts)
-    rounds = 0
+    rounds = steps = 0
     try:
         while not search.proved:
             missing = [int(j) for j in np.flatnonzero(counts != 1) if modifiers.member[j] == 0]
@@ -345,22 +517,26 @@ def stage3(search: Search) -> None:
                 search.stats["stopped"] = "modifiers"
                 return
             modifiers.add(missing[:min(ADD_PER_ROUND, room)])
-            value, path, found = modifiers.run()
+            value = modifiers.build()
             rounds += 1
-            if path is None or found is None:  # nothing beats the upper bound
+            if value >= k.INF:  # nothing beats the upper bound
                 search.prove(search.upper * search.scale)
                 return
             search.prove(value)
-            counts = found
+            path = modifiers.counts(counts)
             if np.all(counts == 1):
                 search.sequence = path
                 search.proved = True
                 return
+            steps += modifiers.reoptimise(counts)
+            if search.proved:
+                return
+            modifiers.close_round()
     finally:
         search.stats.update(stage3_rounds=rounds, modifiers=len(modifiers.jobs),
-                            stage3_peak_states=modifiers.peak)
+                            stage3_peak_states=modifiers.peak, stage3_iterations=steps)
         search.stats["peak_memory_mb"] = round(
-            (table_bytes(search.p) + modifiers.capacity * STATE_BYTES) / 2**20, 3)
+            (table_bytes(search.p) + modifiers.memory_bytes) / 2**20, 3)
 
 
 def solve(search: Search) -> None:
@@ -369,7 +545,7 @@ def solve(search: Search) -> None:
     clock = time.perf_counter()
     search.stats["stage"] = 1
     try:
-        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS)
+        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS, STAGE1_RATIO)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return
@@ -394,22 +570,16 @@ def _next_stage(search: Search, clock: float) -> float:
 
 
 def _stage2(search: Search) -> None:
-    """Rounds of subgradient steps with the adjacency restriction, arcs deleted between rounds,
-    until proven or a round neither deletes an arc nor raises the bound."""
+    """Subgradient steps with the adjacency restriction, arcs deleted first and every
+    ELIMINATE_EVERY steps after a better value, until proven or the progress test ends it."""
     removed = stage2_eliminate(search)  # unreachable arcs first: they make every pass slow
     iterations = 0
     try:
-        progress = True
-        for _ in range(STAGE2_ROUNDS):
-            bound = search.bound
-            iterations += subgradient(search, True, STAGE2_ITERATIONS, restart=progress)
-            if search.proved:
-                break
-            gone = stage2_eliminate(search)
-            removed += gone
-            progress = gone > 0 or search.bound > bound
-            if not progress and search.step <= STEP_MIN:  # converged: stage 3 takes over
-                break
+        left = int(search.ok.sum())
+        iterations = subgradient(search, True, STAGE2_ITERATIONS, STAGE2_RATIO, eliminate=True)
+        if not search.proved:
+            stage2_eliminate(search)
+        removed += left - int(search.ok.sum())
     finally:
         search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
                             arcs_left=int(search.ok.sum()), stage2_bound=search.bound)
@@ -424,3 +594,10 @@ def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> 
     _relaxed(search, search.mult, True)
     _backward(search, True)
     stage3(search)
+    modifiers = Modifiers(search, 16)  # the multiplier steps of stage 3, whatever stage3 reached
+    modifiers.add([0])
+    if modifiers.build() < k.INF:
+        modifiers.link()
+        modifiers.relax(search.mult)
+        modifiers.cut()
+        modifiers.close_round()

@@ -327,11 +327,12 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
-               st_next, head, table, h, must, cannot, first, stop, budget):  # pragma: no cover
+               st_next, head, table, alive, h, must, cannot, first, stop, budget):  # pragma: no cover
     """h[x]: least cost from state x to the end (time T with every modifier done) in the
-    current state space, INF when none, for the states at times first down to stop+1 (the
-    later times must be done: call from first = T down); ends after the first time that brings
-    the states done in this call to `budget`. Returns the next time to do."""
+    current state space, INF when none or when x is no longer alive, for the states at times
+    first down to stop+1 (the later times must be done: call from first = T down); ends after
+    the first time that brings the states done in this call to `budget`. Returns the next time
+    to do."""
     n = p.size
     horizon = ok.shape[0] - 1
     done = 0
@@ -341,7 +342,9 @@ def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st
         x = head[s]
         while x >= 0:
             subset = st_s[x]
-            if s == horizon:
+            if not alive[x]:
+                h[x] = INF
+            elif s == horizon:
                 h[x] = 0 if subset == full else INF
             else:
                 i = st_j[x]
@@ -360,7 +363,7 @@ def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st
                     if (must[u] & ~(subset | bit)) != 0 or (cannot[u] & (subset | bit)) != 0:
                         continue
                     y = find(u, j, subset | bit, n, st_t, st_j, st_s, table)
-                    if y >= 0 and h[y] < INF and arc[u, j] + h[y] < best:
+                    if y >= 0 and alive[y] and h[y] < INF and arc[u, j] + h[y] < best:
                         best = arc[u, j] + h[y]
                 h[x] = best
             done += 1
@@ -390,3 +393,194 @@ def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
                 must[u] |= bit
             if u < first:
                 cannot[u] |= bit
+
+
+@njit(cache=True)
+def relax_states(p, costs, before, ok, arc, member, pred_m, succ_m, must, cannot, st_t, st_j,
+                 st_s, st_v, st_pred, st_next, head, table, alive, first, budget):  # pragma: no cover
+    """Stage-3 forward DP over the states already built (none is added), for new arc costs:
+    st_v / st_pred of the live states at times first+1.. (call with first = 0 after setting
+    st_v to INF; time 0 seeds the first arcs), ending after the first time that brings the
+    states expanded in this call to `budget`. Returns the next time to do."""
+    n = p.size
+    horizon = ok.shape[0] - 1
+    done = 0
+    for s in range(first, horizon):
+        if done >= budget:
+            return s
+        if s == 0:
+            x = -1
+        else:
+            x = head[s]
+            if x < 0:
+                continue
+        while True:
+            if s == 0:
+                i = -1
+                subset = np.uint64(0)
+                value = np.int64(0)
+            else:
+                i = st_j[x]
+                subset = st_s[x]
+                value = st_v[x]
+            if s == 0 or (alive[x] and value < INF):
+                for j in range(n):
+                    u = s + p[j]
+                    if u > horizon or not ok[u, j]:
+                        continue
+                    if i >= 0 and not adjacent(i, j, u, p, costs, before):
+                        continue
+                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+                        continue
+                    bit = member[j]
+                    if bit != 0 and (subset & bit) != 0:
+                        continue
+                    new_subset = subset | bit
+                    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+                        continue
+                    y = find(u, j, new_subset, n, st_t, st_j, st_s, table)
+                    if y >= 0 and alive[y] and value + arc[u, j] < st_v[y]:
+                        st_v[y] = value + arc[u, j]
+                        st_pred[y] = x
+            done += 1
+            if s == 0:
+                break
+            x = st_next[x]
+            if x < 0:
+                break
+    return horizon
+
+
+@njit(cache=True)
+def eliminate_states(st_v, h, alive, count, limit):  # pragma: no cover - compiled
+    """Mark dead every state whose best path through it exceeds `limit`; how many."""
+    removed = 0
+    for x in range(count):
+        if alive[x] and (st_v[x] >= INF or h[x] >= INF or st_v[x] + h[x] > limit):
+            alive[x] = False
+            removed += 1
+    return removed
+
+
+@njit(cache=True)
+def best_live_final(st_v, st_s, st_next, head, horizon, full, alive):  # pragma: no cover
+    """The cheapest live state at time T that processed every modifier job (−1: none)."""
+    best = -1
+    x = head[horizon]
+    while x >= 0:
+        if alive[x] and st_s[x] == full and st_v[x] < INF and (best < 0 or st_v[x] < st_v[best]):
+            best = x
+        x = st_next[x]
+    return best
+
+
+@njit(cache=True)
+def state_edges(p, costs, before, ok, member, pred_m, succ_m, must, cannot, st_t, st_j, st_s,
+                st_next, head, table, alive, start, targets, first, budget):  # pragma: no cover
+    """The arcs between the live states built (the root is state number start.size − 2):
+    with targets.size == 0 count each state's successors into start[x + 1], else write them
+    into targets[start[x]:] (start then holds the offsets). States at times first.. (the root
+    at time 0), ending after the first time that brings the states done to `budget`; returns
+    the next time to do."""
+    n = p.size
+    horizon = ok.shape[0] - 1
+    root = start.size - 2
+    filling = targets.size > 0
+    done = 0
+    for s in range(first, horizon):
+        if done >= budget:
+            return s
+        if s == 0:
+            x = -1
+        else:
+            x = head[s]
+            if x < 0:
+                continue
+        while True:
+            if s == 0:
+                i = -1
+                subset = np.uint64(0)
+                at = root
+            else:
+                i = st_j[x]
+                subset = st_s[x]
+                at = x
+            if s == 0 or alive[x]:
+                e = start[at]
+                for j in range(n):
+                    u = s + p[j]
+                    if u > horizon or not ok[u, j]:
+                        continue
+                    if i >= 0 and not adjacent(i, j, u, p, costs, before):
+                        continue
+                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+                        continue
+                    bit = member[j]
+                    if bit != 0 and (subset & bit) != 0:
+                        continue
+                    new_subset = subset | bit
+                    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+                        continue
+                    y = find(u, j, new_subset, n, st_t, st_j, st_s, table)
+                    if y >= 0 and alive[y]:
+                        if filling:
+                            targets[e] = y
+                            e += 1
+                        else:
+                            start[at + 1] += 1
+            done += 1
+            if s == 0:
+                break
+            x = st_next[x]
+            if x < 0:
+                break
+    return horizon
+
+
+@njit(cache=True)
+def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, first,
+                stop):  # pragma: no cover - compiled
+    """Forward DP over the stored arcs for new arc costs, states by_time[first:stop] (the
+    root's arcs when first == 0; st_v must be INF before the first call)."""
+    root = start.size - 2
+    if first == 0:
+        for e in range(start[root], start[root + 1]):
+            y = targets[e]
+            v = arc[st_t[y], st_j[y]]
+            if alive[y] and v < st_v[y]:
+                st_v[y] = v
+                st_pred[y] = -1
+    for r in range(first, stop):
+        x = by_time[r]
+        value = st_v[x]
+        if not alive[x] or value >= INF:
+            continue
+        for e in range(start[x], start[x + 1]):
+            y = targets[e]
+            if alive[y]:
+                v = value + arc[st_t[y], st_j[y]]
+                if v < st_v[y]:
+                    st_v[y] = v
+                    st_pred[y] = x
+
+
+@njit(cache=True)
+def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, start, targets, horizon, full, first,
+               stop):  # pragma: no cover - compiled
+    """h[x]: least cost from state x to the end over the stored arcs (INF for dead states),
+    for by_time[r], r from stop − 1 down to first (the later ones must be done)."""
+    for r in range(stop - 1, first - 1, -1):
+        x = by_time[r]
+        if not alive[x]:
+            h[x] = INF
+        elif st_t[x] == horizon:
+            h[x] = 0 if st_s[x] == full else INF
+        else:
+            best = INF
+            for e in range(start[x], start[x + 1]):
+                y = targets[e]
+                if alive[y] and h[y] < INF:
+                    v = arc[st_t[y], st_j[y]] + h[y]
+                    if v < best:
+                        best = v
+            h[x] = best
