@@ -108,6 +108,17 @@ bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and gen
 bench-rcpsp-max: bench-rcpsp_max_j10 bench-rcpsp_max_j20 bench-rcpsp_max_j30
 	$(BIN)/python benchmarks/rcpsp_max_report.py --out benchmarks/reports/rcpsp_max.md
 
+# RCPSP side by side with PyJobShop (issue 21): the peer in its own venv in a temporary folder.
+PEER_VENV ?= /tmp/schedkit-peer-pyjobshop
+RCPSP_PEER_INSTANCES := instances/rcpsp/j60/j609_1.sm instances/rcpsp/j60/j6013_1.sm \
+	instances/rcpsp/j60/j6025_1.sm instances/rcpsp/j60/j6029_1.sm instances/rcpsp/j60/j6045_1.sm \
+	instances/rcpsp/large/*.sm
+.PHONY: bench-rcpsp-pyjobshop
+bench-rcpsp-pyjobshop: $(STAMP_DEV)
+	test -x $(PEER_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install --quiet pyjobshop)
+	$(BIN)/python benchmarks/rcpsp_pyjobshop.py --peer-python $(PEER_VENV)/bin/python --time-limit 60 \
+		--out benchmarks/reports/rcpsp_pyjobshop.md $(RCPSP_PEER_INSTANCES)
+
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
 	$(BIN)/python benchmarks/rcpsp_large_report.py --out benchmarks/reports/rcpsp_large_summary.md

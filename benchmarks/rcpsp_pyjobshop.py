@@ -77,6 +77,10 @@ def checked(path: Path, row: dict[str, Any]) -> bool | None:
     return bool(schedkit.check(instance, solution).feasible)
 
 
+def _int(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
 def references() -> dict[str, int]:
     with (ROOT / "instances" / "rcpsp" / "references.csv").open() as handle:
         return {row["instance"]: int(row["upper_bound"]) for row in csv.DictReader(handle)}
@@ -115,8 +119,9 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[flo
             if r.get("objective") is not None and reference:
                 gaps[side].append(100.0 * (r["objective"] - reference) / reference)
         lines.append(f"| {name} | {reference}{'' if name in refs else ' (best here)'} | "
-                     f"{ours.get('objective')} | {ours.get('bound')} | {peer.get('objective')} | "
-                     f"{peer.get('bound')} | {ours.get('wall', 0):.1f} | {peer.get('wall', 0):.1f} |")
+                     f"{_int(ours.get('objective'))} | {_int(ours.get('bound'))} | "
+                     f"{_int(peer.get('objective'))} | {_int(peer.get('bound'))} | "
+                     f"{ours.get('wall', 0):.1f} | {peer.get('wall', 0):.1f} |")
     mean = {side: statistics.mean(v) if v else float("nan") for side, v in gaps.items()}
     lines += [
         "",
