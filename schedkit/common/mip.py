@@ -228,11 +228,21 @@ def _run_cbc(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float) -> 
             )
         if not solver.available():
             raise SolverUnavailable("the CBC binary that PuLP ships cannot be run on this machine")
-        problem.solve(solver)
-        with open(log_path, encoding="utf-8", errors="replace") as handle:
-            log = handle.read()
+        failure = None
+        try:
+            problem.solve(solver)
+        except pulp.PulpSolverError as error:  # CBC wrote no solution (stopped before its first)
+            failure = " ".join(str(error).split())[:200]
+        log = ""
+        if os.path.exists(log_path):
+            with open(log_path, encoding="utf-8", errors="replace") as handle:
+                log = handle.read()
     optimal, bound, nodes = cbc_log_facts(log)
-    stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal}
+    stats: dict[str, Any] = {"solver": "cbc", "solver_optimal": optimal and failure is None}
+    if failure is not None:
+        stats["solver_status"] = f"no solution read: {failure}"
+        for variable in problem.variables():
+            variable.varValue = None  # whatever a half-read solution left is not a solution
     if nodes is not None:
         stats["nodes"] = nodes
     return bound, stats

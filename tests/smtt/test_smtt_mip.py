@@ -139,3 +139,18 @@ def test_backend_bound_includes_the_objective_constant(solver):
     lp += 3 * z + 1
     bound, _ = run(pulp, lp, SolveOptions(time_limit=10, workers=1), solver)
     assert bound == pytest.approx(7)
+
+
+def test_cbc_writing_no_solution_gives_the_warm_start(monkeypatch):
+    """CBC stopped before it wrote a solution (seen at load 8 with little time left): PuLP raises
+    PulpSolverError; the method answers with its warm start, checked, instead of crashing."""
+    import pulp
+
+    def no_solution(self, solver, **kwargs):
+        raise pulp.PulpSolverError("Pulp: Error while executing cbc")
+
+    monkeypatch.setattr(pulp.LpProblem, "solve", no_solution)
+    instance = _wt40(7)
+    result = schedkit.solve(instance, "mip", solver="cbc", time_limit=5)
+    assert result.status == "feasible" and "no solution read" in result.stats["solver_status"]
+    _agrees_with(instance, result, WT40_OPT[6])

@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_tardiness(sequence, p, d, w):  # pragma: no cover - compiled
     """Σ w[j]·max(0, C[j] − d[j]) for jobs processed in `sequence` order from time 0."""
     time = 0
@@ -24,7 +24,7 @@ def weighted_tardiness(sequence, p, d, w):  # pragma: no cover - compiled
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def order_by(primary, secondary):  # pragma: no cover - compiled
     """Indices sorted by `primary`, then `secondary`, then index (two stable sorts)."""
     first = np.argsort(secondary, kind="mergesort")

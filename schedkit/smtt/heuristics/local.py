@@ -22,13 +22,13 @@ BACKWARD = 3  # last job of the segment moves to its front
 DENSE_GAIN_CELLS = 2_000_000  # n × (p range) up to which swaps are priced in O(1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _cost(job, completion, d, w):  # pragma: no cover - compiled
     late = completion - d[job]
     return w[job] * late if late > 0 else 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def adjacent_interchange(sequence, p, d, w):  # pragma: no cover - compiled
     """First-improvement descent over swaps of neighbours; returns the local optimum's value."""
     n = sequence.size
@@ -49,7 +49,7 @@ def adjacent_interchange(sequence, p, d, w):  # pragma: no cover - compiled
     return weighted_tardiness(sequence, p, d, w)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def insertion(sequence, p, d, w):  # pragma: no cover - compiled
     """Best-improvement descent over 'remove one job, reinsert it elsewhere'."""
     n = sequence.size
@@ -97,7 +97,7 @@ def insertion(sequence, p, d, w):  # pragma: no cover - compiled
         sequence[best_to] = job
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _swap_tables(sequence, p, d, w, completion, reach, tables, gains, near_early, near_tardy):  # noqa: E501
     """Prefix sums that price the middle of a swap in O(1 + jobs near their due date).
 
@@ -143,7 +143,7 @@ def _swap_tables(sequence, p, d, w, completion, reach, tables, gains, near_early
                 gains[1, k + 1, s] += w[job] * min(late, s)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _swap_middle(sequence, d, w, completion, first, stop, delta, limit, tables, gains,
                  near_early, near_tardy):  # pragma: no cover - compiled
     """Cost of positions first..stop-1 once shifted by `delta`; once an O(1) lower bound
@@ -177,7 +177,7 @@ def _swap_middle(sequence, d, w, completion, first, stop, delta, limit, tables, 
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover - compiled
     """forward[i, last]: cost of segment [i, last] after its first job moves to its end.
 
@@ -193,7 +193,7 @@ def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover 
             forward[i, last] = shifted + _cost(head, completion[last], d, w)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains):  # pragma: no cover - compiled
     """One dynasearch step over positions; returns the best compound move's value.
 
@@ -241,7 +241,7 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains):  # pragma
     return best[n]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply_moves(sequence, move, start):  # pragma: no cover - compiled
     """Apply the independent moves the last dynasearch pass chose, walking back from n."""
     j = sequence.size
@@ -264,7 +264,7 @@ def _apply_moves(sequence, move, start):  # pragma: no cover - compiled
         j = first if kind != 0 else j - 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compiled
     """At most `max_steps` improving dynasearch steps; returns (value, local optimum reached)."""
     n = sequence.size
@@ -286,13 +286,13 @@ def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compil
     return current, current == 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dynasearch(sequence, p, d, w):  # pragma: no cover - compiled
     """Descent with the dynasearch neighbourhood until no compound move improves."""
     return dynasearch_steps(sequence, p, d, w, np.iinfo(np.int64).max)[0]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def iterated_dynasearch(best_sequence, current, p, d, w, iterations, kick, state):  # pragma: no cover
     """`iterations` rounds of: kick `current` with `kick` random swaps of nearby jobs, descend,
     accept if no worse; `best_sequence` keeps the best seen. Returns (best value, state)."""

@@ -24,19 +24,19 @@ ATC = 1
 MDDC = 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def edd(p, d, w):  # pragma: no cover - compiled
     """Earliest due date first."""
     return order_by(d, p)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def spt(p, d, w):  # pragma: no cover - compiled
     """Shortest processing time first."""
     return order_by(p, d)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def wspt(p, d, w):  # pragma: no cover - compiled
     """Largest w/p first (Smith's rule); zero-weight jobs last."""
     ratio = np.empty(p.size)
@@ -45,7 +45,7 @@ def wspt(p, d, w):  # pragma: no cover - compiled
     return order_by(ratio, d.astype(np.float64))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _priority(rule, j, t, p, d, w, mean_p, max_p, k):  # pragma: no cover - compiled
     """Priority of job j at time t; the dispatcher picks the smallest."""
     if rule == MDD:
@@ -63,7 +63,7 @@ def _priority(rule, j, t, p, d, w, mean_p, max_p, k):  # pragma: no cover - comp
     return max(1.1 * p[j] + t, d[j]) * (1.0 + rho2 / (1.0 + rho2)) + p[j] / (t + mean_p)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _better(j, i, p, d):  # pragma: no cover - compiled
     """Tie-break: is job j preferred to job i (shorter, then earlier due, then lower index)?"""
     if p[j] != p[i]:
@@ -73,7 +73,7 @@ def _better(j, i, p, d):  # pragma: no cover - compiled
     return j < i
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _move_to_end(sequence, m, p, d, w):  # pragma: no cover - compiled
     """Augmentation on sequence[:m+1]: apply the best 'move an earlier job to the end' while
     it lowers the partial weighted tardiness."""
@@ -104,7 +104,7 @@ def _move_to_end(sequence, m, p, d, w):  # pragma: no cover - compiled
         sequence[m] = job
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def dispatch(p, d, w, rule, k, augment):  # pragma: no cover - compiled
     """Build a sequence by repeatedly appending the unscheduled job of smallest priority."""
     n = p.size
@@ -138,7 +138,7 @@ def dispatch(p, d, w, rule, k, augment):  # pragma: no cover - compiled
     return sequence
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def psk(p, d, w):  # pragma: no cover - compiled
     """PSK: scan the unscheduled jobs in SPT order, the first one active; a later job j takes
     over when d[active] > max(d[j], t + p[j]) (Emmons' condition fails for the active job);
@@ -167,7 +167,7 @@ def psk(p, d, w):  # pragma: no cover - compiled
     return sequence
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def eddc(p, d, w):  # pragma: no cover - compiled
     """EDDC: start from the jobs sorted by p then d; for i = 1..n-1 bubble S[i] towards the
     front while its due date is earlier than its predecessor's and that predecessor

@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add(before, earliest, latest, p, i, j, above, below):  # pragma: no cover - compiled
     """Record i -> j and everything it implies; keep E and L in step with the closure.
 
@@ -51,7 +51,7 @@ def _add(before, earliest, latest, p, i, j, above, below):  # pragma: no cover -
                 latest[a] -= p[b]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _move_pays(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
     """Rule 2: moving j (now before i) to right after i costs j no more than i gains.
 
@@ -71,7 +71,7 @@ def _move_pays(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dominates(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
     """True when one of the rules proves that i may go before j."""
     if w[j] == 0 or d[j] >= latest[i]:  # quick cases of rule 2
@@ -81,7 +81,7 @@ def _dominates(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
     return _move_pays(i, j, p, d, w, earliest, latest)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def precedence_matrix(p, d, w):  # pragma: no cover - compiled
     """before[i, j] is True when i precedes j in some optimal sequence (transitively closed).
 
@@ -130,7 +130,7 @@ def completion_windows(p: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, n
     return earliest, latest
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _consistent_order(sequence, before):  # pragma: no cover - compiled
     n = sequence.size
     rank = np.empty(n, dtype=np.int64)

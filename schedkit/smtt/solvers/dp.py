@@ -25,7 +25,7 @@ MAX_JOBS = 25
 BLOCK = 1 << 18  # masks per kernel call: a few milliseconds, so the budget is checked often
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _with_last(table, mask, total, j, d, w):  # pragma: no cover - compiled
     """F(S \\ {j}) + cost of j finishing last in S, at P(S) = total."""
     value = np.int64(table[mask ^ (1 << j)])
@@ -35,7 +35,7 @@ def _with_last(table, mask, total, j, d, w):  # pragma: no cover - compiled
     return value
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fill_block(table, p, d, w, start, stop):  # pragma: no cover - compiled
     """Fill table[start:stop] (masks in increasing order, so every S \\ {j} is already known)."""
     n = p.size
@@ -51,7 +51,7 @@ def _fill_block(table, p, d, w, start, stop):  # pragma: no cover - compiled
         table[mask] = best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _backtrack(table, p, d, w):  # pragma: no cover - compiled
     """An optimal sequence from a full table: peel off, from the back, a job attaining F(S)."""
     n = p.size

@@ -17,14 +17,14 @@ ONE = np.uint64(1)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing multiplier
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def cost(j, t, d, w):  # pragma: no cover - compiled
     """w_j·max(0, t − d_j): the weighted tardiness of j completing at t."""
     late = t - d[j]
     return w[j] * late if late > 0 else 0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def adjacent_ok(i, j, t, p, d, w, before):  # pragma: no cover - compiled
     """May i come directly before j, j completing at t, in the canonical optimal sequence?
 
@@ -42,7 +42,7 @@ def adjacent_ok(i, j, t, p, d, w, before):  # pragma: no cover - compiled
     return kept < swapped or (kept == swapped and i < j)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cost_table(p, d, w):  # pragma: no cover - compiled
     """costs[t, j] = w_j·(t − d_j)+ for t = 0..Σp: the kernels read costs from it."""
     n = p.size
@@ -56,7 +56,7 @@ def cost_table(p, d, w):  # pragma: no cover - compiled
     return costs
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pair_masks(p, costs, before):  # pragma: no cover - compiled
     """precede[t, j]: bit i set when i may directly precede j finishing at t (`adjacent_ok`);
     follow[s, i]: bit j set when j may directly follow i finishing at s."""
@@ -81,7 +81,7 @@ def pair_masks(p, costs, before):  # pragma: no cover - compiled
     return precede, follow
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sort_finite(values, order):  # pragma: no cover - compiled
     """Indices of the finite entries of `values` into `order`, by value then index; their
     count and a mask of them."""
@@ -101,7 +101,7 @@ def _sort_finite(values, order):  # pragma: no cover - compiled
     return count, mask
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def forward(p, costs, precede, ok, mult, scale, f):  # pragma: no cover - compiled
     """f[t, j]: least relaxed cost of a path 0 -> t whose last arc is j finishing at t."""
     n = p.size
@@ -131,7 +131,7 @@ def forward(p, costs, precede, ok, mult, scale, f):  # pragma: no cover - compil
         count[t], finite[t] = _sort_finite(f[t], order[t])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def backward(p, costs, follow, ok, mult, scale, g):  # pragma: no cover - compiled
     """g[t, i]: least relaxed cost of a path t -> T when i is the job finishing at t."""
     n = p.size
@@ -159,7 +159,7 @@ def backward(p, costs, follow, ok, mult, scale, g):  # pragma: no cover - compil
                     break
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def path_counts(p, costs, precede, mult, scale, f, counts):  # pragma: no cover - compiled
     """How often each job occurs on a shortest path of `f`; False when there is no path."""
     n = p.size
@@ -186,7 +186,7 @@ def path_counts(p, costs, precede, mult, scale, f, counts):  # pragma: no cover 
         t = s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
     """Delete every arc whose best path through it exceeds `limit`; the number deleted."""
     removed = 0
@@ -198,7 +198,7 @@ def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
     return removed
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _insert(keys, values, lasts, shift, key, value, last):  # pragma: no cover - compiled
     """Merge (key, value, last) into the table; 1 if the key is new, else 0."""
     mask = keys.size - 1
@@ -220,7 +220,7 @@ def _insert(keys, values, lasts, shift, key, value, last):  # pragma: no cover -
         slot = (slot + 1) & mask
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rehash(keys, values, lasts, new_keys, new_values, new_lasts, shift):  # pragma: no cover
     """Move every entry of one table into an empty, larger one."""
     for slot in range(keys.size):
@@ -228,7 +228,7 @@ def rehash(keys, values, lasts, new_keys, new_values, new_lasts, shift):  # prag
             _insert(new_keys, new_values, new_lasts, shift, keys[slot], values[slot], lasts[slot])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _may_follow(last, j, t, p, d, w, before):  # pragma: no cover - compiled
     """Some job of `last` may directly precede j finishing at t (no time tables)."""
     found = False
@@ -239,7 +239,7 @@ def _may_follow(last, j, t, p, d, w, before):  # pragma: no cover - compiled
     return found
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _simple_rest(state, t, p, d, w, earliest):  # pragma: no cover - compiled
     """Σ over the jobs outside `state` of w_j·(max(t + p_j, E_j) − d_j)+ (no time table)."""
     total = np.int64(0)
@@ -249,7 +249,7 @@ def _simple_rest(state, t, p, d, w, earliest):  # pragma: no cover - compiled
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def expand(src_keys, src_values, src_lasts, first, stop, keys, values, lasts, shift, count,
            max_count, p, d, w, before, pred_masks, earliest, ok, costs, precede, g, mult, scale,
            limit, tabled):  # pragma: no cover - compiled
@@ -313,7 +313,7 @@ def expand(src_keys, src_values, src_lasts, first, stop, keys, values, lasts, sh
     return stop, count
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def layer_bound(src_keys, src_values, src_lasts, p, d, w, earliest, g, mult, scale,
                 tabled):  # pragma: no cover - compiled
     """Least (scaled) lower bound over the states of one layer: F(S) + bound on the rest."""

@@ -21,7 +21,7 @@ ONE = np.uint64(1)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def adjacent(i, j, t, p, costs, before):  # pragma: no cover - compiled
     """May i come directly before j, j finishing at t (stage-2 restriction)?"""
     if i == j or before[j, i]:
@@ -37,7 +37,7 @@ def adjacent(i, j, t, p, costs, before):  # pragma: no cover - compiled
     return kept < swapped or (kept == swapped and i < j)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _rank_finite(values, order):  # pragma: no cover - compiled
     """Write the indices of the finite entries of `values` into `order`, cheapest first (ties
     by index); return how many. Insertion sort for few entries, argsort beyond."""
@@ -63,7 +63,7 @@ def _rank_finite(values, order):  # pragma: no cover - compiled
     return c
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
     """arc[t, j] = scale·costs[t, j] − mult[j]."""
     for t in range(costs.shape[0]):
@@ -71,7 +71,7 @@ def arc_costs(costs, mult, scale, arc):  # pragma: no cover - compiled
             arc[t, j] = scale * costs[t, j] - mult[j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):  # pragma: no cover
     """f[t, j] for t in first..stop−1: least cost of a path 0 -> t whose last arc is j
     finishing at t; order[t] the finite f[t, :] sorted, count[t] how many (without the
@@ -105,7 +105,7 @@ def forward(p, costs, before, ok, arc, adjacency, f, order, count, first, stop):
             count[t] = 1 if f[t, best_j] < INF else 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: no cover - compiled
     """g[s, i] for s = first down to stop+1: least cost of a path s -> T after i finished at
     s. Rows after `first` must be done (start with g = INF, g[T, :] = 0, first = T − 1)."""
@@ -131,7 +131,7 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
                     break
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def path_counts(p, costs, before, arc, adjacency, f, counts):  # pragma: no cover - compiled
     """How often each job occurs on a least path of `f`; False when there is none."""
     n = p.size
@@ -160,7 +160,7 @@ def path_counts(p, costs, before, arc, adjacency, f, counts):  # pragma: no cove
         t = s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
     """Delete every arc whose best path through it exceeds `limit`; the number deleted."""
     removed = 0
@@ -172,13 +172,13 @@ def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
     return removed
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _slot(t, j, subset, n, mask):  # pragma: no cover - compiled
     key = np.uint64(t * n + j) * GOLDEN ^ (subset * np.uint64(0xC2B2AE3D27D4EB4F))
     return np.int64((key ^ (key >> np.uint64(29))) & np.uint64(mask))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compiled
     """Index of state (t, j, subset) in a table, −1 when absent."""
     mask = table.size - 1
@@ -192,7 +192,7 @@ def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compil
         slot = (slot + 1) & mask
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
               st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
               prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot,
@@ -284,7 +284,7 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
     return count, stop
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rehash(st_t, st_j, st_s, count, n, table):  # pragma: no cover - compiled
     """Fill an empty (all −1) table with the first `count` states (n: the number of jobs)."""
     mask = table.size - 1
@@ -295,7 +295,7 @@ def rehash(st_t, st_j, st_s, count, n, table):  # pragma: no cover - compiled
         table[slot] = y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_final(st_v, st_s, st_next, head, horizon, full):  # pragma: no cover - compiled
     """The cheapest state at time T that processed every modifier job (−1: none)."""
     best = -1
@@ -307,7 +307,7 @@ def best_final(st_v, st_s, st_next, head, horizon, full):  # pragma: no cover - 
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
     """The jobs on the path ending in state `last`, in order, and how often each occurs."""
     length = 0
@@ -325,7 +325,7 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
     return path, counts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
                st_next, head, table, alive, h, must, cannot, first, stop, budget):  # pragma: no cover
     """h[x]: least cost from state x to the end (time T with every modifier done) in the
@@ -371,7 +371,7 @@ def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st
     return stop
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
     """must[u]: bits of the modifiers (jobs[b] has bit b) that can no longer finish after u
     within their remaining arcs; cannot[u]: bits of those that cannot have finished by u."""
@@ -395,7 +395,7 @@ def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
                 cannot[u] |= bit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def relax_states(p, costs, before, ok, arc, member, pred_m, succ_m, must, cannot, st_t, st_j,
                  st_s, st_v, st_pred, st_next, head, table, alive, first, budget):  # pragma: no cover
     """Stage-3 forward DP over the states already built (none is added), for new arc costs:
@@ -451,7 +451,7 @@ def relax_states(p, costs, before, ok, arc, member, pred_m, succ_m, must, cannot
     return horizon
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def eliminate_states(st_v, h, alive, count, limit):  # pragma: no cover - compiled
     """Mark dead every state whose best path through it exceeds `limit`; how many."""
     removed = 0
@@ -462,7 +462,7 @@ def eliminate_states(st_v, h, alive, count, limit):  # pragma: no cover - compil
     return removed
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def best_live_final(st_v, st_s, st_next, head, horizon, full, alive):  # pragma: no cover
     """The cheapest live state at time T that processed every modifier job (−1: none)."""
     best = -1
@@ -474,7 +474,7 @@ def best_live_final(st_v, st_s, st_next, head, horizon, full, alive):  # pragma:
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def state_edges(p, costs, before, ok, member, pred_m, succ_m, must, cannot, st_t, st_j, st_s,
                 st_next, head, table, alive, start, targets, first, budget):  # pragma: no cover
     """The arcs between the live states built (the root is state number start.size − 2):
@@ -537,7 +537,7 @@ def state_edges(p, costs, before, ok, member, pred_m, succ_m, must, cannot, st_t
     return horizon
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, first,
                 stop):  # pragma: no cover - compiled
     """Forward DP over the stored arcs for new arc costs, states by_time[first:stop] (the
@@ -564,7 +564,7 @@ def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, 
                     st_pred[y] = x
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, start, targets, horizon, full, first,
                stop):  # pragma: no cover - compiled
     """h[x]: least cost from state x to the end over the stored arcs (INF for dead states),

@@ -31,12 +31,12 @@ CHOICE_EDD = -3  # no job tardy in EDD order
 INFINITY = np.int64(2**62)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tardiness(completion, due):  # pragma: no cover - compiled
     return completion - due if completion > due else 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _members(a, b, lo, hi, rank):  # pragma: no cover - compiled
     """EDD indices of the set, in EDD order."""
     out = np.empty(max(0, b - a + 1), dtype=np.int64)
@@ -48,7 +48,7 @@ def _members(a, b, lo, hi, rank):  # pragma: no cover - compiled
     return out[:m]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _normalise(a, b, lo, hi, p, rank):  # pragma: no cover - compiled
     """The same set as (first member, last member, lowest rank, highest rank + 1), with its
     size and total processing time; (0, -1, 0, 0, 0, 0) when it is empty."""
@@ -73,7 +73,7 @@ def _normalise(a, b, lo, hi, p, rank):  # pragma: no cover - compiled
     return first, last, low, high + 1, size, total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _without(j, a, b, lo, hi, rank, spt):  # pragma: no cover - compiled
     """(a, b, lo, hi) normalised after removing member j from a set of two or more."""
     q = rank[j]
@@ -96,7 +96,7 @@ def _without(j, a, b, lo, hi, rank, spt):  # pragma: no cover - compiled
     return a, b, lo, hi
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start):  # pragma: no cover - compiled
     """Fix jobs at the ends while a rule allows it; the normalised core, its start and the
     tardiness of the fixed jobs: (a, b, lo, hi, t, cost). With a non-empty `out`, writes
@@ -145,7 +145,7 @@ def _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start):  # pragma: no cover -
     return a, b, lo, hi, t, cost
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pair_bound(a, b, lo, hi, t, p, d, rank, spt):  # pragma: no cover - compiled
     """Σ max(0, C_i − d_(i)): the i-th SPT completion against the i-th smallest due date.
 
@@ -171,7 +171,7 @@ def pair_bound(a, b, lo, hi, t, p, d, rank, spt):  # pragma: no cover - compiled
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _easy_value(jobs, t, p, d, spt, a, b, lo, hi):  # pragma: no cover - compiled
     """(value, choice) when EDD has no tardy job or SPT has no early one; else (-1, NONE)."""
     completion = t
@@ -195,7 +195,7 @@ def _easy_value(jobs, t, p, d, spt, a, b, lo, hi):  # pragma: no cover - compile
     return value, CHOICE_SPT
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _lookup(memo, key):  # pragma: no cover - compiled
     """(value, exact, choice) memoised for key; exact is -1 when there is none."""
     if key in memo:
@@ -203,7 +203,7 @@ def _lookup(memo, key):  # pragma: no cover - compiled
     return (np.int64(-1), np.int64(-1), np.int64(CHOICE_NONE))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _store(memo, stats, key, value, exact, choice):  # pragma: no cover - compiled
     """Memoise, keeping the stronger of two lower bounds; nothing new once the memo is full."""
     old = _lookup(memo, key)
@@ -216,7 +216,7 @@ def _store(memo, stats, key, value, exact, choice):  # pragma: no cover - compil
     memo[key] = (value, exact, choice)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _candidates(jobs, t, k, p, d):  # pragma: no cover - compiled
     """Positions of the longest job k allowed by Lawler and Potts–Van Wassenhove.
 
@@ -253,7 +253,7 @@ def _candidates(jobs, t, k, p, d):  # pragma: no cover - compiled
     return index[:count], finish[:count]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cover - compiled
     """Least total tardiness of the set (a, b, lo, hi) from t if below `ub`, else a lower
     bound >= ub; -1 when the node cap stopped the search (stats[ABORTED] set)."""
@@ -355,7 +355,7 @@ def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cove
     return cost + lower
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _side_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - compiled
     """A lower bound of a set from t: its pair bound, or what the memo holds if larger."""
     a, b, lo, hi, t, cost = _reduce(a, b, lo, hi, t, p, d, rank, spt, np.empty(0, dtype=np.int64), 0)
@@ -365,7 +365,7 @@ def _side_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - c
     return cost + max(pair_bound(a, b, lo, hi, t, p, d, rank, spt), known[0])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def known_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - compiled
     """A lower bound from what the memo holds: the set's own, or the least over the longest
     job's positions of the bounds of the two sides, whichever is larger."""
@@ -387,7 +387,7 @@ def known_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - c
     return cost + max(own, split)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragma: no cover - compiled
     """Write an optimal order of the set from t into out[start:]; solves (without a
     threshold) any part the memo lacks. Returns the number of jobs written."""
@@ -429,7 +429,7 @@ def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragm
     return size
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats):  # pragma: no cover - compiled
     """The choice at a core the memo had no room for, found by solving its sides."""
     jobs = _members(a, b, lo, hi, rank)
