@@ -30,7 +30,7 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy schedkit
 	$(BIN)/python -m pytest -q -n auto  # one worker per core (pytest-xdist)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site  # not --quiet: it hides the warnings --strict fails on
 
 # The documentation site (mkdocs.yml, docs/), built strictly into build/site.
 docs: $(STAMP_DEV)
