@@ -29,7 +29,9 @@ CHUNK_SECONDS = 0.1  # about the time between two looks at the clock
 MAX_CHUNK = 4_096
 DEFAULT_ITERATIONS = 2_000  # without a time limit
 TEMPERATURE = 0.4  # Ruiz–Stützle: T = 0.4 · Σp / (n · m · 10)
-IG_SECONDS = 20.0  # cold-compile estimate of the kernel (load 5)
+JOB_SHARE = 0.3  # destructions that take out a whole job (the others: 2..d_max operations)
+D_MAX = 8  # a destruction takes out 2..D_MAX operations
+IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 5)
 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
@@ -44,7 +46,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     job_of = instance.job_of()
     release = instance.release_or_zero().copy()
     temperature = max(1e-9, TEMPERATURE * float(p.sum()) / (instance.n * instance.m * 10))
-    d_max = max(3, min(8, instance.operations // 10))
+    d_max = max(3, min(D_MAX, instance.operations // 10))
     state = seed_state(seed)
     best_seq = seq.copy()
     best = current = schedule.objective
@@ -56,7 +58,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         began = time.perf_counter()
         best, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
-            d_max, temperature, state, best_seq, best, lower_bound)
+            d_max, temperature, state, best_seq, best, lower_bound, JOB_SHARE)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         if ran < chunk:
@@ -75,7 +77,7 @@ def warm_up() -> None:
     one = np.ones(1, np.int64)
     zero = np.zeros(1, np.int64)
     iterated_greedy(np.array([0, 1], np.int64), zero.copy(), zero.copy(), one, zero.copy(), zero.copy(),
-                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0)
+                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5)
 
 
 @register("jobshop", "ig", exact=False,
