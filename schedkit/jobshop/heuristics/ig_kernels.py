@@ -104,7 +104,7 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
     return _INF
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # nogil: `cpsat` runs one walk per worker in threads
 def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
