@@ -4,10 +4,12 @@ label-correcting evaluation, and `ig` / blocking `cpsat` plans through the check
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics import ig
 from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders
 from schedkit.jobshop.heuristics.ig_graph import longest, new_work
@@ -63,3 +65,11 @@ def test_blocking_cpsat_runs_iterated_greedy_first() -> None:
     checked(instance, result)
     assert result.stats["ig_walks"] == 2 and result.stats["ig_objective"] <= result.stats["warm_start"]
     assert result.objective <= result.stats["ig_objective"]
+
+
+@pytest.mark.parametrize("share", [True, -0.1, 1.5, float("nan"), "half"])
+def test_blocking_cpsat_refuses_a_bad_ig_share(share) -> None:
+    """ig_share is a number from 0 to 1; anything else is a one-line schedkit error."""
+    instance = schedkit.load(CLASSIC / "ft06", blocking=True)
+    with pytest.raises(SchedkitError, match="ig_share"):
+        schedkit.solve(instance, "cpsat", time_limit=1, ig_share=share)

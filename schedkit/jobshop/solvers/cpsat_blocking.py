@@ -26,6 +26,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics import compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -78,12 +79,19 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
     return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
 
 
+def _share(value: Any) -> float:
+    """Option `ig_share` checked: a number in [0, 1] (not a boolean, not NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise SchedkitError(f"cpsat: option ig_share must be a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
 def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pinned: np.ndarray,
                      options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any]
                      ) -> BlockingSchedule:
     """`ig` from the warm start for IG_SHARE of the limit (makespan, nothing pinned)."""
     limit = options.time_limit
-    share = float(options.get("ig_share", IG_SHARE))
+    share = _share(options.get("ig_share", IG_SHARE))
     if limit is None or share <= 0 or pinned.size or instance.objective != "makespan" \
             or not compiled.affordable(ig.iterated_greedy, ig.IG_SECONDS, options.remaining()):
         return incumbent
@@ -168,6 +176,7 @@ def _lns(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInsta
 
 def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: Any) -> Result:
     """The phased search on a blocking instance (see the module docstring)."""
+    _share(options.get("ig_share", IG_SHARE))  # a bad value fails before any work
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers}
     incumbent: BlockingSchedule | None = None
