@@ -36,9 +36,10 @@ IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 
 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
-            iterations: int | None, lower_bound: int = 0) -> tuple[BlockingSchedule, int]:
-    """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
-    after `iterations`; and the iterations run."""
+            iterations: int | None, lower_bound: int = 0, patience: float | None = None
+            ) -> tuple[BlockingSchedule, int]:
+    """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter), after
+    `iterations`, or once `patience` seconds passed without a new best; and the iterations run."""
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -52,6 +53,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     best_seq = seq.copy()
     best = current = schedule.objective
     done = since = 0  # iterations, and iterations since the best improved
+    bettered = time.perf_counter()
     chunk = 1  # grows while a chunk takes under CHUNK_SECONDS
     while time.perf_counter() < deadline and (iterations is None or done < iterations):
         if iterations is not None:
@@ -64,6 +66,10 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         since = 0 if best < before else since + ran
+        if best < before:
+            bettered = time.perf_counter()
+        elif patience is not None and time.perf_counter() - bettered > patience:
+            break
         if since >= RESTART and current > best:  # back to the best orders
             seq[:] = best_seq
             current, since = best, 0
