@@ -60,6 +60,18 @@ def kernels(name: str) -> dict[str, Any]:
     return found
 
 
+def warm_ups(name: str) -> list[Any]:
+    """The `warm_up()` functions of the modules of package `schedkit.<name>` (each compiles a
+    kernel on a tiny input)."""
+    package = importlib.import_module(f"schedkit.{name}")
+    found = []
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        warm = getattr(importlib.import_module(info.name), "warm_up", None)
+        if callable(warm):
+            found.append(warm)
+    return found
+
+
 def tiny_instances(name: str, count: int = INSTANCES_PER_FAMILY) -> list[Any]:
     """The first instance of each of the family's smallest bundled files (instances/<name>/)."""
     folder = INSTANCES / name
@@ -123,6 +135,8 @@ def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:
                 row.runs += 1
             except SchedkitError as error:  # e.g. ProblemTooLarge, UnsupportedInstance
                 row.skipped.append(f"{method.name}: {str(error)[:80]}")
+    for warm in warm_ups(name):  # kernels a short run skips as too long to compile (e.g. ig, tabu)
+        warm()
     found = kernels(name)
     row.kernels = len(found)
     row.compiled = sum(1 for kernel in found.values() if kernel.signatures)

@@ -1,8 +1,14 @@
 """Iterated greedy for the blocking job shop over the alternative graph (in the manner of
-Pranzo & Pacciarelli 2016): destroy by taking d random operations out of the machine orders,
-rebuild by putting them back one at a time (random order) at the position of their machine's
-order that gives the smallest makespan without a deadlock (`blocking_kernels.heads`); accept
-a worse result with the Ruiz–Stützle probability exp(-(new - current) / T).
+Pranzo & Pacciarelli 2016): destroy by taking d random operations (or every operation of a
+random job) out of the machine orders, rebuild by putting them back one at a time (random
+order) at the position of their machine's order that gives the smallest makespan without a
+deadlock; accept a worse result with the Ruiz–Stützle probability exp(-(new - current) / T).
+
+Insertion is estimated, not tried: with x out of its machine's order, heads and tails
+(`ig_graph.longest`) give for x between A and B the exact makespan of the result when it has
+no cycle through x, max(C0, max(head_x, head_succ(A) + l_A) + max(tail_x, p_x + tail_B));
+a position closes a cycle through x when x reaches succ(A) or B reaches x (two searches):
+those go last. Positions are checked in increasing estimate order, the first feasible wins.
 """
 
 from __future__ import annotations
@@ -11,74 +17,115 @@ import numba
 import numpy as np
 
 from schedkit.common.rng import random_below, random_unit
-from schedkit.jobshop.heuristics.blocking_kernels import heads
+from schedkit.jobshop.heuristics.ig_graph import longest, new_work, reach
 
 _INF = np.iinfo(np.int64).max
+_BIG = np.int64(1) << 50  # added to the estimate of a position that closes a cycle: tried last
 
 
 @numba.njit(cache=True)
 def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray,
              seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray) -> int:
     """The makespan of the (partial) machine orders; the largest int64 on a deadlock."""
-    if not heads(job_ptr, job_of, p, release, seq, mach_ptr, present, head):
-        return _INF
-    value = 0
-    for j in range(job_ptr.size - 1):
-        o = job_ptr[j + 1] - 1
-        value = max(value, head[o] + p[o])
-    return value
+    tail = np.empty_like(head)
+    value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False,
+                    new_work(p.size))
+    return _INF if value < 0 else value
 
 
 @numba.njit(cache=True)
-def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray,
-                 release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
-                 head: np.ndarray, rest: np.ndarray) -> int:
-    """Put x back into seq[lo:hi] where the makespan is smallest; its value (_INF: nowhere)."""
-    size = 0
-    for i in range(lo, hi):
-        if seq[i] != x:
-            rest[size] = seq[i]
-            size += 1
-    present[x] = True
-    best, best_at = _INF, -1
-    for at in range(size + 1):
-        if at < size and not present[rest[at]]:
-            continue  # the same position as before the next present operation
-        k = lo
-        for i in range(size + 1):
-            if i == at:
-                seq[k] = x
-                k += 1
-            if i < size:
-                seq[k] = rest[i]
-                k += 1
-        value = makespan(job_ptr, job_of, p, release, seq, mach_ptr, present, head)
-        if value < best:
-            best, best_at = value, at
-    if best_at < 0:
-        best_at = size
+def _place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarray) -> None:
+    """seq[lo:lo+size+1] = rest[:at] + [x] + rest[at:size]."""
     k = lo
     for i in range(size + 1):
-        if i == best_at:
+        if i == at:
             seq[k] = x
             k += 1
         if i < size:
             seq[k] = rest[i]
             k += 1
-    return best
 
 
 @numba.njit(cache=True)
+def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray,
+                 release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
+                 head: np.ndarray, tail: np.ndarray, rest: np.ndarray, work: tuple,
+                 key: np.ndarray, tie: np.ndarray, spot: np.ndarray, after: np.ndarray,
+                 before: np.ndarray, stack: np.ndarray) -> int:
+    """Put x (not present) back into seq[lo:hi] at the feasible position of least estimated
+    makespan; its makespan (_INF: nowhere, x then left out)."""
+    size = 0
+    for i in range(lo, hi):
+        if seq[i] != x:
+            rest[size] = seq[i]
+            size += 1
+    present[x] = False
+    c0 = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, True, work)
+    if c0 < 0:
+        return _INF
+    reach(work[3], work[4], x, after, stack)  # reachable from x
+    reach(work[6], work[7], x, before, stack)  # reaching x
+    count = 0
+    prev = -1  # the last present operation before the position
+    for at in range(size + 1):
+        if at < size and not present[rest[at]]:
+            continue
+        h = head[x]
+        cycle = False  # a cycle: x reaches succ(prev), or the next operation reaches x
+        if prev >= 0:
+            last = prev == job_ptr[job_of[prev] + 1] - 1
+            h = max(h, head[prev] + p[prev]) if last else max(h, head[prev + 1])
+            cycle = after[prev] if last else after[prev + 1]
+        t = tail[x]
+        if at < size:
+            t = max(t, p[x] + tail[rest[at]])
+            cycle = cycle or before[rest[at]]
+        key[count] = max(c0, h + t) + (_BIG if cycle else 0)
+        tie[count] = h + t
+        spot[count] = at
+        count += 1
+        if at < size:
+            prev = rest[at]
+    present[x] = True
+    for _ in range(count):
+        pick = -1
+        for c in range(count):
+            if spot[c] < 0:
+                continue
+            if pick < 0 or key[c] < key[pick] or (key[c] == key[pick] and tie[c] < tie[pick]):
+                pick = c
+        _place(x, spot[pick], lo, size, seq, rest)
+        value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False, work)
+        if value >= 0:
+            return value
+        spot[pick] = -1
+    present[x] = False
+    _place(x, size, lo, size, seq, rest)
+    return _INF
+
+
+@numba.njit(cache=True, nogil=True)  # nogil: `cpsat` runs one walk per worker in threads
 def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
-                    best_seq: np.ndarray, best: int, lower_bound: int) -> tuple[int, int, int, np.uint64]:
+                    best_seq: np.ndarray, best: int, lower_bound: int, job_share: float
+                    ) -> tuple[int, int, int, np.uint64]:
     """Run `iterations` steps from the feasible orders `seq` (value `current`), changed in
-    place; improvements over `best` go to `best_seq`. Returns (best, current, done, state)."""
+    place; improvements over `best` go to `best_seq`; a share `job_share` of the destructions
+    take out a whole job. Returns (best, current, done, state)."""
     n_ops = p.size
+    n_jobs = job_ptr.size - 1
     present = np.ones(n_ops, np.bool_)
     head = np.empty(n_ops, np.int64)
+    tail = np.empty(n_ops, np.int64)
     rest = np.empty(n_ops, np.int64)
+    key = np.empty(n_ops + 1, np.int64)
+    tie = np.empty(n_ops + 1, np.int64)
+    spot = np.empty(n_ops + 1, np.int64)
+    after = np.empty(n_ops, np.bool_)
+    before = np.empty(n_ops, np.bool_)
+    stack = np.empty(n_ops, np.int64)
+    work = new_work(n_ops)
     trial = seq.copy()
     removed = np.empty(n_ops, np.int64)
     done = 0
@@ -87,21 +134,35 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
             break
         done += 1
         trial[:] = seq
-        state, d = random_below(state, d_max - 1)
-        d = min(d + 2, n_ops)
-        for i in range(d):  # d distinct random operations
-            while True:
-                state, o = random_below(state, n_ops)
-                if present[o]:
-                    break
-            present[o] = False
-            removed[i] = o
+        state, u = random_unit(state)
+        if u < job_share and n_jobs > 1:
+            state, j = random_below(state, n_jobs)
+            d = 0
+            for o in range(job_ptr[j], job_ptr[j + 1]):
+                removed[d] = o
+                d += 1
+            for i in range(d - 1, 0, -1):  # random reinsertion order
+                state, r = random_below(state, i + 1)
+                removed[i], removed[r] = removed[r], removed[i]
+        else:
+            state, d = random_below(state, d_max - 1)
+            d = min(d + 2, n_ops)
+            for i in range(d):  # d distinct random operations
+                while True:
+                    state, o = random_below(state, n_ops)
+                    if present[o]:
+                        break
+                present[o] = False
+                removed[i] = o
+        for i in range(d):
+            present[removed[i]] = False
         value = _INF
         for i in range(d):
             x = removed[i]
             k = machine[x]
             value = _insert_best(x, mach_ptr[k], mach_ptr[k + 1], job_ptr, job_of, p, release, trial,
-                                 mach_ptr, present, head, rest)
+                                 mach_ptr, present, head, tail, rest, work, key, tie, spot,
+                                 after, before, stack)
             if value == _INF:
                 for r in range(i, d):
                     present[removed[r]] = True

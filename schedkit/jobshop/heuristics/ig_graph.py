@@ -1,0 +1,194 @@
+"""Heads and tails on the blocking alternative graph (see `blocking_kernels` for the arcs), for
+iterated greedy's insertion estimates.
+
+head[o]: the longest path from the source to o's start (its job's release on first operations);
+tail[o]: the longest path from o's start to the end, p_o included. Arcs have lengths >= 0, so
+a cycle is positive (a deadlock) exactly when one of its strongly connected components has a
+positive arc inside; zero-length cycles are swaps. Linear time: components, then one pass.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray,
+         present: np.ndarray, src: np.ndarray, dst: np.ndarray, length: np.ndarray) -> int:
+    """Job arcs o -> o+1 (p_o) and, per machine, A before B: succ(A) -> B (0; p_A when A is
+    its job's last operation) over present operations. Fills src/dst/length; returns the count."""
+    count = 0
+    for o in range(p.size):
+        if o + 1 < job_ptr[job_of[o] + 1]:
+            src[count], dst[count], length[count] = o, o + 1, p[o]
+            count += 1
+    for k in range(mach_ptr.size - 1):
+        prev = -1
+        for i in range(mach_ptr[k], mach_ptr[k + 1]):
+            o = seq[i]
+            if not present[o]:
+                continue
+            if prev >= 0:
+                last = prev == job_ptr[job_of[prev] + 1] - 1
+                src[count] = prev if last else prev + 1
+                dst[count] = o
+                length[count] = p[prev] if last else 0
+                count += 1
+            prev = o
+    return count
+
+
+@numba.njit(cache=True)
+def _csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarray, ptr: np.ndarray,
+         target: np.ndarray, weight: np.ndarray) -> None:
+    """Arcs grouped by `key` (CSR): ptr, and per arc the `other` end and its length."""
+    ptr[:] = 0
+    for e in range(count):
+        ptr[key[e] + 1] += 1
+    for o in range(n):
+        ptr[o + 1] += ptr[o]
+    fill = ptr[:-1].copy()
+    for e in range(count):
+        target[fill[key[e]]] = other[e]
+        weight[fill[key[e]]] = length[e]
+        fill[key[e]] += 1
+
+
+@numba.njit(cache=True)
+def _components(n: int, ptr: np.ndarray, target: np.ndarray, scratch: np.ndarray) -> int:
+    """Strongly connected components (Tarjan, iterative) into scratch[0] (numbered sinks
+    first: a reverse topological order); returns their count. scratch: 6 rows of n."""
+    comp, index, low, stack, at, edge = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4], scratch[5]
+    index[:] = -1
+    comp[:] = -1
+    counter = depth = size = found = 0
+    for s in range(n):
+        if index[s] >= 0:
+            continue
+        index[s] = low[s] = counter
+        counter += 1
+        stack[size] = s
+        size += 1
+        at[0], edge[0], depth = s, ptr[s], 1
+        while depth > 0:
+            v, e = at[depth - 1], edge[depth - 1]
+            if e < ptr[v + 1]:
+                edge[depth - 1] += 1
+                w = target[e]
+                if index[w] < 0:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack[size] = w
+                    size += 1
+                    at[depth], edge[depth] = w, ptr[w]
+                    depth += 1
+                elif comp[w] < 0:  # on the stack
+                    low[v] = min(low[v], index[w])
+                continue
+            depth -= 1
+            if depth > 0:
+                u = at[depth - 1]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                while True:
+                    size -= 1
+                    w = stack[size]
+                    comp[w] = found
+                    if w == v:
+                        break
+                found += 1
+    return found
+
+
+@numba.njit(cache=True)
+def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
+               scratch: np.ndarray) -> bool:
+    """Longest paths from the initial labels, component by component in topological order; a
+    component with a positive arc inside holds a positive cycle (False). Zero-length cycles
+    (swaps) share one label."""
+    found = _components(n, ptr, target, scratch)
+    comp, order, first = scratch[0], scratch[1], scratch[2]
+    first[:found + 1] = 0
+    for o in range(n):  # nodes grouped by component, the source-side components first
+        first[found - comp[o]] += 1
+    for c in range(found):
+        first[c + 1] += first[c]
+    fill = scratch[3]
+    fill[:found + 1] = first[:found + 1]
+    for o in range(n):
+        c = found - 1 - comp[o]
+        order[fill[c]] = o
+        fill[c] += 1
+    for c in range(found):
+        lo, hi = first[c], first[c + 1]
+        if hi - lo > 1:
+            top = label[order[lo]]
+            for i in range(lo, hi):
+                top = max(top, label[order[i]])
+            for i in range(lo, hi):
+                label[order[i]] = top
+        for i in range(lo, hi):
+            o = order[i]
+            for e in range(ptr[o], ptr[o + 1]):
+                nxt = target[e]
+                if comp[nxt] == comp[o]:
+                    if weight[e] > 0:
+                        return False
+                elif label[o] + weight[e] > label[nxt]:
+                    label[nxt] = label[o] + weight[e]
+    return True
+
+
+@numba.njit(cache=True)
+def new_work(n: int) -> tuple:
+    """Work arrays for `longest` on n operations (at most 2n arcs): src, dst, length (arcs),
+    ptr, target, weight (CSR by source), rptr, rtarget, rweight (by target), scratch
+    (components)."""
+    return (np.empty(2 * n, np.int64), np.empty(2 * n, np.int64), np.empty(2 * n, np.int64),
+            np.empty(n + 1, np.int64), np.empty(2 * n, np.int64), np.empty(2 * n, np.int64),
+            np.empty(n + 1, np.int64), np.empty(2 * n, np.int64), np.empty(2 * n, np.int64),
+            np.empty((6, n + 1), np.int64))
+
+
+@numba.njit(cache=True)
+def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray, seq: np.ndarray,
+            mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray, tail: np.ndarray,
+            with_tails: bool, work: tuple) -> int:
+    """Heads (and tails when `with_tails`) of the orders; returns the makespan, or -1 on a deadlock."""
+    src, dst, length, ptr, target, weight, rptr, rtarget, rweight, scratch = work
+    n = p.size
+    count = arcs(job_ptr, job_of, p, seq, mach_ptr, present, src, dst, length)
+    _csr(n, count, src, dst, length, ptr, target, weight)
+    for o in range(n):
+        head[o] = release[job_of[o]] if o == job_ptr[job_of[o]] else 0
+    if not _propagate(n, ptr, target, weight, head, scratch):
+        return -1
+    value = 0
+    for j in range(job_ptr.size - 1):
+        o = job_ptr[j + 1] - 1
+        value = max(value, head[o] + p[o])
+    if with_tails:
+        _csr(n, count, dst, src, length, rptr, rtarget, rweight)
+        for o in range(n):
+            tail[o] = p[o] if o == job_ptr[job_of[o] + 1] - 1 else 0
+        _propagate(n, rptr, rtarget, rweight, tail, scratch)
+    return value
+
+
+@numba.njit(cache=True)
+def reach(ptr: np.ndarray, target: np.ndarray, origin: int, mark: np.ndarray, stack: np.ndarray) -> None:
+    """mark[o] = True for every node o reachable from `origin` (itself included) over the CSR."""
+    mark[:] = False
+    mark[origin] = True
+    stack[0] = origin
+    size = 1
+    while size > 0:
+        size -= 1
+        o = stack[size]
+        for e in range(ptr[o], ptr[o + 1]):
+            nxt = target[e]
+            if not mark[nxt]:
+                mark[nxt] = True
+                stack[size] = nxt
+                size += 1

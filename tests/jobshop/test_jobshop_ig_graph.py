@@ -1,0 +1,75 @@
+"""Iterated greedy's graph kernels (heads, tails, deadlocks by components) against the plain
+label-correcting evaluation, and `ig` / blocking `cpsat` plans through the checker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+from schedkit.errors import SchedkitError
+from schedkit.jobshop.heuristics import ig
+from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders
+from schedkit.jobshop.heuristics.ig_graph import longest, new_work
+from schedkit.jobshop.model import JobShopInstance
+from tests.jobshop.conftest import CLASSIC, checked
+from tests.jobshop.strategies import jobshops
+
+
+@st.composite
+def blocking_with_orders(draw: st.DrawFn) -> tuple[JobShopInstance, np.ndarray, np.ndarray]:
+    """A small blocking shop and arbitrary machine orders (often deadlocked)."""
+    instance = draw(jobshops(max_jobs=4, max_machines=3, max_ops=4, flexible=False))
+    instance = instance.replace(buffers="blocking")
+    machine = instance.alt_machine
+    counts = np.bincount(machine, minlength=instance.m)
+    mach_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    seq = np.concatenate([draw(st.permutations(np.flatnonzero(machine == k).tolist()))
+                          for k in range(instance.m)] + [[]]).astype(np.int64)
+    return instance, seq, mach_ptr
+
+
+@settings(max_examples=30, deadline=None)
+@given(blocking_with_orders())
+def test_longest_agrees_with_label_correcting(case) -> None:
+    """Same deadlock verdict and heads as `evaluate_orders`; the makespan is max(head + tail)."""
+    instance, seq, mach_ptr = case
+    n = instance.operations
+    head, tail = np.empty(n, np.int64), np.empty(n, np.int64)
+    value = longest(instance.job_ptr, instance.job_of(), instance.alt_duration, instance.release_or_zero(),
+                    seq, mach_ptr, np.ones(n, np.bool_), head, tail, True, new_work(n))
+    expected = evaluate_orders(instance, seq, mach_ptr)
+    assert (value < 0) == (expected is None)
+    if expected is not None:
+        assert np.array_equal(head, expected)
+        last = instance.job_ptr[1:] - 1
+        assert value == int((head + instance.alt_duration)[last].max()) == int((head + tail).max())
+
+
+@settings(max_examples=15, deadline=None)
+@given(jobshops(max_jobs=5, max_machines=3, max_ops=4, flexible=False, extras=False), st.integers(0, 9))
+def test_ig_plans_pass_the_checker_and_never_lose_to_the_rules(instance, seed) -> None:
+    """`ig` (whole-job and single-operation destructions, estimated insertions) stays feasible."""
+    instance = instance.replace(buffers="blocking")
+    result = schedkit.solve(instance, "ig", seed=seed, iterations=300)
+    assert checked(instance, result) <= best_blocking_rule(instance, seed=seed).objective
+
+
+def test_blocking_cpsat_runs_iterated_greedy_first() -> None:
+    """With a time limit, blocking `cpsat` improves its warm start by `ig` walks (one per worker)."""
+    ig.warm_up()  # compiled here, so the phase is affordable within the short limit
+    instance = schedkit.load(CLASSIC / "la01", blocking=True)
+    result = schedkit.solve(instance, "cpsat", time_limit=3, workers=2, ig_share=0.5)
+    checked(instance, result)
+    assert result.stats["ig_walks"] == 2 and result.stats["ig_objective"] <= result.stats["warm_start"]
+    assert result.objective <= result.stats["ig_objective"]
+
+
+@pytest.mark.parametrize("share", [True, -0.1, 1.5, float("nan"), "half"])
+def test_blocking_cpsat_refuses_a_bad_ig_share(share) -> None:
+    """ig_share is a number from 0 to 1; anything else is a one-line schedkit error."""
+    instance = schedkit.load(CLASSIC / "ft06", blocking=True)
+    with pytest.raises(SchedkitError, match="ig_share"):
+        schedkit.solve(instance, "cpsat", time_limit=1, ig_share=share)
