@@ -30,7 +30,7 @@ _INF = np.iinfo(np.int64).max
 
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.ndarray,
                       release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int,
                       rule: int, state: np.uint64) -> tuple[np.ndarray, np.ndarray, np.uint64]:
@@ -139,7 +139,7 @@ def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.nda
     return start, leave, state
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def heads(job_ptr: np.ndarray, job_of: np.ndarray, duration: np.ndarray, release: np.ndarray,
           seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray) -> bool:
     """Earliest starts under machine orders `seq` (CSR by machine; only operations with

@@ -35,7 +35,7 @@ def kernel_state(seed: int) -> np.uint64:
     return np.uint64((int(seed) * 2654435761 + 1) % 2**64)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def priority_key(rule: int, duration: int, work_left: int, ops_left: int, ready: int, due: int,
          noise: np.uint64) -> int:
     """The priority of one candidate under `rule`: the smallest key is dispatched first."""
@@ -58,7 +58,7 @@ def priority_key(rule: int, duration: int, work_left: int, ops_left: int, ready:
     return np.int64(noise >> np.uint64(2))  # type: ignore[return-value]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray) -> np.ndarray:
     """Per operation: the job's work from it to its end, each operation at its shortest alternative."""
     n_ops = op_ptr.size - 1
@@ -74,7 +74,7 @@ def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray)
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, alt_duration: np.ndarray,
              release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int, rule: int,
              nondelay: bool, state: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray,
          present: np.ndarray, src: np.ndarray, dst: np.ndarray, length: np.ndarray) -> int:
     """Job arcs o -> o+1 (p_o) and, per machine, A before B: succ(A) -> B (0; p_A when A is
@@ -39,7 +39,7 @@ def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray
     return count
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarray, ptr: np.ndarray,
          target: np.ndarray, weight: np.ndarray) -> None:
     """Arcs grouped by `key` (CSR): ptr, and per arc the `other` end and its length."""
@@ -55,7 +55,7 @@ def _csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndar
         fill[key[e]] += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _components(n: int, ptr: np.ndarray, target: np.ndarray, scratch: np.ndarray) -> int:
     """Strongly connected components (Tarjan, iterative) into scratch[0] (numbered sinks
     first: a reverse topological order); returns their count. scratch: 6 rows of n."""
@@ -101,7 +101,7 @@ def _components(n: int, ptr: np.ndarray, target: np.ndarray, scratch: np.ndarray
     return found
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
                scratch: np.ndarray) -> bool:
     """Longest paths from the initial labels, component by component in topological order; a
@@ -140,7 +140,7 @@ def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, 
     return True
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def new_work(n: int) -> tuple:
     """Work arrays for `longest` on n operations (at most 2n arcs): src, dst, length (arcs),
     ptr, target, weight (CSR by source), rptr, rtarget, rweight (by target), scratch
@@ -151,7 +151,7 @@ def new_work(n: int) -> tuple:
             np.empty((6, n + 1), np.int64))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray, seq: np.ndarray,
             mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray, tail: np.ndarray,
             with_tails: bool, work: tuple) -> int:
@@ -176,7 +176,7 @@ def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.
     return value
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def reach(ptr: np.ndarray, target: np.ndarray, origin: int, mark: np.ndarray, stack: np.ndarray) -> None:
     """mark[o] = True for every node o reachable from `origin` (itself included) over the CSR."""
     mark[:] = False

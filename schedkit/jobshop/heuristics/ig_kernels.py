@@ -23,7 +23,7 @@ _INF = np.iinfo(np.int64).max
 _BIG = np.int64(1) << 50  # added to the estimate of a position that closes a cycle: tried last
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray,
              seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray) -> int:
     """The makespan of the (partial) machine orders; the largest int64 on a deadlock."""
@@ -33,7 +33,7 @@ def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np
     return _INF if value < 0 else value
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarray) -> None:
     """seq[lo:lo+size+1] = rest[:at] + [x] + rest[at:size]."""
     k = lo
@@ -46,7 +46,7 @@ def _place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarra
             k += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray,
                  release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
                  head: np.ndarray, tail: np.ndarray, rest: np.ndarray, work: tuple,
