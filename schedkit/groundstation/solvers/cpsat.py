@@ -32,8 +32,8 @@ from schedkit.groundstation.model import (
     Track,
     plan_stats,
 )
+from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.lp_bound import BoundJob
 from schedkit.groundstation.solvers.window_lns import WindowSearch, search
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -46,7 +46,8 @@ FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option a
 WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
-COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 10800, 3600, 150.0  # LP buckets (s): 1 h from 150 s budgets
+LP_GRID = 10800  # preemptive LP buckets (s)
+COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 7200, 3600, 150.0  # interval LP buckets: 1 h from 150 s budgets
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -225,7 +226,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
           options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.8,
-                   "bound_grid": 0, "window_share": -1.0})
+                   "bound_grid": 0, "interval_grid": 0,
+                   "window_share": -1.0})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -275,7 +277,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     elif stats["solver_status"] == "OPTIMAL":
         share = 0.0  # proven by the full solve: nothing for the windows to find
     if share > 0:
-        model.Minimize(unserved)
+        model.minimize(unserved)
         values = _solver_values(solver, slots) if solver is not None else warm_values
         solution, done = _plan_from(instance, slots,
                                     _window_lns(instance, model, slots, values, options, stats).values)
@@ -334,27 +336,33 @@ def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options
     if seconds is not None and seconds < LP_MIN_SECONDS:
         return None
     grid = int(options.get("bound_grid", 0))
-    if grid <= 0:
-        grid = COARSE_GRID if limit is not None and limit < FINE_GRID_FROM else FINE_GRID
-    job = BoundJob(instance, opts, seconds, grid)
+    grid = grid if grid > 0 else LP_GRID
+    interval = int(options.get("interval_grid", 0))
+    if interval == 0:
+        interval = COARSE_GRID if limit is not None and limit < FINE_GRID_FROM else FINE_GRID
+    job = BoundJob(instance, opts, seconds, grid, interval if interval > 0 else None)
     job.start()
     return job
 
 
 def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any], flow: int | None
              ) -> int | None:
-    """The better of `flow` and the LP bound (waited for while the budget lasts)."""
+    """The better of `flow` and the LP bounds (waited for while the budget lasts)."""
     if job is None:
         return flow
     remaining = options.remaining()
     job.join(None if remaining is None else max(0.0, remaining - EXTRACT_SECONDS))
-    stats["lp_bound_grid"] = job.args[3]
-    if job.value is None:
-        stats["lp_bound"] = "not finished"
-        return flow
-    stats["lp_bound"] = job.value
-    stats["lp_bound_seconds"] = round(job.seconds, 2)
-    return max(job.value, flow or 0)
+    stats["lp_bound_grid"] = job.grid
+    stats["interval_lp_grid"] = job.interval_grid
+    stages = dict(job.stages)
+    for name in ("lp", "interval_lp"):
+        if name in stages:
+            stats[f"{name}_bound"], stats[f"{name}_seconds"] = stages[name]
+        else:
+            stats[f"{name}_bound"] = ("off" if name == "interval_lp" and not job.interval_grid
+                                      else "not finished" if job.is_alive() else "not started")
+    value = job.value
+    return flow if value is None else max(value, flow or 0)
 
 
 def _most_copies(r: Any) -> int:

@@ -17,8 +17,6 @@ HiGHS's duals, so a time-limited or slightly inaccurate LP still yields a valid 
 from __future__ import annotations
 
 import math
-import threading
-import time
 from bisect import bisect_left, bisect_right
 
 import numpy as np
@@ -198,21 +196,3 @@ def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option
     most = most_tracked(build(instance, options, grid), seconds)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
     return max(0, instance.requested - ceiling)
-
-
-class BoundJob(threading.Thread):
-    """`lp_unserved_bound` in a background thread (HiGHS releases the GIL, so it runs beside
-    the lns warm start); `value` is None until it ends."""
-
-    def __init__(self, instance: GroundStationInstance, options: list[list[Option]],
-                 seconds: float | None, grid: int | None) -> None:
-        super().__init__(daemon=True, name="groundstation-lp-bound")
-        self.args = (instance, options, seconds, grid)
-        self.value: int | None = None
-        self.seconds = 0.0  # how long it took
-
-    def run(self) -> None:
-        instance, options, seconds, grid = self.args
-        started = time.perf_counter()
-        self.value = lp_unserved_bound(instance, options, seconds, grid)
-        self.seconds = time.perf_counter() - started

@@ -41,7 +41,9 @@ class WindowSearch:
     def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
                       ) -> set[int]:
         """Slot indices left free this round."""
-        width = int(self.hours * 3600)
+        span = horizon[1] - horizon[0] + 1
+        self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
+        width = max(1, int(self.hours * 3600))
         kind = int(rng.integers(3))
         if kind == 1:
             width *= 2
