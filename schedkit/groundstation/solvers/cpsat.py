@@ -47,7 +47,7 @@ WARM_STALL = 300  # on a small instance the warm start stops after this many idl
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
 LP_GRID = 10800  # preemptive LP buckets (s)
-COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 7200, 3600, 150.0  # interval LP buckets: 1 h from 150 s budgets
+COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 10800, 3600, 150.0  # interval LP buckets: 1 h from 150 s budgets
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -225,7 +225,7 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.8,
+          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.9,
                    "bound_grid": 0, "interval_grid": 0,
                    "window_share": -1.0})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
@@ -332,7 +332,7 @@ def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options
     """Start the bucketed LP bound beside the warm start, HiGHS limited to `bound_share` of
     the budget; None when that is too short to be worth it."""
     limit = options.time_limit
-    seconds = None if limit is None else float(options.get("bound_share", 0.8)) * limit - LP_SETUP_SECONDS
+    seconds = None if limit is None else float(options.get("bound_share", 0.9)) * limit - LP_SETUP_SECONDS
     if seconds is not None and seconds < LP_MIN_SECONDS:
         return None
     grid = int(options.get("bound_grid", 0))
