@@ -9,10 +9,16 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints; the bound is the best of CP-SAT's, the mission transportation
-  bound (solvers/bounds.py) and the time-bucketed LP bound (solvers/lp_bound.py), which runs
-  in a thread beside the warm start and CP-SAT: buckets of `bound_grid` seconds (0: 3 h under
-  a 150 s budget, else 1 h), HiGHS stopped after `bound_share` (0.8) of the budget.
+  it stalls), given as hints;
+- search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
+  (solvers/window_lns.py: the full model with every slot outside a window fixed to the
+  incumbent), below it to one CP-SAT run on the full model; `window_share` (0-1) splits the
+  budget between the two explicitly;
+- bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
+  (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
+  search: the preemptive bucketed LP (`bound_grid` s buckets, 3 h) and then the non-preemptive
+  one (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h under a 150 s budget, else
+  1 h; -1: off), HiGHS stopped after `bound_share` (0.9) of the budget.
 """
 
 from __future__ import annotations
