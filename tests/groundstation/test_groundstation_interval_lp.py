@@ -74,6 +74,6 @@ def test_cpsat_reports_both_lp_bounds():
     """cpsat runs the preemptive LP, then the interval LP, and keeps the best bound."""
     x = mixed()
     result = schedkit.solve(x, "cpsat", time_limit=10, workers=1, interval_grid=900)
-    assert result.stats["interval_lp_grid"] == 900
+    assert result.stats["interval_lp_grids"] == [900]
     assert result.stats["lp_bound"] <= result.bound <= result.objective == 10800
     assert result.stats["interval_lp_bound"] <= result.bound

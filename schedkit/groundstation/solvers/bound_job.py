@@ -1,6 +1,7 @@
 """The LP bounds in a background thread beside cpsat's search (HiGHS releases the GIL): first
 the preemptive bucketed LP (lp_bound.py, quick), then the non-preemptive one (interval_lp.py,
-stronger, slower) with what is left of `seconds`. `value` is the best bound found so far."""
+stronger, slower) at each of `interval_grids` in turn (coarse first) with what is left of
+`seconds`. `value` is the best bound found so far."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ class BoundJob(threading.Thread):
     `stages` maps each finished LP to (bound, seconds it took)."""
 
     def __init__(self, instance: GroundStationInstance, options: list[list[Option]],
-                 seconds: float | None, grid: int, interval_grid: int | None) -> None:
+                 seconds: float | None, grid: int, interval_grids: tuple[int, ...]) -> None:
         super().__init__(daemon=True, name="groundstation-lp-bound")
         self.instance, self.options, self.seconds = instance, options, seconds
-        self.grid, self.interval_grid = grid, interval_grid
+        self.grid, self.interval_grids = grid, interval_grids
         self.value: int | None = None
         self.stages: dict[str, Any] = {}
 
@@ -34,13 +35,12 @@ class BoundJob(threading.Thread):
         value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid)
         self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
         self.value = value
-        if self.interval_grid is None:
-            return
-        left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
-                                                  - (time.perf_counter() - started))
-        if left is not None and left < MIN_STAGE_SECONDS:
-            return
-        begun = time.perf_counter()
-        stronger = interval_unserved_bound(self.instance, self.options, left, self.interval_grid)
-        self.stages["interval_lp"] = (stronger, round(time.perf_counter() - begun, 2))
-        self.value = max(value, stronger)
+        for grid in self.interval_grids:
+            left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
+                                                      - (time.perf_counter() - started))
+            if left is not None and left < MIN_STAGE_SECONDS:
+                return
+            begun = time.perf_counter()
+            stronger = interval_unserved_bound(self.instance, self.options, left, grid)
+            self.stages[f"interval_lp_{grid}"] = (stronger, round(time.perf_counter() - begun, 2))
+            self.value = max(self.value or 0, stronger)

@@ -18,7 +18,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
   search: the preemptive bucketed LP (`bound_grid` s buckets, 3 h) and then the non-preemptive
   one (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h under a 150 s budget, else
-  1 h; -1: off), HiGHS stopped after `bound_share` (0.9) of the budget.
+  2 h and then 1 h while time is left; -1: off), HiGHS stopped after `bound_share` (0.9) of
+  the budget.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ WARM_STALL = 300  # on a small instance the warm start stops after this many idl
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
 LP_GRID = 10800  # preemptive LP buckets (s)
-COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 10800, 3600, 150.0  # interval LP buckets: 1 h from 150 s budgets
+COARSE_GRIDS, FINE_GRIDS, FINE_GRID_FROM = (10800,), (7200, 3600), 150.0  # interval LP buckets (s)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -344,9 +345,12 @@ def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options
     grid = int(options.get("bound_grid", 0))
     grid = grid if grid > 0 else LP_GRID
     interval = int(options.get("interval_grid", 0))
+    grids: tuple[int, ...]
     if interval == 0:
-        interval = COARSE_GRID if limit is not None and limit < FINE_GRID_FROM else FINE_GRID
-    job = BoundJob(instance, opts, seconds, grid, interval if interval > 0 else None)
+        grids = COARSE_GRIDS if limit is not None and limit < FINE_GRID_FROM else FINE_GRIDS
+    else:
+        grids = (interval,) if interval > 0 else ()
+    job = BoundJob(instance, opts, seconds, grid, grids)
     job.start()
     return job
 
@@ -359,13 +363,18 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     remaining = options.remaining()
     job.join(None if remaining is None else max(0.0, remaining - EXTRACT_SECONDS))
     stats["lp_bound_grid"] = job.grid
-    stats["interval_lp_grid"] = job.interval_grid
+    stats["interval_lp_grids"] = list(job.interval_grids)
     stages = dict(job.stages)
-    for name in ("lp", "interval_lp"):
-        if name in stages:
-            stats[f"{name}_bound"], stats[f"{name}_seconds"] = stages[name]
-        else:
-            stats[f"{name}_bound"] = ("off" if name == "interval_lp" and not job.interval_grid
+    if "lp" in stages:
+        stats["lp_bound"], stats["lp_seconds"] = stages["lp"]
+    else:
+        stats["lp_bound"] = "not finished" if job.is_alive() else "not started"
+    intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids if f"interval_lp_{g}" in stages]
+    if intervals:
+        stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)
+        stats["interval_lp_seconds"] = {g: t for (_, t), g in intervals}
+    else:
+        stats["interval_lp_bound"] = ("off" if not job.interval_grids
                                       else "not finished" if job.is_alive() else "not started")
     value = job.value
     return flow if value is None else max(value, flow or 0)
