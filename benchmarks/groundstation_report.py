@@ -192,6 +192,8 @@ def main() -> None:
     parser.add_argument("--load", default=None, help="load average to state (default: now)")
     parser.add_argument("--keep-from", default=None,
                         help="an earlier report: its rows of suites not stored here are kept")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a bullet to add under the header (how the runs went); repeatable")
     args = parser.parse_args()
     satnet = [run for suite in SATNET_SUITES for run in _runs(suite)]
     old = Path(args.keep_from) if args.keep_from else Path("/nonexistent")
@@ -215,16 +217,17 @@ def main() -> None:
                 + f") are kept from the earlier report ({old.name}{_old_load(old)}): their code did not "
                 "change, "
                 "their gaps are recomputed against the new bound." if kept else ""),
+             *(f"- {note}" for note in args.note),
              "- Our model enforces the satellite-operation-mode rule (one mission tracked by one "
              "alternative at a time); the published rows are reproduced from the data README.",
              "- Run's bound h = requested − the run's proven lower bound on unserved seconds (cpsat: the "
              "best of CP-SAT's own bound, the mission transportation bound, the preemptive "
              "time-bucketed LP of solvers/lp_bound.py at 3 h buckets and the non-preemptive one of "
-             "solvers/interval_lp.py, 3 h buckets under 150 s budgets, 1 h from 150 s, both in a "
-             "thread beside the search); gap to proven bound = (U − tracked) / U, U the week's best "
-             "proven upper bound: the best of the runs' bounds and the interval LP bounds computed "
-             "outside the runs by `python benchmarks/groundstation_bounds.py` (under our rules, so "
-             "not shown for the published rows).", "",
+             "solvers/interval_lp.py, 3 h buckets under 150 s budgets, 2 h and then 1 h from 150 s, "
+             "both in a thread beside the search); gap to proven bound = (U − tracked) / U, U the "
+             "week's best proven upper bound: the best of the runs' bounds and the interval LP "
+             "bounds computed outside the runs by `python benchmarks/groundstation_bounds.py` "
+             "(under our rules, so not shown for the published rows).", "",
              "## SatNet weeks", ""]
     for week in WEEKS:
         lines += _satnet_table(week, satnet)
