@@ -129,8 +129,9 @@ def _satnet_table(week: str, runs: list[dict]) -> list[str]:
     lp_text = f"best preemptive LP bound in a run {min(lp):.1f} h; " if lp else ""
     interval_text = f"best interval LP bound in a run {min(interval):.1f} h; " if interval else ""
     offline_text = "".join(f"interval LP outside the runs {b['hours_upper_bound']:.1f} h "
-                           f"({b['grid'] // 60} min buckets, {b['seconds']:.0f} s at load "
-                           f"{b['load'][0]}); " for b in offline)
+                           f"({b['grid'] // 60} min buckets"
+                           + (", mission caps" if b.get("mission_caps") else "")
+                           + f", {b['seconds']:.0f} s at load {b['load'][0]}); " for b in offline)
     lines = [f"### {week} (requested {REQUESTED[week]} h)", "",
              f"Proven upper bound on tracked hours: {upper:.1f} h (mission transportation bound "
              f"{flow:.1f} h; {lp_text}{interval_text}{offline_text}best bound a cpsat run proved "

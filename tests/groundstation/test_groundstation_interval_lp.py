@@ -77,3 +77,13 @@ def test_cpsat_reports_both_lp_bounds():
     assert result.stats["interval_lp_grids"] == [900]
     assert result.stats["lp_bound"] <= result.bound <= result.objective == 10800
     assert result.stats["interval_lp_bound"] <= result.bound
+
+
+def test_mission_caps_carry_the_spacecraft_rule():
+    """One spacecraft in two places (optimum 7200): the bucket rows alone miss the rule at 1 h
+    buckets (bound 0); the transportation caps bring it back to within the 1 s margin."""
+    build_case, optimum = KNOWN["two_places"]
+    x = build_case()
+    options = request_options(x)
+    assert interval_unserved_bound(x, options, grid=3600, mission_caps=False) == 0
+    assert optimum - 1 <= interval_unserved_bound(x, options, grid=3600) <= optimum
