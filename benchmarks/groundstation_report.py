@@ -102,18 +102,39 @@ def _flow_upper(week: str) -> float:
     return (x.requested - mission_flow_bound(x, request_options(x))) / 3600
 
 
+def _offline_bounds(week: str) -> list[dict]:
+    """Bounds benchmarks/groundstation_bounds.py stored for `week` (outside any solve)."""
+    path = REPORTS / "groundstation_bounds.jsonl"
+    if not path.exists():
+        return []
+    found = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [b for b in found if b["week"] == week]
+
+
+def _stat_bounds(week: str, runs: list[dict], key: str) -> list[float]:
+    """Upper bounds on tracked hours from the runs' stats[key] (a proven unserved bound)."""
+    return [_requested_hours(week, r.get("stats", {})) - r["stats"][key] / 3600 for r in runs
+            if isinstance(r.get("stats", {}).get(key), int)]
+
+
 def _satnet_table(week: str, runs: list[dict]) -> list[str]:
     mine = [r for r in runs if r["instance"] == week]
     flow = _flow_upper(week)
     solver = [_requested_hours(week, r.get("stats", {})) - r["bound"] / 3600 for r in mine
               if r.get("bound") is not None]
-    upper = min([flow, *solver])
-    lp = [_requested_hours(week, r.get("stats", {})) - r["stats"]["lp_bound"] / 3600 for r in mine
-          if isinstance(r.get("stats", {}).get("lp_bound"), int)]
-    lp_text = f"best time-bucketed LP bound {min(lp):.1f} h; " if lp else ""
+    offline = _offline_bounds(week)
+    upper = min([flow, *solver, *(b["hours_upper_bound"] for b in offline)])
+    lp = _stat_bounds(week, mine, "lp_bound")
+    interval = _stat_bounds(week, mine, "interval_lp_bound")
+    lp_text = f"best preemptive LP bound in a run {min(lp):.1f} h; " if lp else ""
+    interval_text = f"best interval LP bound in a run {min(interval):.1f} h; " if interval else ""
+    offline_text = "".join(f"interval LP outside the runs {b['hours_upper_bound']:.1f} h "
+                           f"({b['grid'] // 60} min buckets"
+                           + (", mission caps" if b.get("mission_caps") else "")
+                           + f", {b['seconds']:.0f} s at load {b['load'][0]}); " for b in offline)
     lines = [f"### {week} (requested {REQUESTED[week]} h)", "",
              f"Proven upper bound on tracked hours: {upper:.1f} h (mission transportation bound "
-             f"{flow:.1f} h; {lp_text}best bound a cpsat run proved "
+             f"{flow:.1f} h; {lp_text}{interval_text}{offline_text}best bound a cpsat run proved "
              f"{min(solver, default=REQUESTED[week]):.1f} h).", "",
              "| method | tracked h | satisfied | U_rms | U_max | run's bound h | gap to proven bound % "
              "| wall s | outcome |",
@@ -172,6 +193,8 @@ def main() -> None:
     parser.add_argument("--load", default=None, help="load average to state (default: now)")
     parser.add_argument("--keep-from", default=None,
                         help="an earlier report: its rows of suites not stored here are kept")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a bullet to add under the header (how the runs went); repeatable")
     args = parser.parse_args()
     satnet = [run for suite in SATNET_SUITES for run in _runs(suite)]
     old = Path(args.keep_from) if args.keep_from else Path("/nonexistent")
@@ -195,13 +218,17 @@ def main() -> None:
                 + f") are kept from the earlier report ({old.name}{_old_load(old)}): their code did not "
                 "change, "
                 "their gaps are recomputed against the new bound." if kept else ""),
+             *(f"- {note}" for note in args.note),
              "- Our model enforces the satellite-operation-mode rule (one mission tracked by one "
              "alternative at a time); the published rows are reproduced from the data README.",
              "- Run's bound h = requested − the run's proven lower bound on unserved seconds (cpsat: the "
-             "best of CP-SAT's own bound, the mission transportation bound and the time-bucketed LP "
-             "relaxation of solvers/lp_bound.py, 3 h buckets under 150 s budgets, 1 h from 150 s); "
-             "gap to proven bound = (U − tracked) / U, U the week's best proven upper bound (under "
-             "our rules, so not shown for the published rows).", "",
+             "best of CP-SAT's own bound, the mission transportation bound, the preemptive "
+             "time-bucketed LP of solvers/lp_bound.py at 3 h buckets and the non-preemptive one of "
+             "solvers/interval_lp.py, 3 h buckets under 150 s budgets, 2 h and then 1 h from 150 s, "
+             "both in a thread beside the search); gap to proven bound = (U − tracked) / U, U the "
+             "week's best proven upper bound: the best of the runs' bounds and the interval LP "
+             "bounds computed outside the runs by `python benchmarks/groundstation_bounds.py` "
+             "(under our rules, so not shown for the published rows).", "",
              "## SatNet weeks", ""]
     for week in WEEKS:
         lines += _satnet_table(week, satnet)

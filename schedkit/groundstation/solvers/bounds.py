@@ -20,7 +20,7 @@ from schedkit.groundstation.model import GroundStationInstance
 TOLERANCE = 1e-6
 
 
-def _mission_most(instance: GroundStationInstance, options: list[list[Option]], requests: list[int]) -> float:
+def mission_most(instance: GroundStationInstance, options: list[list[Option]], requests: list[int]) -> float:
     """Most tracking time the mission of `requests` can get (the transportation LP's value)."""
     import highspy
 
@@ -65,6 +65,6 @@ def mission_flow_bound(instance: GroundStationInstance, options: list[list[Optio
     by_mission: dict[str, list[int]] = {}
     for i, r in enumerate(instance.requests):
         by_mission.setdefault(r.mission, []).append(i)
-    most = sum(_mission_most(instance, options, requests) for requests in by_mission.values())
+    most = sum(mission_most(instance, options, requests) for requests in by_mission.values())
     ceiling = math.floor(most + TOLERANCE * max(1.0, most) + 1e-6)
     return max(0, instance.requested - ceiling)

@@ -9,10 +9,17 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints; the bound is the best of CP-SAT's, the mission transportation
-  bound (solvers/bounds.py) and the time-bucketed LP bound (solvers/lp_bound.py), which runs
-  in a thread beside the warm start and CP-SAT: buckets of `bound_grid` seconds (0: 3 h under
-  a 150 s budget, else 1 h), HiGHS stopped after `bound_share` (0.8) of the budget.
+  it stalls), given as hints;
+- search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
+  (solvers/window_lns.py: the full model with every slot outside a window fixed to the
+  incumbent), below it to one CP-SAT run on the full model; `window_share` (0-1) splits the
+  budget between the two explicitly;
+- bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
+  (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
+  search: the preemptive bucketed LP (`bound_grid` s buckets, 3 h) and then the non-preemptive
+  one (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h under a 150 s budget, else
+  2 h and then 1 h while time is left; -1: off), HiGHS stopped after `bound_share` (0.9) of
+  the budget.
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ from schedkit.groundstation.model import (
     Track,
     plan_stats,
 )
+from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.lp_bound import BoundJob
+from schedkit.groundstation.solvers.window_lns import WindowSearch, search
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -45,8 +53,10 @@ FLOW_SECONDS_PER_OPTION = 1e-3  # the transportation bound, ~0.3 ms per option a
 WARM_STALL = 300  # on a small instance the warm start stops after this many idle lns steps
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
-COARSE_GRID, FINE_GRID, FINE_GRID_FROM = 10800, 3600, 150.0  # LP buckets (s): 1 h from 150 s budgets
+LP_GRID = 10800  # preemptive LP buckets (s)
+COARSE_GRIDS, FINE_GRIDS, FINE_GRID_FROM = (10800,), (7200, 3600), 150.0  # interval LP buckets (s)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
+WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
 
 @dataclass
@@ -163,8 +173,10 @@ def _fair_cut(model: Any, instance: GroundStationInstance, tracked: list[Any]) -
     return z
 
 
-def _hint(model: Any, slots: list[Slot], board: Board) -> None:
-    """Hint every slot: the warm start's tracks where they fit an option, absent elsewhere."""
+def _hint_values(slots: list[Slot], board: Board) -> list[list[int]]:
+    """(present, start, length, end) per slot: the board's tracks where they fit an option,
+    absent elsewhere."""
+    values = [[0, slot.option.lo, 0, slot.option.lo] for slot in slots]
     used: set[int] = set()
     for i, tracks in enumerate(board.tracks):
         for alt, on, off in sorted(tracks, key=lambda t: t[1]):  # copies are ordered in time
@@ -172,29 +184,41 @@ def _hint(model: Any, slots: list[Slot], board: Board) -> None:
                 o = slot.option
                 if (k not in used and slot.i == i and o.alt == alt and o.lo <= on and off <= o.hi):
                     used.add(k)
-                    model.AddHint(slot.present, 1)
-                    model.AddHint(slot.start, on)
-                    model.AddHint(slot.length, off - on)
-                    model.AddHint(slot.end, off)
+                    values[k] = [1, on, off - on, off]
                     break
-    for k, slot in enumerate(slots):
-        if k not in used:
-            model.AddHint(slot.present, 0)
-            model.AddHint(slot.start, slot.option.lo)
-            model.AddHint(slot.length, 0)
-            model.AddHint(slot.end, slot.option.lo)
+    return values
+
+
+def _hint(model: Any, slots: list[Slot], values: list[list[int]]) -> None:
+    """Hint every slot variable with `values` (see _hint_values)."""
+    for slot, vals in zip(slots, values, strict=True):
+        for var, val in zip(_slot_vars(slot), vals, strict=True):
+            model.AddHint(var, val)
+
+
+def _slot_vars(slot: Slot) -> tuple[Any, Any, Any, Any]:
+    return slot.present, slot.start, slot.length, slot.end
+
+
+def _plan_from(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]]
+               ) -> tuple[GroundStationSolution, list[int]]:
+    """The plan of per-slot values (present, start, length, end)."""
+    tracks, tracked = [], [0] * instance.n
+    for slot, (present, on, length, _) in zip(slots, values, strict=True):
+        if present:
+            r = instance.requests[slot.i]
+            tracks.append(Track(r.track_id, r.alternatives[slot.option.alt].antennas, on, on + length))
+            tracked[slot.i] += length
+    return GroundStationSolution(tracks), tracked
 
 
 def _plan(instance: GroundStationInstance, solver: Any, slots: list[Slot]) -> tuple[
         GroundStationSolution, list[int]]:
-    tracks, tracked = [], [0] * instance.n
-    for slot in slots:
-        if solver.Value(slot.present):
-            r = instance.requests[slot.i]
-            on, length = solver.Value(slot.start), solver.Value(slot.length)
-            tracks.append(Track(r.track_id, r.alternatives[slot.option.alt].antennas, on, on + length))
-            tracked[slot.i] += length
-    return GroundStationSolution(tracks), tracked
+    return _plan_from(instance, slots, _solver_values(solver, slots))
+
+
+def _solver_values(solver: Any, slots: list[Slot]) -> list[list[int]]:
+    return [[int(solver.Value(var)) for var in _slot_vars(slot)] for slot in slots]
 
 
 def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
@@ -208,8 +232,9 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.8,
-                   "bound_grid": 0})
+          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.9,
+                   "bound_grid": 0, "interval_grid": 0,
+                   "window_share": -1.0})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -241,7 +266,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     tracked = _per_request(model, instance, slots)
     _no_overlaps(model, instance, slots)
     unserved = instance.requested - sum(tracked)
-    _hint(model, slots, board)
+    warm_values = _hint_values(slots, board)
+    _hint(model, slots, warm_values)
     if objective == "fair":
         fair_z = _fair_cut(model, instance, tracked)
         solver = _run(model, fair_z, options, stats, 0.5)
@@ -251,11 +277,22 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
                                 "bound": solver.BestObjectiveBound() / FAIR_SCALE}
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         _hint_from(model, slots, solver)
-    solver = _run(model, unserved, options, stats, 1.0)
+    share = _window_share(instance, options) if objective == "hours" else 0.0
+    solver = _run(model, unserved, options, stats, 1.0 - share) if share < 1 else None
+    if share >= 1:
+        stats["solver_status"] = "not run"  # the windows get the whole search budget
+    elif stats["solver_status"] == "OPTIMAL":
+        share = 0.0  # proven by the full solve: nothing for the windows to find
+    if share > 0:
+        model.minimize(unserved)
+        values = _solver_values(solver, slots) if solver is not None else warm_values
+        solution, done = _plan_from(instance, slots,
+                                    _window_lns(instance, model, slots, values, options, stats).values)
+    elif solver is not None:
+        solution, done = _plan(instance, solver, slots)
     flow = _join_lp(lp_job, options, stats, flow)
-    if solver is None:
+    if share <= 0 and solver is None:
         return _fallback(instance, board, stats, flow)
-    solution, done = _plan(instance, solver, slots)
     if objective == "hours" and sum(done) < sum(board.tracked):  # CP-SAT left the hint behind
         solution, done = board.solution(), list(board.tracked)
         stats["chosen"] = "lns warm start"
@@ -263,9 +300,38 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     stats.update(plan_stats(instance, done))
     if objective == "fair":
         return Result("feasible", value, None, solution, stats)
-    bound = min(value, max(flow or 0, integral_bound(solver.BestObjectiveBound()) or 0))
+    own = integral_bound(solver.BestObjectiveBound()) if solver is not None else None
+    bound = min(value, max(flow or 0, own or 0))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+def _window_share(instance: GroundStationInstance, options: SolveOptions) -> float:
+    """Share of the search budget for the window LNS: `window_share`, or by default
+    WINDOW_SHARE above SMALL requests (0 below: CP-SAT proves small instances on its own)."""
+    if options.time_limit is None:
+        return 0.0
+    chosen = options.get("window_share", -1.0)
+    if chosen is None or float(chosen) < 0:
+        return WINDOW_SHARE if instance.n > SMALL else 0.0
+    return min(1.0, float(chosen))
+
+
+def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
+                values: list[list[int]], options: SolveOptions, stats: dict[str, Any]) -> WindowSearch:
+    """Improve `values` by CP-SAT rounds over time windows until the budget's end."""
+    spans = [(s.option.lo - instance.requests[s.i].setup, s.option.hi + instance.requests[s.i].teardown,
+              s.option.antennas, instance.requests[s.i].mission) for s in slots]
+    objective = instance.requested - sum(v[2] for v in values)
+    state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
+    remaining = options.remaining()
+    if remaining is not None and spans:
+        deadline = time.perf_counter() + remaining - EXTRACT_SECONDS
+        horizon = (min(lo for lo, *_ in spans), max(hi for _, hi, *_ in spans))
+        search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas))
+    stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
+                           "end": state.objective, "hours": round(state.hours, 2)}
+    return state
 
 
 def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions
@@ -273,31 +339,45 @@ def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options
     """Start the bucketed LP bound beside the warm start, HiGHS limited to `bound_share` of
     the budget; None when that is too short to be worth it."""
     limit = options.time_limit
-    seconds = None if limit is None else float(options.get("bound_share", 0.8)) * limit - LP_SETUP_SECONDS
+    seconds = None if limit is None else float(options.get("bound_share", 0.9)) * limit - LP_SETUP_SECONDS
     if seconds is not None and seconds < LP_MIN_SECONDS:
         return None
     grid = int(options.get("bound_grid", 0))
-    if grid <= 0:
-        grid = COARSE_GRID if limit is not None and limit < FINE_GRID_FROM else FINE_GRID
-    job = BoundJob(instance, opts, seconds, grid)
+    grid = grid if grid > 0 else LP_GRID
+    interval = int(options.get("interval_grid", 0))
+    grids: tuple[int, ...]
+    if interval == 0:
+        grids = COARSE_GRIDS if limit is not None and limit < FINE_GRID_FROM else FINE_GRIDS
+    else:
+        grids = (interval,) if interval > 0 else ()
+    job = BoundJob(instance, opts, seconds, grid, grids)
     job.start()
     return job
 
 
 def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any], flow: int | None
              ) -> int | None:
-    """The better of `flow` and the LP bound (waited for while the budget lasts)."""
+    """The better of `flow` and the LP bounds (waited for while the budget lasts)."""
     if job is None:
         return flow
     remaining = options.remaining()
     job.join(None if remaining is None else max(0.0, remaining - EXTRACT_SECONDS))
-    stats["lp_bound_grid"] = job.args[3]
-    if job.value is None:
-        stats["lp_bound"] = "not finished"
-        return flow
-    stats["lp_bound"] = job.value
-    stats["lp_bound_seconds"] = round(job.seconds, 2)
-    return max(job.value, flow or 0)
+    stats["lp_bound_grid"] = job.grid
+    stats["interval_lp_grids"] = list(job.interval_grids)
+    stages = dict(job.stages)
+    if "lp" in stages:
+        stats["lp_bound"], stats["lp_seconds"] = stages["lp"]
+    else:
+        stats["lp_bound"] = "not finished" if job.is_alive() else "not started"
+    intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids if f"interval_lp_{g}" in stages]
+    if intervals:
+        stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)
+        stats["interval_lp_seconds"] = {g: t for (_, t), g in intervals}
+    else:
+        stats["interval_lp_bound"] = ("off" if not job.interval_grids
+                                      else "not finished" if job.is_alive() else "not started")
+    value = job.value
+    return flow if value is None else max(value, flow or 0)
 
 
 def _most_copies(r: Any) -> int:

@@ -17,9 +17,9 @@ HiGHS's duals, so a time-limited or slightly inaccurate LP still yields a valid 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from bisect import bisect_left, bisect_right
+from typing import Any
 
 import numpy as np
 
@@ -177,19 +177,33 @@ def most_tracked(lp: _Builder, seconds: float | None = None) -> float:
     model.a_matrix_.start_ = np.asarray(lp.starts, dtype=np.int32)
     model.a_matrix_.index_ = np.asarray(lp.rows, dtype=np.int32)
     model.a_matrix_.value_ = np.asarray(lp.values, dtype=np.float64)
+    started = time.perf_counter()
+    found = _solve(highspy, model, lp, seconds, "off")
+    if not found[1] and len(lp.cost) > SIMPLEX_COLUMNS:  # IPM stalled: again with crossover
+        left = None if seconds is None else seconds - (time.perf_counter() - started)
+        if left is None or left > 1.0:
+            again = _solve(highspy, model, lp, left, "on")
+            found = min(found, again)
+    return found[0]
+
+
+def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crossover: str
+           ) -> tuple[float, bool]:
+    """(weak-duality bound from HiGHS's duals, whether HiGHS called the LP optimal)."""
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     if seconds is not None:
         highs.setOptionValue("time_limit", max(0.01, float(seconds)))
-    if len(lp.cost) > SIMPLEX_COLUMNS:  # large: interior point without crossover (much faster)
+    if len(lp.cost) > SIMPLEX_COLUMNS:  # large: interior point, crossover only on a retry
         highs.setOptionValue("solver", "ipm")
-        highs.setOptionValue("run_crossover", "off")
+        highs.setOptionValue("run_crossover", crossover)
     highs.passModel(model)
     highs.run()
     solution = highs.getSolution()
+    optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
     if not solution.dual_valid:
-        return float(sum(u for u, c in zip(lp.upper, lp.cost, strict=True) if c > 0))  # trivial
-    return dual_bound(lp, -np.asarray(solution.row_dual))
+        return float(sum(u for u, c in zip(lp.upper, lp.cost, strict=True) if c > 0)), optimal  # trivial
+    return dual_bound(lp, -np.asarray(solution.row_dual)), optimal
 
 
 def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
@@ -198,21 +212,3 @@ def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option
     most = most_tracked(build(instance, options, grid), seconds)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
     return max(0, instance.requested - ceiling)
-
-
-class BoundJob(threading.Thread):
-    """`lp_unserved_bound` in a background thread (HiGHS releases the GIL, so it runs beside
-    the lns warm start); `value` is None until it ends."""
-
-    def __init__(self, instance: GroundStationInstance, options: list[list[Option]],
-                 seconds: float | None, grid: int | None) -> None:
-        super().__init__(daemon=True, name="groundstation-lp-bound")
-        self.args = (instance, options, seconds, grid)
-        self.value: int | None = None
-        self.seconds = 0.0  # how long it took
-
-    def run(self) -> None:
-        instance, options, seconds, grid = self.args
-        started = time.perf_counter()
-        self.value = lp_unserved_bound(instance, options, seconds, grid)
-        self.seconds = time.perf_counter() - started

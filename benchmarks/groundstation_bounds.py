@@ -1,0 +1,48 @@
+"""Proven upper bounds on tracked hours for the SatNet weeks, outside any solve: the
+non-preemptive bucketed LP (schedkit/groundstation/solvers/interval_lp.py) with a long HiGHS
+limit, stored in benchmarks/reports/groundstation_bounds.jsonl for groundstation_report.py.
+
+    python benchmarks/groundstation_bounds.py --grid 3600 --seconds 600 [--weeks W10_2018 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import schedkit
+from schedkit.groundstation.heuristics.board import request_options
+from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / "benchmarks" / "reports" / "groundstation_bounds.jsonl"
+WEEKS = ("W10_2018", "W20_2018", "W30_2018", "W40_2018", "W50_2018")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", type=int, default=3600, help="bucket length in seconds")
+    parser.add_argument("--seconds", type=float, default=600.0, help="HiGHS limit per week")
+    parser.add_argument("--weeks", nargs="*", default=list(WEEKS))
+    args = parser.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    for week in args.weeks:
+        x = schedkit.load(ROOT / "instances" / "groundstation" / f"problems.json#{week}")
+        started = time.perf_counter()
+        bound = interval_unserved_bound(x, request_options(x), args.seconds, args.grid)
+        record = {"week": week, "method": "interval_lp", "grid": args.grid, "mission_caps": True,
+                  "seconds_limit": args.seconds, "seconds": round(time.perf_counter() - started, 1),
+                  "unserved_bound": bound, "hours_upper_bound": round((x.requested - bound) / 3600, 4),
+                  "load": [round(v, 1) for v in os.getloadavg()], "commit": commit}
+        with STORE.open("a") as out:
+            out.write(json.dumps(record) + "\n")
+        print(json.dumps(record), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The LP bounds in a background thread beside cpsat's search (HiGHS releases the GIL): first
+the preemptive bucketed LP (lp_bound.py, quick), then the non-preemptive one (interval_lp.py,
+stronger, slower) at each of `interval_grids` in turn (coarse first) with what is left of
+`seconds`. `value` is the best bound found so far."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from schedkit.groundstation.heuristics.board import Option
+from schedkit.groundstation.model import GroundStationInstance
+from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
+
+MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
+INTERVAL_SETUP_SECONDS = 3.0  # building the interval LP of a SatNet week and reading its duals
+
+
+class BoundJob(threading.Thread):
+    """Lower bounds on unserved seconds; `value` is None until the first LP ends, and
+    `stages` maps each finished LP to (bound, seconds it took)."""
+
+    def __init__(self, instance: GroundStationInstance, options: list[list[Option]],
+                 seconds: float | None, grid: int, interval_grids: tuple[int, ...]) -> None:
+        super().__init__(daemon=True, name="groundstation-lp-bound")
+        self.instance, self.options, self.seconds = instance, options, seconds
+        self.grid, self.interval_grids = grid, interval_grids
+        self.value: int | None = None
+        self.stages: dict[str, Any] = {}
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid)
+        self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
+        self.value = value
+        for grid in self.interval_grids:
+            left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
+                                                      - (time.perf_counter() - started))
+            if left is not None and left < MIN_STAGE_SECONDS:
+                return
+            begun = time.perf_counter()
+            stronger = interval_unserved_bound(self.instance, self.options, left, grid)
+            self.stages[f"interval_lp_{grid}"] = (stronger, round(time.perf_counter() - begun, 2))
+            self.value = max(self.value or 0, stronger)

@@ -1,0 +1,163 @@
+"""A proven lower bound on unserved seconds from a non-preemptive, time-bucketed LP (HiGHS).
+
+Time is cut into buckets of `grid` seconds. A track of request i on option o (tracking in
+[lo, hi) on antennas A) occupies [P, Q) = [on - s, off + t). Its *column* is (i, o, p, q), p the
+bucket holding P and q the bucket holding Q - 1. Per column: a count w, and the occupied
+seconds alpha*w in bucket p and beta*w in bucket q (alpha = end of bucket p - P, beta = Q -
+start of bucket q; one part when p = q). The buckets strictly between are fully occupied. So,
+unlike the preemptive LP of lp_bound.py, a track's antenna time is one contiguous run of
+buckets, and each antenna bucket row is exact for a plan:
+- per column: alpha <= the room before the bucket's end from lo - s, beta <= the room from the
+  bucket's start to hi + t, tracked T = alpha w + beta w + (inner buckets) w - (s + t) w, and
+  min_track w <= T <= min(L, hi - lo) w;
+- per request: sum T <= L, sum w <= max_tracks;
+- per antenna and bucket: occupied seconds <= the bucket's time outside maintenance;
+- per mission (per request when the rule is relaxed) and bucket: the buckets a track surely
+  tracks in full (from s after bucket p's end to t before bucket q's start) <= the bucket length.
+- per mission (with the rule on): its total tracked time <= the optimum of its transportation
+  LP (solvers/bounds.py) plus a tolerance, when `mission_caps` gives it: the bucket rows above
+  see only whole tracked buckets, so this row keeps the rule's full strength.
+A plan gives a feasible point (w = 1 on its tracks' columns), so the LP maximum bounds tracked
+seconds. The bound is recomputed from HiGHS's duals by weak duality (lp_bound.dual_bound).
+"""
+
+from __future__ import annotations
+
+import math
+
+from schedkit.groundstation.heuristics.board import Option
+from schedkit.groundstation.model import GroundStationInstance
+from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
+from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, most_tracked
+
+
+def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: int) -> list[int]:
+    ends = [p for r, mine in zip(instance.requests, options, strict=True) for o in mine
+            for p in (o.lo - r.setup, o.hi + r.teardown)]
+    if not ends:
+        return []
+    first, last = min(ends), max(ends)
+    return list(range(first - first % grid, last + grid, grid))
+
+
+def build(instance: GroundStationInstance, options: list[list[Option]], grid: int,
+          mission_caps: dict[str, float] | None = None) -> _Builder:
+    """The LP (maximise tracked seconds) in column form; see the module docstring."""
+    points = _grid(instance, options, grid)
+    if not points:
+        return _Builder()
+    base = points[0]
+    down = _free_time(instance, points)
+    lp = _Builder()
+
+    def bucket(time: int) -> int:
+        return (time - base) // grid
+
+    for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
+        if not mine:
+            continue
+        asked = lp.row(("request", i), float(r.duration))
+        mission_row = (lp.row(("mission total", r.mission), mission_caps[r.mission])
+                       if mission_caps and r.mission in mission_caps else None)
+        count = lp.row(("count", i), float(r.max_tracks))
+        owner = ("mission", r.mission) if instance.spacecraft_exclusive else ("own", i)
+        gap = r.setup + r.teardown
+        tracks = float(r.max_tracks)  # a column's count never exceeds this
+        for o, option in enumerate(mine):
+            first, last = option.lo - r.setup, option.hi + r.teardown  # occupancy inside [first, last)
+            cap = min(r.duration, option.hi - option.lo)
+            shortest, longest = r.min_track + gap, cap + gap  # occupancy length
+            for p in range(bucket(first), bucket(last - shortest) + 1):
+                p_end = points[p] + grid
+                room_p = min(grid, p_end - first)  # alpha <= room_p
+                for q in range(p, bucket(min(last, p_end - 1 + longest) - 1) + 1):
+                    _column(lp, (i, o, p, q), points, grid, (first, last, room_p), (shortest, longest),
+                            (r.setup, r.teardown), tracks, (asked, count, owner, mission_row),
+                            option.antennas, down)
+    return lp
+
+
+def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], grid: int,
+            span: tuple[int, int, int], lengths: tuple[int, int], setup_teardown: tuple[int, int],
+            tracks: float, request_rows: tuple[int, int, object, int | None], antennas: tuple[int, ...],
+            down: dict[tuple[int, int], int]) -> None:
+    """Add the count and partial-occupancy columns of key = (i, o, p, q) when such a track
+    exists: occupancy inside span[:2] = [first, last), alpha <= span[2], its length in
+    `lengths` = [shortest, longest] (set-up and tear-down included)."""
+    _, _, p, q = key
+    first, last, room_p = span
+    shortest, longest = lengths
+    setup, teardown = setup_teardown
+    gap = setup + teardown
+    asked, count, owner, mission_row = request_rows
+
+    def cap_of(x: int, k: int) -> float:
+        return float(grid - down.get((x, k), 0))
+
+    g_p, g_q = points[p], points[q]
+    if p == q:
+        room = min(g_p + grid, last) - max(g_p, first)  # occupancy fits in one bucket
+        if room < shortest:
+            return
+        parts = [(p, room)]
+        inner = 0
+    else:
+        room_q = min(grid, last - g_q)
+        if room_q < 1 or room_p + room_q + (q - p - 1) * grid < shortest:
+            return
+        if 2 + (q - p - 1) * grid > longest:
+            return
+        parts = [(p, room_p), (q, room_q)]
+        inner = (q - p - 1) * grid
+    top = lp.row(("top", key), 0.0)  # T - longest-track w <= 0
+    floor = lp.row(("floor", key), 0.0)  # shortest-track w - T <= 0
+    w_entries = [(count, 1.0), (asked, float(inner - gap)), (top, float(inner - gap - (longest - gap))),
+                 (floor, float((shortest - gap) - inner + gap))]
+    if mission_row is not None:
+        w_entries.append((mission_row, float(inner - gap)))
+    for k in range(p + 1, q):
+        w_entries += [(lp.row(("antenna", x, k), cap_of(x, k)), float(grid))
+                      for x in antennas]
+    tracked_from, tracked_to = g_p + grid + setup, g_q - teardown  # surely tracking in between
+    for k in range(p + 1, q):
+        if points[k] >= tracked_from and points[k] + grid <= tracked_to:
+            w_entries.append((lp.row((owner, k), float(grid)), float(grid)))
+    part_rows = []
+    for n, (k, room) in enumerate(parts):
+        limit = lp.row(("part", key, n), 0.0)  # part <= room * w
+        w_entries.append((limit, -float(room)))
+        part_rows.append((k, limit))
+    lp.column(tracks, float(inner - gap), w_entries)
+    for k, limit in part_rows:
+        entries = [(asked, 1.0), (top, 1.0), (floor, -1.0), (limit, 1.0)]
+        if mission_row is not None:
+            entries.append((mission_row, 1.0))
+        entries += [(lp.row(("antenna", x, k), cap_of(x, k)), 1.0)
+                    for x in antennas]
+        lp.column(float(grid) * tracks, 1.0, entries)
+
+
+def interval_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
+                            seconds: float | None = None, grid: int = 3600,
+                            mission_caps: bool = True) -> int:
+    """Proven lower bound on unserved seconds from the non-preemptive bucketed LP (with the
+    missions' transportation caps unless `mission_caps` is False)."""
+    caps = mission_totals(instance, options) if mission_caps else None
+    most = most_tracked(build(instance, options, grid, caps), seconds)
+    ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
+    return max(0, instance.requested - ceiling)
+
+
+def mission_totals(instance: GroundStationInstance, options: list[list[Option]]) -> dict[str, float]:
+    """Per mission, most seconds it can track under the satellite-operation-mode rule (its
+    transportation LP's optimum, widened by a tolerance); empty when the rule is relaxed."""
+    if not instance.spacecraft_exclusive:
+        return {}
+    by_mission: dict[str, list[int]] = {}
+    for i, r in enumerate(instance.requests):
+        by_mission.setdefault(r.mission, []).append(i)
+    caps = {}
+    for mission, requests in by_mission.items():
+        most = mission_most(instance, options, requests)
+        caps[mission] = most + TOLERANCE * max(1.0, most) + 1.0
+    return caps

@@ -1,0 +1,119 @@
+"""CP-SAT large-neighbourhood search over time windows, warm-started from the incumbent.
+
+Each round clones the full CP-SAT model, fixes every slot outside a neighbourhood to its
+incumbent value, hints the rest with it and solves the clone for a few seconds. Neighbourhoods:
+a time window over all antennas, or a longer window over a random half of the antennas, or a
+window over a few missions. A plan no worse than the incumbent is kept. The window widens when a
+round proves its neighbourhood optimal quickly and narrows when it does not.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from schedkit.common.cpsat import new_solver
+
+ROUND_SECONDS = 3.0  # most time one round's solve gets
+MIN_ROUND_SECONDS = 0.5  # a round with less left is not started
+CLONE_SECONDS = 0.3  # cloning and fixing a SatNet week's model (loaded machine)
+START_HOURS, MIN_HOURS = 8.0, 2.0  # first and smallest window width
+GROW = 1.25
+
+
+@dataclass
+class WindowSearch:
+    """The rounds' state: the incumbent's value per slot variable, its objective, the window."""
+
+    variables: list[Sequence[Any]]  # per slot: (present, start, length, end)
+    spans: list[tuple[int, int, tuple[int, ...], str]]  # per slot: occupied lo, hi, antennas, mission
+    values: list[list[int]]
+    objective: int
+    hours: float = START_HOURS
+    rounds: int = 0
+    improved: int = 0
+    history: list[int] = field(default_factory=list)
+
+    def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
+                      ) -> set[int]:
+        """Slot indices left free this round."""
+        span = horizon[1] - horizon[0] + 1
+        self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
+        width = max(1, int(self.hours * 3600))
+        kind = int(rng.integers(3))
+        if kind == 1:
+            width *= 2
+        start = int(rng.integers(horizon[0] - width // 2, max(horizon[0] - width // 2 + 1, horizon[1])))
+        end = start + width
+        if kind == 1:
+            chosen = set(rng.choice(antennas, size=max(1, antennas // 2), replace=False).tolist())
+            return {k for k, (lo, hi, ants, _) in enumerate(self.spans)
+                    if lo < end and hi > start and chosen.intersection(ants)}
+        if kind == 2:
+            missions = sorted({m for *_, m in self.spans})
+            picked = set(rng.choice(len(missions), size=min(len(missions), 4), replace=False).tolist())
+            names = {missions[p] for p in picked}
+            wide_start, wide_end = start - width, end + width
+            return {k for k, (lo, hi, _, m) in enumerate(self.spans)
+                    if m in names and lo < wide_end and hi > wide_start}
+        return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
+
+    def round(self, model: Any, cp_model: Any, free: set[int], seconds: float, workers: int,
+              seed: int) -> bool:
+        """Solve the model with every slot outside `free` fixed; True when the incumbent changed."""
+        sub = model.Clone()
+        proto = sub.Proto()
+        for k, (slot_vars, vals) in enumerate(zip(self.variables, self.values, strict=True)):
+            if k in free:
+                continue
+            for var, val in zip(slot_vars, vals, strict=True):
+                domain = proto.variables[var.Index()].domain
+                domain.clear()
+                domain.extend([val, val])
+        sub.ClearHints()
+        for k in free:
+            for var, val in zip(self.variables[k], self.values[k], strict=True):
+                sub.AddHint(var, val)
+        solver = new_solver(cp_model, workers, seed, seconds)
+        status = solver.Solve(sub)
+        self.rounds += 1
+        if status == cp_model.OPTIMAL and solver.WallTime() < 0.5 * seconds:
+            self.hours = self.hours * GROW
+        elif status != cp_model.OPTIMAL:
+            self.hours = max(MIN_HOURS, self.hours / GROW)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        found = {k: [int(solver.Value(var)) for var in self.variables[k]] for k in free}
+        value = self.objective - sum(found[k][2] - self.values[k][2] for k in free)  # lengths
+        if value > self.objective:
+            return False
+        if value < self.objective:
+            self.improved += 1
+            self.history.append(value)
+        self.objective = value
+        for k in free:
+            self.values[k] = found[k]
+        return True
+
+
+def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed: int,
+           horizon: tuple[int, int], antennas: int) -> WindowSearch:
+    """Rounds until `deadline` (perf_counter). The model must minimise unserved seconds, i.e.
+    maximise the sum of the slots' lengths (the objective is recomputed from the lengths)."""
+    from ortools.sat.python import cp_model
+
+    rng = np.random.default_rng(seed)
+    while True:
+        left = deadline - time.perf_counter() - CLONE_SECONDS
+        if left < MIN_ROUND_SECONDS or state.objective == 0:
+            return state
+        free = state.neighbourhood(rng, horizon, antennas)
+        if not free:
+            state.rounds += 1  # an empty neighbourhood still counts, so the loop always moves on
+            continue
+        state.round(model, cp_model, free, min(ROUND_SECONDS, left), workers,
+                    int(rng.integers(1 << 30)))
