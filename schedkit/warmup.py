@@ -61,15 +61,22 @@ def kernels(name: str) -> dict[str, Any]:
 
 
 def warm_ups(name: str) -> list[Any]:
-    """The `warm_up()` functions of the modules of package `schedkit.<name>` (each compiles a
-    kernel on a tiny input)."""
+    """The `warm_up()` functions of the modules of package `schedkit.<name>` that take no
+    argument (each compiles a kernel on a tiny input; one that needs arguments is a method's
+    own helper, called by its method)."""
     package = importlib.import_module(f"schedkit.{name}")
     found = []
     for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
         warm = getattr(importlib.import_module(info.name), "warm_up", None)
-        if callable(warm):
+        if callable(warm) and _takes_no_argument(warm):
             found.append(warm)
     return found
+
+
+def _takes_no_argument(function: Any) -> bool:
+    return all(parameter.default is not inspect.Parameter.empty
+               or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+               for parameter in inspect.signature(function).parameters.values())
 
 
 def tiny_instances(name: str, count: int = INSTANCES_PER_FAMILY) -> list[Any]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+
 from click.testing import CliRunner
 
 import schedkit
+from schedkit import family as families
 from schedkit.cli import main
 from schedkit.common.compile import add_compile_seconds, compile_once, is_kernel
 from schedkit.dag.heuristics.kernels import longest_path
-from schedkit.warmup import generated_instances, kernels
+from schedkit.warmup import generated_instances, kernels, warm_ups
 
 
 def test_compile_once_runs_its_warm_call_once_per_key():
@@ -25,6 +29,21 @@ def test_kernels_are_found_by_walking_a_family():
     found = kernels("dag")
     assert is_kernel(longest_path)
     assert "schedkit.dag.heuristics.kernels.longest_path" in found
+
+
+def test_warm_up_hooks_take_no_argument():
+    """`warmup` calls every family's module-level `warm_up()` hooks bare (jobshop's ig and tabu,
+    vmr's); SMTT bdp's `warm_up(p, d, w, before)` is its method's helper and is left out."""
+    hooks = {name: [f"{hook.__module__}.{hook.__name__}" for hook in warm_ups(name)]
+             for name in families.all_families()}
+    assert "schedkit.jobshop.heuristics.ig.warm_up" in hooks["jobshop"]
+    assert "schedkit.jobshop.heuristics.tabu.warm_up" in hooks["jobshop"]
+    assert not hooks["smtt"]
+    for found in hooks.values():
+        for hook in found:
+            module, _, name = hook.rpartition(".")
+            assert not [p for p in inspect.signature(getattr(importlib.import_module(module), name))
+                        .parameters.values() if p.default is inspect.Parameter.empty]
 
 
 def test_generators_give_tiny_instances():
