@@ -116,8 +116,10 @@ RCPSP_PEER_INSTANCES := instances/rcpsp/j60/j609_1.sm instances/rcpsp/j60/j6013_
 .PHONY: bench-rcpsp-pyjobshop
 bench-rcpsp-pyjobshop: $(STAMP_DEV)
 	test -x $(PEER_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install --quiet pyjobshop)
+	rm -f benchmarks/reports/rcpsp_pyjobshop.jsonl
 	$(BIN)/python benchmarks/rcpsp_pyjobshop.py --peer-python $(PEER_VENV)/bin/python --time-limit 60 \
-		--out benchmarks/reports/rcpsp_pyjobshop.md $(RCPSP_PEER_INSTANCES)
+		--store benchmarks/reports/rcpsp_pyjobshop.jsonl --out benchmarks/reports/rcpsp_pyjobshop.md \
+		$(RCPSP_PEER_INSTANCES)
 
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large

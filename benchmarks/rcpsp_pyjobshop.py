@@ -95,8 +95,8 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[flo
         "# RCPSP: schedkit `auto` against PyJobShop's CP-SAT model",
         "",
         f"- Machine: {describe()}",
-        f"- Load at start / end: {load[0]:.1f} / {os.getloadavg()[0]:.1f} (1 min; other work shared "
-        "the 2 cores, both sides alike: runs interleaved)",
+        f"- Load at the start: {load[0]:.1f} (1 min; other work shared the 2 cores, both sides alike: "
+        "runs interleaved, who goes first alternating)",
         f"- Command: `python benchmarks/rcpsp_pyjobshop.py --time-limit {args.time_limit:g} "
         f"--workers {args.workers} ...` (`make bench-rcpsp-pyjobshop`); PyJobShop "
         f"{args.peer_version} in its own venv, each run a fresh process on both sides",
@@ -108,7 +108,8 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[flo
         "PyJobShop wall s |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    gaps: dict[str, list[float]] = {"ours": [], "peer": []}
+    gaps: dict[str, dict[str, float]] = {"ours": {}, "peer": {}}
+    bounds: dict[str, dict[str, float]] = {"ours": {}, "peer": {}}  # bound / reference, as a ratio
     invalid = 0
     for name, sides in by_instance.items():
         ours, peer = sides.get("ours", {}), sides.get("peer", {})
@@ -117,18 +118,30 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, load: tuple[flo
         for side, r in (("ours", ours), ("peer", peer)):
             invalid += r.get("valid") is False
             if r.get("objective") is not None and reference:
-                gaps[side].append(100.0 * (r["objective"] - reference) / reference)
-        lines.append(f"| {name} | {reference}{'' if name in refs else ' (best here)'} | "
+                gaps[side][name] = 100.0 * (r["objective"] - reference) / reference
+            if r.get("bound") is not None and reference:
+                bounds[side][name] = r["bound"] / reference
+        lines.append(f"| {name} | {_int(reference)}{'' if name in refs else ' (best here)'} | "
                      f"{_int(ours.get('objective'))} | {_int(ours.get('bound'))} | "
                      f"{_int(peer.get('objective'))} | {_int(peer.get('bound'))} | "
                      f"{ours.get('wall', 0):.1f} | {peer.get('wall', 0):.1f} |")
-    mean = {side: statistics.mean(v) if v else float("nan") for side, v in gaps.items()}
-    lines += [
-        "",
-        f"Mean gap: schedkit **{mean['ours']:.2f} %**, PyJobShop **{mean['peer']:.2f} %** "
-        f"({len(gaps['ours'])} and {len(gaps['peer'])} schedules); schedules failing the check: {invalid}.",
-    ]
+    lines += ["", "| set | instances | schedkit mean gap % | PyJobShop mean gap % "
+              "| schedkit mean bound / reference | PyJobShop mean bound / reference |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for label, names in (("PSPLIB (best known UB)", [n for n in by_instance if n in refs]),
+                         ("generated (best found here)", [n for n in by_instance if n not in refs])):
+        if names:
+            lines.append(f"| {label} | {len(names)} | " + " | ".join(
+                _mean([gaps[side][n] for n in names if n in gaps[side]]) for side in ("ours", "peer"))
+                + " | " + " | ".join(
+                _mean([bounds[side][n] for n in names if n in bounds[side]]) for side in ("ours", "peer"))
+                + " |")
+    lines += ["", f"Schedules failing the check: {invalid}."]
     return "\n".join(lines) + "\n"
+
+
+def _mean(values: list[float]) -> str:
+    return f"{statistics.mean(values):.2f}" if values else "-"
 
 
 def main() -> None:
@@ -138,18 +151,28 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="JSON lines of every run; with --report-only, the report is rebuilt from it")
+    parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
     args.peer_version = subprocess.run(
         [args.peer_python, "-c", "import importlib.metadata as m; print(m.version('pyjobshop'))"],
         capture_output=True, text=True, check=True).stdout.strip()
     load = os.getloadavg()
+    if args.report_only:
+        stored = [json.loads(line) for line in args.store.read_text().splitlines() if line.strip()]
+        args.out.write_text(report(stored, args, tuple(stored[0].get("load", load))))
+        return
     rows: list[dict[str, Any]] = []
     for k, path in enumerate(args.instances):
         order = (("ours", sys.executable, OURS), ("peer", args.peer_python, PEER))
         for side, python, code in order if k % 2 == 0 else order[::-1]:  # alternate who goes first
             row = run(python, code, path, args.time_limit, args.workers)
-            row.update(side=side, instance=path.stem, valid=checked(path, row))
+            row.update(side=side, instance=path.stem, valid=checked(path, row), load=list(load))
             rows.append(row)
+            if args.store:
+                with args.store.open("a") as store:
+                    store.write(json.dumps({k: v for k, v in row.items() if k != "starts"}) + "\n")
             print(f"[{len(rows)}/{2 * len(args.instances)}] {path.stem} {side}: {row['status']} "
                   f"{row['objective']} (bound {row['bound']}) in {row['wall']:.1f} s, "
                   f"check {row['valid']}", flush=True)
