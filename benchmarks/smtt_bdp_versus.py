@@ -74,10 +74,13 @@ class Worker:
 
 def asks(args: argparse.Namespace) -> list[tuple[str, dict]]:
     """(set, request) for every instance of the comparison."""
-    out = [("wt40", {"name": f"wt40#{k}", "limit": args.limit}) for k in range(1, 126)]
-    out += [("wt50 sample", {"name": f"wt50#{k}", "limit": args.limit}) for k in (1, 6, 11, 16)]
-    out += [("wt100 sample", {"name": f"wt100#{k}", "limit": args.limit})
-            for k in (1, 6, 11, 16, 21, 26)]
+    out: list[tuple[str, dict]] = []
+    if args.orlib:
+        out += [("wt40", {"name": f"wt40#{k}", "limit": args.limit}) for k in range(1, 126)]
+        out += [("wt50 sample", {"name": f"wt50#{k}", "limit": args.limit})
+                for k in (1, 6, 11, 16)]
+        out += [("wt100 sample", {"name": f"wt100#{k}", "limit": args.limit})
+                for k in (1, 6, 11, 16, 21, 26)]
     classes = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
     spread = classes[::max(1, len(classes) // args.classes)][:args.classes]
     for n in args.sizes:
@@ -123,6 +126,8 @@ def main() -> None:
     parser.add_argument("--generated-limit", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="*", default=[200])
     parser.add_argument("--classes", type=int, default=4)
+    parser.add_argument("--orlib", action=argparse.BooleanOptionalAction, default=True,
+                        help="the OR-Library sets too (wt40, wt50 and wt100 samples)")
     args = parser.parse_args()
     new, old = Worker(ROOT), Worker(args.base)
     load = [os.getloadavg()[0]]
