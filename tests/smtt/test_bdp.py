@@ -124,13 +124,13 @@ def test_stopped_by_time_keeps_a_valid_bound():
 
 
 def test_stopped_by_memory_keeps_a_valid_bound():
-    """wt40 #15 needs about 2·10^5 stage-3 states; 8 MiB do not hold them: stopped by memory,
+    """wt40 #13 needs about 10^5 stage-3 states; 8 MiB do not hold them: stopped by memory,
     with a stage-2 or stage-3 bound that is positive and at most the optimum."""
-    instance = wt40(15)
+    instance = wt40(13)
     result = schedkit.solve(instance, "bdp", workers=1, memory_mb=8)
     assert result.stats["stopped"] == "memory"
-    agrees_with(instance, result, WT40_OPT[14])
-    assert 0 < result.bound <= WT40_OPT[14]
+    agrees_with(instance, result, WT40_OPT[12])
+    assert 0 < result.bound <= WT40_OPT[12]
 
 
 def test_simple_bound_memory_limit():

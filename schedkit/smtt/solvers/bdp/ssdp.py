@@ -1,7 +1,8 @@
 """The successive sublimation DP of Tanaka, Fujikuma & Araki (2009) for 1||Σ wj·Tj.
 
 Stage 1: the Lagrangian relaxation of the time-indexed formulation ("each job once" relaxed with
-multipliers μ) is a shortest path over the times 0..T; a few subgradient steps improve μ.
+multipliers μ) is a shortest path over the times 0..T (one 1-D pass); subgradient steps improve
+μ until they stall.
 Stage 2: the same with the adjacency restriction (the DP state is (t, last job)). First the
 arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
 (state elimination by forward + backward values); then deflected subgradient steps, with
@@ -34,8 +35,8 @@ TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t,
 STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two hash slots per state,
 # and the previous round's t, j, subset, rest and hash slots
 FIRST_STATES = 1 << 16
-MAX_MODIFIERS = 64  # one bit of a uint64 per modifier job
-STAGE1_ITERATIONS = 100  # stage 2 improves μ faster per second once stage 1 has roughed it out
+MAX_MODIFIERS = 63  # one bit of a uint64 per modifier job (all 64 set is "no subset")
+STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
 STAGE2_ITERATIONS = 2000
 STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
 STAGE2_RATIO = 0.002
@@ -242,6 +243,9 @@ def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float =
                 eliminate: bool = False) -> int:
     """`ascent` on the stage-1 (adjacency False) or stage-2 relaxation, over windows of n
     steps; with `eliminate`, arcs that cannot beat the upper bound are deleted on the way."""
+    if not adjacency:
+        return _stage1(search, iterations, ratio)
+
     def evaluate(mult: np.ndarray, counts: np.ndarray) -> int:
         value = _relaxed(search, mult, adjacency)
         if value < k.INF:
@@ -251,6 +255,21 @@ def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float =
 
     return ascent(search, evaluate, lambda: _path_of(search, adjacency), iterations, ratio,
                   search.p.size, (lambda: stage2_eliminate(search)) if eliminate else None)
+
+
+def _stage1(search: Search, iterations: int, ratio: float) -> int:
+    """`ascent` on the stage-1 relaxation, one O(n·T) pass a step over 1-D tables."""
+    horizon = search.costs.shape[0] - 1
+    f1 = np.empty(horizon + 1, dtype=np.int64)
+    last = np.empty(horizon + 1, dtype=np.int64)
+
+    def evaluate(mult: np.ndarray, counts: np.ndarray) -> int:
+        value = int(k.relax_free(search.p, search.costs, search.ok, mult, search.scale, f1, last,
+                                 counts))
+        return value if value >= k.INF else value + int(mult.sum())
+
+    return ascent(search, evaluate, lambda: k.free_path(search.p, last), iterations, ratio,
+                  search.p.size)
 
 
 def _path_of(search: Search, adjacency: bool) -> np.ndarray:
@@ -545,7 +564,8 @@ def solve(search: Search) -> None:
     clock = time.perf_counter()
     search.stats["stage"] = 1
     try:
-        search.stats["stage1_iterations"] = subgradient(search, False, STAGE1_ITERATIONS, STAGE1_RATIO)
+        search.stats["stage1_iterations"] = subgradient(
+            search, False, STAGE1_STEPS_PER_JOB * search.p.size, STAGE1_RATIO)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return

@@ -19,6 +19,7 @@ from numba import njit
 INF = np.int64(1 << 62)
 ONE = np.uint64(1)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+NO_SUBSET = np.uint64(2**64 - 1)  # never a subset: M holds at most 63 modifiers
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -192,6 +193,28 @@ def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compil
         slot = (slot + 1) & mask
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _successor(i, j, s, subset, p, costs, before, ok, member, pred_m, succ_m, must,
+               cannot):  # pragma: no cover - compiled
+    """The subset of modifiers done after job j follows state (s, i, subset) in stage 3 (i < 0:
+    the root), or NO_SUBSET when the move is not allowed: arc deleted, adjacency, precedences
+    within M, a modifier twice, or a modifier outside its window."""
+    u = s + p[j]
+    if u > ok.shape[0] - 1 or not ok[u, j]:
+        return NO_SUBSET
+    if i >= 0 and not adjacent(i, j, u, p, costs, before):
+        return NO_SUBSET
+    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+        return NO_SUBSET
+    bit = member[j]
+    if bit != 0 and (subset & bit) != 0:
+        return NO_SUBSET
+    new_subset = subset | bit
+    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+        return NO_SUBSET
+    return new_subset
+
+
 @njit(cache=True, nogil=True)
 def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
               st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
@@ -209,7 +232,6 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
     size) the caller enlarges them and calls again from that time.
     """
     n = p.size
-    horizon = ok.shape[0] - 1
     capacity = st_t.size
     mask = table.size - 1
     expanded = 0
@@ -232,20 +254,12 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                 subset = st_s[x]
                 value = st_v[x]
             for j in range(n):
+                new_subset = _successor(i, j, s, subset, p, costs, before, ok, member, pred_m,
+                                        succ_m, must, cannot)
+                if new_subset == NO_SUBSET:
+                    continue
                 u = s + p[j]
-                if u > horizon or not ok[u, j]:
-                    continue
-                if i >= 0 and not adjacent(i, j, u, p, costs, before):
-                    continue
-                if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
-                    continue
-                bit = member[j]
-                if bit != 0 and (subset & bit) != 0:
-                    continue
                 v = value + arc[u, j]
-                new_subset = subset | bit
-                if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
-                    continue
                 if prev_table.size > 1:
                     y = find(u, j, new_subset & prev_full, n, prev_t, prev_j, prev_s, prev_table)
                     if y < 0 or v + prev_h[y] > limit:
@@ -296,18 +310,6 @@ def rehash(st_t, st_j, st_s, count, n, table):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def best_final(st_v, st_s, st_next, head, horizon, full):  # pragma: no cover - compiled
-    """The cheapest state at time T that processed every modifier job (−1: none)."""
-    best = -1
-    x = head[horizon]
-    while x >= 0:
-        if st_s[x] == full and (best < 0 or st_v[x] < st_v[best]):
-            best = x
-        x = st_next[x]
-    return best
-
-
-@njit(cache=True, nogil=True)
 def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
     """The jobs on the path ending in state `last`, in order, and how often each occurs."""
     length = 0
@@ -323,52 +325,6 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
         counts[st_j[x]] += 1
         x = st_pred[x]
     return path, counts
-
-
-@njit(cache=True, nogil=True)
-def rest_costs(p, costs, before, ok, arc, member, pred_m, succ_m, full, st_t, st_j, st_s,
-               st_next, head, table, alive, h, must, cannot, first, stop, budget):  # pragma: no cover
-    """h[x]: least cost from state x to the end (time T with every modifier done) in the
-    current state space, INF when none or when x is no longer alive, for the states at times
-    first down to stop+1 (the later times must be done: call from first = T down); ends after
-    the first time that brings the states done in this call to `budget`. Returns the next time
-    to do."""
-    n = p.size
-    horizon = ok.shape[0] - 1
-    done = 0
-    for s in range(first, stop, -1):
-        if done >= budget:
-            return s
-        x = head[s]
-        while x >= 0:
-            subset = st_s[x]
-            if not alive[x]:
-                h[x] = INF
-            elif s == horizon:
-                h[x] = 0 if subset == full else INF
-            else:
-                i = st_j[x]
-                best = INF
-                for j in range(n):
-                    u = s + p[j]
-                    if u > horizon or not ok[u, j]:
-                        continue
-                    if not adjacent(i, j, u, p, costs, before):
-                        continue
-                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
-                        continue
-                    bit = member[j]
-                    if bit != 0 and (subset & bit) != 0:
-                        continue
-                    if (must[u] & ~(subset | bit)) != 0 or (cannot[u] & (subset | bit)) != 0:
-                        continue
-                    y = find(u, j, subset | bit, n, st_t, st_j, st_s, table)
-                    if y >= 0 and alive[y] and h[y] < INF and arc[u, j] + h[y] < best:
-                        best = arc[u, j] + h[y]
-                h[x] = best
-            done += 1
-            x = st_next[x]
-    return stop
 
 
 @njit(cache=True, nogil=True)
@@ -393,62 +349,6 @@ def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
                 must[u] |= bit
             if u < first:
                 cannot[u] |= bit
-
-
-@njit(cache=True, nogil=True)
-def relax_states(p, costs, before, ok, arc, member, pred_m, succ_m, must, cannot, st_t, st_j,
-                 st_s, st_v, st_pred, st_next, head, table, alive, first, budget):  # pragma: no cover
-    """Stage-3 forward DP over the states already built (none is added), for new arc costs:
-    st_v / st_pred of the live states at times first+1.. (call with first = 0 after setting
-    st_v to INF; time 0 seeds the first arcs), ending after the first time that brings the
-    states expanded in this call to `budget`. Returns the next time to do."""
-    n = p.size
-    horizon = ok.shape[0] - 1
-    done = 0
-    for s in range(first, horizon):
-        if done >= budget:
-            return s
-        if s == 0:
-            x = -1
-        else:
-            x = head[s]
-            if x < 0:
-                continue
-        while True:
-            if s == 0:
-                i = -1
-                subset = np.uint64(0)
-                value = np.int64(0)
-            else:
-                i = st_j[x]
-                subset = st_s[x]
-                value = st_v[x]
-            if s == 0 or (alive[x] and value < INF):
-                for j in range(n):
-                    u = s + p[j]
-                    if u > horizon or not ok[u, j]:
-                        continue
-                    if i >= 0 and not adjacent(i, j, u, p, costs, before):
-                        continue
-                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
-                        continue
-                    bit = member[j]
-                    if bit != 0 and (subset & bit) != 0:
-                        continue
-                    new_subset = subset | bit
-                    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
-                        continue
-                    y = find(u, j, new_subset, n, st_t, st_j, st_s, table)
-                    if y >= 0 and alive[y] and value + arc[u, j] < st_v[y]:
-                        st_v[y] = value + arc[u, j]
-                        st_pred[y] = x
-            done += 1
-            if s == 0:
-                break
-            x = st_next[x]
-            if x < 0:
-                break
-    return horizon
 
 
 @njit(cache=True, nogil=True)
@@ -508,20 +408,11 @@ def state_edges(p, costs, before, ok, member, pred_m, succ_m, must, cannot, st_t
             if s == 0 or alive[x]:
                 e = start[at]
                 for j in range(n):
-                    u = s + p[j]
-                    if u > horizon or not ok[u, j]:
+                    new_subset = _successor(i, j, s, subset, p, costs, before, ok, member,
+                                            pred_m, succ_m, must, cannot)
+                    if new_subset == NO_SUBSET:
                         continue
-                    if i >= 0 and not adjacent(i, j, u, p, costs, before):
-                        continue
-                    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
-                        continue
-                    bit = member[j]
-                    if bit != 0 and (subset & bit) != 0:
-                        continue
-                    new_subset = subset | bit
-                    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
-                        continue
-                    y = find(u, j, new_subset, n, st_t, st_j, st_s, table)
+                    y = find(s + p[j], j, new_subset, n, st_t, st_j, st_s, table)
                     if y >= 0 and alive[y]:
                         if filling:
                             targets[e] = y
@@ -584,3 +475,50 @@ def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, start, targets, horizon
                     if v < best:
                         best = v
             h[x] = best
+
+
+@njit(cache=True, nogil=True)
+def relax_free(p, costs, ok, mult, scale, f1, last, counts):  # pragma: no cover - compiled
+    """Stage 1 in one pass: f1[t] the least cost of a path 0 -> t (arc scale·costs[t, j] −
+    mult[j], no adjacency restriction), last[t] its last job; counts the jobs on the least path
+    to T. Returns f1[T] (Σμ not included; INF when no path)."""
+    n = p.size
+    horizon = costs.shape[0] - 1
+    f1[0] = 0
+    for t in range(1, horizon + 1):
+        best = INF
+        best_j = -1
+        for j in range(n):
+            s = t - p[j]
+            if s >= 0 and ok[t, j] and f1[s] < INF:
+                v = f1[s] + scale * costs[t, j] - mult[j]
+                if v < best:
+                    best = v
+                    best_j = j
+        f1[t] = best
+        last[t] = best_j
+    counts[:] = 0
+    if f1[horizon] >= INF:
+        return INF
+    t = horizon
+    while t > 0:
+        j = last[t]
+        counts[j] += 1
+        t -= p[j]
+    return f1[horizon]
+
+
+@njit(cache=True, nogil=True)
+def free_path(p, last):  # pragma: no cover - compiled
+    """The jobs of the least stage-1 path to T (after `relax_free`), in order."""
+    t = last.size - 1
+    length = 0
+    while t > 0:
+        t -= p[last[t]]
+        length += 1
+    path = np.empty(length, dtype=np.int64)
+    t = last.size - 1
+    for r in range(length - 1, -1, -1):
+        path[r] = last[t]
+        t -= p[last[t]]
+    return path
