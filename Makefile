@@ -100,6 +100,19 @@ bench-jobshop-blocking-all: $(STAMP_DEV)
 	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_all10s_cpsat.csv \
 		--out benchmarks/reports/jobshop_blocking_all10s.md
 
+# Issue 20's static goal set (la21-la40, ta01-ta20) at 60 s / 2 workers, one process (~45 min);
+# the report shows the earlier subset runs (jobshop_blocking_compare_*.csv) as "before" columns
+BLOCKING_GOAL := $(foreach i,21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40,la$(i)) \
+	$(foreach i,01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20,ta$(i))
+bench-jobshop-blocking-goal: $(STAMP_DEV)
+	rm -f benchmarks/reports/jobshop_blocking_goal60s_cpsat.csv benchmarks/reports/jobshop_blocking_goal60s_load.txt
+	$(BIN)/python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 60 --workers 2 \
+		--csv benchmarks/reports/jobshop_blocking_goal60s_cpsat.csv \
+		--load-log benchmarks/reports/jobshop_blocking_goal60s_load.txt $(BLOCKING_GOAL)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py report benchmarks/reports/jobshop_blocking_goal60s_cpsat.csv \
+		benchmarks/reports/jobshop_blocking_compare_new.csv benchmarks/reports/jobshop_blocking_compare_final.csv \
+		--out benchmarks/reports/jobshop_blocking_goal60s.md
+
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and generated n = 150-300
 	$(BIN)/python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md $(BENCH_ARGS)
 

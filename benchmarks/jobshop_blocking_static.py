@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> None:
         if new:
             writer.writeheader()
         for name in args.instances:
+            if args.load_log:  # the load each instance starts at (other jobs share the machine)
+                with open(args.load_log, "a") as log:
+                    log.write(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC {name} load average "
+                              + " ".join(f"{x:.2f}" for x in os.getloadavg()) + "\n")
             instance = schedkit.load(CLASSIC / name, blocking=True)
             for method in args.methods:
                 began = time.perf_counter()
@@ -138,6 +142,7 @@ def main() -> None:
     r.add_argument("--time-limit", type=float, default=60.0)
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--csv", required=True)
+    r.add_argument("--load-log", help="append the time and load average before each instance")
     p = sub.add_parser("report")
     p.add_argument("csvs", nargs="+")
     p.add_argument("--out", required=True)

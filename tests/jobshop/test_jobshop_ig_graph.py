@@ -14,6 +14,7 @@ from schedkit.jobshop.heuristics import ig
 from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders
 from schedkit.jobshop.heuristics.ig_graph import longest, new_work
 from schedkit.jobshop.model import JobShopInstance
+from schedkit.jobshop.solvers import cpsat_blocking
 from tests.jobshop.conftest import CLASSIC, checked
 from tests.jobshop.strategies import jobshops
 
@@ -73,3 +74,19 @@ def test_blocking_cpsat_refuses_a_bad_ig_share(share) -> None:
     instance = schedkit.load(CLASSIC / "ft06", blocking=True)
     with pytest.raises(SchedkitError, match="ig_share"):
         schedkit.solve(instance, "cpsat", time_limit=1, ig_share=share)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(8, 40))
+def test_blocking_lns_frees_whole_jobs_windows_or_machines(seed, k) -> None:
+    """Each LNS neighbourhood is a time window of k operations, whole jobs or whole machines."""
+    instance = schedkit.load(CLASSIC / "ft06", blocking=True)
+    start = best_blocking_rule(instance)
+    rng = np.random.default_rng(seed)
+    job_of, machine = instance.job_of(), instance.alt_machine
+    for _ in range(5):
+        free = cpsat_blocking._free(instance, start, k, rng)
+        assert 0 < free.size == np.unique(free).size
+        whole_jobs = np.isin(job_of, job_of[free]).sum() == free.size
+        whole_machines = np.isin(machine, machine[free]).sum() == free.size
+        assert whole_jobs or whole_machines or free.size == min(k, instance.operations)

@@ -10,11 +10,10 @@ the machine the next one holds, moves at once (a swap). Following "wants the mac
 by" from any waiting job ends at a free machine, at a processing job or in a cycle, so the
 simulation never deadlocks; time then jumps to the next end or release.
 
-Alternative graph (Mascis & Pacciarelli 2002): node o is operation o's start. Job arc
-o -> o+1 of length p_o; A before B on a machine is the arc succ(A) -> B of length 0 (B
-starts once A's job has moved on; A the job's last operation: A -> B of length p_A). Zero-
-length cycles are swaps (feasible); a positive cycle is a deadlock. Heads by FIFO label
-correcting; a node relaxed more than n times means a positive cycle.
+Alternative graph (Mascis & Pacciarelli 2002): node o is operation o's start; its arcs come from
+`ig_graph.arcs` (job arcs, and `ig_graph.machine_arc` per machine order). Zero-length cycles are
+swaps (feasible); a positive cycle is a deadlock. Heads here by FIFO label correcting (a node
+relaxed more than n times means a positive cycle), independent of `ig_graph`'s component pass.
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ import numpy as np
 
 from schedkit.common.rng import next_random
 from schedkit.jobshop.heuristics.dispatch import priority_key
+from schedkit.jobshop.heuristics.ig_graph import arcs, csr
 
 _INF = np.iinfo(np.int64).max
-
-
 
 
 @numba.njit(cache=True, nogil=True)
@@ -145,44 +143,14 @@ def heads(job_ptr: np.ndarray, job_of: np.ndarray, duration: np.ndarray, release
     """Earliest starts under machine orders `seq` (CSR by machine; only operations with
     `present` set are sequenced) into `head`; False on a positive cycle (a deadlock)."""
     n_ops = duration.size
-    # adjacency: per node at most one job arc and a few machine arcs; built as CSR
-    count = np.zeros(n_ops + 1, np.int64)
-    for k in range(mach_ptr.size - 1):
-        prev = -1
-        for i in range(mach_ptr[k], mach_ptr[k + 1]):
-            o = seq[i]
-            if not present[o]:
-                continue
-            if prev >= 0:
-                src = prev if prev == job_ptr[job_of[prev] + 1] - 1 else prev + 1
-                count[src + 1] += 1
-            prev = o
-    for o in range(n_ops):
-        if o + 1 < job_ptr[job_of[o] + 1]:
-            count[o + 1] += 1
-    for o in range(n_ops):
-        count[o + 1] += count[o]
-    target = np.empty(count[n_ops], np.int64)
-    length = np.empty(count[n_ops], np.int64)
-    fill = count[:-1].copy()
-    for o in range(n_ops):
-        if o + 1 < job_ptr[job_of[o] + 1]:
-            target[fill[o]] = o + 1
-            length[fill[o]] = duration[o]
-            fill[o] += 1
-    for k in range(mach_ptr.size - 1):
-        prev = -1
-        for i in range(mach_ptr[k], mach_ptr[k + 1]):
-            o = seq[i]
-            if not present[o]:
-                continue
-            if prev >= 0:
-                last = prev == job_ptr[job_of[prev] + 1] - 1
-                src = prev if last else prev + 1
-                target[fill[src]] = o
-                length[fill[src]] = duration[prev] if last else 0
-                fill[src] += 1
-            prev = o
+    src = np.empty(2 * n_ops, np.int64)  # a job arc and at most one machine arc per operation
+    dst = np.empty(2 * n_ops, np.int64)
+    weight = np.empty(2 * n_ops, np.int64)
+    edges = arcs(job_ptr, job_of, duration, seq, mach_ptr, present, src, dst, weight)
+    count = np.empty(n_ops + 1, np.int64)
+    target = np.empty(2 * n_ops, np.int64)
+    length = np.empty(2 * n_ops, np.int64)
+    csr(n_ops, edges, src, dst, weight, count, target, length)
     queue = np.empty(n_ops, np.int64)
     queued = np.ones(n_ops, np.bool_)
     relaxed = np.zeros(n_ops, np.int64)

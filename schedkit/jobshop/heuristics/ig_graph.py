@@ -1,5 +1,9 @@
-"""Heads and tails on the blocking alternative graph (see `blocking_kernels` for the arcs), for
-iterated greedy's insertion estimates.
+"""The blocking alternative graph (Mascis & Pacciarelli 2002) and its heads and tails, for
+iterated greedy's insertion estimates and for `blocking_kernels.heads`.
+
+Node o is operation o's start. Job arc o -> o+1 of length p_o; A before B on a machine is the
+arc succ(A) -> B of length 0 (B starts once A's job has moved on; A its job's last operation:
+A -> B of length p_A), the one rule `machine_arc`.
 
 head[o]: the longest path from the source to o's start (its job's release on first operations);
 tail[o]: the longest path from o's start to the end, p_o included. Arcs have lengths >= 0, so
@@ -11,6 +15,15 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def machine_arc(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, a: int) -> tuple[int, int]:
+    """A before B on a machine: the arc's source and length, (succ(A), 0), or (A, p_A) when A is
+    its job's last operation (B starts once A's job has moved on)."""
+    if a == job_ptr[job_of[a] + 1] - 1:
+        return a, p[a]
+    return a + 1, 0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -30,17 +43,15 @@ def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray
             if not present[o]:
                 continue
             if prev >= 0:
-                last = prev == job_ptr[job_of[prev] + 1] - 1
-                src[count] = prev if last else prev + 1
+                src[count], length[count] = machine_arc(job_ptr, job_of, p, prev)
                 dst[count] = o
-                length[count] = p[prev] if last else 0
                 count += 1
             prev = o
     return count
 
 
 @numba.njit(cache=True, nogil=True)
-def _csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarray, ptr: np.ndarray,
+def csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarray, ptr: np.ndarray,
          target: np.ndarray, weight: np.ndarray) -> None:
     """Arcs grouped by `key` (CSR): ptr, and per arc the `other` end and its length."""
     ptr[:] = 0
@@ -159,7 +170,7 @@ def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.
     src, dst, length, ptr, target, weight, rptr, rtarget, rweight, scratch = work
     n = p.size
     count = arcs(job_ptr, job_of, p, seq, mach_ptr, present, src, dst, length)
-    _csr(n, count, src, dst, length, ptr, target, weight)
+    csr(n, count, src, dst, length, ptr, target, weight)
     for o in range(n):
         head[o] = release[job_of[o]] if o == job_ptr[job_of[o]] else 0
     if not _propagate(n, ptr, target, weight, head, scratch):
@@ -169,7 +180,7 @@ def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.
         o = job_ptr[j + 1] - 1
         value = max(value, head[o] + p[o])
     if with_tails:
-        _csr(n, count, dst, src, length, rptr, rtarget, rweight)
+        csr(n, count, dst, src, length, rptr, rtarget, rweight)
         for o in range(n):
             tail[o] = p[o] if o == job_ptr[job_of[o] + 1] - 1 else 0
         _propagate(n, rptr, rtarget, rweight, tail, scratch)

@@ -5,8 +5,9 @@ order) at the position of their machine's order that gives the smallest makespan
 deadlock; accept a worse result with the Ruiz–Stützle probability exp(-(new - current) / T).
 
 Insertion is estimated, not tried: with x out of its machine's order, heads and tails
-(`ig_graph.longest`) give for x between A and B the exact makespan of the result when it has
-no cycle through x, max(C0, max(head_x, head_succ(A) + l_A) + max(tail_x, p_x + tail_B));
+(`ig_graph.longest`) estimate the makespan of x between A and B (arc succ(A) -> x of
+`ig_graph.machine_arc`) as max(C0, max(head_x, head_succ(A) + l_A) + max(tail_x, p_x + tail_B))
+(it misses paths into succ(x) that avoid x; a tighter estimate with them did not do better);
 a position closes a cycle through x when x reaches succ(A) or B reaches x (two searches):
 those go last. Positions are checked in increasing estimate order, the first feasible wins.
 """
@@ -17,7 +18,7 @@ import numba
 import numpy as np
 
 from schedkit.common.rng import random_below, random_unit
-from schedkit.jobshop.heuristics.ig_graph import longest, new_work, reach
+from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, reach
 
 _INF = np.iinfo(np.int64).max
 _BIG = np.int64(1) << 50  # added to the estimate of a position that closes a cycle: tried last
@@ -73,9 +74,9 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
         h = head[x]
         cycle = False  # a cycle: x reaches succ(prev), or the next operation reaches x
         if prev >= 0:
-            last = prev == job_ptr[job_of[prev] + 1] - 1
-            h = max(h, head[prev] + p[prev]) if last else max(h, head[prev + 1])
-            cycle = after[prev] if last else after[prev + 1]
+            src, length = machine_arc(job_ptr, job_of, p, prev)
+            h = max(h, head[src] + length)
+            cycle = after[src]
         t = tail[x]
         if at < size:
             t = max(t, p[x] + tail[rest[at]])

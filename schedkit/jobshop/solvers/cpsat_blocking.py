@@ -9,7 +9,8 @@
 2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
    instances optimal and gives a lower bound (at least the trivial job/machine bound).
 3. LNS until 0.90·T: each step frees a time window of operations (their k next starts from a
-   random one) or every operation of a few random machines, keeps the others' order on each
+   random one), every operation of a few random jobs (about k operations: their best joint
+   reinsertion) or of a few random machines, keeps the others' order on each
    machine (a kept operation starts once the previous kept one has left), hints the
    incumbent and solves for at most 2 s; accepted when not worse. k grows 10 % after a step
    CP-SAT closed, shrinks 10 % otherwise.
@@ -47,7 +48,8 @@ IG_PATIENCE = 0.15  # of the time limit: a walk without a new best for that long
 FIRST_SHARE = 0.10
 MIN_FIRST_SECONDS = 1.0
 LNS_END_SHARE = 0.90
-WINDOW_SHARE = 0.6
+WINDOW_SHARE = 0.3
+JOBS_SHARE = 0.4  # LNS steps that free whole jobs (the job-reinsertion neighbourhood); the rest: machines
 STEP_SECONDS = 2.0
 MIN_STEP_SECONDS = 0.2
 MIN_SIZE = 8
@@ -112,11 +114,18 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
 
 def _free(instance: JobShopInstance, incumbent: BlockingSchedule, k: int, rng: np.random.Generator
           ) -> np.ndarray:
-    """A time window of k operations, or every operation of a few random machines."""
-    if rng.random() < WINDOW_SHARE or instance.m < 2:
+    """A time window of k operations, every operation of a few random jobs (their best
+    reinsertion), or every operation of a few random machines."""
+    draw = rng.random()
+    if draw < WINDOW_SHARE or instance.m < 2 or instance.n < 2:
         order = np.argsort(incumbent.start, kind="stable")
         first = int(rng.integers(0, max(1, order.size - k + 1)))
         return order[first:first + k]
+    if draw < WINDOW_SHARE + JOBS_SHARE:
+        per_job = max(1, instance.operations // instance.n)
+        count = max(1, min(instance.n - 1, round(k / per_job)))
+        chosen = rng.choice(instance.n, count, replace=False)
+        return np.flatnonzero(np.isin(instance.job_of(), chosen))
     per_machine = max(1, instance.operations // instance.m)
     count = max(1, min(instance.m - 1, round(k / per_machine)))
     chosen = rng.choice(instance.m, count, replace=False)
