@@ -26,6 +26,7 @@ by weak duality (lp_bound.dual_bound).
 from __future__ import annotations
 
 import math
+import time
 
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
@@ -145,9 +146,12 @@ def interval_unserved_bound(instance: GroundStationInstance, options: list[list[
                             seconds: float | None = None, grid: int = 3600,
                             mission_caps: bool = True) -> int:
     """Proven lower bound on unserved seconds from the non-preemptive bucketed LP (with the
-    missions' transportation caps unless `mission_caps` is False)."""
+    missions' transportation caps unless `mission_caps` is False); `seconds` covers building too."""
+    started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
-    most = most_tracked(build(instance, options, grid, caps), seconds)
+    lp = build(instance, options, grid, caps)
+    left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
+    most = most_tracked(lp, left)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
     return max(0, instance.requested - ceiling)
 
