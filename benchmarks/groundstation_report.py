@@ -224,7 +224,7 @@ def main() -> None:
              "- Run's bound h = requested − the run's proven lower bound on unserved seconds (cpsat: the "
              "best of CP-SAT's own bound, the mission transportation bound, the preemptive "
              "time-bucketed LP of solvers/lp_bound.py at 3 h buckets and the non-preemptive one of "
-             "solvers/interval_lp.py, 3 h buckets under 150 s budgets, 2 h and then 1 h from 150 s, "
+             "solvers/interval_lp.py at 3 h and then 1 h buckets, "
              "both in a thread beside the search); gap to proven bound = (U − tracked) / U, U the "
              "week's best proven upper bound: the best of the runs' bounds and the interval LP "
              "bounds computed outside the runs by `python benchmarks/groundstation_bounds.py` "
