@@ -13,7 +13,13 @@ from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
 from schedkit.groundstation.solvers.interval_lp import build as build_interval
 from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
-from schedkit.groundstation.solvers.lp_bound import build, dual_bound, lp_unserved_bound, most_tracked
+from schedkit.groundstation.solvers.lp_bound import (
+    build,
+    dual_bound,
+    lp_unserved_bound,
+    most_tracked,
+    trivial_bound,
+)
 from tests.groundstation.cases import KNOWN, mixed, networks
 
 GRIDS = (None, 3600, 2 * 3600)
@@ -77,6 +83,16 @@ def test_weak_duality_holds_for_any_prices(build_lp, grid, seed):
     assert dual_bound(lp, prices) >= best - 1e-6 * max(1.0, best)
 
 
+@pytest.mark.parametrize(("build_lp", "grid"), [(build, 3600), (build_interval, 3600)],
+                         ids=["preemptive", "interval"])
+def test_the_no_duals_fallback_is_at_least_the_lp_optimum(build_lp, grid):
+    """When HiGHS stops without duals the LP claims its trivial value: never below the optimum
+    (a column's cost is seconds per unit in the interval LP, so it is cost * upper summed)."""
+    x = mixed()
+    lp = build_lp(x, request_options(x), grid)
+    assert trivial_bound(lp) >= most_tracked(lp) - 1e-6
+
+
 def test_lp_value_matches_the_duals():
     """At HiGHS's optimum the dual-derived bound is the primal value (within tolerance)."""
     import highspy  # noqa: F401
@@ -100,8 +116,9 @@ def test_interior_point_path_gives_a_valid_bound(monkeypatch):
 
 
 def test_cpsat_reports_the_lp_bound_it_ran():
-    """With room in the budget cpsat runs the LP bound beside its search and keeps the best bound."""
+    """With the interval LP off (interval_grid=-1) cpsat runs the preemptive LP beside its
+    search and keeps the best bound."""
     x = mixed()
-    result = schedkit.solve(x, "cpsat", time_limit=8, workers=1)
+    result = schedkit.solve(x, "cpsat", time_limit=8, workers=1, interval_grid=-1)
     assert isinstance(result.stats["lp_bound"], int)
     assert result.stats["lp_bound"] <= result.bound <= result.objective == 10800

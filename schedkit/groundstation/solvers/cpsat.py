@@ -16,9 +16,9 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   budget between the two explicitly;
 - bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
-  search: the preemptive bucketed LP (`bound_grid` s buckets, 3 h) and then the non-preemptive
-  one (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h and then 1 h while time is
-  left; -1: off), HiGHS stopped after `bound_share` (0.9) of the budget.
+  search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h and
+  then 1 h while time is left), or with `interval_grid=-1` the preemptive bucketed LP
+  (`bound_grid` s buckets, 3 h), HiGHS stopped after `bound_share` (0.9) of the budget.
 """
 
 from __future__ import annotations
@@ -363,7 +363,8 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     if "lp" in stages:
         stats["lp_bound"], stats["lp_seconds"] = stages["lp"]
     else:
-        stats["lp_bound"] = "not finished" if job.is_alive() else "not started"
+        stats["lp_bound"] = ("off" if job.interval_grids else "not finished" if job.is_alive()
+                             else "not started")
     intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids if f"interval_lp_{g}" in stages]
     if intervals:
         stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)
