@@ -160,7 +160,20 @@ def _satnet_table(week: str, runs: list[dict]) -> list[str]:
     lines += ["", f"Goal (more than {best_published} h with U_max < 1): "
               + (f"met by {', '.join(sorted({_label(r) for r in winners}))}" if winners else "not met")
               + (f"; best here {best['stats']['tracked_hours']} h ({_label(best)})." if best else "."), ""]
+    own_gaps = [f"{_label(r)} {_own_gap(week, r):.1f} %" for r in mine if _own_gap(week, r) is not None]
+    if own_gaps:
+        lines += ["Gap of a run to the bound it proved itself, (run's bound − tracked) / run's bound: "
+                  + ", ".join(own_gaps) + " (goal: within 3 %).", ""]
     return lines
+
+
+def _own_gap(week: str, run: dict) -> float | None:
+    """(run's upper bound - tracked) / run's upper bound in %, None without a bound."""
+    s = run.get("stats", {})
+    if run.get("bound") is None or s.get("tracked_hours") is None:
+        return None
+    own = _requested_hours(week, s) - run["bound"] / 3600
+    return 100 * (own - s["tracked_hours"]) / own if own > 0 else None
 
 
 def _requested_hours(week: str, stats: dict) -> float:
