@@ -235,10 +235,10 @@ def main() -> None:
              "- Our model enforces the satellite-operation-mode rule (one mission tracked by one "
              "alternative at a time); the published rows are reproduced from the data README.",
              "- Run's bound h = requested − the run's proven lower bound on unserved seconds (cpsat: the "
-             "best of CP-SAT's own bound, the mission transportation bound, the preemptive "
-             "time-bucketed LP of solvers/lp_bound.py at 3 h buckets and the non-preemptive one of "
-             "solvers/interval_lp.py at 3 h and then 1 h buckets, "
-             "both in a thread beside the search); gap to proven bound = (U − tracked) / U, U the "
+             "best of CP-SAT's own bound, the mission transportation bound and the non-preemptive "
+             "LP of solvers/interval_lp.py at 3 h and then 1 h buckets in a thread beside the "
+             "search; runs before commit a4edecb ran the preemptive LP of solvers/lp_bound.py "
+             "first); gap to proven bound = (U − tracked) / U, U the "
              "week's best proven upper bound: the best of the runs' bounds and the interval LP "
              "bounds computed outside the runs by `python benchmarks/groundstation_bounds.py` "
              "(under our rules, so not shown for the published rows).", "",
