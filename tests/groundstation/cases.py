@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from schedkit.groundstation.model import (
     Alternative,
     GroundStationInstance,
@@ -13,6 +15,7 @@ from schedkit.groundstation.model import (
 )
 
 H = 3600
+HALF = H // 2
 DATA = Path(__file__).resolve().parent.parent / "data" / "groundstation"
 
 
@@ -74,3 +77,27 @@ def mixed() -> GroundStationInstance:
 
 KNOWN = {"split": (split_request, 1800), "array": (array, 7200), "clash": (maintenance_clash, 1800),
          "two_places": (two_places, 7200)}
+
+
+@st.composite
+def networks(draw) -> GroundStationInstance:
+    """Two or three requests over antennas A, B (an array A+B sometimes), half-hour grid."""
+    made = []
+    for k in range(draw(st.integers(2, 3))):
+        duration = draw(st.sampled_from([1, 2, 3, 8, 9])) * H
+        minimum = draw(st.integers(1, duration // HALF)) * HALF
+        alternatives = []
+        for antennas in draw(st.lists(st.sampled_from([("A",), ("B",), ("A", "B")]), min_size=1,
+                                      max_size=2, unique=True)):
+            start = draw(st.integers(0, 16)) * HALF
+            vps = [(start, start + draw(st.integers(2, 20)) * HALF)]
+            if draw(st.booleans()):
+                later = vps[0][1] + draw(st.integers(1, 6)) * HALF
+                vps.append((later, later + draw(st.integers(2, 12)) * HALF))
+            alternatives.append((antennas, vps))
+        made.append(request(f"r{k}", draw(st.sampled_from(["m1", "m2"])), duration, minimum,
+                            alternatives, setup=draw(st.sampled_from([0, 600, 1800])),
+                            teardown=draw(st.sampled_from([0, 900]))))
+    down = (Maintenance("A", 4 * H, 5 * H),) if draw(st.booleans()) else ()
+    return GroundStationInstance(tuple(made), maintenance=down,
+                                 spacecraft_exclusive=draw(st.booleans()), name="drawn")

@@ -10,22 +10,32 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
-from schedkit.groundstation.model import GroundStationInstance, Maintenance
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.lp_bound import build, dual_bound, lp_unserved_bound, most_tracked
-from tests.groundstation.cases import KNOWN, H, mixed, request
+from schedkit.groundstation.solvers.interval_lp import build as build_interval
+from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+from schedkit.groundstation.solvers.lp_bound import (
+    build,
+    dual_bound,
+    lp_unserved_bound,
+    most_tracked,
+    trivial_bound,
+)
+from tests.groundstation.cases import KNOWN, mixed, networks
 
 GRIDS = (None, 3600, 2 * 3600)
-HALF = H // 2
 
 
+@pytest.mark.parametrize(("bound", "grids"), [(lp_unserved_bound, (None, 3600, 7200)),
+                                             (interval_unserved_bound, (900, 1800, 3600, 7200))],
+                         ids=["preemptive", "interval"])
 @pytest.mark.parametrize("case", sorted(KNOWN))
-def test_lp_bound_never_exceeds_the_hand_derived_optimum(case):
-    """split 1800, array 7200, clash 1800, two places 7200: the LP bound is at most the optimum."""
+def test_lp_bounds_never_exceed_the_hand_derived_optimum(case, bound, grids):
+    """split 1800, array 7200, clash 1800, two places 7200: each LP bound, at each grid, is at
+    most the optimum."""
     build_case, optimum = KNOWN[case]
     x = build_case()
-    for grid in GRIDS:
-        assert 0 <= lp_unserved_bound(x, request_options(x), grid=grid) <= optimum
+    for grid in grids:
+        assert 0 <= bound(x, request_options(x), grid=grid) <= optimum
 
 
 def test_lp_bound_is_tight_where_the_relaxation_is_exact():
@@ -44,30 +54,6 @@ def test_lp_bound_on_the_mixed_fixture_and_a_relaxed_mission():
     assert lp_unserved_bound(relaxed, request_options(relaxed)) == 0
 
 
-@st.composite
-def networks(draw) -> GroundStationInstance:
-    """Two or three requests over antennas A, B (an array A+B sometimes), half-hour grid."""
-    made = []
-    for k in range(draw(st.integers(2, 3))):
-        duration = draw(st.sampled_from([1, 2, 3, 8, 9])) * H
-        minimum = draw(st.integers(1, duration // HALF)) * HALF
-        alternatives = []
-        for antennas in draw(st.lists(st.sampled_from([("A",), ("B",), ("A", "B")]), min_size=1,
-                                      max_size=2, unique=True)):
-            start = draw(st.integers(0, 16)) * HALF
-            vps = [(start, start + draw(st.integers(2, 20)) * HALF)]
-            if draw(st.booleans()):
-                later = vps[0][1] + draw(st.integers(1, 6)) * HALF
-                vps.append((later, later + draw(st.integers(2, 12)) * HALF))
-            alternatives.append((antennas, vps))
-        made.append(request(f"r{k}", draw(st.sampled_from(["m1", "m2"])), duration, minimum,
-                            alternatives, setup=draw(st.sampled_from([0, 600, 1800])),
-                            teardown=draw(st.sampled_from([0, 900]))))
-    down = (Maintenance("A", 4 * H, 5 * H),) if draw(st.booleans()) else ()
-    return GroundStationInstance(tuple(made), maintenance=down,
-                                 spacecraft_exclusive=draw(st.booleans()), name="drawn")
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_lp_bound_never_cuts_off_the_cpsat_optimum(x):
@@ -82,16 +68,29 @@ def test_lp_bound_never_cuts_off_the_cpsat_optimum(x):
     assert result.bound == result.objective
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.integers(0, 2**32 - 1))
-def test_weak_duality_holds_for_any_prices(seed):
-    """Any row prices y >= 0 give a value at least the LP optimum (what a time-limited run uses)."""
+@pytest.mark.parametrize(("build_lp", "grid"), [(build, 3600), (build_interval, 1800)],
+                         ids=["preemptive", "interval"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_weak_duality_holds_for_any_prices(build_lp, grid, seed):
+    """Any row prices y >= 0 give a value at least the LP optimum (what a time-limited run uses),
+    for the preemptive and the non-preemptive LP alike."""
     x = mixed()
-    lp = build(x, request_options(x), 3600)
+    lp = build_lp(x, request_options(x), grid)
     best = most_tracked(lp)
     prices = np.random.default_rng(seed).exponential(0.5, len(lp.row_upper))
     prices[np.random.default_rng(seed + 1).random(len(prices)) < 0.5] = 0.0
     assert dual_bound(lp, prices) >= best - 1e-6 * max(1.0, best)
+
+
+@pytest.mark.parametrize(("build_lp", "grid"), [(build, 3600), (build_interval, 3600)],
+                         ids=["preemptive", "interval"])
+def test_the_no_duals_fallback_is_at_least_the_lp_optimum(build_lp, grid):
+    """When HiGHS stops without duals the LP claims its trivial value: never below the optimum
+    (a column's cost is seconds per unit in the interval LP, so it is cost * upper summed)."""
+    x = mixed()
+    lp = build_lp(x, request_options(x), grid)
+    assert trivial_bound(lp) >= most_tracked(lp) - 1e-6
 
 
 def test_lp_value_matches_the_duals():
@@ -117,8 +116,9 @@ def test_interior_point_path_gives_a_valid_bound(monkeypatch):
 
 
 def test_cpsat_reports_the_lp_bound_it_ran():
-    """With room in the budget cpsat runs the LP bound beside its search and keeps the best bound."""
+    """With the interval LP off (interval_grid=-1) cpsat runs the preemptive LP beside its
+    search and keeps the best bound."""
     x = mixed()
-    result = schedkit.solve(x, "cpsat", time_limit=8, workers=1)
+    result = schedkit.solve(x, "cpsat", time_limit=8, workers=1, interval_grid=-1)
     assert isinstance(result.stats["lp_bound"], int)
     assert result.stats["lp_bound"] <= result.bound <= result.objective == 10800

@@ -1,7 +1,7 @@
-"""The LP bounds in a background thread beside cpsat's search (HiGHS releases the GIL): first
-the preemptive bucketed LP (lp_bound.py, quick), then the non-preemptive one (interval_lp.py,
-stronger, slower) at each of `interval_grids` in turn (coarse first) with what is left of
-`seconds`. `value` is the best bound found so far."""
+"""The LP bounds in a background thread beside cpsat's search (HiGHS releases the GIL): the
+non-preemptive LP (interval_lp.py) at each of `interval_grids` in turn (coarse first) with what
+is left of `seconds`, or, without interval grids, the preemptive bucketed LP (lp_bound.py).
+`value` is the best bound found so far."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 
 MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
-INTERVAL_SETUP_SECONDS = 3.0  # building the interval LP of a SatNet week and reading its duals
+INTERVAL_SETUP_SECONDS = 1.0  # reading the interval LP's duals (its building counts in its limit)
 
 
 class BoundJob(threading.Thread):
@@ -32,9 +32,10 @@ class BoundJob(threading.Thread):
 
     def run(self) -> None:
         started = time.perf_counter()
-        value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid)
-        self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
-        self.value = value
+        if not self.interval_grids:  # the interval LP at 3 h is already stronger and as quick
+            value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid)
+            self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
+            self.value = value
         for grid in self.interval_grids:
             left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
                                                       - (time.perf_counter() - started))

@@ -16,10 +16,9 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   budget between the two explicitly;
 - bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
-  search: the preemptive bucketed LP (`bound_grid` s buckets, 3 h) and then the non-preemptive
-  one (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h under a 150 s budget, else
-  2 h and then 1 h while time is left; -1: off), HiGHS stopped after `bound_share` (0.9) of
-  the budget.
+  search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h and
+  then 1 h while time is left), or with `interval_grid=-1` the preemptive bucketed LP
+  (`bound_grid` s buckets, 3 h), HiGHS stopped after `bound_share` (0.9) of the budget.
 """
 
 from __future__ import annotations
@@ -54,7 +53,7 @@ WARM_STALL = 300  # on a small instance the warm start stops after this many idl
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
 LP_GRID = 10800  # preemptive LP buckets (s)
-COARSE_GRIDS, FINE_GRIDS, FINE_GRID_FROM = (10800,), (7200, 3600), 150.0  # interval LP buckets (s)
+INTERVAL_GRIDS = (10800, 3600)  # interval LP buckets (s), coarse first
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -345,11 +344,7 @@ def _start_lp(instance: GroundStationInstance, opts: list[list[Option]], options
     grid = int(options.get("bound_grid", 0))
     grid = grid if grid > 0 else LP_GRID
     interval = int(options.get("interval_grid", 0))
-    grids: tuple[int, ...]
-    if interval == 0:
-        grids = COARSE_GRIDS if limit is not None and limit < FINE_GRID_FROM else FINE_GRIDS
-    else:
-        grids = (interval,) if interval > 0 else ()
+    grids: tuple[int, ...] = INTERVAL_GRIDS if interval == 0 else (interval,) if interval > 0 else ()
     job = BoundJob(instance, opts, seconds, grid, grids)
     job.start()
     return job
@@ -368,7 +363,8 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     if "lp" in stages:
         stats["lp_bound"], stats["lp_seconds"] = stages["lp"]
     else:
-        stats["lp_bound"] = "not finished" if job.is_alive() else "not started"
+        stats["lp_bound"] = ("off" if job.interval_grids else "not finished" if job.is_alive()
+                             else "not started")
     intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids if f"interval_lp_{g}" in stages]
     if intervals:
         stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)

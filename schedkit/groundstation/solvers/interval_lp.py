@@ -1,29 +1,32 @@
 """A proven lower bound on unserved seconds from a non-preemptive, time-bucketed LP (HiGHS).
 
 Time is cut into buckets of `grid` seconds. A track of request i on option o (tracking in
-[lo, hi) on antennas A) occupies [P, Q) = [on - s, off + t). Its *column* is (i, o, p, q), p the
-bucket holding P and q the bucket holding Q - 1. Per column: a count w, and the occupied
-seconds alpha*w in bucket p and beta*w in bucket q (alpha = end of bucket p - P, beta = Q -
-start of bucket q; one part when p = q). The buckets strictly between are fully occupied. So,
-unlike the preemptive LP of lp_bound.py, a track's antenna time is one contiguous run of
-buckets, and each antenna bucket row is exact for a plan:
-- per column: alpha <= the room before the bucket's end from lo - s, beta <= the room from the
-  bucket's start to hi + t, tracked T = alpha w + beta w + (inner buckets) w - (s + t) w, and
-  min_track w <= T <= min(L, hi - lo) w;
-- per request: sum T <= L, sum w <= max_tracks;
+[lo, hi) on antennas A) occupies [P, Q) = [on - s, off + t). Its *key* is (i, o, p, q), p the
+bucket holding P and q the bucket holding Q - 1; its *shape* is (a, b): the occupied seconds
+a = end of bucket p - P in bucket p and b = Q - start of bucket q in bucket q (one part a when
+p = q). The buckets strictly between are fully occupied, so, unlike the preemptive LP of
+lp_bound.py, a track's antenna time is one contiguous run of buckets. The shapes a key allows
+form a polygon: 0 <= a <= room before bucket p's end from lo - s, 0 <= b <= room from bucket
+q's start to hi + t, and the occupancy a + b + inner in [shortest, longest] track (set-up and
+tear-down included). Every shape is a convex combination of the polygon's vertices, and
+every row below is linear in the shape, so the LP has one column per vertex (a count w of
+tracks of that shape) and no per-key rows:
+- per request: sum tracked <= L, sum w <= max_tracks;
 - per antenna and bucket: occupied seconds <= the bucket's time outside maintenance;
 - per mission (per request when the rule is relaxed) and bucket: the buckets a track surely
   tracks in full (from s after bucket p's end to t before bucket q's start) <= the bucket length.
 - per mission (with the rule on): its total tracked time <= the optimum of its transportation
   LP (solvers/bounds.py) plus a tolerance, when `mission_caps` gives it: the bucket rows above
   see only whole tracked buckets, so this row keeps the rule's full strength.
-A plan gives a feasible point (w = 1 on its tracks' columns), so the LP maximum bounds tracked
-seconds. The bound is recomputed from HiGHS's duals by weak duality (lp_bound.dual_bound).
+A plan gives a feasible point (per track, the weights writing its shape from the vertices of
+its key), so the LP maximum bounds tracked seconds. The bound is recomputed from HiGHS's duals
+by weak duality (lp_bound.dual_bound).
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
@@ -77,13 +80,29 @@ def build(instance: GroundStationInstance, options: list[list[Option]], grid: in
     return lp
 
 
+def _vertices(rooms: tuple[int, ...], lo: int, hi: int) -> list[tuple[int, ...]]:
+    """The vertices of {0 <= x_n <= rooms[n], lo <= sum x <= hi} (one or two parts), sorted."""
+    if len(rooms) == 1:
+        least, most = max(0, lo), min(rooms[0], hi)
+        return [] if least > most else sorted({(least,), (most,)})
+    ra, rb = rooms
+    candidates = set()
+    for a in (0, ra):
+        for b in (0, rb, lo - a, hi - a):
+            candidates.add((a, b))
+    for b in (0, rb):
+        for total in (lo, hi):
+            candidates.add((total - b, b))
+    return sorted((a, b) for a, b in candidates if 0 <= a <= ra and 0 <= b <= rb and lo <= a + b <= hi)
+
+
 def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], grid: int,
             span: tuple[int, int, int], lengths: tuple[int, int], setup_teardown: tuple[int, int],
             tracks: float, request_rows: tuple[int, int, object, int | None], antennas: tuple[int, ...],
             down: dict[tuple[int, int], int]) -> None:
-    """Add the count and partial-occupancy columns of key = (i, o, p, q) when such a track
-    exists: occupancy inside span[:2] = [first, last), alpha <= span[2], its length in
-    `lengths` = [shortest, longest] (set-up and tear-down included)."""
+    """Add one column per vertex of the shapes of key = (i, o, p, q): occupancy inside
+    span[:2] = [first, last), a <= span[2], its length in `lengths` = [shortest, longest]
+    (set-up and tear-down included)."""
     _, _, p, q = key
     first, last, room_p = span
     shortest, longest = lengths
@@ -91,59 +110,48 @@ def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], gri
     gap = setup + teardown
     asked, count, owner, mission_row = request_rows
 
-    def cap_of(x: int, k: int) -> float:
-        return float(grid - down.get((x, k), 0))
+    def antenna_row(x: int, k: int) -> int:
+        return lp.row(("antenna", x, k), float(grid - down.get((x, k), 0)))
 
     g_p, g_q = points[p], points[q]
     if p == q:
-        room = min(g_p + grid, last) - max(g_p, first)  # occupancy fits in one bucket
-        if room < shortest:
-            return
-        parts = [(p, room)]
+        rooms: tuple[int, ...] = (min(g_p + grid, last) - max(g_p, first),)
         inner = 0
     else:
-        room_q = min(grid, last - g_q)
-        if room_q < 1 or room_p + room_q + (q - p - 1) * grid < shortest:
-            return
-        if 2 + (q - p - 1) * grid > longest:
-            return
-        parts = [(p, room_p), (q, room_q)]
+        rooms = (room_p, min(grid, last - g_q))
         inner = (q - p - 1) * grid
-    top = lp.row(("top", key), 0.0)  # T - longest-track w <= 0
-    floor = lp.row(("floor", key), 0.0)  # shortest-track w - T <= 0
-    w_entries = [(count, 1.0), (asked, float(inner - gap)), (top, float(inner - gap - (longest - gap))),
-                 (floor, float((shortest - gap) - inner + gap))]
-    if mission_row is not None:
-        w_entries.append((mission_row, float(inner - gap)))
+    shapes = _vertices(rooms, shortest - inner, longest - inner)
+    if not shapes:
+        return
+    fixed: list[tuple[int, float]] = [(count, 1.0)]
     for k in range(p + 1, q):
-        w_entries += [(lp.row(("antenna", x, k), cap_of(x, k)), float(grid))
-                      for x in antennas]
+        fixed += [(antenna_row(x, k), float(grid)) for x in antennas]
     tracked_from, tracked_to = g_p + grid + setup, g_q - teardown  # surely tracking in between
     for k in range(p + 1, q):
         if points[k] >= tracked_from and points[k] + grid <= tracked_to:
-            w_entries.append((lp.row((owner, k), float(grid)), float(grid)))
-    part_rows = []
-    for n, (k, room) in enumerate(parts):
-        limit = lp.row(("part", key, n), 0.0)  # part <= room * w
-        w_entries.append((limit, -float(room)))
-        part_rows.append((k, limit))
-    lp.column(tracks, float(inner - gap), w_entries)
-    for k, limit in part_rows:
-        entries = [(asked, 1.0), (top, 1.0), (floor, -1.0), (limit, 1.0)]
+            fixed.append((lp.row((owner, k), float(grid)), float(grid)))
+    buckets = (p,) if p == q else (p, q)
+    for shape in shapes:
+        tracked = float(sum(shape) + inner - gap)
+        entries = fixed + [(asked, tracked)]
         if mission_row is not None:
-            entries.append((mission_row, 1.0))
-        entries += [(lp.row(("antenna", x, k), cap_of(x, k)), 1.0)
-                    for x in antennas]
-        lp.column(float(grid) * tracks, 1.0, entries)
+            entries.append((mission_row, tracked))
+        for k, part in zip(buckets, shape, strict=True):
+            if part:
+                entries += [(antenna_row(x, k), float(part)) for x in antennas]
+        lp.column(tracks, tracked, entries)
 
 
 def interval_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
                             seconds: float | None = None, grid: int = 3600,
                             mission_caps: bool = True) -> int:
     """Proven lower bound on unserved seconds from the non-preemptive bucketed LP (with the
-    missions' transportation caps unless `mission_caps` is False)."""
+    missions' transportation caps unless `mission_caps` is False); `seconds` covers building too."""
+    started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
-    most = most_tracked(build(instance, options, grid, caps), seconds)
+    lp = build(instance, options, grid, caps)
+    left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
+    most = most_tracked(lp, left)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
     return max(0, instance.requested - ceiling)
 
