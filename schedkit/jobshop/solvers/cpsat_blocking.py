@@ -122,14 +122,18 @@ def _free(instance: JobShopInstance, incumbent: BlockingSchedule, k: int, rng: n
         first = int(rng.integers(0, max(1, order.size - k + 1)))
         return order[first:first + k]
     if draw < WINDOW_SHARE + JOBS_SHARE:
-        per_job = max(1, instance.operations // instance.n)
-        count = max(1, min(instance.n - 1, round(k / per_job)))
-        chosen = rng.choice(instance.n, count, replace=False)
-        return np.flatnonzero(np.isin(instance.job_of(), chosen))
-    per_machine = max(1, instance.operations // instance.m)
-    count = max(1, min(instance.m - 1, round(k / per_machine)))
-    chosen = rng.choice(instance.m, count, replace=False)
-    return np.flatnonzero(np.isin(instance.alt_machine, chosen))
+        return _whole_groups(instance.job_of(), instance.n, instance.operations, k, rng)
+    return _whole_groups(instance.alt_machine, instance.m, instance.operations, k, rng)
+
+
+def _whole_groups(group_of: np.ndarray, groups: int, operations: int, k: int,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Every operation of a few random groups (jobs or machines; `group_of` per operation),
+    about k operations in all, never every group."""
+    per_group = max(1, operations // groups)
+    count = max(1, min(groups - 1, round(k / per_group)))
+    chosen = rng.choice(groups, count, replace=False)
+    return np.flatnonzero(np.isin(group_of, chosen))
 
 
 def _fix_rest(bm: blocking_model.BlockingModel, sub: Any, instance: JobShopInstance,
