@@ -142,11 +142,13 @@ def _lp_feasible(instance: RCPSPInstance, horizon: int, highs: Any) -> bool:
     first = np.concatenate([[0], np.cumsum(ls - es)])  # y_jt for t in [es_j, ls_j - 1]
     lower: list[float] = []
     upper: list[float] = []
-    ptr, index, value = [0], [], []
+    ptr: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
 
     def add_row(terms: list[tuple[int, int, float]], cap: float) -> bool:
         """sum c * y_jt <= cap, y fixed to 0 before es and 1 from ls; False if violated alone."""
-        constant, row = 0.0, {}
+        constant, row = 0.0, dict[int, float]()
         for j, t, c in terms:
             if t >= ls[j]:
                 constant += c
