@@ -3,7 +3,7 @@ non-preemptive LP (interval_lp.py) at each of `interval_grids` in turn (coarse f
 is left of `seconds`, or, without interval grids, the preemptive bucketed LP (lp_bound.py).
 A finer grid is not started when it would likely not end in time (its expected time: the
 previous stage's times the square of the grids' ratio), so its CPU stays with the search.
-`value` is the best bound found so far."""
+`value` is the best bound found so far; `guide` the latest LP's solution, for the search."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
-from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 
 MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
@@ -33,6 +33,8 @@ class BoundJob(threading.Thread):
         self.grid, self.interval_grids = grid, interval_grids
         self.value: int | None = None
         self.stages: dict[str, Any] = {}
+        self.guide: dict[tuple[int, int], float] | None = None  # the latest interval LP's tracked
+        # seconds per (request, option index), for the search (see interval_bound_and_guide)
 
     def run(self) -> None:
         started = time.perf_counter()
@@ -49,7 +51,9 @@ class BoundJob(threading.Thread):
                 self.stages[f"interval_lp_{grid}"] = "skipped"
                 return
             begun = time.perf_counter()
-            stronger = interval_unserved_bound(self.instance, self.options, left, grid)
+            stronger, guide = interval_bound_and_guide(self.instance, self.options, left, grid)
+            if guide:
+                self.guide = guide
             previous = (grid, time.perf_counter() - begun)
             self.stages[f"interval_lp_{grid}"] = (stronger, round(previous[1], 2))
             self.value = max(self.value or 0, stronger)

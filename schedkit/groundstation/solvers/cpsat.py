@@ -287,7 +287,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
         model.minimize(unserved)
         values = _solver_values(solver, slots) if solver is not None else warm_values
         solution, done = _plan_from(instance, slots,
-                                    _window_lns(instance, model, slots, values, options, stats).values)
+                                    _window_lns(instance, model, slots, values, options, stats, opts,
+                                                           lp_job).values)
     elif solver is not None:
         solution, done = _plan(instance, solver, slots)
     flow = _join_lp(lp_job, options, stats, flow)
@@ -318,19 +319,26 @@ def _window_share(instance: GroundStationInstance, options: SolveOptions) -> flo
 
 
 def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
-                values: list[list[int]], options: SolveOptions, stats: dict[str, Any]) -> WindowSearch:
-    """Improve `values` by CP-SAT rounds over time windows until the budget's end."""
+                values: list[list[int]], options: SolveOptions, stats: dict[str, Any],
+                opts: list[list[Option]], lp_job: BoundJob | None) -> WindowSearch:
+    """Improve `values` by CP-SAT rounds over time windows until the budget's end (some
+    centred by the LP bound's solution once `lp_job` has one)."""
     spans = [(s.option.lo - instance.requests[s.i].setup, s.option.hi + instance.requests[s.i].teardown,
               s.option.antennas, instance.requests[s.i].mission) for s in slots]
     objective = instance.requested - sum(v[2] for v in values)
     state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
+    if lp_job is not None:
+        index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
+        state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
+        state.guide = lambda: lp_job.guide
     remaining = options.remaining()
     if remaining is not None and spans:
         deadline = time.perf_counter() + remaining - EXTRACT_SECONDS
         horizon = (min(lo for lo, *_ in spans), max(hi for _, hi, *_ in spans))
         search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas))
     stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
-                           "end": state.objective, "hours": round(state.hours, 2)}
+                           "end": state.objective, "hours": round(state.hours, 2),
+                           "guided": state.guided, "guided_improved": state.guided_improved}
     return state
 
 

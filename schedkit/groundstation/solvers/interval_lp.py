@@ -38,7 +38,7 @@ import time
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
-from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, most_tracked
+from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, solve_lp
 
 
 def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: int) -> list[int]:
@@ -173,7 +173,7 @@ def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], gri
                 entries += [(antenna_row(x, k), float(part)) for x in antennas]
         if tracking_rows and owner is not None:
             entries += _tracking_entries(lp, owner, points, grid, (p, q), shape, (setup, teardown))
-        lp.column(tracks, tracked, entries)
+        lp.column(tracks, tracked, entries, key[:2])
 
 
 def _tracking_entries(lp: _Builder, owner: object, points: list[int], grid: int, ends: tuple[int, int],
@@ -198,13 +198,26 @@ def interval_unserved_bound(instance: GroundStationInstance, options: list[list[
     """Proven lower bound on unserved seconds from the non-preemptive bucketed LP (with the
     missions' transportation caps unless `mission_caps` is False, the owners' per-bucket tracking
     rows unless `tracking_rows` is False); `seconds` covers building too."""
+    return interval_bound_and_guide(instance, options, seconds, grid, mission_caps, tracking_rows)[0]
+
+
+def interval_bound_and_guide(instance: GroundStationInstance, options: list[list[Option]],
+                             seconds: float | None = None, grid: int = 3600, mission_caps: bool = True,
+                             tracking_rows: bool = True) -> tuple[int, dict[tuple[int, int], float]]:
+    """interval_unserved_bound, and the LP's tracked seconds per (request, option index) (empty
+    when HiGHS gave no values): a guide for the search, never part of the bound."""
     started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
     lp = build(instance, options, grid, caps, tracking_rows)
     left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
-    most = most_tracked(lp, left)
+    most, values = solve_lp(lp, left)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
-    return max(0, instance.requested - ceiling)
+    guide: dict[tuple[int, int], float] = {}
+    if values is not None:
+        for tag, cost, value in zip(lp.tags, lp.cost, values.tolist(), strict=True):
+            if value > 1e-9 and isinstance(tag, tuple):
+                guide[tag] = guide.get(tag, 0.0) + cost * value
+    return max(0, instance.requested - ceiling), guide
 
 
 def mission_totals(instance: GroundStationInstance, options: list[list[Option]]) -> dict[str, float]:
