@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
-from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+from schedkit.groundstation.solvers.bound_job import BoundJob
+from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide, interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 from tests.groundstation.cases import KNOWN, blocked, mixed, networks
 
@@ -96,3 +97,24 @@ def test_tracking_rows_carry_the_spacecraft_rule_where_the_caps_miss_it():
     for grid in (1800, 3600):
         assert interval_unserved_bound(x, options, grid=grid) == 3600
         assert interval_unserved_bound(x, options, grid=grid, tracking_rows=False) == 0
+
+
+def test_the_guide_is_the_lp_solution_and_never_part_of_the_bound():
+    """Mixed at 30 min: the guide names real (request, option) pairs and its total (the LP's
+    primal value) is at most the proven tracked-seconds bound (weak duality), within rounding."""
+    x = mixed()
+    options = request_options(x)
+    bound, guide = interval_bound_and_guide(x, options, grid=1800)
+    assert bound == interval_unserved_bound(x, options, grid=1800)
+    assert guide and all(0 <= o < len(options[i]) for i, o in guide)
+    assert 0 < sum(guide.values()) <= x.requested - bound + 1.0
+
+
+def test_bound_job_runs_every_stage_without_a_limit():
+    """Without a time limit no stage is skipped; the finest stage's solution is the guide."""
+    x = mixed()
+    job = BoundJob(x, request_options(x), None, 10800, (7200, 3600, 1800))
+    job.run()
+    assert all(isinstance(job.stages[f"interval_lp_{g}"], tuple) for g in (7200, 3600, 1800))
+    assert job.value == max(v for v, _ in job.stages.values())
+    assert job.guide
