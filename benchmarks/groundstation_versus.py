@@ -5,6 +5,8 @@ line per run on stdout and appended to --out.
 
     python benchmarks/groundstation_versus.py --base /tmp/main_tree --weeks W10_2018 W20_2018 \
         --seconds 300 --out benchmarks/reports/groundstation_versus.jsonl
+
+Without --base, only this tree runs (the week's in-run figures).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def _commit(tree: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", type=Path, required=True, help="the other schedkit source tree")
+    parser.add_argument("--base", type=Path, default=None,
+                        help="the other schedkit source tree (without it, this tree only)")
     parser.add_argument("--weeks", nargs="*", default=["W10_2018", "W20_2018"])
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -53,7 +56,8 @@ def main() -> None:
     args = parser.parse_args()
     for week in args.weeks:
         path = ROOT / "instances" / "groundstation" / f"problems.json#{week}"
-        for side, tree in (("this", ROOT), ("base", args.base.resolve())):
+        sides = [("this", ROOT)] + ([("base", args.base.resolve())] if args.base is not None else [])
+        for side, tree in sides:
             command = [sys.executable, "-c", RUN, str(path), str(args.seconds), str(args.workers)]
             done = subprocess.run(command, capture_output=True, text=True, cwd=tree,
                                   env={**os.environ, "PYTHONPATH": str(tree)}, check=True)
