@@ -101,3 +101,13 @@ def networks(draw) -> GroundStationInstance:
     down = (Maintenance("A", 4 * H, 5 * H),) if draw(st.booleans()) else ()
     return GroundStationInstance(tuple(made), maintenance=down,
                                  spacecraft_exclusive=draw(st.booleans()), name="drawn")
+
+
+def blocked() -> GroundStationInstance:
+    """One mission: "long" (2 h, min 2 h) on A in view over [0, 3 h), "short" (1 h) on B over
+    [1 h, 2 h). Every 2 h track of "long" tracks over [1 h, 2 h), so the spacecraft serves one
+    of them: 2 h tracked, unserved 3600 s. The transportation bound (3 h) misses this."""
+    return GroundStationInstance((
+        request("long", "sc", 2 * H, 2 * H, [(("A",), [(0, 3 * H)])]),
+        request("short", "sc", H, H, [(("B",), [(H, 2 * H)])]),
+    ), name="blocked")

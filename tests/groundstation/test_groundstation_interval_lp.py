@@ -8,18 +8,21 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
-from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
+from schedkit.groundstation.solvers.bound_job import BoundJob
+from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide, interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
-from tests.groundstation.cases import KNOWN, mixed, networks
+from tests.groundstation.cases import KNOWN, blocked, mixed, networks
 
 GRIDS = (900, 1800, 3600, 7200)
 
 
 def test_interval_bound_is_tighter_than_the_preemptive_one_on_the_mixed_fixture():
-    """Mixed (optimum 10800): 4885 s at 15 min buckets against the preemptive LP's 2111 s."""
+    """Mixed (optimum 10800): 5448 s at 15 min buckets (4885 s with the earlier mission rows)
+    against the preemptive LP's 2111 s."""
     x = mixed()
     options = request_options(x)
-    assert interval_unserved_bound(x, options, grid=900) == 4885
+    assert interval_unserved_bound(x, options, grid=900) == 5448
+    assert interval_unserved_bound(x, options, grid=900, tracking_rows=False) == 4885
     assert lp_unserved_bound(x, options) == 2111
 
 
@@ -56,13 +59,16 @@ def test_cpsat_reports_the_interval_lp_bound():
 
 
 def test_mission_caps_carry_the_spacecraft_rule():
-    """One spacecraft in two places (optimum 7200): the bucket rows alone miss the rule at 1 h
-    buckets (bound 0); the transportation caps bring it back to within the 1 s margin."""
+    """One spacecraft in two places (optimum 7200): the earlier whole-bucket rows alone miss the
+    rule at 1 h buckets (bound 0), the transportation caps bring it back to within the 1 s
+    margin, and the per-bucket tracking rows alone give it exactly."""
     build_case, optimum = KNOWN["two_places"]
     x = build_case()
     options = request_options(x)
-    assert interval_unserved_bound(x, options, grid=3600, mission_caps=False) == 0
-    assert optimum - 1 <= interval_unserved_bound(x, options, grid=3600) <= optimum
+    assert interval_unserved_bound(x, options, grid=3600, mission_caps=False, tracking_rows=False) == 0
+    assert optimum - 1 <= interval_unserved_bound(x, options, grid=3600, tracking_rows=False) <= optimum
+    assert interval_unserved_bound(x, options, grid=3600, mission_caps=False) == optimum
+    assert interval_unserved_bound(x, options, grid=3600) == optimum
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -76,3 +82,39 @@ def test_interval_bound_never_cuts_off_the_mip_optimum(x):
     options = request_options(x)
     for grid in (1800, 3600):
         assert interval_unserved_bound(x, options, grid=grid) <= result.objective
+
+
+def test_tracking_rows_carry_the_spacecraft_rule_where_the_caps_miss_it():
+    """Blocked (optimum 3600, mip and cpsat prove it): at 30 min and 1 h buckets the per-bucket
+    tracking rows give the optimum; the earlier rows (whole tracked buckets only) and the
+    transportation caps give 0."""
+    x = blocked()
+    for method in ("mip", "cpsat"):
+        result = schedkit.solve(x, method, time_limit=5, workers=1)
+        assert schedkit.check(x, result).feasible
+        assert result.status == "optimal" and result.objective == 3600
+    options = request_options(x)
+    for grid in (1800, 3600):
+        assert interval_unserved_bound(x, options, grid=grid) == 3600
+        assert interval_unserved_bound(x, options, grid=grid, tracking_rows=False) == 0
+
+
+def test_the_guide_is_the_lp_solution_and_never_part_of_the_bound():
+    """Mixed at 30 min: the guide names real (request, option) pairs and its total (the LP's
+    primal value) is at most the proven tracked-seconds bound (weak duality), within rounding."""
+    x = mixed()
+    options = request_options(x)
+    bound, guide = interval_bound_and_guide(x, options, grid=1800)
+    assert bound == interval_unserved_bound(x, options, grid=1800)
+    assert guide and all(0 <= o < len(options[i]) for i, o in guide)
+    assert 0 < sum(guide.values()) <= x.requested - bound + 1.0
+
+
+def test_bound_job_runs_every_stage_without_a_limit():
+    """Without a time limit no stage is skipped; the finest stage's solution is the guide."""
+    x = mixed()
+    job = BoundJob(x, request_options(x), None, 10800, (7200, 3600, 1800))
+    job.run()
+    assert all(isinstance(job.stages[f"interval_lp_{g}"], tuple) for g in (7200, 3600, 1800))
+    assert job.value == max(v for v, _ in job.stages.values())
+    assert job.guide

@@ -16,8 +16,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   budget between the two explicitly;
 - bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
-  search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h and
-  then 1 h while time is left), or with `interval_grid=-1` the preemptive bucketed LP
+  search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h,
+  then 1 h, then 30 min while time is left), or with `interval_grid=-1` the preemptive bucketed LP
   (`bound_grid` s buckets, 3 h), HiGHS stopped after `bound_share` (0.9) of the budget.
 """
 
@@ -53,7 +53,8 @@ WARM_STALL = 300  # on a small instance the warm start stops after this many idl
 SMALL = 50  # requests
 LP_SETUP_SECONDS = 1.5  # building the bucketed LP and reading its duals (a SatNet week, loaded machine)
 LP_GRID = 10800  # preemptive LP buckets (s)
-INTERVAL_GRIDS = (10800, 3600)  # interval LP buckets (s), coarse first
+INTERVAL_GRIDS = (10800, 3600, 1800)  # interval LP buckets (s), coarse first (a stage that would
+# likely not end in time is skipped, see solvers/bound_job.py)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -286,7 +287,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
         model.minimize(unserved)
         values = _solver_values(solver, slots) if solver is not None else warm_values
         solution, done = _plan_from(instance, slots,
-                                    _window_lns(instance, model, slots, values, options, stats).values)
+                                    _window_lns(instance, model, slots, values, options, stats, opts,
+                                                           lp_job).values)
     elif solver is not None:
         solution, done = _plan(instance, solver, slots)
     flow = _join_lp(lp_job, options, stats, flow)
@@ -317,19 +319,26 @@ def _window_share(instance: GroundStationInstance, options: SolveOptions) -> flo
 
 
 def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
-                values: list[list[int]], options: SolveOptions, stats: dict[str, Any]) -> WindowSearch:
-    """Improve `values` by CP-SAT rounds over time windows until the budget's end."""
+                values: list[list[int]], options: SolveOptions, stats: dict[str, Any],
+                opts: list[list[Option]], lp_job: BoundJob | None) -> WindowSearch:
+    """Improve `values` by CP-SAT rounds over time windows until the budget's end (some
+    centred by the LP bound's solution once `lp_job` has one)."""
     spans = [(s.option.lo - instance.requests[s.i].setup, s.option.hi + instance.requests[s.i].teardown,
               s.option.antennas, instance.requests[s.i].mission) for s in slots]
     objective = instance.requested - sum(v[2] for v in values)
     state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
+    if lp_job is not None:
+        index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
+        state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
+        state.guide = lambda: lp_job.guide
     remaining = options.remaining()
     if remaining is not None and spans:
         deadline = time.perf_counter() + remaining - EXTRACT_SECONDS
         horizon = (min(lo for lo, *_ in spans), max(hi for _, hi, *_ in spans))
         search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas))
     stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
-                           "end": state.objective, "hours": round(state.hours, 2)}
+                           "end": state.objective, "hours": round(state.hours, 2),
+                           "guided": state.guided, "guided_improved": state.guided_improved}
     return state
 
 
@@ -365,7 +374,11 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     else:
         stats["lp_bound"] = ("off" if job.interval_grids else "not finished" if job.is_alive()
                              else "not started")
-    intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids if f"interval_lp_{g}" in stages]
+    intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids
+                 if isinstance(stages.get(f"interval_lp_{g}"), tuple)]
+    skipped = [g for g in job.interval_grids if stages.get(f"interval_lp_{g}") == "skipped"]
+    if skipped:
+        stats["interval_lp_skipped"] = skipped  # would likely not have ended in time
     if intervals:
         stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)
         stats["interval_lp_seconds"] = {g: t for (_, t), g in intervals}

@@ -13,13 +13,20 @@ every row below is linear in the shape, so the LP has one column per vertex (a c
 tracks of that shape) and no per-key rows:
 - per request: sum tracked <= L, sum w <= max_tracks;
 - per antenna and bucket: occupied seconds <= the bucket's time outside maintenance;
-- per mission (per request when the rule is relaxed) and bucket: the buckets a track surely
-  tracks in full (from s after bucket p's end to t before bucket q's start) <= the bucket length.
+- per mission (per split request when the rule is relaxed) and bucket: the seconds its tracks
+  track in the bucket <= the bucket length (the satellite-operation-mode rule, bucketed). Per
+  bucket, a track's tracked seconds are piecewise linear in its shape, with kinks where
+  tracking on (P + s) or off (Q - t) crosses a bucket boundary, i.e. at a = s, s - grid, ... and
+  b = t, t - grid, ...; the polygon is cut there into pieces, and the columns are the vertices
+  of the pieces, so every row stays linear on each piece and the coefficients are exact.
+  (`tracking_rows=False` gives the earlier, weaker rows: only the buckets a track surely
+  tracks in full, from s after bucket p's end to t before bucket q's start, and the polygon's
+  own vertices.)
 - per mission (with the rule on): its total tracked time <= the optimum of its transportation
-  LP (solvers/bounds.py) plus a tolerance, when `mission_caps` gives it: the bucket rows above
-  see only whole tracked buckets, so this row keeps the rule's full strength.
+  LP (solvers/bounds.py) plus a tolerance, when `mission_caps` gives it: it sees the rule at the
+  view periods' own resolution, finer than the buckets.
 A plan gives a feasible point (per track, the weights writing its shape from the vertices of
-its key), so the LP maximum bounds tracked seconds. The bound is recomputed from HiGHS's duals
+the piece holding it), so the LP maximum bounds tracked seconds. The bound is recomputed from HiGHS's duals
 by weak duality (lp_bound.dual_bound).
 """
 
@@ -31,7 +38,7 @@ import time
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
-from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, most_tracked
+from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, solve_lp
 
 
 def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: int) -> list[int]:
@@ -44,7 +51,7 @@ def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: in
 
 
 def build(instance: GroundStationInstance, options: list[list[Option]], grid: int,
-          mission_caps: dict[str, float] | None = None) -> _Builder:
+          mission_caps: dict[str, float] | None = None, tracking_rows: bool = True) -> _Builder:
     """The LP (maximise tracked seconds) in column form; see the module docstring."""
     points = _grid(instance, options, grid)
     if not points:
@@ -63,7 +70,9 @@ def build(instance: GroundStationInstance, options: list[list[Option]], grid: in
         mission_row = (lp.row(("mission total", r.mission), mission_caps[r.mission])
                        if mission_caps and r.mission in mission_caps else None)
         count = lp.row(("count", i), float(r.max_tracks))
-        owner = ("mission", r.mission) if instance.spacecraft_exclusive else ("own", i)
+        owner: object = ("mission", r.mission) if instance.spacecraft_exclusive else ("own", i)
+        if tracking_rows and not instance.spacecraft_exclusive and r.max_tracks == 1:
+            owner = None  # one track tracks at most a bucket's length in it: no row needed
         gap = r.setup + r.teardown
         tracks = float(r.max_tracks)  # a column's count never exceeds this
         for o, option in enumerate(mine):
@@ -76,33 +85,55 @@ def build(instance: GroundStationInstance, options: list[list[Option]], grid: in
                 for q in range(p, bucket(min(last, p_end - 1 + longest) - 1) + 1):
                     _column(lp, (i, o, p, q), points, grid, (first, last, room_p), (shortest, longest),
                             (r.setup, r.teardown), tracks, (asked, count, owner, mission_row),
-                            option.antennas, down)
+                            option.antennas, down, tracking_rows)
     return lp
 
 
-def _vertices(rooms: tuple[int, ...], lo: int, hi: int) -> list[tuple[int, ...]]:
-    """The vertices of {0 <= x_n <= rooms[n], lo <= sum x <= hi} (one or two parts), sorted."""
-    if len(rooms) == 1:
-        least, most = max(0, lo), min(rooms[0], hi)
+def _vertices(box: tuple[tuple[int, int], ...], lo: int, hi: int) -> list[tuple[int, ...]]:
+    """The vertices of {box[n][0] <= x_n <= box[n][1], lo <= sum x <= hi} (one or two parts)."""
+    if len(box) == 1:
+        least, most = max(box[0][0], lo), min(box[0][1], hi)
         return [] if least > most else sorted({(least,), (most,)})
-    ra, rb = rooms
+    (a0, a1), (b0, b1) = box
     candidates = set()
-    for a in (0, ra):
-        for b in (0, rb, lo - a, hi - a):
+    for a in (a0, a1):
+        for b in (b0, b1, lo - a, hi - a):
             candidates.add((a, b))
-    for b in (0, rb):
+    for b in (b0, b1):
         for total in (lo, hi):
             candidates.add((total - b, b))
-    return sorted((a, b) for a, b in candidates if 0 <= a <= ra and 0 <= b <= rb and lo <= a + b <= hi)
+    return sorted((a, b) for a, b in candidates if a0 <= a <= a1 and b0 <= b <= b1 and lo <= a + b <= hi)
+
+
+def _pieces(room: int, lag: int, grid: int) -> list[tuple[int, int]]:
+    """[0, room] cut where the tracking end `lag` seconds inside the part crosses a bucket
+    boundary (at lag, lag - grid, ...): per bucket, tracked seconds are linear on each piece."""
+    cuts = sorted({c for c in range(lag, 0, -grid) if 0 < c < room} | {0, room})
+    return list(zip(cuts, cuts[1:], strict=False)) or [(0, room)]
+
+
+def _shapes(rooms: tuple[int, ...], lo: int, hi: int, lags: tuple[int, int], grid: int,
+            tracking_rows: bool) -> list[tuple[int, ...]]:
+    """Every vertex of every piece of the polygon of a key's shapes (see _pieces), once; with
+    `tracking_rows` off, the polygon's own vertices."""
+    if len(rooms) == 1 or not tracking_rows:
+        return _vertices(tuple((0, room) for room in rooms), lo, hi)
+    found: set[tuple[int, ...]] = set()
+    for a_box in _pieces(rooms[0], lags[0], grid):
+        for b_box in _pieces(rooms[1], lags[1], grid):
+            found.update(_vertices((a_box, b_box), lo, hi))
+    return sorted(found)
 
 
 def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], grid: int,
             span: tuple[int, int, int], lengths: tuple[int, int], setup_teardown: tuple[int, int],
             tracks: float, request_rows: tuple[int, int, object, int | None], antennas: tuple[int, ...],
-            down: dict[tuple[int, int], int]) -> None:
+            down: dict[tuple[int, int], int], tracking_rows: bool = True) -> None:
     """Add one column per vertex of the shapes of key = (i, o, p, q): occupancy inside
     span[:2] = [first, last), a <= span[2], its length in `lengths` = [shortest, longest]
-    (set-up and tear-down included)."""
+    (set-up and tear-down included). With `tracking_rows`, the owner's row of each bucket gets
+    the seconds tracked in it (exact: the shapes are cut where that stops being linear);
+    without, only the buckets tracked in full whatever the shape."""
     _, _, p, q = key
     first, last, room_p = span
     shortest, longest = lengths
@@ -120,16 +151,17 @@ def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], gri
     else:
         rooms = (room_p, min(grid, last - g_q))
         inner = (q - p - 1) * grid
-    shapes = _vertices(rooms, shortest - inner, longest - inner)
+    shapes = _shapes(rooms, shortest - inner, longest - inner, (setup, teardown), grid, tracking_rows)
     if not shapes:
         return
     fixed: list[tuple[int, float]] = [(count, 1.0)]
     for k in range(p + 1, q):
         fixed += [(antenna_row(x, k), float(grid)) for x in antennas]
-    tracked_from, tracked_to = g_p + grid + setup, g_q - teardown  # surely tracking in between
-    for k in range(p + 1, q):
-        if points[k] >= tracked_from and points[k] + grid <= tracked_to:
-            fixed.append((lp.row((owner, k), float(grid)), float(grid)))
+    if not tracking_rows:
+        tracked_from, tracked_to = g_p + grid + setup, g_q - teardown  # surely tracking in between
+        for k in range(p + 1, q):
+            if points[k] >= tracked_from and points[k] + grid <= tracked_to:
+                fixed.append((lp.row((owner, k), float(grid)), float(grid)))
     buckets = (p,) if p == q else (p, q)
     for shape in shapes:
         tracked = float(sum(shape) + inner - gap)
@@ -139,21 +171,53 @@ def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], gri
         for k, part in zip(buckets, shape, strict=True):
             if part:
                 entries += [(antenna_row(x, k), float(part)) for x in antennas]
-        lp.column(tracks, tracked, entries)
+        if tracking_rows and owner is not None:
+            entries += _tracking_entries(lp, owner, points, grid, (p, q), shape, (setup, teardown))
+        lp.column(tracks, tracked, entries, key[:2])
+
+
+def _tracking_entries(lp: _Builder, owner: object, points: list[int], grid: int, ends: tuple[int, int],
+                      shape: tuple[int, ...], setup_teardown: tuple[int, int]) -> list[tuple[int, float]]:
+    """(owner's row of bucket k, seconds tracked in bucket k) for the track of this shape."""
+    p, q = ends
+    setup, teardown = setup_teardown
+    if p == q:
+        return [(lp.row((owner, p), float(grid)), float(shape[0] - setup - teardown))]
+    on, off = points[p] + grid - shape[0] + setup, points[q] + shape[1] - teardown
+    entries = []
+    for k in range(p, q + 1):
+        seconds = min(off, points[k] + grid) - max(on, points[k])
+        if seconds > 0:
+            entries.append((lp.row((owner, k), float(grid)), float(seconds)))
+    return entries
 
 
 def interval_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
                             seconds: float | None = None, grid: int = 3600,
-                            mission_caps: bool = True) -> int:
+                            mission_caps: bool = True, tracking_rows: bool = True) -> int:
     """Proven lower bound on unserved seconds from the non-preemptive bucketed LP (with the
-    missions' transportation caps unless `mission_caps` is False); `seconds` covers building too."""
+    missions' transportation caps unless `mission_caps` is False, the owners' per-bucket tracking
+    rows unless `tracking_rows` is False); `seconds` covers building too."""
+    return interval_bound_and_guide(instance, options, seconds, grid, mission_caps, tracking_rows)[0]
+
+
+def interval_bound_and_guide(instance: GroundStationInstance, options: list[list[Option]],
+                             seconds: float | None = None, grid: int = 3600, mission_caps: bool = True,
+                             tracking_rows: bool = True) -> tuple[int, dict[tuple[int, int], float]]:
+    """interval_unserved_bound, and the LP's tracked seconds per (request, option index) (empty
+    when HiGHS gave no values): a guide for the search, never part of the bound."""
     started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
-    lp = build(instance, options, grid, caps)
+    lp = build(instance, options, grid, caps, tracking_rows)
     left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
-    most = most_tracked(lp, left)
+    most, values = solve_lp(lp, left)
     ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
-    return max(0, instance.requested - ceiling)
+    guide: dict[tuple[int, int], float] = {}
+    if values is not None:
+        for tag, cost, value in zip(lp.tags, lp.cost, values.tolist(), strict=True):
+            if value > 1e-9 and isinstance(tag, tuple):
+                guide[tag] = guide.get(tag, 0.0) + cost * value
+    return max(0, instance.requested - ceiling), guide
 
 
 def mission_totals(instance: GroundStationInstance, options: list[list[Option]]) -> dict[str, float]:

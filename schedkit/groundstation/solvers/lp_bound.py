@@ -44,6 +44,7 @@ class _Builder:
         self.values: list[float] = []
         self.row_upper: list[float] = []
         self.row_keys: dict[object, int] = {}
+        self.tags: list[object] = []  # per column, what it stands for (None when untagged)
 
     def row(self, key: object, upper: float) -> int:
         r = self.row_keys.get(key)
@@ -52,9 +53,11 @@ class _Builder:
             self.row_upper.append(upper)
         return r
 
-    def column(self, upper: float, cost: float, entries: list[tuple[int, float]]) -> None:
+    def column(self, upper: float, cost: float, entries: list[tuple[int, float]],
+               tag: object = None) -> None:
         self.upper.append(upper)
         self.cost.append(cost)
+        self.tags.append(tag)
         for r, v in entries:
             self.rows.append(r)
             self.values.append(v)
@@ -163,10 +166,16 @@ def dual_bound(lp: _Builder, prices: np.ndarray) -> float:
 def most_tracked(lp: _Builder, seconds: float | None = None) -> float:
     """An upper bound on tracked seconds: the LP solved by HiGHS (within `seconds`), then
     re-derived from its duals by weak duality (any duals give a valid bound)."""
+    return solve_lp(lp, seconds)[0]
+
+
+def solve_lp(lp: _Builder, seconds: float | None = None) -> tuple[float, np.ndarray | None]:
+    """most_tracked's bound and HiGHS's column values (None when it has none): the values
+    only guide a search, the bound never depends on them."""
     import highspy
 
     if not lp.cost:
-        return 0.0
+        return 0.0, None
     model = highspy.HighsLp()
     model.num_col_ = len(lp.cost)
     model.num_row_ = len(lp.row_upper)
@@ -185,13 +194,14 @@ def most_tracked(lp: _Builder, seconds: float | None = None) -> float:
         left = None if seconds is None else seconds - (time.perf_counter() - started)
         if left is None or left > 1.0:
             again = _solve(highspy, model, lp, left, "on")
-            found = min(found, again)
-    return found[0]
+            found = min(found, again, key=lambda f: f[:2])
+    return found[0], found[2]
 
 
 def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crossover: str
-           ) -> tuple[float, bool]:
-    """(weak-duality bound from HiGHS's duals, whether HiGHS called the LP optimal)."""
+           ) -> tuple[float, bool, np.ndarray | None]:
+    """(weak-duality bound from HiGHS's duals, whether HiGHS called the LP optimal, the
+    column values or None)."""
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     if seconds is not None:
@@ -204,9 +214,10 @@ def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crosso
     highs.run()
     solution = highs.getSolution()
     optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    values = np.asarray(solution.col_value) if solution.value_valid else None
     if not solution.dual_valid:
-        return trivial_bound(lp), optimal
-    return dual_bound(lp, -np.asarray(solution.row_dual)), optimal
+        return trivial_bound(lp), optimal, values
+    return dual_bound(lp, -np.asarray(solution.row_dual)), optimal, values
 
 
 def trivial_bound(lp: _Builder) -> float:

@@ -3,14 +3,17 @@
 Each round clones the full CP-SAT model, fixes every slot outside a neighbourhood to its
 incumbent value, hints the rest with it and solves the clone for a few seconds. Neighbourhoods:
 a time window over all antennas, or a longer window over a random half of the antennas, or a
-window over a few missions. A plan no worse than the incumbent is kept. The window widens when a
+window over a few missions; once the LP bound's solution is known (`guide`), a quarter of the
+rounds take a window over all antennas centred on an option the LP uses for a request the
+incumbent serves less than the LP does (drawn in proportion to the shortfall, then to the LP's
+seconds on the option). A plan no worse than the incumbent is kept. The window widens when a
 round proves its neighbourhood optimal quickly and narrows when it does not.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,7 @@ MIN_ROUND_SECONDS = 0.5  # a round with less left is not started
 CLONE_SECONDS = 0.3  # cloning and fixing a SatNet week's model (loaded machine)
 START_HOURS, MIN_HOURS = 8.0, 2.0  # first and smallest window width
 GROW = 1.25
+GUIDED_SHARE = 0.25  # share of the rounds centred by the LP's solution, once there is one
 
 
 @dataclass
@@ -37,6 +41,10 @@ class WindowSearch:
     rounds: int = 0
     improved: int = 0
     history: list[int] = field(default_factory=list)
+    keys: list[tuple[int, int]] = field(default_factory=list)  # per slot: (request, option index)
+    guide: Callable[[], dict[tuple[int, int], float] | None] | None = None  # the LP's seconds
+    guided: int = 0  # rounds centred by the guide
+    guided_improved: int = 0
 
     def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
                       ) -> set[int]:
@@ -44,6 +52,13 @@ class WindowSearch:
         span = horizon[1] - horizon[0] + 1
         self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
         width = max(1, int(self.hours * 3600))
+        guide = self.guide() if self.guide is not None and self.keys else None
+        if guide and rng.random() < GUIDED_SHARE:
+            centre = self._shortfall_centre(rng, guide)
+            if centre is not None:
+                self.guided += 1
+                start, end = centre - width // 2, centre + width - width // 2
+                return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
         kind = int(rng.integers(3))
         if kind == 1:
             width *= 2
@@ -61,6 +76,30 @@ class WindowSearch:
             return {k for k, (lo, hi, _, m) in enumerate(self.spans)
                     if m in names and lo < wide_end and hi > wide_start}
         return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
+
+    def _shortfall_centre(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
+                          ) -> int | None:
+        """The middle of an option the LP uses for a request the incumbent serves less than the
+        LP; None when the incumbent serves every request as much as the LP."""
+        got: dict[int, int] = {}
+        where: dict[tuple[int, int], tuple[int, int]] = {}
+        for (i, o), (lo, hi, _, _), vals in zip(self.keys, self.spans, self.values, strict=True):
+            got[i] = got.get(i, 0) + vals[2]
+            where.setdefault((i, o), (lo, hi))
+        lp: dict[int, float] = {}
+        for (i, _), seconds in guide.items():
+            lp[i] = lp.get(i, 0.0) + seconds
+        short = sorted((i, lp[i] - got.get(i, 0)) for i in lp if lp[i] - got.get(i, 0) > 60)
+        if not short:
+            return None
+        weights = np.array([s for _, s in short])
+        i = short[int(rng.choice(len(short), p=weights / weights.sum()))][0]
+        used = sorted((key, seconds) for key, seconds in guide.items() if key[0] == i and key in where)
+        if not used:
+            return None
+        weights = np.array([s for _, s in used])
+        lo, hi = where[used[int(rng.choice(len(used), p=weights / weights.sum()))][0]]
+        return (lo + hi) // 2
 
     def round(self, model: Any, cp_model: Any, free: set[int], seconds: float, workers: int,
               seed: int) -> bool:
@@ -111,9 +150,12 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
         left = deadline - time.perf_counter() - CLONE_SECONDS
         if left < MIN_ROUND_SECONDS or state.objective == 0:
             return state
+        guided, before = state.guided, state.objective
         free = state.neighbourhood(rng, horizon, antennas)
         if not free:
             state.rounds += 1  # an empty neighbourhood still counts, so the loop always moves on
             continue
         state.round(model, cp_model, free, min(ROUND_SECONDS, left), workers,
                     int(rng.integers(1 << 30)))
+        if state.guided > guided and state.objective < before:
+            state.guided_improved += 1
