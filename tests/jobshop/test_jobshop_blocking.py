@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -10,9 +11,11 @@ from click.testing import CliRunner
 import schedkit
 from schedkit.cli import main
 from schedkit.errors import InvalidInstance, SchedkitError
+from schedkit.jobshop.heuristics import ig
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.result import Result
 from schedkit.warmup import generated_instances
 from tests.jobshop.blocking_fixtures import (
     DEADLOCK_JOBS,
@@ -163,3 +166,15 @@ def test_generator_blocking_switch_and_warmup_variant():
     assert any(x.blocking for x in generated_instances("jobshop"))
     result = schedkit.solve(made, "cpsat", time_limit=5, workers=1)
     assert schedkit.check(made, result).feasible
+
+
+def test_ig_restarts_from_fresh_starts_and_keeps_the_best() -> None:
+    """With no patience every chunk without a new best restarts the walk from the next start
+    (other rules, then random runs); the best over all walks passes the checker, no worse."""
+    instance = schedkit.load(CLASSIC / "la01", blocking=True)
+    start = run_blocking_rule(instance, "fifo")
+    starts = ig.Starts(instance, seed=0, skip="fifo")
+    found, done = ig.improve(instance, start, time.perf_counter() + 1.0, 0, None, 0, 0.0, starts)
+    assert starts.taken > 0 and done > 0 and found.objective <= start.objective
+    assert checked(instance, Result("feasible", found.objective, None, found.solution(instance))) \
+        == found.objective

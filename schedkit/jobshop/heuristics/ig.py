@@ -1,9 +1,15 @@
 """Method `ig`: iterated greedy for the blocking job shop's makespan within the time limit,
-from the best blocking rule (see `ig_kernels`). Blocking instances only."""
+from the best blocking rule (see `ig_kernels`). Blocking instances only.
+
+A walk that finds no new best for STALL_SHARE of the time limit starts again from another rule's
+schedule (then from random runs): the best rule's schedule can be a trap (la37: every walk from
+it stays at 2593; from the SPT or LPT schedule walks reach about 2000 within 8 s)."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,8 +24,10 @@ from schedkit.jobshop.heuristics.blocking import (
     leave_times,
     machine_orders,
     objective,
+    run_blocking_rule,
 )
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.dispatch import RULES
 from schedkit.jobshop.heuristics.ig_kernels import iterated_greedy
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
@@ -32,14 +40,16 @@ TEMPERATURE = 6.0  # T = 6 · Σp / (n · m · 10), 0.6 of a mean duration (Ruiz
 JOB_SHARE = 0.3  # destructions that take out a whole job (the others: 2..d_max operations)
 RESTART = 2_000  # iterations without a new best, then the walk goes back to the best
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
+STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
 IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 5)
 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
-            iterations: int | None, lower_bound: int = 0, patience: float | None = None
-            ) -> tuple[BlockingSchedule, int]:
-    """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter), after
-    `iterations`, or once `patience` seconds passed without a new best; and the iterations run."""
+            iterations: int | None, lower_bound: int = 0, patience: float | None = None,
+            starts: Callable[[], BlockingSchedule] | None = None) -> tuple[BlockingSchedule, int]:
+    """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
+    after `iterations`, and the iterations run. After `patience` seconds without a new best of
+    the walk it stops, or, with `starts`, walks on from the next start `starts()` gives."""
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -50,29 +60,39 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     temperature = max(1e-9, TEMPERATURE * float(p.sum()) / (instance.n * instance.m * 10))
     d_max = max(3, min(D_MAX, instance.operations // 10))
     state = seed_state(seed)
-    best_seq = seq.copy()
-    best = current = schedule.objective
-    done = since = 0  # iterations, and iterations since the best improved
+    walk_seq = seq.copy()  # the walk's best orders
+    walk = current = schedule.objective
+    best, best_seq = walk, seq.copy()  # over every walk
+    done = since = 0  # iterations, and iterations since the walk's best improved
     bettered = time.perf_counter()
     chunk = 1  # grows while a chunk takes under CHUNK_SECONDS
-    while time.perf_counter() < deadline and (iterations is None or done < iterations):
+    while time.perf_counter() < deadline and (iterations is None or done < iterations) and best > lower_bound:
         if iterations is not None:
             chunk = min(chunk, iterations - done)
         began = time.perf_counter()
-        before = best
-        best, current, ran, state = iterated_greedy(
+        before = walk
+        walk, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
-            d_max, temperature, state, best_seq, best, lower_bound, JOB_SHARE)
+            d_max, temperature, state, walk_seq, walk, lower_bound, JOB_SHARE)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
-        since = 0 if best < before else since + ran
-        if best < before:
+        since = 0 if walk < before else since + ran
+        if walk < best:
+            best, best_seq = walk, walk_seq.copy()
+        if walk < before:
             bettered = time.perf_counter()
         elif patience is not None and time.perf_counter() - bettered > patience:
-            break
-        if since >= RESTART and current > best:  # back to the best orders
-            seq[:] = best_seq
-            current, since = best, 0
+            if starts is None:
+                break
+            fresh = starts()  # a new walk from a fresh start
+            seq[:] = machine_orders(instance, fresh.start)[0]
+            walk_seq[:] = seq
+            walk = current = fresh.objective
+            since, bettered = 0, time.perf_counter()
+            continue
+        if since >= RESTART and current > walk:  # back to the walk's best orders
+            seq[:] = walk_seq
+            current, since = walk, 0
         if ran < chunk:
             break
         if time.perf_counter() - began < CHUNK_SECONDS / 2:
@@ -82,6 +102,25 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     head = evaluate_orders(instance, best_seq, mach_ptr)
     assert head is not None
     return BlockingSchedule(head, leave_times(instance, head), objective(instance, head), "ig"), done
+
+
+class Starts:
+    """Fresh starts for restarted walks, shared by threads: each deterministic rule but the one
+    of the first start, then seeded random runs of the blocking simulation."""
+
+    def __init__(self, instance: JobShopInstance, seed: int, skip: str = "") -> None:
+        self.instance, self.seed = instance, seed
+        self.plan = [name for name in RULES if name not in ("random", skip)]
+        self.taken = 0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> BlockingSchedule:
+        with self.lock:
+            k = self.taken
+            self.taken += 1
+        if k < len(self.plan):
+            return run_blocking_rule(self.instance, self.plan[k], self.seed)
+        return run_blocking_rule(self.instance, "random", self.seed + 1_000 + k)
 
 
 def warm_up() -> None:
@@ -115,8 +154,10 @@ def solve_ig(instance: JobShopInstance, options: SolveOptions) -> Result:
     found, done = start, 0
     if compiled.affordable(iterated_greedy, IG_SECONDS, budget):
         clock.run(iterated_greedy, warm_up)
+        stall = None if options.time_limit is None else STALL_SHARE * options.time_limit
         found, done = improve(instance, start, options.deadline, options.seed,
-                              DEFAULT_ITERATIONS if limit is None and budget is None else limit)
+                              DEFAULT_ITERATIONS if limit is None and budget is None else limit,
+                              patience=stall, starts=Starts(instance, options.seed, start.rule))
     else:
         stats["ig_skipped"] = "its kernel would compile longer than the time limit"
     stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
