@@ -41,6 +41,8 @@ STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two ha
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 63  # one bit of a uint64 per modifier job (all 64 set is "no subset")
 STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
+STAGE1_STEPS_PER_JOB_SMALL = 3  # up to STAGE1_SMALL_JOBS: there a stage-2 step costs only
+STAGE1_SMALL_JOBS = 100  # ~10 stage-1 steps, and 10·n steps were most of wt100's time
 STAGE2_ITERATIONS = 2000
 STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
 STAGE2_RATIO = 0.002
@@ -585,7 +587,7 @@ def solve(search: Search) -> None:
     search.stats["stage"] = 1
     try:
         search.stats["stage1_iterations"] = subgradient(
-            search, False, STAGE1_STEPS_PER_JOB * search.p.size, STAGE1_RATIO)
+            search, False, stage1_steps(search.p.size), STAGE1_RATIO)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return
@@ -599,6 +601,11 @@ def solve(search: Search) -> None:
         stage3(search)
     finally:
         search.stats[f"stage{search.stats['stage']}_seconds"] = round(time.perf_counter() - clock, 4)
+
+
+def stage1_steps(n: int) -> int:
+    """Stage-1 subgradient steps at most, for n jobs."""
+    return (STAGE1_STEPS_PER_JOB_SMALL if n <= STAGE1_SMALL_JOBS else STAGE1_STEPS_PER_JOB) * n
 
 
 def _next_stage(search: Search, clock: float) -> float:
