@@ -110,12 +110,12 @@ def summary(rows: list[tuple[str, str, dict, dict]]) -> list[str]:
         new, old = figures(0), figures(1)
         lines.append(f"| {name} | {len(mine)} | {new[0]} / {old[0]} | {new[1]:.2f} / {old[1]:.2f} "
                      f"| {new[2]:.2f} / {old[2]:.2f} | {new[3]} / {old[3]} |")
-    lines += ["", "| instance | status new / old | bound new / old | objective | seconds new / old "
-              "| stage new / old |", "| --- | --- | --- | ---: | --- | --- |"]
+    lines += ["", "| instance | status new / old | bound new / old | objective new / old "
+              "| seconds new / old | stage new / old |", "| --- | --- | --- | --- | --- | --- |"]
     for _, name, new, old in rows:
         lines.append(f"| {name} | {new['status']} / {old['status']} | {new['bound']} / "
-                     f"{old['bound']} | {new['objective']} | {new['seconds']:.2f} / "
-                     f"{old['seconds']:.2f} | {new['stage']} / {old['stage']} |")
+                     f"{old['bound']} | {new['objective']} / {old['objective']} | "
+                     f"{new['seconds']:.2f} / {old['seconds']:.2f} | {new['stage']} / {old['stage']} |")
     return lines
 
 
