@@ -42,9 +42,27 @@ def generated(n: int, classes: list[tuple[float, float]]) -> list[schedkit.SMTTI
     return out
 
 
-def run(instances: list[schedkit.SMTTInstance], limit: float) -> list[dict]:
+def wt100_standin() -> list[schedkit.SMTTInstance]:
+    """A stand-in for the full OR-Library wt100 (not available here): 125 generated n = 100
+    instances in its layout (#1-25 RDD 0.2, then 0.4 ... 1.0; within each 25, TF 0.2 ... 1.0
+    five at a time), Potts-Van Wassenhove weighted, seed 100000 + k. NOT the OR-Library set.
+    In the order #1, #6, ..., #121, #2, #7, ...: a run cut by --wall covers every class."""
+    out = []
+    for k in range(1, 126):
+        rdd = round(0.2 * ((k - 1) // 25 + 1), 1)
+        tf = round(0.2 * ((k - 1) % 25 // 5 + 1), 1)
+        instance = schedkit.generate.smtt(100, tf, rdd, seed=100_000 + k, weighted=True)
+        out.append(instance.replace(name=f"standin100#{k}"))
+    return [out[5 * c + r] for r in range(5) for c in range(25)]  # every class once, then again
+
+
+def run(instances: list[schedkit.SMTTInstance], limit: float, wall: float = float("inf")
+        ) -> list[dict]:
+    """Solve in turn; no instance is started after the perf_counter time `wall`."""
     rows = []
     for instance in instances:
+        if time.perf_counter() >= wall:
+            break
         started = time.perf_counter()
         result = schedkit.solve(instance, "bdp", time_limit=limit, workers=1)
         elapsed = time.perf_counter() - started
@@ -98,23 +116,35 @@ def main() -> None:
     parser.add_argument("--generated-limit", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="*", default=[150, 200, 300])
     parser.add_argument("--classes", type=int, default=20, help="generated classes per size")
+    parser.add_argument("--sets", nargs="*", default=["wt40", "wt50", "wt100", "generated"],
+                        choices=["wt40", "wt50", "wt100", "generated", "standin"],
+                        help="standin: 125 generated n = 100 in the OR-Library wt100 layout")
+    parser.add_argument("--wall", type=float, default=float("inf"),
+                        help="start no instance after this many seconds (the report says how many ran)")
     args = parser.parse_args()
     schedkit.solve(wt40()[0], "bdp", workers=1)  # compile (or load) the kernels first
     load_before = os.getloadavg()
     sections: list[str] = []
-    sets = [("OR-Library wt40 (all 125)", wt40(), args.limit),
-            ("OR-Library wt50 (instances 1, 6, 11, 16)",
-             schedkit.load_all(SMTT / "orlib_weighted50_sample.jsonl"), args.limit),
-            ("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
-             schedkit.load_all(SMTT / "orlib_weighted100_sample.jsonl"), args.limit)]
+    sets = []
+    if "wt40" in args.sets:
+        sets.append(("OR-Library wt40 (all 125)", wt40(), args.limit))
+    if "wt50" in args.sets:
+        sets.append(("OR-Library wt50 (instances 1, 6, 11, 16)",
+                     schedkit.load_all(SMTT / "orlib_weighted50_sample.jsonl"), args.limit))
+    if "wt100" in args.sets:
+        sets.append(("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
+                     schedkit.load_all(SMTT / "orlib_weighted100_sample.jsonl"), args.limit))
+    if "standin" in args.sets:
+        sets.append(("Stand-in for wt100: 125 generated n = 100 in the OR-Library layout "
+                     "(NOT the OR-Library instances)", wt100_standin(), args.limit))
     spread = GENERATED_CLASSES[::max(1, len(GENERATED_CLASSES) // args.classes)][:args.classes]
-    for n in args.sizes:
+    for n in args.sizes if "generated" in args.sets else []:
         sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes (TF, RDD) spread "
                      "over the 20, one instance each)", generated(n, spread), args.generated_limit))
     started = time.perf_counter()
     for title, instances, limit in sets:
         print(f"== {title}", flush=True)
-        sections += summary(title, run(list(instances), limit), limit)
+        sections += summary(title, run(list(instances), limit, started + args.wall), limit)
     load_after = os.getloadavg()
     header = [
         "# bdp: successive sublimation DP on weighted SMTT (issue 22)", "",

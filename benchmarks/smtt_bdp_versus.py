@@ -76,9 +76,10 @@ def asks(args: argparse.Namespace) -> list[tuple[str, dict]]:
     """(set, request) for every instance of the comparison."""
     out: list[tuple[str, dict]] = []
     if args.orlib:
-        out += [("wt40", {"name": f"wt40#{k}", "limit": args.limit}) for k in range(1, 126)]
-        out += [("wt50 sample", {"name": f"wt50#{k}", "limit": args.limit})
-                for k in (1, 6, 11, 16)]
+        if not args.wt100_only:
+            out += [("wt40", {"name": f"wt40#{k}", "limit": args.limit}) for k in range(1, 126)]
+            out += [("wt50 sample", {"name": f"wt50#{k}", "limit": args.limit})
+                    for k in (1, 6, 11, 16)]
         out += [("wt100 sample", {"name": f"wt100#{k}", "limit": args.limit})
                 for k in (1, 6, 11, 16, 21, 26)]
     classes = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
@@ -109,12 +110,12 @@ def summary(rows: list[tuple[str, str, dict, dict]]) -> list[str]:
         new, old = figures(0), figures(1)
         lines.append(f"| {name} | {len(mine)} | {new[0]} / {old[0]} | {new[1]:.2f} / {old[1]:.2f} "
                      f"| {new[2]:.2f} / {old[2]:.2f} | {new[3]} / {old[3]} |")
-    lines += ["", "| instance | status new / old | bound new / old | objective | seconds new / old "
-              "| stage new / old |", "| --- | --- | --- | ---: | --- | --- |"]
+    lines += ["", "| instance | status new / old | bound new / old | objective new / old "
+              "| seconds new / old | stage new / old |", "| --- | --- | --- | --- | --- | --- |"]
     for _, name, new, old in rows:
         lines.append(f"| {name} | {new['status']} / {old['status']} | {new['bound']} / "
-                     f"{old['bound']} | {new['objective']} | {new['seconds']:.2f} / "
-                     f"{old['seconds']:.2f} | {new['stage']} / {old['stage']} |")
+                     f"{old['bound']} | {new['objective']} / {old['objective']} | "
+                     f"{new['seconds']:.2f} / {old['seconds']:.2f} | {new['stage']} / {old['stage']} |")
     return lines
 
 
@@ -128,6 +129,8 @@ def main() -> None:
     parser.add_argument("--classes", type=int, default=4)
     parser.add_argument("--orlib", action=argparse.BooleanOptionalAction, default=True,
                         help="the OR-Library sets too (wt40, wt50 and wt100 samples)")
+    parser.add_argument("--wt100-only", action="store_true",
+                        help="of the OR-Library sets, only the wt100 sample")
     args = parser.parse_args()
     new, old = Worker(ROOT), Worker(args.base)
     load = [os.getloadavg()[0]]

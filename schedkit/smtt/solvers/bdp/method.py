@@ -15,6 +15,8 @@ method `bdp`.
    cannot beat the upper bound die, and the next round is pruned by this round's exact cost to
    go; ends when the relaxed optimum is a sequence (optimal) or nothing survives (the upper
    bound is optimal). See `ssdp`.
+5. In stages 1-3, relaxed least paths that are not sequences are repaired (missing jobs
+   inserted, repeats dropped, dynasearch descent) into better upper bounds (`repair`).
 
 Every stage's value is a valid lower bound: on a stop (time_limit, memory_mb) the best
 sequence comes back with the best bound proven. Option bound="simple" runs the former layered
@@ -143,7 +145,8 @@ def _result(instance: SMTTInstance, sequence: np.ndarray, bound: int | None, sta
     description="successive sublimation DP (Tanaka, Fujikuma & Araki 2009): stage 1 Lagrangian "
     "relaxation of the time-indexed formulation by DP over time, stage 2 with adjacent-job "
     "restrictions and state elimination against the dynasearch upper bound, stage 3 state-space "
-    "modifiers until the relaxed optimum is a sequence; multipliers by subgradient; memory_mb cap",
+    "modifiers until the relaxed optimum is a sequence; multipliers by subgradient; upper bounds "
+    "also from repaired relaxed paths; memory_mb cap",
     options={"bound": "lagrangian", "memory_mb": DEFAULT_MEMORY_MB},
 )
 @within_budget(exact=True, also=lambda: ssdp.warm_up(
@@ -206,6 +209,8 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
     stats.update(search.stats, ssdp_seconds=round(time.perf_counter() - started, 4),
                  scale=scale, root_bound=search.bound)
     stats["memory_bytes"] = int(stats["peak_memory_mb"] * 2**20)
+    if search.best is not None and search.upper < upper:  # a repaired relaxed path was better
+        sequence, upper = search.best, search.upper
     if search.sequence is not None:  # the relaxed optimum is a sequence: nothing is cheaper
         value = int(weighted_tardiness(search.sequence, p, d, w))
         if value < upper:

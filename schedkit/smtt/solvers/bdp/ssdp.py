@@ -16,6 +16,9 @@ between states), states that cannot beat the upper bound are killed, and the nex
 pruned by this round's exact cost to go. Modifiers are added until the relaxed optimum is a
 sequence (then it is optimal) or no state survives (then the upper bound is). Every stage's
 value is a valid lower bound.
+Upper bounds from the relaxed paths, in every stage: a least path that is not a sequence is
+repaired (first occurrences kept, missing jobs inserted at their cheapest places, dynasearch
+descent; `repair`) and replaces the upper bound when better (at most REPAIR_SHARE of the time).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import numpy as np
 from schedkit.smtt.solvers.bdp import ssdp_kernels as k
 from schedkit.smtt.solvers.bdp.kernels import cost_table
 from schedkit.smtt.solvers.bdp.relaxation import arc_windows
+from schedkit.smtt.solvers.bdp.repair import repair
 
 TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t, j) cell
 STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two hash slots per state,
@@ -37,6 +41,8 @@ STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two ha
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 63  # one bit of a uint64 per modifier job (all 64 set is "no subset")
 STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
+STAGE1_STEPS_PER_JOB_SMALL = 3  # up to STAGE1_SMALL_JOBS: there a stage-2 step costs only
+STAGE1_SMALL_JOBS = 100  # ~10 stage-1 steps, and 10·n steps were most of wt100's time
 STAGE2_ITERATIONS = 2000
 STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
 STAGE2_RATIO = 0.002
@@ -54,6 +60,7 @@ FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many s
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
 FIRST_BUDGET = 1024  # stage-3 states per kernel call at first (a call ends after a whole time)
+REPAIR_SHARE = 0.1  # of the stages' time, at most, for upper bounds from relaxed paths
 
 
 class Stopped(Exception):
@@ -85,6 +92,10 @@ class Search:
     proved: bool = False
     factor: float = STEP_START  # the step factor where the last subgradient run ended
     stats: dict[str, Any] = field(default_factory=dict)
+    best: np.ndarray | None = None  # a sequence of value `upper` found from a relaxed path
+    started: float = field(init=False)
+    repair_seconds: float = 0.0
+    last_path: int = 0  # hash of the latest relaxed path repaired
 
     def __post_init__(self) -> None:
         self.costs = cost_table(self.p, self.d, self.w)
@@ -97,6 +108,8 @@ class Search:
         self.count = np.zeros(horizon + 1, dtype=np.int64)
         self.mult = np.zeros(self.p.size, dtype=np.int64)
         self.stats["peak_memory_mb"] = round(table_bytes(self.p) / 2**20, 3)
+        self.stats["repairs"] = self.stats["repair_improvements"] = 0
+        self.started = time.perf_counter()
 
     @property
     def limit(self) -> int:
@@ -110,6 +123,26 @@ class Search:
             self.bound = bound
         if self.bound >= self.upper:
             self.proved = True
+
+    def offer(self, path_of: Callable[[], np.ndarray]) -> None:
+        """Repair the relaxed path `path_of()` into a sequence (`repair.repair`) and keep it
+        when it beats `upper`; skipped while repairs have used REPAIR_SHARE of the time."""
+        now = time.perf_counter()
+        if REPAIR_SHARE <= 0 or self.repair_seconds > REPAIR_SHARE * (now - self.started):
+            return
+        path = path_of()
+        key = hash(path.tobytes())
+        if path.size == 0 or key == self.last_path:
+            return
+        self.last_path = key
+        sequence, value = repair(path, self.p, self.d, self.w)
+        self.repair_seconds += time.perf_counter() - now
+        self.stats["repairs"] += 1
+        if value < self.upper:
+            self.upper, self.best = int(value), sequence
+            self.stats["repair_improvements"] += 1
+            if self.bound >= self.upper:
+                self.bound, self.proved = self.upper, True
 
     def check_clock(self) -> None:
         if time.perf_counter() >= self.deadline:
@@ -204,6 +237,11 @@ def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
                 search.proved = True
                 best_mult = mult
                 return done
+            search.offer(sequence_of)
+            if search.proved:
+                best_mult = mult
+                return done
+            target = search.upper * search.scale
             if value > best_value:
                 if done > 1:
                     factor = min(1.0, factor * STEP_EXPAND)
@@ -274,23 +312,7 @@ def _stage1(search: Search, iterations: int, ratio: float) -> int:
 
 def _path_of(search: Search, adjacency: bool) -> np.ndarray:
     """The jobs of the least path in f, in order (after a forward pass)."""
-    p = search.p
-    t = search.f.shape[0] - 1
-    j = int(np.argmin(search.f[t]))
-    path = []
-    while True:
-        path.append(j)
-        s = t - int(p[j])
-        if s == 0:
-            break
-        target = search.f[t, j] - search.arc[t, j]
-        for i in range(p.size):
-            if search.f[s, i] == target and (not adjacency or k.adjacent(i, j, t, p, search.costs,
-                                                                         search.before)):
-                j = i
-                break
-        t = s
-    return np.array(path[::-1], dtype=np.int64)
+    return k.least_path(search.p, search.costs, search.before, search.arc, adjacency, search.f)
 
 
 def stage2_eliminate(search: Search) -> int:
@@ -565,7 +587,7 @@ def solve(search: Search) -> None:
     search.stats["stage"] = 1
     try:
         search.stats["stage1_iterations"] = subgradient(
-            search, False, STAGE1_STEPS_PER_JOB * search.p.size, STAGE1_RATIO)
+            search, False, stage1_steps(search.p.size), STAGE1_RATIO)
         search.stats["stage1_bound"] = search.bound
         if search.proved:
             return
@@ -579,6 +601,11 @@ def solve(search: Search) -> None:
         stage3(search)
     finally:
         search.stats[f"stage{search.stats['stage']}_seconds"] = round(time.perf_counter() - clock, 4)
+
+
+def stage1_steps(n: int) -> int:
+    """Stage-1 subgradient steps at most, for n jobs."""
+    return (STAGE1_STEPS_PER_JOB_SMALL if n <= STAGE1_SMALL_JOBS else STAGE1_STEPS_PER_JOB) * n
 
 
 def _next_stage(search: Search, clock: float) -> float:

@@ -522,3 +522,35 @@ def free_path(p, last):  # pragma: no cover - compiled
         path[r] = last[t]
         t -= p[last[t]]
     return path
+
+
+@njit(cache=True, nogil=True)
+def least_path(p, costs, before, arc, adjacency, f):  # pragma: no cover - compiled
+    """The jobs of a least path of `f` (after `forward`), in order; empty when there is none."""
+    n = p.size
+    t = f.shape[0] - 1
+    j = -1
+    for r in range(n):
+        if f[t, r] < INF and (j < 0 or f[t, r] < f[t, j]):
+            j = r
+    reversed_path = np.empty(t + 1, dtype=np.int64)
+    length = 0
+    if j < 0:
+        return reversed_path[:0]
+    while True:
+        reversed_path[length] = j
+        length += 1
+        s = t - p[j]
+        if s == 0:
+            break
+        target = f[t, j] - arc[t, j]
+        previous = -1
+        for i in range(n):
+            if f[s, i] == target and (not adjacency or adjacent(i, j, t, p, costs, before)):
+                previous = i
+                break
+        if previous < 0:
+            return reversed_path[:0]
+        j = previous
+        t = s
+    return reversed_path[:length][::-1].copy()
