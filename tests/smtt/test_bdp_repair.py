@@ -14,7 +14,7 @@ from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.solvers.bdp.method import improve
 from schedkit.smtt.solvers.bdp.repair import insert_missing, repair
 from tests.conftest import agrees_with
-from tests.smtt.strategies import smtt_instances
+from tests.smtt.strategies import seeded_weighted, smtt_instances
 
 
 @settings(max_examples=30, deadline=None)
@@ -39,10 +39,7 @@ def test_repaired_upper_bounds_stay_exact():
     rng = np.random.default_rng(11)
     checked = 0
     for _ in range(200):
-        n = int(rng.integers(10, 15))
-        p = rng.integers(1, 40, n)
-        instance = schedkit.SMTTInstance(p=p, d=rng.integers(0, int(0.7 * p.sum()), n),
-                                         w=rng.integers(1, 10, n))
+        instance = seeded_weighted(rng, (10, 15), 40)
         start = np.argsort(-instance.d, kind="stable")
         result = improve(instance, start, SolveOptions())
         if result.stats.get("repair_improvements", 0) == 0:

@@ -10,6 +10,7 @@ from schedkit.registry import SolveOptions
 from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.method import improve
 from tests.conftest import WT40_OPT, agrees_with, wt40
+from tests.smtt.strategies import seeded_weighted
 
 
 def test_reoptimised_rounds_match_dp(monkeypatch):
@@ -20,11 +21,8 @@ def test_reoptimised_rounds_match_dp(monkeypatch):
     rng = np.random.default_rng(7)
     checked = 0
     for _ in range(300):
-        n = int(rng.integers(8, 13))
-        p = rng.integers(1, 30, n)
-        instance = schedkit.SMTTInstance(p=p, d=rng.integers(0, int(0.7 * p.sum()), n),
-                                         w=rng.integers(1, 10, n))
-        result = improve(instance, rng.permutation(n), SolveOptions())
+        instance = seeded_weighted(rng, (8, 13), 30)
+        result = improve(instance, rng.permutation(instance.n), SolveOptions())
         if result.stats.get("stage3_iterations", 0) == 0:
             continue
         agrees_with(instance, result, schedkit.solve(instance, "dp").objective, proven=True)
