@@ -135,30 +135,11 @@ def backward(p, costs, before, ok, arc, adjacency, g, first, stop):  # pragma: n
 @njit(cache=True, nogil=True)
 def path_counts(p, costs, before, arc, adjacency, f, counts):  # pragma: no cover - compiled
     """How often each job occurs on a least path of `f`; False when there is none."""
-    n = p.size
-    t = f.shape[0] - 1
-    j = -1
-    for k in range(n):
-        if f[t, k] < INF and (j < 0 or f[t, k] < f[t, j]):
-            j = k
+    path = least_path(p, costs, before, arc, adjacency, f)
     counts[:] = 0
-    if j < 0:
-        return False
-    while True:
+    for j in path:
         counts[j] += 1
-        s = t - p[j]
-        if s == 0:
-            return True
-        target = f[t, j] - arc[t, j]
-        previous = -1
-        for i in range(n):
-            if f[s, i] == target and (not adjacency or adjacent(i, j, t, p, costs, before)):
-                previous = i
-                break
-        if previous < 0:
-            return False
-        j = previous
-        t = s
+    return path.size > 0
 
 
 @njit(cache=True, nogil=True)
