@@ -36,8 +36,9 @@ from schedkit.smtt.solvers.bdp.relaxation import arc_windows
 from schedkit.smtt.solvers.bdp.repair import repair
 
 TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t, j) cell
-STATE_BYTES = 80  # t, j, subset, value, predecessor, chain, alive, rest, two hash slots per state,
-# and the previous round's t, j, subset, rest and hash slots
+STATE_BYTES = 104  # t, j, subset, value, predecessor, chain, arc range, alive, rest, time order,
+# two hash slots per state, and the previous round's t, j, subset, rest and hash slots
+EDGES_PER_STATE = 8  # arcs stored per state at first (the arc array doubles when full)
 FIRST_STATES = 1 << 16
 MAX_MODIFIERS = 63  # one bit of a uint64 per modifier job (all 64 set is "no subset")
 STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
@@ -345,8 +346,8 @@ class Modifiers:
         self.must = np.zeros(0, dtype=np.uint64)
         self.cannot = np.zeros(0, dtype=np.uint64)
         self.last = -1  # the final state of the least path after the latest pass
-        self.edge_bytes = 0
-        self.start = np.zeros(2, dtype=np.int64)  # arcs of state x: targets[start[x]:start[x+1]]
+        # the arcs of state x: targets[ends[0][x]:ends[1][x]] (the root: row capacity)
+        self.ends: tuple[np.ndarray, ...] = (np.zeros(1, dtype=np.int64),) * 2
         self.targets = np.zeros(0, dtype=np.int32)
         self.by_time = np.zeros(0, dtype=np.int64)
 
@@ -367,20 +368,27 @@ class Modifiers:
     @property
     def memory_bytes(self) -> int:
         """The state arrays, their hash table, the previous round's, and the stored arcs."""
-        return self.capacity * STATE_BYTES + self.edge_bytes
+        return self.capacity * STATE_BYTES + 4 * len(self.targets)
 
     def build(self) -> int:
         """Generate the modified state space with the current multipliers (search.arc), states
-        kept while their cost plus the previous round's rest stays within the limit; the
-        relaxed optimum (scaled with Σμ, INF when no state reaches the end)."""
+        kept while their cost plus the previous round's rest stays within the limit, and the
+        arcs between them; the relaxed optimum (scaled with Σμ, INF when no state reaches the
+        end)."""
         search = self.search
+        n = search.p.size
         horizon = search.costs.shape[0] - 1
         limit = search.limit - int(search.mult.sum())
         capacity = self.capacity
         arrays = _state_arrays(capacity)
+        ends = (np.empty(capacity + 1, dtype=np.int64), np.empty(capacity + 1, dtype=np.int64))
+        targets = np.empty(max(len(self.targets), EDGES_PER_STATE * capacity), dtype=np.int32)
         head = np.full(horizon + 1, -1, dtype=np.int32)
         table = np.full(2 * capacity, -1, dtype=np.int32)
-        count, time_now, budget = 0, 0, FIRST_BUDGET
+        cand = np.empty((n + 1, n), dtype=np.int32)
+        cand_len = np.zeros(n + 1, dtype=np.int32)
+        stamp = np.full(n + 1, -1, dtype=np.int64)
+        count, edges, time_now, budget = 0, 0, 0, FIRST_BUDGET
         self.must = np.zeros(horizon + 1, dtype=np.uint64)
         self.cannot = np.zeros(horizon + 1, dtype=np.uint64)
         k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), self.must,
@@ -388,30 +396,43 @@ class Modifiers:
         while time_now < horizon:
             search.check_clock()
             started = time.perf_counter()
-            count, reached = k.sublimate(  # type: ignore[call-arg]
+            count, reached, edges, full = k.sublimate(  # type: ignore[call-arg]
                 search.p, search.costs, search.before, search.ok, search.arc, search.g,
-                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, head, table,
-                count, *self.previous, self.previous_full, self.must, self.cannot, budget,
+                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, *ends,
+                targets, edges, head, table, count, *self.previous, self.previous_full,
+                self.must, self.cannot, budget, cand, cand_len, stamp,
             )
-            if count >= capacity:  # the arrays are full: double them
-                if 2 * capacity * STATE_BYTES + self.edge_bytes + table_bytes(search.p) \
-                        > search.memory_bytes:
-                    raise Stopped("memory")
+            if full == k.FULL_STATES:  # the state arrays are full: double them
+                self._check_memory(2 * capacity, targets.size)
+                ends = tuple(_grow_ends(e, capacity) for e in ends)
                 capacity *= 2
                 self.capacity = capacity
                 arrays = tuple(np.concatenate([a, np.empty_like(a)]) for a in arrays)
                 table = np.full(2 * capacity, -1, dtype=np.int32)
-                k.rehash(arrays[0], arrays[1], arrays[2], count, search.p.size, table)
+                k.rehash(arrays[0], arrays[1], arrays[2], count, n, table)
+            elif full == k.FULL_ARCS:  # the arc array is full: double it
+                self._check_memory(capacity, 2 * targets.size)
+                targets = np.concatenate([targets, np.empty_like(targets)])
             time_now = reached
             budget = _adapt(budget, time.perf_counter() - started)
         self.peak = max(self.peak, count)
         search.stats["stage3_states"] = search.stats.get("stage3_states", 0) + count
         search.stats.setdefault("stage3_round_states", []).append(count)
+        search.stats["stage3_arcs"] = search.stats.get("stage3_arcs", 0) + edges
         self.states, self.head, self.table, self.count = arrays, head, table, count
+        self.ends, self.targets = ends, targets
         self.alive = np.ones(count, dtype=np.bool_)
+        self.by_time = np.empty(count, dtype=np.int64)
+        k.time_order(head, arrays[5], self.by_time)
         st_v, st_s, st_next = arrays[3], arrays[2], arrays[5]
         self.last = k.best_live_final(st_v, st_s, st_next, head, horizon, self.full, self.alive)
         return int(k.INF) if self.last < 0 else int(st_v[self.last]) + int(search.mult.sum())
+
+    def _check_memory(self, capacity: int, edges: int) -> None:
+        """Stopped("memory") when states for `capacity` and `edges` arcs would not fit."""
+        need = capacity * STATE_BYTES + 4 * edges + table_bytes(self.search.p)
+        if need > self.search.memory_bytes:
+            raise Stopped("memory")
 
     def counts(self, counts: np.ndarray) -> np.ndarray:
         """Fill `counts` with the job counts of the latest least path; that path."""
@@ -419,39 +440,6 @@ class Modifiers:
         path, found = k.read_path(st_j, st_pred, self.last, self.search.p.size)
         counts[:] = found
         return path
-
-    def link(self) -> None:
-        """Store the arcs between this round's states (two passes: count, then fill), so that
-        the multiplier steps re-run the DP over them without searching successors again."""
-        search = self.search
-        st_t, st_j, st_s, _, _, st_next = self.states
-        start = np.zeros(self.count + 2, dtype=np.int64)
-        self._over_states(start, np.zeros(0, dtype=np.int32))
-        np.cumsum(start, out=start)
-        edges = int(start[-1])
-        self.edge_bytes = 4 * edges + 16 * (self.count + 2)
-        if table_bytes(search.p) + self.memory_bytes > search.memory_bytes:
-            raise Stopped("memory")
-        targets = np.empty(edges, dtype=np.int32)
-        self._over_states(start, targets)
-        self.start, self.targets = start, targets
-        self.by_time = np.argsort(st_t[:self.count], kind="stable")
-        search.stats["stage3_arcs"] = search.stats.get("stage3_arcs", 0) + edges
-
-    def _over_states(self, start: np.ndarray, targets: np.ndarray) -> None:
-        """One `ssdp_kernels.state_edges` pass in clock-checked calls."""
-        search = self.search
-        st_t, st_j, st_s, _, _, st_next = self.states
-        at, budget = 0, FIRST_BUDGET
-        horizon = search.costs.shape[0] - 1
-        while at < horizon:
-            search.check_clock()
-            started = time.perf_counter()
-            at = k.state_edges(search.p, search.costs, search.before, search.ok, self.member,
-                               self.pred, self.succ, self.must, self.cannot, st_t, st_j, st_s,
-                               st_next, self.head, self.table, self.alive, start, targets, at,
-                               budget)
-            budget = _adapt(budget, time.perf_counter() - started)
 
     def _in_slices(self, step: Callable[[int, int], object], reverse: bool) -> None:
         """Run step(a, b) over slices of by_time (from the end when `reverse`), each of about
@@ -475,7 +463,7 @@ class Modifiers:
         st_t, st_j, st_s, st_v, st_pred, st_next = self.states
         st_v[:self.count] = k.INF
         self._in_slices(lambda a, b: k.relax_edges(st_t, st_j, search.arc, st_v, st_pred,
-                                                   self.alive, self.by_time, self.start,
+                                                   self.alive, self.by_time, *self.ends,
                                                    self.targets, a, b), False)
         horizon = search.costs.shape[0] - 1
         self.last = k.best_live_final(st_v, st_s, st_next, self.head, horizon, self.full,
@@ -489,7 +477,7 @@ class Modifiers:
         rest = np.empty(self.count, dtype=np.int64)
         horizon = search.costs.shape[0] - 1
         self._in_slices(lambda a, b: k.rest_edges(st_t, st_j, st_s, search.arc, rest, self.alive,
-                                                  self.by_time, self.start, self.targets,
+                                                  self.by_time, *self.ends, self.targets,
                                                   horizon, self.full, a, b), True)
         return rest
 
@@ -513,7 +501,6 @@ class Modifiers:
                 self.counts(found)
             return value
 
-        self.link()
         done = ascent(self.search, evaluate, lambda: self.counts(counts), STAGE3_ITERATIONS,
                       STAGE3_RATIO, STAGE3_WINDOW, self.cut, self.search.factor)
         if not self.search.proved:
@@ -533,6 +520,14 @@ class Modifiers:
 def _adapt(budget: int, elapsed: float) -> int:
     """The next call's state budget: towards CHUNK_SECONDS a call, at most doubled."""
     return max(FIRST_BUDGET, min(2 * budget, int(budget * CHUNK_SECONDS / max(elapsed, 1e-6))))
+
+
+def _grow_ends(ends: np.ndarray, capacity: int) -> np.ndarray:
+    """An arc-range array for twice `capacity` states, the root's row moved to the end."""
+    grown = np.empty(2 * capacity + 1, dtype=np.int64)
+    grown[:capacity] = ends[:capacity]
+    grown[2 * capacity] = ends[capacity]
+    return grown
 
 
 def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:
@@ -644,7 +639,6 @@ def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> 
     modifiers = Modifiers(search, 16)  # the multiplier steps of stage 3, whatever stage3 reached
     modifiers.add([0])
     if modifiers.build() < k.INF:
-        modifiers.link()
         modifiers.relax(search.mult)
         modifiers.cut()
         modifiers.close_round()

@@ -19,7 +19,8 @@ from numba import njit
 INF = np.int64(1 << 62)
 ONE = np.uint64(1)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-NO_SUBSET = np.uint64(2**64 - 1)  # never a subset: M holds at most 63 modifiers
+FULL_STATES = 1  # why `sublimate` stopped early
+FULL_ARCS = 2
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -174,51 +175,54 @@ def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compil
         slot = (slot + 1) & mask
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _successor(i, j, s, subset, p, costs, before, ok, member, pred_m, succ_m, must,
-               cannot):  # pragma: no cover - compiled
-    """The subset of modifiers done after job j follows state (s, i, subset) in stage 3 (i < 0:
-    the root), or NO_SUBSET when the move is not allowed: arc deleted, adjacency, precedences
-    within M, a modifier twice, or a modifier outside its window."""
-    u = s + p[j]
-    if u > ok.shape[0] - 1 or not ok[u, j]:
-        return NO_SUBSET
-    if i >= 0 and not adjacent(i, j, u, p, costs, before):
-        return NO_SUBSET
-    if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
-        return NO_SUBSET
-    bit = member[j]
-    if bit != 0 and (subset & bit) != 0:
-        return NO_SUBSET
-    new_subset = subset | bit
-    if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
-        return NO_SUBSET
-    return new_subset
+@njit(cache=True, nogil=True)
+def _candidates(i, s, p, costs, before, ok, cand, cand_len):  # pragma: no cover - compiled
+    """cand[i, :cand_len[i]]: the jobs j that may follow i finished at s whatever the subset
+    done (arc kept, adjacency restriction; i < 0: the root, row n)."""
+    n = p.size
+    horizon = ok.shape[0] - 1
+    row = n if i < 0 else i
+    c = 0
+    for j in range(n):
+        u = s + p[j]
+        if u > horizon or not ok[u, j]:
+            continue
+        if i >= 0 and not adjacent(i, j, u, p, costs, before):
+            continue
+        cand[row, c] = j
+        c += 1
+    cand_len[row] = c
 
 
 @njit(cache=True, nogil=True)
 def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first, stop,
-              st_t, st_j, st_s, st_v, st_pred, st_next, head, table, count,
-              prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot,
-              budget):  # pragma: no cover - compiled
+              st_t, st_j, st_s, st_v, st_pred, st_next, st_e0, st_e1, targets, edges, head,
+              table, count, prev_t, prev_j, prev_s, prev_h, prev_table, prev_full, must, cannot,
+              budget, cand, cand_len, stamp):  # pragma: no cover - compiled
     """Stage 3 forward DP over times first..stop−1 (each time's states are final once reached),
-    ending after the first time that brings the states expanded in this call to `budget`.
+    ending after the first time that brings the states expanded in this call to `budget`; the
+    arcs between states are recorded on the way (state x: targets[st_e0[x]:st_e1[x]]; the
+    root, at time 0, is row `capacity` of st_e0 / st_e1).
 
     member[j]: bit of j in M (0 when j is not a modifier); pred_m / succ_m: bits of the known
-    predecessors / successors of j within M. A new state is kept when its cost plus a lower
-    bound on the rest stays <= limit: g at its arc in the first round, later the exact rest of
-    its projection (t, j, subset ∩ previous M) in the previous round (absent: dropped).
+    predecessors / successors of j within M. A new state (and an arc) is kept when its cost
+    plus a lower bound on the rest stays <= limit: g at its arc in the first round, later the
+    exact rest of its projection (t, j, subset ∩ previous M) in the previous round (absent:
+    dropped); an arc dropped so cannot be on a path better than the limit for any multipliers.
     must[u] / cannot[u]: modifiers that have to be / cannot be done at time u (their windows).
-    Returns (states, the time not yet processed); when the arrays are full (states == their
-    size) the caller enlarges them and calls again from that time.
+    The successors a last job allows at a time are cached (cand, cand_len, stamp: −1 at the
+    start of a build). Returns (states, the time not yet processed, arcs, FULL_STATES or
+    FULL_ARCS when those arrays are full, else 0); when full the caller enlarges them and calls
+    again from that time with those arcs (the time is redone whole).
     """
     n = p.size
     capacity = st_t.size
     mask = table.size - 1
     expanded = 0
     for s in range(first, stop):
+        mark = edges
         if expanded >= budget:
-            return count, s
+            return count, s, edges, 0
         if s == 0:
             x = -1
         else:
@@ -230,16 +234,27 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                 i = -1
                 subset = np.uint64(0)
                 value = np.int64(0)
+                row = n
             else:
                 i = st_j[x]
                 subset = st_s[x]
                 value = st_v[x]
-            for j in range(n):
-                new_subset = _successor(i, j, s, subset, p, costs, before, ok, member, pred_m,
-                                        succ_m, must, cannot)
-                if new_subset == NO_SUBSET:
+                row = i
+            if stamp[row] != s:
+                _candidates(i, s, p, costs, before, ok, cand, cand_len)
+                stamp[row] = s
+            e0 = edges
+            for c in range(cand_len[row]):
+                j = cand[row, c]
+                if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
                     continue
+                bit = member[j]
+                if (subset & bit) != 0:
+                    continue
+                new_subset = subset | bit
                 u = s + p[j]
+                if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+                    continue
                 v = value + arc[u, j]
                 if prev_table.size > 1:
                     y = find(u, j, new_subset & prev_full, n, prev_t, prev_j, prev_s, prev_table)
@@ -247,12 +262,14 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                         continue
                 elif v + g[u, j] > limit:
                     continue
+                if edges >= targets.size:
+                    return count, s, mark, FULL_ARCS
                 slot = _slot(u, j, new_subset, n, mask)
                 while True:
                     y = table[slot]
                     if y < 0:
                         if count >= capacity:
-                            return count, s
+                            return count, s, mark, FULL_STATES
                         y = count
                         count += 1
                         st_t[y] = u
@@ -261,6 +278,8 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                         st_v[y] = v
                         st_pred[y] = x
                         st_next[y] = head[u]
+                        st_e0[y] = 0
+                        st_e1[y] = 0
                         head[u] = y
                         table[slot] = y
                         break
@@ -270,13 +289,31 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                             st_pred[y] = x
                         break
                     slot = (slot + 1) & mask
+                targets[edges] = y
+                edges += 1
+            at = capacity if s == 0 else x
+            st_e0[at] = e0
+            st_e1[at] = edges
             expanded += 1
             if s == 0:
                 break
             x = st_next[x]
             if x < 0:
                 break
-    return count, stop
+    return count, stop, edges, 0
+
+
+@njit(cache=True, nogil=True)
+def time_order(head, st_next, order):  # pragma: no cover - compiled
+    """order: the states by time (chained per time from head), earliest first; how many."""
+    r = 0
+    for s in range(head.size):
+        x = head[s]
+        while x >= 0:
+            order[r] = x
+            r += 1
+            x = st_next[x]
+    return r
 
 
 @njit(cache=True, nogil=True)
@@ -356,67 +393,13 @@ def best_live_final(st_v, st_s, st_next, head, horizon, full, alive):  # pragma:
 
 
 @njit(cache=True, nogil=True)
-def state_edges(p, costs, before, ok, member, pred_m, succ_m, must, cannot, st_t, st_j, st_s,
-                st_next, head, table, alive, start, targets, first, budget):  # pragma: no cover
-    """The arcs between the live states built (the root is state number start.size − 2):
-    with targets.size == 0 count each state's successors into start[x + 1], else write them
-    into targets[start[x]:] (start then holds the offsets). States at times first.. (the root
-    at time 0), ending after the first time that brings the states done to `budget`; returns
-    the next time to do."""
-    n = p.size
-    horizon = ok.shape[0] - 1
-    root = start.size - 2
-    filling = targets.size > 0
-    done = 0
-    for s in range(first, horizon):
-        if done >= budget:
-            return s
-        if s == 0:
-            x = -1
-        else:
-            x = head[s]
-            if x < 0:
-                continue
-        while True:
-            if s == 0:
-                i = -1
-                subset = np.uint64(0)
-                at = root
-            else:
-                i = st_j[x]
-                subset = st_s[x]
-                at = x
-            if s == 0 or alive[x]:
-                e = start[at]
-                for j in range(n):
-                    new_subset = _successor(i, j, s, subset, p, costs, before, ok, member,
-                                            pred_m, succ_m, must, cannot)
-                    if new_subset == NO_SUBSET:
-                        continue
-                    y = find(s + p[j], j, new_subset, n, st_t, st_j, st_s, table)
-                    if y >= 0 and alive[y]:
-                        if filling:
-                            targets[e] = y
-                            e += 1
-                        else:
-                            start[at + 1] += 1
-            done += 1
-            if s == 0:
-                break
-            x = st_next[x]
-            if x < 0:
-                break
-    return horizon
-
-
-@njit(cache=True, nogil=True)
-def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, first,
+def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, st_e0, st_e1, targets, first,
                 stop):  # pragma: no cover - compiled
-    """Forward DP over the stored arcs for new arc costs, states by_time[first:stop] (the
-    root's arcs when first == 0; st_v must be INF before the first call)."""
-    root = start.size - 2
+    """Forward DP over the recorded arcs for new arc costs, states by_time[first:stop] (the
+    root's arcs, row st_e0.size − 1, when first == 0; st_v must be INF before the first call)."""
     if first == 0:
-        for e in range(start[root], start[root + 1]):
+        root = st_e0.size - 1
+        for e in range(st_e0[root], st_e1[root]):
             y = targets[e]
             v = arc[st_t[y], st_j[y]]
             if alive[y] and v < st_v[y]:
@@ -427,7 +410,7 @@ def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, 
         value = st_v[x]
         if not alive[x] or value >= INF:
             continue
-        for e in range(start[x], start[x + 1]):
+        for e in range(st_e0[x], st_e1[x]):
             y = targets[e]
             if alive[y]:
                 v = value + arc[st_t[y], st_j[y]]
@@ -437,9 +420,9 @@ def relax_edges(st_t, st_j, arc, st_v, st_pred, alive, by_time, start, targets, 
 
 
 @njit(cache=True, nogil=True)
-def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, start, targets, horizon, full, first,
-               stop):  # pragma: no cover - compiled
-    """h[x]: least cost from state x to the end over the stored arcs (INF for dead states),
+def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, st_e0, st_e1, targets, horizon, full,
+               first, stop):  # pragma: no cover - compiled
+    """h[x]: least cost from state x to the end over the recorded arcs (INF for dead states),
     for by_time[r], r from stop − 1 down to first (the later ones must be done)."""
     for r in range(stop - 1, first - 1, -1):
         x = by_time[r]
@@ -449,7 +432,7 @@ def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, start, targets, horizon
             h[x] = 0 if st_s[x] == full else INF
         else:
             best = INF
-            for e in range(start[x], start[x + 1]):
+            for e in range(st_e0[x], st_e1[x]):
                 y = targets[e]
                 if alive[y] and h[y] < INF:
                     v = arc[st_t[y], st_j[y]] + h[y]
