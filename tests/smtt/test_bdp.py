@@ -124,7 +124,7 @@ def test_stopped_by_time_keeps_a_valid_bound():
 
 
 def test_stopped_by_memory_keeps_a_valid_bound():
-    """wt40 #13 needs about 10^5 stage-3 states; 8 MiB do not hold them: stopped by memory,
+    """wt40 #13 needs stage 3; 8 MiB do not hold its state and arc arrays: stopped by memory,
     with a stage-2 or stage-3 bound that is positive and at most the optimum."""
     instance = wt40(13)
     result = schedkit.solve(instance, "bdp", workers=1, memory_mb=8)

@@ -56,7 +56,7 @@ SHRINK_AFTER = 2
 STAGE3_ITERATIONS = 30  # subgradient steps per stage-3 round, at most
 STAGE3_RATIO = 0.01
 STAGE3_WINDOW = 10
-ADD_PER_ROUND = 4
+ADD_PER_ROUND = 2  # modifiers added per round (4: standin100#12 unproven, 2: 7 s)
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
@@ -346,10 +346,12 @@ class Modifiers:
         self.must = np.zeros(0, dtype=np.uint64)
         self.cannot = np.zeros(0, dtype=np.uint64)
         self.last = -1  # the final state of the least path after the latest pass
-        # the arcs of state x: targets[ends[0][x]:ends[1][x]] (the root: row capacity)
-        self.ends: tuple[np.ndarray, ...] = (np.zeros(1, dtype=np.int64),) * 2
+        # the arcs of state x: targets[arc_from[x]:arc_to[x]] (the root: the last row)
+        self.arc_from = np.zeros(1, dtype=np.int64)
+        self.arc_to = np.zeros(1, dtype=np.int64)
         self.targets = np.zeros(0, dtype=np.int32)
-        self.by_time = np.zeros(0, dtype=np.int64)
+        self.by_time = np.zeros(0, dtype=np.int64)  # the live states by time
+        self.ordered = 0  # how many
 
     def add(self, jobs: list[int]) -> None:
         """Make `jobs` modifiers (bits in order) and update the precedence masks within M."""
@@ -380,9 +382,12 @@ class Modifiers:
         horizon = search.costs.shape[0] - 1
         limit = search.limit - int(search.mult.sum())
         capacity = self.capacity
+        edge_capacity = max(len(self.targets), EDGES_PER_STATE * capacity)
+        self._check_memory(capacity, edge_capacity)
         arrays = _state_arrays(capacity)
-        ends = (np.empty(capacity + 1, dtype=np.int64), np.empty(capacity + 1, dtype=np.int64))
-        targets = np.empty(max(len(self.targets), EDGES_PER_STATE * capacity), dtype=np.int32)
+        arc_from = np.empty(capacity + 1, dtype=np.int64)
+        arc_to = np.empty(capacity + 1, dtype=np.int64)
+        targets = np.empty(edge_capacity, dtype=np.int32)
         head = np.full(horizon + 1, -1, dtype=np.int32)
         table = np.full(2 * capacity, -1, dtype=np.int32)
         cand = np.empty((n + 1, n), dtype=np.int32)
@@ -398,13 +403,13 @@ class Modifiers:
             started = time.perf_counter()
             count, reached, edges, full = k.sublimate(  # type: ignore[call-arg]
                 search.p, search.costs, search.before, search.ok, search.arc, search.g,
-                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, *ends,
-                targets, edges, head, table, count, *self.previous, self.previous_full,
+                self.member, self.pred, self.succ, limit, time_now, horizon, *arrays, arc_from,
+                arc_to, targets, edges, head, table, count, *self.previous, self.previous_full,
                 self.must, self.cannot, budget, cand, cand_len, stamp,
             )
             if full == k.FULL_STATES:  # the state arrays are full: double them
                 self._check_memory(2 * capacity, targets.size)
-                ends = tuple(_grow_ends(e, capacity) for e in ends)
+                arc_from, arc_to = _grow_ends(arc_from, capacity), _grow_ends(arc_to, capacity)
                 capacity *= 2
                 self.capacity = capacity
                 arrays = tuple(np.concatenate([a, np.empty_like(a)]) for a in arrays)
@@ -420,10 +425,10 @@ class Modifiers:
         search.stats.setdefault("stage3_round_states", []).append(count)
         search.stats["stage3_arcs"] = search.stats.get("stage3_arcs", 0) + edges
         self.states, self.head, self.table, self.count = arrays, head, table, count
-        self.ends, self.targets = ends, targets
+        self.arc_from, self.arc_to, self.targets = arc_from, arc_to, targets
         self.alive = np.ones(count, dtype=np.bool_)
         self.by_time = np.empty(count, dtype=np.int64)
-        k.time_order(head, arrays[5], self.by_time)
+        self.ordered = int(k.time_order(head, arrays[5], self.by_time))
         st_v, st_s, st_next = arrays[3], arrays[2], arrays[5]
         self.last = k.best_live_final(st_v, st_s, st_next, head, horizon, self.full, self.alive)
         return int(k.INF) if self.last < 0 else int(st_v[self.last]) + int(search.mult.sum())
@@ -444,7 +449,7 @@ class Modifiers:
     def _in_slices(self, step: Callable[[int, int], object], reverse: bool) -> None:
         """Run step(a, b) over slices of by_time (from the end when `reverse`), each of about
         CHUNK_SECONDS, with a look at the clock before each."""
-        total, done, size = self.count, 0, 4 * FIRST_BUDGET
+        total, done, size = self.ordered, 0, 4 * FIRST_BUDGET
         while done < total:
             self.search.check_clock()
             started = time.perf_counter()
@@ -463,8 +468,8 @@ class Modifiers:
         st_t, st_j, st_s, st_v, st_pred, st_next = self.states
         st_v[:self.count] = k.INF
         self._in_slices(lambda a, b: k.relax_edges(st_t, st_j, search.arc, st_v, st_pred,
-                                                   self.alive, self.by_time, *self.ends,
-                                                   self.targets, a, b), False)
+                                                   self.alive, self.by_time, self.arc_from,
+                                                   self.arc_to, self.targets, a, b), False)
         horizon = search.costs.shape[0] - 1
         self.last = k.best_live_final(st_v, st_s, st_next, self.head, horizon, self.full,
                                       self.alive)
@@ -474,22 +479,29 @@ class Modifiers:
         """The exact cost to the end of every state for search.arc (INF for dead states)."""
         search = self.search
         st_t, st_j, st_s = self.states[:3]
-        rest = np.empty(self.count, dtype=np.int64)
+        rest = np.full(self.count, k.INF, dtype=np.int64)
         horizon = search.costs.shape[0] - 1
         self._in_slices(lambda a, b: k.rest_edges(st_t, st_j, st_s, search.arc, rest, self.alive,
-                                                  self.by_time, *self.ends, self.targets,
+                                                  self.by_time, self.arc_from, self.arc_to,
+                                                  self.targets,
                                                   horizon, self.full, a, b), True)
         return rest
 
-    def cut(self) -> int:
-        """Kill the states whose best path cannot beat the upper bound with search.mult; how
-        many (a state dead for one μ is dead for all: its bound holds for every μ)."""
+    def cut(self, forward_done: bool = False) -> int:
+        """Kill the states whose best path cannot beat the upper bound with search.mult (the
+        forward values are rerun unless `forward_done`), and drop them and the arcs into them
+        from the passes; how many (a state dead for one μ is dead for all: its bound holds for
+        every μ)."""
         search = self.search
-        self.relax(search.mult)
+        if not forward_done:
+            self.relax(search.mult)
         rest = self.rest()
         removed = int(k.eliminate_states(self.states[3], rest, self.alive, self.count,
                                          search.limit - int(search.mult.sum())))
         search.stats["stage3_states_cut"] = search.stats.get("stage3_states_cut", 0) + removed
+        if removed:
+            self.ordered = int(k.compact(self.alive, self.by_time, self.ordered, self.arc_from,
+                                         self.arc_to, self.targets))
         return removed
 
     def reoptimise(self, counts: np.ndarray) -> int:
@@ -547,7 +559,7 @@ def stage3(search: Search) -> None:
     rounds = steps = 0
     try:
         while not search.proved:
-            missing = [int(j) for j in np.flatnonzero(counts != 1) if modifiers.member[j] == 0]
+            missing = _misfits(search, counts, modifiers.member)
             room = MAX_MODIFIERS - len(modifiers.jobs)
             if not missing or room <= 0:
                 search.stats["stopped"] = "modifiers"
@@ -559,6 +571,9 @@ def stage3(search: Search) -> None:
                 search.prove(search.upper * search.scale)
                 return
             search.prove(value)
+            if search.proved:
+                return
+            modifiers.cut(forward_done=True)  # the least path (within the limit) survives
             path = modifiers.counts(counts)
             if np.all(counts == 1):
                 search.sequence = path
@@ -573,6 +588,16 @@ def stage3(search: Search) -> None:
                             stage3_peak_states=modifiers.peak, stage3_iterations=steps)
         search.stats["peak_memory_mb"] = round(
             (table_bytes(search.p) + modifiers.memory_bytes) / 2**20, 3)
+
+
+def _misfits(search: Search, counts: np.ndarray, member: np.ndarray) -> list[int]:
+    """The jobs the relaxed optimum repeats or misses, not yet modifiers, the fewest arcs left
+    first: a job with a narrow window splits few states into "done" and "not done" (in job
+    order the first rounds of standin100#6 built 1.4 M and 7.6 M states, narrowest first
+    0.3 M and 0.6 M)."""
+    jobs = np.flatnonzero((counts != 1) & (member == 0))
+    width = search.ok[:, jobs].sum(axis=0)
+    return [int(j) for j in jobs[np.argsort(width, kind="stable")]]
 
 
 def solve(search: Search) -> None:
