@@ -26,6 +26,7 @@ import smtt_bdp as b
 instances = {i.name: i for i in b.wt40()}
 for path in ("orlib_weighted50_sample.jsonl", "orlib_weighted100_sample.jsonl"):
     instances.update({i.name: i for i in schedkit.load_all(b.SMTT / path)})
+instances.update({i.name: i for i in b.wt100_standin()})
 schedkit.solve(b.wt40()[0], "bdp", workers=1)
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
@@ -82,6 +83,8 @@ def asks(args: argparse.Namespace) -> list[tuple[str, dict]]:
                     for k in (1, 6, 11, 16)]
         out += [("wt100 sample", {"name": f"wt100#{k}", "limit": args.limit})
                 for k in (1, 6, 11, 16, 21, 26)]
+    out += [("wt100 stand-in", {"name": f"standin100#{k}", "limit": args.limit})
+            for k in args.standin]
     classes = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
     spread = classes[::max(1, len(classes) // args.classes)][:args.classes]
     for n in args.sizes:
@@ -131,6 +134,8 @@ def main() -> None:
                         help="the OR-Library sets too (wt40, wt50 and wt100 samples)")
     parser.add_argument("--wt100-only", action="store_true",
                         help="of the OR-Library sets, only the wt100 sample")
+    parser.add_argument("--standin", type=int, nargs="*", default=[],
+                        help="numbers (1-125) of the generated wt100 stand-in instances to run")
     args = parser.parse_args()
     new, old = Worker(ROOT), Worker(args.base)
     load = [os.getloadavg()[0]]
