@@ -36,11 +36,12 @@ from schedkit.smtt.solvers.bdp.relaxation import arc_windows
 from schedkit.smtt.solvers.bdp.repair import repair
 
 TABLE_BYTES = 8 * 5 + 1  # costs, arc, f, g, order (int64) and ok (bool) per (t, j) cell
-STATE_BYTES = 104  # t, j, subset, value, predecessor, chain, arc range, alive, rest, time order,
-# two hash slots per state, and the previous round's t, j, subset, rest and hash slots
+STATE_BYTES = 120  # t, j, subset (2 words), value, predecessor, chain, arc range, alive, rest, time order,
+# two hash slots per state, and the previous round's t, j, subset (2 words), rest, hash slots
 EDGES_PER_STATE = 8  # arcs stored per state at first (the arc array doubles when full)
 FIRST_STATES = 1 << 16
-MAX_MODIFIERS = 63  # one bit of a uint64 per modifier job (all 64 set is "no subset")
+WORDS = 2  # uint64 words of a subset of M
+MAX_MODIFIERS = 64 * WORDS  # one bit per modifier job
 STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
 STAGE1_STEPS_PER_JOB_SMALL = 3  # up to STAGE1_SMALL_JOBS: there a stage-2 step costs only
 STAGE1_SMALL_JOBS = 100  # ~10 stage-1 steps, and 10·n steps were most of wt100's time
@@ -330,21 +331,22 @@ class Modifiers:
         self.search = search
         n = search.p.size
         self.jobs: list[int] = []
-        self.member = np.zeros(n, dtype=np.uint64)
-        self.pred = np.zeros(n, dtype=np.uint64)
-        self.succ = np.zeros(n, dtype=np.uint64)
+        self.member = np.zeros((n, WORDS), dtype=np.uint64)  # the bit of each modifier
+        self.pred = np.zeros((n, WORDS), dtype=np.uint64)
+        self.succ = np.zeros((n, WORDS), dtype=np.uint64)
         self.capacity = capacity
         self.peak = 0
         self.previous: tuple[np.ndarray, ...] = (np.zeros(1, dtype=np.int32),) * 2 + (
-            np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.full(1, -1, dtype=np.int32))
-        self.previous_full = np.uint64(0)
+            np.zeros((1, WORDS), dtype=np.uint64), np.zeros(1, dtype=np.int64),
+            np.full(1, -1, dtype=np.int32))
+        self.previous_full = np.zeros(WORDS, dtype=np.uint64)
         self.states: tuple[np.ndarray, ...] = ()
         self.head = np.zeros(0, dtype=np.int32)
         self.table = np.zeros(0, dtype=np.int32)
         self.alive = np.zeros(0, dtype=np.bool_)
         self.count = 0
-        self.must = np.zeros(0, dtype=np.uint64)
-        self.cannot = np.zeros(0, dtype=np.uint64)
+        self.must = np.zeros((0, WORDS), dtype=np.uint64)
+        self.cannot = np.zeros((0, WORDS), dtype=np.uint64)
         self.last = -1  # the final state of the least path after the latest pass
         # the arcs of state x: targets[arc_from[x]:arc_to[x]] (the root: the last row)
         self.arc_from = np.zeros(1, dtype=np.int64)
@@ -357,15 +359,19 @@ class Modifiers:
         """Make `jobs` modifiers (bits in order) and update the precedence masks within M."""
         before = self.search.before
         for j in jobs:
-            bit = np.uint64(1) << np.uint64(len(self.jobs))
+            word, bit = divmod(len(self.jobs), 64)
+            mask = np.uint64(1) << np.uint64(bit)
             self.jobs.append(j)
-            self.member[j] = bit
-            self.pred[before[j]] |= bit  # j precedes these: they need j done first
-            self.succ[before[:, j]] |= bit  # these precede j: they must not come after j
+            self.member[j, word] = mask
+            self.pred[before[j], word] |= mask  # j precedes these: they need j done first
+            self.succ[before[:, j], word] |= mask  # these precede j: they must not come after j
 
     @property
-    def full(self) -> np.uint64:
-        return np.uint64((1 << len(self.jobs)) - 1) if len(self.jobs) < 64 else np.uint64(2**64 - 1)
+    def full(self) -> np.ndarray:
+        """The words of M itself."""
+        m = len(self.jobs)
+        return np.array([(1 << min(64, max(0, m - 64 * w))) - 1 for w in range(WORDS)],
+                        dtype=np.uint64)
 
     @property
     def memory_bytes(self) -> int:
@@ -394,8 +400,8 @@ class Modifiers:
         cand_len = np.zeros(n + 1, dtype=np.int32)
         stamp = np.full(n + 1, -1, dtype=np.int64)
         count, edges, time_now, budget = 0, 0, 0, FIRST_BUDGET
-        self.must = np.zeros(horizon + 1, dtype=np.uint64)
-        self.cannot = np.zeros(horizon + 1, dtype=np.uint64)
+        self.must = np.zeros((horizon + 1, WORDS), dtype=np.uint64)
+        self.cannot = np.zeros((horizon + 1, WORDS), dtype=np.uint64)
         k.window_masks(search.p, search.ok, np.array(self.jobs, dtype=np.int64), self.must,
                        self.cannot)
         while time_now < horizon:
@@ -544,7 +550,7 @@ def _grow_ends(ends: np.ndarray, capacity: int) -> np.ndarray:
 
 def _state_arrays(capacity: int) -> tuple[np.ndarray, ...]:
     return (np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32),
-            np.empty(capacity, dtype=np.uint64), np.empty(capacity, dtype=np.int64),
+            np.empty((capacity, WORDS), dtype=np.uint64), np.empty(capacity, dtype=np.int64),
             np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32))
 
 
@@ -595,7 +601,7 @@ def _misfits(search: Search, counts: np.ndarray, member: np.ndarray) -> list[int
     first: a job with a narrow window splits few states into "done" and "not done" (in job
     order the first rounds of standin100#6 built 1.4 M and 7.6 M states, narrowest first
     0.3 M and 0.6 M)."""
-    jobs = np.flatnonzero((counts != 1) & (member == 0))
+    jobs = np.flatnonzero((counts != 1) & ~member.any(axis=1))
     width = search.ok[:, jobs].sum(axis=0)
     return [int(j) for j in jobs[np.argsort(width, kind="stable")]]
 

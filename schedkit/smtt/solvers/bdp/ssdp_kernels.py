@@ -156,21 +156,22 @@ def eliminate(f, g, ok, total_mult, limit):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _slot(t, j, subset, n, mask):  # pragma: no cover - compiled
-    key = np.uint64(t * n + j) * GOLDEN ^ (subset * np.uint64(0xC2B2AE3D27D4EB4F))
+def _slot(t, j, lo, hi, n, mask):  # pragma: no cover - compiled
+    key = np.uint64(t * n + j) * GOLDEN ^ (lo * np.uint64(0xC2B2AE3D27D4EB4F)) ^ (
+        hi * np.uint64(0x165667B19E3779F9))
     return np.int64((key ^ (key >> np.uint64(29))) & np.uint64(mask))
 
 
 @njit(cache=True, nogil=True)
-def find(t, j, subset, n, st_t, st_j, st_s, table):  # pragma: no cover - compiled
-    """Index of state (t, j, subset) in a table, −1 when absent."""
+def find(t, j, lo, hi, n, st_t, st_j, st_s, table):  # pragma: no cover - compiled
+    """Index of state (t, j, subset (lo, hi)) in a table, −1 when absent."""
     mask = table.size - 1
-    slot = _slot(t, j, subset, n, mask)
+    slot = _slot(t, j, lo, hi, n, mask)
     while True:
         y = table[slot]
         if y < 0:
             return -1
-        if st_t[y] == t and st_j[y] == j and st_s[y] == subset:
+        if st_t[y] == t and st_j[y] == j and st_s[y, 0] == lo and st_s[y, 1] == hi:
             return y
         slot = (slot + 1) & mask
 
@@ -204,8 +205,9 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
     arcs between states are recorded on the way (state x: targets[st_e0[x]:st_e1[x]]; the
     root, at time 0, is row `capacity` of st_e0 / st_e1).
 
-    member[j]: bit of j in M (0 when j is not a modifier); pred_m / succ_m: bits of the known
-    predecessors / successors of j within M. A new state (and an arc) is kept when its cost
+    A subset of M is two uint64 words (lo, hi): st_s[x] = (lo, hi). member[j]: the words of
+    j's bit in M (zeros when j is not a modifier); pred_m[j] / succ_m[j]: the words of the
+    known predecessors / successors of j within M. A new state (and an arc) is kept when its cost
     plus a lower bound on the rest stays <= limit: g at its arc in the first round, later the
     exact rest of its projection (t, j, subset ∩ previous M) in the previous round (absent:
     dropped); an arc dropped so cannot be on a path better than the limit for any multipliers.
@@ -232,12 +234,14 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
         while True:
             if s == 0:
                 i = -1
-                subset = np.uint64(0)
+                lo = np.uint64(0)
+                hi = np.uint64(0)
                 value = np.int64(0)
                 row = n
             else:
                 i = st_j[x]
-                subset = st_s[x]
+                lo = st_s[x, 0]
+                hi = st_s[x, 1]
                 value = st_v[x]
                 row = i
             if stamp[row] != s:
@@ -246,25 +250,28 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
             e0 = edges
             for c in range(cand_len[row]):
                 j = cand[row, c]
-                if (pred_m[j] & ~subset) != 0 or (succ_m[j] & subset) != 0:
+                if ((pred_m[j, 0] & ~lo) | (pred_m[j, 1] & ~hi)) != 0 or \
+                        ((succ_m[j, 0] & lo) | (succ_m[j, 1] & hi)) != 0:
                     continue
-                bit = member[j]
-                if (subset & bit) != 0:
+                if ((lo & member[j, 0]) | (hi & member[j, 1])) != 0:
                     continue
-                new_subset = subset | bit
+                new_lo = lo | member[j, 0]
+                new_hi = hi | member[j, 1]
                 u = s + p[j]
-                if (must[u] & ~new_subset) != 0 or (cannot[u] & new_subset) != 0:
+                if ((must[u, 0] & ~new_lo) | (must[u, 1] & ~new_hi)) != 0 or \
+                        ((cannot[u, 0] & new_lo) | (cannot[u, 1] & new_hi)) != 0:
                     continue
                 v = value + arc[u, j]
                 if prev_table.size > 1:
-                    y = find(u, j, new_subset & prev_full, n, prev_t, prev_j, prev_s, prev_table)
+                    y = find(u, j, new_lo & prev_full[0], new_hi & prev_full[1], n, prev_t,
+                             prev_j, prev_s, prev_table)
                     if y < 0 or v + prev_h[y] > limit:
                         continue
                 elif v + g[u, j] > limit:
                     continue
                 if edges >= targets.size:
                     return count, s, mark, FULL_ARCS
-                slot = _slot(u, j, new_subset, n, mask)
+                slot = _slot(u, j, new_lo, new_hi, n, mask)
                 while True:
                     y = table[slot]
                     if y < 0:
@@ -274,7 +281,8 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                         count += 1
                         st_t[y] = u
                         st_j[y] = j
-                        st_s[y] = new_subset
+                        st_s[y, 0] = new_lo
+                        st_s[y, 1] = new_hi
                         st_v[y] = v
                         st_pred[y] = x
                         st_next[y] = head[u]
@@ -283,7 +291,8 @@ def sublimate(p, costs, before, ok, arc, g, member, pred_m, succ_m, limit, first
                         head[u] = y
                         table[slot] = y
                         break
-                    if st_t[y] == u and st_j[y] == j and st_s[y] == new_subset:
+                    if st_t[y] == u and st_j[y] == j and st_s[y, 0] == new_lo and \
+                            st_s[y, 1] == new_hi:
                         if v < st_v[y]:
                             st_v[y] = v
                             st_pred[y] = x
@@ -321,7 +330,7 @@ def rehash(st_t, st_j, st_s, count, n, table):  # pragma: no cover - compiled
     """Fill an empty (all −1) table with the first `count` states (n: the number of jobs)."""
     mask = table.size - 1
     for y in range(count):
-        slot = _slot(st_t[y], st_j[y], st_s[y], n, mask)
+        slot = _slot(st_t[y], st_j[y], st_s[y, 0], st_s[y, 1], n, mask)
         while table[slot] >= 0:
             slot = (slot + 1) & mask
         table[slot] = y
@@ -347,14 +356,16 @@ def read_path(st_j, st_pred, last, n):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
-    """must[u]: bits of the modifiers (jobs[b] has bit b) that can no longer finish after u
-    within their remaining arcs; cannot[u]: bits of those that cannot have finished by u."""
+    """must[u]: the words of the modifiers (jobs[b] has bit b % 64 of word b // 64) that can
+    no longer finish after u within their remaining arcs; cannot[u]: those that cannot have
+    finished by u."""
     horizon = ok.shape[0] - 1
     must[:] = 0
     cannot[:] = 0
     for b in range(jobs.size):
         k = jobs[b]
-        bit = ONE << np.uint64(b)
+        word = b // 64
+        bit = ONE << np.uint64(b % 64)
         first = horizon + 1
         last = -1
         for t in range(horizon + 1):
@@ -364,9 +375,9 @@ def window_masks(p, ok, jobs, must, cannot):  # pragma: no cover - compiled
                 last = t
         for u in range(horizon + 1):
             if u + p[k] > last:
-                must[u] |= bit
+                must[u, word] |= bit
             if u < first:
-                cannot[u] |= bit
+                cannot[u, word] |= bit
 
 
 @njit(cache=True, nogil=True)
@@ -386,7 +397,8 @@ def best_live_final(st_v, st_s, st_next, head, horizon, full, alive):  # pragma:
     best = -1
     x = head[horizon]
     while x >= 0:
-        if alive[x] and st_s[x] == full and st_v[x] < INF and (best < 0 or st_v[x] < st_v[best]):
+        if alive[x] and st_s[x, 0] == full[0] and st_s[x, 1] == full[1] and st_v[x] < INF and \
+                (best < 0 or st_v[x] < st_v[best]):
             best = x
         x = st_next[x]
     return best
@@ -429,7 +441,7 @@ def rest_edges(st_t, st_j, st_s, arc, h, alive, by_time, st_e0, st_e1, targets, 
         if not alive[x]:
             h[x] = INF
         elif st_t[x] == horizon:
-            h[x] = 0 if st_s[x] == full else INF
+            h[x] = 0 if st_s[x, 0] == full[0] and st_s[x, 1] == full[1] else INF
         else:
             best = INF
             for e in range(st_e0[x], st_e1[x]):
