@@ -42,12 +42,15 @@ EDGES_PER_STATE = 8  # arcs stored per state at first (the arc array doubles whe
 FIRST_STATES = 1 << 16
 WORDS = 2  # uint64 words of a subset of M
 MAX_MODIFIERS = 64 * WORDS  # one bit per modifier job
-STAGE1_STEPS_PER_JOB = 10  # stage-1 steps are O(n·T) on 1-D tables: cheap, so run many
-STAGE1_STEPS_PER_JOB_SMALL = 3  # up to STAGE1_SMALL_JOBS: there a stage-2 step costs only
-STAGE1_SMALL_JOBS = 100  # ~10 stage-1 steps, and 10·n steps were most of wt100's time
+STAGE1_STEPS_PER_JOB = 3  # at most 3·n stage-1 steps: 10·n were most of wt100's time, and
+# at n = 200 (pvw200-tf0.8-rdd0.6, load 5) 1415 steps took 12 s for no better stage-2 bound
+LARGE_JOBS = 100  # beyond, stage 2 hands over to stage 3 sooner (STAGE2_RATIO_LARGE)
 STAGE2_ITERATIONS = 2000
 STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
 STAGE2_RATIO = 0.002
+STAGE2_RATIO_LARGE = 0.05  # at n = 200 a stage-2 window of n steps takes 10-40 s; stage 3,
+# whose rounds re-optimise the multipliers, raises the bound faster from there (60 s, load 5:
+# pvw200-tf0.8-rdd0.6 bound 1029514 in stage 2 with 0.002, 1029860 in stage 3 with 0.05)
 ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better value)
 STEP_START = 1.0  # Polyak step factor at the start of each stage (and its maximum)
 STEP_MIN = 1e-4  # a stage ends when its step factor falls below this
@@ -57,7 +60,11 @@ SHRINK_AFTER = 2
 STAGE3_ITERATIONS = 30  # subgradient steps per stage-3 round, at most
 STAGE3_RATIO = 0.01
 STAGE3_WINDOW = 10
-ADD_PER_ROUND = 2  # modifiers added per round (4: standin100#12 unproven, 2: 7 s)
+ADD_PER_ROUND = 2  # modifiers added per round (4: standin100#12 unproven, 2: 7 s), at first
+ROUND_STATES = 200_000  # and while the last round built more than a quarter of this; fewer:
+# more (1 + log2(ROUND_STATES / states); adding 1 instead of 2 after 0.3 M states tripled
+# the stage-3 time of standin100#6)
+MAX_ADD_PER_ROUND = 8
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
@@ -345,6 +352,7 @@ class Modifiers:
         self.table = np.zeros(0, dtype=np.int32)
         self.alive = np.zeros(0, dtype=np.bool_)
         self.count = 0
+        self.built = 0  # the states of the latest round
         self.must = np.zeros((0, WORDS), dtype=np.uint64)
         self.cannot = np.zeros((0, WORDS), dtype=np.uint64)
         self.last = -1  # the final state of the least path after the latest pass
@@ -431,6 +439,7 @@ class Modifiers:
         search.stats.setdefault("stage3_round_states", []).append(count)
         search.stats["stage3_arcs"] = search.stats.get("stage3_arcs", 0) + edges
         self.states, self.head, self.table, self.count = arrays, head, table, count
+        self.built = count
         self.arc_from, self.arc_to, self.targets = arc_from, arc_to, targets
         self.alive = np.ones(count, dtype=np.bool_)
         self.by_time = np.empty(count, dtype=np.int64)
@@ -570,7 +579,7 @@ def stage3(search: Search) -> None:
             if not missing or room <= 0:
                 search.stats["stopped"] = "modifiers"
                 return
-            modifiers.add(missing[:min(ADD_PER_ROUND, room)])
+            modifiers.add(missing[:min(_how_many(modifiers.built), room)])
             value = modifiers.build()
             rounds += 1
             if value >= k.INF:  # nothing beats the upper bound
@@ -594,6 +603,15 @@ def stage3(search: Search) -> None:
                             stage3_peak_states=modifiers.peak, stage3_iterations=steps)
         search.stats["peak_memory_mb"] = round(
             (table_bytes(search.p) + modifiers.memory_bytes) / 2**20, 3)
+
+
+def _how_many(built: int) -> int:
+    """Modifiers to add this round after a round of `built` states (0: the first round):
+    ADD_PER_ROUND, more while the states stay few (a modifier can double them)."""
+    if built <= 0:
+        return ADD_PER_ROUND
+    spare = int(np.log2(max(1.0, ROUND_STATES / built)))
+    return max(ADD_PER_ROUND, min(MAX_ADD_PER_ROUND, 1 + spare))
 
 
 def _misfits(search: Search, counts: np.ndarray, member: np.ndarray) -> list[int]:
@@ -631,7 +649,7 @@ def solve(search: Search) -> None:
 
 def stage1_steps(n: int) -> int:
     """Stage-1 subgradient steps at most, for n jobs."""
-    return (STAGE1_STEPS_PER_JOB_SMALL if n <= STAGE1_SMALL_JOBS else STAGE1_STEPS_PER_JOB) * n
+    return STAGE1_STEPS_PER_JOB * n
 
 
 def _next_stage(search: Search, clock: float) -> float:
@@ -649,7 +667,8 @@ def _stage2(search: Search) -> None:
     iterations = 0
     try:
         left = int(search.ok.sum())
-        iterations = subgradient(search, True, STAGE2_ITERATIONS, STAGE2_RATIO, eliminate=True)
+        ratio = STAGE2_RATIO if search.p.size <= LARGE_JOBS else STAGE2_RATIO_LARGE
+        iterations = subgradient(search, True, STAGE2_ITERATIONS, ratio, eliminate=True)
         if not search.proved:
             stage2_eliminate(search)
         removed += left - int(search.ok.sum())
