@@ -41,3 +41,28 @@ def test_wt40_with_stage3_steps():
     assert result.stats["stage"] == 3
     assert result.stats["stage3_iterations"] > 0
     assert result.stats["peak_memory_mb"] > 0
+
+
+def test_modifier_bits_fill_two_words():
+    """More than 64 modifiers: bits 0-63 in the first word, the rest in the second; M itself
+    (`full`) and the precedence masks follow."""
+    rng = np.random.default_rng(3)
+    instance = seeded_weighted(rng, (70, 71), 5)
+    p, d, w = instance.p, instance.d, instance.w
+    before = np.zeros((70, 70), dtype=np.bool_)
+    before[0, 69] = True  # job 0 before job 69
+    modifiers = ssdp.Modifiers(ssdp.Search(p, d, w, before, 10**9, 64, float("inf"), 2**30), 16)
+    modifiers.add(list(range(70)))
+    assert modifiers.member[63].tolist() == [2**63, 0]
+    assert modifiers.member[64].tolist() == [0, 1]
+    assert modifiers.full.tolist() == [2**64 - 1, 2**6 - 1]
+    assert modifiers.pred[69].tolist() == [1, 0]  # 69 needs 0 done first
+    assert modifiers.succ[0].tolist() == [0, 2**5]  # 0 must not come after 69 (bit 69 = 64 + 5)
+
+
+def test_modifiers_per_round():
+    """2 modifiers a round at first and after large rounds, more after small ones, at most 8."""
+    assert ssdp._how_many(0) == ssdp.ADD_PER_ROUND
+    assert ssdp._how_many(10 * ssdp.ROUND_STATES) == ssdp.ADD_PER_ROUND
+    assert ssdp._how_many(ssdp.ROUND_STATES // 8) == 4
+    assert ssdp._how_many(1) == ssdp.MAX_ADD_PER_ROUND
