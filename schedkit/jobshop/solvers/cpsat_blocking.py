@@ -45,7 +45,11 @@ from schedkit.registry import SolveOptions
 from schedkit.result import Result
 
 IG_SHARE = 0.8  # of the time limit: iterated greedy from the warm start (option `ig_share`)
-IG_STALL = 0.05  # of the time limit: a walk without a new best for that long restarts from a fresh start
+IG_STALL = 0.05  # of the time limit (per 200 operations, see `stall_seconds`): a walk without a
+# new best for that long restarts from a fresh start
+ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
+PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
+PROOF_SHARE = 0.15  # of the time limit: that whole model's time, before the walks go on
 FIRST_SHARE = 0.10
 MIN_FIRST_SECONDS = 1.0
 LNS_END_SHARE = 0.90
@@ -91,26 +95,51 @@ def _share(value: Any) -> float:
     return float(value)
 
 
+def stall_seconds(instance: JobShopInstance, limit: float) -> float:
+    """How long a walk may go without a new best: IG_STALL of the limit per 200 operations,
+    from half to three times that (bigger shops need longer walks: ta05, la31)."""
+    return IG_STALL * limit * min(3.0, max(0.5, instance.operations / 200))
+
+
+def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSchedule,
+                 pinned: np.ndarray, options: SolveOptions
+                 ) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
+    """The whole model with order literals, hinted with the warm start, for PROOF_SHARE of the
+    limit: small shops end here proven. The schedule, then (bound, proved)."""
+    assert options.time_limit is not None
+    upper = incumbent.objective if instance.objective == "makespan" else None
+    bm = blocking_model.build(cp_model, instance, upper, orders=True)
+    for o in pinned.tolist():
+        bm.model.add(bm.start[o] == 0)
+    deadline = min(options.deadline, time.perf_counter() + PROOF_SHARE * options.time_limit)
+    incumbent_, raw, proved = _whole(cp_model, bm, instance, incumbent, deadline, options)
+    assert incumbent_ is not None
+    return incumbent_, (integral_bound(raw), proved)
+
+
 def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pinned: np.ndarray,
-                     options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any]
-                     ) -> BlockingSchedule:
-    """`ig` from the warm start for IG_SHARE of the limit (makespan, nothing pinned)."""
+                     options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any],
+                     bound: int = 0, until: float | None = None) -> BlockingSchedule:
+    """`ig` from the warm start until IG_SHARE (or `until`) of the limit (makespan, nothing pinned)."""
     limit = options.time_limit
     share = _share(options.get("ig_share", IG_SHARE))
+    if until is not None:
+        share = min(share, until)
     if limit is None or share <= 0 or pinned.size or instance.objective != "makespan" \
             or not compiled.affordable(ig.iterated_greedy, ig.IG_SECONDS, options.remaining()):
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)
     began = time.perf_counter()
-    end, floor = options.started + share * limit, trivial_bound(instance)
+    end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     walks = max(1, options.workers)
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
     with ThreadPoolExecutor(walks) as pool:  # the kernel releases the GIL: one walk per worker
         runs = list(pool.map(lambda i: ig.improve(instance, incumbent, end, options.seed + i, None, floor,
-                                                  IG_STALL * limit, starts), range(walks)))
+                                                  stall_seconds(instance, limit), starts), range(walks)))
     found = min((schedule for schedule, _ in runs), key=lambda schedule: schedule.objective)
-    stats.update(ig_iterations=sum(done for _, done in runs), ig_objective=found.objective,
-                 ig_walks=walks, ig_seconds=round(time.perf_counter() - began, 3))
+    stats["ig_iterations"] = stats.get("ig_iterations", 0) + sum(done for _, done in runs)
+    stats["ig_seconds"] = round(stats.get("ig_seconds", 0) + time.perf_counter() - began, 3)
+    stats.update(ig_objective=found.objective, ig_walks=walks)
     return found
 
 
@@ -208,11 +237,20 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         if hinted is not None and not hinted.start[pinned].any() and (
                 incumbent is None or hinted.objective <= incumbent.objective):
             incumbent = hinted
+    orders = blocking_model.orders_fit(instance, ORDER_PAIRS)
+    stats["order_literals"] = orders
+    proof: tuple[int | None, bool] = (None, False)
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
-        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats)
+        if orders and options.time_limit is not None:
+            incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
+                                         until=PROOF_AFTER)
+            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options)
+            if proof[1]:
+                return _result(instance, incumbent, proof[0], True, stats, clock)
+        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats, proof[0] or 0)
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
-    bm = blocking_model.build(cp_model, instance, upper)
+    bm = blocking_model.build(cp_model, instance, upper, orders)
     for o in pinned.tolist():
         bm.model.add(bm.start[o] == 0)
     limit = options.time_limit
@@ -222,6 +260,8 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
     incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, first, options)
     bound = integral_bound(raw)
+    if proof[0] is not None:
+        bound = proof[0] if bound is None else max(bound, proof[0])
     if instance.objective == "makespan":
         bound = max(bound or 0, trivial_bound(instance))
     floor = bound if bound is not None else 0
