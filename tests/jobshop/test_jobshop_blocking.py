@@ -7,6 +7,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 import schedkit
 from schedkit.cli import main
@@ -15,6 +18,8 @@ from schedkit.jobshop.heuristics import ig
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.jobshop.solvers import cpsat_blocking
+from schedkit.jobshop.solvers import cpsat_blocking_model as blocking_model
 from schedkit.result import Result
 from schedkit.warmup import generated_instances
 from tests.jobshop.blocking_fixtures import (
@@ -178,3 +183,57 @@ def test_ig_restarts_from_fresh_starts_and_keeps_the_best() -> None:
     assert starts.taken > 0 and done > 0 and found.objective <= start.objective
     assert checked(instance, Result("feasible", found.objective, None, found.solution(instance))) \
         == found.objective
+
+
+@settings(max_examples=15, deadline=None)
+@given(jobs=st.lists(st.permutations([0, 1, 2]).flatmap(
+    lambda order: st.tuples(*(st.tuples(st.just(m), st.integers(1, 6)) for m in order))),
+    min_size=2, max_size=3))
+def test_order_literals_keep_the_brute_force_optimum(jobs) -> None:
+    """The whole model with and without order literals, solved to the end, both give the
+    brute-force blocking optimum; the hint of a rule's schedule (order literals included) is
+    feasible as it stands."""
+    jobs = [list(job) for job in jobs]
+    instance = blocking(jobs, "orders")
+    optimum = brute_force_makespan(jobs, 3)
+    for orders in (False, True):
+        bm = blocking_model.build(cp_model, instance, orders=orders)
+        assert len(bm.orders) == (3 * len(jobs) * (len(jobs) - 1) // 2 if orders else 0)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(bm.model) == cp_model.OPTIMAL and solver.objective_value == optimum
+    rule = run_blocking_rule(instance, "spt")
+    blocking_model.hint(bm, instance, rule.start, rule.leave)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(bm.model) == cp_model.OPTIMAL and solver.objective_value == rule.objective
+
+
+def test_zero_durations_get_no_order_literals() -> None:
+    """An empty interval may sit inside another on CP-SAT's no-overlap: no literals then."""
+    instance = blocking([[(0, 0), (1, 2)], [(1, 3), (0, 1)]], "zero")
+    assert not blocking_model.orders_fit(instance, 100)
+    assert blocking_model.build(cp_model, instance, orders=True).orders == []
+    assert blocking_model.orders_fit(blocking(SWAP_JOBS, "swap"), 2)
+    assert not blocking_model.orders_fit(blocking(SWAP_JOBS, "swap"), 1)
+
+
+def test_cpsat_proves_a_small_shop_in_the_early_whole_model() -> None:
+    """With order literals, cpsat proves the brute-force optimum of a 4 x 3 shop within its
+    limit and says so; its plan passes the checker."""
+    jobs = [[(0, 3), (1, 2), (2, 2)], [(1, 4), (0, 1), (2, 3)], [(2, 2), (0, 4), (1, 1)],
+            [(0, 2), (2, 1), (1, 3)]]
+    instance = blocking(jobs, "four")
+    optimum = brute_force_makespan(jobs, 3)
+    result = schedkit.solve(instance, method="cpsat", time_limit=10, workers=1)
+    assert result.stats["order_literals"] is True
+    assert result.status == "optimal" and checked(instance, result) == optimum == result.bound
+
+
+def test_stall_grows_with_the_shop() -> None:
+    """A walk's patience: half the base share up to 100 operations, three times from 600."""
+    small = schedkit.load(CLASSIC / "la01", blocking=True)  # 50 operations
+    big = schedkit.load(CLASSIC / "la31", blocking=True)  # 300 operations
+    assert cpsat_blocking.stall_seconds(small, 60) == pytest.approx(0.5 * cpsat_blocking.IG_STALL * 60)
+    assert cpsat_blocking.stall_seconds(big, 60) == pytest.approx(1.5 * cpsat_blocking.IG_STALL * 60)

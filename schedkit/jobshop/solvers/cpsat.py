@@ -91,8 +91,8 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     exact=True,
     description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
     "then LNS around the incumbent (blocking: variable-length intervals chained end to start, "
-    "warm-started by iterated greedy for ig_share of the limit)",
-    options={"lns": True, "tabu": True, "hint": None, "pinned": None, "ig_share": 0.8},
+    "warm-started by iterated greedy for ig_share of the limit: 0.8, 0.6 on small shops)",
+    options={"lns": True, "tabu": True, "hint": None, "pinned": None, "ig_share": None},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""

@@ -7,8 +7,12 @@
    threads (makespan; not with `pinned`); a walk without a new best for IG_STALL·T starts
    again from another rule's schedule, then from random runs (`ig.Starts`, shared by the walks):
    the best rule's schedule can trap every walk (la37: 2593 from it, about 2000 from SPT's).
+   The stall time grows with the shop (`stall_seconds`). On small shops (`orders_fit`: order
+   literals in the model) the walks pause at PROOF_AFTER·T for the whole model with order
+   literals, hinted with their best, for PROOF_SHARE·T: 10x5 shops end there proven.
 2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
    instances optimal and gives a lower bound (at least the trivial job/machine bound).
+   On small shops the walks end at SMALL_IG_SHARE·T and this solve runs to the end (no LNS).
 3. LNS until 0.90·T: each step frees a time window of operations (their k next starts from a
    random one), every operation of a few random jobs (about k operations: their best joint
    reinsertion) or of a few random machines, keeps the others' order on each
@@ -45,7 +49,13 @@ from schedkit.registry import SolveOptions
 from schedkit.result import Result
 
 IG_SHARE = 0.8  # of the time limit: iterated greedy from the warm start (option `ig_share`)
-IG_STALL = 0.05  # of the time limit: a walk without a new best for that long restarts from a fresh start
+SMALL_IG_SHARE = 0.6  # the same on small shops (`orders_fit`): the whole model with order
+# literals hinted with the walks' best then runs to the end (la08: 1081 -> 1043, orb01: 1213 -> 1175)
+IG_STALL = 0.05  # of the time limit (per 200 operations, see `stall_seconds`): a walk without a
+# new best for that long restarts from a fresh start
+ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
+PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
+PROOF_SHARE = 0.15  # of the time limit: that whole model's time, before the walks go on
 FIRST_SHARE = 0.10
 MIN_FIRST_SECONDS = 1.0
 LNS_END_SHARE = 0.90
@@ -84,33 +94,61 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
     return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
 
 
-def _share(value: Any) -> float:
-    """Option `ig_share` checked: a number in [0, 1] (not a boolean, not NaN)."""
+def _share(value: Any, small: bool = False) -> float:
+    """Option `ig_share` checked: a number in [0, 1] (not a boolean, not NaN); None: IG_SHARE,
+    SMALL_IG_SHARE on small shops."""
+    if value is None:
+        return SMALL_IG_SHARE if small else IG_SHARE
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise SchedkitError(f"cpsat: option ig_share must be a number from 0 to 1, got {value!r}")
     return float(value)
 
 
+def stall_seconds(instance: JobShopInstance, limit: float) -> float:
+    """How long a walk may go without a new best: IG_STALL of the limit per 200 operations,
+    from half to three times that (bigger shops need longer walks: ta05, la31)."""
+    return IG_STALL * limit * min(3.0, max(0.5, instance.operations / 200))
+
+
+def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSchedule,
+                 pinned: np.ndarray, options: SolveOptions
+                 ) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
+    """The whole model with order literals, hinted with the warm start, for PROOF_SHARE of the
+    limit: small shops end here proven. The schedule, then (bound, proved)."""
+    assert options.time_limit is not None
+    upper = incumbent.objective if instance.objective == "makespan" else None
+    bm = blocking_model.build(cp_model, instance, upper, orders=True)
+    for o in pinned.tolist():
+        bm.model.add(bm.start[o] == 0)
+    deadline = min(options.deadline, time.perf_counter() + PROOF_SHARE * options.time_limit)
+    incumbent_, raw, proved = _whole(cp_model, bm, instance, incumbent, deadline, options)
+    assert incumbent_ is not None
+    return incumbent_, (integral_bound(raw), proved)
+
+
 def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pinned: np.ndarray,
-                     options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any]
-                     ) -> BlockingSchedule:
-    """`ig` from the warm start for IG_SHARE of the limit (makespan, nothing pinned)."""
+                     options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any],
+                     bound: int = 0, until: float | None = None) -> BlockingSchedule:
+    """`ig` from the warm start until IG_SHARE (or `until`) of the limit (makespan, nothing pinned)."""
     limit = options.time_limit
-    share = _share(options.get("ig_share", IG_SHARE))
+    share = _share(options.get("ig_share"), bool(stats.get("order_literals")))
+    if until is not None:
+        share = min(share, until)
     if limit is None or share <= 0 or pinned.size or instance.objective != "makespan" \
             or not compiled.affordable(ig.iterated_greedy, ig.IG_SECONDS, options.remaining()):
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)
     began = time.perf_counter()
-    end, floor = options.started + share * limit, trivial_bound(instance)
+    end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     walks = max(1, options.workers)
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
     with ThreadPoolExecutor(walks) as pool:  # the kernel releases the GIL: one walk per worker
         runs = list(pool.map(lambda i: ig.improve(instance, incumbent, end, options.seed + i, None, floor,
-                                                  IG_STALL * limit, starts), range(walks)))
+                                                  stall_seconds(instance, limit), starts), range(walks)))
     found = min((schedule for schedule, _ in runs), key=lambda schedule: schedule.objective)
-    stats.update(ig_iterations=sum(done for _, done in runs), ig_objective=found.objective,
-                 ig_walks=walks, ig_seconds=round(time.perf_counter() - began, 3))
+    stats["ig_iterations"] = stats.get("ig_iterations", 0) + sum(done for _, done in runs)
+    stats["ig_seconds"] = round(stats.get("ig_seconds", 0) + time.perf_counter() - began, 3)
+    stats.update(ig_objective=found.objective, ig_walks=walks)
     return found
 
 
@@ -193,7 +231,7 @@ def _lns(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInsta
 
 def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: Any) -> Result:
     """The phased search on a blocking instance (see the module docstring)."""
-    _share(options.get("ig_share", IG_SHARE))  # a bad value fails before any work
+    _share(options.get("ig_share"))  # a bad value fails before any work
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers}
     incumbent: BlockingSchedule | None = None
@@ -208,11 +246,20 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         if hinted is not None and not hinted.start[pinned].any() and (
                 incumbent is None or hinted.objective <= incumbent.objective):
             incumbent = hinted
+    orders = blocking_model.orders_fit(instance, ORDER_PAIRS)
+    stats["order_literals"] = orders
+    proof: tuple[int | None, bool] = (None, False)
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
-        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats)
+        if orders and options.time_limit is not None:
+            incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
+                                         until=PROOF_AFTER)
+            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options)
+            if proof[1]:
+                return _result(instance, incumbent, proof[0], True, stats, clock)
+        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats, proof[0] or 0)
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
-    bm = blocking_model.build(cp_model, instance, upper)
+    bm = blocking_model.build(cp_model, instance, upper, orders)
     for o in pinned.tolist():
         bm.model.add(bm.start[o] == 0)
     limit = options.time_limit
@@ -220,12 +267,17 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
         return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
     first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
+    if orders:  # small shops: one whole-model solve to the end, no LNS
+        first = options.deadline
     incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, first, options)
     bound = integral_bound(raw)
+    if proof[0] is not None:
+        bound = proof[0] if bound is None else max(bound, proof[0])
     if instance.objective == "makespan":
         bound = max(bound or 0, trivial_bound(instance))
     floor = bound if bound is not None else 0
-    if incumbent is not None and not proved and incumbent.objective > floor and options.get("lns", True):
+    if incumbent is not None and not proved and incumbent.objective > floor and options.get("lns", True) \
+            and not orders:  # small shops: the whole model to the end instead
         lns_end = options.started + LNS_END_SHARE * limit
         incumbent = _lns(cp_model, bm, instance, incumbent, lns_end, options, floor, stats)
     # the whole model again for the bound; also when there is no plan yet (no warm start: its

@@ -5,6 +5,10 @@ where the job's next operation starts (the last operation's interval has its fix
 the machine is held from start to leave. One no-overlap per machine over these intervals
 (half-open, so a machine left at t can be taken at t: swaps are allowed). Starts are bounded
 by heads (release plus work before) and, for the makespan, tails and the upper bound.
+With `orders`, also one literal per pair of operations on a machine ("a before b": b starts
+once a has left, else the reverse): redundant with the no-overlap, but CP-SAT branches on
+them and its LP sees them; it proves 10x5 shops (la01) in seconds where the no-overlap alone
+stays at the trivial bound.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class BlockingModel:
     intervals: list[Any] = field(default_factory=list)
     makespan: Any = None
     goal: Any = None
+    orders: list[tuple[int, int, Any]] = field(default_factory=list)  # (a, b, "a before b")
 
 
 def horizon(instance: JobShopInstance) -> int:
@@ -52,8 +57,18 @@ def _heads_tails(instance: JobShopInstance) -> tuple[np.ndarray, np.ndarray]:
     return head, tail
 
 
-def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None) -> BlockingModel:
-    """The whole model; `upper` bounds the makespan (default `horizon`)."""
+def orders_fit(instance: JobShopInstance, most: int) -> bool:
+    """Whether order literals suit: at most `most` pairs of operations on a machine, and every
+    duration positive (CP-SAT lets an empty interval sit inside another; the literals would not)."""
+    counts = np.bincount(instance.alt_machine, minlength=instance.m)
+    pairs = int((counts * (counts - 1) // 2).sum())
+    return pairs <= most and bool(instance.alt_duration.size) and int(instance.alt_duration.min()) > 0
+
+
+def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None,
+          orders: bool = False) -> BlockingModel:
+    """The whole model; `upper` bounds the makespan (default `horizon`); `orders` adds the
+    order literals (only for positive durations, see `orders_fit`)."""
     upper = horizon(instance) if upper is None else upper
     model = cp_model.CpModel()
     head, tail = _heads_tails(instance)
@@ -79,8 +94,27 @@ def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None) ->
     for intervals in by_machine:
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
+    if orders and int(p.min()) > 0:
+        _orders(bm, instance, last)
     _objective(bm, instance, upper, sorted(last))
     return bm
+
+
+def _orders(bm: BlockingModel, instance: JobShopInstance, last: set[int]) -> None:
+    """Per pair (a, b) on a machine a literal: true, b starts once a has left; false, the reverse."""
+    model, p, start = bm.model, instance.alt_duration, bm.start
+
+    def leave(o: int) -> Any:
+        return start[o] + int(p[o]) if o in last else start[o + 1]
+
+    for k in range(instance.m):
+        ops = np.flatnonzero(instance.alt_machine == k).tolist()
+        for i, a in enumerate(ops):
+            for b in ops[i + 1:]:
+                before = model.new_bool_var(f"o{a}_{b}")
+                model.add(start[b] >= leave(a)).only_enforce_if(before)
+                model.add(start[a] >= leave(b)).only_enforce_if(~before)
+                bm.orders.append((a, b, before))
 
 
 def _objective(bm: BlockingModel, instance: JobShopInstance, upper: int, last: list[int]) -> None:
@@ -113,6 +147,9 @@ def hint(bm: BlockingModel, instance: JobShopInstance, start: np.ndarray, leave:
         model.add_hint(model.get_int_var_from_proto_index(bm.start[o].index), s)
         if not isinstance(bm.hold[o], int):
             model.add_hint(model.get_int_var_from_proto_index(bm.hold[o].index), out - s)
+    for a, b, before in bm.orders:
+        first = (start[a], leave[a]) <= (start[b], leave[b])
+        model.add_hint(model.get_bool_var_from_proto_index(before.index), bool(first))
     if bm.makespan is not None:
         end = start + instance.alt_duration
         value = int(end[instance.job_ptr[1:] - 1].max())
