@@ -3,7 +3,7 @@ CP-SAT's plan (and proof). A slice keeps the requests whose window opens within 
 day `day` of the week, their windows clipped to the slice's end; records go to
 benchmarks/reports/groundstation_slices.jsonl.
 
-    python benchmarks/groundstation_slices.py --hours 16 --seconds 120 [--slices W10_2018:3 ...]
+    python benchmarks/groundstation_slices.py --hours 16 --seconds 240 [--slices W10_2018:3 ...]
 """
 
 from __future__ import annotations
