@@ -3,10 +3,11 @@ non-preemptive bucketed LP (schedkit/groundstation/solvers/interval_lp.py) with 
 limit, stored in benchmarks/reports/groundstation_bounds.jsonl for groundstation_report.py.
 
     python benchmarks/groundstation_bounds.py --grid 3600 --seconds 600 [--weeks W10_2018 ...]
-        [--whole-bucket-rows]
+        [--whole-bucket-rows] [--crossing-rows]
 
 `--whole-bucket-rows` builds the earlier LP (mission rows on whole tracked buckets only) for
 comparison; by default the per-bucket tracking rows of the spacecraft rule are in.
+`--crossing-rows` adds the per-antenna boundary rows (at most one track covers a boundary).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def main() -> None:
     parser.add_argument("--weeks", nargs="*", default=list(WEEKS))
     parser.add_argument("--whole-bucket-rows", action="store_true",
                         help="the earlier mission rows (whole tracked buckets only)")
+    parser.add_argument("--crossing-rows", action="store_true",
+                        help="per antenna, at most one track covers each bucket boundary")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
@@ -42,9 +45,9 @@ def main() -> None:
         started = time.perf_counter()
         tracking_rows = not args.whole_bucket_rows
         bound = interval_unserved_bound(x, request_options(x), args.seconds, args.grid,
-                                        tracking_rows=tracking_rows)
+                                        tracking_rows=tracking_rows, crossing_rows=args.crossing_rows)
         record = {"week": week, "method": "interval_lp", "grid": args.grid, "mission_caps": True,
-                  "tracking_rows": tracking_rows,
+                  "tracking_rows": tracking_rows, "crossing_rows": args.crossing_rows,
                   "seconds_limit": args.seconds, "seconds": round(time.perf_counter() - started, 1),
                   "unserved_bound": bound, "hours_upper_bound": round((x.requested - bound) / 3600, 4),
                   "load": [round(v, 1) for v in os.getloadavg()], "commit": commit}

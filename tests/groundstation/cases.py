@@ -111,3 +111,13 @@ def blocked() -> GroundStationInstance:
         request("long", "sc", 2 * H, 2 * H, [(("A",), [(0, 3 * H)])]),
         request("short", "sc", H, H, [(("B",), [(H, 2 * H)])]),
     ), name="blocked")
+
+
+def straddle() -> GroundStationInstance:
+    """Two missions each ask 1 h (min 1 h) on antenna A, both in view over [30 min, 1 h 30 min)
+    only: the two tracks would cover the same instant, so one is served, unserved 3600 s. At 1 h
+    buckets each fills half of two buckets, so the bucket rows alone let both in."""
+    return GroundStationInstance((
+        request("first", "m1", H, H, [(("A",), [(HALF, H + HALF)])]),
+        request("second", "m2", H, H, [(("A",), [(HALF, H + HALF)])]),
+    ), name="straddle")

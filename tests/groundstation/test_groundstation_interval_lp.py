@@ -11,7 +11,7 @@ from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide, interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
-from tests.groundstation.cases import KNOWN, blocked, mixed, networks
+from tests.groundstation.cases import KNOWN, blocked, mixed, networks, straddle
 
 GRIDS = (900, 1800, 3600, 7200)
 
@@ -47,6 +47,7 @@ def test_interval_bound_never_cuts_off_a_generated_optimum(seed, satellites):
     options = request_options(x)
     for grid in (900, 3600):
         assert interval_unserved_bound(x, options, grid=grid) <= result.objective
+        assert interval_unserved_bound(x, options, grid=grid, crossing_rows=True) <= result.objective
 
 
 def test_cpsat_reports_the_interval_lp_bound():
@@ -82,6 +83,7 @@ def test_interval_bound_never_cuts_off_the_mip_optimum(x):
     options = request_options(x)
     for grid in (1800, 3600):
         assert interval_unserved_bound(x, options, grid=grid) <= result.objective
+        assert interval_unserved_bound(x, options, grid=grid, crossing_rows=True) <= result.objective
 
 
 def test_tracking_rows_carry_the_spacecraft_rule_where_the_caps_miss_it():
@@ -118,3 +120,22 @@ def test_bound_job_runs_every_stage_without_a_limit():
     assert all(isinstance(job.stages[f"interval_lp_{g}"], tuple) for g in (7200, 3600, 1800))
     assert job.value == max(v for v, _ in job.stages.values())
     assert job.guide
+
+
+def test_crossing_rows_keep_two_tracks_off_one_bucket_boundary():
+    """Straddle (optimum 3600, mip and cpsat prove it): at 1 h buckets the bucket rows give 0,
+    the crossing rows the optimum; on the mixed fixture they stay below its optimum and never
+    loosen the bound."""
+    x = straddle()
+    for method in ("mip", "cpsat"):
+        result = schedkit.solve(x, method, time_limit=5, workers=1)
+        assert schedkit.check(x, result).feasible
+        assert result.status == "optimal" and result.objective == 3600
+    options = request_options(x)
+    assert interval_unserved_bound(x, options, grid=3600) == 0
+    assert interval_unserved_bound(x, options, grid=3600, crossing_rows=True) == 3600
+    x = mixed()
+    options = request_options(x)
+    for grid in (900, 3600):
+        plain = interval_unserved_bound(x, options, grid=grid)
+        assert plain <= interval_unserved_bound(x, options, grid=grid, crossing_rows=True) <= 10800
