@@ -1,8 +1,10 @@
 """Blocking job shop under random machine shutdowns (ISBJSSP): realized makespan of every
-policy over seeds. Run mode appends one CSV row per (instance, p, policy, seed); report mode
-writes the Markdown summary.
+policy over seeds. Run mode appends the (instance, p, policy, seed) rows the CSV lacks (it
+resumes, never overwrites), following one stored cpsat plan per instance; report mode writes the
+Markdown summary.
 
     python benchmarks/jobshop_shutdowns.py run --p 0.01 0.05 0.1 --seeds 20 \
+        --plans benchmarks/reports/jobshop_shutdowns_plans.json \
         --csv benchmarks/reports/jobshop_shutdowns.csv la01 la06 ...
     python benchmarks/jobshop_shutdowns.py report benchmarks/reports/jobshop_shutdowns.csv \
         --out benchmarks/reports/jobshop_shutdowns.md
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import statistics
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 import schedkit
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.jobshop.shutdowns import Shutdowns
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,32 +33,77 @@ RULES = ["spt", "mwkr", "mor", "fifo", "random"]
 
 
 def run(args: argparse.Namespace) -> None:
+    """Append the missing (instance, p, policy, seed) rows: first every cheap policy on every
+    instance, then `reschedule`, so that a cut-off run still leaves whole tables behind."""
     path = Path(args.csv)
-    new = not path.exists()
+    done = _done_keys(path)
+    plans = PlanStore(Path(args.plans), args.plan_time, args.plan_workers)
+    cheap = [q for q in args.policies if q != "reschedule"]
+    passes = [cheap] + ([["reschedule"]] if "reschedule" in args.policies else [])
     with path.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, FIELDS)
-        if new:
+        if not done and handle.tell() == 0:
             writer.writeheader()
-        for name in args.instances:
-            instance = schedkit.load(CLASSIC / name, blocking=True)
-            plan = schedkit.solve(instance, "cpsat", time_limit=args.plan_time, workers=1)
-            for p in args.p:
-                shutdowns = Shutdowns(p, args.repair[0], args.repair[1])
-                for policy in args.policies:
-                    seeds = args.reschedule_seeds if policy == "reschedule" else args.seeds
-                    for seed in range(seeds):
-                        began = time.perf_counter()
-                        out = schedkit.simulate(instance, policy, shutdowns, seed, plan=plan,
-                                                reschedule_seconds=args.reschedule_seconds,
-                                                max_reschedules=args.max_reschedules)
-                        repair = f"{args.repair[0]}-{args.repair[1]}"
-                        writer.writerow({"instance": name, "p": p, "repair": repair,
-                                         "policy": policy, "seed": seed, "makespan": out.makespan,
-                                         "plan": plan.objective, "shutdowns": out.shutdowns,
-                                         "reschedules": out.reschedules, "fallbacks": out.fallbacks,
-                                         "wall": f"{time.perf_counter() - began:.2f}"})
-                    handle.flush()
-                    print(name, p, policy, flush=True)
+        for policies in passes:
+            for name in args.instances:
+                instance = schedkit.load(CLASSIC / name, blocking=True)
+                plan, objective = plans.plan(name, instance)
+                for p in args.p:
+                    shutdowns = Shutdowns(p, args.repair[0], args.repair[1])
+                    repair = f"{args.repair[0]}-{args.repair[1]}"
+                    for policy in policies:
+                        seeds = args.reschedule_seeds if policy == "reschedule" else args.seeds
+                        for seed in range(seeds):
+                            if (name, str(p), repair, policy, str(seed)) in done:
+                                continue
+                            began = time.perf_counter()
+                            out = schedkit.simulate(instance, policy, shutdowns, seed, plan=plan,
+                                                    reschedule_seconds=args.reschedule_seconds,
+                                                    max_reschedules=args.max_reschedules)
+                            writer.writerow({"instance": name, "p": p, "repair": repair,
+                                             "policy": policy, "seed": seed, "makespan": out.makespan,
+                                             "plan": objective, "shutdowns": out.shutdowns,
+                                             "reschedules": out.reschedules, "fallbacks": out.fallbacks,
+                                             "wall": f"{time.perf_counter() - began:.2f}"})
+                        handle.flush()
+                    print(name, p, ",".join(policies), flush=True)
+
+
+def _done_keys(path: Path) -> set[tuple[str, ...]]:
+    """The rows a CSV already holds (a re-run resumes instead of overwriting)."""
+    if not path.exists():
+        return set()
+    with path.open() as handle:
+        return {(r["instance"], str(float(r["p"])), r["repair"], r["policy"], r["seed"])
+                for r in csv.DictReader(handle)}
+
+
+class PlanStore:
+    """One cpsat plan per instance, solved once and kept in a JSON file, so that every policy
+    and every later run follows the same plan whatever the machine's load."""
+
+    def __init__(self, path: Path, time_limit: float, workers: int) -> None:
+        self.path, self.time_limit, self.workers = path, time_limit, workers
+        self.plans: dict[str, dict] = json.loads(path.read_text()) if path.exists() else {}
+
+    def plan(self, name: str, instance: JobShopInstance) -> tuple[JobShopSolution, int]:
+        """The stored plan of `name`, solving and storing it first when missing."""
+        if name not in self.plans:
+            result = schedkit.solve(instance, "cpsat", time_limit=self.time_limit, workers=self.workers)
+            assert result.solution is not None, f"{name}: cpsat found no plan"
+            self.plans[name] = {"objective": result.objective, "status": result.status,
+                                "bound": result.bound, "method": "cpsat",
+                                "time_limit": self.time_limit, "workers": self.workers,
+                                "load": round(os.getloadavg()[0], 1),
+                                **result.solution.to_dict()}
+            partial = self.path.with_suffix(".partial")
+            partial.write_text(json.dumps(self.plans, indent=None, separators=(",", ":")) + "\n")
+            partial.replace(self.path)
+        record = self.plans[name]
+        solution = JobShopSolution(record["start"], record["machine"], record.get("leave"))
+        if not schedkit.check(instance, solution).feasible:
+            raise SystemExit(f"{self.path}: the stored plan of {name} fails the checker")
+        return solution, int(record["objective"])
 
 
 def report(args: argparse.Namespace) -> None:
@@ -127,7 +176,10 @@ def main() -> None:
     r.add_argument("--seeds", type=int, default=20)
     r.add_argument("--reschedule-seeds", type=int, default=5)
     r.add_argument("--policies", nargs="+", default=[*RULES, "right-shift", "reschedule"])
-    r.add_argument("--plan-time", type=float, default=10.0)
+    r.add_argument("--plan-time", type=float, default=30.0)
+    r.add_argument("--plan-workers", type=int, default=2)
+    r.add_argument("--plans", required=True,
+                   help="JSON of the plans (read; extended when one is missing)")
     r.add_argument("--reschedule-seconds", type=float, default=1.0)
     r.add_argument("--max-reschedules", type=int, default=5)
     r.add_argument("--csv", required=True)
