@@ -1,6 +1,7 @@
-"""Sparse stage-2 passes of `bdp`: the live arcs of the time-indexed table and the adjacency
-edges between them, built once arc elimination has left few (`ArcGraph.build` says when),
-then one O(arcs + edges) pass per subgradient step instead of one over the whole table."""
+"""Sparse stage-2 passes of `bdp`: the live arcs of the time-indexed table with, per arc, a
+bit mask of the arcs that may directly precede it, built once arc elimination has left few
+(`ArcGraph.build` says when); then each subgradient step runs over the live arcs only instead
+of the whole table."""
 
 from __future__ import annotations
 
@@ -9,23 +10,19 @@ import numpy as np
 from schedkit.smtt.solvers.bdp import arc_graph_kernels as g
 from schedkit.smtt.solvers.bdp.ssdp_kernels import INF
 
-MAX_EDGES = 6_000_000  # 24 MB of edges at most, and only when within the memory left
-EDGES_PER_CELL = 2.0  # and no more edges than this many per cell of the table: a dense pass
-# stops at the first allowed predecessor of a sorted row, an edge pass reads every edge
-ARC_BYTES = 4 + 4 + 8 * 5  # t, j, start, value, f, g, pred per arc
+CELL_SHARE = 0.2  # built when at most this share of the table's cells are live arcs
+ARC_BYTES = 4 + 4 + 8 * 8  # t, j, value, f, g, pred, ranked (two), order, through per arc
 
 
 class ArcGraph:
-    """The live arcs (t, j) of `ok`, by time, with the edges between them; f, g per arc."""
+    """The live arcs (t, j) of `ok` by time, their predecessor masks; f, g per arc."""
 
-    def __init__(self, p: np.ndarray, costs: np.ndarray, before: np.ndarray, ok: np.ndarray,
-                 arc_t: np.ndarray, arc_j: np.ndarray, row: np.ndarray, start: np.ndarray,
-                 src: np.ndarray) -> None:
-        self.p, self.costs, self.before, self.ok = p, costs, before, ok
+    def __init__(self, p: np.ndarray, costs: np.ndarray, ok: np.ndarray, arc_t: np.ndarray,
+                 arc_j: np.ndarray, row: np.ndarray, mask: np.ndarray) -> None:
+        self.p, self.costs, self.ok = p, costs, ok
         self.horizon = ok.shape[0] - 1
-        self.arc_t, self.arc_j, self.row, self.start, self.src = arc_t, arc_j, row, start, src
+        self.arc_t, self.arc_j, self.row, self.mask = arc_t, arc_j, row, mask
         self._allocate()
-        self.last = -1
 
     def _allocate(self) -> None:
         m = self.arc_t.size
@@ -33,31 +30,32 @@ class ArcGraph:
         self.f = np.empty(m, dtype=np.int64)
         self.g = np.empty(m, dtype=np.int64)
         self.pred = np.empty(m, dtype=np.int64)
+        self.ranked = np.empty(m, dtype=np.int64)
+        self.count = np.zeros(self.horizon + 1, dtype=np.int64)
+        self.last = -1
 
     @staticmethod
     def build(p: np.ndarray, costs: np.ndarray, before: np.ndarray, ok: np.ndarray,
               memory_left: int) -> ArcGraph | None:
-        """The graph of the arcs left in `ok`, or None while it would be too large (over
-        MAX_EDGES, EDGES_PER_CELL or `memory_left` bytes)."""
+        """The graph of the arcs left in `ok`, or None while they are over CELL_SHARE of the
+        table or would not fit in `memory_left` bytes."""
         arc_t, arc_j, row = g.live_arcs(ok)
-        estimate = int(g.edge_estimate(p, arc_t, arc_j, row))
-        capacity = min(MAX_EDGES, int(EDGES_PER_CELL * ok.size),
-                       (memory_left - ARC_BYTES * arc_t.size) // 4)
-        if estimate > capacity:
+        words = max(1, -(-int(g.widest_row(row)) // 64))
+        if arc_t.size > CELL_SHARE * ok.size or (ARC_BYTES + 8 * words) * arc_t.size > memory_left:
             return None
-        start, src, count = g.build_edges(p, costs, before, arc_t, arc_j, row, max(estimate, 1))
-        return ArcGraph(p, costs, before, ok, arc_t, arc_j, row, start, src[:count].copy())
+        mask = g.build_masks(p, costs, before, arc_t, arc_j, row, words)
+        return ArcGraph(p, costs, ok, arc_t, arc_j, row, mask)
 
     @property
     def nbytes(self) -> int:
-        return ARC_BYTES * self.arc_t.size + 4 * self.src.size
+        return ARC_BYTES * self.arc_t.size + int(self.mask.nbytes)
 
     def relax(self, mult: np.ndarray, scale: int) -> int:
         """The stage-2 relaxed optimum for `mult` (scaled, Σμ included; INF when there is no
         path); f and the least path's last arc kept."""
         g.arc_values(self.costs, mult, scale, self.arc_t, self.arc_j, self.value)
-        g.forward(self.p, self.arc_t, self.arc_j, self.value, self.start, self.src, self.f,
-                  self.pred)
+        g.forward(self.p, self.arc_t, self.arc_j, self.row, self.mask, self.value, self.f,
+                  self.pred, self.ranked, self.count)
         self.last = int(g.best_final(self.arc_t, self.horizon, self.row, self.f))
         return int(INF) if self.last < 0 else int(self.f[self.last]) + int(mult.sum())
 
@@ -71,13 +69,15 @@ class ArcGraph:
         """Delete (here and in ok) the arcs whose best path for `mult` exceeds `limit`; how
         many."""
         self.relax(mult, scale)
-        g.backward(self.arc_t, self.horizon, self.value, self.start, self.src, self.g)
+        order, offsets = g.by_start(self.p, self.arc_t, self.arc_j, self.horizon)
+        through = np.empty(self.arc_t.size, dtype=np.int64)
+        g.backward(self.arc_t, self.row, self.mask, self.value, order, offsets, self.g, through,
+                   np.empty(self.arc_t.size, dtype=np.int64))
         alive = np.empty(self.arc_t.size, dtype=np.bool_)
         removed = int(g.kill(self.arc_t, self.arc_j, self.f, self.g, int(mult.sum()), limit,
                              self.ok, alive))
         if removed:
-            self.arc_t, self.arc_j, self.row, self.start, self.src = g.compact(
-                self.arc_t, self.arc_j, self.row, self.start, self.src, alive)
+            self.arc_t, self.arc_j, self.row, self.mask = g.compact(
+                self.p, self.arc_t, self.arc_j, self.row, self.mask, alive)
             self._allocate()
-            self.last = -1
         return removed

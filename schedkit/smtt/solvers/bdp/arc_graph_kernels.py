@@ -1,8 +1,9 @@
 """Compiled kernels of the sparse stage-2 passes: once arc elimination has left few arcs
-(job j finishing at t) in the time-indexed table, the stage-2 DP runs over an explicit graph
-of the live arcs, an edge b -> a when the job of b may directly precede the job of a
-(`ssdp_kernels.adjacent`). Arcs are numbered by time, then job; the edges into arc a are
-src[start[a]:start[a + 1]], in increasing source order.
+(job j finishing at t) in the time-indexed table, the stage-2 DP runs over the live arcs
+only. Arcs are numbered by time, then job (row[t]..row[t + 1] − 1 finish at t); mask[a] has
+bit r set when the r-th arc of the row where a starts may directly precede a
+(`ssdp_kernels.adjacent`), so a pass ranks each row once and scans it to the first allowed
+arc, as the dense passes do, without an adjacency test.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from schedkit.smtt.solvers.bdp.ssdp_kernels import INF, adjacent
+from schedkit.smtt.solvers.bdp.ssdp_kernels import INF, ONE, adjacent
 
 
 @njit(cache=True, nogil=True)
@@ -42,26 +43,21 @@ def live_arcs(ok):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def edge_estimate(p, arc_t, arc_j, row):  # pragma: no cover - compiled
-    """Σ over the arcs of the arcs finishing when they start: at least the edge count."""
-    total = 0
-    for a in range(arc_t.size):
-        s = arc_t[a] - p[arc_j[a]]
-        if s >= 1:
-            total += row[s + 1] - row[s]
-    return total
+def widest_row(row):  # pragma: no cover - compiled
+    """The most arcs finishing at one time."""
+    widest = 0
+    for t in range(row.size - 1):
+        widest = max(widest, row[t + 1] - row[t])
+    return widest
 
 
 @njit(cache=True, nogil=True)
-def build_edges(p, costs, before, arc_t, arc_j, row, capacity):  # pragma: no cover - compiled
-    """(start, src, count) of the edges between the arcs; count > capacity when they did not
-    fit in `capacity` (then start and src are incomplete)."""
+def build_masks(p, costs, before, arc_t, arc_j, row, words):  # pragma: no cover - compiled
+    """mask[a]: bit r set when the r-th arc of the row where arc a starts may directly precede
+    it (`adjacent`)."""
     m = arc_t.size
-    start = np.zeros(m + 1, dtype=np.int64)
-    src = np.empty(capacity, dtype=np.int32)
-    e = 0
+    mask = np.zeros((m, words), dtype=np.uint64)
     for a in range(m):
-        start[a] = e
         t = arc_t[a]
         j = arc_j[a]
         s = t - p[j]
@@ -69,12 +65,46 @@ def build_edges(p, costs, before, arc_t, arc_j, row, capacity):  # pragma: no co
             continue
         for b in range(row[s], row[s + 1]):
             if adjacent(arc_j[b], j, t, p, costs, before):
-                if e >= capacity:
-                    return start, src, capacity + 1
-                src[e] = b
-                e += 1
-    start[m] = e
-    return start, src, e
+                r = b - row[s]
+                mask[a, r >> 6] |= ONE << np.uint64(r & 63)
+    return mask
+
+
+@njit(cache=True, nogil=True)
+def by_start(p, arc_t, arc_j, horizon):  # pragma: no cover - compiled
+    """(arcs ordered by start time, CSR offsets per start time 0..T)."""
+    m = arc_t.size
+    offsets = np.zeros(horizon + 2, dtype=np.int64)
+    for a in range(m):
+        offsets[arc_t[a] - p[arc_j[a]] + 1] += 1
+    for s in range(horizon + 1):
+        offsets[s + 1] += offsets[s]
+    fill = offsets[:-1].copy()
+    order = np.empty(m, dtype=np.int64)
+    for a in range(m):
+        s = arc_t[a] - p[arc_j[a]]
+        order[fill[s]] = a
+        fill[s] += 1
+    return order, offsets
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rank(keys, items, first, stop, ranked):  # pragma: no cover - compiled
+    """ranked[first:first + c] = the items[first:stop] with finite keys, cheapest first (ties
+    in item order); c."""
+    c = 0
+    for x in range(first, stop):
+        a = items[x]
+        v = keys[a]
+        if v >= INF:
+            continue
+        r = first + c
+        while r > first and keys[ranked[r - 1]] > v:
+            ranked[r] = ranked[r - 1]
+            r -= 1
+        ranked[r] = a
+        c += 1
+    return c
 
 
 @njit(cache=True, nogil=True)
@@ -86,37 +116,63 @@ def arc_values(costs, mult, scale, arc_t, arc_j, value):  # pragma: no cover - c
 
 
 @njit(cache=True, nogil=True)
-def forward(p, arc_t, arc_j, value, start, src, f, pred):  # pragma: no cover - compiled
+def forward(p, arc_t, arc_j, row, mask, value, f, pred, ranked, count):  # pragma: no cover
     """f[a]: least cost of a path from time 0 ending with arc a (INF: none); pred[a] the arc
-    before it on one (the cheapest, then the lowest source; −1 at the start)."""
-    for a in range(arc_t.size):
-        pred[a] = -1
-        if arc_t[a] == p[arc_j[a]]:
-            f[a] = value[a]
-            continue
-        best = INF
-        for e in range(start[a], start[a + 1]):
-            b = src[e]
-            if f[b] < best:
-                best = f[b]
-                pred[a] = b
-        f[a] = best + value[a] if best < INF else INF
+    before it (the cheapest allowed, the lowest job on ties; −1 at the start). ranked[row[t]:]
+    holds the count[t] arcs of row t with finite f, cheapest first."""
+    horizon = row.size - 2
+    for t in range(1, horizon + 1):
+        for a in range(row[t], row[t + 1]):
+            pred[a] = -1
+            s = t - p[arc_j[a]]
+            if s == 0:
+                f[a] = value[a]
+                continue
+            f[a] = INF
+            base = row[s]
+            for x in range(base, base + count[s]):
+                b = ranked[x]
+                r = b - base
+                if (mask[a, r >> 6] >> np.uint64(r & 63)) & ONE:
+                    f[a] = f[b] + value[a]
+                    pred[a] = b
+                    break
+        c = 0
+        first = row[t]
+        for a in range(first, row[t + 1]):  # rank the row: insertion sort, stable
+            v = f[a]
+            if v >= INF:
+                continue
+            r = first + c
+            while r > first and f[ranked[r - 1]] > v:
+                ranked[r] = ranked[r - 1]
+                r -= 1
+            ranked[r] = a
+            c += 1
+        count[t] = c
 
 
 @njit(cache=True, nogil=True)
-def backward(arc_t, horizon, value, start, src, g):  # pragma: no cover - compiled
-    """g[a]: least cost of a path from arc a's finish to time T (INF: none), pushed from the
-    last arc back."""
-    for a in range(arc_t.size):
-        g[a] = 0 if arc_t[a] == horizon else INF
-    for a in range(arc_t.size - 1, -1, -1):
-        if g[a] >= INF:
-            continue
-        through = value[a] + g[a]
-        for e in range(start[a], start[a + 1]):
-            b = src[e]
-            if through < g[b]:
-                g[b] = through
+def backward(arc_t, row, mask, value, order, offsets, g, through, ranked):  # pragma: no cover
+    """g[a]: least cost of a path from arc a's finish to time T (INF: none)."""
+    horizon = row.size - 2
+    for a in range(row[horizon], row[horizon + 1]):
+        g[a] = 0
+    for s in range(horizon - 1, 0, -1):
+        for x in range(offsets[s], offsets[s + 1]):  # the arcs starting at s, all done
+            a = order[x]
+            through[a] = value[a] + g[a] if g[a] < INF else INF
+        c = _rank(through, order, offsets[s], offsets[s + 1], ranked)
+        for b in range(row[s], row[s + 1]):
+            g[b] = INF
+            r = b - row[s]
+            word = r >> 6
+            bit = ONE << np.uint64(r & 63)
+            for x in range(offsets[s], offsets[s] + c):
+                a = ranked[x]
+                if mask[a, word] & bit:
+                    g[b] = through[a]
+                    break
     return 0
 
 
@@ -161,36 +217,37 @@ def kill(arc_t, arc_j, f, g, total_mult, limit, ok, alive):  # pragma: no cover 
 
 
 @njit(cache=True, nogil=True)
-def compact(arc_t, arc_j, row, start, src, alive):  # pragma: no cover - compiled
-    """The graph without the dead arcs: (arc_t, arc_j, row, start, src), renumbered."""
+def compact(p, arc_t, arc_j, row, mask, alive):  # pragma: no cover - compiled
+    """The arcs left (alive) and their masks, renumbered: (arc_t, arc_j, row, mask)."""
     m = arc_t.size
-    new_index = np.full(m, -1, dtype=np.int64)
     kept = 0
     for a in range(m):
         if alive[a]:
-            new_index[a] = kept
             kept += 1
     new_t = np.empty(kept, dtype=np.int32)
     new_j = np.empty(kept, dtype=np.int32)
-    new_start = np.zeros(kept + 1, dtype=np.int64)
-    e = 0
+    new_mask = np.zeros((kept, mask.shape[1]), dtype=np.uint64)
+    x = 0
     for a in range(m):
         if not alive[a]:
             continue
-        x = new_index[a]
         new_t[x] = arc_t[a]
         new_j[x] = arc_j[a]
-        new_start[x] = e
-        for r in range(start[a], start[a + 1]):
-            b = src[r]
-            if alive[b]:
-                src[e] = new_index[b]  # e <= r: an in-place write behind the read
-                e += 1
-    new_start[kept] = e
+        s = arc_t[a] - p[arc_j[a]]
+        if s >= 1:
+            r_new = 0
+            for b in range(row[s], row[s + 1]):
+                if not alive[b]:
+                    continue
+                r = b - row[s]
+                if (mask[a, r >> 6] >> np.uint64(r & 63)) & ONE:
+                    new_mask[x, r_new >> 6] |= ONE << np.uint64(r_new & 63)
+                r_new += 1
+        x += 1
     new_row = np.empty(row.size, dtype=np.int64)
     x = 0
     for t in range(row.size):
         while x < kept and new_t[x] < t:
             x += 1
         new_row[t] = x
-    return new_t, new_j, new_row, new_start, src[:e].copy()
+    return new_t, new_j, new_row, new_mask

@@ -71,6 +71,7 @@ FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many s
 CHUNK_SECONDS = 0.02
 FIRST_BUDGET = 1024  # stage-3 states per kernel call at first (a call ends after a whole time)
 USE_GRAPH = True  # sparse stage-2 passes over the arcs left (`arc_graph`)
+GRAPH_RETRY = 0.8  # after a refused graph, tried again when this share of the arcs is left
 REPAIR_SHARE = 0.1  # of the stages' time, at most, for upper bounds from relaxed paths
 
 
@@ -108,6 +109,7 @@ class Search:
     repair_seconds: float = 0.0
     last_path: int = 0  # hash of the latest relaxed path repaired
     graph: ArcGraph | None = None  # the sparse stage-2 passes, once few arcs are left
+    graph_refused: float = float("inf")  # the arcs left when the graph was last refused
 
     def __post_init__(self) -> None:
         self.costs = cost_table(self.p, self.d, self.w)
@@ -342,11 +344,14 @@ def stage2_eliminate(search: Search) -> int:
     _relaxed(search, search.mult, True)
     _backward(search, True)
     removed = int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
-    if USE_GRAPH:
+    left = int(search.ok.sum())
+    if USE_GRAPH and left <= GRAPH_RETRY * search.graph_refused:
         search.graph = ArcGraph.build(search.p, search.costs, search.before, search.ok,
                                       search.memory_bytes - table_bytes(search.p))
-        if search.graph is not None:
-            search.stats["graph_edges"] = int(search.graph.src.size)
+        if search.graph is None:
+            search.graph_refused = left  # too many edges: tried again with fewer arcs
+        else:
+            search.stats["graph_arcs"] = int(search.graph.arc_t.size)
             search.stats["peak_memory_mb"] = max(search.stats["peak_memory_mb"], round(
                 (table_bytes(search.p) + search.graph.nbytes) / 2**20, 3))
     return removed
