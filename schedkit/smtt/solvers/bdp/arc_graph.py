@@ -36,12 +36,13 @@ class ArcGraph:
 
     @staticmethod
     def build(p: np.ndarray, costs: np.ndarray, before: np.ndarray, ok: np.ndarray,
-              memory_left: int) -> ArcGraph | None:
-        """The graph of the arcs left in `ok`, or None while they are over CELL_SHARE of the
-        table or would not fit in `memory_left` bytes."""
+              memory_left: int, share: float | None = None) -> ArcGraph | None:
+        """The graph of the arcs left in `ok`, or None while they are over `share` (default
+        CELL_SHARE) of the table or would not fit in `memory_left` bytes."""
         arc_t, arc_j, row = g.live_arcs(ok)
         words = max(1, -(-int(g.widest_row(row)) // 64))
-        if arc_t.size > CELL_SHARE * ok.size or (ARC_BYTES + 8 * words) * arc_t.size > memory_left:
+        share = CELL_SHARE if share is None else share
+        if arc_t.size > share * ok.size or (ARC_BYTES + 8 * words) * arc_t.size > memory_left:
             return None
         mask = g.build_masks(p, costs, before, arc_t, arc_j, row, words)
         return ArcGraph(p, costs, ok, arc_t, arc_j, row, mask)

@@ -341,9 +341,7 @@ def stage2_eliminate(search: Search) -> int:
     the arc graph once there is one, else over the table, then the graph when few are left."""
     if search.graph is not None:
         return search.graph.eliminate(search.mult, search.scale, search.limit)
-    _relaxed(search, search.mult, True)
-    _backward(search, True)
-    removed = int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
+    removed = stage2_eliminate_table(search)
     left = int(search.ok.sum())
     if USE_GRAPH and left <= GRAPH_RETRY * search.graph_refused:
         search.graph = ArcGraph.build(search.p, search.costs, search.before, search.ok,
@@ -355,6 +353,13 @@ def stage2_eliminate(search: Search) -> int:
             search.stats["peak_memory_mb"] = max(search.stats["peak_memory_mb"], round(
                 (table_bytes(search.p) + search.graph.nbytes) / 2**20, 3))
     return removed
+
+
+def stage2_eliminate_table(search: Search) -> int:
+    """`stage2_eliminate` by passes over the whole table."""
+    _relaxed(search, search.mult, True)
+    _backward(search, True)
+    return int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
 
 
 class Modifiers:
