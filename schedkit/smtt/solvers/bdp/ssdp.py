@@ -7,7 +7,8 @@ Stage 2: the same with the adjacency restriction (the DP state is (t, last job))
 arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
 (state elimination by forward + backward values); then deflected subgradient steps, with
 another elimination every few steps after a better value. Deleting arcs shortens every job's
-window and every later pass.
+window and every later pass; once at most a fifth of the table's cells are arcs, the passes run
+over the live arcs only (`arc_graph`: each arc's allowed predecessors as a bit mask).
 Stage 3: successive sublimation: the jobs that the relaxed optimum repeats or misses become
 modifiers M, and the state becomes (t, last job, the subset of M done), so that a job of M is
 processed at most once and known precedences among M hold. After each round's states are
