@@ -9,12 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit.registry import SolveOptions
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
-from schedkit.smtt.solvers.bdp.method import improve
 from schedkit.smtt.solvers.bdp.repair import insert_missing, repair
-from tests.conftest import agrees_with
-from tests.smtt.strategies import seeded_weighted, smtt_instances
+from tests.smtt.seeded_runs import check_where_fired
+from tests.smtt.strategies import smtt_instances
 
 
 @settings(max_examples=30, deadline=None)
@@ -36,16 +34,6 @@ def test_repair_gives_a_permutation(instance: schedkit.SMTTInstance, data: st.Da
 def test_repaired_upper_bounds_stay_exact():
     """Seeded 10-14-job instances from poor (reversed EDD) starting sequences, kept when a
     repaired relaxed path beat the start: the `dp` optimum, proven."""
-    rng = np.random.default_rng(11)
-    checked = 0
-    for _ in range(200):
-        instance = seeded_weighted(rng, (10, 15), 40)
-        start = np.argsort(-instance.d, kind="stable")
-        result = improve(instance, start, SolveOptions())
-        if result.stats.get("repair_improvements", 0) == 0:
-            continue
-        agrees_with(instance, result, schedkit.solve(instance, "dp").objective, proven=True)
-        checked += 1
-        if checked == 6:
-            break
-    assert checked == 6
+    check_where_fired(np.random.default_rng(11), (10, 15), 40,
+                      lambda instance: np.argsort(-instance.d, kind="stable"),
+                      "repair_improvements", tries=200)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 import schedkit
-from schedkit.registry import SolveOptions
 from schedkit.smtt.solvers.bdp import ssdp
-from schedkit.smtt.solvers.bdp.method import improve
 from tests.conftest import WT40_OPT, agrees_with, wt40
+from tests.smtt.seeded_runs import check_where_fired
 from tests.smtt.strategies import seeded_weighted
 
 
@@ -19,17 +18,8 @@ def test_reoptimised_rounds_match_dp(monkeypatch):
     Without the repaired relaxed paths, which would end most of them before stage 3."""
     monkeypatch.setattr(ssdp, "REPAIR_SHARE", 0.0)
     rng = np.random.default_rng(7)
-    checked = 0
-    for _ in range(300):
-        instance = seeded_weighted(rng, (8, 13), 30)
-        result = improve(instance, rng.permutation(instance.n), SolveOptions())
-        if result.stats.get("stage3_iterations", 0) == 0:
-            continue
-        agrees_with(instance, result, schedkit.solve(instance, "dp").objective, proven=True)
-        checked += 1
-        if checked == 6:
-            break
-    assert checked == 6
+    check_where_fired(rng, (8, 13), 30, lambda instance: rng.permutation(instance.n),
+                      "stage3_iterations", tries=300)
 
 
 def test_wt40_with_stage3_steps():

@@ -7,7 +7,8 @@ Stage 2: the same with the adjacency restriction (the DP state is (t, last job))
 arcs no path reaches, or whose best path cannot beat the dynasearch upper bound, are deleted
 (state elimination by forward + backward values); then deflected subgradient steps, with
 another elimination every few steps after a better value. Deleting arcs shortens every job's
-window and every later pass.
+window and every later pass; once at most a fifth of the table's cells are arcs, the passes run
+over the live arcs only (`arc_graph`: each arc's allowed predecessors as a bit mask).
 Stage 3: successive sublimation: the jobs that the relaxed optimum repeats or misses become
 modifiers M, and the state becomes (t, last job, the subset of M done), so that a job of M is
 processed at most once and known precedences among M hold. After each round's states are
@@ -31,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.smtt.solvers.bdp import ssdp_kernels as k
+from schedkit.smtt.solvers.bdp.arc_graph import ArcGraph
 from schedkit.smtt.solvers.bdp.kernels import cost_table
 from schedkit.smtt.solvers.bdp.relaxation import arc_windows
 from schedkit.smtt.solvers.bdp.repair import repair
@@ -69,6 +71,8 @@ FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many s
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
 CHUNK_SECONDS = 0.02
 FIRST_BUDGET = 1024  # stage-3 states per kernel call at first (a call ends after a whole time)
+USE_GRAPH = True  # sparse stage-2 passes over the arcs left (`arc_graph`)
+GRAPH_RETRY = 0.8  # after a refused graph, tried again when this share of the arcs is left
 REPAIR_SHARE = 0.1  # of the stages' time, at most, for upper bounds from relaxed paths
 
 
@@ -105,6 +109,8 @@ class Search:
     started: float = field(init=False)
     repair_seconds: float = 0.0
     last_path: int = 0  # hash of the latest relaxed path repaired
+    graph: ArcGraph | None = None  # the sparse stage-2 passes, once few arcs are left
+    graph_refused: float = float("inf")  # the arcs left when the graph was last refused
 
     def __post_init__(self) -> None:
         self.costs = cost_table(self.p, self.d, self.w)
@@ -294,6 +300,11 @@ def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float =
         return _stage1(search, iterations, ratio)
 
     def evaluate(mult: np.ndarray, counts: np.ndarray) -> int:
+        if search.graph is not None:
+            value = search.graph.relax(mult, search.scale)
+            if value < k.INF:
+                counts[:] = np.bincount(search.graph.path(), minlength=search.p.size)
+            return value
         value = _relaxed(search, mult, adjacency)
         if value < k.INF:
             k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f,
@@ -320,12 +331,33 @@ def _stage1(search: Search, iterations: int, ratio: float) -> int:
 
 
 def _path_of(search: Search, adjacency: bool) -> np.ndarray:
-    """The jobs of the least path in f, in order (after a forward pass)."""
+    """The jobs of the least path in f (or the graph's), in order (after a forward pass)."""
+    if adjacency and search.graph is not None:
+        return search.graph.path()
     return k.least_path(search.p, search.costs, search.before, search.arc, adjacency, search.f)
 
 
 def stage2_eliminate(search: Search) -> int:
-    """Delete the arcs that cannot be on a path better than the upper bound; how many."""
+    """Delete the arcs that cannot be on a path better than the upper bound; how many. Over
+    the arc graph once there is one, else over the table, then the graph when few are left."""
+    if search.graph is not None:
+        return search.graph.eliminate(search.mult, search.scale, search.limit)
+    removed = stage2_eliminate_table(search)
+    left = int(search.ok.sum())
+    if USE_GRAPH and left <= GRAPH_RETRY * search.graph_refused:
+        search.graph = ArcGraph.build(search.p, search.costs, search.before, search.ok,
+                                      search.memory_bytes - table_bytes(search.p))
+        if search.graph is None:
+            search.graph_refused = left  # too many edges: tried again with fewer arcs
+        else:
+            search.stats["graph_arcs"] = int(search.graph.arc_t.size)
+            search.stats["peak_memory_mb"] = max(search.stats["peak_memory_mb"], round(
+                (table_bytes(search.p) + search.graph.nbytes) / 2**20, 3))
+    return removed
+
+
+def stage2_eliminate_table(search: Search) -> int:
+    """`stage2_eliminate` by passes over the whole table."""
     _relaxed(search, search.mult, True)
     _backward(search, True)
     return int(k.eliminate(search.f, search.g, search.ok, int(search.mult.sum()), search.limit))
@@ -601,8 +633,8 @@ def stage3(search: Search) -> None:
     finally:
         search.stats.update(stage3_rounds=rounds, modifiers=len(modifiers.jobs),
                             stage3_peak_states=modifiers.peak, stage3_iterations=steps)
-        search.stats["peak_memory_mb"] = round(
-            (table_bytes(search.p) + modifiers.memory_bytes) / 2**20, 3)
+        search.stats["peak_memory_mb"] = max(search.stats["peak_memory_mb"], round(
+            (table_bytes(search.p) + modifiers.memory_bytes) / 2**20, 3))
 
 
 def _how_many(built: int) -> int:
@@ -673,6 +705,7 @@ def _stage2(search: Search) -> None:
             stage2_eliminate(search)
         removed += left - int(search.ok.sum())
     finally:
+        search.graph = None  # stage 3 reads the table (ok is kept in step with the graph)
         search.stats.update(stage2_iterations=iterations, arcs_deleted=removed,
                             arcs_left=int(search.ok.sum()), stage2_bound=search.bound)
 
@@ -686,6 +719,11 @@ def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> 
     _relaxed(search, search.mult, True)
     _backward(search, True)
     stage3(search)
+    graph = ArcGraph.build(p, search.costs, before, search.ok, 2**30)  # the sparse stage 2
+    if graph is not None:
+        graph.relax(search.mult, 1)
+        graph.path()
+        graph.eliminate(search.mult, 1, search.limit)
     modifiers = Modifiers(search, 16)  # the multiplier steps of stage 3, whatever stage3 reached
     modifiers.add([0])
     if modifiers.build() < k.INF:
