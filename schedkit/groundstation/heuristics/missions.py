@@ -6,7 +6,8 @@ that fits the option is tried at the option's start and at its end: the requests
 occupy the same antennas (set-up and tear-down included) or track the same mission at that
 time are cleared, the track is added and the cleared requests are placed again. The trial
 that leaves the fewest unserved seconds is kept; a mission none of whose trials fits (a trial
-may not clear a track an earlier mission got from this repair) stays unserved.
+may not clear a track an earlier mission got from this repair, nor leave a served mission
+without tracks) stays unserved.
 """
 
 from __future__ import annotations
@@ -67,13 +68,15 @@ def serve_missions(board: Board) -> int:
     trial, best = Board(board.instance, board.options), Board(board.instance, board.options)
     for m in unserved_missions(board):
         best_unserved, chosen = None, -1
+        allowed = set(unserved_missions(board)) - {m}  # no mission served now may lose its tracks
         for i, r in enumerate(board.requests):
             if board.mission_of[i] != m:
                 continue
             for option in board.options[i]:
                 length = min(r.duration, option.hi - option.lo)
                 for on in sorted({option.lo, option.hi - length}):
-                    if not _trial(board, trial, i, option, on, on + length, protected):
+                    if (not _trial(board, trial, i, option, on, on + length, protected)
+                            or not set(unserved_missions(trial)) <= allowed):
                         continue
                     if best_unserved is None or trial.unserved() < best_unserved:
                         best.copy_from(trial)

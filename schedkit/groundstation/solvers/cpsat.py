@@ -41,7 +41,7 @@ from schedkit.groundstation.model import (
 )
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.window_lns import CLIP_SHARE, WindowSearch, search
+from schedkit.groundstation.solvers.window_lns import CLIP_SHARE, SHORT_SHARE, WindowSearch, search
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -236,7 +236,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
           options={"objective": "hours", "warm_share": WARM_SHARE, "bound_share": 0.9,
                    "bound_grid": 0, "interval_grid": 0,
-                   "window_share": -1.0, "clip_share": CLIP_SHARE, "every_mission": True})
+                   "window_share": -1.0, "clip_share": CLIP_SHARE, "short_share": SHORT_SHARE,
+                   "every_mission": True})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -297,8 +298,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     flow = _join_lp(lp_job, options, stats, flow)
     if share <= 0 and solver is None:
         return _fallback(instance, board, stats, flow)
-    if objective == "hours" and sum(done) < sum(board.tracked):  # CP-SAT left the hint behind
-        solution, done = board.solution(), list(board.tracked)
+    if objective == "hours" and sum(done) < sum(hint_board.tracked):  # CP-SAT left the hint behind
+        solution, done = hint_board.solution(), list(hint_board.tracked)
         stats["chosen"] = "lns warm start"
     value = instance.requested - sum(done)
     stats.update(plan_stats(instance, done))
@@ -323,14 +324,15 @@ def _window_share(instance: GroundStationInstance, options: SolveOptions) -> flo
 
 def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Board:
     """With `every_mission` (default): a copy of the warm start in which every mission that can
-    be tracked gets a track (heuristics/missions.py); the window LNS then keeps them served."""
+    be tracked gets a track (heuristics/missions.py); the window LNS then keeps them served.
+    stats["warm_start"] becomes the repaired plan's value (the lns plan's: `lns_warm_start`)."""
     if not options.get("every_mission", True):
         return board
     repaired = Board(board.instance, board.options)
     repaired.copy_from(board)
     stats["missions_repaired"] = serve_missions(repaired)
-    if stats["missions_repaired"]:
-        stats["repaired_warm_start"] = repaired.unserved()
+    if stats["missions_repaired"]:  # the warm start CP-SAT gets is the repaired plan
+        stats["lns_warm_start"], stats["warm_start"] = board.unserved(), repaired.unserved()
     return repaired
 
 
@@ -363,9 +365,11 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     state.clip_share = float(options.get("clip_share", CLIP_SHARE))
     if options.get("every_mission", True):
         stats["missions_kept"] = _keep_missions(model, instance, slots, values)
+    index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
+    state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
+    state.wanted = [r.duration for r in instance.requests]
+    state.short_share = float(options.get("short_share", SHORT_SHARE))
     if lp_job is not None:
-        index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
-        state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
         state.guide = lambda: lp_job.guide
     remaining = options.remaining()
     if remaining is not None and spans:
@@ -375,7 +379,8 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
                            "end": state.objective, "hours": round(state.hours, 2),
                            "guided": state.guided, "guided_improved": state.guided_improved,
-                           "clipped": state.clipped, "clipped_improved": state.clipped_improved}
+                           "clipped": state.clipped, "clipped_improved": state.clipped_improved,
+                           "short": state.short, "short_improved": state.short_improved}
     return state
 
 
