@@ -36,7 +36,9 @@ print(json.dumps({"tracked_hours": round((x.requested - result.objective) / 3600
                   "u_max": s.get("u_max"), "wall": round(wall, 1),
                   "interval_lp_seconds": s.get("interval_lp_seconds"),
                   "interval_lp_skipped": s.get("interval_lp_skipped"),
-                  "window_lns": s.get("window_lns"), "load": [round(v, 1) for v in os.getloadavg()]}))
+                  "window_lns": s.get("window_lns"), "warm_start": s.get("warm_start"),
+                  "missions_repaired": s.get("missions_repaired"),
+                  "load": [round(v, 1) for v in os.getloadavg()]}))
 """
 
 

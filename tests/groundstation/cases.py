@@ -121,3 +121,14 @@ def straddle() -> GroundStationInstance:
         request("first", "m1", H, H, [(("A",), [(HALF, H + HALF)])]),
         request("second", "m2", H, H, [(("A",), [(HALF, H + HALF)])]),
     ), name="straddle")
+
+
+def starved() -> GroundStationInstance:
+    """Mission m1 asks 6 h on A over [0, 6 h) ("a") and 6 h on B over [6 h, 12 h) ("b"); mission
+    m2 asks 4 h (min 4 h) on A over [0, 6 h) ("c"). Most hours: a and b (12 h, m2 gets nothing,
+    U_max = 1); every mission served: c and b (10 h, U_max = 0.5)."""
+    return GroundStationInstance((
+        request("a", "m1", 6 * H, 6 * H, [(("A",), [(0, 6 * H)])]),
+        request("b", "m1", 6 * H, 6 * H, [(("B",), [(6 * H, 12 * H)])]),
+        request("c", "m2", 4 * H, 4 * H, [(("A",), [(0, 6 * H)])], setup=1800),
+    ), name="starved")

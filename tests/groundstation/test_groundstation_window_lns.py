@@ -55,3 +55,46 @@ def test_cpsat_reports_the_guided_rounds():
     assert schedkit.check(mixed(), result).feasible
     lns = result.stats["window_lns"]
     assert 0 <= lns["guided_improved"] <= lns["guided"] <= lns["rounds"]
+
+
+def test_clipped_round_frees_only_what_the_window_can_change_and_stays_inside():
+    """Three slots on one antenna: a track inside the window, a track far after it, an absent
+    slot whose option overlaps the window by 2 h (min 1 h). A clipped round frees the first and
+    the third only, and the new plan keeps the free tracks inside the window."""
+    from ortools.sat.python import cp_model as cp
+
+    model = cp.CpModel()
+    made = []
+    for k, (lo, hi) in enumerate([(0, 8 * 3600), (20 * 3600, 30 * 3600), (2 * 3600, 12 * 3600)]):
+        x = model.NewBoolVar(f"x{k}")
+        s = model.NewIntVar(lo, hi - 3600, f"s{k}")
+        length = model.NewIntVar(0, 3 * 3600, f"l{k}")
+        e = model.NewIntVar(lo, hi, f"e{k}")
+        model.Add(e == s + length)
+        model.Add(length >= 3600).OnlyEnforceIf(x)
+        model.Add(length == 0).OnlyEnforceIf(x.Not())
+        made.append((x, s, length, e))
+    model.Minimize(-sum(v[2] for v in made))
+    spans = [(0, 8 * 3600, (0,), "m"), (20 * 3600, 30 * 3600, (0,), "n"), (2 * 3600, 12 * 3600, (0,), "p")]
+    values = [[1, 0, 3600, 3600], [1, 20 * 3600, 3600, 21 * 3600], [0, 2 * 3600, 0, 2 * 3600]]
+    state = WindowSearch(made, spans, values, 3 * 3600, limits=[(0, 8 * 3600, 3600),
+                         (20 * 3600, 30 * 3600, 3600), (2 * 3600, 12 * 3600, 3600)], clip_share=1.0)
+    free = state._clipped(np.random.default_rng(0), 0, 4 * 3600, 0)
+    assert free == {0, 2} and state.window == (0, 4 * 3600)
+    assert state.round(model, cp, free, 5.0, 1, 0)
+    assert state.values[1] == [1, 20 * 3600, 3600, 21 * 3600]  # fixed outside the window
+    for k in free:
+        present, on, length, off = state.values[k]
+        assert not present or (on >= 0 and off <= 4 * 3600)
+    assert state.objective < 3 * 3600  # the window holds more than the 1 h it had
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), satellites=st.integers(2, 5))
+def test_clipped_window_lns_plans_check_and_never_lose_to_the_warm_start(seed, satellites):
+    """Every round clipped: the plan checks and is at most the warm start's unserved seconds."""
+    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
+    result = schedkit.solve(x, "cpsat", time_limit=2, workers=1, window_share=1.0, clip_share=1.0)
+    assert schedkit.check(x, result).feasible
+    assert result.objective <= result.stats["warm_start"]
+    assert result.bound is None or result.bound <= result.objective

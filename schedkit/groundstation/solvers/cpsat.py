@@ -31,6 +31,7 @@ from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.lns import lns_board
+from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import (
     GroundStationInstance,
@@ -40,7 +41,7 @@ from schedkit.groundstation.model import (
 )
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.window_lns import WindowSearch, search
+from schedkit.groundstation.solvers.window_lns import CLIP_SHARE, SHORT_SHARE, WindowSearch, search
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -56,6 +57,7 @@ LP_GRID = 10800  # preemptive LP buckets (s)
 INTERVAL_GRIDS = (10800, 3600, 1800)  # interval LP buckets (s), coarse first (a stage that would
 # likely not end in time is skipped, see solvers/bound_job.py)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
+WARM_SHARE = 0.4  # default share of the budget for the lns warm start
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
 
@@ -232,9 +234,10 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 @register("groundstation", "cpsat", exact=True,
           description="CP-SAT: optional variable-length intervals per view-period piece, no-overlap "
           "per antenna and per mission, warm start from lns; proven bound on unserved seconds",
-          options={"objective": "hours", "warm_share": 0.4, "bound_share": 0.9,
+          options={"objective": "hours", "warm_share": WARM_SHARE, "bound_share": 0.9,
                    "bound_grid": 0, "interval_grid": 0,
-                   "window_share": -1.0})
+                   "window_share": -1.0, "clip_share": CLIP_SHARE, "short_share": SHORT_SHARE,
+                   "every_mission": True})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -242,7 +245,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     objective = check_objective(options.get("objective", "hours"))
     opts = request_options(instance)
     limit = options.time_limit
-    warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", 0.4)) * limit)
+    warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
     board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
@@ -266,7 +269,9 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     tracked = _per_request(model, instance, slots)
     _no_overlaps(model, instance, slots)
     unserved = instance.requested - sum(tracked)
-    warm_values = _hint_values(slots, board)
+    share = _window_share(instance, options) if objective == "hours" else 0.0
+    hint_board = _fair_hint(board, options, stats) if share > 0 else board
+    warm_values = _hint_values(slots, hint_board)
     _hint(model, slots, warm_values)
     if objective == "fair":
         fair_z = _fair_cut(model, instance, tracked)
@@ -277,7 +282,6 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
                                 "bound": solver.BestObjectiveBound() / FAIR_SCALE}
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         _hint_from(model, slots, solver)
-    share = _window_share(instance, options) if objective == "hours" else 0.0
     solver = _run(model, unserved, options, stats, 1.0 - share) if share < 1 else None
     if share >= 1:
         stats["solver_status"] = "not run"  # the windows get the whole search budget
@@ -294,8 +298,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     flow = _join_lp(lp_job, options, stats, flow)
     if share <= 0 and solver is None:
         return _fallback(instance, board, stats, flow)
-    if objective == "hours" and sum(done) < sum(board.tracked):  # CP-SAT left the hint behind
-        solution, done = board.solution(), list(board.tracked)
+    if objective == "hours" and sum(done) < sum(hint_board.tracked):  # CP-SAT left the hint behind
+        solution, done = hint_board.solution(), list(hint_board.tracked)
         stats["chosen"] = "lns warm start"
     value = instance.requested - sum(done)
     stats.update(plan_stats(instance, done))
@@ -318,6 +322,36 @@ def _window_share(instance: GroundStationInstance, options: SolveOptions) -> flo
     return min(1.0, float(chosen))
 
 
+def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Board:
+    """With `every_mission` (default): a copy of the warm start in which every mission that can
+    be tracked gets a track (heuristics/missions.py); the window LNS then keeps them served.
+    stats["warm_start"] becomes the repaired plan's value (the lns plan's: `lns_warm_start`)."""
+    if not options.get("every_mission", True):
+        return board
+    repaired = Board(board.instance, board.options)
+    repaired.copy_from(board)
+    stats["missions_repaired"] = serve_missions(repaired)
+    if stats["missions_repaired"]:  # the warm start CP-SAT gets is the repaired plan
+        stats["lns_warm_start"], stats["warm_start"] = board.unserved(), repaired.unserved()
+    return repaired
+
+
+def _keep_missions(model: Any, instance: GroundStationInstance, slots: list[Slot],
+                   values: list[list[int]]) -> int:
+    """Each mission the incumbent `values` track stays tracked: sum of its presences >= 1.
+    Only for the window LNS (CP-SAT's own bound is read before). Returns how many missions."""
+    present: dict[str, list[Any]] = {}
+    served: set[str] = set()
+    for slot, vals in zip(slots, values, strict=True):
+        mission = instance.requests[slot.i].mission
+        present.setdefault(mission, []).append(slot.present)
+        if vals[0]:
+            served.add(mission)
+    for mission in served:
+        model.Add(sum(present[mission]) >= 1)
+    return len(served)
+
+
 def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
                 values: list[list[int]], options: SolveOptions, stats: dict[str, Any],
                 opts: list[list[Option]], lp_job: BoundJob | None) -> WindowSearch:
@@ -327,9 +361,15 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
               s.option.antennas, instance.requests[s.i].mission) for s in slots]
     objective = instance.requested - sum(v[2] for v in values)
     state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
+    state.limits = [(s.option.lo, s.option.hi, instance.requests[s.i].min_track) for s in slots]
+    state.clip_share = float(options.get("clip_share", CLIP_SHARE))
+    if options.get("every_mission", True):
+        stats["missions_kept"] = _keep_missions(model, instance, slots, values)
+    index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
+    state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
+    state.wanted = [r.duration for r in instance.requests]
+    state.short_share = float(options.get("short_share", SHORT_SHARE))
     if lp_job is not None:
-        index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
-        state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
         state.guide = lambda: lp_job.guide
     remaining = options.remaining()
     if remaining is not None and spans:
@@ -338,7 +378,9 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
         search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas))
     stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
                            "end": state.objective, "hours": round(state.hours, 2),
-                           "guided": state.guided, "guided_improved": state.guided_improved}
+                           "guided": state.guided, "guided_improved": state.guided_improved,
+                           "clipped": state.clipped, "clipped_improved": state.clipped_improved,
+                           "short": state.short, "short_improved": state.short_improved}
     return state
 
 

@@ -3,11 +3,16 @@
 Each round clones the full CP-SAT model, fixes every slot outside a neighbourhood to its
 incumbent value, hints the rest with it and solves the clone for a few seconds. Neighbourhoods:
 a time window over all antennas, or a longer window over a random half of the antennas, or a
-window over a few missions; once the LP bound's solution is known (`guide`), a quarter of the
-rounds take a window over all antennas centred on an option the LP uses for a request the
-incumbent serves less than the LP does (drawn in proportion to the shortfall, then to the LP's
-seconds on the option). A plan no worse than the incumbent is kept. The window widens when a
-round proves its neighbourhood optimal quickly and narrows when it does not.
+window over a few missions. With `short_share` (0.5 in cpsat), that share of the rounds takes
+a window over all antennas around a random instant of an option of a request the incumbent
+serves short (drawn in proportion to its shortfall). With `clip_share` > 0 (0 in cpsat: on
+SatNet it did not improve more often), that share of the rounds is *clipped*: a free slot may
+only move inside the window (or the hull of the window and its incumbent track). Once the LP
+bound's solution is known (`guide`), a quarter of the rounds take a window over all antennas
+centred on an option the LP uses for a request the incumbent serves less than the LP does
+(drawn in proportion to the shortfall, then to the LP's seconds on the option). A plan no
+worse than the incumbent is kept. The window widens when a round proves its neighbourhood
+optimal quickly and narrows when it does not.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ CLONE_SECONDS = 0.3  # cloning and fixing a SatNet week's model (loaded machine)
 START_HOURS, MIN_HOURS = 8.0, 2.0  # first and smallest window width
 GROW = 1.25
 GUIDED_SHARE = 0.25  # share of the rounds centred by the LP's solution, once there is one
+CLIP_SHARE = 0.0  # default share of the rounds whose free slots stay inside the window
+SHORT_SHARE = 0.5  # default share of the rounds centred on a request the incumbent serves short
 
 
 @dataclass
@@ -45,10 +52,20 @@ class WindowSearch:
     guide: Callable[[], dict[tuple[int, int], float] | None] | None = None  # the LP's seconds
     guided: int = 0  # rounds centred by the guide
     guided_improved: int = 0
+    limits: list[tuple[int, int, int]] = field(default_factory=list)  # per slot: option lo, hi, min
+    clip_share: float = 0.0  # share of the rounds clipped to their window (needs `limits`)
+    window: tuple[int, int] | None = None  # the clipped round's window (tracking times)
+    clipped: int = 0  # rounds clipped to their window
+    clipped_improved: int = 0
+    wanted: list[int] = field(default_factory=list)  # per request: seconds it can still use (L)
+    short_share: float = 0.0  # share of the rounds centred on a short request (needs keys, wanted)
+    short: int = 0  # rounds centred on a short request
+    short_improved: int = 0
 
     def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
                       ) -> set[int]:
-        """Slot indices left free this round."""
+        """Slot indices left free this round (and `window` set when the round is clipped)."""
+        self.window = None
         span = horizon[1] - horizon[0] + 1
         self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
         width = max(1, int(self.hours * 3600))
@@ -63,7 +80,14 @@ class WindowSearch:
         if kind == 1:
             width *= 2
         start = int(rng.integers(horizon[0] - width // 2, max(horizon[0] - width // 2 + 1, horizon[1])))
+        centre = (self._short_centre(rng) if self.wanted and self.keys and rng.random() < self.short_share
+                  else None)
+        if centre is not None:
+            self.short += 1
+            kind, start = 0, centre - width // 2
         end = start + width
+        if kind != 2 and self.limits and rng.random() < self.clip_share:
+            return self._clipped(rng, start, end, antennas if kind == 1 else 0)
         if kind == 1:
             chosen = set(rng.choice(antennas, size=max(1, antennas // 2), replace=False).tolist())
             return {k for k, (lo, hi, ants, _) in enumerate(self.spans)
@@ -76,6 +100,42 @@ class WindowSearch:
             return {k for k, (lo, hi, _, m) in enumerate(self.spans)
                     if m in names and lo < wide_end and hi > wide_start}
         return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
+
+    def _clipped(self, rng: np.random.Generator, start: int, end: int, antennas: int) -> set[int]:
+        """Free the slots that are tracked across [start, end) or could hold a track inside it
+        (on a random half of the antennas when `antennas` > 0); `round` keeps them inside."""
+        chosen = (set(rng.choice(antennas, size=max(1, antennas // 2), replace=False).tolist())
+                  if antennas else None)
+        free = set()
+        for k, ((lo, hi, ants, _), vals) in enumerate(zip(self.spans, self.values, strict=True)):
+            if lo >= end or hi <= start or (chosen is not None and not chosen.intersection(ants)):
+                continue
+            if vals[0]:
+                setup = self.limits[k][0] - lo  # the span is the option widened by set-up/tear-down
+                teardown = hi - self.limits[k][1]
+                if vals[1] - setup < end and vals[3] + teardown > start:
+                    free.add(k)
+            elif min(self.limits[k][1], end) - max(self.limits[k][0], start) >= self.limits[k][2]:
+                free.add(k)
+        self.window = (start, end)
+        self.clipped += 1
+        return free
+
+    def _short_centre(self, rng: np.random.Generator) -> int | None:
+        """A random instant of a random option (as an occupied span) of a request the incumbent
+        serves less than it asks, the request drawn in proportion to its shortfall."""
+        got = [0] * len(self.wanted)
+        for (i, _), vals in zip(self.keys, self.values, strict=True):
+            got[i] += vals[2]
+        short = np.array([max(0, w - g) for w, g in zip(self.wanted, got, strict=True)], dtype=float)
+        if short.sum() <= 0:
+            return None
+        i = int(rng.choice(len(short), p=short / short.sum()))
+        mine = [k for k, (j, _) in enumerate(self.keys) if j == i]
+        if not mine:
+            return None
+        lo, hi, _, _ = self.spans[mine[int(rng.integers(len(mine)))]]
+        return int(rng.integers(lo, hi + 1))
 
     def _shortfall_centre(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
                           ) -> int | None:
@@ -108,6 +168,8 @@ class WindowSearch:
         proto = sub.Proto()
         for k, (slot_vars, vals) in enumerate(zip(self.variables, self.values, strict=True)):
             if k in free:
+                if self.window is not None:
+                    self._clip(proto, k)
                 continue
             for var, val in zip(slot_vars, vals, strict=True):
                 domain = proto.variables[var.Index()].domain
@@ -139,6 +201,28 @@ class WindowSearch:
         return True
 
 
+    def _clip(self, proto: Any, k: int) -> None:
+        """Keep free slot k's track inside the window (or the hull of the window and its
+        incumbent track): start in [a, b - min], end in [a, b], cut to its option. An absent
+        slot's incumbent values move to the window's start so that the hint stays feasible."""
+        lo, hi, shortest = self.limits[k]
+        present, on, _, off = self.values[k]
+        assert self.window is not None
+        a, b = self.window
+        if present:
+            a, b = min(a, on), max(b, off)
+        a, b = max(a, lo), min(b, hi)
+        _, start, _, end = self.variables[k]
+        for var, first, last in ((start, a, b - shortest), (end, a, b)):
+            domain = proto.variables[var.Index()].domain
+            first, last = max(first, domain[0]), min(last, domain[len(domain) - 1])  # no [-1]
+            # on OR-Tools 9.15's repeated fields (it reads 0)
+            domain.clear()
+            domain.extend([first, last])
+        if not present:
+            self.values[k] = [0, a, 0, a]
+
+
 def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed: int,
            horizon: tuple[int, int], antennas: int) -> WindowSearch:
     """Rounds until `deadline` (perf_counter). The model must minimise unserved seconds, i.e.
@@ -150,7 +234,7 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
         left = deadline - time.perf_counter() - CLONE_SECONDS
         if left < MIN_ROUND_SECONDS or state.objective == 0:
             return state
-        guided, before = state.guided, state.objective
+        guided, clipped, short, before = state.guided, state.clipped, state.short, state.objective
         free = state.neighbourhood(rng, horizon, antennas)
         if not free:
             state.rounds += 1  # an empty neighbourhood still counts, so the loop always moves on
@@ -159,3 +243,7 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
                     int(rng.integers(1 << 30)))
         if state.guided > guided and state.objective < before:
             state.guided_improved += 1
+        if state.clipped > clipped and state.objective < before:
+            state.clipped_improved += 1
+        if state.short > short and state.objective < before:
+            state.short_improved += 1
