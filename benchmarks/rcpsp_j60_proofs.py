@@ -6,6 +6,7 @@ call (model building, warm start, numba loading). One JSON line per run on stdou
     python benchmarks/rcpsp_j60_proofs.py --old /work/wt/rcpsp21d-base --time-limit 30 \\
         --closed-unproven benchmarks/reports/rcpsp_j60_all_lbsearch.results.jsonl
     python benchmarks/rcpsp_j60_proofs.py --old ../base j6025_9 j6014_3
+    python benchmarks/rcpsp_j60_proofs.py --summary benchmarks/reports/rcpsp_j60_proofs.jsonl
 """
 
 from __future__ import annotations
@@ -61,7 +62,46 @@ def run_one(checkout: Path, name: str, limit: float) -> dict[str, object]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def summary(path: Path) -> None:
+    """Markdown: per version, runs, proven, bound at the optimum, mean bound / objective to the
+    optimum; then the instances where the two differ."""
+    runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    pairs: dict[str, dict[str, dict[str, object]]] = {}
+    for run in runs:
+        pairs.setdefault(str(run["instance"]), {})[str(run["version"])] = run
+    both = {name: pair for name, pair in pairs.items() if {"new", "old"} <= set(pair)}
+    print("| version | runs | proven | bound = optimum | objective = optimum | mean bound / optimum "
+          "| mean objective / optimum | contradictions |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label in ("old", "new"):
+        chosen = [pair[label] for pair in both.values() if pair[label].get("optimum")]
+        ok = [r for r in chosen if "error" not in r]
+        proven = sum(r["status"] == "optimal" for r in ok)
+        at_bound = sum(r["bound"] == r["optimum"] for r in ok)
+        at_opt = sum(r["objective"] == r["optimum"] for r in ok)
+        lb = sum(float(r["bound"]) / float(r["optimum"]) for r in ok) / max(1, len(ok))  # type: ignore[arg-type]
+        ub = sum(float(r["objective"]) / float(r["optimum"]) for r in ok) / max(1, len(ok))  # type: ignore[arg-type]
+        bad = sum(bool(r["contradicts_reference"]) for r in chosen)
+        print(f"| {label} | {len(chosen)} | {proven} | {at_bound} | {at_opt} | {lb:.4f} | {ub:.4f} | {bad} |")
+    higher = sum(p["new"]["bound"] > p["old"]["bound"] for p in both.values())  # type: ignore[operator]
+    lower = sum(p["new"]["bound"] < p["old"]["bound"] for p in both.values())  # type: ignore[operator]
+    better = sum(p["new"]["objective"] < p["old"]["objective"] for p in both.values())  # type: ignore[operator]
+    worse = sum(p["new"]["objective"] > p["old"]["objective"] for p in both.values())  # type: ignore[operator]
+    print(f"\nBound new vs old: higher on {higher}, lower on {lower}, equal on "
+          f"{len(both) - higher - lower}. Objective: better on {better}, worse on {worse}.\n")
+    print("| instance | optimum | old: objective / bound | new: objective / bound | load |")
+    print("| --- | ---: | --- | --- | ---: |")
+    for name, pair in sorted(both.items()):
+        old, new = pair["old"], pair["new"]
+        cell = {k: f"{r['objective']} / {r['bound']}" + (" *" if r["status"] == "optimal" else "")
+                for k, r in (("old", old), ("new", new))}
+        print(f"| {name} | {new['optimum']} | {cell['old']} | {cell['new']} | {new['load']} |")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--summary":
+        summary(Path(sys.argv[2]))
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("instances", nargs="*", help="j60 instance names")
     parser.add_argument("--old", type=Path, required=True, help="the other checkout")

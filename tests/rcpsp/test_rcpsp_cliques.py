@@ -1,7 +1,10 @@
-"""The redundant no_overlap cliques of `cpsat`: sound (no schedule overlaps two members) and
-harmless (the optimum is the same with and without them)."""
+"""The redundant no_overlap cliques of `cpsat` (off by default, cpsat.CLIQUES): sound (no
+schedule overlaps two members) and harmless (the optimum is the same with and without them)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from hypothesis import given, settings
@@ -12,6 +15,17 @@ from schedkit.rcpsp.solvers import cpsat
 from schedkit.rcpsp.solvers.cpsat_cliques import MIN_CLIQUE, conflicts, no_overlap_cliques
 from tests.rcpsp.conftest import agrees_with, optimum, psplib
 from tests.rcpsp.strategies import projects
+
+
+@contextmanager
+def cliques_on(on: bool) -> Iterator[None]:
+    """cpsat with (or without) the cliques, the default restored afterwards."""
+    default = cpsat.CLIQUES
+    cpsat.CLIQUES = on
+    try:
+        yield
+    finally:
+        cpsat.CLIQUES = default
 
 
 def _cliques(instance: RCPSPInstance) -> list[list[int]]:
@@ -26,7 +40,8 @@ def test_hand_made_clique_mixes_a_precedence_and_two_resources():
                       capacities=[2, 2], demands=[[0, 0], [2, 0], [1, 1], [0, 2], [0, 0]],
                       name="mixed")
     assert _cliques(x) == [[1, 2, 3]]
-    result = schedkit.solve(x, "cpsat", time_limit=10, workers=1)
+    with cliques_on(True):
+        result = schedkit.solve(x, "cpsat", time_limit=10, workers=1)
     assert (result.status, result.objective) == ("optimal", 7)
     agrees_with(x, result, 7)
 
@@ -51,11 +66,8 @@ def test_psplib_cliques_are_pairwise_conflicting_and_counted():
 def test_cliques_sound_and_optimum_unchanged(project):
     """No clique member overlaps another in an optimal schedule found without cliques, and
     cpsat proves the same optimum with them."""
-    cpsat.CLIQUES = False
-    try:
+    with cliques_on(False):
         plain = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
-    finally:
-        cpsat.CLIQUES = True
     start = np.asarray(plain.solution.start)
     end = start + project.durations
     for members in _cliques(project):
@@ -63,7 +75,8 @@ def test_cliques_sound_and_optimum_unchanged(project):
             for b in members:
                 if a < b:
                     assert end[a] <= start[b] or end[b] <= start[a]
-    strong = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
+    with cliques_on(True):
+        strong = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
     assert plain.status == strong.status == "optimal"
     assert strong.objective == plain.objective
     assert schedkit.check(project, strong).feasible
@@ -72,7 +85,8 @@ def test_cliques_sound_and_optimum_unchanged(project):
 def test_cpsat_with_cliques_proves_j30_optimum():
     """A j30 instance of the scarce-resource class: cliques added, published optimum proven."""
     x = psplib("j3025_7")
-    result = schedkit.solve(x, "cpsat", time_limit=60, workers=1)
+    with cliques_on(True):
+        result = schedkit.solve(x, "cpsat", time_limit=60, workers=1)
     assert "cliques" in result.stats
     agrees_with(x, result, optimum("j3025_7"))
     assert result.status == "optimal"

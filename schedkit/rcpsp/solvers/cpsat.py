@@ -7,8 +7,10 @@ builds schedules from their end, which proves the hard j30 instances sooner. Con
 cumulative per resource over the activities that use it, one linear inequality per arc, the
 makespan after every activity without predecessors (in mirrored time), (redundant) the
 longest path between every pair joined by a path but no arc, and (redundant) an order literal
-for every pair that no path orders but whose demands exceed a capacity together. Objective:
-minimise the makespan; starts are S_j = C_max - R_j - d_j. The warm start (the best of a
+for every pair that no path orders but whose demands exceed a capacity together (and,
+only when CLIQUES is on, a no_overlap over each greedy clique of activities that pairwise never
+overlap: solvers/cpsat_cliques.py). Objective: minimise the makespan;
+starts are S_j = C_max - R_j - d_j. The warm start (the best of a
 sampling run with forward-backward improvement) is the hint; when it already meets the lower
 bound (critical path / resource bound) it is optimal and no model is built.
 """
@@ -41,7 +43,10 @@ MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance
 BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
-CLIQUES = True  # redundant no_overlaps over cliques of activities that never overlap
+# Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
+# instances left unproven they lowered the 30 s bound on 1 in 3 and raised it on 1 in 37
+# (benchmarks/reports/rcpsp_j60_proofs.md).
+CLIQUES = False
 
 
 def warm_start(instance: RCPSPInstance, options: SolveOptions, bound: int) -> np.ndarray:
@@ -156,7 +161,9 @@ def _solver(cp_model: Any, options: SolveOptions) -> Any:
     proves the hard j30 instances sooner (j3013_7: 3 s against 10 s and more). From two
     workers on, one is CP-SAT's objective lower-bound search, which raises the makespan bound
     step by step (destructively): on j60 instances left open at 30 s it lifts the bound by
-    2-23 units (j6041_6: 105 to 128) and proves some the default pair does not."""
+    2-23 units (j6041_6: 105 to 128) and proves some the default pair does not. With two
+    workers CP-SAT 9.15 runs ONE full subsolver (the bound search) and LNS on the other
+    thread: `no_lp` never runs; forcing both (num_full_subsolvers = 2) changed nothing."""
     solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     if options.workers == 1:
         solver.parameters.linearization_level = 0
