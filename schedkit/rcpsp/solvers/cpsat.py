@@ -44,7 +44,7 @@ BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsol
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
 # Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
-# instances left unproven they lowered the 30 s bound on 1 in 3 and raised it on 1 in 37
+# instances left unproven they lowered the 30 s bound on 15 of 45 and raised it on 1
 # (benchmarks/reports/rcpsp_j60_proofs.md).
 CLIQUES = False
 
