@@ -4,6 +4,7 @@ Four probes, each printing one JSON line per run (report: benchmarks/reports/rcp
 
     python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 base,tt,hp j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 lb_nolp,lb_maxlp,lb_shave j6030_2
+    python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 base,full2,cliques j6025_9 ...
     python benchmarks/rcpsp_j60_probes.py methods --time-limit 30 cpsat,cpsat-lns j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py decide --time-limit 30 j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py tilp j6029_4 ...
@@ -42,6 +43,7 @@ PARAMETERS = {
     "base": {},
     "tt": {"use_timetable_edge_finding_in_cumulative": True,
            "use_overload_checker_in_cumulative": True},
+    "full2": {"num_full_subsolvers": 2},  # both workers full searches (the default: 1 + LNS)
     "hp": {"use_hard_precedences_in_cumulative": True, "exploit_all_precedences": True,
            "use_dynamic_precedence_in_cumulative": True},
 }
@@ -86,6 +88,7 @@ def variants(names: list[str], chosen: list[str], limit: float) -> None:
         instance = _load(name)
         for variant in _rotated(chosen, k):
             current["name"] = variant
+            cpsat.CLIQUES = variant == "cliques"  # the redundant no_overlap cliques
             _run(instance, name, "cpsat", variant, limit)
 
 

@@ -7,8 +7,10 @@ builds schedules from their end, which proves the hard j30 instances sooner. Con
 cumulative per resource over the activities that use it, one linear inequality per arc, the
 makespan after every activity without predecessors (in mirrored time), (redundant) the
 longest path between every pair joined by a path but no arc, and (redundant) an order literal
-for every pair that no path orders but whose demands exceed a capacity together. Objective:
-minimise the makespan; starts are S_j = C_max - R_j - d_j. The warm start (the best of a
+for every pair that no path orders but whose demands exceed a capacity together (and,
+only when CLIQUES is on, a no_overlap over each greedy clique of activities that pairwise never
+overlap: solvers/cpsat_cliques.py). Objective: minimise the makespan;
+starts are S_j = C_max - R_j - d_j. The warm start (the best of a
 sampling run with forward-backward improvement) is the hint; when it already meets the lower
 bound (critical path / resource bound) it is optimal and no model is built.
 """
@@ -28,6 +30,7 @@ from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
 from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
 from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
 from schedkit.registry import SolveOptions, register
@@ -40,6 +43,10 @@ MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance
 BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
+# Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
+# instances left unproven they lowered the 30 s bound on 15 of 45 and raised it on 1
+# (benchmarks/reports/rcpsp_j60_proofs.md).
+CLIQUES = False
 
 
 def warm_start(instance: RCPSPInstance, options: SolveOptions, bound: int) -> np.ndarray:
@@ -140,12 +147,23 @@ def _disjunctions(model: Any, instance: RCPSPInstance, mirrored: list[Any], dist
     return added
 
 
+def _cliques(model: Any, instance: RCPSPInstance, intervals: list[Any], dist: np.ndarray) -> int:
+    """A redundant no_overlap over each clique of activities that pairwise never overlap
+    (solvers/cpsat_cliques.py). Returns how many were added."""
+    cliques = no_overlap_cliques(instance.demands, instance.capacities, instance.durations, dist)
+    for members in cliques:
+        model.add_no_overlap([intervals[j] for j in members])
+    return len(cliques)
+
+
 def _solver(cp_model: Any, options: SolveOptions) -> Any:
     """The CP-SAT solver of the exact phase. One worker runs one search without the LP: it
     proves the hard j30 instances sooner (j3013_7: 3 s against 10 s and more). From two
     workers on, one is CP-SAT's objective lower-bound search, which raises the makespan bound
     step by step (destructively): on j60 instances left open at 30 s it lifts the bound by
-    2-23 units (j6041_6: 105 to 128) and proves some the default pair does not."""
+    2-23 units (j6041_6: 105 to 128) and proves some the default pair does not. With two
+    workers CP-SAT 9.15 runs ONE full subsolver (the bound search) and LNS on the other
+    thread: `no_lp` never runs; forcing both (num_full_subsolvers = 2) changed nothing."""
     solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     if options.workers == 1:
         solver.parameters.linearization_level = 0
@@ -204,6 +222,8 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
         dist = _distances(instance)
         stats["implied_arcs"] = _implied_precedences(model, instance, mirrored, dist)
         stats["disjunctions"] = _disjunctions(model, instance, mirrored, dist, hint)
+        if CLIQUES:
+            stats["cliques"] = _cliques(model, instance, intervals, dist)
     if time.perf_counter() >= build_until:
         stats["solver_status"] = "model not built within the time limit"
         return finish(upper, bound, False, RCPSPSolution(hint), stats)
