@@ -54,6 +54,7 @@ SMALL_IG_SHARE = 0.6  # the same on small shops (`orders_fit`): the whole model 
 IG_STALL = 0.05  # of the time limit (per 200 operations, see `stall_seconds`): a walk without a
 # new best for that long restarts from a fresh start
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
+SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
 PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
 PROOF_SHARE = 0.15  # of the time limit: that whole model's time, before the walks go on
 FIRST_SHARE = 0.10
@@ -267,7 +268,7 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
         return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
     first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
-    if orders:  # small shops: one whole-model solve to the end, no LNS
+    if orders and SMALL_LNS_END <= 0:  # small shops: one whole-model solve to the end, no LNS
         first = options.deadline
     incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, first, options)
     bound = integral_bound(raw)
@@ -277,8 +278,8 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         bound = max(bound or 0, trivial_bound(instance))
     floor = bound if bound is not None else 0
     if incumbent is not None and not proved and incumbent.objective > floor and options.get("lns", True) \
-            and not orders:  # small shops: the whole model to the end instead
-        lns_end = options.started + LNS_END_SHARE * limit
+            and (not orders or SMALL_LNS_END > 0):
+        lns_end = options.started + (SMALL_LNS_END if orders else LNS_END_SHARE) * limit
         incumbent = _lns(cp_model, bm, instance, incumbent, lns_end, options, floor, stats)
     # the whole model again for the bound; also when there is no plan yet (no warm start: its
     # kernel not compiled within the budget) and the first phase found none
