@@ -37,8 +37,8 @@ CHUNK_SECONDS = 0.1  # about the time between two looks at the clock
 MAX_CHUNK = 4_096
 DEFAULT_ITERATIONS = 2_000  # without a time limit
 TEMPERATURE = 6.0  # T = 6 · Σp / (n · m · 10), 0.6 of a mean duration (Ruiz–Stützle use 0.4: too cold here)
-JOB_SHARE = 0.6  # destructions that take out whole jobs (the others: 2..d_max operations)
-MOST_JOBS = 2  # such a destruction takes out 1..MOST_JOBS random jobs
+JOB_SHARE = 0.9  # destructions that take out whole jobs (the others: 2..d_max operations)
+MOST_JOBS = 1  # such a destruction takes out 1..MOST_JOBS random jobs
 RESTART = 2_000  # iterations without a new best, then the walk goes back to the best
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
 STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
