@@ -137,7 +137,9 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         trial[:] = seq
         state, u = random_unit(state)
         if u < job_share and n_jobs > 1:
-            state, count = random_below(state, max(1, min(most_jobs, n_jobs - 1)))
+            count = 0  # extra jobs (no draw for one job: the random stream of one-job destructions)
+            if most_jobs > 1 and n_jobs > 2:
+                state, count = random_below(state, min(most_jobs, n_jobs - 1))
             d = 0
             for _ in range(count + 1):  # count + 1 distinct random jobs
                 while True:
