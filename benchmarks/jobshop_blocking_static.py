@@ -1,6 +1,8 @@
 """Blocking job shop (swaps allowed): our methods against the OptalCP and CP Optimizer 1800 s
-references (instances/jobshop/blocking/). Run mode appends one CSV row per (instance, method);
-report mode merges CSVs into a Markdown table with the headline numbers.
+references (instances/jobshop/blocking/). Run mode writes one CSV row per (instance, method) to a
+new CSV (an existing one is refused unless --append); report mode merges CSVs (and --before, an
+earlier run's CSV, when it exists) into a Markdown table with the headline numbers, appended to
+--out as a dated section when that file exists (--replace rewrites it).
 
     python benchmarks/jobshop_blocking_static.py run --methods cpsat --time-limit 60 --workers 2 \
         --csv benchmarks/reports/jobshop_blocking_cpsat.csv ft06 la01 ...
@@ -40,6 +42,12 @@ def run(args: argparse.Namespace) -> None:
     """Solve every instance with every method; append rows to the CSV."""
     path = Path(args.csv)
     new = not path.exists()
+    if not args.append:  # never add to (or replace) an earlier run silently
+        log = Path(args.load_log or path)
+        for old, keep in ((path, _before_of(path)), (log, _before_of(path, "_load.txt"))):
+            if old.exists():
+                raise SystemExit(f"{old} exists: move it to {keep.name} to keep it as the report's before "
+                                 "columns, delete it, or pass --append")
     with path.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, FIELDS)
         if new:
@@ -63,6 +71,11 @@ def run(args: argparse.Namespace) -> None:
                 print(name, method, result.status, result.objective, result.bound, f"{wall:.1f}s", flush=True)
 
 
+def _before_of(path: Path, suffix: str = ".csv") -> Path:
+    """Where a run CSV's predecessor lives: X_cpsat.csv -> X_before.csv (X_before_load.txt)."""
+    return path.with_name(path.stem.rsplit("_", 1)[0] + "_before" + suffix)
+
+
 def _ref_cell(ref: dict[str, dict[str, str]], source: str) -> str:
     row = ref.get(source)
     if row is None:
@@ -74,7 +87,14 @@ def _ref_cell(ref: dict[str, dict[str, str]], source: str) -> str:
 def report(args: argparse.Namespace) -> None:
     """One Markdown table: per instance our objectives and both references; then the headline."""
     rows: list[dict[str, str]] = []
-    for file in args.csvs:
+    files = list(args.csvs)
+    if args.before is not None:  # the earlier run's columns, when its CSV exists
+        if Path(args.before).exists():
+            files.append(args.before)
+            print(f"report: before columns from {args.before}")
+        else:
+            print(f"report: no {args.before}, no before columns")
+    for file in files:
         with open(file) as handle:
             rows.extend(csv.DictReader(handle))
     refs = references()
@@ -127,9 +147,21 @@ def report(args: argparse.Namespace) -> None:
             f"schedkit {schedkit.__version__}, load average at report time {os.getloadavg()[0]:.1f}",
             f"- runs: {sorted({(r['method'], r['time_limit'], r['workers']) for r in rows})}",
             f"- command: {args.command_line}"]
-    text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", "## Headline", "", *summary, "",
-                      "## Per instance (`*` = proven optimal)", "", *lines, ""])
-    Path(args.out).write_text(text)
+    out = Path(args.out)
+    if out.exists() and not args.replace:  # keep the earlier text: a dated section at the end
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        text = "\n".join(["", f"## Run of {stamp}: {args.title}", "", *args.notes, "", *meta, "",
+                          "### Headline", "", *summary, "", "### Per instance (`*` = proven optimal)", "",
+                          *lines, ""])
+        with out.open("a") as handle:
+            handle.write(text)
+        print(f"report: appended a section dated {stamp} to {out} (--replace rewrites it)")
+    else:
+        text = "\n".join([f"# {args.title}", "", *args.notes, "", *meta, "", "## Headline", "", *summary, "",
+                          "## Per instance (`*` = proven optimal)", "", *lines, ""])
+        if out.exists():
+            print(f"report: replacing {out} (--replace)")
+        out.write_text(text)
     print(text)
 
 
@@ -143,12 +175,16 @@ def main() -> None:
     r.add_argument("--workers", type=int, default=2)
     r.add_argument("--csv", required=True)
     r.add_argument("--load-log", help="append the time and load average before each instance")
+    r.add_argument("--append", action="store_true", help="add rows to an existing CSV (else refused)")
     p = sub.add_parser("report")
     p.add_argument("csvs", nargs="+")
     p.add_argument("--out", required=True)
     p.add_argument("--title", default="Blocking job shop with swaps: schedkit against OptalCP and CPO")
     p.add_argument("--note", dest="notes", action="append", default=[])
     p.add_argument("--command-line", default="see benchmarks/jobshop_blocking_static.py")
+    p.add_argument("--before", help="an earlier run's CSV, shown as extra columns when it exists")
+    p.add_argument("--replace", action="store_true",
+                   help="rewrite --out (default: append a dated section when it exists)")
     args = parser.parse_args()
     run(args) if args.mode == "run" else report(args)
 

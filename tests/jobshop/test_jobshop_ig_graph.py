@@ -90,3 +90,16 @@ def test_blocking_lns_frees_whole_jobs_windows_or_machines(seed, k) -> None:
         whole_jobs = np.isin(job_of, job_of[free]).sum() == free.size
         whole_machines = np.isin(machine, machine[free]).sum() == free.size
         assert whole_jobs or whole_machines or free.size == min(k, instance.operations)
+
+
+@pytest.mark.parametrize("most_jobs", [1, 3])
+def test_ig_destroying_several_jobs_keeps_plans_feasible(most_jobs: int,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Destructions of 1..MOST_JOBS whole jobs (every destruction here) rebuild feasible plans."""
+    monkeypatch.setattr(ig, "MOST_JOBS", most_jobs)
+    instance = schedkit.load(CLASSIC / "la01", blocking=True)
+    start = best_blocking_rule(instance)
+    found, done = ig.improve(instance, start, float("inf"), 3, 300, job_share=1.0)
+    assert done == 300 and found.objective <= start.objective
+    assert schedkit.check(instance, schedkit.Result("feasible", found.objective, None,
+                                                    found.solution(instance), {})).feasible

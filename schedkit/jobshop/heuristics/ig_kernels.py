@@ -109,11 +109,11 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
 def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
-                    best_seq: np.ndarray, best: int, lower_bound: int, job_share: float
-                    ) -> tuple[int, int, int, np.uint64]:
+                    best_seq: np.ndarray, best: int, lower_bound: int, job_share: float,
+                    most_jobs: int) -> tuple[int, int, int, np.uint64]:
     """Run `iterations` steps from the feasible orders `seq` (value `current`), changed in
     place; improvements over `best` go to `best_seq`; a share `job_share` of the destructions
-    take out a whole job. Returns (best, current, done, state)."""
+    take out 1..`most_jobs` whole jobs. Returns (best, current, done, state)."""
     n_ops = p.size
     n_jobs = job_ptr.size - 1
     present = np.ones(n_ops, np.bool_)
@@ -137,11 +137,19 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         trial[:] = seq
         state, u = random_unit(state)
         if u < job_share and n_jobs > 1:
-            state, j = random_below(state, n_jobs)
+            count = 0  # extra jobs (no draw for one job: the random stream of one-job destructions)
+            if most_jobs > 1 and n_jobs > 2:
+                state, count = random_below(state, min(most_jobs, n_jobs - 1))
             d = 0
-            for o in range(job_ptr[j], job_ptr[j + 1]):
-                removed[d] = o
-                d += 1
+            for _ in range(count + 1):  # count + 1 distinct random jobs
+                while True:
+                    state, j = random_below(state, n_jobs)
+                    if present[job_ptr[j]]:
+                        break
+                for o in range(job_ptr[j], job_ptr[j + 1]):
+                    present[o] = False
+                    removed[d] = o
+                    d += 1
             for i in range(d - 1, 0, -1):  # random reinsertion order
                 state, r = random_below(state, i + 1)
                 removed[i], removed[r] = removed[r], removed[i]
