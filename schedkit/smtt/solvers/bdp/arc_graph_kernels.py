@@ -89,20 +89,26 @@ def by_start(p, arc_t, arc_j, horizon):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _insert_ranked(keys, ranked, first, c, a):  # pragma: no cover - compiled
+    """Insert item a into ranked[first:first + c], kept cheapest first by keys (stable)."""
+    v = keys[a]
+    r = first + c
+    while r > first and keys[ranked[r - 1]] > v:
+        ranked[r] = ranked[r - 1]
+        r -= 1
+    ranked[r] = a
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _rank(keys, items, first, stop, ranked):  # pragma: no cover - compiled
     """ranked[first:first + c] = the items[first:stop] with finite keys, cheapest first (ties
     in item order); c."""
     c = 0
     for x in range(first, stop):
         a = items[x]
-        v = keys[a]
-        if v >= INF:
+        if keys[a] >= INF:
             continue
-        r = first + c
-        while r > first and keys[ranked[r - 1]] > v:
-            ranked[r] = ranked[r - 1]
-            r -= 1
-        ranked[r] = a
+        _insert_ranked(keys, ranked, first, c, a)
         c += 1
     return c
 
@@ -140,14 +146,9 @@ def forward(p, arc_t, arc_j, row, mask, value, f, pred, ranked, count):  # pragm
         c = 0
         first = row[t]
         for a in range(first, row[t + 1]):  # rank the row: insertion sort, stable
-            v = f[a]
-            if v >= INF:
+            if f[a] >= INF:
                 continue
-            r = first + c
-            while r > first and f[ranked[r - 1]] > v:
-                ranked[r] = ranked[r - 1]
-                r -= 1
-            ranked[r] = a
+            _insert_ranked(f, ranked, first, c, a)
             c += 1
         count[t] = c
 

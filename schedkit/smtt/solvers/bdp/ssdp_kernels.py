@@ -532,17 +532,22 @@ def least_path(p, costs, before, arc, adjacency, f):  # pragma: no cover - compi
     return reversed_path[:length][::-1].copy()
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _keep_live_arcs(alive, arc_from, arc_to, targets, x):  # pragma: no cover - compiled
+    """Drop the arcs of state x (or the root) into dead states, keeping their order."""
+    e = arc_from[x]
+    for a in range(arc_from[x], arc_to[x]):
+        if alive[targets[a]]:
+            targets[e] = targets[a]
+            e += 1
+    arc_to[x] = e
+
+
 @njit(cache=True, nogil=True)
 def compact(alive, by_time, ordered, arc_from, arc_to, targets):  # pragma: no cover - compiled
     """Drop the dead states from by_time[:ordered] and the arcs into dead states from every
     live state's (and the root's, the last row) arc range; the live states left in by_time."""
-    root = arc_from.size - 1
-    e = arc_from[root]
-    for a in range(arc_from[root], arc_to[root]):
-        if alive[targets[a]]:
-            targets[e] = targets[a]
-            e += 1
-    arc_to[root] = e
+    _keep_live_arcs(alive, arc_from, arc_to, targets, arc_from.size - 1)
     r = 0
     for q in range(ordered):
         x = by_time[q]
@@ -550,10 +555,5 @@ def compact(alive, by_time, ordered, arc_from, arc_to, targets):  # pragma: no c
             continue
         by_time[r] = x
         r += 1
-        e = arc_from[x]
-        for a in range(arc_from[x], arc_to[x]):
-            if alive[targets[a]]:
-                targets[e] = targets[a]
-                e += 1
-        arc_to[x] = e
+        _keep_live_arcs(alive, arc_from, arc_to, targets, x)
     return r
