@@ -54,11 +54,16 @@ STAGE2_RATIO_LARGE = 0.05  # at n = 200 a stage-2 window of n steps takes 10-40 
 # whose rounds re-optimise the multipliers, raises the bound faster from there (60 s, load 5:
 # pvw200-tf0.8-rdd0.6 bound 1029514 in stage 2 with 0.002, 1029860 in stage 3 with 0.05)
 ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better value)
+STAGE1_ELIMINATE = False  # arcs deleted by stage-1 forward + backward values against the UB
+STAGE2_WINDOW = 0  # stage-2 progress window in steps (0: n)
+STAGE2_CARRY = False  # stage 2 starts with stage 1's last step factor (else STEP_START)
+HANDOVER_ARCS = 0  # stage 2 ends once at most this many arcs per job are left (0: never)
 STEP_START = 1.0  # Polyak step factor at the start of each stage (and its maximum)
 STEP_MIN = 1e-4  # a stage ends when its step factor falls below this
 STEP_EXPAND = 1.2  # after a better value
 STEP_SHRINK = 0.95  # after SHRINK_AFTER steps without one
 SHRINK_AFTER = 2
+DEFLECTION = 1.0  # weight of the previous direction (rescaled to the subgradient's length)
 STAGE3_ITERATIONS = 30  # subgradient steps per stage-3 round, at most
 STAGE3_RATIO = 0.01
 STAGE3_WINDOW = 10
@@ -208,7 +213,8 @@ def _relaxed(search: Search, mult: np.ndarray, adjacency: bool) -> int:
 
 def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
            sequence_of: Callable[[], np.ndarray], iterations: int, ratio: float, window: int,
-           cut: Callable[[], object] | None = None, factor: float = STEP_START) -> int:
+           cut: Callable[[], object] | None = None, factor: float = STEP_START,
+           enough: Callable[[], bool] | None = None) -> int:
     """Deflected Polyak subgradient ascent from search.mult towards the upper bound.
 
     evaluate(mult, counts) gives the relaxed optimum (scaled, Σμ included; INF when there is
@@ -218,7 +224,8 @@ def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
     previous one rescaled to the subgradient's length. Stops after `iterations`, when the
     factor is spent, or when the last `window` steps closed less than `ratio` of the gap they
     started from. `cut` (state elimination with the best multipliers in search.mult) runs
-    every ELIMINATE_EVERY steps after a better value. Starts with step factor `factor`; the
+    every ELIMINATE_EVERY steps after a better value; the ascent ends when `enough()` says so
+    after a cut. Starts with step factor `factor`; the
     last one is left in search.factor. Keeps the best multipliers in search.mult; returns the
     steps run."""
     n = search.p.size
@@ -277,9 +284,12 @@ def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
                 search.mult = best_mult
                 cut()
                 since_cut = 0
+                if enough is not None and enough():
+                    break
             norm = float(gradient @ gradient)
             before_norm = float(previous @ previous)
-            direction = gradient + (np.sqrt(norm / before_norm) * previous if before_norm > 0 else 0.0)
+            direction = gradient + (DEFLECTION * np.sqrt(norm / before_norm) * previous
+                                    if before_norm > 0 else 0.0)
             square = float(direction @ direction)
             if square <= 0:
                 direction, square = gradient, norm
@@ -306,13 +316,22 @@ def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float =
                 counts[:] = np.bincount(search.graph.path(), minlength=search.p.size)
             return value
         value = _relaxed(search, mult, adjacency)
+        search.stats["stage2_table_steps"] = search.stats.get("stage2_table_steps", 0) + 1
         if value < k.INF:
             k.path_counts(search.p, search.costs, search.before, search.arc, adjacency, search.f,
                           counts)
         return value
 
     return ascent(search, evaluate, lambda: _path_of(search, adjacency), iterations, ratio,
-                  search.p.size, (lambda: stage2_eliminate(search)) if eliminate else None)
+                  STAGE2_WINDOW or search.p.size,
+                  (lambda: stage2_eliminate(search)) if eliminate else None,
+                  search.factor if STAGE2_CARRY else STEP_START,
+                  (lambda: _few_arcs(search)) if eliminate and HANDOVER_ARCS else None)
+
+
+def _few_arcs(search: Search) -> bool:
+    """Few enough arcs left (HANDOVER_ARCS a job) for stage 3 to take over."""
+    return search.graph is not None and search.graph.arc_t.size <= HANDOVER_ARCS * search.p.size
 
 
 def _stage1(search: Search, iterations: int, ratio: float) -> int:
@@ -321,13 +340,27 @@ def _stage1(search: Search, iterations: int, ratio: float) -> int:
     f1 = np.empty(horizon + 1, dtype=np.int64)
     last = np.empty(horizon + 1, dtype=np.int64)
 
+    counts = np.zeros(search.p.size, dtype=np.int64)
+
     def evaluate(mult: np.ndarray, counts: np.ndarray) -> int:
         value = int(k.relax_free(search.p, search.costs, search.ok, mult, search.scale, f1, last,
                                  counts))
         return value if value >= k.INF else value + int(mult.sum())
 
-    return ascent(search, evaluate, lambda: k.free_path(search.p, last), iterations, ratio,
-                  search.p.size)
+    def cut() -> None:
+        """Delete the arcs no stage-1 path through which beats the upper bound."""
+        if evaluate(search.mult, counts) >= k.INF:
+            return
+        removed = int(k.eliminate_free(search.p, search.costs, search.ok, search.mult,
+                                       search.scale, f1, int(search.mult.sum()), search.limit))
+        search.stats["stage1_arcs_deleted"] = search.stats.get("stage1_arcs_deleted", 0) + removed
+
+    try:
+        return ascent(search, evaluate, lambda: k.free_path(search.p, last), iterations, ratio,
+                      search.p.size, cut if STAGE1_ELIMINATE else None)
+    finally:
+        if STAGE1_ELIMINATE and not search.proved and time.perf_counter() < search.deadline:
+            cut()
 
 
 def _path_of(search: Search, adjacency: bool) -> np.ndarray:

@@ -485,6 +485,37 @@ def relax_free(p, costs, ok, mult, scale, f1, last, counts):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def eliminate_free(p, costs, ok, mult, scale, f1, total_mult, limit):  # pragma: no cover
+    """Stage-1 arc elimination after `relax_free` (f1 for `mult`): the least cost g1[t] of a
+    path t -> T without the adjacency restriction, then every arc (t, j) whose best path
+    f1[t − p_j] + arc + g1[t] + Σμ exceeds `limit` is deleted from `ok`; how many."""
+    n = p.size
+    horizon = costs.shape[0] - 1
+    g1 = np.full(horizon + 1, INF, dtype=np.int64)
+    g1[horizon] = 0
+    for s in range(horizon - 1, -1, -1):
+        best = INF
+        for j in range(n):
+            t = s + p[j]
+            if t <= horizon and ok[t, j] and g1[t] < INF:
+                v = g1[t] + scale * costs[t, j] - mult[j]
+                if v < best:
+                    best = v
+        g1[s] = best
+    removed = 0
+    for t in range(1, horizon + 1):
+        for j in range(n):
+            if not ok[t, j]:
+                continue
+            s = t - p[j]
+            if (s < 0 or f1[s] >= INF or g1[t] >= INF
+                    or f1[s] + scale * costs[t, j] - mult[j] + g1[t] + total_mult > limit):
+                ok[t, j] = False
+                removed += 1
+    return removed
+
+
+@njit(cache=True, nogil=True)
 def free_path(p, last):  # pragma: no cover - compiled
     """The jobs of the least stage-1 path to T (after `relax_free`), in order."""
     t = last.size - 1
