@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 import schedkit
+from schedkit.registry import SolveOptions
 from schedkit.smtt.solvers.bdp import arc_graph, method, ssdp
 
 MODULES = (ssdp, arc_graph, method)
@@ -107,7 +108,11 @@ def main() -> None:
                 started = time.perf_counter()
                 if profiler is not None:
                     profiler.enable()
-                result = schedkit.solve(instance, "bdp", time_limit=args.limit, workers=1)
+                if profiler is None:
+                    result = schedkit.solve(instance, "bdp", time_limit=args.limit, workers=1)
+                else:  # in this thread (solve runs methods in a guarded thread)
+                    result = method.solve_bdp.__wrapped__(  # type: ignore[attr-defined]
+                        instance, SolveOptions(time_limit=args.limit))
                 seconds = time.perf_counter() - started
                 if profiler is not None:
                     profiler.disable()
