@@ -5,6 +5,7 @@ that never passes the `dp` optimum."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,19 @@ def test_stage1_bound_never_passes_the_optimum(instance):
     search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
     ssdp.subgradient(search, False, 10 * p.size)
     assert search.bound <= optimum
+
+
+@settings(max_examples=15, deadline=None)
+@given(smtt_instances(max_jobs=10))
+def test_stage1_elimination_keeps_the_optimum(instance):
+    """With stage-1 arc elimination on (STAGE1_ELIMINATE, off by default), the stage-1 bound
+    stays at most the `dp` optimum and `bdp` still proves that optimum."""
+    p, d, w = instance.p, instance.d, instance.w
+    optimum = schedkit.solve(instance, "dp").objective
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ssdp, "STAGE1_ELIMINATE", True)
+        search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
+        ssdp.subgradient(search, False, 10 * p.size)
+        assert search.bound <= optimum
+        result = schedkit.solve(instance, "bdp")
+    assert result.status == "optimal" and result.objective == optimum
