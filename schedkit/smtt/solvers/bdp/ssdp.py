@@ -50,7 +50,7 @@ LARGE_JOBS = 100  # beyond, stage 2 hands over to stage 3 sooner (STAGE2_RATIO_L
 STAGE2_ITERATIONS = 2000
 STAGE1_RATIO = 0.02  # a stage ends when its last n steps closed less than this share of the gap
 STAGE2_RATIO = 0.002
-STAGE2_RATIO_LARGE = 0.05  # at n = 200 a stage-2 window of n steps takes 10-40 s; stage 3,
+STAGE2_RATIO_LARGE = 0.05  # at n = 200 a stage-2 step takes 10-150 ms; stage 3,
 # whose rounds re-optimise the multipliers, raises the bound faster from there (60 s, load 5:
 # pvw200-tf0.8-rdd0.6 bound 1029514 in stage 2 with 0.002, 1029860 in stage 3 with 0.05)
 ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better value)
