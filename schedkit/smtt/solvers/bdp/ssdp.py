@@ -57,7 +57,8 @@ ELIMINATE_EVERY = 10  # stage-2 steps between arc eliminations (after a better v
 STAGE1_ELIMINATE = False  # arcs deleted by stage-1 forward + backward values against the UB
 STAGE2_WINDOW = 30  # stage-2 progress window in steps (0: n): the last 0.2 % of stage 2's
 # progress over n steps is what stage 3 closes in a few rounds (standin100 #46, #16, #66,
-# #86: stage 2 91-395 steps instead of 645-717; 10 mid-hard stand-ins, median 1.32 s vs 1.75 s)
+# #86: stage 2 91-395 steps instead of 645-717; 10 mid-hard stand-ins, median 1.32 s vs 1.75 s);
+# up to LARGE_JOBS only: at n = 200 it left stage 3 weaker bounds (10 classes: 4 proven vs 5)
 STAGE2_CARRY = False  # stage 2 starts with stage 1's last step factor (else STEP_START)
 HANDOVER_ARCS = 0  # stage 2 ends once at most this many arcs per job are left (0: never)
 STEP_START = 1.0  # Polyak step factor at the start of each stage (and its maximum)
@@ -325,10 +326,15 @@ def subgradient(search: Search, adjacency: bool, iterations: int, ratio: float =
         return value
 
     return ascent(search, evaluate, lambda: _path_of(search, adjacency), iterations, ratio,
-                  STAGE2_WINDOW or search.p.size,
+                  _stage2_window(search.p.size),
                   (lambda: stage2_eliminate(search)) if eliminate else None,
                   search.factor if STAGE2_CARRY else STEP_START,
                   (lambda: _few_arcs(search)) if eliminate and HANDOVER_ARCS else None)
+
+
+def _stage2_window(n: int) -> int:
+    """Steps of stage 2's progress test: STAGE2_WINDOW up to LARGE_JOBS jobs, n beyond."""
+    return STAGE2_WINDOW if STAGE2_WINDOW and n <= LARGE_JOBS else n
 
 
 def _few_arcs(search: Search) -> bool:
