@@ -11,6 +11,7 @@ from schedkit.common.rng import seed_state
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import ga_kernels
 from schedkit.rcpsp.heuristics.ga import evolve
+from schedkit.rcpsp.heuristics.grid import new_grid
 from schedkit.rcpsp.heuristics.methods import arrays, priorities
 from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
 from tests.rcpsp.strategies import projects
@@ -74,22 +75,39 @@ def test_lists_decode_to_their_schedules():
     n = x.n
     times = np.zeros(2 * n + 2, dtype=np.int64)
     usage = np.zeros((2 * n + 2, c.size), dtype=np.int64)
+    free = new_grid(d, c)
+    assert free.shape[0] > 0  # PSPLIB horizons are short: the grid is used
     state = seed_state(4)
     for _ in range(5):
         order = np.empty(n, dtype=np.int64)
         state = np.uint64(ga_kernels.random_list(priorities(x, "lft"), 1.0, pred_ptr, succ_ptr,
                                                  succ_idx, order, state))
         plain = np.empty(n, dtype=np.int64)
-        plain_span = ga_kernels.decode(order, d, pred_ptr, pred_idx, q, c, times, usage, plain)
+        plain_span = ga_kernels.decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free,
+                                       plain)
+        profiled = np.empty(n, dtype=np.int64)  # the step profile decodes the same schedule
+        assert ga_kernels.decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free[:0],
+                                 profiled) == plain_span
+        assert np.array_equal(profiled, plain)
         start = np.empty(n, dtype=np.int64)
         span, used = ga_kernels.evaluate(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx,
-                                         q, c, times, usage, np.empty(n, dtype=np.int64),
+                                         q, c, times, usage, free, np.empty(n, dtype=np.int64),
                                          np.empty(n, dtype=np.int64), 50)
         assert span <= plain_span and used >= 1
         assert _precedence_feasible(x, order)
         again = np.empty(n, dtype=np.int64)
-        assert ga_kernels.decode(order, d, pred_ptr, pred_idx, q, c, times, usage, again) == span
+        assert ga_kernels.decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free,
+                                 again) == span
         assert np.array_equal(again, start)
+
+
+def test_ga_long_durations_use_the_step_profile():
+    """A duration of 10^7 makes the time grid too long: the GA decodes on the step profile and
+    still finds tiny's optimum shape (activity 1 alone is the critical path, then 2)."""
+    x = tiny().replace(durations=[0, 10**7, 2, 2, 0])
+    result = schedkit.solve(x, "ga", generations=2, workers=1)
+    assert schedkit.check(x, result).feasible
+    assert result.objective == 10**7 + 2
 
 
 def test_ga_bad_options():

@@ -66,7 +66,8 @@ def ensure_compiled() -> float:
 
 
 def ensure_ga_compiled() -> float:
-    """Compile the genetic algorithm's kernels if this process has not; the seconds spent."""
+    """Compile the genetic algorithm's kernels (time grid and step profile alike) if this
+    process has not; the seconds spent."""
     if ga_kernels.initialise.signatures and ga_kernels.generations.signatures:
         return 0.0
     began = time.perf_counter()

@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from schedkit.common.rng import random_below, random_unit
+from schedkit.rcpsp.heuristics.grid import grid_decode, new_grid
 from schedkit.rcpsp.heuristics.kernels import _pick
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit
 
@@ -27,10 +28,13 @@ _HASH_PRIME = np.uint64(1099511628211)
 
 
 @njit(cache=True, nogil=True)
-def decode(order, d, pred_ptr, pred_idx, q, c, times, usage, start):  # type: ignore[no-untyped-def]
+def decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free, start):  # type: ignore[no-untyped-def]
     """Serial SGS over a precedence-feasible list (each activity after its `pred` ones): every
-    activity at its earliest feasible start. Fills `start`; returns the makespan. Called with the
+    activity at its earliest feasible start, on the time grid `free` unless it is empty (then
+    on the step profile `times`/`usage`). Fills `start`; returns the makespan. Called with the
     successor arrays as `pred_*`, it schedules the reversed project (backward pass)."""
+    if free.shape[0] > 0:
+        return grid_decode(order, d, pred_ptr, pred_idx, q, c, free, start)
     times[0] = 0
     for k in range(usage.shape[1]):
         usage[0, k] = 0
@@ -51,7 +55,7 @@ def decode(order, d, pred_ptr, pred_idx, q, c, times, usage, start):  # type: ig
 
 
 @njit(cache=True, nogil=True)
-def justify(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times, usage,
+def justify(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times, usage, free,
             new_order, new_start):  # type: ignore[no-untyped-def]
     """Double justification of the schedule `start` of list `order`: right-justify (backward
     pass in order of decreasing finish), then left-justify (forward pass in order of the
@@ -69,7 +73,7 @@ def justify(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times
     rank = np.argsort(key, kind="mergesort")
     for p in range(n):
         back_order[p] = sequence[rank[p]]
-    back_span = decode(back_order, d, succ_ptr, succ_idx, q, c, times, usage, back_start)
+    back_span = decode(back_order, d, succ_ptr, succ_idx, q, c, times, usage, free, back_start)
     for p in range(n):  # ties: later in the backward pass first
         j = back_order[n - 1 - p]
         sequence[p] = j
@@ -77,7 +81,7 @@ def justify(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times
     rank = np.argsort(key, kind="mergesort")
     for p in range(n):
         new_order[p] = sequence[rank[p]]
-    return decode(new_order, d, pred_ptr, pred_idx, q, c, times, usage, new_start)
+    return decode(new_order, d, pred_ptr, pred_idx, q, c, times, usage, free, new_start)
 
 
 @njit(cache=True, nogil=True)
@@ -90,20 +94,20 @@ def schedule_hash(start):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def evaluate(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times, usage,
+def evaluate(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times, usage, free,
              new_order, new_start, limit):  # type: ignore[no-untyped-def]
     """Decode `order` into `start`, then justify while it shortens the schedule, ROUNDS times
     at most (the first justification is kept on a tie), within `limit` SGS passes (at least
     1). `order` and `start` end as the improved list and schedule.
     Returns (makespan, passes used)."""
-    span = decode(order, d, pred_ptr, pred_idx, q, c, times, usage, start)
+    span = decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free, start)
     used = 1
     first = True
     rounds = 0
     while used + 2 <= limit and rounds < ROUNDS:
         rounds += 1
         better = justify(order, start, d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, times,
-                         usage, new_order, new_start)
+                         usage, free, new_order, new_start)
         used += 2
         if better < span or (first and better == span):
             order[:] = new_order
@@ -240,6 +244,7 @@ def initialise(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
     n = d.size
     times = np.zeros(2 * n + 2, dtype=np.int64)
     usage = np.zeros((2 * n + 2, c.size), dtype=np.int64)
+    free = new_grid(d, c)
     new_order = np.empty(n, dtype=np.int64)
     new_start = np.empty(n, dtype=np.int64)
     used = 0
@@ -251,7 +256,7 @@ def initialise(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
             state = random_list(priority, -1.0 if r == 0 else alpha, pred_ptr, succ_ptr,
                                 succ_idx, lists[r], state)
         span, spent = evaluate(lists[r], starts[r], d, pred_ptr, pred_idx, succ_ptr, succ_idx, q,
-                               c, times, usage, new_order, new_start, limit - used)
+                               c, times, usage, free, new_order, new_start, limit - used)
         used += spent
         spans[r] = span
         hashes[r] = schedule_hash(starts[r])
@@ -337,6 +342,7 @@ def generations(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, energy, priorit
     size, n = lists.shape
     times = np.zeros(2 * n + 2, dtype=np.int64)
     usage = np.zeros((2 * n + 2, c.size), dtype=np.int64)
+    free = new_grid(d, c)
     new_order = np.empty(n, dtype=np.int64)
     new_start = np.empty(n, dtype=np.int64)
     taken = np.zeros(n, dtype=np.bool_)
@@ -369,7 +375,7 @@ def generations(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, energy, priorit
                 two_point(lists[a], lists[b], first, second + 1, child, taken)
             state = mutate(child, rate, succ_ptr, succ_idx, state)
             span, spent = evaluate(child, child_starts[made], d, pred_ptr, pred_idx, succ_ptr,
-                                   succ_idx, q, c, times, usage, new_order, new_start,
+                                   succ_idx, q, c, times, usage, free, new_order, new_start,
                                    limit - used)
             used += spent
             child_spans[made] = span
