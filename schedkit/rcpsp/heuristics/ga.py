@@ -56,6 +56,17 @@ def _energy(instance: RCPSPInstance) -> np.ndarray:
     return np.ascontiguousarray(instance.durations * share.sum(axis=1), dtype=np.float64)
 
 
+def _read_only_arrays(instance: RCPSPInstance) -> tuple[np.ndarray, ...]:
+    """The kernels' arrays as read-only views (a project without resources has a writable
+    demands array): one compiled signature, the one `ensure_ga_compiled` loads, for all."""
+    views = []
+    for array in arrays(instance):
+        view = array.view()
+        view.setflags(write=False)
+        views.append(view)
+    return tuple(views)
+
+
 def _seed_list(instance: RCPSPInstance, start: np.ndarray) -> np.ndarray:
     """The activities by start (ties in topological order): a precedence-feasible list that
     the serial SGS decodes to `start` or better."""
@@ -77,7 +88,7 @@ def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, se
            population: int = POPULATION) -> Evolution:
     """Evolve until `generations`, `schedules` SGS passes, the deadline or the bound; `start`,
     if given, joins the first population."""
-    data = arrays(instance)
+    data = _read_only_arrays(instance)
     n = instance.n
     state = seed_state(seed)
     limit = NO_LIMIT if schedules is None else schedules
