@@ -1,126 +1,160 @@
 """`ga`: an activity-list genetic algorithm with forward-backward improvement, in the manner of
 Hartmann (1998, "A competitive genetic algorithm for resource-constrained project scheduling",
-NRL 45) and Valls, Ballestín & Quintanilla (2005, justification).
+NRL 45; two-point crossover and swap mutation of activity lists) and Valls, Ballestín &
+Quintanilla (2005 double justification of every child, 2008 peak crossover).
 
-An individual is an activity list (priorities = positions) decoded by the serial SGS (kernels)
-and then justified forward and backward; the justified schedule's start order becomes its list
-again (Lamarckian). Each generation: one-point crossover (the first part from one parent, the
-rest in the other's relative order), a swap mutation of neighbours, ranking selection of the
-best `population` among parents and children. Randomness: numpy's Generator from `seed`
-outside the kernels. Reproducible for a given seed with `generations=`; under a time limit
-alone the number of generations depends on the machine's speed.
+The generation loop runs inside numba (heuristics/ga_kernels.py): tournament parents, peak or
+two-point crossover, mutation, serial SGS decoding, justification while it shortens the
+schedule (Lamarckian: the justified schedule's list replaces the child's), survival of the
+best distinct individuals, and a restart of all but the best after PATIENCE generations
+without progress. Python hands the kernel chunks of generations sized to a
+fraction of the time left, so the time limit holds. Reproducible for a seed with
+`generations=` or `schedules=` (every forward or backward SGS pass counts as one schedule);
+under a time limit alone the number of generations depends on the machine's speed.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import lower_bound
-from schedkit.rcpsp.heuristics import kernels as rcpsp_kernels
-from schedkit.rcpsp.heuristics.compiled import ensure_compiled
+from schedkit.rcpsp.heuristics import ga_kernels as rcpsp_ga_kernels
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
 from schedkit.rcpsp.heuristics.methods import arrays, priorities, refuse_lags, schedule_result
 from schedkit.rcpsp.model import RCPSPInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
-kernels: Any = rcpsp_kernels
+kernels: Any = rcpsp_ga_kernels
 POPULATION = 40
-DEFAULT_GENERATIONS = 100  # without a time limit
+DEFAULT_GENERATIONS = 100  # without a time limit or a schedule count
 MUTATION = 0.05  # per position: swap with the next activity
+ALPHA = 1.0  # regret-biased sampling of the first population (and of restarts)
+PATIENCE = 50  # generations without a better best before a restart
+CHUNK_SECONDS = 0.05  # aim of one kernel call under a time limit
+NO_LIMIT = 2**62
 
 
-def _decode(data: tuple[np.ndarray, ...], order: np.ndarray, state: Any
-            ) -> tuple[np.ndarray, np.ndarray, int, Any]:
-    """(justified starts, the list they imply, makespan, state) of an activity list."""
-    priority = np.empty(order.size, dtype=np.float64)
-    priority[order] = np.arange(order.size, dtype=np.float64)
-    start, state = kernels.serial_sgs(*data, priority, -1.0, state)
-    state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
-    span = int(kernels.makespan(start, data[0]))
-    while True:
-        better, state = kernels.justify(start, *data, state)
-        state = np.uint64(state)
-        better_span = int(kernels.makespan(better, data[0]))
-        if better_span >= span:
-            break
-        start, span = better, better_span
-    return start, np.lexsort((priority, start)), span, state
+class Evolution(NamedTuple):
+    """What `evolve` returns: the best schedule and how much search it took."""
+
+    start: np.ndarray
+    span: int
+    generations: int
+    schedules: int
 
 
-def _crossover(mother: np.ndarray, father: np.ndarray, cut: int) -> np.ndarray:
-    """The first `cut` activities of `mother`, then the rest in `father`'s order."""
-    head = mother[:cut]
-    taken = np.zeros(mother.size, dtype=bool)
-    taken[head] = True
-    return np.concatenate([head, father[~taken[father]]])
+def _energy(instance: RCPSPInstance) -> np.ndarray:
+    """Per activity d_j · Σ_k q_jk / c_k: the work the peak crossover measures."""
+    c = instance.capacities.astype(np.float64)
+    share = np.divide(instance.demands, c, out=np.zeros(instance.demands.shape), where=c > 0)
+    return np.ascontiguousarray(instance.durations * share.sum(axis=1), dtype=np.float64)
 
 
-def _mutate(order: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    order = order.copy()
-    for p in np.flatnonzero(rng.random(order.size - 1) < MUTATION).tolist():
-        order[p], order[p + 1] = order[p + 1], order[p]
-    return order
+def _read_only_arrays(instance: RCPSPInstance) -> tuple[np.ndarray, ...]:
+    """The kernels' arrays as read-only views (a project without resources has a writable
+    demands array): one compiled signature, the one `ensure_ga_compiled` loads, for all."""
+    views = []
+    for array in arrays(instance):
+        view = array.view()
+        view.setflags(write=False)
+        views.append(view)
+    return tuple(views)
+
+
+def _seed_list(instance: RCPSPInstance, start: np.ndarray) -> np.ndarray:
+    """The activities by start (ties in topological order): a precedence-feasible list that
+    the serial SGS decodes to `start` or better."""
+    rank = np.empty(instance.n, dtype=np.int64)
+    rank[instance.order] = np.arange(instance.n)
+    return np.lexsort((rank, np.asarray(start, dtype=np.int64))).astype(np.int64)
+
+
+def _sort(population: tuple[np.ndarray, ...]) -> None:
+    """Reorder every array of the population by makespan (stable), in place."""
+    lists, starts, spans, hashes = population
+    by_span = np.argsort(spans, kind="stable")
+    lists[:], starts[:], spans[:], hashes[:] = (lists[by_span], starts[by_span], spans[by_span],
+                                                hashes[by_span])
 
 
 def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, seed: int,
-           bound: int, start: np.ndarray | None = None) -> tuple[np.ndarray, int, int]:
-    """Best starts, makespan and generations run (until `generations`, the deadline or the
-    bound); `start`, if given, joins the first population."""
-    data = arrays(instance)
-    rng = np.random.default_rng(seed)
+           bound: int, start: np.ndarray | None = None, schedules: int | None = None,
+           population: int = POPULATION) -> Evolution:
+    """Evolve until `generations`, `schedules` SGS passes, the deadline or the bound; `start`,
+    if given, joins the first population."""
+    data = _read_only_arrays(instance)
+    n = instance.n
     state = seed_state(seed)
-    base = priorities(instance, "lft")
-    population: list[tuple[int, np.ndarray, np.ndarray]] = []
-    seeds = [np.lexsort((base, start))] if start is not None else []
-    for k in range(POPULATION):
-        if k < len(seeds):
-            order = seeds[k]
-        else:
-            noise = base + rng.random(base.size) * (0.0 if k == 0 else max(1.0, float(base.std())))
-            order = np.argsort(noise, kind="stable")
-        begin, order, span, state = _decode(data, order, state)
-        population.append((span, order, begin))
-        if time.perf_counter() >= deadline:
+    limit = NO_LIMIT if schedules is None else schedules
+    lists = np.full((population, n), -1, dtype=np.int64)
+    starts = np.zeros((population, n), dtype=np.int64)
+    spans = np.full(population, NO_LIMIT, dtype=np.int64)
+    hashes = np.zeros(population, dtype=np.uint64)
+    if start is not None:
+        lists[min(1, population - 1)] = _seed_list(instance, start)
+    rule = priorities(instance, "lft")
+    filled = used = 0
+    while filled < population and used < limit and (filled == 0 or time.perf_counter() < deadline):
+        got, spent, state = kernels.initialise(*data, rule, ALPHA, lists, starts, spans, hashes,
+                                               filled, 1, False, limit - used, state)
+        state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
+        filled, used = filled + int(got), used + int(spent)
+    if filled < population:  # out of time or budget: the best of those made
+        best = int(np.argmin(spans[:filled]))
+        return Evolution(starts[best].copy(), int(spans[best]), 0, used)
+    population_arrays = (lists, starts, spans, hashes)
+    _sort(population_arrays)
+    energy = _energy(instance)
+    done, chunk, stall = 0, 1, 0
+    while spans[0] > bound and (generations is None or done < generations) and used < limit:
+        now = time.perf_counter()
+        if now >= deadline:
             break
-    population.sort(key=lambda item: item[0])
-    done = 0
-    while population[0][0] > bound and (generations is None or done < generations) \
-            and time.perf_counter() < deadline:
-        children = []
-        for _ in range(len(population) // 2):
-            a, b = rng.choice(len(population), 2, replace=False)
-            cut = int(rng.integers(1, instance.n)) if instance.n > 1 else 0
-            for mother, father in ((population[a][1], population[b][1]),
-                                   (population[b][1], population[a][1])):
-                begin, order, span, state = _decode(data, _mutate(
-                    _crossover(mother, father, cut), rng), state)
-                children.append((span, order, begin))
-        population = sorted(population + children, key=lambda item: item[0])[:POPULATION]
-        done += 1
-    return population[0][2], population[0][0], done
+        count = chunk if generations is None else min(chunk, generations - done)
+        ran, spent, stall, state = kernels.generations(
+            *data, energy, rule, ALPHA, lists, starts, spans, hashes, count, limit - used, bound,
+            MUTATION, PATIENCE, stall, state)
+        state = np.uint64(state)
+        done, used = done + int(ran), used + int(spent)
+        took = time.perf_counter() - now
+        per = took / max(1, int(ran))
+        aim = min(CHUNK_SECONDS, max(0.0, deadline - time.perf_counter()) / 4)
+        chunk = int(max(1, min(4 * chunk, aim / per if per > 0 else 4 * chunk)))
+        if ran == 0:
+            break
+    return Evolution(starts[0].copy(), int(spans[0]), done, used)
+
+
+def _count(options: SolveOptions, name: str) -> int | None:
+    """A positive integer option, or None."""
+    value = options.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise SchedkitError(f"{name} must be a positive integer, got {value!r}")
+    return value
 
 
 @register(
-    "rcpsp", "ga", exact=False, options={"generations": None},
-    description="activity-list genetic algorithm (Hartmann 1998) on the serial SGS with "
-    "forward-backward improvement of every child; generations=100 unless a time limit is given",
+    "rcpsp", "ga", exact=False, options={"generations": None, "schedules": None},
+    description="activity-list genetic algorithm (Hartmann 1998; peak crossover and double "
+    "justification of Valls et al.) compiled with numba; generations=100 unless a time limit "
+    "or schedules= is given",
 )
 def solve_ga(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Best schedule of the evolved population."""
     refuse_lags(instance, "ga")
-    compile_seconds = ensure_compiled()
-    generations = options.get("generations")
-    if generations is not None and (not isinstance(generations, int)
-                                    or isinstance(generations, bool) or generations < 1):
-        raise SchedkitError(f"generations must be a positive integer, got {generations!r}")
-    if generations is None and options.time_limit is None:
+    compile_seconds = ensure_compiled() + ensure_ga_compiled()
+    generations = _count(options, "generations")
+    schedules = _count(options, "schedules")
+    if generations is None and schedules is None and options.time_limit is None:
         generations = DEFAULT_GENERATIONS
     bound = lower_bound(instance)
-    start, _, done = evolve(instance, options.deadline, generations, options.seed, bound)
-    return schedule_result(instance, start, bound, generations=done,
-                           compile_seconds=compile_seconds)
+    found = evolve(instance, options.deadline, generations, options.seed, bound,
+                   schedules=schedules)
+    return schedule_result(instance, found.start, bound, generations=found.generations,
+                           schedules=found.schedules, compile_seconds=compile_seconds)

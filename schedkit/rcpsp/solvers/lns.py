@@ -28,7 +28,7 @@ from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
-from schedkit.rcpsp.heuristics.compiled import ensure_compiled
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
 from schedkit.rcpsp.heuristics.ga import evolve
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
 from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
@@ -177,7 +177,7 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
         options = replace(options, time_limit=DEFAULT_TIME_LIMIT)
     assert options.time_limit is not None
     cp_model = import_cp_model()
-    compile_seconds = ensure_compiled()
+    compile_seconds = ensure_compiled() + ensure_ga_compiled()
     bound = lower_bound(instance)
     began = time.perf_counter()  # phases share what imports and compilation left
     left = options.remaining() or 0.0
@@ -186,8 +186,9 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
                             options.seed, parallel=False, improve=True, bound=bound)
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": compile_seconds, "fbi": span}
-    start, span, generations = evolve(instance, warm_until, None, options.seed, bound, start)
-    stats.update(warm_start=span, generations=generations)
+    found = evolve(instance, warm_until, None, options.seed, bound, start)
+    start, span = found.start, found.span
+    stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
     if span == bound:
         return finish(span, bound, True, RCPSPSolution(start), {**stats, "solver_status": "none"})
     start = _search(cp_model, instance, options, start, bound,
