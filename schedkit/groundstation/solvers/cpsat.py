@@ -12,8 +12,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   it stalls), given as hints;
 - search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
   (solvers/window_lns.py: the full model with every slot outside a window fixed to the
-  incumbent), below it to one CP-SAT run on the full model; `window_share` (0-1) splits the
-  budget between the two explicitly;
+  incumbent; some rounds over one group of antennas, `group_share`), below it to one CP-SAT
+  run on the full model; `window_share` (0-1) splits the budget between the two explicitly;
 - bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
   search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h,
@@ -39,9 +39,17 @@ from schedkit.groundstation.model import (
     Track,
     plan_stats,
 )
+from schedkit.groundstation.solvers.antenna_groups import antenna_groups
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
-from schedkit.groundstation.solvers.window_lns import CLIP_SHARE, SHORT_SHARE, WindowSearch, search
+from schedkit.groundstation.solvers.sub_model import SubModels
+from schedkit.groundstation.solvers.window_lns import (
+    CLIP_SHARE,
+    GROUP_SHARE,
+    SHORT_SHARE,
+    WindowSearch,
+    search,
+)
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -58,6 +66,7 @@ INTERVAL_GRIDS = (10800, 3600, 1800)  # interval LP buckets (s), coarse first (a
 # likely not end in time is skipped, see solvers/bound_job.py)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WARM_SHARE = 0.4  # default share of the budget for the lns warm start
+SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
 
@@ -237,7 +246,7 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
           options={"objective": "hours", "warm_share": WARM_SHARE, "bound_share": 0.9,
                    "bound_grid": 0, "interval_grid": 0,
                    "window_share": -1.0, "clip_share": CLIP_SHARE, "short_share": SHORT_SHARE,
-                   "every_mission": True})
+                   "group_share": GROUP_SHARE, "sub_models": SUB_MODELS, "every_mission": True})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -336,6 +345,12 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
     return repaired
 
 
+def _kept_missions(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]]
+                   ) -> set[str]:
+    """The missions the incumbent `values` track."""
+    return {instance.requests[slot.i].mission for slot, vals in zip(slots, values, strict=True) if vals[0]}
+
+
 def _keep_missions(model: Any, instance: GroundStationInstance, slots: list[Slot],
                    values: list[list[int]]) -> int:
     """Each mission the incumbent `values` track stays tracked: sum of its presences >= 1.
@@ -363,12 +378,20 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
     state.limits = [(s.option.lo, s.option.hi, instance.requests[s.i].min_track) for s in slots]
     state.clip_share = float(options.get("clip_share", CLIP_SHARE))
+    kept: set[str] = set()
     if options.get("every_mission", True):
+        kept = _kept_missions(instance, slots, values)
         stats["missions_kept"] = _keep_missions(model, instance, slots, values)
+    if options.get("sub_models", SUB_MODELS):
+        state.builder = SubModels(instance, [(s.i, s.option, s.copy) for s in slots],
+                                  _merged_maintenance(instance), kept).build
     index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
     state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
     state.wanted = [r.duration for r in instance.requests]
     state.short_share = float(options.get("short_share", SHORT_SHARE))
+    state.group_share = float(options.get("group_share", GROUP_SHARE))
+    if state.group_share > 0:
+        state.groups = antenna_groups(len(instance.antennas), opts)
     if lp_job is not None:
         state.guide = lambda: lp_job.guide
     remaining = options.remaining()
@@ -380,7 +403,9 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
                            "end": state.objective, "hours": round(state.hours, 2),
                            "guided": state.guided, "guided_improved": state.guided_improved,
                            "clipped": state.clipped, "clipped_improved": state.clipped_improved,
-                           "short": state.short, "short_improved": state.short_improved}
+                           "short": state.short, "short_improved": state.short_improved,
+                           "grouped": state.grouped, "grouped_improved": state.grouped_improved,
+                           "solver_seconds": round(state.solver_seconds, 1)}
     return state
 
 

@@ -10,15 +10,21 @@ SatNet it did not improve more often), that share of the rounds is *clipped*: a 
 only move inside the window (or the hull of the window and its incumbent track). Once the LP
 bound's solution is known (`guide`), a quarter of the rounds take a window over all antennas
 centred on an option the LP uses for a request the incumbent serves less than the LP does
-(drawn in proportion to the shortfall, then to the LP's seconds on the option). A plan no
-worse than the incumbent is kept. The window widens when a round proves its neighbourhood
-optimal quickly and narrows when it does not.
+(drawn in proportion to the shortfall, then to the LP's seconds on the option). With
+`group_share` > 0 and antenna `groups` (solvers/antenna_groups.py: antennas that see the same
+requests at the same times), that share of the other rounds is *grouped*: a longer window
+(`group_hours`, from 12 h) over one group of antennas only, so that tracks can shift along
+their antennas and between the antennas of one site and merge idle fragments; centred like
+the short-centred rounds (with `short_share`, on a short request's option, its antennas'
+groups) or at a random instant on a random antenna's group. A plan no worse than the
+incumbent is kept. A round's window (the grouped rounds' separately) widens when the round
+proves its neighbourhood optimal quickly and narrows when it does not.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +40,8 @@ GROW = 1.25
 GUIDED_SHARE = 0.25  # share of the rounds centred by the LP's solution, once there is one
 CLIP_SHARE = 0.0  # default share of the rounds whose free slots stay inside the window
 SHORT_SHARE = 0.5  # default share of the rounds centred on a request the incumbent serves short
+GROUP_SHARE = 0.3  # default share of the rounds over one group of antennas
+GROUP_START_HOURS, GROUP_MIN_HOURS = 12.0, 4.0  # first and smallest width of a grouped window
 
 
 @dataclass
@@ -61,11 +69,21 @@ class WindowSearch:
     short_share: float = 0.0  # share of the rounds centred on a short request (needs keys, wanted)
     short: int = 0  # rounds centred on a short request
     short_improved: int = 0
+    groups: list[tuple[int, ...]] = field(default_factory=list)  # per antenna: its group
+    group_share: float = 0.0  # share of the rounds over one group of antennas (needs groups)
+    group_hours: float = GROUP_START_HOURS  # the grouped rounds' window width
+    grouped: int = 0  # rounds over one group of antennas
+    grouped_improved: int = 0
+    last_grouped: bool = False  # the latest neighbourhood was grouped
+    last_proved: bool = False  # the latest round proved its neighbourhood optimal
+    solver_seconds: float = 0.0  # CP-SAT's own wall time over the rounds (the rest: cloning, fixing)
+    builder: Callable[[set[int], list[list[int]]], tuple[Any, Mapping[int, Sequence[Any]]]] | None = None
+    # builds a round's model over the free slots only (solvers/sub_model.py; unclipped rounds)
 
     def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
                       ) -> set[int]:
         """Slot indices left free this round (and `window` set when the round is clipped)."""
-        self.window = None
+        self.window, self.last_grouped = None, False
         span = horizon[1] - horizon[0] + 1
         self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
         width = max(1, int(self.hours * 3600))
@@ -76,6 +94,8 @@ class WindowSearch:
                 self.guided += 1
                 start, end = centre - width // 2, centre + width - width // 2
                 return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
+        if self.groups and rng.random() < self.group_share:
+            return self._grouped(rng, horizon)
         kind = int(rng.integers(3))
         if kind == 1:
             width *= 2
@@ -121,9 +141,33 @@ class WindowSearch:
         self.clipped += 1
         return free
 
+    def _grouped(self, rng: np.random.Generator, horizon: tuple[int, int]) -> set[int]:
+        """Free the slots that could occupy one group of antennas within a `group_hours` window
+        (see the module docstring)."""
+        self.group_hours = min(self.group_hours, (horizon[1] - horizon[0] + 1) / 3600)
+        width = max(1, int(self.group_hours * 3600))
+        picked = (self._short_pick(rng) if self.wanted and self.keys and rng.random() < self.short_share
+                  else None)
+        if picked is None:
+            centre = int(rng.integers(horizon[0], horizon[1] + 1))
+            members = set(self.groups[int(rng.integers(len(self.groups)))])
+        else:
+            centre, antennas = picked
+            members = {b for a in antennas for b in self.groups[a]}
+        start, end = centre - width // 2, centre + width - width // 2
+        self.grouped += 1
+        self.last_grouped = True
+        return {k for k, (lo, hi, ants, _) in enumerate(self.spans)
+                if lo < end and hi > start and members.intersection(ants)}
+
     def _short_centre(self, rng: np.random.Generator) -> int | None:
         """A random instant of a random option (as an occupied span) of a request the incumbent
         serves less than it asks, the request drawn in proportion to its shortfall."""
+        picked = self._short_pick(rng)
+        return None if picked is None else picked[0]
+
+    def _short_pick(self, rng: np.random.Generator) -> tuple[int, tuple[int, ...]] | None:
+        """_short_centre's instant and the antennas of the option it lies in."""
         got = [0] * len(self.wanted)
         for (i, _), vals in zip(self.keys, self.values, strict=True):
             got[i] += vals[2]
@@ -134,8 +178,8 @@ class WindowSearch:
         mine = [k for k, (j, _) in enumerate(self.keys) if j == i]
         if not mine:
             return None
-        lo, hi, _, _ = self.spans[mine[int(rng.integers(len(mine)))]]
-        return int(rng.integers(lo, hi + 1))
+        lo, hi, antennas, _ = self.spans[mine[int(rng.integers(len(mine)))]]
+        return int(rng.integers(lo, hi + 1)), antennas
 
     def _shortfall_centre(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
                           ) -> int | None:
@@ -163,32 +207,35 @@ class WindowSearch:
 
     def round(self, model: Any, cp_model: Any, free: set[int], seconds: float, workers: int,
               seed: int) -> bool:
-        """Solve the model with every slot outside `free` fixed; True when the incumbent changed."""
-        sub = model.Clone()
-        proto = sub.Proto()
-        for k, (slot_vars, vals) in enumerate(zip(self.variables, self.values, strict=True)):
-            if k in free:
-                if self.window is not None:
-                    self._clip(proto, k)
-                continue
-            for var, val in zip(slot_vars, vals, strict=True):
-                domain = proto.variables[var.Index()].domain
-                domain.clear()
-                domain.extend([val, val])
-        sub.ClearHints()
+        """Solve the model with every slot outside `free` fixed (or the builder's model of the
+        free slots); True when the incumbent changed."""
+        if self.builder is not None and self.window is None:
+            sub, made = self.builder(free, self.values)
+        else:
+            sub, made = model.Clone(), {k: self.variables[k] for k in free}
+            proto = sub.Proto()
+            for k, (slot_vars, vals) in enumerate(zip(self.variables, self.values, strict=True)):
+                if k in free:
+                    if self.window is not None:
+                        self._clip(proto, k)
+                    continue
+                for var, val in zip(slot_vars, vals, strict=True):
+                    domain = proto.variables[var.Index()].domain
+                    domain.clear()
+                    domain.extend([val, val])
+            sub.ClearHints()
         for k in free:
-            for var, val in zip(self.variables[k], self.values[k], strict=True):
+            for var, val in zip(made[k], self.values[k], strict=True):
                 sub.AddHint(var, val)
         solver = new_solver(cp_model, workers, seed, seconds)
         status = solver.Solve(sub)
         self.rounds += 1
-        if status == cp_model.OPTIMAL and solver.WallTime() < 0.5 * seconds:
-            self.hours = self.hours * GROW
-        elif status != cp_model.OPTIMAL:
-            self.hours = max(MIN_HOURS, self.hours / GROW)
+        self.solver_seconds += solver.WallTime()
+        self.last_proved = status == cp_model.OPTIMAL
+        self._adapt(status == cp_model.OPTIMAL, solver.WallTime() < 0.5 * seconds)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
-        found = {k: [int(solver.Value(var)) for var in self.variables[k]] for k in free}
+        found = {k: [int(solver.Value(var)) for var in made[k]] for k in free}
         value = self.objective - sum(found[k][2] - self.values[k][2] for k in free)  # lengths
         if value > self.objective:
             return False
@@ -200,6 +247,18 @@ class WindowSearch:
             self.values[k] = found[k]
         return True
 
+    def _adapt(self, proved: bool, quickly: bool) -> None:
+        """Widen the window of the latest round's kind after a quick proof, narrow it without one."""
+        hours, least = ((self.group_hours, GROUP_MIN_HOURS) if self.last_grouped
+                        else (self.hours, MIN_HOURS))
+        if proved and quickly:
+            hours *= GROW
+        elif not proved:
+            hours = max(least, hours / GROW)
+        if self.last_grouped:
+            self.group_hours = hours
+        else:
+            self.hours = hours
 
     def _clip(self, proto: Any, k: int) -> None:
         """Keep free slot k's track inside the window (or the hull of the window and its
@@ -235,6 +294,7 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
         if left < MIN_ROUND_SECONDS or state.objective == 0:
             return state
         guided, clipped, short, before = state.guided, state.clipped, state.short, state.objective
+        grouped = state.grouped
         free = state.neighbourhood(rng, horizon, antennas)
         if not free:
             state.rounds += 1  # an empty neighbourhood still counts, so the loop always moves on
@@ -247,3 +307,5 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
             state.clipped_improved += 1
         if state.short > short and state.objective < before:
             state.short_improved += 1
+        if state.grouped > grouped and state.objective < before:
+            state.grouped_improved += 1
