@@ -104,8 +104,12 @@ def test_greedy_rule_option_and_unknown_rule():
 
 def test_auto_records_what_ran():
     """auto runs cpsat on a small instance and says so."""
-    result = schedkit.solve(mixed(), "auto", time_limit=3, workers=1)
-    assert result.stats["chosen"] == "cpsat" and result.objective == 10800
+    x = mixed()
+    result = schedkit.solve(x, "auto", time_limit=3, workers=1)
+    assert result.stats["chosen"] == "cpsat" and schedkit.check(x, result).feasible
+    assert result.bound is not None and result.bound <= 10800 <= result.objective  # optimum 10800
+    if result.status == "optimal":  # what 3 s reach depends on the machine's load
+        assert result.objective == 10800
 
 
 def test_gantt_writes_a_png(tmp_path):
