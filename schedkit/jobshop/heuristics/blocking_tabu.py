@@ -67,16 +67,22 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     best, best_seq = walk, seq.copy()
     done = since = 0
     bettered = time.perf_counter()
-    chunk = 1
+    chunk, step = 1, 0.0  # step: the last chunk's seconds per step (a step may take a millisecond or more)
     while time.perf_counter() < deadline and (iterations is None or done < iterations) and best > lower_bound:
         if iterations is not None:
             chunk = min(chunk, iterations - done)
+        left = deadline - time.perf_counter()
+        if step > 0:  # never start steps that would end past the deadline
+            if left < step:
+                break
+            chunk = max(1, min(chunk, int(left / step)))
         began = time.perf_counter()
         before = walk
         walk, _, ran, since, state = tabu_search(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, tabu, chunk, done, state, STALL, since,
             MAX_MOVES, tenure(instance), walk_seq, walk, lower_bound, REPAIR)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
+        step = (time.perf_counter() - began) / max(1, ran)
         done += ran
         if walk < best:
             best, best_seq = walk, walk_seq.copy()
