@@ -72,7 +72,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         if iterations is not None:
             chunk = min(chunk, iterations - done)
         left = deadline - time.perf_counter()
-        if step > 0:  # never start steps that would end past the deadline
+        if step > 0 and left != float("inf"):  # never start steps that would end past the deadline
             if left < step:
                 break
             chunk = max(1, min(chunk, int(left / step)))
