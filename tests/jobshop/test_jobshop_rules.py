@@ -16,10 +16,11 @@ ALL_FILES = sorted(CLASSIC.iterdir()) + sorted(FJSP.iterdir())
 
 
 def test_the_method_names_are_the_contract():
-    """spt, lpt, mwkr, lwkr, mor, lor, fifo, edd, random, each also with -nd, plus cpsat, mip, auto, ig."""
+    """spt, lpt, mwkr, lwkr, mor, lor, fifo, edd, random, each also with -nd, plus cpsat, mip, auto,
+    ig, tabu."""
     names = {m.name for m in schedkit.methods("jobshop")}
     base = ["spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random"]
-    assert names == set(base) | {f"{b}-nd" for b in base} | {"cpsat", "mip", "auto", "ig"}
+    assert names == set(base) | {f"{b}-nd" for b in base} | {"cpsat", "mip", "auto", "ig", "tabu"}
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: p.name)

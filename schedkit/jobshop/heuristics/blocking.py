@@ -14,7 +14,7 @@ from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
 from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 
-BLOCKING_METHODS = "cpsat, ig, auto and the rules (spt, mwkr, mor, ...)"
+BLOCKING_METHODS = "cpsat, ig, tabu, auto and the rules (spt, mwkr, mor, ...)"
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import numpy as np
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import SchedkitError
-from schedkit.jobshop.heuristics import compiled, ig
+from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
     best_blocking_rule,
@@ -55,6 +55,9 @@ IG_STALL = 0.05  # of the time limit (per 200 operations, see `stall_seconds`): 
 # new best for that long restarts from a fresh start
 LARGE_JOB_SHARE = 0.3  # of the walks' destructions on large shops (not `orders_fit`): whole jobs
 # (0.9 interleaved against 0.3 on 13 goal instances: better on 8, mean gap 7.90 % against 7.87 %)
+WALKS = "chain"  # the walks' search on large shops: "ig", "tabu" (blocking_tabu), "mixed" (walk 0 ig,
+# the others tabu) or "chain" (ig, then tabu from the walk's best for TABU_TAIL of the limit); small shops: ig
+TABU_TAIL = 0.15  # of the time limit: the end of the walks' phase that "chain" gives to tabu
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
 SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
 PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
@@ -141,20 +144,48 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
             or not compiled.affordable(ig.iterated_greedy, ig.IG_SECONDS, options.remaining()):
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)
+    small = bool(stats.get("order_literals"))
+    kinds = [_walk_kind(i, small) for i in range(max(1, options.workers))]
+    if kinds[-1] != "ig":
+        kernel = blocking_tabu.tabu_search
+        if compiled.affordable(kernel, blocking_tabu.TABU_SECONDS, options.remaining()):
+            clock.run(kernel, blocking_tabu.warm_up)
+        else:
+            kinds = ["ig"] * len(kinds)
     began = time.perf_counter()
     end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
-    walks = max(1, options.workers)
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
-    job_share = ig.JOB_SHARE if stats.get("order_literals") else LARGE_JOB_SHARE
-    with ThreadPoolExecutor(walks) as pool:  # the kernel releases the GIL: one walk per worker
-        runs = list(pool.map(lambda i: ig.improve(instance, incumbent, end, options.seed + i, None, floor,
-                                                  stall_seconds(instance, limit), starts, job_share),
-                                 range(walks)))
+    job_share = ig.JOB_SHARE if small else LARGE_JOB_SHARE
+    patience = stall_seconds(instance, limit)
+    ig_end = end - TABU_TAIL * limit
+
+    def walk(i: int) -> tuple[BlockingSchedule, int]:
+        seed = options.seed + i
+        if kinds[i] == "tabu":
+            return blocking_tabu.improve(instance, incumbent, end, seed, None, floor, patience, starts)
+        if kinds[i] == "chain":
+            found, done = ig.improve(instance, incumbent, ig_end, seed, None, floor, patience, starts,
+                                     job_share)
+            polished, more = blocking_tabu.improve(instance, found, end, seed, None, floor)
+            return polished, done + more
+        return ig.improve(instance, incumbent, end, seed, None, floor, patience, starts, job_share)
+
+    with ThreadPoolExecutor(len(kinds)) as pool:  # the kernels release the GIL: one walk per worker
+        runs = list(pool.map(walk, range(len(kinds))))
     found = min((schedule for schedule, _ in runs), key=lambda schedule: schedule.objective)
     stats["ig_iterations"] = stats.get("ig_iterations", 0) + sum(done for _, done in runs)
     stats["ig_seconds"] = round(stats.get("ig_seconds", 0) + time.perf_counter() - began, 3)
-    stats.update(ig_objective=found.objective, ig_walks=walks)
+    stats.update(ig_objective=found.objective, ig_walks=len(kinds), walks=",".join(kinds))
     return found
+
+
+def _walk_kind(i: int, small: bool) -> str:
+    """Walk i's search under WALKS: "ig", "tabu" or "chain" (ig on small shops)."""
+    if small or WALKS == "ig":
+        return "ig"
+    if WALKS == "mixed":
+        return "ig" if i == 0 else "tabu"
+    return WALKS
 
 
 def _free(instance: JobShopInstance, incumbent: BlockingSchedule, k: int, rng: np.random.Generator
