@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from schedkit.common.rng import seed_state
-from schedkit.errors import ProblemTooLarge, UnsupportedInstance
-from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
-    best_blocking_rule,
     evaluate_orders,
     leave_times,
     machine_orders,
     objective,
 )
-from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.blocking_tabu_kernels import tabu_search
+from schedkit.jobshop.heuristics.blocking_walks import Walk, solve_by_walk
 from schedkit.jobshop.heuristics.ig import Starts
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
@@ -120,37 +116,15 @@ def warm_up() -> None:
                 2, 0, seed_state(0), 10, 0, 10, 1, seq.copy(), 100, 0, False)
 
 
+WALK = Walk("tabu", tabu_search, TABU_SECONDS, warm_up, improve, Starts, DEFAULT_ITERATIONS, STALL_SHARE,
+            max_operations=MAX_OPERATIONS,
+            too_large="(its tabu matrix is operations squared); use ig or cpsat")
+
+
 @register("jobshop", "tabu", exact=False,
           description="tabu search over critical-arc swaps with job reinsertion (Gröflin & Klinkert "
           "2009), blocking job shops, makespan",
           options={"iterations": None})
 def solve_tabu(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best blocking rule, then tabu search until the time limit (or `iterations`)."""
-    if not instance.blocking:
-        raise UnsupportedInstance("tabu solves blocking job shops (buffers = blocking); for this one use "
-                                  "cpsat, mip, auto or the rules")
-    if instance.objective != "makespan":
-        raise UnsupportedInstance("tabu minimises the makespan; use cpsat for other objectives")
-    if instance.operations > MAX_OPERATIONS:
-        raise ProblemTooLarge(f"tabu: {instance.operations} operations, at most {MAX_OPERATIONS} "
-                              "(its tabu matrix is operations squared); use ig or cpsat")
-    if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
-        raise ProblemTooLarge(
-            f"tabu: its kernels are not compiled yet (about {compiled.BLOCKING_SECONDS:g} s at load), "
-            f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
-    clock = compiled.CompileClock()
-    start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
-    stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
-    limit = options.get("iterations")
-    budget = options.remaining()
-    found, done = start, 0
-    if compiled.affordable(tabu_search, TABU_SECONDS, budget):
-        clock.run(tabu_search, warm_up)
-        stall = None if options.time_limit is None else STALL_SHARE * options.time_limit
-        found, done = improve(instance, start, options.deadline, options.seed,
-                              DEFAULT_ITERATIONS if limit is None and budget is None else limit,
-                              patience=stall, starts=Starts(instance, options.seed, start.rule))
-    else:
-        stats["tabu_skipped"] = "its kernel would compile longer than the time limit"
-    stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
-    return Result("feasible", found.objective, None, found.solution(instance), stats)
+    return solve_by_walk(WALK, instance, options)

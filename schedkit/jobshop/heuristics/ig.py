@@ -10,23 +10,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from schedkit.common.rng import seed_state
-from schedkit.errors import ProblemTooLarge, UnsupportedInstance
-from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
-    best_blocking_rule,
     evaluate_orders,
     leave_times,
     machine_orders,
     objective,
     run_blocking_rule,
 )
-from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.blocking_walks import Walk, solve_by_walk
 from schedkit.jobshop.heuristics.dispatch import RULES
 from schedkit.jobshop.heuristics.ig_kernels import iterated_greedy
 from schedkit.jobshop.model import JobShopInstance
@@ -134,34 +130,13 @@ def warm_up() -> None:
                     np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1)
 
 
+WALK = Walk("ig", iterated_greedy, IG_SECONDS, warm_up, improve, Starts, DEFAULT_ITERATIONS, STALL_SHARE)
+
+
 @register("jobshop", "ig", exact=False,
           description="iterated greedy over the alternative graph (Pranzo & Pacciarelli 2016), "
           "blocking job shops, makespan",
           options={"iterations": None})
 def solve_ig(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best blocking rule, then iterated greedy until the time limit (or `iterations`)."""
-    if not instance.blocking:
-        raise UnsupportedInstance("ig solves blocking job shops (buffers = blocking); for this one use "
-                                  "cpsat, mip, auto or the rules")
-    if instance.objective != "makespan":
-        raise UnsupportedInstance("ig minimises the makespan; use cpsat for other objectives")
-    if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
-        raise ProblemTooLarge(
-            f"ig: its kernels are not compiled yet (about {compiled.BLOCKING_SECONDS:g} s at load), "
-            f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
-    clock = compiled.CompileClock()
-    start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
-    stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
-    limit = options.get("iterations")
-    budget = options.remaining()
-    found, done = start, 0
-    if compiled.affordable(iterated_greedy, IG_SECONDS, budget):
-        clock.run(iterated_greedy, warm_up)
-        stall = None if options.time_limit is None else STALL_SHARE * options.time_limit
-        found, done = improve(instance, start, options.deadline, options.seed,
-                              DEFAULT_ITERATIONS if limit is None and budget is None else limit,
-                              patience=stall, starts=Starts(instance, options.seed, start.rule))
-    else:
-        stats["ig_skipped"] = "its kernel would compile longer than the time limit"
-    stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
-    return Result("feasible", found.objective, None, found.solution(instance), stats)
+    return solve_by_walk(WALK, instance, options)

@@ -1,0 +1,65 @@
+"""What the walk methods of blocking job shops (`ig`, `tabu`) share: the refusals, the best
+blocking rule as the start, one walk within the time limit (or `iterations`), and the stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from schedkit.errors import ProblemTooLarge, UnsupportedInstance
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
+from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.registry import SolveOptions
+from schedkit.result import Result
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One walk method: its kernel (compile cost checked against the budget) and its loop."""
+
+    name: str
+    kernel: Any
+    kernel_seconds: float  # cold-compile estimate of `kernel`
+    warm_up: Callable[[], None]
+    improve: Callable[..., tuple[BlockingSchedule, int]]
+    starts: Callable[[JobShopInstance, int, str], Any]  # fresh starts after a stall
+    default_iterations: int  # without a time limit
+    stall_share: float  # of the time limit without a new best: a fresh start
+    max_operations: int | None = None
+    too_large: str = ""  # why, when over max_operations
+
+
+def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) -> Result:
+    """Best blocking rule, then `walk` until the time limit (or `iterations`)."""
+    name = walk.name
+    if not instance.blocking:
+        raise UnsupportedInstance(f"{name} solves blocking job shops (buffers = blocking); for this one "
+                                  "use cpsat, mip, auto or the rules")
+    if instance.objective != "makespan":
+        raise UnsupportedInstance(f"{name} minimises the makespan; use cpsat for other objectives")
+    if walk.max_operations is not None and instance.operations > walk.max_operations:
+        raise ProblemTooLarge(f"{name}: {instance.operations} operations, at most {walk.max_operations} "
+                              f"{walk.too_large}")
+    if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
+        raise ProblemTooLarge(
+            f"{name}: its kernels are not compiled yet (about {compiled.BLOCKING_SECONDS:g} s at load), "
+            f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
+    clock = compiled.CompileClock()
+    start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
+    stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
+    limit = options.get("iterations")
+    budget = options.remaining()
+    found, done = start, 0
+    if compiled.affordable(walk.kernel, walk.kernel_seconds, budget):
+        clock.run(walk.kernel, walk.warm_up)
+        stall = None if options.time_limit is None else walk.stall_share * options.time_limit
+        found, done = walk.improve(instance, start, options.deadline, options.seed,
+                                   walk.default_iterations if limit is None and budget is None else limit,
+                                   patience=stall, starts=walk.starts(instance, options.seed, start.rule))
+    else:
+        stats[f"{name}_skipped"] = "its kernel would compile longer than the time limit"
+    stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
+    return Result("feasible", found.objective, None, found.solution(instance), stats)
