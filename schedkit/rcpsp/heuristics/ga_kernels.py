@@ -20,7 +20,6 @@ from numba import njit
 from schedkit.common.rng import random_below, random_unit
 from schedkit.rcpsp.heuristics.grid import grid_decode, new_grid
 from schedkit.rcpsp.heuristics.kernels import _pick
-from schedkit.rcpsp.heuristics.precedence import first_eligible, precedence_ready
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit
 
 PEAK_SHARE = 0.5  # of the children made by the peak crossover (the rest: two-point)
@@ -42,7 +41,11 @@ def decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free, start):  # ty
     m = 1
     span = 0
     for j in order:
-        t = precedence_ready(start, d, pred_ptr, pred_idx, j)
+        t = 0
+        for a in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[a]
+            if start[i] + d[i] > t:
+                t = start[i] + d[i]
         t = earliest_fit(times, usage, m, q, c, j, t, d[j])
         m = book(times, usage, m, q, j, t, d[j], 1)
         start[j] = t
@@ -121,7 +124,14 @@ def random_list(priority, alpha, pred_ptr, succ_ptr, succ_idx, out, state):  # t
     """A precedence-feasible list by regret-biased random choice among the eligible activities
     (`alpha` < 0: always the best priority). Fills `out`; returns the state."""
     n = out.size
-    left, candidates, m = first_eligible(pred_ptr)
+    left = np.empty(n, dtype=np.int64)
+    candidates = np.empty(n, dtype=np.int64)
+    m = 0
+    for j in range(n):
+        left[j] = pred_ptr[j + 1] - pred_ptr[j]
+        if left[j] == 0:
+            candidates[m] = j
+            m += 1
     for p in range(n):
         chosen, state = _pick(candidates, m, priority, alpha, state)
         j = candidates[chosen]

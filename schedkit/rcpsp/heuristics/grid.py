@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from schedkit.rcpsp.heuristics.precedence import precedence_ready
-
 GRID_PER_ACTIVITY = 64
 GRID_CELLS = 1 << 22  # 32 MiB of int64
 
@@ -41,7 +39,11 @@ def grid_decode(order, d, pred_ptr, pred_idx, q, c, free, start):  # type: ignor
     resources = c.size
     span = 0
     for j in order:
-        t = precedence_ready(start, d, pred_ptr, pred_idx, j)
+        t = 0
+        for a in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[a]
+            if start[i] + d[i] > t:
+                t = start[i] + d[i]
         length = d[j]
         if length > 0:
             tau = t

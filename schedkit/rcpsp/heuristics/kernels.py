@@ -17,7 +17,6 @@ import numpy as np
 from numba import njit
 
 from schedkit.common.rng import random_unit
-from schedkit.rcpsp.heuristics.precedence import first_eligible, precedence_ready
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, last_clash, new_profile
 
 
@@ -108,13 +107,24 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
     n = d.size
     times, usage, steps = new_profile(n, c.size)
     start = np.full(n, -1, dtype=np.int64)
-    left, candidates, m = first_eligible(pred_ptr)
+    left = np.empty(n, dtype=np.int64)
+    candidates = np.empty(n, dtype=np.int64)
+    m = 0
+    for j in range(n):
+        left[j] = pred_ptr[j + 1] - pred_ptr[j]
+        if left[j] == 0:
+            candidates[m] = j
+            m += 1
     for _ in range(n):
         p, state = _pick(candidates, m, priority, alpha, state)
         j = candidates[p]
         m -= 1
         candidates[p] = candidates[m]
-        t = precedence_ready(start, d, pred_ptr, pred_idx, j)
+        t = 0
+        for a in range(pred_ptr[j], pred_ptr[j + 1]):
+            i = pred_idx[a]
+            if start[i] + d[i] > t:
+                t = start[i] + d[i]
         t = earliest_fit(times, usage, steps, q, c, j, t, d[j])
         steps = book(times, usage, steps, q, j, t, d[j], 1)
         start[j] = t
