@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit import SMTTInstance, UnsupportedInstance
 from schedkit.generate import smtt as generate_smtt
+from schedkit.smtt.heuristics.kernels import weighted_tardiness
+from schedkit.smtt.solvers.bnb.method import _Problem
 from tests.conftest import SMTT, agrees_with, brute_force_optimum, wt40
 from tests.smtt.strategies import smtt_instances
 
@@ -73,12 +76,26 @@ def test_matches_cpsat(n, tf, rdd, seed):
 
 
 def test_tiny_memo_still_optimal(smtt_n100):
-    """A memo of a few entries only costs time: the answer and the rebuilt sequence stay optimal."""
-    instance = smtt_n100[101]
+    """A memo of a few entries only costs time: the answer and the rebuilt sequence stay optimal.
+    (#51: some 20,000 nodes whatever upper bound the time-boxed heuristic reaches; #101 took
+    from 3 s to 17 min, by how good that bound happened to be.)"""
+    instance = smtt_n100[51]
     result = schedkit.solve(instance, "bnb", memory_mb=0.001)
     assert result.stats["memo_full"] and result.stats["memo_entries"] <= 11
     agrees_with(instance, result, instance.meta["opt"])
     assert result.status == "optimal"
+
+
+def test_rebuild_stops_at_the_deadline(smtt_n100):
+    """Rebuilding the order re-solves what a tiny memo forgot: past the deadline it gives up
+    (None) after a fixed number of nodes instead of running on; without one it completes."""
+    instance = smtt_n100[101]
+    problem = _Problem(instance, memory_mb=0.001)
+    assert problem.search(instance.meta["opt"] + 1, float("inf")) == instance.meta["opt"]
+    assert problem.sequence(time.perf_counter() - 1.0) is None
+    sequence = problem.sequence(float("inf"))
+    assert sequence is not None and sorted(sequence) == list(range(instance.n))
+    assert weighted_tardiness(sequence, instance.p, instance.d, instance.w) == instance.meta["opt"]
 
 
 def test_timeout_returns_sequence_and_bound():

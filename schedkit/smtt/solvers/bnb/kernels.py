@@ -390,10 +390,11 @@ def known_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - c
 @njit(cache=True, nogil=True)
 def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragma: no cover - compiled
     """Write an optimal order of the set from t into out[start:]; solves (without a
-    threshold) any part the memo lacks. Returns the number of jobs written."""
+    threshold) any part the memo lacks. Returns the number of jobs written; once the node cap
+    stops a solve (stats[ABORTED]), it unwinds leaving -1 in the places not written."""
     size = _normalise(a, b, lo, hi, p, rank)[4]
-    if size == 0:
-        return 0
+    if size == 0 or stats[ABORTED]:
+        return size
     a, b, lo, hi, t, _ = _reduce(a, b, lo, hi, t, p, d, rank, spt, out, start)
     if a > b:
         return size
@@ -403,6 +404,8 @@ def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragm
         solve(a, b, lo, hi, t, INFINITY, p, d, rank, spt, memo, stats)
         known = _lookup(memo, key)
     choice = known[2] if known[1] == 1 else _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats)
+    if stats[ABORTED]:
+        return size
     jobs = _members(a, b, lo, hi, rank)
     position = start
     while out[position] >= 0:  # past the jobs fixed first

@@ -14,6 +14,7 @@ holds for equal weights only.
 
 from __future__ import annotations
 
+import math
 import resource
 import time
 
@@ -57,6 +58,7 @@ class _Problem:
         )
         self.stats = np.zeros(kernels.STATS_SIZE, dtype=np.int64)
         self.stats[kernels.MAX_ENTRIES] = max(1, int(memory_mb * 2**20 / ENTRY_BYTES))
+        self.rate = FIRST_CHUNK / CHUNK_SECONDS  # nodes per second, as the search last measured
 
     def root(self) -> tuple[int, int, int, int, int]:
         """All jobs, from time 0."""
@@ -76,14 +78,22 @@ class _Problem:
                 return int(value)
             if time.perf_counter() >= deadline:
                 return None
-            rate = chunk / max(time.perf_counter() - started, 1e-6)
-            chunk = int(min(max(FIRST_CHUNK, rate * CHUNK_SECONDS), 4 * chunk))
+            self.rate = chunk / max(time.perf_counter() - started, 1e-6)
+            chunk = int(min(max(FIRST_CHUNK, self.rate * CHUNK_SECONDS), 4 * chunk))
 
-    def sequence(self) -> np.ndarray:
-        """An optimal order (original job ids) read back from the memo."""
+    def sequence(self, deadline: float) -> np.ndarray | None:
+        """An optimal order (original job ids) read back from the memo; None when re-solving
+        what a small memo forgot would outlast the deadline (at the search's node rate)."""
         out = np.full(self.p.size, -1, dtype=np.int64)
-        self.stats[kernels.CAP] = np.iinfo(np.int64).max
+        self.stats[kernels.ABORTED] = 0
+        if math.isinf(deadline):
+            self.stats[kernels.CAP] = np.iinfo(np.int64).max
+        else:
+            left = max(0.0, deadline - time.perf_counter())
+            self.stats[kernels.CAP] = self.stats[kernels.NODES] + int(FIRST_CHUNK + self.rate * left)
         kernels.rebuild(*self.root(), self.p, self.d, self.rank, self.spt, self.memo, self.stats, out, 0)
+        if self.stats[kernels.ABORTED] or (out < 0).any():
+            return None
         return self.edd[out]
 
     def bound(self) -> int:
@@ -156,7 +166,11 @@ def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     if value is None:
         bound = min(weight * problem.bound(), heuristic_value)
         return finish(heuristic_value, bound, False, SMTTSolution(heuristic), stats)
-    sequence = problem.sequence()
+    sequence = problem.sequence(options.deadline)
+    if sequence is None:  # the optimum is proven, its order not rebuilt in time
+        stats["rebuild_stopped"] = True
+        return finish(heuristic_value, weight * value, heuristic_value == weight * value,
+                      SMTTSolution(heuristic), stats)
     objective = int(weighted_tardiness(sequence, instance.p, instance.d, instance.w))
     if objective != weight * value:
         raise RuntimeError(f"bnb rebuilt a sequence of value {objective}, expected {weight * value}")
