@@ -4,7 +4,10 @@ plan is a solution JSON (e.g. from `groundstation_gap.py --save-plan`); CP-SAT's
 every-mission rule are cpsat's own. One JSON line per run, appended to --out.
 
     python benchmarks/groundstation_window_ab.py --week W10_2018 --plan /tmp/plans/W10_2018.json \
-        --seconds 60 --seeds 0 1 --settings group_share=0 group_share=0.3
+        --seconds 60 --seeds 0 1 --settings group_share=0 group_share=0.3 [--guide-grid 3600]
+
+With `--guide-grid`, the interval LP at that grid is solved once before the runs and every
+setting's search gets its solution as the guide (guided and insert rounds need it).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from schedkit.groundstation.heuristics.board import Board, request_options
 from schedkit.groundstation.model import GroundStationSolution
 from schedkit.groundstation.solvers import cpsat
 from schedkit.groundstation.solvers.antenna_groups import antenna_groups
+from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
 from schedkit.groundstation.solvers.sub_model import SubModels
 from schedkit.groundstation.solvers.window_lns import WindowSearch, search
 
@@ -40,7 +44,8 @@ def board_of(x: schedkit.groundstation.model.GroundStationInstance, plan: Ground
     return board
 
 
-def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int) -> dict:
+def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int,
+        guide: dict | None = None) -> dict:
     """One window LNS of `seconds` from the board with `setting` applied to its state."""
     from ortools.sat.python import cp_model
 
@@ -63,6 +68,9 @@ def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int) -
     state.wanted = [r.duration for r in x.requests]
     state.short_share = float(setting.get("short_share", cpsat.SHORT_SHARE))
     state.group_share = float(setting.get("group_share", 0.0))
+    state.insert_share = float(setting.get("insert_share", 0.0))
+    if guide:
+        state.guide = lambda: guide
     if state.group_share > 0:
         state.groups = antenna_groups(len(x.antennas), opts)
     if setting.get("sub_models", 0):
@@ -76,7 +84,8 @@ def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int) -
             "improved": state.improved, "short": [state.short, state.short_improved],
             "grouped": [state.grouped, state.grouped_improved], "missions_kept": kept,
             "solver_seconds": round(state.solver_seconds, 1), "hours_width": round(state.hours, 2),
-            "group_hours": round(state.group_hours, 2)}
+            "group_hours": round(state.group_hours, 2), "guided": [state.guided, state.guided_improved],
+            "inserted": [state.inserted, state.inserted_improved]}
 
 
 def main() -> None:
@@ -88,16 +97,19 @@ def main() -> None:
     parser.add_argument("--settings", nargs="*", default=["group_share=0", "group_share=0.3"],
                         help="NAME=VALUE[,NAME=VALUE] per setting")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--guide-grid", type=int, default=0, help="interval LP grid for the guide (0: none)")
     args = parser.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     x = schedkit.load(ROOT / "instances" / "groundstation" / f"problems.json#{args.week}")
     plan = GroundStationSolution.from_dict(json.loads(args.plan.read_text()))
+    guide = (interval_bound_and_guide(x, request_options(x), None, args.guide_grid)[1]
+             if args.guide_grid else None)
     for seed in args.seeds:
         for text in args.settings:
             setting = {k: float(v) for k, v in (item.split("=") for item in text.split(","))}
             record = {"week": args.week, "seed": seed, "setting": text, "seconds": args.seconds,
-                      **run(x, board_of(x, plan), setting, args.seconds, seed),
+                      **run(x, board_of(x, plan), setting, args.seconds, seed, guide),
                       "load": [round(v, 1) for v in os.getloadavg()], "commit": commit}
             print(json.dumps(record), flush=True)
             if args.out is not None:

@@ -98,3 +98,38 @@ def test_clipped_window_lns_plans_check_and_never_lose_to_the_warm_start(seed, s
     assert schedkit.check(x, result).feasible
     assert result.objective <= result.stats["warm_start"]
     assert result.bound is None or result.bound <= result.objective
+
+
+def test_insert_rounds_free_the_whole_span_of_the_lps_option_for_a_long_request():
+    """Slot 0: a 4 h request the incumbent leaves empty on an option of 40,000 s the LP uses; slot
+    1 (same request, another option) the LP does not use; slot 2 a track 1 h after slot 0's span
+    (inside the margin), slot 3 one 2 h after it (outside). A 1 h request short by as much is
+    never an insert round's target. Every insert round frees {0, 2} whatever the 2 h width."""
+    spans = [(0, 40_000, (0,), "m"), (100_000, 140_000, (0,), "m"),
+             (43_000, 50_000, (1,), "n"), (48_000, 60_000, (1,), "n"), (200_000, 204_000, (1,), "o")]
+    values = [[0, 0, 0, 0], [0, 100_000, 0, 100_000], [1, 43_000, 3600, 46_600],
+              [1, 48_000, 3600, 51_600], [0, 200_000, 0, 200_000]]
+    state = WindowSearch([()] * 5, spans, values, 4 * 3600, hours=2.0,
+                         keys=[(0, 0), (0, 1), (1, 0), (2, 0), (3, 0)],
+                         guide=lambda: {(0, 0): 14_400.0, (3, 0): 3600.0})
+    state.wanted = [14_400, 3600, 3600, 3600]
+    state.insert_share = 1.0
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        assert state.neighbourhood(rng, (0, 204_000), 2) == {0, 2}
+        assert state.last_insert and state.round_seconds() > 3.0
+    assert state.inserted == 10
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), satellites=st.integers(2, 5))
+def test_insert_rounds_plans_check_and_never_lose_to_the_warm_start(seed, satellites):
+    """Generated networks with every round an insert round once the LP's solution is there: the
+    plan checks and is at most the warm start's unserved seconds; the bound stays below it."""
+    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
+    result = schedkit.solve(x, "cpsat", time_limit=2, workers=1, window_share=1.0, insert_share=1.0)
+    assert schedkit.check(x, result).feasible
+    assert result.objective <= result.stats["warm_start"]
+    assert result.bound is None or result.bound <= result.objective
+    lns = result.stats.get("window_lns")  # absent when the budget ran out before the windows
+    assert lns is None or 0 <= lns["inserted_improved"] <= lns["inserted"] <= lns["rounds"]

@@ -46,6 +46,7 @@ from schedkit.groundstation.solvers.sub_model import SubModels
 from schedkit.groundstation.solvers.window_lns import (
     CLIP_SHARE,
     GROUP_SHARE,
+    INSERT_SHARE,
     SHORT_SHARE,
     WindowSearch,
     search,
@@ -246,7 +247,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
           options={"objective": "hours", "warm_share": WARM_SHARE, "bound_share": 0.9,
                    "bound_grid": 0, "interval_grid": 0,
                    "window_share": -1.0, "clip_share": CLIP_SHARE, "short_share": SHORT_SHARE,
-                   "group_share": GROUP_SHARE, "sub_models": SUB_MODELS, "every_mission": True})
+                   "group_share": GROUP_SHARE, "insert_share": INSERT_SHARE, "sub_models": SUB_MODELS,
+                   "every_mission": True})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
@@ -390,6 +392,7 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     state.wanted = [r.duration for r in instance.requests]
     state.short_share = float(options.get("short_share", SHORT_SHARE))
     state.group_share = float(options.get("group_share", GROUP_SHARE))
+    state.insert_share = float(options.get("insert_share", INSERT_SHARE))
     if state.group_share > 0:
         state.groups = antenna_groups(len(instance.antennas), opts)
     if lp_job is not None:
@@ -405,6 +408,7 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
                            "clipped": state.clipped, "clipped_improved": state.clipped_improved,
                            "short": state.short, "short_improved": state.short_improved,
                            "grouped": state.grouped, "grouped_improved": state.grouped_improved,
+                           "inserted": state.inserted, "inserted_improved": state.inserted_improved,
                            "solver_seconds": round(state.solver_seconds, 1)}
     return state
 

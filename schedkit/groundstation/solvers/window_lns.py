@@ -16,8 +16,14 @@ requests at the same times), that share of the other rounds is *grouped*: a long
 (`group_hours`, from 12 h) over one group of antennas only, so that tracks can shift along
 their antennas and between the antennas of one site and merge idle fragments; centred like
 the short-centred rounds (with `short_share`, on a short request's option, its antennas'
-groups) or at a random instant on a random antenna's group. A plan no worse than the
-incumbent is kept. A round's window (the grouped rounds' separately) widens when the round
+groups) or at a random instant on a random antenna's group. With `insert_share` > 0 (0 in
+cpsat, see benchmarks/reports/groundstation.md, branch gs26), that share of the rounds, once
+the LP's solution is known, are *insert* rounds: a request of at least LONG_HOURS that the
+incumbent serves at least an hour less than the LP, drawn in proportion to the shortfall, and
+its option the LP uses most; the window is that option's whole span (set-up and tear-down
+included) widened by INSERT_MARGIN on each side, over all antennas, and the round gets
+INSERT_ROUNDS times a round's time, so that a long track can be placed whole. A plan no
+worse than the incumbent is kept. A round's window (the grouped rounds' separately) widens when the round
 proves its neighbourhood optimal quickly and narrows when it does not.
 """
 
@@ -42,6 +48,10 @@ CLIP_SHARE = 0.0  # default share of the rounds whose free slots stay inside the
 SHORT_SHARE = 0.5  # default share of the rounds centred on a request the incumbent serves short
 GROUP_SHARE = 0.3  # default share of the rounds over one group of antennas
 GROUP_START_HOURS, GROUP_MIN_HOURS = 12.0, 4.0  # first and smallest width of a grouped window
+INSERT_SHARE = 0.0  # default share of the insert rounds (once the LP's solution is known)
+LONG_HOURS = 3.0  # an insert round's request asks at least this
+INSERT_MARGIN = 3600  # an insert round's window: the option's span widened by this (s) each side
+INSERT_ROUNDS = 4.0  # an insert round's solve gets this many times ROUND_SECONDS
 
 
 @dataclass
@@ -76,6 +86,10 @@ class WindowSearch:
     grouped_improved: int = 0
     last_grouped: bool = False  # the latest neighbourhood was grouped
     last_proved: bool = False  # the latest round proved its neighbourhood optimal
+    insert_share: float = 0.0  # share of the insert rounds (needs keys, guide, wanted)
+    inserted: int = 0  # insert rounds
+    inserted_improved: int = 0
+    last_insert: bool = False  # the latest neighbourhood was an insert round's
     solver_seconds: float = 0.0  # CP-SAT's own wall time over the rounds (the rest: cloning, fixing)
     builder: Callable[[set[int], list[list[int]]], tuple[Any, Mapping[int, Sequence[Any]]]] | None = None
     # builds a round's model over the free slots only (solvers/sub_model.py; unclipped rounds)
@@ -83,11 +97,18 @@ class WindowSearch:
     def neighbourhood(self, rng: np.random.Generator, horizon: tuple[int, int], antennas: int
                       ) -> set[int]:
         """Slot indices left free this round (and `window` set when the round is clipped)."""
-        self.window, self.last_grouped = None, False
+        self.window, self.last_grouped, self.last_insert = None, False, False
         span = horizon[1] - horizon[0] + 1
         self.hours = min(self.hours, span / 3600)  # a window never needs to outgrow the horizon
         width = max(1, int(self.hours * 3600))
         guide = self.guide() if self.guide is not None and self.keys else None
+        if guide and self.wanted and rng.random() < self.insert_share:
+            target = self._insert_span(rng, guide)
+            if target is not None:
+                self.inserted += 1
+                self.last_insert = True
+                start, end = target[0] - INSERT_MARGIN, target[1] + INSERT_MARGIN
+                return {k for k, (lo, hi, _, _) in enumerate(self.spans) if lo < end and hi > start}
         if guide and rng.random() < GUIDED_SHARE:
             centre = self._shortfall_centre(rng, guide)
             if centre is not None:
@@ -205,6 +226,32 @@ class WindowSearch:
         lo, hi = where[used[int(rng.choice(len(used), p=weights / weights.sum()))][0]]
         return (lo + hi) // 2
 
+    def _insert_span(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
+                     ) -> tuple[int, int] | None:
+        """The occupied span of the option the LP uses most for a long request the incumbent
+        serves at least an hour less than the LP (drawn by the shortfall); None when none is."""
+        got: dict[int, int] = {}
+        where: dict[tuple[int, int], tuple[int, int]] = {}
+        for (i, o), (lo, hi, _, _), vals in zip(self.keys, self.spans, self.values, strict=True):
+            got[i] = got.get(i, 0) + vals[2]
+            where.setdefault((i, o), (lo, hi))
+        lp: dict[int, float] = {}
+        for (i, _), seconds in guide.items():
+            lp[i] = lp.get(i, 0.0) + seconds
+        short = sorted((i, lp[i] - got.get(i, 0)) for i in lp
+                       if self.wanted[i] >= LONG_HOURS * 3600 and lp[i] - got.get(i, 0) >= 3600)
+        if not short:
+            return None
+        weights = np.array([s for _, s in short])
+        i = short[int(rng.choice(len(short), p=weights / weights.sum()))][0]
+        used = max(((seconds, key) for key, seconds in guide.items() if key[0] == i and key in where),
+                   default=None)
+        return None if used is None else where[used[1]]
+
+    def round_seconds(self) -> float:
+        """The most time the latest neighbourhood's solve gets."""
+        return ROUND_SECONDS * (INSERT_ROUNDS if self.last_insert else 1.0)
+
     def round(self, model: Any, cp_model: Any, free: set[int], seconds: float, workers: int,
               seed: int) -> bool:
         """Solve the model with every slot outside `free` fixed (or the builder's model of the
@@ -232,7 +279,8 @@ class WindowSearch:
         self.rounds += 1
         self.solver_seconds += solver.WallTime()
         self.last_proved = status == cp_model.OPTIMAL
-        self._adapt(status == cp_model.OPTIMAL, solver.WallTime() < 0.5 * seconds)
+        if not self.last_insert:  # an insert round's window follows its option, not the width
+            self._adapt(status == cp_model.OPTIMAL, solver.WallTime() < 0.5 * seconds)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         found = {k: [int(solver.Value(var)) for var in made[k]] for k in free}
@@ -294,13 +342,15 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
         if left < MIN_ROUND_SECONDS or state.objective == 0:
             return state
         guided, clipped, short, before = state.guided, state.clipped, state.short, state.objective
-        grouped = state.grouped
+        grouped, inserted = state.grouped, state.inserted
         free = state.neighbourhood(rng, horizon, antennas)
         if not free:
             state.rounds += 1  # an empty neighbourhood still counts, so the loop always moves on
             continue
-        state.round(model, cp_model, free, min(ROUND_SECONDS, left), workers,
+        state.round(model, cp_model, free, min(state.round_seconds(), left), workers,
                     int(rng.integers(1 << 30)))
+        if state.inserted > inserted and state.objective < before:
+            state.inserted_improved += 1
         if state.guided > guided and state.objective < before:
             state.guided_improved += 1
         if state.clipped > clipped and state.objective < before:
