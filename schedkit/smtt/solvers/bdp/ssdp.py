@@ -297,7 +297,7 @@ def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
             if square <= 0:
                 direction, square = gradient, norm
             previous = direction
-            current = np.clip(mult + factor * (target - value) / square * direction, -clip, clip)
+            current = np.clip(current + factor * (target - value) / square * direction, -clip, clip)
     finally:
         search.mult = best_mult
         search.factor = factor
