@@ -25,7 +25,8 @@ CLASSES = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0
 FIELDS = ("heuristic_seconds", "stage1_bound", "stage1_seconds", "stage1_iterations",
           "stage2_seconds", "stage2_iterations",
           "stage3_seconds", "stage3_iterations", "stage3_rounds", "graph_arcs", "arcs_left",
-          "stage2_table_steps", "stage1_arcs_deleted", "stage3_peak_states")
+          "stage2_table_steps", "stage1_arcs_deleted", "stage3_peak_states",
+          "stage3_round_states", "modifiers", "stopped", "peak_memory_mb")
 
 
 def _value(text: str) -> Any:

@@ -124,13 +124,13 @@ def test_stopped_by_time_keeps_a_valid_bound():
 
 
 def test_stopped_by_memory_keeps_a_valid_bound():
-    """wt40 #13 needs stage 3; 8 MiB do not hold its state and arc arrays: stopped by memory,
+    """wt40 #87 needs stage 3; 8 MiB do not hold its state and arc arrays: stopped by memory,
     with a stage-2 or stage-3 bound that is positive and at most the optimum."""
-    instance = wt40(13)
+    instance = wt40(87)
     result = schedkit.solve(instance, "bdp", workers=1, memory_mb=8)
     assert result.stats["stopped"] == "memory"
-    agrees_with(instance, result, WT40_OPT[12])
-    assert 0 < result.bound <= WT40_OPT[12]
+    agrees_with(instance, result, WT40_OPT[86])
+    assert 0 < result.bound <= WT40_OPT[86]
 
 
 def test_simple_bound_memory_limit():

@@ -7,8 +7,10 @@ method `bdp`.
    a shortest path over times 0..T solved by one 1-D DP pass; subgradient steps on the
    multipliers until they stall.
 3. Stage 2: the same DP over (time, last job) with the adjacency restriction (no job twice in
-   a row, no pair against a precedence or improved by an adjacent interchange); more
-   subgradient steps; arcs that cannot beat the upper bound are deleted.
+   a row, no pair against a precedence or improved by an adjacent interchange, a tie taken
+   in the stages' job numbering only: a linear extension of the precedences, EDD among free
+   jobs, `numbering`, so on-time jobs cannot cycle); more subgradient steps; arcs that cannot
+   beat the upper bound are deleted.
 4. Stage 3: successive sublimation: jobs the relaxed optimum repeats or misses become
    state-space modifiers (the state gains the subset of them done), round after round; in each
    round the multipliers are re-optimised over the round's states (stored arcs), states that
@@ -40,6 +42,7 @@ from schedkit.smtt.heuristics.search import best_rule, iterated_dynasearch
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.ideals import Outcome, Tables, solve_layers
+from schedkit.smtt.solvers.bdp.numbering import stage_order
 from schedkit.smtt.solvers.bdp.relaxation import INF, Relaxation, relax, safe_scale, suffix_table
 from schedkit.smtt.solvers.dominance import completion_windows, precedences
 
@@ -55,6 +58,7 @@ HEURISTIC_SHARE = 0.05  # of the remaining budget, at most, for the upper bound 
 # n = 200 nine of 60 s in dynasearch, for the same upper bound as 3 s on pvw200 tf0.8 / tf1.0)
 AUGMENT_MAX_JOBS = 100  # beyond, one O(n³) augmented rule alone can outlast a short budget
 DEFAULT_MEMORY_MB = 2048
+RENUMBER = True  # the stages number the jobs by `numbering.stage_order` (ties then follow it)
 
 
 def _refuse_if_too_large(instance: SMTTInstance, kind: str, memory_mb: float) -> None:
@@ -202,7 +206,9 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
         raise ProblemTooLarge("bdp: the relaxed path values could overflow 64-bit integers; "
                               "use 'dynasearch'")
     started = time.perf_counter()
-    search = ssdp.Search(p, d, w, before, upper, scale, options.deadline, memory_limit)
+    order = stage_order(d, before) if RENUMBER else np.arange(instance.n)
+    search = ssdp.Search(p[order], d[order], w[order], before[np.ix_(order, order)], upper, scale,
+                         options.deadline, memory_limit)
     try:
         ssdp.solve(search)
     except ssdp.Stopped as stop:
@@ -211,11 +217,11 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
                  scale=scale, root_bound=search.bound)
     stats["memory_bytes"] = int(stats["peak_memory_mb"] * 2**20)
     if search.best is not None and search.upper < upper:  # a repaired relaxed path was better
-        sequence, upper = search.best, search.upper
+        sequence, upper = order[search.best], search.upper
     if search.sequence is not None:  # the relaxed optimum is a sequence: nothing is cheaper
-        value = int(weighted_tardiness(search.sequence, p, d, w))
+        value = int(weighted_tardiness(order[search.sequence], p, d, w))
         if value < upper:
-            sequence, upper = search.sequence, value
+            sequence, upper = order[search.sequence], value
         return _result(instance, sequence, upper, stats)
     return _result(instance, sequence, upper if search.proved else search.bound, stats)
 

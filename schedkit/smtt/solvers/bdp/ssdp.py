@@ -70,10 +70,11 @@ DEFLECTION = 1.0  # weight of the previous direction (rescaled to the subgradien
 STAGE3_ITERATIONS = 30  # subgradient steps per stage-3 round, at most
 STAGE3_RATIO = 0.01
 STAGE3_WINDOW = 10
-ADD_PER_ROUND = 2  # modifiers added per round (4: standin100#12 unproven, 2: 7 s), at first
-ROUND_STATES = 200_000  # and while the last round built more than a quarter of this; fewer:
-# more (1 + log2(ROUND_STATES / states); adding 1 instead of 2 after 0.3 M states tripled
-# the stage-3 time of standin100#6)
+ADD_PER_ROUND = 4  # modifiers added per round, at least; after a round of few states
+ROUND_STATES = 1_000_000  # 1 + log2(ROUND_STATES / states) if more (MAX_ADD_PER_ROUND at most).
+# Since the stage numbering (no on-time cycles) a round holds 10-200 k states at n = 300, and
+# with 2 a round (ROUND_STATES 200 k) stage 3 ran 35-40 rounds; with 4: 16-19 rounds and
+# 0.5-0.72 of the stage-3 time on 4 stage-3-heavy n = 300 classes; neutral at n <= 200
 MAX_ADD_PER_ROUND = 8
 FIRST_CHUNK = 1  # times per kernel call at first (a time near T can hold many stage-3 states);
 # the chunk then doubles at most per call, towards about CHUNK_SECONDS
@@ -297,7 +298,7 @@ def ascent(search: Search, evaluate: Callable[[np.ndarray, np.ndarray], int],
             if square <= 0:
                 direction, square = gradient, norm
             previous = direction
-            current = np.clip(mult + factor * (target - value) / square * direction, -clip, clip)
+            current = np.clip(current + factor * (target - value) / square * direction, -clip, clip)
     finally:
         search.mult = best_mult
         search.factor = factor
