@@ -125,8 +125,8 @@ endef
 $(eval $(call blocking_60s,goal,goal60s,$(BLOCKING_GOAL),Blocking job shop: cpsat on the goal set la21-la40 + ta01-ta20 at 60 s / 2 workers))
 $(eval $(call blocking_60s,refopt,refopt60s,$(BLOCKING_REFOPT),Blocking job shop: cpsat on the 29 reference optima at 60 s / 2 workers))
 
-bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on wt40/wt50/wt100 samples and generated n = 150-300
-	$(BIN)/python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md $(BENCH_ARGS)
+bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on OR-Library wt40/wt50/wt100 and generated n = 150-300 (a new file under bench-runs/; the dated rounds live in benchmarks/reports/smtt_bdp.md)
+	mkdir -p bench-runs && $(BIN)/python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
 
 # RCPSP/max (issue 21): the three ProGen/max suites, then the headline report.
 .PHONY: bench-rcpsp-max bench-rcpsp-large

@@ -2,7 +2,7 @@
 known optima and generated Potts–Van Wassenhove weighted classes, one worker, one process,
 instances in turn. Writes a Markdown report (machine, versions, load, command).
 
-    python benchmarks/smtt_bdp.py --out benchmarks/reports/smtt_bdp.md
+    python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_run.md   (or `make bench-smtt-bdp`)
 """
 
 from __future__ import annotations
@@ -25,13 +25,19 @@ SMTT = ROOT / "instances" / "smtt"
 GENERATED_CLASSES = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
 
 
-def wt40() -> list[schedkit.SMTTInstance]:
-    opt = [int(v) for v in (SMTT / "wtopt40.txt").read_text().split()]
+def orlib(n: int) -> list[schedkit.SMTTInstance]:
+    """All 125 instances of OR-Library wt<n>.txt with the optima of wtopt<n>.txt."""
+    opt = [int(v) for v in (SMTT / f"wtopt{n}.txt").read_text().split()]
     out = []
-    for k in range(1, 126):
-        instance = schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
-        out.append(instance.replace(name=f"wt40#{k}", meta={"opt": opt[k - 1]}))
+    for k in range(1, len(opt) + 1):
+        instance = schedkit.load(f"{SMTT / f'wt{n}.txt'}#{k}")
+        out.append(instance.replace(name=f"wt{n}#{k}", meta={"opt": opt[k - 1]}))
     return out
+
+
+def wt40() -> list[schedkit.SMTTInstance]:
+    """OR-Library wt40 (the name smtt_bdp_versus.py's workers import, old trees included)."""
+    return orlib(40)
 
 
 def generated(n: int, classes: list[tuple[float, float]]) -> list[schedkit.SMTTInstance]:
@@ -43,7 +49,7 @@ def generated(n: int, classes: list[tuple[float, float]]) -> list[schedkit.SMTTI
 
 
 def wt100_standin() -> list[schedkit.SMTTInstance]:
-    """A stand-in for the full OR-Library wt100 (not available here): 125 generated n = 100
+    """A stand-in for the OR-Library wt100 (kept from before the full file was bundled): 125 generated n = 100
     instances in its layout (#1-25 RDD 0.2, then 0.4 ... 1.0; within each 25, TF 0.2 ... 1.0
     five at a time), Potts-Van Wassenhove weighted, seed 100000 + k. NOT the OR-Library set.
     In the order #1, #6, ..., #121, #2, #7, ...: a run cut by --wall covers every class."""
@@ -111,7 +117,7 @@ def summary(title: str, rows: list[dict], limit: float) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "reports" / "smtt_bdp.md")
+    parser.add_argument("--out", type=Path, required=True, help="a new Markdown file")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per OR-Library instance")
     parser.add_argument("--generated-limit", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="*", default=[150, 200, 300])
@@ -122,18 +128,15 @@ def main() -> None:
     parser.add_argument("--wall", type=float, default=float("inf"),
                         help="start no instance after this many seconds (the report says how many ran)")
     args = parser.parse_args()
-    schedkit.solve(wt40()[0], "bdp", workers=1)  # compile (or load) the kernels first
+    if args.out.exists():  # the committed report holds every round: never overwrite a file
+        sys.exit(f"smtt_bdp: {args.out} exists; give a new --out")
+    schedkit.solve(orlib(40)[0], "bdp", workers=1)  # compile (or load) the kernels first
     load_before = os.getloadavg()
     sections: list[str] = []
     sets = []
-    if "wt40" in args.sets:
-        sets.append(("OR-Library wt40 (all 125)", wt40(), args.limit))
-    if "wt50" in args.sets:
-        sets.append(("OR-Library wt50 (instances 1, 6, 11, 16)",
-                     schedkit.load_all(SMTT / "orlib_weighted50_sample.jsonl"), args.limit))
-    if "wt100" in args.sets:
-        sets.append(("OR-Library wt100 (instances 1, 6, 11, 16, 21, 26)",
-                     schedkit.load_all(SMTT / "orlib_weighted100_sample.jsonl"), args.limit))
+    for n in (40, 50, 100):
+        if f"wt{n}" in args.sets:
+            sets.append((f"OR-Library wt{n} (all 125)", orlib(n), args.limit))
     if "standin" in args.sets:
         sets.append(("Stand-in for wt100: 125 generated n = 100 in the OR-Library layout "
                      "(NOT the OR-Library instances)", wt100_standin(), args.limit))

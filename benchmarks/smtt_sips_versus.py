@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per run, each solver")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
+    if args.out.exists():
+        sys.exit(f"smtt_sips_versus: {args.out} exists; give a new --out")
     schedkit.solve(orlib(40, [1])[0], "bdp", workers=1)  # compile (or load) the kernels first
     load_before = os.getloadavg()
     started = time.perf_counter()
