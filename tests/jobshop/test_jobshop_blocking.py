@@ -15,7 +15,7 @@ import schedkit
 from schedkit.cli import main
 from schedkit.errors import InvalidInstance, SchedkitError
 from schedkit.jobshop.heuristics import ig
-from schedkit.jobshop.heuristics.blocking import run_blocking_rule
+from schedkit.jobshop.heuristics.blocking import evaluate_orders, machine_orders, run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.jobshop.solvers import cpsat_blocking
@@ -211,12 +211,49 @@ def test_order_literals_keep_the_brute_force_optimum(jobs) -> None:
 
 
 def test_zero_durations_get_no_order_literals() -> None:
-    """An empty interval may sit inside another on CP-SAT's no-overlap: no literals then."""
+    """An empty interval may sit inside another on CP-SAT's no-overlap: only pairs of positive
+    duration get literals (here the one pair on machine 1)."""
     instance = blocking([[(0, 0), (1, 2)], [(1, 3), (0, 1)]], "zero")
-    assert not blocking_model.orders_fit(instance, 100)
-    assert blocking_model.build(cp_model, instance, orders=True).orders == []
+    assert blocking_model.orders_fit(instance, 100)
+    assert len(blocking_model.build(cp_model, instance, orders=True).orders) == 1
+    assert not blocking_model.orders_fit(blocking([[(0, 0), (1, 2)], [(1, 0), (0, 1)]], "zeros"), 100)
     assert blocking_model.orders_fit(blocking(SWAP_JOBS, "swap"), 2)
     assert not blocking_model.orders_fit(blocking(SWAP_JOBS, "swap"), 1)
+
+
+@pytest.mark.parametrize(("jobs", "makespan"), [([[(0, 3)], [(0, 0), (1, 1)]], 3),
+                                                ([[(0, 3), (1, 2)], [(0, 0), (1, 1), (0, 2)]], 5)])
+def test_a_zero_duration_tie_reads_as_the_schedule(jobs, makespan) -> None:
+    """SPT starts the zero-duration operation and job 0's on machine 0 at 0: read in start
+    order by operation id, the orders cost 4 on the first shop and deadlock on the second."""
+    instance = blocking(jobs, "tie")
+    found = run_blocking_rule(instance, "spt")
+    head = evaluate_orders(instance, *machine_orders(instance, found.start))
+    assert found.objective == makespan and head is not None
+    assert int((head + instance.alt_duration)[instance.job_ptr[1:] - 1].max()) == makespan
+
+
+@settings(max_examples=20, deadline=None)
+@given(jobs=st.lists(st.permutations([0, 1, 2]).flatmap(
+    lambda order: st.tuples(*(st.tuples(st.just(m), st.integers(0, 4)) for m in order))),
+    min_size=2, max_size=3), rule=st.sampled_from(["spt", "lpt", "fifo", "mwkr"]))
+def test_zero_durations_keep_orders_and_optimum(jobs, rule) -> None:
+    """With zero durations, a rule's schedule read as machine orders (equal starts by leave
+    time) evaluates without a deadlock and no worse (orb07's walks deadlocked on start order);
+    the whole model with the literals on positive pairs has the optimum of the one without."""
+    jobs = [list(job) for job in jobs]
+    instance = blocking(jobs, "zero")
+    found = run_blocking_rule(instance, rule)
+    head = evaluate_orders(instance, *machine_orders(instance, found.start))
+    assert head is not None
+    assert int((head + instance.alt_duration)[instance.job_ptr[1:] - 1].max()) <= found.objective
+    values = []
+    for orders in (False, True):
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(blocking_model.build(cp_model, instance, orders=orders).model) == cp_model.OPTIMAL
+        values.append(solver.objective_value)
+    assert values[0] == values[1]
 
 
 def test_cpsat_proves_a_small_shop_in_the_early_whole_model() -> None:

@@ -89,10 +89,12 @@ def best_blocking_rule(instance: JobShopInstance, deadline: float = float("inf")
 
 
 def machine_orders(instance: JobShopInstance, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(seq, mach_ptr): the operations of each machine in start order (ties: by leave order is
-    not needed; zero-length swaps keep any order), CSR by machine."""
+    """(seq, mach_ptr): the operations of each machine in start order, CSR by machine. Equal
+    starts go by leave time: a zero-duration operation that leaves at once comes before the one
+    that starts there after it (start order alone deadlocked orb07's every walk)."""
     machine = instance.alt_machine
-    seq = np.lexsort((np.arange(instance.operations), start, machine)).astype(np.int64)
+    leave = leave_times(instance, start)
+    seq = np.lexsort((np.arange(instance.operations), leave, start, machine)).astype(np.int64)
     counts = np.bincount(machine, minlength=instance.m)
     mach_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     return seq, mach_ptr

@@ -12,7 +12,9 @@
    literals, hinted with their best, for PROOF_SHARE·T: 10x5 shops end there proven.
 2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
    instances optimal and gives a lower bound (at least the trivial job/machine bound).
-   On small shops the walks end at SMALL_IG_SHARE·T and this solve runs to the end (no LNS).
+   On small shops the walks end at SMALL_IG_SHARE·T (SQUARE_IG_SHARE = PROOF_AFTER, i.e. no
+   walks after the early proof, when there are no more jobs than machines) and this solve runs
+   to the end (no LNS).
 3. LNS until 0.90·T: each step frees a time window of operations (their k next starts from a
    random one), every operation of a few random jobs (about k operations: their best joint
    reinsertion) or of a few random machines, keeps the others' order on each
@@ -51,6 +53,10 @@ from schedkit.result import Result
 IG_SHARE = 0.8  # of the time limit: iterated greedy from the warm start (option `ig_share`)
 SMALL_IG_SHARE = 0.6  # the same on small shops (`orders_fit`): the whole model with order
 # literals hinted with the walks' best then runs to the end (la08: 1081 -> 1043, orb01: 1213 -> 1175)
+SQUARE_IG_SHARE = 0.1  # small shops with no more jobs than machines (10x10): there CP-SAT improves
+# on the walks, the walks seldom on it: against 0.6 (blocking26, 60 s, seeds 1-2) better on ft10
+# x2, abz5, abz6 x2, orb07, worse on orb01 x2, la18; on 15x5 worse on la06, la07, better on la09
+# (jobshop_blocking_refopt60s.md)
 IG_STALL = 0.05  # of the time limit (per 200 operations, see `stall_seconds`): a walk without a
 # new best for that long restarts from a fresh start
 LARGE_JOB_SHARE = 0.3  # of the walks' destructions on large shops (not `orders_fit`): whole jobs
@@ -100,11 +106,13 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
     return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
 
 
-def _share(value: Any, small: bool = False) -> float:
+def _share(value: Any, small: bool = False, square: bool = False) -> float:
     """Option `ig_share` checked: a number in [0, 1] (not a boolean, not NaN); None: IG_SHARE,
-    SMALL_IG_SHARE on small shops."""
+    SMALL_IG_SHARE on small shops, SQUARE_IG_SHARE on small `square` ones."""
     if value is None:
-        return SMALL_IG_SHARE if small else IG_SHARE
+        if small:
+            return SQUARE_IG_SHARE if square else SMALL_IG_SHARE
+        return IG_SHARE
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise SchedkitError(f"cpsat: option ig_share must be a number from 0 to 1, got {value!r}")
     return float(value)
@@ -137,10 +145,11 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
                      bound: int = 0, until: float | None = None) -> BlockingSchedule:
     """`ig` from the warm start until IG_SHARE (or `until`) of the limit (makespan, nothing pinned)."""
     limit = options.time_limit
-    share = _share(options.get("ig_share"), bool(stats.get("order_literals")))
+    share = _share(options.get("ig_share"), bool(stats.get("order_literals")), instance.n <= instance.m)
     if until is not None:
         share = min(share, until)
     if limit is None or share <= 0 or pinned.size or instance.objective != "makespan" \
+            or options.started + share * limit <= time.perf_counter() \
             or not compiled.affordable(ig.iterated_greedy, ig.IG_SECONDS, options.remaining()):
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)

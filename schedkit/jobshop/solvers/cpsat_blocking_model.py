@@ -5,10 +5,11 @@ where the job's next operation starts (the last operation's interval has its fix
 the machine is held from start to leave. One no-overlap per machine over these intervals
 (half-open, so a machine left at t can be taken at t: swaps are allowed). Starts are bounded
 by heads (release plus work before) and, for the makespan, tails and the upper bound.
-With `orders`, also one literal per pair of operations on a machine ("a before b": b starts
-once a has left, else the reverse): redundant with the no-overlap, but CP-SAT branches on
-them and its LP sees them; it proves 10x5 shops (la01) in seconds where the no-overlap alone
-stays at the trivial bound.
+With `orders`, also one literal per pair of operations of positive duration on a machine
+("a before b": b starts once a has left, else the reverse): redundant with the no-overlap, but
+CP-SAT branches on them and its LP sees them; it proves 10x5 shops (la01) in seconds where the
+no-overlap alone stays at the trivial bound. A zero-duration operation gets none: its empty
+interval may sit inside another's on the no-overlap, so neither order need hold.
 """
 
 from __future__ import annotations
@@ -58,17 +59,18 @@ def _heads_tails(instance: JobShopInstance) -> tuple[np.ndarray, np.ndarray]:
 
 
 def orders_fit(instance: JobShopInstance, most: int) -> bool:
-    """Whether order literals suit: at most `most` pairs of operations on a machine, and every
-    duration positive (CP-SAT lets an empty interval sit inside another; the literals would not)."""
-    counts = np.bincount(instance.alt_machine, minlength=instance.m)
+    """Whether order literals suit: some pair, and at most `most` pairs of operations of positive
+    duration on a machine (the only ones that get literals)."""
+    positive = instance.alt_duration > 0
+    counts = np.bincount(instance.alt_machine[positive], minlength=instance.m)
     pairs = int((counts * (counts - 1) // 2).sum())
-    return pairs <= most and bool(instance.alt_duration.size) and int(instance.alt_duration.min()) > 0
+    return 0 < pairs <= most
 
 
 def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None,
           orders: bool = False) -> BlockingModel:
     """The whole model; `upper` bounds the makespan (default `horizon`); `orders` adds the
-    order literals (only for positive durations, see `orders_fit`)."""
+    order literals (for operations of positive duration)."""
     upper = horizon(instance) if upper is None else upper
     model = cp_model.CpModel()
     head, tail = _heads_tails(instance)
@@ -94,21 +96,22 @@ def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None,
     for intervals in by_machine:
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
-    if orders and int(p.min()) > 0:
+    if orders:
         _orders(bm, instance, last)
     _objective(bm, instance, upper, sorted(last))
     return bm
 
 
 def _orders(bm: BlockingModel, instance: JobShopInstance, last: set[int]) -> None:
-    """Per pair (a, b) on a machine a literal: true, b starts once a has left; false, the reverse."""
+    """Per pair (a, b) of positive duration on a machine a literal: true, b starts once a has
+    left; false, the reverse."""
     model, p, start = bm.model, instance.alt_duration, bm.start
 
     def leave(o: int) -> Any:
         return start[o] + int(p[o]) if o in last else start[o + 1]
 
     for k in range(instance.m):
-        ops = np.flatnonzero(instance.alt_machine == k).tolist()
+        ops = np.flatnonzero((instance.alt_machine == k) & (p > 0)).tolist()
         for i, a in enumerate(ops):
             for b in ops[i + 1:]:
                 before = model.new_bool_var(f"o{a}_{b}")
