@@ -202,10 +202,10 @@ class WindowSearch:
         lo, hi, antennas, _ = self.spans[mine[int(rng.integers(len(mine)))]]
         return int(rng.integers(lo, hi + 1)), antennas
 
-    def _shortfall_centre(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
-                          ) -> int | None:
-        """The middle of an option the LP uses for a request the incumbent serves less than the
-        LP; None when the incumbent serves every request as much as the LP."""
+    def _served_against_lp(self, guide: dict[tuple[int, int], float]
+                           ) -> tuple[dict[int, int], dict[tuple[int, int], tuple[int, int]],
+                                      dict[int, float]]:
+        """Per request: seconds the incumbent serves, each option's span, seconds the LP serves."""
         got: dict[int, int] = {}
         where: dict[tuple[int, int], tuple[int, int]] = {}
         for (i, o), (lo, hi, _, _), vals in zip(self.keys, self.spans, self.values, strict=True):
@@ -214,6 +214,13 @@ class WindowSearch:
         lp: dict[int, float] = {}
         for (i, _), seconds in guide.items():
             lp[i] = lp.get(i, 0.0) + seconds
+        return got, where, lp
+
+    def _shortfall_centre(self, rng: np.random.Generator, guide: dict[tuple[int, int], float]
+                          ) -> int | None:
+        """The middle of an option the LP uses for a request the incumbent serves less than the
+        LP; None when the incumbent serves every request as much as the LP."""
+        got, where, lp = self._served_against_lp(guide)
         short = sorted((i, lp[i] - got.get(i, 0)) for i in lp if lp[i] - got.get(i, 0) > 60)
         if not short:
             return None
@@ -230,14 +237,7 @@ class WindowSearch:
                      ) -> tuple[int, int] | None:
         """The occupied span of the option the LP uses most for a long request the incumbent
         serves at least an hour less than the LP (drawn by the shortfall); None when none is."""
-        got: dict[int, int] = {}
-        where: dict[tuple[int, int], tuple[int, int]] = {}
-        for (i, o), (lo, hi, _, _), vals in zip(self.keys, self.spans, self.values, strict=True):
-            got[i] = got.get(i, 0) + vals[2]
-            where.setdefault((i, o), (lo, hi))
-        lp: dict[int, float] = {}
-        for (i, _), seconds in guide.items():
-            lp[i] = lp.get(i, 0.0) + seconds
+        got, where, lp = self._served_against_lp(guide)
         short = sorted((i, lp[i] - got.get(i, 0)) for i in lp
                        if self.wanted[i] >= LONG_HOURS * 3600 and lp[i] - got.get(i, 0) >= 3600)
         if not short:
