@@ -6,7 +6,7 @@ repository from its public source (https://sites.google.com/site/shunjitanaka/si
 with a driver that reads `n` then n lines `p d w` from the file given as its argument and prints
 `objective=<v> seconds=<s>`; pass that program as --sips.
 
-    python benchmarks/smtt_sips_versus.py --sips /tmp/sips/sips_wt --sets wt40 wt100 --out X.md
+    python benchmarks/smtt_sips_versus.py --sips /tmp/sips/sips_wt --sets 40 100 --out X.md
 """
 
 from __future__ import annotations
@@ -27,32 +27,11 @@ import numpy as np
 
 import schedkit
 
-ROOT = Path(__file__).resolve().parent.parent
-SMTT = ROOT / "instances" / "smtt"
-OPTIMA = {40: "wtopt40.txt", 50: "wtopt50.txt", 100: "wtopt100.txt"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from smtt_bdp import orlib, run  # noqa: E402  (the same OR-Library reader and checked bdp runs)
+
+SETS = (40, 50, 100)
 SIPS_LINE = re.compile(r"objective=(-?\d+)\s+seconds=([0-9.eE+-]+)")
-
-
-def orlib(n: int, picks: list[int] | None) -> list[schedkit.SMTTInstance]:
-    """OR-Library wt<n>.txt with its optima file, instances numbered from 1."""
-    optima = [int(v) for v in (SMTT / OPTIMA[n]).read_text().split()]
-    numbers = picks or list(range(1, len(optima) + 1))
-    return [schedkit.load(f"{SMTT / f'wt{n}.txt'}#{k}").replace(name=f"wt{n}#{k}",
-                                                              meta={"opt": optima[k - 1]})
-            for k in numbers]
-
-
-def run_bdp(instance: schedkit.SMTTInstance, limit: float) -> dict:
-    """One checked bdp run; the bound never above the known optimum."""
-    started = time.perf_counter()
-    result = schedkit.solve(instance, "bdp", time_limit=limit, workers=1)
-    seconds = time.perf_counter() - started
-    report = schedkit.check(instance, result)
-    opt = instance.meta["opt"]
-    assert report.feasible and report.objective == result.objective, instance.name
-    assert result.bound is None or result.bound <= opt, (instance.name, result.bound, opt)
-    assert result.status != "optimal" or result.objective == opt, instance.name
-    return {"status": result.status, "objective": result.objective, "seconds": seconds}
 
 
 def run_sips(instance: schedkit.SMTTInstance, driver: Path, limit: float) -> dict:
@@ -111,22 +90,23 @@ def section(title: str, rows: list[dict]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sips", type=Path, required=True, help="the SiPS driver program")
-    parser.add_argument("--sets", nargs="*", type=int, default=[40, 100], choices=sorted(OPTIMA))
+    parser.add_argument("--sets", nargs="*", type=int, default=[40, 100], choices=SETS)
     parser.add_argument("--pick", type=int, nargs="*", help="instance numbers (default: all)")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per run, each solver")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.out.exists():
         sys.exit(f"smtt_sips_versus: {args.out} exists; give a new --out")
-    schedkit.solve(orlib(40, [1])[0], "bdp", workers=1)  # compile (or load) the kernels first
+    schedkit.solve(orlib(40)[0], "bdp", workers=1)  # compile (or load) the kernels first
     load_before = os.getloadavg()
     started = time.perf_counter()
     sections: list[str] = []
     for n in args.sets:
         rows = []
-        for instance in orlib(n, args.pick):
+        instances = orlib(n)
+        for instance in [instances[k - 1] for k in args.pick] if args.pick else instances:
             row = {"name": instance.name, "opt": instance.meta["opt"],
-                   "bdp": run_bdp(instance, args.limit),
+                   "bdp": run([instance], args.limit)[0],
                    "sips": run_sips(instance, args.sips, args.limit)}
             rows.append(row)
             print(f"{row['name']}: bdp {row['bdp']['status']} {row['bdp']['seconds']:.3f}s, "
