@@ -12,7 +12,8 @@ method `bdp`.
    jobs, `numbering`, so on-time jobs cannot cycle); more subgradient steps; arcs that cannot
    beat the upper bound are deleted.
 4. Stage 3: successive sublimation: jobs the relaxed optimum repeats or misses become
-   state-space modifiers (the state gains the subset of them done), round after round; in each
+   state-space modifiers (stage 2's state (time, last job) and adjacency restriction gain the
+   subset of modifiers done), round after round; in each
    round the multipliers are re-optimised over the round's states (stored arcs), states that
    cannot beat the upper bound die, and the next round is pruned by this round's exact cost to
    go; ends when the relaxed optimum is a sequence (optimal) or nothing survives (the upper
@@ -149,8 +150,9 @@ def _result(instance: SMTTInstance, sequence: np.ndarray, bound: int | None, sta
     exact=True,
     description="successive sublimation DP (Tanaka, Fujikuma & Araki 2009): stage 1 Lagrangian "
     "relaxation of the time-indexed formulation by DP over time, stage 2 with adjacent-job "
-    "restrictions and state elimination against the dynasearch upper bound, stage 3 state-space "
-    "modifiers until the relaxed optimum is a sequence; multipliers by subgradient; upper bounds "
+    "restrictions (the last job in the state) and state elimination against the dynasearch upper "
+    "bound, stage 3 state-space modifiers on top of stage 2's last-job state and adjacency until "
+    "the relaxed optimum is a sequence; multipliers by subgradient; upper bounds "
     "also from repaired relaxed paths; memory_mb cap",
     options={"bound": "lagrangian", "memory_mb": DEFAULT_MEMORY_MB},
 )
