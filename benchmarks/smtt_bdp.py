@@ -40,11 +40,17 @@ def wt40() -> list[schedkit.SMTTInstance]:
     return orlib(40)
 
 
-def generated(n: int, classes: list[tuple[float, float]]) -> list[schedkit.SMTTInstance]:
+def generated(n: int, classes: list[tuple[float, float]], per_class: int = 1
+              ) -> list[schedkit.SMTTInstance]:
+    """`per_class` PvW weighted instances per (TF, RDD) class, seed 1000·n + class + 100·rep;
+    rep 0 keeps the seeds of the one-per-class runs, so earlier reports stay comparable."""
     out = []
-    for c, (tf, rdd) in enumerate(classes):
-        instance = schedkit.generate.smtt(n, tf, rdd, seed=1000 * n + c, weighted=True)
-        out.append(instance.replace(name=f"pvw{n}-tf{tf}-rdd{rdd}"))
+    for rep in range(per_class):
+        for c, (tf, rdd) in enumerate(classes):
+            seed = 1000 * n + c + 100 * rep
+            instance = schedkit.generate.smtt(n, tf, rdd, seed=seed, weighted=True)
+            suffix = f"-r{rep}" if per_class > 1 else ""
+            out.append(instance.replace(name=f"pvw{n}-tf{tf}-rdd{rdd}{suffix}"))
     return out
 
 
@@ -122,6 +128,8 @@ def main() -> None:
     parser.add_argument("--generated-limit", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="*", default=[150, 200, 300])
     parser.add_argument("--classes", type=int, default=20, help="generated classes per size")
+    parser.add_argument("--per-class", type=int, default=5,
+                        help="generated instances per class (issue 22: 5 per class, 20 classes)")
     parser.add_argument("--sets", nargs="*", default=["wt40", "wt50", "wt100", "generated"],
                         choices=["wt40", "wt50", "wt100", "generated", "standin"],
                         help="standin: 125 generated n = 100 in the OR-Library wt100 layout")
@@ -143,7 +151,8 @@ def main() -> None:
     spread = GENERATED_CLASSES[::max(1, len(GENERATED_CLASSES) // args.classes)][:args.classes]
     for n in args.sizes if "generated" in args.sets else []:
         sets.append((f"Generated PvW weighted, n = {n} ({args.classes} classes (TF, RDD) spread "
-                     "over the 20, one instance each)", generated(n, spread), args.generated_limit))
+                     f"over the 20, {args.per_class} per class)",
+                     generated(n, spread, args.per_class), args.generated_limit))
     started = time.perf_counter()
     for title, instances, limit in sets:
         print(f"== {title}", flush=True)
