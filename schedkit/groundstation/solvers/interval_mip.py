@@ -34,15 +34,16 @@ MIP_MARGIN = 1e-6  # relative slack on HiGHS's dual bound (its tolerances are 1e
 
 def mip_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
                        seconds: float | None = None, grid: int = 10800, integer_from: int = 0,
-                       node_limit: int | None = None, mission_caps: bool = True
-                       ) -> tuple[int, dict[str, Any]]:
+                       node_limit: int | None = None, mission_caps: bool = True,
+                       crossing_rows: bool = False) -> tuple[int, dict[str, Any]]:
     """(proven lower bound on unserved seconds, stats: HiGHS's status, nodes, integer keys,
-    root and final bound in tracked hours); `seconds` covers building too."""
+    the bound and the best integer point of the relaxation in tracked hours); `seconds` covers
+    building too; `crossing_rows` as in interval_lp."""
     import highspy
 
     started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
-    lp = build(instance, options, grid, caps)
+    lp = build(instance, options, grid, caps, crossing_rows=crossing_rows)
     stats: dict[str, Any] = {"grid": grid, "columns": len(lp.cost)}
     if not lp.cost:
         return 0, stats
@@ -67,6 +68,8 @@ def mip_unserved_bound(instance: GroundStationInstance, options: list[list[Optio
     info = highs.getInfo()
     stats["status"] = highs.modelStatusToString(highs.getModelStatus())
     stats["nodes"] = int(info.mip_node_count)
+    primal = float(info.objective_function_value)
+    stats["relaxed_point_hours"] = round(-primal / 3600, 4) if math.isfinite(primal) else None
     dual = float(info.mip_dual_bound)  # on -tracked, minimised
     if stats["nodes"] < 0 or not math.isfinite(dual):  # HiGHS ran no MIP search: no bound
         stats["bound_hours"] = None
