@@ -47,7 +47,7 @@ def lp_solution(x: GroundStationInstance, grid: int, seconds: float) -> tuple[fl
     for tag, cost, value in zip(lp.tags, lp.cost, values.tolist(), strict=True):
         if value <= 1e-9 or not isinstance(tag, tuple):
             continue
-        i, o = tag
+        i, o = tag[:2]
         r = x.requests[i]
         tracked[i] = tracked.get(i, 0.0) + cost * value
         for a in options[i][o].antennas:

@@ -32,7 +32,8 @@ tracks of that shape) and no per-key rows:
   SatNet W10 bound by 2 h only for three times the LP time (at 3 h: 12.6 h), so cpsat leaves
   it off.
 A plan gives a feasible point (per track, the weights writing its shape from the vertices of
-the piece holding it), so the LP maximum bounds tracked seconds. The bound is recomputed from HiGHS's duals
+the piece holding it), so the LP maximum bounds tracked seconds. Each column is tagged with its
+key (i, o, p, q). The bound is recomputed from HiGHS's duals
 by weak duality (lp_bound.dual_bound).
 """
 
@@ -184,7 +185,7 @@ def _column(lp: _Builder, key: tuple[int, int, int, int], points: list[int], gri
                 entries += [(antenna_row(x, k), float(part)) for x in antennas]
         if tracking_rows and owner is not None:
             entries += _tracking_entries(lp, owner, points, grid, (p, q), shape, (setup, teardown))
-        lp.column(tracks, tracked, entries, key[:2])
+        lp.column(tracks, tracked, entries, key)
 
 
 def _tracking_entries(lp: _Builder, owner: object, points: list[int], grid: int, ends: tuple[int, int],
@@ -231,7 +232,7 @@ def interval_bound_and_guide(instance: GroundStationInstance, options: list[list
     if values is not None:
         for tag, cost, value in zip(lp.tags, lp.cost, values.tolist(), strict=True):
             if value > 1e-9 and isinstance(tag, tuple):
-                guide[tag] = guide.get(tag, 0.0) + cost * value
+                guide[tag[:2]] = guide.get(tag[:2], 0.0) + cost * value
     return max(0, instance.requested - ceiling), guide
 
 
