@@ -65,7 +65,7 @@ def two_places(exclusive: bool = True) -> GroundStationInstance:
 
 def mixed() -> GroundStationInstance:
     """A fixture with every feature: split, array, maintenance, shared mission, set-up/tear-down.
-    Optimum 7200 s unserved (see test_groundstation_methods: cpsat and mip agree)."""
+    Optimum 10800 s unserved (cpsat proves it; test_groundstation_interval_lp and _interval_mip assert it)."""
     return GroundStationInstance((
         request("s", "m1", 8 * H, 8 * H, [(("A",), [(0, 5 * H), (6 * H, 10 * H)]),
                                           (("B",), [(2 * H, 7 * H)])], setup=300, teardown=300),
