@@ -7,7 +7,8 @@ for a start t (each distinct start of the other operations, and the job's releas
 operations are planned at t, t + p_1, t + p_1 + p_2, ... and each goes into its machine's order
 before the first operation that starts at or after its planned time (starts of the schedule
 without the job). Each candidate is evaluated exactly (`ig_graph.longest`; a deadlock is
-skipped); the least makespan wins, the earliest t on ties.
+skipped); the least makespan wins, the earliest t on ties. One candidate starts after every
+other operation (the job last on each of its machines): it cannot deadlock.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ _INF = np.iinfo(np.int64).max
 
 
 @numba.njit(cache=True, nogil=True)
-def _put(o: int, plan: np.ndarray, first: int, j: int, lo: int, hi: int, trial: np.ndarray,
-         job_of: np.ndarray, present: np.ndarray, base: np.ndarray) -> None:
-    """Move o within trial[lo:hi] before the first operation (present, or of job j and placed
-    already) whose start (its plan for job j's) is at or after o's plan."""
+def _put(o: int, plan: int, j: int, lo: int, hi: int, trial: np.ndarray, job_of: np.ndarray,
+         present: np.ndarray, base: np.ndarray) -> None:
+    """Move o within trial[lo:hi] before the first present operation of another job whose
+    start is at or after `plan` (the starts along a machine order never decrease, so o stays
+    after its job's operations placed before it)."""
     w = lo
     for i in range(lo, hi):
         if trial[i] != o:
@@ -33,15 +35,7 @@ def _put(o: int, plan: np.ndarray, first: int, j: int, lo: int, hi: int, trial: 
     at = hi - 1
     for i in range(lo, hi - 1):
         e = trial[i]
-        if job_of[e] == j:
-            if e >= o:
-                continue  # a later operation of the job on this machine: not placed yet
-            key = plan[e - first]
-        elif present[e]:
-            key = base[e]
-        else:
-            continue
-        if key >= plan[o - first]:
+        if job_of[e] != j and present[e] and base[e] >= plan:
             at = i
             break
     for i in range(hi - 1, at, -1):
@@ -56,7 +50,7 @@ def slide_job(j: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarr
               out: np.ndarray) -> int:
     """Job j's operations are absent from `present` (the others present and feasible in
     `seq`): put them back jointly at the best start (module docstring) into `out` (a copy of
-    seq changed); returns its makespan (_INF: every candidate deadlocks). Leaves j present."""
+    seq changed); returns its makespan (_INF only when seq without j deadlocks). Leaves j present."""
     first, last = job_ptr[j], job_ptr[j + 1]
     c0 = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False, work)
     for o in range(first, last):
@@ -64,10 +58,9 @@ def slide_job(j: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarr
     if c0 < 0:
         return _INF
     base = head.copy()
-    times = np.empty(p.size + 1, np.int64)
-    count = 0
-    times[count] = release[j]
-    count += 1
+    times = np.empty(p.size + 2, np.int64)
+    times[0], times[1] = release[j], max(release[j], c0 + 1)  # the latter: the job after all (no deadlock)
+    count = 2
     for o in range(p.size):
         if job_of[o] != j and present[o]:
             times[count] = base[o]
@@ -89,7 +82,7 @@ def slide_job(j: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarr
             present[i] = False
         for o in range(first, last):
             k = machine[o]
-            _put(o, plan, first, j, mach_ptr[k], mach_ptr[k + 1], trial, job_of, present, base)
+            _put(o, plan[o - first], j, mach_ptr[k], mach_ptr[k + 1], trial, job_of, present, base)
         for o in range(first, last):
             present[o] = True
         value = longest(job_ptr, job_of, p, release, trial, mach_ptr, present, head, tail, False, work)
