@@ -66,7 +66,7 @@ WALKS = "chain"  # the walks' search on large shops: "ig", "tabu" (blocking_tabu
 SMALL_JOB_SHARE = 0.6  # of the walks' destructions on small shops with more jobs than machines (15x5):
 # whole jobs, SMALL_SLIDE_SHARE of those put back as a block (`ig_slide`); ig alone 10 s, sum over
 # la06-10, seed 1: 0.3/0 (before) 5720, 0.6/0.5 5556, 0.6/1 5633; seed 2: 0.6/0.5 5588, 0.9/0.5 5684,
-# 0.6/0.7 5641; in cpsat 60 s, seeds 0-2 interleaved: mean gap 3.08 % against 3.80 % (refopt60s report)
+# 0.6/0.7 5641; in cpsat 60 s, seeds 0-3 interleaved: mean gap 2.71 % against 3.25 % (refopt60s report)
 SMALL_SLIDE_SHARE = 0.5
 TABU_TAIL = 0.15  # of the time limit: the end of the walks' phase that "chain" gives to tabu
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
