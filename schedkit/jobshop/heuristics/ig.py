@@ -35,6 +35,8 @@ DEFAULT_ITERATIONS = 2_000  # without a time limit
 TEMPERATURE = 6.0  # T = 6 · Σp / (n · m · 10), 0.6 of a mean duration (Ruiz–Stützle use 0.4: too cold here)
 JOB_SHARE = 0.3  # destructions that take out whole jobs (the others: 2..d_max operations)
 MOST_JOBS = 1  # such a destruction takes out 1..MOST_JOBS random jobs
+SLIDE_SHARE = 0.0  # of the one-job destructions: the job goes back as a block (`ig_slide`); `cpsat`
+# passes its own share
 RESTART = 2_000  # iterations without a new best, then the walk goes back to the best
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
 STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
@@ -43,12 +45,14 @@ IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
-            starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE
-            ) -> tuple[BlockingSchedule, int]:
+            starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
+            slide_share: float | None = None) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
     the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
-    `job_share` of the destructions take out a whole job."""
+    `job_share` of the destructions take out a whole job, `slide_share` of those put it back
+    as a block (None: SLIDE_SHARE)."""
+    slide = SLIDE_SHARE if slide_share is None else slide_share
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -72,7 +76,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         before = walk
         walk, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
-            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS)
+            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS, slide)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         since = 0 if walk < before else since + ran
@@ -127,7 +131,7 @@ def warm_up() -> None:
     one = np.ones(1, np.int64)
     zero = np.zeros(1, np.int64)
     iterated_greedy(np.array([0, 1], np.int64), zero.copy(), zero.copy(), one, zero.copy(), zero.copy(),
-                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1)
+                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1, 0.5)
 
 
 WALK = Walk("ig", iterated_greedy, IG_SECONDS, warm_up, improve, Starts, DEFAULT_ITERATIONS, STALL_SHARE)

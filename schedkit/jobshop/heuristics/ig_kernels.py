@@ -19,6 +19,7 @@ import numpy as np
 
 from schedkit.common.rng import random_below, random_unit
 from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, reach
+from schedkit.jobshop.heuristics.ig_slide import slide_job
 
 _INF = np.iinfo(np.int64).max
 _BIG = np.int64(1) << 50  # added to the estimate of a position that closes a cycle: tried last
@@ -110,10 +111,11 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
                     best_seq: np.ndarray, best: int, lower_bound: int, job_share: float,
-                    most_jobs: int) -> tuple[int, int, int, np.uint64]:
+                    most_jobs: int, slide_share: float) -> tuple[int, int, int, np.uint64]:
     """Run `iterations` steps from the feasible orders `seq` (value `current`), changed in
     place; improvements over `best` go to `best_seq`; a share `job_share` of the destructions
-    take out 1..`most_jobs` whole jobs. Returns (best, current, done, state)."""
+    take out 1..`most_jobs` whole jobs, and a share `slide_share` of the one-job ones put it
+    back as a block (`ig_slide`). Returns (best, current, done, state)."""
     n_ops = p.size
     n_jobs = job_ptr.size - 1
     present = np.ones(n_ops, np.bool_)
@@ -129,6 +131,7 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
     work = new_work(n_ops)
     trial = seq.copy()
     removed = np.empty(n_ops, np.int64)
+    scratch = seq.copy()
     done = 0
     for _ in range(iterations):
         if best <= lower_bound:
@@ -136,6 +139,7 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         done += 1
         trial[:] = seq
         state, u = random_unit(state)
+        one_job = False
         if u < job_share and n_jobs > 1:
             count = 0  # extra jobs (no draw for one job: the random stream of one-job destructions)
             if most_jobs > 1 and n_jobs > 2:
@@ -150,6 +154,7 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
                     present[o] = False
                     removed[d] = o
                     d += 1
+            one_job = count == 0
             for i in range(d - 1, 0, -1):  # random reinsertion order
                 state, r = random_below(state, i + 1)
                 removed[i], removed[r] = removed[r], removed[i]
@@ -166,6 +171,16 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         for i in range(d):
             present[removed[i]] = False
         value = _INF
+        slide = False
+        if one_job and slide_share > 0:
+            state, v = random_unit(state)
+            slide = v < slide_share
+        if slide:
+            value = slide_job(job_of[removed[0]], job_ptr, job_of, machine, p, release, seq, mach_ptr,
+                              present, head, tail, work, scratch, trial)
+            if value == _INF:
+                continue
+            d = 0
         for i in range(d):
             x = removed[i]
             k = machine[x]
