@@ -11,7 +11,7 @@ from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide, interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
-from tests.groundstation.cases import KNOWN, blocked, mixed, networks, straddle
+from tests.groundstation.cases import KNOWN, blocked, cpsat_optimum, mixed, networks, straddle
 
 GRIDS = (900, 1800, 3600, 7200)
 
@@ -30,11 +30,10 @@ def test_interval_bound_is_tighter_than_the_preemptive_one_on_the_mixed_fixture(
 @given(networks())
 def test_interval_bound_never_cuts_off_the_cpsat_optimum(x):
     """On drawn instances where cpsat proves the optimum, the bound at each grid is at most it."""
-    result = schedkit.solve(x, "cpsat", time_limit=5, workers=1, warm_share=0.05)
-    assume(result.status == "optimal")
+    optimum = cpsat_optimum(x, 5)
     options = request_options(x)
     for grid in GRIDS:
-        assert interval_unserved_bound(x, options, grid=grid) <= result.objective
+        assert interval_unserved_bound(x, options, grid=grid) <= optimum
 
 
 @settings(max_examples=10, deadline=None)
@@ -42,12 +41,11 @@ def test_interval_bound_never_cuts_off_the_cpsat_optimum(x):
 def test_interval_bound_never_cuts_off_a_generated_optimum(seed, satellites):
     """Generated networks (set-up, tear-down, arrays, maintenance): bound <= proven optimum."""
     x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
-    result = schedkit.solve(x, "cpsat", time_limit=3, workers=1, warm_share=0.05)
-    assume(result.status == "optimal")
+    optimum = cpsat_optimum(x, 3)
     options = request_options(x)
     for grid in (900, 3600):
-        assert interval_unserved_bound(x, options, grid=grid) <= result.objective
-        assert interval_unserved_bound(x, options, grid=grid, crossing_rows=True) <= result.objective
+        assert interval_unserved_bound(x, options, grid=grid) <= optimum
+        assert interval_unserved_bound(x, options, grid=grid, crossing_rows=True) <= optimum
 
 
 def test_cpsat_reports_the_interval_lp_bound():

@@ -3,14 +3,14 @@ proven optimum, never below the LP's own bound, and stronger than it where the L
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
 from schedkit.groundstation.solvers.interval_mip import mip_unserved_bound
-from tests.groundstation.cases import KNOWN, blocked, mixed, networks, straddle
+from tests.groundstation.cases import KNOWN, blocked, cpsat_optimum, mixed, networks, straddle
 
 H = 3600
 
@@ -46,12 +46,11 @@ def test_known_optima_are_never_cut_off_whatever_gets_integer_keys():
 @given(networks())
 def test_mip_bound_never_cuts_off_the_cpsat_optimum(x):
     """Drawn instances where cpsat proves the optimum: the bound is at most it, at least the LP's."""
-    result = schedkit.solve(x, "cpsat", time_limit=1, workers=1, warm_share=0.05)
-    assume(result.status == "optimal")
+    optimum = cpsat_optimum(x, 3)
     options = request_options(x)
     for grid in (1800, H):
         bound = mip_unserved_bound(x, options, grid=grid)[0]
-        assert interval_unserved_bound(x, options, grid=grid) - 1 <= bound <= result.objective
+        assert interval_unserved_bound(x, options, grid=grid) - 1 <= bound <= optimum
 
 
 @settings(max_examples=8, deadline=None)
@@ -59,8 +58,7 @@ def test_mip_bound_never_cuts_off_the_cpsat_optimum(x):
 def test_mip_bound_never_cuts_off_a_generated_optimum(seed, satellites):
     """Generated networks (set-up, tear-down, arrays, maintenance), a node limit of 50."""
     x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
-    result = schedkit.solve(x, "cpsat", time_limit=3, workers=1, warm_share=0.05)
-    assume(result.status == "optimal")
+    optimum = cpsat_optimum(x, 3)
     options = request_options(x)
     for grid in (900, H):
-        assert mip_unserved_bound(x, options, grid=grid, node_limit=50)[0] <= result.objective
+        assert mip_unserved_bound(x, options, grid=grid, node_limit=50)[0] <= optimum
