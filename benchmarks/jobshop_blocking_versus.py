@@ -1,5 +1,5 @@
 """Blocking job shop: this tree's `cpsat` against an older commit's, interleaved per instance and
-seed (this tree first, then the older one), so both see the same load. The older commit is
+seed (who goes first alternates from one pair to the next), so both see the same load. The older commit is
 unpacked into a temporary folder (git archive) and its kernels compiled there before timing; each
 run is its own process. Writes a CSV (one row per run) and a Markdown report.
 
@@ -49,14 +49,19 @@ def one_run(tree: Path, name: str, limit: float, workers: int, seed: int) -> dic
 
 
 def run(args: argparse.Namespace, base_tree: Path) -> list[dict[str, object]]:
-    """Every instance and seed: this tree, then the base; rows appended to the CSV as they come."""
+    """Every instance and seed, both trees, the first one alternating per pair (a steady drift of
+    the load then favours neither); rows appended to the CSV as they come."""
     rows: list[dict[str, object]] = []
-    with open(args.csv, "w", newline="") as handle:
+    trees = ((ROOT, "new"), (base_tree, f"base@{args.base[:7]}"))
+    pair = 0
+    with open(args.csv, "x", newline="") as handle:
         writer = csv.DictWriter(handle, FIELDS)
         writer.writeheader()
         for name in args.instances:
             for seed in args.seeds:
-                for tree, label in ((ROOT, "new"), (base_tree, f"base@{args.base[:7]}")):
+                order = trees if pair % 2 == 0 else trees[::-1]
+                pair += 1
+                for tree, label in order:
                     load = f"{os.getloadavg()[0]:.2f}"
                     row = {"instance": name, "seed": seed, "tree": label, "load": load,
                            **one_run(tree, name, args.time_limit, args.workers, seed)}
@@ -70,7 +75,7 @@ def run(args: argparse.Namespace, base_tree: Path) -> list[dict[str, object]]:
 def report(args: argparse.Namespace, rows: list[dict[str, object]], began: str, ended: str) -> str:
     """Per instance and seed both objectives and gaps to the best reference; the means."""
     refs = references()
-    labels = list(dict.fromkeys(str(r["tree"]) for r in rows))
+    labels = ["new", f"base@{args.base[:7]}"]
     by = {(r["instance"], r["seed"], r["tree"]): r for r in rows}
     lines = ["| instance | seed | best ref | " + " | ".join(f"{t} (ig)" for t in labels) + " | "
              + " | ".join(f"gap {t}" for t in labels) + " | load |",
@@ -92,8 +97,9 @@ def report(args: argparse.Namespace, rows: list[dict[str, object]], began: str, 
                 gap_cells.append(f"{gap:.1f}%")
             wins[0] += values[0] < values[1]
             wins[1] += values[1] < values[0]
+            loads = " / ".join(str(by[(name, seed, t)]["load"]) for t in labels)
             lines.append(f"| {name} | {seed} | {best} | " + " | ".join(cells) + " | " + " | ".join(gap_cells)
-                         + f" | {by[(name, seed, labels[0])]['load']} |")
+                         + f" | {loads} |")
     summary = ["- mean gap to the best reference: " + ", ".join(
         f"{t} {sum(g) / len(g):.2f} %" for t, g in gaps.items()),
         f"- {labels[0]} better on {wins[0]} runs, {labels[1]} better on {wins[1]}, "
@@ -104,7 +110,7 @@ def report(args: argparse.Namespace, rows: list[dict[str, object]], began: str, 
             f"- command: python benchmarks/jobshop_blocking_versus.py --base {args.base} --time-limit "
             f"{args.time_limit:g} --seeds {' '.join(map(str, args.seeds))} ... {' '.join(args.instances)}",
             "- (ig) = the objective the iterated-greedy phase handed to CP-SAT; load = 1-min load average "
-            "before the new run"]
+            "before each run (new / base); who ran first alternated from one pair to the next"]
     return "\n".join([*meta, "", *summary, "", *lines, ""])
 
 
@@ -118,6 +124,9 @@ def main() -> None:
     parser.add_argument("--csv", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    for path in (args.csv, args.out):  # reports are committed: never overwrite one
+        if Path(path).exists():
+            sys.exit(f"jobshop_blocking_versus: {path} exists; give a new file name")
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.base], capture_output=True,
                                  check=True)

@@ -108,3 +108,15 @@ def evaluate_orders(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.nda
     ok = heads(instance.job_ptr, instance.job_of(), instance.alt_duration,
                instance.release_or_zero(), seq, mach_ptr, present, head)
     return head if ok else None
+
+
+def warm_up() -> None:
+    """Load (or compile) `heads` and the arc kernels it calls, with the dtypes of
+    `evaluate_orders`, on a tiny blocking shop: a short run can end before its first
+    evaluation, which would then compile inside a later run's budget."""
+    from schedkit.jobshop.generate import jobshop
+
+    instance = jobshop(2, 2, seed=0, blocking=True)
+    seq = np.argsort(instance.alt_machine, kind="stable").astype(np.int64)
+    counts = np.bincount(instance.alt_machine, minlength=instance.m)
+    evaluate_orders(instance, seq, np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
