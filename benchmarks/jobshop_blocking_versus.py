@@ -86,24 +86,32 @@ def report(args: argparse.Namespace, rows: list[dict[str, object]], began: str, 
         ref = refs.get(name, {})
         best = min(int(ref[s]["Objective"]) for s in ref if ref[s]["Objective"])
         for seed in args.seeds:
-            cells, gap_cells, values = [], [], []
+            cells, gap_cells = [], []
+            values: list[int | None] = []
             for t in labels:
                 r = by[(name, seed, t)]
+                if r["objective"] in (None, "", "None"):  # no plan within the limit: loses to any plan
+                    values.append(None)
+                    cells.append(f"none ({r['status']})")
+                    gap_cells.append("-")
+                    continue
                 value = int(str(r["objective"]))
                 values.append(value)
                 gap = 100.0 * (value - best) / best
                 gaps[t].append(gap)
                 cells.append(f"{value} ({r['ig']})")
                 gap_cells.append(f"{gap:.1f}%")
-            wins[0] += values[0] < values[1]
-            wins[1] += values[1] < values[0]
+            ranked = [float("inf") if v is None else v for v in values]
+            wins[0] += ranked[0] < ranked[1]
+            wins[1] += ranked[1] < ranked[0]
             loads = " / ".join(str(by[(name, seed, t)]["load"]) for t in labels)
             lines.append(f"| {name} | {seed} | {best} | " + " | ".join(cells) + " | " + " | ".join(gap_cells)
                          + f" | {loads} |")
     summary = ["- mean gap to the best reference: " + ", ".join(
-        f"{t} {sum(g) / len(g):.2f} %" for t, g in gaps.items()),
+        f"{t} {sum(g) / len(g):.2f} % over {len(g)} plans" if g else f"{t}: no plan"
+        for t, g in gaps.items()),
         f"- {labels[0]} better on {wins[0]} runs, {labels[1]} better on {wins[1]}, "
-        f"equal on {len(gaps[labels[0]]) - sum(wins)}"]
+        f"equal on {len(args.instances) * len(args.seeds) - sum(wins)}"]
     meta = [f"- machine: {platform.node()} ({os.cpu_count()} cores), Python {platform.python_version()}",
             f"- {began} to {ended} UTC; cpsat, {args.time_limit:g} s, {args.workers} workers, "
             f"seeds {args.seeds}",
