@@ -128,6 +128,9 @@ $(eval $(call blocking_60s,refopt,refopt60s,$(BLOCKING_REFOPT),Blocking job shop
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on OR-Library wt40/wt50/wt100 and generated n = 150-300 (a new file under bench-runs/; the dated rounds live in benchmarks/reports/smtt_bdp.md)
 	mkdir -p bench-runs && $(BIN)/python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
 
+bench-warmup-coverage: $(STAMP_DEV)  # after `schedkit warmup`, does any method still compile a kernel inside its run? (a new file under bench-runs/)
+	$(BIN)/schedkit warmup && mkdir -p bench-runs && NUMBA_DEBUG_CACHE=1 $(BIN)/python benchmarks/warmup_coverage.py --out bench-runs/warmup_coverage_$$(date +%Y%m%d-%H%M%S).md
+
 # RCPSP/max (issue 21): the three ProGen/max suites, then the headline report.
 .PHONY: bench-rcpsp-max bench-rcpsp-large
 bench-rcpsp-max: bench-rcpsp_max_j10 bench-rcpsp_max_j20 bench-rcpsp_max_j30

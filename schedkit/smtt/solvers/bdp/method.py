@@ -209,8 +209,8 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
                               "use 'dynasearch'")
     started = time.perf_counter()
     order = stage_order(d, before) if RENUMBER else np.arange(instance.n)
-    search = ssdp.Search(p[order], d[order], w[order], before[np.ix_(order, order)], upper, scale,
-                         options.deadline, memory_limit)
+    search = ssdp.Search(_frozen(p[order]), _frozen(d[order]), _frozen(w[order]),
+                         before[np.ix_(order, order)], upper, scale, options.deadline, memory_limit)
     try:
         ssdp.solve(search)
     except ssdp.Stopped as stop:
@@ -226,6 +226,13 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
             sequence, upper = order[search.sequence], value
         return _result(instance, sequence, upper, stats)
     return _result(instance, sequence, upper if search.proved else search.bound, stats)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """Read-only, as an instance's own arrays are: numba compiles (and caches) one kernel per
+    writability, and `schedkit warmup` reaches the stages' kernels with the instance's arrays."""
+    array.flags.writeable = False
+    return array
 
 
 def _relax(instance: SMTTInstance, before: np.ndarray, upper: int, scale: int, deadline: float,

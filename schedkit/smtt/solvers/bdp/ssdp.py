@@ -772,3 +772,7 @@ def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> 
         modifiers.relax(search.mult)
         modifiers.cut()
         modifiers.close_round()
+    # Rarely reached by warmup's short runs, so compiled here: the repair of a relaxed path (a
+    # repeat and misses; the stages' p, d, w are read-only too) and the table's elimination.
+    repair(np.zeros(2, np.int64), p, d, w)
+    stage2_eliminate_table(search)
