@@ -24,4 +24,5 @@ def test_a_first_bdp_run_compiles_no_second_signature():
     out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True)
     status, signatures = json.loads(out.stdout.strip().splitlines()[-1])
     assert status == "optimal"
-    assert signatures == {"free_path": 1, "eliminate": 1, "repair": 1, "insert_missing": 1}
+    assert set(signatures) == {"free_path", "eliminate", "repair", "insert_missing"}
+    assert max(signatures.values()) <= 1  # a callee compiled inside its caller may show none
