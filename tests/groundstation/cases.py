@@ -143,3 +143,11 @@ def cpsat_optimum(x: GroundStationInstance, seconds: float) -> int:
     assume(result.status == "optimal")
     assert result.bound == result.objective  # "optimal" comes with a bound equal to it
     return int(result.objective)
+
+
+@st.composite
+def generated_networks(draw) -> GroundStationInstance:
+    """Small generated networks (set-up, tear-down, arrays, maintenance): 1-3 satellites,
+    2 stations, 2 requests each, 6 h."""
+    satellites, seed = draw(st.integers(1, 3)), draw(st.integers(0, 10_000))
+    return schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)

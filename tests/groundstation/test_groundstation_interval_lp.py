@@ -4,14 +4,21 @@ instances), and tighter than the preemptive LP on the mixed fixture."""
 from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide, interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
-from tests.groundstation.cases import KNOWN, blocked, cpsat_optimum, mixed, networks, straddle
+from tests.groundstation.cases import (
+    KNOWN,
+    blocked,
+    cpsat_optimum,
+    generated_networks,
+    mixed,
+    networks,
+    straddle,
+)
 
 GRIDS = (900, 1800, 3600, 7200)
 
@@ -37,10 +44,9 @@ def test_interval_bound_never_cuts_off_the_cpsat_optimum(x):
 
 
 @settings(max_examples=10, deadline=None)
-@given(seed=st.integers(0, 10_000), satellites=st.integers(1, 3))
-def test_interval_bound_never_cuts_off_a_generated_optimum(seed, satellites):
+@given(generated_networks())
+def test_interval_bound_never_cuts_off_a_generated_optimum(x):
     """Generated networks (set-up, tear-down, arrays, maintenance): bound <= proven optimum."""
-    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
     optimum = cpsat_optimum(x, 3)
     options = request_options(x)
     for grid in (900, 3600):

@@ -4,13 +4,19 @@ proven optimum, never below the LP's own bound, and stronger than it where the L
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
 from schedkit.groundstation.solvers.interval_mip import mip_unserved_bound
-from tests.groundstation.cases import KNOWN, blocked, cpsat_optimum, mixed, networks, straddle
+from tests.groundstation.cases import (
+    KNOWN,
+    blocked,
+    cpsat_optimum,
+    generated_networks,
+    mixed,
+    networks,
+    straddle,
+)
 
 H = 3600
 
@@ -54,10 +60,9 @@ def test_mip_bound_never_cuts_off_the_cpsat_optimum(x):
 
 
 @settings(max_examples=8, deadline=None)
-@given(seed=st.integers(0, 10_000), satellites=st.integers(1, 3))
-def test_mip_bound_never_cuts_off_a_generated_optimum(seed, satellites):
+@given(generated_networks())
+def test_mip_bound_never_cuts_off_a_generated_optimum(x):
     """Generated networks (set-up, tear-down, arrays, maintenance), a node limit of 50."""
-    x = schedkit.generate.groundstation(satellites, seed, stations=2, requests=2, hours=6)
     optimum = cpsat_optimum(x, 3)
     options = request_options(x)
     for grid in (900, H):
