@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from schedkit.errors import UnsupportedInstance
+from schedkit.jobshop.generate import jobshop
 from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blocking
 from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
 from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays
@@ -114,8 +115,6 @@ def warm_up() -> None:
     """Load (or compile) `heads` and the arc kernels it calls, with the dtypes of
     `evaluate_orders`, on a tiny blocking shop: a short run can end before its first
     evaluation, which would then compile inside a later run's budget."""
-    from schedkit.jobshop.generate import jobshop
-
     instance = jobshop(2, 2, seed=0, blocking=True)
     seq = np.argsort(instance.alt_machine, kind="stable").astype(np.int64)
     counts = np.bincount(instance.alt_machine, minlength=instance.m)
