@@ -18,7 +18,7 @@ import os
 import time
 from pathlib import Path
 
-from groundstation_window_ab import board_of
+from groundstation_window_ab import board_of, emit
 
 import schedkit
 from schedkit.common.cpsat import new_solver
@@ -93,10 +93,7 @@ def main() -> None:
                   "status": solver.StatusName(status), "seconds": round(time.perf_counter() - began, 1),
                   "gain_h": None if gain is None else round(gain / 3600, 2),
                   "load": [round(v, 1) for v in os.getloadavg()]}
-        print(json.dumps(record), flush=True)
-        if args.out is not None:
-            with args.out.open("a") as out:
-                out.write(json.dumps(record) + "\n")
+        emit(record, args.out)
 
 
 if __name__ == "__main__":

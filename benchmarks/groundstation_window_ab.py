@@ -31,6 +31,14 @@ from schedkit.groundstation.solvers.window_lns import WindowSearch, search
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def emit(record: dict, out: Path | None) -> None:
+    """Print a run's record, and append it to the JSON-lines file `out` if given."""
+    print(json.dumps(record), flush=True)
+    if out is not None:
+        with out.open("a") as handle:
+            handle.write(json.dumps(record) + "\n")
+
+
 def board_of(x: schedkit.groundstation.model.GroundStationInstance, plan: GroundStationSolution) -> Board:
     """The plan on a board (tracks' alternatives found by their antennas)."""
     options = request_options(x)
@@ -111,10 +119,7 @@ def main() -> None:
             record = {"week": args.week, "seed": seed, "setting": text, "seconds": args.seconds,
                       **run(x, board_of(x, plan), setting, args.seconds, seed, guide),
                       "load": [round(v, 1) for v in os.getloadavg()], "commit": commit}
-            print(json.dumps(record), flush=True)
-            if args.out is not None:
-                with args.out.open("a") as out:
-                    out.write(json.dumps(record) + "\n")
+            emit(record, args.out)
 
 
 if __name__ == "__main__":

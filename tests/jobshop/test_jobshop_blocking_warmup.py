@@ -21,7 +21,6 @@ def test_a_real_blocking_instance_needs_no_new_signature_after_warm_up():
     before = {kernel: len(kernel.signatures) for kernel in (heads, arcs, machine_arc)}
     assert before[heads] >= 1
     instance = schedkit.load("instances/jobshop/classic/ft06", blocking=True)
-    seq = np.argsort(instance.alt_machine, kind="stable").astype(np.int64)
-    counts = np.bincount(instance.alt_machine, minlength=instance.m)
-    blocking.evaluate_orders(instance, seq, np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+    start = np.zeros(instance.operations, np.int64)
+    blocking.evaluate_orders(instance, *blocking.machine_orders(instance, start))
     assert {kernel: len(kernel.signatures) for kernel in before} == before

@@ -39,13 +39,12 @@ by weak duality (lp_bound.dual_bound).
 
 from __future__ import annotations
 
-import math
 import time
 
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
-from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, _free_time, solve_lp
+from schedkit.groundstation.solvers.lp_bound import _Builder, _free_time, solve_lp, tracked_ceiling
 
 
 def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: int) -> list[int]:
@@ -227,7 +226,7 @@ def interval_bound_and_guide(instance: GroundStationInstance, options: list[list
     lp = build(instance, options, grid, caps, tracking_rows, crossing_rows)
     left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
     most, values = solve_lp(lp, left)
-    ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
+    ceiling = tracked_ceiling(most)
     guide: dict[tuple[int, int], float] = {}
     if values is not None:
         for tag, cost, value in zip(lp.tags, lp.cost, values.tolist(), strict=True):

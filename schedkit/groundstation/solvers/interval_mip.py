@@ -27,7 +27,7 @@ import numpy as np
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.interval_lp import build, mission_totals
-from schedkit.groundstation.solvers.lp_bound import MARGIN, _Builder, solve_lp
+from schedkit.groundstation.solvers.lp_bound import _Builder, solve_lp, tracked_ceiling
 
 MIP_MARGIN = 1e-6  # relative slack on HiGHS's dual bound (its tolerances are 1e-7 to 1e-6)
 
@@ -51,10 +51,8 @@ def mip_unserved_bound(instance: GroundStationInstance, options: list[list[Optio
     stats["integer_keys"] = keys
     if not keys:  # no integer: HiGHS would solve an LP and report no MIP dual bound (0)
         left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
-        most = solve_lp(lp, left)[0]
-        ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
         stats["status"], stats["nodes"] = "lp", 0
-        return _finish(instance, ceiling, stats, started)
+        return _finish(instance, tracked_ceiling(solve_lp(lp, left)[0]), stats, started)
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("mip_rel_gap", 0.0)

@@ -226,9 +226,14 @@ def trivial_bound(lp: _Builder) -> float:
     return float(sum(u * c for u, c in zip(lp.upper, lp.cost, strict=True) if c > 0))
 
 
+def tracked_ceiling(most: float) -> int:
+    """The tracked seconds an LP maximum `most` proves: widened by MARGIN past HiGHS's
+    tolerances, then rounded down to whole seconds."""
+    return math.floor(most + MARGIN * max(1.0, most) + 1e-6)
+
+
 def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
                       seconds: float | None = None, grid: int | None = None) -> int:
     """Proven lower bound on unserved seconds from the bucketed LP (see the module docstring)."""
-    most = most_tracked(build(instance, options, grid), seconds)
-    ceiling = math.floor(most + MARGIN * max(1.0, most) + 1e-6)
+    ceiling = tracked_ceiling(most_tracked(build(instance, options, grid), seconds))
     return max(0, instance.requested - ceiling)

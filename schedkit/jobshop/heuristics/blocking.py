@@ -116,6 +116,4 @@ def warm_up() -> None:
     `evaluate_orders`, on a tiny blocking shop: a short run can end before its first
     evaluation, which would then compile inside a later run's budget."""
     instance = jobshop(2, 2, seed=0, blocking=True)
-    seq = np.argsort(instance.alt_machine, kind="stable").astype(np.int64)
-    counts = np.bincount(instance.alt_machine, minlength=instance.m)
-    evaluate_orders(instance, seq, np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+    evaluate_orders(instance, *machine_orders(instance, np.zeros(instance.operations, np.int64)))

@@ -169,9 +169,10 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
     began = time.perf_counter()
     end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
-    job_share, slide_share = (ig.JOB_SHARE, 0.0) if small else (LARGE_JOB_SHARE, 0.0)
     if small and instance.n > instance.m:
         job_share, slide_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE
+    else:
+        job_share, slide_share = (ig.JOB_SHARE if small else LARGE_JOB_SHARE), 0.0
     patience = stall_seconds(instance, limit)
     ig_end = end - TABU_TAIL * limit
 
