@@ -19,8 +19,8 @@ from numba import njit
 
 from schedkit.common.rng import random_below, random_unit
 from schedkit.rcpsp.heuristics.grid import grid_decode, new_grid
-from schedkit.rcpsp.heuristics.kernels import _pick
-from schedkit.rcpsp.heuristics.profile import book, earliest_fit
+from schedkit.rcpsp.heuristics.kernels import first_eligible, pick
+from schedkit.rcpsp.heuristics.profile import book, earliest_fit, ready_time
 
 PEAK_SHARE = 0.5  # of the children made by the peak crossover (the rest: two-point)
 ROUNDS = 1  # double justifications per child (more: only while each shortens; 1 was best per pass)
@@ -41,11 +41,7 @@ def decode(order, d, pred_ptr, pred_idx, q, c, times, usage, free, start):  # ty
     m = 1
     span = 0
     for j in order:
-        t = 0
-        for a in range(pred_ptr[j], pred_ptr[j + 1]):
-            i = pred_idx[a]
-            if start[i] + d[i] > t:
-                t = start[i] + d[i]
+        t = ready_time(j, start, d, pred_ptr, pred_idx)
         t = earliest_fit(times, usage, m, q, c, j, t, d[j])
         m = book(times, usage, m, q, j, t, d[j], 1)
         start[j] = t
@@ -124,16 +120,9 @@ def random_list(priority, alpha, pred_ptr, succ_ptr, succ_idx, out, state):  # t
     """A precedence-feasible list by regret-biased random choice among the eligible activities
     (`alpha` < 0: always the best priority). Fills `out`; returns the state."""
     n = out.size
-    left = np.empty(n, dtype=np.int64)
-    candidates = np.empty(n, dtype=np.int64)
-    m = 0
-    for j in range(n):
-        left[j] = pred_ptr[j + 1] - pred_ptr[j]
-        if left[j] == 0:
-            candidates[m] = j
-            m += 1
+    left, candidates, m = first_eligible(pred_ptr, n)
     for p in range(n):
-        chosen, state = _pick(candidates, m, priority, alpha, state)
+        chosen, state = pick(candidates, m, priority, alpha, state)
         j = candidates[chosen]
         m -= 1
         candidates[chosen] = candidates[m]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from schedkit.rcpsp.heuristics.profile import ready_time
+
 GRID_PER_ACTIVITY = 64
 GRID_CELLS = 1 << 22  # 32 MiB of int64
 
@@ -39,11 +41,7 @@ def grid_decode(order, d, pred_ptr, pred_idx, q, c, free, start):  # type: ignor
     resources = c.size
     span = 0
     for j in order:
-        t = 0
-        for a in range(pred_ptr[j], pred_ptr[j + 1]):
-            i = pred_idx[a]
-            if start[i] + d[i] > t:
-                t = start[i] + d[i]
+        t = ready_time(j, start, d, pred_ptr, pred_idx)
         length = d[j]
         if length > 0:
             tau = t

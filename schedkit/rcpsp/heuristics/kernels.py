@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from schedkit.common.rng import random_unit
-from schedkit.rcpsp.heuristics.profile import book, earliest_fit, last_clash, new_profile
+from schedkit.rcpsp.heuristics.profile import book, earliest_fit, last_clash, new_profile, ready_time
 
 
 @njit(cache=True, nogil=True)
@@ -74,7 +74,22 @@ def successor_totals(order, succ_ptr, succ_idx):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _pick(candidates, m, priority, alpha, state):  # type: ignore[no-untyped-def]
+def first_eligible(pred_ptr, n):  # type: ignore[no-untyped-def]
+    """(predecessors left per activity, eligible activities in candidates[:m], m) before any
+    activity is scheduled: the start of every list-building pass."""
+    left = np.empty(n, dtype=np.int64)
+    candidates = np.empty(n, dtype=np.int64)
+    m = 0
+    for j in range(n):
+        left[j] = pred_ptr[j + 1] - pred_ptr[j]
+        if left[j] == 0:
+            candidates[m] = j
+            m += 1
+    return left, candidates, m
+
+
+@njit(cache=True, nogil=True)
+def pick(candidates, m, priority, alpha, state):  # type: ignore[no-untyped-def]
     """(position in candidates[:m] of the chosen activity, state): the best priority when
     alpha < 0, else regret-biased random: weight (max priority - priority + 1) ** alpha."""
     best = 0
@@ -107,24 +122,13 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
     n = d.size
     times, usage, steps = new_profile(n, c.size)
     start = np.full(n, -1, dtype=np.int64)
-    left = np.empty(n, dtype=np.int64)
-    candidates = np.empty(n, dtype=np.int64)
-    m = 0
-    for j in range(n):
-        left[j] = pred_ptr[j + 1] - pred_ptr[j]
-        if left[j] == 0:
-            candidates[m] = j
-            m += 1
+    left, candidates, m = first_eligible(pred_ptr, n)
     for _ in range(n):
-        p, state = _pick(candidates, m, priority, alpha, state)
+        p, state = pick(candidates, m, priority, alpha, state)
         j = candidates[p]
         m -= 1
         candidates[p] = candidates[m]
-        t = 0
-        for a in range(pred_ptr[j], pred_ptr[j + 1]):
-            i = pred_idx[a]
-            if start[i] + d[i] > t:
-                t = start[i] + d[i]
+        t = ready_time(j, start, d, pred_ptr, pred_idx)
         t = earliest_fit(times, usage, steps, q, c, j, t, d[j])
         steps = book(times, usage, steps, q, j, t, d[j], 1)
         start[j] = t
@@ -160,7 +164,7 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
                 candidates[m] = j
                 m += 1
         while m > 0:
-            p, state = _pick(candidates, m, priority, alpha, state)
+            p, state = pick(candidates, m, priority, alpha, state)
             j = candidates[p]
             m -= 1
             candidates[p] = candidates[m]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from schedkit.common.rng import random_unit
+from schedkit.rcpsp.heuristics.kernels import pick
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, new_profile
 
 
@@ -28,32 +28,6 @@ def _close(release, dist, no_path):  # type: ignore[no-untyped-def]
         for k in range(n):
             if dist[i, k] != no_path and release[i] + dist[i, k] > release[k]:
                 release[k] = release[i] + dist[i, k]
-
-
-@njit(cache=True, nogil=True)
-def _choose(eligible, m, priority, alpha, state):  # type: ignore[no-untyped-def]
-    """Position in eligible[:m]: best priority (ties: lower id) when alpha < 0, else
-    regret-biased random with weight (max priority - priority + 1) ** alpha."""
-    best = 0
-    for p in range(1, m):
-        a, b = eligible[p], eligible[best]
-        if priority[a] < priority[b] or (priority[a] == priority[b] and a < b):
-            best = p
-    if alpha < 0.0 or m == 1:
-        return best, state
-    worst = priority[eligible[0]]
-    for p in range(1, m):
-        worst = max(worst, priority[eligible[p]])
-    total = 0.0
-    for p in range(m):
-        total += (worst - priority[eligible[p]] + 1.0) ** alpha
-    state, unit = random_unit(state)
-    draw = unit * total
-    for p in range(m):
-        draw -= (worst - priority[eligible[p]] + 1.0) ** alpha
-        if draw <= 0.0:
-            return p, state
-    return m - 1, state
 
 
 @njit(cache=True, nogil=True)
@@ -85,7 +59,7 @@ def lag_sgs(d, q, c, dist, earliest, horizon, priority, alpha, max_restarts, no_
                 if free:
                     eligible[m] = j
                     m += 1
-            p, state = _choose(eligible, m, priority, alpha, state)
+            p, state = pick(eligible, m, priority, alpha, state)
             j = eligible[p]
             t = earliest_fit(times, usage, steps, q, c, j, es[j], d[j])
             if t <= ls[j]:

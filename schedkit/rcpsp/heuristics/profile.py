@@ -11,6 +11,17 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def ready_time(j, start, d, pred_ptr, pred_idx):  # type: ignore[no-untyped-def]
+    """The earliest start of j that its (already scheduled) predecessors allow, from 0."""
+    t = 0
+    for a in range(pred_ptr[j], pred_ptr[j + 1]):
+        i = pred_idx[a]
+        if start[i] + d[i] > t:
+            t = start[i] + d[i]
+    return t
+
+
+@njit(cache=True, nogil=True)
 def new_profile(n, resources):  # type: ignore[no-untyped-def]
     """(times, usage, m) for up to n activities: one step from 0 at zero usage."""
     times = np.zeros(2 * n + 2, dtype=np.int64)
