@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import schedkit
+from tests.verdicts import assert_agrees
 
 # Methods run in the caller's thread, unguarded: with the hard deadline a loaded machine could
 # turn a late answer into `unknown`, and verdicts must not depend on machine speed.
@@ -56,17 +57,4 @@ def wt40(k: int) -> schedkit.SMTTInstance:
     return schedkit.load(f"{SMTT / 'wt40.txt'}#{k}")
 
 
-def agrees_with(instance: schedkit.SMTTInstance, result: schedkit.Result, optimum: int,
-                proven: bool = False) -> None:
-    """Checker-verified objective; the bound never exceeds the optimum, the objective never
-    undercuts it, and "optimal" is claimed only for the optimum itself. With `proven` (an exact
-    method without a time limit) the result must be that proof: a worse "feasible" fails."""
-    if proven:
-        assert result.status == "optimal", f"{result.method} did not prove: {result.summary()}"
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= optimum
-    if result.bound is not None:
-        assert result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == result.bound == optimum
+agrees_with = assert_agrees  # the SMTT tests' name for the shared verdict

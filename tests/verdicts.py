@@ -7,12 +7,17 @@ from typing import Any
 import schedkit
 
 
-def assert_agrees(instance: Any, result: schedkit.Result, optimum: int | float) -> None:
-    """Checker-verified objective; bound <= optimum <= objective; "optimal" only at the optimum."""
+def assert_agrees(instance: Any, result: schedkit.Result, optimum: int | float,
+                  proven: bool = False) -> None:
+    """Checker-verified objective; bound <= optimum <= objective; "optimal" only at the optimum
+    (and then the bound equal to it). With `proven` (an exact method without a time
+    limit) the result must be that proof: a worse "feasible" fails."""
+    if proven:
+        assert result.status == "optimal", f"{result.method} did not prove: {result.summary()}"
     report = schedkit.check(instance, result)
     assert report.feasible, report.violations
     assert report.objective == result.objective >= optimum
     if result.bound is not None:
         assert result.bound <= optimum
     if result.status == "optimal":
-        assert result.objective == optimum
+        assert result.objective == result.bound == optimum

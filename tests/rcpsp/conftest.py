@@ -9,6 +9,7 @@ import pytest
 
 import schedkit
 from schedkit.rcpsp.model import RCPSPInstance
+from tests.verdicts import assert_agrees
 
 ROOT = Path(__file__).resolve().parents[2]
 RCPSP = ROOT / "instances" / "rcpsp"
@@ -50,13 +51,4 @@ def small() -> RCPSPInstance:
     return tiny()
 
 
-def agrees_with(instance: RCPSPInstance, result: schedkit.Result, best: int) -> None:
-    """The checker accepts the schedule and recomputes its makespan; it is never below the
-    optimum `best`, the bound never above it, and `optimal` only for the optimum itself."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= best
-    if result.bound is not None:
-        assert result.bound <= best
-    if result.status == "optimal":
-        assert result.objective == result.bound == best
+agrees_with = assert_agrees  # the RCPSP tests' name for the shared verdict

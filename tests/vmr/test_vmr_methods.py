@@ -13,6 +13,7 @@ from schedkit.vmr.bounds import migration_bound
 from schedkit.vmr.heuristics.arrays import build_arrays
 from schedkit.vmr.heuristics.methods import greedy_plan, plan_result
 from schedkit.vmr.solvers.mip import build_model, solve_model
+from tests.verdicts import assert_agrees
 from tests.vmr.conftest import TWO_MACHINES_OPTIMUM, brute_force, tiny_clusters, two_machines
 
 METHODS = ["greedy", "lns", "cpsat", "mip", "auto"]
@@ -28,17 +29,8 @@ def _solve(instance, method):
 
 
 def _agrees(instance, result, optimum, proven=False):
-    """Checker-verified; objective >= optimum >= bound; "optimal" only at the optimum. With
-    `proven`, the method must have proved it (a worse "feasible" fails)."""
-    if proven:
-        assert result.status == "optimal", result.summary()
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= optimum
-    if result.bound is not None:
-        assert result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == optimum
+    """The shared verdict, and never more migrations than the limit."""
+    assert_agrees(instance, result, optimum, proven)
     assert len(result.solution.migrations) <= instance.migration_limit
 
 
