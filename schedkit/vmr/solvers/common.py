@@ -77,6 +77,14 @@ def exact_result(instance: VMRInstance, a: VMRArrays, start: Plan, found: Plan |
     return plan_result(instance, a, plan, bound, **stats)
 
 
+def per_class(variables: dict[tuple[int, int], Any]) -> dict[int, list[Any]]:
+    """The (node, class) variables of a model grouped by class: a class's flow row sums them."""
+    grouped: dict[int, list[Any]] = {}
+    for (_, t), x in variables.items():
+        grouped.setdefault(t, []).append(x)
+    return grouped
+
+
 def cpu_capacity(instance: VMRInstance) -> tuple[np.ndarray, np.ndarray]:
     """(CPU, memory) capacity per node as int64 arrays."""
     return instance.node_cpu.astype(np.int64), instance.node_mem.astype(np.int64)

@@ -34,6 +34,7 @@ from schedkit.vmr.solvers.aggregate import (
 from schedkit.vmr.solvers.common import (
     cpu_capacity,
     exact_result,
+    per_class,
     plan_from_counts,
     proven_start,
     warm_start,
@@ -67,12 +68,7 @@ def _variables(model: Any, a: VMRArrays, agg: Aggregate) -> _Vars:
 
 def _flow(model: Any, v: _Vars, agg: Aggregate) -> None:
     """Every class: as many VMs arrive as leave."""
-    outs: dict[int, list[Any]] = {}
-    ins: dict[int, list[Any]] = {}
-    for (_, t), x in v.out.items():
-        outs.setdefault(t, []).append(x)
-    for (_, t), x in v.inflow.items():
-        ins.setdefault(t, []).append(x)
+    outs, ins = per_class(v.out), per_class(v.inflow)
     for t in range(agg.classes):
         model.Add(sum(ins.get(t, [])) == sum(outs.get(t, [])))
 

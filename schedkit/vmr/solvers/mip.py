@@ -39,6 +39,7 @@ from schedkit.vmr.solvers.common import (
     WARM_START_SHARE,
     cpu_capacity,
     exact_result,
+    per_class,
     plan_from_counts,
     proven_start,
     warm_start,
@@ -74,12 +75,7 @@ def _variables(pulp: Any, model: _Model, a: VMRArrays, agg: Aggregate) -> None:
 
 def _flow_and_budget(pulp: Any, model: _Model, agg: Aggregate, limit: int) -> None:
     """Per class arrivals = departures; Σ departures <= K."""
-    outs: dict[int, list[Any]] = {}
-    ins: dict[int, list[Any]] = {}
-    for (_, t), x in model.out.items():
-        outs.setdefault(t, []).append(x)
-    for (_, t), x in model.inflow.items():
-        ins.setdefault(t, []).append(x)
+    outs, ins = per_class(model.out), per_class(model.inflow)
     for t in range(agg.classes):
         if outs.get(t) or ins.get(t):
             model.problem += pulp.lpSum(ins.get(t, [])) == pulp.lpSum(outs.get(t, [])), f"flow_{t}"
