@@ -37,3 +37,15 @@ def test_late_history_is_an_option_of_lns_and_cpsat():
         for history in (0, 100):
             result = schedkit.solve(x, method, time_limit=1.0, workers=1, late_history=history)
             assert schedkit.check(x, result).feasible
+
+
+@settings(max_examples=10, deadline=None)
+@given(generated_networks(), st.integers(0, 3))
+def test_a_step_limit_makes_the_walk_reproducible(x, seed):
+    """`steps` ends the walk after that many steps whatever the machine's speed: two walks with
+    one seed give the same plan, and no step at all leaves the best greedy plan."""
+    options, scorer = request_options(x), Scorer(x)
+    walks = [lns_board(x, options, scorer, time.perf_counter() + FAR, seed, steps=60) for _ in range(2)]
+    assert walks[0].tracks == walks[1].tracks
+    greedy, _ = best_rule(x, options, scorer, list(RULES))
+    assert lns_board(x, options, scorer, time.perf_counter() + FAR, seed, steps=0).tracks == greedy.tracks

@@ -62,10 +62,11 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
 
 def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
               deadline: float, seed: int, stall: int | None = None,
-              history: int = LATE_HISTORY) -> Board:
-    """The best board found from the best greedy rule until `deadline` (perf_counter), or
-    until `stall` ruin-and-recreate steps in a row bring no better plan; a trial is accepted
-    when no worse than the current plan or than the current plan `history` steps before."""
+              history: int = LATE_HISTORY, steps: int | None = None) -> Board:
+    """The best board found from the best greedy rule until `deadline` (perf_counter), until
+    `stall` ruin-and-recreate steps in a row bring no better plan, or after `steps` steps; a
+    trial is accepted when no worse than the current plan or than the current plan `history`
+    steps before."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES))
     current, trial = Board(instance, options), Board(instance, options)
@@ -73,9 +74,11 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     orders = [RULES[name](instance, options) for name in RULES]
     best_key = current_key = scorer.key(best.tracked)
     late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
-    idle = step = 0
-    while time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0:
+    idle = step = done = 0
+    while (time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0
+           and (steps is None or done < steps)):
         idle += 1
+        done += 1
         step = (step + 1) % len(late)
         trial.copy_from(current)
         victims = _ruin(trial, rng)
