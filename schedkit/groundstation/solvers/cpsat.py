@@ -9,7 +9,7 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
-  it stalls), given as hints;
+  it stalls; late acceptance over `late_history` steps, heuristics/lns.py), given as hints;
 - search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
   (solvers/window_lns.py: the full model with every slot outside a window fixed to the
   incumbent; some rounds over one group of antennas, `group_share`), below it to one CP-SAT
@@ -30,7 +30,7 @@ from typing import Any
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
-from schedkit.groundstation.heuristics.lns import lns_board
+from schedkit.groundstation.heuristics.lns import LATE_HISTORY, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import (
@@ -238,7 +238,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
     """The lns plan after `seconds` (from now), as CP-SAT's hint."""
     scorer = Scorer(instance, options.get("objective", "hours"))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
-    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall)
+    return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
+                     history=int(options.get("late_history", LATE_HISTORY)))
 
 
 @register("groundstation", "cpsat", exact=True,
@@ -248,7 +249,7 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
                    "bound_grid": 0, "interval_grid": 0,
                    "window_share": -1.0, "clip_share": CLIP_SHARE, "short_share": SHORT_SHARE,
                    "group_share": GROUP_SHARE, "insert_share": INSERT_SHARE, "sub_models": SUB_MODELS,
-                   "every_mission": True})
+                   "every_mission": True, "late_history": LATE_HISTORY})
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
