@@ -45,7 +45,7 @@ class UnknownMethod(SchedkitError, LookupError):  # noqa: N818 - public name fix
 
 
 class UnknownOption(SchedkitError, TypeError):  # noqa: N818
-    """A keyword option that the chosen method does not take."""
+    """A keyword option that the chosen method does not take, or a value of the wrong kind."""
 
 
 class SolverUnavailable(SchedkitError, RuntimeError):  # noqa: N818 - public name fixed by the API

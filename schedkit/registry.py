@@ -9,6 +9,7 @@ methods stays cheap.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -46,6 +47,21 @@ class SolveOptions:
         return self.extra.get(name, default)
 
 
+OPTIONAL_TYPES: dict[str, type] = {  # the kind of options whose default is None ("no limit")
+    "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float,
+}
+_KIND = {bool: "true or false", int: "an integer", float: "a finite number", str: "text"}
+
+
+def _is_a(value: Any, expected: type) -> bool:
+    """Whether an option value is of its default's kind (an integer counts as a number)."""
+    if expected is bool or isinstance(value, bool):
+        return expected is bool and isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, int | float) and math.isfinite(value)
+    return isinstance(value, expected) if expected in _KIND else True
+
+
 SolverFunction = Callable[[Any, SolveOptions], Result]
 
 
@@ -61,7 +77,8 @@ class Method:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def check_options(self, options: Mapping[str, Any]) -> None:
-        """Raise UnknownOption, naming the accepted ones, for an option this method lacks."""
+        """Raise UnknownOption for an option this method lacks (naming the accepted ones), or a
+        value of the wrong kind: a boolean is not a number, NaN is no number, text no count."""
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             accepted = ", ".join(sorted(self.options)) or "none"
@@ -69,6 +86,12 @@ class Method:
                 f"method {self.name!r} does not take option(s) {', '.join(unknown)}; "
                 f"it takes: {accepted}"
             )
+        for name, value in options.items():
+            expected = OPTIONAL_TYPES.get(name) if self.options[name] is None else type(self.options[name])
+            if expected is not None and not (value is None is self.options[name]
+                                             or _is_a(value, expected)):
+                raise UnknownOption(f"method {self.name!r}: option {name}={value!r} is not "
+                                    f"{_KIND[expected]}")
 
 
 class MethodInfo(NamedTuple):

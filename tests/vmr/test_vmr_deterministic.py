@@ -37,5 +37,5 @@ def test_two_deterministic_runs_agree(method):
 def test_deterministic_must_be_a_boolean(method):
     """deterministic='yes' is refused, not read as true."""
     x = schedkit.load(CLUSTER)
-    with pytest.raises(ValueError, match="deterministic"):
+    with pytest.raises(schedkit.SchedkitError, match="deterministic"):
         schedkit.solve(x, method, time_limit=1, workers=1, deterministic="yes")

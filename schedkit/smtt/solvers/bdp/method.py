@@ -58,7 +58,7 @@ HEURISTIC_KICK = 6
 HEURISTIC_SHARE = 0.05  # of the remaining budget, at most, for the upper bound (0.15: at
 # n = 200 nine of 60 s in dynasearch, for the same upper bound as 3 s on pvw200 tf0.8 / tf1.0)
 AUGMENT_MAX_JOBS = 100  # beyond, one O(n³) augmented rule alone can outlast a short budget
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_MEMORY_MB = 2048.0  # MiB; a fraction is allowed
 RENUMBER = True  # the stages number the jobs by `numbering.stage_order` (ties then follow it)
 
 

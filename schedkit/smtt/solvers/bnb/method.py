@@ -34,7 +34,7 @@ from schedkit.smtt.model import SMTTInstance, SMTTSolution
 from schedkit.smtt.solvers.bnb import kernels
 
 ENTRY_BYTES = 96  # a memo entry: 4 + 3 int64 plus the typed dict's hash and index slots
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_MEMORY_MB = 2048.0  # MiB; a fraction is allowed
 FIRST_CHUNK = 20_000  # nodes between two looks at the clock, grown to about CHUNK_SECONDS
 CHUNK_SECONDS = 0.1
 HEURISTIC_SHARE = 0.1  # at most this share of the budget (and 1 s) goes to the upper bound

@@ -1,0 +1,48 @@
+"""Method options are checked by kind before a run: a boolean is not a number, NaN is no
+number, text is no count; every registered default passes its own check."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+import schedkit
+from schedkit.errors import UnknownOption
+from schedkit.registry import _METHODS, OPTIONAL_TYPES, _load_methods
+
+_load_methods()
+METHODS = sorted(_METHODS.values(), key=lambda m: (m.family, m.name))
+WRONG = {bool: [1, "yes", None], int: [True, 2.5, "3", math.nan], float: [False, math.nan, math.inf, "0.5"],
+         str: [1, True, None]}
+
+
+def _kind(method, name):
+    default = method.options[name]
+    return OPTIONAL_TYPES.get(name) if default is None else type(default)
+
+
+@pytest.mark.parametrize("method", METHODS, ids=lambda m: f"{m.family}-{m.name}")
+def test_defaults_pass_and_wrong_kinds_are_refused(method):
+    method.check_options(dict(method.options))
+    for name in method.options:
+        for value in WRONG.get(_kind(method, name), []):
+            with pytest.raises(UnknownOption, match=name):
+                method.check_options({name: value})
+
+
+def test_an_integer_is_a_number():
+    ga = _METHODS["groundstation", "ffeea"]
+    ga.check_options({"threshold": 1, "population": 12})
+
+
+def test_cli_exits_2_with_one_line(tmp_path):
+    instance = schedkit.generate.groundstation(satellites=2, seed=1)
+    path = tmp_path / "gs.json"
+    schedkit.dump(instance, path)
+    run = subprocess.run([sys.executable, "-m", "schedkit", "solve", "-m", "ffeea", "-t", "1",
+                          "-o", "population=x", str(path)], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0 and "population='x' is not an integer" in run.stderr
