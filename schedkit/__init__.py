@@ -16,6 +16,7 @@ from schedkit.api import solve
 from schedkit.checking import CheckReport, check
 from schedkit.errors import (
     InvalidInstance,
+    InvalidOption,
     ParseError,
     ProblemTooLarge,
     SchedkitError,
@@ -86,6 +87,7 @@ __all__ = [
     "SelectorError",
     "SolverUnavailable",
     "UnknownMethod",
+    "InvalidOption",
     "UnknownOption",
     "UnsupportedInstance",
     "VMRInstance",

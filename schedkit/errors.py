@@ -48,6 +48,10 @@ class UnknownOption(SchedkitError, TypeError):  # noqa: N818
     """A keyword option that the chosen method does not take, or a value of the wrong kind."""
 
 
+class InvalidOption(SchedkitError, ValueError):  # noqa: N818
+    """An option value the chosen method cannot take: the wrong kind, or out of its range."""
+
+
 class SolverUnavailable(SchedkitError, RuntimeError):  # noqa: N818 - public name fixed by the API
     """A backend (solver library or binary) cannot be loaded on this machine."""
 

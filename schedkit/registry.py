@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from schedkit import family as families
-from schedkit.errors import UnknownMethod, UnknownOption
+from schedkit.errors import InvalidOption, UnknownMethod, UnknownOption
 from schedkit.result import Result
 
 
@@ -50,7 +50,7 @@ class SolveOptions:
 OPTIONAL_TYPES: dict[str, type] = {  # the kind of options whose default is None ("no limit")
     "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float,
 }
-_KIND = {bool: "true or false", int: "an integer", float: "a finite number", str: "text"}
+_KIND = {bool: "true or false", int: "a whole number >= 0", float: "a finite number", str: "text"}
 
 
 def _is_a(value: Any, expected: type) -> bool:
@@ -59,6 +59,8 @@ def _is_a(value: Any, expected: type) -> bool:
         return expected is bool and isinstance(value, bool)
     if expected is float:
         return isinstance(value, int | float) and math.isfinite(value)
+    if expected is int:  # every integer option is a count, a size or a switch (0 = automatic)
+        return isinstance(value, int) and value >= 0
     return isinstance(value, expected) if expected in _KIND else True
 
 
@@ -77,8 +79,9 @@ class Method:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def check_options(self, options: Mapping[str, Any]) -> None:
-        """Raise UnknownOption for an option this method lacks (naming the accepted ones), or a
-        value of the wrong kind: a boolean is not a number, NaN is no number, text no count."""
+        """Raise UnknownOption for an option this method lacks (naming the accepted ones), or
+        InvalidOption for a value of the wrong kind: a boolean is not a number, NaN is no
+        number, text no count."""
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             accepted = ", ".join(sorted(self.options)) or "none"
@@ -90,7 +93,7 @@ class Method:
             expected = OPTIONAL_TYPES.get(name) if self.options[name] is None else type(self.options[name])
             if expected is not None and not (value is None is self.options[name]
                                              or _is_a(value, expected)):
-                raise UnknownOption(f"method {self.name!r}: option {name}={value!r} is not "
+                raise InvalidOption(f"method {self.name!r}: option {name}={value!r} is not "
                                     f"{_KIND[expected]}")
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
 from schedkit.groundstation.heuristics.score import Scorer
@@ -172,11 +173,23 @@ class Evolution:
         return sorted(merged, key=lambda g: g.key)[: self.size]
 
 
+def _check_ranges(options: SolveOptions) -> None:
+    """Refuse a population under 2 and rates outside [0, 1] (their kinds are checked already)."""
+    if options.get("population", 30) < 2:
+        raise InvalidOption(f"population must be at least 2, got {options.get('population')}")
+    for name in ("crossover_min", "crossover_max", "threshold"):
+        if name in options.extra and not 0.0 <= options.get(name) <= 1.0:
+            raise InvalidOption(f"{name} must be in [0, 1], got {options.get(name)}")
+    if options.get("crossover_min", 0.5) > options.get("crossover_max", 0.95):
+        raise InvalidOption("crossover_min must not exceed crossover_max")
+
+
 def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) -> Result:
     scorer = Scorer(instance, options.get("objective", "hours"))
     limit = 10.0 if options.time_limit is None else options.time_limit
     deadline = options.started + 0.97 * limit
     rng = np.random.default_rng(options.seed)
+    _check_ranges(options)
     run = Evolution(instance, request_options(instance), scorer, rng, fuzzy,
                     int(options.get("population", 30)), int(options.get("elite", 4)),
                     (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95))),

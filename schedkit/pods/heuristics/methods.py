@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import compile_once
+from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics.kernels import kube_schedule
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution, objective, placement_stats
 from schedkit.registry import SolveOptions, register
@@ -20,7 +21,7 @@ def kube_default(
 ) -> tuple[np.ndarray, int]:
     """(node index per pod, -1 unplaced; number of preemptions) of the default scheduler."""
     if scoring not in SCORINGS:
-        raise ValueError(f"kube-default: scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
+        raise InvalidOption(f"kube-default: scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
     names = [node.name for node in instance.nodes]
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(np.array(names), kind="stable")] = np.arange(len(names))

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.serving.heuristics.policies import continuum_policy
@@ -75,7 +76,7 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
     """Tune on the first `warmup` fraction of programs, then serve everything."""
     fraction = float(options.get("warmup"))
     if not 0 < fraction <= 1 or math.isnan(fraction):
-        raise ValueError(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
+        raise InvalidOption(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
     count = max(1, int(round(fraction * instance.n)))
     base = continuum_policy(instance)
     deadline = options.deadline - 0.3 * (options.remaining() or 0.0)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.smtt.compiling import within_budget
@@ -73,7 +74,7 @@ def solve_atc(instance: SMTTInstance, options: SolveOptions) -> Result:
         sequence, k = atc_best_k(instance.p, instance.d, instance.w, options.deadline)
     else:
         if not (isinstance(k, int | float) and k > 0):
-            raise ValueError(f"ATC look-ahead k must be positive, got {k!r}")
+            raise InvalidOption(f"ATC look-ahead k must be positive, got {k!r}")
         sequence = smtt_rules.dispatch(instance.p, instance.d, instance.w, smtt_rules.ATC, float(k), False)
     return sequence_result(instance, sequence, k=float(k))
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish
+from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound, round_to_residue
@@ -88,7 +89,7 @@ def deterministic_flag(options: SolveOptions, method: str) -> bool:
     """The `deterministic` option, checked: True or False only."""
     flag = options.get("deterministic", False)
     if not isinstance(flag, bool):
-        raise ValueError(f"{method}: deterministic must be True or False, got {flag!r}")
+        raise InvalidOption(f"{method}: deterministic must be True or False, got {flag!r}")
     return flag
 
 
@@ -141,9 +142,9 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     deterministic = deterministic_flag(options, "lns")
     if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
                                    or iterations < 0):
-        raise ValueError(f"lns: iterations must be a non-negative integer or None, got {iterations!r}")
+        raise InvalidOption(f"lns: iterations must be a non-negative integer or None, got {iterations!r}")
     if isinstance(max_remove, bool) or not isinstance(max_remove, int) or max_remove < 1:
-        raise ValueError(f"lns: max_remove must be a positive integer, got {max_remove!r}")
+        raise InvalidOption(f"lns: max_remove must be a positive integer, got {max_remove!r}")
     limit = LNS_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
     if deterministic and iterations is None:
         iterations = lns_work(limit)

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish
-from schedkit.errors import ProblemTooLarge
+from schedkit.errors import InvalidOption, ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
@@ -90,10 +90,10 @@ def _options(options: SolveOptions) -> tuple[str, float]:
     """The bound kind and memory_mb, checked."""
     kind = options.get("bound", "lagrangian")
     if kind not in ("lagrangian", "simple"):
-        raise ValueError(f"bdp option bound must be 'lagrangian' or 'simple', got {kind!r}")
+        raise InvalidOption(f"bdp option bound must be 'lagrangian' or 'simple', got {kind!r}")
     memory_mb = options.get("memory_mb", DEFAULT_MEMORY_MB)
     if isinstance(memory_mb, bool) or not isinstance(memory_mb, int | float) or not memory_mb > 0:
-        raise ValueError(f"bdp option memory_mb must be a positive number, got {memory_mb!r}")
+        raise InvalidOption(f"bdp option memory_mb must be a positive number, got {memory_mb!r}")
     return kind, float(memory_mb)
 
 

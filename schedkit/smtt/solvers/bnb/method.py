@@ -23,7 +23,7 @@ from numba import types
 from numba.typed import Dict
 
 from schedkit.common.finish import finish
-from schedkit.errors import UnsupportedInstance
+from schedkit.errors import InvalidOption, UnsupportedInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.smtt.compiling import TINY_UNWEIGHTED, within_budget
@@ -155,7 +155,7 @@ def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     weight = _common_weight(instance)
     memory_mb = float(options.get("memory_mb"))
     if not memory_mb > 0:
-        raise ValueError(f"memory_mb must be positive, got {memory_mb}")
+        raise InvalidOption(f"memory_mb must be positive, got {memory_mb}")
     heuristic, heuristic_value = _upper_bound(instance, options)
     stats: dict[str, object] = {"workers": 1, "heuristic": heuristic_value}
     if instance.n == 0 or heuristic_value == 0 or weight == 0:
