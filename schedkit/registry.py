@@ -50,7 +50,7 @@ class SolveOptions:
 OPTIONAL_TYPES: dict[str, type] = {  # the kind of options whose default is None ("no limit")
     "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float,
 }
-_KIND = {bool: "true or false", int: "a whole number >= 0", float: "a finite number", str: "text"}
+_KIND = {bool: "true or false", int: "a whole number", float: "a finite number", str: "text"}
 
 
 def _is_a(value: Any, expected: type) -> bool:
@@ -59,8 +59,6 @@ def _is_a(value: Any, expected: type) -> bool:
         return expected is bool and isinstance(value, bool)
     if expected is float:
         return isinstance(value, int | float) and math.isfinite(value)
-    if expected is int:  # every integer option is a count, a size or a switch (0 = automatic)
-        return isinstance(value, int) and value >= 0
     return isinstance(value, expected) if expected in _KIND else True
 
 

@@ -16,7 +16,7 @@ from schedkit.registry import _METHODS, OPTIONAL_TYPES, _load_methods
 
 _load_methods()
 METHODS = sorted(_METHODS.values(), key=lambda m: (m.family, m.name))
-WRONG = {bool: [1, "yes", None], int: [True, 2.5, "3", math.nan, -1],
+WRONG = {bool: [1, "yes", None], int: [True, 2.5, "3", math.nan],
          float: [False, math.nan, math.inf, "0.5"], str: [1, True, None]}
 WT40 = Path(__file__).resolve().parents[2] / "instances" / "smtt" / "wt40.txt"
 
@@ -59,3 +59,10 @@ def test_method_range_checks_are_invalid_options():
     instance = schedkit.load(f"{WT40}#1")
     with pytest.raises(InvalidOption, match="bound"):
         schedkit.solve(instance, "bdp", time_limit=1, bound="xx")
+
+
+def test_negative_late_history_is_refused():
+    """lns and cpsat's warm start: a negative history is no number of steps."""
+    instance = schedkit.generate.groundstation(satellites=2, seed=1)
+    with pytest.raises(InvalidOption, match="late_history"):
+        schedkit.solve(instance, "lns", time_limit=1, late_history=-1)

@@ -114,7 +114,7 @@ def test_ga_bad_options():
     """A non-positive or non-integer budget is a clear error."""
     with pytest.raises(schedkit.SchedkitError, match="schedules must be a positive integer"):
         schedkit.solve(tiny(), "ga", schedules=0)
-    with pytest.raises(schedkit.SchedkitError, match="generations must be a positive integer"):
+    with pytest.raises(schedkit.SchedkitError, match="generations"):
         schedkit.solve(tiny(), "ga", generations=True)
 
 

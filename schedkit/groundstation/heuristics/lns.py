@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.score import Scorer
@@ -95,6 +96,14 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     return best
 
 
+def late_history(options: SolveOptions) -> int:
+    """The `late_history` option, refused when negative (its kind is checked already)."""
+    history = int(options.get("late_history", LATE_HISTORY))
+    if history < 0:
+        raise InvalidOption(f"late_history must be 0 (off) or a number of steps, got {history}")
+    return history
+
+
 @register("groundstation", "lns", exact=False,
           description="ruin (an antenna's time window, a mission) and recreate from the best "
           "greedy plan, until the time limit (default 10 s)",
@@ -104,5 +113,5 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     scorer = Scorer(instance, options.get("objective", "hours"))
     limit = 10.0 if options.time_limit is None else options.time_limit
     board = lns_board(instance, request_options(instance), scorer, options.started + 0.97 * limit,
-                      options.seed, history=int(options.get("late_history", LATE_HISTORY)))
+                      options.seed, history=late_history(options))
     return Result("feasible", board.unserved(), None, board.solution(), plan_stats(instance, board.tracked))

@@ -30,7 +30,7 @@ from typing import Any
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
-from schedkit.groundstation.heuristics.lns import LATE_HISTORY, lns_board
+from schedkit.groundstation.heuristics.lns import LATE_HISTORY, late_history, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import (
@@ -239,7 +239,7 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
     scorer = Scorer(instance, options.get("objective", "hours"))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
     return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
-                     history=int(options.get("late_history", LATE_HISTORY)))
+                     history=late_history(options))
 
 
 @register("groundstation", "cpsat", exact=True,
