@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -44,14 +45,13 @@ IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
-            starts: Starts | None = None, job_share: float = JOB_SHARE,
+            starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
             slide_share: float | None = None) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
-    the walk it stops, or, with `starts`, walks on from the elite `starts.elite()` (once
-    `starts.elite_after` is past), else from the next start `starts()` gives; `job_share` of the
-    destructions take out a whole job, `slide_share` of those put it back as a block (None:
-    SLIDE_SHARE)."""
+    the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
+    `job_share` of the destructions take out a whole job, `slide_share` of those put it back
+    as a block (None: SLIDE_SHARE)."""
     slide = SLIDE_SHARE if slide_share is None else slide_share
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
@@ -84,22 +84,13 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
             best, best_seq = walk, walk_seq.copy()
         if walk < before:
             bettered = time.perf_counter()
-            if starts is not None:
-                starts.offer(walk, walk_seq)
         elif patience is not None and time.perf_counter() - bettered > patience:
             if starts is None:
                 break
-            elite = starts.elite()
-            if elite is not None:  # on from the best orders any walk has found
-                walk, seq[:] = elite
-                if walk < best:
-                    best, best_seq = walk, seq.copy()
-            else:  # a new walk from a fresh start
-                fresh = starts()
-                seq[:] = machine_orders(instance, fresh.start)[0]
-                walk = fresh.objective
+            fresh = starts()  # a new walk from a fresh start
+            seq[:] = machine_orders(instance, fresh.start)[0]
             walk_seq[:] = seq
-            current = walk
+            walk = current = fresh.objective
             since, bettered = 0, time.perf_counter()
             continue
         if since >= RESTART and current > walk:  # back to the walk's best orders
@@ -118,30 +109,13 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
 
 class Starts:
     """Fresh starts for restarted walks, shared by threads: each deterministic rule but the one
-    of the first start, then seeded random runs of the blocking simulation. Also the elite, the
-    best orders the walks have offered: from `elite_after` (perf_counter; never by default) a
-    stalled walk goes on from there instead."""
+    of the first start, then seeded random runs of the blocking simulation."""
 
     def __init__(self, instance: JobShopInstance, seed: int, skip: str = "") -> None:
         self.instance, self.seed = instance, seed
         self.plan = [name for name in RULES if name not in ("random", skip)]
         self.taken = 0
         self.lock = threading.Lock()
-        self.elite_after = float("inf")
-        self.best: tuple[int, np.ndarray] | None = None
-
-    def offer(self, value: int, seq: np.ndarray) -> None:
-        """A walk's new best orders (copied when they beat the elite)."""
-        with self.lock:
-            if self.best is None or value < self.best[0]:
-                self.best = (value, seq.copy())
-
-    def elite(self) -> tuple[int, np.ndarray] | None:
-        """The elite (value, orders), once `elite_after` is past; None before or without one."""
-        if time.perf_counter() < self.elite_after:
-            return None
-        with self.lock:
-            return None if self.best is None else (self.best[0], self.best[1].copy())
 
     def __call__(self) -> BlockingSchedule:
         with self.lock:

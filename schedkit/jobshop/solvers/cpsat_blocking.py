@@ -68,9 +68,6 @@ SMALL_JOB_SHARE = 0.6  # of the walks' destructions on small shops with more job
 # la06-10, seed 1: 0.3/0 (before) 5720, 0.6/0.5 5556, 0.6/1 5633; seed 2: 0.6/0.5 5588, 0.9/0.5 5684,
 # 0.6/0.7 5641; in cpsat 60 s, seeds 0-3 interleaved: mean gap 2.71 % against 3.25 % (refopt60s report)
 SMALL_SLIDE_SHARE = 0.5
-ELITE_AFTER = 0.5  # of the walks' ig phase on large shops: from then on a stalled walk goes on from the
-# best orders any walk has found (`ig.Starts.elite`) instead of a fresh start: on la31 and ta03 the best
-# came at 14-17 s of 39 s and every fresh start after it ended far above it
 TABU_TAIL = 0.15  # of the time limit: the end of the walks' phase that "chain" gives to tabu
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
 SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
@@ -172,8 +169,6 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
     began = time.perf_counter()
     end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
-    if not small:  # large shops: stalled walks go on from the elite in the second part
-        starts.elite_after = began + ELITE_AFTER * (end - TABU_TAIL * limit - began)
     if small and instance.n > instance.m:
         job_share, slide_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE
     else:
