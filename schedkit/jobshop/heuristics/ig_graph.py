@@ -8,7 +8,9 @@ A -> B of length p_A), the one rule `machine_arc`.
 head[o]: the longest path from the source to o's start (its job's release on first operations);
 tail[o]: the longest path from o's start to the end, p_o included. Arcs have lengths >= 0, so
 a cycle is positive (a deadlock) exactly when one of its strongly connected components has a
-positive arc inside; zero-length cycles are swaps. Linear time: components, then one pass.
+positive arc inside; zero-length cycles are swaps. Linear time: a topological pass (Kahn) when
+there is no cycle (the usual case), else components (Tarjan) then one pass; tails reuse the heads'
+order (1.36x faster `ig` on la24, la31, ta03, ta17 than with a second component search).
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Insertion is estimated, not tried: with x out of its machine's order, heads and 
 (it misses paths into succ(x) that avoid x; a tighter estimate with them did not do better);
 a position closes a cycle through x when x reaches succ(A) or B reaches x (two searches):
 those go last. Positions are checked in increasing estimate order, the first feasible wins.
+That check's pass also yields the tails, so the next insertion of the same rebuild starts from it:
+one longest-path pass per inserted operation.
 """
 
 from __future__ import annotations
