@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics import ig
-from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders
-from schedkit.jobshop.heuristics.ig_graph import longest, new_work
+from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders, machine_orders
+from schedkit.jobshop.heuristics.ig_graph import arcs, longest, new_work
+from schedkit.jobshop.heuristics.ig_kernels import _INF, _insert_best
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_blocking
 from tests.jobshop.conftest import CLASSIC, checked
@@ -103,3 +104,65 @@ def test_ig_destroying_several_jobs_keeps_plans_feasible(most_jobs: int,
     assert done == 300 and found.objective <= start.objective
     assert schedkit.check(instance, schedkit.Result("feasible", found.objective, None,
                                                     found.solution(instance), {})).feasible
+
+
+def _label_correcting_tails(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.ndarray) -> np.ndarray:
+    """Tails by relaxing every arc until nothing changes (feasible orders: no positive cycle)."""
+    n = instance.operations
+    p, job_ptr, job_of = instance.alt_duration, instance.job_ptr, instance.job_of()
+    src, dst, length = (np.empty(2 * n, np.int64) for _ in range(3))
+    count = arcs(job_ptr, job_of, p, seq, mach_ptr, np.ones(n, np.bool_), src, dst, length)
+    tail = np.where(np.isin(np.arange(n), job_ptr[1:] - 1), p, 0).astype(np.int64)
+    changed = True
+    while changed:
+        changed = False
+        for e in range(count):
+            if tail[dst[e]] + length[e] > tail[src[e]]:
+                tail[src[e]] = tail[dst[e]] + length[e]
+                changed = True
+    return tail
+
+
+@settings(max_examples=30, deadline=None)
+@given(blocking_with_orders())
+def test_longest_tails_agree_with_label_correcting(case) -> None:
+    """Tails (taken over the heads' components, swaps included) equal plain relaxation's."""
+    instance, seq, mach_ptr = case
+    n = instance.operations
+    head, tail = np.empty(n, np.int64), np.empty(n, np.int64)
+    value = longest(instance.job_ptr, instance.job_of(), instance.alt_duration, instance.release_or_zero(),
+                    seq, mach_ptr, np.ones(n, np.bool_), head, tail, True, new_work(n))
+    if value >= 0:
+        assert np.array_equal(tail, _label_correcting_tails(instance, seq, mach_ptr))
+
+
+@settings(max_examples=30, deadline=None)
+@given(jobshops(max_jobs=5, max_machines=3, max_ops=4, flexible=False, extras=False), st.data())
+def test_chained_insertions_match_fresh_ones(instance, data) -> None:
+    """Re-inserting operations one after another from the last insertion's heads and tails
+    (`known`) puts each where a fresh longest-path pass would, with the same makespans."""
+    instance = instance.replace(buffers="blocking")
+    seq, mach_ptr = machine_orders(instance, best_blocking_rule(instance).start)
+    n = instance.operations
+    out = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    job_ptr, job_of, p = instance.job_ptr, instance.job_of(), instance.alt_duration
+    release, machine = instance.release_or_zero(), instance.alt_machine
+    runs = []
+    for chained in (False, True):
+        trial, present, work = seq.copy(), np.ones(n, np.bool_), new_work(n)
+        present[out] = False
+        head, tail, rest, stack = (np.empty(n, np.int64) for _ in range(4))
+        key, tie, spot = (np.empty(n + 1, np.int64) for _ in range(3))
+        after, before = np.empty(n, np.bool_), np.empty(n, np.bool_)
+        known, values = -1, []
+        for i, x in enumerate(out):
+            k = machine[x]
+            value = _insert_best(x, mach_ptr[k], mach_ptr[k + 1], job_ptr, job_of, p, release, trial,
+                                 mach_ptr, present, head, tail, rest, work, key, tie, spot, after, before,
+                                 stack, known if chained else -1, chained and i + 1 < len(out))
+            values.append(value)
+            if value == _INF:
+                break
+            known = value
+        runs.append((values, trial))
+    assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])

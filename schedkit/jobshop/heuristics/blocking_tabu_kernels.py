@@ -67,13 +67,16 @@ def _reinsert_job(j: int, keep: int, job_ptr: np.ndarray, job_of: np.ndarray, ma
     for o in range(job_ptr[j], job_ptr[j + 1]):
         if o != keep:
             present[o] = False
-    value = _INF
+    value = known = _INF
+    last = job_ptr[j + 1] - 1 if keep != job_ptr[j + 1] - 1 else job_ptr[j + 1] - 2
     for o in range(job_ptr[j], job_ptr[j + 1]):
         if o == keep:
             continue
         k = machine[o]
         value = _insert_best(o, mach_ptr[k], mach_ptr[k + 1], job_ptr, job_of, p, release, trial, mach_ptr,
-                             present, head, tail, rest, work, key, tie, spot, after, before, stack)
+                             present, head, tail, rest, work, key, tie, spot, after, before, stack,
+                             -1 if known == _INF else known, o < last)
+        known = value  # the next insertion starts from this graph (tails kept but for the last)
         if value == _INF:
             break
     for o in range(job_ptr[j], job_ptr[j + 1]):

@@ -10,6 +10,8 @@ Insertion is estimated, not tried: with x out of its machine's order, heads and 
 (it misses paths into succ(x) that avoid x; a tighter estimate with them did not do better);
 a position closes a cycle through x when x reaches succ(A) or B reaches x (two searches):
 those go last. Positions are checked in increasing estimate order, the first feasible wins.
+That check's pass also yields the tails, so the next insertion of the same rebuild starts from it:
+one longest-path pass per inserted operation.
 """
 
 from __future__ import annotations
@@ -53,16 +55,20 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
                  release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
                  head: np.ndarray, tail: np.ndarray, rest: np.ndarray, work: tuple,
                  key: np.ndarray, tie: np.ndarray, spot: np.ndarray, after: np.ndarray,
-                 before: np.ndarray, stack: np.ndarray) -> int:
+                 before: np.ndarray, stack: np.ndarray, known: int = -1, tails: bool = False) -> int:
     """Put x (not present) back into seq[lo:hi] at the feasible position of least estimated
-    makespan; its makespan (_INF: nowhere, x then left out)."""
+    makespan; its makespan (_INF: nowhere, x then left out). `known` >= 0: head, tail and
+    work already hold the graph without x (the last call's, with `tails`) and its makespan, so
+    no longest-path pass is needed first; `tails`: leave the result's tails for the next call."""
     size = 0
     for i in range(lo, hi):
         if seq[i] != x:
             rest[size] = seq[i]
             size += 1
     present[x] = False
-    c0 = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, True, work)
+    c0 = known
+    if c0 < 0:
+        c0 = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, True, work)
     if c0 < 0:
         return _INF
     reach(work[3], work[4], x, after, stack)  # reachable from x
@@ -97,7 +103,7 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
             if pick < 0 or key[c] < key[pick] or (key[c] == key[pick] and tie[c] < tie[pick]):
                 pick = c
         _place(x, spot[pick], lo, size, seq, rest)
-        value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False, work)
+        value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, tails, work)
         if value >= 0:
             return value
         spot[pick] = -1
@@ -181,12 +187,14 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
             if value == _INF:
                 continue
             d = 0
+        known = -1  # the next insertion's graph is the last one's result (heads and tails kept)
         for i in range(d):
             x = removed[i]
             k = machine[x]
             value = _insert_best(x, mach_ptr[k], mach_ptr[k + 1], job_ptr, job_of, p, release, trial,
                                  mach_ptr, present, head, tail, rest, work, key, tie, spot,
-                                 after, before, stack)
+                                 after, before, stack, known, i + 1 < d)
+            known = value
             if value == _INF:
                 for r in range(i, d):
                     present[removed[r]] = True

@@ -91,7 +91,8 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     exact=True,
     description="OR-Tools CP-SAT interval model, warm-started by the best rule and tabu search, "
     "then LNS around the incumbent (blocking: variable-length intervals chained end to start, "
-    "warm-started by iterated greedy for ig_share of the limit: 0.8, 0.6 on small shops)",
+    "warm-started by iterated greedy for ig_share of the limit: 0.6, 0.1 on small shops with no "
+    "more jobs than machines)",
     options={"lns": True, "tabu": True, "hint": None, "pinned": None, "ig_share": None},
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
