@@ -144,6 +144,17 @@ def _acyclic(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, la
 
 
 @numba.njit(cache=True, nogil=True)
+def _share_top(label: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
+    """Give every node of one zero-length cycle (a swap: order[lo:hi]) the largest label among
+    them: they start together."""
+    top = label[order[lo]]
+    for i in range(lo, hi):
+        top = max(top, label[order[i]])
+    for i in range(lo, hi):
+        label[order[i]] = top
+
+
+@numba.njit(cache=True, nogil=True)
 def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
                scratch: np.ndarray) -> int:
     """Longest paths from the initial labels, component by component in topological order; a
@@ -168,11 +179,7 @@ def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, 
     for c in range(found):
         lo, hi = first[c], first[c + 1]
         if hi - lo > 1:
-            top = label[order[lo]]
-            for i in range(lo, hi):
-                top = max(top, label[order[i]])
-            for i in range(lo, hi):
-                label[order[i]] = top
+            _share_top(label, order, lo, hi)
         for i in range(lo, hi):
             o = order[i]
             for e in range(ptr[o], ptr[o + 1]):
@@ -201,11 +208,7 @@ def _propagate_back(ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, lab
     for c in range(found - 1, -1, -1):
         lo, hi = first[c], first[c + 1]
         if hi - lo > 1:
-            top = label[order[lo]]
-            for i in range(lo, hi):
-                top = max(top, label[order[i]])
-            for i in range(lo, hi):
-                label[order[i]] = top
+            _share_top(label, order, lo, hi)
         for i in range(lo, hi):
             o = order[i]
             for e in range(ptr[o], ptr[o + 1]):
