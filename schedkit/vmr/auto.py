@@ -74,7 +74,7 @@ def solve_auto(instance: VMRInstance, options: SolveOptions) -> Result:
     deterministic=True); `stats["chosen"]` says which ran and `stats["plan_from"]` which part
     gave the plan."""
     limit = AUTO_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
-    deterministic = deterministic_flag(options, "auto")
+    deterministic = deterministic_flag(options)
     if deterministic or options.workers < 2:
         result = run_method("vmr", "mip", instance, options, limit, deterministic=deterministic)
         return result.with_context(stats={**result.stats, "chosen": "mip"})

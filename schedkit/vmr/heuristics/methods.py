@@ -85,12 +85,9 @@ def greedy_plan(a: VMRArrays, deadline: float) -> Plan:
     return Plan(plan_vm[:length].copy(), plan_dst[:length].copy(), initial_objective(a) + total)
 
 
-def deterministic_flag(options: SolveOptions, method: str) -> bool:
-    """The `deterministic` option, checked: True or False only."""
-    flag = options.get("deterministic", False)
-    if not isinstance(flag, bool):
-        raise InvalidOption(f"{method}: deterministic must be True or False, got {flag!r}")
-    return flag
+def deterministic_flag(options: SolveOptions) -> bool:
+    """The `deterministic` option (the registry has checked it is True or False)."""
+    return bool(options.get("deterministic", False))
 
 
 def lns_work(seconds: float) -> int:
@@ -139,11 +136,10 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     (DETERMINISTIC_LNS_RATE per second of budget unless `iterations` says) instead of the clock."""
     max_remove = options.get("max_remove", 3)
     iterations = options.get("iterations")
-    deterministic = deterministic_flag(options, "lns")
-    if iterations is not None and (isinstance(iterations, bool) or not isinstance(iterations, int)
-                                   or iterations < 0):
+    deterministic = deterministic_flag(options)
+    if iterations is not None and iterations < 0:  # kinds: checked by the registry
         raise InvalidOption(f"lns: iterations must be a non-negative integer or None, got {iterations!r}")
-    if isinstance(max_remove, bool) or not isinstance(max_remove, int) or max_remove < 1:
+    if max_remove < 1:
         raise InvalidOption(f"lns: max_remove must be a positive integer, got {max_remove!r}")
     limit = LNS_DEFAULT_TIME_LIMIT if options.time_limit is None else options.time_limit
     if deterministic and iterations is None:

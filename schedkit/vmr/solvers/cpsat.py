@@ -157,7 +157,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
         from ortools.sat.python import cp_model
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    deterministic = deterministic_flag(options, "cpsat")
+    deterministic = deterministic_flag(options)
     ready, compile_stats = compile_within(options)
     a = build_arrays(instance)
     if not ready:

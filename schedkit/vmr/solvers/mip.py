@@ -288,7 +288,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     """Best plan found and the solver's dual bound on Σ (free CPU mod F). `deterministic=True`
     (HiGHS): node limits and a fixed LNS iteration count stand in for the clock."""
     name = str(options.get("solver", "highs")).lower()
-    deterministic = deterministic_flag(options, "mip")
+    deterministic = deterministic_flag(options)
     pulp = import_pulp(name)
     ready, compile_stats = compile_within(options)
     a = build_arrays(instance)

@@ -92,7 +92,7 @@ def _options(options: SolveOptions) -> tuple[str, float]:
     if kind not in ("lagrangian", "simple"):
         raise InvalidOption(f"bdp option bound must be 'lagrangian' or 'simple', got {kind!r}")
     memory_mb = options.get("memory_mb", DEFAULT_MEMORY_MB)
-    if isinstance(memory_mb, bool) or not isinstance(memory_mb, int | float) or not memory_mb > 0:
+    if not memory_mb > 0:  # its kind (a finite number) is checked by the registry
         raise InvalidOption(f"bdp option memory_mb must be a positive number, got {memory_mb!r}")
     return kind, float(memory_mb)
 
