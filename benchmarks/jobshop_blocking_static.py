@@ -24,7 +24,9 @@ import schedkit
 ROOT = Path(__file__).resolve().parents[1]
 CLASSIC = ROOT / "instances" / "jobshop" / "classic"
 REFERENCES = ROOT / "instances" / "jobshop" / "blocking"
-FIELDS = ["instance", "method", "time_limit", "workers", "status", "objective", "bound", "wall", "feasible"]
+FIELDS = [
+    "instance", "method", "time_limit", "workers", "seed", "status", "objective", "bound", "wall", "feasible",
+]
 
 
 def references() -> dict[str, dict[str, dict[str, str]]]:
@@ -54,21 +56,28 @@ def run(args: argparse.Namespace) -> None:
             writer.writeheader()
         for name in args.instances:
             if args.load_log:  # the load each instance starts at (other jobs share the machine)
-                with open(args.load_log, "a") as log:
-                    log.write(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC {name} load average "
+                with open(args.load_log, "a") as load_file:
+                    load_file.write(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC {name} load average "
                               + " ".join(f"{x:.2f}" for x in os.getloadavg()) + "\n")
             instance = schedkit.load(CLASSIC / name, blocking=True)
             for method in args.methods:
                 began = time.perf_counter()
-                result = schedkit.solve(instance, method, time_limit=args.time_limit, workers=args.workers)
+                result = schedkit.solve(instance, method, time_limit=args.time_limit, workers=args.workers,
+                                        seed=args.seed)
                 wall = time.perf_counter() - began
                 report = schedkit.check(instance, result)
                 writer.writerow({"instance": name, "method": method, "time_limit": args.time_limit,
-                                 "workers": args.workers, "status": result.status,
+                                 "workers": args.workers, "seed": args.seed, "status": result.status,
                                  "objective": result.objective, "bound": result.bound,
                                  "wall": f"{wall:.2f}", "feasible": report.feasible})
                 handle.flush()
                 print(name, method, result.status, result.objective, result.bound, f"{wall:.1f}s", flush=True)
+
+
+def _labelled(row: dict[str, str]) -> dict[str, str]:
+    """A row whose method names its seed when not 0 (older CSVs have no seed: seed 0)."""
+    seed = row.get("seed") or "0"
+    return row if seed == "0" else {**row, "method": f"{row['method']} seed {seed}"}
 
 
 def _before_of(path: Path, suffix: str = ".csv") -> Path:
@@ -96,7 +105,7 @@ def report(args: argparse.Namespace) -> None:
             print(f"report: no {args.before}, no before columns")
     for file in files:
         with open(file) as handle:
-            rows.extend(csv.DictReader(handle))
+            rows.extend(_labelled(row) for row in csv.DictReader(handle))
     refs = references()
     methods = sorted({r["method"] for r in rows}, key=lambda m: (m != "cpsat", m))
     instances = list(dict.fromkeys(r["instance"] for r in rows))
@@ -173,6 +182,7 @@ def main() -> None:
     r.add_argument("--methods", nargs="+", default=["cpsat"])
     r.add_argument("--time-limit", type=float, default=60.0)
     r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--seed", type=int, default=0)
     r.add_argument("--csv", required=True)
     r.add_argument("--load-log", help="append the time and load average before each instance")
     r.add_argument("--append", action="store_true", help="add rows to an existing CSV (else refused)")
