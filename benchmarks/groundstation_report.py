@@ -39,7 +39,7 @@ PUBLISHED = {
                               "W50_2018": (879, 185, 0.36, 0.67)},
 }
 SATNET_SUITES = ("groundstation_satnet_60", "groundstation_satnet_cpsat_60",
-                 "groundstation_satnet_fair_60", "groundstation_satnet_cpsat_300")
+                 "groundstation_satnet_fair_60", "groundstation_satnet_300", "groundstation_satnet_cpsat_300")
 GENERATED_SUITE = "groundstation_csgsnsp"
 
 
