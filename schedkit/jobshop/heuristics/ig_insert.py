@@ -20,7 +20,7 @@ import numpy as np
 from schedkit.jobshop.heuristics.ig_graph import longest
 
 _INF = np.iinfo(np.int64).max
-MAX_SWEEPS = 3  # descent sweeps over the job's operations (la06-10: 1-2 change something)
+MAX_SWEEPS = 3  # descent sweeps over the job's operations at most (a bound on the work; not tuned)
 
 
 @numba.njit(cache=True, nogil=True)
