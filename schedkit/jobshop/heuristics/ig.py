@@ -37,22 +37,29 @@ JOB_SHARE = 0.3  # destructions that take out whole jobs (the others: 2..d_max o
 MOST_JOBS = 1  # such a destruction takes out 1..MOST_JOBS random jobs
 SLIDE_SHARE = 0.0  # of the one-job destructions: the job goes back as a block (`ig_slide`); `cpsat`
 # passes its own share
+INSERT_SHARE = 0.0  # of the one-job destructions: exact job insertion (`ig_insert`); `cpsat` passes its own
 RESTART = 2_000  # iterations without a new best, then the walk goes back to the best
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
 STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
+ELITE_EVERY = 0  # every that many restarts go back to the best orders (0: never)
 IG_SECONDS = 25.0  # cold-compile estimate of the kernel (22 s measured at load 5)
 
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
             starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
-            slide_share: float | None = None) -> tuple[BlockingSchedule, int]:
+            slide_share: float | None = None, insert_share: float | None = None,
+            elite_every: int | None = None) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
     the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
     `job_share` of the destructions take out a whole job, `slide_share` of those put it back
-    as a block (None: SLIDE_SHARE)."""
+    as a block (None: SLIDE_SHARE), `insert_share` by exact job insertion (None: INSERT_SHARE).
+    Every `elite_every`-th restart (None: ELITE_EVERY; 0: none) goes back to the best orders found
+    in this call instead of a fresh start."""
     slide = SLIDE_SHARE if slide_share is None else slide_share
+    insert = INSERT_SHARE if insert_share is None else insert_share
+    elite = ELITE_EVERY if elite_every is None else elite_every
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -66,7 +73,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     walk_seq = seq.copy()  # the walk's best orders
     walk = current = schedule.objective
     best, best_seq = walk, seq.copy()  # over every walk
-    done = since = 0  # iterations, and iterations since the walk's best improved
+    done = since = restarts = 0  # iterations, and iterations since the walk's best improved
     bettered = time.perf_counter()
     chunk = 1  # grows while a chunk takes under CHUNK_SECONDS
     while time.perf_counter() < deadline and (iterations is None or done < iterations) and best > lower_bound:
@@ -76,7 +83,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         before = walk
         walk, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
-            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS, slide)
+            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS, slide, insert)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         since = 0 if walk < before else since + ran
@@ -87,10 +94,15 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         elif patience is not None and time.perf_counter() - bettered > patience:
             if starts is None:
                 break
-            fresh = starts()  # a new walk from a fresh start
-            seq[:] = machine_orders(instance, fresh.start)[0]
+            restarts += 1
+            if elite and restarts % elite == 0:  # a new walk from the best so far (an elite restart)
+                seq[:] = best_seq
+                walk = current = best
+            else:
+                fresh = starts()  # a new walk from a fresh start
+                seq[:] = machine_orders(instance, fresh.start)[0]
+                walk = current = fresh.objective
             walk_seq[:] = seq
-            walk = current = fresh.objective
             since, bettered = 0, time.perf_counter()
             continue
         if since >= RESTART and current > walk:  # back to the walk's best orders
@@ -131,7 +143,8 @@ def warm_up() -> None:
     one = np.ones(1, np.int64)
     zero = np.zeros(1, np.int64)
     iterated_greedy(np.array([0, 1], np.int64), zero.copy(), zero.copy(), one, zero.copy(), zero.copy(),
-                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1, 0.5)
+                    np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1, 0.5,
+                    0.5)
 
 
 WALK = Walk("ig", iterated_greedy, IG_SECONDS, warm_up, improve, Starts, DEFAULT_ITERATIONS, STALL_SHARE)

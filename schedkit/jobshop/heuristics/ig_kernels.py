@@ -21,6 +21,7 @@ import numpy as np
 
 from schedkit.common.rng import random_below, random_unit
 from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, reach
+from schedkit.jobshop.heuristics.ig_insert import insert_job
 from schedkit.jobshop.heuristics.ig_slide import slide_job
 
 _INF = np.iinfo(np.int64).max
@@ -117,11 +118,13 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
                     best_seq: np.ndarray, best: int, lower_bound: int, job_share: float,
-                    most_jobs: int, slide_share: float) -> tuple[int, int, int, np.uint64]:
+                    most_jobs: int, slide_share: float, insert_share: float
+                    ) -> tuple[int, int, int, np.uint64]:
     """Run `iterations` steps from the feasible orders `seq` (value `current`), changed in
     place; improvements over `best` go to `best_seq`; a share `job_share` of the destructions
-    take out 1..`most_jobs` whole jobs, and a share `slide_share` of the one-job ones put it
-    back as a block (`ig_slide`). Returns (best, current, done, state)."""
+    take out 1..`most_jobs` whole jobs, a share `slide_share` of the one-job ones put it
+    back as a block (`ig_slide`), a share `insert_share` by exact job insertion (`ig_insert`).
+    Returns (best, current, done, state)."""
     n_ops = p.size
     n_jobs = job_ptr.size - 1
     present = np.ones(n_ops, np.bool_)
@@ -177,11 +180,18 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         for i in range(d):
             present[removed[i]] = False
         value = _INF
-        slide = False
-        if one_job and slide_share > 0:
+        slide = insert = False
+        if one_job and (slide_share > 0 or insert_share > 0):  # no draw otherwise: the old stream
             state, v = random_unit(state)
             slide = v < slide_share
-        if slide:
+            insert = not slide and v < slide_share + insert_share
+        if insert:
+            value = insert_job(job_of[removed[0]], job_ptr, job_of, machine, p, release, trial, mach_ptr,
+                               present, head, tail, work, rest)
+            if value == _INF:
+                continue
+            d = 0
+        elif slide:
             value = slide_job(job_of[removed[0]], job_ptr, job_of, machine, p, release, seq, mach_ptr,
                               present, head, tail, work, scratch, trial)
             if value == _INF:

@@ -7,7 +7,10 @@
    threads (makespan; not with `pinned`); a walk without a new best for IG_STALL·T starts
    again from another rule's schedule, then from random runs (`ig.Starts`, shared by the walks):
    the best rule's schedule can trap every walk (la37: 2593 from it, about 2000 from SPT's).
-   The stall time grows with the shop (`stall_seconds`). On small shops (`orders_fit`: order
+   The stall time grows with the shop (`stall_seconds`). On small shops with more jobs than
+   machines every second restart goes back to the walk's best (an elite restart) and whole jobs
+   go back by slide or exact job insertion (`ig_slide`, `ig_insert`) in half of their destructions.
+   On small shops (`orders_fit`: order
    literals in the model) the walks pause at PROOF_AFTER·T for the whole model with order
    literals, hinted with their best, for PROOF_SHARE·T: 10x5 shops end there proven.
 2. The whole model (`cpsat_blocking_model`) hinted with it for max(1 s, 0.10·T): proves small
@@ -70,7 +73,12 @@ SMALL_JOB_SHARE = 0.6  # of the walks' destructions on small shops with more job
 # whole jobs, SMALL_SLIDE_SHARE of those put back as a block (`ig_slide`); ig alone 10 s, sum over
 # la06-10, seed 1: 0.3/0 (before) 5720, 0.6/0.5 5556, 0.6/1 5633; seed 2: 0.6/0.5 5588, 0.9/0.5 5684,
 # 0.6/0.7 5641; in cpsat 60 s, seeds 0-3 interleaved: mean gap 2.71 % against 3.25 % (refopt60s report)
-SMALL_SLIDE_SHARE = 0.5
+SMALL_SLIDE_SHARE = 0.25  # was 0.5 before the exact job insertion took half of the slides' share
+SMALL_INSERT_SHARE = 0.25  # of those one-job destructions on the same shops: exact job insertion
+# (`ig_insert`); with SMALL_ELITE_EVERY, ig alone 10 s, sums over la06-10, seeds 1-4
+# (jobshop_blocking_refopt60s report, blocking29): slide 0.5 alone 22386, every second restart an elite
+# 22289; seeds 1-2: insertion 0.25 + slide 0.25 11166 against 11202; seeds 3-4, both: 11129 against 11184
+SMALL_ELITE_EVERY = 2  # on the same shops every that many walk restarts go back to the walk's best
 TABU_TAIL = 0.15  # of the time limit: the end of the walks' phase that "chain" gives to tabu
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
 SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
@@ -173,9 +181,11 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
     end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
     if small and instance.n > instance.m:
-        job_share, slide_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE
+        job_share, slide_share, insert_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE, SMALL_INSERT_SHARE
+        elite = SMALL_ELITE_EVERY
     else:
-        job_share, slide_share = (ig.JOB_SHARE if small else LARGE_JOB_SHARE), 0.0
+        job_share, slide_share, insert_share = (ig.JOB_SHARE if small else LARGE_JOB_SHARE), 0.0, 0.0
+        elite = 0
     patience = stall_seconds(instance, limit)
     ig_end = end - TABU_TAIL * limit
 
@@ -185,11 +195,11 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
             return blocking_tabu.improve(instance, incumbent, end, seed, None, floor, patience, starts)
         if kinds[i] == "chain":
             found, done = ig.improve(instance, incumbent, ig_end, seed, None, floor, patience, starts,
-                                     job_share, slide_share)
+                                     job_share, slide_share, insert_share, elite)
             polished, more = blocking_tabu.improve(instance, found, end, seed, None, floor)
             return polished, done + more
         return ig.improve(instance, incumbent, end, seed, None, floor, patience, starts, job_share,
-                          slide_share)
+                          slide_share, insert_share, elite)
 
     with ThreadPoolExecutor(len(kinds)) as pool:  # the kernels release the GIL: one walk per worker
         runs = list(pool.map(walk, range(len(kinds))))
