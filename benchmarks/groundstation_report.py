@@ -228,8 +228,8 @@ def main() -> None:
              + ". Every plan was checked with `schedkit.check` in its run."
              + (f" Rows of the other suites ({len(kept)} SatNet rows"
                 + (", the generated networks" if not generated else "")
-                + f") are kept from the earlier report ({old.name}{_old_load(old)}): their code did not "
-                "change, "
+                + f") are kept from the earlier report ({old.name}{_old_load(old)}): they were not "
+                "re-run here (the code they ran may have changed since; see the dated sections), "
                 "their gaps are recomputed against the new bound." if kept else ""),
              *(f"- {note}" for note in args.note),
              "- Our model enforces the satellite-operation-mode rule (one mission tracked by one "
