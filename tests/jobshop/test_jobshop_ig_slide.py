@@ -4,6 +4,7 @@ stays feasible and reproducible."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,10 +53,12 @@ def test_slide_puts_the_job_back_without_deadlock_at_its_exact_makespan(instance
                             head, tail, False, work)
 
 
-def test_ig_with_slides_is_reproducible_and_checked(monkeypatch) -> None:
-    """`ig` with every one-job destruction put back by a slide: the same seed gives the same
-    plan, it passes the checker and is no worse than its start."""
-    monkeypatch.setattr(ig, "SLIDE_SHARE", 1.0)
+@pytest.mark.parametrize("share", ["SLIDE_SHARE", "INSERT_SHARE"])
+def test_ig_with_job_reinsertions_is_reproducible_and_checked(monkeypatch, share: str) -> None:
+    """`ig` with every one-job destruction put back by a slide (`ig_slide`) or by exact
+    insertion (`ig_insert`): the same seed gives the same plan, it passes the checker and is
+    no worse than its start."""
+    monkeypatch.setattr(ig, share, 1.0)
     monkeypatch.setattr(ig, "JOB_SHARE", 0.6)
     instance = schedkit.load(CLASSIC / "la06", blocking=True)
     runs = [schedkit.solve(instance, "ig", seed=3, iterations=300) for _ in range(2)]

@@ -270,3 +270,16 @@ def reach(ptr: np.ndarray, target: np.ndarray, origin: int, mark: np.ndarray, st
                 mark[nxt] = True
                 stack[size] = nxt
                 size += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarray) -> None:
+    """seq[lo:lo+size+1] = rest[:at] + [x] + rest[at:size]: x put back into a machine's order."""
+    k = lo
+    for i in range(size + 1):
+        if i == at:
+            seq[k] = x
+            k += 1
+        if i < size:
+            seq[k] = rest[i]
+            k += 1

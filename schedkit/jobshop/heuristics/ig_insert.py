@@ -17,7 +17,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from schedkit.jobshop.heuristics.ig_graph import longest
+from schedkit.jobshop.heuristics.ig_graph import longest, place
 
 _INF = np.iinfo(np.int64).max
 MAX_SWEEPS = 3  # descent sweeps over the job's operations at most (a bound on the work; not tuned)
@@ -32,14 +32,7 @@ def _move(x: int, at: int, lo: int, hi: int, seq: np.ndarray, rest: np.ndarray) 
         if seq[i] != x:
             rest[size] = seq[i]
             size += 1
-    k = lo
-    for i in range(size + 1):
-        if i == at:
-            seq[k] = x
-            k += 1
-        if i < size:
-            seq[k] = rest[i]
-            k += 1
+    place(x, at, lo, size, seq, rest)
     return size
 
 

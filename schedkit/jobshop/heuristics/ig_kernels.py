@@ -20,7 +20,7 @@ import numba
 import numpy as np
 
 from schedkit.common.rng import random_below, random_unit
-from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, reach
+from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, place, reach
 from schedkit.jobshop.heuristics.ig_insert import insert_job
 from schedkit.jobshop.heuristics.ig_slide import slide_job
 
@@ -36,19 +36,6 @@ def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np
     value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False,
                     new_work(p.size))
     return _INF if value < 0 else value
-
-
-@numba.njit(cache=True, nogil=True)
-def _place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarray) -> None:
-    """seq[lo:lo+size+1] = rest[:at] + [x] + rest[at:size]."""
-    k = lo
-    for i in range(size + 1):
-        if i == at:
-            seq[k] = x
-            k += 1
-        if i < size:
-            seq[k] = rest[i]
-            k += 1
 
 
 @numba.njit(cache=True, nogil=True)
@@ -103,13 +90,13 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
                 continue
             if pick < 0 or key[c] < key[pick] or (key[c] == key[pick] and tie[c] < tie[pick]):
                 pick = c
-        _place(x, spot[pick], lo, size, seq, rest)
+        place(x, spot[pick], lo, size, seq, rest)
         value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, tails, work)
         if value >= 0:
             return value
         spot[pick] = -1
     present[x] = False
-    _place(x, size, lo, size, seq, rest)
+    place(x, size, lo, size, seq, rest)
     return _INF
 
 
