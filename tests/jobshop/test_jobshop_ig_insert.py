@@ -19,15 +19,10 @@ from schedkit.jobshop.heuristics.blocking import (
 )
 from schedkit.jobshop.heuristics.ig_graph import longest, new_work
 from schedkit.jobshop.heuristics.ig_insert import best_position, insert_job
+from tests.jobshop.kernel_inputs import job_out, kernel_arrays
 from tests.jobshop.strategies import jobshops
 
 _INF = np.iinfo(np.int64).max
-
-
-def _arrays(instance):
-    """The kernels' arrays of a blocking instance (writable copies)."""
-    return (instance.job_ptr.copy(), instance.job_of(), instance.alt_machine.copy(),
-            instance.alt_duration.copy(), instance.release_or_zero().copy())
 
 
 def _moved(seq, lo, hi, x, at):
@@ -45,7 +40,7 @@ def test_best_position_is_the_least_exact_makespan_over_every_position(instance,
     the least makespan `longest` gives over all positions of its machine (or _INF when all
     deadlock), and the orders it writes have that makespan."""
     instance = instance.replace(buffers="blocking")
-    job_ptr, job_of, machine, p, release = _arrays(instance)
+    job_ptr, job_of, machine, p, release = kernel_arrays(instance)
     n = instance.operations
     seq, mach_ptr = machine_orders(instance, best_blocking_rule(instance).start)
     x = data.draw(st.integers(0, n - 1))
@@ -72,13 +67,11 @@ def test_insert_job_writes_feasible_orders_of_its_makespan_with_no_better_single
     keeps its operations, the orders are deadlock-free with the returned makespan (the checker
     agrees), and the job's last operation, the descent's last move, has no better position."""
     instance = instance.replace(buffers="blocking")
-    job_ptr, job_of, machine, p, release = _arrays(instance)
+    job_ptr, job_of, machine, p, release = kernel_arrays(instance)
     n = instance.operations
     seq, mach_ptr = machine_orders(instance, best_blocking_rule(instance).start)
     j = data.draw(st.integers(0, instance.n - 1))
-    present = np.ones(n, np.bool_)
-    present[job_ptr[j]:job_ptr[j + 1]] = False
-    head, tail, work = np.empty(n, np.int64), np.empty(n, np.int64), new_work(n)
+    present, head, tail, work = job_out(instance, j)
     out = seq.copy()
     value = insert_job(j, job_ptr, job_of, machine, p, release, out, mach_ptr, present, head, tail, work,
                        np.empty(n, np.int64))

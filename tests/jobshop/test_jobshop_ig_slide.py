@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.jobshop.heuristics import ig
 from schedkit.jobshop.heuristics.blocking import best_blocking_rule, evaluate_orders, machine_orders
-from schedkit.jobshop.heuristics.ig_graph import longest, new_work
+from schedkit.jobshop.heuristics.ig_graph import longest
 from schedkit.jobshop.heuristics.ig_slide import slide_job
 from tests.jobshop.conftest import CLASSIC, checked
+from tests.jobshop.kernel_inputs import job_out, kernel_arrays
 from tests.jobshop.strategies import jobshops
 
 
@@ -27,12 +28,9 @@ def test_slide_puts_the_job_back_without_deadlock_at_its_exact_makespan(instance
     schedule = best_blocking_rule(instance)
     seq, mach_ptr = machine_orders(instance, schedule.start)
     n = instance.operations
-    job_ptr, job_of, machine = instance.job_ptr.copy(), instance.job_of(), instance.alt_machine.copy()
-    p, release = instance.alt_duration.copy(), instance.release_or_zero().copy()
+    job_ptr, job_of, machine, p, release = kernel_arrays(instance)
     j = data.draw(st.integers(0, instance.n - 1))
-    present = np.ones(n, np.bool_)
-    present[job_ptr[j]:job_ptr[j + 1]] = False
-    head, tail, work = np.empty(n, np.int64), np.empty(n, np.int64), new_work(n)
+    present, head, tail, work = job_out(instance, j)
     out = seq.copy()
     value = slide_job(j, job_ptr, job_of, machine, p, release, seq, mach_ptr, present, head, tail, work,
                       seq.copy(), out)
