@@ -46,9 +46,9 @@ def best_position(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndar
     present[x] = True
     size = _move(x, 0, lo, hi, seq, rest)
     best, best_sum, best_at = _INF, _INF, size
-    for at in range(size + 1):
+    for at in range(size + 1):  # rest (the order without x) stays as _move left it
         if at > 0:
-            _move(x, at, lo, hi, seq, rest)
+            place(x, at, lo, size, seq, rest)
         if at < size and not present[rest[at]]:  # the same place as before the next present one
             continue
         value = longest(job_ptr, job_of, p, release, seq, mach_ptr, present, head, tail, False, work)
@@ -59,7 +59,7 @@ def best_position(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndar
             total += head[o]
         if value < best or (value == best and total < best_sum):
             best, best_sum, best_at = value, total, at
-    _move(x, best_at, lo, hi, seq, rest)
+    place(x, best_at, lo, size, seq, rest)
     return best
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
-from schedkit.errors import SchedkitError
+from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -123,14 +123,14 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
 
 
 def _share(value: Any, small: bool = False, square: bool = False) -> float:
-    """Option `ig_share` checked: a number in [0, 1] (not a boolean, not NaN); None: IG_SHARE,
-    SMALL_IG_SHARE on small shops, SQUARE_IG_SHARE on small `square` ones."""
+    """Option `ig_share` checked to lie in [0, 1] (the registry has checked it is a finite
+    number); None: IG_SHARE, SMALL_IG_SHARE on small shops, SQUARE_IG_SHARE on small `square` ones."""
     if value is None:
         if small:
             return SQUARE_IG_SHARE if square else SMALL_IG_SHARE
         return IG_SHARE
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise SchedkitError(f"cpsat: option ig_share must be a number from 0 to 1, got {value!r}")
+    if not 0 <= value <= 1:
+        raise InvalidOption(f"cpsat: option ig_share must be a number from 0 to 1, got {value!r}")
     return float(value)
 
 
