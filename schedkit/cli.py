@@ -383,7 +383,7 @@ def generate() -> None:
 def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None, dask_local: int | None,
                   resume: bool, no_plots: bool) -> None:
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
-    from schedkit.bench.command import bench
+    from schedkit.bench.command import bench  # the harness (plots, Dask) loads only for bench
 
     report = bench(suite, None if out is None else Path(out), jobs=jobs, resume=resume,
                    scheduler=scheduler,
