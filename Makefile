@@ -124,6 +124,18 @@ bench-jobshop-blocking-$(1): $$(STAMP_DEV)
 endef
 $(eval $(call blocking_60s,goal,goal60s,$(BLOCKING_GOAL),Blocking job shop: cpsat on the goal set la21-la40 + ta01-ta20 at 60 s / 2 workers))
 $(eval $(call blocking_60s,refopt,refopt60s,$(BLOCKING_REFOPT),Blocking job shop: cpsat on the 29 reference optima at 60 s / 2 workers))
+# The 9 named instances in neither set (la11-15, ft20, abz7-9), and every named one (78) in one table:
+# the rules (instant, deterministic: their CSV is kept once written) and cpsat's rows of the three
+# 60 s runs (BLOCKING_ALL60S_CPSAT names other runs' CSVs, e.g. a seed's or a commit's).
+BLOCKING_REST := $(foreach i,11 12 13 14 15,la$(i)) ft20 abz7 abz8 abz9
+$(eval $(call blocking_60s,rest,rest60s,$(BLOCKING_REST),Blocking job shop: cpsat on la11-15, ft20 and abz7-9 at 60 s / 2 workers))
+BLOCKING_ALL60S_CPSAT ?= $(foreach s,goal60s refopt60s rest60s,benchmarks/reports/jobshop_blocking_$(s)_cpsat.csv)
+bench-jobshop-blocking-all60s: $(STAMP_DEV)
+	test -f benchmarks/reports/jobshop_blocking_all60s_rules.csv || $(BIN)/python benchmarks/jobshop_blocking_static.py \
+		run --methods mwkr spt mor --workers 1 --csv benchmarks/reports/jobshop_blocking_all60s_rules.csv $(BLOCKING_ALL)
+	$(BIN)/python benchmarks/jobshop_blocking_static.py report $(BLOCKING_ALL60S_CPSAT) \
+		benchmarks/reports/jobshop_blocking_all60s_rules.csv --title "Blocking job shop: every instance issue 20 names at 60 s / 2 workers" \
+		--command-line "make bench-jobshop-blocking-all60s" --out benchmarks/reports/jobshop_blocking_all60s.md
 
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on OR-Library wt40/wt50/wt100 and generated n = 150-300 (a new file under bench-runs/; the dated rounds live in benchmarks/reports/smtt_bdp.md)
 	mkdir -p bench-runs && $(BIN)/python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
