@@ -87,7 +87,7 @@ bench-jobshop-blocking: $(STAMP_DEV)
 SHUTDOWN_SET := $(foreach i,01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40,la$(i)) \
 	$(foreach i,01 02 03 04 05 06 07 08 09 10,ta$(i))
 bench-jobshop-shutdowns: $(STAMP_DEV)
-	$(BIN)/python benchmarks/jobshop_shutdowns.py run --seeds 20 --reschedule-seeds 5 \
+	$(BIN)/python benchmarks/jobshop_shutdowns.py run --seeds 20 --reschedule-seeds 20 \
 		--plans benchmarks/reports/jobshop_shutdowns_plans.json \
 		--csv benchmarks/reports/jobshop_shutdowns_full.csv $(SHUTDOWN_SET)
 	$(BIN)/python benchmarks/jobshop_shutdowns.py report benchmarks/reports/jobshop_shutdowns_full.csv \

@@ -178,7 +178,7 @@ def main() -> None:
     r.add_argument("--p", type=float, nargs="+", default=[0.01, 0.05, 0.1])
     r.add_argument("--repair", type=int, nargs=2, default=[5, 15])
     r.add_argument("--seeds", type=int, default=20)
-    r.add_argument("--reschedule-seeds", type=int, default=5)
+    r.add_argument("--reschedule-seeds", type=int, default=20)
     r.add_argument("--policies", nargs="+", default=[*RULES, "right-shift", "reschedule"])
     r.add_argument("--plan-time", type=float, default=30.0)
     r.add_argument("--plan-workers", type=int, default=2)
