@@ -42,6 +42,7 @@ RESTART = 2_000  # iterations without a new best, then the walk goes back to the
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
 STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
 ELITE_EVERY = 0  # every that many restarts go back to the best orders (0: never)
+ELITE_POOL = 0  # elite restarts from one of that many best walk ends (0: from the best)
 LATE = 0  # late-acceptance history length (0: the Ruiz-Stützle acceptance above)
 IG_SECONDS = 30.0  # cold-compile estimate of the kernel: 22 s measured at load 5 before it took in
 # ig_insert, which adds about 13 % (14.2 -> 16.1 s at load 1.1, 2026-12-05)
@@ -52,8 +53,8 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
             starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
             slide_share: float | None = None, insert_share: float | None = None,
             elite_every: int | None = None, late: int | None = None,
-            polish: Callable[[BlockingSchedule], tuple[BlockingSchedule, int]] | None = None
-            ) -> tuple[BlockingSchedule, int]:
+            polish: Callable[[BlockingSchedule], tuple[BlockingSchedule, int]] | None = None,
+            elite_pool: int | None = None) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
     the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
@@ -62,11 +63,16 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     Every `elite_every`-th restart (None: ELITE_EVERY; 0: none) goes back to the best orders found
     in this call instead of a fresh start. `late` > 0 (None: LATE): late acceptance with a history
     that long instead of the temperature, refilled at each restart. `polish` (with `starts`):
-    before each restart the walk's best goes through it (say a tabu search); it counts when better."""
+    before each restart the walk's best goes through it (say a tabu search); it counts when better.
+    `elite_pool` > 0 (None: ELITE_POOL): an elite restart starts from one of that many best distinct
+    walk ends (at random) instead of the best."""
     slide = SLIDE_SHARE if slide_share is None else slide_share
     insert = INSERT_SHARE if insert_share is None else insert_share
     elite = ELITE_EVERY if elite_every is None else elite_every
     history = np.full(max(0, LATE if late is None else late), schedule.objective, np.int64)
+    pool = ELITE_POOL if elite_pool is None else elite_pool
+    elites: list[tuple[int, np.ndarray]] = []
+    picker = np.random.default_rng(seed)
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -106,7 +112,13 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
                 best, steps = _polish(instance, polish, walk_seq, mach_ptr, walk, best_seq, best)
                 done += steps
             restarts += 1
-            if elite and restarts % elite == 0:  # a new walk from the best so far (an elite restart)
+            if pool:
+                _remember(elites, pool, walk, walk_seq)
+            if elite and restarts % elite == 0 and pool:  # from one of the best walks' ends, at random
+                walk, chosen = elites[int(picker.integers(len(elites)))]
+                seq[:] = chosen
+                current = walk
+            elif elite and restarts % elite == 0:  # a new walk from the best so far (an elite restart)
                 seq[:] = best_seq
                 walk = current = best
             else:
@@ -130,6 +142,15 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     head = evaluate_orders(instance, best_seq, mach_ptr)
     assert head is not None
     return BlockingSchedule(head, leave_times(instance, head), objective(instance, head), "ig"), done
+
+
+def _remember(elites: list[tuple[int, np.ndarray]], size: int, value: int, seq: np.ndarray) -> None:
+    """Keep the `size` best distinct (value, orders) walk ends in `elites`, best first."""
+    if any(value == v and np.array_equal(seq, s) for v, s in elites):
+        return
+    elites.append((value, seq.copy()))
+    elites.sort(key=lambda pair: pair[0])
+    del elites[size:]
 
 
 def _polish(instance: JobShopInstance, polish: Callable[[BlockingSchedule], tuple[BlockingSchedule, int]],
