@@ -42,8 +42,6 @@ RESTART = 2_000  # iterations without a new best, then the walk goes back to the
 D_MAX = 8  # a destruction takes out 2..D_MAX operations
 STALL_SHARE = 0.05  # of the time limit without a new best: the walk restarts from a fresh start
 ELITE_EVERY = 0  # every that many restarts go back to the best orders (0: never)
-ELITE_POOL = 0  # elite restarts from one of that many best walk ends (0: from the best)
-LATE = 0  # late-acceptance history length (0: the Ruiz-Stützle acceptance above)
 IG_SECONDS = 30.0  # cold-compile estimate of the kernel: 22 s measured at load 5 before it took in
 # ig_insert, which adds about 13 % (14.2 -> 16.1 s at load 1.1, 2026-12-05)
 
@@ -52,27 +50,17 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
             starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
             slide_share: float | None = None, insert_share: float | None = None,
-            elite_every: int | None = None, late: int | None = None,
-            polish: Callable[[BlockingSchedule], tuple[BlockingSchedule, int]] | None = None,
-            elite_pool: int | None = None) -> tuple[BlockingSchedule, int]:
+            elite_every: int | None = None) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
     the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
     `job_share` of the destructions take out a whole job, `slide_share` of those put it back
     as a block (None: SLIDE_SHARE), `insert_share` by exact job insertion (None: INSERT_SHARE).
     Every `elite_every`-th restart (None: ELITE_EVERY; 0: none) goes back to the best orders found
-    in this call instead of a fresh start. `late` > 0 (None: LATE): late acceptance with a history
-    that long instead of the temperature, refilled at each restart. `polish` (with `starts`):
-    before each restart the walk's best goes through it (say a tabu search); it counts when better.
-    `elite_pool` > 0 (None: ELITE_POOL): an elite restart starts from one of that many best distinct
-    walk ends (at random) instead of the best."""
+    in this call instead of a fresh start."""
     slide = SLIDE_SHARE if slide_share is None else slide_share
     insert = INSERT_SHARE if insert_share is None else insert_share
     elite = ELITE_EVERY if elite_every is None else elite_every
-    history = np.full(max(0, LATE if late is None else late), schedule.objective, np.int64)
-    pool = ELITE_POOL if elite_pool is None else elite_pool
-    elites: list[tuple[int, np.ndarray]] = []
-    picker = np.random.default_rng(seed)
     seq, mach_ptr = machine_orders(instance, schedule.start)
     if evaluate_orders(instance, seq, mach_ptr) is None:  # cannot happen for a simulated schedule
         return schedule, 0
@@ -96,8 +84,7 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         before = walk
         walk, current, ran, state = iterated_greedy(
             job_ptr, job_of, machine, p, release, seq, mach_ptr, current, chunk,
-            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS, slide, insert,
-            history, done)
+            d_max, temperature, state, walk_seq, walk, lower_bound, job_share, MOST_JOBS, slide, insert)
         state = np.uint64(state)  # numba hands a uint64 back as a Python int
         done += ran
         since = 0 if walk < before else since + ran
@@ -108,17 +95,8 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         elif patience is not None and time.perf_counter() - bettered > patience:
             if starts is None:
                 break
-            if polish is not None:
-                best, steps = _polish(instance, polish, walk_seq, mach_ptr, walk, best_seq, best)
-                done += steps
             restarts += 1
-            if pool:
-                _remember(elites, pool, walk, walk_seq)
-            if elite and restarts % elite == 0 and pool:  # from one of the best walks' ends, at random
-                walk, chosen = elites[int(picker.integers(len(elites)))]
-                seq[:] = chosen
-                current = walk
-            elif elite and restarts % elite == 0:  # a new walk from the best so far (an elite restart)
+            if elite and restarts % elite == 0:  # a new walk from the best so far (an elite restart)
                 seq[:] = best_seq
                 walk = current = best
             else:
@@ -126,13 +104,11 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
                 seq[:] = machine_orders(instance, fresh.start)[0]
                 walk = current = fresh.objective
             walk_seq[:] = seq
-            history[:] = walk
             since, bettered = 0, time.perf_counter()
             continue
         if since >= RESTART and current > walk:  # back to the walk's best orders
             seq[:] = walk_seq
             current, since = walk, 0
-            history[:] = walk
         if ran < chunk:
             break
         if time.perf_counter() - began < CHUNK_SECONDS / 2:
@@ -142,29 +118,6 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
     head = evaluate_orders(instance, best_seq, mach_ptr)
     assert head is not None
     return BlockingSchedule(head, leave_times(instance, head), objective(instance, head), "ig"), done
-
-
-def _remember(elites: list[tuple[int, np.ndarray]], size: int, value: int, seq: np.ndarray) -> None:
-    """Keep the `size` best distinct (value, orders) walk ends in `elites`, best first."""
-    if any(value == v and np.array_equal(seq, s) for v, s in elites):
-        return
-    elites.append((value, seq.copy()))
-    elites.sort(key=lambda pair: pair[0])
-    del elites[size:]
-
-
-def _polish(instance: JobShopInstance, polish: Callable[[BlockingSchedule], tuple[BlockingSchedule, int]],
-            walk_seq: np.ndarray, mach_ptr: np.ndarray, walk: int, best_seq: np.ndarray, best: int
-            ) -> tuple[int, int]:
-    """The walk's best orders (value `walk`) through `polish`; into `best_seq` when better than
-    `best`. Returns the best value and the steps `polish` ran."""
-    head = evaluate_orders(instance, walk_seq, mach_ptr)
-    assert head is not None
-    polished, steps = polish(BlockingSchedule(head, leave_times(instance, head), walk, "ig"))
-    if polished.objective < best:
-        best_seq[:] = machine_orders(instance, polished.start)[0]
-        return polished.objective, steps
-    return best, steps
 
 
 class Starts:
@@ -192,7 +145,7 @@ def warm_up() -> None:
     zero = np.zeros(1, np.int64)
     iterated_greedy(np.array([0, 1], np.int64), zero.copy(), zero.copy(), one, zero.copy(), zero.copy(),
                     np.array([0, 1], np.int64), 1, 1, 3, 1.0, seed_state(0), zero.copy(), 1, 0, 0.5, 1, 0.5,
-                    0.5, np.ones(1, np.int64), 0)
+                    0.5)
 
 
 WALK = Walk("ig", iterated_greedy, IG_SECONDS, warm_up, improve, Starts, DEFAULT_ITERATIONS, STALL_SHARE)

@@ -105,15 +105,13 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,
                     best_seq: np.ndarray, best: int, lower_bound: int, job_share: float,
-                    most_jobs: int, slide_share: float, insert_share: float, history: np.ndarray,
-                    first: int) -> tuple[int, int, int, np.uint64]:
+                    most_jobs: int, slide_share: float, insert_share: float
+                    ) -> tuple[int, int, int, np.uint64]:
     """Run `iterations` steps from the feasible orders `seq` (value `current`), changed in
     place; improvements over `best` go to `best_seq`; a share `job_share` of the destructions
     take out 1..`most_jobs` whole jobs, a share `slide_share` of the one-job ones put it
     back as a block (`ig_slide`), a share `insert_share` by exact job insertion (`ig_insert`).
-    A non-empty `history` (kept between calls; `first`: the steps run before) switches the
-    acceptance to late acceptance (LAHC, Burke & Bykov): a step is taken when not worse than the
-    current value or the one len(history) steps ago. Returns (best, current, done, state)."""
+    Returns (best, current, done, state)."""
     n_ops = p.size
     n_jobs = job_ptr.size - 1
     present = np.ones(n_ops, np.bool_)
@@ -201,13 +199,7 @@ def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray
         if value == _INF:
             continue
         accept = value <= current
-        if history.size > 0:  # late acceptance: no random number drawn
-            v = (first + done) % history.size
-            accept = accept or value <= history[v]
-            if accept:
-                current = value
-            history[v] = current
-        elif not accept:
+        if not accept:
             state, u = random_unit(state)
             accept = u < np.exp(-(value - current) / temperature)
         if accept:

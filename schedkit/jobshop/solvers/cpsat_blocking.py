@@ -79,16 +79,9 @@ SMALL_INSERT_SHARE = 0.25  # of those one-job destructions on the same shops: ex
 # (jobshop_blocking_refopt60s report, blocking29): slide 0.5 alone 22386, every second restart an elite
 # 22289; seeds 1-2: insertion 0.25 + slide 0.25 11166 against 11202; seeds 3-4, both: 11129 against 11184
 SMALL_ELITE_EVERY = 2  # on the same shops every that many walk restarts go back to the walk's best
-SMALL_WALKS = "ig"  # WALKS on small shops with more jobs than machines (15x5, 20x5)
-SMALL_LATE = 0  # on the same shops: late-acceptance history length of the walks (0: temperature)
-SMALL_POLISH = 0.0  # on the same shops: seconds of tabu search from each stalled walk's best (0: none)
 TABU_TAIL = 0.15  # of the time limit: the end of the walks' phase that "chain" gives to tabu
 ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model carries order literals
 SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
-SMALL_ROUNDS: tuple[tuple[float, float], ...] = ((0.45, 0.6),)  # on small shops with more jobs than
-# machines, after the early proof: (walks until, the whole model with order literals until) of the limit
-ROUNDS_IG_SHARE = 0.75  # with SMALL_ROUNDS: the last walks end there (instead of SMALL_IG_SHARE)
-ROUNDS_OPERATIONS = 75  # SMALL_ROUNDS only on shops up to that many operations (15x5 measured)
 PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
 PROOF_SHARE = 0.15  # of the time limit: that whole model's time, before the walks go on
 FIRST_SHARE = 0.10
@@ -163,37 +156,12 @@ def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSc
     return incumbent_, (integral_bound(raw), proved)
 
 
-def _rounds_apply(instance: JobShopInstance, pinned: np.ndarray) -> bool:
-    """SMALL_ROUNDS run on this (small) shop: at least three jobs per machine, at most ROUNDS_OPERATIONS
-    operations (15x5; 10x5 shops end proven earlier), nothing pinned, makespan."""
-    return bool(SMALL_ROUNDS) and instance.n >= 3 * instance.m and instance.operations <= ROUNDS_OPERATIONS \
-        and not pinned.size and instance.objective == "makespan"
-
-
-def _round(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSchedule, options: SolveOptions,
-           until: float, proof: tuple[int | None, bool]) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
-    """The whole model with order literals hinted with the walks' best until `until` of the limit
-    (one of SMALL_ROUNDS); the schedule, then (the best bound so far, proved)."""
-    assert options.time_limit is not None
-    bm = blocking_model.build(cp_model, instance, incumbent.objective, orders=True)
-    deadline = min(options.deadline, options.started + until * options.time_limit)
-    found, raw, proved = _whole(cp_model, bm, instance, incumbent, deadline, options)
-    assert found is not None
-    bound = integral_bound(raw)
-    if proof[0] is not None:
-        bound = proof[0] if bound is None else max(bound, proof[0])
-    return found, (bound, proved)
-
-
 def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pinned: np.ndarray,
                      options: SolveOptions, clock: compiled.CompileClock, stats: dict[str, Any],
-                     bound: int = 0, until: float | None = None, share: float | None = None
-                     ) -> BlockingSchedule:
-    """`ig` from the warm start until IG_SHARE (or `share`, at most `until`) of the limit (makespan,
-    nothing pinned)."""
+                     bound: int = 0, until: float | None = None) -> BlockingSchedule:
+    """`ig` from the warm start until IG_SHARE (or `until`) of the limit (makespan, nothing pinned)."""
     limit = options.time_limit
-    if share is None:
-        share = _share(options.get("ig_share"), bool(stats.get("order_literals")), instance.n <= instance.m)
+    share = _share(options.get("ig_share"), bool(stats.get("order_literals")), instance.n <= instance.m)
     if until is not None:
         share = min(share, until)
     if limit is None or share <= 0 or pinned.size or instance.objective != "makespan" \
@@ -202,34 +170,27 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)
     small = bool(stats.get("order_literals"))
-    long_small = small and instance.n > instance.m  # 15x5, 20x5
-    if long_small:
-        job_share, slide_share, insert_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE, SMALL_INSERT_SHARE
-        elite, late, polish_seconds = SMALL_ELITE_EVERY, SMALL_LATE, SMALL_POLISH
-    else:
-        job_share, slide_share, insert_share = (ig.JOB_SHARE if small else LARGE_JOB_SHARE), 0.0, 0.0
-        elite, late, polish_seconds = 0, 0, 0.0
-    kinds = [_walk_kind(i, small, long_small) for i in range(max(1, options.workers))]
-    if kinds[-1] != "ig" or polish_seconds > 0:
+    kinds = [_walk_kind(i, small) for i in range(max(1, options.workers))]
+    if kinds[-1] != "ig":
         kernel = blocking_tabu.tabu_search
         if compiled.affordable(kernel, blocking_tabu.TABU_SECONDS, options.remaining()):
             clock.run(kernel, blocking_tabu.warm_up)
         else:
-            kinds, polish_seconds = ["ig"] * len(kinds), 0.0
+            kinds = ["ig"] * len(kinds)
     began = time.perf_counter()
     end, floor = options.started + share * limit, max(bound, trivial_bound(instance))
     starts = ig.Starts(instance, options.seed, incumbent.rule)  # shared: each restart a new one
+    if small and instance.n > instance.m:
+        job_share, slide_share, insert_share = SMALL_JOB_SHARE, SMALL_SLIDE_SHARE, SMALL_INSERT_SHARE
+        elite = SMALL_ELITE_EVERY
+    else:
+        job_share, slide_share, insert_share = (ig.JOB_SHARE if small else LARGE_JOB_SHARE), 0.0, 0.0
+        elite = 0
     patience = stall_seconds(instance, limit)
     ig_end = end - TABU_TAIL * limit
 
     def walk(i: int) -> tuple[BlockingSchedule, int]:
         seed = options.seed + i
-
-        def tabu_polish(found: BlockingSchedule) -> tuple[BlockingSchedule, int]:
-            until = min(end, time.perf_counter() + polish_seconds)
-            return blocking_tabu.improve(instance, found, until, seed, None, floor, patience)
-
-        polish = tabu_polish if polish_seconds > 0 else None
         if kinds[i] == "tabu":
             return blocking_tabu.improve(instance, incumbent, end, seed, None, floor, patience, starts)
         if kinds[i] == "chain":
@@ -238,7 +199,7 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
             polished, more = blocking_tabu.improve(instance, found, end, seed, None, floor)
             return polished, done + more
         return ig.improve(instance, incumbent, end, seed, None, floor, patience, starts, job_share,
-                          slide_share, insert_share, elite, late, polish)
+                          slide_share, insert_share, elite)
 
     with ThreadPoolExecutor(len(kinds)) as pool:  # the kernels release the GIL: one walk per worker
         runs = list(pool.map(walk, range(len(kinds))))
@@ -249,14 +210,13 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
     return found
 
 
-def _walk_kind(i: int, small: bool, long_small: bool = False) -> str:
-    """Walk i's search under WALKS on large shops, SMALL_WALKS on small ones with more jobs than
-    machines (`long_small`): "ig", "tabu", "mixed" (walk 0 ig, the others tabu) or "chain";
-    ig on other small shops."""
-    kind = SMALL_WALKS if long_small else "ig" if small else WALKS
-    if kind == "mixed":
+def _walk_kind(i: int, small: bool) -> str:
+    """Walk i's search under WALKS: "ig", "tabu" or "chain" (ig on small shops)."""
+    if small or WALKS == "ig":
+        return "ig"
+    if WALKS == "mixed":
         return "ig" if i == 0 else "tabu"
-    return kind
+    return WALKS
 
 
 def _free(instance: JobShopInstance, incumbent: BlockingSchedule, k: int, rng: np.random.Generator
@@ -364,19 +324,7 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
             incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options)
             if proof[1]:
                 return _result(instance, incumbent, proof[0], True, stats, clock)
-        final_share = None
-        if orders and options.time_limit is not None and _rounds_apply(instance, pinned):
-            for walks_until, model_until in SMALL_ROUNDS:
-                incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
-                                             proof[0] or 0, until=walks_until)
-                walked = incumbent.objective
-                incumbent, proof = _round(cp_model, instance, incumbent, options, model_until, proof)
-                stats.setdefault("rounds", []).append([walked, incumbent.objective])
-                if proof[1]:
-                    return _result(instance, incumbent, proof[0], True, stats, clock)
-            final_share = ROUNDS_IG_SHARE
-        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats, proof[0] or 0,
-                                     share=final_share)
+        incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats, proof[0] or 0)
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
     bm = blocking_model.build(cp_model, instance, upper, orders)
     for o in pinned.tolist():
