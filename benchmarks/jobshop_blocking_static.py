@@ -80,6 +80,12 @@ def _labelled(row: dict[str, str]) -> dict[str, str]:
     return row if seed == "0" else {**row, "method": f"{row['method']} seed {seed}"}
 
 
+def _before_label(row: dict[str, str]) -> dict[str, str]:
+    """A before run's row keeps its own label (`cpsat@<commit>`) or gets one, so that it never
+    shares a column with this run's `cpsat`."""
+    return row if "@" in row["method"] else {**row, "method": f"{row['method']}@before"}
+
+
 def _before_of(path: Path, suffix: str = ".csv") -> Path:
     """Where a run CSV's predecessor lives: X_cpsat.csv -> X_before.csv (X_before_load.txt)."""
     return path.with_name(path.stem.rsplit("_", 1)[0] + "_before" + suffix)
@@ -104,8 +110,10 @@ def report(args: argparse.Namespace) -> None:
         else:
             print(f"report: no {args.before}, no before columns")
     for file in files:
+        before = args.before is not None and file == args.before
         with open(file) as handle:
-            rows.extend(_labelled(row) for row in csv.DictReader(handle))
+            rows.extend(_before_label(_labelled(row)) if before else _labelled(row)
+                        for row in csv.DictReader(handle))
     refs = references()
     methods = sorted({r["method"] for r in rows}, key=lambda m: (m != "cpsat", m))
     instances = list(dict.fromkeys(r["instance"] for r in rows))

@@ -44,3 +44,15 @@ def test_report_keeps_before_columns_and_appends_a_section(tmp_path: Path,
     _script(monkeypatch, "report", str(new), "--before", str(tmp_path / "none.csv"), "--out", str(out))
     text = out.read_text()
     assert text.startswith("# notes written by hand\n") and "## Run of " in text and "| ft06 | 63* |" in text
+
+
+def test_unlabelled_before_run_keeps_its_own_column(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A before CSV whose method is plain `cpsat` becomes `cpsat@before` instead of replacing
+    this run's rows under the same label."""
+    new, before, out = tmp_path / "x_cpsat.csv", tmp_path / "x_before.csv", tmp_path / "x.md"
+    new.write_text(HEADER + "ft06,cpsat,60.0,2,optimal,63,63,1.0,True\n")
+    before.write_text(HEADER + "ft06,cpsat,60.0,2,feasible,65,50,60.0,True\n")
+    _script(monkeypatch, "report", str(new), "--before", str(before), "--out", str(out))
+    text = out.read_text()
+    assert "| ft06 | 63* | 65 |" in text and "| cpsat@before | 1 |" in text
