@@ -74,16 +74,14 @@ def run(args: argparse.Namespace) -> None:
                 print(name, method, result.status, result.objective, result.bound, f"{wall:.1f}s", flush=True)
 
 
-def _labelled(row: dict[str, str]) -> dict[str, str]:
-    """A row whose method names its seed when not 0 (older CSVs have no seed: seed 0)."""
+def _labelled(row: dict[str, str], before: bool = False) -> dict[str, str]:
+    """A row whose method names its seed when not 0 (older CSVs have no seed: seed 0), and, from
+    a before run, its run (`cpsat@<commit>` kept, else `@before`) so that it gets its own column."""
     seed = row.get("seed") or "0"
-    return row if seed == "0" else {**row, "method": f"{row['method']} seed {seed}"}
-
-
-def _before_label(row: dict[str, str]) -> dict[str, str]:
-    """A before run's row keeps its own label (`cpsat@<commit>`) or gets one, so that it never
-    shares a column with this run's `cpsat`."""
-    return row if "@" in row["method"] else {**row, "method": f"{row['method']}@before"}
+    method = row["method"] if seed == "0" else f"{row['method']} seed {seed}"
+    if before and "@" not in method:
+        method += "@before"
+    return row if method == row["method"] else {**row, "method": method}
 
 
 def _before_of(path: Path, suffix: str = ".csv") -> Path:
@@ -112,8 +110,7 @@ def report(args: argparse.Namespace) -> None:
     for file in files:
         before = args.before is not None and file == args.before
         with open(file) as handle:
-            rows.extend(_before_label(_labelled(row)) if before else _labelled(row)
-                        for row in csv.DictReader(handle))
+            rows.extend(_labelled(row, before) for row in csv.DictReader(handle))
     refs = references()
     methods = sorted({r["method"] for r in rows}, key=lambda m: (m != "cpsat", m))
     instances = list(dict.fromkeys(r["instance"] for r in rows))

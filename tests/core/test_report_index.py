@@ -12,12 +12,17 @@ REPORTS = ROOT / "benchmarks" / "reports"
 LINK = re.compile(r"\]\(reports/([^)#]+\.md)\)")
 
 
+def _listed() -> set[str]:
+    """The report files the index links to."""
+    return set(LINK.findall(INDEX.read_text(encoding="utf-8")))
+
+
 def test_every_report_is_listed() -> None:
-    listed = set(LINK.findall(INDEX.read_text(encoding="utf-8")))
+    """No committed report is missing from the index."""
     committed = {path.name for path in REPORTS.glob("*.md")}
-    assert sorted(committed - listed) == []
+    assert sorted(committed - _listed()) == []
 
 
 def test_every_listed_report_exists() -> None:
-    listed = set(LINK.findall(INDEX.read_text(encoding="utf-8")))
-    assert sorted(name for name in listed if not (REPORTS / name).is_file()) == []
+    """No index entry points at a report that is not committed."""
+    assert sorted(name for name in _listed() if not (REPORTS / name).is_file()) == []
