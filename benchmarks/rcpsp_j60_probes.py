@@ -5,12 +5,14 @@ Four probes, each printing one JSON line per run (report: benchmarks/reports/rcp
     python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 base,tt,hp j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 lb_nolp,lb_maxlp,lb_shave j6030_2
     python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 base,full2,cliques j6025_9 ...
+    python benchmarks/rcpsp_j60_probes.py variants --time-limit 30 base,energy j6029_6 ...
     python benchmarks/rcpsp_j60_probes.py methods --time-limit 30 cpsat,cpsat-lns j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py decide --time-limit 30 j6030_2 ...
     python benchmarks/rcpsp_j60_probes.py tilp j6029_4 ...
 
 `variants`: `cpsat` with CP-SAT parameters changed (cumulative propagators, or the two workers'
-subsolvers), interleaved per instance (who goes first rotates). `methods`: whole methods,
+subsolvers, or `energy`: the implied precedences lengthened by the work that must fit between two
+activities), interleaved per instance (who goes first rotates). `methods`: whole methods,
 interleaved. `decide`: the model of `cpsat` as a decision problem with the horizon at the known
 optimum minus one (infeasible: a proof). `tilp`: the destructive bound of the time-indexed LP
 (step variables y_jt = "started by t", disaggregated precedences), binary search over the horizon.
@@ -69,6 +71,28 @@ def _rotated(items: list[str], k: int) -> list[str]:
     return items[k:] + items[:k]
 
 
+def energy_distances(instance: RCPSPInstance) -> np.ndarray:
+    """cpsat's start-to-start distances, lengthened where the work of the activities that must
+    run between i and j (successors of i and predecessors of j) needs longer at some resource's
+    capacity than the longest path, then closed again over paths (max-plus)."""
+    dist = own_distances(instance)
+    n, d = instance.n, instance.durations
+    reach = ((dist >= 0) & ~np.eye(n, dtype=bool)).astype(np.int64)
+    lag = np.zeros_like(dist)
+    for k, capacity in enumerate(instance.capacities.tolist()):
+        if capacity > 0:
+            work = (reach * (d * instance.demands[:, k])[None, :]) @ reach
+            lag = np.maximum(lag, -(-work // capacity))
+    longer = np.where(reach > 0, np.maximum(dist, d[:, None] + lag), dist)
+    for m in range(n):
+        joined = (longer[:, m:m + 1] >= 0) & (longer[m:m + 1, :] >= 0)
+        longer = np.maximum(longer, np.where(joined, longer[:, m:m + 1] + longer[m:m + 1, :], -1))
+    return longer
+
+
+own_distances = cpsat._distances
+
+
 def variants(names: list[str], chosen: list[str], limit: float) -> None:
     """`cpsat` with each variant's parameters, interleaved per instance."""
     own = cpsat._solver
@@ -89,6 +113,7 @@ def variants(names: list[str], chosen: list[str], limit: float) -> None:
         for variant in _rotated(chosen, k):
             current["name"] = variant
             cpsat.CLIQUES = variant == "cliques"  # the redundant no_overlap cliques
+            cpsat._distances = energy_distances if variant == "energy" else own_distances
             _run(instance, name, "cpsat", variant, limit)
 
 

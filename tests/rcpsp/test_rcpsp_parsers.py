@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 import schedkit
 from schedkit import InvalidInstance, ParseError
+from schedkit.rcpsp.bounds import critical_path
 from schedkit.rcpsp.formats import patterson as rcpsp_patterson
 from schedkit.rcpsp.formats import psplib as rcpsp_psplib
 from tests.rcpsp.conftest import RCPSP, psplib
@@ -30,16 +31,36 @@ def test_reads_j301_1():
 
 
 def test_every_bundled_file_loads():
-    """All 960 j30/j60 files parse; their names are the references' instance names."""
+    """All bundled j30/j60/j120 files parse; their names are exactly the references' names."""
     from tests.rcpsp.conftest import REFERENCES
 
     names = set()
-    for folder, size in (("j30", 32), ("j60", 62)):
+    for folder, size in (("j30", 32), ("j60", 62), ("j120", 122)):
         for path in sorted((RCPSP / folder).glob("*.sm")):
             x = schedkit.load(path)
             assert x.n == size
             names.add(x.name)
     assert names == set(REFERENCES)
+
+
+def test_j120_sample_matches_its_headers_and_references():
+    """The j120 files were transcribed from a public copy (instances/rcpsp/j120/README.md): each
+    header's horizon is the sum of its durations and its MPM-Time the critical path, and each
+    reference row has lower bound <= best known upper bound, both at or above that path."""
+    from tests.rcpsp.conftest import REFERENCES
+
+    paths = sorted((RCPSP / "j120").glob("*.sm"))
+    assert len(paths) >= 20
+    for path in paths:
+        x = schedkit.load(path)
+        path_length = critical_path(x)
+        assert x.meta["horizon"] == int(x.durations.sum()), x.name
+        assert x.meta["mpm_time"] == path_length, x.name
+        row = REFERENCES[x.name]
+        upper = int(row["upper_bound"])
+        lower = int(row["lower_bound"] or path_length)
+        assert path_length <= lower <= upper, x.name
+        assert (row["status"] == "optimal") == (lower == upper), x.name
 
 
 @pytest.mark.parametrize("suffix", [".sm", ".rcp", ".json"])
