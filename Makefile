@@ -163,6 +163,18 @@ bench-rcpsp-pyjobshop: $(STAMP_DEV)
 		--store benchmarks/reports/rcpsp_pyjobshop.jsonl --out benchmarks/reports/rcpsp_pyjobshop.md \
 		$(RCPSP_PEER_INSTANCES)
 
+# The same side by side on 16 of the j120 sample whose best known value is not proven (every 5th of them).
+RCPSP_PEER_J120 := $(addprefix instances/rcpsp/j120/,$(addsuffix .sm,j1201_1 j1208_6 j12013_1 \
+	j12017_1 j12021_1 j12024_1 j12027_6 j12032_1 j12036_6 j12040_1 j12043_1 j12047_6 j12052_1 \
+	j12054_6 j12057_1 j12059_6))
+.PHONY: bench-rcpsp-pyjobshop-j120
+bench-rcpsp-pyjobshop-j120: $(STAMP_DEV)
+	test -x $(PEER_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install --quiet pyjobshop)
+	rm -f benchmarks/reports/rcpsp_pyjobshop_j120.jsonl
+	$(BIN)/python benchmarks/rcpsp_pyjobshop.py --peer-python $(PEER_VENV)/bin/python --time-limit 60 \
+		--store benchmarks/reports/rcpsp_pyjobshop_j120.jsonl --out benchmarks/reports/rcpsp_pyjobshop_j120.md \
+		$(RCPSP_PEER_J120)
+
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
 	$(BIN)/python benchmarks/rcpsp_large_report.py --out benchmarks/reports/rcpsp_large_summary.md
