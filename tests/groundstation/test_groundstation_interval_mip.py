@@ -33,6 +33,14 @@ def test_integer_keys_close_the_lp_gap_on_the_mixed_fixture():
     assert 5029 <= mip_unserved_bound(x, options, grid=H, integer_from=8 * H)[0] <= 10800
 
 
+def test_no_track_possible_means_every_second_is_unserved():
+    """With no option for any request the relaxation has no column: the bound is everything
+    requested (hypothesis once found it returned 0, valid but useless)."""
+    x = mixed()
+    bound, stats = mip_unserved_bound(x, [[] for _ in x.requests], grid=H)
+    assert stats["columns"] == 0 and bound == x.requested
+
+
 def test_known_optima_are_never_cut_off_whatever_gets_integer_keys():
     """Hand-made cases with known optima, every grid, integer keys for all, for long requests
     only, and for none (then the LP's weak-duality bound is used: HiGHS reports no MIP bound)."""

@@ -45,8 +45,8 @@ def mip_unserved_bound(instance: GroundStationInstance, options: list[list[Optio
     caps = mission_totals(instance, options) if mission_caps else None
     lp = build(instance, options, grid, caps, crossing_rows=crossing_rows)
     stats: dict[str, Any] = {"grid": grid, "columns": len(lp.cost)}
-    if not lp.cost:
-        return 0, stats
+    if not lp.cost:  # no column: nothing can be tracked, every requested second is unserved
+        return _finish(instance, 0, stats, started)
     model, keys = _model(highspy, lp, instance, integer_from)
     stats["integer_keys"] = keys
     if not keys:  # no integer: HiGHS would solve an LP and report no MIP dual bound (0)
