@@ -24,10 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 STRENGTHS = (0.1, 0.2, 0.3, 0.4, 0.5)
 
 
+def position(name: str) -> tuple[int, int]:
+    """(class c, instance k) of a j120 instance named j120<c>_<k>."""
+    klass, index = name[4:].split("_")
+    return int(klass), int(index)
+
+
 def resource_strength(name: str) -> float:
-    """RS of a j120 instance from its class number (j120<c>_<k>)."""
-    klass = int(name[4:].split("_")[0])
-    return STRENGTHS[(klass - 1) % 5]
+    """RS of a j120 instance from its class number."""
+    return STRENGTHS[(position(name)[0] - 1) % 5]
 
 
 def _gap(objective: int, reference: int) -> float:
@@ -63,8 +68,8 @@ def main() -> None:
         rows.append({"name": record["instance"], "objective": record["objective"],
                      "bound": record["bound"], "status": record["status"], "ub": ub, "lb": lb,
                      "closed": ref["status"] == "optimal", "gap": _gap(record["objective"], ub),
-                     "rs": resource_strength(record["instance"]), "label": record["label"]})
-    rows.sort(key=lambda r: (int(r["name"][4:].split("_")[0]), int(r["name"].split("_")[1])))
+                     "rs": resource_strength(record["instance"])})
+    rows.sort(key=lambda r: position(r["name"]))
     head = ["| set | instances | mean gap % | median gap % | max gap % | at or below best known "
             "| proven optimal |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     table = [_line("all", rows), _line("best known UB proven optimal", [r for r in rows if r["closed"]]),

@@ -71,6 +71,9 @@ def _rotated(items: list[str], k: int) -> list[str]:
     return items[k:] + items[:k]
 
 
+own_distances = cpsat._distances  # the model's own, restored after the `energy` variant
+
+
 def energy_distances(instance: RCPSPInstance) -> np.ndarray:
     """cpsat's start-to-start distances, lengthened where the work of the activities that must
     run between i and j (successors of i and predecessors of j) needs longer at some resource's
@@ -88,9 +91,6 @@ def energy_distances(instance: RCPSPInstance) -> np.ndarray:
         joined = (longer[:, m:m + 1] >= 0) & (longer[m:m + 1, :] >= 0)
         longer = np.maximum(longer, np.where(joined, longer[:, m:m + 1] + longer[m:m + 1, :], -1))
     return longer
-
-
-own_distances = cpsat._distances
 
 
 def variants(names: list[str], chosen: list[str], limit: float) -> None:
