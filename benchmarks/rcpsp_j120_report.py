@@ -1,10 +1,10 @@
 """PSPLIB j120 sample report (issue 21's goal: mean gap <= 1.5 % to the best known upper bounds at
 60 s / 2 workers) from the stored runs of the suite rcpsp_j120.
 
-Gap = (makespan - best known UB) / best known UB, UB from PSPLIB's j120hrs.sm
-(instances/rcpsp/references.csv). Also split by whether the literature has closed the instance,
-and by the parameter class's resource strength (PSPLIB j120 classes cycle RS 0.1, 0.2, 0.3, 0.4,
-0.5 within each block of five).
+Gap = (makespan - best known UB) / best known UB, UB from PSPLIB's best known values
+(instances/rcpsp/references.csv; sources in instances/rcpsp/j120/README.md). Also split by
+whether the literature has closed the instance, and by the parameter class's resource strength
+(PSPLIB j120 classes cycle RS 0.1, 0.2, 0.3, 0.4, 0.5 within each block of five).
 
     python benchmarks/rcpsp_j120_report.py --store benchmarks/reports/rcpsp_j120.results.jsonl \\
         --out benchmarks/reports/rcpsp_j120_summary.md
@@ -83,8 +83,9 @@ def main() -> None:
                f"| {r['bound']} | {r['ub']} | {r['lb']} | {r['gap']:.2f} |" for r in rows]
     intro = ["# RCPSP: PSPLIB j120, every 5th instance, `cpsat-lns` at 60 s / 2 workers (issue 21)",
              "", f"- Machine: {describe()}",
-             "- Gap: (makespan - best known upper bound) / best known upper bound, the bounds of "
-             "PSPLIB's j120hrs.sm (instances/rcpsp/references.csv, instances/rcpsp/j120/README.md).",
+             "- Gap: (makespan - best known upper bound) / best known upper bound, PSPLIB's best "
+             "known values (instances/rcpsp/references.csv; sources in "
+             "instances/rcpsp/j120/README.md).",
              "- Goal: mean gap <= 1.5 % at 60 s with 2 workers.",
              *([f"- Run: {args.context}"] if args.context else []), ""]
     text = "\n".join([*intro, *head, *table, "",

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 import schedkit
 from schedkit import ProblemTooLarge
 from schedkit.rcpsp.auto import plan
+from schedkit.rcpsp.solvers import lns
 from tests.rcpsp.conftest import agrees_with, optimum, psplib, tiny
 from tests.rcpsp.strategies import projects
 
@@ -104,7 +105,36 @@ def test_cpsat_lns_checked_on_j30():
     x = psplib("j3013_1")
     result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
     agrees_with(x, result, optimum("j3013_1"))
-    assert {"lns_steps", "warm_start", "generations"} <= set(result.stats)
+    assert "probe_status" in result.stats
+    if "generations" not in result.stats:  # the probe (the whole model) proved it before the GA
+        assert result.status == "optimal"
+    else:
+        assert {"lns_steps", "warm_start", "generations"} <= set(result.stats)
+
+
+def test_cpsat_lns_without_probe_runs_every_phase(monkeypatch):
+    """With PROBE_SHARE 0 the GA, the LNS and the whole model run (or the GA meets the bound)."""
+    monkeypatch.setattr(lns, "PROBE_SHARE", 0.0)
+    x = psplib("j3013_1")
+    result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
+    agrees_with(x, result, optimum("j3013_1"))
+    assert "probe_status" not in result.stats
+    assert {"warm_start", "generations"} <= set(result.stats)
+
+
+@settings(max_examples=10, deadline=None)
+@given(projects(max_activities=7, max_resources=2))
+def test_cpsat_lns_agrees_with_cpsat(project):
+    """cpsat-lns (its probe first) on random small projects: checked, its bound at most CP-SAT's
+    optimum, and `optimal` only at that optimum."""
+    exact = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
+    assert exact.status == "optimal"
+    result = schedkit.solve(project, "cpsat-lns", time_limit=3, workers=1)
+    assert schedkit.check(project, result).feasible
+    assert result.bound <= exact.objective <= result.objective
+    assert (result.status == "optimal") == (result.objective == result.bound)
+    if result.status == "optimal":
+        assert result.objective == exact.objective
 
 
 def test_auto_plan_by_size_and_lags():

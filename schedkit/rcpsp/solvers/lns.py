@@ -1,8 +1,9 @@
 """`cpsat-lns`: phased CP-SAT for large projects (120 activities and more).
 
 1. Warm start (WARM_SHARE of the budget left after imports and numba compilation): sampling
-   with forward-backward improvement, then the activity-list genetic algorithm of
-   heuristics/ga.py seeded with it.
+   with forward-backward improvement, then the whole model briefly (PROBE_SHARE, hinted with
+   the sample's best: it proves many easy projects at once and raises the bound), then the
+   activity-list genetic algorithm of heuristics/ga.py seeded with the best so far.
 2. Large neighbourhood search (until WARM_SHARE + LNS_SHARE of the budget): free a set of
    activities, keep every other pair that shares a resource in the incumbent's order
    (S_j >= S_i + d_i where i ends before j starts), and let CP-SAT re-place the free ones with
@@ -18,6 +19,7 @@ overlapped in the incumbent, so by Helly's property all at once, within capacity
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -39,6 +41,7 @@ from schedkit.result import Result
 
 DEFAULT_TIME_LIMIT = 60.0
 WARM_SHARE = 0.3  # of the time left after imports and compilation
+PROBE_SHARE = 0.05  # the whole model right after sampling, out of the warm start's share
 LNS_SHARE = 0.45
 SUB_SECONDS = 1.0  # per sub-problem
 KINDS = ("window", "resource", "block")
@@ -162,6 +165,19 @@ def _search(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start
     return start
 
 
+def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start: np.ndarray,
+           bound: int, seconds: float, stats: dict[str, Any]) -> Result:
+    """The whole model for `seconds` from `start`: the Result (optimal ends the run), its
+    status and bound recorded in `stats` as probe_status and probe_bound."""
+    until = min(time.perf_counter() - options.started + seconds, options.time_limit or math.inf)
+    result = exact_phase(cp_model, instance, replace(options, time_limit=until), start, bound,
+                         dict(stats))
+    stats.update(probe_status=result.stats.get("solver_status"), probe_bound=result.bound)
+    if result.status == "optimal":
+        result.stats.update(probe_status=stats["probe_status"], probe_bound=result.bound)
+    return result
+
+
 @register(
     "rcpsp", "cpsat-lns", exact=True, options={},
     description="phased CP-SAT for large projects: GA warm start, LNS of time-window, "
@@ -186,6 +202,14 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
                             options.seed, parallel=False, improve=True, bound=bound)
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": compile_seconds, "fbi": span}
+    if PROBE_SHARE > 0:
+        probe = _probe(cp_model, instance, options, start, bound, PROBE_SHARE * left, stats)
+        if probe.status == "optimal":
+            return probe
+        if probe.bound is not None:
+            bound = max(bound, int(probe.bound))
+        if probe.solution is not None and probe.objective is not None and probe.objective < span:
+            start, span = probe.solution.start, int(probe.objective)
     found = evolve(instance, warm_until, None, options.seed, bound, start)
     start, span = found.start, found.span
     stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)

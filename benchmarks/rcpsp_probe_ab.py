@@ -1,0 +1,82 @@
+"""`cpsat-lns` with and without the brief whole-model probe after sampling (PROBE_SHARE),
+interleaved per (instance, seed): a fresh process per run, who goes first alternating, every
+schedule through `schedkit.check`. One JSON row per run.
+
+    python benchmarks/rcpsp_probe_ab.py --shares 0.05 0 --seeds 0 1 --out rows.jsonl j1206_1 ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import schedkit  # noqa: E402
+from schedkit.rcpsp.solvers import lns  # noqa: E402
+
+
+def one(name: str, share: float, seed: int, time_limit: float, workers: int) -> dict[str, object]:
+    """One run of cpsat-lns with PROBE_SHARE = share: the row to record."""
+    lns.PROBE_SHARE = share
+    instance = schedkit.load(ROOT / "instances" / "rcpsp" / "j120" / f"{name}.sm")
+    load = os.getloadavg()[0]
+    began = time.perf_counter()
+    result = schedkit.solve(instance, "cpsat-lns", time_limit=time_limit, workers=workers,
+                            seed=seed)
+    elapsed = time.perf_counter() - began
+    report = schedkit.check(instance, result.solution, result.objective)
+    return {"instance": name, "probe_share": share, "seed": seed, "objective": result.objective,
+            "bound": result.bound, "status": result.status, "elapsed": round(elapsed, 2),
+            "check": bool(report), "probe_status": result.stats.get("probe_status"),
+            "probe_bound": result.stats.get("probe_bound"), "load": round(load, 2),
+            "commit": _commit()}
+
+
+def _commit() -> str:
+    """The checkout's short commit, with + when it has changes."""
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "schedkit"],
+                           capture_output=True, text=True).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("instances", nargs="+", help="j120 names (instances/rcpsp/j120/)")
+    parser.add_argument("--shares", type=float, nargs="+", default=[0.05, 0.0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        row = one(args.instances[0], args.shares[0], args.seeds[0], args.time_limit, args.workers)
+        print(json.dumps(row))
+        return
+    pair = 0
+    for seed in args.seeds:
+        for name in args.instances:
+            shares = args.shares if pair % 2 == 0 else list(reversed(args.shares))
+            pair += 1
+            for share in shares:
+                command = [sys.executable, __file__, name, "--one", "--shares", str(share),
+                           "--seeds", str(seed), "--time-limit", str(args.time_limit),
+                           "--workers", str(args.workers), "--out", str(args.out)]
+                line = subprocess.run(command, capture_output=True, text=True, check=True
+                                      ).stdout.strip().splitlines()[-1]
+                with args.out.open("a") as handle:
+                    handle.write(line + "\n")
+                print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
