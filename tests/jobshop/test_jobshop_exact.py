@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
@@ -100,6 +101,20 @@ def test_cpsat_and_mip_agree(x):
     checked(x, b)
     assert a.status == b.status == "optimal"
     assert a.objective == b.objective
+
+
+def test_mip_keeps_job_order_after_zero_length_operations():
+    """Hypothesis's case: HiGHS put job 2's last start at 4.9999995 after a zero-length
+    operation at 5.0; the rebuilt schedule must still follow the job's order (optimum 10)."""
+    x = JobShopInstance(machines=2, job_ptr=np.array([0, 3, 4, 7]),
+                        op_ptr=np.array([0, 1, 2, 3, 4, 5, 6, 8]),
+                        alt_machine=np.array([0, 0, 0, 0, 0, 0, 1, 0]),
+                        alt_duration=np.array([0, 0, 0, 5, 2, 0, 2, 0]),
+                        release=np.array([0, 0, 3]), due=np.array([0, 0, 0]),
+                        weight=np.array([0, 0, 2]), objective="weighted_tardiness", name="h")
+    for solver in ("highs", "cbc"):
+        result = schedkit.solve(x, "mip", time_limit=20, workers=1, solver=solver)
+        assert checked(x, result) == 10 and result.status == "optimal"
 
 
 def test_mip_refuses_nothing_small_and_reports_a_bound_on_a_budget():

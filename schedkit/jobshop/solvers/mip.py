@@ -162,6 +162,16 @@ def _set_start(model: _Model, instance: JobShopInstance, schedule: Schedule) -> 
         variable.setInitialValue(value(completion))
 
 
+def _job_ordered_times(values: list[float], job_ptr: np.ndarray) -> np.ndarray:
+    """The solver's starts, never below the job's previous operation: within the solver's
+    tolerance a successor of a zero-length operation can read 4.9999995 against its 5.0, and
+    sorting on that would put it first (found by hypothesis)."""
+    times = np.round(np.array(values, dtype=float), 6)
+    for first, end in zip(job_ptr[:-1].tolist(), job_ptr[1:].tolist(), strict=True):
+        times[first:end] = np.maximum.accumulate(times[first:end])
+    return times
+
+
 def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndarray] | None:
     """The solver's machine choices and orders, rebuilt as a semi-active schedule."""
     values = [s.varValue for s in model.start]
@@ -173,7 +183,7 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
         if ptr[o + 1] - ptr[o] > 1:
             alt[o] = max(range(int(ptr[o]), int(ptr[o + 1])), key=lambda a: model.x[a].varValue or 0.0)
     position = np.arange(instance.operations) - instance.job_ptr[instance.job_of()]
-    order = np.lexsort((position, np.round(np.array(values, dtype=float), 6)))
+    order = np.lexsort((position, _job_ordered_times(values, instance.job_ptr)))
     duration = instance.alt_duration[alt]
     machine = instance.alt_machine[alt]
     release = instance.release_or_zero()
