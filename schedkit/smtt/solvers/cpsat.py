@@ -251,20 +251,24 @@ def _run_portfolio(
         remaining = max(0.05, 0.95 * remaining - 0.05)
     solvers = {name: new_solver(cp_model, models[name][2], options.seed, remaining) for name in models}
     outcome: dict[str, tuple[int, Any]] = {}
+    proved = threading.Event()
 
     def run(name: str) -> None:
         status = solvers[name].Solve(models[name][0])
         outcome[name] = (status, solvers[name])
         if status == cp_model.OPTIMAL:
-            for other, solver in solvers.items():
-                if other != name:
-                    solver.StopSearch()
+            proved.set()
 
     threads = [threading.Thread(target=run, args=(name,)) for name in models]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    for thread in threads:  # StopSearch before a Solve has begun is lost: repeat it until done
+        while thread.is_alive():
+            thread.join(0.05)
+            if proved.is_set():
+                for name, solver in solvers.items():
+                    if name not in outcome:
+                        solver.StopSearch()
     return outcome
 
 
