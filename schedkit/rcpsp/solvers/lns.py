@@ -172,9 +172,9 @@ def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start:
     until = min(time.perf_counter() - options.started + seconds, options.time_limit or math.inf)
     result = exact_phase(cp_model, instance, replace(options, time_limit=until), start, bound,
                          dict(stats))
-    stats.update(probe_status=result.stats.get("solver_status"), probe_bound=result.bound)
-    if result.status == "optimal":
-        result.stats.update(probe_status=stats["probe_status"], probe_bound=result.bound)
+    probe = {"probe_status": result.stats.get("solver_status"), "probe_bound": result.bound}
+    stats.update(probe)
+    result.stats.update(probe)
     return result
 
 
