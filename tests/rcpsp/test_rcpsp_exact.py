@@ -106,6 +106,7 @@ def test_cpsat_lns_checked_on_j30():
     result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
     agrees_with(x, result, optimum("j3013_1"))
     assert "probe_status" in result.stats
+    assert (result.stats["warm_share"], result.stats["lns_share"]) == (1.0, 0.0)
     if "generations" not in result.stats:  # the probe (the whole model) proved it before the GA
         assert result.status == "optimal"
     else:
@@ -113,13 +114,16 @@ def test_cpsat_lns_checked_on_j30():
 
 
 def test_cpsat_lns_without_probe_runs_every_phase(monkeypatch):
-    """With PROBE_SHARE 0 the GA, the LNS and the whole model run (or the GA meets the bound)."""
+    """The large-project phases (MID_SIZE 0 here) with PROBE_SHARE 0: the GA, the LNS and the
+    whole model run (or the GA meets the bound)."""
     monkeypatch.setattr(lns, "PROBE_SHARE", 0.0)
+    monkeypatch.setattr(lns, "MID_SIZE", 0)
     x = psplib("j3013_1")
     result = schedkit.solve(x, "cpsat-lns", time_limit=4, workers=1)
     agrees_with(x, result, optimum("j3013_1"))
     assert "probe_status" not in result.stats
     assert {"warm_start", "generations"} <= set(result.stats)
+    assert (result.stats["warm_share"], result.stats["lns_share"]) == (lns.WARM_SHARE, lns.LNS_SHARE)
 
 
 @settings(max_examples=10, deadline=None)
@@ -138,7 +142,10 @@ def test_cpsat_lns_agrees_with_cpsat(project):
 
 
 def test_auto_plan_by_size_and_lags():
-    """auto: cpsat below 100 activities, cpsat-lns from 100, cpsat then sgs-lags with lags."""
+    """auto: cpsat below 50 activities (j30), cpsat-lns from 50 (j60, j120), cpsat then sgs-lags
+    with lags."""
     assert plan(tiny()) == ("cpsat", "fbi")
+    assert plan(psplib("j3013_1")) == ("cpsat", "fbi")
+    assert plan(psplib("j6013_1")) == ("cpsat-lns", "fbi")
     assert plan(schedkit.generate.rcpsp(120, 2, seed=1)) == ("cpsat-lns", "fbi")
     assert plan(tiny().replace(lags=[[0, 0, 0], [3], [2], [2], []]))[0] == "cpsat"

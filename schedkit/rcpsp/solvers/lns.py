@@ -1,4 +1,6 @@
-"""`cpsat-lns`: phased CP-SAT for large projects (120 activities and more).
+"""`cpsat-lns`: phased CP-SAT for large projects (120 activities and more); on mid-size ones
+(below MID_SIZE activities) the probe takes MID_PROBE_SHARE of the budget (the proofs), then the
+GA improves its schedule until the end (no LNS, no second whole model).
 
 1. Warm start (WARM_SHARE of the budget left after imports and numba compilation): sampling
    with forward-backward improvement, then the whole model briefly (PROBE_SHARE, hinted with
@@ -41,8 +43,12 @@ from schedkit.result import Result
 
 DEFAULT_TIME_LIMIT = 60.0
 WARM_SHARE = 0.3  # of the time left after imports and compilation
+SAMPLE_SHARE = 0.075  # at most, for sampling with forward-backward improvement (1000 schedules)
 PROBE_SHARE = 0.05  # the whole model right after sampling, out of the warm start's share
 LNS_SHARE = 0.45
+MID_SIZE = 100  # activities, dummies included: below, the MID_ shares and no LNS
+MID_PROBE_SHARE = 0.8  # the probe first, as long as plain cpsat needs for its j60 proofs at 30 s
+# (the slowest: 22 s); then the GA until the end (benchmarks/reports/rcpsp_j60_proofs.md)
 SUB_SECONDS = 1.0  # per sub-problem
 KINDS = ("window", "resource", "block")
 
@@ -181,8 +187,8 @@ def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start:
 @register(
     "rcpsp", "cpsat-lns", exact=True, options={},
     description="phased CP-SAT for large projects: GA warm start, LNS of time-window, "
-    f"resource-critical and block neighbourhoods, then the whole model (default budget "
-    f"{DEFAULT_TIME_LIMIT:g} s)",
+    f"resource-critical and block neighbourhoods, then the whole model; below {MID_SIZE} "
+    f"activities the whole model first, then the GA (default budget {DEFAULT_TIME_LIMIT:g} s)",
 )
 def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Warm start, LNS, then the whole model for the proof (shares of the time limit)."""
@@ -197,13 +203,17 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     bound = lower_bound(instance)
     began = time.perf_counter()  # phases share what imports and compilation left
     left = options.remaining() or 0.0
-    warm_until = began + WARM_SHARE * left
-    start, span, _ = sample(instance, began + 0.25 * WARM_SHARE * left, 1000,
+    mid = instance.n < MID_SIZE
+    warm_share, lns_share = (1.0, 0.0) if mid else (WARM_SHARE, LNS_SHARE)
+    probe_share = MID_PROBE_SHARE if mid else PROBE_SHARE
+    warm_until = began + warm_share * left
+    start, span, _ = sample(instance, began + SAMPLE_SHARE * left, 1000,
                             options.seed, parallel=False, improve=True, bound=bound)
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
-                             "compile_seconds": compile_seconds, "fbi": span}
-    if PROBE_SHARE > 0:
-        probe = _probe(cp_model, instance, options, start, bound, PROBE_SHARE * left, stats)
+                             "compile_seconds": compile_seconds, "fbi": span,
+                             "warm_share": warm_share, "lns_share": lns_share}
+    if probe_share > 0:
+        probe = _probe(cp_model, instance, options, start, bound, probe_share * left, stats)
         if probe.status == "optimal":
             return probe
         if probe.bound is not None:
@@ -213,8 +223,9 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     found = evolve(instance, warm_until, None, options.seed, bound, start)
     start, span = found.start, found.span
     stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
-    if span == bound:
-        return finish(span, bound, True, RCPSPSolution(start), {**stats, "solver_status": "none"})
+    if span == bound or mid:  # met the bound, or (mid-size) the probe was the whole model's run
+        last = "none" if span == bound else stats.get("probe_status", "none")
+        return finish(span, bound, span == bound, RCPSPSolution(start), {**stats, "solver_status": last})
     start = _search(cp_model, instance, options, start, bound,
-                    began + (WARM_SHARE + LNS_SHARE) * left, stats)
+                    began + (warm_share + lns_share) * left, stats)
     return exact_phase(cp_model, instance, options, start, bound, stats)
