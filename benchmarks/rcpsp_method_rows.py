@@ -14,7 +14,6 @@ import csv
 import importlib
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import schedkit  # noqa: E402
+from benchmarks.fresh_process import add_run_arguments, run_row  # noqa: E402
 
 
 def _reference(name: str) -> dict[str, str]:
@@ -66,11 +66,8 @@ def main() -> None:
     parser.add_argument("instances", nargs="+", help="PSPLIB names, e.g. j6013_1")
     parser.add_argument("--method", default="cpsat-lns")
     parser.add_argument("--set", action="append", default=[], help="module:CONSTANT=json value")
-    parser.add_argument("--time-limit", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    add_run_arguments(parser, 30.0)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(args.instances[0], args.method, args.set, args.time_limit,
@@ -82,11 +79,7 @@ def main() -> None:
                    "--seed", str(args.seed), "--out", str(args.out)]
         for item in args.set:
             command += ["--set", item]
-        line = subprocess.run(command, capture_output=True, text=True, check=True
-                              ).stdout.strip().splitlines()[-1]
-        with args.out.open("a") as handle:
-            handle.write(line + "\n")
-        print(line, flush=True)
+        run_row(command, args.out)
 
 
 if __name__ == "__main__":

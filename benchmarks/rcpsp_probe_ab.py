@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import schedkit  # noqa: E402
+from benchmarks.fresh_process import add_run_arguments, run_row  # noqa: E402
 from schedkit.rcpsp.solvers import lns  # noqa: E402
 
 
@@ -53,10 +54,7 @@ def main() -> None:
     parser.add_argument("instances", nargs="+", help="j120 names (instances/rcpsp/j120/)")
     parser.add_argument("--shares", type=float, nargs="+", default=[0.05, 0.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    add_run_arguments(parser, 60.0)
     args = parser.parse_args()
     if args.one:
         row = one(args.instances[0], args.shares[0], args.seeds[0], args.time_limit, args.workers)
@@ -71,11 +69,7 @@ def main() -> None:
                 command = [sys.executable, __file__, name, "--one", "--shares", str(share),
                            "--seeds", str(seed), "--time-limit", str(args.time_limit),
                            "--workers", str(args.workers), "--out", str(args.out)]
-                line = subprocess.run(command, capture_output=True, text=True, check=True
-                                      ).stdout.strip().splitlines()[-1]
-                with args.out.open("a") as handle:
-                    handle.write(line + "\n")
-                print(line, flush=True)
+                run_row(command, args.out)
 
 
 if __name__ == "__main__":
