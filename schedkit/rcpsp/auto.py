@@ -1,10 +1,10 @@
 """`auto` for RCPSP: CP-SAT (warm-started by sampling with forward-backward improvement, or by
 `sgs-lags` on RCPSP/max projects, so a heuristic schedule that meets the lower bound returns at
 once) below MID activities (j30: all proven in seconds); from MID on, the phased `cpsat-lns`
-(GA, from lns.MID_SIZE also LNS, then the whole model: on the generated 120-activity projects and the
-hard j60 instances it ends below plain cpsat at equal time, benchmarks/reports/rcpsp_large_summary.md
-and rcpsp_j60_proofs.md); beyond CP-SAT's size limit, `fbi` (`sgs-lags` with
-time lags) alone."""
+(below lns.MID_SIZE the whole model, then the GA; from there the GA, LNS, then the whole model:
+on j60, the generated 120-activity projects and j120 it ends below plain cpsat at equal time,
+benchmarks/reports/rcpsp_j60_proofs.md and rcpsp_large_summary.md); beyond CP-SAT's size
+limit, `fbi` (`sgs-lags` with time lags) alone."""
 
 from __future__ import annotations
 
