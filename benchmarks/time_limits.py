@@ -43,6 +43,9 @@ ANYTIME = {"dynasearch", "fbi", "ffeea", "ga", "ig", "lns", "sampling", "sgs-lag
 VARIANTS = [
     ("jobshop", "instances/jobshop/classic/ta20", 0, {"blocking": True}, "ta20 (blocking)"),
     ("rcpsp", "instances/rcpsp/max/sm_j30/PSP1.SCH", 0, {}, "RCPSP/max j30 PSP1"),
+    # RG300_1, the largest, is proven in under a second: these keep the long paths timed
+    ("rcpsp", "instances/rcpsp/large/gen300_2.sm", 0, {}, "gen300_2 (large-project probe)"),
+    ("rcpsp", "instances/rcpsp/j60/j6013_1.sm", 0, {}, "j6013_1 (mid-size cpsat-lns)"),
     ("smtt", "instances/smtt/orlib_weighted100_sample.jsonl", 0, {}, "wt100 #1 (weighted)"),
 ]
 CHILD = """
@@ -135,6 +138,8 @@ def main() -> None:
                         help="limits at which the empty-cache mode runs too ('' for none)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--families", default="", help="comma-separated families (default: all)")
+    parser.add_argument("--labels", default="",
+                        help="comma-separated instance labels to run (default: all chosen)")
     parser.add_argument("--methods", default="", help="comma-separated methods (default: all timed ones)")
     parser.add_argument("--out", type=Path, default=None, help="write a Markdown report here")
     parser.add_argument("--store", type=Path, default=None,
@@ -148,6 +153,8 @@ def main() -> None:
     wanted = [f for f in args.families.split(",") if f]
     chosen_methods = [m for m in args.methods.split(",") if m]
     instances = [x for x in largest_instances() if not wanted or x[0] in wanted]
+    labels = [label for label in args.labels.split(",") if label]
+    instances = [x for x in instances if not labels or x[4] in labels]
     load = os.getloadavg()
     started = time.time()
     scratch = Path(tempfile.mkdtemp(prefix="schedkit-time-limits-"))
@@ -192,6 +199,7 @@ def command_line(args: argparse.Namespace) -> str:
     return (f"python benchmarks/time_limits.py --limits {args.limits} --uncompiled-limits "
             f"'{args.uncompiled_limits}' --workers {args.workers}"
             + (f" --families {args.families}" if args.families else "")
+            + (f" --labels '{args.labels}'" if args.labels else "")
             + (f" --methods {args.methods}" if args.methods else ""))
 
 
