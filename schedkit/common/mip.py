@@ -8,10 +8,12 @@ bound (a float, None when it has none) with stats. Set initial values on the var
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import tempfile
 import threading
+import time
 import warnings
 from typing import Any
 
@@ -46,6 +48,25 @@ def new_variable(pulp: Any, problem: Any, name: str, **bounds: Any) -> Any:
     """A new variable: `add_variable` where PuLP has it (3.3+), `LpVariable` on older 3.x."""
     add = getattr(problem, "add_variable", None)
     return add(name, **bounds) if add is not None else pulp.LpVariable(name, **bounds)
+
+
+LEFTOVERS: list[threading.Thread] = []  # HiGHS runs cancelled at a deadline, still ending
+
+
+def wait_for_leftovers(until: float = float("inf")) -> bool:
+    """Let cancelled runs from earlier calls finish before HiGHS runs again (and before the
+    interpreter exits: a HiGHS thread alive at exit aborts the process), waiting until `until`
+    at most: True when none is left."""
+    while LEFTOVERS:
+        thread = LEFTOVERS[-1]
+        thread.join(None if until == float("inf") else max(0.0, until - time.perf_counter()))
+        if thread.is_alive():
+            return False
+        LEFTOVERS.pop()
+    return True
+
+
+atexit.register(wait_for_leftovers)  # no limit at exit
 
 
 class RunControl:
@@ -160,6 +181,9 @@ def _run_highs(pulp: Any, problem: Any, options: SolveOptions, gap_abs: float,
     """Solve with HiGHS: (dual bound or None, stats)."""
     import highspy
 
+    if not wait_for_leftovers(options.deadline):  # HiGHS has one thread pool: never two runs
+        return None, {"solver": "highs", "solver_optimal": False, "solver_has_solution": False,
+                      "solver_status": "not started: an earlier HiGHS run was still ending"}
     solver = _highs_class(pulp, control)(
         msg=False,
         timeLimit=options.remaining(),

@@ -33,6 +33,7 @@ import numpy as np
 
 from schedkit.common.auto import run_method
 from schedkit.common.finish import integral_bound
+from schedkit.common.highs_deadline import Background, DeadlineControl
 from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -48,7 +49,6 @@ from schedkit.vmr.heuristics.methods import (
 from schedkit.vmr.heuristics.search import Plan, lns
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.common import exact_result, proven_start
-from schedkit.vmr.solvers.deadline import Background, DeadlineControl
 from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, plan_nodes, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0

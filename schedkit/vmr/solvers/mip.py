@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import integral_bound
+from schedkit.common.highs_deadline import DeadlineControl, run_by
 from schedkit.common.mip import RunControl, import_pulp, new_variable, run
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -44,7 +45,6 @@ from schedkit.vmr.solvers.common import (
     proven_start,
     warm_start,
 )
-from schedkit.vmr.solvers.deadline import DeadlineControl, run_by
 
 DETERMINISTIC_NODES_PER_SECOND = 20  # HiGHS nodes per second of budget with deterministic=True
 DETERMINISTIC_DEFAULT_SECONDS = 30.0  # the budget a deterministic run without a time limit stands for

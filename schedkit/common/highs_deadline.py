@@ -2,7 +2,8 @@
 
 HiGHS checks its time limit only between pieces of work (probing in presolve, the root LP),
 and a cancel from another thread waits for the same checkpoints: on a loaded machine a run told
-to stop at t can return a second later. So a VMR MIP run gets its time limit set right before
+to stop at t can return a second later (RCPSP's time-indexed MIP: two seconds, on a quiet one).
+So a MIP run (VMR, RCPSP) gets its time limit set right before
 HiGHS starts (after PuLP has built and loaded the model), ending RESERVE early, runs on a
 thread of its own, and the caller waits for it only until the deadline: a run still busy then
 is cancelled and left to finish in the background; the caller keeps the dual bound HiGHS last
@@ -13,18 +14,15 @@ leftover is not started).
 
 from __future__ import annotations
 
-import atexit
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from schedkit.common.mip import RunControl
+from schedkit.common.mip import LEFTOVERS, RunControl, wait_for_leftovers
 
 RESERVE = 0.25  # seconds before the deadline at which HiGHS is told to stop
 LEFTOVER_WAIT = 1.0  # seconds a new run waits, at most, for a cancelled one to end
-
-_leftover: list[threading.Thread] = []
 
 
 class DeadlineControl(RunControl):
@@ -45,22 +43,6 @@ class DeadlineControl(RunControl):
         super().attach(highs)
 
 
-def wait_for_leftovers(until: float = float("inf")) -> bool:
-    """Let cancelled runs from earlier calls finish before HiGHS runs again (and before the
-    interpreter exits: a HiGHS thread alive at exit aborts the process), waiting until `until`
-    at most: True when none is left."""
-    while _leftover:
-        thread = _leftover[-1]
-        thread.join(None if until == float("inf") else max(0.0, until - time.perf_counter()))
-        if thread.is_alive():
-            return False
-        _leftover.pop()
-    return True
-
-
-atexit.register(wait_for_leftovers)  # no limit at exit
-
-
 class Background:
     """`work()` (a HiGHS run watched by `control`) on a thread of its own, started at once."""
 
@@ -68,7 +50,7 @@ class Background:
         self.control = control
         self._box: list[Any] = []
         self._failure: list[BaseException] = []
-        self._thread = threading.Thread(target=self._run, args=(work,), name="schedkit-vmr-highs",
+        self._thread = threading.Thread(target=self._run, args=(work,), name="schedkit-highs",
                                         daemon=True)
         until = min(getattr(control, "deadline", float("inf")), time.perf_counter() + LEFTOVER_WAIT)
         self.started = wait_for_leftovers(until)
@@ -91,7 +73,7 @@ class Background:
         finally:
             if self._thread.is_alive():
                 self.control.cancel()
-                _leftover.append(self._thread)
+                LEFTOVERS.append(self._thread)
         if self._failure:
             raise self._failure[0]
         return self._box[0] if self._box else None
