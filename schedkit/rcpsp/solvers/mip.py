@@ -23,7 +23,7 @@ import numpy as np
 
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.highs_deadline import DeadlineControl, run_by
-from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.common.mip import import_pulp, new_variable, run, wait_for_leftovers
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
@@ -199,6 +199,9 @@ def _solve(pulp: Any, model: _Model, budget: SolveOptions, name: str, deadline: 
     if name != "highs" or budget.time_limit is None:
         raw, stats = run(pulp, model.problem, budget, name)
         return raw, stats, _read(model)
+    if not wait_for_leftovers(deadline):  # a run cancelled in an earlier call may still be ending
+        busy = "not started: an earlier HiGHS run was still ending"
+        return None, {"solver": "highs", "solver_status": busy}, None
     control = DeadlineControl(budget.deadline)
     free = replace(budget, time_limit=None)  # DeadlineControl sets HiGHS's limit at its start
 
