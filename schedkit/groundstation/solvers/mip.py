@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from schedkit.common.finish import finish, integral_bound
-from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.common.highs_deadline import run_until
+from schedkit.common.mip import import_pulp, new_variable
 from schedkit.errors import ProblemTooLarge
 from schedkit.groundstation.heuristics.board import Option, request_options
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
@@ -109,10 +110,11 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
             problem += pulp.lpSum(s.x for s in own) <= r.max_tracks
             problem += pulp.lpSum(s.length for s in own) <= r.duration
     problem += instance.requested - pulp.lpSum(s.length for s in slots)
-    raw, stats = run(pulp, problem, options, name)
+    raw, stats, finished = run_until(pulp, problem, options, name, options.deadline)
     stats = {**stats, "solver": name, "slots": len(slots), "pairs": len(pairs)}
     tracks, tracked = [], [0] * instance.n
-    if problem.status != pulp.LpStatusOptimal and not any(s.x.varValue is not None for s in slots):
+    if not finished or (problem.status != pulp.LpStatusOptimal
+                        and not any(s.x.varValue is not None for s in slots)):
         return finish(None, integral_bound(raw), False, None, stats)
     for s in slots:
         if (s.x.varValue or 0) > 0.5:
@@ -123,6 +125,8 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     value = instance.requested - sum(tracked)
     stats.update(plan_stats(instance, tracked))
     bound = integral_bound(raw)
-    bound = None if bound is None else min(bound, value)
+    if bound is not None and bound > value:  # a valid bound never exceeds a feasible value
+        stats["discarded_bound"] = bound
+        bound = None
     return finish(value, bound, problem.status == pulp.LpStatusOptimal and bound == value,
                   GroundStationSolution(tracks), stats)

@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish, integral_bound
-from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.common.highs_deadline import run_until
+from schedkit.common.mip import import_pulp, new_variable
 from schedkit.errors import ProblemTooLarge
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import refuse_blocking
@@ -236,12 +237,12 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     build = time.perf_counter() - began
     limited = options if options.time_limit is None else replace(
         options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
-    raw_bound, run_stats = run(pulp, model.problem, limited, name)
+    raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
     bound = integral_bound(raw_bound)
     stats.update(variables=len(model.problem.variables()), build_seconds=round(build, 3),
                  compile_seconds=round(clock.seconds, 3))
-    found = _read(model, instance) if stats.get("solver_has_solution", True) else None
+    found = _read(model, instance) if finished and stats.get("solver_has_solution", True) else None
     best = start_rule
     if found is not None:
         value = objective(instance, *found)

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish, integral_bound
-from schedkit.common.highs_deadline import DeadlineControl, run_by
-from schedkit.common.mip import import_pulp, new_variable, run, wait_for_leftovers
+from schedkit.common.highs_deadline import run_until
+from schedkit.common.mip import import_pulp, new_variable
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
@@ -193,28 +193,11 @@ def _read(model: _Model) -> np.ndarray | None:
 
 def _solve(pulp: Any, model: _Model, budget: SolveOptions, name: str, deadline: float
            ) -> tuple[float | None, dict[str, Any], np.ndarray | None]:
-    """(dual bound, stats, starts read or None). HiGHS with a time limit runs on a thread of
-    its own and is waited for until `deadline` only: it can overrun its own limit by seconds
-    (j6013_1 at 10 s: 10.9 s against 8.95 s), and the warm start must survive that."""
-    if name != "highs" or budget.time_limit is None:
-        raw, stats = run(pulp, model.problem, budget, name)
-        return raw, stats, _read(model)
-    if not wait_for_leftovers(deadline):  # a run cancelled in an earlier call may still be ending
-        busy = "not started: an earlier HiGHS run was still ending"
-        return None, {"solver": "highs", "solver_status": busy}, None
-    control = DeadlineControl(budget.deadline)
-    free = replace(budget, time_limit=None)  # DeadlineControl sets HiGHS's limit at its start
-
-    def work() -> tuple[float | None, dict[str, Any], np.ndarray | None]:
-        raw, stats = run(pulp, model.problem, free, name, control=control)
-        return raw, stats, _read(model)
-
-    done = run_by(deadline, control, work)
-    if done is not None:
-        return done
-    stats = {"solver": "highs", "solver_status": "cancelled at the deadline"}
-    bound = control.dual_bound + float(model.problem.objective.constant or 0)
-    return (bound if np.isfinite(bound) else None), stats, None
+    """(dual bound, stats, starts read or None). HiGHS can overrun its own limit by seconds
+    (j6013_1 at 10 s: 10.9 s against 8.95 s), so it is waited for until `deadline` only and
+    the warm start survives that (common/highs_deadline.py)."""
+    raw, stats, finished = run_until(pulp, model.problem, budget, name, deadline)
+    return raw, stats, (_read(model) if finished else None)
 
 
 @register(

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish, integral_bound
-from schedkit.common.mip import import_pulp, new_variable, run
+from schedkit.common.highs_deadline import run_until
+from schedkit.common.mip import import_pulp, new_variable
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -262,7 +263,7 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
         return finish(start_objective, 0, False, SMTTSolution(start),
                       {"solver": name, "workers": options.workers, "solver_status": "NOT_RUN"})
     _set_start(model, instance, hint)
-    raw_bound, stats = run(pulp, model.problem, options, name)
+    raw_bound, stats, finished = run_until(pulp, model.problem, options, name, options.deadline)
     bound = integral_bound(raw_bound)
     stats.update(
         workers=options.workers,
@@ -270,7 +271,7 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
         variables=len(model.problem.variables()),
         constraints=model.problem.numConstraints(),
     )
-    sequence = _read_sequence(model, n)
+    sequence = _read_sequence(model, n) if finished else None
     objective = None if sequence is None else int(weighted_tardiness(sequence, p, d, w))
     if objective is None or objective > start_objective:
         sequence, objective = start, start_objective
