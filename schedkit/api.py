@@ -14,6 +14,8 @@ from schedkit.result import Result
 HARD_DEADLINE_NOTE = ("the method had not returned when the time limit (plus its allowance) ran out: "
                       "a fresh process importing its solvers or compiling numba kernels under load? "
                       "Run `schedkit warmup` once, or give a longer limit")
+OFFERED_NOTE = ("the method had not returned when the time limit (plus its allowance) ran out: "
+                "this is the best solution it had handed over before its last phase")
 
 
 def solve(
@@ -32,8 +34,8 @@ def solve(
     raises UnknownOption.
 
     With a time limit the call returns by limit + max(10 %, 0.5 s) whatever happens: a method
-    still running then is left to finish in the background and the result is `unknown` with
-    `stats["hard_deadline"]` (see schedkit.deadline).
+    still running then is left to finish in the background and the result is what it offered
+    before its last phase, else `unknown`, with `stats["hard_deadline"]` (see schedkit.deadline).
     """
     started = time.perf_counter()  # the caller's clock: importing the method's modules counts
     if time_limit is not None and (isinstance(time_limit, bool)
@@ -54,9 +56,12 @@ def solve(
         return entry.function(instance, opts).with_context(method=entry.name)
 
     finished, result = run_guarded(run, limit, started)
-    if not finished:
+    if not finished and result is None:
         result = Result("unknown", stats={"hard_deadline": True, "note": HARD_DEADLINE_NOTE},
                         method=method.lower())
+    elif not finished:  # what the method offered before its last phase (deadline.offer)
+        result = result.with_context(method=method.lower(), stats={
+            **result.stats, "hard_deadline": True, "note": OFFERED_NOTE})
     wall_time = time.perf_counter() - started
     stats = {"workers": workers, "seed": int(seed), **result.stats}
     if limit is not None:

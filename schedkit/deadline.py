@@ -6,7 +6,9 @@ loaded machine (importing numba and OR-Tools, loading kernels from the cache) or
 has to compile from scratch. So `schedkit.solve` runs the method in a worker thread and waits
 until the promise's last moment; if the method has not returned by then, the call returns
 status `unknown` with `stats["hard_deadline"] = True`, and the thread finishes in the
-background (its result is dropped; a compilation it was doing serves the next call).
+background (its result is dropped; a compilation it was doing serves the next call). A phased
+method hands the guard what it already has before each long phase (`offer`): then the call
+returns that `feasible` result instead of `unknown`.
 
 Set the environment variable SCHEDKIT_HARD_DEADLINE=0 to run methods in the caller's thread
 with no such guard (the test suite does, so that verdicts never depend on machine speed).
@@ -21,7 +23,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from schedkit.result import Result
 
 # Seconds kept back before the promise runs out: to wake up, get the GIL back from a C call
 # that holds it (a solver converting its model, a kernel loading from the numba cache) and
@@ -94,9 +99,19 @@ def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+def offer(result: Result) -> None:
+    """Hand the guard of the solve running on this thread a result to return if the hard
+    deadline comes first (the latest offer wins; its solution must not change afterwards).
+    Outside a guarded solve, nothing happens."""
+    box = getattr(_inside, "box", None)
+    if box is not None and result.solution is not None:
+        box["offer"] = result
+
+
 def run_guarded(call: Callable[[], Any], limit: float | None, started: float) -> tuple[bool, Any]:
     """(True, call()) when `call` returns before started + limit + allowance − GRACE (its
-    exception is raised here); (False, None) when that moment comes first."""
+    exception is raised here); (False, the last offered Result or None) when that moment
+    comes first."""
     if limit is None or not enabled() or getattr(_inside, "active", False):
         return True, call()
     box: dict[str, Any] = {}
@@ -104,6 +119,7 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
 
     def target() -> None:
         _inside.active = True
+        _inside.box = box
         try:
             page_in_native_libraries()
             box["value"] = call()
@@ -116,7 +132,7 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
     thread.start()
     if not done.wait(max(0.0, started + limit + allowance(limit) - GRACE - time.perf_counter())):
         _abandoned.append(thread)
-        return False, None
+        return False, box.get("offer")
     if "error" in box:
         raise box["error"]
     return True, box["value"]

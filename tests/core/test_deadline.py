@@ -85,6 +85,48 @@ def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypat
     assert result.stats["hard_deadline"] is True and result.family == "smtt"
 
 
+def _offering(release: threading.Event, offered: Result) -> Result:
+    deadline.offer(offered)
+    release.wait()
+    return Result("feasible", 1)
+
+
+def test_a_call_past_the_deadline_gives_its_last_offer(guarded: None):
+    """What a method offered before its last phase comes back instead of nothing."""
+    release = threading.Event()
+    instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
+    first = schedkit.solve(instance, "edd")
+    try:
+        finished, value = deadline.run_guarded(lambda: _offering(release, first), 0.01,
+                                               deadline.time.perf_counter())
+    finally:
+        release.set()
+    assert finished is False and value is first
+
+
+def test_an_offer_outside_a_guarded_solve_is_ignored(guarded: None):
+    instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
+    deadline.offer(schedkit.solve(instance, "edd"))  # no guarded run on this thread: no effect
+    assert deadline.run_guarded(lambda: "value", 60.0, deadline.time.perf_counter()) == (True, "value")
+
+
+def test_solve_returns_the_offer_when_the_method_overruns(guarded: None, monkeypatch: pytest.MonkeyPatch):
+    """A feasible offered result, marked hard_deadline, and the checker accepts its solution."""
+    release = threading.Event()
+    instance = schedkit.generate.smtt(8, 0.6, 0.6, seed=2)
+    offered = schedkit.solve(instance, "edd")
+    entry = SimpleNamespace(name="phased", options={}, check_options=lambda options: None,
+                            function=lambda instance, options: _offering(release, offered))
+    monkeypatch.setattr(schedkit.api, "lookup", lambda family, name: entry)
+    try:
+        result = schedkit.solve(instance, "phased", time_limit=0.01)
+    finally:
+        release.set()
+    assert result.status == "feasible" and result.objective == offered.objective
+    assert result.stats["hard_deadline"] is True and result.method == "phased"
+    assert schedkit.check(instance, result).feasible
+
+
 def test_booleans_are_not_time_limits():
     with pytest.raises(SchedkitError, match="time_limit"):
         schedkit.solve(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), "edd", time_limit=True)

@@ -29,6 +29,7 @@ from typing import Any
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.deadline import offer
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.lns import LATE_HISTORY, late_history, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
@@ -266,6 +267,8 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
     stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size,
                              "warm_start": board.unserved()}
+    offer(finish(board.unserved(), None, False, board.solution(),
+                 {**stats, **plan_stats(instance, board.tracked), "offered": "the lns warm start"}))
     flow = None
     if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
         flow = mission_flow_bound(instance, opts)
@@ -318,7 +321,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     if objective == "fair":
         return Result("feasible", value, None, solution, stats)
     own = integral_bound(solver.BestObjectiveBound()) if solver is not None else None
-    bound = min(value, max(flow or 0, own or 0))
+    bound = max(_valid(flow or 0, value, stats), _valid(own or 0, value, stats))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
 
@@ -501,5 +504,15 @@ def _fallback(instance: GroundStationInstance, board: Board, stats: dict[str, An
     stats.update(plan_stats(instance, board.tracked))
     stats["chosen"] = "lns warm start"
     value = board.unserved()
-    return finish(value, None if bound is None else min(bound, value), False, board.solution(), stats)
+    return finish(value, None if bound is None else _valid(bound, value, stats), False,
+                  board.solution(), stats)
+
+
+def _valid(bound: int, value: int, stats: dict[str, Any]) -> int:
+    """`bound` when it is at most the plan's `value`; else 0, the bound recorded as discarded
+    (a proven bound never exceeds a feasible value: it would be a bug, not a proof)."""
+    if bound <= value:
+        return bound
+    stats["discarded_bound"] = bound
+    return 0
 

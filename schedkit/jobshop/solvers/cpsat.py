@@ -33,6 +33,7 @@ from typing import Any
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
@@ -70,6 +71,8 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     """One whole-model solve from `incumbent` until `deadline` (perf_counter; inf: no limit):
     (best schedule, lower bound, proved optimal)."""
     if incumbent is not None:
+        offer(finish(incumbent.objective, None, False, schedule_result(instance, incumbent).solution,
+                     {"workers": options.workers, "offered": "before a whole-model solve"}))
         jobshop_model.hint(jm, instance, incumbent)
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)

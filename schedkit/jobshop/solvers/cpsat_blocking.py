@@ -38,6 +38,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
@@ -108,6 +109,8 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
            ) -> tuple[BlockingSchedule | None, float | None, bool]:
     """One whole-model solve until `deadline`: (best schedule, bound, proved optimal)."""
     if incumbent is not None:
+        offer(finish(incumbent.objective, None, False, incumbent.solution(instance),
+                     {"workers": options.workers, "offered": "before a whole-model solve"}))
         blocking_model.hint(bm, instance, incumbent.start, incumbent.leave)
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)

@@ -27,6 +27,7 @@ import numpy as np
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.highs_deadline import run_until
 from schedkit.common.mip import import_pulp, new_variable
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import refuse_blocking
@@ -225,6 +226,8 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
     if start_rule is not None:
         stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
+        offer(finish(start_rule.objective, None, False, schedule_result(instance, start_rule).solution,
+                     {**stats, "offered": "the warm start"}))
     began = time.perf_counter()
     try:
         model = _build(pulp, instance, pairs, start_rule, options.deadline)

@@ -24,6 +24,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
@@ -212,6 +213,8 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
     upper = int(makespan(hint, instance.durations))
     if upper == bound:
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
+    offer(finish(upper, bound, False, RCPSPSolution(hint.copy()),
+                 {**stats, "offered": "before the whole model"}))
     build_until = _build_until(options)
     model = cp_model.CpModel()
     mirrored, intervals = _variables(model, instance, upper)

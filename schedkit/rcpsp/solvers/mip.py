@@ -24,6 +24,7 @@ import numpy as np
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.highs_deadline import run_until
 from schedkit.common.mip import import_pulp, new_variable
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
@@ -221,6 +222,7 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
                              "warm_start": span, "compile_seconds": compile_seconds}
     if span == bound:
         return finish(span, bound, True, RCPSPSolution(start), stats)
+    offer(finish(span, bound, False, RCPSPSolution(start.copy()), {**stats, "offered": "the warm start"}))
     build_deadline = options.deadline
     if options.time_limit is not None:
         build_deadline -= BUILD_RESERVE * options.time_limit

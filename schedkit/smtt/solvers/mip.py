@@ -20,6 +20,7 @@ import numpy as np
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.highs_deadline import run_until
 from schedkit.common.mip import import_pulp, new_variable
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -251,6 +252,8 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     hint_objective = int(weighted_tardiness(hint, p, d, w))
     if hint_objective <= start_objective:
         start, start_objective = hint, hint_objective
+    offer(finish(start_objective, 0, False, SMTTSolution(start.copy()),
+                 {"solver": name, "workers": options.workers, "offered": "the warm start"}))
     remaining = options.remaining()
     build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)
     try:

@@ -1,0 +1,37 @@
+"""`cpsat` past the hard deadline: the caller gets the schedule the method offered before its
+last phase (checked), not `unknown`."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+import schedkit
+from schedkit import deadline
+from schedkit.jobshop.solvers import cpsat as jobshop_cpsat
+from tests.jobshop.conftest import classic
+
+
+def test_a_stuck_phase_still_leaves_the_offered_schedule(monkeypatch: pytest.MonkeyPatch):
+    """ta01 with 2 s, the LNS phase held until after the deadline: a checked `feasible`
+    schedule comes back, marked hard_deadline."""
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+
+    def stuck(cp_model, jm, instance, incumbent, *rest):
+        release.wait()
+        return incumbent, SimpleNamespace(steps=0, improved=0, closed=0, size=0, seconds=0.0)
+
+    monkeypatch.setattr(jobshop_cpsat.jobshop_lns, "search", stuck)
+    x = classic("ta01")
+    try:
+        result = schedkit.solve(x, "cpsat", time_limit=2, workers=1)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True
+    assert result.stats["offered"] == "before a whole-model solve"
+    assert result.status == "feasible" and result.bound is None
+    assert schedkit.check(x, result).feasible
