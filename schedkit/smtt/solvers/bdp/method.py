@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish
+from schedkit.deadline import offer
 from schedkit.errors import InvalidOption, ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -179,6 +180,7 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
     upper = int(weighted_tardiness(sequence, p, d, w))
     if upper == 0 or time.perf_counter() >= options.deadline:
         return _result(instance, sequence, 0, stats)
+    offer(finish(upper, 0, False, SMTTSolution(sequence.copy()), {**stats, "offered": "the upper bound"}))
     before = precedences(p, d, w)
     stats["precedences"] = int(before.sum())
     if kind == "lagrangian":
