@@ -28,6 +28,7 @@ from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.methods import compile_kernels, heft_schedule, makespan, schedule_result
 from schedkit.dag.model import DAGInstance, topological_order
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -166,6 +167,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     graph = dag_graph.build(instance)
     warm, processor, start = warm_start(instance, graph)
     horizon = makespan(instance, processor, start)
+    offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
     if identical_processors(instance):
         processor = relabel_by_first_use(instance, processor)
     model = cp_model.CpModel()

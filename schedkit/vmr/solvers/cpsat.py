@@ -16,6 +16,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import integral_bound
+from schedkit.deadline import offer
 from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -166,6 +167,8 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     done = proven_start(instance, a, start, {"workers": options.workers, **compile_stats})
     if done is not None:
         return done
+    offer(exact_result(instance, a, start, None, False, None,
+                       {**compile_stats, "workers": options.workers, "offered": "the warm start"}))
     remaining = options.remaining()
     if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
         skipped = {**compile_stats, "workers": options.workers,
