@@ -181,9 +181,21 @@ JOBSHOP_PEER_INSTANCES := $(addprefix instances/jobshop/classic/,ta21 ta22 ta23 
 .PHONY: bench-jobshop-pyjobshop
 bench-jobshop-pyjobshop: $(STAMP_DEV)
 	test -x $(PEER_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install --quiet pyjobshop)
+	$(BIN)/schedkit warmup
 	$(BIN)/python benchmarks/jobshop_pyjobshop.py --peer-python $(PEER_VENV)/bin/python --time-limit 30 \
 		--workers 2 --store benchmarks/reports/jobshop_pyjobshop.jsonl --out benchmarks/reports/jobshop_pyjobshop.md \
 		$(JOBSHOP_PEER_INSTANCES)
+
+# Job shop dispatching rules against job-shop-lib's, time per instance: Taillard ta01-ta80.
+PEER_JSL_VENV ?= /tmp/schedkit-peer-jobshoplib
+JOBSHOP_SPEED_INSTANCES := $(addprefix instances/jobshop/classic/ta,$(shell seq -w 1 80))
+.PHONY: bench-jobshop-rules-speed
+bench-jobshop-rules-speed: $(STAMP_DEV)
+	test -x $(PEER_JSL_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_JSL_VENV) && $(PEER_JSL_VENV)/bin/pip install --quiet job-shop-lib)
+	$(BIN)/schedkit warmup
+	$(BIN)/python benchmarks/jobshop_rules_speed.py --peer-python $(PEER_JSL_VENV)/bin/python --repeats 5 --budget 2 \
+		--store benchmarks/reports/jobshop_rules_speed.jsonl --out benchmarks/reports/jobshop_rules_speed.md \
+		$(JOBSHOP_SPEED_INSTANCES)
 
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
