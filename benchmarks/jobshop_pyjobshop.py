@@ -114,13 +114,14 @@ def version(python: str, package: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instances", nargs="+", type=Path)
+    parser.add_argument("instances", nargs="*", type=Path)
     parser.add_argument("--peer-python", required=True, help="python of a venv with pyjobshop")
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--store", type=Path, required=True, help="JSON lines of every run")
     parser.add_argument("--report-only", action="store_true", help="rebuild the report from --store")
+    parser.add_argument("--note", action="append", default=[], help="a paragraph to add to the report")
     args = parser.parse_args()
     peer = {"pyjobshop": version(args.peer_python, "pyjobshop"),
             "ortools": version(args.peer_python, "ortools")}

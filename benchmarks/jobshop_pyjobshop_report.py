@@ -40,14 +40,14 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
     for row in rows:
         by_instance.setdefault(row["instance"], {})[row["side"]] = row
     loads = [row["load"] for row in rows]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "schedkit"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
     limit, workers = args.time_limit, args.workers
     lines = [
         "# Job shop: schedkit `cpsat` against PyJobShop's CP-SAT model",
         "",
         f"- Run: {rows[0]['began']} to {rows[-1]['began']} UTC (start of the first and last run), "
-        f"schedkit at {commit}",
+        f"schedkit/ at {commit} (its last commit)",
         f"- Machine: {machine}",
         f"- Peer: PyJobShop {peer['pyjobshop']} with ortools {peer['ortools']}, in its own venv; "
         "its `read` has no classic job-shop format, so the peer script builds PyJobShop's model "
@@ -96,6 +96,8 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
     if "all" in sets:
         lines.append(_headline("all", sets["all"]))
     missing = [n for n, s in by_instance.items() if len(s) < 2]
-    lines += ["", f"Schedules failing the check: {invalid}. Instances missing a side: "
+    lines += ["", f"Schedules failing the check: {invalid}. Instances with no run on one side: "
               f"{', '.join(missing) or 'none'}."]
+    for note in args.note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"

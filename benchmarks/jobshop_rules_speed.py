@@ -102,7 +102,7 @@ def run(command: list[str], stdin: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instances", nargs="+", type=Path)
+    parser.add_argument("instances", nargs="*", type=Path)
     parser.add_argument("--peer-python", required=True, help="python of a venv with job-shop-lib")
     parser.add_argument("--rules", default=",".join(RULES))
     parser.add_argument("--repeats", type=int, default=5, help="timed calls after the warm-up call")
@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--store", type=Path, required=True, help="JSON lines of every run")
     parser.add_argument("--report-only", action="store_true", help="rebuild the report from --store")
+    parser.add_argument("--note", action="append", default=[], help="a paragraph to add to the report")
     args = parser.parse_args()
     peer = {"job-shop-lib": version(args.peer_python, "job-shop-lib"),
             "numpy": version(args.peer_python, "numpy")}

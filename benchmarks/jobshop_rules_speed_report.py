@@ -39,6 +39,21 @@ def _headline(rule: str, pairs: list[tuple[dict, dict, str]], refs: dict[str, tu
             f"{better} / {equal} / {len(pairs) - better - equal} | {failed} |")
 
 
+def _by_size(by_instance: dict[str, dict[str, dict[str, Any]]], rules: list[str]) -> list[str]:
+    """One row per instance size: the median speed ratio of each rule."""
+    sizes: dict[str, list[str]] = {}
+    for name, sides in by_instance.items():
+        sizes.setdefault(next(iter(sides.values()))["size"], []).append(name)
+    rows = []
+    for size, names in sizes.items():
+        cells = []
+        for rule in rules:
+            ratios = [p["median"] / o["median"] for o, p, n in _pairs(by_instance, rule) if n in names]
+            cells.append(f"{statistics.median(ratios):.0f}×" if ratios else "-")
+        rows.append(f"| {size} | {len(names)} | " + " | ".join(cells) + " |")
+    return rows
+
+
 def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine: str,
            peer: dict[str, str], args: argparse.Namespace) -> str:
     """Header, the headline per rule, then one row per instance."""
@@ -48,8 +63,8 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
     rules = args.rules.split(",")
     loads = [row["load"] for row in rows]
     colds = [row["rules"][rules[0]]["first"] for row in rows if row["side"] == "ours" and row["rules"]]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "schedkit"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
     names = list(by_instance)
     counts = [found["calls"] for row in rows for found in row["rules"].values()]
     calls = f"{min(counts)} to {max(counts)} timed calls per rule here"
@@ -57,7 +72,7 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
         "# Job shop dispatching rules: schedkit against job-shop-lib, time per instance",
         "",
         f"- Run: {rows[0]['began']} to {rows[-1]['began']} UTC (start of the first and last run), "
-        f"schedkit at {commit}",
+        f"schedkit/ at {commit} (its last commit)",
         f"- Machine: {machine}",
         f"- Peer: job-shop-lib {peer['job-shop-lib']} (numpy {peer['numpy']}) in its own venv, "
         "`DispatchingRuleSolver` with its default ready-operation filters (dominated and "
@@ -92,6 +107,10 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     lines += [_headline(rule, _pairs(by_instance, rule), refs) for rule in rules if _pairs(by_instance, rule)]
+    lines += ["", "Speed ratio by size (median over the size's instances, per rule):", "",
+              "| size (jobs x machines) | instances | " + " | ".join(rules) + " |",
+              "| --- | ---: | " + " | ".join("---:" for _ in rules) + " |"]
+    lines += _by_size(by_instance, rules)
     header = " | ".join(f"{r} ms | {r} makespan" for r in rules)
     lines += ["", "Per instance: time in ms (ours / theirs) and makespan (ours / theirs) per rule.", "",
               f"| instance | size | load (ours / peer) | {header} |",
@@ -110,5 +129,7 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
         lines.append(f"| {name} | {size} | {ours.get('load', 0):.2f} / {theirs.get('load', 0):.2f} | "
                      + " | ".join(cells) + " |")
     missing = [n for n, s in by_instance.items() if len(s) < 2 or not all(r.get("rules") for r in s.values())]
-    lines += ["", f"Instances missing a side: {', '.join(missing) or 'none'}."]
+    lines += ["", f"Instances with no result on one side: {', '.join(missing) or 'none'}."]
+    for note in args.note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"
