@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--store", type=Path, required=True, help="JSON lines of every run")
     parser.add_argument("--report-only", action="store_true", help="rebuild the report from --store")
+    parser.add_argument("--peer-first", action="store_true", help="the peer runs first on the first instance")
     parser.add_argument("--note", action="append", default=[], help="a paragraph to add to the report")
     args = parser.parse_args()
     peer = {"pyjobshop": version(args.peer_python, "pyjobshop"),
@@ -134,7 +135,7 @@ def main() -> None:
         instance = schedkit.load(str(path))
         sides = [("ours", [sys.executable, "-c", OURS], ""), ("peer", [args.peer_python, "-c", PEER],
                                                               as_json(instance))]
-        for side, command, stdin in sides if k % 2 == 0 else sides[::-1]:  # alternate who goes first
+        for side, command, stdin in sides if (k + args.peer_first) % 2 == 0 else sides[::-1]:  # alternate
             began = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
             row = run([*command, str(args.time_limit), str(args.workers), str(path)], stdin, args.time_limit)
             row.update(side=side, instance=path.name, began=began, valid=checked(instance, row))
