@@ -58,9 +58,10 @@ def report(rows: list[dict[str, Any]], refs: dict[str, tuple[int, int]], machine
         "interleaved and who goes first alternating per instance.",
         f"- Load (1 min, taken just before each run): min {min(loads):.2f}, median "
         f"{statistics.median(loads):.2f}, max {max(loads):.2f}; per run in the table.",
-        f"- Command: `make bench-jobshop-pyjobshop`, i.e. `python benchmarks/jobshop_pyjobshop.py "
+        f"- Command: {'' if args.peer_first else '`make bench-jobshop-pyjobshop`, i.e. '}"
+        f"`python benchmarks/jobshop_pyjobshop.py {'--peer-first ' if args.peer_first else ''}"
         f"--peer-python $(PEER_VENV)/bin/python --time-limit {limit:g} --workers {workers} "
-        f"--store benchmarks/reports/jobshop_pyjobshop.jsonl --out benchmarks/reports/jobshop_pyjobshop.md "
+        f"--store {args.store} --out {args.out} "
         f"{' '.join('instances/jobshop/classic/' + n for n in [*by_instance][:1])} ...` "
         f"({len(by_instance)} instances)",
         "- Gap: 100 × (makespan − best known upper bound) / best known upper bound "
