@@ -175,6 +175,28 @@ bench-rcpsp-pyjobshop-j120: $(STAMP_DEV)
 		--store benchmarks/reports/rcpsp_pyjobshop_j120.jsonl --out benchmarks/reports/rcpsp_pyjobshop_j120.md \
 		$(RCPSP_PEER_J120)
 
+# Job shop side by side with PyJobShop's plain CP-SAT model: Taillard 20x20 and 30x20 at 30 s, 2 workers.
+JOBSHOP_PEER_INSTANCES := $(addprefix instances/jobshop/classic/,ta21 ta22 ta23 ta24 ta25 ta26 \
+	ta27 ta28 ta29 ta30 ta41 ta42 ta43 ta44 ta45 ta46 ta47 ta48 ta49 ta50)
+.PHONY: bench-jobshop-pyjobshop
+bench-jobshop-pyjobshop: $(STAMP_DEV)
+	test -x $(PEER_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_VENV) && $(PEER_VENV)/bin/pip install --quiet pyjobshop)
+	$(BIN)/schedkit warmup
+	$(BIN)/python benchmarks/jobshop_pyjobshop.py --peer-python $(PEER_VENV)/bin/python --time-limit 30 \
+		--workers 2 --store benchmarks/reports/jobshop_pyjobshop.jsonl --out benchmarks/reports/jobshop_pyjobshop.md \
+		$(JOBSHOP_PEER_INSTANCES)
+
+# Job shop dispatching rules against job-shop-lib's, time per instance: Taillard ta01-ta80.
+PEER_JSL_VENV ?= /tmp/schedkit-peer-jobshoplib
+JOBSHOP_SPEED_INSTANCES := $(addprefix instances/jobshop/classic/ta,$(shell seq -w 1 80))
+.PHONY: bench-jobshop-rules-speed
+bench-jobshop-rules-speed: $(STAMP_DEV)
+	test -x $(PEER_JSL_VENV)/bin/python || ($(PYTHON) -m venv $(PEER_JSL_VENV) && $(PEER_JSL_VENV)/bin/pip install --quiet job-shop-lib)
+	$(BIN)/schedkit warmup
+	$(BIN)/python benchmarks/jobshop_rules_speed.py --peer-python $(PEER_JSL_VENV)/bin/python --repeats 5 --budget 2 \
+		--store benchmarks/reports/jobshop_rules_speed.jsonl --out benchmarks/reports/jobshop_rules_speed.md \
+		$(JOBSHOP_SPEED_INSTANCES)
+
 # Large RCPSP projects (issue 21): cpsat against cpsat-lns on a j60 sample and generated 120/300.
 bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
 	$(BIN)/python benchmarks/rcpsp_large_report.py --out benchmarks/reports/rcpsp_large_summary.md
