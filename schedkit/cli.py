@@ -316,6 +316,10 @@ def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     pairs = _match_results(file, solution, instances, data)
+    for instance, result in pairs:
+        if isinstance(result, dict) and result.get("family", instance.family) != instance.family:
+            raise SchedkitError(f"{solution}: a {result['family']} result, but {instance.name} of {file} "
+                                f"is a {instance.family} instance")
     feasible = True
     for instance, result in pairs:
         report = schedkit.check(instance, result)
