@@ -134,6 +134,8 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     instances = list(_expand(files, format, blocking))
     if server:
         instances = _on_server(instances, server)
+    for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt)):
+        _check_output(flag, target)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results: list[Any] = []
@@ -243,6 +245,23 @@ def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
     return draw
 
 
+def _check_output(flag: str, target: str | None) -> None:
+    """SchedkitError naming `flag` when `target`'s folder does not exist, or a --gantt chart's
+    extension is no image format matplotlib writes: found before solving, not after."""
+    if target is None:
+        return
+    folder = Path(target).parent
+    if not folder.is_dir():
+        raise SchedkitError(f"{flag} {target}: no such folder {str(folder)!r}")
+    suffix = Path(target).suffix.lower().lstrip(".")
+    if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
+        raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "
+                            f"{', '.join(GANTT_FORMATS)}")
+
+
+GANTT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff", "webp", "eps", "ps", "svgz")
+
+
 def _gantt_path(target: str, instance_name: str, count: int) -> Path:
     """`out.png` for one instance; `out-<instance>.png` when there are several."""
     path = Path(target)
@@ -297,6 +316,10 @@ def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     pairs = _match_results(file, solution, instances, data)
+    for instance, result in pairs:
+        if isinstance(result, dict) and result.get("family", instance.family) != instance.family:
+            raise SchedkitError(f"{solution}: a {result['family']} result, but {instance.name} of {file} "
+                                f"is a {instance.family} instance")
     feasible = True
     for instance, result in pairs:
         report = schedkit.check(instance, result)

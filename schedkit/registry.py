@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from schedkit import family as families
+from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidOption, UnknownMethod, UnknownOption
 from schedkit.result import Result
 
@@ -50,15 +51,18 @@ class SolveOptions:
 OPTIONAL_TYPES: dict[str, type] = {  # the kind of options whose default is None ("no limit")
     "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float,
 }
-_KIND = {bool: "true or false", int: "a whole number", float: "a finite number", str: "text"}
+_KIND = {bool: "true or false", int: "a whole number within ±2^62", float: "a finite number", str: "text"}
 
 
 def _is_a(value: Any, expected: type) -> bool:
-    """Whether an option value is of its default's kind (an integer counts as a number)."""
+    """Whether an option value is of its default's kind (an integer counts as a number; a whole
+    number lies within ±2^62, as in every input, so no kernel's int64 overflows)."""
     if expected is bool or isinstance(value, bool):
         return expected is bool and isinstance(value, bool)
     if expected is float:
         return isinstance(value, int | float) and math.isfinite(value)
+    if expected is int:
+        return isinstance(value, int) and abs(value) < MAX_VALUE
     return isinstance(value, expected) if expected in _KIND else True
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from schedkit.api import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from schedkit.errors import SchedkitError
 from schedkit.loading import split_selector
 
@@ -76,6 +77,21 @@ def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path
     return data[key]
 
 
+def _whole(value: Any, key: str, low: int, high: int, path: Path) -> int:
+    """`value` when it is a whole number (not a boolean) in low..high; SuiteError naming `key`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SuiteError(f"{path}: field {key!r} must be a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def _seconds(value: Any, key: str, low: float, path: Path) -> float:
+    """`value` as seconds when it is a number (not a boolean) in [low, MAX_TIME_LIMIT]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= MAX_TIME_LIMIT:
+        raise SuiteError(f"{path}: field {key!r} must be a number of seconds from {low:g} to "
+                         f"{MAX_TIME_LIMIT:g}, got {value!r}")
+    return float(value)
+
+
 def _expand(root: Path, pattern: str, path: Path) -> list[str]:
     file, selector = split_selector(root / pattern)
     matches = sorted(glob.glob(str(file))) if glob.has_magic(str(file)) else [str(file)]
@@ -100,7 +116,8 @@ def _root(path: Path, data: dict[str, Any]) -> Path:
             raise SuiteError(f"{path}: field 'root' must be a string (a folder)")
         return (path.parent / data["root"]).resolve()
     here = path.parent.resolve()
-    entries = [str(e) for e in data.get("instances", []) if isinstance(e, str)]
+    listed = data.get("instances", [])
+    entries = [str(e) for e in listed if isinstance(e, str)] if isinstance(listed, list) else []
     if entries and not all(_matches(here, e) for e in entries):
         old = (path.parent / OLD_DEFAULT_ROOT).resolve()
         if all(_matches(old, e) for e in entries):
@@ -133,9 +150,10 @@ def load_suite(path: str | Path) -> Suite:
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
         raise SuiteError(f"{path}: method labels must be unique, got {labels}")
-    time_limit = float(_require(data, "time_limit", (int, float), path))
+    time_limit = _seconds(_require(data, "time_limit", (int, float), path), "time_limit", 0.0, path)
     if time_limit <= 0:
         raise SuiteError(f"{path}: time_limit must be positive")
+    seeds = _require(data, "seeds", list, path) if "seeds" in data else [0]
     memory = data.get("memory_limit_mb")
     return Suite(
         name=str(data.get("name", path.stem)),
@@ -144,8 +162,8 @@ def load_suite(path: str | Path) -> Suite:
         references=None if references is None else root / references,
         methods=tuple(methods),
         time_limit=time_limit,
-        seeds=tuple(int(s) for s in data.get("seeds", [0])),
-        workers=int(data.get("workers", 1)),
-        grace=float(data.get("grace", 5.0)),
-        memory_limit_mb=None if memory is None else int(memory),
+        seeds=tuple(_whole(s, "seeds", 0, MAX_SEED, path) for s in seeds),
+        workers=_whole(data.get("workers", 1), "workers", 1, MAX_WORKERS, path),
+        grace=_seconds(data.get("grace", 5.0), "grace", 0.0, path),
+        memory_limit_mb=None if memory is None else _whole(memory, "memory_limit_mb", 1, 2**40, path),
     )

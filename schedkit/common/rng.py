@@ -7,11 +7,23 @@ the same run on every thread and machine. Outside kernels, use `numpy.random.def
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
+from schedkit.errors import InvalidInstance
+
 _MULTIPLIER = np.uint64(6364136223846793005)  # Knuth's MMIX LCG constants
 _INCREMENT = np.uint64(1442695040888963407)
+
+
+def generator_rng(seed: Any) -> np.random.Generator:
+    """numpy's default_rng(seed) for an instance generator; InvalidInstance unless `seed` is a
+    whole number from 0 to 2^62 (a boolean is none)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= 2**62:
+        raise InvalidInstance(f"seed must be a whole number from 0 to 2^62, got {seed!r}")
+    return np.random.default_rng(seed)
 
 
 def seed_state(seed: int) -> np.uint64:

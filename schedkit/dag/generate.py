@@ -21,9 +21,12 @@ from pathlib import Path
 import click
 import numpy as np
 
-from schedkit.dag.model import DAGInstance
+from schedkit.common.rng import generator_rng
+from schedkit.dag.model import MAX_VALUE, DAGInstance
 from schedkit.errors import InvalidInstance
 from schedkit.loading import write
+
+MAX_COST_CELLS = 50_000_000  # tasks x processors: the cost matrix is drawn as floats, then int64
 
 
 def _check(tasks: int, processors: int, shape: float, out_degree: int, ccr: float, beta: float,
@@ -34,7 +37,10 @@ def _check(tasks: int, processors: int, shape: float, out_degree: int, ccr: floa
          f"processors must be a positive integer, got {processors!r}"),
         (shape > 0, f"shape α must be positive, got {shape}"),
         (isinstance(out_degree, int) and out_degree >= 1, f"out_degree must be >= 1, got {out_degree}"),
-        (ccr >= 0, f"ccr must be non-negative, got {ccr}"),
+        (isinstance(tasks, int) and isinstance(processors, int) and tasks * processors <= MAX_COST_CELLS,
+         f"tasks x processors = {tasks} x {processors} is beyond the {MAX_COST_CELLS:,} costs a generated "
+         "instance may hold"),
+        (0 <= ccr <= MAX_VALUE, f"ccr must lie in [0, {MAX_VALUE:g}], got {ccr}"),
         (0 <= beta <= 2, f"beta must lie in [0, 2], got {beta}"),
         (isinstance(mean_cost, int) and mean_cost >= 1, f"mean_cost must be >= 1, got {mean_cost}"),
         (isinstance(jump, int) and jump >= 1, f"jump must be >= 1, got {jump}"),
@@ -48,7 +54,7 @@ def dag(tasks: int, processors: int, seed: int, *, shape: float = 1.0, out_degre
         ccr: float = 1.0, beta: float = 0.5, mean_cost: int = 50, jump: int = 1) -> DAGInstance:
     """A random DAG instance (see the module docstring); the same arguments give the same graph."""
     _check(tasks, processors, shape, out_degree, ccr, beta, mean_cost, jump)
-    rng = np.random.default_rng(seed)
+    rng = generator_rng(seed)
     height = max(1, min(tasks, round(math.sqrt(tasks) / shape)))
     level = np.concatenate([np.arange(height), rng.integers(0, height, tasks - height)])
     level.sort()

@@ -18,8 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
     Alternative,
@@ -44,7 +44,7 @@ def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: in
                   ) -> GroundStationInstance:
     """A random network (see the module docstring)."""
     _check(satellites, stations, antennas, requests, hours)
-    rng = np.random.default_rng(seed)
+    rng = generator_rng(seed)
     horizon = hours * 3600
     names = [[f"GS{g + 1}-A{k + 1}" for k in range(antennas)] for g in range(stations)]
     passes: list[list[list[tuple[int, int]]]] = []

@@ -8,10 +8,10 @@ on other machines (at most m - 1), each with its own duration in 1..99.
 from __future__ import annotations
 
 import click
-import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
-from schedkit.jobshop.model import JobShopInstance
+from schedkit.jobshop.model import MAX_OPERATIONS, JobShopInstance
 from schedkit.loading import write
 
 MAX_DURATION = 99
@@ -26,14 +26,17 @@ def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0,
     for name, value, low in (("jobs", jobs, 1), ("machines", machines, 1), ("flexible", flexible, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidInstance(f"{name} must be an integer >= {low}, got {value!r}")
-    rng = np.random.default_rng(seed)
+    if jobs * machines > MAX_OPERATIONS:  # built in Python lists before the model counts them
+        raise InvalidInstance(f"jobs x machines = {jobs * machines:,} operations is beyond the supported "
+                              f"maximum of {MAX_OPERATIONS:,}")
+    rng = generator_rng(seed)
     extra = min(flexible, machines - 1)
     rows = []
     for _ in range(jobs):
         order = rng.permutation(machines)
         ops = []
         for machine in order.tolist():
-            others = [x for x in range(machines) if x != machine]
+            others = [x for x in range(machines) if x != machine] if extra else []
             chosen = [machine] + ([int(x) for x in rng.choice(others, extra, replace=False)] if extra else [])
             durations = rng.integers(1, MAX_DURATION + 1, size=len(chosen)).tolist()
             ops.append(list(zip(chosen, durations, strict=True)))

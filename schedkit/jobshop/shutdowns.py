@@ -13,6 +13,7 @@ import numpy as np
 from schedkit.errors import InvalidInstance
 
 DEFAULT_REPAIR = (5, 15)
+MAX_REPAIR = 10**9  # a repair time is a duration (docs/input-limits.md)
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class Shutdowns:
             raise InvalidInstance(f"shutdown probability p = {self.p!r} must be a number in [0, 1)")
         for name in ("repair_low", "repair_high"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise InvalidInstance(f"{name} = {value!r} must be a positive integer")
+            if (isinstance(value, bool) or not isinstance(value, int | np.integer)
+                    or not 1 <= value <= MAX_REPAIR):
+                raise InvalidInstance(f"{name} = {value!r} must be a positive integer up to {MAX_REPAIR:,}")
         if self.repair_high < self.repair_low:
             raise InvalidInstance(f"repair range {self.repair_low}..{self.repair_high} is empty")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 import click
-import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.loading import write
 from schedkit.pods.model import Node, Pod, PodsInstance
 
@@ -27,7 +27,7 @@ def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, se
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if not (isinstance(utilisation, int | float) and 0 < utilisation <= 10):
         raise ValueError(f"utilisation must be in (0, 10], got {utilisation!r}")
-    rng = np.random.default_rng(seed)
+    rng = generator_rng(seed)
     total = nodes * pods_per_node
     cpu: list[int] = []
     memory: list[int] = []

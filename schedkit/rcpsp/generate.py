@@ -13,9 +13,10 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.loading import write
-from schedkit.rcpsp.model import RCPSPInstance
+from schedkit.rcpsp.model import MAX_AMOUNT, MAX_DURATION, RCPSPInstance
 
 
 def _reachable(successors: list[set[int]], i: int, j: int) -> bool:
@@ -93,7 +94,10 @@ def rcpsp(activities: int, resources: int, seed: int, nc: float = 1.5, rf: float
         raise InvalidInstance(f"rs must lie in [0, 1], got {rs}")
     if max_duration < 1 or max_demand < 1:
         raise InvalidInstance("max_duration and max_demand must be at least 1")
-    rng = np.random.default_rng(seed)
+    if max_duration > MAX_DURATION or max_demand > MAX_AMOUNT:  # drawn before the model checks them
+        raise InvalidInstance(f"max_duration must be at most {MAX_DURATION:,} and max_demand at most "
+                              f"{MAX_AMOUNT:,}, got {max_duration} and {max_demand}")
+    rng = generator_rng(seed)
     n = int(activities)
     starts = max(1, min(int(start_activities), n))
     successors = _network(rng, n, nc, starts)

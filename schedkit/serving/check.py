@@ -10,6 +10,7 @@ Python and numpy over the instance; it shares no code with the simulator.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -17,21 +18,55 @@ import numpy as np
 from schedkit.serving.model import EVENT_KINDS, ROW_FIELDS, TURN_LOG, ServingInstance
 
 TOLERANCE = 1e-9
+WHOLE = ("prefilled", "reused", "reloaded", "first_row", "last_row", "event_program", "event_gpu")
+LIMIT = 2**62  # whole numbers lie within ±LIMIT, as in every input (docs/input-limits.md)
+
+
+def _is_number(value: Any, whole: bool) -> bool:
+    """A finite number within ±LIMIT (whole: with no fraction); booleans and text are none."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    if isinstance(value, numbers.Integral):
+        return abs(int(value)) < LIMIT
+    number = float(value)
+    return math.isfinite(number) and abs(number) < LIMIT and (not whole or number.is_integer())
+
+
+def _numbers(values: Any, whole: bool) -> np.ndarray | None:
+    """`values` as a float64 array when it is a list of such numbers, else None."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if not isinstance(values, list | tuple) or not all(_is_number(v, whole) for v in values):
+        return None
+    return np.asarray(values, dtype=np.float64)
 
 
 def _arrays(data: dict[str, Any], turns: int, violations: list[str]) -> dict[str, np.ndarray] | None:
+    """The log's lists as arrays, or None with a violation naming the first malformed one."""
     log = {}
     for key in TURN_LOG:
-        values = data.get(key)
-        if not isinstance(values, list | tuple | np.ndarray) or len(values) != turns:
-            violations.append(f'the solution needs "{key}" with one value per turn ({turns})')
+        values = _numbers(data.get(key), key in WHOLE)
+        if values is None or len(values) != turns:
+            violations.append(f'the solution needs "{key}" with one finite number per turn ({turns})')
             return None
-        log[key] = np.asarray(values, dtype=np.float64)
-    rows = np.asarray(data.get("rows", []), dtype=np.float64)
-    if rows.ndim != 2 or rows.shape[1] != len(ROW_FIELDS):
-        violations.append(f'"rows" must be a list of {len(ROW_FIELDS)}-value rows')
+        log[key] = values
+    rows = data.get("rows", [])
+    checked = [_numbers(row, False) for row in rows] if isinstance(rows, list | tuple | np.ndarray) else []
+    if not isinstance(rows, list | tuple | np.ndarray) or any(row is None or len(row) != len(ROW_FIELDS)
+                                                              for row in checked):
+        violations.append(f'"rows" must be a list of rows of {len(ROW_FIELDS)} finite numbers')
         return None
-    log["rows"] = rows
+    log["rows"] = np.array(checked, dtype=np.float64).reshape(len(checked), len(ROW_FIELDS))
+    for key in ("event_time", "event_program", "event_gpu"):
+        values = _numbers(data.get(key, []), key in WHOLE)
+        if values is None:
+            violations.append(f'"{key}" must be a list of finite {"whole " if key in WHOLE else ""}numbers')
+            return None
+        log[key] = values
+    kinds = data.get("event_kind", [])
+    if not isinstance(kinds, list | tuple) or not all(isinstance(kind, str) for kind in kinds):
+        violations.append(f'"event_kind" must be a list of names ({", ".join(EVENT_KINDS)})')
+        return None
     return log
 
 
@@ -104,10 +139,10 @@ def _row_rules(instance: ServingInstance, log: dict[str, np.ndarray], violations
         violations.append(f"iteration row {short[0]} decodes more sequences than turns in flight")
 
 
-def _memory_rules(instance: ServingInstance, data: dict[str, Any], violations: list[str]) -> None:
-    times = np.asarray(data.get("event_time", []), dtype=np.float64)
-    programs = np.asarray(data.get("event_program", []), dtype=np.int64)
-    tokens = np.asarray(data.get("event_gpu", []), dtype=np.int64)
+def _memory_rules(instance: ServingInstance, data: dict[str, Any], log: dict[str, np.ndarray],
+                  violations: list[str]) -> None:
+    times = log["event_time"]
+    programs, tokens = log["event_program"].astype(np.int64), log["event_gpu"].astype(np.int64)
     kinds = list(data.get("event_kind", []))
     if not (len(times) == len(programs) == len(tokens) == len(kinds)):
         violations.append("cache event lists differ in length")
@@ -171,5 +206,5 @@ def check(instance: ServingInstance, data: Any) -> tuple[float | None, list[str]
     if violations:
         return None, violations
     _row_rules(instance, log, violations)
-    _memory_rules(instance, data, violations)
+    _memory_rules(instance, data, log, violations)
     return recompute_metrics(instance, data)["jct_mean"], violations

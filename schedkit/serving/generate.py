@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.serving import presets
 from schedkit.serving.formats import trace as trace_format
@@ -130,7 +131,9 @@ def serving(programs: int, workload: str = "swe", load: float = 0.8, seed: int =
         if server not in presets.PRESETS:
             raise InvalidInstance(f"server preset {server!r}: one of {', '.join(presets.PRESETS)}")
         server = presets.PRESETS[server]
-    rng = np.random.default_rng(seed)
+    elif not isinstance(server, Server):
+        raise InvalidInstance(f"server must be a Server or a preset name, got {server!r}")
+    rng = generator_rng(seed)
     turns = _programs(WORKLOADS[workload], programs, rng)
     mean_work = float(np.mean([program_work(p, server) for p in turns]))
     gaps = rng.exponential(mean_work / load, programs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.loading import write
 from schedkit.smtt.model import SMTTInstance
@@ -23,7 +24,7 @@ def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SM
         raise InvalidInstance(f"tf must lie in [0, 1], got {tf}")
     if not 0 <= rdd <= 2:
         raise InvalidInstance(f"rdd must lie in [0, 2], got {rdd}")
-    rng = np.random.default_rng(seed)
+    rng = generator_rng(seed)
     p = rng.integers(1, 101, size=n)
     w = rng.integers(1, 11, size=n) if weighted else None
     total = int(p.sum())

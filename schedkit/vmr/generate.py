@@ -19,6 +19,7 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.rng import generator_rng
 from schedkit.errors import SchedkitError
 from schedkit.loading import write
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, VMRInstance
@@ -119,7 +120,7 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
         raise SchedkitError(f"utilisation must lie strictly between 0 and 1, got {utilisation}")
     if migration_limit < 0 or anti_affinity_groups < 0:
         raise SchedkitError("migration_limit and anti_affinity_groups must be non-negative")
-    rng = np.random.default_rng(seed)
+    rng = generator_rng(seed)
     kinds = rng.choice(len(HOST_TYPES), size=machines, p=HOST_WEIGHTS)
     cpu = np.repeat([HOST_TYPES[k][0] for k in kinds], 2).astype(np.int64)
     mem = np.repeat([HOST_TYPES[k][1] for k in kinds], 2).astype(np.int64)

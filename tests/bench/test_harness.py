@@ -99,3 +99,24 @@ def test_dask_local_cluster_matches_local_pool(tmp_path):
     assert sorted(tuple(r[f] for f in fields) for r in local) == sorted(
         tuple(r[f] for f in fields) for r in remote)
     assert len(local) == 12
+
+
+WT40 = Path(__file__).resolve().parents[2] / "instances" / "smtt" / "wt40.txt"
+
+
+@pytest.mark.parametrize("field", [
+    "time_limit = nan", "time_limit = 1e308", "time_limit = true", "instances = 5", "seeds = 3",
+    "seeds = [-1]", "seeds = [true]", "seeds = [1.5]", "workers = 0", "workers = true", "workers = 100000",
+    "grace = -5", "grace = nan", "memory_limit_mb = 'x'", "memory_limit_mb = 0",
+])
+def test_a_bad_suite_field_is_refused_before_any_run(tmp_path, field):
+    """Each field is checked when the suite is read: NaN, 1e308 and a non-list `instances` or
+    `seeds` raised ValueError, OverflowError or TypeError (exit 3); booleans were read as 1;
+    seeds and workers out of range failed every run; a negative grace timed out every run."""
+    key = field.split(" = ")[0]
+    fields = {"instances": f'["{WT40}#1"]', "time_limit": "1", key: field.split(" = ")[1]}
+    suite = tmp_path / "s.toml"
+    suite.write_text('name = "x"\n' + "".join(f"{k} = {v}\n" for k, v in fields.items())
+                     + '[[methods]]\nname = "edd"\n')
+    with pytest.raises(SchedkitError, match=key):
+        load_suite(suite)

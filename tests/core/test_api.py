@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import schedkit
@@ -99,3 +100,25 @@ def test_auto_on_a_large_weighted_instance_stays_in_budget():
     result = schedkit.solve(instance, "auto", time_limit=3)
     assert result.stats["chosen"] == "bdp"  # its tables fit: it stops on time with a bound
     assert schedkit.check(instance, result).feasible
+
+
+@pytest.mark.parametrize("arguments", [
+    {"time_limit": 1e308}, {"time_limit": float("nan")}, {"time_limit": "1"},
+    {"workers": True}, {"workers": 1.5}, {"workers": "2"}, {"workers": float("nan")}, {"workers": 10**9},
+    {"seed": -1}, {"seed": True}, {"seed": 1.5}, {"seed": "x"}, {"seed": float("nan")}, {"seed": 2**63},
+])
+def test_bad_time_limits_workers_and_seeds_are_schedkit_errors(arguments):
+    """Booleans, fractions, NaN, text and values no backend takes (a time limit that overflows a
+    thread's timeout, more threads than CP-SAT runs, a seed outside 32 bits or negative) are
+    refused naming the argument, for every method alike."""
+    name = next(iter(arguments))
+    for method in ("edd", "dynasearch", "cpsat"):
+        with pytest.raises(schedkit.SchedkitError, match=name):
+            schedkit.solve(INSTANCE, method, **arguments)
+
+
+def test_the_largest_accepted_workers_and_seed_run():
+    """The top of each range is a valid call, numpy integers included."""
+    result = schedkit.solve(INSTANCE, "cpsat", time_limit=5, workers=np.int64(4),
+                            seed=schedkit.api.MAX_SEED)
+    assert result.status == "optimal" and result.stats["seed"] == schedkit.api.MAX_SEED

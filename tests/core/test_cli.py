@@ -88,3 +88,16 @@ def test_bad_input_is_one_line_on_stderr(tmp_path, args, content, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("option", "target"), [("--json", "missing/r.json"), ("--gantt", "missing/g.png"),
+                                                ("--gantt", "g.txt")])
+def test_output_paths_are_checked_before_solving(tmp_path, option, target):
+    """An output in a folder that does not exist, or a chart in a format matplotlib cannot
+    write, is bad input named by its option before anything is solved (the JSON error named
+    r.json.partial after the run; g.txt was an internal error)."""
+    ft06 = SMTT.parent / "jobshop" / "classic" / "ft06"
+    result = CliRunner().invoke(main, ["solve", str(ft06), "-m", "mwkr", option, str(tmp_path / target)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0] and "mwkr" not in result.stdout, result.output

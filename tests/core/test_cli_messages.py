@@ -91,3 +91,14 @@ def test_negative_duration_in_a_standard_file_is_reported_as_such(tmp_path, text
     path.write_text(text)
     code, out = run("solve", str(path), "-m", "spt")
     assert code == EXIT_BAD_INPUT and "negative" in out and "format" not in out
+
+
+def test_check_a_result_of_another_family_is_bad_input(tmp_path):
+    """A smtt result checked against a job shop is the wrong file (exit 2, naming both
+    families), not an infeasible solution (exit 1, "needs start and machine fields")."""
+    results = tmp_path / "r.json"
+    assert CliRunner().invoke(main, ["solve", f"{SMTT}/wt40.txt#1", "-m", "edd", "--json",
+                                     str(results)]).exit_code == 0
+    ft06 = SMTT.parent / "jobshop" / "classic" / "ft06"
+    run = CliRunner().invoke(main, ["check", str(ft06), str(results)])
+    assert run.exit_code == 2 and "smtt" in run.stderr and "jobshop" in run.stderr, run.output

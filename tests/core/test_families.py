@@ -55,3 +55,32 @@ def test_format_names_are_unique_across_families():
     assert len(names) == len(set(names))
     suffixes = [ext for f in families.all_families().values() for ext in f.extensions]
     assert len(suffixes) == len(set(suffixes))
+
+
+GENERATORS = {"smtt": ((5, 0.5, 0.5), {}), "jobshop": ((3, 3), {}), "dag": ((5, 2), {}),
+              "rcpsp": ((5, 2), {}), "pods": ((3, 3, 2, 0.5), {}), "vmr": ((), {"machines": 5}),
+              "groundstation": ((2,), {}), "serving": ((3,), {})}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+@pytest.mark.parametrize("seed", [-1, True, 1.5, "a", 2**70])
+def test_every_generator_refuses_a_seed_that_is_no_whole_number(name, seed):
+    """A seed is a whole number from 0 to 2^62: -1 and "a" raised numpy's ValueError or
+    TypeError (exit 3 from `generate --seed -1`), True was read as 1 (named `sTrue`)."""
+    args, kwargs = GENERATORS[name]
+    with pytest.raises(SchedkitError, match="seed"):
+        getattr(schedkit.generate, name)(*args, **kwargs, seed=seed)
+
+
+@pytest.mark.parametrize("name, args, kwargs, says", [
+    ("dag", (1_000_000, 4096, 0), {}, "processors"), ("dag", (5, 2, 0), {"ccr": 1e300}, "ccr"),
+    ("rcpsp", (5, 2, 0), {"max_duration": 10**12}, "max_duration"),
+    ("rcpsp", (5, 2, 0), {"max_demand": 10**12}, "max_demand"),
+    ("jobshop", (100_000, 10_000), {}, "operations"), ("serving", (3,), {"server": 5}, "server"),
+])
+def test_generators_check_sizes_before_allocating(name, args, kwargs, says):
+    """Sizes within each argument's range whose product is too large (a 30 GiB cost matrix, a
+    billion job shop operations built in Python), durations beyond the model's (a 34 TiB
+    array) and values no generator takes are refused at once, naming the argument."""
+    with pytest.raises(SchedkitError, match=says):
+        getattr(schedkit.generate, name)(*args, **kwargs)

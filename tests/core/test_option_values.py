@@ -16,7 +16,7 @@ from schedkit.registry import _METHODS, OPTIONAL_TYPES, _load_methods
 
 _load_methods()
 METHODS = sorted(_METHODS.values(), key=lambda m: (m.family, m.name))
-WRONG = {bool: [1, "yes", None], int: [True, 2.5, "3", math.nan],
+WRONG = {bool: [1, "yes", None], int: [True, 2.5, "3", math.nan, 2**62, -(2**70)],
          float: [False, math.nan, math.inf, "0.5"], str: [1, True, None]}
 WT40 = Path(__file__).resolve().parents[2] / "instances" / "smtt" / "wt40.txt"
 

@@ -66,3 +66,11 @@ def test_dag_and_pods_methods_report_compile_seconds():
     for instance, method in ((dag, "heft"), (dag, "cpsat"), (pods, "kube-default"), (pods, "cpsat")):
         result = schedkit.solve(instance, method, time_limit=5, workers=1)
         assert result.stats["compile_seconds"] >= 0.0
+
+
+def test_a_limit_no_run_can_take_is_refused():
+    """--limit 0, -1, nan or 1e308: every run was refused, each refusal swallowed as a skipped
+    method, and warmup compiled nothing yet exited 0; now exit 2 naming --limit."""
+    for limit in ("0", "-1", "nan", "1e308"):
+        result = CliRunner().invoke(main, ["warmup", "pods", "--limit", limit])
+        assert result.exit_code == 2 and "--limit" in result.stderr, result.output

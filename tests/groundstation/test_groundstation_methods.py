@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit.errors import InvalidOption
 from schedkit.groundstation.check import metrics
 from tests.groundstation.cases import DATA, KNOWN, mixed, two_places
 
@@ -144,3 +145,24 @@ def test_mip_refuses_a_large_instance_at_once():
                          / "gs_sat100.json")
     with pytest.raises(schedkit.ProblemTooLarge):
         schedkit.solve(many, "mip", time_limit=5, workers=1)
+
+
+@pytest.mark.parametrize("option, value", [
+    ("warm_share", 2.0), ("warm_share", -0.5), ("bound_share", 2.0), ("clip_share", -1.0),
+    ("short_share", 1.5), ("group_share", -1e300), ("insert_share", 7.0), ("window_share", 3.0),
+    ("window_share", -0.5), ("late_history", 10**12), ("bound_grid", -5), ("interval_grid", -2),
+])
+def test_cpsat_refuses_shares_outside_0_1_and_absurd_counts(option, value):
+    """A share is of the time limit (warm_share=1e12 ran the warm start past the limit), a
+    history is allocated (10**12 steps: MemoryError), a grid is seconds (-1 and 0 are
+    interval_grid's documented switches): each out of range is an InvalidOption naming it."""
+    instance = schedkit.generate.groundstation(satellites=2, seed=1)
+    with pytest.raises(InvalidOption, match=option):
+        schedkit.solve(instance, "cpsat", time_limit=1, **{option: value})
+
+
+def test_lns_refuses_an_absurd_late_history():
+    """lns allocates its late-acceptance history: 10**12 steps is refused, not a MemoryError."""
+    instance = schedkit.generate.groundstation(satellites=2, seed=1)
+    with pytest.raises(InvalidOption, match="late_history"):
+        schedkit.solve(instance, "lns", time_limit=1, late_history=10**12)

@@ -172,3 +172,14 @@ def test_tabu_search_is_feasible_and_never_beats_the_optimum(x):
     assert schedkit.check(x, solution).objective == found.objective <= start.objective
     optimum = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
     assert optimum.status == "optimal" and found.objective >= optimum.objective
+
+
+@pytest.mark.parametrize("options", [
+    {"pinned": "12"}, {"pinned": [True]}, {"pinned": [1.5]}, {"pinned": [2**70]},
+    {"hint": [[0, True, 2, 3, 4, 5]] * 6}, {"hint": [[0.5] * 6] * 6}, {"hint": [[2**70] * 6] * 6},
+])
+def test_cpsat_refuses_hints_and_pinned_ids_that_are_not_integers(options):
+    """Text is no list of ids ("12" read as ids 1 and 2), booleans and fractions are no
+    starts or ids (read as 1, 0), and an id beyond int64 was an OverflowError."""
+    with pytest.raises(schedkit.SchedkitError, match=next(iter(options))):
+        schedkit.solve(classic("ft06"), "cpsat", time_limit=1, **options)

@@ -88,3 +88,13 @@ def test_cli_simulate(tmp_path) -> None:
                                     "--shutdown", "0.02", "--seeds", "3"])
     assert run.exit_code == 0, run.output
     assert "mean" in run.output and "std" in run.output
+
+
+def test_a_repair_time_beyond_the_durations_limit_is_refused() -> None:
+    """Repair times are durations (at most 10^9): --repair 5-10^20 was an internal error
+    (numpy's int64 bound), now bad input, exit 2."""
+    with pytest.raises(InvalidInstance, match="repair_high"):
+        Shutdowns(0.1, 5, 10**20)
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--shutdown", "0.1",
+                                    "--repair", "5-99999999999999999999", "--seeds", "2"])
+    assert run.exit_code == 2 and "repair_high" in run.stderr, run.output

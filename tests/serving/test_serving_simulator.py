@@ -69,6 +69,24 @@ def test_checker_catches_tampered_logs(traces):
     assert not claimed.feasible and "claimed objective" in claimed.violations[0]
 
 
+
+@pytest.mark.parametrize("key, index, value", [
+    ("rows", 0, [1.0, 2.0]), ("rows", 0, "12345678"), ("reused", 0, float("inf")),
+    ("reused", 0, float("nan")),
+    ("prefilled", 0, True), ("first_row", 0, "0"), ("last_row", 0, 2**70), ("start", 0, [1.0]),
+    ("event_program", 0, 1.5), ("event_program", 0, 2**70), ("event_gpu", 0, "7"), ("event_gpu", 0, False),
+    ("event_time", 0, None), ("event_kind", 0, 3), ("event_kind", None, 3), ("rows", None, {"a": 1}),
+])
+def test_checker_reports_a_malformed_log_as_violations(traces, key, index, value):
+    """A log of the wrong shape or with values that are no numbers (booleans, text, NaN, ints
+    beyond int64) is a violation naming the field, never a crash (ragged rows, int(inf) and
+    int64 overflow raised) nor a silent reading (True read as 1, "7" as 7, 1.5 as 1)."""
+    good = schedkit.solve(traces[0], "continuum").solution.to_dict()
+    bad = dict(good, **{key: value if index is None else [value, *good[key][1:]]})
+    report = schedkit.check(traces[0], bad)
+    assert not report.feasible and any(key in v for v in report.violations), report.violations
+
+
 def test_a_queue_blocked_by_a_pin_waits_for_its_expiry():
     """Regression (found by hypothesis): the head's own expired entry on top of the LRU heap hid
     the other program's pin, and the simulator found nothing to wait for."""

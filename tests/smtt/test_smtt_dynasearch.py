@@ -3,13 +3,20 @@ sequence's objective equals the value the DP returned (with dense and with walke
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import schedkit
+from schedkit.errors import InvalidOption
 from schedkit.smtt.heuristics import local as smtt_local
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from tests.smtt.strategies import smtt_instances
+
+WT40 = Path(__file__).resolve().parents[2] / "instances" / "smtt" / "wt40.txt"
 
 
 @settings(max_examples=80, deadline=None)
@@ -30,3 +37,14 @@ def test_pass_value_equals_the_objective_after_its_moves(instance, dense, seed):
     smtt_local._apply_moves(sequence, work[2], work[3])
     assert sorted(sequence.tolist()) == list(range(n))
     assert weighted_tardiness(sequence, p, d, w) == value
+
+
+def test_zero_iterations_mean_no_kicks_and_bad_counts_are_refused():
+    """iterations=0 is a descent with no kicks (it ran the default 40); a negative count, a
+    negative kick or a huge one (a numba loop no deadline stops) is an InvalidOption."""
+    instance = schedkit.load(f"{WT40}#1")
+    result = schedkit.solve(instance, "dynasearch", iterations=0)
+    assert result.stats["iterations"] == 0 and schedkit.check(instance, result).feasible
+    for options in ({"iterations": -1}, {"kick": -1}, {"kick": 1001}):
+        with pytest.raises(InvalidOption, match=next(iter(options))):
+            schedkit.solve(instance, "dynasearch", **options)

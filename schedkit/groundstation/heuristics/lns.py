@@ -26,6 +26,7 @@ from schedkit.result import Result
 
 WINDOW_HOURS = (2, 24)  # the ruined window lasts U[2, 24] h
 LATE_HISTORY = 100  # late-acceptance history (steps); 0 keeps only plans no worse than the current
+MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
 
 
 def _ruin(board: Board, rng: np.random.Generator) -> list[int]:
@@ -97,10 +98,12 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
 
 
 def late_history(options: SolveOptions) -> int:
-    """The `late_history` option, refused when negative (its kind is checked already)."""
+    """The `late_history` option, refused when negative or beyond MAX_LATE_HISTORY (it is
+    allocated; its kind is checked already)."""
     history = int(options.get("late_history", LATE_HISTORY))
-    if history < 0:
-        raise InvalidOption(f"late_history must be 0 (off) or a number of steps, got {history}")
+    if not 0 <= history <= MAX_LATE_HISTORY:
+        raise InvalidOption(f"late_history must be 0 (off) or a number of steps up to {MAX_LATE_HISTORY:,}, "
+                            f"got {history}")
     return history
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.deadline import offer
+from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
 from schedkit.groundstation.heuristics.lns import LATE_HISTORY, late_history, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
@@ -256,6 +257,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     Stages that would not fit in what is left of the budget are skipped (the warm start is
     returned, with the transportation bound when it was computed)."""
     objective = check_objective(options.get("objective", "hours"))
+    _check_options(options)
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
@@ -324,6 +326,26 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     bound = max(_valid(flow or 0, value, stats), _valid(own or 0, value, stats))
     stats["hours_upper_bound"] = round((instance.requested - bound) / 3600, 4)
     return finish(value, bound, stats["solver_status"] == "OPTIMAL" and bound == value, solution, stats)
+
+
+SHARES = ("warm_share", "bound_share", "clip_share", "short_share", "group_share", "insert_share")
+
+
+def _check_options(options: SolveOptions) -> None:
+    """InvalidOption for a share outside [0, 1] (window_share: -1 is "by size"), a negative
+    bound_grid, an interval_grid below -1 or a late_history out of range (kinds are checked)."""
+    for name in SHARES:
+        if not 0 <= options.get(name) <= 1:
+            raise InvalidOption(f"cpsat: option {name} must be a share from 0 to 1, "
+                                f"got {options.get(name)!r}")
+    if not (0 <= options.get("window_share") <= 1 or options.get("window_share") == -1):
+        raise InvalidOption(f"cpsat: option window_share must be a share from 0 to 1 or -1 (by size), "
+                            f"got {options.get('window_share')!r}")
+    if options.get("bound_grid") < 0 or options.get("interval_grid") < -1:
+        raise InvalidOption(f"cpsat: option bound_grid must be 0 (default) or seconds, interval_grid 0, -1 "
+                            f"or seconds; got bound_grid={options.get('bound_grid')!r}, "
+                            f"interval_grid={options.get('interval_grid')!r}")
+    late_history(options)
 
 
 def _window_share(instance: GroundStationInstance, options: SolveOptions) -> float:

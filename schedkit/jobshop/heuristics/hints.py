@@ -3,10 +3,12 @@ as the earliest schedule that keeps them, classic or blocking (None when they ca
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 
+from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -21,14 +23,29 @@ from schedkit.jobshop.heuristics.tabu_kernels import heads_tails
 from schedkit.jobshop.model import JobShopInstance
 
 
+def _whole_numbers(values: Any) -> np.ndarray:
+    """`values` (a list, tuple or array) as int64; ValueError unless each is an integer within
+    ±2^62: text is no list, booleans and fractions are no whole numbers."""
+    if not isinstance(values, list | tuple | np.ndarray):
+        raise ValueError(f"{type(values).__name__} is not a list")
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) < MAX_VALUE
+               for v in values):
+        raise ValueError("not whole numbers")
+    return np.array([int(v) for v in values], dtype=np.int64)
+
+
 def hint_starts(instance: JobShopInstance, hint: Any) -> np.ndarray:
     """Start per operation id from a JobShopSolution, a Result or nested lists of starts."""
     hint = getattr(hint, "solution", hint)
     starts = getattr(hint, "start", hint)
     try:
-        flat = np.array([int(s) for job in starts for s in job], dtype=np.int64)
-    except (TypeError, ValueError) as error:
-        raise SchedkitError("cpsat: option hint must be a solution or per-job lists of starts") from error
+        if not isinstance(starts, list | tuple | np.ndarray):
+            raise ValueError(f"{type(starts).__name__} is not a list")
+        jobs = [_whole_numbers(job) for job in starts]
+    except ValueError as error:
+        raise SchedkitError("cpsat: option hint must be a solution or per-job lists of starts "
+                            "(whole numbers)") from error
+    flat = np.concatenate(jobs) if jobs else np.zeros(0, dtype=np.int64)
     if flat.size != instance.operations:
         raise SchedkitError(f"cpsat: hint has {flat.size} starts for {instance.operations} operations")
     return flat
@@ -65,9 +82,9 @@ def pinned_operations(instance: JobShopInstance, pinned: Any) -> np.ndarray:
     if pinned is None:
         return np.zeros(0, dtype=np.int64)
     try:
-        ops = np.array([int(o) for o in pinned], dtype=np.int64)
-    except (TypeError, ValueError) as error:
-        raise SchedkitError("cpsat: option pinned must list operation ids") from error
+        ops = _whole_numbers(pinned)
+    except ValueError as error:
+        raise SchedkitError("cpsat: option pinned must list operation ids (whole numbers)") from error
     if ops.size and (ops.min() < 0 or ops.max() >= instance.operations):
         raise SchedkitError(f"cpsat: pinned operation ids must lie in 0..{instance.operations - 1}")
     return ops

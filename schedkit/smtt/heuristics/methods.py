@@ -95,6 +95,7 @@ _descent("api", smtt_local.adjacent_interchange, "adjacent pairwise interchange 
 _descent("insertion", smtt_local.insertion, "insertion descent from the best rule")
 
 DYNASEARCH_ITERATIONS = 40  # with kick 6: under 0.1 % mean gap at n = 100 (benchmarks/reports)
+MAX_KICK = 1000  # swaps per kick: more only scrambles the sequence, and the kernel never looks at the clock
 
 
 @register(
@@ -103,8 +104,15 @@ DYNASEARCH_ITERATIONS = 40  # with kick 6: under 0.1 % mean gap at n = 100 (benc
 )
 @within_budget(exact=False)
 def solve_dynasearch(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Iterated dynasearch: `iterations` kicks (default 40); a time limit may stop it sooner."""
-    iterations = options.get("iterations") or DYNASEARCH_ITERATIONS
+    """Iterated dynasearch: `iterations` kicks (default 40) of `kick` swaps; a time limit may
+    stop it sooner."""
+    iterations = options.get("iterations")
+    iterations = DYNASEARCH_ITERATIONS if iterations is None else iterations
+    if iterations < 0:
+        raise InvalidOption(f"dynasearch: iterations must be 0 or more, got {iterations}")
+    if not 0 <= options.get("kick") <= MAX_KICK:  # a kernel loop no deadline stops
+        raise InvalidOption(f"dynasearch: kick must be a number of swaps from 0 to {MAX_KICK}, "
+                            f"got {options.get('kick')}")
     start, rule = best_rule(instance.p, instance.d, instance.w, options.deadline)
     sequence, _, done = iterated_dynasearch(
         instance.p, instance.d, instance.w, start, int(iterations), options.seed,
