@@ -35,6 +35,7 @@ RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  #
 PLAN_POLICIES = ("right-shift", "reschedule")
 FALLBACK_RULE = "mwkr"
 _INF = np.iinfo(np.int64).max
+MAX_EVENTS = 1_000_000  # a run needing more has machines down almost all the time (p near 1)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class _Run:
             due = instance.release_or_zero() + work[instance.job_ptr[:-1]]
         self.due = due.tolist()
         self.timelines = [MachineTimeline(shutdowns, seed, k) for k in range(self.m)]
+        self.probability = shutdowns.p
         self.current = [-1] * self.n
         self.remaining = [0] * self.n
         self.done = [False] * self.n
@@ -255,7 +257,14 @@ class _Run:
     # ---- the loop -----------------------------------------------------------------
     def run(self) -> SimulationResult:
         t = min(self.release) if self.release else 0
+        events = 0
         while not all(self.done):
+            events += 1
+            if events > MAX_EVENTS:
+                raise SchedkitError(
+                    f"simulate: more than {MAX_EVENTS:,} events before every job finished: with "
+                    f"p = {self.probability:g} the machines are down almost all the time; "
+                    "use a smaller probability or shorter repairs")
             up = [timeline.up(t) for timeline in self.timelines]
             moved = True
             while moved:

@@ -116,13 +116,17 @@ def edd_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
 
 
 def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGHTED,),
-                  also: Callable[[], object] | None = None) -> Callable[[Solver], Solver]:
-    """Decorate a method: its kernels compile inside the caller's budget (see the module)."""
+                  also: Callable[[], object] | None = None,
+                  refuse: Callable[[SMTTInstance], None] | None = None) -> Callable[[Solver], Solver]:
+    """Decorate a method: its kernels compile inside the caller's budget (see the module);
+    `refuse(instance)` raises for an instance the method never serves, before any compiling."""
     def wrap(solver: Solver) -> Solver:
         name = solver.__name__
 
         @functools.wraps(solver)
         def method(instance: SMTTInstance, options: SolveOptions) -> Result:
+            if refuse is not None:
+                refuse(instance)
             waited = compile_within(name, solver, instances, options.deadline, also,
                                     options.extra)
             if waited is None:

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 import schedkit
 from schedkit.cli import main
 from schedkit.errors import InvalidInstance, SchedkitError
+from schedkit.jobshop import simulate as jobshop_simulate
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.shutdowns import Shutdowns
@@ -98,3 +99,12 @@ def test_a_repair_time_beyond_the_durations_limit_is_refused() -> None:
     run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--shutdown", "0.1",
                                     "--repair", "5-99999999999999999999", "--seeds", "2"])
     assert run.exit_code == 2 and "repair_high" in run.stderr, run.output
+
+
+def test_machines_down_almost_always_end_in_an_error_not_a_hang(ft06, monkeypatch) -> None:
+    """p = 0.999999: an operation almost never progresses; the run stops at the event cap
+    with a message naming the probability (the cap lowered so the test is quick)."""
+    monkeypatch.setattr(jobshop_simulate, "MAX_EVENTS", 2_000)
+    with pytest.raises(SchedkitError, match="p = 0.999999"):
+        schedkit.simulate(ft06, "mwkr", Shutdowns(0.999999), seed=1)
+    assert schedkit.simulate(ft06, "mwkr", Shutdowns(0.1), seed=1).makespan >= 55

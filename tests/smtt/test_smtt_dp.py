@@ -108,3 +108,12 @@ def test_time_limit_on_25_jobs():
     assert result.status == "feasible" and result.bound is None
     assert result.stats["states_done"] < result.stats["states"] == 2**25
     _checked(instance, result)
+
+
+@pytest.mark.parametrize("limit", [0.01, 0.1, 10.0])
+def test_refuses_26_jobs_whatever_the_time_limit(limit):
+    """The size refusal comes before the kernels' compile budget: never an EDD fallback for a
+    size dp never serves."""
+    instance = SMTTInstance(p=[1] * 26, d=[0] * 26)
+    with pytest.raises(ProblemTooLarge, match=r"at most 25 jobs"):
+        schedkit.solve(instance, "dp", time_limit=limit)

@@ -78,16 +78,8 @@ def _table_dtype(instance: SMTTInstance) -> type[np.signedinteger]:
     return np.int32 if upper < np.iinfo(np.int32).max else np.int64
 
 
-@register(
-    "smtt",
-    "dp",
-    exact=True,
-    description="Held–Karp subset dynamic programming, exact up to 25 jobs",
-    options={},
-)
-@within_budget(exact=True)
-def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Optimal sequence by subset DP; on timeout the EDD order with status feasible, no bound."""
+def _refuse_too_many(instance: SMTTInstance) -> None:
+    """ProblemTooLarge beyond MAX_JOBS (checked before any kernel compiles)."""
     n = instance.n
     if n > MAX_JOBS:
         need = (1 << n) * 4
@@ -95,6 +87,19 @@ def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
             f"dp solves at most {MAX_JOBS} jobs: {n} jobs means 2^{n} subsets, a table of at "
             f"least {need / 2**20:,.0f} MiB; use method 'cpsat' or 'mip' instead"
         )
+
+
+@register(
+    "smtt",
+    "dp",
+    exact=True,
+    description="Held–Karp subset dynamic programming, exact up to 25 jobs",
+    options={},
+)
+@within_budget(exact=True, refuse=_refuse_too_many)
+def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
+    """Optimal sequence by subset DP; on timeout the EDD order with status feasible, no bound."""
+    n = instance.n
     p, d, w = instance.p, instance.d, instance.w
     dtype = _table_dtype(instance)
     size = 1 << n
