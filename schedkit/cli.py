@@ -130,7 +130,7 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
           workers: int | None, format: str | None, extra: tuple[str, ...],
           json_out: str | None, gantt: str | None, server: str | None, blocking: bool) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
-    options = dict(_parse_option(item) for item in extra)
+    options = _parse_options(extra)
     instances = list(_expand(files, format, blocking))
     if server:
         instances = _on_server(instances, server)
@@ -269,6 +269,17 @@ def _gantt_path(target: str, instance_name: str, count: int) -> Path:
         return path
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_name)
     return path.with_name(f"{path.stem}-{safe}{path.suffix or '.png'}")
+
+
+def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
+    """`-o KEY=VALUE` items as a dict; a key given twice is refused (no silent last-wins)."""
+    options: dict[str, Any] = {}
+    for item in items:
+        key, value = _parse_option(item)
+        if key in options:
+            raise SchedkitError(f"option {key!r} is given twice (-o {key}=...); give it once")
+        options[key] = value
+    return options
 
 
 def _parse_option(item: str) -> tuple[str, Any]:

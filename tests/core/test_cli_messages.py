@@ -102,3 +102,11 @@ def test_check_a_result_of_another_family_is_bad_input(tmp_path):
     ft06 = SMTT.parent / "jobshop" / "classic" / "ft06"
     run = CliRunner().invoke(main, ["check", str(ft06), str(results)])
     assert run.exit_code == 2 and "smtt" in run.stderr and "jobshop" in run.stderr, run.output
+
+
+def test_an_option_given_twice_is_refused():
+    """`-o k=1 -o k=2` is a mistake to report, not a silent last-wins."""
+    code, out = run("solve", f"{SMTT}/wt40.txt#1", "-m", "atc", "-o", "k=1", "-o", "k=2")
+    assert code == EXIT_BAD_INPUT and "given twice" in out
+    code, _ = run("solve", f"{SMTT}/wt40.txt#1", "-m", "atc", "-o", "k=2")
+    assert code == 0
