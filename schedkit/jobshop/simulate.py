@@ -35,6 +35,7 @@ RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  #
 PLAN_POLICIES = ("right-shift", "reschedule")
 FALLBACK_RULE = "mwkr"
 _INF = np.iinfo(np.int64).max
+MAX_SECONDS = 1e9  # the longest time limit solve accepts
 MAX_EVENTS = 1_000_000  # a run needing more has machines down almost all the time (p near 1)
 
 
@@ -421,6 +422,14 @@ def _makespan(instance: JobShopInstance, start: np.ndarray) -> int:
     return int((start + instance.alt_duration)[instance.job_ptr[1:] - 1].max())
 
 
+def _seconds(name: str, value: Any) -> float:
+    """`value` as a time limit in seconds, else a SchedkitError naming `name` (an argument or flag)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_SECONDS:
+        raise SchedkitError(f"{name} must be a positive number of seconds up to {MAX_SECONDS:g}, "
+                            f"got {value!r}")
+    return float(value)
+
+
 def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdowns | float | None = None,
              seed: int = 0, *, plan: Any = None, plan_method: str = "cpsat",
              plan_time_limit: float = 5.0, reschedule_seconds: float = 1.0, max_reschedules: int = 10,
@@ -435,6 +444,8 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
         raise SchedkitError("simulate: flexible job shops are not supported (one machine per operation)")
     if policy not in policies():
         raise SchedkitError(f"unknown policy {policy!r}; known: {', '.join(policies())}")
+    plan_time_limit = _seconds("plan_time_limit", plan_time_limit)
+    reschedule_seconds = _seconds("reschedule_seconds", reschedule_seconds)
     plan_start = None
     if policy in PLAN_POLICIES:
         if plan is None:
@@ -456,6 +467,8 @@ def simulation_summary(instance: JobShopInstance, policy: str, probability: floa
     if not sep or not low.strip().isdigit() or not high.strip().isdigit():
         raise SchedkitError(f"--repair {repair!r}: expected LOW-HIGH, two positive integers")
     shutdowns = Shutdowns(probability, int(low), int(high))
+    plan_time = _seconds("--plan-time", plan_time)
+    reschedule_seconds = _seconds("--reschedule-seconds", reschedule_seconds)
     plan = None
     if policy in PLAN_POLICIES:
         plan = solve(instance, plan_method, time_limit=plan_time, seed=0, workers=1)

@@ -108,3 +108,12 @@ def test_machines_down_almost_always_end_in_an_error_not_a_hang(ft06, monkeypatc
     with pytest.raises(SchedkitError, match="p = 0.999999"):
         schedkit.simulate(ft06, "mwkr", Shutdowns(0.999999), seed=1)
     assert schedkit.simulate(ft06, "mwkr", Shutdowns(0.1), seed=1).makespan >= 55
+
+
+@pytest.mark.parametrize("flag", ["--plan-time", "--reschedule-seconds"])
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "1e308"])
+def test_simulate_time_flags_are_named_when_wrong(flag: str, value: str) -> None:
+    """A bad plan or replan time names its flag (it used to say time_limit), exit 2."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--policy", "reschedule",
+                                    "--shutdown", "0.05", "--seeds", "1", flag, value])
+    assert run.exit_code == 2 and flag in run.output + run.stderr
