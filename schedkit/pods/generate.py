@@ -14,6 +14,7 @@ import math
 import click
 
 from schedkit.common.rng import generator_rng
+from schedkit.errors import InvalidInstance
 from schedkit.loading import write
 from schedkit.pods.model import Node, Pod, PodsInstance
 
@@ -24,9 +25,9 @@ def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, se
     """A generated cluster (see the module docstring); the same arguments give the same cluster."""
     for name, value in (("nodes", nodes), ("pods_per_node", pods_per_node), ("priorities", priorities)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not (isinstance(utilisation, int | float) and 0 < utilisation <= 10):
-        raise ValueError(f"utilisation must be in (0, 10], got {utilisation!r}")
+            raise InvalidInstance(f"{name} must be a positive integer, got {value!r}")
+    if isinstance(utilisation, bool) or not (isinstance(utilisation, int | float) and 0 < utilisation <= 10):
+        raise InvalidInstance(f"utilisation must be in (0, 10], got {utilisation!r}")
     rng = generator_rng(seed)
     total = nodes * pods_per_node
     cpu: list[int] = []

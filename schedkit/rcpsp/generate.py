@@ -97,9 +97,12 @@ def rcpsp(activities: int, resources: int, seed: int, nc: float = 1.5, rf: float
     if max_duration > MAX_DURATION or max_demand > MAX_AMOUNT:  # drawn before the model checks them
         raise InvalidInstance(f"max_duration must be at most {MAX_DURATION:,} and max_demand at most "
                               f"{MAX_AMOUNT:,}, got {max_duration} and {max_demand}")
+    if isinstance(start_activities, bool) or not isinstance(start_activities, int | np.integer) \
+            or start_activities < 1:
+        raise InvalidInstance(f"start_activities must be a positive integer, got {start_activities!r}")
     rng = generator_rng(seed)
     n = int(activities)
-    starts = max(1, min(int(start_activities), n))
+    starts = min(int(start_activities), n)  # a small project has at most n start activities
     successors = _network(rng, n, nc, starts)
     durations = np.zeros(n + 2, dtype=np.int64)
     durations[1:n + 1] = rng.integers(1, max_duration + 1, size=n)

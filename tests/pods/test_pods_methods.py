@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import schedkit
+from schedkit.errors import InvalidInstance
 from schedkit.pods.model import Node, Pod, PodsInstance, Taint, encode
 from tests.pods.strategies import clusters
 
@@ -262,8 +263,10 @@ def test_generator_protocol():
     assert all(len(v) == 1 for v in sets.values()) and all(p.node is None for p in instance.pods)
     assert schedkit.generate.pods(8, 4, 3, 0.95, seed=7) == instance
     assert schedkit.generate.pods(8, 4, 3, 0.95, seed=8) != instance
-    with pytest.raises(ValueError, match="nodes"):
+    with pytest.raises(InvalidInstance, match="nodes"):  # a SchedkitError: one line, exit 2
         schedkit.generate.pods(0, 4, 3, 0.95)
+    with pytest.raises(InvalidInstance, match="utilisation"):
+        schedkit.generate.pods(8, 4, 3, True)
 
 
 def _brute_force(instance: PodsInstance) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import schedkit
 from schedkit.cli import main
+from schedkit.errors import InvalidInstance
 from tests.rcpsp.conftest import RCPSP
 
 J301_1 = str(RCPSP / "j30" / "j301_1.sm")
@@ -69,3 +71,11 @@ def test_generator_parameters():
     assert abs(a.arcs / a.n - 1.8) < 0.2
     loose = schedkit.generate.rcpsp(30, 4, seed=2, nc=1.8, rf=0.5, rs=1.0)
     assert schedkit.solve(loose, "sgs-serial").status == "optimal"  # RS 1: the ES schedule fits
+
+
+@pytest.mark.parametrize("bad", [0, -2, True, 1.5])
+def test_generator_refuses_a_bad_start_activity_count(bad):
+    """start_activities is a positive whole number (more than the project has is capped)."""
+    with pytest.raises(InvalidInstance, match="start_activities"):
+        schedkit.generate.rcpsp(10, 2, seed=1, start_activities=bad)
+    assert schedkit.generate.rcpsp(2, 1, seed=1).n == 4  # the default 3 capped at 2 activities
