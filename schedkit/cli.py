@@ -246,13 +246,15 @@ def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
 
 
 def _check_output(flag: str, target: str | None) -> None:
-    """SchedkitError naming `flag` when `target`'s folder does not exist, or a --gantt chart's
-    extension is no image format matplotlib writes: found before solving, not after."""
+    """SchedkitError naming `flag` when `target`'s folder does not exist or is not writable,
+    or a --gantt chart's extension is no image format matplotlib writes: found before solving."""
     if target is None:
         return
     folder = Path(target).parent
     if not folder.is_dir():
         raise SchedkitError(f"{flag} {target}: no such folder {str(folder)!r}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SchedkitError(f"{flag} {target}: the folder {str(folder)!r} is not writable")
     suffix = Path(target).suffix.lower().lstrip(".")
     if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
         raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "

@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from schedkit import cli
 from schedkit.cli import main
 from tests.conftest import SMTT
 
@@ -101,3 +102,14 @@ def test_output_paths_are_checked_before_solving(tmp_path, option, target):
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and option in lines[0] and "mwkr" not in result.stdout, result.output
+
+
+@pytest.mark.parametrize("option", ["--json", "--gantt"])
+def test_an_unwritable_output_folder_is_refused_before_solving(tmp_path, option, monkeypatch):
+    """A folder the user cannot write to is named before solving (root bypasses permission
+    bits, so the access check is what is replaced here)."""
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
+    ft06 = SMTT.parent / "jobshop" / "classic" / "ft06"
+    target = str(tmp_path / ("r.json" if option == "--json" else "g.png"))
+    result = CliRunner().invoke(main, ["solve", str(ft06), "-m", "mwkr", option, target])
+    assert result.exit_code == 2 and "not writable" in result.stderr, result.output
