@@ -27,6 +27,7 @@ def no_leftover_after():
 def test_jobshop_mip_keeps_its_warm_start_when_highs_runs_on(monkeypatch):
     """ft10's big-M MIP is never proven in 3 s: HiGHS, told to stop 60 s after the deadline, is
     cancelled at it, and the answer is the best rule's schedule with a bound <= the optimum."""
+    schedkit.solve(classic("ft06"), "mwkr")  # the rules' kernel loaded: the warm start fits 3 s
     monkeypatch.setattr(highs_deadline, "RESERVE", -60.0)
     x = classic("ft10")
     result = schedkit.solve(x, "mip", time_limit=3, workers=1)

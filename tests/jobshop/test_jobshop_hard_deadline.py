@@ -17,6 +17,7 @@ from tests.jobshop.conftest import classic
 def test_a_stuck_phase_still_leaves_the_offered_schedule(monkeypatch: pytest.MonkeyPatch):
     """ta01 with 2 s, the LNS phase held until after the deadline: a checked `feasible`
     schedule comes back, marked hard_deadline."""
+    schedkit.solve(classic("ft06"), "mwkr")  # the rules' kernel loaded: the warm start fits 2 s
     monkeypatch.setenv(deadline.ENVIRONMENT, "1")
     release = threading.Event()
 
