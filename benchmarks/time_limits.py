@@ -251,8 +251,9 @@ def report(rows: list[dict[str, Any]]) -> str:
         lines.append(f"| {name} | {label} | {method} | {mode} | {worst['wall'] - worst['limit']:+.2f} | "
                      f"{worst['limit']:g} | {verdict} |")
     lines += ["", f"Runs over the promise: **{overs}** of {len(rows)}.", ""]
-    lines += ["Runs the hard deadline ended (status `unknown`: the method had not returned at the "
-              "promise's last moment; see docs/time-limits.md), per mode: "
+    lines += ["Runs the hard deadline ended (the method had not returned at the promise's last moment: "
+              "status `unknown`, or `feasible` with what it offered before its last phase; see "
+              "docs/time-limits.md), per mode: "
               + ", ".join(f"{mode} {sum(1 for r in rows if r['mode'] == mode and r.get('hard_deadline'))}"
                           f" of {sum(1 for r in rows if r['mode'] == mode)}"
                           for mode in ("cold", "warm", "uncompiled")) + ".", ""]
