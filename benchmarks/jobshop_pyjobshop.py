@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jobshop_pyjobshop_report import report  # noqa: E402  (beside this script)
+from peer_process import run_fresh  # noqa: E402  (beside this script)
 
 import schedkit  # noqa: E402
 from schedkit.bench.machine import describe  # noqa: E402
@@ -76,16 +75,7 @@ def as_json(instance: JobShopInstance) -> str:
 
 def run(command: list[str], stdin: str, limit: float) -> dict[str, Any]:
     """One fresh process; its RESULT line, the wall time seen from here and the load before it."""
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, input=stdin, capture_output=True, text=True,
-                          timeout=limit * 3 + 120)
-    wall = time.perf_counter() - started
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if not lines:
-        return {"status": "error", "objective": None, "bound": None, "starts": None, "wall": wall,
-                "load": load, "error": (done.stderr.strip().splitlines() or ["no output"])[-1][:160]}
-    return {**json.loads(lines[-1][len("RESULT "):]), "wall": wall, "load": load}
+    return run_fresh(command, limit, ROOT, stdin)
 
 
 def checked(instance: JobShopInstance, row: dict[str, Any]) -> bool | None:

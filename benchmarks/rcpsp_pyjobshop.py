@@ -19,7 +19,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from peer_process import run_fresh  # noqa: E402  (beside this script)
 
 import schedkit  # noqa: E402
 from schedkit.bench.machine import describe  # noqa: E402
@@ -57,15 +58,7 @@ print("RESULT " + json.dumps({"status": result.status, "objective": result.objec
 
 def run(python: str, code: str, path: Path, limit: float, workers: int) -> dict[str, Any]:
     """One fresh process; its RESULT line plus the wall time seen from here."""
-    started = time.perf_counter()
-    done = subprocess.run([python, "-c", code, str(path), str(limit), str(workers)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=limit * 3 + 120)
-    wall = time.perf_counter() - started
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if not lines:
-        return {"status": "error", "objective": None, "bound": None, "starts": None, "wall": wall,
-                "error": (done.stderr.strip().splitlines() or ["no output"])[-1][:160]}
-    return {**json.loads(lines[-1][len("RESULT "):]), "wall": wall}
+    return run_fresh([python, "-c", code, str(path), str(limit), str(workers)], limit, ROOT)
 
 
 def checked(path: Path, row: dict[str, Any]) -> bool | None:
