@@ -48,7 +48,7 @@ from schedkit.vmr.heuristics.methods import (
 )
 from schedkit.vmr.heuristics.search import Plan, lns
 from schedkit.vmr.model import VMRInstance
-from schedkit.vmr.solvers.common import exact_result, proven_start
+from schedkit.vmr.solvers.common import exact_result, min_model_seconds, proven_start
 from schedkit.vmr.solvers.mip import MIN_MODEL_SECONDS, Outcome, build_model, plan_nodes, solve_model
 
 AUTO_DEFAULT_TIME_LIMIT = 30.0
@@ -220,7 +220,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         return done
     bound = migration_bound(instance)
     remaining = options.remaining() or 0.0
-    if remaining < MIN_MODEL_SECONDS:
+    if remaining < min_model_seconds(a, MIN_MODEL_SECONDS):
         searched, counters = lns(a, start, options.deadline, options.seed, stop_at=bound)
         best = searched if searched.objective < start.objective else start
         stats.update(chosen="lns", greedy_objective=start.objective, lns_iterations=counters["iterations"])

@@ -10,9 +10,13 @@ import pytest
 import schedkit
 from schedkit.vmr.heuristics.arrays import build_arrays
 from schedkit.vmr.heuristics.methods import unmoved_result
+from schedkit.vmr.solvers import cpsat as vmr_cpsat
+from schedkit.vmr.solvers import mip as vmr_mip
+from schedkit.vmr.solvers.common import MIN_MODEL_FLOOR, min_model_seconds
 from tests.vmr.conftest import two_machines
 
-LARGE = Path(__file__).resolve().parents[2] / "instances" / "vmr" / "vmr_m300_u95_k50_s3.json"
+ROOT = Path(__file__).resolve().parents[2]
+LARGE = ROOT / "instances" / "vmr" / "vmr_m300_u95_k50_s3.json"
 
 
 @pytest.mark.parametrize("method", [row.name for row in schedkit.methods("vmr")])
@@ -44,3 +48,13 @@ def test_a_run_cut_by_the_deadline_is_still_valid(method):
     assert result.bound is None or result.bound <= result.objective
     if result.status == "optimal":
         assert result.bound == result.objective
+
+
+def test_the_least_model_time_scales_with_the_cluster():
+    """A 12-machine sample gets its model with 0.2 s left; a 300-machine cluster keeps the time
+    its model was sized on (a 1 s limit no longer skips the sample's model)."""
+    small = build_arrays(schedkit.load(str(ROOT / "instances" / "vmr" / "sample_m12.json")))
+    large = build_arrays(schedkit.load(str(ROOT / "instances" / "vmr" / "vmr_m300_u95_k50_s4.json")))
+    assert min_model_seconds(small, vmr_mip.MIN_MODEL_SECONDS) == MIN_MODEL_FLOOR
+    assert min_model_seconds(large, vmr_mip.MIN_MODEL_SECONDS) == vmr_mip.MIN_MODEL_SECONDS
+    assert min_model_seconds(large, vmr_cpsat.MIN_MODEL_SECONDS) == vmr_cpsat.MIN_MODEL_SECONDS

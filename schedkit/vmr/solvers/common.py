@@ -19,6 +19,8 @@ from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import Aggregate, target_from_counts
 
 WARM_START_SHARE = 0.1  # of the budget spent on LNS before the model runs
+REFERENCE_VMS = 2_500  # the 300-machine benchmark clusters hold 2,500-2,800 VMs
+MIN_MODEL_FLOOR = 0.2  # seconds: the least time left for which a model is worth building
 WARM_START_MAX = 5.0  # seconds: the budget of the lns method
 
 
@@ -88,3 +90,9 @@ def per_class(variables: dict[tuple[int, int], Any]) -> dict[int, list[Any]]:
 def cpu_capacity(instance: VMRInstance) -> tuple[np.ndarray, np.ndarray]:
     """(CPU, memory) capacity per node as int64 arrays."""
     return instance.node_cpu.astype(np.int64), instance.node_mem.astype(np.int64)
+
+
+def min_model_seconds(a: VMRArrays, seconds: float) -> float:
+    """The least time left for a model to be worth building: `seconds` (sized on the 300-machine
+    clusters) scaled down with the VM count, so a small cluster gets its model at a 1 s limit."""
+    return max(MIN_MODEL_FLOOR, seconds * min(1.0, a.vm_cpu.size / REFERENCE_VMS))

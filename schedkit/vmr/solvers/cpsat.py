@@ -35,6 +35,7 @@ from schedkit.vmr.solvers.aggregate import (
 from schedkit.vmr.solvers.common import (
     cpu_capacity,
     exact_result,
+    min_model_seconds,
     per_class,
     plan_from_counts,
     proven_start,
@@ -170,7 +171,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     offer(exact_result(instance, a, start, None, False, None,
                        {**compile_stats, "workers": options.workers, "offered": "the warm start"}))
     remaining = options.remaining()
-    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
+    if remaining is not None and remaining < min_model_seconds(a, MIN_MODEL_SECONDS) and not deterministic:
         skipped = {**compile_stats, "workers": options.workers,
                    "solver_status": "not run: too little time left for the model"}
         return exact_result(instance, a, start, None, False, None, skipped)

@@ -40,6 +40,7 @@ from schedkit.vmr.solvers.common import (
     WARM_START_SHARE,
     cpu_capacity,
     exact_result,
+    min_model_seconds,
     per_class,
     plan_from_counts,
     proven_start,
@@ -298,7 +299,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     cap = options.deadline  # the clock still caps a deterministic run (stats say when it cut)
 
     def polish(plan: Plan, deadline: float) -> Plan | None:
-        if not deterministic and deadline - time.perf_counter() < MIN_MODEL_SECONDS:
+        if not deterministic and deadline - time.perf_counter() < min_model_seconds(a, MIN_MODEL_SECONDS):
             return None  # the restricted model alone takes most of a short share to build
         nodes = node_work(WARM_START_SHARE * limit) if deterministic else None
         return restricted_plan(pulp, instance, a, plan, cap if deterministic else deadline, options.seed,
@@ -312,7 +313,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     if done is not None:
         return done
     remaining = options.remaining()
-    if remaining is not None and remaining < MIN_MODEL_SECONDS and not deterministic:
+    if remaining is not None and remaining < min_model_seconds(a, MIN_MODEL_SECONDS) and not deterministic:
         stats["solver_status"] = "not run: too little time left for the model"
         return exact_result(instance, a, start, None, False, None, stats)
     model = build_model(pulp, instance, a, start)
