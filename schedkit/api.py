@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from typing import Any
 
+from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
 from schedkit.deadline import run_guarded
 from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
@@ -18,14 +18,9 @@ HARD_DEADLINE_NOTE = ("the method had not returned when the time limit (plus its
 OFFERED_NOTE = ("the method had not returned when the time limit (plus its allowance) ran out: "
                 "this is the best solution it had handed over before its last phase")
 
-MAX_TIME_LIMIT = 1e9  # seconds (31 years): a thread's timeout overflows near 1e10; inf means no limit
+MAX_TIME_LIMIT = MAX_SECONDS  # inf (or None) means no limit
 MAX_WORKERS = 10_000  # CP-SAT's ceiling on search threads
 MAX_SEED = 2**31 - 2  # CP-SAT and HiGHS take 32-bit seeds, CBC gets seed + 1
-
-
-def _whole(value: Any, low: int, high: int) -> bool:
-    """Whether `value` is an integer (not a boolean) in low..high."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high
 
 
 def solve(
@@ -48,16 +43,15 @@ def solve(
     before its last phase, else `unknown`, with `stats["hard_deadline"]` (see schedkit.deadline).
     """
     started = time.perf_counter()  # the caller's clock: importing the method's modules counts
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
-                                   or not (0 < time_limit <= MAX_TIME_LIMIT or time_limit == math.inf)):
+    if time_limit is not None and not (is_seconds(time_limit) or time_limit == math.inf):
         raise SchedkitError(f"time_limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g} "
                             f"(inf or None: no limit), got {time_limit!r}")
     if time_limit is not None and math.isinf(time_limit):
         time_limit = None
     workers = default_workers() if workers is None else workers
-    if not _whole(workers, 1, MAX_WORKERS):
+    if not is_whole(workers, 1, MAX_WORKERS):
         raise SchedkitError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}")
-    if not _whole(seed, 0, MAX_SEED):
+    if not is_whole(seed, 0, MAX_SEED):
         raise SchedkitError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
     workers, seed = int(workers), int(seed)
     limit = None if time_limit is None else float(time_limit)

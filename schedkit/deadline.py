@@ -23,10 +23,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from schedkit.result import Result
+from schedkit.result import Result
 
 # Seconds kept back before the promise runs out: to wake up, get the GIL back from a C call
 # that holds it (a solver converting its model, a kernel loading from the numba cache) and

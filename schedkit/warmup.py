@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from schedkit import family as families
-from schedkit.api import MAX_TIME_LIMIT, solve
+from schedkit.api import solve
 from schedkit.common.compile import is_kernel
+from schedkit.common.numbers import MAX_SECONDS, is_seconds
 from schedkit.errors import SchedkitError
 from schedkit.loading import load_all
 from schedkit.registry import methods
@@ -154,8 +155,8 @@ def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:
 def warmup(names: list[str] | None = None, limit: float = RUN_LIMIT) -> list[FamilyWarmup]:
     """Warm every family (or those named); one row per family."""
     known = families.all_families()
-    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit <= MAX_TIME_LIMIT:
-        raise SchedkitError(f"--limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g}, "
+    if not is_seconds(limit):
+        raise SchedkitError(f"--limit must be a positive number of seconds up to {MAX_SECONDS:g}, "
                             f"got {limit!r}")  # else every run is refused, and skipped silently
     for name in names or []:
         families.get(name)  # a SchedkitError listing the known families

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from schedkit.api import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
+from schedkit.api import MAX_SEED, MAX_WORKERS
+from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
 from schedkit.errors import SchedkitError
 from schedkit.loading import split_selector
 
@@ -79,16 +80,17 @@ def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path
 
 def _whole(value: Any, key: str, low: int, high: int, path: Path) -> int:
     """`value` when it is a whole number (not a boolean) in low..high; SuiteError naming `key`."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not is_whole(value, low, high):
         raise SuiteError(f"{path}: field {key!r} must be a whole number from {low} to {high}, got {value!r}")
-    return value
+    return int(value)
 
 
-def _seconds(value: Any, key: str, low: float, path: Path) -> float:
-    """`value` as seconds when it is a number (not a boolean) in [low, MAX_TIME_LIMIT]."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= MAX_TIME_LIMIT:
-        raise SuiteError(f"{path}: field {key!r} must be a number of seconds from {low:g} to "
-                         f"{MAX_TIME_LIMIT:g}, got {value!r}")
+def _seconds(value: Any, key: str, zero: bool, path: Path) -> float:
+    """`value` as seconds when it is a number (not a boolean) up to MAX_SECONDS, above 0 (or from
+    0 with `zero`); SuiteError naming `key`."""
+    if not is_seconds(value, zero):
+        raise SuiteError(f"{path}: field {key!r} must be a number of seconds from {0:g} to "
+                         f"{MAX_SECONDS:g}{'' if zero else ', above 0'}, got {value!r}")
     return float(value)
 
 
@@ -150,9 +152,7 @@ def load_suite(path: str | Path) -> Suite:
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
         raise SuiteError(f"{path}: method labels must be unique, got {labels}")
-    time_limit = _seconds(_require(data, "time_limit", (int, float), path), "time_limit", 0.0, path)
-    if time_limit <= 0:
-        raise SuiteError(f"{path}: time_limit must be positive")
+    time_limit = _seconds(_require(data, "time_limit", (int, float), path), "time_limit", False, path)
     seeds = _require(data, "seeds", list, path) if "seeds" in data else [0]
     memory = data.get("memory_limit_mb")
     return Suite(
@@ -164,6 +164,6 @@ def load_suite(path: str | Path) -> Suite:
         time_limit=time_limit,
         seeds=tuple(_whole(s, "seeds", 0, MAX_SEED, path) for s in seeds),
         workers=_whole(data.get("workers", 1), "workers", 1, MAX_WORKERS, path),
-        grace=_seconds(data.get("grace", 5.0), "grace", 0.0, path),
+        grace=_seconds(data.get("grace", 5.0), "grace", True, path),
         memory_limit_mb=None if memory is None else _whole(memory, "memory_limit_mb", 1, 2**40, path),
     )

@@ -1,10 +1,14 @@
-"""Numbers in text formats: ASCII digits only, bounded, so a token can never allocate or overflow."""
+"""Numbers in text formats (ASCII digits only, bounded, so a token can never allocate or overflow)
+and the numeric arguments every entry point checks alike (whole numbers, seconds)."""
 
 from __future__ import annotations
 
+import numbers
 import re
+from typing import Any
 
 MAX_VALUE = 2**62  # every number in every input is below this in magnitude (docs/input-limits.md)
+MAX_SECONDS = 1e9  # the longest time limit anywhere (31 years): a thread's timeout overflows near 1e10
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 
 
@@ -36,3 +40,16 @@ def is_int(token: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_whole(value: Any, low: int, high: int) -> bool:
+    """Whether `value` is an integer (not a boolean) in low..high."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high
+
+
+def is_seconds(value: Any, zero: bool = False) -> bool:
+    """Whether `value` is a number of seconds (not a boolean, not NaN) up to MAX_SECONDS, above
+    0 (or from 0 with `zero`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return (value >= 0 if zero else value > 0) and value <= MAX_SECONDS

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from schedkit.common.numbers import is_whole
 from schedkit.errors import InvalidInstance
 
 _MULTIPLIER = np.uint64(6364136223846793005)  # Knuth's MMIX LCG constants
@@ -21,7 +22,7 @@ _INCREMENT = np.uint64(1442695040888963407)
 def generator_rng(seed: Any) -> np.random.Generator:
     """numpy's default_rng(seed) for an instance generator; InvalidInstance unless `seed` is a
     whole number from 0 to 2^62 (a boolean is none)."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= 2**62:
+    if not is_whole(seed, 0, 2**62):
         raise InvalidInstance(f"seed must be a whole number from 0 to 2^62, got {seed!r}")
     return np.random.default_rng(seed)
 

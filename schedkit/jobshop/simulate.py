@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.api import solve
+from schedkit.common.numbers import MAX_SECONDS, is_seconds
 from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import evaluate_orders
 from schedkit.jobshop.model import JobShopInstance
@@ -35,7 +36,6 @@ RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  #
 PLAN_POLICIES = ("right-shift", "reschedule")
 FALLBACK_RULE = "mwkr"
 _INF = np.iinfo(np.int64).max
-MAX_SECONDS = 1e9  # the longest time limit solve accepts
 MAX_EVENTS = 1_000_000  # a run needing more has machines down almost all the time (p near 1)
 
 
@@ -424,7 +424,7 @@ def _makespan(instance: JobShopInstance, start: np.ndarray) -> int:
 
 def _seconds(name: str, value: Any) -> float:
     """`value` as a time limit in seconds, else a SchedkitError naming `name` (an argument or flag)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_SECONDS:
+    if not is_seconds(value):
         raise SchedkitError(f"{name} must be a positive number of seconds up to {MAX_SECONDS:g}, "
                             f"got {value!r}")
     return float(value)

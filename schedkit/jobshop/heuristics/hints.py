@@ -3,12 +3,11 @@ as the earliest schedule that keeps them, classic or blocking (None when they ca
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from schedkit.common.numbers import MAX_VALUE
+from schedkit.common.numbers import MAX_VALUE, is_whole
 from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -28,8 +27,7 @@ def _whole_numbers(values: Any) -> np.ndarray:
     ±2^62: text is no list, booleans and fractions are no whole numbers."""
     if not isinstance(values, list | tuple | np.ndarray):
         raise ValueError(f"{type(values).__name__} is not a list")
-    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and abs(int(v)) < MAX_VALUE
-               for v in values):
+    if not all(is_whole(v, 1 - MAX_VALUE, MAX_VALUE - 1) for v in values):
         raise ValueError("not whole numbers")
     return np.array([int(v) for v in values], dtype=np.int64)
 

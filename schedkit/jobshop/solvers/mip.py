@@ -218,18 +218,17 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     clock = compiled.CompileClock()
     start_rule = warm_start(instance, options, clock)
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
+    warm = None if start_rule is None else schedule_result(instance, start_rule).solution
     if start_rule is not None:
         stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
-        offer(finish(start_rule.objective, None, False, schedule_result(instance, start_rule).solution,
-                     {**stats, "offered": "the warm start"}))
+        offer(finish(start_rule.objective, None, False, warm, {**stats, "offered": "the warm start"}))
     remaining = options.remaining()
     estimate = SECONDS_PER_PAIR * len(pairs)
     if remaining is not None and estimate > 0.5 * remaining:  # no time to build: the warm start
         stats.update(compile_seconds=round(clock.seconds, 3), model_built=False,
                      solver_status=f"not built: about {estimate:.2f} s for {len(pairs)} machine "
                      f"pairs, more than half the {remaining:.2f} s left")
-        solution = None if start_rule is None else schedule_result(instance, start_rule).solution
-        return finish(None if start_rule is None else start_rule.objective, None, False, solution, stats)
+        return finish(None if start_rule is None else start_rule.objective, None, False, warm, stats)
     began = time.perf_counter()
     try:
         model = _build(pulp, instance, pairs, start_rule, options.deadline)

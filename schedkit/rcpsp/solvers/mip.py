@@ -192,15 +192,6 @@ def _read(model: _Model) -> np.ndarray | None:
     return None if np.any(start < 0) else start
 
 
-def _solve(pulp: Any, model: _Model, budget: SolveOptions, name: str, deadline: float
-           ) -> tuple[float | None, dict[str, Any], np.ndarray | None]:
-    """(dual bound, stats, starts read or None). HiGHS can overrun its own limit by seconds
-    (j6013_1 at 10 s: 10.9 s against 8.95 s), so it is waited for until `deadline` only and
-    the warm start survives that (common/highs_deadline.py)."""
-    raw, stats, finished = run_until(pulp, model.problem, budget, name, deadline)
-    return raw, stats, (_read(model) if finished else None)
-
-
 @register(
     "rcpsp", "mip", exact=True, options={"solver": "highs"},
     description="time-indexed pulse MIP (disaggregated precedences) in PuLP over HiGHS or CBC; "
@@ -234,7 +225,10 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
         return finish(span, bound, False, RCPSPSolution(start), stats)
     _set_start(model, start, span)
     budget = _solver_budget(model, options, time.perf_counter() - began)
-    raw, solver_stats, found = _solve(pulp, model, budget, name, options.deadline)
+    # HiGHS can overrun its own limit by seconds (j6013_1 at 10 s: 10.9 s against 8.95 s): it is
+    # waited for until the deadline only, and the warm start survives that
+    raw, solver_stats, finished = run_until(pulp, model.problem, budget, name, options.deadline)
+    found = _read(model) if finished else None
     stats.update(solver_stats, variables=sum(len(pulses) for pulses in model.x) + 1,
                  constraints=model.problem.numConstraints())
     if found is not None and makespan(found, instance.durations) <= span:
