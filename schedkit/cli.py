@@ -24,6 +24,7 @@ from rich.table import Table
 import schedkit
 from schedkit import family as families
 from schedkit.bench.progress import RunProgress
+from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.textfile import read_text
 from schedkit.deadline import abandoned_running
@@ -35,6 +36,8 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
+COMPILING_NOTE = ("schedkit: finishing the numba compilation this run started into the cache, "
+                  "so that the next run starts compiled (`schedkit warmup` does it ahead)")
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -79,10 +82,16 @@ class _FriendlyGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Exit at once when a hard deadline abandoned a run: waiting for it at interpreter exit
-        would keep the process alive past the time limit it has already answered."""
+        would keep the process alive past the time limit it has already answered. A numba
+        compilation still running (a cold cache) is waited for, said on stderr: it fills the
+        cache, so the next command starts compiled."""
         try:
             return super().main(*args, **kwargs)
         except SystemExit as stop:
+            if compiling():
+                sys.stdout.flush()
+                click.echo(COMPILING_NOTE, err=True)
+                wait_for_compiling()
             if not abandoned_running():
                 raise
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)

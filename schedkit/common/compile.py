@@ -1,20 +1,33 @@
-"""Numba compilation inside a method's budget: compile first on a tiny call, and say how long.
+"""Numba compilation inside a method's budget: compile on a helper thread, wait until a deadline.
 
-A kernel compiles (or loads from the on-disk cache) the first time a process calls it.
-`compile_once(key, warm)` runs `warm`, a call of the kernels behind `key` on a tiny input,
-once per process, and returns its wall seconds (0.0 on every later call): a method adds that
-to `stats["compile_seconds"]` and plans its budget from what is left (`SolveOptions.remaining`
-already counts it, since the clock started before). `schedkit warmup` fills the cache so that
-this is milliseconds.
+A kernel compiles (or loads from the on-disk cache) the first time a process calls it: from
+scratch that takes seconds to tens of seconds. `compile_until(key, warm, deadline)` runs `warm`,
+a call of the kernels behind `key` on a tiny input, once per process on a helper thread, and
+waits for it until `deadline`. A method whose kernels are not ready by then returns what it can
+build without them (a numpy/Python fallback plan, or the model without its warm start) instead
+of overrunning its time limit; the compilation goes on, so a later call (or `schedkit warmup`,
+which fills the cache ahead) finds it done. Methods report the seconds waited as
+`stats["compile_seconds"]`.
 """
 
 from __future__ import annotations
 
+import atexit
+import math
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 _DONE: set[str] = set()
+_threads: dict[str, threading.Thread] = {}
+_errors: dict[str, BaseException] = {}
+_lock = threading.Lock()  # guards the three tables above
+# One warm-up at a time: two threads compiling the same numba dispatcher (methods share
+# kernels) fail with "unsupported recursion"; warm-ups queue on this lock instead.
+_compiling = threading.Lock()
+_inside = threading.local()  # set on a warm-up thread: what it calls compiles inline
 
 
 def is_kernel(value: Any) -> bool:
@@ -27,17 +40,69 @@ def compiled(kernels: Iterable[Any]) -> bool:
     return all(kernel.signatures for kernel in kernels)
 
 
+def _warm(key: str, warm: Callable[[], object]) -> None:
+    _inside.warming = True
+    try:
+        with _compiling:
+            warm()
+        _DONE.add(key)
+    except BaseException as error:  # raised again in the caller's thread
+        _errors[key] = error
+
+
+def compile_until(key: str, warm: Callable[[], object],
+                  deadline: float = math.inf) -> tuple[bool, float]:
+    """(ready, seconds waited): run `warm` once per process on a helper thread and wait until
+    `deadline` (a perf_counter value; inf waits as long as it takes) for it and for every
+    other warm-up running (no kernel runs beside a compilation). Not ready: the deadline came
+    first, and the compilation goes on in the background."""
+    if key in _DONE or getattr(_inside, "warming", False):
+        return True, 0.0
+    started = time.perf_counter()
+    with _lock:
+        thread = _threads.get(key)
+        if thread is None or (not thread.is_alive() and key not in _DONE and key not in _errors):
+            thread = threading.Thread(target=_warm, args=(key, warm), daemon=True,
+                                      name=f"schedkit-compile-{key}")
+            _threads[key] = thread
+            thread.start()
+    wait_for_compiling(deadline)
+    with _lock:
+        error = _errors.pop(key, None)
+        if error is not None:
+            _threads.pop(key, None)
+    if error is not None:
+        raise error
+    return key in _DONE and not compiling(), time.perf_counter() - started
+
+
 def compile_once(key: str, warm: Callable[[], object]) -> float:
     """Run `warm` the first time `key` is asked for in this process; its wall seconds, else 0.0."""
-    if key in _DONE:
-        return 0.0
-    started = time.perf_counter()
-    warm()
-    _DONE.add(key)
-    return time.perf_counter() - started
+    return compile_until(key, warm)[1]
+
+
+def compiling() -> bool:
+    """True while a warm-up is compiling on a helper thread."""
+    return any(thread.is_alive() for thread in list(_threads.values()))
+
+
+def wait_for_compiling(deadline: float = math.inf) -> None:
+    """Wait for every running warm-up, until `deadline` (a perf_counter value)."""
+    for thread in list(_threads.values()):
+        if math.isinf(deadline):
+            thread.join()
+        else:
+            thread.join(max(0.0, deadline - time.perf_counter()))
 
 
 def add_compile_seconds(stats: dict[str, Any], seconds: float) -> dict[str, Any]:
     """`stats` with `compile_seconds` increased by `seconds` (rounded to the microsecond)."""
     stats["compile_seconds"] = round(float(stats.get("compile_seconds", 0.0)) + seconds, 6)
     return stats
+
+
+# At exit a warm-up still compiling ends first (an interpreter torn down under numba's compiler
+# can crash; the finished cache serves the next process). A fork while one holds numba's
+# compiler lock would hand the child a lock that no thread there releases: forks wait too.
+atexit.register(wait_for_compiling)
+os.register_at_fork(before=wait_for_compiling)

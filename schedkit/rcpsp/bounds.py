@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from schedkit.rcpsp.heuristics.kernels import earliest_starts
+from schedkit.rcpsp.heuristics.plain import earliest_starts
 from schedkit.rcpsp.model import RCPSPInstance
 
 
 def critical_path(instance: RCPSPInstance) -> int:
     """Length of the longest path (LB0)."""
-    es = earliest_starts(instance.order, instance.durations, instance.pred_ptr, instance.pred_idx)
+    es = earliest_starts(instance)
     return int(np.max(es + instance.durations))
 
 

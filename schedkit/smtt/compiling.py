@@ -10,17 +10,14 @@ waited is `stats["compile_seconds"]`; it is 0 once a method is compiled in this 
 
 from __future__ import annotations
 
-import atexit
 import functools
-import math
-import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import compile_until
 from schedkit.common.finish import finish
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
@@ -35,36 +32,16 @@ TINY_UNWEIGHTED = SMTTInstance(p=_P, d=_D, name="warm-up")
 
 Solver = Callable[[SMTTInstance, SolveOptions], Result]
 
-_lock = threading.Lock()
-# One compilation at a time: two threads compiling the same numba dispatcher (methods share
-# kernels) fail with "unsupported recursion"; warm-ups queue on this lock instead.
-_compiling = threading.Lock()
-_inside = threading.local()  # set in a warm-up thread: methods it calls compile inline
-_threads: dict[str, threading.Thread] = {}
-_errors: dict[str, BaseException] = {}
-_ready: set[str] = set()
 
-
-def _warm(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
-          also: Callable[[], object] | None, extra: Mapping[str, Any]) -> None:
-    _inside.warming = True
-    try:
-        with _compiling:
-            for instance in instances:
-                solver(instance, SolveOptions(workers=1, extra=extra))
-            if also is not None:
-                also()
-        _ready.add(name)
-    except BaseException as error:  # handed to the caller's thread
-        _errors[name] = error
-
-
-@atexit.register
-def _finish_compiling() -> None:
-    """At exit, let a compilation still running end (an interpreter torn down under numba's
-    compiler can crash; the finished cache serves the next process)."""
-    for thread in list(_threads.values()):
-        thread.join()
+def _warm_up(solver: Solver, instances: tuple[SMTTInstance, ...],
+             also: Callable[[], object] | None, extra: Mapping[str, Any]) -> Callable[[], None]:
+    """The warm-up call of a method: itself on `instances` (then `also`)."""
+    def warm() -> None:
+        for instance in instances:
+            solver(instance, SolveOptions(workers=1, extra=extra))
+        if also is not None:
+            also()
+    return warm
 
 
 def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...],
@@ -73,34 +50,9 @@ def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...
     """Compile `name`'s kernels by running `solver` (with options `extra`) on `instances`
     (then `also`, for kernels those runs do not reach); the seconds waited, or None when
     `deadline` (a perf_counter value) came first (compilation goes on)."""
-    if name in _ready or getattr(_inside, "warming", False):
-        return 0.0  # compiled, or called by another method's warm-up (which holds the lock)
-    started = time.perf_counter()
-    with _lock:
-        thread = _threads.get(name)
-        if thread is None:
-            thread = threading.Thread(target=_warm, args=(name, solver, instances, also, dict(extra or {})),
-                                      daemon=True,
-                                      name=f"smtt-compile-{name}")
-            _threads[name] = thread
-            thread.start()
-    _join_all(deadline)  # no kernel runs while any warm-up (this method's or another's) compiles
-    if name in _errors:
-        with _lock:
-            _threads.pop(name, None)
-        raise _errors.pop(name)
-    if any(t.is_alive() for t in list(_threads.values())):
-        return None
-    return time.perf_counter() - started
-
-
-def _join_all(deadline: float) -> None:
-    """Wait for every running warm-up thread, until `deadline` (less MARGIN)."""
-    for thread in list(_threads.values()):
-        if math.isinf(deadline):
-            thread.join()
-        else:
-            thread.join(max(0.0, deadline - time.perf_counter() - MARGIN))
+    warm = _warm_up(solver, instances, also, dict(extra or {}))
+    ready, waited = compile_until(f"smtt.{name}", warm, deadline - MARGIN)
+    return waited if ready else None
 
 
 def edd_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
@@ -137,8 +89,3 @@ def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGH
         return method
 
     return wrap
-
-
-# A fork while a warm-up compiles hands the child numba's compiler lock held by a thread that
-# does not exist there (the child's first kernel call then waits forever): forks wait for it.
-os.register_at_fork(before=_finish_compiling)

@@ -1,14 +1,17 @@
-"""Numba compilation inside the budget: `ensure_compiled()` compiles (or loads from the cache)
-every RCPSP kernel on a two-activity project and says how long that took, so a method can count
-it against its time limit and report it as `stats["compile_seconds"]`."""
+"""Numba compilation inside the budget: `ensure_compiled(deadline)` compiles (or loads from the
+cache) the SGS kernels on a two-activity project, on a helper thread, and says whether they were
+ready by `deadline` and how long it waited, so a method counts that against its time limit
+(`stats["compile_seconds"]`) and, when they are not ready, works without them
+(heuristics/plain.py) while the compilation goes on."""
 
 from __future__ import annotations
 
-import time
+import math
 from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import compile_until
 from schedkit.common.rng import seed_state
 from schedkit.rcpsp import temporal as rcpsp_temporal
 from schedkit.rcpsp.heuristics import ga_kernels as rcpsp_ga_kernels
@@ -45,11 +48,7 @@ def compiled() -> bool:
                 "latest_starts", "successor_totals", "justify"))
 
 
-def ensure_compiled() -> float:
-    """Compile the SGS kernels if this process has not; the seconds spent (0.0 when done)."""
-    if compiled():
-        return 0.0
-    began = time.perf_counter()
+def _warm_sgs() -> None:
     data = _toy()
     priority = np.zeros(2, dtype=np.float64)
     state = seed_state(0)
@@ -62,15 +61,22 @@ def ensure_compiled() -> float:
     kernels.makespan(start, data[0])
     kernels.sample_batch(*data, priority, 1.0, True, True, 3, state)
     kernels.justify(start, *data, state)
-    return time.perf_counter() - began
 
 
-def ensure_ga_compiled() -> float:
-    """Compile the genetic algorithm's kernels (time grid and step profile alike) if this
-    process has not; the seconds spent."""
-    if ga_kernels.initialise.signatures and ga_kernels.generations.signatures:
-        return 0.0
-    began = time.perf_counter()
+def ensure_compiled(deadline: float = math.inf) -> tuple[bool, float]:
+    """(ready, seconds waited) for the SGS kernels: compiled on a helper thread, waited for
+    until `deadline` (a perf_counter value); (True, 0.0) once this process has them."""
+    if compiled():
+        return True, 0.0
+    ready, waited = compile_until("rcpsp.sgs", _warm_sgs, deadline)
+    return ready and compiled(), waited
+
+
+def _ga_compiled() -> bool:
+    return bool(ga_kernels.initialise.signatures and ga_kernels.generations.signatures)
+
+
+def _warm_ga() -> None:
     data = _toy()
     size = 2
     lists = np.full((size, 2), -1, dtype=np.int64)
@@ -83,15 +89,22 @@ def ensure_ga_compiled() -> float:
                                         size, False, 100, state)
     ga_kernels.generations(*data, np.ones(2, dtype=np.float64), priority, 1.0, lists, starts,
                            spans, hashes, 1, 100, 0, 0.05, 1, 0, np.uint64(state))
-    return time.perf_counter() - began
 
 
-def ensure_lag_compiled() -> float:
-    """Compile the RCPSP/max kernels (temporal analysis, lag SGS) if this process has not;
-    the seconds spent (0.0 when done)."""
-    if lag_kernels.lag_sample.signatures and temporal_kernels.signatures:
-        return 0.0
-    began = time.perf_counter()
+def ensure_ga_compiled(deadline: float = math.inf) -> tuple[bool, float]:
+    """(ready, seconds waited) for the genetic algorithm's kernels (time grid and step
+    profile alike), as `ensure_compiled`."""
+    if _ga_compiled():
+        return True, 0.0
+    ready, waited = compile_until("rcpsp.ga", _warm_ga, deadline)
+    return ready and _ga_compiled(), waited
+
+
+def _lags_compiled() -> bool:
+    return bool(lag_kernels.lag_sample.signatures and temporal_kernels.signatures)
+
+
+def _warm_lags() -> None:
     data = _toy()
     lags = _read_only([1], np.int64)
     temporal._bellman_ford(2, data[3], data[4], lags)
@@ -100,4 +113,11 @@ def ensure_lag_compiled() -> float:
     lag_kernels.lag_sample(data[0], data[5], data[6], dist, earliest, 4,
                            np.zeros(2, dtype=np.float64), 1.0, 2, temporal.NO_PATH, 2,
                            seed_state(0))
-    return time.perf_counter() - began
+
+
+def ensure_lag_compiled() -> float:
+    """Compile the RCPSP/max kernels (temporal analysis, lag SGS) if this process has not,
+    after any other warm-up running; the seconds spent (0.0 when done)."""
+    if _lags_compiled():
+        return 0.0
+    return compile_until("rcpsp.lags", _warm_lags)[1]

@@ -24,8 +24,13 @@ from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import ga_kernels as rcpsp_ga_kernels
-from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
-from schedkit.rcpsp.heuristics.methods import arrays, priorities, refuse_lags, schedule_result
+from schedkit.rcpsp.heuristics.methods import (
+    arrays,
+    kernels_or_plain,
+    priorities,
+    refuse_lags,
+    schedule_result,
+)
 from schedkit.rcpsp.model import RCPSPInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -148,7 +153,9 @@ def _count(options: SolveOptions, name: str) -> int | None:
 def solve_ga(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Best schedule of the evolved population."""
     refuse_lags(instance, "ga")
-    compile_seconds = ensure_compiled() + ensure_ga_compiled()
+    compile_seconds, fallback = kernels_or_plain(instance, options.deadline, ga=True)
+    if fallback is not None:
+        return fallback
     generations = _count(options, "generations")
     schedules = _count(options, "schedules")
     if generations is None and schedules is None and options.time_limit is None:

@@ -18,7 +18,8 @@ from schedkit.common.rng import seed_state
 from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import kernels as rcpsp_kernels
-from schedkit.rcpsp.heuristics.compiled import ensure_compiled
+from schedkit.rcpsp.heuristics import plain
+from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result, Status
@@ -29,6 +30,8 @@ RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
 DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
 MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
 LAG_METHODS = ("cpsat", "sgs-lags", "auto")  # the RCPSP methods that take time lags
+MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
+PLAIN_NOTE = "the numba kernels were still compiling: one serial SGS pass (LFT) in plain Python"
 
 
 def refuse_lags(instance: RCPSPInstance, method: str) -> None:
@@ -75,10 +78,31 @@ def priorities(instance: RCPSPInstance, rule: str) -> np.ndarray:
 
 def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **stats: Any) -> Result:
     """A heuristic's Result: makespan, the lower bound, optimal when they meet."""
-    value = int(kernels.makespan(start, instance.durations))
+    value = plain.makespan(start, instance.durations)
     status: Status = "optimal" if value == bound else "feasible"
     return Result(status, value, bound, RCPSPSolution(start), {"workers": 1, "lower_bound": bound,
                                                               **stats})
+
+
+def kernels_or_plain(instance: RCPSPInstance, deadline: float,
+                     ga: bool = False) -> tuple[float, Result | None]:
+    """(seconds waited, None) when the SGS kernels (and with `ga` the GA's) are ready by
+    `deadline`, else (seconds waited, the plain serial LFT schedule as a Result) while they go
+    on compiling. A project too large for the plain schedule waits for the kernels."""
+    ready, waited = ensure_compiled(deadline - MARGIN)
+    if ready and ga:
+        ready, more = ensure_ga_compiled(deadline - MARGIN)
+        waited += more
+    if ready:
+        return waited, None
+    start = plain.serial_lft(instance)
+    if start is None:
+        ready, more = ensure_compiled()
+        if ga:
+            more += ensure_ga_compiled()[1]
+        return waited + more, None
+    return waited, schedule_result(instance, start, lower_bound(instance), compiling=True,
+                                   note=PLAIN_NOTE, compile_seconds=round(waited, 3))
 
 
 def sgs(instance: RCPSPInstance, rule: str, parallel: bool) -> np.ndarray:
@@ -94,7 +118,9 @@ def _sgs_method(name: str, parallel: bool) -> None:
 
     def method(instance: RCPSPInstance, options: SolveOptions) -> Result:
         refuse_lags(instance, name)
-        compile_seconds = ensure_compiled()
+        compile_seconds, fallback = kernels_or_plain(instance, options.deadline)
+        if fallback is not None:
+            return fallback
         rule = str(options.get("rule")).lower()
         start = sgs(instance, rule, parallel)
         return schedule_result(instance, start, lower_bound(instance), rule=rule,
@@ -154,7 +180,9 @@ def _schedules(options: SolveOptions) -> int | None:
 def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Best of `schedules` random schedules (or as many as the time limit allows)."""
     refuse_lags(instance, "sampling")
-    compile_seconds = ensure_compiled()
+    compile_seconds, fallback = kernels_or_plain(instance, options.deadline)
+    if fallback is not None:
+        return fallback
     scheme = str(options.get("scheme")).lower()
     if scheme not in ("serial", "parallel"):
         raise SchedkitError(f"scheme must be serial or parallel, got {scheme!r}")
@@ -174,7 +202,9 @@ def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
 def solve_fbi(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Every sampled schedule is justified until it stops improving (each pass is a schedule)."""
     refuse_lags(instance, "fbi")
-    compile_seconds = ensure_compiled()
+    compile_seconds, fallback = kernels_or_plain(instance, options.deadline)
+    if fallback is not None:
+        return fallback
     bound = lower_bound(instance)
     start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
                             rule=str(options.get("rule")), alpha=float(options.get("alpha")),

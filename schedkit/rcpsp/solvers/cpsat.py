@@ -27,9 +27,9 @@ from schedkit.common.finish import finish, integral_bound
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
-from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
-from schedkit.rcpsp.heuristics.methods import sample
+from schedkit.rcpsp.heuristics.methods import MARGIN, PLAIN_NOTE, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
@@ -42,6 +42,10 @@ WARM_START_SHARE = 0.1  # of the time limit at most
 MAX_INTERVALS = 200_000  # beyond, building the model alone outlasts a reasonable budget
 MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance matrix
 BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
+# How long the model waits for the SGS kernels (loading them from the cache takes well under a
+# second); past it, a cold cache's compilation goes on beside a model hinted by heuristics/plain.py.
+COMPILE_WAIT_SHARE = 0.2  # of the time limit, and at least COMPILE_WAIT_MIN seconds
+COMPILE_WAIT_MIN = 1.0
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
 # Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
@@ -66,8 +70,8 @@ def _variables(model: Any, instance: RCPSPInstance, horizon: int) -> tuple[list[
     hard j30 instances the proof below the optimum needs fewer branches that way (j3029_3:
     9 s against 11 s and more, j3029_6: 4.5 s against 6 s)."""
     d = instance.durations
-    es = earliest_starts(instance.order, d, instance.pred_ptr, instance.pred_idx)
-    ls = latest_starts(instance.order, d, instance.succ_ptr, instance.succ_idx, horizon)
+    es = plain.earliest_starts(instance)
+    ls = plain.latest_starts(instance, horizon)
     mirrored, intervals = [], []
     for j in range(instance.n):
         var = model.new_int_var(int(horizon - ls[j] - d[j]), int(horizon - es[j] - d[j]), f"R{j}")
@@ -188,13 +192,36 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat: {instance.n} activities exceeds {MAX_INTERVALS}")
     cp_model = import_cp_model()
-    compile_seconds = ensure_compiled()
     bound = lower_bound(instance)
-    hint = warm_start(instance, options, bound)
-    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
-                             "warm_start": int(makespan(hint, instance.durations)),
-                             "compile_seconds": compile_seconds}
+    hint, stats = kernel_or_plain_hint(instance, options, bound)
     return exact_phase(cp_model, instance, options, hint, bound, stats)
+
+
+def compile_deadline(options: SolveOptions) -> float:
+    """Until when a CP-SAT method waits for the SGS kernels (see COMPILE_WAIT_SHARE)."""
+    if options.time_limit is None:
+        return float("inf")
+    wait = max(COMPILE_WAIT_MIN, COMPILE_WAIT_SHARE * options.time_limit)
+    return min(options.deadline - MARGIN, options.started + wait)
+
+
+def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
+                         bound: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """The warm start (sampling with justification) and the stats that start a CP-SAT
+    method's; the plain serial LFT schedule while the kernels still compile."""
+    ready, waited = ensure_compiled(compile_deadline(options))
+    hint = None if ready else plain.serial_lft(instance)
+    if not ready and hint is None:  # too large for the plain schedule: wait for the kernels
+        ready, more = ensure_compiled()
+        waited += more
+    stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
+                             "compile_seconds": round(waited, 6)}
+    if hint is None:
+        hint = warm_start(instance, options, bound)
+    else:
+        stats.update(compiling=True, note=PLAIN_NOTE)
+    stats["warm_start"] = plain.makespan(hint, instance.durations)
+    return hint, stats
 
 
 def import_cp_model() -> Any:
@@ -210,7 +237,7 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
                 bound: int, stats: dict[str, Any]) -> Result:
     """The whole model from the schedule `hint` (its makespan the horizon) until the options'
     deadline: optimal, or the best schedule with CP-SAT's proven bound."""
-    upper = int(makespan(hint, instance.durations))
+    upper = plain.makespan(hint, instance.durations)
     if upper == bound:
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
     offer(finish(upper, bound, False, RCPSPSolution(hint.copy()),
@@ -243,9 +270,9 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         end = solver.value(cmax)
         found = np.array([end - solver.value(r) for r in mirrored], dtype=np.int64) - d
-        if makespan(found, instance.durations) <= upper:
+        if plain.makespan(found, instance.durations) <= upper:
             start = found
-    objective = int(makespan(start, instance.durations))
+    objective = plain.makespan(start, instance.durations)
     proven = bound
     if status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
         proven = max(bound, integral_bound(solver.best_objective_bound) or bound)

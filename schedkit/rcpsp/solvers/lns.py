@@ -37,7 +37,13 @@ from schedkit.rcpsp.heuristics.ga import evolve
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
 from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
-from schedkit.rcpsp.solvers.cpsat import MAX_INTERVALS, exact_phase, import_cp_model
+from schedkit.rcpsp.solvers.cpsat import (
+    MAX_INTERVALS,
+    compile_deadline,
+    exact_phase,
+    import_cp_model,
+    kernel_or_plain_hint,
+)
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -199,8 +205,15 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
         options = replace(options, time_limit=DEFAULT_TIME_LIMIT)
     assert options.time_limit is not None
     cp_model = import_cp_model()
-    compile_seconds = ensure_compiled() + ensure_ga_compiled()
     bound = lower_bound(instance)
+    ready, compile_seconds = ensure_compiled(compile_deadline(options))
+    if ready:
+        ready, more = ensure_ga_compiled(compile_deadline(options))
+        compile_seconds += more
+    if not ready:  # a cold cache: the whole model, hinted as cpsat's while the kernels compile
+        hint, hint_stats = kernel_or_plain_hint(instance, options, bound)
+        hint_stats["compile_seconds"] = round(compile_seconds + hint_stats["compile_seconds"], 6)
+        return exact_phase(cp_model, instance, options, hint, bound, hint_stats)
     began = time.perf_counter()  # phases share what imports and compilation left
     left = options.remaining() or 0.0
     mid = instance.n < MID_SIZE

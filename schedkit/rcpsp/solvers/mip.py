@@ -27,15 +27,14 @@ from schedkit.common.mip import import_pulp, new_variable
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
-from schedkit.rcpsp.heuristics.compiled import ensure_compiled
-from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
-from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
+from schedkit.rcpsp.heuristics import plain
+from schedkit.rcpsp.heuristics.methods import refuse_lags
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers.cpsat import kernel_or_plain_hint
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_VARIABLES = 20_000
-WARM_START_SCHEDULES = 1000
 PULP_WALKS = 7  # passes PuLP makes over the rows around a solve (variables(), isMIP(), ...)
 PULP_OVERHEAD = 2.5  # PuLP's time around the solver's run, in units of the building time
 BUILD_RESERVE = 0.4  # of the time limit kept for loading the model and the solver's own run
@@ -62,9 +61,8 @@ class _OutOfTime(Exception):
 
 
 def _windows(instance: RCPSPInstance, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    d = instance.durations
-    es = earliest_starts(instance.order, d, instance.pred_ptr, instance.pred_idx)
-    ls = latest_starts(instance.order, d, instance.succ_ptr, instance.succ_idx, horizon)
+    es = plain.earliest_starts(instance)
+    ls = plain.latest_starts(instance, horizon)
     return es, ls
 
 
@@ -203,14 +201,10 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
     refuse_lags(instance, "mip")
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
-    compile_seconds = ensure_compiled()
     bound = lower_bound(instance)
-    remaining = options.remaining()
-    share = 1.0 if remaining is None else min(1.0, 0.1 * remaining)
-    start, span, _ = sample(instance, time.perf_counter() + share, WARM_START_SCHEDULES,
-                            options.seed, parallel=False, improve=True, bound=bound)
-    stats: dict[str, Any] = {"solver": name, "workers": options.workers, "lower_bound": bound,
-                             "warm_start": span, "compile_seconds": compile_seconds}
+    start, stats = kernel_or_plain_hint(instance, options, bound)
+    span = int(stats["warm_start"])
+    stats["solver"] = name
     if span == bound:
         return finish(span, bound, True, RCPSPSolution(start), stats)
     offer(finish(span, bound, False, RCPSPSolution(start.copy()), {**stats, "offered": "the warm start"}))
@@ -231,8 +225,8 @@ def solve_mip(instance: RCPSPInstance, options: SolveOptions) -> Result:
     found = _read(model) if finished else None
     stats.update(solver_stats, variables=sum(len(pulses) for pulses in model.x) + 1,
                  constraints=model.problem.numConstraints())
-    if found is not None and makespan(found, instance.durations) <= span:
-        start, span = found, int(makespan(found, instance.durations))
+    if found is not None and plain.makespan(found, instance.durations) <= span:
+        start, span = found, plain.makespan(found, instance.durations)
     proven = integral_bound(raw)
     proven = bound if proven is None else max(bound, proven)
     if proven > span:  # a valid bound never exceeds a feasible value

@@ -9,19 +9,15 @@ its time limit, and every method reports the seconds it waited in `stats["compil
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 
+from schedkit.common.compile import compile_until
 from schedkit.vmr.heuristics import kernels
 from schedkit.vmr.heuristics.arrays import build_arrays
 from schedkit.vmr.heuristics.search import greedy, lns, realise
 from schedkit.vmr.model import VMRInstance
 
 ENTRY_POINTS = (kernels.greedy_fill, kernels.lns_iterations, kernels.objective, kernels.order_final_state)
-
-_lock = threading.Lock()
-_worker: threading.Thread | None = None
 
 
 def _tiny() -> VMRInstance:
@@ -53,26 +49,7 @@ def ensure_compiled(deadline: float) -> tuple[bool, float]:
     """(ready, seconds waited): compile the kernels on a helper thread and wait for them until
     `deadline` (a perf_counter value; inf waits as long as it takes). A compilation still
     running at the deadline goes on in the background for the next call."""
-    global _worker
     if is_compiled():
         return True, 0.0
-    began = time.perf_counter()
-    with _lock:
-        if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=warm_up, name="schedkit-vmr-compile", daemon=True)
-            _worker.start()
-        worker = _worker
-    worker.join(None if deadline == float("inf") else max(0.0, deadline - time.perf_counter()))
-    return is_compiled(), round(time.perf_counter() - began, 3)
-
-
-def _finish_compiling() -> None:
-    """Wait for a compilation still running on the helper thread."""
-    worker = _worker
-    if worker is not None and worker.is_alive():
-        worker.join()
-
-
-# A fork while the helper thread compiles would hand the child numba's compiler lock held by a
-# thread that does not exist there (its first kernel call then waits forever): forks wait.
-os.register_at_fork(before=_finish_compiling)
+    ready, waited = compile_until("vmr", warm_up, deadline)
+    return ready and is_compiled(), round(waited, 3)
