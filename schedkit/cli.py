@@ -175,6 +175,15 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
         return
     _print_table(results)
     _print_metrics(results)
+    _print_notes(results)
+
+
+def _print_notes(results: list[Any]) -> None:
+    """On stderr, why a run fell short of its method: cut by the hard deadline, or answered
+    without its numba kernels (still compiling on a cold cache)."""
+    for r in results:
+        if r.stats.get("hard_deadline") or r.stats.get("compiling"):
+            click.echo(f"schedkit: {r.instance}: {r.stats.get('note', 'kernels still compiling')}", err=True)
 
 
 def _on_server(instances: list[Any], server_file: str) -> list[Any]:

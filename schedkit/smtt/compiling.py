@@ -60,7 +60,8 @@ def edd_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
     sequence = np.lexsort((np.arange(instance.n), instance.d)).astype(np.int64)
     completion = np.cumsum(instance.p[sequence])
     objective = int(np.sum(instance.w[sequence] * np.maximum(0, completion - instance.d[sequence])))
-    stats: dict[str, Any] = {"workers": 1, "compile_seconds": round(waited, 3), "compiling": True}
+    stats: dict[str, Any] = {"workers": 1, "compile_seconds": round(waited, 3), "compiling": True,
+                             "note": "the numba kernels were still compiling: the EDD order (numpy)"}
     if exact:
         return finish(objective, 0, False, SMTTSolution(sequence), stats)
     return Result("optimal" if objective == 0 else "feasible", objective,

@@ -100,7 +100,8 @@ def compile_within(options: SolveOptions) -> tuple[bool, dict[str, Any]]:
     ready, seconds = ensure_compiled(options.deadline - POST_RESERVE)
     stats: dict[str, Any] = {"compile_seconds": seconds}
     if not ready:
-        stats["kernels_compiled"] = False
+        stats.update(kernels_compiled=False, compiling=True,
+                     note="the numba kernels were still compiling: the plan without migrations")
     return ready, stats
 
 

@@ -1,0 +1,108 @@
+"""A cold numba cache: while the SGS kernels compile, RCPSP methods answer from plain Python
+(heuristics/plain.py) instead of running out their time limit. Asserted the way it holds at any
+machine speed: a compilation made slow on purpose, and a real cold cache whose run may or may
+not finish compiling in time (either way the answer is a checked schedule)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import schedkit
+from schedkit.common import compile as compile_module
+from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.heuristics import compiled as rcpsp_compiled
+from schedkit.rcpsp.heuristics import plain
+from schedkit.rcpsp.heuristics.methods import schedule_result, sgs
+from tests.rcpsp.conftest import optimum, psplib
+from tests.rcpsp.strategies import projects
+
+ROOT = Path(__file__).resolve().parents[2]
+COLD_METHODS = ("sgs-serial", "sgs-parallel", "sampling", "fbi", "ga", "cpsat", "cpsat-lns",
+                "auto", "mip")
+
+
+@settings(max_examples=60, deadline=None)
+@given(projects(max_activities=12, max_resources=3))
+def test_the_plain_schedule_is_the_serial_lft_pass_and_feasible(instance):
+    """The plain pass is the kernels' serial SGS with the LFT rule, start for start, and it
+    passes the checker."""
+    start = plain.serial_lft(instance)
+    assert start is not None
+    assert np.array_equal(start, sgs(instance, "lft", parallel=False))
+    result = schedule_result(instance, start, lower_bound(instance))
+    report = schedkit.check(instance, result)
+    assert report.feasible and report.objective == result.objective
+
+
+def test_the_plain_windows_are_the_kernels_python_code():
+    """Earliest and latest starts from the kernels' py_func equal the compiled kernels'."""
+    x = psplib("j3010_1")
+    horizon = int(x.durations.sum())
+    compiled_es, compiled_ls = plain.earliest_starts(x), plain.latest_starts(x, horizon)
+    python_es = plain.kernels.earliest_starts.py_func(x.order, x.durations, x.pred_ptr, x.pred_idx)
+    python_ls = plain.kernels.latest_starts.py_func(x.order, x.durations, x.succ_ptr, x.succ_idx,
+                                                    horizon)
+    assert np.array_equal(compiled_es, python_es) and np.array_equal(compiled_ls, python_ls)
+
+
+@pytest.fixture
+def slow_compilation(monkeypatch):
+    """The SGS and GA kernels look uncompiled and their warm-ups wait until the test ends."""
+    release = threading.Event()
+    monkeypatch.setattr(compile_module, "_DONE", set())
+    monkeypatch.setattr(compile_module, "_threads", {})
+    monkeypatch.setattr(compile_module, "_errors", {})
+    monkeypatch.setattr(rcpsp_compiled, "compiled", lambda: False)
+    monkeypatch.setattr(rcpsp_compiled, "_ga_compiled", lambda: False)
+    monkeypatch.setattr(rcpsp_compiled, "_warm_sgs", lambda: release.wait(60))
+    monkeypatch.setattr(rcpsp_compiled, "_warm_ga", lambda: release.wait(60))
+    yield
+    release.set()
+
+
+@pytest.mark.parametrize("method", COLD_METHODS)
+def test_a_compilation_outlasting_the_limit_still_answers(slow_compilation, method):
+    """Every method at 1 s while its kernels 'compile': a checked schedule, a bound below the
+    objective, `optimal` only at j3010_1's optimum, and the heuristics say they fell back."""
+    x = psplib("j3010_1")
+    result = schedkit.solve(x, method, time_limit=1, workers=1)
+    report = schedkit.check(x, result)
+    assert report.feasible and report.objective == result.objective
+    assert result.bound is not None and result.bound <= result.objective
+    if result.status == "optimal":
+        assert result.objective == optimum("j3010_1")
+    assert result.stats["compiling"] is True and result.stats["compile_seconds"] >= 0
+
+
+COLD_RUN = """
+import json, os, sys
+import schedkit
+x = schedkit.load(sys.argv[1])
+result = schedkit.solve(x, sys.argv[2], time_limit=1, workers=1)
+report = schedkit.check(x, result) if result.solution is not None else None
+print(json.dumps({"status": result.status, "feasible": bool(report and report.feasible)}))
+sys.stdout.flush()
+os._exit(0)  # not waiting for the compilation this run may have left going
+"""
+
+
+@pytest.mark.parametrize("method", ["cpsat", "fbi"])
+def test_a_real_cold_cache_answers_within_a_second(tmp_path, method):
+    """An empty numba cache, 1 s: a checked schedule (whether the kernels compiled in time or
+    the plain pass answered), never `unknown`."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "SCHEDKIT_HARD_DEADLINE": "0",
+           "PYTHONPATH": str(ROOT)}
+    path = ROOT / "instances" / "rcpsp" / "j30" / "j3010_1.sm"
+    done = subprocess.run([sys.executable, "-c", COLD_RUN, str(path), method], env=env,
+                          capture_output=True, text=True, timeout=600, check=True)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["status"] in ("optimal", "feasible") and answer["feasible"]
