@@ -17,8 +17,11 @@ import math
 import os
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
+
+import numpy as np
 
 _DONE: set[str] = set()
 _threads: dict[str, threading.Thread] = {}
@@ -76,6 +79,16 @@ def compile_until(key: str, warm: Callable[[], object],
     return key in _DONE and not compiling(), time.perf_counter() - started
 
 
+def wait_until(started: float, deadline: float, time_limit: float | None,
+               share: float = 0.2, least: float = 1.0) -> float:
+    """Until when a method with something to do meanwhile waits for its kernels: `share` of
+    the time limit and at least `least` seconds from `started`, never past `deadline`
+    (perf_counter values; inf without a limit). Loading a warm cache takes well under `least`."""
+    if time_limit is None:
+        return math.inf
+    return min(deadline, started + max(least, share * time_limit))
+
+
 def compile_once(key: str, warm: Callable[[], object]) -> float:
     """Run `warm` the first time `key` is asked for in this process; its wall seconds, else 0.0."""
     return compile_until(key, warm)[1]
@@ -93,6 +106,37 @@ def wait_for_compiling(deadline: float = math.inf) -> None:
             thread.join()
         else:
             thread.join(max(0.0, deadline - time.perf_counter()))
+
+
+def python_twin(kernel: Any) -> Any:
+    """The kernel's own Python code, with every kernel it calls by a global name replaced by
+    that kernel's twin in turn: the same computation (slower), compiling nothing. For what a
+    method runs while its kernels compile on a cold cache."""
+    twins: dict[int, Any] = {}
+
+    def twin(dispatcher: Any) -> Any:
+        if id(dispatcher) not in twins:
+            code = dispatcher.py_func
+            names = dict(code.__globals__)
+            twins[id(dispatcher)] = types.FunctionType(code.__code__, names, code.__name__,
+                                                       code.__defaults__, code.__closure__)
+            for name in code.__code__.co_names:
+                if is_kernel(names.get(name)):
+                    names[name] = twin(names[name])
+        return twins[id(dispatcher)]
+
+    body = twin(kernel)
+
+    def run(*args: Any) -> Any:
+        with np.errstate(over="ignore"):  # integer arithmetic wraps, as compiled (random states)
+            return body(*args)
+
+    return run
+
+
+def compiled_or_twin(kernel: Any) -> Any:
+    """The kernel when this process has compiled it, else its Python twin (never compiles)."""
+    return kernel if kernel.signatures else python_twin(kernel)
 
 
 def add_compile_seconds(stats: dict[str, Any], seconds: float) -> dict[str, Any]:

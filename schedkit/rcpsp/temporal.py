@@ -14,11 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from schedkit.common.compile import compiled_or_twin
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.model import RCPSPInstance
 
 NO_PATH = -(2**62)
 MAX_DISTANCE_ACTIVITIES = 1_500  # the distance matrix is n x n and Floyd-Warshall n^3
+# Above this, Floyd-Warshall as plain Python (while the kernels compile) takes seconds: the
+# compiled kernel is waited for instead.
+MAX_TWIN_ACTIVITIES = 100
 
 
 @njit(cache=True, nogil=True)
@@ -102,12 +106,13 @@ def analyse(instance: RCPSPInstance) -> Temporal:
     if instance.n > MAX_DISTANCE_ACTIVITIES:
         raise ProblemTooLarge(f"time lags: {instance.n} activities exceeds "
                               f"{MAX_DISTANCE_ACTIVITIES} (the distance matrix is n x n)")
-    es, changed, before = _bellman_ford(instance.n, instance.succ_ptr, instance.succ_idx,
-                                        instance.lag_idx)
+    es, changed, before = compiled_or_twin(_bellman_ford)(instance.n, instance.succ_ptr,
+                                                          instance.succ_idx, instance.lag_idx)
     if changed >= 0:
         cycle, length = _cycle(instance, int(changed), before)
         return Temporal(None, None, cycle, length)
-    dist = _floyd(instance.n, instance.succ_ptr, instance.succ_idx, instance.lag_idx, NO_PATH)
+    floyd = _floyd if instance.n > MAX_TWIN_ACTIVITIES else compiled_or_twin(_floyd)
+    dist = floyd(instance.n, instance.succ_ptr, instance.succ_idx, instance.lag_idx, NO_PATH)
     return Temporal(es, dist)
 
 

@@ -7,7 +7,9 @@ import math
 import threading
 import time
 
+import numpy as np
 import pytest
+from numba import njit
 
 from schedkit.common import compile as compile_module
 
@@ -65,3 +67,24 @@ def test_a_warm_up_calling_another_compiles_inline():
 
     assert compile_module.compile_until("outer", outer)[0]
     assert inner == [(True, 0.0)]
+
+
+@njit(cache=False)
+def _inner(x):  # pragma: no cover - compiled
+    return x * 2
+
+
+@njit(cache=False)
+def _outer(values):  # pragma: no cover - compiled
+    total = 0
+    for v in values:
+        total += _inner(v)
+    return total
+
+
+def test_a_python_twin_computes_the_same_and_compiles_nothing():
+    """The twin of a kernel that calls another runs both as Python: neither gets a signature."""
+    twin = compile_module.python_twin(_outer)
+    assert twin(np.arange(5)) == 20
+    assert not _outer.signatures and not _inner.signatures
+    assert _outer(np.arange(5)) == 20  # the kernels themselves are untouched

@@ -15,13 +15,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
 from schedkit.common import compile as compile_module
+from schedkit.common.compile import python_twin
+from schedkit.common.rng import seed_state
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import compiled as rcpsp_compiled
-from schedkit.rcpsp.heuristics import plain
+from schedkit.rcpsp.heuristics import lag_kernels, plain
+from schedkit.rcpsp.heuristics.lags import tail_priority
 from schedkit.rcpsp.heuristics.methods import schedule_result, sgs
+from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon
 from tests.rcpsp.conftest import optimum, psplib
 from tests.rcpsp.strategies import projects
 
@@ -67,6 +72,7 @@ def slow_compilation(monkeypatch):
     monkeypatch.setattr(rcpsp_compiled, "_warm_ga", lambda: release.wait(60))
     yield
     release.set()
+    compile_module.wait_for_compiling()  # its end marks this test's tables, not the next test's
 
 
 @pytest.mark.parametrize("method", COLD_METHODS)
@@ -106,3 +112,56 @@ def test_a_real_cold_cache_answers_within_a_second(tmp_path, method):
                           capture_output=True, text=True, timeout=600, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["status"] in ("optimal", "feasible") and answer["feasible"]
+
+
+DATA = ROOT / "tests" / "data" / "rcpsp"
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["PSP1.SCH", "PSP2.SCH"]), st.integers(0, 2**31 - 2),
+       st.sampled_from([-1.0, 1.0]))
+def test_the_lag_sampler_twin_draws_exactly_as_the_kernel(name, seed, alpha):
+    """The lag SGS as plain Python repeats the compiled kernel's passes, random draws included
+    (uint64 state arithmetic wraps the same way)."""
+    x = schedkit.load(DATA / name)
+    temporal = analyse(x)
+    if not temporal.feasible:
+        return
+    args = (x.durations, x.demands, x.capacities, temporal.distances, temporal.earliest,
+            lag_horizon(x), tail_priority(x, temporal), alpha, 3 * x.n, NO_PATH, 3,
+            seed_state(seed))
+    compiled = lag_kernels.lag_sample(*args)
+    twin = python_twin(lag_kernels.lag_sample)(*args)
+    assert np.array_equal(compiled[0], twin[0]) and compiled[1:3] == twin[1:3]
+    assert int(compiled[3]) == int(twin[3])
+
+
+@pytest.fixture
+def slow_lag_compilation(monkeypatch):
+    """The lag kernels look uncompiled and their warm-up waits until the test ends."""
+    release = threading.Event()
+    monkeypatch.setattr(compile_module, "_DONE", set())
+    monkeypatch.setattr(compile_module, "_threads", {})
+    monkeypatch.setattr(compile_module, "_errors", {})
+    monkeypatch.setattr(rcpsp_compiled, "_lags_compiled", lambda: False)
+    monkeypatch.setattr(rcpsp_compiled, "_warm_lags", lambda: release.wait(60))
+    yield
+    release.set()
+    compile_module.wait_for_compiling()
+
+
+@pytest.mark.parametrize("method", ["cpsat", "sgs-lags", "auto"])
+def test_lag_methods_answer_while_their_kernels_compile(slow_lag_compilation, method):
+    """At 1 s with the lag kernels 'compiling': on PSP1 (optimum 26) a checked schedule (or
+    `unknown` from the heuristic), on PSP2 (unsat) never a schedule; the runs say they fell back."""
+    x = schedkit.load(DATA / "PSP1.SCH")
+    result = schedkit.solve(x, method, time_limit=1, workers=1)
+    assert result.stats["compiling"] is True
+    assert result.status in ("optimal", "feasible", "unknown")
+    if result.solution is not None:
+        report = schedkit.check(x, result)
+        assert report.feasible and report.objective == result.objective
+        assert result.bound is None or result.bound <= result.objective
+        assert result.status != "optimal" or result.objective == 26
+    unsat = schedkit.solve(schedkit.load(DATA / "PSP2.SCH"), method, time_limit=1, workers=1)
+    assert unsat.status in ("infeasible", "unknown") and unsat.solution is None

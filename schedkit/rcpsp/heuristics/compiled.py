@@ -115,9 +115,10 @@ def _warm_lags() -> None:
                            seed_state(0))
 
 
-def ensure_lag_compiled() -> float:
-    """Compile the RCPSP/max kernels (temporal analysis, lag SGS) if this process has not,
-    after any other warm-up running; the seconds spent (0.0 when done)."""
+def ensure_lag_compiled(deadline: float = math.inf) -> tuple[bool, float]:
+    """(ready, seconds waited) for the RCPSP/max kernels (temporal analysis, lag SGS), as
+    `ensure_compiled`."""
     if _lags_compiled():
-        return 0.0
-    return compile_until("rcpsp.lags", _warm_lags)[1]
+        return True, 0.0
+    ready, waited = compile_until("rcpsp.lags", _warm_lags, deadline)
+    return ready and _lags_compiled(), waited

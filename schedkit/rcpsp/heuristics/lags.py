@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import compiled_or_twin, wait_until
 from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import resource_bound
@@ -29,6 +30,8 @@ from schedkit.result import Result
 
 kernels: Any = rcpsp_lag_kernels
 DEFAULT_PASSES = 1000  # without a time limit
+MARGIN = 0.05  # seconds kept back before the deadline
+TWIN_NOTE = "the numba kernels were still compiling: the lag SGS ran as plain Python (slower)"
 BATCH_WORK = 200_000  # about n^3 per pass: batches of this much work between deadline checks
 
 
@@ -51,21 +54,32 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
             temporal.earliest, lag_horizon(instance), tail_priority(instance, temporal))
     restarts = 3 * n
     state = seed_state(seed)
-    best, span, found, state = kernels.lag_sample(*args, -1.0, restarts, NO_PATH, 1, state)
+    sampler = compiled_or_twin(kernels.lag_sample)  # plain Python while the kernels compile
+    best, span, found, state = sampler(*args, -1.0, restarts, NO_PATH, 1, state)
     state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span, made, feasible = int(span), 1, int(found)
-    batch = int(max(1, min(100, BATCH_WORK // max(1, n**3 // 8))))
+    batch = int(max(1, min(100, BATCH_WORK // max(1, n**3 // 8)))) if sampler is kernels.lag_sample else 1
     while (bound is None or best_span != bound) and (passes is None or made < passes) \
             and time.perf_counter() < deadline:
         size = batch if passes is None else min(batch, passes - made)
-        start, span, found, state = kernels.lag_sample(*args, float(alpha), restarts, NO_PATH,
-                                                       size, state)
+        start, span, found, state = sampler(*args, float(alpha), restarts, NO_PATH, size, state)
         state = np.uint64(state)
         made += size
         feasible += int(found)
         if span >= 0 and (best_span < 0 or span < best_span):
             best, best_span = start, int(span)
     return (best if best_span >= 0 else None), made, feasible
+
+
+def lag_compile_stats(options: SolveOptions) -> dict[str, Any]:
+    """Wait for the lag kernels up to max(1 s, 20 % of the limit); past that, the methods run
+    their Python twins while the compilation goes on: the stats that say which."""
+    until = wait_until(options.started, options.deadline - MARGIN, options.time_limit)
+    ready, waited = ensure_lag_compiled(until)
+    stats: dict[str, Any] = {"workers": options.workers, "compile_seconds": round(waited, 3)}
+    if not ready:
+        stats.update(compiling=True, note=TWIN_NOTE)
+    return stats
 
 
 def lag_bound(instance: RCPSPInstance, temporal: Temporal) -> int:
@@ -86,8 +100,7 @@ def cycle_result(temporal: Temporal, stats: dict[str, Any]) -> Result:
 )
 def solve_sgs_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Best schedule of the sampled passes; `infeasible` on a positive lag cycle."""
-    compile_seconds = ensure_lag_compiled()
-    stats: dict[str, Any] = {"workers": 1, "compile_seconds": compile_seconds}
+    stats = {**lag_compile_stats(options), "workers": 1}
     temporal = analyse(instance)
     if not temporal.feasible:
         return cycle_result(temporal, stats)

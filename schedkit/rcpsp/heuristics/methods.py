@@ -31,7 +31,7 @@ DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartman
 MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
 LAG_METHODS = ("cpsat", "sgs-lags", "auto")  # the RCPSP methods that take time lags
 MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
-PLAIN_NOTE = "the numba kernels were still compiling: one serial SGS pass (LFT) in plain Python"
+PLAIN_NOTE = "the numba kernels were still compiling: one serial SGS pass (LFT) run as plain Python"
 
 
 def refuse_lags(instance: RCPSPInstance, method: str) -> None:
@@ -88,7 +88,7 @@ def kernels_or_plain(instance: RCPSPInstance, deadline: float,
                      ga: bool = False) -> tuple[float, Result | None]:
     """(seconds waited, None) when the SGS kernels (and with `ga` the GA's) are ready by
     `deadline`, else (seconds waited, the plain serial LFT schedule as a Result) while they go
-    on compiling. A project too large for the plain schedule waits for the kernels."""
+    on compiling."""
     ready, waited = ensure_compiled(deadline - MARGIN)
     if ready and ga:
         ready, more = ensure_ga_compiled(deadline - MARGIN)
@@ -96,11 +96,6 @@ def kernels_or_plain(instance: RCPSPInstance, deadline: float,
     if ready:
         return waited, None
     start = plain.serial_lft(instance)
-    if start is None:
-        ready, more = ensure_compiled()
-        if ga:
-            more += ensure_ga_compiled()[1]
-        return waited + more, None
     return waited, schedule_result(instance, start, lower_bound(instance), compiling=True,
                                    note=PLAIN_NOTE, compile_seconds=round(waited, 3))
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.deadline import offer
@@ -199,10 +200,8 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
 
 def compile_deadline(options: SolveOptions) -> float:
     """Until when a CP-SAT method waits for the SGS kernels (see COMPILE_WAIT_SHARE)."""
-    if options.time_limit is None:
-        return float("inf")
-    wait = max(COMPILE_WAIT_MIN, COMPILE_WAIT_SHARE * options.time_limit)
-    return min(options.deadline - MARGIN, options.started + wait)
+    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
+                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
 
 
 def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
@@ -210,15 +209,12 @@ def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
     """The warm start (sampling with justification) and the stats that start a CP-SAT
     method's; the plain serial LFT schedule while the kernels still compile."""
     ready, waited = ensure_compiled(compile_deadline(options))
-    hint = None if ready else plain.serial_lft(instance)
-    if not ready and hint is None:  # too large for the plain schedule: wait for the kernels
-        ready, more = ensure_compiled()
-        waited += more
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": round(waited, 6)}
-    if hint is None:
+    if ready:
         hint = warm_start(instance, options, bound)
     else:
+        hint = plain.serial_lft(instance)
         stats.update(compiling=True, note=PLAIN_NOTE)
     stats["warm_start"] = plain.makespan(hint, instance.durations)
     return hint, stats

@@ -20,8 +20,7 @@ import numpy as np
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, infeasible, integral_bound
 from schedkit.errors import SolverUnavailable
-from schedkit.rcpsp.heuristics.compiled import ensure_lag_compiled
-from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_sample
+from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_compile_stats, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
@@ -92,7 +91,7 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
         from ortools.sat.python import cp_model
     except ImportError as error:  # pragma: no cover - ortools is a core dependency
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    stats: dict[str, Any] = {"workers": options.workers, "compile_seconds": ensure_lag_compiled()}
+    stats = lag_compile_stats(options)
     temporal = analyse(instance)
     if not temporal.feasible:
         return cycle_result(temporal, stats)

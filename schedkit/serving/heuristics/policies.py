@@ -24,32 +24,32 @@ def continuum_policy(instance: ServingInstance) -> Policy:
           description="request-level FCFS, KV cache freed when a turn ends (vLLM default)")
 def solve_fcfs(instance: ServingInstance, options: SolveOptions) -> Result:
     """Request-level first come first served; every turn re-prefills its context."""
-    return serve(instance, Policy(order="request", cache="drop"))
+    return serve(instance, Policy(order="request", cache="drop"), options)
 
 
 @register("serving", "fcfs-lru", exact=False,
           description="request-level FCFS, prefix cache kept until memory pressure (LRU)")
 def solve_fcfs_lru(instance: ServingInstance, options: SolveOptions) -> Result:
     """Request-level FCFS with an LRU prefix cache."""
-    return serve(instance, Policy(order="request", cache="lru"))
+    return serve(instance, Policy(order="request", cache="lru"), options)
 
 
 @register("serving", "program-fcfs", exact=False,
           description="program-level FCFS (earliest program arrival first), LRU prefix cache")
 def solve_program_fcfs(instance: ServingInstance, options: SolveOptions) -> Result:
     """Program-level first come first served."""
-    return serve(instance, Policy(order="program", cache="lru"))
+    return serve(instance, Policy(order="program", cache="lru"), options)
 
 
 @register("serving", "continuum", exact=False,
           description="Continuum: program-level FCFS + KV pinning with a tool-aware time-to-live")
 def solve_continuum(instance: ServingInstance, options: SolveOptions) -> Result:
     """Li et al. 2025, as approximated in the docs."""
-    return serve(instance, continuum_policy(instance))
+    return serve(instance, continuum_policy(instance), options)
 
 
 @register("serving", "las", exact=False,
           description="program-level least attained service (Autellix PLAS), LRU prefix cache")
 def solve_las(instance: ServingInstance, options: SolveOptions) -> Result:
     """Least attained service (tokens processed so far by the program) first."""
-    return serve(instance, Policy(order="las", cache="lru"))
+    return serve(instance, Policy(order="las", cache="lru"), options)

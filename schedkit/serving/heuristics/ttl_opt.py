@@ -11,14 +11,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.serving.heuristics import kernel
 from schedkit.serving.heuristics.policies import continuum_policy
-from schedkit.serving.heuristics.simulate import Policy, mean_jct, run_kernel, serve
+from schedkit.serving.heuristics.simulate import Policy, mean_jct, run_kernel, serve, simulator
 from schedkit.serving.model import ServingInstance
 
 LIMITS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 30.0, 1e9)
@@ -39,14 +41,15 @@ def warmup_prefix(instance: ServingInstance, count: int) -> ServingInstance:
     )
 
 
-def _score(instance: ServingInstance, policy: Policy) -> float:
-    out = run_kernel(instance, policy)
+def _score(instance: ServingInstance, policy: Policy, simulate: Any) -> float:
+    out = run_kernel(instance, policy, simulate)
     return mean_jct(instance, out[2][instance.turn_ptr[1:] - 1])
 
 
-def tune(warmup: ServingInstance, start: Policy, deadline: float, rounds: int = 2) -> tuple[Policy, int]:
+def tune(warmup: ServingInstance, start: Policy, deadline: float, rounds: int = 2,
+         simulate: Any = kernel.simulate) -> tuple[Policy, int]:
     """Coordinate descent on (pin_limit, pin_scale) per tool; returns the policy and evaluations."""
-    best, best_score, evaluations = start, _score(warmup, start), 1
+    best, best_score, evaluations = start, _score(warmup, start, simulate), 1
     for _ in range(rounds):
         improved = False
         for k in range(len(start.pin_limit)):
@@ -60,7 +63,7 @@ def tune(warmup: ServingInstance, start: Policy, deadline: float, rounds: int = 
                     values[k] = value
                     candidate = (replace(best, pin_limit=tuple(values)) if field == "pin_limit"
                                  else replace(best, pin_scale=tuple(values)))
-                    score = _score(warmup, candidate)
+                    score = _score(warmup, candidate, simulate)
                     evaluations += 1
                     if score < best_score - 1e-12:
                         best, best_score, improved = candidate, score, True
@@ -79,13 +82,14 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
         raise InvalidOption(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
     count = max(1, int(round(fraction * instance.n)))
     base = continuum_policy(instance)
+    simulate, _ = simulator(options)
     deadline = options.deadline - 0.3 * (options.remaining() or 0.0)
     tuned, evaluations = tune(warmup_prefix(instance, count), base, deadline,
-                              int(options.get("rounds")))
+                              int(options.get("rounds")), simulate)
     order = np.sort(instance.arrival)
     switch = float(order[count]) if count < instance.n else math.inf
     policy = replace(base, late_limit=tuned.pin_limit, late_scale=tuned.pin_scale,
                      switch_time=switch)
-    return serve(instance, policy, warmup_programs=count, evaluations=evaluations,
+    return serve(instance, policy, options, warmup_programs=count, evaluations=evaluations,
                  tuned_pin_limit=list(tuned.pin_limit), tuned_pin_scale=list(tuned.pin_scale),
                  tools=list(instance.tools), switch_time=switch)

@@ -13,4 +13,4 @@ from schedkit.serving.model import ServingInstance
                       "(optimal mean flow time in the degenerate single-server case)")
 def solve_srpt(instance: ServingInstance, options: SolveOptions) -> Result:
     """Smallest remaining work (tokens of this and all later turns) first."""
-    return serve(instance, Policy(order="srpt", cache="lru"))
+    return serve(instance, Policy(order="srpt", cache="lru"), options)
