@@ -3,7 +3,9 @@
 Each is one constructive pass (O(m·p) plus the insertion searches), with no improvement loop
 for a time limit to stop. The result's bound is the instance's lower bound (critical path at
 cheapest costs, total work / p); a makespan that meets it is optimal. The kernels compile on a
-two-task graph the first time a process needs them; `stats["compile_seconds"]` says how long.
+two-task graph the first time a process needs them (heuristics/compiled.py), waited for until
+the deadline; `stats["compile_seconds"]` says how long. Not ready by then: the method returns
+the one-processor schedule of heuristics/plain.py, with `stats["compiling"]` and a `note`.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import add_compile_seconds, compile_once
+from schedkit.common.compile import add_compile_seconds
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
+from schedkit.dag.heuristics import plain
+from schedkit.dag.heuristics.compiled import ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.dag.model import DAGInstance, DAGSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+
+MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
 
 
 def makespan(instance: DAGInstance, processor: np.ndarray, start: np.ndarray) -> int:
@@ -27,11 +33,20 @@ def makespan(instance: DAGInstance, processor: np.ndarray, start: np.ndarray) ->
     return int((start + instance.cost[np.arange(instance.n), processor]).max())
 
 
-def schedule_result(instance: DAGInstance, graph: Graph, processor: np.ndarray, start: np.ndarray,
-                    **stats: Any) -> Result:
-    """A Result with the makespan, the lower bound, and SLR / speedup / efficiency in stats."""
+def cheapest_path(instance: DAGInstance, graph: Graph | None) -> int:
+    """The longest path at cheapest costs: by the kernel on `graph`, in plain Python without
+    one (while the kernels compile)."""
+    if graph is None:
+        return instance.cheapest_path()
+    return int(longest_path(graph.topo, graph.succ_ptr, graph.succ_idx, instance.cost.min(axis=1)))
+
+
+def schedule_result(instance: DAGInstance, graph: Graph | None, processor: np.ndarray,
+                    start: np.ndarray, **stats: Any) -> Result:
+    """A Result with the makespan, the lower bound, and SLR / speedup / efficiency in stats
+    (`graph` None: computed without the kernels)."""
     value = makespan(instance, processor, start)
-    cheapest = longest_path(graph.topo, graph.succ_ptr, graph.succ_idx, instance.cost.min(axis=1))
+    cheapest = cheapest_path(instance, graph)
     bound = instance.lower_bound(cheapest)
     return Result(
         status="optimal" if value == bound else "feasible",
@@ -42,17 +57,19 @@ def schedule_result(instance: DAGInstance, graph: Graph, processor: np.ndarray, 
     )
 
 
-def _warm_kernels() -> None:
-    """Every DAG kernel once, on a two-task graph (compiles them or loads them from the cache)."""
-    tiny = DAGInstance(cost=[[1, 2], [2, 1]], edges=[[0, 1]], data=[1])
-    graph = dag_graph.build(tiny)
-    for processor, start in (heft_schedule(graph), dag_listsched.cpop(graph)[:2], dag_listsched.peft(graph)):
-        schedule_result(tiny, graph, processor, start)
+def plain_result(instance: DAGInstance, waited: float) -> Result:
+    """The one-processor schedule (heuristics/plain.py) as a heuristic's answer while the
+    kernels still compile, after `waited` seconds."""
+    processor, start = plain.one_processor(instance)
+    return schedule_result(instance, None, processor, start, compiling=True, note=plain.NOTE,
+                           compile_seconds=round(waited, 6))
 
 
-def compile_kernels() -> float:
-    """Seconds spent compiling (or loading) the DAG kernels in this call; 0.0 once they are."""
-    return compile_once("dag.heuristics", _warm_kernels)
+def kernels_or_plain(instance: DAGInstance, deadline: float) -> tuple[float, Result | None]:
+    """(seconds waited, None) when the kernels are ready by `deadline` (less MARGIN), else
+    (seconds waited, the plain schedule's Result) while they go on compiling."""
+    ready, waited = ensure_compiled(deadline - MARGIN)
+    return waited, None if ready else plain_result(instance, waited)
 
 
 def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +81,9 @@ def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
           description="HEFT: upward rank, insertion-based earliest finish time (Topcuoglu et al. 2002)")
 def solve_heft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Heterogeneous earliest finish time."""
-    seconds = compile_kernels()
+    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    if fallback is not None:
+        return fallback
     graph = dag_graph.build(instance)
     result = schedule_result(instance, graph, *heft_schedule(graph))
     return result.with_context(stats=add_compile_seconds(result.stats, seconds))
@@ -74,7 +93,9 @@ def solve_heft(instance: DAGInstance, options: SolveOptions) -> Result:
           description="CPOP: critical path on one processor, the rest by earliest finish time")
 def solve_cpop(instance: DAGInstance, options: SolveOptions) -> Result:
     """Critical path on a processor."""
-    seconds = compile_kernels()
+    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    if fallback is not None:
+        return fallback
     graph = dag_graph.build(instance)
     processor, start, chosen = dag_listsched.cpop(graph)
     result = schedule_result(instance, graph, processor, start, critical_path_processor=chosen)
@@ -85,7 +106,9 @@ def solve_cpop(instance: DAGInstance, options: SolveOptions) -> Result:
           description="PEFT: optimistic cost table rank, EFT + OCT processor choice (Arabnejad-Barbosa 2014)")
 def solve_peft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Predict earliest finish time."""
-    seconds = compile_kernels()
+    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    if fallback is not None:
+        return fallback
     graph = dag_graph.build(instance)
     result = schedule_result(instance, graph, *dag_listsched.peft(graph))
     return result.with_context(stats=add_compile_seconds(result.stats, seconds))

@@ -12,11 +12,14 @@ uses a processor index <= r (relabelling processors by first use keeps an optimu
 Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each processor's
 total work (redundant; it gives the linear relaxation the load argument).
 The warm start is the hint (on identical processors renumbered by first use, so that it
-satisfies the symmetry cuts).
+satisfies the symmetry cuts). The model uses no numba kernel: when the kernels are still
+compiling after COMPILE_WAIT_SHARE of the limit (a cold cache), the warm start is the
+one-processor schedule of heuristics/plain.py instead, and the compilation goes on beside CP-SAT.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -25,8 +28,10 @@ from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
+from schedkit.dag.heuristics import plain
+from schedkit.dag.heuristics.compiled import ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
-from schedkit.dag.heuristics.methods import compile_kernels, heft_schedule, makespan, schedule_result
+from schedkit.dag.heuristics.methods import MARGIN, heft_schedule, makespan, schedule_result
 from schedkit.dag.model import DAGInstance, topological_order
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
@@ -34,6 +39,11 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_LITERALS = 200_000  # task-processor literals plus conditional precedences
+# How long the model waits for the kernels of its warm start (loading them from the cache takes
+# well under a second); past it, a cold cache's compilation goes on beside a model hinted by the
+# one-processor schedule (heuristics/plain.py).
+COMPILE_WAIT_SHARE = 0.2  # of the time limit, and at least COMPILE_WAIT_MIN seconds
+COMPILE_WAIT_MIN = 1.0
 
 
 class Variables:
@@ -137,8 +147,19 @@ def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray
     model.AddHint(c, makespan(instance, processor, start))
 
 
-def warm_start(instance: DAGInstance, graph: Graph) -> tuple[str, np.ndarray, np.ndarray]:
-    """The shortest of the HEFT, PEFT and CPOP schedules (HEFT on ties): (name, processor, start)."""
+def compile_deadline(options: SolveOptions) -> float:
+    """Until when the method waits for the kernels (see COMPILE_WAIT_SHARE)."""
+    if options.time_limit is None:
+        return math.inf
+    wait = max(COMPILE_WAIT_MIN, COMPILE_WAIT_SHARE * options.time_limit)
+    return min(options.deadline - MARGIN, options.started + wait)
+
+
+def warm_start(instance: DAGInstance, graph: Graph | None) -> tuple[str, np.ndarray, np.ndarray]:
+    """The shortest of the HEFT, PEFT and CPOP schedules (HEFT on ties): (name, processor,
+    start); without `graph` (the kernels still compiling) the one-processor schedule."""
+    if graph is None:
+        return ("one-processor", *plain.one_processor(instance))
     cpop = dag_listsched.cpop(graph)
     found = [("heft", *heft_schedule(graph)), ("peft", *dag_listsched.peft(graph)),
              ("cpop", cpop[0], cpop[1])]
@@ -163,8 +184,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         from ortools.sat.python import cp_model
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    seconds = compile_kernels()  # the warm start's kernels, inside the budget
-    graph = dag_graph.build(instance)
+    ready, seconds = ensure_compiled(compile_deadline(options))  # inside the budget
+    graph = dag_graph.build(instance) if ready else None
     warm, processor, start = warm_start(instance, graph)
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
@@ -188,6 +209,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     stats = {"workers": options.workers, "solver_status": solver.StatusName(status),
              "branches": int(solver.NumBranches()), "conflicts": int(solver.NumConflicts()),
              "warm_start": horizon, "warm_start_method": warm, "compile_seconds": round(seconds, 6)}
+    if graph is None:
+        stats.update(compiling=True, note=plain.NOTE)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         processor = np.array([next(k for k in range(instance.p) if solver.BooleanValue(v.on[i][k]))
                               for i in range(instance.n)], np.int64)

@@ -1,31 +1,48 @@
-"""`kube-default`: the default kube-scheduler's behaviour on a cluster (see `pods_kernels`)."""
+"""`kube-default`: the default kube-scheduler's behaviour on a cluster (see `pods_kernels`).
+
+The scheduler kernel compiles (or loads from the cache) on a one-node cluster the first time a
+process needs it, on a helper thread waited for until the deadline; `stats["compile_seconds"]`
+says how long. Not ready by then (a cold numba cache): the method returns the plan that changes
+nothing (`unchanged`), with `stats["compiling"]` and a `note`, while the compilation goes on.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import compile_once
+from schedkit.common.compile import compile_until
 from schedkit.errors import InvalidOption
-from schedkit.pods.heuristics.kernels import kube_schedule
+from schedkit.pods.heuristics import kernels as pods_kernels
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution, objective, placement_stats
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
+kernels: Any = pods_kernels  # numba dispatchers: their call signatures are not typed
+
 SCORINGS = ("LeastAllocated", "MostAllocated")
+MARGIN = 0.05  # seconds kept back to build the unchanged plan before the deadline
+UNCHANGED_NOTE = ("the numba kernel was still compiling: the plan that changes nothing (running "
+                  "pods stay on their nodes, pending pods stay pending)")
+
+
+def check_scoring(scoring: str) -> None:
+    """InvalidOption unless `scoring` is one of SCORINGS (checked before any compilation)."""
+    if scoring not in SCORINGS:
+        raise InvalidOption(f"kube-default: scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
 
 
 def kube_default(
     instance: PodsInstance, scoring: str = "LeastAllocated", preemption: bool = True
 ) -> tuple[np.ndarray, int]:
     """(node index per pod, -1 unplaced; number of preemptions) of the default scheduler."""
-    if scoring not in SCORINGS:
-        raise InvalidOption(f"kube-default: scoring must be one of {', '.join(SCORINGS)}, got {scoring!r}")
+    check_scoring(scoring)
     names = [node.name for node in instance.nodes]
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(np.array(names), kind="stable")] = np.arange(len(names))
-    assign, preemptions = kube_schedule(
+    assign, preemptions = kernels.kube_schedule(
         instance.pod_node,
         instance.eligible,
         instance.node_cpu,
@@ -53,9 +70,30 @@ def _warm_kernels() -> None:
         kube_default(tiny, scoring)
 
 
-def compile_kernels() -> float:
-    """Seconds spent compiling (or loading) the scheduler kernel in this call; 0.0 once it is."""
-    return compile_once("pods.heuristics", _warm_kernels)
+def compiled() -> bool:
+    """True when this process has compiled the scheduler kernel."""
+    return bool(kernels.kube_schedule.signatures)
+
+
+def ensure_compiled(deadline: float = math.inf) -> tuple[bool, float]:
+    """(ready, seconds waited) for the scheduler kernel: compiled on a helper thread, waited
+    for until `deadline` (a perf_counter value; inf waits as long as it takes); (True, 0.0)
+    once this process has it."""
+    if compiled():
+        return True, 0.0
+    ready, waited = compile_until("pods.heuristics", _warm_kernels, deadline)
+    return ready and compiled(), waited
+
+
+def warm_up() -> float:
+    """`schedkit warmup`'s hook: compile the kernel now, however long it takes; the seconds."""
+    return ensure_compiled()[1]
+
+
+def unchanged(instance: PodsInstance) -> np.ndarray:
+    """Node index per pod (-1 unplaced) of the plan that changes nothing: running pods stay,
+    pending pods stay pending. Valid: the model refuses a current state that does not fit."""
+    return np.array(instance.pod_node, dtype=np.int64)
 
 
 def placement_result(instance: PodsInstance, nodes: np.ndarray, **stats: Any) -> Result:
@@ -81,7 +119,12 @@ def placement_result(instance: PodsInstance, nodes: np.ndarray, **stats: Any) ->
 )
 def solve_kube_default(instance: PodsInstance, options: SolveOptions) -> Result:
     """One scheduling pass over the pending pods, as kube-scheduler would bind them."""
-    seconds = compile_kernels()
+    check_scoring(str(options.get("scoring")))
+    ready, seconds = ensure_compiled(options.deadline - MARGIN)
+    if not ready:
+        return placement_result(instance, unchanged(instance), preemptions=0, workers=1,
+                                compiling=True, note=UNCHANGED_NOTE,
+                                compile_seconds=round(seconds, 6))
     nodes, preemptions = kube_default(instance, str(options.get("scoring")), bool(options.get("preemption")))
     return placement_result(instance, nodes, preemptions=preemptions, workers=1,
                             compile_seconds=round(seconds, 6))
