@@ -142,6 +142,9 @@ bench-jobshop-blocking-all60s: $(STAMP_DEV)
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on OR-Library wt40/wt50/wt100 and generated n = 150-300 (a new file under bench-runs/; the dated rounds live in benchmarks/reports/smtt_bdp.md)
 	mkdir -p bench-runs && $(BIN)/python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
 
+bench-cold-cache: $(STAMP_DEV)  # every method's first call on an empty numba cache at 2 s (a new file under bench-runs/)
+	mkdir -p bench-runs && $(BIN)/python benchmarks/cold_cache.py --time-limit 2 --out bench-runs/cold_cache_$$(date +%Y%m%d-%H%M%S).md
+
 bench-warmup-coverage: $(STAMP_DEV)  # after `schedkit warmup`, does any method still compile a kernel inside its run? (a new file under bench-runs/)
 	$(BIN)/schedkit warmup && mkdir -p bench-runs && NUMBA_DEBUG_CACHE=1 $(BIN)/python benchmarks/warmup_coverage.py --out bench-runs/warmup_coverage_$$(date +%Y%m%d-%H%M%S).md
 

@@ -22,6 +22,7 @@ import click
 from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
+    MAX_REQUESTS,
     Alternative,
     GroundStationInstance,
     Maintenance,
@@ -30,12 +31,30 @@ from schedkit.groundstation.model import (
 )
 from schedkit.loading import write
 
+# Sizes checked before anything is drawn (the model's own limit on requests aside): 10,000
+# satellites over 6 stations for 24 h (1 M passes, 540 k alternatives) take about 11 s and 0.6 GB.
+MIN_PERIOD_MINUTES = 90
+MAX_ORBITS = 5_000_000
+MAX_ALTERNATIVES = 2_000_000
+
 
 def _check(satellites: int, stations: int, antennas: int, requests: int, hours: int) -> None:
     for name, value, low in (("satellites", satellites, 1), ("stations", stations, 1),
                              ("antennas", antennas, 1), ("requests", requests, 1), ("hours", hours, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InvalidInstance(f"{name} must be an integer >= {low}, got {value!r}")
+    if satellites * requests > MAX_REQUESTS:
+        raise InvalidInstance(f"satellites x requests = {satellites * requests:,} requests: at "
+                              f"most {MAX_REQUESTS:,}")
+    orbits = satellites * stations * (hours * 60 // MIN_PERIOD_MINUTES + 1)
+    if orbits > MAX_ORBITS:
+        raise InvalidInstance(f"satellites x stations x orbits in {hours} h = {orbits:,} passes to "
+                              f"draw: at most {MAX_ORBITS:,}")
+    alternatives = satellites * requests * stations * (antennas + 1)
+    if alternatives > MAX_ALTERNATIVES:
+        raise InvalidInstance(f"satellites x requests x stations x (antennas + 1) = "
+                              f"{alternatives:,} alternatives at most: the limit is "
+                              f"{MAX_ALTERNATIVES:,}")
 
 
 def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: int = 2,
@@ -49,7 +68,7 @@ def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: in
     names = [[f"GS{g + 1}-A{k + 1}" for k in range(antennas)] for g in range(stations)]
     passes: list[list[list[tuple[int, int]]]] = []
     for _ in range(satellites):
-        period = int(rng.integers(90, 121)) * 60
+        period = int(rng.integers(MIN_PERIOD_MINUTES, 121)) * 60
         mine = []
         for _ in range(stations):
             phase = int(rng.integers(0, period))

@@ -21,6 +21,10 @@ from schedkit.pods.model import Node, Pod, PodsInstance
 MEGABYTE = 10**6
 
 
+# Pods are Python objects: a million take about 35 s to generate; ten million would need tens of GB.
+MAX_GENERATED_PODS = 1_000_000
+
+
 def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, seed: int = 0) -> PodsInstance:
     """A generated cluster (see the module docstring); the same arguments give the same cluster."""
     for name, value in (("nodes", nodes), ("pods_per_node", pods_per_node), ("priorities", priorities)):
@@ -28,6 +32,9 @@ def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, se
             raise InvalidInstance(f"{name} must be a positive integer, got {value!r}")
     if isinstance(utilisation, bool) or not (isinstance(utilisation, int | float) and 0 < utilisation <= 10):
         raise InvalidInstance(f"utilisation must be in (0, 10], got {utilisation!r}")
+    if nodes * pods_per_node > MAX_GENERATED_PODS:
+        raise InvalidInstance(f"nodes x pods_per_node = {nodes * pods_per_node:,} pods: at most "
+                              f"{MAX_GENERATED_PODS:,} (about 35 s and 2 GB to generate)")
     rng = generator_rng(seed)
     total = nodes * pods_per_node
     cpu: list[int] = []

@@ -77,6 +77,10 @@ def test_every_generator_refuses_a_seed_that_is_no_whole_number(name, seed):
     ("rcpsp", (5, 2, 0), {"max_duration": 10**12}, "max_duration"),
     ("rcpsp", (5, 2, 0), {"max_demand": 10**12}, "max_demand"),
     ("jobshop", (100_000, 10_000), {}, "operations"), ("serving", (3,), {"server": 5}, "server"),
+    ("pods", (10_000, 1000, 1, 0.9), {}, "pods_per_node"), ("vmr", (), {"machines": 10**6}, "machines"),
+    ("groundstation", (10_000, 0), {"requests": 1000}, "requests"),
+    ("groundstation", (100, 0), {"stations": 100, "hours": 8784}, "passes"),
+    ("groundstation", (2000, 0), {"stations": 10, "antennas": 100, "requests": 100}, "alternatives"),
 ])
 def test_generators_check_sizes_before_allocating(name, args, kwargs, says):
     """Sizes within each argument's range whose product is too large (a 30 GiB cost matrix, a

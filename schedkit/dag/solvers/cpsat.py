@@ -19,11 +19,11 @@ one-processor schedule of heuristics/plain.py instead, and the compilation goes 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
@@ -149,10 +149,8 @@ def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray
 
 def compile_deadline(options: SolveOptions) -> float:
     """Until when the method waits for the kernels (see COMPILE_WAIT_SHARE)."""
-    if options.time_limit is None:
-        return math.inf
-    wait = max(COMPILE_WAIT_MIN, COMPILE_WAIT_SHARE * options.time_limit)
-    return min(options.deadline - MARGIN, options.started + wait)
+    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
+                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
 
 
 def warm_start(instance: DAGInstance, graph: Graph | None) -> tuple[str, np.ndarray, np.ndarray]:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
@@ -457,10 +458,8 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
 
 def compile_deadline(options: SolveOptions) -> float:
     """Until when the method waits for kube-default's kernel (see COMPILE_WAIT_SHARE)."""
-    if options.time_limit is None:
-        return math.inf
-    wait = max(COMPILE_WAIT_MIN, COMPILE_WAIT_SHARE * options.time_limit)
-    return min(options.deadline - MARGIN, options.started + wait)
+    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
+                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
 
 
 def warm_start(instance: PodsInstance, options: SolveOptions, ready: bool) -> tuple[np.ndarray, int]:
