@@ -23,11 +23,11 @@ from rich.table import Table
 
 import schedkit
 from schedkit import family as families
-from schedkit.bench.progress import RunProgress
+from schedkit.bench.progress import RunProgress, Ticker
 from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.textfile import read_text
-from schedkit.deadline import abandoned_running
+from schedkit.deadline import abandoned_running, latest_offer
 from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import write
 from schedkit.warmup import warmup
@@ -153,8 +153,9 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     try:
         with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
             for instance in instances:
-                result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
-                                        workers=workers, **options)
+                with Ticker(_solve_status(instance.name, method, time_limit, time.perf_counter())):
+                    result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
+                                            workers=workers, **options)
                 report = schedkit.check(instance, result) if result.solution is not None else None
                 if report is not None and not report.feasible:  # infeasible/unknown: nothing to check
                     _fail(f"internal error (please report): {instance.name}: {method} returned an "
@@ -225,6 +226,20 @@ def _write_json_atomically(path: Path, results: list[Any]) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
     os.replace(partial, path)
+
+
+def _solve_status(name: str, method: str, limit: float | None, since: float) -> Callable[[float], str]:
+    """The text of a running solve's progress line: elapsed time, and the incumbent its
+    method has reported so far (deadline.offer) with its bound and phase."""
+    def text(elapsed: float) -> str:
+        of = "" if limit is None else f" of {limit:g}"
+        found = latest_offer(since)
+        if found is None:
+            return f"{name} {method}: {elapsed:.0f} s{of}, no incumbent reported yet"
+        bound = "" if found.bound is None else f", bound {_fmt(found.bound)}"
+        phase = f" ({found.stats['offered']})" if "offered" in found.stats else ""
+        return f"{name} {method}: {elapsed:.0f} s{of}, incumbent {_fmt(found.objective)}{bound}{phase}"
+    return text
 
 
 def _describe(result: Any) -> str:
@@ -414,6 +429,18 @@ class _FamilyCommands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         family = families.all_families().get(name)
         return None if family is None else family.generate_command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["schedkit.generating"] = name  # for the progress line below
+        return name, command, rest
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the family's command with a progress line when it takes a while."""
+        def text(elapsed: float) -> str:
+            return f"generating {ctx.meta.get('schedkit.generating', 'an instance')}: {elapsed:.0f} s"
+        with Ticker(text):
+            return super().invoke(ctx)
 
 
 @main.group(cls=_FamilyCommands)

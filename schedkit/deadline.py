@@ -46,6 +46,7 @@ CACHED_READ_SECONDS = 0.0005  # a read from the page cache takes microseconds; f
 _paged_in = threading.Event()
 _inside = threading.local()  # set in a guarded thread: a nested solve runs unguarded
 _abandoned: list[threading.Thread] = []
+_latest: tuple[float, Result] | None = None  # (when, what) of the last offer in the process
 
 
 def allowance(limit: float) -> float:
@@ -101,10 +102,21 @@ def enabled() -> bool:
 def offer(result: Result) -> None:
     """Hand the guard of the solve running on this thread a result to return if the hard
     deadline comes first (the latest offer wins; its solution must not change afterwards).
-    Outside a guarded solve, nothing happens."""
+    The latest offer in the process is also what progress displays show (`latest_offer`)."""
+    global _latest
+    if result.solution is None:
+        return
+    _latest = (time.perf_counter(), result)
     box = getattr(_inside, "box", None)
-    if box is not None and result.solution is not None:
+    if box is not None:
         box["offer"] = result
+
+
+def latest_offer(since: float) -> Result | None:
+    """The last result offered at or after `since` (a perf_counter value), if any: for a
+    progress line, the incumbent a running solve has reported so far."""
+    latest = _latest
+    return latest[1] if latest is not None and latest[0] >= since else None
 
 
 def run_guarded(call: Callable[[], Any], limit: float | None, started: float) -> tuple[bool, Any]:

@@ -8,7 +8,9 @@ prints one line on stderr as it finishes, so a log shows what ran and how it wen
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TextIO
 
@@ -80,3 +82,48 @@ class RunProgress:
                  trace: TracebackType | None) -> None:
         if self._bar is not None:
             self._bar.__exit__(kind, error, trace)
+
+
+class Ticker:
+    """Progress of one long item (a solve, a generation): on a terminal a status line redrawn
+    every second; off one, a line every `every` seconds. Nothing for an item that ends first.
+    `describe(elapsed seconds)` gives the text."""
+
+    def __init__(self, describe: Callable[[float], str], stream: TextIO | None = None,
+                 interactive: bool | None = None, every: float = 10.0, enabled: bool = True) -> None:
+        self.describe = describe
+        self.stream = stream if stream is not None else sys.stderr
+        self.interactive = self.stream.isatty() if interactive is None else interactive
+        self.every = every
+        self.enabled = enabled
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._width = 0
+
+    def __enter__(self) -> Ticker:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, name="schedkit-ticker", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        period = 1.0 if self.interactive else self.every
+        while not self._stop.wait(period):
+            text = self.describe(time.monotonic() - started)
+            if self.interactive:
+                self.stream.write("\r" + text.ljust(self._width))
+                self._width = len(text)
+            else:
+                self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")  # the table prints on a clean line
+            self.stream.flush()
+

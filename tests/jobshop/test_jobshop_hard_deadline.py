@@ -33,6 +33,7 @@ def test_a_stuck_phase_still_leaves_the_offered_schedule(monkeypatch: pytest.Mon
         release.set()
         deadline.wait_for_abandoned()
     assert result.stats["hard_deadline"] is True
-    assert result.stats["offered"] == "before a whole-model solve"
-    assert result.status == "feasible" and result.bound is None
+    assert result.stats["offered"] in ("after the first whole-model solve", "after tabu search")
+    assert result.status == "feasible"
+    assert result.bound is None or result.bound <= result.objective
     assert schedkit.check(x, result).feasible

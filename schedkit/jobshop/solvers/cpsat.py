@@ -71,8 +71,7 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     """One whole-model solve from `incumbent` until `deadline` (perf_counter; inf: no limit):
     (best schedule, lower bound, proved optimal)."""
     if incumbent is not None:
-        offer(finish(incumbent.objective, None, False, schedule_result(instance, incumbent).solution,
-                     {"workers": options.workers, "offered": "before a whole-model solve"}))
+        offer_schedule(instance, incumbent, None, "before a whole-model solve", options)
         jobshop_model.hint(jm, instance, incumbent)
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
@@ -86,6 +85,14 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
         return incumbent, None, False
     bound = solver.best_objective_bound  # valid for every other status: the model is feasible
     return incumbent, bound, status == cp_model.OPTIMAL
+
+
+def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | None, phase: str,
+                   options: SolveOptions) -> None:
+    """Hand the guard (and progress lines) the incumbent and the bound proven so far."""
+    bound = None if bound is not None and bound > incumbent.objective else bound
+    offer(finish(incumbent.objective, bound, False, schedule_result(instance, incumbent).solution,
+                 {"workers": options.workers, "offered": phase}))
 
 
 @register(
@@ -130,6 +137,7 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     floor = bound if bound is not None else 0
     if incumbent is None:
         return _result(instance, incumbent, bound, proved, stats, clock)
+    offer_schedule(instance, incumbent, bound, "after the first whole-model solve", options)
     share = FLEXIBLE_TABU_SHARE if instance.flexible else TABU_SHARE
     until = options.deadline - (1 - share - FIRST_SHARE) * limit
     if (not proved and options.get("tabu", True) and jobshop_tabu.applies(instance) and not pinned.size
@@ -140,13 +148,15 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
             incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
             stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
                          tabu_objective=incumbent.objective)
+            offer_schedule(instance, incumbent, bound, "after tabu search", options)
         else:
             stats["tabu_skipped"] = "its kernel would compile longer than the tabu share of the budget"
     if not proved and incumbent.objective > floor and options.get("lns", True):
         closing = LAST_SHARE * limit
         incumbent, lns_stats = jobshop_lns.search(
             cp_model, jm, instance, incumbent, options.deadline - closing, options.workers,
-            options.seed, floor)
+            options.seed, floor,
+            lambda better: offer_schedule(instance, better, bound, "an LNS improvement", options))
         stats.update(lns_steps=lns_stats.steps, lns_improved=lns_stats.improved,
                      lns_closed=lns_stats.closed, lns_size=lns_stats.size,
                      lns_seconds=round(lns_stats.seconds, 3))
