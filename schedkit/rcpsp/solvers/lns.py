@@ -30,6 +30,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
@@ -168,6 +169,9 @@ def _search(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start
         if found is not None and int(makespan(found, d)) <= span:
             gains[kind] += int(gained)
             start, span = found, int(makespan(found, d))
+            if gained:
+                offer(finish(span, bound, False, RCPSPSolution(start.copy()),
+                             {"workers": options.workers, "offered": "an LNS improvement"}))
         if proved:
             size = min(instance.n, size + 2)
         elif not gained:
@@ -236,6 +240,8 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     found = evolve(instance, warm_until, None, options.seed, bound, start)
     start, span = found.start, found.span
     stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
+    offer(finish(span, bound, False, RCPSPSolution(start.copy()),
+                 {**stats, "offered": "after the genetic algorithm"}))
     if span == bound or mid:  # met the bound, or (mid-size) the probe was the whole model's run
         last = "none" if span == bound else stats.get("probe_status", "none")
         return finish(span, bound, span == bound, RCPSPSolution(start), {**stats, "solver_status": last})
