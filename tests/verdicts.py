@@ -21,3 +21,14 @@ def assert_agrees(instance: Any, result: schedkit.Result, optimum: int | float,
         assert result.bound <= optimum
     if result.status == "optimal":
         assert result.objective == result.bound == optimum
+
+
+def assert_checked(instance: Any, result: Any) -> None:
+    """Checked plan, objective recomputed, bound at most the objective, optimal only at it."""
+    report = schedkit.check(instance, result)
+    assert report.feasible, report.violations
+    assert report.objective == result.objective
+    assert result.bound is None or result.bound <= result.objective
+    if result.status == "optimal":
+        assert result.bound == result.objective
+

@@ -3,11 +3,6 @@ one-processor schedule while their kernels compile, asserted the way it holds at
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -15,17 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit.common import compile as common_compile
 from schedkit.dag.heuristics import compiled as dag_compiled
 from schedkit.dag.heuristics import plain
 from schedkit.dag.heuristics.methods import plain_result
+from tests.cold_cache import cold_answer, slow_warm_ups
 from tests.dag.strategies import dag_instances
+from tests.verdicts import assert_checked
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = [ROOT / "instances" / "dag" / name for name in
            ("topcuoglu2002_fig2.json", "random_small.jsonl", "random_v100.jsonl", "random_v1000.jsonl")]
 FIG2 = BUNDLED[0]
-SLOW_COMPILE = 1.5  # seconds the simulated compilation sleeps: longer than the 0.5 s limit
 HEURISTICS = ("heft", "peft", "cpop")
 
 
@@ -33,22 +28,12 @@ def _bundled() -> list[schedkit.DAGInstance]:
     return [instance for path in BUNDLED for instance in schedkit.load_all(path)]
 
 
-def assert_valid(instance: schedkit.DAGInstance, result: schedkit.Result) -> None:
-    """Checked plan, objective recomputed, bound at most the objective, optimal only at it."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective
-    assert result.bound is None or result.bound <= result.objective
-    if result.status == "optimal":
-        assert result.bound == result.objective
-
-
 def test_the_plain_schedule_is_valid_on_the_bundled_instances():
     """Every task on the cheapest processor, back to back: it passes the checker, its makespan
     is that processor's total cost, and its bound is the instance's lower bound."""
     for instance in _bundled():
         result = plain_result(instance, 0.0)
-        assert_valid(instance, result)
+        assert_checked(instance, result)
         assert result.objective == int(instance.cost.sum(axis=0).min())
         assert result.bound == instance.lower_bound()
         assert result.stats["compiling"] and result.stats["note"] == plain.NOTE
@@ -58,7 +43,7 @@ def test_the_plain_schedule_is_valid_on_the_bundled_instances():
 @given(dag_instances(max_tasks=9, max_processors=4))
 def test_the_plain_schedule_is_valid_on_random_graphs(instance):
     """Zero costs, networks, any edge order: the one-processor schedule always checks."""
-    assert_valid(instance, plain_result(instance, 0.0))
+    assert_checked(instance, plain_result(instance, 0.0))
 
 
 @settings(max_examples=25, deadline=None)
@@ -66,19 +51,16 @@ def test_the_plain_schedule_is_valid_on_random_graphs(instance):
 def test_the_plain_schedule_is_valid_on_generated_graphs(tasks, processors, seed):
     """The same on the generator's graphs."""
     instance = schedkit.generate.dag(tasks, processors, seed)
-    assert_valid(instance, plain_result(instance, 0.0))
+    assert_checked(instance, plain_result(instance, 0.0))
 
 
 @pytest.fixture
 def slow_compilation(monkeypatch):
-    """The DAG kernels look uncompiled and their warm-up sleeps SLOW_COMPILE seconds, with fresh
-    compile tables (the real kernels compiled first, so nothing after depends on the sleeper)."""
+    """The DAG kernels look uncompiled and their warm-up waits until the test ends (the real
+    kernels compiled first, for the runs after)."""
     dag_compiled.ensure_compiled()
-    monkeypatch.setattr(common_compile, "_DONE", set())
-    monkeypatch.setattr(common_compile, "_threads", {})
-    monkeypatch.setattr(common_compile, "_errors", {})
-    monkeypatch.setattr(dag_compiled, "compiled", lambda: False)
-    monkeypatch.setattr(dag_compiled, "_warm_kernels", lambda: time.sleep(SLOW_COMPILE))
+    with slow_warm_ups(monkeypatch, dag_compiled, ("_warm_kernels",), ("compiled",)):
+        yield
 
 
 @pytest.mark.parametrize("method", [*HEURISTICS, "cpsat", "auto"])
@@ -87,7 +69,7 @@ def test_a_compilation_outlasting_the_limit_still_answers(slow_compilation, meth
     them (stats `compiling`, a note); CP-SAT starts from the one-processor schedule."""
     instance = schedkit.load(FIG2)
     result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
-    assert_valid(instance, result)
+    assert_checked(instance, result)
     assert result.stats["compiling"] and result.stats["note"] == plain.NOTE
     assert result.stats["compile_seconds"] >= 0
     if method in HEURISTICS:
@@ -102,24 +84,11 @@ def test_a_graph_of_one_processor_is_proven_without_kernels(slow_compilation):
     instance = schedkit.generate.dag(12, 1, 3)
     result = schedkit.solve(instance, "heft", time_limit=0.5)
     assert result.stats["compiling"] and result.status == "optimal"
-    assert_valid(instance, result)
-
-
-COLD_RUN = textwrap.dedent("""
-    import os
-    import schedkit
-    instance = schedkit.load({path!r})
-    result = schedkit.solve(instance, "heft", time_limit=1)
-    print(result.status, schedkit.check(instance, result).feasible, flush=True)
-    os._exit(0)  # not waiting for the compilation, which goes on at exit otherwise
-""")
+    assert_checked(instance, result)
 
 
 def test_a_real_cold_cache_answers_within_the_limit(tmp_path):
     """A fresh process with an empty numba cache: heft at 1 s answers (its kernels compiled in
     time, or the plain schedule), never `unknown`."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", COLD_RUN.format(path=str(FIG2))], env=env,
-                          capture_output=True, text=True, timeout=300, check=True)
-    status, checked = done.stdout.split()
-    assert status != "unknown" and checked == "True", done.stderr
+    answer = cold_answer(FIG2, "heft", tmp_path)
+    assert answer["status"] != "unknown" and answer["checked"]

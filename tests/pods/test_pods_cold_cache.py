@@ -4,11 +4,6 @@ speed."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,32 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit.common import compile as common_compile
 from schedkit.pods.heuristics import methods as pods_methods
 from schedkit.pods.heuristics.methods import UNCHANGED_NOTE, placement_result, unchanged
 from schedkit.pods.model import objective
 from schedkit.pods.solvers.cpsat import DEFAULT_STATS
+from tests.cold_cache import cold_answer, slow_warm_ups
 from tests.pods.strategies import clusters
+from tests.verdicts import assert_checked
 
 ROOT = Path(__file__).resolve().parents[2]
 GRID = ROOT / "instances" / "pods" / "grid.jsonl"
 FIRST = f"{GRID}#1"
-SLOW_COMPILE = 1.5  # seconds the simulated compilation sleeps: longer than the 0.5 s limit
-
-
-def assert_valid(instance: schedkit.PodsInstance, result: schedkit.Result) -> None:
-    """Checked plan, objective recomputed, bound at most the objective, optimal only at it."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective
-    assert result.bound is None or result.bound <= result.objective
-    if result.status == "optimal":
-        assert result.bound == result.objective
 
 
 def assert_unchanged(instance: schedkit.PodsInstance, result: schedkit.Result) -> None:
     """Valid, and nothing bound, moved or evicted: running pods stay, pending ones wait."""
-    assert_valid(instance, result)
+    assert_checked(instance, result)
     assert result.stats["binds"] == result.stats["moves"] == result.stats["evictions"] == 0
     assert result.stats["pending"] == int(np.sum(instance.pod_node < 0))
 
@@ -74,15 +59,11 @@ def test_the_unchanged_plan_is_valid_on_generated_clusters(nodes, per_node, prio
 
 @pytest.fixture
 def slow_compilation(monkeypatch):
-    """kube-default's kernel looks uncompiled and its warm-up sleeps SLOW_COMPILE seconds, with
-    fresh compile tables (the real kernel compiled first, so nothing after depends on the
-    sleeper)."""
+    """kube-default's kernel looks uncompiled and its warm-up waits until the test ends (the
+    real kernel compiled first, for the runs after)."""
     pods_methods.ensure_compiled()
-    monkeypatch.setattr(common_compile, "_DONE", set())
-    monkeypatch.setattr(common_compile, "_threads", {})
-    monkeypatch.setattr(common_compile, "_errors", {})
-    monkeypatch.setattr(pods_methods, "compiled", lambda: False)
-    monkeypatch.setattr(pods_methods, "_warm_kernels", lambda: time.sleep(SLOW_COMPILE))
+    with slow_warm_ups(monkeypatch, pods_methods, ("_warm_kernels",), ("compiled",)):
+        yield
 
 
 @pytest.mark.parametrize("method", ["kube-default", "cpsat", "auto"])
@@ -92,7 +73,7 @@ def test_a_compilation_outlasting_the_limit_still_answers(slow_compilation, meth
     ends behind it."""
     instance = schedkit.load(FIRST)
     result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
-    assert_valid(instance, result)
+    assert_checked(instance, result)
     assert result.stats["compiling"] and result.stats["note"] == UNCHANGED_NOTE
     assert result.stats["compile_seconds"] >= 0
     if method == "kube-default":
@@ -111,21 +92,8 @@ def test_a_bad_scoring_is_refused_while_compiling(slow_compilation):
             schedkit.solve(instance, method, time_limit=0.5, scoring="Nope")
 
 
-COLD_RUN = textwrap.dedent("""
-    import os
-    import schedkit
-    instance = schedkit.load({path!r})
-    result = schedkit.solve(instance, "kube-default", time_limit=1)
-    print(result.status, schedkit.check(instance, result).feasible, flush=True)
-    os._exit(0)  # not waiting for the compilation, which goes on at exit otherwise
-""")
-
-
 def test_a_real_cold_cache_answers_within_the_limit(tmp_path):
     """A fresh process with an empty numba cache: kube-default at 1 s answers (its kernel
     compiled in time, or the unchanged plan), never `unknown`."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", COLD_RUN.format(path=FIRST)], env=env,
-                          capture_output=True, text=True, timeout=300, check=True)
-    status, checked = done.stdout.split()
-    assert status != "unknown" and checked == "True", done.stderr
+    answer = cold_answer(FIRST, "kube-default", tmp_path)
+    assert answer["status"] != "unknown" and answer["checked"]

@@ -5,11 +5,6 @@ not finish compiling in time (either way the answer is a checked schedule)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit.common import compile as compile_module
 from schedkit.common.compile import python_twin
 from schedkit.common.rng import seed_state
 from schedkit.rcpsp.bounds import lower_bound
@@ -27,6 +21,7 @@ from schedkit.rcpsp.heuristics import lag_kernels, plain
 from schedkit.rcpsp.heuristics.lags import tail_priority
 from schedkit.rcpsp.heuristics.methods import schedule_result, sgs
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon
+from tests.cold_cache import cold_answer, slow_warm_ups
 from tests.rcpsp.conftest import optimum, psplib
 from tests.rcpsp.strategies import projects
 
@@ -62,17 +57,9 @@ def test_the_plain_windows_are_the_kernels_python_code():
 @pytest.fixture
 def slow_compilation(monkeypatch):
     """The SGS and GA kernels look uncompiled and their warm-ups wait until the test ends."""
-    release = threading.Event()
-    monkeypatch.setattr(compile_module, "_DONE", set())
-    monkeypatch.setattr(compile_module, "_threads", {})
-    monkeypatch.setattr(compile_module, "_errors", {})
-    monkeypatch.setattr(rcpsp_compiled, "compiled", lambda: False)
-    monkeypatch.setattr(rcpsp_compiled, "_ga_compiled", lambda: False)
-    monkeypatch.setattr(rcpsp_compiled, "_warm_sgs", lambda: release.wait(60))
-    monkeypatch.setattr(rcpsp_compiled, "_warm_ga", lambda: release.wait(60))
-    yield
-    release.set()
-    compile_module.wait_for_compiling()  # its end marks this test's tables, not the next test's
+    with slow_warm_ups(monkeypatch, rcpsp_compiled, ("_warm_sgs", "_warm_ga"),
+                       ("compiled", "_ga_compiled")):
+        yield
 
 
 @pytest.mark.parametrize("method", COLD_METHODS)
@@ -89,29 +76,12 @@ def test_a_compilation_outlasting_the_limit_still_answers(slow_compilation, meth
     assert result.stats["compiling"] is True and result.stats["compile_seconds"] >= 0
 
 
-COLD_RUN = """
-import json, os, sys
-import schedkit
-x = schedkit.load(sys.argv[1])
-result = schedkit.solve(x, sys.argv[2], time_limit=1, workers=1)
-report = schedkit.check(x, result) if result.solution is not None else None
-print(json.dumps({"status": result.status, "feasible": bool(report and report.feasible)}))
-sys.stdout.flush()
-os._exit(0)  # not waiting for the compilation this run may have left going
-"""
-
-
 @pytest.mark.parametrize("method", ["cpsat", "fbi"])
 def test_a_real_cold_cache_answers_within_a_second(tmp_path, method):
     """An empty numba cache, 1 s: a checked schedule (whether the kernels compiled in time or
     the plain pass answered), never `unknown`."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "SCHEDKIT_HARD_DEADLINE": "0",
-           "PYTHONPATH": str(ROOT)}
-    path = ROOT / "instances" / "rcpsp" / "j30" / "j3010_1.sm"
-    done = subprocess.run([sys.executable, "-c", COLD_RUN, str(path), method], env=env,
-                          capture_output=True, text=True, timeout=600, check=True)
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
-    assert answer["status"] in ("optimal", "feasible") and answer["feasible"]
+    answer = cold_answer(ROOT / "instances" / "rcpsp" / "j30" / "j3010_1.sm", method, tmp_path)
+    assert answer["status"] in ("optimal", "feasible") and answer["checked"]
 
 
 DATA = ROOT / "tests" / "data" / "rcpsp"
@@ -139,15 +109,8 @@ def test_the_lag_sampler_twin_draws_exactly_as_the_kernel(name, seed, alpha):
 @pytest.fixture
 def slow_lag_compilation(monkeypatch):
     """The lag kernels look uncompiled and their warm-up waits until the test ends."""
-    release = threading.Event()
-    monkeypatch.setattr(compile_module, "_DONE", set())
-    monkeypatch.setattr(compile_module, "_threads", {})
-    monkeypatch.setattr(compile_module, "_errors", {})
-    monkeypatch.setattr(rcpsp_compiled, "_lags_compiled", lambda: False)
-    monkeypatch.setattr(rcpsp_compiled, "_warm_lags", lambda: release.wait(60))
-    yield
-    release.set()
-    compile_module.wait_for_compiling()
+    with slow_warm_ups(monkeypatch, rcpsp_compiled, ("_warm_lags",), ("_lags_compiled",)):
+        yield
 
 
 @pytest.mark.parametrize("method", ["cpsat", "sgs-lags", "auto"])

@@ -4,11 +4,6 @@ twin's output equals the kernel's, a compilation made slow on purpose, and a rea
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +18,7 @@ from schedkit.serving.heuristics import kernel
 from schedkit.serving.heuristics import simulate as serving_simulate
 from schedkit.serving.heuristics.policies import continuum_policy
 from schedkit.serving.heuristics.simulate import Policy, run_kernel
+from tests.cold_cache import cold_answer, slow_warm_ups
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACES = ROOT / "instances" / "serving"
@@ -49,14 +45,8 @@ def test_the_python_twin_simulates_exactly_as_the_kernel(programs, workload, see
 @pytest.fixture
 def slow_compilation(monkeypatch):
     """The simulator's warm-up waits until the test ends, as a cold compilation would."""
-    release = threading.Event()
-    monkeypatch.setattr(compile_module, "_DONE", set())
-    monkeypatch.setattr(compile_module, "_threads", {})
-    monkeypatch.setattr(compile_module, "_errors", {})
-    monkeypatch.setattr(serving_simulate, "_warm", lambda: release.wait(60))
-    yield
-    release.set()
-    compile_module.wait_for_compiling()  # its end marks this test's tables, not the next test's
+    with slow_warm_ups(monkeypatch, serving_simulate, ("_warm",)):
+        yield
 
 
 @pytest.mark.parametrize("method", [row.name for row in schedkit.methods("serving")])
@@ -72,23 +62,7 @@ def test_a_compilation_outlasting_the_limit_gives_the_same_answer(slow_compilati
         assert cold.objective == warm.objective
 
 
-COLD_RUN = """
-import json, os, sys
-import schedkit
-x = schedkit.load(sys.argv[1])
-result = schedkit.solve(x, "continuum", time_limit=1)
-report = schedkit.check(x, result) if result.solution is not None else None
-print(json.dumps({"status": result.status, "feasible": bool(report and report.feasible)}))
-sys.stdout.flush()
-os._exit(0)  # not waiting for the compilation this run may have left going
-"""
-
-
 def test_a_real_cold_cache_answers_within_a_second(tmp_path):
     """An empty numba cache, 1 s: a checked simulation, never `unknown`."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "SCHEDKIT_HARD_DEADLINE": "0",
-           "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", COLD_RUN, str(TRACES / "swe-8.jsonl")], env=env,
-                          capture_output=True, text=True, timeout=600, check=True)
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
-    assert answer["status"] == "feasible" and answer["feasible"]
+    answer = cold_answer(TRACES / "swe-8.jsonl", "continuum", tmp_path)
+    assert answer["status"] == "feasible" and answer["checked"]
