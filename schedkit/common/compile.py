@@ -139,6 +139,23 @@ def compiled_or_twin(kernel: Any) -> Any:
     return kernel if kernel.signatures else python_twin(kernel)
 
 
+class _KernelsOrTwins:
+    """A kernel module seen through `compiled_or_twin`: other names pass through unchanged."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._module, name)
+        return compiled_or_twin(value) if is_kernel(value) else value
+
+
+def kernels_or_twins(module: Any) -> Any:
+    """`module` (of kernels) whose kernels come compiled once this process has them, and as
+    their Python twins before: code written against it runs, slower, on a cold cache."""
+    return _KernelsOrTwins(module)
+
+
 def add_compile_seconds(stats: dict[str, Any], seconds: float) -> dict[str, Any]:
     """`stats` with `compile_seconds` increased by `seconds` (rounded to the microsecond)."""
     stats["compile_seconds"] = round(float(stats.get("compile_seconds", 0.0)) + seconds, 6)

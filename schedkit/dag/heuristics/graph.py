@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from schedkit.dag.heuristics import kernels
+from schedkit.common.compile import kernels_or_twins
+from schedkit.dag.heuristics import kernels as dag_kernels
 from schedkit.dag.model import DAGInstance
+
+# Compiled kernels, or their Python twins while they compile (a cold cache: heuristics/methods.py).
+kernels: Any = kernels_or_twins(dag_kernels)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,16 @@ Ties: see `schedkit.dag.heuristics.kernels` (topological position, then lowest p
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from schedkit.dag.heuristics import kernels
+from schedkit.common.compile import kernels_or_twins
+from schedkit.dag.heuristics import kernels as dag_kernels
 from schedkit.dag.heuristics.graph import Graph
+
+# Compiled kernels, or their Python twins while they compile (a cold cache: heuristics/methods.py).
+kernels: Any = kernels_or_twins(dag_kernels)
 
 Schedule = tuple[np.ndarray, np.ndarray]
 

@@ -4,8 +4,10 @@ Each is one constructive pass (O(m·p) plus the insertion searches), with no imp
 for a time limit to stop. The result's bound is the instance's lower bound (critical path at
 cheapest costs, total work / p); a makespan that meets it is optimal. The kernels compile on a
 two-task graph the first time a process needs them (heuristics/compiled.py), waited for until
-the deadline; `stats["compile_seconds"]` says how long. Not ready by then: the method returns
-the one-processor schedule of heuristics/plain.py, with `stats["compiling"]` and a `note`.
+max(1 s, 20 % of the limit); `stats["compile_seconds"]` says how long. Not ready by then: the
+method runs the kernels as plain Python (their twins: the same schedule) on graphs up to
+MAX_TWIN_TASKS, and returns the one-processor schedule of heuristics/plain.py beyond, with
+`stats["compiling"]` and a `note`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import add_compile_seconds
+from schedkit.common.compile import compiled_or_twin, wait_until
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics import plain
-from schedkit.dag.heuristics.compiled import ensure_compiled
+from schedkit.dag.heuristics.compiled import compiled, ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.dag.model import DAGInstance, DAGSolution
@@ -26,6 +28,11 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
+# While the kernels compile, graphs up to this size run them as plain Python (HEFT on 1,000
+# tasks: about 0.1 s); larger ones get the one-processor schedule.
+MAX_TWIN_TASKS = 2_000
+TWIN_NOTE = ("the numba kernels were still compiling: the heuristic ran as plain Python (the "
+             "same schedule, slower)")
 
 
 def makespan(instance: DAGInstance, processor: np.ndarray, start: np.ndarray) -> int:
@@ -38,7 +45,8 @@ def cheapest_path(instance: DAGInstance, graph: Graph | None) -> int:
     one (while the kernels compile)."""
     if graph is None:
         return instance.cheapest_path()
-    return int(longest_path(graph.topo, graph.succ_ptr, graph.succ_idx, instance.cost.min(axis=1)))
+    path = compiled_or_twin(longest_path)  # its Python twin while the kernels compile
+    return int(path(graph.topo, graph.succ_ptr, graph.succ_idx, instance.cost.min(axis=1)))
 
 
 def schedule_result(instance: DAGInstance, graph: Graph | None, processor: np.ndarray,
@@ -65,11 +73,22 @@ def plain_result(instance: DAGInstance, waited: float) -> Result:
                            compile_seconds=round(waited, 6))
 
 
-def kernels_or_plain(instance: DAGInstance, deadline: float) -> tuple[float, Result | None]:
-    """(seconds waited, None) when the kernels are ready by `deadline` (less MARGIN), else
-    (seconds waited, the plain schedule's Result) while they go on compiling."""
-    ready, waited = ensure_compiled(deadline - MARGIN)
-    return waited, None if ready else plain_result(instance, waited)
+def kernels_or_plain(instance: DAGInstance, options: SolveOptions) -> tuple[float, Result | None]:
+    """Wait for the kernels up to max(1 s, 20 % of the limit): (seconds waited, None) when they
+    are ready, or when the graph is small enough for them to run as plain Python (their twins,
+    listsched.kernels); else (seconds waited, the one-processor schedule's Result)."""
+    until = wait_until(options.started, options.deadline - MARGIN, options.time_limit)
+    ready, waited = ensure_compiled(until)
+    if ready or instance.n <= MAX_TWIN_TASKS:
+        return waited, None
+    return waited, plain_result(instance, waited)
+
+
+def compile_stats(seconds: float) -> dict[str, Any]:
+    """`compile_seconds`, and `compiling` with a note when the kernels ran as plain Python."""
+    if compiled():
+        return {"compile_seconds": round(seconds, 6)}
+    return {"compile_seconds": round(seconds, 6), "compiling": True, "note": TWIN_NOTE}
 
 
 def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
@@ -81,34 +100,32 @@ def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
           description="HEFT: upward rank, insertion-based earliest finish time (Topcuoglu et al. 2002)")
 def solve_heft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Heterogeneous earliest finish time."""
-    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    seconds, fallback = kernels_or_plain(instance, options)
     if fallback is not None:
         return fallback
     graph = dag_graph.build(instance)
-    result = schedule_result(instance, graph, *heft_schedule(graph))
-    return result.with_context(stats=add_compile_seconds(result.stats, seconds))
+    return schedule_result(instance, graph, *heft_schedule(graph), **compile_stats(seconds))
 
 
 @register("dag", "cpop", exact=False,
           description="CPOP: critical path on one processor, the rest by earliest finish time")
 def solve_cpop(instance: DAGInstance, options: SolveOptions) -> Result:
     """Critical path on a processor."""
-    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    seconds, fallback = kernels_or_plain(instance, options)
     if fallback is not None:
         return fallback
     graph = dag_graph.build(instance)
     processor, start, chosen = dag_listsched.cpop(graph)
-    result = schedule_result(instance, graph, processor, start, critical_path_processor=chosen)
-    return result.with_context(stats=add_compile_seconds(result.stats, seconds))
+    return schedule_result(instance, graph, processor, start, critical_path_processor=chosen,
+                           **compile_stats(seconds))
 
 
 @register("dag", "peft", exact=False,
           description="PEFT: optimistic cost table rank, EFT + OCT processor choice (Arabnejad-Barbosa 2014)")
 def solve_peft(instance: DAGInstance, options: SolveOptions) -> Result:
     """Predict earliest finish time."""
-    seconds, fallback = kernels_or_plain(instance, options.deadline)
+    seconds, fallback = kernels_or_plain(instance, options)
     if fallback is not None:
         return fallback
     graph = dag_graph.build(instance)
-    result = schedule_result(instance, graph, *dag_listsched.peft(graph))
-    return result.with_context(stats=add_compile_seconds(result.stats, seconds))
+    return schedule_result(instance, graph, *dag_listsched.peft(graph), **compile_stats(seconds))

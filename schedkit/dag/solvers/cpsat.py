@@ -13,8 +13,9 @@ Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each pro
 total work (redundant; it gives the linear relaxation the load argument).
 The warm start is the hint (on identical processors renumbered by first use, so that it
 satisfies the symmetry cuts). The model uses no numba kernel: when the kernels are still
-compiling after COMPILE_WAIT_SHARE of the limit (a cold cache), the warm start is the
-one-processor schedule of heuristics/plain.py instead, and the compilation goes on beside CP-SAT.
+compiling after COMPILE_WAIT_SHARE of the limit (a cold cache), the heuristics run as plain
+Python (their twins) on graphs up to MAX_TWIN_TASKS, beyond it the warm start is the
+one-processor schedule of heuristics/plain.py, and the compilation goes on beside CP-SAT.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics import plain
 from schedkit.dag.heuristics.compiled import ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
-from schedkit.dag.heuristics.methods import MARGIN, heft_schedule, makespan, schedule_result
+from schedkit.dag.heuristics.methods import (
+    MARGIN,
+    MAX_TWIN_TASKS,
+    TWIN_NOTE,
+    heft_schedule,
+    makespan,
+    schedule_result,
+)
 from schedkit.dag.model import DAGInstance, topological_order
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
@@ -183,7 +191,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     ready, seconds = ensure_compiled(compile_deadline(options))  # inside the budget
-    graph = dag_graph.build(instance) if ready else None
+    graph = dag_graph.build(instance) if ready or instance.n <= MAX_TWIN_TASKS else None
     warm, processor, start = warm_start(instance, graph)
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
@@ -209,6 +217,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
              "warm_start": horizon, "warm_start_method": warm, "compile_seconds": round(seconds, 6)}
     if graph is None:
         stats.update(compiling=True, note=plain.NOTE)
+    elif not ready:
+        stats.update(compiling=True, note=TWIN_NOTE)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         processor = np.array([next(k for k in range(instance.p) if solver.BooleanValue(v.on[i][k]))
                               for i in range(instance.n)], np.int64)
