@@ -135,8 +135,11 @@ def python_twin(kernel: Any) -> Any:
 
 
 def compiled_or_twin(kernel: Any) -> Any:
-    """The kernel when this process has compiled it, else its Python twin (never compiles)."""
-    return kernel if kernel.signatures else python_twin(kernel)
+    """The kernel when this process has compiled it, or on a warm-up thread (whose job is to
+    compile it); else its Python twin (which compiles nothing)."""
+    if kernel.signatures or getattr(_inside, "warming", False):
+        return kernel
+    return python_twin(kernel)
 
 
 class _KernelsOrTwins:

@@ -4,6 +4,7 @@ what it promises holds whatever the machine's speed (the warm-ups here wait on e
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 
@@ -88,3 +89,19 @@ def test_a_python_twin_computes_the_same_and_compiles_nothing():
     assert twin(np.arange(5)) == 20
     assert not _outer.signatures and not _inner.signatures
     assert _outer(np.arange(5)) == 20  # the kernels themselves are untouched
+
+
+@njit(cache=False)
+def _to_compile(x):  # pragma: no cover - compiled
+    return x + 1
+
+
+def test_a_warm_up_gets_the_kernels_themselves_to_compile_them():
+    """Code that reads kernels through compiled_or_twin gets twins outside a warm-up but the
+    kernels inside one (a warm-up that ran twins would compile nothing: a bug once)."""
+    assert compile_module.compiled_or_twin(_to_compile) is not _to_compile
+    seen = []
+    compile_module.compile_until("twins", lambda: seen.append(compile_module.compiled_or_twin(_to_compile)))
+    assert seen == [_to_compile]
+    twins = compile_module.kernels_or_twins(sys.modules[__name__])
+    assert twins._to_compile is not _to_compile and twins.math is math
