@@ -226,6 +226,14 @@ def _plan_from(instance: GroundStationInstance, slots: list[Slot], values: list[
     return GroundStationSolution(tracks), tracked
 
 
+def _offer_values(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]],
+                  stats: dict[str, Any], phase: str) -> None:
+    """Hand the guard (and progress lines) the plan of these slot values."""
+    solution, tracked = _plan_from(instance, slots, values)
+    offer(finish(instance.requested - sum(tracked), None, False, solution,
+                 {**stats, **plan_stats(instance, tracked), "offered": phase}))
+
+
 def _plan(instance: GroundStationInstance, solver: Any, slots: list[Slot]) -> tuple[
         GroundStationSolution, list[int]]:
     return _plan_from(instance, slots, _solver_values(solver, slots))
@@ -427,7 +435,8 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     if remaining is not None and spans:
         deadline = time.perf_counter() + remaining - EXTRACT_SECONDS
         horizon = (min(lo for lo, *_ in spans), max(hi for _, hi, *_ in spans))
-        search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas))
+        search(model, state, deadline, options.workers, options.seed, horizon, len(instance.antennas),
+               lambda better: _offer_values(instance, slots, better.values, stats, "a window round"))
     stats["window_lns"] = {"rounds": state.rounds, "improved": state.improved, "start": objective,
                            "end": state.objective, "hours": round(state.hours, 2),
                            "guided": state.guided, "guided_improved": state.guided_improved,

@@ -331,9 +331,11 @@ class WindowSearch:
 
 
 def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed: int,
-           horizon: tuple[int, int], antennas: int) -> WindowSearch:
+           horizon: tuple[int, int], antennas: int,
+           improved: Callable[[WindowSearch], None] | None = None) -> WindowSearch:
     """Rounds until `deadline` (perf_counter). The model must minimise unserved seconds, i.e.
-    maximise the sum of the slots' lengths (the objective is recomputed from the lengths)."""
+    maximise the sum of the slots' lengths (the objective is recomputed from the lengths);
+    `improved(state)` hears of each round that lowered it (the caller offers the plan)."""
     from ortools.sat.python import cp_model
 
     rng = np.random.default_rng(seed)
@@ -349,6 +351,8 @@ def search(model: Any, state: WindowSearch, deadline: float, workers: int, seed:
             continue
         state.round(model, cp_model, free, min(state.round_seconds(), left), workers,
                     int(rng.integers(1 << 30)))
+        if improved is not None and state.objective < before:
+            improved(state)
         if state.inserted > inserted and state.objective < before:
             state.inserted_improved += 1
         if state.guided > guided and state.objective < before:

@@ -109,8 +109,7 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
            ) -> tuple[BlockingSchedule | None, float | None, bool]:
     """One whole-model solve until `deadline`: (best schedule, bound, proved optimal)."""
     if incumbent is not None:
-        offer(finish(incumbent.objective, None, False, incumbent.solution(instance),
-                     {"workers": options.workers, "offered": "before a whole-model solve"}))
+        _offer(instance, incumbent, None, "before a whole-model solve", options)
         blocking_model.hint(bm, instance, incumbent.start, incumbent.leave)
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
@@ -123,6 +122,14 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return incumbent, None, False
     return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
+
+
+def _offer(instance: JobShopInstance, incumbent: BlockingSchedule, bound: float | None, phase: str,
+           options: SolveOptions) -> None:
+    """Hand the guard (and progress lines) the incumbent and the bound proven so far."""
+    proven = None if bound is None or bound > incumbent.objective else int(bound)
+    offer(finish(incumbent.objective, proven, False, incumbent.solution(instance),
+                 {"workers": options.workers, "offered": phase}))
 
 
 def _share(value: Any, small: bool = False, square: bool = False) -> float:
@@ -292,8 +299,11 @@ def _lns(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInsta
             start = blocking_model.read(bm, solver.response_proto.solution)
             value = objective(instance, start)
             if value <= incumbent.objective:
-                improved += value < incumbent.objective
+                better = value < incumbent.objective
+                improved += better
                 incumbent = BlockingSchedule(start, leave_times(instance, start), value, "lns")
+                if better:
+                    _offer(instance, incumbent, floor, "an LNS improvement", options)
     stats.update(lns_steps=steps, lns_improved=improved, lns_closed=closed, lns_size=k,
                  lns_seconds=round(time.perf_counter() - began, 3))
     return incumbent
@@ -321,6 +331,7 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     proof: tuple[int | None, bool] = (None, False)
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
+        _offer(instance, incumbent, None, "the best rule, before the walks", options)
         if orders and options.time_limit is not None:
             incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
                                          until=PROOF_AFTER)
@@ -346,6 +357,8 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     if instance.objective == "makespan":
         bound = max(bound or 0, trivial_bound(instance))
     floor = bound if bound is not None else 0
+    if incumbent is not None:
+        _offer(instance, incumbent, bound, "after the first whole-model solve", options)
     if incumbent is not None and not proved and incumbent.objective > floor and options.get("lns", True) \
             and (not orders or SMALL_LNS_END > 0):
         lns_end = options.started + (SMALL_LNS_END if orders else LNS_END_SHARE) * limit
