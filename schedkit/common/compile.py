@@ -23,6 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.registry import SolveOptions
+
+MARGIN = 0.05  # seconds a method keeps back before its deadline to answer without its kernels
+WAIT_SHARE = 0.2  # a method with work of its own waits this share of its limit for its kernels,
+WAIT_LEAST = 1.0  # and at least this long (loading them from a warm cache takes well under it)
+
 _DONE: set[str] = set()
 _threads: dict[str, threading.Thread] = {}
 _errors: dict[str, BaseException] = {}
@@ -53,12 +59,20 @@ def _warm(key: str, warm: Callable[[], object]) -> None:
         _errors[key] = error
 
 
-def compile_until(key: str, warm: Callable[[], object],
-                  deadline: float = math.inf) -> tuple[bool, float]:
+def compile_until(key: str, warm: Callable[[], object], deadline: float = math.inf,
+                  done: Callable[[], bool] | None = None) -> tuple[bool, float]:
     """(ready, seconds waited): run `warm` once per process on a helper thread and wait until
     `deadline` (a perf_counter value; inf waits as long as it takes) for it and for every
     other warm-up running (no kernel runs beside a compilation). Not ready: the deadline came
-    first, and the compilation goes on in the background."""
+    first, and the compilation goes on in the background. `done()`, when given, says whether
+    the kernels are there already (then no wait) and must hold for `ready`."""
+    if done is not None and done():
+        return True, 0.0
+    ready, waited = _wait_for(key, warm, deadline)
+    return ready and (done is None or done()), waited
+
+
+def _wait_for(key: str, warm: Callable[[], object], deadline: float) -> tuple[bool, float]:
     if key in _DONE or getattr(_inside, "warming", False):
         return True, 0.0
     started = time.perf_counter()
@@ -79,14 +93,14 @@ def compile_until(key: str, warm: Callable[[], object],
     return key in _DONE and not compiling(), time.perf_counter() - started
 
 
-def wait_until(started: float, deadline: float, time_limit: float | None,
-               share: float = 0.2, least: float = 1.0) -> float:
-    """Until when a method with something to do meanwhile waits for its kernels: `share` of
-    the time limit and at least `least` seconds from `started`, never past `deadline`
-    (perf_counter values; inf without a limit). Loading a warm cache takes well under `least`."""
-    if time_limit is None:
+def wait_until(options: SolveOptions) -> float:
+    """Until when a method with something to do meanwhile waits for its kernels: WAIT_SHARE of
+    its time limit and at least WAIT_LEAST seconds from its start, never past its deadline less
+    MARGIN (a perf_counter value; inf without a limit)."""
+    if options.time_limit is None:
         return math.inf
-    return min(deadline, started + max(least, share * time_limit))
+    wait = max(WAIT_LEAST, WAIT_SHARE * options.time_limit)
+    return min(options.deadline - MARGIN, options.started + wait)
 
 
 def compile_once(key: str, warm: Callable[[], object]) -> float:

@@ -17,13 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import compile_until
+from schedkit.common.compile import MARGIN, compile_until
 from schedkit.common.finish import finish
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 
-MARGIN = 0.05  # seconds kept back to build the fallback result before the deadline
 # Tiny instances with late jobs, so that warm-up runs reach the kernels (no early exit at 0).
 _P = np.array([4, 7, 2, 9, 5, 3, 8, 6])
 _D = np.array([6, 12, 5, 20, 9, 14, 18, 10])

@@ -40,10 +40,7 @@ def ensure_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     """(ready, seconds waited) for the DAG kernels: compiled on a helper thread, waited for
     until `deadline` (a perf_counter value; inf waits as long as it takes); (True, 0.0) once
     this process has them."""
-    if compiled():
-        return True, 0.0
-    ready, waited = compile_until("dag.heuristics", _warm_kernels, deadline)
-    return ready and compiled(), waited
+    return compile_until("dag.heuristics", _warm_kernels, deadline, compiled)
 
 
 def warm_up() -> float:

@@ -27,7 +27,6 @@ from schedkit.dag.model import DAGInstance, DAGSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
-MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
 # While the kernels compile, graphs up to this size run them as plain Python (HEFT on 1,000
 # tasks: about 0.1 s); larger ones get the one-processor schedule.
 MAX_TWIN_TASKS = 2_000
@@ -77,8 +76,7 @@ def kernels_or_plain(instance: DAGInstance, options: SolveOptions) -> tuple[floa
     """Wait for the kernels up to max(1 s, 20 % of the limit): (seconds waited, None) when they
     are ready, or when the graph is small enough for them to run as plain Python (their twins,
     listsched.kernels); else (seconds waited, the one-processor schedule's Result)."""
-    until = wait_until(options.started, options.deadline - MARGIN, options.time_limit)
-    ready, waited = ensure_compiled(until)
+    ready, waited = ensure_compiled(wait_until(options))
     if ready or instance.n <= MAX_TWIN_TASKS:
         return waited, None
     return waited, plain_result(instance, waited)

@@ -13,9 +13,10 @@ Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each pro
 total work (redundant; it gives the linear relaxation the load argument).
 The warm start is the hint (on identical processors renumbered by first use, so that it
 satisfies the symmetry cuts). The model uses no numba kernel: when the kernels are still
-compiling after COMPILE_WAIT_SHARE of the limit (a cold cache), the heuristics run as plain
-Python (their twins) on graphs up to MAX_TWIN_TASKS, beyond it the warm start is the
-one-processor schedule of heuristics/plain.py, and the compilation goes on beside CP-SAT.
+compiling after max(1 s, 20 % of the limit) (a cold cache: common.compile.wait_until), the
+heuristics run as plain Python (their twins) on graphs up to MAX_TWIN_TASKS, beyond it the
+warm start is the one-processor schedule of heuristics/plain.py, and the compilation goes on
+beside CP-SAT.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from schedkit.dag.heuristics import plain
 from schedkit.dag.heuristics.compiled import ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.methods import (
-    MARGIN,
     MAX_TWIN_TASKS,
     TWIN_NOTE,
     heft_schedule,
@@ -47,11 +47,6 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_LITERALS = 200_000  # task-processor literals plus conditional precedences
-# How long the model waits for the kernels of its warm start (loading them from the cache takes
-# well under a second); past it, a cold cache's compilation goes on beside a model hinted by the
-# one-processor schedule (heuristics/plain.py).
-COMPILE_WAIT_SHARE = 0.2  # of the time limit, and at least COMPILE_WAIT_MIN seconds
-COMPILE_WAIT_MIN = 1.0
 
 
 class Variables:
@@ -155,12 +150,6 @@ def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray
     model.AddHint(c, makespan(instance, processor, start))
 
 
-def compile_deadline(options: SolveOptions) -> float:
-    """Until when the method waits for the kernels (see COMPILE_WAIT_SHARE)."""
-    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
-                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
-
-
 def warm_start(instance: DAGInstance, graph: Graph | None) -> tuple[str, np.ndarray, np.ndarray]:
     """The shortest of the HEFT, PEFT and CPOP schedules (HEFT on ties): (name, processor,
     start); without `graph` (the kernels still compiling) the one-processor schedule."""
@@ -190,7 +179,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         from ortools.sat.python import cp_model
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
-    ready, seconds = ensure_compiled(compile_deadline(options))  # inside the budget
+    ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     graph = dag_graph.build(instance) if ready or instance.n <= MAX_TWIN_TASKS else None
     warm, processor, start = warm_start(instance, graph)
     horizon = makespan(instance, processor, start)

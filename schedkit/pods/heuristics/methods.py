@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import compile_until
+from schedkit.common.compile import MARGIN, compile_until
 from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics import kernels as pods_kernels
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution, objective, placement_stats
@@ -23,7 +23,6 @@ from schedkit.result import Result
 kernels: Any = pods_kernels  # numba dispatchers: their call signatures are not typed
 
 SCORINGS = ("LeastAllocated", "MostAllocated")
-MARGIN = 0.05  # seconds kept back to build the unchanged plan before the deadline
 UNCHANGED_NOTE = ("the numba kernel was still compiling: the plan that changes nothing (running "
                   "pods stay on their nodes, pending pods stay pending)")
 
@@ -79,10 +78,7 @@ def ensure_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     """(ready, seconds waited) for the scheduler kernel: compiled on a helper thread, waited
     for until `deadline` (a perf_counter value; inf waits as long as it takes); (True, 0.0)
     once this process has it."""
-    if compiled():
-        return True, 0.0
-    ready, waited = compile_until("pods.heuristics", _warm_kernels, deadline)
-    return ready and compiled(), waited
+    return compile_until("pods.heuristics", _warm_kernels, deadline, compiled)
 
 
 def warm_up() -> float:

@@ -13,11 +13,12 @@ each stage's value is fixed as a constraint for the stages after it. Where a tie
 to place, one solve maximises W·placed − disturbance (W above any disturbance), which is the
 tier's two stages at once; a pure disturbance solve follows when that one is not proven. The
 warm start is `kube-default`'s placement, given to every solve as a hint (then the
-incumbent); while its kernel still compiles after COMPILE_WAIT_SHARE of the limit (a cold
-numba cache), the plan that changes nothing instead (the model itself uses no kernel). Every
-solution found is also tried with interchangeable nodes renamed so that more pods stay
-(`pods_relabel`). The budget is split evenly over the tiers still open (a tier the
-incumbent meets trivially — all placed, nothing disturbed — is proven without a solve).
+incumbent); while its kernel still compiles after max(1 s, 20 % of the limit) (a cold
+numba cache: common.compile.wait_until), the plan that changes nothing instead (the model
+itself uses no kernel). Every solution found is also tried with interchangeable nodes
+renamed so that more pods stay (`pods_relabel`). The budget is split evenly over the tiers
+still open (a tier the incumbent meets trivially — all placed, nothing disturbed — is proven
+without a solve).
 A tier's count is proven when CP-SAT proves its stage (or its bound leaves no better count)
 and every stage before it is proven. The result's bound encodes the proven stages' values
 and, at the first unproven stage, CP-SAT's bound on it (encoding in `model.pods`).
@@ -37,7 +38,6 @@ from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.pods.heuristics.methods import (
-    MARGIN,
     UNCHANGED_NOTE,
     check_scoring,
     ensure_compiled,
@@ -57,10 +57,6 @@ CHECK_EVERY = 2048  # model-building steps between two looks at the clock
 # The stats that compare with kube-default's placement: None when it did not run (cold cache).
 DEFAULT_STATS = ("default_objective", "default_pending", "default_preemptions",
                  "places_more_than_default", "improves_default", "default_counts_proven_optimal")
-# How long the model waits for kube-default's kernel (loading it from the cache takes well under
-# a second); past it, a cold cache's compilation goes on beside a model hinted by the unchanged plan.
-COMPILE_WAIT_SHARE = 0.2  # of the time limit, and at least COMPILE_WAIT_MIN seconds
-COMPILE_WAIT_MIN = 1.0
 
 
 class _OutOfTime(Exception):
@@ -423,7 +419,7 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     check_scoring(str(options.get("scoring")))
-    ready, seconds = ensure_compiled(compile_deadline(options))  # inside the budget
+    ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     default, preemptions = warm_start(instance, options, ready)
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
     try:
@@ -454,12 +450,6 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     objective = result.objective
     bound = objective if proven else _bound(stages, instance)
     return finish(objective, bound, proven, result.solution, stats)
-
-
-def compile_deadline(options: SolveOptions) -> float:
-    """Until when the method waits for kube-default's kernel (see COMPILE_WAIT_SHARE)."""
-    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
-                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
 
 
 def warm_start(instance: PodsInstance, options: SolveOptions, ready: bool) -> tuple[np.ndarray, int]:

@@ -66,10 +66,7 @@ def _warm_sgs() -> None:
 def ensure_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     """(ready, seconds waited) for the SGS kernels: compiled on a helper thread, waited for
     until `deadline` (a perf_counter value); (True, 0.0) once this process has them."""
-    if compiled():
-        return True, 0.0
-    ready, waited = compile_until("rcpsp.sgs", _warm_sgs, deadline)
-    return ready and compiled(), waited
+    return compile_until("rcpsp.sgs", _warm_sgs, deadline, compiled)
 
 
 def _ga_compiled() -> bool:
@@ -94,10 +91,7 @@ def _warm_ga() -> None:
 def ensure_ga_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     """(ready, seconds waited) for the genetic algorithm's kernels (time grid and step
     profile alike), as `ensure_compiled`."""
-    if _ga_compiled():
-        return True, 0.0
-    ready, waited = compile_until("rcpsp.ga", _warm_ga, deadline)
-    return ready and _ga_compiled(), waited
+    return compile_until("rcpsp.ga", _warm_ga, deadline, _ga_compiled)
 
 
 def _lags_compiled() -> bool:
@@ -118,7 +112,4 @@ def _warm_lags() -> None:
 def ensure_lag_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     """(ready, seconds waited) for the RCPSP/max kernels (temporal analysis, lag SGS), as
     `ensure_compiled`."""
-    if _lags_compiled():
-        return True, 0.0
-    ready, waited = compile_until("rcpsp.lags", _warm_lags, deadline)
-    return ready and _lags_compiled(), waited
+    return compile_until("rcpsp.lags", _warm_lags, deadline, _lags_compiled)

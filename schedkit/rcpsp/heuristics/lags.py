@@ -30,7 +30,6 @@ from schedkit.result import Result
 
 kernels: Any = rcpsp_lag_kernels
 DEFAULT_PASSES = 1000  # without a time limit
-MARGIN = 0.05  # seconds kept back before the deadline
 TWIN_NOTE = "the numba kernels were still compiling: the lag SGS ran as plain Python (slower)"
 BATCH_WORK = 200_000  # about n^3 per pass: batches of this much work between deadline checks
 
@@ -74,8 +73,7 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
 def lag_compile_stats(options: SolveOptions) -> dict[str, Any]:
     """Wait for the lag kernels up to max(1 s, 20 % of the limit); past that, the methods run
     their Python twins while the compilation goes on: the stats that say which."""
-    until = wait_until(options.started, options.deadline - MARGIN, options.time_limit)
-    ready, waited = ensure_lag_compiled(until)
+    ready, waited = ensure_lag_compiled(wait_until(options))
     stats: dict[str, Any] = {"workers": options.workers, "compile_seconds": round(waited, 3)}
     if not ready:
         stats.update(compiling=True, note=TWIN_NOTE)

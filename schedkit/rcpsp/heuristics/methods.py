@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import MARGIN
 from schedkit.common.rng import seed_state
 from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
@@ -30,7 +31,6 @@ RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
 DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
 MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
 LAG_METHODS = ("cpsat", "sgs-lags", "auto")  # the RCPSP methods that take time lags
-MARGIN = 0.05  # seconds kept back to build the plain schedule before the deadline
 PLAIN_NOTE = "the numba kernels were still compiling: one serial SGS pass (LFT) run as plain Python"
 
 

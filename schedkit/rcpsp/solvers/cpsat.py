@@ -30,7 +30,7 @@ from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
-from schedkit.rcpsp.heuristics.methods import MARGIN, PLAIN_NOTE, sample
+from schedkit.rcpsp.heuristics.methods import PLAIN_NOTE, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
@@ -43,10 +43,6 @@ WARM_START_SHARE = 0.1  # of the time limit at most
 MAX_INTERVALS = 200_000  # beyond, building the model alone outlasts a reasonable budget
 MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance matrix
 BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
-# How long the model waits for the SGS kernels (loading them from the cache takes well under a
-# second); past it, a cold cache's compilation goes on beside a model hinted by heuristics/plain.py.
-COMPILE_WAIT_SHARE = 0.2  # of the time limit, and at least COMPILE_WAIT_MIN seconds
-COMPILE_WAIT_MIN = 1.0
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
 # Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
@@ -198,17 +194,11 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
     return exact_phase(cp_model, instance, options, hint, bound, stats)
 
 
-def compile_deadline(options: SolveOptions) -> float:
-    """Until when a CP-SAT method waits for the SGS kernels (see COMPILE_WAIT_SHARE)."""
-    return wait_until(options.started, options.deadline - MARGIN, options.time_limit,
-                      COMPILE_WAIT_SHARE, COMPILE_WAIT_MIN)
-
-
 def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
                          bound: int) -> tuple[np.ndarray, dict[str, Any]]:
     """The warm start (sampling with justification) and the stats that start a CP-SAT
     method's; the plain serial LFT schedule while the kernels still compile."""
-    ready, waited = ensure_compiled(compile_deadline(options))
+    ready, waited = ensure_compiled(wait_until(options))  # then the model goes on without them
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": round(waited, 6)}
     if ready:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.deadline import offer
@@ -40,7 +41,6 @@ from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat import (
     MAX_INTERVALS,
-    compile_deadline,
     exact_phase,
     import_cp_model,
     kernel_or_plain_hint,
@@ -210,9 +210,9 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     assert options.time_limit is not None
     cp_model = import_cp_model()
     bound = lower_bound(instance)
-    ready, compile_seconds = ensure_compiled(compile_deadline(options))
+    ready, compile_seconds = ensure_compiled(wait_until(options))
     if ready:
-        ready, more = ensure_ga_compiled(compile_deadline(options))
+        ready, more = ensure_ga_compiled(wait_until(options))
         compile_seconds += more
     if not ready:  # a cold cache: the whole model, hinted as cpsat's while the kernels compile
         hint, hint_stats = kernel_or_plain_hint(instance, options, bound)

@@ -25,7 +25,6 @@ from schedkit.serving.presets import DEFAULT
 ORDERS = {"request": kernel.ORDER_REQUEST_ARRIVAL, "program": kernel.ORDER_PROGRAM_ARRIVAL,
           "las": kernel.ORDER_LEAST_ATTAINED, "srpt": kernel.ORDER_SHORTEST_REMAINING}
 CACHES = {"drop": kernel.CACHE_DROP, "lru": kernel.CACHE_LRU, "ttl": kernel.CACHE_TTL}
-MARGIN = 0.05  # seconds kept back before the deadline
 PYTHON_NOTE = ("the numba simulator was still compiling: it ran as plain Python (the same "
                "result, slower)")
 
@@ -62,8 +61,7 @@ def per_tool(value: float, tools: int) -> tuple[float, ...]:
 def simulator(options: SolveOptions) -> tuple[Any, dict[str, Any]]:
     """(the simulator, stats): the compiled kernel when it is ready within max(1 s, 20 % of
     the limit), else its Python twin while the compilation goes on (a cold numba cache)."""
-    until = wait_until(options.started, options.deadline - MARGIN, options.time_limit)
-    ready, waited = compile_until("serving", _warm, until)
+    ready, waited = compile_until("serving", _warm, wait_until(options))
     stats: dict[str, Any] = {"compile_seconds": round(waited, 3)}
     if ready:
         return kernel.simulate, stats

@@ -49,7 +49,5 @@ def ensure_compiled(deadline: float) -> tuple[bool, float]:
     """(ready, seconds waited): compile the kernels on a helper thread and wait for them until
     `deadline` (a perf_counter value; inf waits as long as it takes). A compilation still
     running at the deadline goes on in the background for the next call."""
-    if is_compiled():
-        return True, 0.0
-    ready, waited = compile_until("vmr", warm_up, deadline)
-    return ready and is_compiled(), round(waited, 3)
+    ready, waited = compile_until("vmr", warm_up, deadline, is_compiled)
+    return ready, round(waited, 3)
