@@ -238,7 +238,9 @@ def _solve_status(name: str, method: str, limit: float | None, since: float) -> 
             return f"{name} {method}: {elapsed:.0f} s{of}, no incumbent reported yet"
         bound = "" if found.bound is None else f", bound {_fmt(found.bound)}"
         phase = f" ({found.stats['offered']})" if "offered" in found.stats else ""
-        return f"{name} {method}: {elapsed:.0f} s{of}, incumbent {_fmt(found.objective)}{bound}{phase}"
+        hours = found.stats.get("tracked_hours")  # the ground station's objective is unserved seconds
+        incumbent = _fmt(found.objective) + ("" if hours is None else f" = {hours:.1f} h tracked")
+        return f"{name} {method}: {elapsed:.0f} s{of}, incumbent {incumbent}{bound}{phase}"
     return text
 
 

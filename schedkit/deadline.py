@@ -99,17 +99,24 @@ def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def offer(result: Result) -> None:
-    """Hand the guard of the solve running on this thread a result to return if the hard
-    deadline comes first (the latest offer wins; its solution must not change afterwards).
-    The latest offer in the process is also what progress displays show (`latest_offer`)."""
+def guard_box() -> dict[str, Any] | None:
+    """The guard of the solve running on this thread, None outside one: what a method's helper
+    threads pass to `offer`."""
+    return getattr(_inside, "box", None)
+
+
+def offer(result: Result, box: dict[str, Any] | None = None) -> None:
+    """Hand the guard of the solve running on this thread (or `box`, from `guard_box`) a result
+    to return if the hard deadline comes first (the latest offer wins; its solution must not
+    change afterwards). The latest offer in the process is also what progress displays show
+    (`latest_offer`)."""
     global _latest
     if result.solution is None:
         return
     _latest = (time.perf_counter(), result)
-    box = getattr(_inside, "box", None)
-    if box is not None:
-        box["offer"] = result
+    target = box if box is not None else guard_box()
+    if target is not None:
+        target["offer"] = result
 
 
 def latest_offer(since: float) -> Result | None:

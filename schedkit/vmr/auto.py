@@ -27,6 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ import numpy as np
 from schedkit.common.auto import run_method
 from schedkit.common.finish import integral_bound
 from schedkit.common.highs_deadline import Background, DeadlineControl
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -249,9 +251,12 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         return better or asked or settled(best) or (PAUSE_LNS and shared.solving.is_set())
 
     best, source, iterations, restarts = start, "greedy", 0, 0
+    incumbents = Incumbents()  # LNS's and the neighbourhood MIPs' new bests, for progress
+    as_result = partial(plan_result, instance, a, **stats, offered="lns or a neighbourhood MIP")
+    incumbents.improved(start.objective, partial(as_result, start))
     while True:
         searched, counters = lns(a, best, options.deadline, options.seed + restarts, stop_at=bound,
-                                 stop=interrupt)
+                                 stop=interrupt, incumbents=incumbents, as_result=as_result)
         iterations += counters["iterations"]
         if searched.objective < best.objective:
             best, source = searched, "lns"
@@ -264,6 +269,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
         offered = shared.restricted
         if offered is not None and offered.objective < best.objective:
             best, source = offered, "restricted mip"
+            incumbents.improved(best.objective, partial(as_result, best))
         restarts += 1
     stopping.set()
     relay.cancel()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track
+from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
+from schedkit.result import Result
 
 
 @dataclass(frozen=True)
@@ -194,3 +195,9 @@ class Board:
         return GroundStationSolution([
             Track(r.track_id, r.alternatives[alt].antennas, on, off)
             for r, tracks in zip(self.requests, self.tracks, strict=True) for alt, on, off in tracks])
+
+
+def board_result(board: Board, phase: str) -> Result:
+    """A heuristic's plan as a feasible Result (no bound), for `deadline.offer` (`phase` says where)."""
+    return Result("feasible", board.unserved(), None, board.solution(),
+                  {**plan_stats(board.instance, board.tracked), "workers": 1, "offered": phase})

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
@@ -84,13 +86,17 @@ class Evolution:
         self.decodes = self.saved = 0
         self.best: Board | None = None
         self.best_key = (2**62, 2**62)
+        self.incumbents = Incumbents()  # each new best board, for progress
 
     def decode(self, order: np.ndarray, alts: np.ndarray) -> tuple[int, int]:
         board = build(self.instance, self.options, order.tolist(), alts.tolist())
         self.decodes += 1
         key = self.scorer.key(board.tracked)
         if key < self.best_key:
-            self.best, self.best_key = board, key
+            self.best, self.best_key = board, key  # a decoded board is never changed afterwards
+            self.incumbents.improved(key, partial(board_result, board, "fuzzy GA" if self.fuzzy else "GA"))
+        else:
+            self.incumbents.poll()
         return key
 
     def estimate(self, order: np.ndarray, alts: np.ndarray, population: list[Genome]

@@ -13,11 +13,13 @@ benchmarks/reports/groundstation.md, branch gs28).
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
@@ -64,11 +66,12 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
 
 def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
               deadline: float, seed: int, stall: int | None = None,
-              history: int = LATE_HISTORY, steps: int | None = None) -> Board:
+              history: int = LATE_HISTORY, steps: int | None = None,
+              incumbents: Incumbents | None = None) -> Board:
     """The best board found from the best greedy rule until `deadline` (perf_counter), until
     `stall` ruin-and-recreate steps in a row bring no better plan, or after `steps` steps; a
     trial is accepted when no worse than the current plan or than the current plan `history`
-    steps before."""
+    steps before. Each new best goes to `incumbents` (progress)."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES))
     current, trial = Board(instance, options), Board(instance, options)
@@ -77,6 +80,9 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     best_key = current_key = scorer.key(best.tracked)
     late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
     idle = step = done = 0
+    offered = partial(board_result, best, "lns")  # reads the best board when it is offered
+    if incumbents is not None:
+        incumbents.improved(best_key, offered)
     while (time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0
            and (steps is None or done < steps)):
         idle += 1
@@ -92,6 +98,10 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
             if key < best_key:
                 best.copy_from(current)
                 best_key, idle = key, 0
+                if incumbents is not None:
+                    incumbents.improved(best_key, offered)
+        if incumbents is not None:
+            incumbents.poll()
         if current_key < late[step]:
             late[step] = current_key
     return best
@@ -116,5 +126,5 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     scorer = Scorer(instance, options.get("objective", "hours"))
     limit = 10.0 if options.time_limit is None else options.time_limit
     board = lns_board(instance, request_options(instance), scorer, options.started + 0.97 * limit,
-                      options.seed, history=late_history(options))
+                      options.seed, history=late_history(options), incumbents=Incumbents())
     return Result("feasible", board.unserved(), None, board.solution(), plan_stats(instance, board.tracked))

@@ -29,6 +29,7 @@ from typing import Any
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
@@ -249,7 +250,7 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
     scorer = Scorer(instance, options.get("objective", "hours"))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
     return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
-                     history=late_history(options))
+                     history=late_history(options), incumbents=Incumbents())
 
 
 @register("groundstation", "cpsat", exact=True,

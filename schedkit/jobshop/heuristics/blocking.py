@@ -14,6 +14,7 @@ from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blockin
 from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
 from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.result import Result
 
 BLOCKING_METHODS = "cpsat, ig, tabu, auto and the rules (spt, mwkr, mor, ...)"
 
@@ -109,6 +110,15 @@ def evaluate_orders(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.nda
     ok = heads(instance.job_ptr, instance.job_of(), instance.alt_duration,
                instance.release_or_zero(), seq, mach_ptr, present, head)
     return head if ok else None
+
+
+def orders_result(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.ndarray, phase: str) -> Result:
+    """A walk's machine orders as a feasible Result, for `deadline.offer` (`phase` says where)."""
+    head = evaluate_orders(instance, seq, mach_ptr)
+    assert head is not None  # a walk only keeps orders that evaluate
+    value = objective(instance, head)
+    solution = BlockingSchedule(head, leave_times(instance, head), value, phase).solution(instance)
+    return Result("feasible", value, None, solution, {"workers": 1, "offered": phase})
 
 
 def warm_up() -> None:

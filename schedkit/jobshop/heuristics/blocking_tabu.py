@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -16,6 +18,7 @@ from schedkit.jobshop.heuristics.blocking import (
     leave_times,
     machine_orders,
     objective,
+    orders_result,
 )
 from schedkit.jobshop.heuristics.blocking_tabu_kernels import tabu_search
 from schedkit.jobshop.heuristics.blocking_walks import Walk, solve_by_walk
@@ -43,10 +46,12 @@ def tenure(instance: JobShopInstance) -> int:
 
 def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: float, seed: int,
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
-            starts: Callable[[], BlockingSchedule] | None = None) -> tuple[BlockingSchedule, int]:
+            starts: Callable[[], BlockingSchedule] | None = None, incumbents: Incumbents | None = None
+            ) -> tuple[BlockingSchedule, int]:
     """The best schedule tabu search finds from `schedule` by `deadline` (perf_counter) or after
     `iterations`, and the steps run. After `patience` seconds without a new best of the walk it
-    stops, or, with `starts`, walks on from the next start `starts()` gives."""
+    stops, or, with `starts`, walks on from the next start `starts()` gives. Each new best goes to
+    `incumbents` (progress)."""
     if instance.operations > MAX_OPERATIONS:
         return schedule, 0
     seq, mach_ptr = machine_orders(instance, schedule.start)
@@ -82,6 +87,10 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         done += ran
         if walk < best:
             best, best_seq = walk, walk_seq.copy()
+            if incumbents is not None:
+                incumbents.improved(best, partial(orders_result, instance, best_seq, mach_ptr, "tabu"))
+        elif incumbents is not None:
+            incumbents.poll()
         if walk < before:
             bettered = time.perf_counter()
         elif patience is not None and time.perf_counter() - bettered > patience:

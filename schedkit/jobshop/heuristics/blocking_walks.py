@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
@@ -50,6 +51,9 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
     stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
+    incumbents = Incumbents()
+    incumbents.improved(start.objective, lambda: Result(
+        "feasible", start.objective, None, start.solution(instance), {**stats, "offered": "the best rule"}))
     limit = options.get("iterations")
     budget = options.remaining()
     found, done = start, 0
@@ -58,7 +62,8 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
         stall = None if options.time_limit is None else walk.stall_share * options.time_limit
         found, done = walk.improve(instance, start, options.deadline, options.seed,
                                    walk.default_iterations if limit is None and budget is None else limit,
-                                   patience=stall, starts=walk.starts(instance, options.seed, start.rule))
+                                   patience=stall, starts=walk.starts(instance, options.seed, start.rule),
+                                   incumbents=incumbents)
     else:
         stats[f"{name}_skipped"] = "its kernel would compile longer than the time limit"
     stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))

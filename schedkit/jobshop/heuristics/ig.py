@@ -10,9 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
@@ -20,6 +22,7 @@ from schedkit.jobshop.heuristics.blocking import (
     leave_times,
     machine_orders,
     objective,
+    orders_result,
     run_blocking_rule,
 )
 from schedkit.jobshop.heuristics.blocking_walks import Walk, solve_by_walk
@@ -50,14 +53,15 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
             iterations: int | None, lower_bound: int = 0, patience: float | None = None,
             starts: Callable[[], BlockingSchedule] | None = None, job_share: float = JOB_SHARE,
             slide_share: float | None = None, insert_share: float | None = None,
-            elite_every: int | None = None) -> tuple[BlockingSchedule, int]:
+            elite_every: int | None = None, incumbents: Incumbents | None = None
+            ) -> tuple[BlockingSchedule, int]:
     """The best schedule iterated greedy finds from `schedule` by `deadline` (perf_counter) or
     after `iterations`, and the iterations run. After `patience` seconds without a new best of
     the walk it stops, or, with `starts`, walks on from the next start `starts()` gives;
     `job_share` of the destructions take out a whole job, `slide_share` of those put it back
     as a block (None: SLIDE_SHARE), `insert_share` by exact job insertion (None: INSERT_SHARE).
     Every `elite_every`-th restart (None: ELITE_EVERY; 0: none) goes back to the best orders found
-    in this call instead of a fresh start."""
+    in this call instead of a fresh start. Each new best goes to `incumbents` (progress)."""
     slide = SLIDE_SHARE if slide_share is None else slide_share
     insert = INSERT_SHARE if insert_share is None else insert_share
     elite = ELITE_EVERY if elite_every is None else elite_every
@@ -90,6 +94,10 @@ def improve(instance: JobShopInstance, schedule: BlockingSchedule, deadline: flo
         since = 0 if walk < before else since + ran
         if walk < best:
             best, best_seq = walk, walk_seq.copy()
+            if incumbents is not None:
+                incumbents.improved(best, partial(orders_result, instance, best_seq, mach_ptr, "ig"))
+        elif incumbents is not None:
+            incumbents.poll()
         if walk < before:
             bettered = time.perf_counter()
         elif patience is not None and time.perf_counter() - bettered > patience:

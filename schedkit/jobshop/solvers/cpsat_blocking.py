@@ -38,6 +38,7 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
@@ -198,18 +199,21 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
         elite = 0
     patience = stall_seconds(instance, limit)
     ig_end = end - TABU_TAIL * limit
+    incumbents = Incumbents(incumbent.objective)  # the walks' new bests, for progress and the guard
 
     def walk(i: int) -> tuple[BlockingSchedule, int]:
         seed = options.seed + i
         if kinds[i] == "tabu":
-            return blocking_tabu.improve(instance, incumbent, end, seed, None, floor, patience, starts)
+            return blocking_tabu.improve(instance, incumbent, end, seed, None, floor, patience, starts,
+                                         incumbents)
         if kinds[i] == "chain":
             found, done = ig.improve(instance, incumbent, ig_end, seed, None, floor, patience, starts,
-                                     job_share, slide_share, insert_share, elite)
-            polished, more = blocking_tabu.improve(instance, found, end, seed, None, floor)
+                                     job_share, slide_share, insert_share, elite, incumbents)
+            polished, more = blocking_tabu.improve(instance, found, end, seed, None, floor,
+                                                   incumbents=incumbents)
             return polished, done + more
         return ig.improve(instance, incumbent, end, seed, None, floor, patience, starts, job_share,
-                          slide_share, insert_share, elite)
+                          slide_share, insert_share, elite, incumbents)
 
     with ThreadPoolExecutor(len(kinds)) as pool:  # the kernels release the GIL: one walk per worker
         runs = list(pool.map(walk, range(len(kinds))))

@@ -16,10 +16,12 @@ under a time limit alone the number of generations depends on the machine's spee
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import lower_bound
@@ -90,9 +92,9 @@ def _sort(population: tuple[np.ndarray, ...]) -> None:
 
 def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, seed: int,
            bound: int, start: np.ndarray | None = None, schedules: int | None = None,
-           population: int = POPULATION) -> Evolution:
+           population: int = POPULATION, incumbents: Incumbents | None = None) -> Evolution:
     """Evolve until `generations`, `schedules` SGS passes, the deadline or the bound; `start`,
-    if given, joins the first population."""
+    if given, joins the first population. Each new best goes to `incumbents` (progress)."""
     data = _read_only_arrays(instance)
     n = instance.n
     state = seed_state(seed)
@@ -127,6 +129,10 @@ def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, se
             MUTATION, PATIENCE, stall, state)
         state = np.uint64(state)
         done, used = done + int(ran), used + int(spent)
+        if incumbents is not None:  # improved() ignores a best that is not new
+            incumbents.improved(int(spans[0]), partial(schedule_result, instance, starts[0].copy(), bound,
+                                                       offered="ga"))
+            incumbents.poll()
         took = time.perf_counter() - now
         per = took / max(1, int(ran))
         aim = min(CHUNK_SECONDS, max(0.0, deadline - time.perf_counter()) / 4)
@@ -162,6 +168,6 @@ def solve_ga(instance: RCPSPInstance, options: SolveOptions) -> Result:
         generations = DEFAULT_GENERATIONS
     bound = lower_bound(instance)
     found = evolve(instance, options.deadline, generations, options.seed, bound,
-                   schedules=schedules)
+                   schedules=schedules, incumbents=Incumbents())
     return schedule_result(instance, found.start, bound, generations=found.generations,
                            schedules=found.schedules, compile_seconds=compile_seconds)

@@ -6,11 +6,13 @@ steps (heuristics/lag_kernels.py). A cycle of positive length in the lag graph i
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.compile import compiled_or_twin, wait_until
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import resource_bound
@@ -31,6 +33,7 @@ from schedkit.result import Result
 kernels: Any = rcpsp_lag_kernels
 DEFAULT_PASSES = 1000  # without a time limit
 TWIN_NOTE = "the numba kernels were still compiling: the lag SGS ran as plain Python (slower)"
+OFFERED = {"workers": 1, "offered": "sgs-lags"}  # the stats of a progress offer
 BATCH_WORK = 200_000  # about n^3 per pass: batches of this much work between deadline checks
 
 
@@ -44,9 +47,11 @@ def tail_priority(instance: RCPSPInstance, temporal: Temporal) -> np.ndarray:
 
 def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
                passes: int | None, seed: int, alpha: float = 1.0,
-               bound: int | None = None) -> tuple[np.ndarray | None, int, int]:
+               bound: int | None = None, incumbents: Incumbents | None = None
+               ) -> tuple[np.ndarray | None, int, int]:
     """The deterministic pass, then random passes until `passes` (None: the deadline), the
-    deadline or `bound`: (best starts or None, passes made, passes that found a schedule)."""
+    deadline or `bound`: (best starts or None, passes made, passes that found a schedule).
+    Each new best goes to `incumbents` (progress)."""
     assert temporal.distances is not None and temporal.earliest is not None
     n = instance.n
     args = (instance.durations, instance.demands, instance.capacities, temporal.distances,
@@ -57,6 +62,8 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
     best, span, found, state = sampler(*args, -1.0, restarts, NO_PATH, 1, state)
     state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span, made, feasible = int(span), 1, int(found)
+    if incumbents is not None and best_span >= 0:
+        incumbents.improved(best_span, partial(lag_result, instance, best, bound, OFFERED))
     batch = int(max(1, min(100, BATCH_WORK // max(1, n**3 // 8)))) if sampler is kernels.lag_sample else 1
     while (bound is None or best_span != bound) and (passes is None or made < passes) \
             and time.perf_counter() < deadline:
@@ -67,6 +74,10 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
         feasible += int(found)
         if span >= 0 and (best_span < 0 or span < best_span):
             best, best_span = start, int(span)
+            if incumbents is not None:
+                incumbents.improved(best_span, partial(lag_result, instance, best, bound, OFFERED))
+        elif incumbents is not None:
+            incumbents.poll()
     return (best if best_span >= 0 else None), made, feasible
 
 
@@ -112,10 +123,15 @@ def solve_sgs_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
         passes = DEFAULT_PASSES
     bound = lag_bound(instance, temporal)
     start, made, feasible = lag_sample(instance, temporal, options.deadline, passes,
-                                       options.seed, float(options.get("alpha")), bound)
+                                       options.seed, float(options.get("alpha")), bound, Incumbents())
     stats.update(lower_bound=bound, schedules=made, feasible_schedules=feasible)
     if start is None:
         return Result("unknown", None, bound, None, stats)
+    return lag_result(instance, start, bound, stats)
+
+
+def lag_result(instance: RCPSPInstance, start: np.ndarray, bound: int | None, stats: dict[str, Any]
+               ) -> Result:
+    """A lag schedule's Result: its makespan, `bound`, optimal when they meet."""
     value = int(np.max(start + instance.durations))
-    return Result("optimal" if value == bound else "feasible", value, bound,
-                  RCPSPSolution(start), stats)
+    return Result("optimal" if value == bound else "feasible", value, bound, RCPSPSolution(start), stats)

@@ -10,11 +10,13 @@ schedules, and so the result, depends on the machine's speed.
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.compile import MARGIN
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
 from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
@@ -132,9 +134,10 @@ _sgs_method("sgs-parallel", parallel=True)
 
 def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed: int, *,
            rule: str = "lft", alpha: float = 1.0, parallel: bool = True, improve: bool = False,
-           bound: int | None = None) -> tuple[np.ndarray, int, int]:
+           bound: int | None = None, incumbents: Incumbents | None = None) -> tuple[np.ndarray, int, int]:
     """Regret-biased random sampling in batches until `schedules` SGS passes (None: until the
-    deadline), the deadline, or the bound is reached: (best starts, makespan, passes used)."""
+    deadline), the deadline, or the bound is reached: (best starts, makespan, passes used).
+    Each new best goes to `incumbents` (progress)."""
     data = arrays(instance)
     values = priorities(instance, rule)
     bound = lower_bound(instance) if bound is None else bound
@@ -143,6 +146,8 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span = int(kernels.makespan(best, instance.durations))
     used = 1
+    if incumbents is not None:
+        incumbents.improved(best_span, partial(schedule_result, instance, best, bound, offered=rule))
     batch = int(max(1, min(100, 20_000 // instance.n)))
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
@@ -153,6 +158,11 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
         used += int(spent)
         if span < best_span:
             best, best_span = start, int(span)
+            if incumbents is not None:
+                incumbents.improved(best_span, partial(schedule_result, instance, best, bound,
+                                                       offered="fbi" if improve else "sampling"))
+        elif incumbents is not None:
+            incumbents.poll()
     return best, best_span, used
 
 
@@ -184,7 +194,7 @@ def solve_sampling(instance: RCPSPInstance, options: SolveOptions) -> Result:
     bound = lower_bound(instance)
     start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
                             rule=str(options.get("rule")), alpha=float(options.get("alpha")),
-                            parallel=scheme == "parallel", bound=bound)
+                            parallel=scheme == "parallel", bound=bound, incumbents=Incumbents())
     return schedule_result(instance, start, bound, schedules=used, scheme=scheme,
                            compile_seconds=compile_seconds)
 
@@ -203,5 +213,5 @@ def solve_fbi(instance: RCPSPInstance, options: SolveOptions) -> Result:
     bound = lower_bound(instance)
     start, _, used = sample(instance, options.deadline, _schedules(options), options.seed,
                             rule=str(options.get("rule")), alpha=float(options.get("alpha")),
-                            parallel=False, improve=True, bound=bound)
+                            parallel=False, improve=True, bound=bound, incumbents=Incumbents())
     return schedule_result(instance, start, bound, schedules=used, compile_seconds=compile_seconds)

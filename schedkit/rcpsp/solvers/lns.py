@@ -31,6 +31,7 @@ import numpy as np
 from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
+from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
@@ -237,7 +238,7 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
             bound = max(bound, int(probe.bound))
         if probe.solution is not None and probe.objective is not None and probe.objective < span:
             start, span = probe.solution.start, int(probe.objective)
-    found = evolve(instance, warm_until, None, options.seed, bound, start)
+    found = evolve(instance, warm_until, None, options.seed, bound, start, incumbents=Incumbents())
     start, span = found.start, found.span
     stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
     offer(finish(span, bound, False, RCPSPSolution(start.copy()),

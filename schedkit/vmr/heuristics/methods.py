@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.finish import finish
+from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -155,8 +157,11 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
         return unmoved_result(instance, a, stats)
     start = greedy_plan(a, deadline)
     bound = migration_bound(instance)
+    incumbents = Incumbents()
+    as_result = partial(plan_result, instance, a, workers=1, offered="lns")
+    incumbents.improved(start.objective, partial(as_result, start))
     plan, counters = lns(a, start, deadline, options.seed, max_remove=max_remove,
-                         stop_at=bound, iterations=iterations)
+                         stop_at=bound, iterations=iterations, incumbents=incumbents, as_result=as_result)
     if plan.objective > start.objective:  # never worse than its start
         plan = start
     if deterministic:

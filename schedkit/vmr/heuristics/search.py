@@ -6,10 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
+from schedkit.result import Result
 from schedkit.vmr.heuristics import kernels
 from schedkit.vmr.heuristics.arrays import VMRArrays
 from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
@@ -73,7 +76,8 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
         blink: float = 0.02, temperature: float = 4.0, chains: float = 0.25, walk: float = 0.5,
         related: float = 0.5, prune: float = 0.3, stop_at: int = -1,
         iterations: int | None = None,
-        stop: Callable[[int], bool] | None = None) -> tuple[Plan, dict[str, int]]:
+        stop: Callable[[int], bool] | None = None, incumbents: Incumbents | None = None,
+        as_result: Callable[[Plan], Result] | None = None) -> tuple[Plan, dict[str, int]]:
     """Ruin and recreate from `start` until `deadline` (a perf_counter value) or until the
     best objective reaches `stop_at` (a proven lower bound). `chains` is the share of refills
     that may use two-migration chains (one chain search costs several single-migration
@@ -86,7 +90,8 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
     is accepted whatever it scores (the best plan is kept apart). Returns the best plan and
     counters. `stop`, when given, is asked about every CHUNK_SECONDS, with the best objective so
     far, whether to end early (`auto` ends the search once its MIP, running beside it, is done
-    or has proven that value)."""
+    or has proven that value). Each new best, as `as_result` makes it a Result, goes to
+    `incumbents` (progress)."""
     size = max(a.limit, 1)
     cur = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
     best = (np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64))
@@ -127,6 +132,12 @@ def lns(a: VMRArrays, start: Plan, deadline: float, seed: int, max_remove: int =
                                st, a.fragment, init, cur, best, work, state, scores, rng)
         done += batch
         stall = 0 if scores[3] < before else stall + batch
+        if incumbents is not None and as_result is not None:
+            if scores[3] < before:
+                length = int(scores[2])
+                found = Plan(best[0][:length].copy(), best[1][:length].copy(), int(scores[3]))
+                incumbents.improved(found.objective, partial(as_result, found))
+            incumbents.poll()
         spent = time.perf_counter() - tick
         if total is None:
             batch = max(1, min(batch * 2, int(batch * CHUNK_SECONDS / max(spent, 1e-6))))

@@ -1,0 +1,110 @@
+"""Anytime heuristics offer their incumbents while they run (`common.incumbents`): what the
+progress line of `schedkit solve` shows and what the hard-deadline guard would return. Each
+offer is a checked plan, never better than what the method returns in the end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import schedkit
+from schedkit import deadline
+from schedkit.common.incumbents import Incumbents
+from schedkit.result import Result
+from schedkit.smtt.model import SMTTSolution
+from tests.verdicts import assert_checked
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (instance path, blocking, method, options): budgets by count where the method has one, so
+# that what runs does not depend on the machine's speed; every method offers its start at once.
+CASES = [
+    ("instances/jobshop/classic/la01", True, "ig", {"iterations": 300}),
+    ("instances/jobshop/classic/la01", True, "tabu", {"iterations": 60}),
+    ("instances/rcpsp/j60/j6013_1.sm", False, "ga", {"generations": 3}),
+    ("instances/rcpsp/j60/j6013_1.sm", False, "fbi", {"schedules": 40}),
+    ("instances/rcpsp/j60/j6013_1.sm", False, "sampling", {"schedules": 40}),
+    ("tests/data/rcpsp/PSP1.SCH", False, "sgs-lags", {"schedules": 20}),
+    ("instances/vmr/sample_m12.json", False, "lns", {"iterations": 50}),
+]
+TIMED = [  # no count budget: a short limit; the start is offered before the loop all the same
+    ("tests/data/groundstation/W10_tiny", "lns"),
+    ("tests/data/groundstation/W10_tiny", "ga"),
+    ("tests/data/groundstation/W10_tiny", "ffeea"),
+]
+
+
+def _run(instance: Any, method: str, **options: Any) -> tuple[Result, Result]:
+    since = time.perf_counter()
+    result = schedkit.solve(instance, method, seed=1, **options)
+    offered = deadline.latest_offer(since)
+    assert offered is not None, f"{method} offered nothing"
+    return result, offered
+
+
+def _verdict(instance: Any, result: Result, offered: Result) -> None:
+    assert "offered" in offered.stats
+    assert_checked(instance, offered)
+    assert_checked(instance, result)
+    assert offered.objective is not None and result.objective is not None
+    assert offered.objective >= result.objective  # the method returns its best
+
+
+@pytest.mark.parametrize(("path", "blocking", "method", "options"), CASES,
+                         ids=[f"{c[2]}-{Path(c[0]).name}" for c in CASES])
+def test_a_counted_run_offers_checked_incumbents(path: str, blocking: bool, method: str,
+                                                 options: dict[str, Any]) -> None:
+    instance = schedkit.load(ROOT / path, blocking=blocking)
+    result, offered = _run(instance, method, **options)
+    _verdict(instance, result, offered)
+
+
+@pytest.mark.parametrize(("path", "method"), TIMED, ids=[m for _, m in TIMED])
+def test_a_timed_heuristic_offers_checked_incumbents(path: str, method: str) -> None:
+    instance = schedkit.load(ROOT / path)
+    result, offered = _run(instance, method, time_limit=1.0)
+    _verdict(instance, result, offered)
+
+
+def _plain(value: int) -> Result:
+    return Result("feasible", value, None, SMTTSolution([0]), {"offered": str(value)})
+
+
+def test_incumbents_offer_only_improvements_and_hold_back_the_rest_until_due() -> None:
+    """The first value is offered at once; within `every` a better one waits for a due poll; a
+    worse or equal one is dropped."""
+    since = time.perf_counter()
+    incumbents = Incumbents(every=3600)
+    incumbents.improved(10, lambda: _plain(10))
+    assert deadline.latest_offer(since) == _plain(10)
+    incumbents.improved(7, lambda: _plain(7))
+    incumbents.improved(9, lambda: _plain(9))  # not better than 7: dropped
+    incumbents.poll()  # not due
+    assert deadline.latest_offer(since) == _plain(10)
+    incumbents.every = 0
+    incumbents.poll()
+    assert deadline.latest_offer(since) == _plain(7)
+    incumbents.improved(7, lambda: _plain(7))
+    assert incumbents.offers == 2
+
+
+def test_a_known_value_is_not_offered_again() -> None:
+    since = time.perf_counter()
+    incumbents = Incumbents(best=5, every=0)
+    incumbents.improved(5, lambda: _plain(5))
+    assert deadline.latest_offer(since) is None
+    incumbents.improved(4, lambda: _plain(4))
+    assert deadline.latest_offer(since) == _plain(4)
+
+
+def test_keys_order_plans_too() -> None:
+    """A tuple key (U_max, unserved) is compared as a tuple."""
+    since = time.perf_counter()
+    incumbents = Incumbents(every=0)
+    incumbents.improved((2, 50), lambda: _plain(50))
+    incumbents.improved((1, 90), lambda: _plain(90))
+    incumbents.improved((1, 95), lambda: _plain(95))
+    assert deadline.latest_offer(since) == _plain(90)
