@@ -19,8 +19,10 @@ class Incumbents:
     """The best objective a method's loops (threads too) have reported. A better one is offered at
     once when the last offer is OFFER_EVERY old, else at the next `poll` that is due."""
 
-    def __init__(self, best: Any = math.inf, every: float = OFFER_EVERY) -> None:
+    def __init__(self, best: Any = math.inf, every: float = OFFER_EVERY,
+                 stats: dict[str, Any] | None = None) -> None:
         self.every = every
+        self.stats = stats or {}  # added to every offer's stats (a phase of a method: its workers)
         self.best = best  # an objective already offered elsewhere: only better ones are
         self.last = -math.inf
         self.pending: Callable[[], Result] | None = None
@@ -46,4 +48,7 @@ class Incumbents:
                 return
             build, self.pending, self.last = self.pending, None, now
             self.offers += 1
-            offer(build(), self.box)  # under the lock: threads' offers stay in the order of their values
+            found = build()
+            if self.stats:
+                found = found.with_context(stats={**found.stats, **self.stats})
+            offer(found, self.box)  # under the lock: threads' offers stay in the order of their values

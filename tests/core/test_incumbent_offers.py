@@ -108,3 +108,11 @@ def test_keys_order_plans_too() -> None:
     incumbents.improved((1, 90), lambda: _plain(90))
     incumbents.improved((1, 95), lambda: _plain(95))
     assert deadline.latest_offer(since) == _plain(90)
+
+
+def test_a_phase_adds_its_stats_to_every_offer() -> None:
+    """A warm start inside a method with several workers says so in what it offers."""
+    since = time.perf_counter()
+    Incumbents(every=0, stats={"workers": 4}).improved(3, lambda: _plain(3))
+    offered = deadline.latest_offer(since)
+    assert offered is not None and offered.stats == {"offered": "3", "workers": 4}

@@ -250,7 +250,8 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
     scorer = Scorer(instance, options.get("objective", "hours"))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
     return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
-                     history=late_history(options), incumbents=Incumbents())
+                     history=late_history(options),
+                     incumbents=Incumbents(stats={"workers": options.workers}))
 
 
 @register("groundstation", "cpsat", exact=True,

@@ -199,7 +199,7 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
         elite = 0
     patience = stall_seconds(instance, limit)
     ig_end = end - TABU_TAIL * limit
-    incumbents = Incumbents(incumbent.objective)  # the walks' new bests, for progress and the guard
+    incumbents = Incumbents(incumbent.objective, stats={"workers": options.workers})  # the walks' new bests
 
     def walk(i: int) -> tuple[BlockingSchedule, int]:
         seed = options.seed + i

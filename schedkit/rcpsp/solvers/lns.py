@@ -238,7 +238,8 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
             bound = max(bound, int(probe.bound))
         if probe.solution is not None and probe.objective is not None and probe.objective < span:
             start, span = probe.solution.start, int(probe.objective)
-    found = evolve(instance, warm_until, None, options.seed, bound, start, incumbents=Incumbents())
+    found = evolve(instance, warm_until, None, options.seed, bound, start,
+                   incumbents=Incumbents(stats={"workers": options.workers}))
     start, span = found.start, found.span
     stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
     offer(finish(span, bound, False, RCPSPSolution(start.copy()),
