@@ -25,6 +25,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
+from schedkit.groundstation.heuristics.lns import END_SHARE
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
@@ -193,7 +194,7 @@ def _check_ranges(options: SolveOptions) -> None:
 def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) -> Result:
     scorer = Scorer(instance, options.get("objective", "hours"))
     limit = 10.0 if options.time_limit is None else options.time_limit
-    deadline = options.started + 0.97 * limit
+    deadline = options.started + END_SHARE * limit
     rng = np.random.default_rng(options.seed)
     _check_ranges(options)
     run = Evolution(instance, request_options(instance), scorer, rng, fuzzy,

@@ -29,6 +29,7 @@ from schedkit.result import Result
 WINDOW_HOURS = (2, 24)  # the ruined window lasts U[2, 24] h
 LATE_HISTORY = 100  # late-acceptance history (steps); 0 keeps only plans no worse than the current
 MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
+END_SHARE = 0.97  # of the time limit: where the anytime heuristics stop (the rest builds the Result)
 
 
 def _ruin(board: Board, rng: np.random.Generator) -> list[int]:
@@ -125,6 +126,6 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Improve the best greedy plan by ruin and recreate."""
     scorer = Scorer(instance, options.get("objective", "hours"))
     limit = 10.0 if options.time_limit is None else options.time_limit
-    board = lns_board(instance, request_options(instance), scorer, options.started + 0.97 * limit,
+    board = lns_board(instance, request_options(instance), scorer, options.started + END_SHARE * limit,
                       options.seed, history=late_history(options), incumbents=Incumbents())
     return Result("feasible", board.unserved(), None, board.solution(), plan_stats(instance, board.tracked))

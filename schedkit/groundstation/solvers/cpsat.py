@@ -33,7 +33,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
-from schedkit.groundstation.heuristics.lns import LATE_HISTORY, late_history, lns_board
+from schedkit.groundstation.heuristics.lns import END_SHARE, LATE_HISTORY, late_history, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import (
@@ -70,6 +70,7 @@ INTERVAL_GRIDS = (10800, 3600, 1800)  # interval LP buckets (s), coarse first (a
 # likely not end in time is skipped, see solvers/bound_job.py)
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WARM_SHARE = 0.4  # default share of the budget for the lns warm start
+NO_ROOM_NOTE = "no room in the time limit for the CP-SAT model after the warm start: lns had all of it"
 SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
@@ -271,21 +272,32 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
+    size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
+    stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size}
+    build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
+    flow = None
+    # No room for the model after a warm start that runs its whole share (above SMALL requests; a
+    # small one stops once lns stalls): lns gets the budget but the bound's time.
+    search_seconds = BUILD_SECONDS_PER_SLOT * size  # the least worth building for: as long as the build
+    short = (warm_seconds is not None and instance.n > SMALL
+             and not _fits(options, warm_seconds + build_seconds + search_seconds))
+    if short:
+        flow = _flow_bound(instance, opts, options, objective, stats)
+        warm_seconds = max(0.05, options.started + END_SHARE * (limit or 0.0) - time.perf_counter())
     board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
         served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
         return Result("optimal", 0, 0, board.solution(), served)
-    size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
-    stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size,
-                             "warm_start": board.unserved()}
+    stats["warm_start"] = board.unserved()
     offer(finish(board.unserved(), None, False, board.solution(),
                  {**stats, **plan_stats(instance, board.tracked), "offered": "the lns warm start"}))
-    flow = None
-    if objective == "hours" and _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
-        flow = mission_flow_bound(instance, opts)
-        stats["mission_flow_bound"] = flow
-    build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
+    if short:  # every mission lns can serve keeps a track, as in the plans CP-SAT improves
+        stats["cpsat_skipped"] = NO_ROOM_NOTE
+        board = _fair_hint(board, options, stats) if objective == "hours" else board
+        found = _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
+        return found.with_context(stats={**found.stats, "chosen": "lns"})
+    flow = _flow_bound(instance, opts, options, objective, stats)
     if not _fits(options, build_seconds):
         return _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
     from ortools.sat.python import cp_model
@@ -499,6 +511,15 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
 
 def _most_copies(r: Any) -> int:
     return r.max_tracks if r.splittable else 1
+
+
+def _flow_bound(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
+                objective: str, stats: dict[str, Any]) -> int | None:
+    """The missions' transportation bound on unserved seconds (objective `hours`, when it fits)."""
+    if objective != "hours" or not _fits(options, FLOW_SECONDS_PER_OPTION * stats["options"]):
+        return None
+    stats["mission_flow_bound"] = flow = mission_flow_bound(instance, opts)
+    return flow
 
 
 def _fits(options: SolveOptions, seconds: float) -> bool:
