@@ -99,6 +99,17 @@ def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+def mute_offers() -> None:
+    """Drop the offers made on this thread from now on: a warm-up's runs on tiny instances
+    (common.compile) are nobody's incumbent, and progress lines must not show them."""
+    _inside.muted = True
+
+
+def offers_muted() -> bool:
+    """Whether this thread's offers are dropped (`mute_offers`)."""
+    return bool(getattr(_inside, "muted", False))
+
+
 def guard_box() -> dict[str, Any] | None:
     """The guard of the solve running on this thread, None outside one: what a method's helper
     threads pass to `offer`."""
@@ -111,7 +122,7 @@ def offer(result: Result, box: dict[str, Any] | None = None) -> None:
     change afterwards). The latest offer in the process is also what progress displays show
     (`latest_offer`)."""
     global _latest
-    if result.solution is None:
+    if result.solution is None or offers_muted():
         return
     _latest = (time.perf_counter(), result)
     target = box if box is not None else guard_box()

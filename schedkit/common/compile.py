@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.deadline import mute_offers
 from schedkit.registry import SolveOptions
 
 MARGIN = 0.05  # seconds a method keeps back before its deadline to answer without its kernels
@@ -51,6 +52,7 @@ def compiled(kernels: Iterable[Any]) -> bool:
 
 def _warm(key: str, warm: Callable[[], object]) -> None:
     _inside.warming = True
+    mute_offers()  # the warm-up's tiny instances are nobody's incumbent
     try:
         with _compiling:
             warm()

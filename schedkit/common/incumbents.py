@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from schedkit.deadline import guard_box, offer
+from schedkit.deadline import guard_box, offer, offers_muted
 from schedkit.result import Result
 
 OFFER_EVERY = 0.5  # seconds between two offers at most: building a Result costs a schedule evaluation
@@ -29,6 +29,7 @@ class Incumbents:
         self.offers = 0
         self.lock = threading.Lock()
         self.box = guard_box()  # made on the method's thread: its loops may run on others
+        self.muted = offers_muted()  # a warm-up's: its threads' offers are dropped too
 
     def improved(self, value: Any, result_of: Callable[[], Result]) -> None:
         """`value` (an objective, or a key such as (U_max, unserved) that orders plans) was
@@ -44,7 +45,7 @@ class Incumbents:
         """Offer the pending best if the last offer is old enough."""
         with self.lock:
             now = time.perf_counter()
-            if self.pending is None or now - self.last < self.every:
+            if self.pending is None or self.muted or now - self.last < self.every:
                 return
             build, self.pending, self.last = self.pending, None, now
             self.offers += 1

@@ -4,6 +4,7 @@ offer is a checked plan, never better than what the method returns in the end.""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,22 @@ def test_a_phase_adds_its_stats_to_every_offer() -> None:
     Incumbents(every=0, stats={"workers": 4}).improved(3, lambda: _plain(3))
     offered = deadline.latest_offer(since)
     assert offered is not None and offered.stats == {"offered": "3", "workers": 4}
+
+
+def test_a_warm_up_thread_offers_nothing() -> None:
+    """Warm-ups (common.compile) run methods on tiny instances: neither their offers nor those
+    of an Incumbents made there (whose loops may run on other threads) reach progress lines."""
+    since = time.perf_counter()
+    made: list[Incumbents] = []
+
+    def warm_up() -> None:
+        deadline.mute_offers()
+        deadline.offer(_plain(1))
+        made.append(Incumbents(every=0))
+
+    thread = threading.Thread(target=warm_up)
+    thread.start()
+    thread.join()
+    made[0].improved(2, lambda: _plain(2))  # from another thread, as a walk's pool would
+    assert deadline.latest_offer(since) is None
+    assert not deadline.offers_muted()  # this thread is not a warm-up

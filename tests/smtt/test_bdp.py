@@ -4,6 +4,7 @@ Exact against `dp` and enumeration, the published wt40 optima, valid bounds on e
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit import ProblemTooLarge, SMTTInstance
+from schedkit import ProblemTooLarge, SMTTInstance, deadline
 from schedkit.registry import SolveOptions
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.solvers.bdp import ssdp
@@ -188,3 +189,18 @@ def test_first_relaxation_already_bounds():
     assert 0 < first <= optimum
     ssdp.subgradient(search, True, 1)
     assert first <= search.bound <= optimum
+
+
+@pytest.mark.parametrize("k", [3, 58])
+def test_the_stages_offer_their_sequence_and_bound_as_they_go(k):
+    """wt40 #3 and #58 are closed by the stages, not the heuristic: while they run they offer
+    (for progress lines and the hard-deadline guard) a checked sequence with a proven bound."""
+    instance = wt40(k)
+    since = time.perf_counter()
+    result = schedkit.solve(instance, "bdp")
+    offered = deadline.latest_offer(since)
+    assert offered is not None and offered.stats["offered"] == "the successive sublimation DP"
+    report = schedkit.check(instance, offered)
+    assert report.feasible and report.objective == offered.objective
+    assert offered.bound is not None and offered.bound <= WT40_OPT[k - 1] <= offered.objective
+    agrees_with(instance, result, WT40_OPT[k - 1])

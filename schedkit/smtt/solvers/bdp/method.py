@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.finish import finish
+from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption, ProblemTooLarge
 from schedkit.registry import SolveOptions, register
@@ -213,6 +214,14 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
     order = stage_order(d, before) if RENUMBER else np.arange(instance.n)
     search = ssdp.Search(_frozen(p[order]), _frozen(d[order]), _frozen(w[order]),
                          before[np.ix_(order, order)], upper, scale, options.deadline, memory_limit)
+    search.progress = Incumbents((upper, 0))  # the start was offered: better pairs from here
+
+    def current() -> Result:  # the stages' best sequence and bound so far (read when offered)
+        best = sequence if search.best is None else order[search.best]
+        return finish(search.upper, search.bound, search.proved, SMTTSolution(best.copy()),
+                      {**stats, "offered": "the successive sublimation DP"})
+
+    search.progress_result = current
     try:
         ssdp.solve(search)
     except ssdp.Stopped as stop:

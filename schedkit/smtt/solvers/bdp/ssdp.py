@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
+from schedkit.result import Result
 from schedkit.smtt.solvers.bdp import ssdp_kernels as k
 from schedkit.smtt.solvers.bdp.arc_graph import ArcGraph
 from schedkit.smtt.solvers.bdp.kernels import cost_table
@@ -118,6 +120,8 @@ class Search:
     started: float = field(init=False)
     repair_seconds: float = 0.0
     last_path: int = 0  # hash of the latest relaxed path repaired
+    progress: Incumbents | None = None  # where a better (upper, bound) pair is offered
+    progress_result: Callable[[], Result] | None = None  # the Result of the current pair
     graph: ArcGraph | None = None  # the sparse stage-2 passes, once few arcs are left
     graph_refused: float = float("inf")  # the arcs left when the graph was last refused
 
@@ -147,6 +151,13 @@ class Search:
             self.bound = bound
         if self.bound >= self.upper:
             self.proved = True
+        self.report()
+
+    def report(self) -> None:
+        """Offer the current upper bound and proven bound when either is better (progress)."""
+        if self.progress is not None and self.progress_result is not None:
+            self.progress.improved((self.upper, -self.bound), self.progress_result)
+            self.progress.poll()
 
     def offer(self, path_of: Callable[[], np.ndarray]) -> None:
         """Repair the relaxed path `path_of()` into a sequence (`repair.repair`) and keep it
@@ -167,6 +178,7 @@ class Search:
             self.stats["repair_improvements"] += 1
             if self.bound >= self.upper:
                 self.bound, self.proved = self.upper, True
+            self.report()
 
     def check_clock(self) -> None:
         if time.perf_counter() >= self.deadline:
