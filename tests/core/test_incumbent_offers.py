@@ -14,6 +14,8 @@ import pytest
 import schedkit
 from schedkit import deadline
 from schedkit.common.incumbents import Incumbents
+from schedkit.jobshop.heuristics import tabu
+from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.result import Result
 from schedkit.smtt.model import SMTTSolution
 from tests.verdicts import assert_checked
@@ -136,3 +138,18 @@ def test_a_warm_up_thread_offers_nothing() -> None:
     made[0].improved(2, lambda: _plain(2))  # from another thread, as a walk's pool would
     assert deadline.latest_offer(since) is None
     assert not deadline.offers_muted()  # this thread is not a warm-up
+
+
+def test_the_job_shop_tabu_phase_offers_its_best_schedule() -> None:
+    """Classic `cpsat` runs tabu search for half its budget: each new best is offered, checked,
+    and the last one offered is the schedule it returns (offers unthrottled here)."""
+    instance = schedkit.load(ROOT / "instances/jobshop/classic/ft06")
+    start = run_rule(instance, "spt", 0)
+    since = time.perf_counter()
+    found, _ = tabu.improve(instance, start, time.perf_counter() + 60, seed=0, lower_bound=55,
+                            incumbents=Incumbents(every=0))
+    assert found.objective < start.objective  # SPT's 83 is far from the optimum 55
+    offered = deadline.latest_offer(since)
+    assert offered is not None and offered.stats["offered"] == "tabu search"
+    assert offered.objective == found.objective
+    assert_checked(instance, offered)

@@ -8,12 +8,15 @@ follows in `cpsat` is what moves operations between machines)."""
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 
+from schedkit.common.incumbents import Incumbents
 from schedkit.jobshop.heuristics.rules import Schedule, objective
 from schedkit.jobshop.heuristics.tabu_kernels import heads_tails, tabu_search
-from schedkit.jobshop.model import JobShopInstance
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.result import Result
 
 MAX_OPERATIONS = 3_000  # the tabu matrix is operations² int64: 72 MB at this size
 CHUNK = 2_000  # iterations between two looks at the clock
@@ -65,9 +68,10 @@ def sequences(instance: JobShopInstance, schedule: Schedule) -> np.ndarray:
 
 
 def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed: int = 0,
-            lower_bound: int = 0) -> tuple[Schedule, int]:
+            lower_bound: int = 0, incumbents: Incumbents | None = None) -> tuple[Schedule, int]:
     """The best schedule tabu search finds from `schedule` by `deadline` (perf_counter), and
-    the iterations it ran. Stops early at `lower_bound` or on an empty neighbourhood."""
+    the iterations it ran. Stops early at `lower_bound` or on an empty neighbourhood. Each new
+    best of a classic shop goes to `incumbents` (progress)."""
     if instance.flexible:
         classic, start = _assigned(instance, schedule)
         found, iterations = improve(classic, start, deadline, seed, lower_bound)
@@ -75,7 +79,8 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
             return schedule, iterations
         value = objective(instance, found.start, schedule.alt)
         return Schedule(found.start, schedule.alt, value, "tabu"), iterations
-    job_prev, job_next, release, machine, p, mach_ptr = _arrays(instance)
+    arrays = _arrays(instance)
+    job_prev, job_next, release, machine, p, mach_ptr = arrays
     seq = sequences(instance, schedule)
     best_seq = seq.copy()
     tabu = np.zeros((instance.operations, instance.operations), dtype=np.int64)
@@ -88,15 +93,32 @@ def improve(instance: JobShopInstance, schedule: Schedule, deadline: float, seed
         iteration += done
         if value < best:
             best, best_order = value, best_seq.copy()
+            if incumbents is not None:
+                incumbents.improved(best, partial(_offered, instance, best_order, arrays))
+        elif incumbents is not None:
+            incumbents.poll()
         if done < CHUNK or best <= lower_bound:
             break
     if best >= schedule.objective:
         return schedule, iteration
+    return _schedule(instance, best_order, arrays), iteration
+
+
+def _schedule(instance: JobShopInstance, order: np.ndarray, arrays: tuple[np.ndarray, ...]) -> Schedule:
+    """The semi-active schedule of machine orders `order` (a classic shop's)."""
+    job_prev, job_next, release, _, p, mach_ptr = arrays
     head = np.empty_like(p)
-    heads_tails(best_order, mach_ptr, job_prev, job_next, p, release, np.empty_like(p), np.empty_like(p),
+    heads_tails(order, mach_ptr, job_prev, job_next, p, release, np.empty_like(p), np.empty_like(p),
                 head, np.empty_like(p), np.empty_like(p))
     alt = instance.op_ptr[:-1].copy()
-    return Schedule(head, alt, objective(instance, head, alt), "tabu"), iteration
+    return Schedule(head, alt, objective(instance, head, alt), "tabu")
+
+
+def _offered(instance: JobShopInstance, order: np.ndarray, arrays: tuple[np.ndarray, ...]) -> Result:
+    """What tabu search offers for progress: the schedule of its best orders, no bound."""
+    schedule = _schedule(instance, order, arrays)
+    solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
+    return Result("feasible", schedule.objective, None, solution, {"workers": 1, "offered": "tabu search"})
 
 
 def warm_up() -> None:

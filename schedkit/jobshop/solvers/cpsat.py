@@ -33,6 +33,7 @@ from typing import Any
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
+from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
 from schedkit.jobshop.heuristics import compiled
@@ -145,7 +146,9 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
         if compiled.affordable(tabu_search, compiled.TABU_SECONDS, until - time.perf_counter()):
             clock.run(tabu_search, jobshop_tabu.warm_up)
             began = time.perf_counter()
-            incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor)
+            incumbent, iterations = jobshop_tabu.improve(instance, incumbent, until, options.seed, floor,
+                                                         Incumbents(incumbent.objective, stats={
+                                                             "workers": options.workers}))
             stats.update(tabu_iterations=iterations, tabu_seconds=round(time.perf_counter() - began, 3),
                          tabu_objective=incumbent.objective)
             offer_schedule(instance, incumbent, bound, "after tabu search", options)
