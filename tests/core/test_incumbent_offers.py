@@ -34,6 +34,7 @@ CASES = [
     ("instances/vmr/sample_m12.json", False, "lns", {"iterations": 50}),
 ]
 TIMED = [  # no count budget: a short limit; the start is offered before the loop all the same
+    ("instances/pods/grid.jsonl#100", "cpsat"),  # its warm start, before the model is built
     ("tests/data/groundstation/W10_tiny", "lns"),
     ("tests/data/groundstation/W10_tiny", "ga"),
     ("tests/data/groundstation/W10_tiny", "ffeea"),
@@ -65,7 +66,7 @@ def test_a_counted_run_offers_checked_incumbents(path: str, blocking: bool, meth
     _verdict(instance, result, offered)
 
 
-@pytest.mark.parametrize(("path", "method"), TIMED, ids=[m for _, m in TIMED])
+@pytest.mark.parametrize(("path", "method"), TIMED, ids=[f"{m}-{Path(p).name}" for p, m in TIMED])
 def test_a_timed_heuristic_offers_checked_incumbents(path: str, method: str) -> None:
     instance = schedkit.load(ROOT / path)
     result, offered = _run(instance, method, time_limit=1.0)

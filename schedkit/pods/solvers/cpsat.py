@@ -36,6 +36,7 @@ import numpy as np
 from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
+from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.pods.heuristics.methods import (
     UNCHANGED_NOTE,
@@ -421,6 +422,7 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     check_scoring(str(options.get("scoring")))
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     default, preemptions = warm_start(instance, options, ready)
+    offer(placement_result(instance, default, workers=options.workers, offered="the warm start"))
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
     try:
         m = _variables(cp_model, instance, allowed, fixed, options)
