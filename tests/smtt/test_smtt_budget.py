@@ -7,13 +7,17 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
 
 import schedkit
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
-from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
+from schedkit.smtt.compiling import TINY_WEIGHTED, sorting_rules, within_budget
+from schedkit.smtt.heuristics import rules
+from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.model import SMTTSolution
+from tests.smtt.strategies import smtt_instances
 
 
 def _valid(instance, result):
@@ -22,9 +26,10 @@ def _valid(instance, result):
     assert result.bound is None or 0 <= result.bound <= result.objective
 
 
-def test_compilation_outlasting_the_budget_returns_edd():
-    """A method whose warm-up takes a second, called with 0.2 s: the numpy EDD order comes back
-    (feasible, bound 0, `compiling` set); a later call without a limit waits and runs."""
+def test_compilation_outlasting_the_budget_returns_the_best_sorting_rule():
+    """A method whose warm-up takes a second, called with 0.2 s: the best numpy sorting rule
+    (EDD, SPT, WSPT) comes back (feasible, bound 0, `compiling` set); a later call without a
+    limit waits and runs."""
     calls = []
 
     def slow(instance, options):
@@ -38,6 +43,8 @@ def test_compilation_outlasting_the_budget_returns_edd():
     first = method(instance, SolveOptions(time_limit=0.2))
     assert first.stats["compiling"] and first.status == "feasible" and first.bound == 0
     _valid(instance, first)
+    assert first.objective == min(weighted_tardiness(order, instance.p, instance.d, instance.w)
+                                  for order in sorting_rules(instance))
     assert instance.name not in calls
     second = method(instance, SolveOptions())
     assert second.stats["compile_seconds"] >= 0 and calls[-1] == instance.name
@@ -67,3 +74,14 @@ def test_weighted_100_cpsat_short_budget():
     instance = schedkit.generate.smtt(100, 0.6, 0.2, seed=2, weighted=True)
     result = schedkit.solve(instance, "cpsat", time_limit=1, workers=1)
     _valid(instance, result)
+
+
+@given(smtt_instances())
+@settings(max_examples=60, deadline=None)
+def test_the_numpy_rules_are_the_compiled_ones(instance):
+    """EDD, SPT and WSPT by numpy sorts give the compiled rules' orders (ties included)."""
+    edd, spt, wspt = sorting_rules(instance)
+    p, d, w = instance.p, instance.d, instance.w
+    assert edd.tolist() == rules.edd(p, d, w).tolist()
+    assert spt.tolist() == rules.spt(p, d, w).tolist()
+    assert wspt.tolist() == rules.wspt(p, d, w).tolist()
