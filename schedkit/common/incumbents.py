@@ -34,11 +34,11 @@ class Incumbents:
     def improved(self, value: Any, result_of: Callable[[], Result]) -> None:
         """`value` (an objective, or a key such as (U_max, unserved) that orders plans) was
         reached; `result_of()` builds its Result, now or at a later poll, so it must read copies
-        that the loop no longer changes. A value no better than the best is ignored."""
+        that the loop no longer changes. A value no better than the best is ignored (the pending
+        one may still be offered: every call polls)."""
         with self.lock:
-            if self.best is not math.inf and not value < self.best:
-                return
-            self.best, self.pending = value, result_of
+            if self.best is math.inf or value < self.best:
+                self.best, self.pending = value, result_of
         self.poll()
 
     def poll(self) -> None:

@@ -69,7 +69,7 @@ def _tardiness(instance: SMTTInstance, sequence: np.ndarray) -> int:
     return int(np.sum(instance.w[sequence] * np.maximum(0, completion - instance.d[sequence])))
 
 
-def edd_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
+def sorting_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:
     """The best of EDD, SPT and WSPT from numpy alone (no kernel), as `feasible` (bound 0 for
     exact methods): what a method answers while its kernels compile."""
     sequence = min(sorting_rules(instance), key=lambda order: _tardiness(instance, order))
@@ -98,7 +98,7 @@ def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGH
             waited = compile_within(name, solver, instances, options.deadline, also,
                                     options.extra)
             if waited is None:
-                return edd_fallback(instance, time.perf_counter() - options.started, exact)
+                return sorting_fallback(instance, time.perf_counter() - options.started, exact)
             result = solver(instance, options)
             return result.with_context(stats={**result.stats, "compile_seconds": round(waited, 3)})
 

@@ -129,10 +129,9 @@ def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, se
             MUTATION, PATIENCE, stall, state)
         state = np.uint64(state)
         done, used = done + int(ran), used + int(spent)
-        if incumbents is not None:  # improved() ignores a best that is not new
+        if incumbents is not None:  # improved() ignores a best that is not new, and polls
             incumbents.improved(int(spans[0]), partial(schedule_result, instance, starts[0].copy(), bound,
                                                        offered="ga"))
-            incumbents.poll()
         took = time.perf_counter() - now
         per = took / max(1, int(ran))
         aim = min(CHUNK_SECONDS, max(0.0, deadline - time.perf_counter()) / 4)

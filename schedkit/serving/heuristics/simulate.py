@@ -161,9 +161,11 @@ def conservation_errors(instance: ServingInstance, solution: ServingSolution) ->
     return errors
 
 
-def serve(instance: ServingInstance, policy: Policy, options: SolveOptions, **stats: Any) -> Result:
-    """Simulate `policy`; objective = mean JCT (no bound: status feasible)."""
-    simulate, compile_stats = simulator(options)
+def serve(instance: ServingInstance, policy: Policy, options: SolveOptions,
+          simulation: tuple[Any, dict[str, Any]] | None = None, **stats: Any) -> Result:
+    """Simulate `policy`; objective = mean JCT (no bound: status feasible). `simulation`: the
+    (simulator, stats) a caller already has from `simulator(options)`."""
+    simulate, compile_stats = simulator(options) if simulation is None else simulation
     started = time.perf_counter()
     solution = solution_of(run_kernel(instance, policy, simulate))
     elapsed = time.perf_counter() - started

@@ -82,7 +82,8 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
         raise InvalidOption(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
     count = max(1, int(round(fraction * instance.n)))
     base = continuum_policy(instance)
-    simulate, _ = simulator(options)
+    simulation = simulator(options)
+    simulate = simulation[0]
     deadline = options.deadline - 0.3 * (options.remaining() or 0.0)
     tuned, evaluations = tune(warmup_prefix(instance, count), base, deadline,
                               int(options.get("rounds")), simulate)
@@ -90,6 +91,6 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
     switch = float(order[count]) if count < instance.n else math.inf
     policy = replace(base, late_limit=tuned.pin_limit, late_scale=tuned.pin_scale,
                      switch_time=switch)
-    return serve(instance, policy, options, warmup_programs=count, evaluations=evaluations,
+    return serve(instance, policy, options, simulation, warmup_programs=count, evaluations=evaluations,
                  tuned_pin_limit=list(tuned.pin_limit), tuned_pin_scale=list(tuned.pin_scale),
                  tools=list(instance.tools), switch_time=switch)

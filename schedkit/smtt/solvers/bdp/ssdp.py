@@ -157,7 +157,6 @@ class Search:
         """Offer the current upper bound and proven bound when either is better (progress)."""
         if self.progress is not None and self.progress_result is not None:
             self.progress.improved((self.upper, -self.bound), self.progress_result)
-            self.progress.poll()
 
     def offer(self, path_of: Callable[[], np.ndarray]) -> None:
         """Repair the relaxed path `path_of()` into a sequence (`repair.repair`) and keep it
