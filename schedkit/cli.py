@@ -203,24 +203,17 @@ def _on_server(instances: list[Any], server_file: str) -> list[Any]:
 
 
 def _print_metrics(results: list[Any]) -> None:
-    """The serving metrics row of each result that has them; the ground station's in hours."""
-    keys = ("jct_mean", "jct_p50", "jct_p95", "jct_p99", "throughput", "reprefilled_tokens",
-            "kv_hit_rate", "gpu_busy_fraction")
-    _metrics_table([(r, [_fmt(r.stats[key]) for key in keys]) for r in results
-                    if all(key in r.stats for key in keys)], keys)
-    hours = ("tracked h", "requested h", "at most h", "hours gap", "satisfied", "U_rms", "U_max")
-    _metrics_table([(r, _hours_row(r)) for r in results if "tracked_hours" in r.stats], hours)
-
-
-def _hours_row(result: Any) -> list[str]:
-    """A ground station plan in hours: the objective and bound are unserved seconds, so their gap
-    is not the hours' one; `at most h` is what the proven bound leaves trackable."""
-    stats = result.stats
-    tracked, requested = stats["tracked_hours"], stats["requested_hours"]
-    most = None if result.bound is None else requested - result.bound / 3600
-    gap = "-" if not most else f"{100 * (most - tracked) / most:.2f}%"
-    return [f"{tracked:.1f}", f"{requested:.1f}", "-" if most is None else f"{most:.1f}", gap,
-            _fmt(stats["requests_satisfied"]), _fmt(stats["u_rms"]), _fmt(stats["u_max"])]
+    """Each family's own measures of its results (ground station hours, serving metrics), one table
+    per family that has them."""
+    for name in dict.fromkeys(r.family for r in results):
+        measures = families.get(name).measures if name else None
+        if measures is None:
+            continue
+        rows = [(r, m) for r in results if r.family == name
+                and (m := measures(r.objective, r.bound, r.stats)) is not None]
+        if rows:
+            columns = list(rows[0][1])
+            _metrics_table([(r, [_fmt(m.get(c)) for c in columns]) for r, m in rows], columns)
 
 
 def _metrics_table(rows: list[tuple[Any, list[str]]], columns: Sequence[str]) -> None:

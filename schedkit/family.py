@@ -20,6 +20,7 @@ from schedkit.errors import SchedkitError
 Entries = list[tuple[str, Any]]
 Reader = Callable[[Path, str, "str | None"], Entries]
 Writer = Callable[[Any, Path, "str | None"], None]
+Measures = Callable[[Any, Any, Mapping[str, Any]], "dict[str, Any] | None"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Family:
     - `generators`: `schedkit.generate.<name>` functions; `generate_command`: a click command
       added under `schedkit generate`.
     - `gantt`: `(instance, solution, path) -> None`, draws the chart `solve --gantt` writes.
+    - `measures`: `(objective, bound, stats) -> {column: number}`, or None when the stats lack
+      them: a result in its users' units (ground station hours, serving completion times),
+      printed by `solve` and averaged per method in `bench` reports.
     """
 
     name: str
@@ -53,6 +57,7 @@ class Family:
     generators: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     generate_command: Any = None
     gantt: Callable[[Any, Any, Path], None] | None = None
+    measures: Measures | None = None
 
 
 _FAMILIES: dict[str, Family] = {}

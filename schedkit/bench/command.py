@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from schedkit import family as families
 from schedkit.bench import plots
 from schedkit.bench.machine import describe
 from schedkit.bench.progress import RunProgress
 from schedkit.bench.references import load_references
-from schedkit.bench.report import markdown, set_tables, summarise, write_csv
+from schedkit.bench.report import Measure, instance_table, markdown, set_tables, summarise, write_csv
 from schedkit.bench.runner import expand, run_suite
 from schedkit.bench.store import ResultStore, run_key
 from schedkit.bench.suite import Suite, load_suite
@@ -84,14 +85,30 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
     return write_report(suite, store, out, plot=plot)
 
 
+def family_measure(specs: list[Any]) -> Measure:
+    """A record's family measures (ground station hours...), looked up by its instance's family."""
+    family_of = {spec.instance.name: spec.instance.family for spec in specs}
+
+    def measure(record: dict[str, Any]) -> dict[str, Any] | None:
+        name = family_of.get(record.get("instance", ""))
+        measures = families.get(name).measures if name else None
+        if measures is None or record.get("objective") is None:
+            return None
+        return measures(record["objective"], record.get("bound"), record.get("stats") or {})
+
+    return measure
+
+
 def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True) -> Path:
     """Summarise the suite's current runs from the store into Markdown, CSV and PNG files."""
-    wanted = {run_key(spec.identity()) for spec in expand(suite)}
+    specs = expand(suite)
+    wanted = {run_key(spec.identity()) for spec in specs}
     records = [r for r in store.records() if r.get("key") in wanted]
     references = load_references(suite.references) if suite.references else {}
     order = [method.label for method in suite.methods]
-    summaries, alarms = summarise(records, references, order)
-    tables = [("all instances", summaries), *set_tables(records, references, order)]
+    measure = family_measure(specs)
+    summaries, alarms = summarise(records, references, order, measure)
+    tables = [("all instances", summaries), *set_tables(records, references, order, measure)]
     out.mkdir(parents=True, exist_ok=True)
     write_csv(tables, out / f"{suite.name}.csv")
     images = []
@@ -113,5 +130,6 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     failures = [f"{r.get('label') or r['method']} on {r['instance']}: {r.get('error')}"
                 for r in records if r.get("outcome") == "error"]
     report = out / f"{suite.name}.md"
-    report.write_text(markdown(suite.name, tables, alarms, header, failures, images))
+    per_instance = instance_table(records, order, measure)
+    report.write_text(markdown(suite.name, tables, alarms, header, failures, images, per_instance))
     return report

@@ -1,20 +1,26 @@
 """Per-method summary of a suite's records against reference values; Markdown and CSV.
 
 Gap = (objective − reference) / reference. When the reference is 0 a relative gap is
-meaningless, so those runs count in `zero-ref abs` (mean absolute difference) instead.
+meaningless, so those runs count in `zero-ref abs` (mean absolute difference) instead. A family
+with its own measures (ground station hours) adds their means per method, and small suites get
+a table per instance, so a suite without references still shows what each method reached.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from schedkit.bench.references import Reference
+from schedkit.result import relative_gap
+
+Measure = Callable[[dict[str, Any]], "dict[str, Any] | None"]  # a record's family measures
 
 
 def gap(objective: float, reference: float) -> tuple[float | None, float | None]:
@@ -36,7 +42,9 @@ class MethodSummary:
     gaps: list[float] = field(default_factory=list)
     gaps_to_opt: list[float] = field(default_factory=list)
     zero_ref_diffs: list[float] = field(default_factory=list)
+    bound_gaps: list[float] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
+    measures: dict[str, list[float]] = field(default_factory=dict)
     wins: int = 0
     ties: int = 0
     errors: int = 0
@@ -63,6 +71,7 @@ class MethodSummary:
             "mean_gap_to_opt_pct": _pct(stat(self.gaps_to_opt, "mean")),
             "zero_ref_runs": len(self.zero_ref_diffs),
             "zero_ref_mean_abs": stat([abs(x) for x in self.zero_ref_diffs], "mean"),
+            "mean_bound_gap_pct": _pct(stat(self.bound_gaps, "mean")),
             "mean_time_s": stat(self.times, "mean"),
             "median_time_s": stat(self.times, "median"),
             "max_time_s": stat(self.times, "max"),
@@ -70,7 +79,14 @@ class MethodSummary:
             "ties": self.ties,
             "errors": self.errors,
             "invalid": self.invalid,
+            **{f"mean {name}": stat(values, "mean") for name, values in self.measures.items()},
         }
+
+    def add_measures(self, measured: dict[str, Any] | None) -> None:
+        """Keep a run's numeric family measures for their means (None and text are skipped)."""
+        for name, value in (measured or {}).items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                self.measures.setdefault(name, []).append(float(value))
 
 
 def _pct(value: float | None) -> float | None:
@@ -82,9 +98,10 @@ def _usable(record: dict[str, Any]) -> bool:
 
 
 def summarise(records: list[dict[str, Any]], references: dict[str, Reference],
-              order: Iterable[str] = ()) -> tuple[list[MethodSummary], list[str]]:
+              order: Iterable[str] = (), measure: Measure | None = None
+              ) -> tuple[list[MethodSummary], list[str]]:
     """Per-label summaries (labels in `order` first, then by first appearance) and the
-    consistency alarms."""
+    consistency alarms; `measure` gives a record's family measures, averaged per label."""
     summaries: dict[str, MethodSummary] = {label: MethodSummary(label) for label in order}
     instances: dict[str, set[str]] = defaultdict(set)
     alarms: list[str] = []
@@ -108,6 +125,11 @@ def summarise(records: list[dict[str, Any]], references: dict[str, Reference],
         summary.feasible += 1
         summary.optimal += record.get("status") == "optimal"
         summary.times.append(record.get("wall_time") or record.get("elapsed") or 0.0)
+        proven = relative_gap(objective, record.get("bound"))
+        if proven is not None and math.isfinite(proven):
+            summary.bound_gaps.append(proven)
+        if measure is not None:
+            summary.add_measures(measure(record))
         by_run[(record["instance"], record.get("seed", 0))][label] = objective
         reference = references.get(record["instance"])
         if reference is None:
@@ -153,7 +175,8 @@ COLUMNS = [
     ("method", "method"), ("instances", "instances"), ("feasible", "feasible"),
     ("optimal", "proven opt"), ("mean_gap_pct", "mean gap %"), ("median_gap_pct", "median gap %"),
     ("max_gap_pct", "max gap %"), ("mean_gap_to_opt_pct", "gap to opt %"),
-    ("zero_ref_mean_abs", "zero-ref abs"), ("mean_time_s", "mean s"),
+    ("zero_ref_mean_abs", "zero-ref abs"), ("mean_bound_gap_pct", "gap to own bound %"),
+    ("mean_time_s", "mean s"),
     ("median_time_s", "median s"), ("max_time_s", "max s"), ("wins", "wins"), ("ties", "ties"),
     ("errors", "errors"), ("invalid", "invalid"),
 ]
@@ -176,37 +199,92 @@ MAX_SET_TABLES = 50
 
 
 def set_tables(records: list[dict[str, Any]], references: dict[str, Reference],
-               order: list[str]) -> list[tuple[str, list[MethodSummary]]]:
+               order: list[str], measure: Measure | None = None
+               ) -> list[tuple[str, list[MethodSummary]]]:
     """One table per instance set when there are 2 to MAX_SET_TABLES sets; none otherwise
     (a suite of one file per instance, as PSPLIB or the job-shop files, has no sets to show)."""
     sets = sorted({instance_set(r["instance"]) for r in records})
     if not 1 < len(sets) <= MAX_SET_TABLES:
         return []
     return [(name, summarise([r for r in records if instance_set(r["instance"]) == name],
-                             references, order)[0]) for name in sets]
+                             references, order, measure)[0]) for name in sets]
 
 
 def write_csv(tables: list[tuple[str, list[MethodSummary]]], path: Path) -> None:
     """Every table (overall, then per instance set) as CSV rows with a `set` column."""
     rows = [{"set": title, **s.row()} for title, summaries in tables for s in summaries]
+    fields = list(dict.fromkeys(key for row in rows for key in row)) or ["set", "method"]
     with path.open("w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]) if rows else ["set", "method"])
+        writer = csv.DictWriter(file, fieldnames=fields, restval="")
         writer.writeheader()
         writer.writerows(rows)
 
 
 def _table(summaries: list[MethodSummary]) -> list[str]:
-    lines = ["| " + " | ".join(title for _, title in COLUMNS) + " |",
-             "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
+    names = list(dict.fromkeys(name for s in summaries for name in s.measures))
+    columns = COLUMNS + [(f"mean {name}", f"mean {name}") for name in names]
+    lines = ["| " + " | ".join(title for _, title in columns) + " |",
+             "| --- " + "| ---: " * (len(columns) - 1) + "|"]
     for summary in summaries:
         row = summary.row()
-        lines.append("| " + " | ".join(_cell(row[key]) for key, _ in COLUMNS) + " |")
+        lines.append("| " + " | ".join(_cell(row.get(key)) for key, _ in columns) + " |")
     return lines
 
 
+MAX_INSTANCE_ROWS = 100  # larger suites: per-run values are in the store, not the Markdown
+
+
+def _run_cell(record: dict[str, Any] | None) -> str:
+    """objective, `*` when proven optimal, else `[bound]` when there is one; or what went wrong."""
+    if record is None:
+        return "-"
+    if record.get("outcome") != "ok":
+        return str(record.get("outcome"))
+    if record.get("objective") is None:
+        return str(record.get("status") or "-")
+    text = _cell(record["objective"])
+    if record.get("status") == "optimal":
+        return text + "*"
+    return text if record.get("bound") is None else f"{text} [{_cell(record['bound'])}]"
+
+
+def instance_table(records: list[dict[str, Any]], order: list[str],
+                   measure: Measure | None = None) -> list[str]:
+    """One row per (instance, seed), one column per method: objective [bound] or optimum*, and a
+    second table of the family's first measure when it has one; [] above MAX_INSTANCE_ROWS."""
+    labels = list(dict.fromkeys([*order, *(r.get("label") or r["method"] for r in records)]))
+    seeds = {r.get("seed", 0) for r in records}
+    runs: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for record in records:
+        key = (record["instance"], record.get("seed", 0))
+        runs.setdefault(key, {})[record.get("label") or record["method"]] = record
+    labels = [label for label in labels if any(label in row for row in runs.values())]
+    if not runs or len(runs) > MAX_INSTANCE_ROWS:
+        return []
+
+    def name(key: tuple[str, int]) -> str:
+        return key[0] if len(seeds) == 1 else f"{key[0]} (seed {key[1]})"
+
+    head = ["| instance | " + " | ".join(labels) + " |", "| --- " + "| ---: " * len(labels) + "|"]
+    lines = ["## Per instance", "", "Objective per run; `*` proven optimal, `[b]` the proven bound.",
+             "", *head]
+    lines += [f"| {name(key)} | " + " | ".join(_run_cell(row.get(label)) for label in labels) + " |"
+              for key, row in runs.items()]
+    measured = {(key, label): measure(record) if measure and record.get("outcome") == "ok" else None
+                for key, row in runs.items() for label, record in row.items()}
+    first = next((next(iter(m)) for m in measured.values() if m), None)
+    if first is not None:
+        lines += ["", f"The family's own measure, `{first}`, per run:", "", *head]
+        lines += [f"| {name(key)} | " + " | ".join(
+            _cell((measured.get((key, label)) or {}).get(first)) for label in labels) + " |"
+            for key in runs]
+    return lines + [""]
+
+
 def markdown(suite: str, tables: list[tuple[str, list[MethodSummary]]], alarms: list[str],
-             header: list[str], errors: list[str], plots: list[str]) -> str:
-    """The Markdown report: context, a table per instance set, alarms, errors, plots."""
+             header: list[str], errors: list[str], plots: list[str],
+             per_instance: list[str] | None = None) -> str:
+    """The Markdown report: context, a table per instance set, per instance, alarms, errors, plots."""
     lines = [f"# Benchmark suite `{suite}`", ""] + [f"- {h}" for h in header] + [""]
     for title, summaries in tables:
         if len(tables) > 1:
@@ -214,8 +292,10 @@ def markdown(suite: str, tables: list[tuple[str, list[MethodSummary]]], alarms: 
         lines += _table(summaries) + [""]
     lines += ["Gap = (objective − reference upper bound) / reference; instances whose "
               "reference is 0 are counted in `zero-ref abs` (mean absolute difference) instead. "
+              "Gap to own bound = (objective − the run's proven bound) / objective. "
               "Times are the solver's wall time per run. Wins/ties: best objective among the "
               "methods on an (instance, seed), alone or shared.", ""]
+    lines += per_instance or []
     if alarms:
         lines += [f"## ⚠ {len(alarms)} inconsistencies with the reference values", ""]
         lines += [f"- **{a}**" for a in alarms[:50]] + [""]

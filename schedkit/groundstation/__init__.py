@@ -6,7 +6,7 @@ from pathlib import Path
 
 from schedkit.family import Family
 from schedkit.groundstation import check as checker
-from schedkit.groundstation import gantt
+from schedkit.groundstation import gantt, measures
 from schedkit.groundstation import generate as gs_generator
 from schedkit.groundstation.formats import records as gs_json
 from schedkit.groundstation.formats import satnet
@@ -31,4 +31,5 @@ FAMILY = Family(
     generators={"groundstation": gs_generator.groundstation},
     generate_command=generate_command,
     gantt=gantt.gantt,
+    measures=measures.hours,
 )

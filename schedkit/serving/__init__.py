@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schedkit.family import Family
 from schedkit.serving import check as checker
-from schedkit.serving import gantt
+from schedkit.serving import gantt, measures
 from schedkit.serving import generate as serving_generator
 from schedkit.serving.formats import records as serving_json
 from schedkit.serving.formats import trace as serving_trace
@@ -21,4 +21,5 @@ FAMILY = Family(
     generators={"serving": serving_generator.serving},
     generate_command=generate_command,
     gantt=gantt.gantt,
+    measures=measures.metrics,
 )

@@ -120,3 +120,31 @@ def test_a_bad_suite_field_is_refused_before_any_run(tmp_path, field):
                      + '[[methods]]\nname = "edd"\n')
     with pytest.raises(SchedkitError, match=key):
         load_suite(suite)
+
+
+def test_a_ground_station_report_shows_hours_and_every_run(tmp_path):
+    """A suite without references still reports what each method reached: the family's measures
+    (tracked hours) per method and per run, and the objectives per instance."""
+    suite_file = tmp_path / "gs.toml"
+    suite_file.write_text(f'''
+name = "gs"
+root = "{ROOT}"
+instances = ["tests/data/groundstation/problems.json#W10_2018", "tests/data/groundstation/W10_tiny"]
+time_limit = 60
+[[methods]]
+name = "greedy"
+[[methods]]
+name = "greedy"
+label = "greedy-longest"
+options = {{ rule = "longest" }}
+''')
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "schedkit.cli", "bench", str(suite_file), "--out", str(out),
+                           "--no-plots"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = (out / "gs.md").read_text()
+    assert "mean tracked h" in report and "mean U_max" in report
+    assert "## Per instance" in report and "`tracked h`" in report
+    assert report.count("| W10_2018 |") == 2 and report.count("| W10_tiny |") == 2
+    rows = list(csv.DictReader((out / "gs.csv").open()))
+    assert all(float(row["mean tracked h"]) > 0 for row in rows)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from schedkit.bench.references import Reference, load_references
-from schedkit.bench.report import MAX_SET_TABLES, gap, set_tables, summarise
+from schedkit.bench.report import (
+    MAX_INSTANCE_ROWS,
+    MAX_SET_TABLES,
+    gap,
+    instance_table,
+    set_tables,
+    summarise,
+)
 from schedkit.errors import ParseError
 
 
@@ -88,3 +95,38 @@ def test_set_tables_only_for_a_readable_number_of_sets():
     assert set_tables(two_sets[:2], refs, ["x"]) == []
     many = [record("x", f"j30{i}_1", i) for i in range(MAX_SET_TABLES + 1)]
     assert set_tables(many, refs, ["x"]) == []
+
+
+def test_gap_to_own_bound_and_family_measures_are_averaged():
+    """Each run's (objective − bound) / objective and its family measures, averaged per method;
+    a run without a bound or measure adds nothing, text and booleans are not averaged."""
+    records = [dict(record("x", "a", 100, "feasible", 90), stats={"h": 3.0}),
+               dict(record("x", "b", 50, "optimal", 50), stats={"h": 5.0}),
+               dict(record("x", "c", 10), stats={})]
+
+    def measure(r):
+        return {"hours": r["stats"]["h"], "note": "text", "flag": True} if "h" in r["stats"] else None
+
+    (x,), _ = summarise(records, {}, measure=measure)
+    assert x.bound_gaps == [pytest.approx(0.1), 0.0]
+    row = x.row()
+    assert row["mean_bound_gap_pct"] == pytest.approx(5.0)
+    assert row["mean hours"] == pytest.approx(4.0) and "mean note" not in row and "mean flag" not in row
+
+
+def test_instance_table_shows_every_run_and_the_first_measure():
+    """Optimum starred, a bound in brackets, an error named, a missing run as '-'; then the
+    family's first measure per run; nothing above MAX_INSTANCE_ROWS rows."""
+    records = [dict(record("x", "a", 7, "optimal", 7), stats={"h": 1.5}),
+               dict(record("y", "a", 9, "feasible", 6), stats={"h": 1.25}),
+               record("x", "b", None, outcome="error")]
+
+    def measure(r):
+        return {"hours": r["stats"]["h"]} if "h" in r.get("stats", {}) else None
+
+    lines = instance_table(records, ["x", "y"], measure)
+    text = "\n".join(lines)
+    assert "| a | 7* | 9 [6] |" in text and "| b | error | - |" in text
+    assert "`hours`" in text and "| a | 1.500 | 1.250 |" in text
+    many = [record("x", f"i{k}", k) for k in range(MAX_INSTANCE_ROWS + 1)]
+    assert instance_table(many, ["x"]) == []
