@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
-from schedkit.groundstation.heuristics.greedy import RULES, best_rule
-from schedkit.groundstation.heuristics.lns import lns_board
+from schedkit.groundstation.heuristics.greedy import RULES, best_rule, build
+from schedkit.groundstation.heuristics.lns import Freed, lns_board
 from schedkit.groundstation.heuristics.score import Scorer
-from tests.groundstation.cases import generated_networks, mixed
+from tests.groundstation.cases import generated_networks, mixed, two_places
 
 FAR = 3600.0  # a deadline no test reaches: the walks below end by `stall`
 
@@ -49,3 +50,70 @@ def test_a_step_limit_makes_the_walk_reproducible(x, seed):
     assert walks[0].tracks == walks[1].tracks
     greedy, _ = best_rule(x, options, scorer, list(RULES))
     assert lns_board(x, options, scorer, time.perf_counter() + FAR, seed, steps=0).tracks == greedy.tracks
+
+
+@settings(max_examples=15, deadline=None)
+@given(generated_networks(), st.integers(0, 3))
+def test_skipping_requests_the_ruin_freed_nothing_for_changes_no_plan(x, seed):
+    """A short request whose options miss every freed interval finds no slot, so skipping it
+    (the default) walks through the very same plans as retrying every short request."""
+    options, scorer = request_options(x), Scorer(x)
+    fast = lns_board(x, options, scorer, time.perf_counter() + FAR, seed, steps=60)
+    slow = lns_board(x, options, scorer, time.perf_counter() + FAR, seed, steps=60, skip_full=False)
+    assert fast.tracks == slow.tracks
+
+
+def _every_slot(board, i, want, alt=-1):
+    """best_slot without its pruning: every gap of every option, longest then earliest."""
+    found = [(min(want, hi - lo), -lo, option.alt) for option in board.options[i]
+             if alt < 0 or option.alt == alt for lo, hi in board._gaps(i, option)]
+    found = [f for f in found if f[0] >= board.min_track[i]]
+    if not found:
+        return None
+    length, lo, chosen = max(found, key=lambda f: (f[0], f[1]))
+    first = next(f for f in found if (f[0], f[1]) == (length, lo))  # the first option on ties
+    return first[2], -lo, -lo + length
+
+
+@settings(max_examples=25, deadline=None)
+@given(generated_networks(), st.integers(0, 4))
+def test_best_slot_skips_only_options_that_cannot_win(x, rule):
+    """On boards part filled by a greedy rule, best_slot with its option pruning returns what
+    the search of every gap returns, for every request and every want."""
+    options = request_options(x)
+    order = RULES[list(RULES)[rule]](x, options)
+    board = build(x, options, order[: len(order) // 2])
+    for i in range(x.n):
+        for want in (board.min_track[i], x.requests[i].duration):
+            assert board.best_slot(i, want) == _every_slot(board, i, want)
+
+
+def test_skipping_changes_no_plan_on_a_satnet_week():
+    """The same on SatNet W10, where about one short request per step does gain room."""
+    root = Path(__file__).resolve().parents[2]
+    x = schedkit.load(str(root / "instances/groundstation/problems.json#W10_2018"))
+    options, scorer = request_options(x), Scorer(x)
+    fast = lns_board(x, options, scorer, time.perf_counter() + FAR, 0, steps=300)
+    slow = lns_board(x, options, scorer, time.perf_counter() + FAR, 0, steps=300, skip_full=False)
+    assert fast.tracks == slow.tracks
+
+
+def test_a_freed_mission_interval_lets_its_other_requests_gain():
+    """two_places: a holds the spacecraft over [0, 2 h) on A, so b (antenna B) has no slot. Once a
+    is ruined, b may gain through the freed mission time alone (B was never busy); relaxed
+    (one spacecraft may use two antennas) nothing was freed for b."""
+    for exclusive in (True, False):
+        x = two_places(exclusive)
+        board = build(x, request_options(x), [0, 1])
+        assert bool(board.tracks[1]) != exclusive
+        freed = Freed()
+        freed.take(board, 0)
+        board.clear(0)
+        assert freed.may_gain(board, 1) == exclusive
+    x = two_places(True)
+    board = build(x, request_options(x), [0, 1])
+    assert board.best_slot(1, 2 * 3600) is None
+    freed = Freed()
+    freed.take(board, 0)
+    board.clear(0)
+    assert board.best_slot(1, 2 * 3600) is not None

@@ -108,6 +108,8 @@ class Board:
         self.exclusive = instance.spacecraft_exclusive
         self.tracks: list[list[tuple[int, int, int]]] = [[] for _ in instance.requests]  # (alt, on, off)
         self.tracked = [0] * instance.n
+        self.min_track = [r.min_track for r in instance.requests]
+        self.max_tracks = [r.max_tracks for r in instance.requests]
         index = {a: k for k, a in enumerate(instance.antennas)}
         self.alt_antennas = [[tuple(index[a] for a in alt.antennas) for alt in r.alternatives]
                              for r in instance.requests]
@@ -138,11 +140,14 @@ class Board:
     def best_slot(self, i: int, want: int, alt: int = -1) -> tuple[int, int, int] | None:
         """(alt, on, off) of the longest track (capped at `want`, at least the minimum) over the
         request's options (only alternative `alt` when >= 0), earliest on ties; None if none fits."""
-        shortest = self.requests[i].min_track
+        shortest = self.min_track[i]
         best: tuple[int, int, int] | None = None
         best_key = (0, 0)
         for option in self.options[i]:
             if alt >= 0 and option.alt != alt:
+                continue
+            cap = min(want, option.hi - option.lo)  # no gap in the option beats (cap, -option.lo)
+            if cap < shortest or (best is not None and (cap, -option.lo) <= best_key):
                 continue
             for lo, hi in self._gaps(i, option):
                 length = min(want, hi - lo)
@@ -163,11 +168,11 @@ class Board:
     def place(self, i: int, alt: int = -1) -> int:
         """Give request i as many tracks as fit (one unless splittable), preferring alternative
         `alt` and falling back to any; returns the seconds added."""
-        r = self.requests[i]
+        duration, shortest, most = self.requests[i].duration, self.min_track[i], self.max_tracks[i]
         added = 0
-        while len(self.tracks[i]) < r.max_tracks:
-            want = r.duration - self.tracked[i]
-            if want < r.min_track:
+        while len(self.tracks[i]) < most:
+            want = duration - self.tracked[i]
+            if want < shortest:
                 break
             slot = self.best_slot(i, want, alt) if alt >= 0 else None
             if slot is None:

@@ -32,8 +32,43 @@ MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
 END_SHARE = 0.97  # of the time limit: where the anytime heuristics stop (the rest builds the Result)
 
 
-def _ruin(board: Board, rng: np.random.Generator) -> list[int]:
-    """Clear the requests of a random antenna window (and maybe a mission); return them."""
+class Freed:
+    """What a ruin took off the board: busy time per antenna (set-up and tear-down included) and
+    tracking time per mission. Only a request whose options meet it can gain: the rest of the
+    board is as full as before, and a plan leaves no request that could gain room without it."""
+
+    def __init__(self) -> None:
+        self.antennas: dict[int, list[tuple[int, int]]] = {}
+        self.missions: dict[int, list[tuple[int, int]]] = {}
+
+    def take(self, board: Board, i: int) -> None:
+        """Note request i's tracks before they are cleared."""
+        r = board.requests[i]
+        for alt, on, off in board.tracks[i]:
+            for a in board.alt_antennas[i][alt]:
+                self.antennas.setdefault(a, []).append((on - r.setup, off + r.teardown))
+            if board.exclusive:
+                self.missions.setdefault(board.mission_of[i], []).append((on, off))
+
+    def may_gain(self, board: Board, i: int) -> bool:
+        """Could request i find a slot now that it could not find before the ruin? (A slot that
+        is new meets a freed interval, widened by i's own set-up and tear-down, in an option.)"""
+        r = board.requests[i]
+        mission = self.missions.get(board.mission_of[i], ()) if board.exclusive else ()
+        for option in board.options[i]:
+            for a in option.antennas:
+                for start, end in self.antennas.get(a, ()):
+                    if start - r.teardown < option.hi and end + r.setup > option.lo:
+                        return True
+            for on, off in mission:
+                if on < option.hi and off > option.lo:
+                    return True
+        return False
+
+
+def _ruin(board: Board, rng: np.random.Generator, freed: Freed) -> list[int]:
+    """Clear the requests of a random antenna window (and maybe a mission), noting their time
+    in `freed`; return them."""
     requests = board.requests
     timeline = board.antennas[int(rng.integers(len(board.antennas)))]
     victims: set[int] = set()
@@ -47,32 +82,40 @@ def _ruin(board: Board, rng: np.random.Generator) -> list[int]:
         mission = board.mission_of[int(rng.integers(len(requests)))]
         victims.update(i for i in range(len(requests)) if board.mission_of[i] == mission)
     for i in victims:
+        freed.take(board, i)
         board.clear(i)
     return sorted(victims)
 
 
-def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random.Generator) -> None:
-    """Place the victims and every request short of its duration, in `order` lightly shuffled."""
+def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random.Generator,
+              freed: Freed | None = None) -> None:
+    """Place the victims and every request short of its duration, in `order` lightly shuffled;
+    with `freed`, a short request whose options miss the freed time is skipped (it would find
+    no slot: the same plan, faster)."""
     wanted = set(victims)
     wanted.update(i for i, r in enumerate(board.requests)
-                  if r.duration - board.tracked[i] >= r.min_track and len(board.tracks[i]) < r.max_tracks)
+                  if r.duration - board.tracked[i] >= board.min_track[i]
+                  and len(board.tracks[i]) < board.max_tracks[i])
     sequence = [i for i in order if i in wanted]
     for _ in range(max(1, len(sequence) // 4)):
         if len(sequence) > 1:
             a = int(rng.integers(len(sequence) - 1))
             sequence[a], sequence[a + 1] = sequence[a + 1], sequence[a]
+    ruined = set(victims)
     for i in sequence:
-        board.place(i)
+        if freed is None or i in ruined or freed.may_gain(board, i):
+            board.place(i)
 
 
 def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
               deadline: float, seed: int, stall: int | None = None,
               history: int = LATE_HISTORY, steps: int | None = None,
-              incumbents: Incumbents | None = None) -> Board:
+              incumbents: Incumbents | None = None, skip_full: bool = True) -> Board:
     """The best board found from the best greedy rule until `deadline` (perf_counter), until
     `stall` ruin-and-recreate steps in a row bring no better plan, or after `steps` steps; a
     trial is accepted when no worse than the current plan or than the current plan `history`
-    steps before. Each new best goes to `incumbents` (progress)."""
+    steps before. Each new best goes to `incumbents` (progress). `skip_full=False` retries
+    every short request at each step (the same plans, slower: for tests)."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES))
     current, trial = Board(instance, options), Board(instance, options)
@@ -90,8 +133,9 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
         done += 1
         step = (step + 1) % len(late)
         trial.copy_from(current)
-        victims = _ruin(trial, rng)
-        _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng)
+        freed = Freed() if skip_full else None
+        victims = _ruin(trial, rng, freed or Freed())
+        _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng, freed)
         key = scorer.key(trial.tracked)
         if key <= current_key or (history > 0 and key <= late[step]):
             current, trial = trial, current
