@@ -63,29 +63,37 @@ def test_skipping_requests_the_ruin_freed_nothing_for_changes_no_plan(x, seed):
     assert fast.tracks == slow.tracks
 
 
-def _every_slot(board, i, want, alt=-1):
-    """best_slot without its pruning: every gap of every option, longest then earliest."""
-    found = [(min(want, hi - lo), -lo, option.alt) for option in board.options[i]
-             if alt < 0 or option.alt == alt for lo, hi in board._gaps(i, option)]
-    found = [f for f in found if f[0] >= board.min_track[i]]
+def _every_slot(board, i, want, alt=-1, latest=False):
+    """best_slot without its pruning: every gap of every option, longest, then earliest (or the
+    latest end, flush right), the first option on ties."""
+    found = []
+    for option in board.options[i]:
+        if alt < 0 or option.alt == alt:
+            for lo, hi in board._gaps(i, option):
+                length = min(want, hi - lo)
+                if length >= board.min_track[i]:
+                    slot = (option.alt, hi - length, hi) if latest else (option.alt, lo, lo + length)
+                    found.append(((length, hi) if latest else (length, -lo), slot))
     if not found:
         return None
-    length, lo, chosen = max(found, key=lambda f: (f[0], f[1]))
-    first = next(f for f in found if (f[0], f[1]) == (length, lo))  # the first option on ties
-    return first[2], -lo, -lo + length
+    top = max(key for key, _ in found)
+    return next(slot for key, slot in found if key == top)
 
 
 @settings(max_examples=25, deadline=None)
-@given(generated_networks(), st.integers(0, 4))
-def test_best_slot_skips_only_options_that_cannot_win(x, rule):
+@given(generated_networks(), st.integers(0, 4), st.booleans())
+def test_best_slot_skips_only_options_that_cannot_win(x, rule, latest):
     """On boards part filled by a greedy rule, best_slot with its option pruning returns what
-    the search of every gap returns, for every request and every want."""
+    the search of every gap returns, for every request and every want, earliest or latest."""
     options = request_options(x)
     order = RULES[list(RULES)[rule]](x, options)
     board = build(x, options, order[: len(order) // 2])
     for i in range(x.n):
         for want in (board.min_track[i], x.requests[i].duration):
-            assert board.best_slot(i, want) == _every_slot(board, i, want)
+            assert board.best_slot(i, want, latest=latest) == _every_slot(board, i, want, latest=latest)
+            for alt in {option.alt for option in board.options[i]}:
+                assert (board.best_slot(i, want, alt, latest)
+                        == _every_slot(board, i, want, alt, latest))
 
 
 def test_skipping_changes_no_plan_on_a_satnet_week():

@@ -137,9 +137,13 @@ class Board:
             blocked.extend((on, off) for _, on, off in self.tracks[i])
         return _subtract(option.lo, option.hi, blocked) if blocked else [(option.lo, option.hi)]
 
-    def best_slot(self, i: int, want: int, alt: int = -1) -> tuple[int, int, int] | None:
+    def best_slot(self, i: int, want: int, alt: int = -1, latest: bool = False
+                  ) -> tuple[int, int, int] | None:
         """(alt, on, off) of the longest track (capped at `want`, at least the minimum) over the
-        request's options (only alternative `alt` when >= 0), earliest on ties; None if none fits."""
+        request's options (only alternative `alt` when >= 0), earliest on ties; None if none fits.
+        `latest`: on ties the gap that ends latest, the track flush with its end."""
+        if latest:
+            return self._latest_slot(i, want, alt)
         shortest = self.min_track[i]
         best: tuple[int, int, int] | None = None
         best_key = (0, 0)
@@ -155,6 +159,23 @@ class Board:
                     best, best_key = (option.alt, lo, lo + length), (length, -lo)
         return best
 
+    def _latest_slot(self, i: int, want: int, alt: int) -> tuple[int, int, int] | None:
+        """best_slot's mirror: the longest track, in the gap that ends latest, flush right."""
+        shortest = self.min_track[i]
+        best: tuple[int, int, int] | None = None
+        best_key = (0, 0)
+        for option in self.options[i]:
+            if alt >= 0 and option.alt != alt:
+                continue
+            cap = min(want, option.hi - option.lo)  # no gap in the option beats (cap, option.hi)
+            if cap < shortest or (best is not None and (cap, option.hi) <= best_key):
+                continue
+            for lo, hi in self._gaps(i, option):
+                length = min(want, hi - lo)
+                if length >= shortest and (best is None or (length, hi) > best_key):
+                    best, best_key = (option.alt, hi - length, hi), (length, hi)
+        return best
+
     def add(self, i: int, alt: int, on: int, off: int) -> None:
         """Record the track (alt, on, off) of request i on every timeline it occupies."""
         r = self.requests[i]
@@ -165,18 +186,19 @@ class Board:
         self.tracks[i].append((alt, on, off))
         self.tracked[i] += off - on
 
-    def place(self, i: int, alt: int = -1) -> int:
+    def place(self, i: int, alt: int = -1, latest: bool = False) -> int:
         """Give request i as many tracks as fit (one unless splittable), preferring alternative
-        `alt` and falling back to any; returns the seconds added."""
+        `alt` and falling back to any, each earliest (or `latest`) among the longest; returns the
+        seconds added."""
         duration, shortest, most = self.requests[i].duration, self.min_track[i], self.max_tracks[i]
         added = 0
         while len(self.tracks[i]) < most:
             want = duration - self.tracked[i]
             if want < shortest:
                 break
-            slot = self.best_slot(i, want, alt) if alt >= 0 else None
+            slot = self.best_slot(i, want, alt, latest) if alt >= 0 else None
             if slot is None:
-                slot = self.best_slot(i, want)
+                slot = self.best_slot(i, want, latest=latest)
             if slot is None:
                 break
             self.add(i, *slot)

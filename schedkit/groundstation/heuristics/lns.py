@@ -2,7 +2,9 @@
 
 Ruin: every track touching a random time window on one random antenna (plus, half of the time,
 the tracks of a random mission). Recreate: the ruined requests and every request still short of
-its duration, in a random rule's order with random swaps, each placed longest-earliest. A plan
+its duration, in a random rule's order with random swaps, each placed longest-earliest or, in half
+of the steps, longest-latest (flush with the end of its gap: at 20,000 steps on the five SatNet
+weeks, 2 seeds, +1.3 % tracked hours over earliest alone, better in 10 of 10 runs). A plan
 no worse than the current one is kept, or, with late acceptance (`history` > 0 steps, Burke and
 Bykov's late-acceptance hill climbing), one no worse than the current plan was `history` steps
 before; the best is returned. On SatNet W10 (30,000 steps) late acceptance over 100 steps
@@ -29,6 +31,7 @@ from schedkit.result import Result
 WINDOW_HOURS = (2, 24)  # the ruined window lasts U[2, 24] h
 LATE_HISTORY = 100  # late-acceptance history (steps); 0 keeps only plans no worse than the current
 MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
+LATEST_SHARE = 0.5  # of the recreates: tracks go latest (flush right) instead of earliest
 END_SHARE = 0.97  # of the time limit: where the anytime heuristics stop (the rest builds the Result)
 
 
@@ -89,9 +92,10 @@ def _ruin(board: Board, rng: np.random.Generator, freed: Freed) -> list[int]:
 
 def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random.Generator,
               freed: Freed | None = None) -> None:
-    """Place the victims and every request short of its duration, in `order` lightly shuffled;
-    with `freed`, a short request whose options miss the freed time is skipped (it would find
-    no slot: the same plan, faster)."""
+    """Place the victims and every request short of its duration, in `order` lightly shuffled,
+    each track earliest or, in LATEST_SHARE of the recreates, latest among the longest; with
+    `freed`, a short request whose options miss the freed time is skipped (it would find no
+    slot: the same plan, faster)."""
     wanted = set(victims)
     wanted.update(i for i, r in enumerate(board.requests)
                   if r.duration - board.tracked[i] >= board.min_track[i]
@@ -102,9 +106,10 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
             a = int(rng.integers(len(sequence) - 1))
             sequence[a], sequence[a + 1] = sequence[a + 1], sequence[a]
     ruined = set(victims)
+    latest = bool(rng.random() < LATEST_SHARE)
     for i in sequence:
         if freed is None or i in ruined or freed.may_gain(board, i):
-            board.place(i)
+            board.place(i, latest=latest)
 
 
 def lns_board(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
