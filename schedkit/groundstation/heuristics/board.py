@@ -142,38 +142,24 @@ class Board:
         """(alt, on, off) of the longest track (capped at `want`, at least the minimum) over the
         request's options (only alternative `alt` when >= 0), earliest on ties; None if none fits.
         `latest`: on ties the gap that ends latest, the track flush with its end."""
-        if latest:
-            return self._latest_slot(i, want, alt)
         shortest = self.min_track[i]
         best: tuple[int, int, int] | None = None
-        best_key = (0, 0)
+        best_key = (0, 0)  # (length, -on) or, latest, (length, off): greater is better
         for option in self.options[i]:
             if alt >= 0 and option.alt != alt:
                 continue
-            cap = min(want, option.hi - option.lo)  # no gap in the option beats (cap, -option.lo)
-            if cap < shortest or (best is not None and (cap, -option.lo) <= best_key):
+            cap = min(want, option.hi - option.lo)  # no gap in the option beats its key below
+            if cap < shortest or (best is not None
+                                  and ((cap, option.hi) if latest else (cap, -option.lo)) <= best_key):
                 continue
             for lo, hi in self._gaps(i, option):
                 length = min(want, hi - lo)
-                if length >= shortest and (best is None or (length, -lo) > best_key):
-                    best, best_key = (option.alt, lo, lo + length), (length, -lo)
-        return best
-
-    def _latest_slot(self, i: int, want: int, alt: int) -> tuple[int, int, int] | None:
-        """best_slot's mirror: the longest track, in the gap that ends latest, flush right."""
-        shortest = self.min_track[i]
-        best: tuple[int, int, int] | None = None
-        best_key = (0, 0)
-        for option in self.options[i]:
-            if alt >= 0 and option.alt != alt:
-                continue
-            cap = min(want, option.hi - option.lo)  # no gap in the option beats (cap, option.hi)
-            if cap < shortest or (best is not None and (cap, option.hi) <= best_key):
-                continue
-            for lo, hi in self._gaps(i, option):
-                length = min(want, hi - lo)
-                if length >= shortest and (best is None or (length, hi) > best_key):
-                    best, best_key = (option.alt, hi - length, hi), (length, hi)
+                if length < shortest:
+                    continue
+                key = (length, hi) if latest else (length, -lo)
+                if best is None or key > best_key:
+                    best_key = key
+                    best = (option.alt, hi - length, hi) if latest else (option.alt, lo, lo + length)
         return best
 
     def add(self, i: int, alt: int, on: int, off: int) -> None:
