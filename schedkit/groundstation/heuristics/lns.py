@@ -96,16 +96,15 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
     each track earliest or, in LATEST_SHARE of the recreates, latest among the longest; with
     `freed`, a short request whose options miss the freed time is skipped (it would find no
     slot: the same plan, faster)."""
-    wanted = set(victims)
-    wanted.update(i for i, r in enumerate(board.requests)
-                  if r.duration - board.tracked[i] >= board.min_track[i]
-                  and len(board.tracks[i]) < board.max_tracks[i])
+    ruined = set(victims)
+    wanted = ruined | {i for i, r in enumerate(board.requests)
+                       if r.duration - board.tracked[i] >= board.min_track[i]
+                       and len(board.tracks[i]) < board.max_tracks[i]}
     sequence = [i for i in order if i in wanted]
     for _ in range(max(1, len(sequence) // 4)):
         if len(sequence) > 1:
             a = int(rng.integers(len(sequence) - 1))
             sequence[a], sequence[a + 1] = sequence[a + 1], sequence[a]
-    ruined = set(victims)
     latest = bool(rng.random() < LATEST_SHARE)
     for i in sequence:
         if freed is None or i in ruined or freed.may_gain(board, i):
@@ -138,9 +137,9 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
         done += 1
         step = (step + 1) % len(late)
         trial.copy_from(current)
-        freed = Freed() if skip_full else None
-        victims = _ruin(trial, rng, freed or Freed())
-        _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng, freed)
+        freed = Freed()
+        victims = _ruin(trial, rng, freed)
+        _recreate(trial, orders[int(rng.integers(len(orders)))], victims, rng, freed if skip_full else None)
         key = scorer.key(trial.tracked)
         if key <= current_key or (history > 0 and key <= late[step]):
             current, trial = trial, current
