@@ -246,13 +246,14 @@ def _solver_values(solver: Any, slots: list[Slot]) -> list[list[int]]:
 
 
 def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
-                seconds: float) -> Board:
-    """The lns plan after `seconds` (from now), as CP-SAT's hint."""
-    scorer = Scorer(instance, options.get("objective", "hours"))
+                seconds: float, stats: dict[str, Any]) -> Board:
+    """The lns plan after `seconds` (from now), as CP-SAT's hint (its walk keeps every mission
+    it tracks tracked, with `every_mission`)."""
+    scorer = Scorer(instance, options.get("objective", "hours"), bool(options.get("every_mission", True)))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
     return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
                      history=late_history(options),
-                     incumbents=Incumbents(stats={"workers": options.workers}))
+                     incumbents=Incumbents(stats={"workers": options.workers}), stats=stats)
 
 
 @register("groundstation", "cpsat", exact=True,
@@ -285,7 +286,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     if short:
         flow = _flow_bound(instance, opts, options, objective, stats)
         warm_seconds = max(0.05, options.started + END_SHARE * (limit or 0.0) - time.perf_counter())
-    board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0)
+    board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0, stats)
     if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
         served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
         return Result("optimal", 0, 0, board.solution(), served)
@@ -389,8 +390,9 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
         return board
     repaired = Board(board.instance, board.options)
     repaired.copy_from(board)
-    stats["missions_repaired"] = serve_missions(repaired)
-    if stats["missions_repaired"]:  # the warm start CP-SAT gets is the repaired plan
+    again = serve_missions(repaired)  # lns repaired its start and kept them: rarely any left
+    stats["missions_repaired"] = stats.get("missions_repaired", 0) + again
+    if again:  # the warm start CP-SAT gets is the repaired plan
         stats["lns_warm_start"], stats["warm_start"] = board.unserved(), repaired.unserved()
     return repaired
 
