@@ -9,8 +9,8 @@ import schedkit
 from schedkit.groundstation.check import metrics
 from schedkit.groundstation.heuristics.board import Board, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule, build
-from schedkit.groundstation.heuristics.missions import serve_missions, unserved_missions
 from schedkit.groundstation.heuristics.lns import lns_board
+from schedkit.groundstation.heuristics.missions import serve_missions, unserved_missions
 from schedkit.groundstation.heuristics.score import Scorer
 from tests.groundstation.cases import H, starved
 

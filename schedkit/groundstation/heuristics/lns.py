@@ -3,18 +3,20 @@
 Ruin: every track touching a random time window on one random antenna (plus, half of the time,
 the tracks of a random mission), or, in INSERT_SHARE of the steps, every track in the way of a
 random slot for a short request (drawn by its shortfall), which is then placed first (at 20,000
-steps on the five SatNet weeks x 5 seeds: +124 h, +0.43 %, better in 19 of 25 runs). Recreate: the
-ruined requests and every request still short of its duration, in a random rule's order with random swaps, each placed longest-earliest or, in half
-of the steps, longest-latest (flush with the end of its gap: at 20,000 steps on the five SatNet
-weeks, 2 seeds, +1.3 % tracked hours over earliest alone, better in 10 of 10 runs). A plan
-no worse than the current one is kept, or, with late acceptance (`history` > 0 steps, Burke and
-Bykov's late-acceptance hill climbing), one no worse than the current plan was `history` steps
-before; the best is returned. With `every_mission` (default) plans are ranked by the missions
-left without a track first: the greedy start is repaired (heuristics/missions.py) and the walk
-keeps every mission it tracks tracked (at 20,000 steps: -0.13 % tracked hours, no mission left out
-where the plain walk left one on W50). On SatNet W10 (30,000 steps) late acceptance over 100 steps
-reached 1038.9 tracked hours where keeping only no-worse plans stalled at 1020.6 (see
-benchmarks/reports/groundstation.md, branch gs28).
+steps on the five SatNet weeks x 5 seeds: +124 h, +0.43 %, better in 19 of 25 runs).
+Recreate: the ruined requests and every request still short of its duration, in a random rule's
+order with random swaps, each placed longest-earliest or, in half of the steps, longest-latest
+(flush with the end of its gap: at 20,000 steps on the five SatNet weeks, 2 seeds, +1.3 % tracked
+hours over earliest alone, better in 10 of 10 runs).
+
+A plan no worse than the current one is kept, or, with late acceptance (`history` > 0 steps,
+Burke and Bykov's late-acceptance hill climbing), one no worse than the current plan was
+`history` steps before; the best is returned. On SatNet W10 (30,000 steps) late acceptance over
+100 steps reached 1038.9 tracked hours where keeping only no-worse plans stalled at 1020.6 (see
+benchmarks/reports/groundstation.md, branch gs28). With `every_mission` (default) plans are
+ranked by the missions left without a track first: the greedy start is repaired
+(heuristics/missions.py) and the walk keeps every mission it tracks tracked (at 20,000 steps:
+-0.13 % tracked hours; no mission left out where the plain walk left one on W50).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class Freed:
 
 
 def _clear(board: Board, victims: set[int], freed: Freed) -> None:
+    """Take the victims' tracks off the board, noting them in `freed`."""
     for i in victims:
         freed.take(board, i)
         board.clear(i)
