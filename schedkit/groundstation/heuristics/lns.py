@@ -32,7 +32,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
-from schedkit.groundstation.heuristics.missions import serve_missions
+from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
@@ -107,17 +107,7 @@ def _clear_slot(board: Board, rng: np.random.Generator, freed: Freed) -> tuple[l
     option = board.options[i][int(rng.integers(len(board.options[i])))]
     length = min(r.duration - board.tracked[i], option.hi - option.lo)
     on = option.lo + int(rng.integers(option.hi - option.lo - length + 1))
-    lo, hi = on - r.setup, on + length + r.teardown
-    victims: set[int] = set()
-    for a in option.antennas:
-        timeline = board.antennas[a]
-        victims.update(o for s, e, o in zip(timeline.starts, timeline.ends, timeline.owners, strict=True)
-                       if s < hi and e > lo)
-    if board.exclusive:
-        timeline = board.missions[board.mission_of[i]]
-        victims.update(o for s, e, o in zip(timeline.starts, timeline.ends, timeline.owners, strict=True)
-                       if s < on + length and e > on)
-    victims.discard(i)
+    victims = in_the_way(board, i, option, on, on + length)
     _clear(board, victims, freed)
     return sorted(victims), i
 

@@ -26,7 +26,7 @@ def unserved_missions(board: Board) -> list[int]:
     return [m for m in range(len(got)) if can[m] and got[m] == 0]
 
 
-def _victims(board: Board, i: int, option: Option, on: int, off: int) -> set[int]:
+def in_the_way(board: Board, i: int, option: Option, on: int, off: int) -> set[int]:
     """Requests whose tracks stand in the way of request i tracked over [on, off) in `option`."""
     r = board.requests[i]
     lo, hi = on - r.setup, off + r.teardown
@@ -47,7 +47,7 @@ def _trial(board: Board, trial: Board, i: int, option: Option, on: int, off: int
            protected: set[int]) -> bool:
     """`trial` := `board` with request i tracked over [on, off) and its victims placed again;
     False (trial untouched) when a victim is `protected`."""
-    victims = _victims(board, i, option, on, off)
+    victims = in_the_way(board, i, option, on, off)
     if victims & protected:
         return False
     trial.copy_from(board)
