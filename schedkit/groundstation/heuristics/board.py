@@ -126,6 +126,12 @@ class Board:
         """Sum over requests of requested - tracked seconds."""
         return self.instance.requested - sum(self.tracked)
 
+    def lacking(self, i: int) -> int:
+        """Seconds request i still lacks when another track could add them (at least a minimum
+        track's worth, and a track left to give), else 0 (every minimum is positive)."""
+        lacking = self.requests[i].duration - self.tracked[i]
+        return lacking if lacking >= self.min_track[i] and len(self.tracks[i]) < self.max_tracks[i] else 0
+
     def _gaps(self, i: int, option: Option) -> list[tuple[int, int]]:
         r = self.requests[i]
         blocked: list[tuple[int, int]] = []

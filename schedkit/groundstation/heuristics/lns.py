@@ -94,18 +94,17 @@ def _clear_slot(board: Board, rng: np.random.Generator, freed: Freed) -> tuple[l
     request is short)."""
     short, weights = [], []
     total = 0
-    for i, r in enumerate(board.requests):
-        lacking = r.duration - board.tracked[i]
-        if lacking >= board.min_track[i] and len(board.tracks[i]) < board.max_tracks[i] and board.options[i]:
+    for i in range(len(board.requests)):
+        lacking = board.lacking(i)
+        if lacking and board.options[i]:
             short.append(i)
             total += lacking
             weights.append(total)
     if not short:
         return None
     i = short[bisect_right(weights, int(rng.integers(total)))]
-    r = board.requests[i]
     option = board.options[i][int(rng.integers(len(board.options[i])))]
-    length = min(r.duration - board.tracked[i], option.hi - option.lo)
+    length = min(board.lacking(i), option.hi - option.lo)
     on = option.lo + int(rng.integers(option.hi - option.lo - length + 1))
     victims = in_the_way(board, i, option, on, on + length)
     _clear(board, victims, freed)
@@ -143,9 +142,7 @@ def _recreate(board: Board, order: list[int], victims: list[int], rng: np.random
     recreates, latest among the longest; with `freed`, a short request whose options miss the
     freed time is skipped (it would find no slot: the same plan, faster)."""
     ruined = set(victims)
-    wanted = ruined | {i for i, r in enumerate(board.requests)
-                       if r.duration - board.tracked[i] >= board.min_track[i]
-                       and len(board.tracks[i]) < board.max_tracks[i]}
+    wanted = ruined | {i for i in range(len(board.requests)) if board.lacking(i)}
     sequence = [i for i in order if i in wanted]
     for _ in range(max(1, len(sequence) // 4)):
         if len(sequence) > 1:
