@@ -18,9 +18,12 @@ from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 
 MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
 INTERVAL_SETUP_SECONDS = 1.0  # reading the interval LP's duals (its building counts in its limit)
-STAGE_GROWTH = 6.0  # each finer stage took about this many times the one before: SatNet W10 alone,
-# load 2, 3 h -> 1 h 5.9x (2.8 s -> 16.6 s), 1 h -> 30 min 6.1x (-> 101.8 s); the square of the
-# grids' ratio, used before, said 9x and 4x, so the 30 min stage started where it could not end
+STAGE_GROWTH = 8.0  # each finer stage took about this many times the one before. SatNet alone:
+# W10 (load 2) 3 h -> 1 h 5.9x, 1 h -> 30 min 6.1x; W40 (quiet) 1 h -> 30 min 6.5x. Inside 300 s
+# cpsat runs (2 workers, quiet): 1 h -> 30 min W10 5.9x (23.0 s -> 135.0 s), W50 6.5x (25.6 s ->
+# 165.9 s), W40 >= 7.7x (30.6 s, then 234.3 s without ending). A stage that does not end claims
+# nothing and takes a core from the search, so the estimate errs long: at 8x W10 and W50 still
+# run their 30 min stage in 300 s, W30 and W40 skip it
 
 
 class BoundJob(threading.Thread):
