@@ -2,7 +2,7 @@
 non-preemptive LP (interval_lp.py) at each of `interval_grids` in turn (coarse first) with what
 is left of `seconds`, or, without interval grids, the preemptive bucketed LP (lp_bound.py).
 A finer grid is not started when it would likely not end in time (its expected time: the
-previous stage's times STAGE_GROWTH), so its CPU stays with the search.
+previous stage's times STAGE_GROWTH for its grid), so its CPU stays with the search.
 `value` is the best bound found so far; `guide` the latest LP's solution, for the search."""
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
 
 MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
 INTERVAL_SETUP_SECONDS = 1.0  # reading the interval LP's duals (its building counts in its limit)
-STAGE_GROWTH = 8.0  # each finer stage took about this many times the one before. SatNet alone:
-# W10 (load 2) 3 h -> 1 h 5.9x, 1 h -> 30 min 6.1x; W40 (quiet) 1 h -> 30 min 6.5x. Inside 300 s
-# cpsat runs (2 workers, quiet): 1 h -> 30 min W10 5.9x (23.0 s -> 135.0 s), W50 6.5x (25.6 s ->
-# 165.9 s), W40 >= 7.7x (30.6 s, then 234.3 s without ending). A stage that does not end claims
-# nothing and takes a core from the search, so the estimate errs long: at 8x W10 and W50 still
-# run their 30 min stage in 300 s, W30 and W40 skip it
+STAGE_GROWTH = {3600: 6.0, 1800: 8.0}  # by the finer grid (s): how many times the stage before
+# its stage took. Inside cpsat runs (2 workers): 3 h -> 1 h 4.1-7.8x at 60 s (W10-W50, load 2;
+# 6x lets the 1 h stage run at 60 s on every week); 1 h -> 30 min at 300 s (quiet) W10 5.9x
+# (23.0 s -> 135.0 s), W50 6.5x (25.6 s -> 165.9 s), W40 >= 7.7x (30.6 s, then 234.3 s without
+# ending; alone 6.5x). A stage that does not end claims nothing and takes a core from the
+# search, so the 30 min estimate errs long: at 8x W10 and W50 still run it in 300 s, W30 and
+# W40 skip it
+OTHER_GROWTH = 8.0  # any other pair of grids
 
 
 class BoundJob(threading.Thread):
@@ -50,7 +52,7 @@ class BoundJob(threading.Thread):
         for grid in self.interval_grids:
             left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
                                                       - (time.perf_counter() - started))
-            expected = 0.0 if previous is None else previous * STAGE_GROWTH
+            expected = 0.0 if previous is None else previous * STAGE_GROWTH.get(grid, OTHER_GROWTH)
             if left is not None and (left < MIN_STAGE_SECONDS or left < expected):
                 self.stages[f"interval_lp_{grid}"] = "skipped"
                 return
