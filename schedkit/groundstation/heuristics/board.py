@@ -1,5 +1,8 @@
 """The plan under construction: antenna and mission timelines, and the placer every heuristic
 (and CP-SAT's warm start) uses to put one request's track(s) in the earliest longest gap.
+A split request that the longest first track leaves short is also tried with two shorter pieces
+(at 20,000 lns steps on the five SatNet weeks: W20 +16 h on both seeds tried, see
+benchmarks/reports/groundstation.md).
 
 A request's *options* are the pieces of (view period ∩ time window) of each alternative left
 after cutting out the antennas' maintenance (widened by set-up and tear-down), kept only when
@@ -181,11 +184,34 @@ class Board:
     def place(self, i: int, alt: int = -1, latest: bool = False) -> int:
         """Give request i as many tracks as fit (one unless splittable), preferring alternative
         `alt` and falling back to any, each earliest (or `latest`) among the longest; returns the
-        seconds added."""
+        seconds added. A splittable request without tracks that the longest first track leaves
+        short is also tried with a first track that leaves room for a second one (two 4 h tracks
+        on two antennas can beat one of 7 h), and keeps the better try."""
+        r = self.requests[i]
+        if self.tracks[i] or self.max_tracks[i] < 2:
+            return self._fill(i, alt, latest, r.duration)
+        added = self._fill(i, alt, latest, r.duration)
+        room = r.duration - self.min_track[i]  # a first track of at most this leaves room for one more
+        if not added or added >= r.duration or self.tracks[i][0][2] - self.tracks[i][0][1] <= room:
+            return added
+        first_try = list(self.tracks[i])
+        self.clear(i)
+        again = self._fill(i, alt, latest, room)
+        if again > added:
+            return again
+        self.clear(i)
+        for track in first_try:
+            self.add(i, *track)
+        return added
+
+    def _fill(self, i: int, alt: int, latest: bool, first_cap: int) -> int:
+        """`place`'s loop: tracks while they fit, the first one at most `first_cap` long."""
         duration, shortest, most = self.requests[i].duration, self.min_track[i], self.max_tracks[i]
         added = 0
         while len(self.tracks[i]) < most:
             want = duration - self.tracked[i]
+            if not self.tracks[i]:
+                want = min(want, first_cap)
             if want < shortest:
                 break
             slot = self.best_slot(i, want, alt, latest) if alt >= 0 else None
