@@ -1,4 +1,4 @@
-"""The placer: a splittable request tries a first track that leaves room for a second one."""
+"""The placer: with `split`, a splittable request tries a first track that leaves room for a second."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from tests.groundstation.cases import H, networks, request
 
 
 def placed(x: GroundStationInstance, latest: bool = False) -> tuple[int, list[tuple[int, int, int]]]:
-    """Seconds the placer gives the first request on an empty board, and its tracks."""
+    """Seconds the splitting placer gives the first request on an empty board, and its tracks."""
     board = Board(x, request_options(x))
-    added = board.place(0, latest=latest)
+    added = board.place(0, latest=latest, split=True)
     return added, sorted(board.tracks[0])
 
 
@@ -44,8 +44,18 @@ def test_placing_never_gives_less_than_the_longest_track_first(x):
     options = request_options(x)
     for i, r in enumerate(x.requests):
         board = Board(x, options)
-        added = board.place(i)
+        added = board.place(i, split=True)
         plain = Board(x, options)
         longest = plain._fill(i, -1, False, r.duration)
         assert longest <= added <= r.duration
         assert board.tracked[i] == added == sum(off - on for _, on, off in board.tracks[i])
+
+
+def test_one_pass_placement_keeps_the_longest_track():
+    """Without `split` (greedy, ga, ffeea) the request keeps its longest track, 7 h on A."""
+    x = GroundStationInstance((
+        request("r", "m", 8 * H, 8 * H, [(("A",), [(0, 7 * H)]), (("B",), [(7 * H, 11 * H)])]),
+    ), name="two_pieces")
+    board = Board(x, request_options(x))
+    assert board.place(0) == 7 * H
+    assert board.tracks[0] == [(0, 0, 7 * H)]

@@ -1,8 +1,9 @@
 """The plan under construction: antenna and mission timelines, and the placer every heuristic
 (and CP-SAT's warm start) uses to put one request's track(s) in the earliest longest gap.
-A split request that the longest first track leaves short is also tried with two shorter pieces
-(at 20,000 lns steps on the five SatNet weeks: W20 +16 h on both seeds tried, see
-benchmarks/reports/groundstation.md).
+In lns's recreate, a split request that the longest first track leaves short is also tried with
+two shorter pieces (`place(..., split=True)`; W20 +16 h at 20,000 steps on both seeds tried); the
+one-pass greedy loses with it (W40 1117.3 -> 1033.1 h) and keeps the longest track (see
+benchmarks/reports/groundstation.md, 2026-12-06 fifth session).
 
 A request's *options* are the pieces of (view period ∩ time window) of each alternative left
 after cutting out the antennas' maintenance (widened by set-up and tear-down), kept only when
@@ -181,14 +182,15 @@ class Board:
         self.tracks[i].append((alt, on, off))
         self.tracked[i] += off - on
 
-    def place(self, i: int, alt: int = -1, latest: bool = False) -> int:
+    def place(self, i: int, alt: int = -1, latest: bool = False, split: bool = False) -> int:
         """Give request i as many tracks as fit (one unless splittable), preferring alternative
         `alt` and falling back to any, each earliest (or `latest`) among the longest; returns the
-        seconds added. A splittable request without tracks that the longest first track leaves
-        short is also tried with a first track that leaves room for a second one (two 4 h tracks
-        on two antennas can beat one of 7 h), and keeps the better try."""
+        seconds added. With `split` (lns's recreate), a splittable request without tracks that
+        the longest first track leaves short is also tried with a first track that leaves room
+        for a second one (two 4 h tracks on two antennas can beat one of 7 h), keeping the better
+        try. One-pass placers leave it off: the extra set-ups crowd out the requests after."""
         r = self.requests[i]
-        if self.tracks[i] or self.max_tracks[i] < 2:
+        if not split or self.tracks[i] or self.max_tracks[i] < 2:
             return self._fill(i, alt, latest, r.duration)
         added = self._fill(i, alt, latest, r.duration)
         room = r.duration - self.min_track[i]  # a first track of at most this leaves room for one more
