@@ -190,11 +190,11 @@ class Board:
         for a second one (two 4 h tracks on two antennas can beat one of 7 h), keeping the better
         try. One-pass placers leave it off: the extra set-ups crowd out the requests after."""
         r = self.requests[i]
-        if not split or self.tracks[i] or self.max_tracks[i] < 2:
-            return self._fill(i, alt, latest, r.duration)
+        retry = split and not self.tracks[i] and self.max_tracks[i] >= 2
         added = self._fill(i, alt, latest, r.duration)
         room = r.duration - self.min_track[i]  # a first track of at most this leaves room for one more
-        if not added or added >= r.duration or self.tracks[i][0][2] - self.tracks[i][0][1] <= room:
+        if (not retry or not added or added >= r.duration
+                or self.tracks[i][0][2] - self.tracks[i][0][1] <= room):
             return added
         first_try = list(self.tracks[i])
         self.clear(i)
