@@ -9,7 +9,7 @@ from typing import Any
 
 from schedkit import family as families
 from schedkit.bench import plots
-from schedkit.bench.machine import describe
+from schedkit.bench.machine import describe, describe_load
 from schedkit.bench.progress import RunProgress
 from schedkit.bench.references import load_references
 from schedkit.bench.report import Measure, instance_table, markdown, set_tables, summarise, write_csv
@@ -120,6 +120,7 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     header = [
         f"Date: {datetime.date.today().isoformat()}",
         f"Machine: {describe()}",
+        describe_load(records),
         f"Command: `schedkit {' '.join(sys.argv[1:]) or 'bench ' + str(suite.path)}`",
         f"Suite: `{suite.path.name}`: {len(suite.instance_files)} file(s), "
         f"{len(suite.methods)} method(s), time limit {suite.time_limit:g} s, "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schedkit
+from schedkit.bench.machine import load_average
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _describe_exit(status: int) -> str:
 
 def execute(spec: RunSpec) -> dict[str, Any]:
     """Run `spec` in a child process; always returns a record (never raises for the run)."""
+    load_at_start = load_average()
     hard_limit = spec.time_limit + spec.grace
     read_end, write_end = os.pipe()
     started = time.monotonic()
@@ -151,4 +153,5 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     record.update(spec.identity())
     record["elapsed"] = round(time.monotonic() - started, 6)
     record["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    record["load"] = [load_at_start, load_average()]
     return record

@@ -63,6 +63,7 @@ def test_ok_run_is_checked():
     """A normal run reports its objective and outcome ok."""
     record = execute(spec("edd"))
     assert record["outcome"] == "ok" and record["objective"] == schedkit.solve(INSTANCE, "edd").objective
+    assert len(record["load"]) == 2 and all(v is None or v >= 0 for v in record["load"])
 
 
 def test_hanging_method_is_killed_at_limit_plus_grace():
