@@ -33,11 +33,13 @@ def _extensions() -> dict[str, str]:
 
 
 def split_selector(path: str | Path) -> tuple[Path, str | None]:
-    """`wt40.txt#7` -> (wt40.txt, "7"); a path that exists as written is never split."""
+    """`wt40.txt#7` -> (wt40.txt, "7"); a path that exists as written is never split. An empty
+    selector of a file that exists (`wt40.txt#`) is kept, so that it is refused with the names
+    the file holds rather than as a missing file."""
     text = str(path)
     if "#" in text and not Path(text).exists():
         base, _, selector = text.rpartition("#")
-        if selector:
+        if selector or Path(base).is_file():
             return Path(base), selector
     return Path(text), None
 

@@ -43,6 +43,8 @@ def test_selector_out_of_range_and_missing_selector():
         schedkit.load(SMTT / "wt40.txt#126")
     with pytest.raises(SelectorError, match="holds 125 instances"):
         schedkit.load(SMTT / "wt40.txt")
+    with pytest.raises(SelectorError, match=r"wt40.txt#: no such instance; the file holds 1..125"):
+        schedkit.load(f"{SMTT / 'wt40.txt'}#")
 
 
 @settings(max_examples=60, deadline=None)
