@@ -565,7 +565,8 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
 @click.option("--shutdown", "probability", type=float, default=0.0, show_default=True,
               help="failure probability per machine per time unit")
 @click.option("--repair", default="5-15", show_default=True, help="repair time range LOW-HIGH (uniform)")
-@click.option("--seeds", type=click.IntRange(1), default=20, show_default=True, help="seeds 0..N-1")
+@click.option("--seeds", type=click.IntRange(1, 100_000), default=20, show_default=True,
+              help="seeds 0..N-1")
 @click.option("--blocking", is_flag=True, help="read the job shop as blocking (no buffers)")
 @click.option("--plan-method", default="cpsat", show_default=True, help="method making the plan")
 @click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
@@ -575,11 +576,23 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
              plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None) -> None:
     """Execute a job shop under random machine shutdowns; print the realized makespan's mean
     and spread over seeds."""
-    from schedkit.jobshop.simulate import simulation_summary  # loads a family: not for --help
+    from schedkit.jobshop.simulate import PLAN_POLICIES, simulation_summary  # loads a family: not for --help
 
-    click.echo(simulation_summary(schedkit.load(file, format=format, blocking=blocking), policy,
-                                  probability, repair, seeds, plan_method, plan_time,
-                                  reschedule_seconds))
+    instance = schedkit.load(file, format=format, blocking=blocking)
+    done = [0]
+
+    def text(elapsed: float) -> str:
+        planning = not done[0] and policy in PLAN_POLICIES
+        step = f"planning with {plan_method}" if planning else f"{done[0]} of {seeds} seeds run"
+        return f"simulating {instance.name} ({policy}): {step}, {elapsed:.0f} s"
+
+    def seen(count: int) -> None:
+        done[0] = count
+
+    with Ticker(text):
+        line = simulation_summary(instance, policy, probability, repair, seeds, plan_method, plan_time,
+                                  reschedule_seconds, on_seed=seen)
+    click.echo(line)
 
 
 __all__ = ["main"]

@@ -20,6 +20,7 @@ A plan whose orders cannot be followed any more (a deadlock without buffers) han
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  #
 PLAN_POLICIES = ("right-shift", "reschedule")
 FALLBACK_RULE = "mwkr"
 _INF = np.iinfo(np.int64).max
+MAX_SEEDS = 100_000  # `schedkit simulate --seeds`: every seed's run is kept until the summary
 MAX_EVENTS = 1_000_000  # a run needing more has machines down almost all the time (p near 1)
 
 
@@ -461,8 +463,12 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
 
 def simulation_summary(instance: JobShopInstance, policy: str, probability: float, repair: str,
                        seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
-                       reschedule_seconds: float = 1.0) -> str:
-    """`schedkit simulate`'s report: one plan (plan policies), `seeds` runs, one line."""
+                       reschedule_seconds: float = 1.0,
+                       on_seed: Callable[[int], None] | None = None) -> str:
+    """`schedkit simulate`'s report: one plan (plan policies), `seeds` runs, one line;
+    `on_seed(k)` is told after each k-th run (progress)."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
+        raise SchedkitError(f"--seeds must be a whole number from 1 to {MAX_SEEDS:,}, got {seeds!r}")
     low, sep, high = repair.partition("-")
     if not sep or not low.strip().isdigit() or not high.strip().isdigit():
         raise SchedkitError(f"--repair {repair!r}: expected LOW-HIGH, two positive integers")
@@ -472,8 +478,12 @@ def simulation_summary(instance: JobShopInstance, policy: str, probability: floa
     plan = None
     if policy in PLAN_POLICIES:
         plan = solve(instance, plan_method, time_limit=plan_time, seed=0, workers=1)
-    runs = [simulate(instance, policy, shutdowns, seed, plan=plan, reschedule_seconds=reschedule_seconds)
-            for seed in range(seeds)]
+    runs = []
+    for seed in range(seeds):
+        runs.append(simulate(instance, policy, shutdowns, seed, plan=plan,
+                             reschedule_seconds=reschedule_seconds))
+        if on_seed is not None:
+            on_seed(seed + 1)
     values = np.array([r.makespan for r in runs], dtype=float)
     planned = "" if plan is None else f", plan {plan.objective} ({plan_method})"
     return (f"{instance.name}: {policy}, p={probability:g}, repair U{{{low}..{high}}}, {seeds} seeds: "

@@ -117,3 +117,16 @@ def test_simulate_time_flags_are_named_when_wrong(flag: str, value: str) -> None
     run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--policy", "reschedule",
                                     "--shutdown", "0.05", "--seeds", "1", flag, value])
     assert run.exit_code == 2 and flag in run.output + run.stderr
+
+
+def test_summary_reports_each_seed_and_refuses_absurd_seed_counts(ft06) -> None:
+    """`on_seed` hears 1..N in order (the CLI's progress line); a seed count that is not a whole
+    number in 1..MAX_SEEDS is refused before any run (every run is kept for the summary)."""
+    heard: list[int] = []
+    line = jobshop_simulate.simulation_summary(ft06, "spt", 0.05, "5-15", 4, on_seed=heard.append)
+    assert heard == [1, 2, 3, 4] and "4 seeds" in line
+    for seeds in (0, True, 2.5, jobshop_simulate.MAX_SEEDS + 1):
+        with pytest.raises(SchedkitError, match="--seeds"):
+            jobshop_simulate.simulation_summary(ft06, "spt", 0.05, "5-15", seeds)
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--seeds", "100000000"])
+    assert run.exit_code == 2 and "--seeds" in run.output + run.stderr
