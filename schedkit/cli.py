@@ -492,7 +492,16 @@ def warmup_command(family_names: tuple[str, ...], limit: float) -> None:
     table = Table(box=None, header_style="bold")
     for column in ("family", "instances", "runs", "kernels entered", "seconds"):
         table.add_column(column, justify="left" if column == "family" else "right")
-    rows = warmup(list(family_names) or None, limit)
+    now = ["", 0, 0]
+
+    def text(elapsed: float) -> str:
+        return f"warming up {now[0]} (family {now[1]} of {now[2]}): {elapsed:.0f} s"
+
+    def starting(name: str, k: int, n: int) -> None:
+        now[:] = [name, k, n]
+
+    with Ticker(text):
+        rows = warmup(list(family_names) or None, limit, on_family=starting)
     for row in rows:
         table.add_row(row.family, str(row.instances), str(row.runs), f"{row.compiled} / {row.kernels}",
                       f"{row.seconds:.1f}")

@@ -16,6 +16,7 @@ import importlib
 import inspect
 import pkgutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,12 +153,20 @@ def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:
     return row
 
 
-def warmup(names: list[str] | None = None, limit: float = RUN_LIMIT) -> list[FamilyWarmup]:
-    """Warm every family (or those named); one row per family."""
+def warmup(names: list[str] | None = None, limit: float = RUN_LIMIT,
+           on_family: Callable[[str, int, int], None] | None = None) -> list[FamilyWarmup]:
+    """Warm every family (or those named); one row per family. `on_family(name, k, n)` is told
+    before the k-th of n families starts (progress: a cold cache takes minutes)."""
     known = families.all_families()
     if not is_seconds(limit):
         raise SchedkitError(f"--limit must be a positive number of seconds up to {MAX_SECONDS:g}, "
                             f"got {limit!r}")  # else every run is refused, and skipped silently
     for name in names or []:
         families.get(name)  # a SchedkitError listing the known families
-    return [warm_family(name, limit) for name in (names or sorted(known))]
+    chosen = names or sorted(known)
+    rows = []
+    for k, name in enumerate(chosen, 1):
+        if on_family is not None:
+            on_family(name, k, len(chosen))
+        rows.append(warm_family(name, limit))
+    return rows

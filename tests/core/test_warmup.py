@@ -12,7 +12,7 @@ from schedkit import family as families
 from schedkit.cli import main
 from schedkit.common.compile import add_compile_seconds, compile_once, is_kernel
 from schedkit.dag.heuristics.kernels import longest_path
-from schedkit.warmup import generated_instances, kernels, warm_ups
+from schedkit.warmup import generated_instances, kernels, warm_ups, warmup
 
 
 def test_compile_once_runs_its_warm_call_once_per_key():
@@ -74,3 +74,11 @@ def test_a_limit_no_run_can_take_is_refused():
     for limit in ("0", "-1", "nan", "1e308"):
         result = CliRunner().invoke(main, ["warmup", "pods", "--limit", limit])
         assert result.exit_code == 2 and "--limit" in result.stderr, result.output
+
+
+def test_warmup_tells_which_family_it_starts():
+    """`on_family(name, k, n)` hears each family before it is warmed (the CLI's progress line:
+    a cold cache takes minutes), in order."""
+    heard = []
+    rows = warmup(["dag", "pods"], 0.5, on_family=lambda *seen: heard.append(seen))
+    assert heard == [("dag", 1, 2), ("pods", 2, 2)] and [r.family for r in rows] == ["dag", "pods"]
