@@ -585,22 +585,20 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
              plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None) -> None:
     """Execute a job shop under random machine shutdowns; print the realized makespan's mean
     and spread over seeds."""
-    from schedkit.jobshop.simulate import PLAN_POLICIES, simulation_summary  # loads a family: not for --help
+    from schedkit.jobshop.simulate import simulation_summary  # loads a family: not for --help
 
     instance = schedkit.load(file, format=format, blocking=blocking)
-    done = [0]
+    step = ["starting"]
 
     def text(elapsed: float) -> str:
-        planning = not done[0] and policy in PLAN_POLICIES
-        step = f"planning with {plan_method}" if planning else f"{done[0]} of {seeds} seeds run"
-        return f"simulating {instance.name} ({policy}): {step}, {elapsed:.0f} s"
+        return f"simulating {instance.name} ({policy}): {step[0]}, {elapsed:.0f} s"
 
-    def seen(count: int) -> None:
-        done[0] = count
+    def heard(now: str) -> None:
+        step[0] = now
 
     with Ticker(text):
         line = simulation_summary(instance, policy, probability, repair, seeds, plan_method, plan_time,
-                                  reschedule_seconds, on_seed=seen)
+                                  reschedule_seconds, on_progress=heard)
     click.echo(line)
 
 

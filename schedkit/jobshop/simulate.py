@@ -464,9 +464,13 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
 def simulation_summary(instance: JobShopInstance, policy: str, probability: float, repair: str,
                        seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
                        reschedule_seconds: float = 1.0,
-                       on_seed: Callable[[int], None] | None = None) -> str:
+                       on_progress: Callable[[str], None] | None = None) -> str:
     """`schedkit simulate`'s report: one plan (plan policies), `seeds` runs, one line;
-    `on_seed(k)` is told after each k-th run (progress)."""
+    `on_progress` hears what is under way ("planning with cpsat", "3 of 20 seeds run")."""
+    def tell(text: str) -> None:
+        if on_progress is not None:
+            on_progress(text)
+
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
         raise SchedkitError(f"--seeds must be a whole number from 1 to {MAX_SEEDS:,}, got {seeds!r}")
     low, sep, high = repair.partition("-")
@@ -477,13 +481,14 @@ def simulation_summary(instance: JobShopInstance, policy: str, probability: floa
     reschedule_seconds = _seconds("--reschedule-seconds", reschedule_seconds)
     plan = None
     if policy in PLAN_POLICIES:
+        tell(f"planning with {plan_method}")
         plan = solve(instance, plan_method, time_limit=plan_time, seed=0, workers=1)
     runs = []
+    tell(f"0 of {seeds} seeds run")
     for seed in range(seeds):
         runs.append(simulate(instance, policy, shutdowns, seed, plan=plan,
                              reschedule_seconds=reschedule_seconds))
-        if on_seed is not None:
-            on_seed(seed + 1)
+        tell(f"{seed + 1} of {seeds} seeds run")
     values = np.array([r.makespan for r in runs], dtype=float)
     planned = "" if plan is None else f", plan {plan.objective} ({plan_method})"
     return (f"{instance.name}: {policy}, p={probability:g}, repair U{{{low}..{high}}}, {seeds} seeds: "

@@ -120,11 +120,14 @@ def test_simulate_time_flags_are_named_when_wrong(flag: str, value: str) -> None
 
 
 def test_summary_reports_each_seed_and_refuses_absurd_seed_counts(ft06) -> None:
-    """`on_seed` hears 1..N in order (the CLI's progress line); a seed count that is not a whole
-    number in 1..MAX_SEEDS is refused before any run (every run is kept for the summary)."""
-    heard: list[int] = []
-    line = jobshop_simulate.simulation_summary(ft06, "spt", 0.05, "5-15", 4, on_seed=heard.append)
-    assert heard == [1, 2, 3, 4] and "4 seeds" in line
+    """`on_progress` hears the plan, then 0..N seeds run, in order (the CLI's progress line); a
+    seed count that is not a whole number in 1..MAX_SEEDS is refused before any run (every run
+    is kept for the summary)."""
+    heard: list[str] = []
+    line = jobshop_simulate.simulation_summary(ft06, "right-shift", 0.05, "5-15", 2, plan_time=1,
+                                               on_progress=heard.append)
+    assert heard == ["planning with cpsat", "0 of 2 seeds run", "1 of 2 seeds run", "2 of 2 seeds run"]
+    assert "2 seeds" in line
     for seeds in (0, True, 2.5, jobshop_simulate.MAX_SEEDS + 1):
         with pytest.raises(SchedkitError, match="--seeds"):
             jobshop_simulate.simulation_summary(ft06, "spt", 0.05, "5-15", seeds)
