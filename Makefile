@@ -212,7 +212,7 @@ bench-rcpsp-j120: bench-rcpsp_j120
 # Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s and at 300 s), the generated
 # CS-GSNSP networks, the interval LP bounds per week, then the report beside the published rows.
 GS_SUITES := groundstation_satnet_60 groundstation_satnet_cpsat_60 groundstation_satnet_fair_60 \
-	groundstation_csgsnsp groundstation_satnet_300 groundstation_satnet_cpsat_300
+	groundstation_csgsnsp groundstation_satnet_300 groundstation_satnet_cpsat_300 groundstation_satnet_lns_300
 .PHONY: bench-groundstation
 bench-groundstation: $(STAMP_DEV)
 	for s in $(GS_SUITES); do $(BIN)/schedkit bench benchmarks/suites/$$s.toml --jobs 1 --out benchmarks/reports --resume $(BENCH_ARGS) || exit 1; done

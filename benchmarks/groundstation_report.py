@@ -4,6 +4,9 @@ Run after the suites (`make bench-groundstation`):
 
     python benchmarks/groundstation_report.py --out benchmarks/reports/groundstation.md
 
+The header and the tables are regenerated; the dated sections between them (written by hand,
+session by session) are kept from the file at --out.
+
 Per SatNet week and method: tracked hours, satisfied requests, U_rms, U_max, the proven upper
 bound on tracked hours (requested - proven lower bound on unserved seconds) and the hours gap
 (bound - tracked) / bound, next to Delta-MILP (Claudet et al. 2022, Table 4) and PPO (Goh et al.
@@ -39,7 +42,8 @@ PUBLISHED = {
                               "W50_2018": (879, 185, 0.36, 0.67)},
 }
 SATNET_SUITES = ("groundstation_satnet_60", "groundstation_satnet_cpsat_60",
-                 "groundstation_satnet_fair_60", "groundstation_satnet_300", "groundstation_satnet_cpsat_300")
+                 "groundstation_satnet_fair_60", "groundstation_satnet_300", "groundstation_satnet_cpsat_300",
+                 "groundstation_satnet_lns_300")
 GENERATED_SUITE = "groundstation_csgsnsp"
 
 
@@ -200,6 +204,19 @@ def _generated(runs: list[dict]) -> list[str]:
     return lines + [""]
 
 
+def hand_written(path: Path) -> list[str]:
+    """The dated sections of the report at `path` (between its header and "## SatNet weeks"):
+    written by hand, session by session, so a regenerated report keeps them as they are."""
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    if "## SatNet weeks" not in lines:
+        return []
+    end = lines.index("## SatNet weeks")
+    start = next((k for k, line in enumerate(lines[:end]) if line.startswith("## ")), end)
+    return lines[start:end]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPORTS / "groundstation.md"))
@@ -241,8 +258,8 @@ def main() -> None:
              "first); gap to proven bound = (U − tracked) / U, U the "
              "week's best proven upper bound: the best of the runs' bounds and the interval LP "
              "bounds computed outside the runs by `python benchmarks/groundstation_bounds.py` "
-             "(under our rules, so not shown for the published rows).", "",
-             "## SatNet weeks", ""]
+             "(under our rules, so not shown for the published rows).", ""]
+    lines += hand_written(Path(args.out)) + ["## SatNet weeks", ""]
     for week in WEEKS:
         lines += _satnet_table(week, satnet)
     lines += _generated(generated) if generated else _kept_generated(old)
