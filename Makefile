@@ -207,7 +207,8 @@ bench-rcpsp-large: bench-rcpsp_j60_lns bench-rcpsp_large
 # PSPLIB j120, every 5th instance (issue 21's 1.5 % goal): cpsat-lns at 60 s, then the summary.
 .PHONY: bench-rcpsp-j120
 bench-rcpsp-j120: bench-rcpsp_j120
-	$(BIN)/python benchmarks/rcpsp_j120_report.py --out benchmarks/reports/rcpsp_j120_summary.md
+	$(BIN)/python benchmarks/rcpsp_j120_report.py --out benchmarks/reports/rcpsp_j120_summary.md \
+		--context "written $$(date -u '+%Y-%m-%d %H:%M') UTC at main $$(git rev-parse --short HEAD 2>/dev/null || echo '?'); the runs' loads are in rcpsp_j120.md"
 
 # Groundstation (issue 18): the SatNet weeks (heuristics and cpsat at 60 s and at 300 s), the generated
 # CS-GSNSP networks, the interval LP bounds per week, then the report beside the published rows.

@@ -49,6 +49,21 @@ def _line(label: str, rows: list[dict]) -> str:
             f"{statistics.median(gaps):.2f} | {max(gaps):.2f} | {matched} | {proven} |")
 
 
+DETAIL_START = "`*` proven optimal."  # the first line of the per-instance part
+
+
+def dated_sections(path: Path | None) -> list[str]:
+    """The sections (from the first `## ` heading to the per-instance part) of the report at
+    `path`: written by hand after runs, so a regenerated summary keeps them between its summary
+    table and its per-instance table (it writes no `##` heading itself)."""
+    if path is None or not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    start = next((k for k, line in enumerate(lines) if line.startswith("## ")), len(lines))
+    end = lines.index(DETAIL_START, start) if DETAIL_START in lines[start:] else len(lines)
+    return lines[start:end]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path,
@@ -92,7 +107,7 @@ def main() -> None:
                       f"Below the best known upper bound: {len(better)} "
                       f"({', '.join(r['name'] for r in better) or 'none'}). "
                       f"Bounds above a best known upper bound: {len(invalid)}.", "",
-                      "`*` proven optimal.", "", *detail, ""])
+                      *dated_sections(args.out), DETAIL_START, "", *detail, ""])
     if args.out:
         args.out.write_text(text)
     print(text)
