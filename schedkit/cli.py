@@ -581,12 +581,16 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
 @click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
 @click.option("--reschedule-seconds", type=float, default=1.0, show_default=True)
 @click.option("--format", "format", default=None, help="input format")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+              help="write the runs as JSON here, each seed's makespan included ('-' for stdout)")
 def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
-             plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None) -> None:
+             plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None,
+             json_out: str | None) -> None:
     """Execute a job shop under random machine shutdowns; print the realized makespan's mean
     and spread over seeds."""
-    from schedkit.jobshop.simulate import simulation_summary  # loads a family: not for --help
+    from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
 
+    _check_output("--json", None if json_out == "-" else json_out)
     instance = schedkit.load(file, format=format, blocking=blocking)
     step = ["starting"]
 
@@ -597,9 +601,14 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
         step[0] = now
 
     with Ticker(text):
-        line = simulation_summary(instance, policy, probability, repair, seeds, plan_method, plan_time,
-                                  reschedule_seconds, on_progress=heard)
-    click.echo(line)
+        record = simulation_record(instance, policy, probability, repair, seeds, plan_method, plan_time,
+                                   reschedule_seconds, on_progress=heard)
+    if json_out == "-":
+        click.echo(json.dumps(record, indent=1))
+        return
+    if json_out:
+        Path(json_out).write_text(json.dumps(record, indent=1) + "\n")
+    click.echo(summary_line(record))
 
 
 __all__ = ["main"]

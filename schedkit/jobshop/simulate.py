@@ -461,12 +461,14 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
     return _Run(instance, policy, Shutdowns.of(shutdowns), seed, plan_start, options).run()
 
 
-def simulation_summary(instance: JobShopInstance, policy: str, probability: float, repair: str,
-                       seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
-                       reschedule_seconds: float = 1.0,
-                       on_progress: Callable[[str], None] | None = None) -> str:
-    """`schedkit simulate`'s report: one plan (plan policies), `seeds` runs, one line;
-    `on_progress` hears what is under way ("planning with cpsat", "3 of 20 seeds run")."""
+def simulation_record(instance: JobShopInstance, policy: str, probability: float, repair: str,
+                      seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
+                      reschedule_seconds: float = 1.0,
+                      on_progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """`schedkit simulate`'s runs as a JSON-ready record: one plan (plan policies), then `seeds`
+    runs, each seed's makespan, shutdowns, replans and hand-overs, and the makespans' mean,
+    sample standard deviation, min and max. `on_progress` hears what is under way ("planning
+    with cpsat", "3 of 20 seeds run")."""
     def tell(text: str) -> None:
         if on_progress is not None:
             on_progress(text)
@@ -490,7 +492,33 @@ def simulation_summary(instance: JobShopInstance, policy: str, probability: floa
                              reschedule_seconds=reschedule_seconds))
         tell(f"{seed + 1} of {seeds} seeds run")
     values = np.array([r.makespan for r in runs], dtype=float)
-    planned = "" if plan is None else f", plan {plan.objective} ({plan_method})"
-    return (f"{instance.name}: {policy}, p={probability:g}, repair U{{{low}..{high}}}, {seeds} seeds: "
-            f"makespan mean {values.mean():.1f}, std {values.std(ddof=1) if seeds > 1 else 0.0:.1f}, "
-            f"min {int(values.min())}, max {int(values.max())}{planned}")
+    return {
+        "instance": instance.name, "policy": policy, "shutdown": probability,
+        "repair": [shutdowns.repair_low, shutdowns.repair_high], "seeds": seeds,
+        "mean": round(float(values.mean()), 3),
+        "std": round(float(values.std(ddof=1)), 3) if seeds > 1 else 0.0,
+        "min": int(values.min()), "max": int(values.max()),
+        "makespans": [r.makespan for r in runs], "shutdowns": [r.shutdowns for r in runs],
+        "reschedules": [r.reschedules for r in runs], "fallbacks": [r.fallbacks for r in runs],
+        "plan": None if plan is None else {"method": plan_method, "objective": plan.objective,
+                                           "status": plan.status},
+    }
+
+
+def summary_line(record: dict[str, Any]) -> str:
+    """One line for people: the makespans' mean, spread and range over the seeds (and the plan)."""
+    plan = record["plan"]
+    planned = "" if plan is None else f", plan {plan['objective']} ({plan['method']})"
+    low, high = record["repair"]
+    return (f"{record['instance']}: {record['policy']}, p={record['shutdown']:g}, repair U{{{low}..{high}}}, "
+            f"{record['seeds']} seeds: makespan mean {record['mean']:.1f}, std {record['std']:.1f}, "
+            f"min {record['min']}, max {record['max']}{planned}")
+
+
+def simulation_summary(instance: JobShopInstance, policy: str, probability: float, repair: str,
+                       seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
+                       reschedule_seconds: float = 1.0,
+                       on_progress: Callable[[str], None] | None = None) -> str:
+    """`simulation_record`'s runs as `summary_line`'s one line."""
+    return summary_line(simulation_record(instance, policy, probability, repair, seeds, plan_method,
+                                          plan_time, reschedule_seconds, on_progress))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -133,3 +135,25 @@ def test_summary_reports_each_seed_and_refuses_absurd_seed_counts(ft06) -> None:
             jobshop_simulate.simulation_summary(ft06, "spt", 0.05, "5-15", seeds)
     run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--seeds", "100000000"])
     assert run.exit_code == 2 and "--seeds" in run.output + run.stderr
+
+
+def test_simulate_json_holds_every_seed_and_agrees_with_the_line(ft06, tmp_path) -> None:
+    """`--json -` prints the record alone; `--json FILE` writes it and prints the line. Each seed's
+    makespan is the one `schedkit.simulate` gives for that seed, and the summary is theirs."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--blocking", "--policy", "spt",
+                                    "--shutdown", "0.05", "--seeds", "4", "--json", "-"])
+    assert run.exit_code == 0, run.output
+    record = json.loads(run.stdout)
+    blocking = ft06.replace(buffers="blocking")
+    assert record["makespans"] == [schedkit.simulate(blocking, "spt", Shutdowns(0.05), seed=s).makespan
+                                   for s in range(4)]
+    assert record["min"] == min(record["makespans"]) and record["max"] == max(record["makespans"])
+    assert abs(record["mean"] - sum(record["makespans"]) / 4) < 1e-3 and record["plan"] is None
+    path = tmp_path / "runs.json"
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--blocking", "--policy", "spt",
+                                    "--shutdown", "0.05", "--seeds", "4", "--json", str(path)])
+    assert run.exit_code == 0 and json.loads(path.read_text()) == record
+    assert run.stdout.strip() == jobshop_simulate.summary_line(record)
+    missing = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--json",
+                                        str(tmp_path / "no" / "x.json")])
+    assert missing.exit_code == 2 and "--json" in missing.stderr
