@@ -23,6 +23,7 @@ from rich.table import Table
 
 import schedkit
 from schedkit import family as families
+from schedkit import registry
 from schedkit.bench.progress import RunProgress, Ticker
 from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
@@ -369,8 +370,12 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
-def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+              help="write each verdict as JSON here: instance, feasible, objective, violations "
+                   "('-' for stdout, alone)")
+def check(file: str, solution: str, format: str | None, blocking: bool, json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
+    _check_output("--json", None if json_out == "-" else json_out)
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     pairs = _match_results(file, solution, instances, data)
@@ -378,16 +383,21 @@ def check(file: str, solution: str, format: str | None, blocking: bool) -> None:
         if isinstance(result, dict) and result.get("family", instance.family) != instance.family:
             raise SchedkitError(f"{solution}: a {result['family']} result, but {instance.name} of {file} "
                                 f"is a {instance.family} instance")
-    feasible = True
-    for instance, result in pairs:
-        report = schedkit.check(instance, result)
-        feasible &= report.feasible
-        click.echo(f"{instance.name}: {report.summary()}")
-        for violation in report.violations:
-            click.echo(f"  - {violation}")
-    if len(pairs) > 1:
-        click.echo(f"checked {len(pairs)} of the {len(instances)} instances of {file}")
-    sys.exit(0 if feasible else EXIT_CHECK_FAILED)
+    reports = [(instance.name, schedkit.check(instance, result)) for instance, result in pairs]
+    verdicts = [{"instance": name, "feasible": report.feasible, "objective": report.objective,
+                 "violations": list(report.violations)} for name, report in reports]
+    if json_out and json_out != "-":
+        Path(json_out).write_text(json.dumps(verdicts, indent=1) + "\n")
+    if json_out == "-":
+        click.echo(json.dumps(verdicts, indent=1))
+    else:
+        for name, report in reports:
+            click.echo(f"{name}: {report.summary()}")
+            for violation in report.violations:
+                click.echo(f"  - {violation}")
+        if len(pairs) > 1:
+            click.echo(f"checked {len(pairs)} of the {len(instances)} instances of {file}")
+    sys.exit(0 if all(report.feasible for _, report in reports) else EXIT_CHECK_FAILED)
 
 
 def _read_solution_json(solution: str) -> Any:
@@ -418,11 +428,19 @@ def _match_results(file: str, solution: str, instances: list[Any], data: Any
 
 @main.command()
 @click.argument("family", required=False)
-def methods(family: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="print a JSON list instead: each method's name, family, kind, description and options "
+                   "with their defaults")
+def methods(family: str | None, as_json: bool) -> None:
     """List the methods (of FAMILY): name, family, exact or heuristic, description."""
     if family:
         families.get(family)  # names the known families when this one is not
     rows = schedkit.methods(family)
+    if as_json:
+        listed = [{**row._asdict(), "options": dict(registry.lookup(row.family, row.name).options)}
+                  for row in rows]
+        click.echo(json.dumps(listed, indent=1, default=str))
+        return
     table = Table(box=None, header_style="bold")
     for column in ("method", "family", "kind", "description"):
         table.add_column(column)

@@ -46,6 +46,35 @@ def test_solve_then_check_round_trip(runner, tmp_path):
     assert runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(bare)]).exit_code == 1
 
 
+def test_check_json_gives_each_verdict_and_keeps_the_exit_status(runner, tmp_path):
+    """check --json -: one record per result (instance, feasible, objective, violations) and
+    nothing else on stdout; --json FILE writes the same; a violation still exits 1."""
+    out = tmp_path / "r.json"
+    runner.invoke(main, ["solve", f"{SMTT}/wt40.txt#3", "-m", "edd", "--json", str(out)])
+    ok = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out), "--json", "-"])
+    verdict = json.loads(ok.stdout)
+    assert ok.exit_code == 0 and verdict == [{"instance": "wt40#3", "feasible": True,
+                                              "objective": json.loads(out.read_text())[0]["objective"],
+                                              "violations": []}]
+    data = json.loads(out.read_text())
+    data[0]["objective"] += 1
+    out.write_text(json.dumps(data))
+    written = tmp_path / "verdict.json"
+    bad = runner.invoke(main, ["check", f"{SMTT}/wt40.txt#3", str(out), "--json", str(written)])
+    verdict = json.loads(written.read_text())
+    assert bad.exit_code == 1 and verdict[0]["feasible"] is False
+    assert any("claimed objective" in v for v in verdict[0]["violations"])
+
+
+def test_methods_json_lists_options_with_defaults(runner):
+    """methods --json: every method of the family, with its options and their defaults."""
+    listed = json.loads(runner.invoke(main, ["methods", "groundstation", "--json"]).stdout)
+    lns = next(m for m in listed if m["name"] == "lns")
+    assert lns["family"] == "groundstation" and lns["kind"] == "heuristic"
+    assert lns["options"]["late_history"] == 100 and lns["options"]["every_mission"] is True
+    assert {m["name"] for m in listed} >= {"greedy", "ga", "ffeea", "lns", "cpsat", "mip", "auto"}
+
+
 def test_methods_lists_families(runner):
     """methods smtt shows the exact and heuristic methods."""
     result = runner.invoke(main, ["methods", "smtt"])
