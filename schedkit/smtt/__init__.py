@@ -6,6 +6,7 @@ from typing import Any
 
 from schedkit.family import Family
 from schedkit.smtt import check as checker
+from schedkit.smtt import gantt
 from schedkit.smtt import generate as generators
 from schedkit.smtt.formats import orlib as orlib_wt
 from schedkit.smtt.formats.records import smtt_from_record
@@ -32,4 +33,5 @@ FAMILY = Family(
     json_sniff=_json_sniff,
     generators={"smtt": generators.smtt},
     generate_command=generators.generate_command,
+    gantt=gantt.gantt,
 )
