@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schedkit.family import Family
 from schedkit.vmr import check as checker
+from schedkit.vmr import gantt
 from schedkit.vmr.formats import csv as vmr_csv
 from schedkit.vmr.formats.records import from_record
 from schedkit.vmr.generate import generate_command
@@ -18,6 +19,7 @@ FAMILY = Family(
     writers={"vmr-csv": vmr_csv.write},
     sniff=vmr_csv.sniff,
     read_directory=vmr_csv.read_directory,
+    gantt=gantt.gantt,
     generators={"vmr": generate_vmr},
     generate_command=generate_command,
 )
