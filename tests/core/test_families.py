@@ -21,6 +21,14 @@ def test_every_family_package_is_found_with_its_methods():
         assert {row.family for row in schedkit.methods(name)} == {name}
 
 
+def test_every_family_draws_a_chart_and_has_auto():
+    """`solve --gantt` and `solve` without -m work for every family (smtt, vmr and serving's
+    auto were missing until 2026-12-06)."""
+    for name, family in families.all_families().items():
+        assert family.gantt is not None, name
+        assert "auto" in {row.name for row in schedkit.methods(name)}, name
+
+
 def test_every_module_that_registers_a_method_is_imported():
     """A module with `@register` anywhere in a family package is found by discovery: its
     methods appear in the registry (no hand-kept list of module strings can forget one)."""
