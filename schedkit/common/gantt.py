@@ -16,6 +16,7 @@ from schedkit.errors import SchedkitError
 
 COLOURS = 20  # the tab20 palette: groups beyond it share colours (the legend says so)
 LEGEND_ENTRIES = 20
+EDGED_BARS = 400  # beyond this many bars, bars are drawn without outlines (and without labels)
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,12 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
                              sharex=True, squeeze=False, height_ratios=heights)
     chart = axes[0][0]
     labelled = []
+    edge = 0.4 if len(bars) <= EDGED_BARS else 0.0  # thousands of outlines turn a row black
     for bar in bars:
         y = index[bar.row]
         patch = chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
-                           color=colour(bar.group), edgecolor="black", linewidth=0.4)[0]
-        if bar.label and len(bars) <= 400:
+                           color=colour(bar.group), edgecolor="black", linewidth=edge)[0]
+        if bar.label and len(bars) <= EDGED_BARS:
             text = chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center",
                               fontsize=6, clip_on=True)
             labelled.append((text, patch))
