@@ -386,11 +386,9 @@ def check(file: str, solution: str, format: str | None, blocking: bool, json_out
     reports = [(instance.name, schedkit.check(instance, result)) for instance, result in pairs]
     verdicts = [{"instance": name, "feasible": report.feasible, "objective": report.objective,
                  "violations": list(report.violations)} for name, report in reports]
-    if json_out and json_out != "-":
-        Path(json_out).write_text(json.dumps(verdicts, indent=1) + "\n")
-    if json_out == "-":
-        click.echo(json.dumps(verdicts, indent=1))
-    else:
+    if json_out:
+        _emit_json(json_out, verdicts)
+    if json_out != "-":
         for name, report in reports:
             click.echo(f"{name}: {report.summary()}")
             for violation in report.violations:
@@ -398,6 +396,15 @@ def check(file: str, solution: str, format: str | None, blocking: bool, json_out
         if len(pairs) > 1:
             click.echo(f"checked {len(pairs)} of the {len(instances)} instances of {file}")
     sys.exit(0 if all(report.feasible for _, report in reports) else EXIT_CHECK_FAILED)
+
+
+def _emit_json(target: str, payload: Any) -> None:
+    """A `--json` output of check and simulate: on stdout for '-' (alone), else into the file."""
+    text = json.dumps(payload, indent=1)
+    if target == "-":
+        click.echo(text)
+    else:
+        Path(target).write_text(text + "\n")
 
 
 def _read_solution_json(solution: str) -> Any:
@@ -621,12 +628,10 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     with Ticker(text):
         record = simulation_record(instance, policy, probability, repair, seeds, plan_method, plan_time,
                                    reschedule_seconds, on_progress=heard)
-    if json_out == "-":
-        click.echo(json.dumps(record, indent=1))
-        return
     if json_out:
-        Path(json_out).write_text(json.dumps(record, indent=1) + "\n")
-    click.echo(summary_line(record))
+        _emit_json(json_out, record)
+    if json_out != "-":
+        click.echo(summary_line(record))
 
 
 __all__ = ["main"]
