@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from schedkit import deprecated, generate
 from schedkit.api import solve
 from schedkit.checking import CheckReport, check
+from schedkit.common import pickling as _pickling  # noqa: F401  (instances pickle: parallel walks)
 from schedkit.errors import (
     InvalidInstance,
     InvalidOption,

@@ -49,7 +49,7 @@ class SolveOptions:
 
 
 OPTIONAL_TYPES: dict[str, type] = {  # the kind of options whose default is None ("no limit")
-    "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float,
+    "iterations": int, "schedules": int, "generations": int, "k": float, "ig_share": float, "steps": int,
 }
 _KIND = {bool: "true or false", int: "a whole number within ±2^62", float: "a finite number", str: "text"}
 

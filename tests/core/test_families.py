@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -96,3 +98,34 @@ def test_generators_check_sizes_before_allocating(name, args, kwargs, says):
     array) and values no generator takes are refused at once, naming the argument."""
     with pytest.raises(SchedkitError, match=says):
         getattr(schedkit.generate, name)(*args, **kwargs)
+
+
+ONE_INSTANCE_PER_FAMILY = {
+    "smtt": "instances/smtt/wt40.txt#1",
+    "jobshop": "instances/jobshop/classic/ft06",
+    "rcpsp": "tests/data/rcpsp/PSP1.SCH",
+    "dag": "instances/dag/topcuoglu2002_fig2.json",
+    "pods": "instances/pods/grid.jsonl#100",
+    "vmr": "instances/vmr/sample_m12.json",
+    "serving": "instances/serving/swe-8.jsonl",
+    "groundstation": "tests/data/groundstation/W10_tiny",
+}
+
+
+def test_every_family_is_covered_by_the_pickle_round_trip():
+    assert set(ONE_INSTANCE_PER_FAMILY) == set(families.all_families())
+
+
+@pytest.mark.parametrize("family", sorted(ONE_INSTANCE_PER_FAMILY))
+def test_an_instance_pickles_and_comes_back_the_same(family, tmp_path):
+    """Instances go to parallel walks' child interpreters by plain pickle, which refused their
+    read-only `meta` (MappingProxyType) until 2026-12-06 (Dask's cloudpickle did not)."""
+    root = Path(__file__).resolve().parents[2]
+    path, _, selector = ONE_INSTANCE_PER_FAMILY[family].partition("#")
+    instance = schedkit.load(root / path if not selector else f"{root / path}#{selector}")
+    back = pickle.loads(pickle.dumps(instance))
+    assert type(back) is type(instance) and back.family == family
+    written = [schedkit.dump(x, tmp_path / f"{k}.json").read_text() for k, x in enumerate((instance, back))]
+    assert written[0] == written[1]
+    if hasattr(instance, "meta"):
+        assert isinstance(back.meta, MappingProxyType) and dict(back.meta) == dict(instance.meta)

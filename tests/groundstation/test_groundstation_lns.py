@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule, build
-from schedkit.groundstation.heuristics.lns import Freed, lns_board
+from schedkit.groundstation.heuristics.lns import LATE_HISTORY, Freed, lns_board, walk
 from schedkit.groundstation.heuristics.score import Scorer
 from tests.groundstation.cases import generated_networks, mixed, two_places
 
@@ -125,3 +126,25 @@ def test_a_freed_mission_interval_lets_its_other_requests_gain():
     freed.take(board, 0)
     board.clear(0)
     assert board.best_slot(1, 2 * 3600) is not None
+
+
+@settings(max_examples=4, deadline=None)
+@given(generated_networks(), st.integers(0, 3))
+def test_two_workers_return_the_better_of_two_seeded_walks(x, seed):
+    """With `steps` and no time limit a walk has no clock; with two workers `lns` runs walk
+    seed + 1 in a child interpreter beside walk `seed` and returns the better plan (ties: its
+    own), checked."""
+    alone = [walk(x, "hours", True, LATE_HISTORY, 40, s, math.inf) for s in (seed, seed + 1)]
+    both = schedkit.solve(x, "lns", steps=40, seed=seed, workers=2)
+    assert schedkit.check(x, both).feasible
+    assert both.stats["walks"] == 2 and "walks_failed" not in both.stats
+    better = 1 if alone[1].key < alone[0].key else 0
+    assert both.solution == alone[better].solution and both.stats["best_walk"] == better
+    assert both.objective == x.requested - sum(alone[better].tracked)
+
+
+def test_one_worker_or_a_short_limit_runs_one_walk():
+    x = mixed()
+    for workers, limit in ((1, 6.0), (2, 1.0)):
+        result = schedkit.solve(x, "lns", time_limit=limit, workers=workers)
+        assert "walks" not in result.stats and result.stats["workers"] == workers

@@ -22,20 +22,23 @@ ranked by the missions left without a track first: the greedy start is repaired
 
 from __future__ import annotations
 
+import math
 import time
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.spawned import Spawned
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer
-from schedkit.groundstation.model import GroundStationInstance, plan_stats
+from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, plan_stats
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -45,6 +48,9 @@ MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
 LATEST_SHARE = 0.5  # of the recreates: tracks go latest (flush right) instead of earliest
 INSERT_SHARE = 0.3  # of the ruins: clear a slot for a short request, which is placed first
 END_SHARE = 0.97  # of the time limit: where the anytime heuristics stop (the rest builds the Result)
+MAX_STEPS = 10**9  # the `steps` option's ceiling (a count, nothing is allocated by it)
+SPAWN_AFTER = 5.0  # seconds of time limit from which `lns` runs a walk per extra worker (a child
+# interpreter starts in about 0.6 s)
 
 
 class Freed:
@@ -220,16 +226,69 @@ def late_history(options: SolveOptions) -> int:
     return history
 
 
+@dataclass(frozen=True)
+class Walk:
+    """What one walk found: its plan's key, tracked seconds per request, plan and stats."""
+
+    seed: int
+    key: tuple[int, int]
+    tracked: list[int]
+    solution: GroundStationSolution
+    stats: dict[str, Any]
+
+
+def walk(instance: GroundStationInstance, objective: str, every_mission: bool, history: int,
+         steps: int | None, seed: int, deadline: float, incumbents: Incumbents | None = None) -> Walk:
+    """One walk of `lns_board` until `deadline` (or `steps`): what a spawned child runs."""
+    scorer = Scorer(instance, objective, every_mission)
+    stats: dict[str, Any] = {}
+    board = lns_board(instance, request_options(instance), scorer, deadline, seed, history=history,
+                      steps=steps, incumbents=incumbents, stats=stats)
+    return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
+
+
+def spawned_walks(options: SolveOptions, limit: float) -> int:
+    """How many walks run in child interpreters beside this one: one per extra worker, when the
+    budget leaves them time after their start-up."""
+    return options.workers - 1 if limit >= SPAWN_AFTER else 0
+
+
 @register("groundstation", "lns", exact=False,
           description="ruin (an antenna's time window, a mission) and recreate from the best "
-          "greedy plan, until the time limit (default 10 s)",
-          options={"objective": "hours", "late_history": LATE_HISTORY, "every_mission": True})
+          "greedy plan, until the time limit (default 10 s); one walk per worker",
+          options={"objective": "hours", "late_history": LATE_HISTORY, "every_mission": True,
+                   "steps": None})
 def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
-    """Improve the best greedy plan by ruin and recreate."""
-    scorer = Scorer(instance, options.get("objective", "hours"), bool(options.get("every_mission", True)))
+    """Improve the best greedy plan by ruin and recreate: walk 0 here, walks 1.. (seed + i) in
+    child interpreters on the other workers; the best plan wins (ties: the lowest walk).
+    `steps` ends each walk after that many steps; without a time limit it is the whole budget
+    (no clock: the same plan on any machine for a seed and a number of workers)."""
+    objective = options.get("objective", "hours")
+    Scorer(instance, objective)  # refuses an unknown objective before anything starts
+    every_mission = bool(options.get("every_mission", True))
+    history = late_history(options)
+    steps = options.get("steps")
+    if steps is not None and not 0 <= steps <= MAX_STEPS:  # its kind: checked by the registry
+        raise InvalidOption(f"lns: steps must be None or a whole number from 0 to {MAX_STEPS:,}, "
+                            f"got {steps!r}")
     limit = 10.0 if options.time_limit is None else options.time_limit
-    stats: dict[str, Any] = {}
-    board = lns_board(instance, request_options(instance), scorer, options.started + END_SHARE * limit,
-                      options.seed, history=late_history(options), incumbents=Incumbents(), stats=stats)
-    return Result("feasible", board.unserved(), None, board.solution(),
-                  {**plan_stats(instance, board.tracked), **stats})
+    deadline = options.started + END_SHARE * limit
+    if steps is not None and options.time_limit is None:
+        deadline = math.inf
+    children = [Spawned(walk, (instance, objective, every_mission, history, steps, options.seed + i),
+                        deadline) for i in range(1, 1 + spawned_walks(options, limit))]
+    try:
+        walks = [walk(instance, objective, every_mission, history, steps, options.seed, deadline,
+                      Incumbents())]
+    finally:
+        answers = [child.result() for child in children]
+    failures = [why for _, why in answers if why is not None]
+    walks += [found for found, why in answers if why is None]
+    best = min(walks, key=lambda found: found.key)
+    stats: dict[str, Any] = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers}
+    if children:
+        stats.update(walks=len(walks), best_walk=best.seed - options.seed,
+                     walk_hours=[round(sum(found.tracked) / 3600, 2) for found in walks])
+    if failures:
+        stats["walks_failed"] = failures
+    return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)

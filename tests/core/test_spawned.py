@@ -1,0 +1,37 @@
+"""`common.spawned`: a call in a child interpreter until a deadline (parallel walks)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from schedkit.common.spawned import EXIT_GRACE, Spawned
+from tests.core import spawn_targets
+
+
+def test_a_call_comes_back_with_its_value():
+    assert Spawned(spawn_targets.add, (2, 3), math.inf).result() == ((5, False), None)
+
+
+def test_the_deadline_is_the_same_instant_in_the_child():
+    """It travels as wall-clock time: what the child has left is what the parent had left when
+    the child read it (within the clocks' rounding)."""
+    since = time.perf_counter()
+    value, why = Spawned(spawn_targets.seconds_left, (), since + 30).result()
+    elapsed = time.perf_counter() - since
+    assert why is None and 30 - elapsed - 0.1 <= value <= 30 + 0.1
+
+
+def test_a_failing_call_says_why_in_one_line():
+    value, why = Spawned(spawn_targets.fail, ("walk 1 broke",), math.inf).result()
+    assert value is None and why is not None and why.endswith("ValueError: walk 1 broke")
+
+
+def test_a_call_that_overruns_its_deadline_is_stopped():
+    """The parent waits EXIT_GRACE past the deadline, then kills the child."""
+    child = Spawned(spawn_targets.sleep_past, (600,), time.perf_counter() + 0.1)
+    since = time.perf_counter()
+    value, why = child.result()
+    assert value is None and why == "the walk did not answer by its deadline"
+    assert child.process.returncode is not None and time.perf_counter() - since < 600
+    assert not child.folder.exists() and EXIT_GRACE > 0
