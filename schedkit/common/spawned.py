@@ -37,13 +37,21 @@ class Spawned:
         with open(self.folder / "call.pickle", "wb") as handle:
             pickle.dump((function, args, wall_end), handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.stderr = open(self.folder / "stderr.txt", "wb")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "schedkit.common.spawned", str(self.folder)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failed_to_start = ""
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "schedkit.common.spawned", str(self.folder)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr)
+        except OSError as error:  # no interpreter to start (or no process left): no such walk
+            self.failed_to_start = f"the walk could not start: {error}"
+            self.stop()
 
     def result(self) -> tuple[Any, str | None]:
         """(the call's return value, None), or (None, why there is none): waits until the
         deadline plus EXIT_GRACE at most, then stops the child."""
+        if self.process is None:
+            return None, self.failed_to_start
         wait = None if math.isinf(self.deadline) else max(0.0, self.deadline + EXIT_GRACE
                                                           - time.perf_counter())
         try:
@@ -53,7 +61,7 @@ class Spawned:
             return None, "the walk did not answer by its deadline"
         try:
             if self.process.returncode != 0 or not self.answer.exists():
-                return None, f"the walk failed: {self._last_error()}"
+                return None, f"the walk failed: {self._last_error(self.process.returncode)}"
             with open(self.answer, "rb") as handle:
                 return pickle.load(handle), None
         finally:
@@ -61,15 +69,15 @@ class Spawned:
 
     def stop(self) -> None:
         """Kill the child if it still runs and remove its files."""
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
         self.stderr.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _last_error(self) -> str:
+    def _last_error(self, status: int) -> str:
         lines = (self.folder / "stderr.txt").read_text(errors="replace").strip().splitlines()
-        return lines[-1] if lines else f"exit status {self.process.returncode}"
+        return lines[-1] if lines else f"exit status {status}"
 
 
 def _run(folder: Path) -> None:

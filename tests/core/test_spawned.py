@@ -35,3 +35,11 @@ def test_a_call_that_overruns_its_deadline_is_stopped():
     assert value is None and why == "the walk did not answer by its deadline"
     assert child.process.returncode is not None and time.perf_counter() - since < 600
     assert not child.folder.exists() and EXIT_GRACE > 0
+
+
+def test_a_child_that_cannot_start_is_a_reason_not_an_error(monkeypatch, tmp_path):
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-python"))
+    child = Spawned(spawn_targets.add, (1, 1), math.inf)
+    value, why = child.result()
+    assert value is None and why is not None and why.startswith("the walk could not start")
+    assert not child.folder.exists()

@@ -280,8 +280,11 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     try:
         walks = [walk(instance, objective, every_mission, history, steps, options.seed, deadline,
                       Incumbents())]
-    finally:
-        answers = [child.result() for child in children]
+    except BaseException:  # an error or an interrupt here: the children's walks are not wanted
+        for child in children:
+            child.stop()
+        raise
+    answers = [child.result() for child in children]
     failures = [why for _, why in answers if why is not None]
     walks += [found for found, why in answers if why is None]
     best = min(walks, key=lambda found: found.key)
