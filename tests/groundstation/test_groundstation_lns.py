@@ -6,6 +6,7 @@ import math
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +149,8 @@ def test_one_worker_or_a_short_limit_runs_one_walk():
     for workers, limit in ((1, 6.0), (2, 1.0)):
         result = schedkit.solve(x, "lns", time_limit=limit, workers=workers)
         assert "walks" not in result.stats and result.stats["workers"] == workers
+
+
+def test_a_negative_step_budget_is_refused():
+    with pytest.raises(schedkit.SchedkitError, match="steps must be None or a whole number"):
+        schedkit.solve(mixed(), "lns", steps=-1)
