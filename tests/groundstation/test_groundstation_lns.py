@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule, build
-from schedkit.groundstation.heuristics.lns import LATE_HISTORY, Freed, lns_board, walk
+from schedkit.groundstation.heuristics.lns import Freed, WalkSetting, lns_board, walk
 from schedkit.groundstation.heuristics.score import Scorer
 from tests.groundstation.cases import generated_networks, mixed, two_places
 
@@ -135,7 +135,7 @@ def test_two_workers_return_the_better_of_two_seeded_walks(x, seed):
     """With `steps` and no time limit a walk has no clock; with two workers `lns` runs walk
     seed + 1 in a child interpreter beside walk `seed` and returns the better plan (ties: its
     own), checked."""
-    alone = [walk(x, "hours", True, LATE_HISTORY, 40, s, math.inf) for s in (seed, seed + 1)]
+    alone = [walk(x, WalkSetting(steps=40), s, math.inf) for s in (seed, seed + 1)]
     both = schedkit.solve(x, "lns", steps=40, seed=seed, workers=2)
     assert schedkit.check(x, both).feasible
     assert both.stats["walks"] == 2 and "walks_failed" not in both.stats
@@ -154,3 +154,4 @@ def test_one_worker_or_a_short_limit_runs_one_walk():
 def test_a_negative_step_budget_is_refused():
     with pytest.raises(schedkit.SchedkitError, match="steps must be None or a whole number"):
         schedkit.solve(mixed(), "lns", steps=-1)
+

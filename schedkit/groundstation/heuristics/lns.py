@@ -227,6 +227,16 @@ def late_history(options: SolveOptions) -> int:
 
 
 @dataclass(frozen=True)
+class WalkSetting:
+    """What every walk of one run shares."""
+
+    objective: str = "hours"
+    every_mission: bool = True
+    history: int = LATE_HISTORY
+    steps: int | None = None
+
+
+@dataclass(frozen=True)
 class Walk:
     """What one walk found: its plan's key, tracked seconds per request, plan and stats."""
 
@@ -237,20 +247,45 @@ class Walk:
     stats: dict[str, Any]
 
 
-def walk(instance: GroundStationInstance, objective: str, every_mission: bool, history: int,
-         steps: int | None, seed: int, deadline: float, incumbents: Incumbents | None = None) -> Walk:
+def walk(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
+         incumbents: Incumbents | None = None, options: list[list[Option]] | None = None) -> Walk:
     """One walk of `lns_board` until `deadline` (or `steps`): what a spawned child runs."""
-    scorer = Scorer(instance, objective, every_mission)
+    scorer = Scorer(instance, setting.objective, setting.every_mission)
     stats: dict[str, Any] = {}
-    board = lns_board(instance, request_options(instance), scorer, deadline, seed, history=history,
-                      steps=steps, incumbents=incumbents, stats=stats)
+    board = lns_board(instance, options or request_options(instance), scorer, deadline, seed,
+                      history=setting.history, steps=setting.steps, incumbents=incumbents, stats=stats)
     return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
 
 
-def spawned_walks(options: SolveOptions, limit: float) -> int:
+def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
+                  extra: int, incumbents: Incumbents | None = None,
+                  options: list[list[Option]] | None = None) -> tuple[Walk, dict[str, Any]]:
+    """Walk `seed` here and walks seed + 1 .. seed + extra in child interpreters, all until
+    `deadline`: the best (ties: the lowest seed) and stats on the walks (none when extra = 0)."""
+    children = [Spawned(walk, (instance, setting, seed + i), deadline) for i in range(1, 1 + extra)]
+    try:
+        walks = [walk(instance, setting, seed, deadline, incumbents, options)]
+    except BaseException:  # an error or an interrupt here: the children's walks are not wanted
+        for child in children:
+            child.stop()
+        raise
+    answers = [child.result() for child in children]
+    failures = [why for _, why in answers if why is not None]
+    walks += [found for found, why in answers if why is None]
+    best = min(walks, key=lambda found: found.key)
+    stats: dict[str, Any] = {}
+    if children:
+        stats.update(walks=len(walks), best_walk=best.seed - seed,
+                     walk_hours=[round(sum(found.tracked) / 3600, 2) for found in walks])
+    if failures:
+        stats["walks_failed"] = failures
+    return best, stats
+
+
+def spawned_walks(workers: int, seconds: float) -> int:
     """How many walks run in child interpreters beside this one: one per extra worker, when the
     budget leaves them time after their start-up."""
-    return options.workers - 1 if limit >= SPAWN_AFTER else 0
+    return workers - 1 if seconds >= SPAWN_AFTER else 0
 
 
 @register("groundstation", "lns", exact=False,
@@ -275,23 +310,8 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     deadline = options.started + END_SHARE * limit
     if steps is not None and options.time_limit is None:
         deadline = math.inf
-    children = [Spawned(walk, (instance, objective, every_mission, history, steps, options.seed + i),
-                        deadline) for i in range(1, 1 + spawned_walks(options, limit))]
-    try:
-        walks = [walk(instance, objective, every_mission, history, steps, options.seed, deadline,
-                      Incumbents())]
-    except BaseException:  # an error or an interrupt here: the children's walks are not wanted
-        for child in children:
-            child.stop()
-        raise
-    answers = [child.result() for child in children]
-    failures = [why for _, why in answers if why is not None]
-    walks += [found for found, why in answers if why is None]
-    best = min(walks, key=lambda found: found.key)
-    stats: dict[str, Any] = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers}
-    if children:
-        stats.update(walks=len(walks), best_walk=best.seed - options.seed,
-                     walk_hours=[round(sum(found.tracked) / 3600, 2) for found in walks])
-    if failures:
-        stats["walks_failed"] = failures
+    setting = WalkSetting(objective, every_mission, history, steps)
+    best, stats = best_of_walks(instance, setting, options.seed, deadline,
+                                spawned_walks(options.workers, limit), Incumbents())
+    stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
     return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
