@@ -81,12 +81,12 @@ def test_mip_refuses_large_projects():
 def test_cpsat_and_mip_agree_and_beat_sgs(project):
     """On random small projects CP-SAT proves an optimum <= every SGS schedule, and the MIP
     proves the same value."""
-    exact = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
+    exact = schedkit.solve(project, "cpsat", time_limit=None, workers=1)  # proofs at any speed
     assert exact.status == "optimal"
     assert schedkit.check(project, exact).feasible
     for method in ("sgs-serial", "sgs-parallel"):
         assert exact.objective <= schedkit.solve(project, method).objective
-    mip = schedkit.solve(project, "mip", time_limit=20, workers=1)
+    mip = schedkit.solve(project, "mip", time_limit=None, workers=1)
     assert (mip.status, mip.objective) == ("optimal", exact.objective)
 
 
@@ -132,7 +132,7 @@ def test_cpsat_lns_without_probe_runs_every_phase(monkeypatch):
 def test_cpsat_lns_agrees_with_cpsat(project):
     """cpsat-lns (its probe first) on random small projects: checked, its bound at most CP-SAT's
     optimum, and `optimal` only at that optimum."""
-    exact = schedkit.solve(project, "cpsat", time_limit=20, workers=1)
+    exact = schedkit.solve(project, "cpsat", time_limit=None, workers=1)  # proofs at any speed
     assert exact.status == "optimal"
     result = schedkit.solve(project, "cpsat-lns", time_limit=3, workers=1)
     assert schedkit.check(project, result).feasible
