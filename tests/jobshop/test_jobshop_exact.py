@@ -115,8 +115,21 @@ def test_mip_keeps_job_order_after_zero_length_operations():
                         release=np.array([0, 0, 3]), due=np.array([0, 0, 0]),
                         weight=np.array([0, 0, 2]), objective="weighted_tardiness", name="h")
     for solver in ("highs", "cbc"):
-        result = schedkit.solve(x, "mip", time_limit=20, workers=1, solver=solver)
+        result = schedkit.solve(x, "mip", time_limit=None, workers=1, solver=solver)
         assert checked(x, result) == 10 and result.status == "optimal"
+
+
+def test_mip_puts_a_zero_length_operation_first_at_a_shared_start():
+    """Hypothesis's case: HiGHS proved 3 with job 2's zero-length operation on machine 1 at 2,
+    where job 1's operation starts; read back in job-position order it waited until 3 and the
+    result was a feasible 4 against a bound of 3."""
+    x = JobShopInstance(machines=2, job_ptr=np.array([0, 1, 2, 5]),
+                        op_ptr=np.array([0, 1, 2, 4, 5, 6]),
+                        alt_machine=np.array([0, 1, 0, 1, 1, 0]),
+                        alt_duration=np.array([2, 1, 1, 2, 0, 1]), name="h")
+    for solver in ("highs", "cbc"):
+        result = schedkit.solve(x, "mip", time_limit=None, workers=1, solver=solver)
+        assert checked(x, result) == 3 and result.status == "optimal" and result.bound == 3
 
 
 def test_mip_refuses_nothing_small_and_reports_a_bound_on_a_budget():

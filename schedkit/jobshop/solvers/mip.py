@@ -185,8 +185,11 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
         if ptr[o + 1] - ptr[o] > 1:
             alt[o] = max(range(int(ptr[o]), int(ptr[o + 1])), key=lambda a: model.x[a].varValue or 0.0)
     position = np.arange(instance.operations) - instance.job_ptr[instance.job_of()]
-    order = np.lexsort((position, _job_ordered_times(values, instance.job_ptr)))
     duration = instance.alt_duration[alt]
+    # Equal starts: zero-length operations first. One that the solver put at t, where another
+    # job's operation starts on its machine, would otherwise wait for that one to end (a proven
+    # 3 read back as 4; found by hypothesis). Positive ones cannot share a start on a machine.
+    order = np.lexsort((position, duration > 0, _job_ordered_times(values, instance.job_ptr)))
     machine = instance.alt_machine[alt]
     release = instance.release_or_zero()
     job = instance.job_of()
