@@ -94,9 +94,10 @@ def test_cpsat_is_never_worse_than_any_rule(x):
 @settings(max_examples=10, deadline=None)
 @given(x=jobshops(max_jobs=3, max_machines=3, max_ops=3))
 def test_cpsat_and_mip_agree(x):
-    """Both exact methods prove the same optimum on random tiny instances. No time limit: with
-    one, a cold numba cache on a loaded machine spent mip's 20 s compiling its warm start, and
-    it returned that start unproven (fresh-clone CI, 2026-12-06)."""
+    """Both exact methods prove the same optimum on random tiny instances, with no time limit
+    (a proof must not hang on the machine's speed). A fresh-clone CI run (2026-12-06) had mip
+    return a tiny case unproven within 20 s; re-running without the limit, hypothesis found the
+    zero-length read-back bug of the test below."""
     a = schedkit.solve(x, "cpsat", time_limit=None, workers=1)
     b = schedkit.solve(x, "mip", time_limit=None, workers=1)
     checked(x, a)
