@@ -4,7 +4,8 @@ deadline: for pure-Python heuristics that use a second core with a second walk.
 A fresh interpreter, not multiprocessing: spawn re-runs the caller's main script (a user's script
 without a `__main__` guard would solve again inside the child), and a forked or daemonic parent
 (the benchmark harness, a Dask worker) may not start multiprocessing children. The call and its
-answer travel as pickles through files in a temporary directory; the deadline is wall-clock.
+answer travel as pickles through files in a temporary directory (instances' read-only `meta`
+pickles through `common.pickling`, which `import schedkit` registers); the deadline is wall-clock.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from schedkit.common import pickling  # noqa: F401  (instances' read-only meta pickles)
 
 EXIT_GRACE = 2.0  # seconds past its deadline a child may take to write its answer
 

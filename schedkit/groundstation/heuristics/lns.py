@@ -37,7 +37,7 @@ from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
-from schedkit.groundstation.heuristics.score import Scorer
+from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, plan_stats
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -248,23 +248,22 @@ class Walk:
 
 
 def walk(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
-         incumbents: Incumbents | None = None, options: list[list[Option]] | None = None) -> Walk:
+         incumbents: Incumbents | None = None) -> Walk:
     """One walk of `lns_board` until `deadline` (or `steps`): what a spawned child runs."""
     scorer = Scorer(instance, setting.objective, setting.every_mission)
     stats: dict[str, Any] = {}
-    board = lns_board(instance, options or request_options(instance), scorer, deadline, seed,
+    board = lns_board(instance, request_options(instance), scorer, deadline, seed,
                       history=setting.history, steps=setting.steps, incumbents=incumbents, stats=stats)
     return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
 
 
 def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
-                  extra: int, incumbents: Incumbents | None = None,
-                  options: list[list[Option]] | None = None) -> tuple[Walk, dict[str, Any]]:
+                  extra: int, incumbents: Incumbents | None = None) -> tuple[Walk, dict[str, Any]]:
     """Walk `seed` here and walks seed + 1 .. seed + extra in child interpreters, all until
     `deadline`: the best (ties: the lowest seed) and stats on the walks (none when extra = 0)."""
     children = [Spawned(walk, (instance, setting, seed + i), deadline) for i in range(1, 1 + extra)]
     try:
-        walks = [walk(instance, setting, seed, deadline, incumbents, options)]
+        walks = [walk(instance, setting, seed, deadline, incumbents)]
     except BaseException:  # an error or an interrupt here: the children's walks are not wanted
         for child in children:
             child.stop()
@@ -299,7 +298,7 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     `steps` ends each walk after that many steps; without a time limit it is the whole budget
     (no clock: the same plan on any machine for a seed and a number of workers)."""
     objective = options.get("objective", "hours")
-    Scorer(instance, objective)  # refuses an unknown objective before anything starts
+    check_objective(objective)  # an unknown one is refused before anything starts
     every_mission = bool(options.get("every_mission", True))
     history = late_history(options)
     steps = options.get("steps")
