@@ -19,7 +19,7 @@ def test_the_deadline_is_the_same_instant_in_the_child():
     since = time.perf_counter()
     value, why = Spawned(spawn_targets.seconds_left, (), since + 30).result()
     elapsed = time.perf_counter() - since
-    assert why is None and 30 - elapsed - 0.1 <= value <= 30 + 0.1
+    assert why is None and 30 - elapsed - 1.0 <= value <= 30 + 1.0  # 1 s: clock reads under load
 
 
 def test_a_failing_call_says_why_in_one_line():
@@ -30,10 +30,9 @@ def test_a_failing_call_says_why_in_one_line():
 def test_a_call_that_overruns_its_deadline_is_stopped():
     """The parent waits EXIT_GRACE past the deadline, then kills the child."""
     child = Spawned(spawn_targets.sleep_past, (600,), time.perf_counter() + 0.1)
-    since = time.perf_counter()
     value, why = child.result()
     assert value is None and why == "the walk did not answer by its deadline"
-    assert child.process.returncode is not None and time.perf_counter() - since < 600
+    assert child.process.returncode is not None and child.process.returncode < 0  # killed, not done
     assert not child.folder.exists() and EXIT_GRACE > 0
 
 
