@@ -46,13 +46,14 @@ class Spawned:
             self.failed_to_start = f"the walk could not start: {error}"
             self.stop()
 
-    def result(self) -> tuple[Any, str | None]:
+    def result(self, latest: float = math.inf) -> tuple[Any, str | None]:
         """(the call's return value, None), or (None, why there is none): waits until the
-        deadline plus EXIT_GRACE at most, then stops the child."""
+        deadline plus EXIT_GRACE, and never past `latest` (the caller's own time limit, a
+        perf_counter value), then stops the child."""
         if self.process is None:
             return None, self.failed_to_start
-        wait = None if math.isinf(self.deadline) else max(0.0, self.deadline + EXIT_GRACE
-                                                          - time.perf_counter())
+        until = min(self.deadline + EXIT_GRACE, latest)
+        wait = None if math.isinf(until) else max(0.0, until - time.perf_counter())
         try:
             self.process.wait(wait)
         except subprocess.TimeoutExpired:

@@ -42,3 +42,12 @@ def test_a_child_that_cannot_start_is_a_reason_not_an_error(monkeypatch, tmp_pat
     value, why = child.result()
     assert value is None and why is not None and why.startswith("the walk could not start")
     assert not child.folder.exists()
+
+
+def test_the_caller_waits_no_later_than_its_own_limit():
+    """`latest` cuts EXIT_GRACE short: a child still running then is stopped."""
+    child = Spawned(spawn_targets.sleep_past, (600,), time.perf_counter() + 0.1)
+    latest = time.perf_counter() + 0.2
+    value, why = child.result(latest)
+    assert value is None and why == "the walk did not answer by its deadline"
+    assert time.perf_counter() >= latest and child.process.returncode < 0

@@ -258,9 +258,11 @@ def walk(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadl
 
 
 def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
-                  extra: int, incumbents: Incumbents | None = None) -> tuple[Walk, dict[str, Any]]:
+                  extra: int, incumbents: Incumbents | None = None, latest: float = math.inf
+                  ) -> tuple[Walk, dict[str, Any]]:
     """Walk `seed` here and walks seed + 1 .. seed + extra in child interpreters, all until
-    `deadline`: the best (ties: the lowest seed) and stats on the walks (none when extra = 0)."""
+    `deadline`: the best (ties: the lowest seed) and stats on the walks (none when extra = 0).
+    A child not done by `latest` (the time limit's end) is dropped."""
     children = [Spawned(walk, (instance, setting, seed + i), deadline) for i in range(1, 1 + extra)]
     try:
         walks = [walk(instance, setting, seed, deadline, incumbents)]
@@ -268,7 +270,7 @@ def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: i
         for child in children:
             child.stop()
         raise
-    answers = [child.result() for child in children]
+    answers = [child.result(latest) for child in children]
     failures = [why for _, why in answers if why is not None]
     walks += [found for found, why in answers if why is None]
     best = min(walks, key=lambda found: found.key)
@@ -310,7 +312,8 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     if steps is not None and options.time_limit is None:
         deadline = math.inf
     setting = WalkSetting(objective, every_mission, history, steps)
+    latest = math.inf if options.time_limit is None else options.started + limit
     best, stats = best_of_walks(instance, setting, options.seed, deadline,
-                                spawned_walks(options.workers, limit), Incumbents())
+                                spawned_walks(options.workers, limit), Incumbents(), latest)
     stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
     return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
