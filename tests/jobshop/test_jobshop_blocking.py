@@ -147,11 +147,28 @@ def test_ig_is_reproducible_for_a_seed_and_never_worse_than_its_start() -> None:
     """A fixed iteration count (many kernel calls, the random state handed back each time)
     gives the same checked schedule twice, no worse than the best rule it starts from."""
     instance = schedkit.load(CLASSIC / "la01", blocking=True)
-    first = schedkit.solve(instance, "ig", seed=3, iterations=200)
-    second = schedkit.solve(instance, "ig", seed=3, iterations=200)
+    first = schedkit.solve(instance, "ig", seed=3, iterations=200, workers=1)
+    second = schedkit.solve(instance, "ig", seed=3, iterations=200, workers=1)
     assert first.stats["iterations"] == 200
     assert checked(instance, first) == second.objective <= first.stats["warm_start"]
     assert first.solution == second.solution
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 2**20), st.sampled_from(["ig", "tabu"]))
+def test_walk_methods_run_one_walk_per_worker(seed: int, method: str) -> None:
+    """With two workers `ig` and `tabu` run walk 0 as one worker does (seed s) beside walk 1 (seed
+    s + 1) from the same start, and return the better (ties to walk 0); under an iteration count
+    the same plans at any speed."""
+    instance = schedkit.load(CLASSIC / "la01", blocking=True)
+    both = [schedkit.solve(instance, method, seed=seed, iterations=40, workers=2) for _ in range(2)]
+    one = schedkit.solve(instance, method, seed=seed, iterations=40, workers=1)
+    walks = both[0].stats["walk_objectives"]
+    assert len(walks) == 2 and walks[0] == one.objective and both[1].stats["walk_objectives"] == walks
+    best = 0 if walks[0] <= walks[1] else 1
+    assert both[0].stats["best_walk"] == best and both[0].stats["workers"] == 2
+    assert checked(instance, both[0]) == walks[best] and both[0].solution == both[1].solution
+    assert both[0].stats["iterations"] == 80
 
 
 def test_ig_refuses_a_classic_shop() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
 from schedkit.common.rng import seed_state
@@ -44,7 +45,24 @@ def test_ga_reproducible_with_generations_and_schedules():
         assert first.solution == again.solution
         for key in ("generations", "schedules"):
             assert first.stats[key] == again.stats[key]
-    assert schedkit.solve(x, "ga", seed=5, schedules=700).stats["schedules"] <= 700
+    assert schedkit.solve(x, "ga", seed=5, schedules=700, workers=1).stats["schedules"] <= 700
+    assert schedkit.solve(x, "ga", seed=5, schedules=700, workers=2).stats["schedules"] <= 1400
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 2**20))
+def test_ga_runs_one_population_per_worker(seed):
+    """With two workers walk 0 is what one worker makes (seed s), walk 1 runs seed s + 1, and the
+    better schedule comes back (ties to walk 0); under a generation count, at any speed."""
+    x = psplib("j3037_7")
+    one = [schedkit.solve(x, "ga", seed=seed + i, generations=3, workers=1) for i in (0, 1)]
+    both = schedkit.solve(x, "ga", seed=seed, generations=3, workers=2)
+    assert both.stats["walk_spans"] == [r.objective for r in one]
+    best = 0 if one[0].objective <= one[1].objective else 1
+    assert both.stats["best_walk"] == best and both.stats["workers"] == 2
+    assert both.solution == one[best].solution
+    agrees_with(x, both, optimum("j3037_7"))
+    assert both.stats["generations"] == one[0].stats["generations"] + one[1].stats["generations"]
 
 
 def test_ga_finds_the_j30_optimum_with_a_budget():

@@ -132,7 +132,7 @@ WALK = Walk("tabu", tabu_search, TABU_SECONDS, warm_up, improve, Starts, DEFAULT
 
 @register("jobshop", "tabu", exact=False,
           description="tabu search over critical-arc swaps with job reinsertion (Gröflin & Klinkert "
-          "2009), blocking job shops, makespan",
+          "2009), blocking job shops, makespan; one walk per worker",
           options={"iterations": None})
 def solve_tabu(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best blocking rule, then tabu search until the time limit (or `iterations`)."""

@@ -1,9 +1,11 @@
 """What the walk methods of blocking job shops (`ig`, `tabu`) share: the refusals, the best
-blocking rule as the start, one walk within the time limit (or `iterations`), and the stats."""
+blocking rule as the start, one walk per worker (seeds seed, seed + 1, ...; the kernels release
+the GIL) within the time limit (or `iterations` each), the best walk's schedule, and the stats."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,21 +52,31 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
             f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
-    stats: dict[str, Any] = {"workers": 1, "warm_start": start.objective, "warm_start_rule": start.rule}
+    walks = max(1, options.workers)
+    stats: dict[str, Any] = {"workers": walks, "warm_start": start.objective, "warm_start_rule": start.rule}
     incumbents = Incumbents()
     incumbents.improved(start.objective, lambda: Result(
         "feasible", start.objective, None, start.solution(instance), {**stats, "offered": "the best rule"}))
     limit = options.get("iterations")
     budget = options.remaining()
-    found, done = start, 0
+    runs = [(start, 0)]
     if compiled.affordable(walk.kernel, walk.kernel_seconds, budget):
         clock.run(walk.kernel, walk.warm_up)
         stall = None if options.time_limit is None else walk.stall_share * options.time_limit
-        found, done = walk.improve(instance, start, options.deadline, options.seed,
-                                   walk.default_iterations if limit is None and budget is None else limit,
-                                   patience=stall, starts=walk.starts(instance, options.seed, start.rule),
-                                   incumbents=incumbents)
+        steps = walk.default_iterations if limit is None and budget is None else limit
+        starts = walk.starts(instance, options.seed, start.rule)  # shared: each restart a new one
+
+        def one(i: int) -> tuple[BlockingSchedule, int]:
+            return walk.improve(instance, start, options.deadline, options.seed + i, steps, patience=stall,
+                                starts=starts, incumbents=incumbents)
+
+        with ThreadPoolExecutor(walks) as pool:
+            runs = list(pool.map(one, range(walks)))
+        stats["walk_objectives"] = [schedule.objective for schedule, _ in runs]
     else:
         stats[f"{name}_skipped"] = "its kernel would compile longer than the time limit"
-    stats.update(iterations=done, compile_seconds=round(clock.seconds, 3))
+    best = min(range(len(runs)), key=lambda i: runs[i][0].objective)  # ties: the lower walk
+    found = runs[best][0]
+    stats.update(iterations=sum(done for _, done in runs), best_walk=best,
+                 compile_seconds=round(clock.seconds, 3))
     return Result("feasible", found.objective, None, found.solution(instance), stats)

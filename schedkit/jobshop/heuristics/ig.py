@@ -161,7 +161,7 @@ WALK = Walk("ig", iterated_greedy, IG_SECONDS, warm_up, improve, Starts, DEFAULT
 
 @register("jobshop", "ig", exact=False,
           description="iterated greedy over the alternative graph (Pranzo & Pacciarelli 2016), "
-          "blocking job shops, makespan",
+          "blocking job shops, makespan; one walk per worker",
           options={"iterations": None})
 def solve_ig(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best blocking rule, then iterated greedy until the time limit (or `iterations`)."""

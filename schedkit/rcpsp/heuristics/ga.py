@@ -11,11 +11,17 @@ without progress. Python hands the kernel chunks of generations sized to a
 fraction of the time left, so the time limit holds. Reproducible for a seed with
 `generations=` or `schedules=` (every forward or backward SGS pass counts as one schedule);
 under a time limit alone the number of generations depends on the machine's speed.
+
+The method runs one population per worker on threads (the kernels release the GIL), seeds
+seed, seed + 1, ..., each with the whole budget; the best schedule wins (ties to the lower), and
+under a time limit alone a population that meets the lower bound stops the others.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -92,9 +98,11 @@ def _sort(population: tuple[np.ndarray, ...]) -> None:
 
 def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, seed: int,
            bound: int, start: np.ndarray | None = None, schedules: int | None = None,
-           population: int = POPULATION, incumbents: Incumbents | None = None) -> Evolution:
-    """Evolve until `generations`, `schedules` SGS passes, the deadline or the bound; `start`,
-    if given, joins the first population. Each new best goes to `incumbents` (progress)."""
+           population: int = POPULATION, incumbents: Incumbents | None = None,
+           stop: threading.Event | None = None) -> Evolution:
+    """Evolve until `generations`, `schedules` SGS passes, the deadline, the bound or `stop`
+    (set here when the bound is met); `start`, if given, joins the first population. Each new
+    best goes to `incumbents` (progress)."""
     data = _read_only_arrays(instance)
     n = instance.n
     state = seed_state(seed)
@@ -121,7 +129,7 @@ def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, se
     done, chunk, stall = 0, 1, 0
     while spans[0] > bound and (generations is None or done < generations) and used < limit:
         now = time.perf_counter()
-        if now >= deadline:
+        if now >= deadline or (stop is not None and stop.is_set()):
             break
         count = chunk if generations is None else min(chunk, generations - done)
         ran, spent, stall, state = kernels.generations(
@@ -138,7 +146,31 @@ def evolve(instance: RCPSPInstance, deadline: float, generations: int | None, se
         chunk = int(max(1, min(4 * chunk, aim / per if per > 0 else 4 * chunk)))
         if ran == 0:
             break
+    if stop is not None and spans[0] <= bound:
+        stop.set()
     return Evolution(starts[0].copy(), int(spans[0]), done, used)
+
+
+def evolve_walks(instance: RCPSPInstance, deadline: float, generations: int | None, seed: int,
+                 bound: int, walks: int, start: np.ndarray | None = None, schedules: int | None = None,
+                 incumbents: Incumbents | None = None) -> list[Evolution]:
+    """`evolve` once per walk on threads (seeds seed, seed + 1, ...), each with the whole budget;
+    under a deadline alone the first to meet the bound stops the others."""
+    stop = threading.Event() if generations is None and schedules is None else None  # a count: reproducible
+
+    def one(i: int) -> Evolution:
+        return evolve(instance, deadline, generations, seed + i, bound, start, schedules,
+                      incumbents=incumbents, stop=stop)
+
+    if walks == 1:
+        return [one(0)]
+    with ThreadPoolExecutor(walks) as pool:
+        return list(pool.map(one, range(walks)))
+
+
+def best_walk(runs: list[Evolution]) -> int:
+    """The walk with the shortest schedule (ties: the lower walk)."""
+    return min(range(len(runs)), key=lambda i: runs[i].span)
 
 
 def _count(options: SolveOptions, name: str) -> int | None:
@@ -166,7 +198,10 @@ def solve_ga(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if generations is None and schedules is None and options.time_limit is None:
         generations = DEFAULT_GENERATIONS
     bound = lower_bound(instance)
-    found = evolve(instance, options.deadline, generations, options.seed, bound,
-                   schedules=schedules, incumbents=Incumbents())
-    return schedule_result(instance, found.start, bound, generations=found.generations,
-                           schedules=found.schedules, compile_seconds=compile_seconds)
+    runs = evolve_walks(instance, options.deadline, generations, options.seed, bound, max(1, options.workers),
+                        schedules=schedules, incumbents=Incumbents())
+    best = best_walk(runs)
+    return schedule_result(instance, runs[best].start, bound, workers=len(runs),
+                           walk_spans=[run.span for run in runs], best_walk=best,
+                           generations=sum(run.generations for run in runs),
+                           schedules=sum(run.schedules for run in runs), compile_seconds=compile_seconds)

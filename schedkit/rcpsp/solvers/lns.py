@@ -5,7 +5,8 @@ GA improves its schedule until the end (no LNS, no second whole model).
 1. Warm start (WARM_SHARE of the budget left after imports and numba compilation): sampling
    with forward-backward improvement, then the whole model briefly (PROBE_SHARE, hinted with
    the sample's best: it proves many easy projects at once and raises the bound), then the
-   activity-list genetic algorithm of heuristics/ga.py seeded with the best so far.
+   activity-list genetic algorithm of heuristics/ga.py seeded with the best so far, one
+   population per worker.
 2. Large neighbourhood search (until WARM_SHARE + LNS_SHARE of the budget): free a set of
    activities, keep every other pair that shares a resource in the incumbent's order
    (S_j >= S_i + d_i where i ends before j starts), and let CP-SAT re-place the free ones with
@@ -36,7 +37,7 @@ from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
-from schedkit.rcpsp.heuristics.ga import evolve
+from schedkit.rcpsp.heuristics.ga import best_walk, evolve_walks
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
 from schedkit.rcpsp.heuristics.methods import refuse_lags, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
@@ -238,10 +239,12 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
             bound = max(bound, int(probe.bound))
         if probe.solution is not None and probe.objective is not None and probe.objective < span:
             start, span = probe.solution.start, int(probe.objective)
-    found = evolve(instance, warm_until, None, options.seed, bound, start,
-                   incumbents=Incumbents(stats={"workers": options.workers}))
+    runs = evolve_walks(instance, warm_until, None, options.seed, bound, max(1, options.workers), start,
+                        incumbents=Incumbents(stats={"workers": options.workers}))
+    found = runs[best_walk(runs)]
     start, span = found.start, found.span
-    stats.update(warm_start=span, generations=found.generations, ga_schedules=found.schedules)
+    stats.update(warm_start=span, generations=sum(run.generations for run in runs),
+                 ga_schedules=sum(run.schedules for run in runs), ga_walks=len(runs))
     offer(finish(span, bound, False, RCPSPSolution(start.copy()),
                  {**stats, "offered": "after the genetic algorithm"}))
     if span == bound or mid:  # met the bound, or (mid-size) the probe was the whole model's run
