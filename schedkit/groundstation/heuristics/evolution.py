@@ -11,13 +11,18 @@ alternative per request, decoded by the greedy placer.
   An estimated genome is decoded before it may become the best; the estimate's error moves the
   threshold up (error above 2 %) or down, as does a random fifth of the estimates, decoded to
   audit them. `stats["decodes_saved"]` counts the decodes skipped.
+- One population per worker: population 0 (the seed) here, the others (seed + 1, ...) in child
+  interpreters as `lns`'s walks run (from a 5 s limit); the best plan wins, ties to population 0.
+  With `generations` and no time limit, the same plan on any machine for a seed and a worker count.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -25,8 +30,8 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
-from schedkit.groundstation.heuristics.lns import END_SHARE
-from schedkit.groundstation.heuristics.score import Scorer
+from schedkit.groundstation.heuristics.lns import END_SHARE, Walk, best_of_walks, spawned_walks
+from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -34,6 +39,7 @@ from schedkit.result import Result
 RANK_SLACK = 0.05  # two ranks "agree" within 5 % of the request count
 ERROR_LIMIT = 0.02
 AUDIT_SHARE = 0.2  # share of estimated offspring decoded anyway to measure the estimates' error
+MAX_GENERATIONS = 10**9
 
 
 @dataclass
@@ -78,7 +84,8 @@ class Evolution:
 
     def __init__(self, instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
                  rng: np.random.Generator, fuzzy: bool, size: int, elite: int,
-                 crossover: tuple[float, float], threshold: float) -> None:
+                 crossover: tuple[float, float], threshold: float,
+                 incumbents: Incumbents | None = None) -> None:
         self.instance, self.options, self.scorer, self.rng = instance, options, scorer, rng
         self.fuzzy, self.size, self.elite = fuzzy, size, elite
         self.crossover_min, self.crossover_max = crossover
@@ -87,7 +94,7 @@ class Evolution:
         self.decodes = self.saved = 0
         self.best: Board | None = None
         self.best_key = (2**62, 2**62)
-        self.incumbents = Incumbents()  # each new best board, for progress
+        self.incumbents = incumbents or Incumbents()  # each new best board, for progress
 
     def decode(self, order: np.ndarray, alts: np.ndarray) -> tuple[int, int]:
         board = build(self.instance, self.options, order.tolist(), alts.tolist())
@@ -181,7 +188,8 @@ class Evolution:
 
 
 def _check_ranges(options: SolveOptions) -> None:
-    """Refuse a population under 2 and rates outside [0, 1] (their kinds are checked already)."""
+    """Refuse a population under 2, rates outside [0, 1] and a negative generation count (their
+    kinds are checked already)."""
     if options.get("population", 30) < 2:
         raise InvalidOption(f"population must be at least 2, got {options.get('population')}")
     for name in ("crossover_min", "crossover_max", "threshold"):
@@ -189,38 +197,74 @@ def _check_ranges(options: SolveOptions) -> None:
             raise InvalidOption(f"{name} must be in [0, 1], got {options.get(name)}")
     if options.get("crossover_min", 0.5) > options.get("crossover_max", 0.95):
         raise InvalidOption("crossover_min must not exceed crossover_max")
+    generations = options.get("generations")
+    if generations is not None and not 0 <= generations <= MAX_GENERATIONS:
+        raise InvalidOption(f"generations must be None or a whole number from 0 to {MAX_GENERATIONS:,}, "
+                            f"got {generations!r}")
 
 
-def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) -> Result:
-    scorer = Scorer(instance, options.get("objective", "hours"))
-    limit = 10.0 if options.time_limit is None else options.time_limit
-    deadline = options.started + END_SHARE * limit
-    rng = np.random.default_rng(options.seed)
-    _check_ranges(options)
-    run = Evolution(instance, request_options(instance), scorer, rng, fuzzy,
-                    int(options.get("population", 30)), int(options.get("elite", 4)),
-                    (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95))),
-                    float(options.get("threshold", 0.95)))
+@dataclass(frozen=True)
+class EvolutionSetting:
+    """What every population of one run shares."""
+
+    objective: str
+    fuzzy: bool
+    size: int
+    elite: int
+    crossover: tuple[float, float]
+    threshold: float
+    generations: int | None = None
+
+
+def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, seed: int, deadline: float,
+                   incumbents: Incumbents | None = None) -> Walk:
+    """One population evolved until `deadline` (or `generations`): what a spawned child runs."""
+    scorer = Scorer(instance, setting.objective)
+    run = Evolution(instance, request_options(instance), scorer, np.random.default_rng(seed), setting.fuzzy,
+                    setting.size, setting.elite, setting.crossover, setting.threshold, incumbents)
     population = run.initial(deadline)
     generations = 0
-    while time.perf_counter() < deadline:
+    last = math.inf if setting.generations is None else setting.generations
+    while time.perf_counter() < deadline and generations < last:
         population = run.generation(population, deadline)
         generations += 1
     board = run.best
     assert board is not None
-    stats = {"iterations": generations, "decodes": run.decodes, **plan_stats(instance, board.tracked)}
-    if fuzzy:
+    stats: dict[str, Any] = {"iterations": generations, "decodes": run.decodes}
+    if setting.fuzzy:
         stats.update(decodes_saved=run.saved, threshold=round(run.threshold, 4))
-    return Result("feasible", board.unserved(), None, board.solution(), stats)
+    return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
+
+
+def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) -> Result:
+    objective = options.get("objective", "hours")
+    check_objective(objective)
+    _check_ranges(options)
+    limit = 10.0 if options.time_limit is None else options.time_limit
+    deadline = options.started + END_SHARE * limit
+    generations = options.get("generations")
+    if generations is not None and options.time_limit is None:
+        deadline = math.inf
+    rates = (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95)))
+    setting = EvolutionSetting(objective, fuzzy, int(options.get("population", 30)),
+                               int(options.get("elite", 4)), rates, float(options.get("threshold", 0.95)),
+                               generations)
+    latest = math.inf if options.time_limit is None else options.started + limit
+    extra = spawned_walks(options.workers, limit)
+    best, stats = best_of_walks(instance, setting, options.seed, deadline, extra, Incumbents(), latest,
+                                run=evolution_walk)
+    stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
+    return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
 
 
 OPTIONS = {"objective": "hours", "population": 30, "elite": 4, "crossover_min": 0.5,
-           "crossover_max": 0.95}
+           "crossover_max": 0.95, "generations": None}
 
 
 @register("groundstation", "ga", exact=False, options=OPTIONS,
           description="genetic algorithm over request order and alternatives, greedy decoder, "
-          "adaptive crossover (until the time limit, default 10 s)")
+          "adaptive crossover (until the time limit, default 10 s, or `generations`); one population "
+          "per worker")
 def solve_ga(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """The GA without fuzzy evaluation: every offspring decoded."""
     return _run(instance, options, fuzzy=False)
@@ -228,7 +272,7 @@ def solve_ga(instance: GroundStationInstance, options: SolveOptions) -> Result:
 
 @register("groundstation", "ffeea", exact=False, options={**OPTIONS, "threshold": 0.95},
           description="FFEEA (Jiang et al. 2024): the GA with fuzzy fitness evaluation and an "
-          "adaptive similarity threshold; stats report decodes_saved")
+          "adaptive similarity threshold; stats report decodes_saved; one population per worker")
 def solve_ffeea(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """The GA with fuzzy fitness evaluation."""
     return _run(instance, options, fuzzy=True)
