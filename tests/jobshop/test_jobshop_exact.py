@@ -17,17 +17,19 @@ from tests.jobshop.strategies import jobshops
 
 
 def test_ft06_is_55_proved_by_cpsat():
-    """ft06 (Fisher–Thompson 6x6): optimum 55 (Fisher and Thompson 1963; proved since)."""
-    result = schedkit.solve(classic("ft06"), "cpsat", time_limit=30, workers=2)
+    """ft06 (Fisher–Thompson 6x6): optimum 55 (Fisher and Thompson 1963; proved since), proved
+    without a time limit so that the proof does not depend on the machine's speed."""
+    result = schedkit.solve(classic("ft06"), "cpsat", time_limit=None, workers=2)
     assert checked(classic("ft06"), result) == 55
     assert result.status == "optimal" and result.bound == 55 and result.stats["workers"] == 2
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_ft06_is_55_proved_by_mip(solver):
-    """The disjunctive MIP proves 55 on ft06 with HiGHS and with CBC."""
+    """The disjunctive MIP proves 55 on ft06 with HiGHS and with CBC (no time limit: about a
+    second of work, proved at any speed)."""
     x = classic("ft06")
-    result = schedkit.solve(x, "mip", time_limit=60, workers=2, solver=solver)
+    result = schedkit.solve(x, "mip", time_limit=None, workers=2, solver=solver)
     assert checked(x, result) == 55
     assert result.status == "optimal"
 
@@ -35,21 +37,27 @@ def test_ft06_is_55_proved_by_mip(solver):
 def test_la01_is_666_proved_by_cpsat():
     """la01 (Lawrence 10x5): optimum 666, equal to the load of its busiest machine."""
     x = classic("la01")
-    result = schedkit.solve(x, "cpsat", time_limit=30, workers=2)
+    result = schedkit.solve(x, "cpsat", time_limit=None, workers=2)  # a proof at any speed
     assert checked(x, result) == 666 and result.status == "optimal"
 
 
 def test_mk01_is_40_proved_by_cpsat():
     """mk01 (Brandimarte, flexible 10x6): optimum 40 (FJSPLIB bounds)."""
     x = flexible("mk01")
-    result = schedkit.solve(x, "cpsat", time_limit=60, workers=2)
+    result = schedkit.solve(x, "cpsat", time_limit=None, workers=2)  # a proof at any speed
     assert checked(x, result) == 40 and result.status == "optimal"
 
 
 def test_auto_runs_cpsat_and_says_so():
-    """auto on ft06: cpsat, optimal 55, the choice in stats."""
-    result = schedkit.solve(classic("ft06"), "auto", time_limit=20, workers=1)
-    assert result.objective == 55 and result.stats["chosen"] == "cpsat"
+    """auto on ft06: cpsat, the choice in stats; a checked schedule with bound <= 55 <= makespan,
+    and 55 when proved (what 20 s reach depends on the machine's load)."""
+    x = classic("ft06")
+    result = schedkit.solve(x, "auto", time_limit=20, workers=1)
+    assert result.stats["chosen"] == "cpsat"
+    assert checked(x, result) >= 55
+    assert result.bound is None or result.bound <= 55
+    if result.status == "optimal":
+        assert result.objective == 55
 
 
 def test_tabu_search_reaches_ft06_optimum_from_the_best_rule():
@@ -84,7 +92,7 @@ def test_lns_on_a_flexible_instance():
 @given(x=jobshops(max_jobs=4, max_machines=3, max_ops=3))
 def test_cpsat_is_never_worse_than_any_rule(x):
     """Random small (flexible) instances, every objective: CP-SAT's optimum is at most every rule's."""
-    result = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    result = schedkit.solve(x, "cpsat", time_limit=None, workers=1)  # a proof at any speed
     value = checked(x, result)
     assert result.status == "optimal"
     for rule in rule_names():
@@ -187,7 +195,7 @@ def test_tabu_search_is_feasible_and_never_beats_the_optimum(x):
     found, _ = improve(x, start, time.perf_counter() + 0.2, seed=1)
     solution = schedkit.jobshop.model.JobShopSolution.from_flat(x, found.start, found.machine(x))
     assert schedkit.check(x, solution).objective == found.objective <= start.objective
-    optimum = schedkit.solve(x, "cpsat", time_limit=20, workers=1)
+    optimum = schedkit.solve(x, "cpsat", time_limit=None, workers=1)  # a proof at any speed
     assert optimum.status == "optimal" and found.objective >= optimum.objective
 
 

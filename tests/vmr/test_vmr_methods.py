@@ -44,10 +44,10 @@ def test_methods_registered():
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("limit", [0, 1, 2, 3])
 def test_two_machines_known_optimum(method, limit):
-    """The hand-derived optima 44 / 28 / 12 / 12 for K = 0..3 (see conftest): every method
-    reaches them and proves them (residue and migration bounds), with the fragment rates."""
+    """Hand-derived optima 44 / 28 / 12 / 12 for K = 0..3 (conftest), reached and proved by every
+    method (greedy meets the migration bound), with fragment rates; no limit: at any speed."""
     x = two_machines(limit)
-    result = _solve(x, method)
+    result = schedkit.solve(x, method, time_limit=None, workers=1)
     _agrees(x, result, TWO_MACHINES_OPTIMUM[limit])
     assert result.objective == TWO_MACHINES_OPTIMUM[limit]
     assert result.status == "optimal"
@@ -139,34 +139,32 @@ def test_lns_with_iterations_is_reproducible():
 @given(tiny_clusters())
 def test_auto_side_by_side_against_brute_force(instance):
     """With two workers `auto` runs the MIP on its own thread beside LNS: the plan passes the
-    checker, is no worse than greedy, and is proven optimal whenever the MIP alone proves it
-    (the order-free model's bound can sit below the best ordered plan when K is tight)."""
+    checker, is no worse than greedy, bound <= brute force <= objective, and optimal only at
+    it (whether 10 s bring the proof depends on the machine)."""
     optimum = brute_force(instance)
     result = schedkit.solve(instance, "auto", time_limit=10, workers=2)
     _agrees(instance, result, optimum)
     assert result.objective <= _solve(instance, "greedy").objective
-    if _solve(instance, "mip").status == "optimal":
-        assert result.status == "optimal" and result.objective == optimum
 
 
 def test_auto_side_by_side_on_a_generated_cluster():
-    """On a 12-machine cluster `auto` (two workers) reaches the MIP's proven optimum, says that
-    both ran and which one gave the plan."""
+    """A 12-machine cluster: `auto` (two workers) agrees with the MIP's proven optimum (a proof in
+    10 s depends on the machine), says that both ran and which one gave the plan."""
     x = schedkit.generate.vmr(12, 0.95, seed=2, migration_limit=6, anti_affinity_groups=2)
     reference = schedkit.solve(x, "mip", time_limit=None, workers=1)  # the proof at any speed
     assert reference.status == "optimal"
     result = schedkit.solve(x, "auto", time_limit=10, workers=2)
     _agrees(x, result, reference.objective)
-    assert result.status == "optimal"
     assert result.stats["workers"] == 2
     if result.stats.get("proved_by") != "migration bound":
         assert result.stats["chosen"] == "mip+restricted+lns"
         assert result.stats["plan_from"] in ("mip", "restricted mip", "lns", "greedy")
 
 
-def _run_model(x, restricted=False, control=None, limit=60.0):
+def _run_model(x, restricted=False, control=None, limit=None):
     """Build the MIP of `x` (the whole one, or restricted to nodes with a non-zero residue)
-    from greedy's plan and solve it on HiGHS: (arrays, node mask or None, model, outcome)."""
+    from greedy's plan and solve it on HiGHS, by default without a time limit (outcomes that
+    do not hang on speed): (arrays, node mask or None, model, outcome)."""
     pulp = import_pulp("highs")
     a = build_arrays(x)
     allowed = (a.free_cpu0 % a.fragment) != 0 if restricted else None
@@ -210,7 +208,7 @@ def test_restricted_mip_moves_only_between_allowed_nodes(seed):
     x = schedkit.generate.vmr(16, 0.95, seed=seed, migration_limit=8, anti_affinity_groups=3)
     optimum = schedkit.solve(x, "mip", time_limit=None, workers=1)
     assert optimum.status == "optimal"
-    a, allowed, _, outcome = _run_model(x, restricted=True, limit=20.0)
+    a, allowed, _, outcome = _run_model(x, restricted=True)  # no time limit: a plan at any speed
     assert outcome.found is not None and outcome.reached
     result = plan_result(x, a, outcome.found)
     report = schedkit.check(x, result)
