@@ -142,6 +142,9 @@ bench-jobshop-blocking-all60s: $(STAMP_DEV)
 bench-smtt-bdp: $(STAMP_DEV)  # issue 22: bdp on OR-Library wt40/wt50/wt100 and generated n = 150-300 (a new file under bench-runs/; the dated rounds live in benchmarks/reports/smtt_bdp.md)
 	mkdir -p bench-runs && $(BIN)/python benchmarks/smtt_bdp.py --out bench-runs/smtt_bdp_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
 
+bench-walks-per-worker: $(STAMP_DEV)  # ig, tabu, RCPSP ga, groundstation ga/ffeea: workers=1 against 2, side by side (a new file under bench-runs/; about 35 min)
+	mkdir -p bench-runs && $(BIN)/python benchmarks/walks_per_worker.py --out bench-runs/walks_per_worker_$$(date +%Y%m%d-%H%M%S).md $(BENCH_ARGS)
+
 bench-cold-cache: $(STAMP_DEV)  # every method's first call on an empty numba cache at 2 s (a new file under bench-runs/)
 	mkdir -p bench-runs && $(BIN)/python benchmarks/cold_cache.py --time-limit 2 --out bench-runs/cold_cache_$$(date +%Y%m%d-%H%M%S).md
 
