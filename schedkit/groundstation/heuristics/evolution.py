@@ -11,9 +11,10 @@ alternative per request, decoded by the greedy placer.
   An estimated genome is decoded before it may become the best; the estimate's error moves the
   threshold up (error above 2 %) or down, as does a random fifth of the estimates, decoded to
   audit them. `stats["decodes_saved"]` counts the decodes skipped.
-- One population per worker: population 0 (the seed) here, the others (seed + 1, ...) in child
-  interpreters as `lns`'s walks run (from a 5 s limit); the best plan wins, ties to population 0.
-  With `generations` and no time limit, the same plan on any machine for a seed and a worker count.
+- One population, one thread, whatever `workers` says: a second population in a child
+  interpreter (as `lns` runs its walks) was measured and lost more than it gained, because the
+  first population runs about 10 % slower beside it (benchmarks/reports/walks_per_worker.md).
+  With `generations` and no time limit, the same plan on any machine for a seed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
-from schedkit.groundstation.heuristics.lns import END_SHARE, Walk, best_of_walks, spawned_walks
+from schedkit.groundstation.heuristics.lns import END_SHARE, Walk
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
@@ -249,11 +250,8 @@ def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) ->
     setting = EvolutionSetting(objective, fuzzy, int(options.get("population", 30)),
                                int(options.get("elite", 4)), rates, float(options.get("threshold", 0.95)),
                                generations)
-    latest = math.inf if options.time_limit is None else options.started + limit
-    extra = spawned_walks(options.workers, limit)
-    best, stats = best_of_walks(instance, setting, options.seed, deadline, extra, Incumbents(), latest,
-                                run=evolution_walk)
-    stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
+    best = evolution_walk(instance, setting, options.seed, deadline, Incumbents())
+    stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": 1}
     return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
 
 
@@ -263,8 +261,7 @@ OPTIONS = {"objective": "hours", "population": 30, "elite": 4, "crossover_min": 
 
 @register("groundstation", "ga", exact=False, options=OPTIONS,
           description="genetic algorithm over request order and alternatives, greedy decoder, "
-          "adaptive crossover (until the time limit, default 10 s, or `generations`); one population "
-          "per worker")
+          "adaptive crossover (until the time limit, default 10 s, or `generations`); one thread")
 def solve_ga(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """The GA without fuzzy evaluation: every offspring decoded."""
     return _run(instance, options, fuzzy=False)
@@ -272,7 +269,7 @@ def solve_ga(instance: GroundStationInstance, options: SolveOptions) -> Result:
 
 @register("groundstation", "ffeea", exact=False, options={**OPTIONS, "threshold": 0.95},
           description="FFEEA (Jiang et al. 2024): the GA with fuzzy fitness evaluation and an "
-          "adaptive similarity threshold; stats report decodes_saved; one population per worker")
+          "adaptive similarity threshold; stats report decodes_saved; one thread")
 def solve_ffeea(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """The GA with fuzzy fitness evaluation."""
     return _run(instance, options, fuzzy=True)

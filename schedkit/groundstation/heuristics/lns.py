@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -258,16 +257,15 @@ def walk(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadl
     return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
 
 
-def best_of_walks(instance: GroundStationInstance, setting: Any, seed: int, deadline: float,
-                  extra: int, incumbents: Incumbents | None = None, latest: float = math.inf,
-                  run: Callable[..., Walk] = walk) -> tuple[Walk, dict[str, Any]]:
+def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadline: float,
+                  extra: int, incumbents: Incumbents | None = None, latest: float = math.inf
+                  ) -> tuple[Walk, dict[str, Any]]:
     """Walk `seed` here and walks seed + 1 .. seed + extra in child interpreters, all until
     `deadline`: the best (ties: the lowest seed) and stats on the walks (none when extra = 0).
-    A child not done by `latest` (the time limit's end) is dropped. `run(instance, setting, seed,
-    deadline, incumbents)` is one walk (module-level, so that it pickles): `lns`'s by default."""
-    children = [Spawned(run, (instance, setting, seed + i), deadline) for i in range(1, 1 + extra)]
+    A child not done by `latest` (the time limit's end) is dropped."""
+    children = [Spawned(walk, (instance, setting, seed + i), deadline) for i in range(1, 1 + extra)]
     try:
-        walks = [run(instance, setting, seed, deadline, incumbents)]
+        walks = [walk(instance, setting, seed, deadline, incumbents)]
     except BaseException:  # an error or an interrupt here: the children's walks are not wanted
         for child in children:
             child.stop()
