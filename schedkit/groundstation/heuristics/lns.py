@@ -33,6 +33,7 @@ import numpy as np
 
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.spawned import Spawned
+from schedkit.common.walks import walk_count
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
@@ -284,9 +285,9 @@ def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: i
 
 
 def spawned_walks(workers: int, seconds: float) -> int:
-    """How many walks run in child interpreters beside this one: one per extra worker, when the
-    budget leaves them time after their start-up."""
-    return workers - 1 if seconds >= SPAWN_AFTER else 0
+    """How many walks run in child interpreters beside this one: one per extra worker (up to
+    MAX_WALKS in all), when the budget leaves them time after their start-up."""
+    return walk_count(workers) - 1 if seconds >= SPAWN_AFTER else 0
 
 
 @register("groundstation", "lns", exact=False,

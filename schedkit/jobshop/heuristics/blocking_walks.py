@@ -1,6 +1,7 @@
 """What the walk methods of blocking job shops (`ig`, `tabu`) share: the refusals, the best
-blocking rule as the start, one walk per worker (seeds seed, seed + 1, ...; the kernels release
-the GIL) within the time limit (or `iterations` each), the best walk's schedule, and the stats."""
+blocking rule as the start, one walk per worker up to `common.walks.MAX_WALKS` (seeds seed,
+seed + 1, ...; the kernels release the GIL) within the time limit (or `iterations` each), the
+best walk's schedule, and the stats."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.walks import walk_count
 from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
@@ -52,7 +54,7 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
             f"more than the {options.time_limit:g} s time limit; run once with a longer limit")
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
-    walks = max(1, options.workers)
+    walks = walk_count(options.workers)
     stats: dict[str, Any] = {"workers": walks, "warm_start": start.objective, "warm_start_rule": start.rule}
     incumbents = Incumbents()
     incumbents.improved(start.objective, lambda: Result(

@@ -39,6 +39,7 @@ import numpy as np
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.walks import walk_count
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
@@ -181,7 +182,7 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
         return incumbent
     clock.run(ig.iterated_greedy, ig.warm_up)
     small = bool(stats.get("order_literals"))
-    kinds = [_walk_kind(i, small) for i in range(max(1, options.workers))]
+    kinds = [_walk_kind(i, small) for i in range(walk_count(options.workers))]
     if kinds[-1] != "ig":
         kernel = blocking_tabu.tabu_search
         if compiled.affordable(kernel, blocking_tabu.TABU_SECONDS, options.remaining()):

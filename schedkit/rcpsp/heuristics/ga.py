@@ -12,9 +12,10 @@ fraction of the time left, so the time limit holds. Reproducible for a seed with
 `generations=` or `schedules=` (every forward or backward SGS pass counts as one schedule);
 under a time limit alone the number of generations depends on the machine's speed.
 
-The method runs one population per worker on threads (the kernels release the GIL), seeds
-seed, seed + 1, ..., each with the whole budget; the best schedule wins (ties to the lower), and
-under a time limit alone a population that meets the lower bound stops the others.
+The method runs one population per worker (up to `common.walks.MAX_WALKS`) on threads (the
+kernels release the GIL), seeds seed, seed + 1, ..., each with the whole budget; the best
+schedule wins (ties to the lower), and under a time limit alone a population that meets the
+lower bound stops the others.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
+from schedkit.common.walks import walk_count
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import ga_kernels as rcpsp_ga_kernels
@@ -198,8 +200,8 @@ def solve_ga(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if generations is None and schedules is None and options.time_limit is None:
         generations = DEFAULT_GENERATIONS
     bound = lower_bound(instance)
-    runs = evolve_walks(instance, options.deadline, generations, options.seed, bound, max(1, options.workers),
-                        schedules=schedules, incumbents=Incumbents())
+    runs = evolve_walks(instance, options.deadline, generations, options.seed, bound,
+                        walk_count(options.workers), schedules=schedules, incumbents=Incumbents())
     best = best_walk(runs)
     return schedule_result(instance, runs[best].start, bound, workers=len(runs),
                            walk_spans=[run.span for run in runs], best_walk=best,

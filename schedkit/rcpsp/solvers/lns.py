@@ -33,6 +33,7 @@ from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.walks import walk_count
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
@@ -239,7 +240,7 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
             bound = max(bound, int(probe.bound))
         if probe.solution is not None and probe.objective is not None and probe.objective < span:
             start, span = probe.solution.start, int(probe.objective)
-    runs = evolve_walks(instance, warm_until, None, options.seed, bound, max(1, options.workers), start,
+    runs = evolve_walks(instance, warm_until, None, options.seed, bound, walk_count(options.workers), start,
                         incumbents=Incumbents(stats={"workers": options.workers}))
     found = runs[best_walk(runs)]
     start, span = found.start, found.span
