@@ -17,6 +17,15 @@ def run_row(command: list[str], out: Path) -> str:
     return line
 
 
+def checkout_commit(root: Path) -> str:
+    """The short commit of the checkout at `root`, with + when its schedkit/ has changes."""
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "schedkit"],
+                           capture_output=True, text=True).stdout.strip()
+    return head + ("+" if dirty else "")
+
+
 def add_run_arguments(parser: argparse.ArgumentParser, time_limit: float) -> None:
     """The options every fresh-process row script shares: limit, workers, store, and the hidden
     --one that a child process runs with."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import schedkit  # noqa: E402
-from benchmarks.fresh_process import add_run_arguments, run_row  # noqa: E402
+from benchmarks.fresh_process import add_run_arguments, checkout_commit, run_row  # noqa: E402
 from schedkit.rcpsp.solvers import lns  # noqa: E402
 
 
@@ -37,16 +36,7 @@ def one(name: str, share: float, seed: int, time_limit: float, workers: int) -> 
             "bound": result.bound, "status": result.status, "elapsed": round(elapsed, 2),
             "check": bool(report), "probe_status": result.stats.get("probe_status"),
             "probe_bound": result.stats.get("probe_bound"), "load": round(load, 2),
-            "commit": _commit()}
-
-
-def _commit() -> str:
-    """The checkout's short commit, with + when it has changes."""
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "schedkit"],
-                           capture_output=True, text=True).stdout.strip()
-    return head + ("+" if dirty else "")
+            "commit": checkout_commit(ROOT)}
 
 
 def main() -> None:

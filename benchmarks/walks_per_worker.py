@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import schedkit  # noqa: E402
-from benchmarks.fresh_process import run_row  # noqa: E402
+from benchmarks.fresh_process import checkout_commit, run_row  # noqa: E402
 
 CLASSIC = "instances/jobshop/classic"
 WEEKS = "instances/groundstation/problems.json"
@@ -61,15 +60,8 @@ def one(case: str, workers: int, seed: int) -> dict[str, object]:
         value = round(result.stats["tracked_hours"], 2)  # maximised: report hours
     return {"case": case, "method": method, "workers": workers, "seed": seed, "value": value,
             "time_limit": limit, "elapsed": round(elapsed, 2), "check": bool(report.feasible),
-            "best_walk": result.stats.get("best_walk"), "load": round(load, 2), "commit": _commit()}
-
-
-def _commit() -> str:
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "schedkit"],
-                           capture_output=True, text=True).stdout.strip()
-    return head + ("+" if dirty else "")
+            "best_walk": result.stats.get("best_walk"), "load": round(load, 2),
+            "commit": checkout_commit(ROOT)}
 
 
 def report(rows: list[dict], command: str) -> str:
