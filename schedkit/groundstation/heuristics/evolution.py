@@ -219,7 +219,7 @@ class EvolutionSetting:
 
 def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, seed: int, deadline: float,
                    incumbents: Incumbents | None = None) -> Walk:
-    """One population evolved until `deadline` (or `generations`): what a spawned child runs."""
+    """One population evolved until `deadline` (or `generations`): its best plan as a `Walk`."""
     scorer = Scorer(instance, setting.objective)
     run = Evolution(instance, request_options(instance), scorer, np.random.default_rng(seed), setting.fuzzy,
                     setting.size, setting.elite, setting.crossover, setting.threshold, incumbents)

@@ -6,12 +6,11 @@ best walk's schedule, and the stats."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from schedkit.common.incumbents import Incumbents
-from schedkit.common.walks import walk_count
+from schedkit.common.walks import run_walks, walk_count
 from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
@@ -72,8 +71,7 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
             return walk.improve(instance, start, options.deadline, options.seed + i, steps, patience=stall,
                                 starts=starts, incumbents=incumbents)
 
-        with ThreadPoolExecutor(walks) as pool:
-            runs = list(pool.map(one, range(walks)))
+        runs = run_walks(one, walks)
         stats["walk_objectives"] = [schedule.objective for schedule, _ in runs]
     else:
         stats[f"{name}_skipped"] = "its kernel would compile longer than the time limit"

@@ -31,7 +31,6 @@ Without a time limit the whole model is solved to optimality.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -39,7 +38,7 @@ import numpy as np
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.common.incumbents import Incumbents
-from schedkit.common.walks import walk_count
+from schedkit.common.walks import run_walks, walk_count
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
@@ -216,8 +215,7 @@ def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pin
         return ig.improve(instance, incumbent, end, seed, None, floor, patience, starts, job_share,
                           slide_share, insert_share, elite, incumbents)
 
-    with ThreadPoolExecutor(len(kinds)) as pool:  # the kernels release the GIL: one walk per worker
-        runs = list(pool.map(walk, range(len(kinds))))
+    runs = run_walks(walk, len(kinds))  # the kernels release the GIL: one walk per worker
     found = min((schedule for schedule, _ in runs), key=lambda schedule: schedule.objective)
     stats["ig_iterations"] = stats.get("ig_iterations", 0) + sum(done for _, done in runs)
     stats["ig_seconds"] = round(stats.get("ig_seconds", 0) + time.perf_counter() - began, 3)

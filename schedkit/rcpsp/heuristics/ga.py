@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -30,7 +29,7 @@ import numpy as np
 
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.rng import seed_state
-from schedkit.common.walks import walk_count
+from schedkit.common.walks import run_walks, walk_count
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import ga_kernels as rcpsp_ga_kernels
@@ -164,10 +163,7 @@ def evolve_walks(instance: RCPSPInstance, deadline: float, generations: int | No
         return evolve(instance, deadline, generations, seed + i, bound, start, schedules,
                       incumbents=incumbents, stop=stop)
 
-    if walks == 1:
-        return [one(0)]
-    with ThreadPoolExecutor(walks) as pool:
-        return list(pool.map(one, range(walks)))
+    return run_walks(one, walks)
 
 
 def best_walk(runs: list[Evolution]) -> int:
