@@ -16,8 +16,8 @@ def test_mip_skips_a_model_it_cannot_build_in_the_budget() -> None:
     x = classic("ta71")
     result = schedkit.solve(x, method="mip", time_limit=3, workers=1)
     assert result.stats["model_built"] is False and "not built" in result.stats["solver_status"]
-    if result.solution is not None:  # None only when the rules' kernels could not load in time
-        assert result.status == "feasible" and schedkit.check(x, result).feasible
+    # a schedule even when the rules' kernel could not load in time (then the plain round robin)
+    assert result.status == "feasible" and schedkit.check(x, result).feasible
 
 
 def test_mip_beyond_its_pair_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

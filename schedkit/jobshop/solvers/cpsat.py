@@ -40,7 +40,8 @@ from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
 from schedkit.jobshop.heuristics.hints import classic_from_hint, pinned_operations
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
+from schedkit.jobshop.heuristics.plain import warm_start_or_plain
+from schedkit.jobshop.heuristics.rules import Schedule, objective
 from schedkit.jobshop.heuristics.tabu_kernels import tabu_search
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_lns as jobshop_lns
@@ -114,7 +115,8 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     limit = options.time_limit
     clock = compiled.CompileClock()
     pinned = pinned_operations(instance, options.get("pinned"))
-    incumbent = None if pinned.size else warm_start(instance, options, clock)
+    stats: dict[str, Any] = {"workers": options.workers}
+    incumbent = None if pinned.size else warm_start_or_plain(instance, options, clock, stats)
     if options.get("hint") is not None:
         hinted = classic_from_hint(instance, options.get("hint"))
         if hinted is not None and not hinted.start[pinned].any() and (
@@ -124,7 +126,6 @@ def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     jm = jobshop_model.build(cp_model, instance, upper)
     for o in pinned.tolist():
         jm.model.add(jm.start[o] == 0)
-    stats: dict[str, Any] = {"workers": options.workers}
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
     if limit is None:  # no budget to share: the whole model to optimality

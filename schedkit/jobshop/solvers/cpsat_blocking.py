@@ -50,6 +50,7 @@ from schedkit.jobshop.heuristics.blocking import (
 )
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.hints import blocking_from_hint, pinned_operations
+from schedkit.jobshop.heuristics.plain import PLAIN_NOTE, job_after_job_blocking
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_blocking_model as blocking_model
 from schedkit.registry import SolveOptions
@@ -324,6 +325,9 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         incumbent = clock.run(simulate_blocking,
                               lambda: best_blocking_rule(instance, options.deadline, options.seed))
         assert incumbent is not None
+    elif not pinned.size:  # the simulation would compile past the budget: a plain-Python start
+        incumbent = job_after_job_blocking(instance)
+        stats.update(compiling=True, note=PLAIN_NOTE)
     if options.get("hint") is not None:
         hinted = blocking_from_hint(instance, options.get("hint"))
         if hinted is not None and not hinted.start[pinned].any() and (

@@ -32,7 +32,8 @@ from schedkit.errors import ProblemTooLarge
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import refuse_blocking
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
+from schedkit.jobshop.heuristics.plain import warm_start_or_plain
+from schedkit.jobshop.heuristics.rules import Schedule, objective
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -219,28 +220,24 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     if len(pairs) > MAX_PAIRS:
         raise ProblemTooLarge(f"mip: {len(pairs)} machine pairs exceed {MAX_PAIRS}; use cpsat")
     clock = compiled.CompileClock()
-    start_rule = warm_start(instance, options, clock)
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
-    warm = None if start_rule is None else schedule_result(instance, start_rule).solution
-    if start_rule is not None:
-        stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
-        offer(finish(start_rule.objective, None, False, warm, {**stats, "offered": "the warm start"}))
+    start_rule = warm_start_or_plain(instance, options, clock, stats)
+    warm = schedule_result(instance, start_rule).solution
+    stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
+    offer(finish(start_rule.objective, None, False, warm, {**stats, "offered": "the warm start"}))
     remaining = options.remaining()
     estimate = SECONDS_PER_PAIR * len(pairs)
     if remaining is not None and estimate > 0.5 * remaining:  # no time to build: the warm start
         stats.update(compile_seconds=round(clock.seconds, 3), model_built=False,
                      solver_status=f"not built: about {estimate:.2f} s for {len(pairs)} machine "
                      f"pairs, more than half the {remaining:.2f} s left")
-        return finish(None if start_rule is None else start_rule.objective, None, False, warm, stats)
+        return finish(start_rule.objective, None, False, warm, stats)
     began = time.perf_counter()
     try:
         model = _build(pulp, instance, pairs, start_rule, options.deadline)
     except _OutOfTime:
         stats.update(compile_seconds=round(clock.seconds, 3), model_built=False)
-        if start_rule is None:
-            return finish(None, None, False, None, stats)
-        solution = schedule_result(instance, start_rule).solution
-        return finish(start_rule.objective, None, False, solution, stats)
+        return finish(start_rule.objective, None, False, warm, stats)
     build = time.perf_counter() - began
     limited = options if options.time_limit is None else replace(
         options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
@@ -253,10 +250,8 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     best = start_rule
     if found is not None:
         value = objective(instance, *found)
-        if best is None or value <= best.objective:
+        if value <= best.objective:
             best = Schedule(found[0], found[1], value, "mip")
-    if best is None:
-        return finish(None, bound, False, None, stats)
     if bound is not None and bound > best.objective:
         stats["discarded_bound"] = bound
         bound = None

@@ -1,0 +1,84 @@
+"""Job shop schedules built in plain Python, for the exact methods' warm start while the
+dispatching kernels are not compiled yet (a cold numba cache and a short limit).
+
+Without a warm start, `cpsat` on a large shop could spend its whole limit finding no schedule at
+all (ta74, 2,000 operations, 3 s: `unknown`); with one of these it starts from a schedule, fast:
+about a millisecond for 2,000 operations, against 2 s for one rule run through the kernel's
+Python twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import BlockingSchedule, leave_times
+from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
+from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
+from schedkit.jobshop.model import JobShopInstance
+from schedkit.registry import SolveOptions
+
+PLAIN_RULE = "round-robin (plain Python)"
+PLAIN_BLOCKING_RULE = "job after job (plain Python)"
+PLAIN_NOTE = ("the dispatching kernels were still compiling: the warm start was a plain-Python "
+              "schedule; run `schedkit warmup` once for the full search")
+
+
+def round_robin(instance: JobShopInstance) -> Schedule:
+    """Every job's first operation, then every job's second one, ...: each as early as its job
+    and machine allow, on the alternative that ends first (a semi-active schedule)."""
+    job_ptr, op_ptr = instance.job_ptr.tolist(), instance.op_ptr.tolist()
+    machine, duration = instance.alt_machine.tolist(), instance.alt_duration.tolist()
+    job_free = instance.release_or_zero().tolist()
+    machine_free = [0] * instance.m
+    start, alt = [0] * instance.operations, [0] * instance.operations
+    longest = max(job_ptr[j + 1] - job_ptr[j] for j in range(instance.n))
+    for k in range(longest):
+        for j in range(instance.n):
+            o = job_ptr[j] + k
+            if o >= job_ptr[j + 1]:
+                continue
+            chosen = min(range(op_ptr[o], op_ptr[o + 1]),
+                         key=lambda a: max(job_free[j], machine_free[machine[a]]) + duration[a])
+            start[o], alt[o] = max(job_free[j], machine_free[machine[chosen]]), chosen
+            job_free[j] = machine_free[machine[chosen]] = start[o] + duration[chosen]
+    begin, choice = np.array(start, dtype=np.int64), np.array(alt, dtype=np.int64)
+    return Schedule(begin, choice, objective(instance, begin, choice), PLAIN_RULE)
+
+
+def job_after_job_blocking(instance: JobShopInstance) -> BlockingSchedule:
+    """A blocking schedule that appends each job in turn behind what the machines already hold:
+    an operation starts once its machine is free for good, and holds it until the job's next
+    operation starts. No two jobs ever wait for each other, so it cannot deadlock."""
+    job_ptr = instance.job_ptr.tolist()
+    machine, duration = instance.alt_machine.tolist(), instance.alt_duration.tolist()
+    release = instance.release_or_zero().tolist()
+    machine_free = [0] * instance.m
+    start = [0] * instance.operations
+    for j in range(instance.n):
+        first, last = job_ptr[j], job_ptr[j + 1]
+        at = max(release[j], machine_free[machine[first]]) if last > first else 0
+        for o in range(first, last):
+            start[o] = at
+            done = at + duration[o]
+            if o + 1 < last:
+                at = max(done, machine_free[machine[o + 1]])
+                machine_free[machine[o]] = at  # held until the next operation starts
+            else:
+                machine_free[machine[o]] = done
+    begin = np.array(start, dtype=np.int64)
+    return BlockingSchedule(begin, leave_times(instance, begin), blocking_objective(instance, begin),
+                            PLAIN_BLOCKING_RULE)
+
+
+def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
+                        stats: dict[str, Any]) -> Schedule:
+    """The best rule (`rules.warm_start`) or, when its kernel could not compile in the budget,
+    `round_robin`, saying so in `stats` (`compiling`, `note`)."""
+    found = warm_start(instance, options, clock)
+    if found is not None:
+        return found
+    stats.update(compiling=True, note=PLAIN_NOTE)
+    return round_robin(instance)

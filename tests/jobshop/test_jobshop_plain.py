@@ -1,0 +1,66 @@
+"""The plain-Python warm starts the exact methods use while the kernels compile: every schedule
+passes the checker, and a cold-cache run answers with a schedule instead of `unknown`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+
+import schedkit
+from schedkit.jobshop.heuristics import plain
+from schedkit.jobshop.heuristics.methods import schedule_result
+from schedkit.jobshop.solvers import cpsat_blocking
+from schedkit.result import Result
+from tests.jobshop.conftest import classic
+from tests.jobshop.strategies import jobshops
+
+
+@settings(max_examples=80, deadline=None)
+@given(jobshops(max_jobs=5, max_machines=4, max_ops=4))
+def test_round_robin_passes_the_checker(x: schedkit.JobShopInstance) -> None:
+    """Classic and flexible shops, with release dates and any objective: a feasible schedule
+    whose stated objective is the checker's."""
+    schedule = plain.round_robin(x)
+    result = schedule_result(x, schedule)
+    verdict = schedkit.check(x, result)
+    assert verdict.feasible, verdict.violations
+    assert result.objective == schedule.objective
+    assert (schedule.start[x.job_ptr[:-1]] >= x.release_or_zero()).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(jobshops(max_jobs=5, max_machines=4, max_ops=4, flexible=False, extras=False))
+def test_job_after_job_is_a_blocking_schedule(x: schedkit.JobShopInstance) -> None:
+    """On a blocking shop the appended jobs never hold a machine another one needs: the
+    checker accepts the schedule with its leave times, and the makespan it states."""
+    x = replace(x, buffers="blocking")
+    schedule = plain.job_after_job_blocking(x)
+    result = Result("feasible", schedule.objective, None, schedule.solution(x), {})
+    verdict = schedkit.check(x, result)
+    assert verdict.feasible, verdict.violations
+    assert schedule.objective <= int(x.alt_duration.sum())  # never worse than one job at a time
+
+
+def test_cpsat_without_the_rule_kernel_starts_from_round_robin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the dispatching kernel cannot compile in the budget (`warm_start` gives None),
+    `cpsat` starts from the plain schedule and says so; the answer is a checked schedule."""
+    monkeypatch.setattr(plain, "warm_start", lambda *args: None)
+    x = classic("la16")
+    result = schedkit.solve(x, method="cpsat", time_limit=5, workers=1)
+    assert result.solution is not None and schedkit.check(x, result).feasible
+    assert result.stats["warm_start_rule"] == plain.PLAIN_RULE and result.stats["compiling"] is True
+    assert result.objective <= result.stats["warm_start"]
+    assert result.bound is None or result.bound <= result.objective
+
+
+def test_blocking_cpsat_without_the_simulation_starts_from_job_after_job(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocking path's twin: no kernel affordable, so the plain blocking start, then CP-SAT."""
+    monkeypatch.setattr(cpsat_blocking.compiled, "affordable", lambda *args: False)
+    x = replace(classic("la16"), buffers="blocking")
+    result = schedkit.solve(x, method="cpsat", time_limit=5, workers=1)
+    assert result.solution is not None and schedkit.check(x, result).feasible
+    assert result.stats["warm_start_rule"] == plain.PLAIN_BLOCKING_RULE
+    assert result.objective <= result.stats["warm_start"]
