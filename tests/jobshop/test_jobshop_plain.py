@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import schedkit
+from schedkit.jobshop import auto as jobshop_auto
 from schedkit.jobshop.heuristics import plain
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.solvers import cpsat_blocking
@@ -64,3 +65,17 @@ def test_blocking_cpsat_without_the_simulation_starts_from_job_after_job(
     assert result.solution is not None and schedkit.check(x, result).feasible
     assert result.stats["warm_start_rule"] == plain.PLAIN_BLOCKING_RULE
     assert result.objective <= result.stats["warm_start"]
+
+
+@pytest.mark.parametrize("buffers", ["unlimited", "blocking"])
+def test_auto_beyond_the_model_size_without_kernels_answers_plainly(monkeypatch: pytest.MonkeyPatch,
+                                                                   buffers: str) -> None:
+    """A shop too large for CP-SAT (the size lowered to 10 operations) whose rule kernel cannot
+    compile in the limit: `auto` answers with the plain schedule, checked, not a compile."""
+    monkeypatch.setattr(jobshop_auto, "CPSAT_MAX_OPERATIONS", 10)
+    monkeypatch.setattr(jobshop_auto.compiled, "affordable", lambda *args: False)
+    x = replace(classic("ft06"), buffers=buffers)
+    result = schedkit.solve(x, method="auto", time_limit=1, workers=1)
+    rule = plain.PLAIN_BLOCKING_RULE if buffers == "blocking" else plain.PLAIN_RULE
+    assert result.stats["chosen"] == f"rules ({rule})"
+    assert schedkit.check(x, result).feasible
