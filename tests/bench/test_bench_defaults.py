@@ -48,6 +48,25 @@ def test_paths_resolve_against_the_suite_file_and_root(tmp_path):
     assert rooted.references == tmp_path / "data" / "references.csv"
 
 
+
+@pytest.mark.parametrize(("lines", "match"), [
+    ('references = 5\n[[methods]]\nname = "edd"', "'references' must hold text"),
+    ('[[methods]]\nname = "edd"\noptions = 5', "options must be a table"),
+    ('[[methods]]\nname = "edd"\noptions = "ab"', "options must be a table"),
+    ('[[methods]]\nname = "edd"\noptions = [[1, 2]]', "options must be a table"),
+    ('[[methods]]\nname = "edd"\nlabel = 5', "name and label must be text"),
+    ('[[methods]]\nname = {a = 1}', "name and label must be text"),
+])
+def test_a_field_of_the_wrong_kind_is_a_suite_error(tmp_path, lines, match):
+    """These reached the runner as TypeError or ValueError (exit 3, "internal error") or were
+    read as text (label 5); now one SchedkitError naming the suite file and the field."""
+    (tmp_path / "a.txt").write_text("1 2\n")
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ninstances = ["a.txt"]\ntime_limit = 1\n{lines}\n')
+    with pytest.raises(SchedkitError, match=match) as caught:
+        load_suite(path)
+    assert str(path) in str(caught.value)
+
 def test_default_out_is_a_new_folder_per_run(tmp_path):
     suite = load_suite(ROOT / "benchmarks" / "suites" / "wt40.toml")
     first = default_out(suite, resume=False, runs=tmp_path)
