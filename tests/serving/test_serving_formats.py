@@ -89,6 +89,21 @@ def test_server_too_small_for_one_request_is_refused(tmp_path):
     assert "cannot hold one request" in result.output and result.output.count("\n") == 1
 
 
+@pytest.mark.parametrize("coefficients", [
+    {"a": 0.0, "b": 1e-5, "c": 0.0, "e": 0.0},  # a decode-only iteration took no time
+    {"a": 0.0, "b": 0.0, "c": 1e-5, "e": 0.0},  # a prefill-only one likewise
+    {"a": 1e-300, "b": 0.0, "c": 0.0, "e": 0.0},  # positive, but start + it == start
+])
+def test_a_server_whose_iterations_can_take_no_time_is_refused(tmp_path, coefficients):
+    """a + b + c > 0 let these through, and every policy's plan failed the checker (exit 3,
+    "internal error": turns ending where they start); now exit 2 naming the server file."""
+    server = dict(presets.H100_8B.to_dict(), **coefficients, name="instant")
+    (tmp_path / "instant.json").write_text(json.dumps(server))
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(tmp_path / "instant.json"),
+                                       "-m", "fcfs"])
+    assert result.exit_code == 2
+    assert "a + min(b, c)" in result.output and "instant.json" in result.output
+
 def test_cli_solve_with_server_prints_the_metrics_row_and_draws_the_chart(tmp_path):
     """`schedkit solve trace.jsonl --server h100-8b.json -m continuum --gantt` works end to end."""
     chart = tmp_path / "kv.png"
