@@ -104,6 +104,21 @@ def test_a_server_whose_iterations_can_take_no_time_is_refused(tmp_path, coeffic
     assert result.exit_code == 2
     assert "a + min(b, c)" in result.output and "instant.json" in result.output
 
+@pytest.mark.parametrize(("method", "coefficients"), [
+    ("fcfs", {"a": 1e15, "b": 1e15, "c": 1e15, "e": 1e15}),  # times beyond 2^62 s
+    ("continuum", {"offload_capacity": 10**6, "offload_bandwidth": 1e-300,
+                   "kv_capacity": 60_000}),  # a reload takes forever: NaN times
+])
+def test_a_server_out_of_scale_for_the_trace_is_bad_input(tmp_path, method, coefficients):
+    """Finite, positive coefficients whose simulated times leave the numbers the log may hold:
+    the plan failed the checker (exit 3, "internal error"); now exit 2 saying what is off."""
+    server = dict(presets.H100_8B.to_dict(), **coefficients, name="glacial")
+    (tmp_path / "glacial.json").write_text(json.dumps(server))
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(tmp_path / "glacial.json"),
+                                       "-m", method])
+    assert result.exit_code == 2
+    assert "out of scale" in result.output and result.output.count("\n") == 1
+
 def test_cli_solve_with_server_prints_the_metrics_row_and_draws_the_chart(tmp_path):
     """`schedkit solve trace.jsonl --server h100-8b.json -m continuum --gantt` works end to end."""
     chart = tmp_path / "kv.png"
