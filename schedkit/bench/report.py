@@ -272,7 +272,8 @@ def instance_table(records: list[dict[str, Any]], order: list[str],
     def name(key: tuple[str, int]) -> str:
         return _text(key[0] if len(seeds) == 1 else f"{key[0]} (seed {key[1]})")
 
-    head = ["| instance | " + " | ".join(_text(label) for label in labels) + " |", "| --- " + "| ---: " * len(labels) + "|"]
+    head = ["| instance | " + " | ".join(_text(label) for label in labels) + " |",
+            "| --- " + "| ---: " * len(labels) + "|"]
     lines = ["## Per instance", "", "Objective per run; `*` proven optimal, `[b]` the proven bound.",
              "", *head]
     lines += [f"| {name(key)} | " + " | ".join(_run_cell(row.get(label)) for label in labels) + " |"
