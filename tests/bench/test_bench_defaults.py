@@ -156,3 +156,11 @@ def test_interrupted_solve_keeps_what_it_solved(tmp_path):
     time.sleep(0.1)
     kept = json.loads(out.read_text())
     assert kept and [r["instance"] for r in kept] == [f"smtt_n20#{k + 1}" for k in range(len(kept))]
+
+
+def test_every_committed_suite_names_its_root(capsys):
+    """The README says the committed suites say root = "../.."; five RCPSP suites did not and
+    loaded with the old-default warning on every run."""
+    for path in sorted((ROOT / "benchmarks" / "suites").glob("*.toml")):
+        load_suite(path)
+    assert "warning" not in capsys.readouterr().err
