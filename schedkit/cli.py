@@ -377,14 +377,19 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
+@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+              help="serving: the server JSON the solution ran on (as given to solve --server)")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
               help="write each verdict as JSON here: instance, feasible, objective, violations "
                    "('-' for stdout, alone)")
-def check(file: str, solution: str, format: str | None, blocking: bool, json_out: str | None) -> None:
+def check(file: str, solution: str, format: str | None, blocking: bool, server: str | None,
+          json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
     _check_output("--json", None if json_out == "-" else json_out)
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
+    if server:
+        instances = _on_server(instances, server)
     pairs = _match_results(file, solution, instances, data)
     for instance, result in pairs:
         if isinstance(result, dict) and result.get("family", instance.family) != instance.family:

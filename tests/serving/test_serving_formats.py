@@ -153,3 +153,17 @@ def test_cli_generate_writes_a_trace(tmp_path):
                                        "bfcl", "--seed", "2", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert schedkit.load(out).n == 4
+
+
+def test_check_takes_the_server_a_plan_ran_on(tmp_path):
+    """A plan solved with --server could not be checked: `check` had no --server and replayed
+    it on the default preset (exit 1, every iteration "lasts ... the time model gives ...")."""
+    server = TRACE.parent / "a100-8b-offload.json"
+    plan = tmp_path / "plan.json"
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(TRACE), "--server", str(server), "-m", "fcfs",
+                                  "--json", str(plan)])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(main, ["check", str(TRACE), str(plan), "--server", str(server)])
+    assert checked.exit_code == 0 and "feasible" in checked.output
+    assert runner.invoke(main, ["check", str(TRACE), str(plan)]).exit_code == 1
