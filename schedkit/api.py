@@ -43,6 +43,11 @@ def solve(
     before its last phase, else `unknown`, with `stats["hard_deadline"]` (see schedkit.deadline).
     """
     started = time.perf_counter()  # the caller's clock: importing the method's modules counts
+    if not isinstance(getattr(instance, "family", None), str):
+        raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance "
+                            "(load a file with schedkit.load first)")
+    if not isinstance(method, str):
+        raise SchedkitError(f"method must be a method's name (text), got {method!r}")
     if time_limit is not None and not (is_seconds(time_limit) or time_limit == math.inf):
         raise SchedkitError(f"time_limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g} "
                             f"(inf or None: no limit), got {time_limit!r}")

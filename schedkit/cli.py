@@ -20,11 +20,12 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import schedkit
 from schedkit import family as families
 from schedkit import registry
-from schedkit.bench.progress import RunProgress, Ticker
+from schedkit.bench.progress import RunProgress, Ticker, printable
 from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.textfile import read_text
@@ -224,7 +225,7 @@ def _metrics_table(rows: list[tuple[Any, list[str]]], columns: Sequence[str]) ->
     for column in ("instance", "method", *columns):
         table.add_column(column, justify="left" if column in ("instance", "method") else "right")
     for r, cells in rows:
-        table.add_row(r.instance, r.method, *cells)
+        table.add_row(_text(r.instance), _text(r.method), *cells)
     Console(width=200).print(table)
 
 
@@ -340,6 +341,12 @@ def _parse_option(item: str) -> tuple[str, Any]:
         return key, value
 
 
+def _text(name: str) -> Text:
+    """A table cell for a name from a file: plain text (`[/]` is no rich markup), control
+    characters escaped."""
+    return Text(printable(name))
+
+
 def _print_table(results: list[Any]) -> None:
     table = Table(box=None, header_style="bold")
     for column in ("instance", "method", "status", "objective", "bound", "gap", "time (s)"):
@@ -349,8 +356,8 @@ def _print_table(results: list[Any]) -> None:
         chosen = r.stats.get("chosen")
         method = f"{r.method} ({chosen})" if chosen else r.method
         gap = "-" if r.gap is None else f"{100 * r.gap:.2f}%"
-        table.add_row(r.instance, method, r.status, _fmt(r.objective), _fmt(r.bound), gap,
-                      f"{r.wall_time:.3f}")
+        table.add_row(_text(r.instance), _text(method), r.status, _fmt(r.objective), _fmt(r.bound),
+                      gap, f"{r.wall_time:.3f}")
     Console(width=200).print(table)
 
 
@@ -370,14 +377,19 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 @click.argument("solution", type=click.Path(exists=False, dir_okay=False))
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
+@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+              help="serving: the server JSON the solution ran on (as given to solve --server)")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
               help="write each verdict as JSON here: instance, feasible, objective, violations "
                    "('-' for stdout, alone)")
-def check(file: str, solution: str, format: str | None, blocking: bool, json_out: str | None) -> None:
+def check(file: str, solution: str, format: str | None, blocking: bool, server: str | None,
+          json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
     _check_output("--json", None if json_out == "-" else json_out)
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
+    if server:
+        instances = _on_server(instances, server)
     pairs = _match_results(file, solution, instances, data)
     for instance, result in pairs:
         if isinstance(result, dict) and result.get("family", instance.family) != instance.family:

@@ -64,6 +64,8 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
     if scheduler is not None and dask_local is not None:
         raise SchedkitError("pass either --scheduler or --dask-local, not both")
     suite = load_suite(suite_file)
+    if suite.references:
+        load_references(suite.references)  # a bad reference file stops the suite before its runs
     if plot:
         plots.require_matplotlib()
     out = default_out(suite, resume) if out is None else out

@@ -31,6 +31,7 @@ def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False  # names from files: "$" is no TeX
     import matplotlib.pyplot as plt
 
     return plt

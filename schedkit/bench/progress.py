@@ -26,6 +26,12 @@ from rich.progress import (
 )
 
 
+def printable(text: str) -> str:
+    """`text` with each control character (a newline, an escape) spelled as its escape code,
+    so a name from a file cannot break a table line or drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class RunProgress:
     """Report `total` items as they finish: `with RunProgress(...) as p: p.finished(...)`."""
 
@@ -46,9 +52,10 @@ class RunProgress:
 
     def __enter__(self) -> RunProgress:
         if self.enabled and self.interactive:
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn(f"{self.best_label} {{task.fields[best]}}"),
-                                 TextColumn("{task.fields[last]}"), TimeElapsedColumn(),
+            self._bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                                 MofNCompleteColumn(),  # names are text, never rich markup
+                                 TextColumn(f"{self.best_label} {{task.fields[best]}}", markup=False),
+                                 TextColumn("{task.fields[last]}", markup=False), TimeElapsedColumn(),
                                  TimeRemainingColumn(), console=Console(file=self.stream),
                                  transient=False)
             self._bar.__enter__()
@@ -69,13 +76,13 @@ class RunProgress:
         if not self.enabled:
             return
         if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, advance=1, best=self.best or "-",
-                             last=f"{item}: {outcome}")
+            self._bar.update(self._task, advance=1, best=printable(self.best) or "-",
+                             last=printable(f"{item}: {outcome}"))
             return
         total = "?" if self.total is None else str(self.total)
         seconds = time.monotonic() - self.started
         extra = f", {self.best_label} {self.best}" if self.best else ""
-        print(f"[{self.count}/{total}] {item}: {outcome} ({seconds:.1f} s elapsed{extra})",
+        print(printable(f"[{self.count}/{total}] {item}: {outcome} ({seconds:.1f} s elapsed{extra})"),
               file=self.stream, flush=True)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from schedkit.common.textfile import read_text
 from schedkit.errors import ParseError
 
 
@@ -35,10 +37,14 @@ def _number(text: object, path: Path, line: int, field: str) -> float | None:
         value = float(str(text))
     except ValueError:
         raise ParseError(str(path), line, f"a number in {field}", repr(text)) from None
+    if not math.isfinite(value):
+        raise ParseError(str(path), line, f"a finite number in {field}", repr(text))
     return int(value) if value.is_integer() else value
 
 
-def _reference(row: dict, path: Path, line: int) -> tuple[str, Reference]:
+def _reference(row: object, path: Path, line: int) -> tuple[str, Reference]:
+    if not isinstance(row, dict):
+        raise ParseError(str(path), line, "a JSON object", type(row).__name__)
     for key in ("instance", "upper_bound"):
         if key not in row:
             raise ParseError(str(path), line, f"a field {key!r}", f"fields {sorted(row)}")
@@ -49,14 +55,16 @@ def _reference(row: dict, path: Path, line: int) -> tuple[str, Reference]:
     upper = _number(row.get("upper_bound"), path, line, "upper_bound")
     if status == "optimal" and lower is None:
         lower = upper
+    if lower is not None and upper is not None and lower > upper:
+        raise ParseError(str(path), line, "lower_bound <= upper_bound", f"{lower} > {upper}")
     return str(row["instance"]), Reference(lower, upper, status)
 
 
 def load_references(path: str | Path) -> dict[str, Reference]:
     """Instance name -> Reference, from a CSV or JSON-lines file."""
     path = Path(path)
-    text = path.read_text()
-    rows: list[tuple[int, dict]] = []
+    text = read_text(path)  # UTF-8 (a byte-order mark is fine), ParseError otherwise
+    rows: list[tuple[int, object]] = []
     if path.suffix.lower() in (".jsonl", ".json"):
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from schedkit.bench.progress import printable
 from schedkit.bench.references import Reference
 from schedkit.result import relative_gap
 
@@ -187,7 +188,13 @@ def _cell(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.4f}" if abs(value) < 1 else f"{value:.3f}"
-    return str(value)
+    return _text(str(value))
+
+
+def _text(name: str) -> str:
+    """A name from a file or a suite as one Markdown table cell: `|` escaped, control characters
+    (a newline) spelled out."""
+    return printable(name).replace("|", "\\|")
 
 
 def instance_set(name: str) -> str:
@@ -263,9 +270,10 @@ def instance_table(records: list[dict[str, Any]], order: list[str],
         return []
 
     def name(key: tuple[str, int]) -> str:
-        return key[0] if len(seeds) == 1 else f"{key[0]} (seed {key[1]})"
+        return _text(key[0] if len(seeds) == 1 else f"{key[0]} (seed {key[1]})")
 
-    head = ["| instance | " + " | ".join(labels) + " |", "| --- " + "| ---: " * len(labels) + "|"]
+    head = ["| instance | " + " | ".join(_text(label) for label in labels) + " |",
+            "| --- " + "| ---: " * len(labels) + "|"]
     lines = ["## Per instance", "", "Objective per run; `*` proven optimal, `[b]` the proven bound.",
              "", *head]
     lines += [f"| {name(key)} | " + " | ".join(_run_cell(row.get(label)) for label in labels) + " |"

@@ -94,6 +94,26 @@ def _seconds(value: Any, key: str, zero: bool, path: Path) -> float:
     return float(value)
 
 
+def _all_text(values: list[Any], key: str, path: Path) -> None:
+    """SuiteError naming `key` unless every value is a string."""
+    for value in values:
+        if not isinstance(value, str):
+            raise SuiteError(f"{path}: field {key!r} must hold text (paths), got {value!r}")
+
+
+def _method(item: Any, path: Path) -> MethodSpec:
+    """One [[methods]] entry: a text name, an optional table of options, an optional text label."""
+    if not isinstance(item, dict) or "name" not in item:
+        raise SuiteError(f"{path}: every [[methods]] entry needs a name")
+    name, options, label = item["name"], item.get("options", {}), item.get("label", "")
+    if not isinstance(name, str) or not isinstance(label, str):
+        raise SuiteError(f"{path}: a method's name and label must be text, got {name!r} and {label!r}")
+    if not isinstance(options, dict):
+        raise SuiteError(f"{path}: method {name!r}: options must be a table "
+                         f"(options = {{key = value}}), got {options!r}")
+    return MethodSpec(name, dict(options), label)
+
+
 def _expand(root: Path, pattern: str, path: Path) -> list[str]:
     file, selector = split_selector(root / pattern)
     matches = sorted(glob.glob(str(file))) if glob.has_magic(str(file)) else [str(file)]
@@ -141,14 +161,11 @@ def load_suite(path: str | Path) -> Suite:
         raise SuiteError(f"{path}: not valid TOML ({error})") from None
     root = _root(path, data)
     entries = _require(data, "instances", list, path)
-    files = [f for entry in entries for f in _expand(root, str(entry), path)]
+    _all_text(entries, "instances", path)
+    files = [f for entry in entries for f in _expand(root, entry, path)]
     references = data.get("references")
-    methods = []
-    for item in _require(data, "methods", list, path):
-        if not isinstance(item, dict) or "name" not in item:
-            raise SuiteError(f"{path}: every [[methods]] entry needs a name")
-        methods.append(MethodSpec(str(item["name"]), dict(item.get("options", {})),
-                                  str(item.get("label", ""))))
+    _all_text([references] if references is not None else [], "references", path)
+    methods = [_method(item, path) for item in _require(data, "methods", list, path)]
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
         raise SuiteError(f"{path}: method labels must be unique, got {labels}")

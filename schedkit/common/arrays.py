@@ -54,3 +54,14 @@ def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE
     result = array.astype(np.int64)
     result.setflags(write=False)
     return result
+
+
+def worst_weighted_sum(weights: np.ndarray, horizon: int, offsets: np.ndarray) -> int:
+    """Σ weights[j]·max(0, horizon − offsets[j]) exactly (a Python int, no int64 overflow): the
+    largest weighted tardiness (or flow time) a schedule ending by `horizon` can reach."""
+    late = np.maximum(0, horizon - offsets.astype(np.float64))
+    estimate = float(np.dot(weights.astype(np.float64), late))
+    if estimate < 2**52:  # every product and partial sum is exact in float64 below 2^53
+        return int(estimate)
+    return sum(int(w) * max(0, horizon - int(o)) for w, o in zip(weights.tolist(), offsets.tolist(),
+                                                                    strict=True))

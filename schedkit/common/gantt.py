@@ -46,6 +46,7 @@ def pyplot() -> Any:
         import matplotlib
 
         matplotlib.use("Agg")
+        matplotlib.rcParams["text.parse_math"] = False  # names from files: "$" is no TeX
         import matplotlib.pyplot as plt
     except ImportError:
         raise SchedkitError("Gantt charts need matplotlib: pip install 'schedkit[plot]'") from None

@@ -21,8 +21,9 @@ from pathlib import Path
 import click
 import numpy as np
 
+from schedkit.common.arguments import number, whole
 from schedkit.common.rng import generator_rng
-from schedkit.dag.model import MAX_VALUE, DAGInstance
+from schedkit.dag.model import MAX_PROCESSORS, MAX_TASKS, MAX_VALUE, DAGInstance
 from schedkit.errors import InvalidInstance
 from schedkit.loading import write
 
@@ -31,23 +32,17 @@ MAX_COST_CELLS = 50_000_000  # tasks x processors: the cost matrix is drawn as f
 
 def _check(tasks: int, processors: int, shape: float, out_degree: int, ccr: float, beta: float,
            mean_cost: int, jump: int) -> None:
-    rules = [
-        (isinstance(tasks, int) and tasks >= 1, f"tasks must be a positive integer, got {tasks!r}"),
-        (isinstance(processors, int) and processors >= 1,
-         f"processors must be a positive integer, got {processors!r}"),
-        (shape > 0, f"shape α must be positive, got {shape}"),
-        (isinstance(out_degree, int) and out_degree >= 1, f"out_degree must be >= 1, got {out_degree}"),
-        (isinstance(tasks, int) and isinstance(processors, int) and tasks * processors <= MAX_COST_CELLS,
-         f"tasks x processors = {tasks} x {processors} is beyond the {MAX_COST_CELLS:,} costs a generated "
-         "instance may hold"),
-        (0 <= ccr <= MAX_VALUE, f"ccr must lie in [0, {MAX_VALUE:g}], got {ccr}"),
-        (0 <= beta <= 2, f"beta must lie in [0, 2], got {beta}"),
-        (isinstance(mean_cost, int) and mean_cost >= 1, f"mean_cost must be >= 1, got {mean_cost}"),
-        (isinstance(jump, int) and jump >= 1, f"jump must be >= 1, got {jump}"),
-    ]
-    for ok, message in rules:
-        if not ok:
-            raise InvalidInstance(message)
+    whole("tasks", tasks, 1, MAX_TASKS)
+    whole("processors", processors, 1, MAX_PROCESSORS)
+    if tasks * processors > MAX_COST_CELLS:
+        raise InvalidInstance(f"tasks x processors = {tasks} x {processors} is beyond the "
+                              f"{MAX_COST_CELLS:,} costs a generated instance may hold")
+    number("shape α", shape, 0, math.inf, open_low=True, open_high=True)
+    whole("out_degree", out_degree, 1, MAX_TASKS)
+    number("ccr", ccr, 0, MAX_VALUE)
+    number("beta", beta, 0, 2)
+    whole("mean_cost", mean_cost, 1, MAX_VALUE)
+    whole("jump", jump, 1, MAX_TASKS)
 
 
 def dag(tasks: int, processors: int, seed: int, *, shape: float = 1.0, out_degree: int = 3,

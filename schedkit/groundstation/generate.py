@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from schedkit.common.arguments import flag, number
 from schedkit.common.rng import generator_rng
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
@@ -63,6 +64,9 @@ def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: in
                   ) -> GroundStationInstance:
     """A random network (see the module docstring)."""
     _check(satellites, stations, antennas, requests, hours)
+    number("array_share", array_share, 0, 1)
+    number("maintenance_share", maintenance_share, 0, 1)
+    flag("spacecraft_exclusive", spacecraft_exclusive)
     rng = generator_rng(seed)
     horizon = hours * 3600
     names = [[f"GS{g + 1}-A{k + 1}" for k in range(antennas)] for g in range(stations)]

@@ -11,7 +11,7 @@
 
 The standard and Taillard formats hold classic job shops (one alternative per operation, the
 same number of operations per job for Taillard); none of the three holds release dates, due
-dates, weights or another objective: write those instances as JSON.
+dates, weights, another objective or blocking (no buffers): write those instances as JSON.
 """
 
 from __future__ import annotations
@@ -112,7 +112,10 @@ def _plain(instance: JobShopInstance, fmt: str) -> None:
     if (instance.release is not None or instance.due is not None or instance.weight is not None
             or instance.objective != "makespan"):
         raise InvalidInstance(f"{instance.name}: release dates, due dates, weights and objectives other "
-                              f"than makespan do not fit the {fmt} format; write json")
+                              f"than makespan do not fit {fmt}; write json")
+    if instance.blocking:  # every text format reads back as unlimited buffers
+        raise InvalidInstance(f"{instance.name}: a blocking job shop (no buffers) does not fit {fmt}, "
+                              "which reads back with buffers; write json")
 
 
 def _one(instances: Any, path: Path) -> JobShopInstance:
@@ -234,7 +237,7 @@ def _fjs_job(path: Path, number: int, values: list[int], j: int, m: int) -> list
 
 def dumps_fjs(instance: JobShopInstance) -> str:
     """FJSPLIB text of any (flexible) job shop; machines written from 1."""
-    _plain(instance, "fjs")
+    _plain(instance, "the fjs format")
     average = instance.alt_machine.size / instance.operations
     out = [f"{instance.n} {instance.m} {average:g}"]
     for job in instance.jobs():

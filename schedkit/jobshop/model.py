@@ -33,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.arrays import integer_array
+from schedkit.common.arrays import integer_array, worst_weighted_sum
+from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
 
 FAMILY = "jobshop"
@@ -44,6 +45,7 @@ MAX_OPERATIONS = 5_000_000
 MAX_MACHINES = 100_000
 MAX_WEIGHT = 10**6
 MAX_TIME = 10**12
+MAX_OBJECTIVE = MAX_VALUE  # the worst weighted tardiness or flow time stays below it (int64 sums)
 
 
 def _pointer(name: str, ptr: np.ndarray, size: int, item: str, owner: str) -> None:
@@ -129,6 +131,7 @@ class JobShopInstance:
             raise InvalidInstance("a blocking job shop must be classic (one machine per operation): "
                                   "flexible blocking instances are not supported")
         object.__setattr__(self, "machines", m)
+        self._objective_fits(n, op_ptr, duration)
         object.__setattr__(self, "job_ptr", job_ptr)
         object.__setattr__(self, "op_ptr", op_ptr)
         object.__setattr__(self, "alt_machine", machine)
@@ -155,6 +158,20 @@ class JobShopInstance:
                 raise InvalidInstance(
                     f"job {job}, operation {int(op) - int(job_ptr[job])}: a machine is listed twice "
                     f"among its alternatives ({seen.tolist()})")
+
+    def _objective_fits(self, n: int, op_ptr: np.ndarray, duration: np.ndarray) -> None:
+        """InvalidInstance when a weighted tardiness or flow time could reach 2^62: every job
+        ends by the last release plus the total of each operation's longest alternative."""
+        if self.objective == "makespan":
+            return
+        release = np.zeros(n, np.int64) if self.release is None else self.release
+        horizon = int(release.max()) + int(np.maximum.reduceat(duration, op_ptr[:-1]).sum())
+        weight = np.ones(n, np.int64) if self.weight is None else self.weight
+        offsets = self.due if self.objective == "weighted_tardiness" else release
+        worst = worst_weighted_sum(weight, horizon, offsets)
+        if worst >= MAX_OBJECTIVE:
+            raise InvalidInstance(f"the {self.objective} could reach {worst:.3g}, beyond the limit "
+                                  f"2^62: the solvers' 64-bit arithmetic would overflow")
 
     @staticmethod
     def _job_field(name: str, values: Any, n: int, low: int, high: int) -> np.ndarray | None:

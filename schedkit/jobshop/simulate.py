@@ -501,14 +501,15 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
         "makespans": [r.makespan for r in runs], "shutdowns": [r.shutdowns for r in runs],
         "reschedules": [r.reschedules for r in runs], "fallbacks": [r.fallbacks for r in runs],
         "plan": None if plan is None else {"method": plan_method, "objective": plan.objective,
-                                           "status": plan.status},
+                                           "status": plan.status, "measure": instance.objective},
     }
 
 
 def summary_line(record: dict[str, Any]) -> str:
     """One line for people: the makespans' mean, spread and range over the seeds (and the plan)."""
     plan = record["plan"]
-    planned = "" if plan is None else f", plan {plan['objective']} ({plan['method']})"
+    measure = "" if plan is None or plan.get("measure", "makespan") == "makespan" else f"{plan['measure']} "
+    planned = "" if plan is None else f", plan {measure}{plan['objective']} ({plan['method']})"
     low, high = record["repair"]
     return (f"{record['instance']}: {record['policy']}, p={record['shutdown']:g}, repair U{{{low}..{high}}}, "
             f"{record['seeds']} seeds: makespan mean {record['mean']:.1f}, std {record['std']:.1f}, "

@@ -13,10 +13,10 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.arguments import number, whole
 from schedkit.common.rng import generator_rng
-from schedkit.errors import InvalidInstance
 from schedkit.loading import write
-from schedkit.rcpsp.model import MAX_AMOUNT, MAX_DURATION, RCPSPInstance
+from schedkit.rcpsp.model import MAX_ACTIVITIES, MAX_AMOUNT, MAX_DURATION, MAX_RESOURCES, RCPSPInstance
 
 
 def _reachable(successors: list[set[int]], i: int, j: int) -> bool:
@@ -82,24 +82,14 @@ def rcpsp(activities: int, resources: int, seed: int, nc: float = 1.5, rf: float
     """A project of `activities` real activities (plus dummy source 0 and sink n+1) on
     `resources` renewable resources. Draw order from numpy's default_rng(seed): network,
     durations U{1..max_duration}, resource use (RF), demands U{1..max_demand}."""
-    if not isinstance(activities, int | np.integer) or activities < 1:
-        raise InvalidInstance(f"activities must be a positive integer, got {activities!r}")
-    if not isinstance(resources, int | np.integer) or resources < 1:
-        raise InvalidInstance(f"resources must be a positive integer, got {resources!r}")
-    if not 1.0 <= nc <= 3.0:
-        raise InvalidInstance(f"nc (arcs per activity) must lie in [1, 3], got {nc}")
-    if not 0.0 < rf <= 1.0:
-        raise InvalidInstance(f"rf must lie in (0, 1], got {rf}")
-    if not 0.0 <= rs <= 1.0:
-        raise InvalidInstance(f"rs must lie in [0, 1], got {rs}")
-    if max_duration < 1 or max_demand < 1:
-        raise InvalidInstance("max_duration and max_demand must be at least 1")
-    if max_duration > MAX_DURATION or max_demand > MAX_AMOUNT:  # drawn before the model checks them
-        raise InvalidInstance(f"max_duration must be at most {MAX_DURATION:,} and max_demand at most "
-                              f"{MAX_AMOUNT:,}, got {max_duration} and {max_demand}")
-    if isinstance(start_activities, bool) or not isinstance(start_activities, int | np.integer) \
-            or start_activities < 1:
-        raise InvalidInstance(f"start_activities must be a positive integer, got {start_activities!r}")
+    whole("activities", activities, 1, MAX_ACTIVITIES - 2)  # plus the dummy source and sink
+    whole("resources", resources, 1, MAX_RESOURCES)
+    number("nc (arcs per activity)", nc, 1, 3)
+    number("rf", rf, 0, 1, open_low=True)
+    number("rs", rs, 0, 1)
+    whole("max_duration", max_duration, 1, MAX_DURATION)  # drawn before the model checks them
+    whole("max_demand", max_demand, 1, MAX_AMOUNT)
+    whole("start_activities", start_activities, 1, MAX_ACTIVITIES)
     rng = generator_rng(seed)
     n = int(activities)
     starts = min(int(start_activities), n)  # a small project has at most n start activities

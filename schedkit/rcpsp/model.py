@@ -12,9 +12,10 @@ RCPSP/max (generalised precedences): with `lags`, arc i -> j carries its own tim
 means S[j] >= S[i] + l_ij (negative: a maximum time lag S[i] <= S[j] - l_ij).
 
 The constructor refuses what has no schedule or no meaning: a successor id outside 0..n-1, an
-arc to itself, a cycle without lags (named by its activities) and a demand above a capacity (named by
-activity and resource): a demand above capacity is infeasible, so it is an error here rather
-than an `infeasible` status later. RCPSP/max projects are the exception: their benchmark sets
+arc to itself, a cycle without lags (named by its activities) and a demand above a capacity by an
+activity of positive duration (named by activity and resource; one of duration 0 is never in
+progress): such a demand is infeasible, so it is an error here rather than an `infeasible`
+status later. RCPSP/max projects are the exception: their benchmark sets
 hold such projects as infeasible instances, so with lags the methods report `infeasible`.
 """
 
@@ -177,7 +178,7 @@ class RCPSPInstance:
         if np.any(q < 0):
             j, k = (int(v) for v in np.argwhere(q < 0)[0])
             raise InvalidInstance(f"demands[{j}][{k}] = {q[j, k]}: demands must be non-negative")
-        over = q > c[None, :]
+        over = (q > c[None, :]) & (d[:, None] > 0)  # a zero-duration activity is never in progress
         if np.any(over) and self.lags is None:
             j, k = (int(v) for v in np.argwhere(over)[0])
             raise InvalidInstance(

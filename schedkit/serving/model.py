@@ -26,6 +26,7 @@ MAX_TURNS = 100_000_000
 MAX_TOKENS = 10**9  # one turn's prompt or output
 MAX_SECONDS = 10**9  # times and durations: beyond, float seconds lose the sub-microsecond steps
 NO_TOOL = -1
+MIN_ITERATION_SECONDS = 1e-6  # the shortest iteration: float times up to MAX_SECONDS resolve it
 
 
 def _number(value: Any, where: str, minimum: float = 0.0, strict: bool = False,
@@ -109,8 +110,11 @@ class Server:
         if self.token_budget < self.max_batch:
             raise InvalidInstance(f"server token_budget {self.token_budget} is below max_batch "
                                   f"{self.max_batch}: every running sequence needs a token")
-        if self.a + self.b + self.c <= 0:
-            raise InvalidInstance("server iteration time a + b + c is 0: work would take no time")
+        shortest = self.a + min(self.b, self.c)  # one prefill or one decode token, no context
+        if shortest < MIN_ITERATION_SECONDS:
+            raise InvalidInstance(
+                f"server iteration time a + min(b, c) = {shortest:g} s (one token) is below "
+                f"{MIN_ITERATION_SECONDS:g} s: a turn could take no time at float resolution")
 
     def iteration_time(self, prefill: float, decode: float, context: float) -> float:
         """a + b·prefill + c·decode + e·context, seconds."""

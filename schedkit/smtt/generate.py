@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.arguments import flag, number, whole
 from schedkit.common.rng import generator_rng
-from schedkit.errors import InvalidInstance
 from schedkit.loading import write
-from schedkit.smtt.model import SMTTInstance
+from schedkit.smtt.model import MAX_JOBS, SMTTInstance
 
 
 def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SMTTInstance:
@@ -18,12 +18,10 @@ def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SM
     d ~ U{⌊P(1−TF−RDD/2)⌋ .. ⌊P(1−TF+RDD/2)⌋}, both ends clamped at 0.
     Draw order: p, then w, then d, from numpy's default_rng(seed).
     """
-    if not isinstance(n, int | np.integer) or n < 1:
-        raise InvalidInstance(f"n must be a positive integer, got {n!r}")
-    if not 0 <= tf <= 1:
-        raise InvalidInstance(f"tf must lie in [0, 1], got {tf}")
-    if not 0 <= rdd <= 2:
-        raise InvalidInstance(f"rdd must lie in [0, 2], got {rdd}")
+    n = whole("n", n, 1, MAX_JOBS)  # before p, d and w are drawn
+    number("tf", tf, 0, 1)
+    number("rdd", rdd, 0, 2)
+    flag("weighted", weighted)
     rng = generator_rng(seed)
     p = rng.integers(1, 101, size=n)
     w = rng.integers(1, 11, size=n) if weighted else None

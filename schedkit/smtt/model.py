@@ -15,15 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.arrays import integer_array
+from schedkit.common.arrays import integer_array, worst_weighted_sum
+from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
 
 FAMILY = "smtt"
 MAX_JOBS = 1_000_000
-# Bounds that keep every completion time and weighted tardiness far below 2**63.
+# Bounds that keep every completion time far below 2**63; the objective is capped as a whole.
 MAX_PROCESSING_TIME = 10**9
 MAX_WEIGHT = 10**6
 MAX_ABS_DUE_DATE = 10**15
+MAX_OBJECTIVE = MAX_VALUE  # Σ w·max(0, Σp − d), the worst any sequence can reach, stays below it
 
 
 def _first(mask: np.ndarray) -> int:
@@ -75,6 +77,10 @@ class SMTTInstance:
         if np.any(np.abs(d) > MAX_ABS_DUE_DATE):
             j = _first(np.abs(d) > MAX_ABS_DUE_DATE)
             raise InvalidInstance(f"d[{j}] = {d[j]} exceeds the limit ±{MAX_ABS_DUE_DATE}")
+        worst = worst_weighted_sum(w, int(p.sum()), d)
+        if worst >= MAX_OBJECTIVE:
+            raise InvalidInstance(f"the objective could reach {worst:.3g} (Σ w·max(0, Σp − d)), beyond "
+                                  f"the limit 2^62: the solvers' 64-bit arithmetic would overflow")
         object.__setattr__(self, "p", p)
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "w", w)

@@ -19,10 +19,12 @@ from __future__ import annotations
 import click
 import numpy as np
 
+from schedkit.common.arguments import number, whole
+from schedkit.common.numbers import MAX_VALUE, is_whole
 from schedkit.common.rng import generator_rng
-from schedkit.errors import SchedkitError
+from schedkit.errors import InvalidInstance
 from schedkit.loading import write
-from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, VMRInstance
+from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, MAX_MIGRATION_LIMIT, VMRInstance
 
 HOST_TYPES = ((32, 128), (48, 192), (64, 256))  # per NUMA node: cores, GiB
 HOST_WEIGHTS = (0.2, 0.5, 0.3)
@@ -100,6 +102,8 @@ def _groups(vms: list[tuple[int, int, int, int]], count: int, rng: np.random.Gen
     order = rng.permutation(len(vms))
     cursor = 0
     for g in range(count):
+        if cursor == order.size:  # every VM seen: no later group gets a member (nor draws again)
+            break
         size = int(rng.integers(3, 6))
         machines: set[int] = set()
         members = 0
@@ -117,13 +121,12 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
         fragment_size: int = DEFAULT_FRAGMENT_SIZE, anti_affinity_groups: int = 0) -> VMRInstance:
     """A cluster of `machines` two-NUMA hosts at about `utilisation` CPU use (see the module
     docstring); reproducible from `seed`."""
-    if machines < 1 or machines > MAX_GENERATED_MACHINES:
-        raise SchedkitError(f"machines must lie in 1..{MAX_GENERATED_MACHINES:,}, got {machines:,} "
+    if not is_whole(machines, 1, MAX_GENERATED_MACHINES):
+        raise InvalidInstance(f"machines must lie in 1..{MAX_GENERATED_MACHINES:,}, got {machines!r} "
                             "(each arrival scans every node: 10,000 machines take about 20 s)")
-    if not 0.0 < utilisation < 1.0:
-        raise SchedkitError(f"utilisation must lie strictly between 0 and 1, got {utilisation}")
-    if migration_limit < 0 or anti_affinity_groups < 0:
-        raise SchedkitError("migration_limit and anti_affinity_groups must be non-negative")
+    number("utilisation", utilisation, 0, 1, open_low=True, open_high=True)
+    whole("migration_limit", migration_limit, 0, MAX_MIGRATION_LIMIT)
+    whole("anti_affinity_groups", anti_affinity_groups, 0, MAX_VALUE)  # stops when VMs run out
     rng = generator_rng(seed)
     kinds = rng.choice(len(HOST_TYPES), size=machines, p=HOST_WEIGHTS)
     cpu = np.repeat([HOST_TYPES[k][0] for k in kinds], 2).astype(np.int64)

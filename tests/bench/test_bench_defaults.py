@@ -48,6 +48,48 @@ def test_paths_resolve_against_the_suite_file_and_root(tmp_path):
     assert rooted.references == tmp_path / "data" / "references.csv"
 
 
+
+@pytest.mark.parametrize(("lines", "match"), [
+    ('references = 5\n[[methods]]\nname = "edd"', "'references' must hold text"),
+    ('[[methods]]\nname = "edd"\noptions = 5', "options must be a table"),
+    ('[[methods]]\nname = "edd"\noptions = "ab"', "options must be a table"),
+    ('[[methods]]\nname = "edd"\noptions = [[1, 2]]', "options must be a table"),
+    ('[[methods]]\nname = "edd"\nlabel = 5', "name and label must be text"),
+    ('[[methods]]\nname = {a = 1}', "name and label must be text"),
+])
+def test_a_field_of_the_wrong_kind_is_a_suite_error(tmp_path, lines, match):
+    """These reached the runner as TypeError or ValueError (exit 3, "internal error") or were
+    read as text (label 5); now one SchedkitError naming the suite file and the field."""
+    (tmp_path / "a.txt").write_text("1 2\n")
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ninstances = ["a.txt"]\ntime_limit = 1\n{lines}\n')
+    with pytest.raises(SchedkitError, match=match) as caught:
+        load_suite(path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(("name", "content", "match"), [
+    ("r.csv", "instance,lower_bound,upper_bound,status\nft06,nan,nan,optimal\n", "finite number"),
+    ("r.csv", "instance,lower_bound,upper_bound,status\nft06,1e400,1,open\n", "finite number"),
+    ("r.csv", "instance,lower_bound,upper_bound,status\nft06,60,50,open\n", "60 > 50"),
+    ("r.jsonl", "5\n", "a JSON object, found int"),
+    ("r.csv", b"\xff\xfe\n", "UTF-8"),
+])
+def test_a_bad_reference_file_stops_the_suite_before_its_runs(tmp_path, monkeypatch, name,
+                                                                content, match):
+    """NaN, infinite or crossed bounds were taken as references; a JSON line that is no object
+    and bytes that are no UTF-8 ended as internal errors, and only after every run."""
+    (tmp_path / "a.txt").write_text("1 2\n")
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    suite = tmp_path / "s.toml"
+    suite.write_text(f'name = "s"\ninstances = ["a.txt"]\ntime_limit = 1\nreferences = "{name}"\n'
+                     '[[methods]]\nname = "edd"\n')
+    monkeypatch.setattr("schedkit.bench.command.run_suite", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(SchedkitError, match=match) as caught:
+        bench(str(suite), out=tmp_path / "out", plot=False, quiet=True)
+    assert str(path) in str(caught.value)
+
 def test_default_out_is_a_new_folder_per_run(tmp_path):
     suite = load_suite(ROOT / "benchmarks" / "suites" / "wt40.toml")
     first = default_out(suite, resume=False, runs=tmp_path)
@@ -114,3 +156,11 @@ def test_interrupted_solve_keeps_what_it_solved(tmp_path):
     time.sleep(0.1)
     kept = json.loads(out.read_text())
     assert kept and [r["instance"] for r in kept] == [f"smtt_n20#{k + 1}" for k in range(len(kept))]
+
+
+def test_every_committed_suite_names_its_root(capsys):
+    """The README says the committed suites say root = "../.."; five RCPSP suites did not and
+    loaded with the old-default warning on every run."""
+    for path in sorted((ROOT / "benchmarks" / "suites").glob("*.toml")):
+        load_suite(path)
+    assert "warning" not in capsys.readouterr().err

@@ -10,6 +10,7 @@ from schedkit.bench.report import (
     MAX_SET_TABLES,
     gap,
     instance_table,
+    markdown,
     set_tables,
     summarise,
 )
@@ -130,3 +131,18 @@ def test_instance_table_shows_every_run_and_the_first_measure():
     assert "`hours`" in text and "| a | 1.500 | 1.250 |" in text
     many = [record("x", f"i{k}", k) for k in range(MAX_INSTANCE_ROWS + 1)]
     assert instance_table(many, ["x"]) == []
+
+
+def test_names_with_a_bar_or_a_newline_stay_in_their_cell():
+    """An instance `a|b<newline>c` and a label `e|d` split the Markdown rows into extra columns
+    and lines; each is one cell now, its bar escaped and its newline spelled out."""
+    records = [record("e|d", "a|b\nc", 3)]
+    lines = instance_table(records, ["e|d"]) + _table_lines(records)
+    assert "| instance | e\\|d |" in lines and "| a\\|b\\nc | 3 |" in lines
+    assert all(line.count("|") - line.count("\\|") == line.count(" | ") + 2
+               for line in lines if line.startswith("| "))
+
+
+def _table_lines(records):
+    """The summary table of `records` as markdown lines."""
+    return markdown("s", [("all", summarise(records, {})[0])], [], [], [], []).splitlines()

@@ -123,3 +123,16 @@ def test_the_largest_accepted_workers_and_seed_run():
     result = schedkit.solve(INSTANCE, "cpsat", time_limit=None, workers=np.int64(4),
                             seed=schedkit.api.MAX_SEED)
     assert result.status == "optimal" and result.stats["seed"] == schedkit.api.MAX_SEED
+
+
+@pytest.mark.parametrize(("instance", "method", "match"), [
+    ("instances/smtt/wt40.txt#1", "edd", "str is not a schedkit instance"),
+    (None, "edd", "NoneType is not a schedkit instance"),
+    (SMTTInstance(p=[1], d=[0]), None, "method must be a method's name"),
+    (SMTTInstance(p=[1], d=[0]), 5, "method must be a method's name"),
+])
+def test_a_path_or_a_non_text_method_is_a_schedkit_error(instance, method, match):
+    """solve("file", ...) and solve(x, None) raised AttributeError ('str' object has no attribute
+    'family'); like check, solve names what it got."""
+    with pytest.raises(schedkit.SchedkitError, match=match):
+        schedkit.solve(instance, method)

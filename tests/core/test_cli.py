@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from click.testing import CliRunner
 
 from schedkit import cli
+from schedkit.bench.progress import RunProgress
 from schedkit.cli import main
 from tests.conftest import SMTT
 
@@ -142,3 +144,31 @@ def test_an_unwritable_output_folder_is_refused_before_solving(tmp_path, option,
     target = str(tmp_path / ("r.json" if option == "--json" else "g.png"))
     result = CliRunner().invoke(main, ["solve", str(ft06), "-m", "mwkr", option, target])
     assert result.exit_code == 2 and "not writable" in result.stderr, result.output
+
+
+NAMES = ["x[/]", "[red]y[/red] [link=http://evil]z", "bad\nname\x1b[31mRED", "a$\\frac{$b"]
+
+
+@pytest.mark.filterwarnings("ignore:Glyph 27")  # the chart has no glyph for ESC: drawn as a box
+@pytest.mark.parametrize("name", NAMES)
+def test_an_instance_name_is_shown_as_written_and_harmless(runner, tmp_path, name):
+    """A name from a file is no rich markup (`x[/]` raised MarkupError, exit 3; `[red]y[/red]`
+    showed as `y`), no TeX in a chart title (`$\\frac{$` raised ValueError, exit 3), and its
+    control characters cannot break the table or drive the terminal."""
+    path = tmp_path / "named.json"
+    path.write_text(json.dumps({"family": "smtt", "name": name, "p": [1, 2], "d": [0, 1]}))
+    result = runner.invoke(main, ["solve", str(path), "-m", "edd", "--gantt", str(tmp_path / "g.png")])
+    assert result.exit_code == 0, result.output
+    shown = name.replace("\n", "\\n").replace("\x1b", "\\x1b")
+    rows = [line for line in result.stdout.splitlines() if " edd " in line]
+    assert len(rows) == 1 and rows[0].split("  ")[0].strip() == shown
+    assert (tmp_path / "g.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_progress_bar_shows_names_as_text(name):
+    """On a terminal the bar's columns rendered names as markup: `x[/]` raised MarkupError."""
+    stream = io.StringIO()
+    with RunProgress("bench", total=1, stream=stream, interactive=True) as progress:
+        progress.finished(name, "ok", best=name)
+    assert "\x1b[31mRED" not in stream.getvalue()

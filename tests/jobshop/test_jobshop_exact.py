@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
 from schedkit.jobshop.heuristics.rules import best_rule, rule_names
@@ -208,3 +209,31 @@ def test_cpsat_refuses_hints_and_pinned_ids_that_are_not_integers(options):
     starts or ids (read as 1, 0), and an id beyond int64 was an OverflowError."""
     with pytest.raises(schedkit.SchedkitError, match=next(iter(options))):
         schedkit.solve(classic("ft06"), "cpsat", time_limit=1, **options)
+
+
+def test_pinned_operations_do_not_prove_the_instance():
+    """Job 0 (5 on M0) pinned at 0 forces 5 + 1 + 10 = 16, but the shop's optimum runs job 1
+    first: 1 + 10 = 11. CP-SAT answered `optimal 16, bound 16` for the instance; its bound and
+    proof belong to the pinned problem (stats) and the instance keeps a valid bound."""
+    shop = JobShopInstance.from_jobs([[(0, 5)], [(0, 1), (1, 10)]], 2, name="pin")
+    result = schedkit.solve(shop, "cpsat", time_limit=2, workers=1, pinned=[0])
+    assert result.status == "feasible" and result.objective == 16 and result.bound <= 11
+    assert result.stats["pinned_status"] == "optimal" and result.stats["pinned_bound"] == 16
+    assert schedkit.check(shop, result).feasible
+
+
+@settings(max_examples=40, deadline=None)
+@given(shop=jobshops(max_jobs=3, flexible=False), data=st.data())
+def test_pinned_results_stay_sound_for_the_instance(shop, data):
+    """Whatever operations are pinned, the bound is at most the instance's optimum and
+    `optimal` is claimed only at that optimum (blocking shops too)."""
+    shop = shop.replace(buffers=data.draw(st.sampled_from(["unlimited", "blocking"])))
+    optimum = schedkit.solve(shop, "cpsat", workers=1)
+    firsts = shop.job_ptr[:-1].tolist()  # operations under way, as the simulator pins them
+    pinned = data.draw(st.lists(st.sampled_from(firsts), max_size=2, unique=True))
+    result = schedkit.solve(shop, "cpsat", time_limit=2, workers=1, pinned=pinned)
+    assert optimum.status == "optimal"
+    assert result.bound is None or result.bound <= optimum.objective
+    assert result.status != "infeasible"
+    if result.status == "optimal":
+        assert result.objective == optimum.objective

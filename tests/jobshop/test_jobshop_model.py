@@ -78,3 +78,22 @@ def test_solution_json_shape():
     assert JobShopSolution.from_dict(solution.to_dict()) == solution
     with pytest.raises(InvalidInstance):
         JobShopSolution.from_dict({"start": [[0.5]], "machine": [[0]]})
+
+
+@pytest.mark.parametrize("objective", ["flow_time", "weighted_tardiness"])
+def test_refuses_an_objective_beyond_int64_arithmetic(objective):
+    """200 one-operation jobs of 10^9 on one machine, weight 10^6: the flow time of any
+    sequence (about 2·10^19) wraps around int64, so the model refuses the instance."""
+    with pytest.raises(InvalidInstance, match=f"the {objective} could reach 4e\\+19"):
+        JobShopInstance.from_jobs([[(0, 10**9)]] * 200, 1, weight=[10**6] * 200, due=[0] * 200,
+                                  objective=objective)
+
+
+def test_an_objective_near_the_limit_is_solved_exactly():
+    """60 such jobs stay below 2^62 (worst 3.6·10^18): accepted, and the rule's flow time
+    Σ_k 10^6·k·10^9 = 1.83·10^18 is what the checker recomputes."""
+    instance = JobShopInstance.from_jobs([[(0, 10**9)]] * 60, 1, weight=[10**6] * 60,
+                                         objective="flow_time")
+    result = schedkit.solve(instance, "spt", workers=1)
+    assert result.objective == 10**15 * 60 * 61 // 2
+    assert schedkit.check(instance, result).feasible

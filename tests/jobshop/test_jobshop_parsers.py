@@ -131,6 +131,13 @@ def test_writers_refuse_what_a_format_cannot_hold(tmp_path):
         formats.dumps_taillard(JobShopInstance.from_jobs([[(0, 1)], [(1, 1)]]))
 
 
+@pytest.mark.parametrize("dumps", [formats.dumps_standard, formats.dumps_taillard, formats.dumps_fjs])
+def test_writers_refuse_a_blocking_shop(dumps):
+    """Every text format reads back with unlimited buffers: `convert` wrote ft06 read with
+    --blocking as a plain ft06 (another problem) without a word; now it says to write json."""
+    with pytest.raises(InvalidInstance, match="blocking job shop .* write json"):
+        dumps(classic("ft06").replace(buffers="blocking"))
+
 def test_sniff_leaves_other_shapes_alone(tmp_path):
     """Number files of another shape (e.g. OR-Library wt40) are not claimed by the job shop."""
     assert formats.sniff(tmp_path / "x", "1 2 3\n4 5 6\n") is None

@@ -157,3 +157,20 @@ def test_simulate_json_holds_every_seed_and_agrees_with_the_line(ft06, tmp_path)
     missing = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--json",
                                         str(tmp_path / "no" / "x.json")])
     assert missing.exit_code == 2 and "--json" in missing.stderr
+
+
+def test_a_plan_for_another_objective_is_named_in_the_summary():
+    """The summary compares realized makespans with the plan's objective: on a weighted
+    tardiness shop it printed "makespan mean 11.0 ... plan 17" as if the plan's makespan were
+    17. The plan's measure is named when it is not the makespan."""
+    shop = schedkit.JobShopInstance.from_jobs(
+        [[(0, 3), (1, 2)], [(1, 4), (0, 1)]], 2, release=[1, 2], due=[5, 6], weight=[2, 3],
+        objective="weighted_tardiness", name="x")
+    record = jobshop_simulate.simulation_record(shop, "right-shift", 0.0, "5-15", 1, "spt", 1.0)
+    assert record["plan"]["measure"] == "weighted_tardiness"
+    assert f"plan weighted_tardiness {record['plan']['objective']} (spt)" in \
+        jobshop_simulate.summary_line(record)
+    plain = jobshop_simulate.simulation_record(shop.replace(objective="makespan", due=None,
+                                                            weight=None),
+                                               "right-shift", 0.0, "5-15", 1, "spt", 1.0)
+    assert f"plan {plain['plan']['objective']} (spt)" in jobshop_simulate.summary_line(plain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import schedkit
 from schedkit import InvalidInstance
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from tests.rcpsp.conftest import tiny
@@ -28,6 +29,19 @@ def test_demand_above_capacity_names_activity_and_resource():
     with pytest.raises(InvalidInstance, match=r"activity 2 demands 4 of resource 0 but its capacity is 3"):
         _project(demands=[[0], [2], [4], [1], [0]])
 
+
+
+@pytest.mark.parametrize("method", ["sgs-serial", "sgs-parallel", "fbi", "ga", "cpsat", "mip"])
+def test_a_zero_duration_activity_may_demand_beyond_a_capacity(method):
+    """A dummy of duration 0 is never in progress, so its demand uses nothing; the model said
+    "no schedule exists" of this feasible project. Every method schedules it; the optimum is
+    the chain 0 -> 1 -> 3 of durations 0 + 3 + 2 = 5 (4 would need 1 and 3 side by side, 3
+    units of a capacity of 2)."""
+    project = RCPSPInstance(durations=[0, 3, 0, 2, 0], successors=[[1, 3], [2], [], [2, 4], []],
+                            capacities=[2, 1], demands=[[0, 7], [2, 0], [5, 0], [1, 1], [9, 9]])
+    result = schedkit.solve(project, method, time_limit=2, workers=1, seed=1)
+    assert schedkit.check(project, result).feasible
+    assert result.objective == 5
 
 @pytest.mark.parametrize(("successors", "message"), [
     ([[1, 2, 3], [4], [9], [4], []],

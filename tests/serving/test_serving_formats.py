@@ -89,6 +89,36 @@ def test_server_too_small_for_one_request_is_refused(tmp_path):
     assert "cannot hold one request" in result.output and result.output.count("\n") == 1
 
 
+@pytest.mark.parametrize("coefficients", [
+    {"a": 0.0, "b": 1e-5, "c": 0.0, "e": 0.0},  # a decode-only iteration took no time
+    {"a": 0.0, "b": 0.0, "c": 1e-5, "e": 0.0},  # a prefill-only one likewise
+    {"a": 1e-300, "b": 0.0, "c": 0.0, "e": 0.0},  # positive, but start + it == start
+])
+def test_a_server_whose_iterations_can_take_no_time_is_refused(tmp_path, coefficients):
+    """a + b + c > 0 let these through, and every policy's plan failed the checker (exit 3,
+    "internal error": turns ending where they start); now exit 2 naming the server file."""
+    server = dict(presets.H100_8B.to_dict(), **coefficients, name="instant")
+    (tmp_path / "instant.json").write_text(json.dumps(server))
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(tmp_path / "instant.json"),
+                                       "-m", "fcfs"])
+    assert result.exit_code == 2
+    assert "a + min(b, c)" in result.output and "instant.json" in result.output
+
+@pytest.mark.parametrize(("method", "coefficients"), [
+    ("fcfs", {"a": 1e15, "b": 1e15, "c": 1e15, "e": 1e15}),  # times beyond 2^62 s
+    ("continuum", {"offload_capacity": 10**6, "offload_bandwidth": 1e-300,
+                   "kv_capacity": 60_000}),  # a reload takes forever: NaN times
+])
+def test_a_server_out_of_scale_for_the_trace_is_bad_input(tmp_path, method, coefficients):
+    """Finite, positive coefficients whose simulated times leave the numbers the log may hold:
+    the plan failed the checker (exit 3, "internal error"); now exit 2 saying what is off."""
+    server = dict(presets.H100_8B.to_dict(), **coefficients, name="glacial")
+    (tmp_path / "glacial.json").write_text(json.dumps(server))
+    result = CliRunner().invoke(main, ["solve", str(TRACE), "--server", str(tmp_path / "glacial.json"),
+                                       "-m", method])
+    assert result.exit_code == 2
+    assert "out of scale" in result.output and result.output.count("\n") == 1
+
 def test_cli_solve_with_server_prints_the_metrics_row_and_draws_the_chart(tmp_path):
     """`schedkit solve trace.jsonl --server h100-8b.json -m continuum --gantt` works end to end."""
     chart = tmp_path / "kv.png"
@@ -123,3 +153,17 @@ def test_cli_generate_writes_a_trace(tmp_path):
                                        "bfcl", "--seed", "2", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert schedkit.load(out).n == 4
+
+
+def test_check_takes_the_server_a_plan_ran_on(tmp_path):
+    """A plan solved with --server could not be checked: `check` had no --server and replayed
+    it on the default preset (exit 1, every iteration "lasts ... the time model gives ...")."""
+    server = TRACE.parent / "a100-8b-offload.json"
+    plan = tmp_path / "plan.json"
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(TRACE), "--server", str(server), "-m", "fcfs",
+                                  "--json", str(plan)])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(main, ["check", str(TRACE), str(plan), "--server", str(server)])
+    assert checked.exit_code == 0 and "feasible" in checked.output
+    assert runner.invoke(main, ["check", str(TRACE), str(plan)]).exit_code == 1

@@ -157,8 +157,9 @@ def test_simple_bound_refuses_65_jobs():
 
 
 def test_refuses_objectives_beyond_exact_range():
-    """Weights 10^6 and due dates -10^15 could overflow the scaled bounds: ProblemTooLarge."""
-    instance = SMTTInstance(p=[10**9] * 3, d=[-(10**15)] * 3, w=[10**6] * 3)
+    """Weights 10^6 and due dates -10^12 (objectives up to 3·10^18, within the model's 2^62)
+    could overflow the scaled bounds: ProblemTooLarge."""
+    instance = SMTTInstance(p=[10**9] * 3, d=[-(10**12)] * 3, w=[10**6] * 3)
     with pytest.raises(ProblemTooLarge, match="2\\^52"):
         schedkit.solve(instance, "bdp")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
 from schedkit import InvalidInstance, SMTTInstance
@@ -57,3 +59,26 @@ def test_result_refuses_unproven_optimal():
     with pytest.raises(ValueError, match="needs a proof"):
         schedkit.Result(status="optimal", objective=10, bound=9)
     assert schedkit.Result(status="feasible", objective=10, bound=8).gap == pytest.approx(0.2)
+
+
+def test_refuses_an_objective_beyond_int64_arithmetic():
+    """Two jobs within every field limit whose weighted tardiness (about 2·10^21) would wrap
+    around in the kernels' int64 sums: refused, naming the limit, instead of a wrong objective."""
+    with pytest.raises(InvalidInstance, match="could reach 2e\\+21"):
+        SMTTInstance(p=[10**9, 10**9], d=[-(10**15), -(10**15)], w=[10**6, 10**6])
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 4), p=st.integers(1, 10**9) | st.just(10**9),
+       d=st.integers(-(10**15), 10**15) | st.sampled_from([-(10**15), -(10**12), 0]),
+       w=st.integers(0, 10**6) | st.just(10**6))
+def test_any_accepted_instance_solves_to_its_checked_objective(n, p, d, w):
+    """Near the field limits an instance is either refused or solved with an objective the
+    checker recomputes exactly (no silent int64 overflow in the rules)."""
+    try:
+        instance = SMTTInstance(p=[p] * n, d=[d] * n, w=[w] * n)
+    except InvalidInstance as error:
+        assert "could reach" in str(error)
+        return
+    result = schedkit.solve(instance, "edd", workers=1)
+    assert schedkit.check(instance, result).feasible

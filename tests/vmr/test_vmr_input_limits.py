@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import schedkit
 from schedkit.errors import InvalidInstance, ParseError, SchedkitError
+from schedkit.vmr import generate as generate_vmr
 from schedkit.vmr.model import MAX_FRAGMENT_SIZE, MAX_MIGRATION_LIMIT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,3 +81,28 @@ def test_csv_with_a_byte_order_mark_loads(tmp_path):
         assert schedkit.load(folder) == schedkit.load(SAMPLE_CSV).replace(name=schedkit.load(folder).name)
     except SchedkitError as error:  # pragma: no cover - the failure message is the point
         pytest.fail(str(error))
+
+
+class _CountingRng:
+    """numpy's generator, counting draws and refusing more than `most` (a hang made visible)."""
+
+    def __init__(self, seed: int, most: int) -> None:
+        self.rng, self.draws, self.most = np.random.default_rng(seed), 0, most
+
+    def permutation(self, n: int) -> np.ndarray:
+        return self.rng.permutation(n)
+
+    def integers(self, *args, **kwargs):
+        self.draws += 1
+        assert self.draws <= self.most, "a group drew its size after every VM had one"
+        return self.rng.integers(*args, **kwargs)
+
+
+def test_anti_affinity_groups_stop_when_the_vms_run_out():
+    """`generate vmr --anti-affinity-groups 100000000000` looped on for every requested group
+    (drawing a size each time) long after the VMs ran out: it hung. Groups stop with the VMs,
+    and the groups drawn are those of a request for just as many."""
+    vms = [(4, 4, 2 * v, -1) for v in range(12)]
+    huge = generate_vmr._groups(vms, 10**12, _CountingRng(3, most=12))
+    assert huge.tolist() == generate_vmr._groups(vms, 12, _CountingRng(3, most=12)).tolist()
+    assert set(huge.tolist()) <= set(range(4))

@@ -16,7 +16,9 @@ With a time limit T the budget is shared:
 Option `hint` (a solution, or per-job lists of starts): its machine orders, rebuilt as the
 earliest schedule keeping them, are the warm start when not worse than the best rule. Option
 `pinned` (operation ids): operations that start at 0, already under way (the simulator's
-`reschedule`); then only the hint can be the warm start, and tabu search is skipped.
+`reschedule`); then only the hint can be the warm start, tabu search is skipped, and what
+CP-SAT proves is the pinned problem's (`stats["pinned_bound"]`, `["pinned_status"]`): the
+result itself keeps the instance's trivial makespan bound and is never `optimal` by it.
 Every phase stops early once the incumbent meets the bound. `lns=False` / `tabu=False` skip
 phases 4 / 3. Without a time limit the whole model is solved to optimality (no tabu, no LNS).
 `num_workers` is `workers` in every CP-SAT solve; with a limit the outcome depends on timing.
@@ -91,8 +93,9 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
 
 def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | None, phase: str,
                    options: SolveOptions) -> None:
-    """Hand the guard (and progress lines) the incumbent and the bound proven so far."""
-    bound = None if bound is not None and bound > incumbent.objective else bound
+    """Hand the guard (and progress lines) the incumbent and the bound proven so far (none
+    with operations pinned: that bound is the pinned problem's)."""
+    bound = None if bound is not None and bound > incumbent.objective or options.get("pinned") else bound
     offer(finish(incumbent.objective, bound, False, schedule_result(instance, incumbent).solution,
                  {"workers": options.workers, "offered": phase}))
 
@@ -110,8 +113,26 @@ def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | 
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
     cp_model = import_cp_model()
-    if instance.blocking:
-        return solve_blocking(instance, options, cp_model)
+    pinned = pinned_operations(instance, options.get("pinned")).size > 0
+    result = (solve_blocking(instance, options, cp_model) if instance.blocking
+              else _solve_classic(instance, options, cp_model))
+    return _of_the_instance(instance, result) if pinned else result
+
+
+def _of_the_instance(instance: JobShopInstance, result: Result) -> Result:
+    """With operations pinned at 0, CP-SAT's bound and proof are the pinned problem's, whose
+    optimum may lie above the instance's: they move to stats, the instance keeps its trivial
+    makespan bound (none for other objectives), and a pinned problem without a schedule is no
+    proof that the instance has none."""
+    stats = {**result.stats, "pinned_status": result.status, "pinned_bound": result.bound}
+    bound = jobshop_model.trivial_bound(instance) if instance.objective == "makespan" else None
+    if result.objective is not None and bound is not None and bound > result.objective:
+        bound = None
+    return finish(result.objective, bound, False, result.solution, stats)
+
+
+def _solve_classic(instance: JobShopInstance, options: SolveOptions, cp_model: Any) -> Result:
+    """The five phases on a job shop with buffers (module docstring)."""
     limit = options.time_limit
     clock = compiled.CompileClock()
     pinned = pinned_operations(instance, options.get("pinned"))

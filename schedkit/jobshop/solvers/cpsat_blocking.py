@@ -128,8 +128,9 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
 
 def _offer(instance: JobShopInstance, incumbent: BlockingSchedule, bound: float | None, phase: str,
            options: SolveOptions) -> None:
-    """Hand the guard (and progress lines) the incumbent and the bound proven so far."""
-    proven = None if bound is None or bound > incumbent.objective else int(bound)
+    """Hand the guard (and progress lines) the incumbent and the bound proven so far (none
+    with operations pinned: that bound is the pinned problem's)."""
+    proven = None if bound is None or bound > incumbent.objective or options.get("pinned") else int(bound)
     offer(finish(incumbent.objective, proven, False, incumbent.solution(instance),
                  {"workers": options.workers, "offered": phase}))
 

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import compile_until, python_twin, wait_until
-from schedkit.errors import SchedkitError
+from schedkit.common.numbers import MAX_VALUE
+from schedkit.errors import InvalidInstance, SchedkitError
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.serving.heuristics import kernel
@@ -25,6 +26,7 @@ from schedkit.serving.presets import DEFAULT
 ORDERS = {"request": kernel.ORDER_REQUEST_ARRIVAL, "program": kernel.ORDER_PROGRAM_ARRIVAL,
           "las": kernel.ORDER_LEAST_ATTAINED, "srpt": kernel.ORDER_SHORTEST_REMAINING}
 CACHES = {"drop": kernel.CACHE_DROP, "lru": kernel.CACHE_LRU, "ttl": kernel.CACHE_TTL}
+MAX_TIME = float(MAX_VALUE)  # seconds: every number of the log lies below 2^62
 PYTHON_NOTE = ("the numba simulator was still compiling: it ran as plain Python (the same "
                "result, slower)")
 
@@ -95,7 +97,21 @@ def run_kernel(instance: ServingInstance, policy: Policy,
     if out[-1] != kernel.STATUS_OK:
         raise SchedkitError(f"{instance.name}: the simulator found no request it could serve "
                             "(a bug: please report the trace and server)")
+    _times_in_range(instance, out)
     return out
+
+
+def _times_in_range(instance: ServingInstance, out: tuple[Any, ...]) -> None:
+    """InvalidInstance when a simulated time is not finite or reaches 2^62 s (the limit of every
+    number, which the checker holds the log to): the server is out of scale for the trace."""
+    for times in (*out[:3], out[8], out[9], out[13]):
+        values = np.asarray(times, dtype=np.float64)
+        if values.size and not (np.all(np.isfinite(values)) and np.abs(values).max() < MAX_TIME):
+            s = instance.server
+            raise InvalidInstance(
+                f"{instance.name}: on server {s.name} the simulated times pass 2^62 s: its "
+                f"iteration times (a = {s.a:g}, b = {s.b:g}, c = {s.c:g}, e = {s.e:g} s) or "
+                f"offload bandwidth ({s.offload_bandwidth:g} tokens/s) are out of scale")
 
 
 def solution_of(out: tuple[Any, ...]) -> ServingSolution:

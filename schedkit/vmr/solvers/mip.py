@@ -22,6 +22,7 @@ import numpy as np
 from schedkit.common.finish import integral_bound
 from schedkit.common.highs_deadline import DeadlineControl, run_by
 from schedkit.common.mip import RunControl, import_pulp, new_variable, run
+from schedkit.deadline import offer
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
@@ -312,6 +313,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     done = proven_start(instance, a, start, stats)
     if done is not None:
         return done
+    offer(exact_result(instance, a, start, None, False, None, {**stats, "offered": "the warm start"}))
     remaining = options.remaining()
     if remaining is not None and remaining < min_model_seconds(a, MIN_MODEL_SECONDS) and not deterministic:
         stats["solver_status"] = "not run: too little time left for the model"
