@@ -32,6 +32,8 @@ class Family:
     - `from_record`: project-JSON object -> instance (the record's `family` names this one).
     - `check`: the independent checker, `(instance, solution dict) -> (objective, violations)`.
     - `readers` / `writers`: file formats by name; `extensions` maps a suffix to a format.
+    - `format_arguments`: the formats that read an argument (`orlib-wt:40`), with what it is;
+      any other format given one is refused rather than the argument ignored.
     - `sniff`: `(path, text) -> format name or None` for files the extension does not settle.
     - `json_sniff`: True for a JSON object without a `family` field that belongs to this family
       (e.g. kubectl output), read then by `from_record`.
@@ -51,6 +53,7 @@ class Family:
     readers: Mapping[str, Reader] = field(default_factory=dict)
     writers: Mapping[str, Writer] = field(default_factory=dict)
     extensions: Mapping[str, str] = field(default_factory=dict)
+    format_arguments: Mapping[str, str] = field(default_factory=dict)
     sniff: Callable[[Path, str], str | None] | None = None
     json_sniff: Callable[[Mapping[str, Any]], bool] | None = None
     read_directory: Callable[[Path], Entries] | None = None
@@ -115,6 +118,11 @@ def readers() -> dict[str, Reader]:
 def writers() -> dict[str, Writer]:
     """Every file format's writer by format name, across families."""
     return {fmt: writer for f in all_families().values() for fmt, writer in f.writers.items()}
+
+
+def format_arguments() -> dict[str, str]:
+    """Format name -> what its `:argument` is, for the formats that read one."""
+    return {fmt: what for f in all_families().values() for fmt, what in f.format_arguments.items()}
 
 
 def extensions() -> dict[str, str]:

@@ -47,10 +47,17 @@ def split_selector(path: str | Path) -> tuple[Path, str | None]:
 def _split_format(format: str | None) -> tuple[str | None, str | None]:
     if format is None:
         return None, None
-    name, _, arg = format.partition(":")
     known = sorted(_readers())
+    if not isinstance(format, str):
+        raise ParseError("--format", None, f"a format name, one of {', '.join(known)}", repr(format))
+    name, colon, arg = format.partition(":")
     if name not in known:
         raise ParseError("--format", None, f"one of {', '.join(known)}", repr(format))
+    takes = families.format_arguments()
+    if colon and name not in takes:
+        readers_with = ", ".join(f"{fmt}: {what}" for fmt, what in sorted(takes.items()))
+        raise ParseError("--format", None, f"{name} without ':' (only these read an argument: "
+                         f"{readers_with})", repr(format))
     return name, arg or None
 
 

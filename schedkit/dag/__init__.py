@@ -19,6 +19,7 @@ FAMILY = Family(
     readers={"stg": dag_stg.read, "dag-csv": dag_csv.read},
     writers={"stg": dag_stg.write, "dag-csv": dag_csv.write},
     extensions={".stg": "stg"},
+    format_arguments={"stg": "the processor count (stg:P)"},
     json_sniff=dag_json.looks_like_dag,
     read_directory=dag_csv.read_directory,
     generators={"dag": dag_generator.dag},

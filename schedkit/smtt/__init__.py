@@ -29,6 +29,7 @@ FAMILY = Family(
     check=checker.check,
     readers={"orlib-wt": orlib_wt.read},
     writers={"orlib-wt": orlib_wt.write},
+    format_arguments={"orlib-wt": "the job count (orlib-wt:N)"},
     sniff=_sniff,
     json_sniff=_json_sniff,
     generators={"smtt": generators.smtt},

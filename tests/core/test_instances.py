@@ -10,7 +10,7 @@ from hypothesis import given, settings
 import schedkit
 from schedkit import InvalidInstance, ParseError, SelectorError
 from schedkit.loading import write
-from tests.conftest import SMTT
+from tests.conftest import ROOT, SMTT
 from tests.smtt.strategies import smtt_instances
 
 
@@ -85,6 +85,21 @@ def test_format_override_gives_n(tmp_path):
     assert instance.p.tolist() == [1, 2] and instance.w.tolist() == [3, 4]
     with pytest.raises(ParseError, match="job count"):
         schedkit.load(path)
+
+
+@pytest.mark.parametrize("format", ["taillard:3", "json:5", "jobshop:", "psplib-sm:x"])
+def test_a_format_that_reads_no_argument_refuses_one(format):
+    """Only orlib-wt and stg read `:N`; any other format given one is refused, not read as if
+    the argument were not there (and an empty one after ':' too)."""
+    with pytest.raises(ParseError, match="without ':'"):
+        schedkit.load(ROOT / "instances" / "jobshop" / "classic" / "ft06", format=format)
+
+
+@pytest.mark.parametrize("format", [5, True, ["json"]])
+def test_a_format_that_is_not_text_is_refused(format):
+    """format=5 is a ParseError naming --format, not an AttributeError."""
+    with pytest.raises(ParseError, match="a format name"):
+        schedkit.load(ROOT / "instances" / "jobshop" / "classic" / "ft06", format=format)
 
 
 @pytest.mark.parametrize(
