@@ -166,11 +166,15 @@ def load_suite(path: str | Path) -> Suite:
     references = data.get("references")
     _all_text([references] if references is not None else [], "references", path)
     methods = [_method(item, path) for item in _require(data, "methods", list, path)]
+    if not methods:
+        raise SuiteError(f"{path}: methods is empty: name at least one [[methods]] entry")
     labels = [m.label for m in methods]
     if len(set(labels)) != len(labels):
         raise SuiteError(f"{path}: method labels must be unique, got {labels}")
     time_limit = _seconds(_require(data, "time_limit", (int, float), path), "time_limit", False, path)
     seeds = _require(data, "seeds", list, path) if "seeds" in data else [0]
+    if not seeds:
+        raise SuiteError(f"{path}: seeds is empty: list at least one seed (or leave it out for [0])")
     memory = data.get("memory_limit_mb")
     return Suite(
         name=str(data.get("name", path.stem)),

@@ -56,6 +56,8 @@ def test_paths_resolve_against_the_suite_file_and_root(tmp_path):
     ('[[methods]]\nname = "edd"\noptions = [[1, 2]]', "options must be a table"),
     ('[[methods]]\nname = "edd"\nlabel = 5', "name and label must be text"),
     ('[[methods]]\nname = {a = 1}', "name and label must be text"),
+    ('methods = []', "methods is empty"),
+    ('seeds = []\n[[methods]]\nname = "edd"', "seeds is empty"),
 ])
 def test_a_field_of_the_wrong_kind_is_a_suite_error(tmp_path, lines, match):
     """These reached the runner as TypeError or ValueError (exit 3, "internal error") or were
