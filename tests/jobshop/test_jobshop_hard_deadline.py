@@ -4,6 +4,7 @@ last phase (checked), not `unknown`."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -36,4 +37,29 @@ def test_a_stuck_phase_still_leaves_the_offered_schedule(monkeypatch: pytest.Mon
     assert result.stats["offered"] in ("after the first whole-model solve", "after tabu search")
     assert result.status == "feasible"
     assert result.bound is None or result.bound <= result.objective
+    assert schedkit.check(x, result).feasible
+
+
+@pytest.mark.parametrize("blocking", [False, True])
+def test_a_solver_import_past_the_deadline_leaves_the_plain_schedule(monkeypatch: pytest.MonkeyPatch,
+                                                                     blocking: bool):
+    """OR-Tools' import held past the deadline (a fresh process under load): the guard returns
+    the plain-Python schedule `cpsat` offered before importing, checked, not `unknown`."""
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+    real = jobshop_cpsat.import_cp_model
+
+    def slow_import():
+        release.wait()
+        return real()
+
+    monkeypatch.setattr(jobshop_cpsat, "import_cp_model", slow_import)
+    x = replace(classic("la16"), buffers="blocking" if blocking else "unlimited")
+    try:
+        result = schedkit.solve(x, "cpsat", time_limit=0.5, workers=1)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and result.status == "feasible"
+    assert "plain-Python" in result.stats["offered"]
     assert schedkit.check(x, result).feasible

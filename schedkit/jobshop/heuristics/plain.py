@@ -13,12 +13,15 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.deadline import offer
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
+from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions
+from schedkit.result import Result
 
 PLAIN_RULE = "round-robin (plain Python)"
 PLAIN_BLOCKING_RULE = "job after job (plain Python)"
@@ -82,3 +85,17 @@ def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock:
         return found
     stats.update(compiling=True, note=PLAIN_NOTE)
     return round_robin(instance)
+
+
+def offer_plain(instance: JobShopInstance, options: SolveOptions) -> None:
+    """Hand the guard the plain schedule before a solver's imports (OR-Tools, PuLP): a limit
+    shorter than a fresh process's import still answers with a schedule (not with operations
+    pinned, which it does not keep)."""
+    if options.time_limit is None or options.get("pinned"):
+        return
+    stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports"}
+    if instance.blocking:
+        found = job_after_job_blocking(instance)
+        offer(Result("feasible", found.objective, None, found.solution(instance), stats))
+    else:
+        offer(schedule_result(instance, round_robin(instance), **stats))

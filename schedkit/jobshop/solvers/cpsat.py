@@ -42,7 +42,7 @@ from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
 from schedkit.jobshop.heuristics.hints import classic_from_hint, pinned_operations
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.plain import warm_start_or_plain
+from schedkit.jobshop.heuristics.plain import offer_plain, warm_start_or_plain
 from schedkit.jobshop.heuristics.rules import Schedule, objective
 from schedkit.jobshop.heuristics.tabu_kernels import tabu_search
 from schedkit.jobshop.model import JobShopInstance
@@ -112,6 +112,7 @@ def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | 
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
+    offer_plain(instance, options)
     cp_model = import_cp_model()
     pinned = pinned_operations(instance, options.get("pinned")).size > 0
     result = (solve_blocking(instance, options, cp_model) if instance.blocking

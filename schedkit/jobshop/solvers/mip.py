@@ -32,7 +32,7 @@ from schedkit.errors import ProblemTooLarge
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import refuse_blocking
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.plain import warm_start_or_plain
+from schedkit.jobshop.heuristics.plain import offer_plain, warm_start_or_plain
 from schedkit.jobshop.heuristics.rules import Schedule, objective
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
@@ -215,6 +215,7 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule and the solver's proven bound, from the best rule as MIP start."""
     refuse_blocking("mip", instance)
     name = str(options.get("solver", "highs")).lower()
+    offer_plain(instance, options)
     pulp = import_pulp(name)
     pairs = _pairs(instance)
     if len(pairs) > MAX_PAIRS:
