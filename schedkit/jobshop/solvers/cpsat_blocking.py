@@ -260,13 +260,13 @@ def _whole_groups(group_of: np.ndarray, groups: int, operations: int, k: int,
 
 def _fix_rest(bm: blocking_model.BlockingModel, sub: Any, instance: JobShopInstance,
               incumbent: BlockingSchedule, free: np.ndarray) -> None:
-    """On every machine the kept operations in incumbent order: the next starts once the
-    previous has left (its job's next start, or its end for a last operation)."""
+    """On every machine the kept operations that hold it a while, in incumbent order: the next
+    starts once the previous has left (its job's next start, or its end for a last operation)."""
     kept = np.ones(instance.operations, dtype=bool)
     kept[free] = False
     machine = instance.alt_machine
     order = np.lexsort((incumbent.leave, incumbent.start, machine))
-    ops = order[kept[order]]
+    ops = order[kept[order] & (incumbent.leave[order] > incumbent.start[order])]  # empty holds: free
     last = np.zeros(instance.operations, dtype=bool)
     last[instance.job_ptr[1:] - 1] = True
     starts = [sub.get_int_var_from_proto_index(s.index) for s in bm.start]

@@ -8,8 +8,9 @@ by heads (release plus work before) and, for the makespan, tails and the upper b
 With `orders`, also one literal per pair of operations of positive duration on a machine
 ("a before b": b starts once a has left, else the reverse): redundant with the no-overlap, but
 CP-SAT branches on them and its LP sees them; it proves 10x5 shops (la01) in seconds where the
-no-overlap alone stays at the trivial bound. A zero-duration operation gets none: its empty
-interval may sit inside another's on the no-overlap, so neither order need hold.
+no-overlap alone stays at the trivial bound. A zero-duration operation gets none, and its
+interval is on the no-overlap only while it holds the machine (a last one never is): empty, it
+may sit inside another's, so neither order need hold.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class BlockingModel:
     model: Any
     start: list[Any]
     hold: list[Any]  # per operation: its holding-time variable (or a constant for last ones)
-    intervals: list[Any] = field(default_factory=list)
+    intervals: list[Any] = field(default_factory=list)  # None: a last operation of length 0
     makespan: Any = None
     goal: Any = None
     orders: list[tuple[int, int, Any]] = field(default_factory=list)  # (a, b, "a before b")
@@ -86,13 +87,16 @@ def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None,
     for o in range(instance.operations):
         if o in last:
             hold: Any = int(p[o])
-            interval = model.new_fixed_size_interval_var(start[o], int(p[o]), f"i{o}")
-        else:
+            interval = model.new_fixed_size_interval_var(start[o], int(p[o]), f"i{o}") if p[o] else None
+        elif p[o] > 0:
             hold = model.new_int_var(int(p[o]), max(int(p[o]), upper), f"h{o}")
             interval = model.new_interval_var(start[o], hold, start[o + 1], f"i{o}")
+        else:
+            hold, interval = _zero_length_hold(model, start[o], start[o + 1], upper, o)
         bm.hold.append(hold)
         bm.intervals.append(interval)
-        by_machine[int(instance.alt_machine[o])].append(interval)
+        if interval is not None:
+            by_machine[int(instance.alt_machine[o])].append(interval)
     for intervals in by_machine:
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
@@ -100,6 +104,17 @@ def build(cp_model: Any, instance: JobShopInstance, upper: int | None = None,
         _orders(bm, instance, last)
     _objective(bm, instance, upper, sorted(last))
     return bm
+
+
+def _zero_length_hold(model: Any, start: Any, leave: Any, upper: int, o: int) -> tuple[Any, Any]:
+    """A zero-length operation's hold and an interval present only while it holds its machine
+    (CP-SAT keeps even an empty interval out of the inside of another; the checker does not)."""
+    hold = model.new_int_var(0, max(0, upper), f"h{o}")
+    held = model.new_bool_var(f"held{o}")
+    model.add(leave == start + hold)
+    model.add(hold >= 1).only_enforce_if(held)
+    model.add(hold == 0).only_enforce_if(~held)
+    return hold, model.new_optional_interval_var(start, hold, leave, held, f"i{o}")
 
 
 def _orders(bm: BlockingModel, instance: JobShopInstance, last: set[int]) -> None:

@@ -73,15 +73,16 @@ def _jobs(instance: JobShopInstance, k: int, rng: np.random.Generator) -> np.nda
 
 def _fix_rest(jm: jobshop_model.JobShopModel, sub: Any, instance: JobShopInstance,
               incumbent: Schedule, free: np.ndarray) -> None:
-    """Chain the kept operations of each machine in incumbent order; keep their machines."""
+    """Chain the kept operations of positive length on each machine in incumbent order (a
+    zero-length one may sit inside another); keep their machines."""
     machine = incumbent.machine(instance)
+    duration = instance.alt_duration[incumbent.alt]
     kept = np.ones(instance.operations, dtype=bool)
     kept[free] = False
     order = np.lexsort((incumbent.start, machine))
-    ops = order[kept[order]]
+    ops = order[kept[order] & (duration[order] > 0)]
     same = machine[ops[1:]] == machine[ops[:-1]]
     starts = [sub.get_int_var_from_proto_index(s.index) for s in jm.start]
-    duration = instance.alt_duration[incumbent.alt]
     for a, b in zip(ops[:-1][same].tolist(), ops[1:][same].tolist(), strict=True):
         sub.add(starts[b] >= starts[a] + int(duration[a]))
     if instance.flexible:

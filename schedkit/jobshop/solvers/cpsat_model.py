@@ -4,7 +4,8 @@ objective, hint and read-back. Used whole by `cpsat` and cloned by its large-nei
 Per operation a start variable; a classic operation has one fixed-size interval on it, a
 flexible one an optional fixed-size interval per alternative (presence literals, exactly one
 present) and an end variable tied to the present one. No-overlap per machine over the
-intervals on it; job order as end <= next start; release dates as start domains. Domains are
+intervals on it (positive lengths only: a zero-length operation overlaps nothing, as the
+checker says); job order as end <= next start; release dates as start domains. Domains are
 tightened by heads (work before an operation) and, for the makespan, tails and the incumbent.
 """
 
@@ -110,10 +111,13 @@ def _job_order(jm: JobShopModel, instance: JobShopInstance) -> None:
 
 
 def _no_overlap_on_machines(jm: JobShopModel, instance: JobShopInstance) -> None:
-    """At most one operation at a time on each machine."""
+    """At most one operation at a time on each machine; zero-length ones overlap nothing (CP-SAT
+    would keep them out of the inside of another interval)."""
     on: list[list[Any]] = [[] for _ in range(instance.m)]
-    for a, machine in enumerate(instance.alt_machine.tolist()):
-        on[machine].append(jm.intervals[a])
+    for a, (machine, duration) in enumerate(zip(instance.alt_machine.tolist(),
+                                                 instance.alt_duration.tolist(), strict=True)):
+        if duration > 0:
+            on[machine].append(jm.intervals[a])
     for intervals in on:
         if len(intervals) > 1:
             jm.model.add_no_overlap(intervals)

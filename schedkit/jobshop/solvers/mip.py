@@ -1,8 +1,9 @@
 """Job shop as a disjunctive (big-M) MIP in PuLP over HiGHS or CBC (method `mip`), small instances.
 
 Variables: a start s_o per operation; for a flexible operation a binary x_a per alternative
-(exactly one); for each pair of operations of different jobs that may share machine k a binary
-y = 1 when the first goes before the second there. With M the horizon and
+(exactly one); for each pair of operations of different jobs that may share machine k, both
+of positive length there (a zero-length one overlaps nothing), a binary y = 1 when the first
+goes before the second there. With M the horizon and
 A = 2 − x_a − x_b (0 when both run on k; classic operations have x = 1 as constants):
     s_b >= s_a + p_a − M·(1 − y) − M·A,     s_a >= s_b + p_b − M·y − M·A.
 Job order s_{o+1} >= s_o + Σ_a p_a·x_a, release dates as lower bounds, and the objective over
@@ -57,12 +58,13 @@ class _Model:
 
 
 def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
-    """(alternative a, alternative b, op of a, op of b) for ops of different jobs on one machine."""
+    """(alternative a, alternative b, op of a, op of b) for ops of different jobs on one machine,
+    both of positive length (a zero-length operation overlaps nothing)."""
     job = instance.job_of()
     op_of_alt = np.repeat(np.arange(instance.operations), np.diff(instance.op_ptr))
     pairs = []
     for machine in range(instance.m):
-        alts = np.flatnonzero(instance.alt_machine == machine).tolist()
+        alts = np.flatnonzero((instance.alt_machine == machine) & (instance.alt_duration > 0)).tolist()
         for i, a in enumerate(alts):
             for b in alts[i + 1:]:
                 oa, ob = int(op_of_alt[a]), int(op_of_alt[b])
@@ -198,6 +200,9 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
     machine_ready = np.zeros(instance.m, dtype=np.int64)
     start = np.empty(instance.operations, dtype=np.int64)
     for o in order.tolist():
+        if duration[o] == 0:  # overlaps nothing: never waits for its machine nor holds it
+            start[o] = job_ready[job[o]]
+            continue
         s = max(job_ready[job[o]], machine_ready[machine[o]])
         start[o] = s
         job_ready[job[o]] = machine_ready[machine[o]] = s + duration[o]
