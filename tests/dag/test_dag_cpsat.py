@@ -10,6 +10,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import ProblemTooLarge, SolverUnavailable
+from schedkit.dag.model import DAGInstance
 from schedkit.dag.solvers.cpsat import identical_processors
 from tests.dag.conftest import DATA, brute_force_makespan
 from tests.dag.strategies import dag_instances
@@ -87,3 +88,20 @@ def test_hint_relabelled_to_satisfy_the_symmetry_cuts():
         assert relabelled[task] <= place
     report = schedkit.check(instance, {"processor": relabelled.tolist(), "start": start.tolist()})
     assert report.feasible and report.objective == 8
+
+
+# Tasks A, C, B, D with costs per processor; C -> B -> D, no data. A runs on P1 over [0, 9),
+# C on P2 over [0, 2); B costs nothing on P1 and runs there at 2, inside A's run; D on P2
+# over [2, 3). Makespan 9.
+ZERO_INSIDE = DAGInstance(cost=[[9, 100], [100, 2], [0, 100], [100, 1]], edges=[[1, 2], [2, 3]],
+                          data=[0, 0], name="zero-inside")
+
+
+def test_a_zero_cost_task_may_run_inside_another():
+    """The checker lets a zero-cost task sit inside another's run; the model kept it out and,
+    with HEFT's 9 as the horizon, called itself infeasible (an internal error)."""
+    assert schedkit.check(ZERO_INSIDE, {"processor": [0, 1, 0, 1], "start": [0, 0, 2, 2]}).objective == 9
+    result = schedkit.solve(ZERO_INSIDE, "cpsat", workers=1)
+    assert schedkit.check(ZERO_INSIDE, result).objective == 9
+    assert result.status == "optimal" and result.bound == 9
+

@@ -4,7 +4,8 @@ Variables: per task a start S_i and end E_i in [0, H] (H = the makespan of the w
 the best of HEFT, PEFT and CPOP; HEFT on ties), per task and processor a literal x[i, k]
 and an optional interval [S_i, E_i) of length cost[i, k] present when x[i, k].
 Constraints: each task on exactly one processor; E_i = S_i + Σ_k cost[i, k]·x[i, k]; no
-overlap of the present intervals on each processor (zero-length ones occupy nothing);
+overlap of the present intervals of positive length on each processor (zero-length ones
+occupy nothing);
 S_j >= E_i on every edge, and S_j >= E_i + delay when the tasks are on different processors
 (without a network: one implication per processor, "j on k and i not on k"; with one: one per
 processor pair, as delays differ); on identical processors, the task at topological place r
@@ -73,9 +74,10 @@ def _one_processor_each(model: Any, v: Variables, instance: DAGInstance) -> None
 
 
 def _no_overlap_on_processors(model: Any, v: Variables, instance: DAGInstance) -> None:
-    """One task at a time on each processor."""
+    """One task at a time on each processor; zero-cost ones left out (CP-SAT would keep even an
+    empty interval out of the inside of another)."""
     for k in range(instance.p):
-        model.AddNoOverlap([v.interval[i][k] for i in range(instance.n)])
+        model.AddNoOverlap([v.interval[i][k] for i in range(instance.n) if instance.cost[i, k] > 0])
 
 
 def _precedences(model: Any, v: Variables, instance: DAGInstance) -> None:
