@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any
 
+from schedkit.common.mip import LEFTOVERS, RunControl
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
@@ -40,13 +41,15 @@ class BoundJob(threading.Thread):
         self.grid, self.interval_grids = grid, interval_grids
         self.value: int | None = None
         self.stages: dict[str, Any] = {}
+        self.control = RunControl()  # cancels the running LP when the method returns first
+        self.stopping = False
         self.guide: dict[tuple[int, int], float] | None = None  # the latest interval LP's tracked
         # seconds per (request, option index), for the search (see interval_bound_and_guide)
 
     def run(self) -> None:
         started = time.perf_counter()
         if not self.interval_grids:  # the interval LP at 3 h is already stronger and as quick
-            value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid)
+            value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid, self.control)
             self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
             self.value = value
         previous: float | None = None  # seconds the last stage took
@@ -54,13 +57,23 @@ class BoundJob(threading.Thread):
             left = None if self.seconds is None else (self.seconds - INTERVAL_SETUP_SECONDS
                                                       - (time.perf_counter() - started))
             expected = 0.0 if previous is None else previous * STAGE_GROWTH.get(grid, OTHER_GROWTH)
-            if left is not None and (left < MIN_STAGE_SECONDS or left < expected):
+            if self.stopping or (left is not None and (left < MIN_STAGE_SECONDS or left < expected)):
                 self.stages[f"interval_lp_{grid}"] = "skipped"
                 return
             begun = time.perf_counter()
-            stronger, guide = interval_bound_and_guide(self.instance, self.options, left, grid)
+            stronger, guide = interval_bound_and_guide(self.instance, self.options, left, grid,
+                                                       control=self.control)
             if guide:
                 self.guide = guide
             previous = time.perf_counter() - begun
             self.stages[f"interval_lp_{grid}"] = (stronger, round(previous, 2))
             self.value = max(self.value or 0, stronger)
+
+    def abandon(self) -> None:
+        """The method is returning: cancel the running LP, start no other, and leave the thread
+        to the HiGHS leftovers, which the next HiGHS run and the interpreter's exit wait for (a
+        HiGHS thread alive at exit aborts the process: exit code 134 after a correct answer)."""
+        self.stopping = True
+        self.control.cancel()
+        if self.is_alive():
+            LEFTOVERS.append(self)

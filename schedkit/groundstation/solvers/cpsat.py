@@ -267,7 +267,18 @@ def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], optio
 def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Result:
     """Build, hint from lns, solve; `fair` runs two phases (U_max, then unserved seconds).
     Stages that would not fit in what is left of the budget are skipped (the warm start is
-    returned, with the transportation bound when it was computed)."""
+    returned, with the transportation bound when it was computed). An LP bound still running
+    on return is cancelled (`BoundJob.abandon`)."""
+    jobs: list[BoundJob] = []
+    try:
+        return _solve(instance, options, jobs)
+    finally:
+        for job in jobs:
+            job.abandon()
+
+
+def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[BoundJob]) -> Result:
+    """solve_cpsat's phases; the LP bound job it starts goes into `jobs`."""
     objective = check_objective(options.get("objective", "hours"))
     _check_options(options)
     opts = request_options(instance)
@@ -277,6 +288,7 @@ def solve_cpsat(instance: GroundStationInstance, options: SolveOptions) -> Resul
     stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size}
     build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
+    jobs.extend([lp_job] if lp_job is not None else [])
     flow = None
     # No room for the model after a warm start that runs its whole share (above SMALL requests; a
     # small one stops once lns stalls): lns gets the budget but the bound's time.

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import time
 
+from schedkit.common.mip import RunControl
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
@@ -217,7 +218,8 @@ def interval_unserved_bound(instance: GroundStationInstance, options: list[list[
 
 def interval_bound_and_guide(instance: GroundStationInstance, options: list[list[Option]],
                              seconds: float | None = None, grid: int = 3600, mission_caps: bool = True,
-                             tracking_rows: bool = True, crossing_rows: bool = False
+                             tracking_rows: bool = True, crossing_rows: bool = False,
+                             control: RunControl | None = None
                              ) -> tuple[int, dict[tuple[int, int], float]]:
     """interval_unserved_bound, and the LP's tracked seconds per (request, option index) (empty
     when HiGHS gave no values): a guide for the search, never part of the bound."""
@@ -225,7 +227,7 @@ def interval_bound_and_guide(instance: GroundStationInstance, options: list[list
     caps = mission_totals(instance, options) if mission_caps else None
     lp = build(instance, options, grid, caps, tracking_rows, crossing_rows)
     left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
-    most, values = solve_lp(lp, left)
+    most, values = solve_lp(lp, left, control)
     ceiling = tracked_ceiling(most)
     guide: dict[tuple[int, int], float] = {}
     if values is not None:

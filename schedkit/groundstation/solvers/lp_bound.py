@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common.mip import RunControl
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 
@@ -163,15 +164,17 @@ def dual_bound(lp: _Builder, prices: np.ndarray) -> float:
     return float(y @ np.asarray(lp.row_upper) + np.maximum(reduced, 0.0) @ np.asarray(lp.upper))
 
 
-def most_tracked(lp: _Builder, seconds: float | None = None) -> float:
+def most_tracked(lp: _Builder, seconds: float | None = None, control: RunControl | None = None) -> float:
     """An upper bound on tracked seconds: the LP solved by HiGHS (within `seconds`), then
     re-derived from its duals by weak duality (any duals give a valid bound)."""
-    return solve_lp(lp, seconds)[0]
+    return solve_lp(lp, seconds, control)[0]
 
 
-def solve_lp(lp: _Builder, seconds: float | None = None) -> tuple[float, np.ndarray | None]:
+def solve_lp(lp: _Builder, seconds: float | None = None, control: RunControl | None = None
+             ) -> tuple[float, np.ndarray | None]:
     """most_tracked's bound and HiGHS's column values (None when it has none): the values
-    only guide a search, the bound never depends on them."""
+    only guide a search, the bound never depends on them. `control` may cancel the run (a
+    cancelled LP's duals still give a valid bound)."""
     import highspy
 
     if not lp.cost:
@@ -189,17 +192,17 @@ def solve_lp(lp: _Builder, seconds: float | None = None) -> tuple[float, np.ndar
     model.a_matrix_.index_ = np.asarray(lp.rows, dtype=np.int32)
     model.a_matrix_.value_ = np.asarray(lp.values, dtype=np.float64)
     started = time.perf_counter()
-    found = _solve(highspy, model, lp, seconds, "off")
+    found = _solve(highspy, model, lp, seconds, "off", control)
     if not found[1] and len(lp.cost) > SIMPLEX_COLUMNS:  # IPM stalled: again with crossover
         left = None if seconds is None else seconds - (time.perf_counter() - started)
         if left is None or left > 1.0:
-            again = _solve(highspy, model, lp, left, "on")
+            again = _solve(highspy, model, lp, left, "on", control)
             found = min(found, again, key=lambda f: f[:2])
     return found[0], found[2]
 
 
-def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crossover: str
-           ) -> tuple[float, bool, np.ndarray | None]:
+def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crossover: str,
+           control: RunControl | None = None) -> tuple[float, bool, np.ndarray | None]:
     """(weak-duality bound from HiGHS's duals, whether HiGHS called the LP optimal, the
     column values or None)."""
     highs = highspy.Highs()
@@ -211,6 +214,8 @@ def _solve(highspy: Any, model: Any, lp: _Builder, seconds: float | None, crosso
         highs.setOptionValue("run_crossover", crossover)
         highs.setOptionValue("ipm_optimality_tolerance", IPM_TOLERANCE)
     highs.passModel(model)
+    if control is not None:
+        control.attach(highs)
     highs.run()
     solution = highs.getSolution()
     optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -233,7 +238,8 @@ def tracked_ceiling(most: float) -> int:
 
 
 def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
-                      seconds: float | None = None, grid: int | None = None) -> int:
+                      seconds: float | None = None, grid: int | None = None,
+                      control: RunControl | None = None) -> int:
     """Proven lower bound on unserved seconds from the bucketed LP (see the module docstring)."""
-    ceiling = tracked_ceiling(most_tracked(build(instance, options, grid), seconds))
+    ceiling = tracked_ceiling(most_tracked(build(instance, options, grid), seconds, control))
     return max(0, instance.requested - ceiling)
