@@ -1,5 +1,6 @@
-"""Checks of the generators' arguments, before anything is drawn or allocated: a boolean is no
-number, NaN and text are refused, every count has its ceiling (InvalidInstance naming it)."""
+"""Checks of arguments and record fields (the generators', a record's flags) before anything is
+drawn or allocated: a boolean is no number, NaN and text are refused, every count has its ceiling
+(InvalidInstance naming it)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedkit.common.arguments import flag
 from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
@@ -44,13 +45,6 @@ def _text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InvalidInstance(f"{where} must be a string")
     return str(value)
-
-
-def _flag(value: Any, where: str) -> bool:
-    """A JSON boolean (0 and 1 are not booleans)."""
-    if not isinstance(value, bool):
-        raise InvalidInstance(f"{where} must be true or false")
-    return value
 
 
 def _request(item: Any, k: int) -> Request:
@@ -105,7 +99,7 @@ def from_record(record: Mapping[str, Any], default_name: str) -> GroundStationIn
     return GroundStationInstance(
         tuple(requests), antennas=tuple(_text(a, "antennas") for a in antennas),
         maintenance=tuple(maintenance),
-        spacecraft_exclusive=_flag(record.get("spacecraft_exclusive", True), "spacecraft_exclusive"),
+        spacecraft_exclusive=flag("spacecraft_exclusive", record.get("spacecraft_exclusive", True)),
         name=text_field(record, "name", default_name), meta=dict(meta_field(record, KNOWN)),
     )
 
