@@ -16,6 +16,7 @@ FAMILY = Family(
     from_record=from_record,
     check=checker.check,
     readers={"vmr-csv": vmr_csv.read},
+    format_arguments={"vmr-csv": "the parameters (vmr-csv:K=25,F=16: migration limit, fragment size)"},
     writers={"vmr-csv": vmr_csv.write},
     sniff=vmr_csv.sniff,
     read_directory=vmr_csv.read_directory,
