@@ -35,12 +35,12 @@ def solve_auto(instance: DAGInstance, options: SolveOptions) -> Result:
     for name in HEURISTICS:
         began = time.perf_counter()
         result = run_method("dag", name, instance, options, options.time_limit)
-        if result.objective is not None and (best is None or best.objective is None
-                                             or float(result.objective) < float(best.objective)):
+        better = result.objective is not None and (
+            best is None or best.objective is None or float(result.objective) < float(best.objective))
+        if better or best is None:
             best = result.with_context(stats={**result.stats, "chosen": name})
+        if better:
             offer(best)  # what the guard returns if a later, slower pass outlasts the limit
-        elif best is None:
-            best = result.with_context(stats={**result.stats, "chosen": name})
         left = options.remaining()
         if left is not None and left < NEXT_PASS_MARGIN * (time.perf_counter() - began):
             break  # the passes run as plain Python (a cold cache): the next would not end in time

@@ -4,14 +4,12 @@ plain-Python schedule when the rules' kernel could not compile in the time limit
 
 from __future__ import annotations
 
+from typing import Any
+
 from schedkit.common.auto import run_plan
 from schedkit.jobshop.heuristics import compiled
-from schedkit.jobshop.heuristics.blocking import best_blocking_rule
-from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
-from schedkit.jobshop.heuristics.dispatch import dispatch
 from schedkit.jobshop.heuristics.methods import schedule_result
-from schedkit.jobshop.heuristics.plain import job_after_job_blocking, round_robin
-from schedkit.jobshop.heuristics.rules import best_rule
+from schedkit.jobshop.heuristics.plain import blocking_start_or_plain, warm_start_or_plain
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -28,14 +26,12 @@ CPSAT_MAX_OPERATIONS = 100_000  # beyond, building the CP-SAT model alone outlas
 def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Pick by size; the choice is in `stats["chosen"]`."""
     if instance.operations > CPSAT_MAX_OPERATIONS and instance.blocking:
-        found = (best_blocking_rule(instance, options.deadline, options.seed)
-                 if compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining())
-                 else job_after_job_blocking(instance))
+        stats: dict[str, Any] = {"workers": 1}
+        found = blocking_start_or_plain(instance, options, compiled.CompileClock(), stats)
         return Result("feasible", found.objective, None, found.solution(instance),
-                      {"workers": 1, "chosen": f"rules ({found.rule})"})
+                      {**stats, "chosen": f"rules ({found.rule})"})
     if instance.operations > CPSAT_MAX_OPERATIONS:
-        schedule = (best_rule(instance, options.deadline, options.seed)
-                    if compiled.affordable(dispatch, compiled.DISPATCH_SECONDS, options.remaining())
-                    else round_robin(instance))
-        return schedule_result(instance, schedule, chosen=f"rules ({schedule.rule})")
+        stats = {}
+        schedule = warm_start_or_plain(instance, options, compiled.CompileClock(), stats)
+        return schedule_result(instance, schedule, **stats, chosen=f"rules ({schedule.rule})")
     return run_plan("jobshop", instance, options, ["cpsat"], AUTO_DEFAULT_TIME_LIMIT)

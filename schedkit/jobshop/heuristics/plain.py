@@ -9,14 +9,16 @@ Python twin.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from schedkit.deadline import offer
 from schedkit.jobshop.heuristics import compiled
-from schedkit.jobshop.heuristics.blocking import BlockingSchedule, leave_times
+from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
+from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
@@ -87,11 +89,23 @@ def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock:
     return round_robin(instance)
 
 
-def offer_plain(instance: JobShopInstance, options: SolveOptions) -> None:
-    """Hand the guard the plain schedule before a solver's imports (OR-Tools, PuLP): a limit
-    shorter than a fresh process's import still answers with a schedule (not with operations
-    pinned, which it does not keep)."""
-    if options.time_limit is None or options.get("pinned"):
+def blocking_start_or_plain(instance: JobShopInstance, options: SolveOptions,
+                            clock: compiled.CompileClock, stats: dict[str, Any]) -> BlockingSchedule:
+    """The best blocking rule or, when its simulation could not compile in the budget,
+    `job_after_job_blocking`, saying so in `stats` (`compiling`, `note`)."""
+    if compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
+        return clock.run(simulate_blocking,  # type: ignore[no-any-return]
+                         lambda: best_blocking_rule(instance, options.deadline, options.seed))
+    stats.update(compiling=True, note=PLAIN_NOTE)
+    return job_after_job_blocking(instance)
+
+
+def offer_plain(instance: JobShopInstance, options: SolveOptions, backend: str) -> None:
+    """Hand the guard the plain schedule before the import of `backend` (a module name: OR-Tools,
+    PuLP), so that a limit shorter than a fresh process's import still answers with a schedule.
+    Nothing once `backend` is loaded (the import is then free), nor with operations pinned
+    (the plain schedule does not keep them)."""
+    if options.time_limit is None or options.get("pinned") or backend in sys.modules:
         return
     stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports"}
     if instance.blocking:

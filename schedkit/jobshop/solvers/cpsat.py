@@ -112,7 +112,7 @@ def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | 
 )
 def solve_cpsat(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule found and the proven lower bound; optimal when they meet."""
-    offer_plain(instance, options)
+    offer_plain(instance, options, "ortools.sat.python.cp_model")
     cp_model = import_cp_model()
     pinned = pinned_operations(instance, options.get("pinned")).size > 0
     result = (solve_blocking(instance, options, cp_model) if instance.blocking

@@ -44,13 +44,11 @@ from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
     BlockingSchedule,
-    best_blocking_rule,
     leave_times,
     objective,
 )
-from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.hints import blocking_from_hint, pinned_operations
-from schedkit.jobshop.heuristics.plain import PLAIN_NOTE, job_after_job_blocking
+from schedkit.jobshop.heuristics.plain import blocking_start_or_plain
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.solvers import cpsat_blocking_model as blocking_model
 from schedkit.registry import SolveOptions
@@ -321,14 +319,8 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     stats: dict[str, Any] = {"workers": options.workers}
     incumbent: BlockingSchedule | None = None
     pinned = pinned_operations(instance, options.get("pinned"))
-    budget = options.remaining()
-    if not pinned.size and compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, budget):
-        incumbent = clock.run(simulate_blocking,
-                              lambda: best_blocking_rule(instance, options.deadline, options.seed))
-        assert incumbent is not None
-    elif not pinned.size:  # the simulation would compile past the budget: a plain-Python start
-        incumbent = job_after_job_blocking(instance)
-        stats.update(compiling=True, note=PLAIN_NOTE)
+    if not pinned.size:
+        incumbent = blocking_start_or_plain(instance, options, clock, stats)
     if options.get("hint") is not None:
         hinted = blocking_from_hint(instance, options.get("hint"))
         if hinted is not None and not hinted.start[pinned].any() and (

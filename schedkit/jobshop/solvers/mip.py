@@ -220,7 +220,7 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule and the solver's proven bound, from the best rule as MIP start."""
     refuse_blocking("mip", instance)
     name = str(options.get("solver", "highs")).lower()
-    offer_plain(instance, options)
+    offer_plain(instance, options, "pulp")
     pulp = import_pulp(name)
     pairs = _pairs(instance)
     if len(pairs) > MAX_PAIRS:
