@@ -14,7 +14,8 @@ from typing import Any
 
 from schedkit.errors import SchedkitError
 
-COLOURS = 20  # the tab20 palette: groups beyond it share colours (the legend says so)
+PALETTES = ("tab20", "tab20b", "tab20c")  # 60 colours: tab20's first, groups beyond 60 share them
+COLOURS = 20 * len(PALETTES)
 LEGEND_ENTRIES = 20
 EDGED_BARS = 400  # beyond this many bars, bars are drawn without outlines (and without labels)
 
@@ -54,8 +55,9 @@ def pyplot() -> Any:
 
 
 def colour(group: int) -> Any:
-    """The colour of a group (tab20, cycling)."""
-    return pyplot().get_cmap("tab20")(group % COLOURS)
+    """The colour of a group: tab20, then tab20b and tab20c, cycling after 60 groups."""
+    k = group % COLOURS
+    return pyplot().get_cmap(PALETTES[k // 20])(k % 20)
 
 
 def legend_handles(names: Mapping[int, str]) -> list[Any]:
@@ -66,8 +68,9 @@ def legend_handles(names: Mapping[int, str]) -> list[Any]:
     handles = [Patch(facecolor=colour(g), edgecolor="black", linewidth=0.4, label=name)
                for g, name in items[:LEGEND_ENTRIES]]
     if len(items) > LEGEND_ENTRIES:
+        repeat = " (colours repeat)" if len(items) > COLOURS else ""
         handles.append(Patch(facecolor="white", edgecolor="white",
-                             label=f"… {len(items) - LEGEND_ENTRIES} more (colours repeat)"))
+                             label=f"… {len(items) - LEGEND_ENTRIES} more{repeat}"))
     return handles
 
 

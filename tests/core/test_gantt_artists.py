@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import schedkit
-from schedkit.common.gantt import Bar, figure
+from schedkit.common.gantt import COLOURS, Bar, colour, figure
 from schedkit.pods.gantt import figure as pods_figure
 from tests.conftest import ROOT
 
@@ -31,7 +31,14 @@ def test_many_groups_get_a_bounded_legend():
     bars = [Bar(f"M{i % 3}", i, i + 1, i) for i in range(30)]
     legend = figure(bars, "chart", legend_title="job").axes[0].get_legend()
     texts = [t.get_text() for t in legend.get_texts()]
-    assert len(texts) == 21 and "10 more" in texts[-1]
+    assert len(texts) == 21 and "10 more" in texts[-1] and "repeat" not in texts[-1]
+
+
+def test_sixty_groups_get_sixty_colours_and_a_legend_says_when_they_repeat():
+    assert len({tuple(colour(g)) for g in range(COLOURS)}) == COLOURS == 60
+    bars = [Bar("M0", i, i + 1, i) for i in range(COLOURS + 1)]
+    texts = [t.get_text() for t in figure(bars, "chart").axes[0].get_legend().get_texts()]
+    assert "colours repeat" in texts[-1]
 
 
 def test_pods_view_has_tiers_in_a_legend_and_pending_apart():
