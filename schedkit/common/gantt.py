@@ -22,13 +22,15 @@ EDGED_BARS = 400  # beyond this many bars, bars are drawn without outlines (and 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: on `row` from `start` to `end`, coloured by `group` (e.g. the job), labelled `label`."""
+    """One bar: on `row` from `start` to `end`, coloured by `group` (e.g. the job), labelled `label`;
+    a `hatch` (matplotlib's, e.g. "////") marks another state of the group, such as a held machine."""
 
     row: str
     start: float
     end: float
     group: int
     label: str = ""
+    hatch: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,9 @@ def colour(group: int) -> Any:
     return pyplot().get_cmap(PALETTES[k // 20])(k % 20)
 
 
-def legend_handles(names: Mapping[int, str]) -> list[Any]:
-    """Colour patches for at most LEGEND_ENTRIES groups, then one entry saying how many more."""
+def legend_handles(names: Mapping[int, str], hatches: Mapping[str, str] | None = None) -> list[Any]:
+    """Colour patches for at most LEGEND_ENTRIES groups, then one entry saying how many more,
+    then one white patch per hatch in `hatches` (hatch -> what it means)."""
     from matplotlib.patches import Patch
 
     items = list(names.items())
@@ -71,6 +74,8 @@ def legend_handles(names: Mapping[int, str]) -> list[Any]:
         repeat = " (colours repeat)" if len(items) > COLOURS else ""
         handles.append(Patch(facecolor="white", edgecolor="white",
                              label=f"… {len(items) - LEGEND_ENTRIES} more{repeat}"))
+    handles += [Patch(facecolor="white", edgecolor="black", linewidth=0.4, hatch=hatch, label=meaning)
+                for hatch, meaning in (hatches or {}).items()]
     return handles
 
 
@@ -85,10 +90,12 @@ def drop_overflowing_labels(figure: Any, pairs: Sequence[tuple[Any, Any]]) -> No
 
 def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
            profiles: Sequence[Profile] = (), time_label: str = "time",
-           legend: Mapping[int, str] | None = None, legend_title: str = "") -> Any:
+           legend: Mapping[int, str] | None = None, legend_title: str = "",
+           hatches: Mapping[str, str] | None = None) -> Any:
     """The matplotlib Figure of a Gantt chart: one row per entry of `rows` (default: as bars
     name them, first seen first), bars coloured by group with a legend (`legend` names the
-    groups; default `<legend_title> g`), then one small panel per profile below it."""
+    groups; default `<legend_title> g`; `hatches` what hatched bars mean), then one small panel
+    per profile below it."""
     plt = pyplot()
     order = list(rows) if rows is not None else list(dict.fromkeys(bar.row for bar in bars))
     index = {row: i for i, row in enumerate(order)}
@@ -101,7 +108,8 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     for bar in bars:
         y = index[bar.row]
         patch = chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
-                           color=colour(bar.group), edgecolor="black", linewidth=edge)[0]
+                           color=colour(bar.group), edgecolor="black", linewidth=edge,
+                           hatch=bar.hatch or None)[0]
         if bar.label and len(bars) <= EDGED_BARS:
             text = chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center",
                               fontsize=6, clip_on=True)
@@ -112,7 +120,7 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     chart.grid(axis="x", linewidth=0.3)
     names = dict(legend) if legend is not None else {
         g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars})}
-    chart.legend(handles=legend_handles(names), title=legend_title or None, fontsize=7,
+    chart.legend(handles=legend_handles(names, hatches), title=legend_title or None, fontsize=7,
                  title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     for panel, profile in zip(axes[1:], profiles, strict=True):
         ax = panel[0]
@@ -137,6 +145,7 @@ def save(fig: Any, path: str | Path) -> Path:
 
 def draw(bars: Sequence[Bar], path: str | Path, title: str, rows: Sequence[str] | None = None,
          profiles: Sequence[Profile] = (), time_label: str = "time",
-         legend: Mapping[int, str] | None = None, legend_title: str = "") -> Path:
+         legend: Mapping[int, str] | None = None, legend_title: str = "",
+         hatches: Mapping[str, str] | None = None) -> Path:
     """Write a PNG Gantt chart to `path` (see `figure`)."""
-    return save(figure(bars, title, rows, profiles, time_label, legend, legend_title), path)
+    return save(figure(bars, title, rows, profiles, time_label, legend, legend_title, hatches), path)

@@ -6,6 +6,7 @@ import pytest
 
 import schedkit
 from schedkit.common.gantt import COLOURS, Bar, colour, figure
+from schedkit.jobshop.gantt import bars as jobshop_bars
 from schedkit.pods.gantt import figure as pods_figure
 from tests.conftest import ROOT
 
@@ -60,3 +61,19 @@ def test_jobshop_chart_is_written_with_its_legend(tmp_path):
     path = tmp_path / "ft06.png"
     schedkit.family.get("jobshop").gantt(shop, result.solution, path)
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_blocking_chart_shows_each_held_machine_as_a_hatched_bar(tmp_path):
+    shop = schedkit.load(ROOT / "instances" / "jobshop" / "classic" / "ft06", blocking=True)
+    solution = schedkit.solve(shop, "mwkr").solution
+    drawn = jobshop_bars(shop, solution)
+    held = [bar for bar in drawn if bar.hatch]
+    ends = {(bar.row, bar.end) for bar in drawn if not bar.hatch}
+    assert held and all((bar.row, bar.start) in ends for bar in held)
+    leaves = {leave for job in solution.leave for leave in job}
+    assert all(bar.end in leaves for bar in held)
+    texts = [t.get_text() for t in figure(drawn, "chart", hatches={"////": "held (blocked)"})
+             .axes[0].get_legend().get_texts()]
+    assert texts[-1] == "held (blocked)"
+    schedkit.family.get("jobshop").gantt(shop, solution, tmp_path / "ft06.png")
+    assert (tmp_path / "ft06.png").read_bytes()[:4] == b"\x89PNG"
