@@ -23,7 +23,8 @@ EDGED_BARS = 400  # beyond this many bars, bars are drawn without outlines (and 
 @dataclass(frozen=True)
 class Bar:
     """One bar: on `row` from `start` to `end`, coloured by `group` (e.g. the job), labelled `label`;
-    a `hatch` (matplotlib's, e.g. "////") marks another state of the group, such as a held machine."""
+    a `hatch` (matplotlib's, e.g. "////") marks another state of the group, such as a held machine;
+    a negative group is no group (white, out of the legend: e.g. a machine under repair)."""
 
     row: str
     start: float
@@ -108,7 +109,8 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     for bar in bars:
         y = index[bar.row]
         patch = chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
-                           color=colour(bar.group), edgecolor="black", linewidth=edge,
+                           color="white" if bar.group < 0 else colour(bar.group),
+                           edgecolor="black", linewidth=edge,
                            hatch=bar.hatch or None)[0]
         if bar.label and len(bars) <= EDGED_BARS:
             text = chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center",
@@ -119,7 +121,7 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     chart.set_title(title)
     chart.grid(axis="x", linewidth=0.3)
     names = dict(legend) if legend is not None else {
-        g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars})}
+        g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars if bar.group >= 0})}
     chart.legend(handles=legend_handles(names, hatches), title=legend_title or None, fontsize=7,
                  title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     for panel, profile in zip(axes[1:], profiles, strict=True):
