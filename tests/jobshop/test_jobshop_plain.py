@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit.jobshop import auto as jobshop_auto
-from schedkit.jobshop.heuristics import plain
+from schedkit.jobshop.heuristics import blocking_walks, plain
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.solvers import cpsat_blocking
 from schedkit.result import Result
@@ -79,3 +79,20 @@ def test_auto_beyond_the_model_size_without_kernels_answers_plainly(monkeypatch:
     rule = plain.PLAIN_BLOCKING_RULE if buffers == "blocking" else plain.PLAIN_RULE
     assert result.stats["chosen"] == f"rules ({rule})"
     assert schedkit.check(x, result).feasible
+
+
+@pytest.mark.parametrize("method", ["ig", "tabu"])
+def test_walks_without_their_kernels_answer_plainly_and_compile_in_the_background(
+        monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """A limit too short to compile: the job-after-job schedule (checked), said in stats, and
+    the kernels handed to a background compilation (they refused with an error before)."""
+    started: list[str] = []
+    monkeypatch.setattr(blocking_walks.compiled, "affordable", lambda *args: False)
+    monkeypatch.setattr(blocking_walks, "compile_until",
+                        lambda key, warm, deadline: started.append(key) or (False, 0.0))
+    x = replace(classic("la01"), buffers="blocking")
+    result = schedkit.solve(x, method=method, time_limit=1, workers=1)
+    assert result.status == "feasible" and schedkit.check(x, result).feasible
+    assert result.objective == plain.job_after_job_blocking(x).objective
+    assert result.stats["compiling"] and result.stats["note"] == plain.PLAIN_NOTE
+    assert started == [f"jobshop.{method}"]
