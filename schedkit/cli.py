@@ -28,6 +28,7 @@ from schedkit import registry
 from schedkit.bench.progress import RunProgress, Ticker, printable
 from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.outputs import check_folder, check_output, describe_os_error, replace_text
 from schedkit.common.textfile import read_text
 from schedkit.deadline import abandoned_running, latest_offer
 from schedkit.errors import ParseError, SchedkitError
@@ -59,10 +60,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise  # usage errors and --help: click prints them itself
         except SchedkitError as error:
             _fail(str(error))
-        except FileNotFoundError as error:
-            _fail(f"{error.filename}: no such file")
-        except (IsADirectoryError, PermissionError) as error:
-            _fail(f"{error.filename or ''}: {error.strerror or error}")
+        except OSError as error:  # a path that cannot be read or written, a full disk
+            _fail(describe_os_error(error))
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_INTERRUPTED)
         except Exception as error:  # a bug, not bad input: one line unless asked for the traceback
@@ -130,11 +129,11 @@ def _fmt(value: Any) -> str:
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--option", "-o", "extra", multiple=True, metavar="KEY=VALUE",
               help="method option, e.g. -o solver=cbc (value parsed as JSON when it can be)")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write a JSON list of results here ('-' for stdout)")
-@click.option("--gantt", type=click.Path(dir_okay=False), default=None,
+@click.option("--gantt", default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
-@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+@click.option("--server", "server", default=None,
               help="serving: the server JSON the traces run on (default preset h100-8b)")
 @click.option("--blocking", is_flag=True, help="read job shops as blocking (no buffers, swaps allowed)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
@@ -149,12 +148,13 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
         _check_output(flag, target)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
+    charts = _gantt_paths(gantt, [x.name for x in instances]) if gantt else []
     results: list[Any] = []
     keep = Path(json_out) if json_out and json_out != "-" else None
     written = 0.0
     try:
         with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
-            for instance in instances:
+            for number, instance in enumerate(instances):
                 with Ticker(_solve_status(instance.name, method, time_limit, time.perf_counter())):
                     result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                             workers=workers, **options)
@@ -167,8 +167,7 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                     _write_json_atomically(keep, results)  # a killed run keeps these
                     written = time.monotonic()
                 if gantt and result.solution is not None:
-                    path = _gantt_path(gantt, instance.name, len(instances))
-                    _gantt_writer([instance])(instance, result.solution, path)
+                    _gantt_writer([instance])(instance, result.solution, charts[number])
                 progress.finished(instance.name, _describe(result), best=_best(results))
     finally:
         if keep is not None and results:
@@ -233,11 +232,9 @@ JSON_EVERY_SECONDS = 1.0  # `solve --json`: rewrite the file at most this often 
 
 
 def _write_json_atomically(path: Path, results: list[Any]) -> None:
-    """The results so far as one JSON list: written beside `path`, then renamed over it, so the
-    file is complete after every instance even when the run is killed."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
-    os.replace(partial, path)
+    """The results so far as one JSON list, written whole (outputs.replace_text), so the file is
+    complete after every instance even when the run is killed."""
+    replace_text(path, json.dumps([r.to_dict() for r in results], indent=1) + "\n")
 
 
 def _solve_status(name: str, method: str, limit: float | None, since: float) -> Callable[[float], str]:
@@ -293,15 +290,12 @@ def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
 
 
 def _check_output(flag: str, target: str | None) -> None:
-    """SchedkitError naming `flag` when `target`'s folder does not exist or is not writable,
-    or a --gantt chart's extension is no image format matplotlib writes: found before solving."""
+    """SchedkitError naming `flag` when `target` is a folder, or its folder does not exist or is
+    not writable, or a --gantt chart's extension is no image format matplotlib writes: found
+    before solving."""
     if target is None:
         return
-    folder = Path(target).parent
-    if not folder.is_dir():
-        raise SchedkitError(f"{flag} {target}: no such folder {str(folder)!r}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise SchedkitError(f"{flag} {target}: the folder {str(folder)!r} is not writable")
+    check_output(target, flag)
     suffix = Path(target).suffix.lower().lstrip(".")
     if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
         raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "
@@ -311,13 +305,24 @@ def _check_output(flag: str, target: str | None) -> None:
 GANTT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff", "webp", "eps", "ps", "svgz")
 
 
-def _gantt_path(target: str, instance_name: str, count: int) -> Path:
-    """`out.png` for one instance; `out-<instance>.png` when there are several."""
+def _gantt_paths(target: str, names: Sequence[str]) -> list[Path]:
+    """`out.png` for one instance; `out-<instance>.png` each when there are several, numbered
+    `out-<instance>-2.png`, ... in file order when names repeat (the same file name in two
+    folders), so that no chart of a run overwrites another."""
     path = Path(target)
-    if count == 1:
-        return path
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_name)
-    return path.with_name(f"{path.stem}-{safe}{path.suffix or '.png'}")
+    if len(names) == 1:
+        return [path]
+    taken: set[str] = set()
+    paths = []
+    for name in names:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+        stem, count = f"{path.stem}-{safe}", 1
+        while stem.lower() in taken:  # lower: a case-insensitive file system sees A and a alike
+            count += 1
+            stem = f"{path.stem}-{safe}-{count}"
+        taken.add(stem.lower())
+        paths.append(path.with_name(f"{stem}{path.suffix or '.png'}"))
+    return paths
 
 
 def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
@@ -374,12 +379,12 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 
 @main.command(help=CHECK_HELP)
 @click.argument("file")
-@click.argument("solution", type=click.Path(exists=False, dir_okay=False))
+@click.argument("solution")
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
-@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+@click.option("--server", "server", default=None,
               help="serving: the server JSON the solution ran on (as given to solve --server)")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write each verdict as JSON here: instance, feasible, objective, violations "
                    "('-' for stdout, alone)")
 def check(file: str, solution: str, format: str | None, blocking: bool, server: str | None,
@@ -416,7 +421,7 @@ def _emit_json(target: str, payload: Any) -> None:
     if target == "-":
         click.echo(text)
     else:
-        Path(target).write_text(text + "\n")
+        replace_text(target, text + "\n")
 
 
 def _read_solution_json(solution: str) -> Any:
@@ -498,10 +503,10 @@ def generate() -> None:
 
 
 @main.command("bench")
-@click.argument("suite", type=click.Path(exists=True, dir_okay=False))
+@click.argument("suite")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="runs in parallel (local processes)")
-@click.option("--out", type=click.Path(file_okay=False), default=None,
+@click.option("--out", default=None,
               help="directory for the result store and the report [default: a new "
                    "bench-runs/<suite>-<timestamp>; with --resume the newest one]; "
                    "commit a report with --out benchmarks/reports")
@@ -515,6 +520,8 @@ def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None,
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
     from schedkit.bench.command import bench  # the harness (plots, Dask) loads only for bench
 
+    if out is not None:
+        check_folder(out, "--out")
     report = bench(suite, None if out is None else Path(out), jobs=jobs, resume=resume,
                    scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
@@ -618,7 +625,7 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
 @click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
 @click.option("--reschedule-seconds", type=float, default=1.0, show_default=True)
 @click.option("--format", "format", default=None, help="input format")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write the runs as JSON here, each seed's makespan included ('-' for stdout)")
 def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
              plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None,

@@ -9,6 +9,7 @@ from typing import Any
 from schedkit import family as families
 from schedkit.common import jsonfile as jsonfmt
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.outputs import OutputError
 from schedkit.common.textfile import MAX_FILE_BYTES, prefix, read_text
 from schedkit.errors import ParseError, SchedkitError, SelectorError
 
@@ -191,7 +192,12 @@ def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     if name not in writers:
         raise ParseError(str(target), None, f"a format schedkit writes ({', '.join(sorted(writers))})",
                          repr(name))
-    writers[name](items, target, arg)
+    try:
+        writers[name](items, target, arg)
+    except OSError as error:
+        if error.filename is not None:
+            raise  # names its path already (a folder, a missing folder, no permission)
+        raise OutputError(f"{target}: {error.strerror or error}") from None  # a full disk
     return target
 
 
