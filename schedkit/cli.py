@@ -8,8 +8,10 @@ the traceback); 130 interrupted. Never a traceback otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -62,8 +64,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(error))
         except OSError as error:  # a path that cannot be read or written, a full disk
             _fail(describe_os_error(error))
-        except KeyboardInterrupt:
-            _fail("interrupted", EXIT_INTERRUPTED)
+        except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM; the message says what was kept
+            _fail(f"interrupted{': ' if str(error) else ''}{error}", EXIT_INTERRUPTED)
         except Exception as error:  # a bug, not bad input: one line unless asked for the traceback
             if os.environ.get("SCHEDKIT_DEBUG"):
                 raise
@@ -82,23 +84,44 @@ class _FriendlyGroup(click.Group):
         return friendly_errors(super().invoke)(ctx)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Exit at once when a hard deadline abandoned a run: waiting for it at interpreter exit
-        would keep the process alive past the time limit it has already answered. A numba
-        compilation still running (a cold cache) is waited for, said on stderr: it fills the
-        cache, so the next command starts compiled."""
+        """Exit at once when a hard deadline abandoned a run (waiting for it at interpreter exit
+        would keep the process alive past the time limit it has already answered) or the run
+        was interrupted. A numba compilation still running (a cold cache) is waited for, said
+        on stderr: it fills the cache, so the next command starts compiled."""
         try:
-            return super().main(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return super().main(*args, **kwargs)
         except SystemExit as stop:
             if compiling():
                 sys.stdout.flush()
                 click.echo(COMPILING_NOTE, err=True)
                 wait_for_compiling()
-            if not abandoned_running():
-                raise
+            if not abandoned_running() and stop.code != EXIT_INTERRUPTED:
+                raise  # interrupted: a solver's native threads may still run (CP-SAT aborts
+                # the process when the interpreter is torn down under them), so _exit below
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+
+
+def _interrupt(number: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a batch system's stop) handled as Ctrl-C: one line, exit 130, what was
+    done kept (solve --json, a bench store and report); the previous handler back after."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_FriendlyGroup)

@@ -82,9 +82,19 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
             name = f"{record.get('instance')} {record.get('label') or record.get('method')}"
             progress.finished(name, _outcome(record), best=str(errors))
 
-        run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
-                  dask_local=dask_local, on_record=on_record, on_start=on_start)
-    return write_report(suite, store, out, plot=plot)
+        try:
+            run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
+                      dask_local=dask_local, on_record=on_record, on_start=on_start)
+        except KeyboardInterrupt:
+            interrupted = True
+        else:
+            interrupted = False
+    report = write_report(suite, store, out, plot=plot)
+    if interrupted:  # the runs stored so far are kept, and reported
+        total = "?" if progress.total is None else progress.total
+        raise KeyboardInterrupt(f"{progress.count} of {total} runs stored in {store.path}; "
+                                f"report so far: {report}; --resume --out {out} continues")
+    return report
 
 
 def family_measure(specs: list[Any]) -> Measure:
