@@ -100,6 +100,13 @@ def sniff(path: Path, text: str) -> str:
 
 
 def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
+    entries = _entries(path, format)
+    if not entries:  # e.g. SatNet's {} or a JSON-lines file of blank lines: nothing to solve
+        raise ParseError(str(path), None, "at least one instance", "none")
+    return entries
+
+
+def _entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
     name, arg = _split_format(format)
     if path.is_dir():
         for family in families.all_families().values():

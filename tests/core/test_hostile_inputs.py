@@ -1,0 +1,49 @@
+"""Hostile input files through the CLI: refused with one line naming the file (exit 2), never
+read silently wrong (a key given twice, a file of no instance)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import schedkit
+from schedkit.cli import EXIT_BAD_INPUT, main
+from schedkit.errors import ParseError
+
+
+def _refused(*args: str, naming: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("schedkit: error:") and naming in lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("x.json", '{"family": "smtt", "p": [1], "d": [5], "p": [9]}'),  # was read as p = [9]
+    ("x.jsonl", '{"family": "smtt", "p": [1], "d": [5]}\n{"family": "smtt", "p": [1], "d": [5], "d": [1]}\n'),
+    ("x.json", '{"family": "smtt", "p": [1], "d": [5], "meta": {"a": 1, "a": 2}}'),
+])
+def test_a_key_given_twice_is_refused(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    line = _refused("solve", str(path), "-m", "edd", naming=str(path))
+    assert "twice" in line
+
+
+def test_a_solution_with_a_key_given_twice_is_refused(tmp_path):
+    """check read the last "sequence" of two and judged that one."""
+    instance = tmp_path / "x.json"
+    instance.write_text('{"family": "smtt", "p": [1, 2], "d": [5, 5]}')
+    solution = tmp_path / "s.json"
+    solution.write_text('{"sequence": [0, 1], "sequence": [1, 0]}')
+    assert "twice" in _refused("check", str(instance), str(solution), naming=str(solution))
+
+
+def test_a_file_of_no_instance_is_refused(tmp_path):
+    """SatNet's `{}` solved nothing, printed an empty table and exited 0."""
+    path = tmp_path / "problems.json"
+    path.write_text("{}")
+    _refused("solve", str(path), "--format", "satnet", naming=str(path))
+    with pytest.raises(ParseError, match="at least one instance"):
+        list(schedkit.load_all(path, format="satnet"))
