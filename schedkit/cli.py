@@ -359,10 +359,16 @@ def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
+OWN_FLAGS = {"time_limit": "--time-limit", "seed": "--seed", "workers": "--workers",
+             "method": "--method", "instance": "FILES"}  # solve's own arguments, not -o options
+
+
 def _parse_option(item: str) -> tuple[str, Any]:
     key, sep, value = item.partition("=")
     if not sep or not key:
         raise SchedkitError(f"option {item!r} is not KEY=VALUE")
+    if key in OWN_FLAGS:
+        raise SchedkitError(f"-o {item}: {key} is no method option; give it as {OWN_FLAGS[key]}")
     try:
         return key, parse_json(value, f"--option {key}")
     except ParseError:

@@ -47,3 +47,11 @@ def test_a_file_of_no_instance_is_refused(tmp_path):
     _refused("solve", str(path), "--format", "satnet", naming=str(path))
     with pytest.raises(ParseError, match="at least one instance"):
         list(schedkit.load_all(path, format="satnet"))
+
+
+@pytest.mark.parametrize("key", ["seed", "time_limit", "workers", "method", "instance"])
+def test_an_option_naming_a_solve_argument_is_refused(tmp_path, key):
+    """`-o seed=3` reached solve() twice: TypeError, exit 3 ("internal error")."""
+    path = tmp_path / "x.json"
+    path.write_text('{"family": "smtt", "p": [1, 2], "d": [5, 5]}')
+    _refused("solve", str(path), "-m", "atc", "-o", f"{key}=3", naming=f"-o {key}=3")
