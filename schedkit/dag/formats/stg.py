@@ -99,6 +99,9 @@ def write(instances: Any, path: Path, arg: str | None) -> None:
                               "costs; this instance has more: write JSON instead")
     if x.n < 2:
         raise InvalidInstance(f"{path}: STG needs the entry and exit tasks (at least 2 tasks)")
+    if arg is not None and processors_from_arg(path, arg) != x.cost.shape[1]:  # read back wrong
+        raise InvalidInstance(f"{path}: stg:{arg} gives the processor count, but the instance has "
+                              f"{x.cost.shape[1]}: write stg:{x.cost.shape[1]}")
     predecessors: list[list[int]] = [[] for _ in range(x.n)]
     for a, b in x.edges.tolist():
         predecessors[b].append(a)
