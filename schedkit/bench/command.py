@@ -115,7 +115,8 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     """Summarise the suite's current runs from the store into Markdown, CSV and PNG files."""
     specs = expand(suite)
     wanted = {run_key(spec.identity()) for spec in specs}
-    records = [r for r in store.records() if r.get("key") in wanted]
+    records = [r for r in store.records() if r.get("key") in wanted
+               and isinstance(r.get("instance"), str) and isinstance(r.get("method"), str)]
     references = load_references(suite.references) if suite.references else {}
     order = [method.label for method in suite.methods]
     measure = family_measure(specs)

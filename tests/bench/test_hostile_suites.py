@@ -1,5 +1,6 @@
 """Hostile suite and reference files: refused with one SchedkitError naming the file, before any
-run; never an internal error, a file written outside --out, or a silent last-row-wins."""
+run; never an internal error, a file written outside --out, or a silent last-row-wins. A damaged
+line of a result store is skipped (that run counts as not done)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from schedkit.bench.references import load_references
+from schedkit.bench.store import ResultStore
 from schedkit.bench.suite import load_suite
 from schedkit.errors import SchedkitError
 
@@ -67,3 +69,24 @@ def test_a_hostile_reference_file_is_one_parse_error(tmp_path, name, content, ma
     with pytest.raises(SchedkitError, match=match) as caught:
         load_references(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("line", [
+    b"5", b"[1, 2]", b"null", b'{"key": ["a"]}', b"\xff\xfe", b"[" * 100_000, b'{"key": "k", "method": 5}',
+    b'{"key": "k", "instance": "i", "method": "m", "objective": NaN}',
+    b'{"key": "k", "instance": "i", "method": "m", "objective": "abc"}',
+    b'{"key": "k", "instance": "i", "method": "m", "objective": true}',
+    b'{"key": "k", "instance": "i", "method": "m", "wall_time": "x"}',
+    b'{"key": "k", "instance": "i", "method": "m", "load": 5}',
+])
+def test_a_damaged_store_line_is_skipped(tmp_path, line):
+    """--resume over a store with a damaged line was exit 3 (TypeError, UnicodeDecodeError,
+    RecursionError, a NaN axis in the plots); that run now counts as not done."""
+    path = tmp_path / "s.results.jsonl"
+    good = {"key": "g", "instance": "i", "method": "m", "objective": 3, "load": [None, 1.5]}
+    store = ResultStore(path)
+    store.append(good)
+    with path.open("ab") as file:
+        file.write(line + b"\n")
+    store.append(good)
+    assert list(store.records()) == [good, good] and store.keys() == {"g"}
