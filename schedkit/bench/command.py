@@ -71,7 +71,8 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
     out = default_out(suite, resume) if out is None else out
     store = ResultStore(store_path(out, suite))
     errors = 0
-    with RunProgress(f"bench {suite.name}", enabled=not quiet, best_label="errors") as progress:
+    with store.writing(), RunProgress(f"bench {suite.name}", enabled=not quiet,
+                                      best_label="errors") as progress:
 
         def on_start(total: int, stored: int) -> None:
             progress.start(total, stored)

@@ -7,6 +7,8 @@ terminates. Records are never rewritten.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import math
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.jsonparse import MAX_DEPTH, nesting_depth
+from schedkit.errors import SchedkitError
 
 KEY_FIELDS = ("suite", "instance", "method", "options", "seed", "time_limit", "workers", "versions")
 
@@ -86,6 +89,22 @@ class ResultStore:
                 record = _record(line)
                 if record is not None:
                     yield record
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store for this harness alone: SchedkitError when another one is writing to
+        it (two runs into one --out would both run, and store, the runs neither had)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("ab") as file:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SchedkitError(f"{self.path}: another bench run is writing to this store; let it "
+                                    "finish, or pass --out another folder") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
     def keys(self) -> set[str]:
         """Keys of the stored runs."""
