@@ -51,6 +51,19 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
+class _NeverRaised(Exception):
+    """Stands for click's NoArgsIsHelpError where click has none (before 8.2)."""
+
+
+NO_ARGS_IS_HELP: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError", _NeverRaised)
+
+
+def _usage_line(error: click.UsageError) -> str:
+    """Click's usage error as one line: the command, what is wrong, where the help is."""
+    where = error.ctx.command_path if error.ctx is not None else "schedkit"
+    return f"{where}: {error.format_message()} (see {where} --help)"
+
+
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn schedkit errors into one line on stderr and exit 2; anything else is a bug: exit 3."""
 
@@ -58,8 +71,12 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except NO_ARGS_IS_HELP:
+            raise  # `schedkit` alone: click shows the help
+        except click.UsageError as error:  # a flag's value, a missing argument: one line too
+            _fail(_usage_line(error))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # usage errors and --help: click prints them itself
+            raise  # --help and --version: click prints them itself
         except SchedkitError as error:
             _fail(str(error))
         except OSError as error:  # a path that cannot be read or written, a full disk
@@ -79,6 +96,10 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 class _FriendlyGroup(click.Group):
     """The top-level group: every command under it (families' `generate` ones too) gets
     `friendly_errors`, so no command needs to wrap itself."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """The group's own usage errors (an unknown command or flag) as one line too."""
+        return friendly_errors(super().make_context)(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         return friendly_errors(super().invoke)(ctx)

@@ -55,3 +55,18 @@ def test_an_option_naming_a_solve_argument_is_refused(tmp_path, key):
     path = tmp_path / "x.json"
     path.write_text('{"family": "smtt", "p": [1, 2], "d": [5, 5]}')
     _refused("solve", str(path), "-m", "atc", "-o", f"{key}=3", naming=f"-o {key}=3")
+
+
+@pytest.mark.parametrize(("args", "naming"), [
+    (["generate", "smtt", "--n", "3", "--tf", "0.5", "--rdd", "0.5", "-o", "{tmp}"], "{tmp}"),
+    (["solve", "x.json", "-t", "abc"], "--time-limit"),
+    (["solve"], "FILES"),
+    (["nope"], "nope"),
+    (["bench", "s.toml", "-j", "0"], "--jobs"),
+])
+def test_a_usage_error_is_one_line(tmp_path, args, naming):
+    """Click printed usage errors on three lines (Usage:, Try ..., Error: ...), e.g. an output
+    path that is a directory for `generate -o`."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    line = _refused(*args, naming=naming.replace("{tmp}", str(tmp_path)))
+    assert "--help" in line
