@@ -34,7 +34,7 @@ from schedkit.common.outputs import check_folder, check_output, describe_os_erro
 from schedkit.common.textfile import read_text
 from schedkit.deadline import abandoned_running, latest_offer
 from schedkit.errors import ParseError, SchedkitError
-from schedkit.loading import write
+from schedkit.loading import split_selector, write
 from schedkit.warmup import warmup
 
 EXIT_CHECK_FAILED = 1
@@ -188,11 +188,13 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     instances = list(_expand(files, format, blocking))
     if server:
         instances = _on_server(instances, server)
-    for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt)):
-        _check_output(flag, target)
+    inputs = [split_selector(f)[0] for f in files] + ([Path(server)] if server else [])
+    charts = _gantt_paths(gantt, [x.name for x in instances]) if gantt else []
+    for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt),
+                         *(("--gantt", str(chart)) for chart in charts)):
+        _check_output(flag, target, inputs)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
-    charts = _gantt_paths(gantt, [x.name for x in instances]) if gantt else []
     results: list[Any] = []
     keep = Path(json_out) if json_out and json_out != "-" else None
     written = 0.0
@@ -333,13 +335,13 @@ def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
     return draw
 
 
-def _check_output(flag: str, target: str | None) -> None:
+def _check_output(flag: str, target: str | None, inputs: Sequence[Path] = ()) -> None:
     """SchedkitError naming `flag` when `target` is a folder, or its folder does not exist or is
     not writable, or a --gantt chart's extension is no image format matplotlib writes: found
     before solving."""
     if target is None:
         return
-    check_output(target, flag)
+    check_output(target, flag, inputs)
     suffix = Path(target).suffix.lower().lstrip(".")
     if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
         raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "
@@ -440,7 +442,8 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 def check(file: str, solution: str, format: str | None, blocking: bool, server: str | None,
           json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
-    _check_output("--json", None if json_out == "-" else json_out)
+    inputs = [split_selector(file)[0], Path(solution)] + ([Path(server)] if server else [])
+    _check_output("--json", None if json_out == "-" else json_out, inputs)
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     if server:
@@ -614,6 +617,9 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     """Convert instances between formats (.json one instance, .jsonl many, or a family's own
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
+    source_file = split_selector(source)[0]
+    if Path(target).exists() and source_file.exists() and os.path.samefile(target, source_file):
+        raise SchedkitError(f"{target}: is the source file; writing would replace it: write elsewhere")
     _check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
@@ -684,7 +690,7 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     and spread over seeds."""
     from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
 
-    _check_output("--json", None if json_out == "-" else json_out)
+    _check_output("--json", None if json_out == "-" else json_out, [split_selector(file)[0]])
     instance = schedkit.load(file, format=format, blocking=blocking)
     step = ["starting"]
 

@@ -4,6 +4,7 @@ and every problem with them told as one line naming the path."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from schedkit.errors import SchedkitError
@@ -13,10 +14,14 @@ class OutputError(SchedkitError):
     """An output path schedkit cannot write: a folder, a missing folder, no permission."""
 
 
-def check_output(target: str | Path, flag: str = "") -> None:
-    """OutputError (naming `flag` and `target`) unless a file can be written at `target`."""
+def check_output(target: str | Path, flag: str = "", inputs: Iterable[str | Path] = ()) -> None:
+    """OutputError (naming `flag` and `target`) unless a file can be written at `target`, and
+    it is none of the `inputs` (`solve x.json --json x.json` replaced the instance by results)."""
     path = Path(target)
     label = f"{flag} {target}" if flag else str(target)
+    for source in inputs:
+        if path.exists() and Path(source).exists() and os.path.samefile(path, source):
+            raise OutputError(f"{label}: is the input file {str(source)!r}; writing would replace it")
     if path.is_dir():
         raise OutputError(f"{label}: is a directory; name a file to write")
     folder = path.parent

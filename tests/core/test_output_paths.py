@@ -129,3 +129,18 @@ def test_chart_names_are_unique_and_stable():
     assert len({p.lower() for p in paths}) == len(paths)
     assert paths == [p.name for p in _gantt_paths("g.svg", names)]
     assert _gantt_paths("g.png", ["only"]) == [Path("g.png")]
+
+
+@pytest.mark.parametrize("command", ["solve", "check", "convert"])
+def test_an_output_that_is_an_input_is_refused(files, command):
+    """`solve x.json --json x.json` replaced the instance file by the results (and check's
+    --json the solution, convert its own source); now refused before anything is written."""
+    before = Path(files["instance"]).read_bytes()
+    args = {"solve": ["solve", f"{files['instance']}#1", "-m", "edd", "--json", files["instance"]],
+            "check": ["check", files["instance"], files["solution"], "--json", files["solution"]],
+            "convert": ["convert", files["instance"], files["instance"]]}[command]
+    code, out = run(*args)
+    assert code == EXIT_BAD_INPUT
+    _one_line_naming(out, args[-1])
+    assert Path(files["instance"]).read_bytes() == before
+    assert json.loads(Path(files["solution"]).read_text()) == {"sequence": [0, 1, 2]}
