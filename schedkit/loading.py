@@ -103,6 +103,11 @@ def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
     entries = _entries(path, format)
     if not entries:  # e.g. SatNet's {} or a JSON-lines file of blank lines: nothing to solve
         raise ParseError(str(path), None, "at least one instance", "none")
+    seen: set[str] = set()
+    for key, _ in entries:  # `file#key` would pick one of two, silently
+        if key in seen:
+            raise ParseError(str(path), None, "one instance per key", f"two instances keyed {key!r}")
+        seen.add(key)
     return entries
 
 

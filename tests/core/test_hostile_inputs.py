@@ -70,3 +70,12 @@ def test_a_usage_error_is_one_line(tmp_path, args, naming):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     line = _refused(*args, naming=naming.replace("{tmp}", str(tmp_path)))
     assert "--help" in line
+
+
+def test_two_lines_with_one_id_are_refused(tmp_path):
+    """`file#1` picked the first of three lines with id 1, and all three were named file#1."""
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"id": 1, "family": "smtt", "p": [1], "d": [5]}\n'
+                    '{"id": "1", "family": "smtt", "p": [7], "d": [1]}\n')
+    line = _refused("solve", f"{path}#1", "-m", "edd", naming=f"{path}:2")
+    assert "line 1" in line
