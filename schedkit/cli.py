@@ -352,12 +352,12 @@ GANTT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff", "webp", "eps
 
 
 def _gantt_paths(target: str, names: Sequence[str]) -> list[Path]:
-    """`out.png` for one instance; `out-<instance>.png` each when there are several, numbered
+    """`out.png` for one instance (`out` too); `out-<instance>.png` each when there are several, numbered
     `out-<instance>-2.png`, ... in file order when names repeat (the same file name in two
     folders), so that no chart of a run overwrites another."""
     path = Path(target)
     if len(names) == 1:
-        return [path]
+        return [path if path.suffix else path.with_name(path.name + ".png")]  # what matplotlib writes
     taken: set[str] = set()
     paths = []
     for name in names:

@@ -129,6 +129,7 @@ def test_chart_names_are_unique_and_stable():
     assert len({p.lower() for p in paths}) == len(paths)
     assert paths == [p.name for p in _gantt_paths("g.svg", names)]
     assert _gantt_paths("g.png", ["only"]) == [Path("g.png")]
+    assert _gantt_paths("g", ["only"]) == [Path("g.png")]  # matplotlib adds .png: checked as such
 
 
 @pytest.mark.parametrize("command", ["solve", "check", "convert"])
