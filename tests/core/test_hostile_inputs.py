@@ -79,3 +79,14 @@ def test_two_lines_with_one_id_are_refused(tmp_path):
                     '{"id": "1", "family": "smtt", "p": [7], "d": [1]}\n')
     line = _refused("solve", f"{path}#1", "-m", "edd", naming=f"{path}:2")
     assert "line 1" in line
+
+
+def test_a_small_stg_file_cannot_ask_for_gigabytes(tmp_path):
+    """stg:4096 spread a 1.5 MB file of 100,000 tasks over 4096 processors: 3 GiB of costs,
+    allocated before any check (MemoryError, exit 3, or the machine's memory)."""
+    n = 100_000
+    lines = [str(n), "0 0 0", *(f"{i} 5 1 {i - 1}" for i in range(1, n + 1)), f"{n + 1} 0 1 {n}"]
+    path = tmp_path / "big.stg"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ParseError, match="tasks x processors"):
+        schedkit.load(path, format="stg:4096")

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.numbers import is_int, read_int
-from schedkit.dag.model import DAGInstance
+from schedkit.dag.model import MAX_COST_CELLS, DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
 
 DEFAULT_PROCESSORS = 4
@@ -77,6 +77,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     if position < len(tokens):
         token, line = tokens[position]
         raise ParseError(str(path), line, f"the end of the {count} task lines", repr(token))
+    if count * p > MAX_COST_CELLS:  # every task's cost on every processor: refused before allocation
+        raise ParseError(str(path), None, f"tasks x processors up to {MAX_COST_CELLS:,}",
+                         f"{count:,} x {p:,} (stg:{p})")
     try:
         instance = DAGInstance(
             cost=np.repeat(np.array(costs, np.int64)[:, None], p, axis=1),
