@@ -90,3 +90,10 @@ def test_a_small_stg_file_cannot_ask_for_gigabytes(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(ParseError, match="tasks x processors"):
         schedkit.load(path, format="stg:4096")
+
+
+def test_a_utf16_file_is_named_as_such(tmp_path):
+    """A UTF-16 file (Windows Notepad's 'Unicode') was refused as 'byte 0xff at offset 0'."""
+    path = tmp_path / "x.json"
+    path.write_bytes('{"family": "smtt", "p": [1], "d": [5]}'.encode("utf-16"))
+    assert "UTF-16" in _refused("solve", str(path), "-m", "edd", naming=str(path))
