@@ -8,8 +8,10 @@ the traceback); 130 interrupted. Never a traceback otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,10 +30,11 @@ from schedkit import registry
 from schedkit.bench.progress import RunProgress, Ticker, printable
 from schedkit.common.compile import compiling, wait_for_compiling
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.outputs import check_folder, check_output, describe_os_error, replace_text
 from schedkit.common.textfile import read_text
 from schedkit.deadline import abandoned_running, latest_offer
 from schedkit.errors import ParseError, SchedkitError
-from schedkit.loading import write
+from schedkit.loading import split_selector, write
 from schedkit.warmup import warmup
 
 EXIT_CHECK_FAILED = 1
@@ -48,6 +51,19 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     sys.exit(code)
 
 
+class _NeverRaised(Exception):
+    """Stands for click's NoArgsIsHelpError where click has none (before 8.2)."""
+
+
+NO_ARGS_IS_HELP: type[Exception] = getattr(click.exceptions, "NoArgsIsHelpError", _NeverRaised)
+
+
+def _usage_line(error: click.UsageError) -> str:
+    """Click's usage error as one line: the command, what is wrong, where the help is."""
+    where = error.ctx.command_path if error.ctx is not None else "schedkit"
+    return f"{where}: {error.format_message()} (see {where} --help)"
+
+
 def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn schedkit errors into one line on stderr and exit 2; anything else is a bug: exit 3."""
 
@@ -55,16 +71,18 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except NO_ARGS_IS_HELP:
+            raise  # `schedkit` alone: click shows the help
+        except click.UsageError as error:  # a flag's value, a missing argument: one line too
+            _fail(_usage_line(error))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # usage errors and --help: click prints them itself
+            raise  # --help and --version: click prints them itself
         except SchedkitError as error:
             _fail(str(error))
-        except FileNotFoundError as error:
-            _fail(f"{error.filename}: no such file")
-        except (IsADirectoryError, PermissionError) as error:
-            _fail(f"{error.filename or ''}: {error.strerror or error}")
-        except KeyboardInterrupt:
-            _fail("interrupted", EXIT_INTERRUPTED)
+        except OSError as error:  # a path that cannot be read or written, a full disk
+            _fail(describe_os_error(error))
+        except KeyboardInterrupt as error:  # Ctrl-C or SIGTERM; the message says what was kept
+            _fail(f"interrupted{': ' if str(error) else ''}{error}", EXIT_INTERRUPTED)
         except Exception as error:  # a bug, not bad input: one line unless asked for the traceback
             if os.environ.get("SCHEDKIT_DEBUG"):
                 raise
@@ -79,27 +97,52 @@ class _FriendlyGroup(click.Group):
     """The top-level group: every command under it (families' `generate` ones too) gets
     `friendly_errors`, so no command needs to wrap itself."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """The group's own usage errors (an unknown command or flag) as one line too."""
+        return friendly_errors(super().make_context)(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         return friendly_errors(super().invoke)(ctx)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Exit at once when a hard deadline abandoned a run: waiting for it at interpreter exit
-        would keep the process alive past the time limit it has already answered. A numba
-        compilation still running (a cold cache) is waited for, said on stderr: it fills the
-        cache, so the next command starts compiled."""
+        """Exit at once when a hard deadline abandoned a run (waiting for it at interpreter exit
+        would keep the process alive past the time limit it has already answered) or the run
+        was interrupted. A numba compilation still running (a cold cache) is waited for, said
+        on stderr: it fills the cache, so the next command starts compiled."""
         try:
-            return super().main(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return super().main(*args, **kwargs)
         except SystemExit as stop:
             if compiling():
                 sys.stdout.flush()
                 click.echo(COMPILING_NOTE, err=True)
                 wait_for_compiling()
-            if not abandoned_running():
-                raise
+            if not abandoned_running() and stop.code != EXIT_INTERRUPTED:
+                raise  # interrupted: a solver's native threads may still run (CP-SAT aborts
+                # the process when the interpreter is torn down under them), so _exit below
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
+
+
+def _interrupt(number: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a batch system's stop) handled as Ctrl-C: one line, exit 130, what was
+    done kept (solve --json, a bench store and report); the previous handler back after."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_FriendlyGroup)
@@ -130,11 +173,11 @@ def _fmt(value: Any) -> str:
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--option", "-o", "extra", multiple=True, metavar="KEY=VALUE",
               help="method option, e.g. -o solver=cbc (value parsed as JSON when it can be)")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write a JSON list of results here ('-' for stdout)")
-@click.option("--gantt", type=click.Path(dir_okay=False), default=None,
+@click.option("--gantt", default=None,
               help="draw each schedule as a PNG Gantt chart (several instances: NAME-<instance>.png)")
-@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+@click.option("--server", "server", default=None,
               help="serving: the server JSON the traces run on (default preset h100-8b)")
 @click.option("--blocking", is_flag=True, help="read job shops as blocking (no buffers, swaps allowed)")
 def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: int,
@@ -145,8 +188,11 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     instances = list(_expand(files, format, blocking))
     if server:
         instances = _on_server(instances, server)
-    for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt)):
-        _check_output(flag, target)
+    inputs = [split_selector(f)[0] for f in files] + ([Path(server)] if server else [])
+    charts = _gantt_paths(gantt, [x.name for x in instances]) if gantt else []
+    for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt),
+                         *(("--gantt", str(chart)) for chart in charts)):
+        _check_output(flag, target, inputs)
     if gantt:
         _gantt_writer(instances)  # fail before solving when no chart can be drawn
     results: list[Any] = []
@@ -154,7 +200,7 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
     written = 0.0
     try:
         with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
-            for instance in instances:
+            for number, instance in enumerate(instances):
                 with Ticker(_solve_status(instance.name, method, time_limit, time.perf_counter())):
                     result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                             workers=workers, **options)
@@ -167,8 +213,7 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                     _write_json_atomically(keep, results)  # a killed run keeps these
                     written = time.monotonic()
                 if gantt and result.solution is not None:
-                    path = _gantt_path(gantt, instance.name, len(instances))
-                    _gantt_writer([instance])(instance, result.solution, path)
+                    _gantt_writer([instance])(instance, result.solution, charts[number])
                 progress.finished(instance.name, _describe(result), best=_best(results))
     finally:
         if keep is not None and results:
@@ -233,11 +278,9 @@ JSON_EVERY_SECONDS = 1.0  # `solve --json`: rewrite the file at most this often 
 
 
 def _write_json_atomically(path: Path, results: list[Any]) -> None:
-    """The results so far as one JSON list: written beside `path`, then renamed over it, so the
-    file is complete after every instance even when the run is killed."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps([r.to_dict() for r in results], indent=1) + "\n")
-    os.replace(partial, path)
+    """The results so far as one JSON list, written whole (outputs.replace_text), so the file is
+    complete after every instance even when the run is killed."""
+    replace_text(path, json.dumps([r.to_dict() for r in results], indent=1) + "\n")
 
 
 def _solve_status(name: str, method: str, limit: float | None, since: float) -> Callable[[float], str]:
@@ -292,16 +335,13 @@ def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
     return draw
 
 
-def _check_output(flag: str, target: str | None) -> None:
-    """SchedkitError naming `flag` when `target`'s folder does not exist or is not writable,
-    or a --gantt chart's extension is no image format matplotlib writes: found before solving."""
+def _check_output(flag: str, target: str | None, inputs: Sequence[Path] = ()) -> None:
+    """SchedkitError naming `flag` when `target` is a folder, or its folder does not exist or is
+    not writable, or a --gantt chart's extension is no image format matplotlib writes: found
+    before solving."""
     if target is None:
         return
-    folder = Path(target).parent
-    if not folder.is_dir():
-        raise SchedkitError(f"{flag} {target}: no such folder {str(folder)!r}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise SchedkitError(f"{flag} {target}: the folder {str(folder)!r} is not writable")
+    check_output(target, flag, inputs)
     suffix = Path(target).suffix.lower().lstrip(".")
     if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
         raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "
@@ -311,13 +351,24 @@ def _check_output(flag: str, target: str | None) -> None:
 GANTT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff", "webp", "eps", "ps", "svgz")
 
 
-def _gantt_path(target: str, instance_name: str, count: int) -> Path:
-    """`out.png` for one instance; `out-<instance>.png` when there are several."""
+def _gantt_paths(target: str, names: Sequence[str]) -> list[Path]:
+    """`out.png` for one instance (`out` too); `out-<instance>.png` each when there are several, numbered
+    `out-<instance>-2.png`, ... in file order when names repeat (the same file name in two
+    folders), so that no chart of a run overwrites another."""
     path = Path(target)
-    if count == 1:
-        return path
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance_name)
-    return path.with_name(f"{path.stem}-{safe}{path.suffix or '.png'}")
+    if len(names) == 1:
+        return [path if path.suffix else path.with_name(path.name + ".png")]  # what matplotlib writes
+    taken: set[str] = set()
+    paths = []
+    for name in names:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+        stem, count = f"{path.stem}-{safe}", 1
+        while stem.lower() in taken:  # lower: a case-insensitive file system sees A and a alike
+            count += 1
+            stem = f"{path.stem}-{safe}-{count}"
+        taken.add(stem.lower())
+        paths.append(path.with_name(f"{stem}{path.suffix or '.png'}"))
+    return paths
 
 
 def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
@@ -331,10 +382,16 @@ def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
     return options
 
 
+OWN_FLAGS = {"time_limit": "--time-limit", "seed": "--seed", "workers": "--workers",
+             "method": "--method", "instance": "FILES"}  # solve's own arguments, not -o options
+
+
 def _parse_option(item: str) -> tuple[str, Any]:
     key, sep, value = item.partition("=")
     if not sep or not key:
         raise SchedkitError(f"option {item!r} is not KEY=VALUE")
+    if key in OWN_FLAGS:
+        raise SchedkitError(f"-o {item}: {key} is no method option; give it as {OWN_FLAGS[key]}")
     try:
         return key, parse_json(value, f"--option {key}")
     except ParseError:
@@ -374,18 +431,19 @@ instance (each violation is listed); {EXIT_BAD_INPUT} for bad input.
 
 @main.command(help=CHECK_HELP)
 @click.argument("file")
-@click.argument("solution", type=click.Path(exists=False, dir_okay=False))
+@click.argument("solution")
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--blocking", is_flag=True, help="read a job shop as blocking (no buffers)")
-@click.option("--server", "server", type=click.Path(dir_okay=False), default=None,
+@click.option("--server", "server", default=None,
               help="serving: the server JSON the solution ran on (as given to solve --server)")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write each verdict as JSON here: instance, feasible, objective, violations "
                    "('-' for stdout, alone)")
 def check(file: str, solution: str, format: str | None, blocking: bool, server: str | None,
           json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
-    _check_output("--json", None if json_out == "-" else json_out)
+    inputs = [split_selector(file)[0], Path(solution)] + ([Path(server)] if server else [])
+    _check_output("--json", None if json_out == "-" else json_out, inputs)
     data = _read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     if server:
@@ -416,7 +474,7 @@ def _emit_json(target: str, payload: Any) -> None:
     if target == "-":
         click.echo(text)
     else:
-        Path(target).write_text(text + "\n")
+        replace_text(target, text + "\n")
 
 
 def _read_solution_json(solution: str) -> Any:
@@ -498,10 +556,10 @@ def generate() -> None:
 
 
 @main.command("bench")
-@click.argument("suite", type=click.Path(exists=True, dir_okay=False))
+@click.argument("suite")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
               help="runs in parallel (local processes)")
-@click.option("--out", type=click.Path(file_okay=False), default=None,
+@click.option("--out", default=None,
               help="directory for the result store and the report [default: a new "
                    "bench-runs/<suite>-<timestamp>; with --resume the newest one]; "
                    "commit a report with --out benchmarks/reports")
@@ -515,6 +573,8 @@ def bench_command(suite: str, jobs: int, out: str | None, scheduler: str | None,
     """Run a benchmark SUITE (TOML) and write its report, CSV and plots to --out."""
     from schedkit.bench.command import bench  # the harness (plots, Dask) loads only for bench
 
+    if out is not None:
+        check_folder(out, "--out")
     report = bench(suite, None if out is None else Path(out), jobs=jobs, resume=resume,
                    scheduler=scheduler,
                    dask_local=dask_local, plot=not no_plots)
@@ -557,6 +617,9 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     """Convert instances between formats (.json one instance, .jsonl many, or a family's own
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
+    source_file = split_selector(source)[0]
+    if Path(target).exists() and source_file.exists() and os.path.samefile(target, source_file):
+        raise SchedkitError(f"{target}: is the source file; writing would replace it: write elsewhere")
     _check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
@@ -618,9 +681,9 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
 @click.option("--plan-time", type=float, default=5.0, show_default=True, help="seconds for the plan")
 @click.option("--reschedule-seconds", type=float, default=1.0, show_default=True)
 @click.option("--format", "format", default=None, help="input format")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False), default=None,
+@click.option("--json", "json_out", default=None,
               help="write the runs as JSON here, each seed's makespan included ('-' for stdout)")
-@click.option("--gantt", type=click.Path(dir_okay=False), default=None,
+@click.option("--gantt", default=None,
               help="draw seed 0's run here: operations, held machines and repairs")
 def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
              plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None,
@@ -630,13 +693,14 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
     from schedkit.jobshop.simulate_gantt import simulation_gantt
 
-    _check_output("--json", None if json_out == "-" else json_out)
-    _check_output("--gantt", gantt)
+    inputs = [split_selector(file)[0]]
+    _check_output("--json", None if json_out == "-" else json_out, inputs)
+    _check_output("--gantt", gantt, inputs)
     instance = schedkit.load(file, format=format, blocking=blocking)
 
     def draw_first(run: Any, shutdowns: Any) -> None:
         if gantt and run.seed == 0:
-            simulation_gantt(instance, run, shutdowns, gantt)
+            simulation_gantt(instance, run, shutdowns, _gantt_paths(gantt, [instance.name])[0])
     step = ["starting"]
 
     def text(elapsed: float) -> str:

@@ -159,7 +159,12 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
 
     thread = threading.Thread(target=target, name="schedkit-solve", daemon=True)
     thread.start()
-    if not done.wait(max(0.0, started + limit + allowance(limit) - GRACE - time.perf_counter())):
+    try:
+        finished = done.wait(max(0.0, started + limit + allowance(limit) - GRACE - time.perf_counter()))
+    except BaseException:  # Ctrl-C while waiting: the run is abandoned, so that the CLI exits
+        _abandoned.append(thread)  # at once rather than tearing the interpreter down under it
+        raise
+    if not finished:
         _abandoned.append(thread)
         return False, box.get("offer")
     if "error" in box:

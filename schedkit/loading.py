@@ -9,6 +9,7 @@ from typing import Any
 from schedkit import family as families
 from schedkit.common import jsonfile as jsonfmt
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.outputs import OutputError
 from schedkit.common.textfile import MAX_FILE_BYTES, prefix, read_text
 from schedkit.errors import ParseError, SchedkitError, SelectorError
 
@@ -99,6 +100,18 @@ def sniff(path: Path, text: str) -> str:
 
 
 def _read_entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
+    entries = _entries(path, format)
+    if not entries:  # e.g. SatNet's {} or a JSON-lines file of blank lines: nothing to solve
+        raise ParseError(str(path), None, "at least one instance", "none")
+    seen: set[str] = set()
+    for key, _ in entries:  # `file#key` would pick one of two, silently
+        if key in seen:
+            raise ParseError(str(path), None, "one instance per key", f"two instances keyed {key!r}")
+        seen.add(key)
+    return entries
+
+
+def _entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
     name, arg = _split_format(format)
     if path.is_dir():
         for family in families.all_families().values():
@@ -191,7 +204,12 @@ def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     if name not in writers:
         raise ParseError(str(target), None, f"a format schedkit writes ({', '.join(sorted(writers))})",
                          repr(name))
-    writers[name](items, target, arg)
+    try:
+        writers[name](items, target, arg)
+    except OSError as error:
+        if error.filename is not None:
+            raise  # names its path already (a folder, a missing folder, no permission)
+        raise OutputError(f"{target}: {error.strerror or error}") from None  # a full disk
     return target
 
 

@@ -71,7 +71,8 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
     out = default_out(suite, resume) if out is None else out
     store = ResultStore(store_path(out, suite))
     errors = 0
-    with RunProgress(f"bench {suite.name}", enabled=not quiet, best_label="errors") as progress:
+    with store.writing(), RunProgress(f"bench {suite.name}", enabled=not quiet,
+                                      best_label="errors") as progress:
 
         def on_start(total: int, stored: int) -> None:
             progress.start(total, stored)
@@ -82,9 +83,19 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
             name = f"{record.get('instance')} {record.get('label') or record.get('method')}"
             progress.finished(name, _outcome(record), best=str(errors))
 
-        run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
-                  dask_local=dask_local, on_record=on_record, on_start=on_start)
-    return write_report(suite, store, out, plot=plot)
+        try:
+            run_suite(suite, store, jobs=jobs, resume=resume, scheduler=scheduler,
+                      dask_local=dask_local, on_record=on_record, on_start=on_start)
+        except KeyboardInterrupt:
+            interrupted = True
+        else:
+            interrupted = False
+    report = write_report(suite, store, out, plot=plot)
+    if interrupted:  # the runs stored so far are kept, and reported
+        total = "?" if progress.total is None else progress.total
+        raise KeyboardInterrupt(f"{progress.count} of {total} runs stored in {store.path}; "
+                                f"report so far: {report}; --resume --out {out} continues")
+    return report
 
 
 def family_measure(specs: list[Any]) -> Measure:
@@ -105,7 +116,8 @@ def write_report(suite: Suite, store: ResultStore, out: Path, plot: bool = True)
     """Summarise the suite's current runs from the store into Markdown, CSV and PNG files."""
     specs = expand(suite)
     wanted = {run_key(spec.identity()) for spec in specs}
-    records = [r for r in store.records() if r.get("key") in wanted]
+    records = [r for r in store.records() if r.get("key") in wanted
+               and isinstance(r.get("instance"), str) and isinstance(r.get("method"), str)]
     references = load_references(suite.references) if suite.references else {}
     order = [method.label for method in suite.methods]
     measure = family_measure(specs)

@@ -9,12 +9,14 @@ a run's start-up to milliseconds: the child inherits the loaded kernels and the 
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import json
 import os
 import resource
 import select
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +82,8 @@ def _solve_and_check(spec: RunSpec) -> dict[str, Any]:
 def _child(spec: RunSpec, pipe: int) -> None:
     """Body of the forked child; never returns."""
     faulthandler.disable()  # a crash is reported through the record, not a dump on stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the harness stops its children itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the harness's own "interrupted"
     try:
         if spec.memory_limit_mb:
             limit = spec.memory_limit_mb * 2**20
@@ -123,16 +127,42 @@ def _describe_exit(status: int) -> str:
     return f"crashed: exit code {os.WEXITSTATUS(status)} without a result"
 
 
+_guard = threading.Lock()  # a fork and its registration in _running are one step
+_running: set[int] = set()  # the children of this process's runs still going
+_stopped = threading.Event()
+
+
+def stop_runs() -> None:
+    """Kill every running child and start no new one: the harness was interrupted."""
+    with _guard:
+        _stopped.set()
+        for pid in _running:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def allow_runs() -> None:
+    """Let runs start again (a new suite in the same process)."""
+    _stopped.clear()
+
+
 def execute(spec: RunSpec) -> dict[str, Any]:
     """Run `spec` in a child process; always returns a record (never raises for the run)."""
     load_at_start = load_average()
     hard_limit = spec.time_limit + spec.grace
     read_end, write_end = os.pipe()
     started = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(spec, write_end)
+    with _guard:
+        if _stopped.is_set():
+            os.close(read_end)
+            os.close(write_end)
+            return {"outcome": "error", "error": "not started: the harness was interrupted",
+                    **spec.identity()}
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _child(spec, write_end)
+        _running.add(pid)
     os.close(write_end)
     try:
         data, finished = _read_until(read_end, started + hard_limit)
@@ -141,11 +171,13 @@ def execute(spec: RunSpec) -> dict[str, Any]:
     record: dict[str, Any]
     if not finished:
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
+    with _guard:
+        _running.discard(pid)
+    if not finished:
         record = {"outcome": "error", "error": f"timeout: no result within {hard_limit:g} s "
                   f"(time limit {spec.time_limit:g} s + grace {spec.grace:g} s)"}
     else:
-        _, status = os.waitpid(pid, 0)
         try:
             record = json.loads(data) if data else {"outcome": "error", "error": _describe_exit(status)}
         except json.JSONDecodeError:

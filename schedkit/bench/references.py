@@ -7,11 +7,12 @@ status is `optimal` (upper bound proven optimal) or `open`.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from schedkit.common.jsonparse import parse_json
+from schedkit.common.numbers import MAX_VALUE
 from schedkit.common.textfile import read_text
 from schedkit.errors import ParseError
 
@@ -33,12 +34,14 @@ class Reference:
 def _number(text: object, path: Path, line: int, field: str) -> float | None:
     if text in (None, ""):
         return None
+    if isinstance(text, bool):
+        raise ParseError(str(path), line, f"a number in {field}", repr(text))
     try:
         value = float(str(text))
     except ValueError:
-        raise ParseError(str(path), line, f"a number in {field}", repr(text)) from None
-    if not math.isfinite(value):
-        raise ParseError(str(path), line, f"a finite number in {field}", repr(text))
+        raise ParseError(str(path), line, f"a number in {field}", repr(text)[:40]) from None
+    if not math.isfinite(value) or abs(value) >= MAX_VALUE:
+        raise ParseError(str(path), line, f"a finite number within ±2^62 in {field}", repr(text)[:40])
     return int(value) if value.is_integer() else value
 
 
@@ -48,6 +51,8 @@ def _reference(row: object, path: Path, line: int) -> tuple[str, Reference]:
     for key in ("instance", "upper_bound"):
         if key not in row:
             raise ParseError(str(path), line, f"a field {key!r}", f"fields {sorted(row)}")
+    if not isinstance(row["instance"], str) or not row["instance"]:
+        raise ParseError(str(path), line, "an instance name (text)", repr(row["instance"])[:40])
     status = str(row.get("status") or "open")
     if status not in ("optimal", "open"):
         raise ParseError(str(path), line, "status optimal or open", repr(status))
@@ -66,13 +71,18 @@ def load_references(path: str | Path) -> dict[str, Reference]:
     text = read_text(path)  # UTF-8 (a byte-order mark is fine), ParseError otherwise
     rows: list[tuple[int, object]] = []
     if path.suffix.lower() in (".jsonl", ".json"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append((number, json.loads(line)))
-                except json.JSONDecodeError as error:
-                    raise ParseError(str(path), number, "a JSON object", error.msg) from None
+        rows = [(number, parse_json(line, path, number))  # bounded nesting and numbers
+                for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     else:
         reader = csv.DictReader(text.splitlines())
-        rows = [(number, row) for number, row in enumerate(reader, start=2)]
-    return dict(_reference(row, path, number) for number, row in rows)
+        try:
+            rows = [(number, row) for number, row in enumerate(reader, start=2)]
+        except csv.Error as error:
+            raise ParseError(str(path), reader.line_num + 1, "CSV rows", str(error)) from None
+    references: dict[str, Reference] = {}
+    for number, row in rows:
+        name, reference = _reference(row, path, number)
+        if name in references:  # two rows for one instance: which one is meant?
+            raise ParseError(str(path), number, "one row per instance", f"a second row for {name!r}")
+        references[name] = reference
+    return references

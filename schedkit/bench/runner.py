@@ -8,14 +8,14 @@ and the store they land in, are the same either way.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import replace
 from typing import Any
 
 import schedkit
-from schedkit.bench.isolate import RunSpec, execute
+from schedkit.bench.isolate import RunSpec, allow_runs, execute, stop_runs
 from schedkit.bench.machine import versions
 from schedkit.bench.store import ResultStore, run_key
 from schedkit.bench.suite import Suite
@@ -70,26 +70,36 @@ def warm_up(specs: list[RunSpec]) -> None:
                            seed=brief.seed, workers=brief.workers, **brief.options)
 
 
-def _local(specs: list[RunSpec], jobs: int) -> Iterator[dict[str, Any]]:
+def _local(specs: list[RunSpec], jobs: int) -> Generator[dict[str, Any], None, None]:
     warm_up(specs)
-    queue = iter(specs)
+    allow_runs()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        active: set[Future] = set()
-        for spec in queue:
-            active.add(pool.submit(execute, spec))
-            if len(active) >= jobs:
-                break
-        while active:
-            done, active = wait(active, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-                following = next(queue, None)
-                if following is not None:
-                    active.add(pool.submit(execute, following))
+        try:
+            yield from _in_pool(pool, specs, jobs)
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: no child outlives it
+            stop_runs()
+            raise
+
+
+def _in_pool(pool: ThreadPoolExecutor, specs: list[RunSpec], jobs: int) -> Iterator[dict[str, Any]]:
+    """Each run's record as it finishes, at most `jobs` running at a time."""
+    queue = iter(specs)
+    active: set[Future] = set()
+    for spec in queue:
+        active.add(pool.submit(execute, spec))
+        if len(active) >= jobs:
+            break
+    while active:
+        done, active = wait(active, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            following = next(queue, None)
+            if following is not None:
+                active.add(pool.submit(execute, following))
 
 
 def _dask(specs: list[RunSpec], scheduler: str | None, local_workers: int | None
-          ) -> Iterator[dict[str, Any]]:
+          ) -> Generator[dict[str, Any], None, None]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -138,11 +148,14 @@ def run_suite(
     else:
         records = _local(todo, max(1, jobs))
     finished = []
-    for record in records:
-        record["key"] = run_key(record)
-        store.append(record)
-        finished.append(record)
-        if on_record is not None:
-            on_record(record)
+    try:
+        for record in records:
+            record["key"] = run_key(record)
+            store.append(record)
+            finished.append(record)
+            if on_record is not None:
+                on_record(record)
+    finally:
+        records.close()  # interrupted here too: the runs still going are stopped now
     return finished
 

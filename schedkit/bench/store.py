@@ -7,12 +7,18 @@ terminates. Records are never rewritten.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from schedkit.common.jsonparse import MAX_DEPTH, nesting_depth
+from schedkit.errors import SchedkitError
 
 KEY_FIELDS = ("suite", "instance", "method", "options", "seed", "time_limit", "workers", "versions")
 
@@ -24,6 +30,47 @@ def run_key(record: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+def _record(line: bytes) -> dict[str, Any] | None:
+    """The run record on one stored line; None when the line holds none (bytes that are not
+    UTF-8, not JSON, nested past reason, or JSON that is not a record with its key)."""
+    try:
+        text = line.decode("utf-8")
+        if nesting_depth(text) > MAX_DEPTH:
+            return None
+        record = json.loads(text)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError among them
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
+        return None
+    return record if all(_fits(record.get(field), kind) for field, kind in FIELDS.items()) else None
+
+
+# What the report reads of a record, each field absent (None) or of this kind.
+FIELDS = {"instance": "text", "method": "text", "label": "text", "outcome": "text", "status": "text",
+          "error": "text", "finished": "text", "objective": "number", "bound": "number",
+          "wall_time": "number", "elapsed": "number", "seed": "whole", "violations": "texts",
+          "load": "numbers", "stats": "table"}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _fits(value: Any, kind: str) -> bool:
+    """Whether a record's field holds what the report expects (None: the field is absent)."""
+    if value is None:
+        return True
+    checks = {
+        "text": lambda: isinstance(value, str),
+        "number": lambda: _number(value),
+        "whole": lambda: isinstance(value, int) and not isinstance(value, bool),
+        "texts": lambda: isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "numbers": lambda: isinstance(value, list) and all(v is None or _number(v) for v in value),
+        "table": lambda: isinstance(value, dict),
+    }
+    return checks[kind]()
+
+
 class ResultStore:
     """One JSON-lines file of run records."""
 
@@ -31,21 +78,37 @@ class ResultStore:
         self.path = Path(path)
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """Every complete record, in the order written (a torn last line is skipped)."""
+        """Every complete record, in the order written (a torn last line is skipped, and so is
+        a damaged line: that run counts as not done, and --resume runs it again)."""
         if not self.path.exists():
             return
-        with self.path.open() as lines:
+        with self.path.open("rb") as lines:
             for line in lines:
-                if not line.endswith("\n"):
+                if not line.endswith(b"\n"):
                     break  # torn write of a killed harness
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError:
-                    continue
+                record = _record(line)
+                if record is not None:
+                    yield record
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store for this harness alone: SchedkitError when another one is writing to
+        it (two runs into one --out would both run, and store, the runs neither had)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("ab") as file:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SchedkitError(f"{self.path}: another bench run is writing to this store; let it "
+                                    "finish, or pass --out another folder") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
     def keys(self) -> set[str]:
         """Keys of the stored runs."""
-        return {record["key"] for record in self.records() if "key" in record}
+        return {record["key"] for record in self.records()}
 
     def append(self, record: dict[str, Any]) -> None:
         """Add one record durably (flush + fsync), never touching what is stored."""

@@ -33,7 +33,8 @@ from typing import Any
 
 from schedkit.api import MAX_SEED, MAX_WORKERS
 from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
-from schedkit.errors import SchedkitError
+from schedkit.common.textfile import read_text
+from schedkit.errors import ParseError, SchedkitError
 from schedkit.loading import split_selector
 
 
@@ -94,10 +95,25 @@ def _seconds(value: Any, key: str, zero: bool, path: Path) -> float:
     return float(value)
 
 
+MAX_NAME = 120
+
+
+def _name(value: Any, path: Path) -> str:
+    """The suite's name, which names its files in --out: text, no folder separator or control
+    character, not `.` or `..` (a name like `../x` would write outside --out)."""
+    if not isinstance(value, str):
+        raise SuiteError(f"{path}: field 'name' must be text, got {value!r}")
+    bad = [c for c in value if c in "/\\" or not c.isprintable()]
+    if not value.strip() or value in (".", "..") or bad or len(value) > MAX_NAME:
+        raise SuiteError(f"{path}: field 'name' must be a file name (up to {MAX_NAME} printable "
+                         f"characters, no / or \\), got {value[:MAX_NAME]!r}")
+    return value
+
+
 def _all_text(values: list[Any], key: str, path: Path) -> None:
-    """SuiteError naming `key` unless every value is a string."""
+    """SuiteError naming `key` unless every value is a string that can name a file (no NUL)."""
     for value in values:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\0" in value:
             raise SuiteError(f"{path}: field {key!r} must hold text (paths), got {value!r}")
 
 
@@ -134,8 +150,8 @@ def _root(path: Path, data: dict[str, Any]) -> Path:
     """The folder the suite's paths are relative to: `root` (relative to the suite file), else
     the suite file's folder; the old default `../..` only when that is where the files are."""
     if "root" in data:
-        if not isinstance(data["root"], str):
-            raise SuiteError(f"{path}: field 'root' must be a string (a folder)")
+        if not isinstance(data["root"], str) or "\0" in data["root"]:
+            raise SuiteError(f"{path}: field 'root' must be a string (a folder), got {data['root']!r}")
         return (path.parent / data["root"]).resolve()
     here = path.parent.resolve()
     listed = data.get("instances", [])
@@ -154,14 +170,16 @@ def load_suite(path: str | Path) -> Suite:
     """Read and validate a suite file."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text())
-    except UnicodeDecodeError:
-        raise SuiteError(f"{path}: not a text file (binary data), expected a TOML suite") from None
+        data = tomllib.loads(read_text(path))  # UTF-8, a byte-order mark dropped, size-checked
+    except ParseError as error:
+        raise SuiteError(f"{path}: not a text file ({error.found}), expected a TOML suite") from None
     except tomllib.TOMLDecodeError as error:
         raise SuiteError(f"{path}: not valid TOML ({error})") from None
     root = _root(path, data)
     entries = _require(data, "instances", list, path)
     _all_text(entries, "instances", path)
+    if not entries:
+        raise SuiteError(f"{path}: instances is empty: list at least one instance file")
     files = [f for entry in entries for f in _expand(root, entry, path)]
     references = data.get("references")
     _all_text([references] if references is not None else [], "references", path)
@@ -175,9 +193,11 @@ def load_suite(path: str | Path) -> Suite:
     seeds = _require(data, "seeds", list, path) if "seeds" in data else [0]
     if not seeds:
         raise SuiteError(f"{path}: seeds is empty: list at least one seed (or leave it out for [0])")
+    if len(set(map(repr, seeds))) != len(seeds):
+        raise SuiteError(f"{path}: seeds must not repeat (each seed would run twice), got {seeds}")
     memory = data.get("memory_limit_mb")
     return Suite(
-        name=str(data.get("name", path.stem)),
+        name=_name(data.get("name", path.stem), path),
         path=path,
         instance_files=tuple(files),
         references=None if references is None else root / references,

@@ -33,6 +33,7 @@ def read_json(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
 def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """Every instance of a JSON-lines file, keyed by `id` (or line number)."""
     entries: list[tuple[str, Any]] = []
+    first: dict[str, int] = {}  # each key's line: `file#key` must name one instance
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -46,6 +47,10 @@ def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         if not isinstance(record, dict):
             raise ParseError(str(path), number, "a JSON object", type(record).__name__)
         key = _key(path, number, record.get("id"), len(entries) + 1)
+        if key in first:
+            raise ParseError(str(path), number, "an id no other line has",
+                             f"id {key!r} again (line {first[key]} has it)")
+        first[key] = number
         try:
             instance = from_record(record, f"{path.stem}#{key}")
         except InvalidInstance as error:

@@ -2,7 +2,8 @@
 
 Python's `json` recurses once per nesting level, so a file of 1,100 `[` would raise
 RecursionError; the depth is measured first, without recursion. Numbers the standard does not
-allow (NaN, Infinity) and numbers beyond ±2^62 are refused while parsing.
+allow (NaN, Infinity), numbers beyond ±2^62 and a key given twice in one object (which json
+would read as its last value, silently) are refused while parsing.
 """
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ def nesting_depth(text: str) -> int:
     return int(np.cumsum(steps).max(initial=0))
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (json keeps the last one silently)."""
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise _Twice(f"the key {key[:40]!r} twice in one object")
+        record[key] = value
+    return record
+
+
+class _Twice(ValueError):
+    """A key given twice in one JSON object (raised inside json.loads)."""
+
+
 def _constant(name: str) -> Any:
     raise _Refused(f"{name} (JSON has no NaN or Infinity)")
 
@@ -62,9 +77,12 @@ def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
         raise ParseError(str(path), line, f"JSON nested at most {MAX_DEPTH} levels deep",
                          f"{depth} levels")
     try:
-        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
+                          object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         where = line if line is not None else error.lineno
         raise ParseError(str(path), where, "a JSON document", error.msg.lower()) from None
     except _Refused as error:
         raise ParseError(str(path), line, "a finite JSON number within ±2^62", str(error)) from None
+    except _Twice as error:
+        raise ParseError(str(path), line, "each key once per object", str(error)) from None

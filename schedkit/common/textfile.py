@@ -12,6 +12,8 @@ SNIFF_CHARS = 1 << 20  # format sniffing looks at this much of a file, never mor
 
 def decode(path: Path | str, data: bytes) -> str:
     """`data` as UTF-8 (a leading BOM dropped); ParseError naming the line of the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows tools often save
+        raise ParseError(str(path), 1, "UTF-8 text", "a UTF-16 byte-order mark: save the file as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -23,11 +23,9 @@ import numpy as np
 
 from schedkit.common.arguments import number, whole
 from schedkit.common.rng import generator_rng
-from schedkit.dag.model import MAX_PROCESSORS, MAX_TASKS, MAX_VALUE, DAGInstance
+from schedkit.dag.model import MAX_COST_CELLS, MAX_PROCESSORS, MAX_TASKS, MAX_VALUE, DAGInstance
 from schedkit.errors import InvalidInstance
 from schedkit.loading import write
-
-MAX_COST_CELLS = 50_000_000  # tasks x processors: the cost matrix is drawn as floats, then int64
 
 
 def _check(tasks: int, processors: int, shape: float, out_degree: int, ccr: float, beta: float,

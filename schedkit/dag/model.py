@@ -30,6 +30,7 @@ from schedkit.errors import InvalidInstance
 FAMILY = "dag"
 MAX_TASKS = 1_000_000
 MAX_PROCESSORS = 4096
+MAX_COST_CELLS = 50_000_000  # tasks x processors a reader or generator builds from a count
 MAX_VALUE = 10**9  # every cost, data size, bandwidth and latency; sums stay far below 2**63
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.numbers import is_int, read_int
-from schedkit.dag.model import DAGInstance
+from schedkit.dag.model import MAX_COST_CELLS, DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
 
 DEFAULT_PROCESSORS = 4
@@ -77,6 +77,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     if position < len(tokens):
         token, line = tokens[position]
         raise ParseError(str(path), line, f"the end of the {count} task lines", repr(token))
+    if count * p > MAX_COST_CELLS:  # every task's cost on every processor: refused before allocation
+        raise ParseError(str(path), None, f"tasks x processors up to {MAX_COST_CELLS:,}",
+                         f"{count:,} x {p:,} (stg:{p})")
     try:
         instance = DAGInstance(
             cost=np.repeat(np.array(costs, np.int64)[:, None], p, axis=1),
@@ -99,6 +102,9 @@ def write(instances: Any, path: Path, arg: str | None) -> None:
                               "costs; this instance has more: write JSON instead")
     if x.n < 2:
         raise InvalidInstance(f"{path}: STG needs the entry and exit tasks (at least 2 tasks)")
+    if arg is not None and processors_from_arg(path, arg) != x.cost.shape[1]:  # read back wrong
+        raise InvalidInstance(f"{path}: stg:{arg} gives the processor count, but the instance has "
+                              f"{x.cost.shape[1]}: write stg:{x.cost.shape[1]}")
     predecessors: list[list[int]] = [[] for _ in range(x.n)]
     for a, b in x.edges.tolist():
         predecessors[b].append(a)

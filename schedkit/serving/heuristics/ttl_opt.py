@@ -37,7 +37,7 @@ def warmup_prefix(instance: ServingInstance, count: int) -> ServingInstance:
         instance, program_ids=tuple(instance.program_ids[i] for i in order),
         arrival=instance.arrival[order], turn_ptr=np.concatenate([[0], np.cumsum(lengths)]),
         prompt=instance.prompt[turns], output=instance.output[turns], tool=instance.tool[turns],
-        tool_seconds=instance.tool_seconds[turns], name=f"{instance.name}-warmup",
+        tool_seconds=instance.tool_seconds[turns],  # keeps the name: errors name the user's trace
     )
 
 

@@ -87,6 +87,12 @@ def write(instances: Iterable[Any], path: Path, arg: str | None) -> None:
         raise InvalidInstance(f"{path}: OR-Library files need one job count, got {sorted(sizes)}")
     n = sizes.pop()
     named = jobs_from_name(path)
+    if arg is not None and _jobs(path, arg) != n:  # read back with orlib-wt:N, it would split
+        raise InvalidInstance(f"{path}: orlib-wt:{arg} gives the job count, but the instances "
+                              f"have {n} jobs: write orlib-wt:{n}")
+    if named is not None and named != n:  # read back by its name, it would split differently
+        raise InvalidInstance(f"{path}: the name says {named} jobs, but the instances have {n}: "
+                              f"name it wt{n}.txt")
     if arg is None and named != n:
         raise InvalidInstance(
             f"{path}: the name must carry the job count ({n}) to be read back, e.g. wt{n}.txt"

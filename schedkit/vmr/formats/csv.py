@@ -122,6 +122,12 @@ def _params(folder: Path, arg: str | None) -> dict[str, str]:
                 raise ParseError(str(path), line, "key migration_limit, fragment_size or name",
                                  repr(row["key"]))
             params[row["key"]] = row["value"]
+    return {**params, **_arg_params(arg)}
+
+
+def _arg_params(arg: str | None) -> dict[str, str]:
+    """The parameters of `vmr-csv:K=..,F=..` by their names (migration_limit, fragment_size)."""
+    params: dict[str, str] = {}
     for item in (arg or "").split(","):
         if not item:
             continue
@@ -181,6 +187,10 @@ def write(instances: Any, path: Path, arg: str | None) -> None:
     if len(items) != 1 or not isinstance(items[0], VMRInstance):
         raise InvalidInstance(f"{path}: the vmr-csv format holds exactly one VMR instance")
     x: VMRInstance = items[0]
+    for key, value in _arg_params(arg).items():  # params.csv holds the instance's own values
+        if value != str(getattr(x, key)):
+            raise InvalidInstance(f"{path}: vmr-csv:{arg} sets {key} = {value}, but the instance has "
+                                  f"{getattr(x, key)}: the written params.csv keeps the instance's")
     folder = path.parent if path.name.lower() in (MACHINES, VMS) else path
     folder.mkdir(parents=True, exist_ok=True)
     machines = [[x.machine_ids[x.node_machine[n]], x.numa_index(n), int(x.node_cpu[n]), int(x.node_mem[n])]
