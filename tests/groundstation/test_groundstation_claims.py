@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit.errors import InvalidInstance
 from schedkit.groundstation.check import metrics
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.model import (
@@ -175,3 +176,12 @@ def test_nothing_to_track_is_answered(x, method, objective):
     assert result.objective == x.requested
     assert result.bound is None or result.bound <= x.requested
     assert schedkit.check(x, result).feasible
+
+
+def test_an_array_listed_twice_in_another_order_is_refused():
+    """A_B and B_A are one array (the checker matches an alternative by its set of antennas):
+    listed with different view periods, every method put its track in B_A's view and the
+    checker, reading it as A_B, refused the plan. Now the instance is refused, naming both."""
+    twice = (Alternative(("A", "B"), (ViewPeriod(0, 3),)), Alternative(("B", "A"), (ViewPeriod(10, 15),)))
+    with pytest.raises(InvalidInstance, match=r"request r: alternative B_A is listed twice \(as A_B\)"):
+        Request("r", "m", 5, 5, 0, 0, 0, 100, twice)
