@@ -8,11 +8,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
 import schedkit.pods.solvers.cpsat as pods_cpsat
+from schedkit.cli import main
+from schedkit.errors import SchedkitError
 from schedkit.pods.model import Node, Pod, PodsInstance, Taint, Toleration
 
 
@@ -136,3 +139,25 @@ def test_unfinished_stages_give_valid_bounds(x, first_solution):
         patch.setattr(pods_cpsat, "new_solver", early)
         result = schedkit.solve(x, "cpsat", time_limit=None, workers=1)
     _claims_hold(x, result, optimum)
+
+
+def test_a_stage_cpsat_calls_infeasible_is_reported_as_a_bug(tmp_path):
+    """The incumbent satisfies every stage, so CP-SAT answering INFEASIBLE is schedkit's bug:
+    it raised SchedkitError, the bad-input class (CLI exit 2); now a RuntimeError (exit 3)."""
+    x = PodsInstance(nodes=(Node("n", cpu=1, memory=1),),
+                     pods=(Pod("a", cpu=1, memory=1), Pod("b", cpu=1, memory=1, order=1)), name="one")
+    plain = pods_cpsat._one_node_per_pod
+
+    def contradictory(m):
+        plain(m)
+        m.model.add_bool_or([])  # no literal can hold: every stage is infeasible
+
+    path = tmp_path / "one.json"
+    schedkit.dump(x, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pods_cpsat, "_one_node_per_pod", contradictory)
+        with pytest.raises(RuntimeError, match="this is a bug in schedkit") as raised:
+            schedkit.solve(x, "cpsat", time_limit=None, workers=1)
+        assert not isinstance(raised.value, SchedkitError)
+        done = CliRunner().invoke(main, ["solve", "-m", "cpsat", str(path)])
+    assert done.exit_code == 3, done.output
