@@ -5,10 +5,13 @@ F from 1 to 16, anti-affinity groups of several VMs, K from 0 to 4."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+import schedkit.vmr.solvers.cpsat as vmr_cpsat
+from schedkit.errors import SchedkitError
 from schedkit.vmr.bounds import migration_bound
 from schedkit.vmr.model import VMRInstance
 from tests.vmr.conftest import brute_force
@@ -73,3 +76,24 @@ def test_exact_claims_against_ordered_plans(x):
         assert result.bound is None or result.bound <= optimum
         assert result.status != "optimal" or result.objective == optimum
         assert "discarded_bound" not in result.stats
+
+
+def test_an_infeasible_model_is_reported_as_a_bug():
+    """Staying put always fits the model, so CP-SAT calling it infeasible is schedkit's bug: it
+    raised SchedkitError (bad input, CLI exit 2); now a RuntimeError (exit 3). Two 8-core
+    nodes, a 1-core VM on each, no memory to move: Σ (free mod 4) = 6 stays, the migration bound 2
+    is out of reach, so the model runs."""
+    x = VMRInstance(machine_ids=["pm0"], node_machine=[0, 0], node_cpu=[8, 8], node_mem=[1, 1],
+                    vm_ids=["a", "b"], vm_cpu=[1, 1], vm_mem=[1, 1], vm_node0=[0, 1], vm_node1=[-1, -1],
+                    migration_limit=1, fragment_size=4, name="stuck")
+    plain = vmr_cpsat._anti_affinity
+
+    def contradictory(model, *args):
+        plain(model, *args)
+        model.AddBoolOr([])  # no literal can hold
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vmr_cpsat, "_anti_affinity", contradictory)
+        with pytest.raises(RuntimeError, match="this is a bug in schedkit") as raised:
+            schedkit.solve(x, "cpsat", time_limit=None, workers=1)
+    assert not isinstance(raised.value, SchedkitError)
