@@ -61,15 +61,17 @@ def odd_clusters(draw) -> VMRInstance:
         vm_group=group, group_names=["g"] if used else [], name="odd")
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(odd_clusters())
 def test_exact_claims_against_ordered_plans(x):
-    """Every exact run (no time limit): a checked plan no better than the best ordered plan, a
-    bound (also the migration bound) no worse, `optimal` only at it, nothing discarded."""
+    """Every exact run (2 s: without a limit the lns warm start alone takes its 5 s whenever it
+    misses the migration bound; nothing asserted depends on the speed): a checked plan no better
+    than the best ordered plan, a bound (also the migration bound) no worse, `optimal` only at
+    it, nothing discarded."""
     optimum = brute_force(x)
     assert migration_bound(x) <= optimum
     for method, options in RUNS:
-        result = schedkit.solve(x, method, time_limit=None, **options)
+        result = schedkit.solve(x, method, time_limit=2, **options)
         report = schedkit.check(x, result)
         assert report.feasible, report.violations
         assert report.objective == result.objective >= optimum
@@ -95,5 +97,5 @@ def test_an_infeasible_model_is_reported_as_a_bug():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(vmr_cpsat, "_anti_affinity", contradictory)
         with pytest.raises(RuntimeError, match="this is a bug in schedkit") as raised:
-            schedkit.solve(x, "cpsat", time_limit=None, workers=1)
+            schedkit.solve(x, "cpsat", time_limit=5, workers=1)  # warm start 0.5 s
     assert not isinstance(raised.value, SchedkitError)
