@@ -97,15 +97,17 @@ class Request:
         if self.window_end < self.window_start:
             raise InvalidInstance(f"{who}: time_window_end {self.window_end} is before "
                                   f"time_window_start {self.window_start}")
-        seen: set[tuple[str, ...]] = set()
+        seen: dict[frozenset[str], str] = {}  # an array is its set of antennas, in any order
         alternatives = tuple(self.alternatives)
         for a, alternative in enumerate(alternatives):
             if not alternative.antennas or len(set(alternative.antennas)) != len(alternative.antennas):
                 raise InvalidInstance(f"{who}: alternative {a} must name distinct antennas, got "
                                       f"{list(alternative.antennas)}")
-            if alternative.antennas in seen:
-                raise InvalidInstance(f"{who}: alternative {alternative.key} is listed twice")
-            seen.add(alternative.antennas)
+            same = seen.get(frozenset(alternative.antennas))
+            if same is not None:
+                again = "" if same == alternative.key else f" (as {same})"
+                raise InvalidInstance(f"{who}: alternative {alternative.key} is listed twice{again}")
+            seen[frozenset(alternative.antennas)] = alternative.key
             for v, period in enumerate(alternative.view_periods):
                 where = f"{who}: view period {v} of {alternative.key}"
                 _time(period.on, f"{where} TRX ON")

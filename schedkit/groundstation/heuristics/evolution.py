@@ -73,6 +73,8 @@ def _crossover(a: Genome, b: Genome, rng: np.random.Generator) -> tuple[np.ndarr
 
 def _mutate(order: np.ndarray, alts: np.ndarray, counts: np.ndarray, rng: np.random.Generator) -> None:
     n = order.size
+    if n == 0:  # no request: nothing to mutate (integers(0) would raise)
+        return
     for _ in range(1 + int(rng.integers(3))):
         p, q = int(rng.integers(n)), int(rng.integers(n))
         order[p], order[q] = order[q], order[p]
@@ -120,7 +122,7 @@ class Evolution:
             if g.estimated:
                 continue
             sim = (np.count_nonzero(np.abs(g.rank() - ranks) <= slack)
-                   + np.count_nonzero(g.alts == alts)) / (2 * n)
+                   + np.count_nonzero(g.alts == alts)) / max(1, 2 * n)  # n = 0: no request
             if sim > best_sim:
                 best_sim, nearest = sim, g
         if nearest is None or best_sim < self.threshold:

@@ -128,9 +128,9 @@ def _ruin(board: Board, rng: np.random.Generator, freed: Freed) -> tuple[list[in
         if cleared is not None:
             return cleared
     requests = board.requests
-    timeline = board.antennas[int(rng.integers(len(board.antennas)))]
     victims: set[int] = set()
-    if timeline.starts:
+    timeline = board.antennas[int(rng.integers(len(board.antennas)))] if board.antennas else None
+    if timeline is not None and timeline.starts:  # no antenna: no request has an option
         k = int(rng.integers(len(timeline.starts)))
         lo = timeline.starts[k]
         hi = lo + int(rng.uniform(*WINDOW_HOURS) * 3600)

@@ -44,5 +44,5 @@ class Scorer:
             got[m] += t
         if not self.fair:
             return sum(g == 0 for g in got), unserved
-        worst = max((a - g) * U_SCALE // a for a, g in zip(self.asked, got, strict=True))
+        worst = max(((a - g) * U_SCALE // a for a, g in zip(self.asked, got, strict=True)), default=0)
         return worst, unserved

@@ -37,7 +37,7 @@ from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
 from schedkit.deadline import offer
-from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
+from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.pods.heuristics.methods import (
     UNCHANGED_NOTE,
     check_scoring,
@@ -206,7 +206,7 @@ def _run_stage(
     solver = new_solver(cp_model, options.workers, options.seed, budget)
     status = solver.Solve(m.model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        raise SchedkitError(
+        raise RuntimeError(  # a bug, not bad input: the CLI exits 3
             f"cpsat: CP-SAT reports a stage {solver.StatusName(status)}; "
             "this is a bug in schedkit (the incumbent satisfies every stage)"
         )

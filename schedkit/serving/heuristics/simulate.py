@@ -16,7 +16,7 @@ import numpy as np
 
 from schedkit.common.compile import compile_until, python_twin, wait_until
 from schedkit.common.numbers import MAX_VALUE
-from schedkit.errors import InvalidInstance, SchedkitError
+from schedkit.errors import InvalidInstance
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.serving.heuristics import kernel
@@ -95,8 +95,8 @@ def run_kernel(instance: ServingInstance, policy: Policy,
         float(policy.ema_alpha), float(policy.ema_prior),
     )
     if out[-1] != kernel.STATUS_OK:
-        raise SchedkitError(f"{instance.name}: the simulator found no request it could serve "
-                            "(a bug: please report the trace and server)")
+        raise RuntimeError(f"{instance.name}: the simulator found no request it could serve "
+                           "(a bug: please report the trace and server)")  # exit 3, not bad input
     _times_in_range(instance, out)
     return out
 
@@ -187,7 +187,7 @@ def serve(instance: ServingInstance, policy: Policy, options: SolveOptions,
     elapsed = time.perf_counter() - started
     errors = conservation_errors(instance, solution)
     if errors:
-        raise SchedkitError(f"{instance.name}: simulator bug, {'; '.join(errors)}")
+        raise RuntimeError(f"{instance.name}: simulator bug, {'; '.join(errors)}")  # exit 3
     values = metrics(instance, solution)
     return Result(status="feasible", objective=values["jct_mean"], bound=None, solution=solution,
                   stats={**values, "simulate_seconds": elapsed, "workers": 1, **compile_stats,

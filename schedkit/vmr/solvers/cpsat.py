@@ -17,7 +17,7 @@ import numpy as np
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import integral_bound
 from schedkit.deadline import offer
-from schedkit.errors import SchedkitError, SolverUnavailable
+from schedkit.errors import SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
@@ -201,8 +201,8 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     solver.parameters.absolute_gap_limit = float(a.fragment - 1)
     status = solver.Solve(model)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-        raise SchedkitError(f"cpsat: CP-SAT reports the VMR model {solver.StatusName(status)}; "
-                            "staying put is always feasible, so this is a bug in schedkit")
+        raise RuntimeError(f"cpsat: CP-SAT reports the VMR model {solver.StatusName(status)}; "
+                           "staying put is always feasible, so this is a bug in schedkit")  # exit 3
     stats: dict[str, Any] = {
         **compile_stats, "workers": options.workers, "solver_status": solver.StatusName(status),
         "variables": len(v.out) + len(v.inflow), "nodes": int(solver.NumBranches()),
