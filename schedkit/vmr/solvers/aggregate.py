@@ -100,7 +100,7 @@ def _fit(a: VMRArrays, p: int, cap: np.ndarray, need: int) -> int:
 
 
 def machine_placements(a: VMRArrays, machine: int) -> range:
-    """Placement indices on `machine`: its nodes, then its node pairs."""
+    """The single-node placement indices on `machine` (its node pairs: `pair_placements`)."""
     return range(int(a.machine_first[machine]), int(a.machine_first[machine + 1]))
 
 
