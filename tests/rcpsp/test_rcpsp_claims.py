@@ -1,0 +1,197 @@
+"""Exact RCPSP methods never claim what is false: on tiny adversarial projects (zero durations
+and demands, demands equal to capacities, capacity 0 nobody needs, identical activities, loose
+ends; with time lags: negative and zero lags, tight maximum lags, zero-length and positive
+cycles) every `optimal` is the brute-force optimum, every bound is at most it, `infeasible`
+only when no schedule exists, and every schedule passes the checker."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+from schedkit.rcpsp.model import RCPSPInstance
+
+EXACT = [("cpsat", {}, 1), ("cpsat", {}, 2), ("mip", {}, 1), ("mip", {"solver": "cbc"}, 1),
+         ("cpsat-lns", {}, 1), ("auto", {}, 1)]
+HEURISTICS = [("sgs-serial", {}), ("sgs-parallel", {"rule": "spt"}), ("sampling", {"schedules": 30}),
+              ("fbi", {"schedules": 30}), ("ga", {"generations": 3}), ("sgs-lags", {"schedules": 30})]
+
+
+def _fits(j: int, t: int, start: dict[int, int], d: list[int], q: list[list[int]],
+          c: list[int]) -> bool:
+    """Activity j can run over [t, t + d_j) beside the activities already started."""
+    for u in range(t, t + d[j]):
+        for k, capacity in enumerate(c):
+            used = sum(q[i][k] for i, s in start.items() if s <= u < s + d[i])
+            if used + q[j][k] > capacity:
+                return False
+    return True
+
+
+def brute_force(instance: RCPSPInstance) -> int:
+    """The least makespan over the serial schedules of every precedence-feasible order (an
+    optimal schedule is active, and every active schedule is one of them)."""
+    n = instance.n
+    d = instance.durations.tolist()
+    q, c = instance.demands.tolist(), instance.capacities.tolist()
+    arcs = [(i, j) for i in range(n) for j in instance.successors[i].tolist()]
+    best = None
+    for order in itertools.permutations(range(n)):
+        rank = {j: k for k, j in enumerate(order)}
+        if any(rank[i] > rank[j] for i, j in arcs):
+            continue
+        start: dict[int, int] = {}
+        for j in order:
+            t = max([start[i] + d[i] for i, k in arcs if k == j], default=0)
+            while not _fits(j, t, start, d, q, c):
+                t += 1
+            start[j] = t
+        span = max(start[j] + d[j] for j in range(n))
+        best = span if best is None else min(best, span)
+    assert best is not None
+    return best
+
+
+def brute_force_lags(instance: RCPSPInstance) -> int | None:
+    """The least makespan over every start vector in 0..H (None: no schedule), H = Σ_i
+    max(d_i, its largest lag, 0): closing each idle gap of a schedule (shifting everything
+    after it left) keeps every lag and capacity, so some optimal schedule starts by then."""
+    n = instance.n
+    d = instance.durations.tolist()
+    q, c = instance.demands.tolist(), instance.capacities.tolist()
+    arcs = [(i, j, lag) for i in range(n)
+            for j, lag in zip(instance.successors[i].tolist(), instance.lags[i].tolist(), strict=True)]
+    horizon = sum(max([d[i], 0] + [lag for a, _, lag in arcs if a == i]) for i in range(n))
+    best: list[int] = []
+    start: dict[int, int] = {}
+
+    def place(j: int, span: int) -> None:
+        if best and span >= best[0]:
+            return
+        if j == n:
+            best[:] = [span]
+            return
+        for t in range(horizon + 1):
+            if not _fits(j, t, start, d, q, c):
+                continue
+            start[j] = t
+            if all(start[b] >= start[a] + lag for a, b, lag in arcs
+                   if a in start and b in start and j in (a, b)):
+                place(j + 1, max(span, t + d[j]))
+            del start[j]
+
+    place(0, 0)
+    return best[0] if best else None
+
+
+@st.composite
+def projects(draw: st.DrawFn, max_activities: int = 6) -> RCPSPInstance:
+    """Durations 0..3 (or all equal), capacities 0..3, demands 0, the capacity or between (a
+    zero-duration activity may even exceed it), arcs along a random order, some loose ends."""
+    n = draw(st.integers(1, max_activities))
+    k = draw(st.integers(0, 2))
+    d = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    if draw(st.booleans()):
+        d = [d[0]] * n  # identical durations
+    c = draw(st.lists(st.integers(0, 3), min_size=k, max_size=k))
+    q = [[draw(st.sampled_from([0, cap, cap // 2]) if d[j] else st.integers(0, cap + 2))
+          for cap in c] for j in range(n)]
+    order = draw(st.permutations(range(n)))
+    rank = {j: r for r, j in enumerate(order)}
+    successors = [sorted(draw(st.sets(st.sampled_from([j for j in range(n) if rank[j] > rank[i]]),
+                                      max_size=2)) if rank[i] < n - 1 else [])
+                  for i in range(n)]
+    return RCPSPInstance(d, successors, c, q, name="adversarial")
+
+
+@st.composite
+def lag_projects(draw: st.DrawFn, max_activities: int = 4) -> RCPSPInstance:
+    """Durations 0..3, one resource or none, random arcs with lags -3..3 (often the duration,
+    often 0), sometimes a pair of opposite lags forming a zero-length cycle (a fixed distance)."""
+    n = draw(st.integers(1, max_activities))
+    d = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    c = draw(st.lists(st.integers(0, 3), max_size=1))
+    q = [[draw(st.integers(0, cap + (0 if d[j] else 2)))] for j in range(n) for cap in c] \
+        if c else [[] for _ in range(n)]
+    successors: list[list[int]] = [[] for _ in range(n)]
+    lags: list[list[int]] = [[] for _ in range(n)]
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    for i, j in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=n + 1)) if pairs else []:
+        successors[i].append(j)
+        lags[i].append(draw(st.one_of(st.just(d[i]), st.just(0), st.integers(-3, 3))))
+    if n >= 2 and draw(st.booleans()):
+        i, j = draw(st.sampled_from(pairs))
+        if j not in successors[i] and i not in successors[j]:
+            gap = draw(st.integers(-2, 2))
+            successors[i].append(j)
+            lags[i].append(gap)
+            successors[j].append(i)
+            lags[j].append(-gap)
+    return RCPSPInstance(d, successors, c, q, lags=lags, name="lags")
+
+
+def assert_claims(instance: RCPSPInstance, result: schedkit.Result, optimum: int | None) -> None:
+    """A checked schedule at or above the optimum; `optimal` only at it; bound at most it;
+    `infeasible` only without a schedule (optimum None)."""
+    if optimum is None:
+        assert result.solution is None and result.status in ("infeasible", "unknown")
+        return
+    assert result.status != "infeasible"
+    if result.solution is not None:
+        report = schedkit.check(instance, result)
+        assert report.feasible, report.violations
+        assert report.objective == result.objective >= optimum
+    assert result.bound is None or result.bound <= optimum
+    if result.status == "optimal":
+        assert result.objective == optimum
+
+
+@pytest.mark.parametrize(("method", "options", "workers"), EXACT, ids=lambda v: str(v))
+@settings(max_examples=10, deadline=None)
+@given(instance=projects())
+def test_exact_methods_prove_the_brute_force_optimum(method, options, workers, instance):
+    """Without a time limit (cpsat-lns: its default budget, far more than it needs here) every
+    exact method proves the brute-force optimum."""
+    result = schedkit.solve(instance, method, workers=workers, **options)
+    assert_claims(instance, result, brute_force(instance))
+    assert result.status == "optimal"
+
+
+@pytest.mark.parametrize(("method", "options"), HEURISTICS, ids=lambda v: str(v))
+@settings(max_examples=6, deadline=None)
+@given(instance=projects())
+def test_heuristic_schedules_check_and_bounds_hold(method, options, instance):
+    """A heuristic's schedule checks, its bound is at most the optimum, `optimal` only at it."""
+    result = schedkit.solve(instance, method, workers=1, **options)
+    assert_claims(instance, result, brute_force(instance))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@settings(max_examples=25, deadline=None)
+@given(instance=lag_projects())
+def test_lag_verdicts_match_brute_force(workers, instance):
+    """RCPSP/max: cpsat and auto prove the brute-force optimum, or `infeasible` exactly when
+    no schedule exists; a positive cycle they name is a real one."""
+    optimum = brute_force_lags(instance)
+    for method in ("cpsat", "auto"):
+        result = schedkit.solve(instance, method, workers=workers)
+        assert_claims(instance, result, optimum)
+        assert result.status == ("infeasible" if optimum is None else "optimal")
+        if "cycle" in result.stats:
+            cycle, length = result.stats["cycle"], 0
+            for i, j in itertools.pairwise(cycle):
+                row = instance.successors[i].tolist()
+                length += int(instance.lags[i][row.index(j)])
+            assert cycle[0] == cycle[-1] and length == result.stats["cycle_length"] > 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(instance=lag_projects())
+def test_sgs_lags_never_claims_falsely(instance):
+    """sgs-lags: a checked schedule with a valid bound, `infeasible` only when none exists."""
+    result = schedkit.solve(instance, "sgs-lags", schedules=20, workers=1)
+    assert_claims(instance, result, brute_force_lags(instance))
