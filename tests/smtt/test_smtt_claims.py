@@ -41,7 +41,7 @@ def adversarial(draw: st.DrawFn, max_jobs: int = 6, big: bool = False) -> schedk
     top = 10**9 if big else draw(st.sampled_from([1, 3, 8]))
     p = draw(st.lists(st.integers(1, top), min_size=n, max_size=n))
     total = sum(p)
-    due = st.one_of(st.sampled_from([0, total, FAR, -(10**12) if big else -3]),
+    due = st.one_of(st.sampled_from([0, total, FAR, -(4 * 10**12) if big else -3]),
                     st.integers(-2, total + 2), st.sampled_from(p))
     d = draw(st.lists(due, min_size=n, max_size=n))
     kind = draw(st.sampled_from(["none", "equal", "zeros", "random"]))
@@ -70,11 +70,11 @@ def assert_claims(instance: schedkit.SMTTInstance, result: schedkit.Result, opti
         assert result.objective == optimum
 
 
-def solve_or_skip(instance: schedkit.SMTTInstance, method: str, **options: object
-                  ) -> schedkit.Result | None:
+def solve_or_skip(instance: schedkit.SMTTInstance, method: str, workers: int = 1,
+                  **options: object) -> schedkit.Result | None:
     """The method's result, None when it refuses the instance (bnb: unequal weights)."""
     try:
-        return schedkit.solve(instance, method, workers=1, **options)  # type: ignore[arg-type]
+        return schedkit.solve(instance, method, workers=workers, **options)  # type: ignore[arg-type]
     except UnsupportedInstance:
         return None
 
@@ -94,10 +94,11 @@ def test_exact_methods_prove_the_brute_force_optimum(method, options, instance):
 @settings(max_examples=10, deadline=None)
 @given(instance=adversarial(big=True))
 def test_extreme_magnitudes_keep_every_claim(instance):
-    """p up to 10^9, weights up to 10^6, due dates ±10^12 and 10^15: every exact method
-    answers (or refuses the size) with true claims; none crashes."""
+    """p up to 10^9, weights up to 10^6, due dates -4·10^12 and 10^15: every exact method
+    answers (or refuses the size) with true claims; none crashes (cpsat also with two
+    workers: its positional model beside the pair model)."""
     optimum = brute_force(instance.p.tolist(), instance.d.tolist(), instance.w.tolist())
-    for method, options in EXACT:
+    for method, options in [*EXACT, ("cpsat", {"workers": 2})]:
         try:
             result = solve_or_skip(instance, method, **options)
         except schedkit.ProblemTooLarge:
@@ -115,6 +116,20 @@ def test_mip_takes_due_dates_of_1e15():
         result = schedkit.solve(instance, "mip", solver=solver, workers=1)
         assert_claims(instance, result, 942058877 * 10**6)
         assert result.status == "optimal"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cpsat_near_the_64_bit_range(workers):
+    """Regression: with equal weights of 10^6 and a due date of -4·10^12 (objective about 4·10^18,
+    inside the model's limit) the positional model's objective could reach three times that:
+    CP-SAT called it MODEL_INVALID and cpsat raised "a bug in schedkit" (two workers); and a
+    proof by the pair model came back `feasible`, its float bound rounded 4·10^12 below the
+    objective (one worker). Now the positional model is left out when it could overflow and
+    an OPTIMAL model's bound is its exact objective."""
+    instance = schedkit.SMTTInstance(p=[1, 1, 1], d=[-4 * 10**12, FAR, FAR], w=[10**6] * 3)
+    result = schedkit.solve(instance, "cpsat", workers=workers)
+    assert_claims(instance, result, 10**6 * (4 * 10**12 + 1))
+    assert result.status == "optimal"
 
 
 @pytest.mark.parametrize("method", HEURISTICS)
