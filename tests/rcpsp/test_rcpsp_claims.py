@@ -161,6 +161,25 @@ def test_exact_methods_prove_the_brute_force_optimum(method, options, workers, i
     assert result.status == "optimal"
 
 
+@settings(max_examples=20, deadline=None)
+@given(instance=projects(), choice=st.sampled_from(EXACT), limit=st.sampled_from([0.01, 0.05, 0.2]))
+def test_time_limited_claims_hold(instance, choice, limit):
+    """Under short time limits, whatever a run reaches at this machine's speed, what it claims
+    is true: a checked schedule, a bound at most the optimum, `optimal` only at it."""
+    method, options, workers = choice
+    result = schedkit.solve(instance, method, workers=workers, time_limit=limit, **options)
+    assert_claims(instance, result, brute_force(instance))
+
+
+@settings(max_examples=10, deadline=None)
+@given(instance=lag_projects(), limit=st.sampled_from([0.01, 0.05, 0.2]),
+       method=st.sampled_from(["cpsat", "auto", "sgs-lags"]))
+def test_time_limited_lag_claims_hold(instance, limit, method):
+    """RCPSP/max under short time limits: `infeasible` only without a schedule, bounds valid."""
+    result = schedkit.solve(instance, method, workers=1, time_limit=limit)
+    assert_claims(instance, result, brute_force_lags(instance))
+
+
 @pytest.mark.parametrize(("method", "options"), HEURISTICS, ids=lambda v: str(v))
 @settings(max_examples=6, deadline=None)
 @given(instance=projects())

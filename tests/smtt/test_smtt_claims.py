@@ -33,6 +33,18 @@ def brute_force(p: list[int], d: list[int], w: list[int]) -> int:
     return best
 
 
+def subset_optimum(p: list[int], d: list[int], w: list[int]) -> int:
+    """The optimum by dynamic programming over subsets (jobs of a subset first, the last one
+    chosen best): the brute force for instances too large to permute quickly."""
+    n = len(p)
+    best = [0] * (1 << n)
+    for mask in range(1, 1 << n):
+        done = sum(p[j] for j in range(n) if mask >> j & 1)
+        best[mask] = min(best[mask ^ (1 << j)] + w[j] * max(0, done - d[j])
+                         for j in range(n) if mask >> j & 1)
+    return best[-1]
+
+
 @st.composite
 def adversarial(draw: st.DrawFn, max_jobs: int = 6, big: bool = False) -> schedkit.SMTTInstance:
     """Up to `max_jobs` jobs; p with ties (or up to 10^9 with `big`), due dates among 0, a job's
@@ -116,6 +128,19 @@ def test_mip_takes_due_dates_of_1e15():
         result = schedkit.solve(instance, "mip", solver=solver, workers=1)
         assert_claims(instance, result, 942058877 * 10**6)
         assert result.status == "optimal"
+
+
+@settings(max_examples=20, deadline=None)
+@given(instance=adversarial(max_jobs=10), choice=st.sampled_from(EXACT),
+       limit=st.sampled_from([0.01, 0.05, 0.2]), workers=st.sampled_from([1, 2]))
+def test_time_limited_claims_hold(instance, choice, limit, workers):
+    """Under short time limits, whatever a run reaches at this machine's speed, what it claims
+    is true: a checked sequence, a bound at most the optimum, `optimal` only at it."""
+    method, options = choice
+    result = solve_or_skip(instance, method, workers=workers, time_limit=limit, **options)
+    if result is not None:
+        assert_claims(instance, result, subset_optimum(
+            instance.p.tolist(), instance.d.tolist(), instance.w.tolist()))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
