@@ -7,6 +7,7 @@ only when no schedule exists, and every schedule passes the checker."""
 from __future__ import annotations
 
 import itertools
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -214,3 +215,36 @@ def test_sgs_lags_never_claims_falsely(instance):
     """sgs-lags: a checked schedule with a valid bound, `infeasible` only when none exists."""
     result = schedkit.solve(instance, "sgs-lags", schedules=20, workers=1)
     assert_claims(instance, result, brute_force_lags(instance))
+
+
+def long_after_a_triangle(length: int, demand: int) -> RCPSPInstance:
+    """Activities 0-2 (duration 1) clash pairwise on three unit resources, so run one after
+    another (optimum 3, lower bound 2); activity 3 of `length` follows them, using `demand`
+    of resource 0 (optimum 3 + length, lower bound 2 + length: the MIP is built)."""
+    return RCPSPInstance(durations=[1, 1, 1, length], successors=[[3], [3], [3], []],
+                         capacities=[1, 1, 1],
+                         demands=[[1, 0, 1], [1, 1, 0], [0, 1, 1], [demand, 0, 0]])
+
+
+def test_mip_refuses_millions_of_resource_terms():
+    """Regression: a long activity on a binding resource with a narrow window put each of its
+    pulses in `length` rows: 3 million terms for length 10^6, which the MIP built for minutes
+    (or gave up at 60 % of a time limit). Now refused at once, as too many pulses are."""
+    with pytest.raises(schedkit.ProblemTooLarge, match="resource rows"):
+        schedkit.solve(long_after_a_triangle(10**6, 1), "mip", workers=1, time_limit=30)
+
+
+def test_mip_rows_only_where_a_user_runs():
+    """Regression: the rows of a resource were collected in a list as long as the horizon (10^7
+    empty lists, over 500 MB, for one long activity off the binding resources); now only at
+    the times a user can run: the proof needs little memory."""
+    tracemalloc.start()
+    try:
+        instance = long_after_a_triangle(10**7, 0)
+        result = schedkit.solve(instance, "mip", workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_claims(instance, result, 3 + 10**7)
+    assert result.objective == 3 + 10**7  # (its bound, rounded down by 1e-6 relative, is lower)
+    assert peak < 100 * 2**20
