@@ -34,7 +34,7 @@ from schedkit.rcpsp.heuristics.methods import PLAIN_NOTE, sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
-from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -136,7 +136,7 @@ def _disjunctions(model: Any, instance: RCPSPInstance, mirrored: list[Any], dist
     hinted with the warm start's order, so that the hint stays complete. Returns how many
     were added."""
     q, d, capacity = instance.demands, instance.durations, instance.capacities
-    clash = np.any(q[:, None, :] + q[None, :, :] > capacity[None, None, :], axis=2)
+    clash = clashes(q, capacity)
     busy = d > 0
     added = 0
     for i, j in zip(*np.nonzero(np.triu(clash, 1)), strict=True):

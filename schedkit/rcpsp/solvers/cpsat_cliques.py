@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from schedkit.rcpsp.solvers.cpsat_resources import clashes
+
 MIN_CLIQUE = 3  # a pair is already an order literal or a precedence
 MAX_CLIQUES_PER_ACTIVITY = 1  # one greedy clique grown from each activity (duplicates dropped)
 
@@ -19,7 +21,7 @@ def conflicts(demands: np.ndarray, capacities: np.ndarray, durations: np.ndarray
               dist: np.ndarray) -> np.ndarray:
     """conflict[i, j]: i and j (both of positive duration, i != j) never overlap: a path joins
     them (dist >= 0 either way) or their demands together exceed some capacity."""
-    clash = np.any(demands[:, None, :] + demands[None, :, :] > capacities[None, None, :], axis=2)
+    clash = clashes(demands, capacities)
     ordered = (dist >= 0) | (dist.T >= 0)
     busy = durations > 0
     conflict = (clash | ordered) & busy[:, None] & busy[None, :]
@@ -58,7 +60,7 @@ def no_overlap_cliques(demands: np.ndarray, capacities: np.ndarray, durations: n
                        dist: np.ndarray) -> list[list[int]]:
     """The cliques of activities that pairwise never overlap, for redundant no_overlaps
     (weight: duration, so long activities anchor the cliques)."""
-    clash = np.any(demands[:, None, :] + demands[None, :, :] > capacities[None, None, :], axis=2)
+    clash = clashes(demands, capacities)
     conflict = conflicts(demands, capacities, durations, dist)
     return greedy_cliques(conflict, clash & conflict, durations.astype(np.float64)
                           + conflict.sum(axis=1) / (conflict.shape[0] + 1.0))

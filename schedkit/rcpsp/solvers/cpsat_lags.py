@@ -22,7 +22,7 @@ from schedkit.common.finish import finish, infeasible, integral_bound
 from schedkit.errors import SolverUnavailable
 from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_compile_stats, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
-from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
@@ -71,7 +71,7 @@ def _disjunctions(model: Any, instance: RCPSPInstance, starts: list[Any], dist: 
     """An order literal for each pair that cannot overlap on some resource and that the
     distances do not order already."""
     q, d, capacity = instance.demands, instance.durations, instance.capacities
-    clash = np.any(q[:, None, :] + q[None, :, :] > capacity[None, None, :], axis=2)
+    clash = clashes(q, capacity)
     added = 0
     for i, j in zip(*np.nonzero(np.triu(clash, 1)), strict=True):
         if d[i] == 0 or d[j] == 0 or dist[i, j] >= d[i] or dist[j, i] >= d[j]:

@@ -8,7 +8,9 @@ Pulse variables x[j, t] = 1 when activity j starts at t, for t in its precedence
 - resources (Pritsker et al. 1969): at each t, Σ_j q_jk·Σ_{τ=t-d_j+1..t} x[j, τ] <= c_k;
 - makespan C >= Σ_t (t + d_j)·x[j, t] for the activities without successors; minimise C.
 Variables grow with n·T, so projects with more than MAX_VARIABLES pulse variables are refused
-with ProblemTooLarge rather than handed to a solver that cannot finish. Under a time limit the
+with ProblemTooLarge rather than handed to a solver that cannot finish; so are projects whose
+resource rows would hold more than MAX_RESOURCE_TERMS terms (each pulse of j appears in d_j
+rows: a few long activities with narrow windows make millions of them). Under a time limit the
 model must be built by 60 % of it; otherwise the warm start comes back as `feasible`.
 """
 
@@ -35,6 +37,7 @@ from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
 MAX_VARIABLES = 20_000
+MAX_RESOURCE_TERMS = 2_000_000  # the bundled PSPLIB projects within MAX_VARIABLES: 360 000 at most
 PULP_WALKS = 7  # passes PuLP makes over the rows around a solve (variables(), isMIP(), ...)
 PULP_OVERHEAD = 2.5  # PuLP's time around the solver's run, in units of the building time
 BUILD_RESERVE = 0.4  # of the time limit kept for loading the model and the solver's own run
@@ -66,13 +69,32 @@ def _windows(instance: RCPSPInstance, horizon: int) -> tuple[np.ndarray, np.ndar
     return es, ls
 
 
+def _binding(instance: RCPSPInstance) -> list[tuple[int, list[int]]]:
+    """(resource, its users of positive duration) for the resources whose users' demands
+    together exceed the capacity: the others never bind and get no rows."""
+    q, d = instance.demands, instance.durations
+    found = []
+    for k, capacity in enumerate(instance.capacities.tolist()):
+        users = [j for j in np.flatnonzero(q[:, k] > 0).tolist() if d[j] > 0]
+        if sum(int(q[j, k]) for j in users) > capacity:
+            found.append((k, users))
+    return found
+
+
 def _variables(pulp: Any, instance: RCPSPInstance, horizon: int, bound: int,
                deadline: float) -> _Model:
     es, ls = _windows(instance, horizon)
-    size = int(np.sum(ls - es + 1))
+    width = ls - es + 1
+    size = int(np.sum(width))
     if size > MAX_VARIABLES:
         raise ProblemTooLarge(f"mip: {size} pulse variables (activities x start times up to the "
                               f"horizon {horizon}) exceeds {MAX_VARIABLES}; use cpsat")
+    d = instance.durations
+    terms = sum(int(np.sum(width[users] * d[users])) for _, users in _binding(instance))
+    if terms > MAX_RESOURCE_TERMS:
+        raise ProblemTooLarge(f"mip: the resource rows would hold {terms} terms (each start of an "
+                              f"activity in as many rows as its duration) beyond {MAX_RESOURCE_TERMS}; "
+                              "use cpsat")
     model = _Model(pulp.LpProblem("rcpsp", pulp.LpMinimize), deadline)
     for j in range(instance.n):
         model.x.append({t: new_variable(pulp, model.problem, f"x_{j}_{t}", cat="Binary")
@@ -120,20 +142,19 @@ def _precedences(pulp: Any, model: _Model, instance: RCPSPInstance) -> None:
 
 
 def _resources(pulp: Any, model: _Model, instance: RCPSPInstance, horizon: int) -> None:
+    """One row per resource and time some user can be in progress (only those times: a long
+    activity off the binding resources makes the horizon long, not the rows many)."""
     q, d = instance.demands, instance.durations
-    for k, capacity in enumerate(instance.capacities.tolist()):
-        users = [j for j in np.flatnonzero(q[:, k] > 0).tolist() if d[j] > 0]
-        if sum(int(q[j, k]) for j in users) <= capacity:
-            continue  # never binding
-        at: list[list[tuple[Any, int]]] = [[] for _ in range(horizon)]
+    for k, users in _binding(instance):
+        capacity = int(instance.capacities[k])
+        at: dict[int, list[tuple[Any, int]]] = {}
         for j in users:
             for tau, v in model.x[j].items():
                 for t in range(tau, min(horizon, tau + int(d[j]))):
-                    at[t].append((v, int(q[j, k])))
+                    at.setdefault(t, []).append((v, int(q[j, k])))
             model.on_time()
-        for t, terms in enumerate(at):
-            if terms:
-                model.problem += pulp.LpAffineExpression(terms) <= capacity, f"res_{k}_{t}"
+        for t in sorted(at):
+            model.problem += pulp.LpAffineExpression(at[t]) <= capacity, f"res_{k}_{t}"
         model.on_time()
 
 

@@ -163,6 +163,17 @@ def _hint(
             model.AddHint(tardiness[j], max(0, time - int(instance.d[j])))
 
 
+def positional_fits(instance: SMTTInstance) -> bool:
+    """The positional model stays within CP-SAT's 64-bit range: its objective w·Σ_k T[k] (each
+    T[k] up to Σp − min d, so n times the worst job's) and its rows C[k] − Σ_j d_j·x[j, k]."""
+    p, d = instance.p, instance.d
+    longest = np.cumsum(np.sort(p)[::-1]).tolist()
+    lowest = int(d.min())
+    objective = int(instance.w[0]) * sum(max(0, top - lowest) for top in longest)
+    rows = int(p.sum()) + int(np.abs(d).sum()) + max(0, int(p.sum()) - lowest)
+    return max(objective, rows) <= MAX_OBJECTIVE
+
+
 def _positional_model(
     cp_model: Any, instance: SMTTInstance, before: np.ndarray, hint: np.ndarray
 ) -> tuple[Any, Any]:
@@ -337,7 +348,7 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
     models: dict[str, tuple[Any, Any, int]] = {}
     pair_workers = options.workers
     try:
-        if options.workers >= 2 and bool(np.all(w == w[0])):
+        if options.workers >= 2 and bool(np.all(w == w[0])) and positional_fits(instance):
             positional_workers = max(1, options.workers // 2)
             pair_workers -= positional_workers
             models["positional"] = (*_positional_model(cp_model, instance, before, hint), positional_workers)
@@ -365,12 +376,14 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
                 f"cpsat: CP-SAT reports the {name} model {solver.StatusName(status)}; "
                 "this is a bug in schedkit"
             )
+        found_bound = integral_bound(solver.BestObjectiveBound())
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = models[name][1](solver)
             value = int(weighted_tardiness(found, p, d, w))
             if value < objective or (value == objective and status == cp_model.OPTIMAL):
                 sequence, objective = found, value
-        found_bound = integral_bound(solver.BestObjectiveBound())
+            if status == cp_model.OPTIMAL:  # exact, where the float bound above may not be (> 2^53)
+                found_bound = value
         found_bound = None if found_bound is None else max(0, found_bound)
         if found_bound is not None and (bound is None or found_bound > bound):
             bound = found_bound

@@ -7,6 +7,11 @@ With equal weights the tardiness is kept per position, T[k] >= C[k] − Σ_j d_j
 needs no big-M; otherwise per job, T[j] >= C[k] − d_j − M[j, k]·(1 − x[j, k]) with M[j, k]
 from the largest completion time position k can have. The safe precedences of
 `smtt_dominance` restrict each job to the positions they leave it and order the pairs.
+
+The model sees due dates clipped to [p_j, Σp] (`_clipped`): a job due after Σp is never late
+and one due before p_j always is, by its completion minus p_j plus the constant p_j − d_j,
+added back in integers. So no coefficient grows with the due dates (HiGHS refuses matrix
+values from 1e15 on, and a due date may be ±1e15).
 """
 
 from __future__ import annotations
@@ -73,6 +78,14 @@ class _Model:
 
 class OutOfTime(Exception):
     """Building the model reached the time it may take: the warm start is the answer."""
+
+
+def _clipped(instance: SMTTInstance) -> tuple[SMTTInstance, int]:
+    """The instance with due dates clipped to [p_j, Σp] and the constant Σ w_j·max(0, p_j − d_j)
+    by which every sequence's objective exceeds its objective there (module docstring)."""
+    p, d, w = instance.p, instance.d, instance.w
+    offset = sum(int(wj) * max(0, int(pj) - int(dj)) for pj, dj, wj in zip(p, d, w, strict=True))
+    return instance.replace(d=np.clip(d, p, int(p.sum()))), offset
 
 
 def _variable(pulp: Any, model: _Model, name: str, **bounds: Any) -> Any:
@@ -256,8 +269,9 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
                  {"solver": name, "workers": options.workers, "offered": "the warm start"}))
     remaining = options.remaining()
     build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)
+    clipped, offset = _clipped(instance)
     try:
-        model = build_model(pulp, instance, before, build_by)
+        model = build_model(pulp, clipped, before, build_by)
     except OutOfTime:  # the model alone outlasts the budget: the warm start, bound 0
         return finish(start_objective, 0, False, SMTTSolution(start),
                       {"solver": name, "workers": options.workers, "solver_status": "NOT_BUILT"})
@@ -265,9 +279,10 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     if left is not None and left < MIN_SOLVE_SECONDS[name]:  # too little left to start a solver
         return finish(start_objective, 0, False, SMTTSolution(start),
                       {"solver": name, "workers": options.workers, "solver_status": "NOT_RUN"})
-    _set_start(model, instance, hint)
+    _set_start(model, clipped, hint)
     raw_bound, stats, finished = run_until(pulp, model.problem, options, name, options.deadline)
     bound = integral_bound(raw_bound)
+    bound = None if bound is None else bound + offset
     stats.update(
         workers=options.workers,
         precedences=int(before.sum()),
