@@ -83,7 +83,8 @@ def _refuse_if_too_large(instance: SMTTInstance, kind: str, memory_mb: float) ->
     need = ssdp.table_bytes(instance.p) / 2**20
     if kind == "lagrangian" and need > memory_mb:
         raise ProblemTooLarge(
-            f"bdp needs {need:,.0f} MiB for its time-indexed tables (n·Σp = {n}·{total}), over "
+            f"bdp needs {need:,.{0 if need >= 10 else 2}f} MiB for its time-indexed tables "
+            f"(n·Σp = {n}·{total}), over "
             f"memory_mb={memory_mb:g}; raise memory_mb or use 'dynasearch'"
         )
 
