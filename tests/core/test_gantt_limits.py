@@ -1,0 +1,28 @@
+"""A Gantt chart of a large instance stays a picture: at most MAX_ROWS rows (2000 machines made
+a PNG 77,000 pixels high, 100,000 would take 18 GB), and many bars drawn a row at a time (one
+artist per bar took about a millisecond each: an hour for a million operations)."""
+
+from __future__ import annotations
+
+import pytest
+
+from schedkit.common.gantt import EDGED_BARS, MAX_ROWS, Bar, figure
+
+pytest.importorskip("matplotlib")
+
+
+def test_rows_beyond_the_cap_are_left_out_and_said():
+    bars = [Bar(f"M{i}", 0, 1 + i % 7, i % 5) for i in range(3 * MAX_ROWS)]
+    fig = figure(bars, "big")
+    chart = fig.axes[0]
+    assert len(chart.get_yticklabels()) == MAX_ROWS
+    assert f"the first {MAX_ROWS} of {3 * MAX_ROWS} rows" in chart.get_title()
+    assert fig.get_size_inches()[1] < 0.4 * MAX_ROWS + 10
+
+
+def test_many_bars_are_one_artist_per_row():
+    rows = 4
+    bars = [Bar(f"M{i % rows}", i, i + 1, i) for i in range(3 * EDGED_BARS)]
+    chart = figure(bars, "many").axes[0]
+    assert len(chart.patches) == 0 and len(chart.collections) == rows
+    assert sum(len(c.get_paths()) for c in chart.collections) == len(bars)
