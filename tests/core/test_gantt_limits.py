@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+import schedkit
 from schedkit.common.gantt import EDGED_BARS, MAX_ROWS, Bar, figure
+from schedkit.groundstation.gantt import gantt
 
 pytest.importorskip("matplotlib")
 
@@ -26,3 +28,16 @@ def test_many_bars_are_one_artist_per_row():
     chart = figure(bars, "many").axes[0]
     assert len(chart.patches) == 0 and len(chart.collections) == rows
     assert sum(len(c.get_paths()) for c in chart.collections) == len(bars)
+
+
+def test_a_ground_station_chart_of_many_antennas_keeps_the_first_rows(tmp_path, monkeypatch):
+    """300 antennas: 200 rows drawn and the title says so (every antenna was a row)."""
+    shown = {}
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig",
+                        lambda fig, path, **kw: shown.update(axes=fig.axes[0]))
+    x = schedkit.generate.groundstation(20, seed=1, stations=150, antennas=2, requests=2, hours=24)
+    result = schedkit.solve(x, "greedy")
+    gantt(x, result.solution, tmp_path / "plan.png")
+    chart = shown["axes"]
+    assert len(chart.get_yticklabels()) == MAX_ROWS and "the first 200 of 300 antennas" in chart.get_title()
+    assert len(chart.patches) == 0  # one artist per row and kind, not per bar
