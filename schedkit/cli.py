@@ -683,15 +683,24 @@ def _check_target_format(source: str, target: str, to_format: str | None, kinds:
 @click.option("--format", "format", default=None, help="input format")
 @click.option("--json", "json_out", default=None,
               help="write the runs as JSON here, each seed's makespan included ('-' for stdout)")
+@click.option("--gantt", default=None,
+              help="draw seed 0's run here: operations, held machines and repairs")
 def simulate(file: str, policy: str, probability: float, repair: str, seeds: int, blocking: bool,
              plan_method: str, plan_time: float, reschedule_seconds: float, format: str | None,
-             json_out: str | None) -> None:
+             json_out: str | None, gantt: str | None) -> None:
     """Execute a job shop under random machine shutdowns; print the realized makespan's mean
     and spread over seeds."""
     from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
+    from schedkit.jobshop.simulate_gantt import simulation_gantt
 
-    _check_output("--json", None if json_out == "-" else json_out, [split_selector(file)[0]])
+    inputs = [split_selector(file)[0]]
+    _check_output("--json", None if json_out == "-" else json_out, inputs)
+    _check_output("--gantt", gantt, inputs)
     instance = schedkit.load(file, format=format, blocking=blocking)
+
+    def draw_first(run: Any, shutdowns: Any) -> None:
+        if gantt and run.seed == 0:
+            simulation_gantt(instance, run, shutdowns, _gantt_paths(gantt, [instance.name])[0])
     step = ["starting"]
 
     def text(elapsed: float) -> str:
@@ -702,7 +711,7 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
 
     with Ticker(text):
         record = simulation_record(instance, policy, probability, repair, seeds, plan_method, plan_time,
-                                   reschedule_seconds, on_progress=heard)
+                                   reschedule_seconds, on_progress=heard, on_run=draw_first)
     if json_out:
         _emit_json(json_out, record)
     if json_out != "-":

@@ -14,7 +14,8 @@ from typing import Any
 
 from schedkit.errors import SchedkitError
 
-COLOURS = 20  # the tab20 palette: groups beyond it share colours (the legend says so)
+PALETTES = ("tab20", "tab20b", "tab20c")  # 60 colours: tab20's first, groups beyond 60 share them
+COLOURS = 20 * len(PALETTES)
 LEGEND_ENTRIES = 20
 EDGED_BARS = 400  # beyond this many bars, bars are drawn without outlines (and without labels)
 MAX_ROWS = 200  # rows drawn at most: 2000 machines made a PNG 77,000 pixels high (100,000: 18 GB)
@@ -22,13 +23,16 @@ MAX_ROWS = 200  # rows drawn at most: 2000 machines made a PNG 77,000 pixels hig
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: on `row` from `start` to `end`, coloured by `group` (e.g. the job), labelled `label`."""
+    """One bar: on `row` from `start` to `end`, coloured by `group` (e.g. the job), labelled `label`;
+    a `hatch` (matplotlib's, e.g. "////") marks another state of the group, such as a held machine;
+    a negative group is no group (white, out of the legend: e.g. a machine under repair)."""
 
     row: str
     start: float
     end: float
     group: int
     label: str = ""
+    hatch: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,25 @@ def pyplot() -> Any:
 
 
 def colour(group: int) -> Any:
-    """The colour of a group (tab20, cycling)."""
-    return pyplot().get_cmap("tab20")(group % COLOURS)
+    """The colour of a group: tab20, then tab20b and tab20c, cycling after 60 groups."""
+    k = group % COLOURS
+    return pyplot().get_cmap(PALETTES[k // 20])(k % 20)
 
 
-def legend_handles(names: Mapping[int, str]) -> list[Any]:
-    """Colour patches for at most LEGEND_ENTRIES groups, then one entry saying how many more."""
+def legend_handles(names: Mapping[int, str], hatches: Mapping[str, str] | None = None) -> list[Any]:
+    """Colour patches for at most LEGEND_ENTRIES groups, then one entry saying how many more,
+    then one white patch per hatch in `hatches` (hatch -> what it means)."""
     from matplotlib.patches import Patch
 
     items = list(names.items())
     handles = [Patch(facecolor=colour(g), edgecolor="black", linewidth=0.4, label=name)
                for g, name in items[:LEGEND_ENTRIES]]
     if len(items) > LEGEND_ENTRIES:
+        repeat = " (colours repeat)" if len(items) > COLOURS else ""
         handles.append(Patch(facecolor="white", edgecolor="white",
-                             label=f"… {len(items) - LEGEND_ENTRIES} more (colours repeat)"))
+                             label=f"… {len(items) - LEGEND_ENTRIES} more{repeat}"))
+    handles += [Patch(facecolor="white", edgecolor="black", linewidth=0.4, hatch=hatch, label=meaning)
+                for hatch, meaning in (hatches or {}).items()]
     return handles
 
 
@@ -81,23 +90,32 @@ def drop_overflowing_labels(figure: Any, pairs: Sequence[tuple[Any, Any]]) -> No
             text.remove()
 
 
+def _fill(bar: Bar) -> Any:
+    """A bar's colour: its group's, white for no group."""
+    return "white" if bar.group < 0 else colour(bar.group)
+
+
 def _rows_at_once(chart: Any, bars: Sequence[Bar], index: Mapping[str, int]) -> None:
     """Many bars, drawn one row at a time, without outlines (thousands turn a row black)."""
     palette = [colour(group) for group in range(COLOURS)]
-    by_row: dict[int, list[Bar]] = {}
+    by_row: dict[tuple[int, str], list[Bar]] = {}  # a hatch is one per artist: rows split by it
     for bar in bars:
-        by_row.setdefault(index[bar.row], []).append(bar)
-    for y, row in by_row.items():
+        by_row.setdefault((index[bar.row], bar.hatch), []).append(bar)
+    for (y, hatch), row in by_row.items():
         chart.broken_barh([(bar.start, bar.end - bar.start) for bar in row], (y - 0.35, 0.7),
-                          facecolors=[palette[bar.group % COLOURS] for bar in row], linewidth=0)
+                          facecolors=["white" if bar.group < 0 else palette[bar.group % COLOURS]
+                                      for bar in row],
+                          hatch=hatch or None, edgecolor="black" if hatch else "none", linewidth=0)
 
 
 def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
            profiles: Sequence[Profile] = (), time_label: str = "time",
-           legend: Mapping[int, str] | None = None, legend_title: str = "") -> Any:
+           legend: Mapping[int, str] | None = None, legend_title: str = "",
+           hatches: Mapping[str, str] | None = None) -> Any:
     """The matplotlib Figure of a Gantt chart: one row per entry of `rows` (default: as bars
     name them, first seen first), bars coloured by group with a legend (`legend` names the
-    groups; default `<legend_title> g`), then one small panel per profile below it."""
+    groups; default `<legend_title> g`; `hatches` what hatched bars mean), then one small panel
+    per profile below it."""
     plt = pyplot()
     order = list(rows) if rows is not None else list(dict.fromkeys(bar.row for bar in bars))
     if len(order) > MAX_ROWS:
@@ -115,7 +133,8 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     for bar in bars if len(bars) <= EDGED_BARS else ():
         y = index[bar.row]
         patch = chart.barh(y, bar.end - bar.start, left=bar.start, height=0.7,
-                           color=colour(bar.group), edgecolor="black", linewidth=0.4)[0]
+                           color=_fill(bar), edgecolor="black", linewidth=0.4,
+                           hatch=bar.hatch or None)[0]
         if bar.label:
             text = chart.text((bar.start + bar.end) / 2, y, bar.label, ha="center", va="center",
                               fontsize=6, clip_on=True)
@@ -125,8 +144,8 @@ def figure(bars: Sequence[Bar], title: str, rows: Sequence[str] | None = None,
     chart.set_title(title)
     chart.grid(axis="x", linewidth=0.3)
     names = dict(legend) if legend is not None else {
-        g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars})}
-    chart.legend(handles=legend_handles(names), title=legend_title or None, fontsize=7,
+        g: f"{legend_title or 'group'} {g}" for g in sorted({bar.group for bar in bars if bar.group >= 0})}
+    chart.legend(handles=legend_handles(names, hatches), title=legend_title or None, fontsize=7,
                  title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     for panel, profile in zip(axes[1:], profiles, strict=True):
         ax = panel[0]
@@ -151,6 +170,7 @@ def save(fig: Any, path: str | Path) -> Path:
 
 def draw(bars: Sequence[Bar], path: str | Path, title: str, rows: Sequence[str] | None = None,
          profiles: Sequence[Profile] = (), time_label: str = "time",
-         legend: Mapping[int, str] | None = None, legend_title: str = "") -> Path:
+         legend: Mapping[int, str] | None = None, legend_title: str = "",
+         hatches: Mapping[str, str] | None = None) -> Path:
     """Write a PNG Gantt chart to `path` (see `figure`)."""
-    return save(figure(bars, title, rows, profiles, time_label, legend, legend_title), path)
+    return save(figure(bars, title, rows, profiles, time_label, legend, legend_title, hatches), path)

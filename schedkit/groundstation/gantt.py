@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.gantt import EDGED_BARS, MAX_ROWS, pyplot
+from schedkit.common.gantt import COLOURS, EDGED_BARS, MAX_ROWS, colour, pyplot
+
+LEGEND_MISSIONS = 40  # legend entries before "… n more"
 
 
 def gantt(instance: Any, solution: Any, path: Path) -> None:
@@ -15,8 +17,7 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     rows = {a: k for k, a in enumerate(instance.antennas[:MAX_ROWS])}  # the others left out, said
     requests = {r.track_id: r for r in instance.requests}
     missions = instance.missions()
-    colours = plt.get_cmap("tab20")
-    colour = {m: colours(k % 20) for k, m in enumerate(missions)}
+    tint = {m: colour(k) for k, m in enumerate(missions)}
     times = [t.tracking_on - requests[t.request].setup for t in solution.tracks]
     times += [m.start for m in instance.maintenance]
     origin = min(times, default=0)
@@ -33,7 +34,7 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     used = set()
     for t in solution.tracks:
         r = requests[t.request]
-        base = colour[r.mission]
+        base = tint[r.mission]
         dark = tuple(0.55 * c for c in base[:3])
         for antenna in t.antennas:
             if antenna not in rows:
@@ -55,8 +56,12 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     draw(tracks, edgecolor="black", linewidth=outline)
     from matplotlib.patches import Patch
 
-    shown = [m for m in missions if m in used][:40]
-    handles = [Patch(color=colour[m], label=m) for m in shown]
+    drawn = [m for m in missions if m in used]
+    handles = [Patch(color=tint[m], label=m) for m in drawn[:LEGEND_MISSIONS]]
+    if len(drawn) > LEGEND_MISSIONS:
+        repeat = " (colours repeat)" if len(missions) > COLOURS else ""
+        handles.append(Patch(facecolor="white", edgecolor="white",
+                             label=f"… {len(drawn) - LEGEND_MISSIONS} more{repeat}"))
     handles.append(Patch(facecolor="none", hatch="////", edgecolor="grey", label="maintenance"))
     chart.legend(handles=handles, fontsize=6, ncol=max(1, len(handles) // 12 + 1),
                  loc="upper left", bbox_to_anchor=(1.0, 1.0), title="mission", title_fontsize=7)

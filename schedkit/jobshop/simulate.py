@@ -464,11 +464,13 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
 def simulation_record(instance: JobShopInstance, policy: str, probability: float, repair: str,
                       seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
                       reschedule_seconds: float = 1.0,
-                      on_progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                      on_progress: Callable[[str], None] | None = None,
+                      on_run: Callable[[SimulationResult, Shutdowns], None] | None = None
+                      ) -> dict[str, Any]:
     """`schedkit simulate`'s runs as a JSON-ready record: one plan (plan policies), then `seeds`
     runs, each seed's makespan, shutdowns, replans and hand-overs, and the makespans' mean,
     sample standard deviation, min and max. `on_progress` hears what is under way ("planning
-    with cpsat", "3 of 20 seeds run")."""
+    with cpsat", "3 of 20 seeds run"), `on_run` gets each run (e.g. to draw one)."""
     def tell(text: str) -> None:
         if on_progress is not None:
             on_progress(text)
@@ -490,6 +492,8 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
     for seed in range(seeds):
         runs.append(simulate(instance, policy, shutdowns, seed, plan=plan,
                              reschedule_seconds=reschedule_seconds))
+        if on_run is not None:
+            on_run(runs[-1], shutdowns)
         tell(f"{seed + 1} of {seeds} seeds run")
     values = np.array([r.makespan for r in runs], dtype=float)
     return {

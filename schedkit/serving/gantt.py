@@ -53,12 +53,13 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
             chart.plot(time, i, marker="x", color="red", markersize=6, linestyle="none")
         elif kind == "offload":
             chart.plot(time, i, marker="v", color="purple", markersize=6, linestyle="none")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=STYLE[k][0], hatch=STYLE[k][1], ec="black", lw=0.3)
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=STYLE[k][0], hatch=STYLE[k][1],
+                             edgecolor="black", lw=0.3)
                for k in ("admit", "pin", "keep")]
     handles += [plt.Line2D([], [], marker="x", color="red", linestyle="none"),
                 plt.Line2D([], [], marker="v", color="purple", linestyle="none")]
     chart.legend(handles, ["serving a turn", "pinned (TTL)", "cached, evictable", "evicted",
-                           "offloaded to CPU"], loc="upper right", fontsize=7)
+                           "offloaded to CPU"], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     chart.set_yticks(range(shown), [instance.program_ids[i] for i in range(shown)], fontsize=7)
     chart.invert_yaxis()
     chart.set_ylabel("program")
@@ -66,9 +67,9 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     panel.step(stamps, levels, where="post", linewidth=1, label="KV tokens in GPU memory")
     panel.axhline(instance.server.kv_capacity, color="red", linestyle="--", linewidth=0.8,
                   label="capacity")
-    panel.legend(loc="upper right", fontsize=7)
+    panel.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     panel.set_xlabel("time (s)")
     panel.set_ylabel("tokens")
     figure.tight_layout()
-    figure.savefig(Path(path), dpi=110)
+    figure.savefig(Path(path), dpi=110, bbox_inches="tight")  # the legends sit outside the axes
     plt.close(figure)

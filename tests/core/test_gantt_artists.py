@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import schedkit
-from schedkit.common.gantt import Bar, figure
+from schedkit.common.gantt import COLOURS, Bar, colour, figure
+from schedkit.jobshop.gantt import bars as jobshop_bars
 from schedkit.pods.gantt import figure as pods_figure
 from tests.conftest import ROOT
 
@@ -31,7 +32,14 @@ def test_many_groups_get_a_bounded_legend():
     bars = [Bar(f"M{i % 3}", i, i + 1, i) for i in range(30)]
     legend = figure(bars, "chart", legend_title="job").axes[0].get_legend()
     texts = [t.get_text() for t in legend.get_texts()]
-    assert len(texts) == 21 and "10 more" in texts[-1]
+    assert len(texts) == 21 and "10 more" in texts[-1] and "repeat" not in texts[-1]
+
+
+def test_sixty_groups_get_sixty_colours_and_a_legend_says_when_they_repeat():
+    assert len({tuple(colour(g)) for g in range(COLOURS)}) == COLOURS == 60
+    bars = [Bar("M0", i, i + 1, i) for i in range(COLOURS + 1)]
+    texts = [t.get_text() for t in figure(bars, "chart").axes[0].get_legend().get_texts()]
+    assert "colours repeat" in texts[-1]
 
 
 def test_pods_view_has_tiers_in_a_legend_and_pending_apart():
@@ -53,3 +61,19 @@ def test_jobshop_chart_is_written_with_its_legend(tmp_path):
     path = tmp_path / "ft06.png"
     schedkit.family.get("jobshop").gantt(shop, result.solution, path)
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_blocking_chart_shows_each_held_machine_as_a_hatched_bar(tmp_path):
+    shop = schedkit.load(ROOT / "instances" / "jobshop" / "classic" / "ft06", blocking=True)
+    solution = schedkit.solve(shop, "mwkr").solution
+    drawn = jobshop_bars(shop, solution)
+    held = [bar for bar in drawn if bar.hatch]
+    ends = {(bar.row, bar.end) for bar in drawn if not bar.hatch}
+    assert held and all((bar.row, bar.start) in ends for bar in held)
+    leaves = {leave for job in solution.leave for leave in job}
+    assert all(bar.end in leaves for bar in held)
+    texts = [t.get_text() for t in figure(drawn, "chart", hatches={"////": "held (blocked)"})
+             .axes[0].get_legend().get_texts()]
+    assert texts[-1] == "held (blocked)"
+    schedkit.family.get("jobshop").gantt(shop, solution, tmp_path / "ft06.png")
+    assert (tmp_path / "ft06.png").read_bytes()[:4] == b"\x89PNG"

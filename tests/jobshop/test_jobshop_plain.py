@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
 from schedkit.jobshop import auto as jobshop_auto
-from schedkit.jobshop.heuristics import plain
+from schedkit.jobshop.heuristics import blocking_walks, plain
+from schedkit.jobshop.heuristics import methods as rule_methods
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.solvers import cpsat_blocking
 from schedkit.result import Result
@@ -79,3 +81,43 @@ def test_auto_beyond_the_model_size_without_kernels_answers_plainly(monkeypatch:
     rule = plain.PLAIN_BLOCKING_RULE if buffers == "blocking" else plain.PLAIN_RULE
     assert result.stats["chosen"] == f"rules ({rule})"
     assert schedkit.check(x, result).feasible
+
+
+@pytest.mark.parametrize("method", ["ig", "tabu"])
+def test_walks_without_their_kernels_answer_plainly_and_compile_in_the_background(
+        monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """A limit too short to compile: the job-after-job schedule (checked), said in stats, and
+    the kernels handed to a background compilation (they refused with an error before)."""
+    started: list[str] = []
+    monkeypatch.setattr(blocking_walks.compiled, "affordable", lambda *args: False)
+    monkeypatch.setattr(blocking_walks, "compile_until",
+                        lambda key, warm, deadline: started.append(key) or (False, 0.0))
+    x = replace(classic("la01"), buffers="blocking")
+    result = schedkit.solve(x, method=method, time_limit=1, workers=1)
+    assert result.status == "feasible" and schedkit.check(x, result).feasible
+    assert result.objective == plain.job_after_job_blocking(x).objective
+    assert result.stats["compiling"] and result.stats["note"] == plain.PLAIN_NOTE
+    assert started == [f"jobshop.{method}"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(jobshops(max_jobs=5, max_machines=4, max_ops=4, extras=False), st.sampled_from(
+    ["spt", "mwkr", "mor-nd", "edd", "random", "random-nd"]), st.booleans())
+def test_rules_on_a_cold_cache_give_the_compiled_schedule_through_the_twin(
+        x: schedkit.JobShopInstance, rule: str, blocking: bool) -> None:
+    """A rule whose kernel cannot compile in the limit runs its Python twin: the same schedule
+    as the kernel's (checked), said in stats; the kernel is handed to a background compilation."""
+    if blocking and x.flexible:
+        return
+    x = replace(x, buffers="blocking") if blocking else x
+    compiled_run = schedkit.solve(x, method=rule, seed=3)
+    started: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rule_methods.compiled, "affordable", lambda *args: False)
+        patch.setattr(rule_methods, "compile_until",
+                      lambda key, warm, deadline: started.append(key) or (False, 0.0))
+        twin_run = schedkit.solve(x, method=rule, time_limit=5, seed=3)
+    assert schedkit.check(x, twin_run).feasible
+    assert twin_run.objective == compiled_run.objective
+    assert twin_run.solution.to_dict() == compiled_run.solution.to_dict()
+    assert twin_run.stats["compiling"] and started

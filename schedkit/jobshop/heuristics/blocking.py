@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,14 +62,15 @@ def leave_times(instance: JobShopInstance, start: np.ndarray) -> np.ndarray:
 
 
 def run_blocking_rule(instance: JobShopInstance, name: str, seed: int = 0,
-                      arrays: tuple[np.ndarray, ...] | None = None) -> BlockingSchedule:
+                      arrays: tuple[np.ndarray, ...] | None = None,
+                      kernel: Any = simulate_blocking) -> BlockingSchedule:
     """Rule `name` (`spt`, ..., `random`; a `-nd` suffix is the same simulation, which is
-    non-delay already) on a blocking instance."""
+    non-delay already) on a blocking instance; `kernel` is `simulate_blocking` or its twin."""
     base = name.removesuffix("-nd")
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, _, machine, duration, release, due, work = arrays
-    start, leave, _ = simulate_blocking(job_ptr, machine, duration, release, due, work, instance.m,
-                                        RULES[base], kernel_state(seed))
+    start, leave, _ = kernel(job_ptr, machine, duration, release, due, work, instance.m,
+                             RULES[base], kernel_state(seed))
     return BlockingSchedule(start, leave, objective(instance, start), name)
 
 

@@ -4,9 +4,17 @@ blocking instance the same names run the deadlock-free blocking simulation (non-
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from typing import Any
 
+from schedkit.common.compile import compile_until, python_twin
+from schedkit.jobshop.generate import jobshop
+from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule
+from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.compiled import BLOCKING_SECONDS, DISPATCH_SECONDS
+from schedkit.jobshop.heuristics.dispatch import dispatch
 from schedkit.jobshop.heuristics.rules import Schedule, rule_names, run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.registry import SolveOptions, register
@@ -19,6 +27,19 @@ _DESCRIPTIONS = {
     "fifo": "first in first out (earliest ready)", "edd": "earliest due date",
     "random": "random priority (seeded)",
 }
+
+
+TWIN_NOTE = ("the rule's kernel was not compiled yet: it ran as plain Python (same schedule, "
+             "slower) while it compiles; `schedkit warmup` compiles every kernel ahead")
+
+
+def _warm(blocking: bool) -> None:
+    """Compile the rule kernel of the shop kind on a tiny shop."""
+    tiny = jobshop(2, 2, seed=0, blocking=blocking)
+    if blocking:
+        run_blocking_rule(tiny, "spt")
+    else:
+        run_rule(tiny, "spt")
 
 
 def schedule_result(instance: JobShopInstance, schedule: Schedule, **stats: Any) -> Result:
@@ -34,10 +55,23 @@ def _rule_method(name: str) -> None:
                    "blocking: deadlock-free simulation with swaps)")
 
     def method(instance: JobShopInstance, options: SolveOptions) -> Result:
+        kernel: Any = simulate_blocking if instance.blocking else dispatch
+        estimate = BLOCKING_SECONDS if instance.blocking else DISPATCH_SECONDS
+        stats: dict[str, Any] = {"workers": 1}
+        cold = not compiled.affordable(kernel, estimate, options.remaining())
+        if cold:  # the same code as plain Python, then the compilation (not beside it: the GIL)
+            kernel = python_twin(kernel)
+            stats.update(compiling=True, note=TWIN_NOTE)
         if instance.blocking:
-            found = run_blocking_rule(instance, name, options.seed)
-            return Result("feasible", found.objective, None, found.solution(instance), {"workers": 1})
-        return schedule_result(instance, run_rule(instance, name, options.seed))
+            found = run_blocking_rule(instance, name, options.seed, kernel=kernel)
+            result = Result("feasible", found.objective, None, found.solution(instance), stats)
+        else:
+            result = schedule_result(instance, run_rule(instance, name, options.seed, kernel=kernel),
+                                     **stats)
+        if cold:
+            compile_until(f"jobshop.rules.{'blocking' if instance.blocking else 'dispatch'}",
+                          partial(_warm, instance.blocking), deadline=time.perf_counter())
+        return result
 
     method.__name__ = f"solve_{name.replace('-', '_')}"
     method.__doc__ = description

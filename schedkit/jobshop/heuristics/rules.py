@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from schedkit.common.compile import python_twin
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, kernel_state, work_left
 from schedkit.jobshop.model import JobShopInstance
@@ -33,8 +35,10 @@ class Schedule:
 def kernel_arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:
     """(job_ptr, op_ptr, alt_machine, alt_duration, release, due, work) for `dispatch`.
 
-    Without due dates, EDD uses release + the job's total work (its earliest possible end)."""
-    work = work_left(instance.job_ptr, instance.op_ptr, instance.alt_duration)
+    Without due dates, EDD uses release + the job's total work (its earliest possible end).
+    On a cold cache the work comes from `work_left`'s Python twin (linear; nothing compiles)."""
+    kernel = work_left if compiled.ready(work_left) else python_twin(work_left)
+    work = kernel(instance.job_ptr, instance.op_ptr, instance.alt_duration)
     release = np.ascontiguousarray(instance.release_or_zero())
     due = instance.due if instance.due is not None else release + work[instance.job_ptr[:-1]]
     return (instance.job_ptr, instance.op_ptr, instance.alt_machine, instance.alt_duration,
@@ -54,13 +58,14 @@ def objective(instance: JobShopInstance, start: np.ndarray, alt: np.ndarray) -> 
 
 
 def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
-             arrays: tuple[np.ndarray, ...] | None = None) -> Schedule:
-    """Rule `name` (`spt`, ..., `random`, with `-nd` for non-delay) on `instance`."""
+             arrays: tuple[np.ndarray, ...] | None = None, kernel: Any = dispatch) -> Schedule:
+    """Rule `name` (`spt`, ..., `random`, with `-nd` for non-delay) on `instance`; `kernel` is
+    `dispatch` or its Python twin (a cold cache)."""
     base, nondelay = (name[:-3], True) if name.endswith("-nd") else (name, False)
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, op_ptr, machine, duration, release, due, work = arrays
-    start, alt = dispatch(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
-                          RULES[base], nondelay, kernel_state(seed))
+    start, alt = kernel(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
+                        RULES[base], nondelay, kernel_state(seed))
     return Schedule(start, alt, objective(instance, start, alt), name)
 
 

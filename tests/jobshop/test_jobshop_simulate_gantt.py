@@ -1,0 +1,60 @@
+"""The chart of a simulated run: the repairs it draws are the ones the run met, and the
+held and paused time it shows adds up."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import schedkit
+from schedkit.cli import main
+from schedkit.jobshop.shutdowns import Shutdowns
+from schedkit.jobshop.simulate import simulate
+from schedkit.jobshop.simulate_gantt import DOWN, HELD, down_periods, run_bars
+from tests.jobshop.conftest import CLASSIC
+
+FT06 = schedkit.load(CLASSIC / "ft06")
+
+
+def _overlap(periods: list[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(b, end) - max(a, start)) for a, b in periods)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.booleans(), st.sampled_from(["spt", "mwkr", "mor"]), st.sampled_from([0.02, 0.05, 0.2]),
+       st.integers(0, 10**6))
+def test_each_operation_lasts_its_duration_plus_the_repairs_drawn_over_it(
+        blocking: bool, policy: str, p: float, seed: int) -> None:
+    """An operation pauses exactly while its machine is down, so the drawn repairs explain every
+    second of it beyond its duration; none starts while its machine is down."""
+    instance = FT06.replace(buffers="blocking") if blocking else FT06
+    shutdowns = Shutdowns(p, 2, 9)
+    run = simulate(instance, policy, shutdowns, seed)
+    for o in range(instance.operations):
+        k = int(instance.alt_machine[o])
+        periods = down_periods(shutdowns, seed, k, run.makespan)
+        start, end = int(run.start[o]), int(run.end[o])
+        assert end - start == int(instance.alt_duration[o]) + _overlap(periods, start, end)
+        assert not any(a <= start < b for a, b in periods)
+
+
+@pytest.mark.parametrize("blocking", [False, True])
+def test_the_chart_holds_every_operation_its_held_time_and_the_repairs(blocking: bool) -> None:
+    instance = FT06.replace(buffers="blocking") if blocking else FT06
+    shutdowns = Shutdowns(0.05, 5, 15)
+    run = simulate(instance, "mwkr", shutdowns, 3)
+    bars = run_bars(instance, run, shutdowns)
+    plain = [bar for bar in bars if not bar.hatch]
+    assert len(plain) == instance.operations
+    assert any(bar.hatch == DOWN for bar in bars) and all(bar.end <= run.makespan for bar in bars)
+    assert any(bar.hatch == HELD for bar in bars) == blocking
+
+
+def test_cli_simulate_draws_seed_zero(tmp_path) -> None:
+    path = tmp_path / "run.png"
+    out = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--blocking", "--shutdown",
+                                    "0.05", "--seeds", "2", "--gantt", str(path)])
+    assert out.exit_code == 0, out.output
+    assert path.read_bytes()[:4] == b"\x89PNG"
