@@ -41,3 +41,15 @@ def test_a_ground_station_chart_of_many_antennas_keeps_the_first_rows(tmp_path, 
     chart = shown["axes"]
     assert len(chart.get_yticklabels()) == MAX_ROWS and "the first 200 of 300 antennas" in chart.get_title()
     assert len(chart.patches) == 0  # one artist per row and kind, not per bar
+
+
+def test_many_bars_keep_their_hatches_and_white_no_group():
+    """The fast path draws hatched bars (a held machine) and group -1 (no group) as the per-bar
+    path does: one artist per row and hatch, white for no group."""
+    bars = [Bar(f"M{i % 2}", i, i + 1, -1 if i % 3 == 0 else i, hatch="////" if i % 5 == 0 else "")
+            for i in range(3 * EDGED_BARS)]
+    chart = figure(bars, "hatched").axes[0]
+    assert len(chart.collections) == 4  # two rows, each plain and hatched
+    assert {c.get_hatch() for c in chart.collections} == {None, "////"}
+    white = [tuple(f) for c in chart.collections for f in c.get_facecolor() if tuple(f) == (1, 1, 1, 1)]
+    assert len(white) == sum(1 for bar in bars if bar.group < 0)
