@@ -63,16 +63,18 @@ class Result:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict; the solution in its family's JSON shape."""
+        """Plain JSON-ready dict; the solution in its family's JSON shape. A number that is not
+        finite (an infinite gap, a switch time that never comes) is null: JSON has no Infinity,
+        and `solve --json` wrote what `check` and every other JSON reader refuse."""
         solution = self.solution.to_dict() if self.solution is not None else None
         return {
             "instance": self.instance,
             "family": self.family,
             "method": self.method,
             "status": self.status,
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
+            "objective": _jsonable(self.objective),
+            "bound": _jsonable(self.bound),
+            "gap": _jsonable(self.gap),
             "wall_time": round(self.wall_time, 6),
             "solution": solution,
             "stats": _jsonable(self.stats),
@@ -91,11 +93,13 @@ class Result:
 
 
 def _jsonable(value: Any) -> Any:
-    """Turn numpy scalars and arrays inside stats into plain JSON values."""
+    """Turn numpy scalars and arrays inside stats into plain JSON values (NaN and ±inf: None)."""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return _jsonable(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value

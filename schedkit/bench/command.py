@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,12 @@ def default_out(suite: Suite, resume: bool, runs: Path = RUNS) -> Path:
     return out
 
 
+def max_parallel() -> int:
+    """The most runs a machine takes at once: 4 per core (at least 8); -j 100000 forked a
+    solver per run of the suite at once."""
+    return max(8, 4 * (os.cpu_count() or 1))
+
+
 def _outcome(record: dict[str, Any]) -> str:
     """One line about a finished run: status and objective, or what went wrong."""
     if record.get("outcome") == "ok":
@@ -63,6 +70,10 @@ def bench(suite_file: str, out: Path | None = None, jobs: int = 1, resume: bool 
     ever overwritten by default. Missing matplotlib is reported before the first run."""
     if scheduler is not None and dask_local is not None:
         raise SchedkitError("pass either --scheduler or --dask-local, not both")
+    for flag, count in (("--jobs", jobs), ("--dask-local", dask_local)):
+        if count is not None and count > max_parallel():  # each one a solver process
+            raise SchedkitError(f"{flag} {count}: at most {max_parallel()} runs at once on this "
+                                f"machine ({os.cpu_count() or 1} cores); use a Dask cluster for more")
     suite = load_suite(suite_file)
     if suite.references:
         load_references(suite.references)  # a bad reference file stops the suite before its runs

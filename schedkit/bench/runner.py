@@ -107,7 +107,11 @@ def _dask(specs: list[RunSpec], scheduler: str | None, local_workers: int | None
                                 "pip install 'schedkit[dask]'") from None
     with ExitStack() as stack:
         if scheduler is not None:
-            client = stack.enter_context(Client(scheduler))
+            try:
+                client = stack.enter_context(Client(scheduler))
+            except (ValueError, TypeError) as error:  # an address Dask cannot parse
+                raise SchedkitError(f"--scheduler {scheduler!r}: {error} "
+                                    "(expected an address such as tcp://host:8786)") from None
         else:
             cluster = stack.enter_context(LocalCluster(
                 n_workers=local_workers, threads_per_worker=1, processes=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.gantt import COLOURS, colour, pyplot
+from schedkit.common.gantt import COLOURS, EDGED_BARS, MAX_ROWS, colour, pyplot
 
 LEGEND_MISSIONS = 40  # legend entries before "… n more"
 
@@ -14,7 +14,7 @@ LEGEND_MISSIONS = 40  # legend entries before "… n more"
 def gantt(instance: Any, solution: Any, path: Path) -> None:
     """Draw the plan to `path` (PNG); hours since the earliest event on the x axis."""
     plt = pyplot()
-    rows = {a: k for k, a in enumerate(instance.antennas)}
+    rows = {a: k for k, a in enumerate(instance.antennas[:MAX_ROWS])}  # the others left out, said
     requests = {r.track_id: r for r in instance.requests}
     missions = instance.missions()
     tint = {m: colour(k) for k, m in enumerate(missions)}
@@ -23,26 +23,40 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     origin = min(times, default=0)
     figure, chart = plt.subplots(figsize=(13, max(2.5, 0.45 * len(rows)) + 1.2))
 
-    def bar(y: int, start: int, end: int, **style: Any) -> None:
-        chart.barh(y, (end - start) / 3600, left=(start - origin) / 3600, height=0.7, **style)
-
+    # Per row: maintenance, set-up/tear-down and tracks as (start, end, colour), each kind
+    # drawn in one call per row (one call per bar took minutes for a large week).
+    maintenance: dict[int, list[tuple[int, int, Any]]] = {}
+    margins: dict[int, list[tuple[int, int, Any]]] = {}
+    tracks: dict[int, list[tuple[int, int, Any]]] = {}
     for m in instance.maintenance:
-        bar(rows[m.antenna], m.start, m.end, color="none", hatch="////", edgecolor="grey",
-            linewidth=0.4)
-    used = []
+        if m.antenna in rows:
+            maintenance.setdefault(rows[m.antenna], []).append((m.start, m.end, "none"))
+    used = set()
     for t in solution.tracks:
         r = requests[t.request]
         base = tint[r.mission]
         dark = tuple(0.55 * c for c in base[:3])
         for antenna in t.antennas:
+            if antenna not in rows:
+                continue
             y = rows[antenna]
-            bar(y, t.tracking_on - r.setup, t.tracking_on, color=dark, linewidth=0)
-            bar(y, t.tracking_on, t.tracking_off, color=base, edgecolor="black", linewidth=0.3)
-            bar(y, t.tracking_off, t.tracking_off + r.teardown, color=dark, linewidth=0)
-        used.append(r.mission)
+            margins.setdefault(y, []).extend([(t.tracking_on - r.setup, t.tracking_on, dark),
+                                              (t.tracking_off, t.tracking_off + r.teardown, dark)])
+            tracks.setdefault(y, []).append((t.tracking_on, t.tracking_off, base))
+        used.add(r.mission)
+    outline = 0.3 if sum(map(len, tracks.values())) <= EDGED_BARS else 0.0
+
+    def draw(spans: dict[int, list[tuple[int, int, Any]]], **style: Any) -> None:
+        for y, row in spans.items():
+            chart.broken_barh([((a - origin) / 3600, (b - a) / 3600) for a, b, _ in row], (y - 0.35, 0.7),
+                              facecolors=[c for _, _, c in row], **style)
+
+    draw(maintenance, hatch="////", edgecolor="grey", linewidth=0.4)
+    draw(margins, linewidth=0)
+    draw(tracks, edgecolor="black", linewidth=outline)
     from matplotlib.patches import Patch
 
-    drawn = [m for m in missions if m in set(used)]
+    drawn = [m for m in missions if m in used]
     handles = [Patch(color=tint[m], label=m) for m in drawn[:LEGEND_MISSIONS]]
     if len(drawn) > LEGEND_MISSIONS:
         repeat = " (colours repeat)" if len(missions) > COLOURS else ""
@@ -54,7 +68,9 @@ def gantt(instance: Any, solution: Any, path: Path) -> None:
     chart.set_yticks(range(len(rows)), list(rows), fontsize=8)
     chart.invert_yaxis()
     hours = sum(t.length for t in solution.tracks) / 3600
-    chart.set_title(f"{instance.name}: {hours:.1f} h tracked (set-up/tear-down darker)")
+    left_out = "" if len(rows) == len(instance.antennas) else \
+        f"; the first {len(rows)} of {len(instance.antennas)} antennas"
+    chart.set_title(f"{instance.name}: {hours:.1f} h tracked (set-up/tear-down darker{left_out})")
     chart.set_xlabel("hours from the first event")
     chart.grid(axis="x", linewidth=0.3)
     figure.tight_layout()

@@ -6,6 +6,7 @@ a run that is surely still going when the test interrupts it, at any machine spe
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -29,4 +30,5 @@ def hang(instance, options: SolveOptions) -> Result:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a runner may start us ignoring it
     main(sys.argv[2:])

@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from schedkit.bench.command import bench
 from schedkit.bench.references import load_references
 from schedkit.bench.store import ResultStore
 from schedkit.bench.suite import load_suite
 from schedkit.errors import SchedkitError
+from tests.conftest import ROOT
 
+WT40 = ROOT / "instances" / "smtt" / "wt40.txt"
 BODY = 'instances = ["a.txt"]\ntime_limit = 1\n[[methods]]\nname = "edd"\n'
 
 
@@ -90,3 +93,23 @@ def test_a_damaged_store_line_is_skipped(tmp_path, line):
         file.write(line + b"\n")
     store.append(good)
     assert list(store.records()) == [good, good] and store.keys() == {"g"}
+
+
+def test_a_scheduler_address_dask_cannot_parse_is_refused(tmp_path):
+    """--scheduler garbage: Dask's ValueError ended as an internal error (exit 3)."""
+    pytest.importorskip("dask.distributed")
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ninstances = ["{WT40}#1"]\ntime_limit = 1\n[[methods]]\nname = "edd"\n')
+    with pytest.raises(SchedkitError, match="--scheduler 'garbage'"):
+        bench(str(path), out=tmp_path / "out", scheduler="garbage", plot=False, quiet=True)
+
+
+@pytest.mark.parametrize("flag", ["jobs", "dask_local"])
+def test_more_parallel_runs_than_the_machine_takes_are_refused(tmp_path, monkeypatch, flag):
+    """-j 100000 forked one solver per run of the suite at once (--dask-local started as many
+    worker processes)."""
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ninstances = ["{WT40}#1"]\ntime_limit = 1\n[[methods]]\nname = "edd"\n')
+    monkeypatch.setattr("schedkit.bench.command.run_suite", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(SchedkitError, match="runs at once"):
+        bench(str(path), out=tmp_path / "out", plot=False, quiet=True, **{flag: 100_000})

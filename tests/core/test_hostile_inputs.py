@@ -9,6 +9,7 @@ from click.testing import CliRunner
 import schedkit
 from schedkit.cli import EXIT_BAD_INPUT, main
 from schedkit.errors import ParseError
+from tests.conftest import ROOT
 
 
 def _refused(*args: str, naming: str) -> str:
@@ -97,3 +98,15 @@ def test_a_utf16_file_is_named_as_such(tmp_path):
     path = tmp_path / "x.json"
     path.write_bytes('{"family": "smtt", "p": [1], "d": [5]}'.encode("utf-16"))
     assert "UTF-16" in _refused("solve", str(path), "-m", "edd", naming=str(path))
+
+
+def test_solve_json_is_standard_json_that_check_reads(tmp_path):
+    """ttl-opt with warmup=1 never switches (switch_time = inf): solve --json wrote Infinity,
+    which JSON has not, and check refused the file solve had just written."""
+    results = tmp_path / "r.json"
+    trace = str(ROOT / "instances" / "serving" / "swe-8.jsonl")
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", trace, "-m", "ttl-opt", "-o", "warmup=1",
+                                "--json", str(results)]).exit_code == 0
+    assert "Infinity" not in results.read_text() and "NaN" not in results.read_text()
+    assert runner.invoke(main, ["check", trace, str(results)]).exit_code == 0
