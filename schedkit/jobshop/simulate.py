@@ -32,6 +32,7 @@ from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import evaluate_orders
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.shutdowns import MachineTimeline, Shutdowns
+from schedkit.registry import lookup
 
 RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  # the rule methods' names
 PLAN_POLICIES = ("right-shift", "reschedule")
@@ -483,6 +484,7 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
     shutdowns = Shutdowns(probability, int(low), int(high))
     plan_time = _seconds("--plan-time", plan_time)
     reschedule_seconds = _seconds("--reschedule-seconds", reschedule_seconds)
+    lookup("jobshop", plan_method)  # an unknown --plan-method is named even when no plan is made
     plan = None
     if policy in PLAN_POLICIES:
         tell(f"planning with {plan_method}")

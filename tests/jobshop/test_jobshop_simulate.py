@@ -174,3 +174,10 @@ def test_a_plan_for_another_objective_is_named_in_the_summary():
                                                             weight=None),
                                                "right-shift", 0.0, "5-15", 1, "spt", 1.0)
     assert f"plan {plain['plan']['objective']} (spt)" in jobshop_simulate.summary_line(plain)
+
+
+def test_an_unknown_plan_method_is_named_whatever_the_policy() -> None:
+    """`--plan-method nope` with a rule policy (no plan made) was silently ignored."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--policy", "spt",
+                                    "--plan-method", "nope", "--seeds", "2"])
+    assert run.exit_code == 2 and "nope" in run.output
