@@ -167,3 +167,11 @@ def test_check_takes_the_server_a_plan_ran_on(tmp_path):
     checked = runner.invoke(main, ["check", str(TRACE), str(plan), "--server", str(server)])
     assert checked.exit_code == 0 and "feasible" in checked.output
     assert runner.invoke(main, ["check", str(TRACE), str(plan)]).exit_code == 1
+
+
+@pytest.mark.parametrize("field", ["name", "source"])
+def test_a_server_name_or_source_that_is_not_text_is_refused(tmp_path, field: str) -> None:
+    data = json.loads((ROOT / "instances" / "serving" / "h100-8b.json").read_text())
+    data[field] = 5
+    with pytest.raises(schedkit.InvalidInstance, match=f"{field} must be text"):
+        server_from_dict(data)
