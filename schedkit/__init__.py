@@ -33,10 +33,12 @@ from schedkit.result import Result
 
 if TYPE_CHECKING:
     from schedkit.dag.model import DAGInstance, DAGSolution
+    from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution
     from schedkit.jobshop.model import JobShopInstance, JobShopSolution
     from schedkit.jobshop.simulate import simulate
     from schedkit.pods.model import PodsInstance, PodsSolution
     from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+    from schedkit.serving.model import Server, ServingInstance, ServingSolution
     from schedkit.smtt.model import SMTTInstance, SMTTSolution
     from schedkit.vmr.model import Migration, VMRInstance, VMRSolution
 
@@ -44,9 +46,11 @@ if TYPE_CHECKING:
 # does not load every family package.
 _FAMILY_TYPES = {
     "DAGInstance": "dag", "DAGSolution": "dag",
+    "GroundStationInstance": "groundstation", "GroundStationSolution": "groundstation",
     "JobShopInstance": "jobshop", "JobShopSolution": "jobshop",
     "PodsInstance": "pods", "PodsSolution": "pods",
     "RCPSPInstance": "rcpsp", "RCPSPSolution": "rcpsp",
+    "Server": "serving", "ServingInstance": "serving", "ServingSolution": "serving",
     "SMTTInstance": "smtt", "SMTTSolution": "smtt",
     "Migration": "vmr", "VMRInstance": "vmr", "VMRSolution": "vmr",
 }
@@ -70,6 +74,8 @@ __all__ = [
     "CheckReport",
     "DAGInstance",
     "DAGSolution",
+    "GroundStationInstance",
+    "GroundStationSolution",
     "InvalidInstance",
     "JobShopInstance",
     "JobShopSolution",
@@ -86,6 +92,9 @@ __all__ = [
     "SMTTSolution",
     "SchedkitError",
     "SelectorError",
+    "Server",
+    "ServingInstance",
+    "ServingSolution",
     "SolverUnavailable",
     "UnknownMethod",
     "InvalidOption",

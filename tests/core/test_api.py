@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
@@ -20,6 +22,17 @@ def test_public_names():
                  "InvalidInstance", "ParseError", "UnknownMethod", "SolverUnavailable"]:
         assert hasattr(schedkit, name)
     assert callable(schedkit.generate.smtt)
+
+
+def test_every_family_gives_its_instance_and_solution_types_at_the_top_level():
+    """Each family's types come from `schedkit.<Name>` (ground station and serving were missing)."""
+    for family in schedkit.family.all_families():
+        model = importlib.import_module(f"schedkit.{family}.model")
+        kinds = [name for name in dir(model) if name.endswith(("Instance", "Solution"))
+                 and getattr(getattr(model, name), "__module__", "") == model.__name__]
+        assert len(kinds) >= 2, family
+        for name in kinds:
+            assert getattr(schedkit, name) is getattr(model, name) and name in schedkit.__all__
 
 
 def test_methods_lists_every_issue_name_with_kind():
