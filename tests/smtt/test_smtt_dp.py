@@ -117,3 +117,11 @@ def test_refuses_26_jobs_whatever_the_time_limit(limit):
     instance = SMTTInstance(p=[1] * 26, d=[0] * 26)
     with pytest.raises(ProblemTooLarge, match=r"at most 25 jobs"):
         schedkit.solve(instance, "dp", time_limit=limit)
+
+
+@pytest.mark.parametrize(("weights", "named"), [(1, "'bnb'"), (2, "'bdp'")])
+def test_dp_beyond_its_size_names_the_exact_method_for_the_instance(weights: int, named: str) -> None:
+    """A weighted instance is pointed to bdp (it named cpsat and mip only), an unweighted one to bnb."""
+    x = SMTTInstance(p=[1] * 26, d=[0] * 26, w=[1] * 25 + [weights], name="big")
+    with pytest.raises(ProblemTooLarge, match=named):
+        schedkit.solve(x, "dp")

@@ -85,7 +85,8 @@ def _refuse_too_many(instance: SMTTInstance) -> None:
         need = (1 << n) * 4
         raise ProblemTooLarge(
             f"dp solves at most {MAX_JOBS} jobs: {n} jobs means 2^{n} subsets, a table of at "
-            f"least {need / 2**20:,.0f} MiB; use method 'cpsat' or 'mip' instead"
+            f"least {need / 2**20:,.0f} MiB; use method "
+            f"'{'bdp' if instance.weighted else 'bnb'}' (or 'cpsat', 'mip') instead"
         )
 
 
