@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.check import metrics
+from tests.conftest import ROOT
 from tests.groundstation.cases import DATA, KNOWN, mixed, two_places
 
 EXACT = ("cpsat", "mip")
@@ -168,3 +169,17 @@ def test_lns_refuses_an_absurd_late_history():
     instance = schedkit.generate.groundstation(satellites=2, seed=1)
     with pytest.raises(InvalidOption, match="late_history"):
         schedkit.solve(instance, "lns", time_limit=1, late_history=10**12)
+
+
+@pytest.mark.parametrize("method", ["greedy", "lns", "ga", "ffeea"])
+def test_a_heuristic_serving_every_second_claims_optimal_and_one_that_does_not_claims_nothing(
+        method: str) -> None:
+    """Nothing unserved is the optimum (bound 0); otherwise a heuristic has no bound."""
+    network = schedkit.generate.groundstation(satellites=20, seed=0)
+    for instance in (network, schedkit.load(ROOT / "instances" / "groundstation" / "problems.json#W10_2018")):
+        result = schedkit.solve(instance, method, time_limit=0.5, seed=0)
+        assert schedkit.check(instance, result).feasible
+        if result.objective == 0:
+            assert (result.status, result.bound) == ("optimal", 0)
+        else:
+            assert (result.status, result.bound) == ("feasible", None)

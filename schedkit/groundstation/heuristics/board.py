@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
 from schedkit.result import Result
@@ -244,7 +245,15 @@ class Board:
             for r, tracks in zip(self.requests, self.tracks, strict=True) for alt, on, off in tracks])
 
 
+def plan_result(unserved: int, solution: GroundStationSolution, stats: dict[str, Any]) -> Result:
+    """A heuristic's plan as a Result: `feasible` without a bound, or `optimal` when it serves
+    every requested second (no plan does better than nothing unserved)."""
+    if unserved == 0:
+        return Result("optimal", 0, 0, solution, stats)
+    return Result("feasible", unserved, None, solution, stats)
+
+
 def board_result(board: Board, phase: str) -> Result:
-    """A heuristic's plan as a feasible Result (no bound), for `deadline.offer` (`phase` says where)."""
-    return Result("feasible", board.unserved(), None, board.solution(),
-                  {**plan_stats(board.instance, board.tracked), "workers": 1, "offered": phase})
+    """A heuristic's plan as a Result, for `deadline.offer` (`phase` says where)."""
+    return plan_result(board.unserved(), board.solution(),
+                       {**plan_stats(board.instance, board.tracked), "workers": 1, "offered": phase})

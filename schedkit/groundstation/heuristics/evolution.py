@@ -29,7 +29,7 @@ import numpy as np
 
 from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
+from schedkit.groundstation.heuristics.board import Board, Option, board_result, plan_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, build
 from schedkit.groundstation.heuristics.lns import END_SHARE, Walk
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -254,7 +254,7 @@ def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) ->
                                generations)
     best = evolution_walk(instance, setting, options.seed, deadline, Incumbents())
     stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": 1}
-    return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
+    return plan_result(instance.requested - sum(best.tracked), best.solution, stats)
 
 
 OPTIONS = {"objective": "hours", "population": 30, "elite": 4, "crossover_min": 0.5,

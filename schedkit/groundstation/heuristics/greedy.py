@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schedkit.errors import SchedkitError
-from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.board import Board, Option, plan_result, request_options
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
@@ -84,4 +84,4 @@ def solve_greedy(instance: GroundStationInstance, options: SolveOptions) -> Resu
     board, chosen = best_rule(instance, request_options(instance), scorer,
                               list(RULES) if rule == "all" else [rule])
     stats = {"rule": chosen, **plan_stats(instance, board.tracked)}
-    return Result("feasible", board.unserved(), None, board.solution(), stats)
+    return plan_result(board.unserved(), board.solution(), stats)

@@ -35,7 +35,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.common.spawned import Spawned
 from schedkit.common.walks import walk_count
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, board_result, request_options
+from schedkit.groundstation.heuristics.board import Board, Option, board_result, plan_result, request_options
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -317,4 +317,4 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     best, stats = best_of_walks(instance, setting, options.seed, deadline,
                                 spawned_walks(options.workers, limit), Incumbents(), latest)
     stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
-    return Result("feasible", instance.requested - sum(best.tracked), None, best.solution, stats)
+    return plan_result(instance.requested - sum(best.tracked), best.solution, stats)
