@@ -219,6 +219,11 @@ class EvolutionSetting:
     generations: int | None = None
 
 
+def _serves_all(board: Board | None) -> bool:
+    """Whether a plan leaves nothing unserved: no generation can do better."""
+    return board is not None and board.unserved() == 0
+
+
 def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, seed: int, deadline: float,
                    incumbents: Incumbents | None = None) -> Walk:
     """One population evolved until `deadline` (or `generations`): its best plan as a `Walk`."""
@@ -228,7 +233,7 @@ def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, s
     population = run.initial(deadline)
     generations = 0
     last = math.inf if setting.generations is None else setting.generations
-    while time.perf_counter() < deadline and generations < last:
+    while time.perf_counter() < deadline and generations < last and not _serves_all(run.best):
         population = run.generation(population, deadline)
         generations += 1
     board = run.best
