@@ -32,3 +32,20 @@ def assert_checked(instance: Any, result: Any) -> None:
     if result.status == "optimal":
         assert result.bound == result.objective
 
+
+
+def assert_claims(instance: Any, result: schedkit.Result, optimum: int | None) -> None:
+    """What any result may claim, at any speed: a checked plan at or above the optimum,
+    `optimal` only at it, a bound at most it, `infeasible` only when there is no plan
+    (optimum None); `unknown` without a plan is always allowed."""
+    if optimum is None:
+        assert result.solution is None and result.status in ("infeasible", "unknown")
+        return
+    assert result.status != "infeasible"
+    if result.solution is not None:
+        report = schedkit.check(instance, result)
+        assert report.feasible, report.violations
+        assert report.objective == result.objective >= optimum
+    assert result.bound is None or result.bound <= optimum
+    if result.status == "optimal":
+        assert result.objective == optimum

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.rcpsp.model import RCPSPInstance
 from schedkit.rcpsp.solvers.cpsat_resources import clashes
+from tests.verdicts import assert_claims
 
 EXACT = [("cpsat", {}, 1), ("cpsat", {}, 2), ("mip", {}, 1), ("mip", {"solver": "cbc"}, 1),
          ("cpsat-lns", {}, 1), ("auto", {}, 1)]
@@ -135,22 +136,6 @@ def lag_projects(draw: st.DrawFn, max_activities: int = 4) -> RCPSPInstance:
             successors[j].append(i)
             lags[j].append(-gap)
     return RCPSPInstance(d, successors, c, q, lags=lags, name="lags")
-
-
-def assert_claims(instance: RCPSPInstance, result: schedkit.Result, optimum: int | None) -> None:
-    """A checked schedule at or above the optimum; `optimal` only at it; bound at most it;
-    `infeasible` only without a schedule (optimum None)."""
-    if optimum is None:
-        assert result.solution is None and result.status in ("infeasible", "unknown")
-        return
-    assert result.status != "infeasible"
-    if result.solution is not None:
-        report = schedkit.check(instance, result)
-        assert report.feasible, report.violations
-        assert report.objective == result.objective >= optimum
-    assert result.bound is None or result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == optimum
 
 
 @pytest.mark.parametrize(("method", "options", "workers"), EXACT, ids=lambda v: str(v))

@@ -4,33 +4,20 @@ brute-force optimum, every bound is at most it, and every sequence passes the ch
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
 from schedkit.errors import UnsupportedInstance
+from tests import verdicts
+from tests.conftest import brute_force_optimum
 
 FAR = 10**15  # the model's largest |due date|
 EXACT = [("dp", {}), ("bnb", {}), ("bdp", {}), ("bdp", {"bound": "simple"}), ("cpsat", {}),
          ("mip", {}), ("mip", {"solver": "cbc"}), ("auto", {})]
 HEURISTICS = ["edd", "spt", "wspt", "psk", "eddc", "mdd", "mddc", "mdd-aug", "mddc-aug", "atc",
               "api", "insertion", "dynasearch"]
-
-
-def brute_force(p: list[int], d: list[int], w: list[int]) -> int:
-    """The least Σ w·max(0, C − d) over every permutation."""
-    best = None
-    for order in itertools.permutations(range(len(p))):
-        time = total = 0
-        for j in order:
-            time += p[j]
-            total += w[j] * max(0, time - d[j])
-        best = total if best is None else min(best, total)
-    assert best is not None
-    return best
 
 
 def subset_optimum(p: list[int], d: list[int], w: list[int]) -> int:
@@ -73,13 +60,9 @@ def adversarial(draw: st.DrawFn, max_jobs: int = 6, big: bool = False) -> schedk
 
 
 def assert_claims(instance: schedkit.SMTTInstance, result: schedkit.Result, optimum: int) -> None:
-    """A checked sequence at or above the optimum; `optimal` only at it; bound at most it."""
-    report = schedkit.check(instance, result)
-    assert report.feasible, report.violations
-    assert report.objective == result.objective >= optimum
-    assert result.bound is None or result.bound <= optimum
-    if result.status == "optimal":
-        assert result.objective == optimum
+    """Every SMTT method returns a sequence; then the claims of `verdicts.assert_claims`."""
+    assert result.solution is not None
+    verdicts.assert_claims(instance, result, optimum)
 
 
 def solve_or_skip(instance: schedkit.SMTTInstance, method: str, workers: int = 1,
@@ -96,7 +79,7 @@ def solve_or_skip(instance: schedkit.SMTTInstance, method: str, workers: int = 1
 @given(instance=adversarial())
 def test_exact_methods_prove_the_brute_force_optimum(method, options, instance):
     """Without a time limit every exact method proves the brute-force optimum (so at any speed)."""
-    optimum = brute_force(instance.p.tolist(), instance.d.tolist(), instance.w.tolist())
+    optimum = brute_force_optimum(instance)
     result = solve_or_skip(instance, method, **options)
     if result is not None:
         assert_claims(instance, result, optimum)
@@ -109,7 +92,7 @@ def test_extreme_magnitudes_keep_every_claim(instance):
     """p up to 10^9, weights up to 10^6, due dates -4·10^12 and 10^15: every exact method
     answers (or refuses the size) with true claims; none crashes (cpsat also with two
     workers: its positional model beside the pair model)."""
-    optimum = brute_force(instance.p.tolist(), instance.d.tolist(), instance.w.tolist())
+    optimum = brute_force_optimum(instance)
     for method, options in [*EXACT, ("cpsat", {"workers": 2})]:
         try:
             result = solve_or_skip(instance, method, **options)
@@ -162,7 +145,7 @@ def test_cpsat_near_the_64_bit_range(workers):
 @given(instance=adversarial())
 def test_heuristics_plans_check_and_claim_only_zero(method, instance):
     """A heuristic's sequence checks, and it says `optimal` only at objective 0 (bound 0)."""
-    optimum = brute_force(instance.p.tolist(), instance.d.tolist(), instance.w.tolist())
+    optimum = brute_force_optimum(instance)
     result = schedkit.solve(instance, method, workers=1)
     assert_claims(instance, result, optimum)
     assert result.status != "optimal" or result.objective == 0
