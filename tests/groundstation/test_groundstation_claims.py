@@ -15,13 +15,7 @@ import schedkit
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.check import metrics
 from schedkit.groundstation.heuristics.board import request_options
-from schedkit.groundstation.model import (
-    Alternative,
-    GroundStationInstance,
-    Maintenance,
-    Request,
-    ViewPeriod,
-)
+from schedkit.groundstation.model import Alternative, GroundStationInstance, Maintenance, Request, ViewPeriod
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
 from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound

@@ -116,13 +116,8 @@ def tiny_clusters(draw: st.DrawFn, groups: bool = True) -> VMRInstance:
                      if all(free_c[n] >= c // 2 and free_m[n] >= m // 2 for n in (2 * k, 2 * k + 1))]
         else:
             homes = [(n,) for n in range(2 * machines) if free_c[n] >= c and free_m[n] >= m]
-        if not homes:
-            continue
-        nodes = draw(st.sampled_from(homes))
-        for n in nodes:
-            free_c[n] -= c // len(nodes)
-            free_m[n] -= m // len(nodes)
-        vms.append((c, m, nodes))
+        if homes:
+            vms.append((c, m, take_home(draw, homes, free_c, free_m, c, m)))
     group = [-1] * len(vms)
     names: list[str] = []
     if groups and len(vms) >= 2 and draw(st.booleans()):
@@ -138,3 +133,14 @@ def tiny_clusters(draw: st.DrawFn, groups: bool = True) -> VMRInstance:
         migration_limit=draw(st.integers(0, 2)), fragment_size=draw(st.sampled_from([4, 8])),
         vm_group=group, group_names=names, name="tiny",
     )
+
+
+def take_home(draw: st.DrawFn, homes: list[tuple[int, ...]], free_c: list[int], free_m: list[int],
+              cpu: int, mem: int) -> tuple[int, ...]:
+    """One of `homes` (a node or a node pair), its free capacity taken by a VM of `cpu`, `mem`
+    split evenly over its nodes."""
+    nodes = draw(st.sampled_from(homes))
+    for n in nodes:
+        free_c[n] -= cpu // len(nodes)
+        free_m[n] -= mem // len(nodes)
+    return nodes

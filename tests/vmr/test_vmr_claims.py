@@ -14,7 +14,7 @@ import schedkit.vmr.solvers.cpsat as vmr_cpsat
 from schedkit.errors import SchedkitError
 from schedkit.vmr.bounds import migration_bound
 from schedkit.vmr.model import VMRInstance
-from tests.vmr.conftest import brute_force
+from tests.vmr.conftest import brute_force, take_home
 
 RUNS = (("cpsat", {"workers": 1}), ("cpsat", {"workers": 2}), ("mip", {"workers": 1}),
         ("mip", {"workers": 1, "solver": "cbc"}), ("auto", {"workers": 1}))
@@ -39,13 +39,8 @@ def odd_clusters(draw) -> VMRInstance:
                    if node_machine[a] == node_machine[b]] if split else [(n,) for n in range(nodes)])
         homes = [s for s in shapes
                  if all(free_c[n] >= cpu // len(s) and free_m[n] >= mem // len(s) for n in s)]
-        if not homes:
-            continue
-        home = draw(st.sampled_from(homes))
-        for n in home:
-            free_c[n] -= cpu // len(home)
-            free_m[n] -= mem // len(home)
-        vms.append((cpu, mem, home))
+        if homes:
+            vms.append((cpu, mem, take_home(draw, homes, free_c, free_m, cpu, mem)))
     group, used = [-1] * len(vms), set()
     if draw(st.booleans()):
         for v, (_, _, home) in enumerate(vms):
