@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
+
+import numpy as np
 
 from schedkit.common.numbers import is_whole
 from schedkit.errors import InvalidInstance
@@ -36,3 +40,30 @@ def flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise InvalidInstance(f"{name} must be true or false, got {value!r}")
     return value
+
+
+def meta(value: Any) -> Mapping[str, Any]:
+    """An instance's `meta` as a read-only copy (None: empty), else InvalidInstance: `meta=None`
+    or a list raised a TypeError from deep inside the constructor."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        raise InvalidInstance(f"meta must be a mapping (a dict), got {type(value).__name__}")
+    return MappingProxyType(dict(value))
+
+
+def whole_numbers(name: str, values: Any) -> tuple[int, ...]:
+    """`values` (a list, tuple or 1-D array) as a tuple of ints, else InvalidInstance naming the
+    first entry that is no whole number: a boolean, a fraction (never truncated), NaN, text, None.
+    A float of integral value (a MIP's 3.0) counts as whole."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
+        raise InvalidInstance(f"{name} must be a list of whole numbers, got {type(values).__name__}")
+    whole = []
+    for i, value in enumerate(values):
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+        if not (real and math.isfinite(value) and value == int(value)):
+            raise InvalidInstance(f"{name}[{i}] = {value!r} is not a whole number")
+        whole.append(int(value))
+    return tuple(whole)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.errors import InvalidInstance
 
@@ -133,7 +133,7 @@ class DAGInstance:
         object.__setattr__(self, "task_ids", tuple(ids))
         object.__setattr__(self, "processors", tuple(names))
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @staticmethod
     def _check_edges(edges: np.ndarray, data: np.ndarray, ids: list[Any], n: int) -> None:

@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
+from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
 FAMILY = "groundstation"
@@ -119,7 +119,7 @@ class Request:
                     if getattr(period, name) is not None:
                         _time(getattr(period, name), f"{where} {name.upper()}")
         object.__setattr__(self, "alternatives", alternatives)
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def splittable(self) -> bool:
@@ -194,7 +194,7 @@ class GroundStationInstance:
         object.__setattr__(self, "antennas", antennas)
         object.__setattr__(self, "maintenance", maintenance)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def n(self) -> int:

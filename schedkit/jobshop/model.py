@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array, worst_weighted_sum
 from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
@@ -137,7 +137,7 @@ class JobShopInstance:
         object.__setattr__(self, "alt_machine", machine)
         object.__setattr__(self, "alt_duration", duration)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @staticmethod
     def _where(job_ptr: np.ndarray, op_ptr: np.ndarray, alt: int) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
 FAMILY = "pods"
@@ -303,7 +304,7 @@ class PodsInstance:
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "pods", pods)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
         self._derive(index)
         self._check_running_fit()
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.common.graph import find_cycle, topological_order
 from schedkit.errors import InvalidInstance
@@ -196,7 +196,7 @@ class RCPSPInstance:
                      else topological_order(n, edges))
         for name, value in (("durations", d), ("successors", successors), ("capacities", c),
                             ("demands", q), ("name", str(self.name)),
-                            ("meta", MappingProxyType(dict(self.meta))), ("lags", lags)):
+                            ("meta", arguments.meta(self.meta)), ("lags", lags)):
             object.__setattr__(self, name, value)
         self._derive(order)
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
 FAMILY = "serving"
@@ -213,7 +213,7 @@ class ServingInstance:
             array.setflags(write=False)
             object.__setattr__(self, key, array)
         self._validate(n)
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     def _validate(self, n: int) -> None:
         ptr, turns = self.turn_ptr, len(self.prompt)

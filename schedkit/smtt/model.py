@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array, worst_weighted_sum
 from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
@@ -85,7 +85,7 @@ class SMTTInstance:
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "w", w)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def n(self) -> int:

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.errors import InvalidInstance
 
@@ -91,7 +91,7 @@ class VMRInstance:
         group = np.full(v, -1) if self.vm_group is None else self.vm_group
         set_(self, "vm_group", integer_array("vm_group", group, limit=MAX_AMOUNT))
         set_(self, "name", str(self.name))
-        set_(self, "meta", MappingProxyType(dict(self.meta)))
+        set_(self, "meta", arguments.meta(self.meta))
         for key in ("migration_limit", "fragment_size"):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
