@@ -324,8 +324,8 @@ class DAGSolution:
     start: tuple[int, ...]
 
     def __init__(self, processor: Sequence[int] | np.ndarray, start: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "processor", tuple(int(k) for k in processor))
-        object.__setattr__(self, "start", tuple(int(s) for s in start))
+        object.__setattr__(self, "processor", arguments.whole_numbers("processor", processor))
+        object.__setattr__(self, "start", arguments.whole_numbers("start", start))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"processor": [per task, 0-based], "start": [per task]}`."""

@@ -328,6 +328,15 @@ def _pairs(op: Any, job: int, k: int) -> list[tuple[Any, Any]]:
         f"pairs, found {op!r}")
 
 
+def _per_job(name: str, values: Any) -> tuple[tuple[int, ...], ...]:
+    """Per job, per operation whole numbers (common.arguments.whole_numbers for each job)."""
+    if isinstance(values, np.ndarray):
+        values = list(values)
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
+        raise InvalidInstance(f"{name} must be a list (per job) of lists, got {type(values).__name__}")
+    return tuple(arguments.whole_numbers(f"{name}[{j}]", job) for j, job in enumerate(values))
+
+
 @dataclass(frozen=True)
 class JobShopSolution:
     """Per job, per operation: its start time and the machine it runs on; for a blocking
@@ -339,10 +348,9 @@ class JobShopSolution:
 
     def __init__(self, start: Sequence[Sequence[int]], machine: Sequence[Sequence[int]],
                  leave: Sequence[Sequence[int]] | None = None) -> None:
-        object.__setattr__(self, "start", tuple(tuple(int(s) for s in job) for job in start))
-        object.__setattr__(self, "machine", tuple(tuple(int(x) for x in job) for job in machine))
-        object.__setattr__(self, "leave", None if leave is None else
-                           tuple(tuple(int(x) for x in job) for job in leave))
+        object.__setattr__(self, "start", _per_job("start", start))
+        object.__setattr__(self, "machine", _per_job("machine", machine))
+        object.__setattr__(self, "leave", None if leave is None else _per_job("leave", leave))
 
     @classmethod
     def from_flat(cls, instance: JobShopInstance, start: np.ndarray, machine: np.ndarray,

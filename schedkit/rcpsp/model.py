@@ -300,7 +300,7 @@ class RCPSPSolution:
     start: tuple[int, ...]
 
     def __init__(self, start: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "start", tuple(int(s) for s in start))
+        object.__setattr__(self, "start", arguments.whole_numbers("start", start))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"start": [start time per activity, in file order]}`."""

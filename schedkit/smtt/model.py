@@ -141,7 +141,7 @@ class SMTTSolution:
     sequence: tuple[int, ...]
 
     def __init__(self, sequence: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "sequence", tuple(int(j) for j in sequence))
+        object.__setattr__(self, "sequence", arguments.whole_numbers("sequence", sequence))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"sequence": [job indices, 0-based]}`."""

@@ -42,3 +42,36 @@ def test_meta_that_is_not_a_mapping(family, meta):
     else:
         with pytest.raises(InvalidInstance, match="meta must be a mapping"):
             dataclasses.replace(instance, meta=meta)
+
+
+SOLUTIONS = {
+    "smtt": lambda v: schedkit.SMTTSolution([v, 1, 2]),
+    "rcpsp": lambda v: schedkit.RCPSPSolution([0, v, 0, 3]),
+    "dag": lambda v: schedkit.DAGSolution([0, 1, 0], [v, 7, 2]),
+    "jobshop": lambda v: schedkit.JobShopSolution([[v, 3], [0, 4]], [[0, 1], [1, 0]]),
+}
+
+
+@pytest.mark.parametrize("family", sorted(SOLUTIONS))
+@pytest.mark.parametrize("value", [0.7, "a", None, True, np.nan, np.bool_(False), [0]])
+def test_a_solution_entry_that_is_no_whole_number(family, value):
+    """SMTTSolution([0.7, 1, 2]) truncated 0.7 to job 0 and check() called it feasible;
+    'a' or None raised ValueError/TypeError from int(). Refused now, naming the entry."""
+    with pytest.raises(InvalidInstance, match="is not a whole number"):
+        SOLUTIONS[family](value)
+
+
+@pytest.mark.parametrize("family", sorted(SOLUTIONS))
+@pytest.mark.parametrize("value", [np.int64(0), np.uint8(0), 0.0, np.float32(0)])
+def test_a_solution_entry_of_integral_value_is_read(family, value):
+    """numpy integers and integral floats (a MIP's 3.0) are whole numbers."""
+    SOLUTIONS[family](value)
+
+
+@pytest.mark.parametrize("values", [None, 5, "012", {"a": 1}])
+def test_a_solution_that_is_no_list(values):
+    """SMTTSolution(None) raised TypeError ('NoneType' object is not iterable)."""
+    with pytest.raises(InvalidInstance, match="sequence must be a list"):
+        schedkit.SMTTSolution(values)
+    with pytest.raises(InvalidInstance, match="start must be a list"):
+        schedkit.JobShopSolution(values, [[0, 1], [1, 0]])
