@@ -75,3 +75,33 @@ def test_a_solution_that_is_no_list(values):
         schedkit.SMTTSolution(values)
     with pytest.raises(InvalidInstance, match="start must be a list"):
         schedkit.JobShopSolution(values, [[0, 1], [1, 0]])
+
+
+@pytest.mark.parametrize("family", sorted(INSTANCES))
+@pytest.mark.parametrize("numpy_kind", ["arrays", "scalars"])
+def test_check_reads_a_solution_dict_holding_numpy_values(family, numpy_kind):
+    """check(instance, {"sequence": list(np.argsort(d))}) said infeasible: 'np.int64(0) is not a
+    job index' (and an array: 'must be a list'). The dict of a feasible solution with its lists
+    turned into numpy arrays or numpy scalars gets the same verdict as the plain dict."""
+    instance = INSTANCES[family]
+    result = schedkit.solve(instance, _heuristic(family), time_limit=30, workers=1)
+    plain = result.solution.to_dict()
+
+    def numpy(value):
+        if isinstance(value, dict):
+            return {k: numpy(v) for k, v in value.items()}
+        if isinstance(value, list) and value and all(isinstance(x, int) and not isinstance(x, bool)
+                                                     for x in value):
+            return np.array(value) if numpy_kind == "arrays" else [np.int64(x) for x in value]
+        if isinstance(value, list):
+            return [numpy(v) for v in value]
+        return value
+
+    expected = schedkit.check(instance, plain)
+    assert expected.feasible
+    assert schedkit.check(instance, numpy(plain)) == expected
+
+
+def _heuristic(family: str) -> str:
+    return {"smtt": "edd", "jobshop": "mwkr", "dag": "heft", "pods": "kube-default", "vmr": "greedy",
+            "groundstation": "greedy", "rcpsp": "sgs-serial", "serving": "fcfs"}[family]
