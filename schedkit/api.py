@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
+from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole, real
 from schedkit.deadline import run_guarded
 from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
@@ -48,10 +48,10 @@ def solve(
                             "(load a file with schedkit.load first)")
     if not isinstance(method, str):
         raise SchedkitError(f"method must be a method's name (text), got {method!r}")
-    if time_limit is not None and not (is_seconds(time_limit) or time_limit == math.inf):
+    if time_limit is not None and not (is_seconds(time_limit) or real(time_limit) == math.inf):
         raise SchedkitError(f"time_limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g} "
                             f"(inf or None: no limit), got {time_limit!r}")
-    if time_limit is not None and math.isinf(time_limit):
+    if time_limit is not None and real(time_limit) == math.inf:
         time_limit = None
     workers = default_workers() if workers is None else workers
     if not is_whole(workers, 1, MAX_WORKERS):

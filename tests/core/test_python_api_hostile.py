@@ -5,12 +5,14 @@ from deep inside, a truncated number or a wrong verdict."""
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import schedkit
-from schedkit.errors import InvalidInstance
+from schedkit.errors import InvalidInstance, SchedkitError
 
 
 def _instances() -> dict[str, object]:
@@ -105,3 +107,22 @@ def test_check_reads_a_solution_dict_holding_numpy_values(family, numpy_kind):
 def _heuristic(family: str) -> str:
     return {"smtt": "edd", "jobshop": "mwkr", "dag": "heft", "pods": "kube-default", "vmr": "greedy",
             "groundstation": "greedy", "rcpsp": "sgs-serial", "serving": "fcfs"}[family]
+
+
+@pytest.mark.parametrize("time_limit", [np.float32(5), np.int64(5), Fraction(11, 2), Decimal("5.5"),
+                                        np.float64(np.inf), Decimal("Infinity")])
+def test_time_limit_of_any_real_kind(time_limit):
+    """np.int64(5), np.float32(5), Fraction and Decimal were refused as 'not a positive number of
+    seconds' while np.float64 passed; every real number is one now (inf: no limit)."""
+    result = schedkit.solve(INSTANCES["smtt"], "edd", time_limit=time_limit)
+    assert result.status == "feasible"
+    assert result.stats.get("time_limit") == (None if float(time_limit) == np.inf else float(time_limit))
+
+
+@pytest.mark.parametrize("time_limit", [True, np.bool_(True), np.nan, Decimal("NaN"), Decimal("sNaN"),
+                                        Fraction(10**400), 10**400, -np.float32(1), "5", np.array([5.0])])
+def test_time_limit_that_is_no_number_of_seconds(time_limit):
+    """A boolean, NaN (a signalling Decimal NaN too), text or an array is refused by name;
+    10**400 never reaches float()."""
+    with pytest.raises(SchedkitError, match="time_limit must be"):
+        schedkit.solve(INSTANCES["smtt"], "edd", time_limit=time_limit)
