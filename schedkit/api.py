@@ -63,9 +63,8 @@ def solve(
 
     def run() -> Result:
         entry = lookup(instance.family, method)
-        entry.check_options(options)
         opts = SolveOptions(time_limit=limit, seed=int(seed), workers=workers,
-                            extra={**entry.options, **options}, started=started)
+                            extra={**entry.options, **entry.check_options(options)}, started=started)
         return entry.function(instance, opts).with_context(method=entry.name)
 
     finished, result = run_guarded(run, limit, started)

@@ -126,3 +126,28 @@ def test_time_limit_that_is_no_number_of_seconds(time_limit):
     10**400 never reaches float()."""
     with pytest.raises(SchedkitError, match="time_limit must be"):
         schedkit.solve(INSTANCES["smtt"], "edd", time_limit=time_limit)
+
+
+@pytest.mark.parametrize(("method", "options"), [
+    ("atc", {"k": np.float32(2)}), ("atc", {"k": np.int64(2)}), ("dynasearch", {"iterations": np.int64(3)}),
+    ("dynasearch", {"kick": np.uint8(2)}), ("bdp", {"bound": np.str_("simple")}),
+])
+def test_an_option_given_as_a_numpy_scalar_is_read(method, options):
+    """solve(..., iterations=np.int64(3)) was refused ('is not a whole number within ±2^62') though
+    seed and workers take numpy integers; the method gets the Python value."""
+    result = schedkit.solve(INSTANCES["smtt"], method, time_limit=30, workers=1, **options)
+    assert result.objective is not None
+
+
+@pytest.mark.parametrize("k", [10**400, -(10**400)])
+def test_a_float_option_beyond_floats_range(k):
+    """atc k=10**400 raised OverflowError from math.isfinite inside the option check."""
+    with pytest.raises(SchedkitError, match="k=.* is not a finite number"):
+        schedkit.solve(INSTANCES["smtt"], "atc", k=k)
+
+
+@pytest.mark.parametrize("value", [0, 0.0, np.float64(0)])
+def test_a_float_option_of_zero_reaches_the_method(value):
+    """Zero is a finite number: the method itself says what it makes of it (ATC: positive k)."""
+    with pytest.raises(SchedkitError, match="ATC look-ahead k must be positive"):
+        schedkit.solve(INSTANCES["smtt"], "atc", k=value)
