@@ -121,7 +121,7 @@ class JobShopInstance:
         object.__setattr__(self, "release", self._job_field("release", self.release, n, 0, MAX_TIME))
         object.__setattr__(self, "due", self._job_field("due", self.due, n, -MAX_TIME, MAX_TIME))
         object.__setattr__(self, "weight", self._job_field("weight", self.weight, n, 0, MAX_WEIGHT))
-        if self.objective not in OBJECTIVES:
+        if not isinstance(self.objective, str) or self.objective not in OBJECTIVES:
             raise InvalidInstance(f"objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
         if self.objective == "weighted_tardiness" and self.due is None:
             raise InvalidInstance("objective weighted_tardiness needs due dates (field due)")
@@ -190,11 +190,14 @@ class JobShopInstance:
     def from_jobs(cls, jobs: Sequence[Sequence[Any]], machines: int | None = None, **fields: Any
                   ) -> JobShopInstance:
         """From nested lists: per job, per operation either `(machine, duration)` or a list of
-        such pairs (the alternatives). `machines` defaults to the largest index used + 1."""
+        such pairs (the alternatives). `machines` defaults to the largest index used + 1.
+        Numpy arrays are read as the nested lists they hold."""
+        jobs = _listed(jobs)
         if not isinstance(jobs, Sequence) or isinstance(jobs, str) or len(jobs) == 0:
             raise InvalidInstance("an instance needs at least one job (jobs is empty)")
         job_ptr, op_ptr, alt_m, alt_d = [0], [0], [], []
         for j, job in enumerate(jobs):
+            job = _listed(job)
             if not isinstance(job, Sequence) or isinstance(job, str):
                 raise InvalidInstance(f"job {j} must be a list of operations")
             for k, op in enumerate(job):
@@ -312,17 +315,24 @@ def _same_optional(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _listed(value: Any) -> Any:
+    """A numpy array as the nested lists it holds (from_jobs read a 3-D array as 'jobs is empty')."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _is_pair(value: Any) -> bool:
+    value = _listed(value)
     return (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
             and all(isinstance(x, int | np.integer | float) and not isinstance(x, bool) for x in value))
 
 
 def _pairs(op: Any, job: int, k: int) -> list[tuple[Any, Any]]:
     """An operation given as one (machine, duration) pair or a list of them."""
+    op = _listed(op)
     if _is_pair(op):
         return [(op[0], op[1])]
     if isinstance(op, Sequence) and not isinstance(op, str) and op and all(_is_pair(p) for p in op):
-        return [(p[0], p[1]) for p in op]
+        return [(_listed(p)[0], _listed(p)[1]) for p in op]
     raise InvalidInstance(
         f"job {job}, operation {k}: expected [machine, duration] or a non-empty list of such "
         f"pairs, found {op!r}")

@@ -151,3 +151,22 @@ def test_a_float_option_of_zero_reaches_the_method(value):
     """Zero is a finite number: the method itself says what it makes of it (ATC: positive k)."""
     with pytest.raises(SchedkitError, match="ATC look-ahead k must be positive"):
         schedkit.solve(INSTANCES["smtt"], "atc", k=value)
+
+
+JOBS = [[(0, 3), (1, 2)], [(1, 4), (0, 1)]]
+
+
+@pytest.mark.parametrize("jobs", [np.array(JOBS), [np.array(job) for job in JOBS],
+                                  [[np.array(pair) for pair in job] for job in JOBS],
+                                  np.array(JOBS, dtype=np.int8)])
+def test_from_jobs_reads_numpy_arrays(jobs):
+    """JobShopInstance.from_jobs(np.array(jobs)) said 'an instance needs at least one job (jobs is
+    empty)', and a job or a pair given as an array was 'not a list of operations'."""
+    assert schedkit.JobShopInstance.from_jobs(jobs) == schedkit.JobShopInstance.from_jobs(JOBS)
+
+
+@pytest.mark.parametrize("objective", [np.array(["makespan", "flow_time"]), ["makespan"], None, 1])
+def test_jobshop_objective_that_is_no_text(objective):
+    """objective=np.array([...]) raised numpy's 'truth value of an array is ambiguous'."""
+    with pytest.raises(InvalidInstance, match="objective"):
+        schedkit.JobShopInstance.from_jobs(JOBS, objective=objective)
