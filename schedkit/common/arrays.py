@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -65,3 +66,25 @@ def worst_weighted_sum(weights: np.ndarray, horizon: int, offsets: np.ndarray) -
         return int(estimate)
     return sum(int(w) * max(0, horizon - int(o)) for w, o in zip(weights.tolist(), offsets.tolist(),
                                                                     strict=True))
+
+
+def real_array(name: str, values: Any) -> np.ndarray:
+    """`values` as a read-only float64 copy of one dimension. Booleans, text, None and other
+    non-numbers raise InvalidInstance naming the field: `np.asarray(values, dtype=float)` read
+    ["0", "6"] as numbers and True as 1.0. Non-finite values are left for the model's rules."""
+    if isinstance(values, list | tuple):
+        _no_booleans(name, values, 1)
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise InvalidInstance(f"{name} is ragged: every entry must be one number") from None
+    if array.ndim != 1:
+        raise InvalidInstance(f"{name} must be a flat list of numbers, got shape {array.shape}")
+    if array.dtype == object and all(isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
+                                     for v in array.tolist()):
+        array = array.astype(np.float64)  # Python ints beyond int64, Fractions
+    if array.size and array.dtype.kind not in "iuf":
+        raise InvalidInstance(f"{name} must hold numbers, got {array.dtype} values")
+    result = array.astype(np.float64)
+    result.setflags(write=False)
+    return result

@@ -170,3 +170,57 @@ def test_jobshop_objective_that_is_no_text(objective):
     """objective=np.array([...]) raised numpy's 'truth value of an array is ambiguous'."""
     with pytest.raises(InvalidInstance, match="objective"):
         schedkit.JobShopInstance.from_jobs(JOBS, objective=objective)
+
+
+SERVING = INSTANCES["serving"]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("arrival", ["0", "6", "19"], "arrival must hold numbers"),  # was read as 0.0, 6.0, 19.0
+    ("arrival", [0, True, 19], "boolean is not a number"),  # was 1.0
+    ("prompt", SERVING.prompt + 0.5, "is not an integer"),  # was truncated
+    ("prompt", [np.nan] * SERVING.turns, "not finite"),  # numpy's ValueError
+    ("output", [2**70] * SERVING.turns, "output"),  # OverflowError
+    ("server", None, "server must be a Server"),  # AttributeError
+    ("server", SERVING.server.to_dict(), "server must be a Server"),
+    ("program_ids", [1, 2, 3], "program_ids\\[0\\] = 1 is not a name"),
+    ("tools", "edit", "tools must be a list"),
+])
+def test_serving_trace_arrays_are_checked(field, value, message):
+    """ServingInstance read its arrays with np.asarray(dtype=...): text became numbers, True 1.0,
+    fractions were truncated, NaN and huge ints raised numpy errors, a missing Server an
+    AttributeError."""
+    with pytest.raises(InvalidInstance, match=message):
+        dataclasses.replace(SERVING, **{field: value})
+
+
+def test_serving_instance_copies_its_arrays():
+    """The constructor kept the caller's float64 arrival array and made it read-only: the
+    caller's own array changed flags, and editing it after setting them back moved the trace."""
+    arrival = np.array(SERVING.arrival)
+    instance = dataclasses.replace(SERVING, arrival=arrival, program_ids=np.array(SERVING.program_ids))
+    assert arrival.flags.writeable
+    arrival[1] = 1e6
+    assert instance.arrival[1] == SERVING.arrival[1]
+    assert instance.program_ids == SERVING.program_ids
+
+
+@pytest.mark.parametrize(("field", "value"), [("kv_capacity", 2**70), ("kv_capacity", 1e6),
+                                              ("offload_capacity", -1), ("name", 5), ("source", None),
+                                              ("max_batch", True)])
+def test_server_fields_are_checked(field, value):
+    """Server(kv_capacity=2**70) overflowed in the simulator, name=5 was written to a file the
+    reader refuses."""
+    with pytest.raises(InvalidInstance, match=f"server {field}"):
+        dataclasses.replace(SERVING.server, **{field: value})
+
+
+def test_server_numpy_integers_are_read_as_ints(tmp_path):
+    """kv_capacity=np.int64(...) was kept as numpy's, and dump() raised 'int64 is not JSON
+    serializable'; offload_capacity=np.int64 was refused."""
+    server = dataclasses.replace(SERVING.server, kv_capacity=np.int64(SERVING.server.kv_capacity),
+                                 offload_capacity=np.int64(5), offload_bandwidth=np.float32(1))
+    assert type(server.kv_capacity) is int and type(server.offload_capacity) is int
+    instance = SERVING.with_server(server)
+    loaded = schedkit.load(schedkit.dump(instance, tmp_path / "trace.json"))
+    assert loaded.to_dict() == instance.to_dict()
