@@ -224,3 +224,28 @@ def test_server_numpy_integers_are_read_as_ints(tmp_path):
     instance = SERVING.with_server(server)
     loaded = schedkit.load(schedkit.dump(instance, tmp_path / "trace.json"))
     assert loaded.to_dict() == instance.to_dict()
+
+
+COST = [[2, 3], [4, 1], [3, 3]]
+
+
+def test_dag_numpy_task_ids_are_written_and_read_back(tmp_path):
+    """task_ids=np.array([...]) kept np.int64 ids and dump() raised 'int64 is not JSON serializable'."""
+    instance = schedkit.DAGInstance(COST, [(0, 1)], task_ids=np.array([7, 8, 9]),
+                                    processors=np.array(["a", "b"]))
+    assert instance.task_ids == (7, 8, 9) and instance.processors == ("a", "b")
+    assert schedkit.load(schedkit.dump(instance, tmp_path / "dag.json")) == instance
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("task_ids", [None, 2, 3], "task_ids\\[0\\] = None"),  # dump wrote null, load refused it
+    ("task_ids", [[1], 2, 3], "task_ids\\[0\\]"),
+    ("task_ids", [True, 2, 3], "task_ids\\[0\\] = True"),
+    ("task_ids", "abc", "task_ids must be a list"),
+    ("processors", "ab", "processors must be a list"),  # was read as processors 'a', 'b'
+])
+def test_dag_names_that_no_file_could_hold(field, value, message):
+    """DAGInstance took task ids a JSON writer cannot write or its reader refuses, and split a
+    string of processor names into letters."""
+    with pytest.raises(InvalidInstance, match=message):
+        schedkit.DAGInstance(COST, [(0, 1)], **{field: value})
