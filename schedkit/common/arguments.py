@@ -67,3 +67,14 @@ def whole_numbers(name: str, values: Any) -> tuple[int, ...]:
             raise InvalidInstance(f"{name}[{i}] = {value!r} is not a whole number")
         whole.append(int(value))
     return tuple(whole)
+
+
+def records(name: str, values: Any) -> tuple[Any, ...]:
+    """A list, tuple or 1-D array of records (nodes, pods, requests...) as a tuple; None, text, a
+    mapping or a single record is InvalidInstance naming the field ('NoneType' object is not
+    iterable came from deep inside the constructors)."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
+        raise InvalidInstance(f"{name} must be a list, got {type(values).__name__}")
+    return tuple(values)

@@ -249,3 +249,28 @@ def test_dag_names_that_no_file_could_hold(field, value, message):
     string of processor names into letters."""
     with pytest.raises(InvalidInstance, match=message):
         schedkit.DAGInstance(COST, [(0, 1)], **{field: value})
+
+
+PODS = INSTANCES["pods"]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: schedkit.PodsInstance(PODS.nodes, None), "pods must be a list"),
+    (lambda: schedkit.PodsInstance(None, PODS.pods), "nodes must be a list"),
+    (lambda: schedkit.PodsInstance(PODS.nodes[0], PODS.pods), "nodes must be a list"),
+    (lambda: dataclasses.replace(PODS.nodes[0], taints=None), "taints must be a list"),
+    (lambda: dataclasses.replace(PODS.pods[0], affinity=None), "affinity must be a list"),
+    (lambda: dataclasses.replace(PODS.pods[0], tolerations=None), "tolerations must be a list"),
+    (lambda: schedkit.PodsSolution(None), "a pods solution maps"),
+    (lambda: schedkit.PodsSolution([1, 2]), "a pods solution maps"),
+    (lambda: schedkit.PodsSolution.from_array(PODS, [0.5] * len(PODS.pods)), "is not a whole number"),
+    (lambda: schedkit.PodsSolution.from_array(PODS, [99] * len(PODS.pods)), "is no node index"),
+    (lambda: schedkit.PodsSolution.from_array(PODS, [0]), "entries for"),
+    (lambda: schedkit.PodsSolution.from_array(PODS, None), "nodes must be a list"),
+])
+def test_pods_records_and_solutions(build, message):
+    """None where a list of records goes raised TypeError ('NoneType' object is not iterable),
+    from_array truncated 0.5 to node 0, raised IndexError beyond the nodes and zip's ValueError
+    for a short list."""
+    with pytest.raises(InvalidInstance, match=message):
+        build()
