@@ -274,3 +274,41 @@ def test_pods_records_and_solutions(build, message):
     for a short list."""
     with pytest.raises(InvalidInstance, match=message):
         build()
+
+
+GROUND = INSTANCES["groundstation"]
+
+
+def test_groundstation_numpy_times_are_read_as_ints(tmp_path):
+    """Request(duration=np.int64(...)) was refused as 'not an integer number of seconds' (every
+    other family reads numpy integers); the times are kept as Python ints, so dump() works."""
+    request = GROUND.requests[0]
+    alternative = request.alternatives[0]
+    periods = tuple(dataclasses.replace(p, on=np.int64(p.on), off=np.int32(p.off))
+                    for p in alternative.view_periods)
+    numpy_request = dataclasses.replace(
+        request, duration=np.int64(request.duration), window_end=np.uint32(request.window_end),
+        alternatives=[dataclasses.replace(alternative, view_periods=list(periods)),
+                      *request.alternatives[1:]])
+    maintenance = [dataclasses.replace(m, start=np.int64(m.start)) for m in GROUND.maintenance]
+    instance = dataclasses.replace(GROUND, requests=(numpy_request, *GROUND.requests[1:]),
+                                   maintenance=maintenance)
+    assert instance == GROUND
+    assert schedkit.load(schedkit.dump(instance, tmp_path / "gs.json")) == GROUND
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: dataclasses.replace(GROUND, requests=None), "requests must be a list"),
+    (lambda: dataclasses.replace(GROUND, requests=[{"track_id": "x"}]), "Request records"),
+    (lambda: dataclasses.replace(GROUND, maintenance=None), "maintenance must be a list"),
+    (lambda: dataclasses.replace(GROUND, maintenance=[("a", 0, 1)]), "Maintenance records"),
+    (lambda: dataclasses.replace(GROUND, antennas="DSS-14"), "antennas must be a list"),
+    (lambda: dataclasses.replace(GROUND.requests[0], alternatives=None), "alternatives must be a list"),
+    (lambda: schedkit.GroundStationSolution(None), "tracks must be a list"),
+    (lambda: schedkit.GroundStationSolution([{"request": "x"}]), "Track records"),
+])
+def test_groundstation_records_that_are_missing_or_of_another_kind(build, message):
+    """requests=None or a dict where a Request goes raised TypeError/AttributeError from deep
+    inside; a string of antennas was split into letters."""
+    with pytest.raises(InvalidInstance, match=message):
+        build()
