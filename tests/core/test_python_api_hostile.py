@@ -312,3 +312,32 @@ def test_groundstation_records_that_are_missing_or_of_another_kind(build, messag
     inside; a string of antennas was split into letters."""
     with pytest.raises(InvalidInstance, match=message):
         build()
+
+
+VMR = INSTANCES["vmr"]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: dataclasses.replace(VMR, machine_ids=None), "machines must be a list"),  # TypeError
+    (lambda: dataclasses.replace(VMR, vm_ids=None), "vms must be a list"),
+    (lambda: dataclasses.replace(VMR, group_names=None), "groups must be a list"),
+    (lambda: dataclasses.replace(VMR, machine_ids="abcd"), "machines must be a list"),  # 4 letters
+    (lambda: dataclasses.replace(VMR, machine_ids=[None, "b", "c", "d"]), "is not an id"),  # 'None'
+    (lambda: schedkit.VMRSolution(None), "migrations must be a list"),  # TypeError
+    (lambda: schedkit.VMRSolution([{"vm": "a"}]), "Migration records"),  # AttributeError in check
+    (lambda: schedkit.Migration("a", "b", (0.5,)), "is not a whole number"),
+    (lambda: schedkit.Migration(None, "b", (0,)), "vm must be an id"),
+])
+def test_vmr_ids_and_migrations(build, message):
+    """None where ids go raised TypeError, a string of machine ids was split into letters, None
+    became the id 'None'; a VMRSolution of dicts failed with AttributeError inside check()."""
+    with pytest.raises(InvalidInstance, match=message):
+        build()
+
+
+def test_vmr_ids_given_as_numpy_values():
+    """numpy strings and integers are ids as their text."""
+    instance = dataclasses.replace(VMR, machine_ids=np.array(VMR.machine_ids))
+    assert instance.machine_ids == VMR.machine_ids
+    numbered = dataclasses.replace(VMR, machine_ids=np.arange(VMR.num_machines))
+    assert numbered.machine_ids == tuple(str(i) for i in range(VMR.num_machines))
