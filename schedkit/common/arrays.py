@@ -21,6 +21,20 @@ def _no_booleans(name: str, values: list[Any] | tuple[Any, ...], depth: int) -> 
             _no_booleans(f"{name}[{i}]", value, depth - 1)
 
 
+def _whole_objects(name: str, array: np.ndarray, limit: int) -> np.ndarray:
+    """An object array of integers within the limit as int64, else InvalidInstance naming the
+    first entry that is no integer or lies beyond the limit: '[2**70]' said 'must hold integers,
+    got object values' of a list of integers."""
+    for index in np.ndindex(array.shape):
+        value = array[index]
+        where = f"{name}{list(index)}"
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+            raise InvalidInstance(f"{where} = {value!r:.40} is not an integer")
+        if abs(int(value)) > limit:
+            raise InvalidInstance(f"{where} = {int(value)} exceeds the limit ±{limit}")
+    return array.astype(np.int64)
+
+
 def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE) -> np.ndarray:
     """`values` as a read-only int64 array of `ndim` dimensions, |value| <= `limit`.
 
@@ -45,10 +59,17 @@ def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE
         if bad.size:
             index = tuple(int(i) for i in bad[0])
             raise InvalidInstance(f"{name}{list(index)} = {array[index]} is not an integer")
+    elif array.size and array.dtype == object:
+        array = _whole_objects(name, array, limit)  # [2**70], Fraction(3), dtype=object
     elif array.size and array.dtype.kind not in "iu":
         raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
     if array.size:
-        large = np.argwhere(np.abs(array.astype(np.float64)) > limit)
+        if array.dtype.kind == "i":  # compared exactly: as floats, 2**62 + 1 passed a limit of 2**62
+            large = np.argwhere((array > limit) | (array < -limit))
+        elif array.dtype.kind == "u":
+            large = np.argwhere(array > np.uint64(limit))
+        else:
+            large = np.argwhere(np.abs(array.astype(np.float64)) > limit)
         if large.size:
             index = tuple(int(i) for i in large[0])
             raise InvalidInstance(f"{name}{list(index)} = {array[index]} exceeds the limit ±{limit}")
