@@ -341,3 +341,36 @@ def test_vmr_ids_given_as_numpy_values():
     assert instance.machine_ids == VMR.machine_ids
     numbered = dataclasses.replace(VMR, machine_ids=np.arange(VMR.num_machines))
     assert numbered.machine_ids == tuple(str(i) for i in range(VMR.num_machines))
+
+
+SHOP = INSTANCES["jobshop"]
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"shutdowns": "x"}, "shutdown probability"),  # float('x'): ValueError
+    ({"seed": 2.0}, "seed must be a whole number"),  # numpy's SeedSequence TypeError
+    ({"seed": True}, "seed must be a whole number"),  # was seed 1
+    ({"max_reschedules": 2.5}, "max_reschedules"),
+    ({"workers": np.bool_(True)}, "workers"),
+    ({"plan_method": None}, "plan_method"),
+    ({"policy": "right-shift", "plan": "x"}, "plan must be a job shop Result"),  # AttributeError
+])
+def test_simulate_arguments(arguments, message):
+    """simulate() passed its arguments on unchecked: text, floats and booleans reached float(),
+    numpy's seeding or the plan's attributes."""
+    with pytest.raises(SchedkitError, match=message):
+        schedkit.simulate(SHOP, **{"shutdowns": 0.1, **arguments})
+
+
+def test_simulate_a_plan_of_another_instance():
+    """A plan solved for another shop is refused rather than followed."""
+    other = schedkit.solve(schedkit.JobShopInstance.from_jobs([[(0, 1)], [(1, 2)], [(0, 3), (1, 1)]]), "mwkr")
+    with pytest.raises(SchedkitError, match="not a schedule of this instance"):
+        schedkit.simulate(SHOP, "right-shift", 0.1, plan=other)
+
+
+def test_simulate_reads_numpy_arguments():
+    """numpy integers and floats are numbers for simulate too, with the same outcome."""
+    plain = schedkit.simulate(SHOP, "mwkr", 0.1, seed=3, max_reschedules=2)
+    again = schedkit.simulate(SHOP, "mwkr", np.float64(0.1), seed=np.int64(3), max_reschedules=np.int8(2))
+    assert again.makespan == plain.makespan
