@@ -20,7 +20,7 @@ import numpy as np
 
 from schedkit import family as families
 from schedkit.common.numbers import MAX_VALUE, real
-from schedkit.errors import InvalidOption, UnknownMethod, UnknownOption
+from schedkit.errors import InvalidOption, SchedkitError, UnknownMethod, UnknownOption
 from schedkit.result import Result
 
 
@@ -168,6 +168,8 @@ def lookup(family: str, name: str) -> Method:
 
 def methods(family: str | None = None) -> list[MethodInfo]:
     """Every registered method (of one family if given), sorted by family then name."""
+    if family is not None and not isinstance(family, str):  # ['smtt'] raised 'unhashable type'
+        raise SchedkitError(f"family must be a family's name (text), got {family!r}")
     _load_methods(family)
     rows = [
         MethodInfo(m.name, m.family, "exact" if m.exact else "heuristic", m.description)

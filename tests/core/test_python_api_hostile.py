@@ -374,3 +374,29 @@ def test_simulate_reads_numpy_arguments():
     plain = schedkit.simulate(SHOP, "mwkr", 0.1, seed=3, max_reschedules=2)
     again = schedkit.simulate(SHOP, "mwkr", np.float64(0.1), seed=np.int64(3), max_reschedules=np.int8(2))
     assert again.makespan == plain.makespan
+
+
+@pytest.mark.parametrize("path", [None, 5, b"instances/smtt/wt40.txt#1", ["a"]])
+def test_load_and_dump_paths_that_are_no_paths(tmp_path, path):
+    """load(None) looked for a file named 'None' (FileNotFoundError), load(b'...') for "b'...'",
+    dump(x, None) raised pathlib's TypeError."""
+    with pytest.raises(SchedkitError, match="path must be a file path"):
+        schedkit.load(path)
+    with pytest.raises(SchedkitError, match="path must be a file path"):
+        list(schedkit.load_all(path))
+    with pytest.raises(SchedkitError, match="path must be a file path"):
+        schedkit.dump(INSTANCES["smtt"], path)
+
+
+@pytest.mark.parametrize("instance", [None, {"family": "smtt", "p": [1], "d": [1]}, "smtt"])
+def test_dump_of_no_instance(tmp_path, instance):
+    """dump(None, p) and dump(a dict, p) raised AttributeError ('has no attribute to_dict')."""
+    with pytest.raises(SchedkitError, match="is not a schedkit instance"):
+        schedkit.dump(instance, tmp_path / "x.json")
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_methods_of_a_family_that_is_no_name():
+    """methods(['smtt']) raised TypeError: unhashable type: 'list'."""
+    with pytest.raises(SchedkitError, match="family must be a family's name"):
+        schedkit.methods(["smtt"])
