@@ -78,3 +78,12 @@ def records(name: str, values: Any) -> tuple[Any, ...]:
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
         raise InvalidInstance(f"{name} must be a list, got {type(values).__name__}")
     return tuple(values)
+
+
+def changed(fields: dict[str, Any], changes: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """`fields` updated with `changes` for an instance's `replace`; InvalidInstance naming a field
+    the instance does not have (was the constructor's TypeError 'unexpected keyword argument')."""
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise InvalidInstance(f"{kind} has no field {', '.join(unknown)}; its fields: {', '.join(fields)}")
+    return {**fields, **changes}

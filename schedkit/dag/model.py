@@ -266,7 +266,7 @@ class DAGInstance:
             "bandwidth": self.bandwidth, "latency": self.latency, "task_ids": self.task_ids,
             "processors": self.processors, "name": self.name, "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "DAGInstance")
         return DAGInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

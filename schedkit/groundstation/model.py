@@ -244,7 +244,7 @@ class GroundStationInstance:
         fields: dict[str, Any] = {"requests": self.requests, "antennas": self.antennas,
                   "maintenance": self.maintenance, "spacecraft_exclusive": self.spacecraft_exclusive,
                   "name": self.name, "meta": self.meta}
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "GroundStationInstance")
         return GroundStationInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -209,6 +209,8 @@ class JobShopInstance:
             job_ptr.append(len(op_ptr) - 1)
         if machines is None:
             machines = max(alt_m, default=-1) + 1
+        optional = ("release", "due", "weight", "objective", "name", "meta", "buffers")
+        arguments.changed(dict.fromkeys(optional), fields, "from_jobs")  # foo=1: TypeError
         return cls(machines=machines, job_ptr=job_ptr, op_ptr=op_ptr, alt_machine=alt_m,
                    alt_duration=alt_d, **fields)
 
@@ -265,7 +267,7 @@ class JobShopInstance:
         fields = {name: getattr(self, name) for name in (
             "machines", "job_ptr", "op_ptr", "alt_machine", "alt_duration", "release", "due",
             "weight", "objective", "name", "meta", "buffers")}
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "JobShopInstance")
         return JobShopInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -408,7 +408,7 @@ class PodsInstance:
             "name": self.name,
             "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "PodsInstance")
         return PodsInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -253,7 +253,7 @@ class RCPSPInstance:
             "capacities": self.capacities, "demands": self.demands,
             "name": self.name, "meta": self.meta, "lags": self.lags,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "RCPSPInstance")
         return RCPSPInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

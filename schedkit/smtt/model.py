@@ -102,7 +102,7 @@ class SMTTInstance:
         fields: dict[str, Any] = {
             "p": self.p, "d": self.d, "w": self.w, "name": self.name, "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "SMTTInstance")
         return SMTTInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -247,7 +247,7 @@ class VMRInstance:
     def replace(self, **changes: Any) -> VMRInstance:
         """A new, re-validated instance with some fields changed."""
         fields = self._fields()
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "VMRInstance")
         return VMRInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:

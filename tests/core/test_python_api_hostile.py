@@ -400,3 +400,19 @@ def test_methods_of_a_family_that_is_no_name():
     """methods(['smtt']) raised TypeError: unhashable type: 'list'."""
     with pytest.raises(SchedkitError, match="family must be a family's name"):
         schedkit.methods(["smtt"])
+
+
+@pytest.mark.parametrize("family", sorted(set(INSTANCES) - {"serving"}))
+def test_replace_with_a_field_the_instance_lacks(family):
+    """instance.replace(foo=1) raised the constructor's TypeError 'unexpected keyword argument'."""
+    with pytest.raises(InvalidInstance, match="has no field foo"):
+        INSTANCES[family].replace(foo=1)
+    assert INSTANCES[family].replace(name="renamed").name == "renamed"
+
+
+def test_from_jobs_with_a_field_the_shop_lacks():
+    """JobShopInstance.from_jobs(jobs, foo=1) raised TypeError 'unexpected keyword argument'."""
+    with pytest.raises(InvalidInstance, match="from_jobs has no field foo"):
+        schedkit.JobShopInstance.from_jobs(JOBS, foo=1)
+    shop = schedkit.JobShopInstance.from_jobs(JOBS, due=[5, 5], objective="weighted_tardiness")
+    assert shop.due.tolist() == [5, 5]
