@@ -105,6 +105,15 @@ def _edges(successors: Sequence[np.ndarray]) -> np.ndarray:
     return np.column_stack([tails, np.concatenate(successors)])
 
 
+def _ordered(successors: Sequence[Any]) -> None:
+    """InvalidInstance for a successor set when lags are given: its iteration order is not the
+    one its lags were written in, so lags were paired with the wrong arcs silently."""
+    for j, row in enumerate(successors):
+        if not isinstance(row, Sequence | np.ndarray):
+            raise InvalidInstance(f"successors[{j}] is a {type(row).__name__}: with lags each successor "
+                                  "list must be ordered (a list), one lag per entry")
+
+
 def _lag_lists(lags: Any, successors: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
     """One read-only int64 array per activity, as long as its successor list."""
     if isinstance(lags, np.ndarray | str) or not isinstance(lags, Sequence):
@@ -186,6 +195,8 @@ class RCPSPInstance:
                 "no schedule exists"
             )
         successors = _successor_lists(self.successors, n)
+        if self.lags is not None:
+            _ordered(self.successors)
         lags = None if self.lags is None else _lag_lists(self.lags, successors)
         successors, lags = _sorted(successors, lags)
         if lags is None:

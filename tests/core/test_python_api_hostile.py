@@ -416,3 +416,15 @@ def test_from_jobs_with_a_field_the_shop_lacks():
         schedkit.JobShopInstance.from_jobs(JOBS, foo=1)
     shop = schedkit.JobShopInstance.from_jobs(JOBS, due=[5, 5], objective="weighted_tardiness")
     assert shop.due.tolist() == [5, 5]
+
+
+def test_rcpsp_successor_sets_with_lags():
+    """successors=[{2, 1}, ...] with lags [[lag to 2, lag to 1], ...] paired each lag with the arc
+    the set happened to iterate first (1, then 2): silently the wrong lags. Sets are fine
+    without lags (no order to keep)."""
+    durations, capacities, demands = [0, 3, 2, 0], [4], [[0], [2], [3], [0]]
+    with pytest.raises(InvalidInstance, match="successors\\[0\\] is a set"):
+        schedkit.RCPSPInstance(durations, [{2, 1}, [3], [3], []], capacities, demands,
+                               lags=[[5, 0], [3], [2], []])
+    plain = schedkit.RCPSPInstance(durations, [{2, 1}, [3], [3], []], capacities, demands)
+    assert [row.tolist() for row in plain.successors] == [[1, 2], [3], [3], []]
