@@ -6,6 +6,7 @@ import math
 import time
 from typing import Any
 
+from schedkit.common.arguments import shown
 from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole, real
 from schedkit.deadline import run_guarded
 from schedkit.errors import SchedkitError
@@ -47,17 +48,17 @@ def solve(
         raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance "
                             "(load a file with schedkit.load first)")
     if not isinstance(method, str):
-        raise SchedkitError(f"method must be a method's name (text), got {method!r}")
+        raise SchedkitError(f"method must be a method's name (text), got {shown(method)}")
     if time_limit is not None and not (is_seconds(time_limit) or real(time_limit) == math.inf):
         raise SchedkitError(f"time_limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g} "
-                            f"(inf or None: no limit), got {time_limit!r}")
+                            f"(inf or None: no limit), got {shown(time_limit)}")
     if time_limit is not None and real(time_limit) == math.inf:
         time_limit = None
     workers = default_workers() if workers is None else workers
     if not is_whole(workers, 1, MAX_WORKERS):
-        raise SchedkitError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}")
+        raise SchedkitError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {shown(workers)}")
     if not is_whole(seed, 0, MAX_SEED):
-        raise SchedkitError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
+        raise SchedkitError(f"seed must be a whole number from 0 to {MAX_SEED}, got {shown(seed)}")
     workers, seed = int(workers), int(seed)
     limit = None if time_limit is None else float(time_limit)
 

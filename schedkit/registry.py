@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from schedkit import family as families
+from schedkit.common.arguments import shown
 from schedkit.common.numbers import MAX_VALUE, real
 from schedkit.errors import InvalidOption, SchedkitError, UnknownMethod, UnknownOption
 from schedkit.result import Result
@@ -107,7 +108,7 @@ class Method:
             expected = OPTIONAL_TYPES.get(name) if self.options[name] is None else type(self.options[name])
             if expected is not None and not (value is None is self.options[name]
                                              or _is_a(value, expected)):
-                raise InvalidOption(f"method {self.name!r}: option {name}={value!r} is not "
+                raise InvalidOption(f"method {self.name!r}: option {name}={shown(value)} is not "
                                     f"{_KIND[expected]}")
         return options
 

@@ -87,3 +87,10 @@ def changed(fields: dict[str, Any], changes: Mapping[str, Any], kind: str) -> di
     if unknown:
         raise InvalidInstance(f"{kind} has no field {', '.join(unknown)}; its fields: {', '.join(fields)}")
     return {**fields, **changes}
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """`repr(value)` on one line, cut at `width` characters: a message naming a numpy array
+    given where text goes spanned several lines."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[:width - 3] + "..."

@@ -82,7 +82,7 @@ class JobShopInstance:
 
     def __post_init__(self) -> None:
         if isinstance(self.machines, bool) or not isinstance(self.machines, int | np.integer):
-            raise InvalidInstance(f"machines must be an integer, got {self.machines!r}")
+            raise InvalidInstance(f"machines must be an integer, got {arguments.shown(self.machines)}")
         m = int(self.machines)
         if m < 1:
             raise InvalidInstance(f"machines = {m}: an instance needs at least one machine")
@@ -122,11 +122,13 @@ class JobShopInstance:
         object.__setattr__(self, "due", self._job_field("due", self.due, n, -MAX_TIME, MAX_TIME))
         object.__setattr__(self, "weight", self._job_field("weight", self.weight, n, 0, MAX_WEIGHT))
         if not isinstance(self.objective, str) or self.objective not in OBJECTIVES:
-            raise InvalidInstance(f"objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
+            raise InvalidInstance(f"objective {arguments.shown(self.objective)} is not one of "
+                                  f"{', '.join(OBJECTIVES)}")
         if self.objective == "weighted_tardiness" and self.due is None:
             raise InvalidInstance("objective weighted_tardiness needs due dates (field due)")
         if not isinstance(self.buffers, str) or self.buffers not in BUFFERS:
-            raise InvalidInstance(f"buffers {self.buffers!r} is not one of {', '.join(BUFFERS)}")
+            raise InvalidInstance(f"buffers {arguments.shown(self.buffers)} is not one of "
+                                  f"{', '.join(BUFFERS)}")
         if self.buffers == "blocking" and machine.size > n_ops:
             raise InvalidInstance("a blocking job shop must be classic (one machine per operation): "
                                   "flexible blocking instances are not supported")

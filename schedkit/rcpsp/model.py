@@ -21,7 +21,7 @@ hold such projects as infeasible instances, so with lags the methods report `inf
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +51,10 @@ def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
         )
     lists = []
     for j, row in enumerate(successors):
-        array = integer_array(f"successors[{j}]", list(row), 1)
+        if isinstance(row, str | bytes | Mapping) or not isinstance(row, Iterable):  # list(0): TypeError
+            raise InvalidInstance(f"successors[{j}] must be a list of activity ids, "
+                                  f"got {arguments.shown(row)}")
+        array = integer_array(f"successors[{j}]", row if isinstance(row, np.ndarray) else list(row), 1)
         outside = np.flatnonzero((array < 0) | (array >= n))
         if outside.size:
             raise InvalidInstance(
