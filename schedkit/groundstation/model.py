@@ -192,8 +192,13 @@ class GroundStationInstance:
             twice = next(t for t in ids if ids.count(t) > 1)
             raise InvalidInstance(f"request {twice}: track_id is used twice")
         named = {a for r in requests for alt in r.alternatives for a in alt.antennas}
-        antennas = arguments.records("antennas", self.antennas) if self.antennas else tuple(
-            sorted(named | {m.antenna for m in self.maintenance}))
+        maintenance = arguments.records("maintenance", self.maintenance)
+        if not all(isinstance(m, Maintenance) for m in maintenance):
+            raise InvalidInstance("maintenance must be Maintenance records")
+        antennas = arguments.records("antennas", self.antennas)
+        if not all(isinstance(a, str) for a in antennas):  # an array: ambiguous truth; a list: unhashable
+            raise InvalidInstance(f"antennas must be names (text), got {arguments.shown(list(antennas))}")
+        antennas = antennas or tuple(sorted(named | {m.antenna for m in maintenance}))
         known = set(antennas)
         for r in requests:
             for alt in r.alternatives:
@@ -201,9 +206,6 @@ class GroundStationInstance:
                     if a not in known:
                         raise InvalidInstance(f"request {r.track_id}: alternative {alt.key} names "
                                               f"unknown antenna {a!r}")
-        maintenance = arguments.records("maintenance", self.maintenance)
-        if not all(isinstance(m, Maintenance) for m in maintenance):
-            raise InvalidInstance("maintenance must be Maintenance records")
         maintenance = tuple(Maintenance(m.antenna, _time(m.start, f"maintenance {k} ({m.antenna}) start"),
                                         _time(m.end, f"maintenance {k} ({m.antenna}) end"))
                             for k, m in enumerate(maintenance))

@@ -73,8 +73,30 @@ BUILDERS = {
     "solve.workers": lambda v: schedkit.solve(SMTT, "edd", workers=v),
     "solve.option": lambda v: schedkit.solve(SMTT, "atc", k=v),
     "serving.prompt": lambda v: dataclasses.replace(SERVING, prompt=v),
+    "serving.arrival": lambda v: dataclasses.replace(SERVING, arrival=v),
+    "serving.program_ids": lambda v: dataclasses.replace(SERVING, program_ids=v),
+    "server.kv_capacity": lambda v: dataclasses.replace(SERVING.server, kv_capacity=v),
+    "server.a": lambda v: dataclasses.replace(SERVING.server, a=v),
+    "vmr.vm_cpu": lambda v: VMR.replace(vm_cpu=v), "vmr.machine_ids": lambda v: VMR.replace(machine_ids=v),
+    "vmr.migration_limit": lambda v: VMR.replace(migration_limit=v),
+    "vmr.check": lambda v: schedkit.check(VMR, {"migrations": [{"vm": v, "to_machine": v, "to_numa": v}]}),
+    "pods.from_array": lambda v: schedkit.PodsSolution.from_array(PODS, v),
+    "pods.check": lambda v: schedkit.check(PODS, {"assignment": v}),
+    "pods.node_cpu": lambda v: dataclasses.replace(PODS.nodes[0], cpu=v),
+    "groundstation.antennas": lambda v: GROUND.replace(antennas=v),
+    "groundstation.duration": lambda v: dataclasses.replace(GROUND.requests[0], duration=v),
+    "groundstation.check": lambda v: schedkit.check(GROUND, {"tracks": [
+        {"request": v, "antennas": v, "tracking_on": v, "tracking_off": v}]}),
+    "simulate.shutdowns": lambda v: schedkit.simulate(SHOP, "mwkr", v),
+    "simulate.seed": lambda v: schedkit.simulate(SHOP, "mwkr", 0.1, seed=v),
+    "generate.smtt": lambda v: schedkit.generate.smtt(4, v, 0.5, seed=1),
+    "generate.jobshop": lambda v: schedkit.generate.jobshop(3, 3, seed=v),
+    "generate.vmr": lambda v: schedkit.generate.vmr(machines=4, utilisation=v),
 }
 SERVING = schedkit.generate.serving(2, seed=1)
+VMR = schedkit.generate.vmr(machines=4, seed=1)
+PODS = schedkit.generate.pods(3, 2, 2, 0.8, seed=1)
+GROUND = schedkit.generate.groundstation(1, seed=1)
 
 
 @pytest.mark.parametrize("target", sorted(BUILDERS))

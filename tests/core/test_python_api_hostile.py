@@ -428,3 +428,17 @@ def test_rcpsp_successor_sets_with_lags():
                                lags=[[5, 0], [3], [2], []])
     plain = schedkit.RCPSPInstance(durations, [{2, 1}, [3], [3], []], capacities, demands)
     assert [row.tolist() for row in plain.successors] == [[1, 2], [3], [3], []]
+
+
+def test_groundstation_maintenance_none_without_antennas():
+    """antennas=() with maintenance=None raised TypeError while the antennas were derived."""
+    with pytest.raises(InvalidInstance, match="maintenance must be a list"):
+        dataclasses.replace(GROUND, antennas=(), maintenance=None)
+    assert dataclasses.replace(GROUND, antennas=()) == GROUND
+
+
+def test_an_error_naming_a_numpy_array_is_one_line():
+    """migration_limit=np.array(...) gave a message spanning the array's repr lines."""
+    with pytest.raises(InvalidInstance) as error:
+        dataclasses.replace(VMR, migration_limit=np.arange(40, dtype=np.uint64) * 2**60)
+    assert "\n" not in str(error.value)
