@@ -56,7 +56,8 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
     if not isinstance(family, str):
         raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance")
     recomputed, violations = families.get(family).check(instance, data)
-    if objective is not None and recomputed is not None and objective != recomputed:
+    if objective is not None and recomputed is not None and (
+            isinstance(objective, bool | np.bool_) or objective != recomputed):  # True == 1
         violations.append(f"claimed objective {objective} but the solution gives {recomputed}")
     return CheckReport(not violations, recomputed, violations)
 

@@ -442,3 +442,12 @@ def test_an_error_naming_a_numpy_array_is_one_line():
     with pytest.raises(InvalidInstance) as error:
         dataclasses.replace(VMR, migration_limit=np.arange(40, dtype=np.uint64) * 2**60)
     assert "\n" not in str(error.value)
+
+
+def test_a_claimed_objective_of_true_is_no_number():
+    """check(..., objective=True) agreed with a recomputed objective of 1 (True == 1)."""
+    instance = schedkit.SMTTInstance(p=[1], d=[0])
+    assert schedkit.check(instance, {"sequence": [0]}, objective=1).feasible
+    report = schedkit.check(instance, {"sequence": [0]}, objective=True)
+    assert not report.feasible and "claimed objective True" in report.violations[0]
+    assert schedkit.check(instance, {"sequence": [0]}, objective=np.int64(1)).feasible
