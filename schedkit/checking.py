@@ -51,7 +51,8 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
         solution = solution["solution"]
     if solution is None:
         return CheckReport(False, None, ["there is no solution to check"])
-    data = _plain(solution.to_dict() if hasattr(solution, "to_dict") else solution)
+    # a Solution's to_dict is plain already; a dict written in Python may hold numpy values
+    data = solution.to_dict() if hasattr(solution, "to_dict") else _plain(solution)
     family = getattr(instance, "family", None)
     if not isinstance(family, str):
         raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance")
