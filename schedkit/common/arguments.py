@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -53,12 +53,13 @@ def meta(value: Any) -> Mapping[str, Any]:
 
 
 def whole_numbers(name: str, values: Any) -> tuple[int, ...]:
-    """`values` (a list, tuple or 1-D array) as a tuple of ints, else InvalidInstance naming the
-    first entry that is no whole number: a boolean, a fraction (never truncated), NaN, text, None.
-    A float of integral value (a MIP's 3.0) counts as whole."""
+    """`values` (a list, tuple, range, iterator or 1-D array) as a tuple of ints, else
+    InvalidInstance naming the first entry that is no whole number: a boolean, a fraction (never
+    truncated), NaN, text, None. A float of integral value (a MIP's 3.0) counts as whole."""
     if isinstance(values, np.ndarray):
         values = values.tolist()
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
+    if (isinstance(values, str | bytes | Mapping | set | frozenset)  # a set has no order
+            or not isinstance(values, Iterable)):
         raise InvalidInstance(f"{name} must be a list of whole numbers, got {type(values).__name__}")
     whole = []
     for i, value in enumerate(values):
