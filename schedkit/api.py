@@ -6,7 +6,8 @@ import math
 import time
 from typing import Any
 
-from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
+from schedkit.common.arguments import shown
+from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole, real
 from schedkit.deadline import run_guarded
 from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
@@ -47,25 +48,24 @@ def solve(
         raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance "
                             "(load a file with schedkit.load first)")
     if not isinstance(method, str):
-        raise SchedkitError(f"method must be a method's name (text), got {method!r}")
-    if time_limit is not None and not (is_seconds(time_limit) or time_limit == math.inf):
+        raise SchedkitError(f"method must be a method's name (text), got {shown(method)}")
+    if time_limit is not None and not (is_seconds(time_limit) or real(time_limit) == math.inf):
         raise SchedkitError(f"time_limit must be a positive number of seconds up to {MAX_TIME_LIMIT:g} "
-                            f"(inf or None: no limit), got {time_limit!r}")
-    if time_limit is not None and math.isinf(time_limit):
+                            f"(inf or None: no limit), got {shown(time_limit)}")
+    if time_limit is not None and real(time_limit) == math.inf:
         time_limit = None
     workers = default_workers() if workers is None else workers
     if not is_whole(workers, 1, MAX_WORKERS):
-        raise SchedkitError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {workers!r}")
+        raise SchedkitError(f"workers must be a whole number from 1 to {MAX_WORKERS}, got {shown(workers)}")
     if not is_whole(seed, 0, MAX_SEED):
-        raise SchedkitError(f"seed must be a whole number from 0 to {MAX_SEED}, got {seed!r}")
+        raise SchedkitError(f"seed must be a whole number from 0 to {MAX_SEED}, got {shown(seed)}")
     workers, seed = int(workers), int(seed)
     limit = None if time_limit is None else float(time_limit)
 
     def run() -> Result:
         entry = lookup(instance.family, method)
-        entry.check_options(options)
         opts = SolveOptions(time_limit=limit, seed=int(seed), workers=workers,
-                            extra={**entry.options, **options}, started=started)
+                            extra={**entry.options, **entry.check_options(options)}, started=started)
         return entry.function(instance, opts).with_context(method=entry.name)
 
     finished, result = run_guarded(run, limit, started)

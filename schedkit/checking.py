@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from schedkit import family as families
 from schedkit.errors import SchedkitError
 from schedkit.result import Result
@@ -49,11 +51,28 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
         solution = solution["solution"]
     if solution is None:
         return CheckReport(False, None, ["there is no solution to check"])
-    data = solution.to_dict() if hasattr(solution, "to_dict") else solution
+    # a Solution's to_dict is plain already; a dict written in Python may hold numpy values
+    data = solution.to_dict() if hasattr(solution, "to_dict") else _plain(solution)
     family = getattr(instance, "family", None)
     if not isinstance(family, str):
         raise SchedkitError(f"{type(instance).__name__} is not a schedkit instance")
     recomputed, violations = families.get(family).check(instance, data)
-    if objective is not None and recomputed is not None and objective != recomputed:
+    if objective is not None and recomputed is not None and (
+            isinstance(objective, bool | np.bool_) or objective != recomputed):  # True == 1
         violations.append(f"claimed objective {objective} but the solution gives {recomputed}")
     return CheckReport(not violations, recomputed, violations)
+
+
+def _plain(value: Any, depth: int = 64) -> Any:
+    """A solution dict built in Python with numpy values read as the JSON values they stand for
+    (an array as a list, np.int64(3) as 3, np.bool_ as a boolean): the checkers judge JSON shapes,
+    and called `{"sequence": list(np.argsort(d))}` infeasible ("np.int64(0) is not a job index")."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    if depth <= 0:
+        return value
+    if isinstance(value, Mapping):
+        return {key: _plain(item, depth - 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item, depth - 1) for item in value)
+    return value

@@ -6,7 +6,16 @@ from collections.abc import Iterable
 
 
 class SchedkitError(Exception):
-    """Base of every error schedkit raises on purpose."""
+    """Base of every error schedkit raises on purpose; its message is one line (a numpy array
+    named in it, repr'd over several lines, is joined into one)."""
+
+    def __str__(self) -> str:
+        return _one_line(super().__str__())
+
+
+def _one_line(text: str) -> str:
+    """`text` with each line break (and the indentation around it) replaced by one space."""
+    return " ".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 class InvalidInstance(SchedkitError, ValueError):  # noqa: N818 - public name fixed by the API
@@ -41,7 +50,7 @@ class UnknownMethod(SchedkitError, LookupError):  # noqa: N818 - public name fix
         )
 
     def __str__(self) -> str:  # LookupError would repr() the message otherwise
-        return self.args[0]
+        return _one_line(self.args[0])
 
 
 class UnknownOption(SchedkitError, TypeError):  # noqa: N818

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,19 @@ def _extensions() -> dict[str, str]:
     return {**_GENERIC_EXTENSIONS, **families.extensions()}
 
 
+def _path(path: Any) -> str | os.PathLike[str]:
+    """`path` when it is text or a path, else SchedkitError: load(None) looked for a file named
+    'None', dump(x, None) raised TypeError from pathlib."""
+    if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
+        raise SchedkitError(f"path must be a file path (text or a pathlib.Path), got {type(path).__name__}")
+    return path
+
+
 def split_selector(path: str | Path) -> tuple[Path, str | None]:
     """`wt40.txt#7` -> (wt40.txt, "7"); a path that exists as written is never split. An empty
     selector of a file that exists (`wt40.txt#`) is kept, so that it is refused with the names
     the file holds rather than as a missing file."""
-    text = str(path)
+    text = str(_path(path))
     if "#" in text and not Path(text).exists():
         base, _, selector = text.rpartition("#")
         if selector or Path(base).is_file():
@@ -188,8 +197,11 @@ def _blocking(file: Path, instance: Any, blocking: bool) -> Any:
 
 def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     """Write one instance or a list of them; the format follows the extension unless given."""
-    target = Path(path)
+    target = Path(_path(path))
     items = list(instances) if isinstance(instances, list | tuple) else [instances]
+    for item in items:  # dump(None, p) raised AttributeError: 'NoneType' object has no 'to_dict'
+        if not isinstance(getattr(item, "family", None), str) or not hasattr(item, "to_dict"):
+            raise SchedkitError(f"{type(item).__name__} is not a schedkit instance: nothing to write")
     name, arg = _split_format(format)
     writers = _writers()
     if name is None:

@@ -16,9 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from schedkit import family as families
-from schedkit.common.numbers import MAX_VALUE
-from schedkit.errors import InvalidOption, UnknownMethod, UnknownOption
+from schedkit.common.arguments import shown
+from schedkit.common.numbers import MAX_VALUE, real
+from schedkit.errors import InvalidOption, SchedkitError, UnknownMethod, UnknownOption
 from schedkit.result import Result
 
 
@@ -56,14 +59,23 @@ _KIND = {bool: "true or false", int: "a whole number within ±2^62", float: "a f
 
 def _is_a(value: Any, expected: type) -> bool:
     """Whether an option value is of its default's kind (an integer counts as a number; a whole
-    number lies within ±2^62, as in every input, so no kernel's int64 overflows)."""
+    number lies within ±2^62, as in every input, so no kernel's int64 overflows). Values come
+    through `_plain` first: numpy's scalars are read as Python's."""
     if expected is bool or isinstance(value, bool):
         return expected is bool and isinstance(value, bool)
     if expected is float:
-        return isinstance(value, int | float) and math.isfinite(value)
+        number = real(value) if isinstance(value, int | float) else None
+        return number is not None and math.isfinite(number)
     if expected is int:
         return isinstance(value, int) and abs(value) < MAX_VALUE
     return isinstance(value, expected) if expected in _KIND else True
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it stands for (np.int64(5) as 5, np.float32 as float,
+    np.str_ as str, np.bool_ as bool): an option given `np.int64(10)` was refused as 'not a whole
+    number'; anything else as it is."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 SolverFunction = Callable[[Any, SolveOptions], Result]
@@ -80,10 +92,11 @@ class Method:
     function: SolverFunction
     options: Mapping[str, Any] = field(default_factory=dict)
 
-    def check_options(self, options: Mapping[str, Any]) -> None:
-        """Raise UnknownOption for an option this method lacks (naming the accepted ones), or
-        InvalidOption for a value of the wrong kind: a boolean is not a number, NaN is no
-        number, text no count."""
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The options with numpy scalars read as Python values; UnknownOption for an option this
+        method lacks (naming the accepted ones), or InvalidOption for a value of the wrong kind:
+        a boolean is not a number, NaN is no number, text no count."""
+        options = {name: _plain(value) for name, value in options.items()}
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             accepted = ", ".join(sorted(self.options)) or "none"
@@ -95,8 +108,9 @@ class Method:
             expected = OPTIONAL_TYPES.get(name) if self.options[name] is None else type(self.options[name])
             if expected is not None and not (value is None is self.options[name]
                                              or _is_a(value, expected)):
-                raise InvalidOption(f"method {self.name!r}: option {name}={value!r} is not "
+                raise InvalidOption(f"method {self.name!r}: option {name}={shown(value)} is not "
                                     f"{_KIND[expected]}")
+        return options
 
 
 class MethodInfo(NamedTuple):
@@ -155,6 +169,8 @@ def lookup(family: str, name: str) -> Method:
 
 def methods(family: str | None = None) -> list[MethodInfo]:
     """Every registered method (of one family if given), sorted by family then name."""
+    if family is not None and not isinstance(family, str):  # ['smtt'] raised 'unhashable type'
+        raise SchedkitError(f"family must be a family's name (text), got {family!r}")
     _load_methods(family)
     rows = [
         MethodInfo(m.name, m.family, "exact" if m.exact else "heuristic", m.description)

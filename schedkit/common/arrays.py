@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,20 @@ def _no_booleans(name: str, values: list[Any] | tuple[Any, ...], depth: int) -> 
             raise InvalidInstance(f"{name}[{i}] = {str(value).lower()}: a boolean is not a number")
         if depth > 1 and isinstance(value, list | tuple):
             _no_booleans(f"{name}[{i}]", value, depth - 1)
+
+
+def _whole_objects(name: str, array: np.ndarray, limit: int) -> np.ndarray:
+    """An object array of integers within the limit as int64, else InvalidInstance naming the
+    first entry that is no integer or lies beyond the limit: '[2**70]' said 'must hold integers,
+    got object values' of a list of integers."""
+    for index in np.ndindex(array.shape):
+        value = array[index]
+        where = f"{name}{list(index)}"
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+            raise InvalidInstance(f"{where} = {value!r:.40} is not an integer")
+        if abs(int(value)) > limit:
+            raise InvalidInstance(f"{where} = {int(value)} exceeds the limit ±{limit}")
+    return array.astype(np.int64)
 
 
 def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE) -> np.ndarray:
@@ -44,10 +59,17 @@ def integer_array(name: str, values: Any, ndim: int = 1, limit: int = INT64_SAFE
         if bad.size:
             index = tuple(int(i) for i in bad[0])
             raise InvalidInstance(f"{name}{list(index)} = {array[index]} is not an integer")
+    elif array.size and array.dtype == object:
+        array = _whole_objects(name, array, limit)  # [2**70], Fraction(3), dtype=object
     elif array.size and array.dtype.kind not in "iu":
         raise InvalidInstance(f"{name} must hold integers, got {array.dtype} values")
     if array.size:
-        large = np.argwhere(np.abs(array.astype(np.float64)) > limit)
+        if array.dtype.kind == "i":  # compared exactly: as floats, 2**62 + 1 passed a limit of 2**62
+            large = np.argwhere((array > limit) | (array < -limit))
+        elif array.dtype.kind == "u":
+            large = np.argwhere(array > np.uint64(limit))
+        else:
+            large = np.argwhere(np.abs(array.astype(np.float64)) > limit)
         if large.size:
             index = tuple(int(i) for i in large[0])
             raise InvalidInstance(f"{name}{list(index)} = {array[index]} exceeds the limit ±{limit}")
@@ -65,3 +87,25 @@ def worst_weighted_sum(weights: np.ndarray, horizon: int, offsets: np.ndarray) -
         return int(estimate)
     return sum(int(w) * max(0, horizon - int(o)) for w, o in zip(weights.tolist(), offsets.tolist(),
                                                                     strict=True))
+
+
+def real_array(name: str, values: Any) -> np.ndarray:
+    """`values` as a read-only float64 copy of one dimension. Booleans, text, None and other
+    non-numbers raise InvalidInstance naming the field: `np.asarray(values, dtype=float)` read
+    ["0", "6"] as numbers and True as 1.0. Non-finite values are left for the model's rules."""
+    if isinstance(values, list | tuple):
+        _no_booleans(name, values, 1)
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise InvalidInstance(f"{name} is ragged: every entry must be one number") from None
+    if array.ndim != 1:
+        raise InvalidInstance(f"{name} must be a flat list of numbers, got shape {array.shape}")
+    if array.dtype == object and all(isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
+                                     for v in array.tolist()):
+        array = array.astype(np.float64)  # Python ints beyond int64, Fractions
+    if array.size and array.dtype.kind not in "iuf":
+        raise InvalidInstance(f"{name} must hold numbers, got {array.dtype} values")
+    result = array.astype(np.float64)
+    result.setflags(write=False)
+    return result

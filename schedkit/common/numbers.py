@@ -3,8 +3,10 @@ and the numeric arguments every entry point checks alike (whole numbers, seconds
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
+from decimal import Decimal
 from typing import Any
 
 MAX_VALUE = 2**62  # every number in every input is below this in magnitude (docs/input-limits.md)
@@ -47,9 +49,24 @@ def is_whole(value: Any, low: int, high: int) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high
 
 
+def real(value: Any) -> float | None:
+    """`value` as a float when it is a real number that is not a boolean and not NaN (Python's,
+    numpy's, a Fraction or a Decimal; ±inf included) within float's range, else None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        return None  # numpy's booleans are no numbers.Real
+    if isinstance(value, Decimal) and value.is_snan():
+        return None  # float() refuses a signalling NaN
+    try:
+        number = float(value)
+    except OverflowError:  # an int or Fraction beyond float's range is no infinity
+        return None
+    return None if math.isnan(number) else number
+
+
 def is_seconds(value: Any, zero: bool = False) -> bool:
-    """Whether `value` is a number of seconds (not a boolean, not NaN) up to MAX_SECONDS, above
-    0 (or from 0 with `zero`)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """Whether `value` is a number of seconds (not a boolean, not NaN; numpy's, a Fraction or a
+    Decimal too) up to MAX_SECONDS, above 0 (or from 0 with `zero`)."""
+    seconds = real(value)
+    if seconds is None:
         return False
-    return (value >= 0 if zero else value > 0) and value <= MAX_SECONDS
+    return (seconds >= 0 if zero else seconds > 0) and seconds <= MAX_SECONDS

@@ -29,24 +29,28 @@ from schedkit.loading import write
 
 
 def _check(tasks: int, processors: int, shape: float, out_degree: int, ccr: float, beta: float,
-           mean_cost: int, jump: int) -> None:
-    whole("tasks", tasks, 1, MAX_TASKS)
-    whole("processors", processors, 1, MAX_PROCESSORS)
+           mean_cost: int, jump: int) -> tuple[int, int, float, int, float, float, int, int]:
+    """The arguments as the Python int or float they were checked as (a Fraction or numpy
+    float went on to numpy's rint otherwise), else InvalidInstance naming one."""
+    tasks = whole("tasks", tasks, 1, MAX_TASKS)
+    processors = whole("processors", processors, 1, MAX_PROCESSORS)
     if tasks * processors > MAX_COST_CELLS:
         raise InvalidInstance(f"tasks x processors = {tasks} x {processors} is beyond the "
                               f"{MAX_COST_CELLS:,} costs a generated instance may hold")
-    number("shape α", shape, 0, math.inf, open_low=True, open_high=True)
-    whole("out_degree", out_degree, 1, MAX_TASKS)
-    number("ccr", ccr, 0, MAX_VALUE)
-    number("beta", beta, 0, 2)
-    whole("mean_cost", mean_cost, 1, MAX_VALUE)
-    whole("jump", jump, 1, MAX_TASKS)
+    shape = number("shape α", shape, 0, math.inf, open_low=True, open_high=True)
+    out_degree = whole("out_degree", out_degree, 1, MAX_TASKS)
+    ccr = number("ccr", ccr, 0, MAX_VALUE)
+    beta = number("beta", beta, 0, 2)
+    mean_cost = whole("mean_cost", mean_cost, 1, MAX_VALUE)
+    jump = whole("jump", jump, 1, MAX_TASKS)
+    return tasks, processors, shape, out_degree, ccr, beta, mean_cost, jump
 
 
 def dag(tasks: int, processors: int, seed: int, *, shape: float = 1.0, out_degree: int = 3,
         ccr: float = 1.0, beta: float = 0.5, mean_cost: int = 50, jump: int = 1) -> DAGInstance:
     """A random DAG instance (see the module docstring); the same arguments give the same graph."""
-    _check(tasks, processors, shape, out_degree, ccr, beta, mean_cost, jump)
+    tasks, processors, shape, out_degree, ccr, beta, mean_cost, jump = _check(
+        tasks, processors, shape, out_degree, ccr, beta, mean_cost, jump)
     rng = generator_rng(seed)
     height = max(1, min(tasks, round(math.sqrt(tasks) / shape)))
     level = np.concatenate([np.arange(height), rng.integers(0, height, tasks - height)])

@@ -17,13 +17,14 @@ time (zero-cost tasks occupy no time), no preemption. Objective: makespan = max 
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.errors import InvalidInstance
 
@@ -64,6 +65,27 @@ def find_cycle(n: int, edges: np.ndarray) -> list[int] | None:
     return None
 
 
+def _listed(field: str, values: Any) -> list[Any]:
+    """A list, tuple or 1-D array as a list (text is no list: 'P12' gave processors P, 1, 2)."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Sequence):
+        raise InvalidInstance(f"{field} must be a list, got {type(values).__name__}")
+    return list(values)
+
+
+def _task_ids(values: Any) -> list[Any]:
+    """Task ids as the file formats take them, text or Python ints: np.int64 ids made dump()
+    fail ('int64 is not JSON serializable'), None or a list wrote a file load() refuses."""
+    ids = _listed("task_ids", values)
+    for k, task in enumerate(ids):
+        if isinstance(task, numbers.Integral) and not isinstance(task, bool | np.bool_):
+            ids[k] = int(task)
+        elif not isinstance(task, str):
+            raise InvalidInstance(f"task_ids[{k}] = {task!r:.40} is not a string or integer id")
+    return ids
+
+
 @dataclass(frozen=True, eq=False)
 class DAGInstance:
     """A task graph: `cost` (n x p), `edges` (m x 2, task indices, kept sorted by source then
@@ -97,9 +119,9 @@ class DAGInstance:
         if n > MAX_TASKS or p > MAX_PROCESSORS:
             raise InvalidInstance(f"{n} tasks x {p} processors is beyond the supported "
                                   f"{MAX_TASKS} x {MAX_PROCESSORS}")
-        ids = list(range(1, n + 1)) if self.task_ids is None else list(self.task_ids)
+        ids = list(range(1, n + 1)) if self.task_ids is None else _task_ids(self.task_ids)
         names = [f"P{k + 1}" for k in range(p)] if self.processors is None else [
-            str(x) for x in self.processors]
+            str(x) for x in _listed("processors", self.processors)]
         if len(ids) != n:
             raise InvalidInstance(f"task_ids lists {len(ids)} tasks but cost has {n} rows")
         if len({str(t) for t in ids}) != n:
@@ -133,7 +155,7 @@ class DAGInstance:
         object.__setattr__(self, "task_ids", tuple(ids))
         object.__setattr__(self, "processors", tuple(names))
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @staticmethod
     def _check_edges(edges: np.ndarray, data: np.ndarray, ids: list[Any], n: int) -> None:
@@ -244,7 +266,7 @@ class DAGInstance:
             "bandwidth": self.bandwidth, "latency": self.latency, "task_ids": self.task_ids,
             "processors": self.processors, "name": self.name, "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "DAGInstance")
         return DAGInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -324,8 +346,8 @@ class DAGSolution:
     start: tuple[int, ...]
 
     def __init__(self, processor: Sequence[int] | np.ndarray, start: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "processor", tuple(int(k) for k in processor))
-        object.__setattr__(self, "start", tuple(int(s) for s in start))
+        object.__setattr__(self, "processor", arguments.whole_numbers("processor", processor))
+        object.__setattr__(self, "start", arguments.whole_numbers("start", start))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"processor": [per task, 0-based], "start": [per task]}`."""

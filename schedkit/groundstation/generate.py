@@ -64,8 +64,8 @@ def groundstation(satellites: int, seed: int, *, stations: int = 6, antennas: in
                   ) -> GroundStationInstance:
     """A random network (see the module docstring)."""
     _check(satellites, stations, antennas, requests, hours)
-    number("array_share", array_share, 0, 1)
-    number("maintenance_share", maintenance_share, 0, 1)
+    array_share = number("array_share", array_share, 0, 1)
+    maintenance_share = number("maintenance_share", maintenance_share, 0, 1)
     flag("spacecraft_exclusive", spacecraft_exclusive)
     rng = generator_rng(seed)
     horizon = hours * 3600

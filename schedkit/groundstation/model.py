@@ -20,11 +20,12 @@ fraction U_m = (requested_m - tracked_m) / requested_m, as U_max and U_rms = sqr
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
+from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
 FAMILY = "groundstation"
@@ -35,9 +36,11 @@ MAX_REQUESTS = 200_000
 
 
 def _time(value: Any, where: str) -> int:
-    """An integer number of seconds >= 0 (booleans, NaN and fractions refused)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An integer number of seconds >= 0 as a Python int (numpy's integers read; booleans, NaN
+    and fractions refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InvalidInstance(f"{where} = {value!r} is not an integer number of seconds")
+    value = int(value)
     if value < 0:
         raise InvalidInstance(f"{where} = {value} is negative: times are non-negative seconds")
     if value > MAX_TIME:
@@ -68,6 +71,20 @@ class Alternative:
         return "_".join(self.antennas)
 
 
+def _plain_times(alternative: Alternative, who: str) -> Alternative:
+    """The alternative with its antennas a tuple of names and its view periods' times Python ints
+    (np.int64 times were refused, or kept where no JSON writer takes them)."""
+    antennas = arguments.records(f"{who}: antennas", alternative.antennas)
+    if not all(isinstance(a, str) for a in antennas):
+        raise InvalidInstance(f"{who}: antennas must be names (text), got {list(antennas)}")
+    periods = arguments.records(f"{who}: view_periods of {'_'.join(antennas)}", alternative.view_periods)
+    if not all(isinstance(p, ViewPeriod) for p in periods):
+        raise InvalidInstance(f"{who}: view_periods must be ViewPeriod records")
+    plain = tuple(ViewPeriod(*(v if isinstance(v, bool) or not isinstance(v, numbers.Integral) else int(v)
+                               for v in (p.on, p.off, p.rise, p.set))) for p in periods)
+    return Alternative(antennas, plain)
+
+
 @dataclass(frozen=True)
 class Request:
     """One request; times in seconds (see the module docstring)."""
@@ -86,7 +103,7 @@ class Request:
     def __post_init__(self) -> None:
         who = f"request {self.track_id}"
         for name in ("duration", "duration_min", "setup", "teardown", "window_start", "window_end"):
-            _time(getattr(self, name), f"{who}: {name}")
+            object.__setattr__(self, name, _time(getattr(self, name), f"{who}: {name}"))
         if self.duration <= 0:
             raise InvalidInstance(f"{who}: duration must be positive, got {self.duration}")
         if self.duration_min <= 0:
@@ -98,7 +115,10 @@ class Request:
             raise InvalidInstance(f"{who}: time_window_end {self.window_end} is before "
                                   f"time_window_start {self.window_start}")
         seen: dict[frozenset[str], str] = {}  # an array is its set of antennas, in any order
-        alternatives = tuple(self.alternatives)
+        alternatives = arguments.records(f"{who}: alternatives", self.alternatives)
+        if not all(isinstance(alternative, Alternative) for alternative in alternatives):
+            raise InvalidInstance(f"{who}: alternatives must be Alternative records")
+        alternatives = tuple(_plain_times(alternative, who) for alternative in alternatives)
         for a, alternative in enumerate(alternatives):
             if not alternative.antennas or len(set(alternative.antennas)) != len(alternative.antennas):
                 raise InvalidInstance(f"{who}: alternative {a} must name distinct antennas, got "
@@ -119,7 +139,7 @@ class Request:
                     if getattr(period, name) is not None:
                         _time(getattr(period, name), f"{where} {name.upper()}")
         object.__setattr__(self, "alternatives", alternatives)
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def splittable(self) -> bool:
@@ -162,7 +182,9 @@ class GroundStationInstance:
     family = FAMILY
 
     def __post_init__(self) -> None:
-        requests = tuple(self.requests)
+        requests = arguments.records("requests", self.requests)
+        if not all(isinstance(r, Request) for r in requests):
+            raise InvalidInstance("requests must be Request records")
         if len(requests) > MAX_REQUESTS:
             raise InvalidInstance(f"{len(requests)} requests is beyond the supported {MAX_REQUESTS}")
         ids = [r.track_id for r in requests]
@@ -170,8 +192,13 @@ class GroundStationInstance:
             twice = next(t for t in ids if ids.count(t) > 1)
             raise InvalidInstance(f"request {twice}: track_id is used twice")
         named = {a for r in requests for alt in r.alternatives for a in alt.antennas}
-        antennas = tuple(self.antennas) if self.antennas else tuple(
-            sorted(named | {m.antenna for m in self.maintenance}))
+        maintenance = arguments.records("maintenance", self.maintenance)
+        if not all(isinstance(m, Maintenance) for m in maintenance):
+            raise InvalidInstance("maintenance must be Maintenance records")
+        antennas = arguments.records("antennas", self.antennas)
+        if not all(isinstance(a, str) for a in antennas):  # an array: ambiguous truth; a list: unhashable
+            raise InvalidInstance(f"antennas must be names (text), got {arguments.shown(list(antennas))}")
+        antennas = antennas or tuple(sorted(named | {m.antenna for m in maintenance}))
         known = set(antennas)
         for r in requests:
             for alt in r.alternatives:
@@ -179,10 +206,10 @@ class GroundStationInstance:
                     if a not in known:
                         raise InvalidInstance(f"request {r.track_id}: alternative {alt.key} names "
                                               f"unknown antenna {a!r}")
-        maintenance = tuple(self.maintenance)
+        maintenance = tuple(Maintenance(m.antenna, _time(m.start, f"maintenance {k} ({m.antenna}) start"),
+                                        _time(m.end, f"maintenance {k} ({m.antenna}) end"))
+                            for k, m in enumerate(maintenance))
         for k, m in enumerate(maintenance):
-            _time(m.start, f"maintenance {k} ({m.antenna}) start")
-            _time(m.end, f"maintenance {k} ({m.antenna}) end")
             if m.antenna not in known:
                 raise InvalidInstance(f"maintenance {k}: unknown antenna {m.antenna!r}")
             if m.end < m.start:
@@ -194,7 +221,7 @@ class GroundStationInstance:
         object.__setattr__(self, "antennas", antennas)
         object.__setattr__(self, "maintenance", maintenance)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def n(self) -> int:
@@ -219,7 +246,7 @@ class GroundStationInstance:
         fields: dict[str, Any] = {"requests": self.requests, "antennas": self.antennas,
                   "maintenance": self.maintenance, "spacecraft_exclusive": self.spacecraft_exclusive,
                   "name": self.name, "meta": self.meta}
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "GroundStationInstance")
         return GroundStationInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,6 +304,9 @@ class GroundStationSolution:
     tracks: tuple[Track, ...]
 
     def __init__(self, tracks: Sequence[Track]) -> None:
+        tracks = arguments.records("tracks", tracks)
+        if not all(isinstance(t, Track) for t in tracks):
+            raise InvalidInstance("tracks must be Track records")
         ordered = sorted(tracks, key=lambda t: (t.tracking_on, t.request, t.antennas))
         object.__setattr__(self, "tracks", tuple(ordered))
 

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array, worst_weighted_sum
 from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
@@ -82,7 +82,7 @@ class JobShopInstance:
 
     def __post_init__(self) -> None:
         if isinstance(self.machines, bool) or not isinstance(self.machines, int | np.integer):
-            raise InvalidInstance(f"machines must be an integer, got {self.machines!r}")
+            raise InvalidInstance(f"machines must be an integer, got {arguments.shown(self.machines)}")
         m = int(self.machines)
         if m < 1:
             raise InvalidInstance(f"machines = {m}: an instance needs at least one machine")
@@ -121,12 +121,14 @@ class JobShopInstance:
         object.__setattr__(self, "release", self._job_field("release", self.release, n, 0, MAX_TIME))
         object.__setattr__(self, "due", self._job_field("due", self.due, n, -MAX_TIME, MAX_TIME))
         object.__setattr__(self, "weight", self._job_field("weight", self.weight, n, 0, MAX_WEIGHT))
-        if self.objective not in OBJECTIVES:
-            raise InvalidInstance(f"objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
+        if not isinstance(self.objective, str) or self.objective not in OBJECTIVES:
+            raise InvalidInstance(f"objective {arguments.shown(self.objective)} is not one of "
+                                  f"{', '.join(OBJECTIVES)}")
         if self.objective == "weighted_tardiness" and self.due is None:
             raise InvalidInstance("objective weighted_tardiness needs due dates (field due)")
         if not isinstance(self.buffers, str) or self.buffers not in BUFFERS:
-            raise InvalidInstance(f"buffers {self.buffers!r} is not one of {', '.join(BUFFERS)}")
+            raise InvalidInstance(f"buffers {arguments.shown(self.buffers)} is not one of "
+                                  f"{', '.join(BUFFERS)}")
         if self.buffers == "blocking" and machine.size > n_ops:
             raise InvalidInstance("a blocking job shop must be classic (one machine per operation): "
                                   "flexible blocking instances are not supported")
@@ -137,7 +139,7 @@ class JobShopInstance:
         object.__setattr__(self, "alt_machine", machine)
         object.__setattr__(self, "alt_duration", duration)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @staticmethod
     def _where(job_ptr: np.ndarray, op_ptr: np.ndarray, alt: int) -> str:
@@ -190,11 +192,14 @@ class JobShopInstance:
     def from_jobs(cls, jobs: Sequence[Sequence[Any]], machines: int | None = None, **fields: Any
                   ) -> JobShopInstance:
         """From nested lists: per job, per operation either `(machine, duration)` or a list of
-        such pairs (the alternatives). `machines` defaults to the largest index used + 1."""
+        such pairs (the alternatives). `machines` defaults to the largest index used + 1.
+        Numpy arrays are read as the nested lists they hold."""
+        jobs = _listed(jobs)
         if not isinstance(jobs, Sequence) or isinstance(jobs, str) or len(jobs) == 0:
             raise InvalidInstance("an instance needs at least one job (jobs is empty)")
         job_ptr, op_ptr, alt_m, alt_d = [0], [0], [], []
         for j, job in enumerate(jobs):
+            job = _listed(job)
             if not isinstance(job, Sequence) or isinstance(job, str):
                 raise InvalidInstance(f"job {j} must be a list of operations")
             for k, op in enumerate(job):
@@ -206,6 +211,8 @@ class JobShopInstance:
             job_ptr.append(len(op_ptr) - 1)
         if machines is None:
             machines = max(alt_m, default=-1) + 1
+        optional = ("release", "due", "weight", "objective", "name", "meta", "buffers")
+        arguments.changed(dict.fromkeys(optional), fields, "from_jobs")  # foo=1: TypeError
         return cls(machines=machines, job_ptr=job_ptr, op_ptr=op_ptr, alt_machine=alt_m,
                    alt_duration=alt_d, **fields)
 
@@ -262,7 +269,7 @@ class JobShopInstance:
         fields = {name: getattr(self, name) for name in (
             "machines", "job_ptr", "op_ptr", "alt_machine", "alt_duration", "release", "due",
             "weight", "objective", "name", "meta", "buffers")}
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "JobShopInstance")
         return JobShopInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -312,20 +319,36 @@ def _same_optional(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
+def _listed(value: Any) -> Any:
+    """A numpy array as the nested lists it holds (from_jobs read a 3-D array as 'jobs is empty')."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _is_pair(value: Any) -> bool:
+    value = _listed(value)
     return (isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
             and all(isinstance(x, int | np.integer | float) and not isinstance(x, bool) for x in value))
 
 
 def _pairs(op: Any, job: int, k: int) -> list[tuple[Any, Any]]:
     """An operation given as one (machine, duration) pair or a list of them."""
+    op = _listed(op)
     if _is_pair(op):
         return [(op[0], op[1])]
     if isinstance(op, Sequence) and not isinstance(op, str) and op and all(_is_pair(p) for p in op):
-        return [(p[0], p[1]) for p in op]
+        return [(_listed(p)[0], _listed(p)[1]) for p in op]
     raise InvalidInstance(
         f"job {job}, operation {k}: expected [machine, duration] or a non-empty list of such "
         f"pairs, found {op!r}")
+
+
+def _per_job(name: str, values: Any) -> tuple[tuple[int, ...], ...]:
+    """Per job, per operation whole numbers (common.arguments.whole_numbers for each job)."""
+    if isinstance(values, np.ndarray):
+        values = list(values)
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, list | tuple):
+        raise InvalidInstance(f"{name} must be a list (per job) of lists, got {type(values).__name__}")
+    return tuple(arguments.whole_numbers(f"{name}[{j}]", job) for j, job in enumerate(values))
 
 
 @dataclass(frozen=True)
@@ -339,10 +362,9 @@ class JobShopSolution:
 
     def __init__(self, start: Sequence[Sequence[int]], machine: Sequence[Sequence[int]],
                  leave: Sequence[Sequence[int]] | None = None) -> None:
-        object.__setattr__(self, "start", tuple(tuple(int(s) for s in job) for job in start))
-        object.__setattr__(self, "machine", tuple(tuple(int(x) for x in job) for job in machine))
-        object.__setattr__(self, "leave", None if leave is None else
-                           tuple(tuple(int(x) for x in job) for job in leave))
+        object.__setattr__(self, "start", _per_job("start", start))
+        object.__setattr__(self, "machine", _per_job("machine", machine))
+        object.__setattr__(self, "leave", None if leave is None else _per_job("leave", leave))
 
     @classmethod
     def from_flat(cls, instance: JobShopInstance, start: np.ndarray, machine: np.ndarray,

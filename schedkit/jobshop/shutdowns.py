@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from schedkit.common.numbers import real
 from schedkit.errors import InvalidInstance
 
 DEFAULT_REPAIR = (5, 15)
@@ -42,7 +43,8 @@ class Shutdowns:
             return cls(0.0)
         if isinstance(value, Shutdowns):
             return value
-        return cls(float(value)) if not isinstance(value, bool) else cls(value)
+        number = real(value)  # 'x' raised float()'s ValueError
+        return cls(value) if number is None else cls(number)  # cls refuses what is no number
 
 
 class MachineTimeline:

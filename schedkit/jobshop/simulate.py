@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 
 from schedkit.api import solve
-from schedkit.common.numbers import MAX_SECONDS, is_seconds
+from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole
 from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import evaluate_orders
-from schedkit.jobshop.model import JobShopInstance
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.jobshop.shutdowns import MachineTimeline, Shutdowns
 from schedkit.registry import lookup
 
@@ -449,6 +449,13 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
         raise SchedkitError(f"unknown policy {policy!r}; known: {', '.join(policies())}")
     plan_time_limit = _seconds("plan_time_limit", plan_time_limit)
     reschedule_seconds = _seconds("reschedule_seconds", reschedule_seconds)
+    for name, value, low, high in (("seed", seed, 0, 2**62), ("max_reschedules", max_reschedules, 0, 10**6),
+                                   ("workers", workers, 1, 10_000)):
+        if not is_whole(value, low, high):  # seed=2.0 was numpy's TypeError, seed=True taken as 1
+            raise SchedkitError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    seed, max_reschedules, workers = int(seed), int(max_reschedules), int(workers)
+    if not isinstance(plan_method, str):
+        raise SchedkitError(f"plan_method must be a method's name (text), got {plan_method!r}")
     plan_start = None
     if policy in PLAN_POLICIES:
         if plan is None:
@@ -456,7 +463,13 @@ def simulate(instance: JobShopInstance, policy: str = "mwkr", shutdowns: Shutdow
         solution = getattr(plan, "solution", plan)
         if solution is None:
             raise SchedkitError(f"simulate: the plan from {plan_method} has no schedule")
+        if not isinstance(solution, JobShopSolution):
+            raise SchedkitError(f"simulate: plan must be a job shop Result or JobShopSolution, got "
+                                f"{type(solution).__name__}")
         plan_start = np.array([s for job in solution.start for s in job], dtype=np.int64)
+        if [len(job) for job in solution.start] != np.diff(instance.job_ptr).tolist():
+            raise SchedkitError("simulate: the plan is not a schedule of this instance (its jobs or "
+                                "operations differ)")
     options = {"reschedule_seconds": reschedule_seconds, "max_reschedules": max_reschedules,
                "workers": workers}
     return _Run(instance, policy, Shutdowns.of(shutdowns), seed, plan_start, options).run()

@@ -31,7 +31,8 @@ def pods(nodes: int, pods_per_node: int, priorities: int, utilisation: float, se
     for name, value in (("nodes", nodes), ("pods_per_node", pods_per_node), ("priorities", priorities)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInstance(f"{name} must be a positive integer, got {value!r}")
-    whole("priorities", priorities, 1, MAX_PRIORITY)  # drawn as int64, refused by the model beyond
+    # drawn as int64, refused by the model beyond
+    priorities = whole("priorities", priorities, 1, MAX_PRIORITY)
     if isinstance(utilisation, bool) or not (isinstance(utilisation, int | float) and 0 < utilisation <= 10):
         raise InvalidInstance(f"utilisation must be in (0, 10], got {utilisation!r}")
     if nodes * pods_per_node > MAX_GENERATED_PODS:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
 FAMILY = "pods"
@@ -183,7 +184,7 @@ class Node:
         if not isinstance(self.unschedulable, bool):
             raise InvalidInstance(f"{where}: unschedulable must be true or false")
         object.__setattr__(self, "labels", _labels(f"{where}: labels", self.labels))
-        taints = tuple(self.taints)
+        taints = arguments.records(f"{where}: taints", self.taints)
         if not all(isinstance(t, Taint) for t in taints):
             raise InvalidInstance(f"{where}: taints must be Taint records")
         object.__setattr__(self, "taints", taints)
@@ -222,13 +223,14 @@ class Pod:
         if not isinstance(self.movable, bool):
             raise InvalidInstance(f"{where}: movable must be true or false")
         object.__setattr__(self, "node_selector", _labels(f"{where}: node_selector", self.node_selector))
-        terms = tuple(tuple(term) for term in self.affinity)
+        terms = tuple(arguments.records(f"{where}: affinity term", term)
+                      for term in arguments.records(f"{where}: affinity", self.affinity))
         if not all(isinstance(r, Requirement) for term in terms for r in term):
             raise InvalidInstance(f"{where}: affinity must hold Requirement records")
         if any(not term for term in terms):
             raise InvalidInstance(f"{where}: an affinity term needs at least one expression")
         object.__setattr__(self, "affinity", terms)
-        tolerations = tuple(self.tolerations)
+        tolerations = arguments.records(f"{where}: tolerations", self.tolerations)
         if not all(isinstance(t, Toleration) for t in tolerations):
             raise InvalidInstance(f"{where}: tolerations must be Toleration records")
         object.__setattr__(self, "tolerations", tolerations)
@@ -279,7 +281,7 @@ class PodsInstance:
     family = FAMILY
 
     def __post_init__(self) -> None:
-        nodes, pods = tuple(self.nodes), tuple(self.pods)
+        nodes, pods = arguments.records("nodes", self.nodes), arguments.records("pods", self.pods)
         if not nodes:
             raise InvalidInstance("a cluster needs at least one node")
         if not all(isinstance(n, Node) for n in nodes) or not all(isinstance(p, Pod) for p in pods):
@@ -303,7 +305,7 @@ class PodsInstance:
         object.__setattr__(self, "nodes", nodes)
         object.__setattr__(self, "pods", pods)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
         self._derive(index)
         self._check_running_fit()
 
@@ -406,7 +408,7 @@ class PodsInstance:
             "name": self.name,
             "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "PodsInstance")
         return PodsInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -492,17 +494,24 @@ class PodsSolution:
     assignment: Mapping[str, str | None]
 
     def __init__(self, assignment: Mapping[str, str | None]) -> None:
+        if not isinstance(assignment, Mapping):
+            raise InvalidInstance('a pods solution maps "namespace/pod" to a node name or None, '
+                                  f"got {type(assignment).__name__}")
         object.__setattr__(self, "assignment", MappingProxyType(dict(assignment)))
 
     @classmethod
     def from_array(cls, instance: PodsInstance, nodes: Sequence[int] | np.ndarray) -> PodsSolution:
-        """From node indices per pod (-1: unplaced)."""
-        return cls(
-            {
-                pod.key: None if int(n) < 0 else instance.nodes[int(n)].name
-                for pod, n in zip(instance.pods, nodes, strict=True)
-            }
-        )
+        """From node indices per pod (-1: unplaced); InvalidInstance for a fraction (0.5 was
+        node 0), an index beyond the nodes or a list of the wrong length."""
+        indices = arguments.whole_numbers("nodes", nodes)
+        if len(indices) != len(instance.pods):
+            raise InvalidInstance(f"nodes has {len(indices)} entries for {len(instance.pods)} pods")
+        for j, n in enumerate(indices):
+            if n >= len(instance.nodes):
+                raise InvalidInstance(f"nodes[{j}] = {n} is no node index (0 .. {len(instance.nodes) - 1}, "
+                                      "negative: unplaced)")
+        return cls({pod.key: None if n < 0 else instance.nodes[n].name
+                    for pod, n in zip(instance.pods, indices, strict=True)})
 
     def to_array(self, instance: PodsInstance) -> np.ndarray:
         """Node index per pod (-1: unplaced); InvalidInstance for an unknown pod or node."""

@@ -82,14 +82,14 @@ def rcpsp(activities: int, resources: int, seed: int, nc: float = 1.5, rf: float
     """A project of `activities` real activities (plus dummy source 0 and sink n+1) on
     `resources` renewable resources. Draw order from numpy's default_rng(seed): network,
     durations U{1..max_duration}, resource use (RF), demands U{1..max_demand}."""
-    whole("activities", activities, 1, MAX_ACTIVITIES - 2)  # plus the dummy source and sink
-    whole("resources", resources, 1, MAX_RESOURCES)
-    number("nc (arcs per activity)", nc, 1, 3)
-    number("rf", rf, 0, 1, open_low=True)
-    number("rs", rs, 0, 1)
-    whole("max_duration", max_duration, 1, MAX_DURATION)  # drawn before the model checks them
-    whole("max_demand", max_demand, 1, MAX_AMOUNT)
-    whole("start_activities", start_activities, 1, MAX_ACTIVITIES)
+    activities = whole("activities", activities, 1, MAX_ACTIVITIES - 2)  # plus the dummy source and sink
+    resources = whole("resources", resources, 1, MAX_RESOURCES)
+    nc = number("nc (arcs per activity)", nc, 1, 3)
+    rf = number("rf", rf, 0, 1, open_low=True)
+    rs = number("rs", rs, 0, 1)
+    max_duration = whole("max_duration", max_duration, 1, MAX_DURATION)  # drawn before the model checks them
+    max_demand = whole("max_demand", max_demand, 1, MAX_AMOUNT)
+    start_activities = whole("start_activities", start_activities, 1, MAX_ACTIVITIES)
     rng = generator_rng(seed)
     n = int(activities)
     starts = min(int(start_activities), n)  # a small project has at most n start activities

@@ -21,13 +21,13 @@ hold such projects as infeasible instances, so with lags the methods report `inf
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.common.graph import find_cycle, topological_order
 from schedkit.errors import InvalidInstance
@@ -51,7 +51,10 @@ def _successor_lists(successors: Any, n: int) -> tuple[np.ndarray, ...]:
         )
     lists = []
     for j, row in enumerate(successors):
-        array = integer_array(f"successors[{j}]", list(row), 1)
+        if isinstance(row, str | bytes | Mapping) or not isinstance(row, Iterable):  # list(0): TypeError
+            raise InvalidInstance(f"successors[{j}] must be a list of activity ids, "
+                                  f"got {arguments.shown(row)}")
+        array = integer_array(f"successors[{j}]", row if isinstance(row, np.ndarray) else list(row), 1)
         outside = np.flatnonzero((array < 0) | (array >= n))
         if outside.size:
             raise InvalidInstance(
@@ -103,6 +106,15 @@ def _edges(successors: Sequence[np.ndarray]) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     tails = np.repeat(np.arange(len(successors), dtype=np.int64), counts)
     return np.column_stack([tails, np.concatenate(successors)])
+
+
+def _ordered(successors: Sequence[Any]) -> None:
+    """InvalidInstance for a successor set when lags are given: its iteration order is not the
+    one its lags were written in, so lags were paired with the wrong arcs silently."""
+    for j, row in enumerate(successors):
+        if not isinstance(row, Sequence | np.ndarray):
+            raise InvalidInstance(f"successors[{j}] is a {type(row).__name__}: with lags each successor "
+                                  "list must be ordered (a list), one lag per entry")
 
 
 def _lag_lists(lags: Any, successors: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -186,6 +198,8 @@ class RCPSPInstance:
                 "no schedule exists"
             )
         successors = _successor_lists(self.successors, n)
+        if self.lags is not None:
+            _ordered(self.successors)
         lags = None if self.lags is None else _lag_lists(self.lags, successors)
         successors, lags = _sorted(successors, lags)
         if lags is None:
@@ -196,7 +210,7 @@ class RCPSPInstance:
                      else topological_order(n, edges))
         for name, value in (("durations", d), ("successors", successors), ("capacities", c),
                             ("demands", q), ("name", str(self.name)),
-                            ("meta", MappingProxyType(dict(self.meta))), ("lags", lags)):
+                            ("meta", arguments.meta(self.meta)), ("lags", lags)):
             object.__setattr__(self, name, value)
         self._derive(order)
 
@@ -253,7 +267,7 @@ class RCPSPInstance:
             "capacities": self.capacities, "demands": self.demands,
             "name": self.name, "meta": self.meta, "lags": self.lags,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "RCPSPInstance")
         return RCPSPInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -300,7 +314,7 @@ class RCPSPSolution:
     start: tuple[int, ...]
 
     def __init__(self, start: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "start", tuple(int(s) for s in start))
+        object.__setattr__(self, "start", arguments.whole_numbers("start", start))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"start": [start time per activity, in file order]}`."""

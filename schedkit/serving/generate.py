@@ -119,7 +119,7 @@ def serving(programs: int, workload: str = "swe", load: float = 0.8, seed: int =
             server: Server | str | None = None) -> ServingInstance:
     """A trace of `programs` agent programs (`workload` "swe" or "bfcl") arriving as a Poisson
     process at `load` (offered work / capacity) on `server` (default preset h100-8b)."""
-    if workload not in WORKLOADS:
+    if not isinstance(workload, str) or workload not in WORKLOADS:
         raise InvalidInstance(f"workload {workload!r}: one of {', '.join(WORKLOADS)}")
     if isinstance(programs, bool) or not isinstance(programs, int) or not 1 <= programs <= MAX_GENERATED:
         raise InvalidInstance(f"programs = {programs!r} must be an integer in 1..{MAX_GENERATED}")

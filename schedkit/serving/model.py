@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
+from schedkit.common.arrays import integer_array, real_array
+from schedkit.common.numbers import MAX_VALUE, is_whole
 from schedkit.errors import InvalidInstance
 
 FAMILY = "serving"
@@ -93,16 +95,16 @@ class Server:
     source: str = ""
 
     def __post_init__(self) -> None:
-        for key in ("kv_capacity", "token_budget", "max_batch"):
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise InvalidInstance(f"server {key} = {value!r} must be an integer >= 1")
+        for key in ("name", "source"):
+            if not isinstance(getattr(self, key), str):
+                raise InvalidInstance(f"server {key} must be text, got {getattr(self, key)!r}")
+        for key in ("kv_capacity", "token_budget", "max_batch", "offload_capacity"):
+            value, low = getattr(self, key), 0 if key == "offload_capacity" else 1
+            if not is_whole(value, low, MAX_VALUE - 1):
+                raise InvalidInstance(f"server {key} = {value!r} must be an integer from {low} to 2^62")
+            object.__setattr__(self, key, int(value))  # np.int64 stayed, and no JSON writer took it
         for key in ("a", "b", "c", "e", "offload_bandwidth"):
             object.__setattr__(self, key, _number(getattr(self, key), f"server {key}"))
-        if isinstance(self.offload_capacity, bool) or not isinstance(self.offload_capacity, int) \
-                or self.offload_capacity < 0:
-            raise InvalidInstance(f"server offload_capacity = {self.offload_capacity!r} must be an "
-                                  "integer >= 0")
         if self.offload_capacity > 0 and self.offload_bandwidth <= 0:
             raise InvalidInstance("server offload_bandwidth must be > 0 when offload_capacity > 0")
         if not isinstance(self.preemptive, bool):
@@ -198,22 +200,24 @@ class ServingInstance:
     family: str = field(default=FAMILY, init=False)
 
     def __post_init__(self) -> None:
-        n = len(self.program_ids)
+        if not isinstance(self.server, Server):
+            raise InvalidInstance(f"server must be a Server, got {type(self.server).__name__}")
+        program_ids, tools = _names("program_ids", self.program_ids), _names("tools", self.tools)
+        n = len(program_ids)
         if n < 1:
             raise InvalidInstance("a trace needs at least one program")
-        arrays = {
-            "arrival": np.asarray(self.arrival, dtype=np.float64),
-            "turn_ptr": np.asarray(self.turn_ptr, dtype=np.int64),
-            "prompt": np.asarray(self.prompt, dtype=np.int64),
-            "output": np.asarray(self.output, dtype=np.int64),
-            "tool": np.asarray(self.tool, dtype=np.int64),
-            "tool_seconds": np.asarray(self.tool_seconds, dtype=np.float64),
+        arrays = {  # copies: the caller's arrays are neither aliased nor made read-only
+            "arrival": real_array("arrival", self.arrival),
+            "turn_ptr": integer_array("turn_ptr", self.turn_ptr),
+            "prompt": integer_array("prompt", self.prompt),
+            "output": integer_array("output", self.output),
+            "tool": integer_array("tool", self.tool),
+            "tool_seconds": real_array("tool_seconds", self.tool_seconds),
         }
-        for key, array in arrays.items():
-            array.setflags(write=False)
-            object.__setattr__(self, key, array)
+        for key, value in (*arrays.items(), ("program_ids", program_ids), ("tools", tools)):
+            object.__setattr__(self, key, value)
         self._validate(n)
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     def _validate(self, n: int) -> None:
         ptr, turns = self.turn_ptr, len(self.prompt)
@@ -312,6 +316,18 @@ def program_record(instance: ServingInstance, i: int) -> dict[str, Any]:
         turns.append(record)
     raw_id = instance.program_ids[i]
     return {"id": raw_id, "arrival": float(instance.arrival[i]), "turns": turns}
+
+
+def _names(field: str, values: Any) -> tuple[str, ...]:
+    """Program ids or tool names as a tuple of text; InvalidInstance naming the field otherwise."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Sequence):
+        raise InvalidInstance(f"{field} must be a list of names (text), got {type(values).__name__}")
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise InvalidInstance(f"{field}[{i}] = {value!r} is not a name (text)")
+    return tuple(values)
 
 
 def build_instance(programs: Sequence[tuple[str, float, Sequence[Turn]]], server: Server,

@@ -19,8 +19,8 @@ def smtt(n: int, tf: float, rdd: float, seed: int, weighted: bool = False) -> SM
     Draw order: p, then w, then d, from numpy's default_rng(seed).
     """
     n = whole("n", n, 1, MAX_JOBS)  # before p, d and w are drawn
-    number("tf", tf, 0, 1)
-    number("rdd", rdd, 0, 2)
+    tf = number("tf", tf, 0, 1)
+    rdd = number("rdd", rdd, 0, 2)
     flag("weighted", weighted)
     rng = generator_rng(seed)
     p = rng.integers(1, 101, size=n)

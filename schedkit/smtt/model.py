@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array, worst_weighted_sum
 from schedkit.common.numbers import MAX_VALUE
 from schedkit.errors import InvalidInstance
@@ -85,7 +85,7 @@ class SMTTInstance:
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "w", w)
         object.__setattr__(self, "name", str(self.name))
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "meta", arguments.meta(self.meta))
 
     @property
     def n(self) -> int:
@@ -102,7 +102,7 @@ class SMTTInstance:
         fields: dict[str, Any] = {
             "p": self.p, "d": self.d, "w": self.w, "name": self.name, "meta": self.meta,
         }
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "SMTTInstance")
         return SMTTInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,7 +141,7 @@ class SMTTSolution:
     sequence: tuple[int, ...]
 
     def __init__(self, sequence: Sequence[int] | np.ndarray) -> None:
-        object.__setattr__(self, "sequence", tuple(int(j) for j in sequence))
+        object.__setattr__(self, "sequence", arguments.whole_numbers("sequence", sequence))
 
     def to_dict(self) -> dict[str, Any]:
         """`{"sequence": [job indices, 0-based]}`."""

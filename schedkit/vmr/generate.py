@@ -124,9 +124,10 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
     if not is_whole(machines, 1, MAX_GENERATED_MACHINES):
         raise InvalidInstance(f"machines must lie in 1..{MAX_GENERATED_MACHINES:,}, got {machines!r} "
                             "(each arrival scans every node: 10,000 machines take about 20 s)")
-    number("utilisation", utilisation, 0, 1, open_low=True, open_high=True)
-    whole("migration_limit", migration_limit, 0, MAX_MIGRATION_LIMIT)
-    whole("anti_affinity_groups", anti_affinity_groups, 0, MAX_VALUE)  # stops when VMs run out
+    utilisation = number("utilisation", utilisation, 0, 1, open_low=True, open_high=True)
+    migration_limit = whole("migration_limit", migration_limit, 0, MAX_MIGRATION_LIMIT)
+    # stops when VMs run out
+    anti_affinity_groups = whole("anti_affinity_groups", anti_affinity_groups, 0, MAX_VALUE)
     rng = generator_rng(seed)
     kinds = rng.choice(len(HOST_TYPES), size=machines, p=HOST_WEIGHTS)
     cpu = np.repeat([HOST_TYPES[k][0] for k in kinds], 2).astype(np.int64)

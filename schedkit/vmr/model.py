@@ -27,13 +27,14 @@ Input limits (checked here, before any method allocates by them): capacities and
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from schedkit.common import arguments
 from schedkit.common.arrays import integer_array
 from schedkit.errors import InvalidInstance
 
@@ -46,7 +47,13 @@ MAX_FRAGMENT_SIZE = 2**16  # F: the kernels rank destinations by delta·4F, whic
 
 
 def _ids(name: str, values: Sequence[Any]) -> tuple[str, ...]:
-    ids = tuple(str(v) for v in values)
+    """Ids as text (integers read as their digits); None, a string split into letters, or an id
+    of another kind (None became 'None') is InvalidInstance."""
+    given = arguments.records(name, values)
+    for i, value in enumerate(given):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, str | numbers.Integral):
+            raise InvalidInstance(f"{name}[{i}] = {value!r} is not an id (text or an integer)")
+    ids = tuple(str(v) if isinstance(v, str) else str(int(v)) for v in given)
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if not ident:
@@ -91,7 +98,7 @@ class VMRInstance:
         group = np.full(v, -1) if self.vm_group is None else self.vm_group
         set_(self, "vm_group", integer_array("vm_group", group, limit=MAX_AMOUNT))
         set_(self, "name", str(self.name))
-        set_(self, "meta", MappingProxyType(dict(self.meta)))
+        set_(self, "meta", arguments.meta(self.meta))
         for key in ("migration_limit", "fragment_size"):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -240,7 +247,7 @@ class VMRInstance:
     def replace(self, **changes: Any) -> VMRInstance:
         """A new, re-validated instance with some fields changed."""
         fields = self._fields()
-        fields.update(changes)
+        fields = arguments.changed(fields, changes, "VMRInstance")
         return VMRInstance(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -301,6 +308,12 @@ class Migration:
     to_machine: str
     to_numa: tuple[int, ...]
 
+    def __post_init__(self) -> None:
+        for key in ("vm", "to_machine"):
+            if not isinstance(getattr(self, key), str):
+                raise InvalidInstance(f"a migration's {key} must be an id (text), got {getattr(self, key)!r}")
+        object.__setattr__(self, "to_numa", arguments.whole_numbers("to_numa", self.to_numa))
+
     def to_dict(self) -> dict[str, Any]:
         """`{"vm": id, "to_machine": id, "to_numa": [NUMA numbers]}`."""
         return {"vm": self.vm, "to_machine": self.to_machine, "to_numa": list(self.to_numa)}
@@ -313,7 +326,10 @@ class VMRSolution:
     migrations: tuple[Migration, ...]
 
     def __init__(self, migrations: Sequence[Migration]) -> None:
-        object.__setattr__(self, "migrations", tuple(migrations))
+        migrations = arguments.records("migrations", migrations)
+        if not all(isinstance(m, Migration) for m in migrations):
+            raise InvalidInstance("migrations must be Migration records")
+        object.__setattr__(self, "migrations", migrations)
 
     def to_dict(self) -> dict[str, Any]:
         """`{"migrations": [{"vm", "to_machine", "to_numa"}, ...]}` in order."""

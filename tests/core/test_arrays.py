@@ -34,3 +34,23 @@ def test_integral_floats_and_empty_rows_are_read():
     array = integer_array("x", [1, 3.0, -2])
     assert array.tolist() == [1, 3, -2] and array.dtype == np.int64 and not array.flags.writeable
     assert integer_array("x", [], 2).shape == (0, 0)
+
+
+@pytest.mark.parametrize("values, match", [
+    ([1, 2**70], r"x\[1\] = 1180591620717411303424 exceeds the limit"),  # was 'got object values'
+    ([1, -(2**70)], r"x\[1\] = -1180591620717411303424 exceeds the limit"),
+    ([1, None], r"x\[1\] = None is not an integer"),
+    ([2**62 + 1], r"x\[0\] = 4611686018427387905 exceeds the limit"),  # passed: 2**62 as a float
+    (np.array([2**62 + 1], dtype=np.uint64), r"x\[0\] = 4611686018427387905 exceeds the limit"),
+])
+def test_integers_beyond_the_limit_are_compared_exactly(values, match):
+    """A list holding a Python int beyond int64 said 'must hold integers, got object values', and
+    2**62 + 1 passed the limit 2**62 because the check compared float64 values."""
+    with pytest.raises(InvalidInstance, match=match):
+        integer_array("x", values, 1, limit=2**62)
+
+
+def test_an_object_array_of_integers_is_read():
+    """np.array([3, 2], dtype=object) and a list of numpy integers are integers."""
+    assert integer_array("x", np.array([3, 2], dtype=object)).tolist() == [3, 2]
+    assert integer_array("x", [np.int8(3), np.uint64(2)]).tolist() == [3, 2]

@@ -73,7 +73,7 @@ def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch):
 
 def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypatch: pytest.MonkeyPatch):
     release = threading.Event()
-    entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: None,
+    entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: options,
                             function=lambda instance, options: Result("feasible", _blocked(release)))
     monkeypatch.setattr(schedkit.api, "lookup", lambda family, name: entry)
     instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
@@ -115,7 +115,7 @@ def test_solve_returns_the_offer_when_the_method_overruns(guarded: None, monkeyp
     release = threading.Event()
     instance = schedkit.generate.smtt(8, 0.6, 0.6, seed=2)
     offered = schedkit.solve(instance, "edd")
-    entry = SimpleNamespace(name="phased", options={}, check_options=lambda options: None,
+    entry = SimpleNamespace(name="phased", options={}, check_options=lambda options: options,
                             function=lambda instance, options: _offering(release, offered))
     monkeypatch.setattr(schedkit.api, "lookup", lambda family, name: entry)
     try:
@@ -139,7 +139,7 @@ import schedkit, schedkit.api
 from schedkit.cli import main
 from schedkit.result import Result
 never = threading.Event()
-entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: None,
+entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: options,
                         function=lambda instance, options: Result("feasible", never.wait()))
 schedkit.api.lookup = lambda family, name: entry
 main(["solve", sys.argv[1], "-m", "stuck", "-t", "0.2", "--json", sys.argv[2]])

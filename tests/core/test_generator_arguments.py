@@ -4,7 +4,9 @@ and text are refused, counts have ceilings; one InvalidInstance naming the argum
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,3 +66,22 @@ def test_the_checks_accept_exactly_their_kind(value):
         else:
             with pytest.raises(InvalidInstance, match="x must be"):
                 check()
+
+
+@pytest.mark.parametrize(("family", "arguments"), [
+    ("smtt", {"n": 4, "tf": Fraction(1, 2), "rdd": Fraction(1, 2), "seed": 0}),
+    ("rcpsp", {"activities": 5, "resources": 1, "seed": 0, "rf": Fraction(1, 2), "rs": Fraction(1, 2)}),
+    ("dag", {"tasks": 4, "processors": 2, "seed": 0, "shape": Fraction(1), "ccr": Fraction(1),
+             "beta": Fraction(1, 2)}),
+    ("dag", {"tasks": np.int64(4), "processors": np.int8(2), "seed": 0, "beta": np.float32(0.5)}),
+])
+def test_a_checked_argument_is_used_as_the_number_it_was_checked_as(family, arguments):
+    """The generators checked tf=Fraction(1, 2) as a number and then used the Fraction itself:
+    TypeError from an f-string format or numpy's rint. The checked float (or int) is used."""
+    getattr(schedkit.generate, family)(**arguments)
+
+
+def test_serving_workload_that_is_no_text():
+    """workload=["swe"] raised TypeError: unhashable type: 'list'."""
+    with pytest.raises(InvalidInstance, match="workload"):
+        schedkit.generate.serving(3, workload=["swe"])
