@@ -9,6 +9,7 @@ from typing import Any
 
 from schedkit import family as families
 from schedkit.common import jsonfile as jsonfmt
+from schedkit.common.arguments import flag
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.outputs import OutputError
 from schedkit.common.textfile import MAX_FILE_BYTES, prefix, read_text
@@ -188,7 +189,7 @@ def load_all(path: str | Path, format: str | None = None, blocking: bool = False
 
 def _blocking(file: Path, instance: Any, blocking: bool) -> Any:
     """`instance` with `buffers="blocking"` when asked (job shops only)."""
-    if not blocking:
+    if not flag("blocking", blocking):  # 1 or "yes" is no answer
         return instance
     if getattr(instance, "family", None) != "jobshop":
         raise SchedkitError(f"{file}: --blocking applies to job shop files, not {instance.family}")

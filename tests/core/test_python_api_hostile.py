@@ -13,6 +13,7 @@ import pytest
 
 import schedkit
 from schedkit.errors import InvalidInstance, SchedkitError
+from tests.conftest import ROOT
 
 
 def _instances() -> dict[str, object]:
@@ -451,3 +452,10 @@ def test_a_claimed_objective_of_true_is_no_number():
     report = schedkit.check(instance, {"sequence": [0]}, objective=True)
     assert not report.feasible and "claimed objective True" in report.violations[0]
     assert schedkit.check(instance, {"sequence": [0]}, objective=np.int64(1)).feasible
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_load_blocking_must_be_a_boolean(value):
+    """`load(..., blocking=1)` was taken as True."""
+    with pytest.raises(InvalidInstance, match="blocking must be true or false"):
+        schedkit.load(ROOT / "instances" / "jobshop" / "classic" / "ft06", blocking=value)
