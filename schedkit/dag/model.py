@@ -128,6 +128,9 @@ class DAGInstance:
             raise InvalidInstance("task_ids repeat a task id")
         if len(names) != p:
             raise InvalidInstance(f"processors lists {len(names)} names but cost has {p} columns")
+        if len(set(names)) != p:  # a Gantt row, a solution's processor, must name one
+            twice = next(x for x in names if names.count(x) > 1)
+            raise InvalidInstance(f"processors name {twice!r} twice")
         negative = np.argwhere(cost < 0)
         if negative.size:
             i, k = (int(v) for v in negative[0])

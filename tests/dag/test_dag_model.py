@@ -30,6 +30,7 @@ COST = [[1, 2], [3, 4], [5, 6]]
     ({"task_ids": [1, 2]}, r"task_ids lists 2 tasks but cost has 3 rows"),
     ({"task_ids": [1, 1, 2]}, r"repeat"),
     ({"processors": ["cpu"]}, r"processors lists 1 names but cost has 2 columns"),
+    ({"processors": ["cpu", "cpu"]}, r"processors name .cpu. twice"),
     ({"cost": [[10**10, 1], [1, 1], [1, 1]]}, r"exceeds the limit"),
 ])
 def test_invalid_instances_are_refused(changes, message):
