@@ -617,9 +617,7 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     """Convert instances between formats (.json one instance, .jsonl many, or a family's own
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
-    source_file = split_selector(source)[0]
-    if Path(target).exists() and source_file.exists() and os.path.samefile(target, source_file):
-        raise SchedkitError(f"{target}: is the source file; writing would replace it: write elsewhere")
+    check_output(target, inputs=[split_selector(source)[0]])
     _check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
@@ -691,16 +689,11 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     """Execute a job shop under random machine shutdowns; print the realized makespan's mean
     and spread over seeds."""
     from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
-    from schedkit.jobshop.simulate_gantt import simulation_gantt
 
     inputs = [split_selector(file)[0]]
     _check_output("--json", None if json_out == "-" else json_out, inputs)
     _check_output("--gantt", gantt, inputs)
     instance = schedkit.load(file, format=format, blocking=blocking)
-
-    def draw_first(run: Any, shutdowns: Any) -> None:
-        if gantt and run.seed == 0:
-            simulation_gantt(instance, run, shutdowns, _gantt_paths(gantt, [instance.name])[0])
     step = ["starting"]
 
     def text(elapsed: float) -> str:
@@ -711,7 +704,8 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
 
     with Ticker(text):
         record = simulation_record(instance, policy, probability, repair, seeds, plan_method, plan_time,
-                                   reschedule_seconds, on_progress=heard, on_run=draw_first)
+                                   reschedule_seconds, on_progress=heard,
+                                   gantt=_gantt_paths(gantt, [instance.name])[0] if gantt else None)
     if json_out:
         _emit_json(json_out, record)
     if json_out != "-":

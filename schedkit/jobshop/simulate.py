@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from schedkit.errors import SchedkitError
 from schedkit.jobshop.heuristics.blocking import evaluate_orders
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.jobshop.shutdowns import MachineTimeline, Shutdowns
+from schedkit.jobshop.simulate_gantt import simulation_gantt
 from schedkit.registry import lookup
 
 RULES = ("spt", "lpt", "mwkr", "lwkr", "mor", "lor", "fifo", "edd", "random")  # the rule methods' names
@@ -479,12 +481,11 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
                       seeds: int, plan_method: str = "cpsat", plan_time: float = 5.0,
                       reschedule_seconds: float = 1.0,
                       on_progress: Callable[[str], None] | None = None,
-                      on_run: Callable[[SimulationResult, Shutdowns], None] | None = None
-                      ) -> dict[str, Any]:
+                      gantt: str | Path | None = None) -> dict[str, Any]:
     """`schedkit simulate`'s runs as a JSON-ready record: one plan (plan policies), then `seeds`
     runs, each seed's makespan, shutdowns, replans and hand-overs, and the makespans' mean,
     sample standard deviation, min and max. `on_progress` hears what is under way ("planning
-    with cpsat", "3 of 20 seeds run"), `on_run` gets each run (e.g. to draw one)."""
+    with cpsat", "3 of 20 seeds run"); `gantt`, a path, gets seed 0's run drawn (`simulation_gantt`)."""
     def tell(text: str) -> None:
         if on_progress is not None:
             on_progress(text)
@@ -507,8 +508,8 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
     for seed in range(seeds):
         runs.append(simulate(instance, policy, shutdowns, seed, plan=plan,
                              reschedule_seconds=reschedule_seconds))
-        if on_run is not None:
-            on_run(runs[-1], shutdowns)
+        if gantt is not None and seed == 0:
+            simulation_gantt(instance, runs[-1], shutdowns, gantt)
         tell(f"{seed + 1} of {seeds} seeds run")
     values = np.array([r.makespan for r in runs], dtype=float)
     return {

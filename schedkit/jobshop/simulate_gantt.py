@@ -4,11 +4,14 @@ under its shutdowns, so a reader sees where the repairs paused or blocked the sh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schedkit.common.gantt import Bar, draw
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.jobshop.shutdowns import MachineTimeline, Shutdowns
-from schedkit.jobshop.simulate import SimulationResult
+
+if TYPE_CHECKING:  # the simulator imports this module to draw its runs
+    from schedkit.jobshop.simulate import SimulationResult
 
 HELD = "////"  # a finished operation holding its machine (no buffers)
 DOWN = "xxxx"  # a machine under repair

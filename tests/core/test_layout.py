@@ -18,8 +18,6 @@ CORE_MODULES = {"api", "cli", "registry", "result", "errors", "family", "loading
 HEAVY_SCHEDKIT = {("schedkit.cli", "schedkit.bench.command"),
                   ("schedkit.cli", "schedkit.bench.command.bench"),
                   ("schedkit.cli", "schedkit.jobshop.simulate"),
-                  ("schedkit.cli", "schedkit.jobshop.simulate_gantt"),
-                  ("schedkit.cli", "schedkit.jobshop.simulate_gantt.simulation_gantt"),
                   ("schedkit.cli", "schedkit.jobshop.simulate.simulation_record"),
                   ("schedkit.cli", "schedkit.jobshop.simulate.summary_line")}
 
