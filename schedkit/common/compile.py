@@ -110,6 +110,12 @@ def compile_once(key: str, warm: Callable[[], object]) -> float:
     return compile_until(key, warm)[1]
 
 
+def compile_later(key: str, warm: Callable[[], object]) -> None:
+    """Start `warm` on a helper thread (once per process) and return at once: for a run that
+    answered without its kernels; the `schedkit` command waits for it before exiting."""
+    compile_until(key, warm, deadline=time.perf_counter())
+
+
 def compiling() -> bool:
     """True while a warm-up is compiling on a helper thread."""
     return any(thread.is_alive() for thread in list(_threads.values()))

@@ -90,8 +90,7 @@ def test_walks_without_their_kernels_answer_plainly_and_compile_in_the_backgroun
     the kernels handed to a background compilation (they refused with an error before)."""
     started: list[str] = []
     monkeypatch.setattr(blocking_walks.compiled, "affordable", lambda *args: False)
-    monkeypatch.setattr(blocking_walks, "compile_until",
-                        lambda key, warm, deadline: started.append(key) or (False, 0.0))
+    monkeypatch.setattr(blocking_walks, "compile_later", lambda key, warm: started.append(key))
     x = replace(classic("la01"), buffers="blocking")
     result = schedkit.solve(x, method=method, time_limit=1, workers=1)
     assert result.status == "feasible" and schedkit.check(x, result).feasible
@@ -114,8 +113,7 @@ def test_rules_on_a_cold_cache_give_the_compiled_schedule_through_the_twin(
     started: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rule_methods.compiled, "affordable", lambda *args: False)
-        patch.setattr(rule_methods, "compile_until",
-                      lambda key, warm, deadline: started.append(key) or (False, 0.0))
+        patch.setattr(rule_methods, "compile_later", lambda key, warm: started.append(key))
         twin_run = schedkit.solve(x, method=rule, time_limit=5, seed=3)
     assert schedkit.check(x, twin_run).feasible
     assert twin_run.objective == compiled_run.objective

@@ -13,7 +13,7 @@ from schedkit.errors import UnsupportedInstance
 from schedkit.jobshop.generate import jobshop
 from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blocking
 from schedkit.jobshop.heuristics.dispatch import RULES, kernel_state
-from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays
+from schedkit.jobshop.heuristics.rules import RANDOM_RUNS_IN_WARM_START, kernel_arrays, run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.result import Result
 
@@ -121,6 +121,16 @@ def orders_result(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.ndarr
     value = objective(instance, head)
     solution = BlockingSchedule(head, leave_times(instance, head), value, phase).solution(instance)
     return Result("feasible", value, None, solution, {"workers": 1, "offered": phase})
+
+
+def warm_rule_kernel(blocking: bool) -> None:
+    """Compile the dispatching kernel of the shop kind (`simulate_blocking` or `dispatch`) on a
+    tiny shop."""
+    tiny = jobshop(2, 2, seed=0, blocking=blocking)
+    if blocking:
+        run_blocking_rule(tiny, "spt")
+    else:
+        run_rule(tiny, "spt")
 
 
 def warm_up() -> None:

@@ -5,16 +5,14 @@ best walk's schedule, and the stats."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from schedkit.common.compile import compile_until
+from schedkit.common.compile import compile_later
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.walks import run_walks, walk_count
 from schedkit.errors import ProblemTooLarge, UnsupportedInstance
-from schedkit.jobshop.generate import jobshop
 from schedkit.jobshop.heuristics import blocking, compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
@@ -90,11 +88,11 @@ def compile_in_background(walk: Walk) -> None:
     """Start compiling the blocking rules' and `walk`'s kernels on a helper thread and return:
     the `schedkit` command waits for it before it exits, so the next run starts compiled."""
     def warm() -> None:
-        best_blocking_rule(jobshop(2, 2, seed=0, blocking=True))
+        blocking.warm_rule_kernel(True)
         blocking.warm_up()
         walk.warm_up()
 
-    compile_until(f"jobshop.{walk.name}", warm, deadline=time.perf_counter())
+    compile_later(f"jobshop.{walk.name}", warm)
 
 
 def _plain_answer(walk: Walk, instance: JobShopInstance, options: SolveOptions) -> Result:

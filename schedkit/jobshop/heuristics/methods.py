@@ -4,14 +4,12 @@ blocking instance the same names run the deadlock-free blocking simulation (non-
 
 from __future__ import annotations
 
-import time
 from functools import partial
 from typing import Any
 
-from schedkit.common.compile import compile_until, python_twin
-from schedkit.jobshop.generate import jobshop
+from schedkit.common.compile import compile_later, python_twin
 from schedkit.jobshop.heuristics import compiled
-from schedkit.jobshop.heuristics.blocking import run_blocking_rule
+from schedkit.jobshop.heuristics.blocking import run_blocking_rule, warm_rule_kernel
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.compiled import BLOCKING_SECONDS, DISPATCH_SECONDS
 from schedkit.jobshop.heuristics.dispatch import dispatch
@@ -31,15 +29,6 @@ _DESCRIPTIONS = {
 
 TWIN_NOTE = ("the rule's kernel was not compiled yet: it ran as plain Python (same schedule, "
              "slower) while it compiles; `schedkit warmup` compiles every kernel ahead")
-
-
-def _warm(blocking: bool) -> None:
-    """Compile the rule kernel of the shop kind on a tiny shop."""
-    tiny = jobshop(2, 2, seed=0, blocking=blocking)
-    if blocking:
-        run_blocking_rule(tiny, "spt")
-    else:
-        run_rule(tiny, "spt")
 
 
 def schedule_result(instance: JobShopInstance, schedule: Schedule, **stats: Any) -> Result:
@@ -69,8 +58,8 @@ def _rule_method(name: str) -> None:
             result = schedule_result(instance, run_rule(instance, name, options.seed, kernel=kernel),
                                      **stats)
         if cold:
-            compile_until(f"jobshop.rules.{'blocking' if instance.blocking else 'dispatch'}",
-                          partial(_warm, instance.blocking), deadline=time.perf_counter())
+            compile_later(f"jobshop.rules.{'blocking' if instance.blocking else 'dispatch'}",
+                          partial(warm_rule_kernel, instance.blocking))
         return result
 
     method.__name__ = f"solve_{name.replace('-', '_')}"
