@@ -7,6 +7,7 @@ bar's label is kept only where it fits inside its bar.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,8 +61,13 @@ def pyplot() -> Any:
 
 def colour(group: int) -> Any:
     """The colour of a group: tab20, then tab20b and tab20c, cycling after 60 groups."""
-    k = group % COLOURS
-    return pyplot().get_cmap(PALETTES[k // 20])(k % 20)
+    return _palette()[group % COLOURS]
+
+
+@functools.cache
+def _palette() -> list[Any]:
+    """The COLOURS colours, looked up once (a chart asks per bar)."""
+    return [pyplot().get_cmap(PALETTES[k // 20])(k % 20) for k in range(COLOURS)]
 
 
 def legend_handles(names: Mapping[int, str], hatches: Mapping[str, str] | None = None) -> list[Any]:
@@ -97,14 +103,12 @@ def _fill(bar: Bar) -> Any:
 
 def _rows_at_once(chart: Any, bars: Sequence[Bar], index: Mapping[str, int]) -> None:
     """Many bars, drawn one row at a time, without outlines (thousands turn a row black)."""
-    palette = [colour(group) for group in range(COLOURS)]
     by_row: dict[tuple[int, str], list[Bar]] = {}  # a hatch is one per artist: rows split by it
     for bar in bars:
         by_row.setdefault((index[bar.row], bar.hatch), []).append(bar)
     for (y, hatch), row in by_row.items():
         chart.broken_barh([(bar.start, bar.end - bar.start) for bar in row], (y - 0.35, 0.7),
-                          facecolors=["white" if bar.group < 0 else palette[bar.group % COLOURS]
-                                      for bar in row],
+                          facecolors=[_fill(bar) for bar in row],
                           hatch=hatch or None, edgecolor="black" if hatch else "none", linewidth=0)
 
 
