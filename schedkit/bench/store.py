@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +56,19 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+KINDS: dict[str, Callable[[Any], bool]] = {
+    "text": lambda v: isinstance(v, str),
+    "number": _number,
+    "whole": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "texts": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "numbers": lambda v: isinstance(v, list) and all(x is None or _number(x) for x in v),
+    "table": lambda v: isinstance(v, dict),
+}
+
+
 def _fits(value: Any, kind: str) -> bool:
     """Whether a record's field holds what the report expects (None: the field is absent)."""
-    if value is None:
-        return True
-    checks = {
-        "text": lambda: isinstance(value, str),
-        "number": lambda: _number(value),
-        "whole": lambda: isinstance(value, int) and not isinstance(value, bool),
-        "texts": lambda: isinstance(value, list) and all(isinstance(v, str) for v in value),
-        "numbers": lambda: isinstance(value, list) and all(v is None or _number(v) for v in value),
-        "table": lambda: isinstance(value, dict),
-    }
-    return checks[kind]()
+    return value is None or KINDS[kind](value)
 
 
 class ResultStore:
