@@ -156,9 +156,6 @@ def server_from_dict(data: Mapping[str, Any], where: str = "server") -> Server:
         raise InvalidInstance(f"{where}: missing server field(s) {', '.join(missing)}")
     fields = {k: data[k] for k in SERVER_FIELDS if k in data}
     fields.setdefault("name", "server")
-    for key in ("name", "source"):
-        if key in fields and not isinstance(fields[key], str):
-            raise InvalidInstance(f"{where}: {key} must be text, got {fields[key]!r}")
     for key in ("kv_capacity", "token_budget", "max_batch", "offload_capacity"):
         if key in fields and isinstance(fields[key], float) and fields[key].is_integer():
             fields[key] = int(fields[key])
