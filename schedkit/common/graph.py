@@ -60,19 +60,3 @@ def find_cycle(n: int, edges: np.ndarray) -> list[int]:
             else:
                 colour[node] = 2
     return []
-
-
-def longest_paths(n: int, edges: np.ndarray, lengths: np.ndarray, order: np.ndarray | None = None
-                  ) -> np.ndarray:
-    """Earliest start of every node when edge (i, j) with length L means start(j) ≥ start(i) + L
-    and every node starts at ≥ 0 (an acyclic graph; `order` a topological order if known)."""
-    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    order = topological_order(n, edges) if order is None else order
-    position = np.empty(n, dtype=np.int64)
-    position[order] = np.arange(n)
-    head = np.zeros(n, dtype=np.int64)
-    for e in np.argsort(position[edges[:, 0]], kind="stable").tolist():
-        source, target = int(edges[e, 0]), int(edges[e, 1])
-        head[target] = max(head[target], head[source] + int(lengths[e]))
-    return head

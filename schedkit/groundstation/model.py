@@ -334,15 +334,6 @@ class GroundStationSolution:
         return cls(tracks)
 
 
-def tracked_by_request(instance: GroundStationInstance, solution: GroundStationSolution) -> list[int]:
-    """Tracked seconds per request index (uncapped)."""
-    index = instance.index()
-    tracked = [0] * instance.n
-    for t in solution.tracks:
-        tracked[index[t.request]] += t.length
-    return tracked
-
-
 def unserved(instance: GroundStationInstance, tracked: Sequence[int]) -> int:
     """The objective: sum over requests of L - min(L, tracked)."""
     return sum(r.duration - min(r.duration, t) for r, t in zip(instance.requests, tracked, strict=True))
