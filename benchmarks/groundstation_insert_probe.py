@@ -23,7 +23,7 @@ from groundstation_window_ab import board_of, emit
 import schedkit
 from schedkit.common.cpsat import new_solver
 from schedkit.groundstation.model import GroundStationSolution
-from schedkit.groundstation.solvers import cpsat
+from schedkit.groundstation.solvers import cpsat_model
 from schedkit.groundstation.solvers.antenna_groups import antenna_groups
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
 from schedkit.groundstation.solvers.sub_model import SubModels
@@ -49,10 +49,10 @@ def main() -> None:
     opts = board.options
     _, guide = interval_bound_and_guide(x, opts, None, args.grid)
     model = cp_model.CpModel()
-    slots = cpsat._variables(model, x, opts)
-    values = cpsat._hint_values(slots, board)
-    sub = SubModels(x, [(s.i, s.option, s.copy) for s in slots], cpsat._merged_maintenance(x),
-                    cpsat._kept_missions(x, slots, values))
+    slots = cpsat_model.variables(model, x, opts)
+    values = cpsat_model.hint_values(slots, board)
+    sub = SubModels(x, [(s.i, s.option, s.copy) for s in slots], cpsat_model.merged_maintenance(x),
+                    cpsat_model.kept_missions(x, slots, values))
     groups = antenna_groups(len(x.antennas), opts)
     got = [0] * x.n
     for s, v in zip(slots, values, strict=True):

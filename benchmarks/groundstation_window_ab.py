@@ -22,7 +22,7 @@ from pathlib import Path
 import schedkit
 from schedkit.groundstation.heuristics.board import Board, request_options
 from schedkit.groundstation.model import GroundStationSolution
-from schedkit.groundstation.solvers import cpsat
+from schedkit.groundstation.solvers import cpsat, cpsat_model
 from schedkit.groundstation.solvers.antenna_groups import antenna_groups
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
 from schedkit.groundstation.solvers.sub_model import SubModels
@@ -59,17 +59,14 @@ def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int,
 
     opts = board.options
     model = cp_model.CpModel()
-    slots = cpsat._variables(model, x, opts)
-    cpsat._copies_ordered(model, x, slots)
-    tracked = cpsat._per_request(model, x, slots)
-    cpsat._no_overlaps(model, x, slots)
+    slots, tracked = cpsat_model.build(model, x, opts)
     model.minimize(x.requested - sum(tracked))
-    values = cpsat._hint_values(slots, board)
-    kept = cpsat._keep_missions(model, x, slots, values)
+    values = cpsat_model.hint_values(slots, board)
+    kept = cpsat_model.keep_missions(model, x, slots, values)
     spans = [(s.option.lo - x.requests[s.i].setup, s.option.hi + x.requests[s.i].teardown,
               s.option.antennas, x.requests[s.i].mission) for s in slots]
     start = x.requested - sum(v[2] for v in values)
-    state = WindowSearch([cpsat._slot_vars(s) for s in slots], spans, [list(v) for v in values], start)
+    state = WindowSearch([cpsat_model.slot_vars(s) for s in slots], spans, [list(v) for v in values], start)
     state.limits = [(s.option.lo, s.option.hi, x.requests[s.i].min_track) for s in slots]
     index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
     state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
@@ -83,7 +80,8 @@ def run(x, board: Board, setting: dict[str, float], seconds: float, seed: int,
         state.groups = antenna_groups(len(x.antennas), opts)
     if setting.get("sub_models", 0):
         state.builder = SubModels(x, [(s.i, s.option, s.copy) for s in slots],
-                                  cpsat._merged_maintenance(x), cpsat._kept_missions(x, slots, values)).build
+                                  cpsat_model.merged_maintenance(x),
+                                  cpsat_model.kept_missions(x, slots, values)).build
     horizon = (min(lo for lo, *_ in spans), max(hi for _, hi, *_ in spans))
     search(model, state, time.perf_counter() + seconds, 2, seed, horizon, len(x.antennas))
     return {"start_hours": round((x.requested - start) / 3600, 2),

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.heuristics.greedy import build as greedy_board
-from schedkit.groundstation.solvers import cpsat
+from schedkit.groundstation.solvers import cpsat_model
 from schedkit.groundstation.solvers.sub_model import SubModels
 from schedkit.groundstation.solvers.window_lns import WindowSearch
 from tests.groundstation.cases import mixed, networks, starved
@@ -23,27 +23,24 @@ def _states(x, order, kept_all: bool):
     opts = request_options(x)
     board = greedy_board(x, opts, order)
     model = cp_model.CpModel()
-    slots = cpsat._variables(model, x, opts)
-    cpsat._copies_ordered(model, x, slots)
-    tracked = cpsat._per_request(model, x, slots)
-    cpsat._no_overlaps(model, x, slots)
+    slots, tracked = cpsat_model.build(model, x, opts)
     model.minimize(x.requested - sum(tracked))
-    values = cpsat._hint_values(slots, board)
-    kept = cpsat._kept_missions(x, slots, values) if kept_all else set()
+    values = cpsat_model.hint_values(slots, board)
+    kept = cpsat_model.kept_missions(x, slots, values) if kept_all else set()
     if kept_all:
-        cpsat._keep_missions(model, x, slots, values)
+        cpsat_model.keep_missions(model, x, slots, values)
     spans = [(s.option.lo, s.option.hi, s.option.antennas, x.requests[s.i].mission) for s in slots]
     objective = x.requested - sum(v[2] for v in values)
     made = []
     for builder in (None, SubModels(x, [(s.i, s.option, s.copy) for s in slots],
-                                    cpsat._merged_maintenance(x), kept).build):
-        made.append(WindowSearch([cpsat._slot_vars(s) for s in slots], spans,
+                                    cpsat_model.merged_maintenance(x), kept).build):
+        made.append(WindowSearch([cpsat_model.slot_vars(s) for s in slots], spans,
                                  [list(v) for v in values], objective, builder=builder))
     return model, slots, made
 
 
 def _plan(x, slots, state):
-    return cpsat._plan_from(x, slots, state.values)[0]
+    return cpsat_model.plan_from(x, slots, state.values)[0]
 
 
 @settings(max_examples=20, deadline=None)

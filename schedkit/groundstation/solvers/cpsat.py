@@ -24,7 +24,6 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from schedkit.common.cpsat import new_solver
@@ -38,13 +37,13 @@ from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
 from schedkit.groundstation.model import (
     GroundStationInstance,
-    GroundStationSolution,
-    Track,
     plan_stats,
 )
+from schedkit.groundstation.solvers import cpsat_model
 from schedkit.groundstation.solvers.antenna_groups import antenna_groups
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
+from schedkit.groundstation.solvers.cpsat_model import Slot
 from schedkit.groundstation.solvers.sub_model import SubModels
 from schedkit.groundstation.solvers.window_lns import (
     CLIP_SHARE,
@@ -57,7 +56,6 @@ from schedkit.groundstation.solvers.window_lns import (
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
-FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
 EXTRACT_SECONDS = 0.8  # kept back from the solver for reading the answer (and its overrun)
 BUILD_SECONDS_PER_SLOT = 1e-3  # model building, measured ~0.6 ms per optional track at load 15
 IMPORT_SECONDS = 1.0  # importing OR-Tools on a loaded machine
@@ -75,174 +73,12 @@ SUB_MODELS = True  # window rounds build a model of their free slots only (solve
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 
 
-@dataclass
-class Slot:
-    """One optional track of request i in option `option` (copy `copy`)."""
-
-    i: int
-    option: Option
-    copy: int
-    present: Any
-    start: Any
-    length: Any
-    end: Any
-
-
-def _copies(instance: GroundStationInstance, i: int, option: Option) -> int:
-    r = instance.requests[i]
-    if not r.splittable:
-        return 1
-    gap = r.setup + r.teardown
-    return max(1, min(r.max_tracks, (option.hi - option.lo + gap) // (r.min_track + gap)))
-
-
-def _variables(model: Any, instance: GroundStationInstance, options: list[list[Option]]) -> list[Slot]:
-    slots = []
-    for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
-        for o, option in enumerate(mine):
-            longest = min(r.duration, option.hi - option.lo)
-            for c in range(_copies(instance, i, option)):
-                x = model.NewBoolVar(f"x{i}_{o}_{c}")
-                s = model.NewIntVar(option.lo, option.hi - r.min_track, f"s{i}_{o}_{c}")
-                length = model.NewIntVar(0, longest, f"l{i}_{o}_{c}")
-                e = model.NewIntVar(option.lo, option.hi, f"e{i}_{o}_{c}")
-                model.Add(e == s + length)
-                model.Add(length >= r.min_track).OnlyEnforceIf(x)
-                model.Add(length == 0).OnlyEnforceIf(x.Not())
-                slots.append(Slot(i, option, c, x, s, length, e))
-    return slots
-
-
-def _copies_ordered(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
-    """Copy c+1 of an option is used only after copy c, later than it."""
-    for before, after in zip(slots, slots[1:], strict=False):
-        if after.copy > 0 and after.i == before.i and after.option is before.option:
-            r = instance.requests[after.i]
-            model.AddImplication(after.present, before.present)
-            model.Add(after.start >= before.start + before.length + r.setup + r.teardown
-                      ).OnlyEnforceIf(after.present)
-
-
-def _per_request(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> list[Any]:
-    """At most max_tracks tracks and L seconds per request; returns each request's tracked sum."""
-    mine: list[list[Slot]] = [[] for _ in instance.requests]
-    for slot in slots:
-        mine[slot.i].append(slot)
-    tracked = []
-    for r, own in zip(instance.requests, mine, strict=True):
-        if own:
-            model.Add(sum(s.present for s in own) <= r.max_tracks)
-            model.Add(sum(s.length for s in own) <= r.duration)
-        tracked.append(sum(s.length for s in own) if own else 0)
-    return tracked
-
-
-def _merged_maintenance(instance: GroundStationInstance) -> dict[int, list[tuple[int, int]]]:
-    index = {a: k for k, a in enumerate(instance.antennas)}
-    down: dict[int, list[tuple[int, int]]] = {}
-    for m in sorted(instance.maintenance, key=lambda m: (m.antenna, m.start)):
-        if m.end <= m.start:
-            continue
-        pieces = down.setdefault(index[m.antenna], [])
-        if pieces and m.start <= pieces[-1][1]:
-            pieces[-1] = (pieces[-1][0], max(pieces[-1][1], m.end))
-        else:
-            pieces.append((m.start, m.end))
-    return down
-
-
-def _no_overlaps(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
-    """Per antenna (occupancy with set-up/tear-down, maintenance fixed), per mission or request."""
-    on_antenna: dict[int, list[Any]] = {}
-    tracking: dict[Any, list[Any]] = {}
-    for k, slot in enumerate(slots):
-        r = instance.requests[slot.i]
-        occupied = model.NewOptionalIntervalVar(slot.start - r.setup, slot.length + r.setup + r.teardown,
-                                                slot.end + r.teardown, slot.present,
-                                                f"occ{k}")
-        for a in slot.option.antennas:
-            on_antenna.setdefault(a, []).append(occupied)
-        owner = r.mission if instance.spacecraft_exclusive else slot.i
-        if instance.spacecraft_exclusive or r.splittable:
-            tracking.setdefault(owner, []).append(model.NewOptionalIntervalVar(
-                slot.start, slot.length, slot.end, slot.present, f"trk{k}"))
-    for a, pieces in _merged_maintenance(instance).items():
-        if a in on_antenna:
-            on_antenna[a].extend(model.NewIntervalVar(s, e - s, e, f"down{a}_{s}") for s, e in pieces)
-    for intervals in on_antenna.values():
-        model.AddNoOverlap(intervals)
-    for intervals in tracking.values():
-        if len(intervals) > 1:
-            model.AddNoOverlap(intervals)
-
-
-def _fair_cut(model: Any, instance: GroundStationInstance, tracked: list[Any]) -> Any:
-    """z >= FAIR_SCALE * U_m for every mission m; returns z."""
-    z = model.NewIntVar(0, FAIR_SCALE, "u_max")
-    asked: dict[str, int] = {}
-    got: dict[str, list[Any]] = {}
-    for r, t in zip(instance.requests, tracked, strict=True):
-        asked[r.mission] = asked.get(r.mission, 0) + r.duration
-        got.setdefault(r.mission, []).append(t)
-    for m, total in asked.items():
-        model.Add(z * total >= FAIR_SCALE * total - FAIR_SCALE * sum(got[m]))
-    return z
-
-
-def _hint_values(slots: list[Slot], board: Board) -> list[list[int]]:
-    """(present, start, length, end) per slot: the board's tracks where they fit an option,
-    absent elsewhere."""
-    values = [[0, slot.option.lo, 0, slot.option.lo] for slot in slots]
-    used: set[int] = set()
-    for i, tracks in enumerate(board.tracks):
-        for alt, on, off in sorted(tracks, key=lambda t: t[1]):  # copies are ordered in time
-            for k, slot in enumerate(slots):
-                o = slot.option
-                if (k not in used and slot.i == i and o.alt == alt and o.lo <= on and off <= o.hi):
-                    used.add(k)
-                    values[k] = [1, on, off - on, off]
-                    break
-    return values
-
-
-def _hint(model: Any, slots: list[Slot], values: list[list[int]]) -> None:
-    """Hint every slot variable with `values` (see _hint_values)."""
-    for slot, vals in zip(slots, values, strict=True):
-        for var, val in zip(_slot_vars(slot), vals, strict=True):
-            model.AddHint(var, val)
-
-
-def _slot_vars(slot: Slot) -> tuple[Any, Any, Any, Any]:
-    return slot.present, slot.start, slot.length, slot.end
-
-
-def _plan_from(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]]
-               ) -> tuple[GroundStationSolution, list[int]]:
-    """The plan of per-slot values (present, start, length, end)."""
-    tracks, tracked = [], [0] * instance.n
-    for slot, (present, on, length, _) in zip(slots, values, strict=True):
-        if present:
-            r = instance.requests[slot.i]
-            tracks.append(Track(r.track_id, r.alternatives[slot.option.alt].antennas, on, on + length))
-            tracked[slot.i] += length
-    return GroundStationSolution(tracks), tracked
-
-
 def _offer_values(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]],
                   stats: dict[str, Any], phase: str) -> None:
     """Hand the guard (and progress lines) the plan of these slot values."""
-    solution, tracked = _plan_from(instance, slots, values)
+    solution, tracked = cpsat_model.plan_from(instance, slots, values)
     offer(finish(instance.requested - sum(tracked), None, False, solution,
                  {**stats, **plan_stats(instance, tracked), "offered": phase}))
-
-
-def _plan(instance: GroundStationInstance, solver: Any, slots: list[Slot]) -> tuple[
-        GroundStationSolution, list[int]]:
-    return _plan_from(instance, slots, _solver_values(solver, slots))
-
-
-def _solver_values(solver: Any, slots: list[Slot]) -> list[list[int]]:
-    return [[int(solver.Value(var)) for var in _slot_vars(slot)] for slot in slots]
 
 
 def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
@@ -284,7 +120,8 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
-    size = sum(len(mine) * _most_copies(r) for r, mine in zip(instance.requests, opts, strict=True))
+    size = sum(len(mine) * cpsat_model.most_copies(r)
+               for r, mine in zip(instance.requests, opts, strict=True))
     stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size}
     build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
@@ -316,24 +153,21 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
-    slots = _variables(model, instance, opts)
-    _copies_ordered(model, instance, slots)
-    tracked = _per_request(model, instance, slots)
-    _no_overlaps(model, instance, slots)
+    slots, tracked = cpsat_model.build(model, instance, opts)
     unserved = instance.requested - sum(tracked)
     share = _window_share(instance, options) if objective == "hours" else 0.0
     hint_board = _fair_hint(board, options, stats) if share > 0 else board
-    warm_values = _hint_values(slots, hint_board)
-    _hint(model, slots, warm_values)
+    warm_values = cpsat_model.hint_values(slots, hint_board)
+    cpsat_model.hint(model, slots, warm_values)
     if objective == "fair":
-        fair_z = _fair_cut(model, instance, tracked)
+        fair_z = cpsat_model.fair_cut(model, instance, tracked)
         solver = _run(model, fair_z, options, stats, 0.5)
         if solver is None:
             return _fallback(instance, board, stats, None)
-        stats["u_max_phase"] = {"value": solver.Value(fair_z) / FAIR_SCALE,
-                                "bound": solver.BestObjectiveBound() / FAIR_SCALE}
+        stats["u_max_phase"] = {"value": solver.Value(fair_z) / cpsat_model.FAIR_SCALE,
+                                "bound": solver.BestObjectiveBound() / cpsat_model.FAIR_SCALE}
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
-        _hint_from(model, slots, solver)
+        cpsat_model.hint_from(model, slots, solver)
     solver = _run(model, unserved, options, stats, 1.0 - share) if share < 1 else None
     if share >= 1:
         stats["solver_status"] = "not run"  # the windows get the whole search budget
@@ -341,12 +175,12 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
         share = 0.0  # proven by the full solve: nothing for the windows to find
     if share > 0:
         model.minimize(unserved)
-        values = _solver_values(solver, slots) if solver is not None else warm_values
-        solution, done = _plan_from(instance, slots,
+        values = cpsat_model.solver_values(solver, slots) if solver is not None else warm_values
+        solution, done = cpsat_model.plan_from(instance, slots,
                                     _window_lns(instance, model, slots, values, options, stats, opts,
                                                            lp_job).values)
     elif solver is not None:
-        solution, done = _plan(instance, solver, slots)
+        solution, done = cpsat_model.plan(instance, solver, slots)
     flow = _join_lp(lp_job, options, stats, flow)
     if share <= 0 and solver is None:
         return _fallback(instance, board, stats, flow)
@@ -409,28 +243,6 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
     return repaired
 
 
-def _kept_missions(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]]
-                   ) -> set[str]:
-    """The missions the incumbent `values` track."""
-    return {instance.requests[slot.i].mission for slot, vals in zip(slots, values, strict=True) if vals[0]}
-
-
-def _keep_missions(model: Any, instance: GroundStationInstance, slots: list[Slot],
-                   values: list[list[int]]) -> int:
-    """Each mission the incumbent `values` track stays tracked: sum of its presences >= 1.
-    Only for the window LNS (CP-SAT's own bound is read before). Returns how many missions."""
-    present: dict[str, list[Any]] = {}
-    served: set[str] = set()
-    for slot, vals in zip(slots, values, strict=True):
-        mission = instance.requests[slot.i].mission
-        present.setdefault(mission, []).append(slot.present)
-        if vals[0]:
-            served.add(mission)
-    for mission in served:
-        model.Add(sum(present[mission]) >= 1)
-    return len(served)
-
-
 def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
                 values: list[list[int]], options: SolveOptions, stats: dict[str, Any],
                 opts: list[list[Option]], lp_job: BoundJob | None) -> WindowSearch:
@@ -439,16 +251,17 @@ def _window_lns(instance: GroundStationInstance, model: Any, slots: list[Slot],
     spans = [(s.option.lo - instance.requests[s.i].setup, s.option.hi + instance.requests[s.i].teardown,
               s.option.antennas, instance.requests[s.i].mission) for s in slots]
     objective = instance.requested - sum(v[2] for v in values)
-    state = WindowSearch([_slot_vars(s) for s in slots], spans, [list(v) for v in values], objective)
+    state = WindowSearch([cpsat_model.slot_vars(s) for s in slots], spans, [list(v) for v in values],
+                         objective)
     state.limits = [(s.option.lo, s.option.hi, instance.requests[s.i].min_track) for s in slots]
     state.clip_share = float(options.get("clip_share", CLIP_SHARE))
     kept: set[str] = set()
     if options.get("every_mission", True):
-        kept = _kept_missions(instance, slots, values)
-        stats["missions_kept"] = _keep_missions(model, instance, slots, values)
+        kept = cpsat_model.kept_missions(instance, slots, values)
+        stats["missions_kept"] = cpsat_model.keep_missions(model, instance, slots, values)
     if options.get("sub_models", SUB_MODELS):
         state.builder = SubModels(instance, [(s.i, s.option, s.copy) for s in slots],
-                                  _merged_maintenance(instance), kept).build
+                                  cpsat_model.merged_maintenance(instance), kept).build
     index = {(i, id(option)): o for i, mine in enumerate(opts) for o, option in enumerate(mine)}
     state.keys = [(s.i, index[(s.i, id(s.option))]) for s in slots]
     state.wanted = [r.duration for r in instance.requests]
@@ -523,10 +336,6 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     return flow if value is None else max(value, flow or 0)
 
 
-def _most_copies(r: Any) -> int:
-    return r.max_tracks if r.splittable else 1
-
-
 def _flow_bound(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
                 objective: str, stats: dict[str, Any]) -> int | None:
     """The missions' transportation bound on unserved seconds (objective `hours`, when it fits)."""
@@ -540,13 +349,6 @@ def _fits(options: SolveOptions, seconds: float) -> bool:
     """True when `seconds` of work fit in what is left of the budget (always without one)."""
     remaining = options.remaining()
     return remaining is None or remaining > seconds
-
-
-def _hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
-    model.ClearHints()
-    for slot in slots:
-        for var in (slot.present, slot.start, slot.length, slot.end):
-            model.AddHint(var, solver.Value(var))
 
 
 def _run(model: Any, goal: Any, options: SolveOptions, stats: dict[str, Any], share: float) -> Any:
