@@ -18,9 +18,12 @@ from typing import Any
 
 import schedkit
 from schedkit.registry import SolveOptions
-from schedkit.smtt.solvers.bdp import arc_graph, method, ssdp
+from schedkit.smtt.solvers.bdp import arc_graph, method, modifiers, ssdp, subgradient
+from schedkit.smtt.solvers.bdp import search as bdp_search
+from schedkit.smtt.solvers.bdp.search import Search
 
-MODULES = (ssdp, arc_graph, method)
+MODULES = (ssdp, bdp_search, subgradient, modifiers, arc_graph, method)  # each constant is set
+# in every module that has it: where it is defined and read, and where it is re-exported
 CLASSES = [(tf, rdd) for tf in (0.2, 0.4, 0.6, 0.8, 1.0) for rdd in (0.2, 0.4, 0.6, 0.8)]
 FIELDS = ("heuristic_seconds", "stage1_bound", "stage1_seconds", "stage1_iterations",
           "stage2_seconds", "stage2_iterations",
@@ -68,16 +71,16 @@ def _instances(args: argparse.Namespace) -> list[schedkit.SMTTInstance]:
 
 def _trace() -> None:
     """Print each better bound of a run: stage, seconds since the search began, bound, UB."""
-    prove = ssdp.Search.prove
+    prove = Search.prove
 
-    def traced(search: ssdp.Search, value: int) -> None:
+    def traced(search: Search, value: int) -> None:
         before = search.bound
         prove(search, value)
         if search.bound > before:
             print(f"    st{search.stats.get('stage')} {time.perf_counter() - search.started:7.3f}s "
                   f"bound {search.bound} ub {search.upper} it {search.stats.get('iterations', 0)}")
 
-    ssdp.Search.prove = traced  # type: ignore[method-assign]
+    Search.prove = traced  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -4,6 +4,9 @@ Exit codes (docs/cli-exit-codes.md): 0 success; 1 `check` found the solution inf
 wrong; 2 bad input (missing file, malformed line, invalid data, unknown method, selector out
 of range), one line on stderr; 3 an internal error, a bug to report (SCHEDKIT_DEBUG=1 shows
 the traceback); 130 interrupted. Never a traceback otherwise.
+
+The commands are here (the one module that knows click, with each family's generate.py); their
+helpers without click are in cli_inputs, cli_outputs and cli_tables.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -22,18 +25,25 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 import schedkit
 from schedkit import family as families
 from schedkit import registry
-from schedkit.bench.progress import RunProgress, Ticker, printable
+from schedkit.bench.progress import RunProgress, Ticker
+from schedkit.cli_inputs import match_results, on_server, parse_options, read_solution_json
+from schedkit.cli_outputs import (
+    JSON_EVERY_SECONDS,
+    check_output_flag,
+    check_target_format,
+    gantt_paths,
+    gantt_writer,
+    write_json_atomically,
+)
+from schedkit.cli_tables import best_so_far, describe_result, print_metrics, print_table, solve_status
 from schedkit.common.compile import compiling, wait_for_compiling
-from schedkit.common.jsonparse import parse_json
 from schedkit.common.outputs import check_folder, check_output, describe_os_error, replace_text
-from schedkit.common.textfile import read_text
-from schedkit.deadline import abandoned_running, latest_offer
-from schedkit.errors import ParseError, SchedkitError
+from schedkit.deadline import abandoned_running
+from schedkit.errors import SchedkitError
 from schedkit.loading import split_selector, write
 from schedkit.warmup import warmup
 
@@ -156,14 +166,6 @@ def _expand(files: tuple[str, ...], format: str | None, blocking: bool = False) 
         yield from schedkit.load_all(file, format=format, blocking=blocking)
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--method", "-m", default="auto", show_default=True, help="see `schedkit methods`")
@@ -184,24 +186,24 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
           workers: int | None, format: str | None, extra: tuple[str, ...],
           json_out: str | None, gantt: str | None, server: str | None, blocking: bool) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
-    options = _parse_options(extra)
+    options = parse_options(extra)
     instances = list(_expand(files, format, blocking))
     if server:
-        instances = _on_server(instances, server)
+        instances = on_server(instances, server)
     inputs = [split_selector(f)[0] for f in files] + ([Path(server)] if server else [])
-    charts = _gantt_paths(gantt, [x.name for x in instances]) if gantt else []
+    charts = gantt_paths(gantt, [x.name for x in instances]) if gantt else []
     for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt),
                          *(("--gantt", str(chart)) for chart in charts)):
-        _check_output(flag, target, inputs)
+        check_output_flag(flag, target, inputs)
     if gantt:
-        _gantt_writer(instances)  # fail before solving when no chart can be drawn
+        gantt_writer(instances)  # fail before solving when no chart can be drawn
     results: list[Any] = []
     keep = Path(json_out) if json_out and json_out != "-" else None
     written = 0.0
     try:
         with RunProgress("solving", total=len(instances), enabled=len(instances) > 1) as progress:
             for number, instance in enumerate(instances):
-                with Ticker(_solve_status(instance.name, method, time_limit, time.perf_counter())):
+                with Ticker(solve_status(instance.name, method, time_limit, time.perf_counter())):
                     result = schedkit.solve(instance, method, time_limit=time_limit, seed=seed,
                                             workers=workers, **options)
                 report = schedkit.check(instance, result) if result.solution is not None else None
@@ -210,19 +212,19 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
                           f"invalid solution: {report.summary()}", EXIT_INTERNAL_ERROR)
                 results.append(result)
                 if keep is not None and time.monotonic() - written >= JSON_EVERY_SECONDS:
-                    _write_json_atomically(keep, results)  # a killed run keeps these
+                    write_json_atomically(keep, results)  # a killed run keeps these
                     written = time.monotonic()
                 if gantt and result.solution is not None:
-                    _gantt_writer([instance])(instance, result.solution, charts[number])
-                progress.finished(instance.name, _describe(result), best=_best(results))
+                    gantt_writer([instance])(instance, result.solution, charts[number])
+                progress.finished(instance.name, describe_result(result), best=best_so_far(results))
     finally:
         if keep is not None and results:
-            _write_json_atomically(keep, results)  # everything solved, also on Ctrl-C or error
+            write_json_atomically(keep, results)  # everything solved, also on Ctrl-C or error
     if json_out == "-":
         click.echo(json.dumps([r.to_dict() for r in results], indent=1))
         return
-    _print_table(results)
-    _print_metrics(results)
+    print_table(results)
+    print_metrics(results)
     _print_notes(results)
 
 
@@ -232,190 +234,6 @@ def _print_notes(results: list[Any]) -> None:
     for r in results:
         if r.stats.get("hard_deadline") or r.stats.get("compiling"):
             click.echo(f"schedkit: {r.instance}: {r.stats.get('note', 'kernels still compiling')}", err=True)
-
-
-def _on_server(instances: list[Any], server_file: str) -> list[Any]:
-    """`--server`: serving instances moved onto the server read from `server_file`."""
-    others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
-    if others:
-        raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
-    record = parse_json(read_text(server_file), server_file)
-    try:
-        server = families.get("serving").from_record(record, Path(server_file).stem)
-        return [x.with_server(server) for x in instances]
-    except ParseError:
-        raise
-    except SchedkitError as error:
-        raise SchedkitError(f"{server_file}: {error}") from None
-
-
-def _print_metrics(results: list[Any]) -> None:
-    """Each family's own measures of its results (ground station hours, serving metrics), one table
-    per family that has them."""
-    for name in dict.fromkeys(r.family for r in results):
-        measures = families.get(name).measures if name else None
-        if measures is None:
-            continue
-        rows = [(r, m) for r in results if r.family == name
-                and (m := measures(r.objective, r.bound, r.stats)) is not None]
-        if rows:
-            columns = list(rows[0][1])
-            _metrics_table([(r, [_fmt(m.get(c)) for c in columns]) for r, m in rows], columns)
-
-
-def _metrics_table(rows: list[tuple[Any, list[str]]], columns: Sequence[str]) -> None:
-    if not rows:
-        return
-    table = Table(box=None, header_style="bold")
-    for column in ("instance", "method", *columns):
-        table.add_column(column, justify="left" if column in ("instance", "method") else "right")
-    for r, cells in rows:
-        table.add_row(_text(r.instance), _text(r.method), *cells)
-    Console(width=200).print(table)
-
-
-JSON_EVERY_SECONDS = 1.0  # `solve --json`: rewrite the file at most this often (and at the end)
-
-
-def _write_json_atomically(path: Path, results: list[Any]) -> None:
-    """The results so far as one JSON list, written whole (outputs.replace_text), so the file is
-    complete after every instance even when the run is killed."""
-    replace_text(path, json.dumps([r.to_dict() for r in results], indent=1) + "\n")
-
-
-def _solve_status(name: str, method: str, limit: float | None, since: float) -> Callable[[float], str]:
-    """The text of a running solve's progress line: elapsed time, and the incumbent its
-    method has reported so far (deadline.offer) with its bound and phase."""
-    def text(elapsed: float) -> str:
-        of = "" if limit is None else f" of {limit:g}"
-        found = latest_offer(since)
-        if found is None:
-            return f"{name} {method}: {elapsed:.0f} s{of}, no incumbent reported yet"
-        bound = "" if found.bound is None else f", bound {_fmt(found.bound)}"
-        phase = f" ({found.stats['offered']})" if "offered" in found.stats else ""
-        hours = found.stats.get("tracked_hours")  # the ground station's objective is unserved seconds
-        incumbent = _fmt(found.objective) + ("" if hours is None else f" = {hours:.1f} h tracked")
-        return f"{name} {method}: {elapsed:.0f} s{of}, incumbent {incumbent}{bound}{phase}"
-    return text
-
-
-def _describe(result: Any) -> str:
-    """`status objective (bound B, gap G) in T s` for a progress line."""
-    bound = "" if result.bound is None else f", bound {_fmt(result.bound)}"
-    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f}%"
-    return f"{result.status} {_fmt(result.objective)}{bound}{gap} in {result.wall_time:.2f} s"
-
-
-def _best(results: list[Any]) -> str:
-    """The best result so far among those with a bound: smallest gap, then its instance; ""
-    while no result has a bound (heuristics), so progress shows no meaningless "best"."""
-    scored = [(r.gap, i) for i, r in enumerate(results) if r.gap is not None]
-    if not scored:
-        return ""
-    gap, index = min(scored)
-    return f"{results[index].instance} gap {100 * gap:.2f}%"
-
-
-def _gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
-    """The Gantt drawer shared by `instances`' families; SchedkitError when there is none."""
-    drawers = {x.family: families.get(x.family).gantt for x in instances}
-    missing = sorted(name for name, drawer in drawers.items() if drawer is None)
-    if missing:
-        raise SchedkitError(f"--gantt: no Gantt chart for family {', '.join(missing)}")
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise SchedkitError("--gantt needs matplotlib: pip install 'schedkit[plot]'") from None
-
-    def draw(instance: Any, solution: Any, path: Path) -> None:
-        drawer = drawers[instance.family]
-        assert drawer is not None
-        drawer(instance, solution, path)
-
-    return draw
-
-
-def _check_output(flag: str, target: str | None, inputs: Sequence[Path] = ()) -> None:
-    """SchedkitError naming `flag` when `target` is a folder, or its folder does not exist or is
-    not writable, or a --gantt chart's extension is no image format matplotlib writes: found
-    before solving."""
-    if target is None:
-        return
-    check_output(target, flag, inputs)
-    suffix = Path(target).suffix.lower().lstrip(".")
-    if flag == "--gantt" and suffix and suffix not in GANTT_FORMATS:
-        raise SchedkitError(f"{flag} {target}: cannot draw a chart as {suffix!r}; use one of "
-                            f"{', '.join(GANTT_FORMATS)}")
-
-
-GANTT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "tif", "tiff", "webp", "eps", "ps", "svgz")
-
-
-def _gantt_paths(target: str, names: Sequence[str]) -> list[Path]:
-    """`out.png` for one instance (`out` too); `out-<instance>.png` each when there are several, numbered
-    `out-<instance>-2.png`, ... in file order when names repeat (the same file name in two
-    folders), so that no chart of a run overwrites another."""
-    path = Path(target)
-    if len(names) == 1:
-        return [path if path.suffix else path.with_name(path.name + ".png")]  # what matplotlib writes
-    taken: set[str] = set()
-    paths = []
-    for name in names:
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-        stem, count = f"{path.stem}-{safe}", 1
-        while stem.lower() in taken:  # lower: a case-insensitive file system sees A and a alike
-            count += 1
-            stem = f"{path.stem}-{safe}-{count}"
-        taken.add(stem.lower())
-        paths.append(path.with_name(f"{stem}{path.suffix or '.png'}"))
-    return paths
-
-
-def _parse_options(items: tuple[str, ...]) -> dict[str, Any]:
-    """`-o KEY=VALUE` items as a dict; a key given twice is refused (no silent last-wins)."""
-    options: dict[str, Any] = {}
-    for item in items:
-        key, value = _parse_option(item)
-        if key in options:
-            raise SchedkitError(f"option {key!r} is given twice (-o {key}=...); give it once")
-        options[key] = value
-    return options
-
-
-OWN_FLAGS = {"time_limit": "--time-limit", "seed": "--seed", "workers": "--workers",
-             "method": "--method", "instance": "FILES"}  # solve's own arguments, not -o options
-
-
-def _parse_option(item: str) -> tuple[str, Any]:
-    key, sep, value = item.partition("=")
-    if not sep or not key:
-        raise SchedkitError(f"option {item!r} is not KEY=VALUE")
-    if key in OWN_FLAGS:
-        raise SchedkitError(f"-o {item}: {key} is no method option; give it as {OWN_FLAGS[key]}")
-    try:
-        return key, parse_json(value, f"--option {key}")
-    except ParseError:
-        return key, value
-
-
-def _text(name: str) -> Text:
-    """A table cell for a name from a file: plain text (`[/]` is no rich markup), control
-    characters escaped."""
-    return Text(printable(name))
-
-
-def _print_table(results: list[Any]) -> None:
-    table = Table(box=None, header_style="bold")
-    for column in ("instance", "method", "status", "objective", "bound", "gap", "time (s)"):
-        left = column in ("instance", "method", "status")
-        table.add_column(column, justify="left" if left else "right")
-    for r in results:
-        chosen = r.stats.get("chosen")
-        method = f"{r.method} ({chosen})" if chosen else r.method
-        gap = "-" if r.gap is None else f"{100 * r.gap:.2f}%"
-        table.add_row(_text(r.instance), _text(method), r.status, _fmt(r.objective), _fmt(r.bound),
-                      gap, f"{r.wall_time:.3f}")
-    Console(width=200).print(table)
 
 
 CHECK_HELP = f"""Check SOLUTION (a solution JSON, or `solve --json` output) against FILE.
@@ -443,12 +261,12 @@ def check(file: str, solution: str, format: str | None, blocking: bool, server: 
           json_out: str | None) -> None:
     """Check SOLUTION against FILE (help: CHECK_HELP)."""
     inputs = [split_selector(file)[0], Path(solution)] + ([Path(server)] if server else [])
-    _check_output("--json", None if json_out == "-" else json_out, inputs)
-    data = _read_solution_json(solution)
+    check_output_flag("--json", None if json_out == "-" else json_out, inputs)
+    data = read_solution_json(solution)
     instances = list(schedkit.load_all(file, format=format, blocking=blocking))
     if server:
-        instances = _on_server(instances, server)
-    pairs = _match_results(file, solution, instances, data)
+        instances = on_server(instances, server)
+    pairs = match_results(file, solution, instances, data)
     for instance, result in pairs:
         if isinstance(result, dict) and result.get("family", instance.family) != instance.family:
             raise SchedkitError(f"{solution}: a {result['family']} result, but {instance.name} of {file} "
@@ -475,32 +293,6 @@ def _emit_json(target: str, payload: Any) -> None:
         click.echo(text)
     else:
         replace_text(target, text + "\n")
-
-
-def _read_solution_json(solution: str) -> Any:
-    """The parsed JSON of a solution file; SchedkitError naming the file when it is not JSON."""
-    return parse_json(read_text(solution), solution)
-
-
-def _match_results(file: str, solution: str, instances: list[Any], data: Any
-                   ) -> list[tuple[Any, Any]]:
-    """(instance, result) pairs: a list of results matched to instances by name, or one
-    solution for a one-instance FILE."""
-    if isinstance(data, list) and len(data) == 1 and len(instances) == 1:
-        return [(instances[0], data[0])]
-    if isinstance(data, list):
-        by_name = {x.name: x for x in instances}
-        pairs = [(by_name[d["instance"]], d) for d in data
-                 if isinstance(d, dict) and d.get("instance") in by_name]
-        if not pairs:
-            names = ", ".join(x.name for x in instances[:3]) + (", ..." if len(instances) > 3 else "")
-            raise SchedkitError(f"{solution}: none of its {len(data)} results names an instance "
-                                f"of {file} ({names})")
-        return pairs
-    if len(instances) != 1:
-        raise SchedkitError(f"{file} holds {len(instances)} instances and {solution} one solution: "
-                            f"name the instance as {file}#k (k = 1..{len(instances)} or its id)")
-    return [(instances[0], data)]
 
 
 @main.command()
@@ -618,51 +410,9 @@ def convert(source: str, target: str, format: str | None, to_format: str | None)
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
     instances = list(schedkit.load_all(source, format=format))
     check_output(target, inputs=[split_selector(source)[0]])
-    _check_target_format(source, target, to_format, sorted({x.family for x in instances}))
+    check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")
-
-
-GENERIC_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-
-
-def _family_formats(kinds: list[str]) -> tuple[list[str], list[str]]:
-    """(format names, output extensions) that can hold instances of every family in `kinds`."""
-    names, suffixes = {"json", "jsonl"}, {".json", ".jsonl"}
-    if len(kinds) == 1:
-        family = families.get(kinds[0])
-        names |= set(family.writers)
-        suffixes |= {ext for ext, fmt in family.extensions.items() if fmt in family.writers}
-    return sorted(names), sorted(suffixes)
-
-
-def _check_target_format(source: str, target: str, to_format: str | None, kinds: list[str]) -> None:
-    """SchedkitError, naming --to or the target, when the output format is unknown or belongs
-    to another family than the instances of `source`."""
-    owners = {fmt: name for name, f in families.all_families().items() for fmt in f.writers}
-    names, suffixes = _family_formats(kinds)
-    what = f"{source} holds {'/'.join(kinds)} instances"
-    if to_format is not None:
-        name = to_format.partition(":")[0]
-        if name not in owners and name not in GENERIC_FORMATS.values():
-            raise SchedkitError(f"--to: expected one of {', '.join(sorted([*owners, 'json', 'jsonl']))}, "
-                                f"found {to_format!r}")
-    else:
-        path = Path(target)
-        found = {**GENERIC_FORMATS, **families.extensions()}.get(path.suffix.lower())
-        if found is None:
-            sniffed = (f.sniff(path, "") for f in families.all_families().values() if f.sniff)
-            found = next((x for x in sniffed if x is not None), None)
-        if found is None:
-            raise SchedkitError(
-                f"{target}: cannot tell the output format from {path.suffix or 'the name'!r}; "
-                f"{what}: use an extension ({', '.join(suffixes)}) or --to "
-                f"({', '.join(names)})")
-        name = found
-    owner = owners.get(name)
-    if owner is not None and kinds != [owner]:
-        raise SchedkitError(f"{target}: the {name} format holds {owner} instances, but {what}; "
-                            f"write one of: {', '.join(names)}")
 
 
 @main.command()
@@ -691,8 +441,8 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     from schedkit.jobshop.simulate import simulation_record, summary_line  # loads a family: not for --help
 
     inputs = [split_selector(file)[0]]
-    _check_output("--json", None if json_out == "-" else json_out, inputs)
-    _check_output("--gantt", gantt, inputs)
+    check_output_flag("--json", None if json_out == "-" else json_out, inputs)
+    check_output_flag("--gantt", gantt, inputs)
     instance = schedkit.load(file, format=format, blocking=blocking)
     step = ["starting"]
 
@@ -705,7 +455,7 @@ def simulate(file: str, policy: str, probability: float, repair: str, seeds: int
     with Ticker(text):
         record = simulation_record(instance, policy, probability, repair, seeds, plan_method, plan_time,
                                    reschedule_seconds, on_progress=heard,
-                                   gantt=_gantt_paths(gantt, [instance.name])[0] if gantt else None)
+                                   gantt=gantt_paths(gantt, [instance.name])[0] if gantt else None)
     if json_out:
         _emit_json(json_out, record)
     if json_out != "-":

@@ -17,7 +17,7 @@ few running pods of priority >= τ as possible (an eviction costs 1, a move 2). 
 lists per tier (unplaced, disturbance) to be minimised in that order; the scalar `objective`
 encodes it as one integer, Σ_k v_k·B^(2T−1−k) with B = 2·(number of pods) + 1 and T tiers, so
 that a smaller scalar is exactly a lexicographically better vector (0: everything placed,
-nothing disturbed).
+nothing disturbed). It is computed in `objective` (re-exported here).
 """
 
 from __future__ import annotations
@@ -32,6 +32,13 @@ import numpy as np
 from schedkit.common import arguments
 from schedkit.errors import InvalidInstance
 
+# The objective lives in objective.py; scripts import it from here too.
+from schedkit.pods.objective import encode as encode
+from schedkit.pods.objective import objective as objective
+from schedkit.pods.objective import objective_vector as objective_vector
+from schedkit.pods.objective import placement_stats as placement_stats
+from schedkit.pods.validate import check_int, check_labels, check_str, is_int
+
 FAMILY = "pods"
 MAX_CPU = 10**12  # millicores: a billion cores
 MAX_MEMORY = 2**60  # bytes: one exbibyte
@@ -43,31 +50,6 @@ OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 NODE_NAME_FIELD = "metadata.name"  # the one node field affinity's matchFields may use
 
 
-def _check_int(where: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise InvalidInstance(f"{where} must be an integer, got {value!r}")
-    if not low <= int(value) <= high:
-        raise InvalidInstance(f"{where} = {value} is outside [{low}, {high}]")
-    return int(value)
-
-
-def _check_str(where: str, value: Any, empty: bool = False) -> str:
-    if not isinstance(value, str) or (not empty and not value):
-        raise InvalidInstance(f"{where} must be a{'' if empty else ' non-empty'} string, got {value!r}")
-    return value
-
-
-def _labels(where: str, labels: Any) -> Mapping[str, str]:
-    if labels is None:
-        return MappingProxyType({})
-    if not isinstance(labels, Mapping):
-        raise InvalidInstance(f"{where} must be an object of string labels, got {labels!r}")
-    for key, value in labels.items():
-        _check_str(f"{where} key", key)
-        _check_str(f"{where}[{key!r}]", value, empty=True)
-    return MappingProxyType(dict(labels))
-
-
 @dataclass(frozen=True)
 class Taint:
     """A node taint `key=value:effect`; only NoSchedule and NoExecute keep pods away."""
@@ -77,8 +59,8 @@ class Taint:
     effect: str = "NoSchedule"
 
     def __post_init__(self) -> None:
-        _check_str("taint key", self.key)
-        _check_str(f"taint {self.key!r} value", self.value, empty=True)
+        check_str("taint key", self.key)
+        check_str(f"taint {self.key!r} value", self.value, empty=True)
         if self.effect not in TAINT_EFFECTS:
             raise InvalidInstance(f"taint {self.key!r}: effect {self.effect!r} is not one of {TAINT_EFFECTS}")
 
@@ -122,7 +104,7 @@ class Requirement:
     values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_str("affinity key", self.key)
+        check_str("affinity key", self.key)
         if self.operator not in OPERATORS:
             raise InvalidInstance(
                 f"affinity {self.key!r}: operator {self.operator!r} is not one of {OPERATORS}"
@@ -130,7 +112,7 @@ class Requirement:
         object.__setattr__(self, "values", tuple(str(v) for v in self.values))
         if self.operator in ("In", "NotIn") and not self.values:
             raise InvalidInstance(f"affinity {self.key!r} {self.operator} needs at least one value")
-        if self.operator in ("Gt", "Lt") and (len(self.values) != 1 or not _is_int(self.values[0])):
+        if self.operator in ("Gt", "Lt") and (len(self.values) != 1 or not is_int(self.values[0])):
             raise InvalidInstance(f"affinity {self.key!r} {self.operator} needs one integer value")
 
     def matches(self, name: str, labels: Mapping[str, str]) -> bool:
@@ -147,18 +129,10 @@ class Requirement:
             return present
         if self.operator == "DoesNotExist":
             return not present
-        if not present or not _is_int(value):
+        if not present or not is_int(value):
             return False
         limit = int(self.values[0])
         return int(value) > limit if self.operator == "Gt" else int(value) < limit
-
-
-def _is_int(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -175,15 +149,15 @@ class Node:
 
     def __post_init__(self) -> None:
         where = f"node {self.name!r}"
-        _check_str("node name", self.name)
-        object.__setattr__(self, "cpu", _check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
-        object.__setattr__(self, "memory", _check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
+        check_str("node name", self.name)
+        object.__setattr__(self, "cpu", check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
+        object.__setattr__(self, "memory", check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
         object.__setattr__(
-            self, "max_pods", _check_int(f"{where}: max_pods", self.max_pods, 0, MAX_PODS_PER_NODE)
+            self, "max_pods", check_int(f"{where}: max_pods", self.max_pods, 0, MAX_PODS_PER_NODE)
         )
         if not isinstance(self.unschedulable, bool):
             raise InvalidInstance(f"{where}: unschedulable must be true or false")
-        object.__setattr__(self, "labels", _labels(f"{where}: labels", self.labels))
+        object.__setattr__(self, "labels", check_labels(f"{where}: labels", self.labels))
         taints = arguments.records(f"{where}: taints", self.taints)
         if not all(isinstance(t, Taint) for t in taints):
             raise InvalidInstance(f"{where}: taints must be Taint records")
@@ -209,20 +183,20 @@ class Pod:
     order: int = 0
 
     def __post_init__(self) -> None:
-        _check_str("pod name", self.name)
-        _check_str(f"pod {self.name!r}: namespace", self.namespace)
+        check_str("pod name", self.name)
+        check_str(f"pod {self.name!r}: namespace", self.namespace)
         where = f"pod {self.key!r}"
-        object.__setattr__(self, "cpu", _check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
-        object.__setattr__(self, "memory", _check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
+        object.__setattr__(self, "cpu", check_int(f"{where}: cpu", self.cpu, 0, MAX_CPU))
+        object.__setattr__(self, "memory", check_int(f"{where}: memory", self.memory, 0, MAX_MEMORY))
         object.__setattr__(
-            self, "priority", _check_int(f"{where}: priority", self.priority, -MAX_PRIORITY, MAX_PRIORITY)
+            self, "priority", check_int(f"{where}: priority", self.priority, -MAX_PRIORITY, MAX_PRIORITY)
         )
-        object.__setattr__(self, "order", _check_int(f"{where}: order", self.order, 0, 2**62))
+        object.__setattr__(self, "order", check_int(f"{where}: order", self.order, 0, 2**62))
         if self.node is not None:
-            _check_str(f"{where}: node", self.node)
+            check_str(f"{where}: node", self.node)
         if not isinstance(self.movable, bool):
             raise InvalidInstance(f"{where}: movable must be true or false")
-        object.__setattr__(self, "node_selector", _labels(f"{where}: node_selector", self.node_selector))
+        object.__setattr__(self, "node_selector", check_labels(f"{where}: node_selector", self.node_selector))
         terms = tuple(arguments.records(f"{where}: affinity term", term)
                       for term in arguments.records(f"{where}: affinity", self.affinity))
         if not all(isinstance(r, Requirement) for term in terms for r in term):
@@ -574,54 +548,3 @@ class PodsSolution:
             else:
                 lines.append(f"pending {pod} (priority {prio}): no room")
         return "\n".join(lines) if lines else "nothing to do: every pod stays where it is"
-
-
-# ---------------------------------------------------------------------------------------------
-# Objective
-
-
-def objective_vector(instance: PodsInstance, nodes: np.ndarray) -> list[tuple[int, int, int]]:
-    """Per tier (priority, unplaced pods of priority >= it, disturbance of running pods of priority >= it)."""
-    prio = instance.pod_priority
-    current = instance.pod_node
-    placed = nodes >= 0
-    disturbance = np.where(current >= 0, np.where(~placed, 1, np.where(nodes != current, 2, 0)), 0)
-    rows = []
-    for tier in instance.tiers.tolist():
-        mask = prio >= tier
-        rows.append((int(tier), int(np.sum(mask & ~placed)), int(np.sum(disturbance[mask]))))
-    return rows
-
-
-def encode(vector: Sequence[tuple[int, int, int]], n_pods: int) -> int:
-    """The scalar objective of a vector: digits (unplaced, disturbance) per tier in base 2n+1."""
-    base = 2 * n_pods + 1
-    value = 0
-    for _, unplaced, disturbance in vector:
-        value = (value * base + unplaced) * base + disturbance
-    return value
-
-
-def objective(instance: PodsInstance, nodes: np.ndarray) -> int:
-    """The scalar objective of a placement given as node indices per pod."""
-    return encode(objective_vector(instance, nodes), instance.n_pods)
-
-
-def placement_stats(instance: PodsInstance, nodes: np.ndarray) -> dict[str, Any]:
-    """The figures every method reports: placed per priority, moves, evictions, the vector."""
-    current = instance.pod_node
-    running = current >= 0
-    placed_per_priority = {
-        str(t): int(np.sum((nodes >= 0) & (instance.pod_priority == t))) for t in instance.tiers.tolist()
-    }
-    return {
-        "placed": int(np.sum(nodes >= 0)),
-        "pending": int(np.sum(nodes < 0)),
-        "moves": int(np.sum(running & (nodes >= 0) & (nodes != current))),
-        "evictions": int(np.sum(running & (nodes < 0))),
-        "binds": int(np.sum(~running & (nodes >= 0))),
-        "placed_per_priority": placed_per_priority,
-        "vector": [
-            {"priority": t, "unplaced": u, "disturbance": d} for t, u, d in objective_vector(instance, nodes)
-        ],
-    }

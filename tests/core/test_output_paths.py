@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from schedkit import loading
-from schedkit.cli import EXIT_BAD_INPUT, _gantt_paths, main
+from schedkit.cli import EXIT_BAD_INPUT, main
+from schedkit.cli_outputs import gantt_paths
 from schedkit.common.outputs import OutputError, replace_text
 from tests.conftest import ROOT
 
@@ -124,12 +125,12 @@ def test_charts_of_instances_sharing_a_name_do_not_overwrite(tmp_path):
 def test_chart_names_are_unique_and_stable():
     """Names that repeat, or clean up to the same text, or differ in case only, get numbers."""
     names = ["x", "x", "a b", "a_b", "X", "x-2"]
-    paths = [p.name for p in _gantt_paths("g.svg", names)]
+    paths = [p.name for p in gantt_paths("g.svg", names)]
     assert paths == ["g-x.svg", "g-x-2.svg", "g-a_b.svg", "g-a_b-2.svg", "g-X-3.svg", "g-x-2-2.svg"]
     assert len({p.lower() for p in paths}) == len(paths)
-    assert paths == [p.name for p in _gantt_paths("g.svg", names)]
-    assert _gantt_paths("g.png", ["only"]) == [Path("g.png")]
-    assert _gantt_paths("g", ["only"]) == [Path("g.png")]  # matplotlib adds .png: checked as such
+    assert paths == [p.name for p in gantt_paths("g.svg", names)]
+    assert gantt_paths("g.png", ["only"]) == [Path("g.png")]
+    assert gantt_paths("g", ["only"]) == [Path("g.png")]  # matplotlib adds .png: checked as such
 
 
 @pytest.mark.parametrize("command", ["solve", "check", "convert"])

@@ -8,7 +8,7 @@ import time
 
 from schedkit import deadline
 from schedkit.bench.progress import Ticker
-from schedkit.cli import _solve_status
+from schedkit.cli_tables import solve_status
 from schedkit.result import Result
 from schedkit.smtt.model import SMTTSolution
 
@@ -57,7 +57,7 @@ def test_the_latest_offer_is_what_progress_shows():
 def test_the_status_line_names_the_incumbent_its_bound_phase_and_tracked_hours():
     """The ground station's objective is unserved seconds: its line adds the tracked hours."""
     since = time.perf_counter()
-    text = _solve_status("W10", "lns", 60, since)
+    text = solve_status("W10", "lns", 60, since)
     assert text(3) == "W10 lns: 3 s of 60, no incumbent reported yet"
     deadline.offer(Result("feasible", 9000, 3600, SMTTSolution([0]),
                           {"offered": "lns", "tracked_hours": 12.5}))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.pods.heuristics import methods as pods_methods
 from schedkit.pods.heuristics.methods import UNCHANGED_NOTE, placement_result, unchanged
-from schedkit.pods.model import objective
+from schedkit.pods.objective import objective
 from schedkit.pods.solvers.cpsat import DEFAULT_STATS
 from tests.cold_cache import cold_answer, slow_warm_ups
 from tests.pods.strategies import clusters

@@ -17,6 +17,7 @@ from schedkit.registry import SolveOptions
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.method import improve
+from schedkit.smtt.solvers.bdp.search import Search
 from schedkit.smtt.solvers.dominance import precedences
 from tests.conftest import SMTT as ROOT_SMTT
 from tests.conftest import WT40_OPT, agrees_with, wt40
@@ -184,7 +185,7 @@ def test_first_relaxation_already_bounds():
     instance = schedkit.load(f"{ROOT_SMTT / 'orlib_weighted100_sample.jsonl'}#1")
     p, d, w = instance.p, instance.d, instance.w
     optimum = instance.meta["opt"]
-    search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 500, 64, float("inf"), 2**30)
+    search = Search(p, d, w, precedences(p, d, w), optimum + 500, 64, float("inf"), 2**30)
     ssdp.subgradient(search, False, 1)
     first = search.bound
     assert 0 < first <= optimum

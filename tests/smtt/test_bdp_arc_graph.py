@@ -12,6 +12,7 @@ import schedkit
 from schedkit.smtt.solvers.bdp import arc_graph, ssdp
 from schedkit.smtt.solvers.bdp import ssdp_kernels as k
 from schedkit.smtt.solvers.bdp.arc_graph import ArcGraph
+from schedkit.smtt.solvers.bdp.search import Search
 from schedkit.smtt.solvers.dominance import precedences
 from tests.conftest import agrees_with
 from tests.smtt.strategies import smtt_instances
@@ -25,7 +26,7 @@ def test_graph_passes_match_the_table(instance, seed):
     p, d, w = instance.p, instance.d, instance.w
     rng = np.random.default_rng(seed)
     upper = int(rng.integers(1, int(w.sum()) * int(p.sum()) + 2))
-    search = ssdp.Search(p, d, w, precedences(p, d, w), upper, 64, float("inf"), 2**30)
+    search = Search(p, d, w, precedences(p, d, w), upper, 64, float("inf"), 2**30)
     graph = ArcGraph.build(p, search.costs, search.before, search.ok.copy(), 2**30, share=1.0)
     assert graph is not None
     for _ in range(2):

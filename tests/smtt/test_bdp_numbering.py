@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 import schedkit
 from schedkit.registry import SolveOptions
-from schedkit.smtt.solvers.bdp import method, ssdp
+from schedkit.smtt.solvers.bdp import method
+from schedkit.smtt.solvers.bdp import search as bdp_search
 from schedkit.smtt.solvers.bdp.numbering import stage_order
 from schedkit.smtt.solvers.dominance import precedences
 from tests.conftest import agrees_with
@@ -39,12 +40,12 @@ def test_order_extends_the_precedences(instance):
 def test_either_numbering_matches_dp(instance, renumber):
     """With and without the numbering (and without repaired paths, so that stages 2 and 3
     do the work): the `dp` optimum, proven."""
-    saved = method.RENUMBER, ssdp.REPAIR_SHARE
-    method.RENUMBER, ssdp.REPAIR_SHARE = renumber, 0.0
+    saved = method.RENUMBER, bdp_search.REPAIR_SHARE
+    method.RENUMBER, bdp_search.REPAIR_SHARE = renumber, 0.0
     try:
         start = np.arange(instance.n)
         result = method.improve(instance, start, SolveOptions())
     finally:
-        method.RENUMBER, ssdp.REPAIR_SHARE = saved
+        method.RENUMBER, bdp_search.REPAIR_SHARE = saved
     agrees_with(instance, result, schedkit.solve(instance, "dp").objective, proven=True)
 

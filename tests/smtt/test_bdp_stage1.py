@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp import ssdp_kernels as k
+from schedkit.smtt.solvers.bdp.search import Search
 from schedkit.smtt.solvers.dominance import precedences
 from tests.smtt.strategies import smtt_instances
 
@@ -22,7 +23,7 @@ def test_relax_free_matches_the_2d_forward(instance, seed):
     """For random multipliers: equal values, counts summing to a path through 0..T, and the
     path's own arc costs add up to the value."""
     p, d, w = instance.p, instance.d, instance.w
-    search = ssdp.Search(p, d, w, precedences(p, d, w), 10**9, 64, float("inf"), 2**30)
+    search = Search(p, d, w, precedences(p, d, w), 10**9, 64, float("inf"), 2**30)
     mult = np.random.default_rng(seed).integers(0, 64 * int(w.sum()) * int(p.sum()) + 1, p.size)
     expected = ssdp._relaxed(search, mult, False)
     horizon = search.costs.shape[0] - 1
@@ -46,7 +47,7 @@ def test_stage1_bound_never_passes_the_optimum(instance):
     """Stage 1 alone, run to its stall test, proves at most the `dp` optimum."""
     p, d, w = instance.p, instance.d, instance.w
     optimum = schedkit.solve(instance, "dp").objective
-    search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
+    search = Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
     ssdp.subgradient(search, False, 10 * p.size)
     assert search.bound <= optimum
 
@@ -60,7 +61,7 @@ def test_stage1_elimination_keeps_the_optimum(instance):
     optimum = schedkit.solve(instance, "dp").objective
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ssdp, "STAGE1_ELIMINATE", True)
-        search = ssdp.Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
+        search = Search(p, d, w, precedences(p, d, w), optimum + 1, 64, float("inf"), 2**30)
         ssdp.subgradient(search, False, 10 * p.size)
         assert search.bound <= optimum
         result = schedkit.solve(instance, "bdp")

@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 import schedkit
+from schedkit.smtt.solvers.bdp import modifiers as bdp_modifiers
+from schedkit.smtt.solvers.bdp import search as bdp_search
 from schedkit.smtt.solvers.bdp import ssdp
+from schedkit.smtt.solvers.bdp import subgradient as bdp_subgradient
+from schedkit.smtt.solvers.bdp.modifiers import Modifiers
+from schedkit.smtt.solvers.bdp.search import Search
 from tests.conftest import WT40_OPT, agrees_with, wt40
 from tests.smtt.seeded_runs import check_where_fired
 from tests.smtt.strategies import seeded_weighted
@@ -16,7 +21,7 @@ def test_reoptimised_rounds_match_dp(monkeypatch):
     """Seeded 10-12-job instances from random starting sequences, kept when stage 3 re-ran the
     subgradient over its states (killing states on the way): still the `dp` optimum, proven.
     Without the repaired relaxed paths, which would end most of them before stage 3."""
-    monkeypatch.setattr(ssdp, "REPAIR_SHARE", 0.0)
+    monkeypatch.setattr(bdp_search, "REPAIR_SHARE", 0.0)
     rng = np.random.default_rng(7)
     check_where_fired(rng, (10, 13), 30, lambda instance: rng.permutation(instance.n),
                       "stage3_iterations", tries=800)
@@ -41,7 +46,7 @@ def test_modifier_bits_fill_two_words():
     p, d, w = instance.p, instance.d, instance.w
     before = np.zeros((70, 70), dtype=np.bool_)
     before[0, 69] = True  # job 0 before job 69
-    modifiers = ssdp.Modifiers(ssdp.Search(p, d, w, before, 10**9, 64, float("inf"), 2**30), 16)
+    modifiers = Modifiers(Search(p, d, w, before, 10**9, 64, float("inf"), 2**30), 16)
     modifiers.add(list(range(70)))
     assert modifiers.member[63].tolist() == [2**63, 0]
     assert modifiers.member[64].tolist() == [0, 1]
@@ -56,3 +61,18 @@ def test_modifiers_per_round():
     assert ssdp._how_many(10 * ssdp.ROUND_STATES) == ssdp.ADD_PER_ROUND
     assert ssdp._how_many(ssdp.ROUND_STATES // 8) == 4
     assert ssdp._how_many(1) == ssdp.MAX_ADD_PER_ROUND
+
+
+
+def test_moved_names_still_import_from_ssdp():
+    """Search, the ascent and stage 3's state space left ssdp.py; ssdp re-exports their names."""
+    moved = {
+        bdp_search: ("TABLE_BYTES", "CHUNK_SECONDS", "REPAIR_SHARE", "Stopped", "Search", "table_bytes"),
+        bdp_subgradient: ("ELIMINATE_EVERY", "STEP_START", "STEP_MIN", "STEP_EXPAND", "STEP_SHRINK",
+                          "SHRINK_AFTER", "DEFLECTION", "ascent"),
+        bdp_modifiers: ("STATE_BYTES", "EDGES_PER_STATE", "WORDS", "MAX_MODIFIERS", "STAGE3_ITERATIONS",
+                        "STAGE3_RATIO", "STAGE3_WINDOW", "FIRST_BUDGET", "Modifiers"),
+    }
+    for module, names in moved.items():
+        for name in names:
+            assert getattr(ssdp, name) is getattr(module, name), name

@@ -16,7 +16,8 @@ import numpy as np
 from schedkit.common.compile import MARGIN, compile_until
 from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics import kernels as pods_kernels
-from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution, objective, placement_stats
+from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution
+from schedkit.pods.objective import objective, placement_stats
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 

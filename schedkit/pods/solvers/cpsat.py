@@ -46,7 +46,8 @@ from schedkit.pods.heuristics.methods import (
     placement_result,
     unchanged,
 )
-from schedkit.pods.model import PodsInstance, encode, objective, objective_vector
+from schedkit.pods.model import PodsInstance
+from schedkit.pods.objective import encode, objective, objective_vector
 from schedkit.pods.solvers.relabel import interchangeable_groups, relabel
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result

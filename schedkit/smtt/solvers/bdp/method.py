@@ -47,6 +47,7 @@ from schedkit.smtt.solvers.bdp import ssdp
 from schedkit.smtt.solvers.bdp.ideals import Outcome, Tables, solve_layers
 from schedkit.smtt.solvers.bdp.numbering import stage_order
 from schedkit.smtt.solvers.bdp.relaxation import INF, Relaxation, relax, safe_scale, suffix_table
+from schedkit.smtt.solvers.bdp.search import Search, Stopped, table_bytes
 from schedkit.smtt.solvers.dominance import completion_windows, precedences
 
 MAX_JOBS = 64  # one bit per job in a uint64 mask
@@ -80,7 +81,7 @@ def _refuse_if_too_large(instance: SMTTInstance, kind: str, memory_mb: float) ->
             f"bdp needs every objective below 2^52 for exact integer bounds; this instance "
             f"allows up to {worst:.3g}; use method 'dynasearch' instead"
         )
-    need = ssdp.table_bytes(instance.p) / 2**20
+    need = table_bytes(instance.p) / 2**20
     if kind == "lagrangian" and need > memory_mb:
         raise ProblemTooLarge(
             f"bdp needs {need:,.{0 if need >= 10 else 2}f} MiB for its time-indexed tables "
@@ -213,7 +214,7 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
                               "use 'dynasearch'")
     started = time.perf_counter()
     order = stage_order(d, before) if RENUMBER else np.arange(instance.n)
-    search = ssdp.Search(_frozen(p[order]), _frozen(d[order]), _frozen(w[order]),
+    search = Search(_frozen(p[order]), _frozen(d[order]), _frozen(w[order]),
                          before[np.ix_(order, order)], upper, scale, options.deadline, memory_limit)
     search.progress = Incumbents((upper, 0))  # the start was offered: better pairs from here
 
@@ -225,7 +226,7 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
     search.progress_result = current
     try:
         ssdp.solve(search)
-    except ssdp.Stopped as stop:
+    except Stopped as stop:
         stats["stopped"] = str(stop)
     stats.update(search.stats, ssdp_seconds=round(time.perf_counter() - started, 4),
                  scale=scale, root_bound=search.bound)
