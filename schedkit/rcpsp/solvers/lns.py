@@ -106,15 +106,27 @@ NEIGHBOURHOODS = {"window": _window, "resource": _resource, "block": _block}
 
 def _kept_orders(instance: RCPSPInstance, start: np.ndarray, free: np.ndarray
                  ) -> list[tuple[int, int]]:
-    """Pairs (i, j) of fixed activities sharing a resource with i ending before j starts."""
+    """Pairs (i, j) of fixed activities of positive duration sharing a resource, i ending before
+    j starts, enough to imply every such pair: per resource only the latest predecessors of j
+    (an earlier i ends before some kept one starts, a chain of kept pairs). The kept i of one
+    j overlap pairwise, so there are at most a resource's concurrency of them, not n²."""
     fixed = np.ones(instance.n, dtype=bool)
     fixed[free] = False
     d = instance.durations
-    users = (instance.demands > 0) & (d[:, None] > 0) & fixed[:, None]
-    share = (users.astype(np.int64) @ users.T.astype(np.int64)) > 0
-    before = (start + d)[:, None] <= start[None, :]
-    i, j = np.nonzero(share & before)
-    return list(zip(i.tolist(), j.tolist(), strict=True))
+    end = start + d
+    pairs: set[tuple[int, int]] = set()
+    for k in range(instance.capacities.size):
+        users = np.flatnonzero((instance.demands[:, k] > 0) & (d > 0) & fixed)
+        if users.size < 2:
+            continue
+        users = users[np.argsort(end[users], kind="stable")]
+        latest_start = np.maximum.accumulate(start[users])  # over the users ending first
+        ends = end[users]
+        done = np.searchsorted(ends, start[users], side="right")  # per j: users ending by S_j
+        first = np.searchsorted(ends, latest_start[np.maximum(done - 1, 0)], side="right")
+        for j, a, b in zip(users.tolist(), first.tolist(), done.tolist(), strict=True):
+            pairs.update((i, j) for i in users[a:b].tolist())
+    return sorted(pairs)
 
 
 def _subproblem(cp_model: Any, instance: RCPSPInstance, start: np.ndarray, free: np.ndarray,
