@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -97,6 +99,14 @@ def test_refuses_26_jobs_without_allocating():
     instance = SMTTInstance(p=[1] * 26, d=[0] * 26)
     with pytest.raises(ProblemTooLarge, match=r"at most 25 jobs.*MiB"):
         schedkit.solve(instance, "dp")  # 2^26 states would need GiB: refused before allocating
+
+
+@pytest.mark.parametrize(("n", "mib"), [(26, "256 MiB"), (60, f"{2**42:,} MiB"), (5000, "2^4982 MiB")])
+def test_refusal_names_the_memory_at_any_size(n: int, mib: str) -> None:
+    """The refusal's MiB figure is integer arithmetic: 2^5000 once overflowed a float (exit 3)."""
+    instance = SMTTInstance(p=[1] * n, d=[0] * n)
+    with pytest.raises(ProblemTooLarge, match=re.escape(f"least {mib}")):
+        schedkit.solve(instance, "dp")
 
 
 def test_time_limit_on_25_jobs():

@@ -82,10 +82,10 @@ def _refuse_too_many(instance: SMTTInstance) -> None:
     """ProblemTooLarge beyond MAX_JOBS (checked before any kernel compiles)."""
     n = instance.n
     if n > MAX_JOBS:
-        need = (1 << n) * 4
+        mib = f"{1 << (n - 18):,}" if n <= 60 else f"2^{n - 18}"  # 4 bytes a subset, in integers
         raise ProblemTooLarge(
             f"dp solves at most {MAX_JOBS} jobs: {n} jobs means 2^{n} subsets, a table of at "
-            f"least {need / 2**20:,.0f} MiB; use method "
+            f"least {mib} MiB; use method "
             f"'{'bdp' if instance.weighted else 'bnb'}' (or 'cpsat', 'mip') instead"
         )
 
