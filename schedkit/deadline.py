@@ -130,6 +130,16 @@ def offer(result: Result, box: dict[str, Any] | None = None) -> None:
         target["offer"] = result
 
 
+def offer_better(result: Result) -> None:
+    """`offer` unless the guard already holds a better offer (a lower objective): for a method
+    called after another one of the same solve (auto's plan), whose early answer is worse."""
+    box = guard_box()
+    held = box.get("offer") if box is not None else None
+    if held is None or held.objective is None or (result.objective is not None
+                                                   and result.objective < held.objective):
+        offer(result)
+
+
 def latest_offer(since: float) -> Result | None:
     """The last result offered at or after `since` (a perf_counter value), if any: for a
     progress line, the incumbent a running solve has reported so far."""

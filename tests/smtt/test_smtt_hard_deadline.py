@@ -1,0 +1,64 @@
+"""SMTT heuristics past the hard deadline: a kernel that never looks at the clock (a descent step
+of thousands of jobs) leaves the caller a checked `feasible` sequence, never `unknown`."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import schedkit
+from schedkit import SMTTInstance, deadline
+from schedkit.smtt.heuristics import methods as smtt_methods
+
+
+def _instance() -> SMTTInstance:
+    rng = np.random.default_rng(5)
+    return SMTTInstance(p=rng.integers(1, 50, 60), d=rng.integers(0, 900, 60), w=rng.integers(1, 10, 60),
+                        name="late")
+
+
+@pytest.mark.parametrize("method", ["dynasearch", "auto"])
+def test_a_stuck_descent_leaves_the_best_rule(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """The search after the best rule held past the deadline: the rule's sequence comes back."""
+    x = _instance()
+    schedkit.solve(x, "dynasearch", time_limit=5)  # kernels loaded, so the start fits the limit
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    monkeypatch.setattr("schedkit.smtt.auto.plan", lambda instance: (["dynasearch"], 60.0))
+    release = threading.Event()
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        release.wait()
+
+    monkeypatch.setattr(smtt_methods, "iterated_dynasearch", stuck)
+    try:
+        result = schedkit.solve(x, method, time_limit=0.5)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True
+    assert result.stats["offered"] == "the best rule's sequence"
+    assert result.status == "feasible" and schedkit.check(x, result).feasible
+
+
+@pytest.mark.parametrize("method", ["insertion", "api", "dynasearch"])
+def test_a_stuck_start_leaves_the_sorting_rules(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """Even the best rule held past the deadline: the best of EDD, SPT and WSPT comes back."""
+    x = _instance()
+    schedkit.solve(x, method, time_limit=5)
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        release.wait()
+
+    monkeypatch.setattr(smtt_methods, "best_rule", stuck)
+    try:
+        result = schedkit.solve(x, method, time_limit=0.5)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True
+    assert result.stats["offered"].startswith("the best of the EDD, SPT and WSPT orders")
+    assert result.status == "feasible" and schedkit.check(x, result).feasible
