@@ -73,6 +73,18 @@ def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
     return pairs
 
 
+def pair_count(instance: JobShopInstance) -> int:
+    """len(_pairs(instance)) without listing them: the positive-length alternatives on each
+    machine taken two at a time, less those of one job (counting, not listing, lets a refusal
+    of 10^4 operations on a machine cost no gigabytes)."""
+    positive = instance.alt_duration > 0
+    machine = instance.alt_machine[positive]
+    job = instance.job_of()[np.repeat(np.arange(instance.operations), np.diff(instance.op_ptr))][positive]
+    on_machine = np.bincount(machine, minlength=instance.m)
+    _, of_one_job = np.unique(machine * instance.n + job, return_counts=True)
+    return int((on_machine * (on_machine - 1) // 2).sum() - (of_one_job * (of_one_job - 1) // 2).sum())
+
+
 def _duration(instance: JobShopInstance, model: _Model, o: int, pulp: Any) -> Any:
     ptr = instance.op_ptr
     if ptr[o + 1] - ptr[o] == 1:
@@ -189,10 +201,11 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
             alt[o] = max(range(int(ptr[o]), int(ptr[o + 1])), key=lambda a: model.x[a].varValue or 0.0)
     position = np.arange(instance.operations) - instance.job_ptr[instance.job_of()]
     duration = instance.alt_duration[alt]
-    # Equal starts: zero-length operations first. One that the solver put at t, where another
-    # job's operation starts on its machine, would otherwise wait for that one to end (a proven
-    # 3 read back as 4; found by hypothesis). Positive ones cannot share a start on a machine.
-    order = np.lexsort((position, duration > 0, _job_ordered_times(values, instance.job_ptr)))
+    # Equal starts: job order. A zero-length operation neither waits for its machine nor holds
+    # it below, so where it stands among other jobs' operations changes nothing; put before the
+    # operation of its own job that the solver started at the same time (CBC at 10^12, within
+    # its tolerance), it started before that one ended (an infeasible schedule).
+    order = np.lexsort((position, _job_ordered_times(values, instance.job_ptr)))
     machine = instance.alt_machine[alt]
     release = instance.release_or_zero()
     job = instance.job_of()
@@ -222,9 +235,10 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     name = str(options.get("solver", "highs")).lower()
     offer_plain(instance, options, "pulp")
     pulp = import_pulp(name)
+    count = pair_count(instance)
+    if count > MAX_PAIRS:
+        raise ProblemTooLarge(f"mip: {count} machine pairs exceed {MAX_PAIRS}; use cpsat")
     pairs = _pairs(instance)
-    if len(pairs) > MAX_PAIRS:
-        raise ProblemTooLarge(f"mip: {len(pairs)} machine pairs exceed {MAX_PAIRS}; use cpsat")
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
     start_rule = warm_start_or_plain(instance, options, clock, stats)
