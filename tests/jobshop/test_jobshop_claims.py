@@ -233,3 +233,21 @@ def test_mip_reads_back_job_order_at_equal_starts(solver):
     result = schedkit.solve(instance, "mip", solver=solver, workers=1)
     assert_claims(instance, result, FAR - 19)
     assert result.objective == FAR - 19
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_mip_bound_is_not_taken_from_an_ill_conditioned_model(solver):
+    """Regression: on this flexible shop (durations up to 10^9, big-M 7.3·10^9) HiGHS proved
+    its MIP start, a flow time of 6,624,353,829, optimal: the result was `feasible` only because
+    the bound, 6,624,347,205, had lost 10^-6 of itself to rounding, and that bound was 10^9 above
+    the optimum cpsat proves. Beyond TRUSTED_BIG_M the solver's bound is no longer reported."""
+    jobs = [[[(1, 10**9), (0, 0)], [(2, 999999999)], [(0, 0), (1, 333333333)]],
+            [[(2, 10**9), (0, 503759748)], [(2, 275216106)], [(2, 1), (1, 1)]],
+            [[(2, 965942523)], [(2, 10**9)]],
+            [[(1, 525247206), (2, 35993032)], [(2, 999999999)], [(1, 0)]]]
+    instance = JobShopInstance.from_jobs(jobs, 3, objective="flow_time", weight=[0, 1, 1, 1])
+    proof = schedkit.solve(instance, "cpsat", workers=1)
+    assert proof.status == "optimal" and proof.objective == 5_624_353_829
+    result = schedkit.solve(instance, "mip", solver=solver, workers=1)
+    assert_claims(instance, result, proof.objective)
+    assert result.bound is None

@@ -9,7 +9,9 @@ A = 2 − x_a − x_b (0 when both run on k; classic operations have x = 1 as co
 Job order s_{o+1} >= s_o + Σ_a p_a·x_a, release dates as lower bounds, and the objective over
 the completions of the last operations (makespan C >= each; or Σ w·T; or Σ w·(C − r)).
 The warm start (best rule) is the MIP start. The schedule read back is rebuilt semi-actively
-from the machine orders the solver's starts give, so rounding never breaks feasibility.
+from the machine orders the solver's starts give, so rounding never breaks feasibility. With M
+beyond TRUSTED_BIG_M the solver's dual bound is not reported (`stats["untrusted_bound"]`):
+there HiGHS has proved a schedule optimal that was not.
 
 Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here), so a
 model whose estimated build does not fit half the budget is refused up front (ProblemTooLarge:
@@ -39,6 +41,8 @@ from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
+TRUSTED_BIG_M = 10**6  # HiGHS warns of bounds beyond as excessively large; at M = 7·10^8 it
+# called a flow time of 6.62·10^9 optimal (dual bound too), the optimum being 5.62·10^9
 MAX_PAIRS = 200_000  # beyond, the big-M model is hopeless and slow to build
 SECONDS_PER_PAIR = 6e-4  # build estimate at load 5 (two rows, one binary per pair)
 HANDOVER_SHARE = 0.3  # loading the model into HiGHS, as a share of the build time
@@ -55,6 +59,7 @@ class _Model:
     x: dict[int, Any] = field(default_factory=dict)  # alternative id -> binary (flexible only)
     y: dict[tuple[int, int, int], Any] = field(default_factory=dict)  # (a, b, machine) -> binary
     aux: list[tuple[Any, Any]] = field(default_factory=list)
+    big_m: int = 0
 
 
 def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
@@ -264,6 +269,9 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
     bound = integral_bound(raw_bound)
+    if model.big_m > TRUSTED_BIG_M and bound is not None:
+        stats["untrusted_bound"] = bound
+        bound = None
     stats.update(variables=len(model.problem.variables()), build_seconds=round(build, 3),
                  compile_seconds=round(clock.seconds, 3))
     found = _read(model, instance) if finished and stats.get("solver_has_solution", True) else None
@@ -286,6 +294,7 @@ def _build(pulp: Any, instance: JobShopInstance, pairs: list, start_rule: Schedu
     if start_rule is not None:
         big_m = max(big_m, int((start_rule.start + instance.alt_duration[start_rule.alt]).max()))
     model = _variables(pulp, instance, big_m, pairs)
+    model.big_m = big_m
     _assignment(pulp, model, instance)
     _job_order(pulp, model, instance)
     _disjunctions(pulp, model, instance, pairs, big_m, deadline)
