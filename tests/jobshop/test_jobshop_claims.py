@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 import schedkit
 from schedkit.cli import main
 from schedkit.errors import InvalidInstance, ProblemTooLarge, UnsupportedInstance
+from schedkit.jobshop.heuristics import blocking as blocking_rules
+from schedkit.jobshop.heuristics import rules
 from schedkit.jobshop.model import MAX_DURATION, MAX_TIME, MAX_WEIGHT, JobShopInstance
 from schedkit.jobshop.solvers import mip as jobshop_mip
 from tests.jobshop.brute import optimum, optimum_of
@@ -251,3 +253,37 @@ def test_mip_bound_is_not_taken_from_an_ill_conditioned_model(solver):
     result = schedkit.solve(instance, "mip", solver=solver, workers=1)
     assert_claims(instance, result, proof.objective)
     assert result.bound is None
+
+
+class _Clock:
+    """A stand-in for the time module whose perf_counter moves only when a rule runs."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("buffers", ["unlimited", "blocking"])
+def test_best_rule_starts_no_run_that_would_end_past_the_deadline(monkeypatch, buffers):
+    """Regression: the rules' loop (the warm start of cpsat and mip, the whole of `auto` beyond
+    100,000 operations) looked at the clock only after each run, so it overran its deadline by
+    up to one run: 1 s (1.8 s blocking) at 100,100 operations, and `auto` with a 10 s limit
+    answered `unknown` at the hard deadline, its schedules dropped. Now it stops once the next
+    run, as long as the longest so far, would end past the deadline. Here each run takes one
+    second of a stand-in clock and the deadline is at 2.5: two runs, not three."""
+    instance = JobShopInstance.from_jobs([[(0, 2), (1, 3)], [(1, 2), (0, 1)]], buffers=buffers)
+    module, name = (blocking_rules, "run_blocking_rule") if instance.blocking else (rules, "run_rule")
+    clock, real, runs = _Clock(), getattr(module, name), []
+
+    def one_second(*args, **kwargs):
+        runs.append(args[1])
+        clock.now += 1.0
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "time", clock)
+    monkeypatch.setattr(module, name, one_second)
+    best = (blocking_rules.best_blocking_rule if instance.blocking else rules.best_rule)(instance, 2.5)
+    assert len(runs) == 2 and clock.now <= 2.5
+    assert best.rule in runs
