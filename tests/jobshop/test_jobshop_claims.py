@@ -9,6 +9,7 @@ passes the checker."""
 from __future__ import annotations
 
 import json
+import threading
 import tracemalloc
 
 import numpy as np
@@ -18,11 +19,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit import deadline
 from schedkit.cli import main
 from schedkit.errors import InvalidInstance, ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import blocking as blocking_rules
 from schedkit.jobshop.heuristics import rules
 from schedkit.jobshop.model import MAX_DURATION, MAX_TIME, MAX_WEIGHT, JobShopInstance
+from schedkit.jobshop.solvers import cpsat as jobshop_cpsat
 from schedkit.jobshop.solvers import mip as jobshop_mip
 from tests.jobshop.brute import optimum, optimum_of
 from tests.verdicts import assert_claims
@@ -287,3 +290,29 @@ def test_best_rule_starts_no_run_that_would_end_past_the_deadline(monkeypatch, b
     best = (blocking_rules.best_blocking_rule if instance.blocking else rules.best_rule)(instance, 2.5)
     assert len(runs) == 2 and clock.now <= 2.5
     assert best.rule in runs
+
+
+def test_cpsat_offers_its_warm_start_before_building_the_model(monkeypatch):
+    """Regression: cpsat offered its first schedule only once the model was built; at 100,000
+    operations the build outlasts a 10 s limit, and the guard returned the plain round-robin
+    schedule (61,608) instead of the best rule cpsat already had (53,846). Here the build is
+    held past the deadline: the guard returns the warm start, checked."""
+    schedkit.solve(JobShopInstance.from_jobs([[(0, 1)]]), "spt")  # the rules' kernel loaded
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+    real = jobshop_cpsat.jobshop_model.build
+
+    def held(*args, **kwargs):
+        release.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobshop_cpsat.jobshop_model, "build", held)
+    instance = JobShopInstance.from_jobs([[(0, 3), (1, 2)], [(1, 4), (0, 1)], [(0, 2), (1, 2)]])
+    try:
+        result = schedkit.solve(instance, "cpsat", time_limit=0.5, workers=1)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and result.status == "feasible"
+    assert result.stats["offered"] == "the warm start, before the model"
+    assert_claims(instance, result, optimum_of(instance))
