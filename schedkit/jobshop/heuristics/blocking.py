@@ -77,16 +77,21 @@ def run_blocking_rule(instance: JobShopInstance, name: str, seed: int = 0,
 def best_blocking_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: int = 0,
                        random_runs: int = RANDOM_RUNS_IN_WARM_START) -> BlockingSchedule:
     """The best schedule of every deterministic rule and `random_runs` seeded random ones;
-    stops early at `deadline` (perf_counter) once one exists."""
+    once one exists, stops before a run that would end past `deadline` (perf_counter; judged
+    by the longest run so far: 1.8 s each at 100,000 operations)."""
     arrays = kernel_arrays(instance)
     plan = [(name, seed) for name in RULES if name != "random"]
     plan += [("random", seed + i) for i in range(random_runs)]
     best: BlockingSchedule | None = None
+    longest = 0.0
     for name, rule_seed in plan:
+        began = time.perf_counter()
         found = run_blocking_rule(instance, name, rule_seed, arrays)
         if best is None or found.objective < best.objective:
             best = found
-        if time.perf_counter() >= deadline:
+        now = time.perf_counter()
+        longest = max(longest, now - began)
+        if now + longest >= deadline:
             break
     assert best is not None
     return best

@@ -144,6 +144,8 @@ def _solve_classic(instance: JobShopInstance, options: SolveOptions, cp_model: A
         if hinted is not None and not hinted.start[pinned].any() and (
                 incumbent is None or hinted.objective <= incumbent.objective):
             incumbent = hinted
+    if incumbent is not None:  # the guard's answer should the model's build outlast the limit
+        offer_schedule(instance, incumbent, None, "the warm start, before the model", options)
     upper = incumbent.objective if incumbent is not None and instance.objective == "makespan" else None
     jm = jobshop_model.build(cp_model, instance, upper)
     for o in pinned.tolist():

@@ -9,7 +9,9 @@ A = 2 − x_a − x_b (0 when both run on k; classic operations have x = 1 as co
 Job order s_{o+1} >= s_o + Σ_a p_a·x_a, release dates as lower bounds, and the objective over
 the completions of the last operations (makespan C >= each; or Σ w·T; or Σ w·(C − r)).
 The warm start (best rule) is the MIP start. The schedule read back is rebuilt semi-actively
-from the machine orders the solver's starts give, so rounding never breaks feasibility.
+from the machine orders the solver's starts give, so rounding never breaks feasibility. With M
+beyond TRUSTED_BIG_M the solver's dual bound is not reported (`stats["untrusted_bound"]`):
+there HiGHS has proved a schedule optimal that was not.
 
 Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here), so a
 model whose estimated build does not fit half the budget is refused up front (ProblemTooLarge:
@@ -39,6 +41,8 @@ from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
+TRUSTED_BIG_M = 10**6  # HiGHS warns of bounds beyond as excessively large; at M = 7·10^8 it
+# called a flow time of 6.62·10^9 optimal (dual bound too), the optimum being 5.62·10^9
 MAX_PAIRS = 200_000  # beyond, the big-M model is hopeless and slow to build
 SECONDS_PER_PAIR = 6e-4  # build estimate at load 5 (two rows, one binary per pair)
 HANDOVER_SHARE = 0.3  # loading the model into HiGHS, as a share of the build time
@@ -55,6 +59,7 @@ class _Model:
     x: dict[int, Any] = field(default_factory=dict)  # alternative id -> binary (flexible only)
     y: dict[tuple[int, int, int], Any] = field(default_factory=dict)  # (a, b, machine) -> binary
     aux: list[tuple[Any, Any]] = field(default_factory=list)
+    big_m: int = 0
 
 
 def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
@@ -71,6 +76,18 @@ def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
                 if job[oa] != job[ob]:
                     pairs.append((a, b, oa, ob))
     return pairs
+
+
+def pair_count(instance: JobShopInstance) -> int:
+    """len(_pairs(instance)) without listing them: the positive-length alternatives on each
+    machine taken two at a time, less those of one job (counting, not listing, lets a refusal
+    of 10^4 operations on a machine cost no gigabytes)."""
+    positive = instance.alt_duration > 0
+    machine = instance.alt_machine[positive]
+    job = instance.job_of()[np.repeat(np.arange(instance.operations), np.diff(instance.op_ptr))][positive]
+    on_machine = np.bincount(machine, minlength=instance.m)
+    _, of_one_job = np.unique(machine * instance.n + job, return_counts=True)
+    return int((on_machine * (on_machine - 1) // 2).sum() - (of_one_job * (of_one_job - 1) // 2).sum())
 
 
 def _duration(instance: JobShopInstance, model: _Model, o: int, pulp: Any) -> Any:
@@ -189,10 +206,11 @@ def _read(model: _Model, instance: JobShopInstance) -> tuple[np.ndarray, np.ndar
             alt[o] = max(range(int(ptr[o]), int(ptr[o + 1])), key=lambda a: model.x[a].varValue or 0.0)
     position = np.arange(instance.operations) - instance.job_ptr[instance.job_of()]
     duration = instance.alt_duration[alt]
-    # Equal starts: zero-length operations first. One that the solver put at t, where another
-    # job's operation starts on its machine, would otherwise wait for that one to end (a proven
-    # 3 read back as 4; found by hypothesis). Positive ones cannot share a start on a machine.
-    order = np.lexsort((position, duration > 0, _job_ordered_times(values, instance.job_ptr)))
+    # Equal starts: job order. A zero-length operation neither waits for its machine nor holds
+    # it below, so where it stands among other jobs' operations changes nothing; put before the
+    # operation of its own job that the solver started at the same time (CBC at 10^12, within
+    # its tolerance), it started before that one ended (an infeasible schedule).
+    order = np.lexsort((position, _job_ordered_times(values, instance.job_ptr)))
     machine = instance.alt_machine[alt]
     release = instance.release_or_zero()
     job = instance.job_of()
@@ -222,9 +240,10 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     name = str(options.get("solver", "highs")).lower()
     offer_plain(instance, options, "pulp")
     pulp = import_pulp(name)
+    count = pair_count(instance)
+    if count > MAX_PAIRS:
+        raise ProblemTooLarge(f"mip: {count} machine pairs exceed {MAX_PAIRS}; use cpsat")
     pairs = _pairs(instance)
-    if len(pairs) > MAX_PAIRS:
-        raise ProblemTooLarge(f"mip: {len(pairs)} machine pairs exceed {MAX_PAIRS}; use cpsat")
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
     start_rule = warm_start_or_plain(instance, options, clock, stats)
@@ -250,6 +269,9 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
     bound = integral_bound(raw_bound)
+    if model.big_m > TRUSTED_BIG_M and bound is not None:
+        stats["untrusted_bound"] = bound
+        bound = None
     stats.update(variables=len(model.problem.variables()), build_seconds=round(build, 3),
                  compile_seconds=round(clock.seconds, 3))
     found = _read(model, instance) if finished and stats.get("solver_has_solution", True) else None
@@ -272,6 +294,7 @@ def _build(pulp: Any, instance: JobShopInstance, pairs: list, start_rule: Schedu
     if start_rule is not None:
         big_m = max(big_m, int((start_rule.start + instance.alt_duration[start_rule.alt]).max()))
     model = _variables(pulp, instance, big_m, pairs)
+    model.big_m = big_m
     _assignment(pulp, model, instance)
     _job_order(pulp, model, instance)
     _disjunctions(pulp, model, instance, pairs, big_m, deadline)
