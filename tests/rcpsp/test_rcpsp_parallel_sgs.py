@@ -56,7 +56,8 @@ def _reference(instance: RCPSPInstance, priority: np.ndarray, alpha: float, stat
 
 @settings(max_examples=150, deadline=None)
 @given(projects(max_activities=9, max_resources=2), st.integers(0, 3), st.sampled_from([-1.0, 1.0, 2.0]))
-def test_parallel_sgs_equals_the_whole_duration_check(instance: RCPSPInstance, seed: int, alpha: float) -> None:
+def test_parallel_sgs_equals_the_whole_duration_check(instance: RCPSPInstance, seed: int,
+                                                     alpha: float) -> None:
     priority = priorities(instance, "lft")
     got, _ = kernels.parallel_sgs(*arrays(instance), priority, alpha, seed_state(seed))
     np.testing.assert_array_equal(got, _reference(instance, priority, alpha, seed_state(seed)))
