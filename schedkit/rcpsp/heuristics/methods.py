@@ -17,6 +17,7 @@ import numpy as np
 
 from schedkit.common.compile import MARGIN
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.pacing import Pacer
 from schedkit.common.rng import seed_state
 from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
@@ -149,13 +150,20 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     if incumbents is not None:
         incumbents.improved(best_span, partial(schedule_result, instance, best, bound, offered=rule))
     batch = int(max(1, min(100, 20_000 // instance.n)))
+    pacer = None if improve else Pacer(batch)  # fbi justifies within a batch: its batches keep their size
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
-        size = batch if schedules is None else min(batch, schedules - used)
+        size = batch if pacer is None else pacer.size(deadline - time.perf_counter())
+        size = size if schedules is None else min(size, schedules - used)
+        if size == 0:
+            break  # not even one pass fits in the time left at the last batch's pace
+        tick = time.perf_counter()
         start, span, spent, state = kernels.sample_batch(*data, values, float(alpha), parallel,
                                                          improve, size, state)
         state = np.uint64(state)
         used += int(spent)
+        if pacer is not None:
+            pacer.record(int(spent), time.perf_counter() - tick)
         if span < best_span:
             best, best_span = start, int(span)
             if incumbents is not None:
