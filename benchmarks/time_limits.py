@@ -12,17 +12,22 @@ Each (instance, method, limit) runs in fresh interpreters, timed around `schedki
 The promise is wall <= limit + max(10 %, 0.5 s); the report lists each method's worst overshoot.
 
     python benchmarks/time_limits.py --limits 1,3,10 --out benchmarks/reports/time_limits.md
+
+`--background N` keeps N busy-loop processes running during the runs (started after the warm-up),
+so that the promise is measured on a loaded machine, as CI and users' machines often are.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +127,26 @@ def run(path: str, index: int, load_options: dict[str, Any], method: str, limit:
     return rows
 
 
+BURNER = "while True: pass"
+
+
+@contextlib.contextmanager
+def background_load(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`count` busy-loop processes for the duration of the block, killed on the way out (an
+    exception or Ctrl-C included): the load a shared CI runner or a busy laptop adds."""
+    burners: list[subprocess.Popen[bytes]] = []
+    try:
+        for _ in range(count):
+            burners.append(subprocess.Popen([sys.executable, "-c", BURNER], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        yield burners
+    finally:
+        for burner in burners:
+            burner.kill()
+        for burner in burners:
+            burner.wait()
+
+
 def warm_cache(cache: Path) -> float:
     """`schedkit warmup` into `cache`; its wall seconds."""
     started = time.perf_counter()
@@ -137,6 +162,8 @@ def main() -> None:
     parser.add_argument("--uncompiled-limits", default="1,3",
                         help="limits at which the empty-cache mode runs too ('' for none)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--background", type=int, default=0,
+                        help="busy-loop processes kept running during the runs (a loaded machine)")
     parser.add_argument("--families", default="", help="comma-separated families (default: all)")
     parser.add_argument("--labels", default="",
                         help="comma-separated instance labels to run (default: all chosen)")
@@ -151,7 +178,6 @@ def main() -> None:
     limits = [float(v) for v in args.limits.split(",") if v]
     uncompiled = [float(v) for v in args.uncompiled_limits.split(",") if v]
     wanted = [f for f in args.families.split(",") if f]
-    chosen_methods = [m for m in args.methods.split(",") if m]
     instances = [x for x in largest_instances() if not wanted or x[0] in wanted]
     labels = [label for label in args.labels.split(",") if label]
     instances = [x for x in instances if not labels or x[4] in labels]
@@ -162,9 +188,20 @@ def main() -> None:
     warmup_seconds = 0.0 if args.cache else warm_cache(warm)
     run_id = {"run": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)), "command": command_line(args),
               "commit": commit(), "warmup_seconds": None if args.cache else round(warmup_seconds),
-              "start_load": round(load[0], 1)}
+              "start_load": round(load[0], 1), "background": args.background}
     previous = [json.loads(line) for line in args.store.read_text().splitlines()] \
         if args.store and args.store.exists() else []
+    with background_load(args.background):
+        rows = run_all(args, instances, limits, uncompiled, warm, scratch, run_id, previous)
+    if args.out:
+        args.out.write_text(report(previous + rows))
+
+
+def run_all(args: argparse.Namespace, instances: list[tuple[str, str, int, dict[str, Any], str]],
+            limits: list[float], uncompiled: list[float], warm: Path, scratch: Path,
+            run_id: dict[str, Any], previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every (instance, method, limit, mode) run, printed, stored and reported as it ends."""
+    chosen_methods = [m for m in args.methods.split(",") if m]
     rows: list[dict[str, Any]] = []
     for name, path, index, load_options, label in instances:
         for method in timed_methods(name):
@@ -190,14 +227,14 @@ def main() -> None:
                               f"{row['wall']:7.2f} s  {flag:<4} {row['status']}", flush=True)
                 if args.out:
                     args.out.write_text(report(previous + rows))
-    if args.out:
-        args.out.write_text(report(previous + rows))
+    return rows
 
 
 def command_line(args: argparse.Namespace) -> str:
     """The command that reproduces this run."""
     return (f"python benchmarks/time_limits.py --limits {args.limits} --uncompiled-limits "
             f"'{args.uncompiled_limits}' --workers {args.workers}"
+            + (f" --background {args.background}" if args.background else "")
             + (f" --families {args.families}" if args.families else "")
             + (f" --labels '{args.labels}'" if args.labels else "")
             + (f" --methods {args.methods}" if args.methods else ""))
@@ -219,7 +256,10 @@ def report(rows: list[dict[str, Any]]) -> str:
         runs.setdefault(row["run"], []).append(row)
     for started, group in runs.items():
         first, loads = group[0], [r["load"] for r in group]
-        lines.append(f"- {started}, commit {first['commit']}: `{first['command']}`; load average "
+        burners = first.get("background", 0)
+        lines.append(f"- {started}, commit {first['commit']}: `{first['command']}`; "
+                     + (f"{burners} busy-loop processes beside the runs (--background); " if burners else "")
+                     + "load average "
                      f"{first['start_load']:.1f} at the start, {min(loads):.1f}–{max(loads):.1f} "
                      "during the runs; "
                      + ("the cache was warmed by `schedkit warmup` beforehand (--cache)."

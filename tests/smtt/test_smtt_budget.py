@@ -85,3 +85,19 @@ def test_the_numpy_rules_are_the_compiled_ones(instance):
     assert edd.tolist() == rules.edd(p, d, w).tolist()
     assert spt.tolist() == rules.spt(p, d, w).tolist()
     assert wspt.tolist() == rules.wspt(p, d, w).tolist()
+
+
+def test_bnb_refuses_a_weighted_instance_before_loading_its_kernels(monkeypatch: pytest.MonkeyPatch):
+    """At load 5 a fresh process spent the whole limit loading bnb's kernels and then answered
+    a weighted instance with a sorting rule: the refusal now comes first."""
+    from schedkit.errors import UnsupportedInstance
+    from schedkit.smtt import compiling
+
+    def loading(*args: object, **kwargs: object) -> float:
+        raise AssertionError("bnb loaded its kernels for an instance it refuses")
+
+    monkeypatch.setattr(compiling, "compile_within", loading)
+    weighted = schedkit.generate.smtt(8, 0.6, 0.6, seed=1, weighted=True)
+    assert len(set(weighted.w.tolist())) > 1
+    with pytest.raises(UnsupportedInstance, match="different weights"):
+        schedkit.solve(weighted, "bnb", time_limit=1)

@@ -13,6 +13,7 @@ import numpy as np
 
 from schedkit.common.compile import compiled_or_twin, wait_until
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.pacing import Pacer
 from schedkit.common.rng import seed_state
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import resource_bound
@@ -65,12 +66,18 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
     if incumbents is not None and best_span >= 0:
         incumbents.improved(best_span, partial(lag_result, instance, best, bound, OFFERED))
     batch = int(max(1, min(100, BATCH_WORK // max(1, n**3 // 8)))) if sampler is kernels.lag_sample else 1
+    pacer = Pacer(batch)
     while (bound is None or best_span != bound) and (passes is None or made < passes) \
             and time.perf_counter() < deadline:
-        size = batch if passes is None else min(batch, passes - made)
+        size = pacer.size(deadline - time.perf_counter())
+        size = size if passes is None else min(size, passes - made)
+        if size == 0:
+            break  # not even one pass fits in the time left at the last batch's pace
+        tick = time.perf_counter()
         start, span, found, state = sampler(*args, float(alpha), restarts, NO_PATH, size, state)
         state = np.uint64(state)
         made += size
+        pacer.record(size, time.perf_counter() - tick)
         feasible += int(found)
         if span >= 0 and (best_span < 0 or span < best_span):
             best, best_span = start, int(span)

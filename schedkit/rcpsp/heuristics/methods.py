@@ -17,6 +17,7 @@ import numpy as np
 
 from schedkit.common.compile import MARGIN
 from schedkit.common.incumbents import Incumbents
+from schedkit.common.pacing import Pacer
 from schedkit.common.rng import seed_state
 from schedkit.errors import ProblemTooLarge, SchedkitError, UnsupportedInstance
 from schedkit.rcpsp.bounds import lower_bound
@@ -132,9 +133,6 @@ _sgs_method("sgs-serial", parallel=False)
 _sgs_method("sgs-parallel", parallel=True)
 
 
-CHUNK_SECONDS = 0.1  # sampling until a deadline looks at the clock about this often
-
-
 def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed: int, *,
            rule: str = "lft", alpha: float = 1.0, parallel: bool = True, improve: bool = False,
            bound: int | None = None, incumbents: Incumbents | None = None) -> tuple[np.ndarray, int, int]:
@@ -152,21 +150,20 @@ def sample(instance: RCPSPInstance, deadline: float, schedules: int | None, seed
     if incumbents is not None:
         incumbents.improved(best_span, partial(schedule_result, instance, best, bound, offered=rule))
     batch = int(max(1, min(100, 20_000 // instance.n)))
-    if schedules is None:  # until the deadline: batches of about CHUNK_SECONDS, timed
-        batch = 1  # (a pass of 3000 activities takes a good part of a second)
+    pacer = None if improve else Pacer(batch)  # fbi justifies within a batch: its batches keep their size
     while best_span > bound and (schedules is None or used < schedules) \
             and time.perf_counter() < deadline:
-        size = batch if schedules is None else min(batch, schedules - used)
-        began = time.perf_counter()
+        size = batch if pacer is None else pacer.size(deadline - time.perf_counter())
+        size = size if schedules is None else min(size, schedules - used)
+        if size == 0:
+            break  # not even one pass fits in the time left at the last batch's pace
+        tick = time.perf_counter()
         start, span, spent, state = kernels.sample_batch(*data, values, float(alpha), parallel,
                                                          improve, size, state)
         state = np.uint64(state)
         used += int(spent)
-        if schedules is None:
-            per_pass = (time.perf_counter() - began) / max(1, int(spent))
-            batch = int(max(1, min(100, 20_000 // instance.n, CHUNK_SECONDS / max(per_pass, 1e-7))))
-            if time.perf_counter() + per_pass > deadline:
-                break  # another pass would end past the deadline (seconds each at 3000 activities)
+        if pacer is not None:
+            pacer.record(int(spent), time.perf_counter() - tick)
         if span < best_span:
             best, best_span = start, int(span)
             if incumbents is not None:

@@ -188,16 +188,18 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
         return solve_lags(instance, options)
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat: {instance.n} activities exceeds {MAX_INTERVALS}")
-    cp_model = import_cp_model()
     bound = lower_bound(instance)
     hint, stats = kernel_or_plain_hint(instance, options, bound)
-    return exact_phase(cp_model, instance, options, hint, bound, stats)
+    # OR-Tools' import after the warm start's offer: a fresh process at load 5 can spend the
+    # whole of a 1 s limit importing it, and then the guard has a schedule to return
+    return exact_phase(import_cp_model(), instance, options, hint, bound, stats)
 
 
 def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
                          bound: int) -> tuple[np.ndarray, dict[str, Any]]:
     """The warm start (sampling with justification) and the stats that start a CP-SAT
-    method's; the plain serial LFT schedule while the kernels still compile."""
+    method's; the plain serial LFT schedule while the kernels still compile. Offered to the
+    guard at once (deadline.offer): the phases after it may not end in time."""
     ready, waited = ensure_compiled(wait_until(options))  # then the model goes on without them
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": round(waited, 6)}
@@ -207,6 +209,8 @@ def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
         hint = plain.serial_lft(instance)
         stats.update(compiling=True, note=PLAIN_NOTE)
     stats["warm_start"] = plain.makespan(hint, instance.durations)
+    offer(finish(stats["warm_start"], bound, False, RCPSPSolution(hint.copy()),
+                 {**stats, "offered": "warm start"}))
     return hint, stats
 
 

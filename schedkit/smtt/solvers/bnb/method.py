@@ -143,13 +143,19 @@ def _common_weight(instance: SMTTInstance) -> int:
     return int(weights[0]) if weights.size else 1
 
 
+def _refuse_weighted(instance: SMTTInstance) -> None:
+    """UnsupportedInstance before any kernel loads: a fresh process at load 5 spent the whole
+    limit loading them, then answered a weighted instance with a sorting rule."""
+    _common_weight(instance)
+
+
 @register(
     "smtt", "bnb", exact=True, options={"memory_mb": DEFAULT_MEMORY_MB},
     description="branch and bound over Lawler's decomposition with memoised subproblems "
     "(unweighted; hundreds of jobs)",
 )
 @within_budget(exact=True, instances=(TINY_UNWEIGHTED,),
-               also=lambda: _Problem(TINY_UNWEIGHTED, 1.0).bound())
+               also=lambda: _Problem(TINY_UNWEIGHTED, 1.0).bound(), refuse=_refuse_weighted)
 def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     """Optimal for equal weights; on timeout the best sequence found and the proven bound."""
     weight = _common_weight(instance)
