@@ -223,16 +223,15 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     if options.time_limit is None:
         options = replace(options, time_limit=DEFAULT_TIME_LIMIT)
     assert options.time_limit is not None
-    cp_model = import_cp_model()
     bound = lower_bound(instance)
     ready, compile_seconds = ensure_compiled(wait_until(options))
     if ready:
         ready, more = ensure_ga_compiled(wait_until(options))
         compile_seconds += more
     if not ready:  # a cold cache: the whole model, hinted as cpsat's while the kernels compile
-        hint, hint_stats = kernel_or_plain_hint(instance, options, bound)
+        hint, hint_stats = kernel_or_plain_hint(instance, options, bound)  # (offered)
         hint_stats["compile_seconds"] = round(compile_seconds + hint_stats["compile_seconds"], 6)
-        return exact_phase(cp_model, instance, options, hint, bound, hint_stats)
+        return exact_phase(import_cp_model(), instance, options, hint, bound, hint_stats)
     began = time.perf_counter()  # phases share what imports and compilation left
     left = options.remaining() or 0.0
     mid = instance.n < MID_SIZE
@@ -244,6 +243,9 @@ def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
                              "compile_seconds": compile_seconds, "fbi": span,
                              "warm_share": warm_share, "lns_share": lns_share}
+    offer(finish(span, bound, False, RCPSPSolution(start.copy()), {**stats, "offered": "fbi"}))
+    # OR-Tools' import after that offer: a fresh process under load can spend a 1 s limit on it
+    cp_model = import_cp_model()
     if probe_share > 0:
         probe = _probe(cp_model, instance, options, start, bound, probe_share * left, stats)
         if probe.status == "optimal":
