@@ -13,42 +13,32 @@ from schedkit.rcpsp.solvers import cpsat, lns
 from tests.rcpsp.conftest import psplib
 
 
-def test_the_warm_start_is_offered_before_ortools_is_imported(monkeypatch: pytest.MonkeyPatch):
-    """The import is stopped (as if it were still running): the offer came before it."""
+def _offer_then_import(monkeypatch: pytest.MonkeyPatch, module: Any, method: str) -> Any:
+    """Run `method` on j301_1 with `module`'s offers recorded and its OR-Tools import stopped (as
+    if it were still running): the offer must come first; returns what was offered."""
     events: list[tuple[str, Any]] = []
-    monkeypatch.setattr(cpsat, "offer", lambda result, box=None: events.append(("offer", result)))
+    monkeypatch.setattr(module, "offer", lambda result, box=None: events.append(("offer", result)))
 
     def importing() -> Any:
         events.append(("import", None))
         raise SolverUnavailable("still importing")
 
-    monkeypatch.setattr(cpsat, "import_cp_model", importing)
+    monkeypatch.setattr(module, "import_cp_model", importing)
     instance = psplib("j301_1")
     with pytest.raises(SolverUnavailable):
-        schedkit.solve(instance, "cpsat", time_limit=5, workers=1)
+        schedkit.solve(instance, method, time_limit=5, workers=1)
     assert [kind for kind, _ in events] == ["offer", "import"]
-    offered = events[0][1]
-    assert offered.stats["offered"] == "warm start"
-    assert schedkit.check(instance, offered).feasible
+    assert schedkit.check(instance, events[0][1]).feasible
+    return events[0][1]
+
+
+def test_the_warm_start_is_offered_before_ortools_is_imported(monkeypatch: pytest.MonkeyPatch):
+    """`cpsat`: its warm start."""
+    assert _offer_then_import(monkeypatch, cpsat, "cpsat").stats["offered"] == "warm start"
 
 
 def test_cpsat_lns_offers_its_sampling_before_ortools_is_imported(monkeypatch: pytest.MonkeyPatch):
-    """The same for `cpsat-lns` (and `auto` above 50 activities): forward-backward sampling's
-    schedule is offered, then OR-Tools is imported."""
-    events: list[tuple[str, Any]] = []
-    monkeypatch.setattr(lns, "offer", lambda result, box=None: events.append(("offer", result)))
-
-    def importing() -> Any:
-        events.append(("import", None))
-        raise SolverUnavailable("still importing")
-
-    monkeypatch.setattr(lns, "import_cp_model", importing)
+    """`cpsat-lns` (and `auto` above 50 activities): forward-backward sampling's schedule."""
     monkeypatch.setattr(lns, "ensure_compiled", lambda wait: (True, 0.0))  # (they compile on call:
     monkeypatch.setattr(lns, "ensure_ga_compiled", lambda wait: (True, 0.0))  # no cold-cache path)
-    instance = psplib("j301_1")
-    with pytest.raises(SolverUnavailable):
-        schedkit.solve(instance, "cpsat-lns", time_limit=5, workers=1)
-    assert [kind for kind, _ in events] == ["offer", "import"]
-    offered = events[0][1]
-    assert offered.stats["offered"] == "fbi"
-    assert schedkit.check(instance, offered).feasible
+    assert _offer_then_import(monkeypatch, lns, "cpsat-lns").stats["offered"] == "fbi"

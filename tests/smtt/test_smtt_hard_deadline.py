@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import schedkit
-from schedkit import SMTTInstance, deadline
+from schedkit import Result, SMTTInstance, deadline
 from schedkit.smtt.heuristics import methods as smtt_methods
 
 
@@ -19,11 +19,11 @@ def _instance() -> SMTTInstance:
                         name="late")
 
 
-@pytest.mark.parametrize("method", ["dynasearch", "auto"])
-def test_a_stuck_descent_leaves_the_best_rule(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
-    """The search after the best rule held past the deadline: the rule's sequence comes back."""
+def _solve_stuck(monkeypatch: pytest.MonkeyPatch, stage: str, method: str) -> tuple[SMTTInstance, Result]:
+    """`method` at 0.5 s with `stage` (a name in heuristics.methods) held past the deadline; its
+    kernels compiled first, without a limit, so only the held stage can be late."""
     x = _instance()
-    schedkit.solve(x, "dynasearch")  # no limit: the kernels compile first, so the start fits 0.5 s
+    schedkit.solve(x, "dynasearch" if method == "auto" else method)
     monkeypatch.setenv(deadline.ENVIRONMENT, "1")
     monkeypatch.setattr("schedkit.smtt.auto.plan", lambda instance: (["dynasearch"], 60.0))
     release = threading.Event()
@@ -31,34 +31,26 @@ def test_a_stuck_descent_leaves_the_best_rule(monkeypatch: pytest.MonkeyPatch, m
     def stuck(*args: object, **kwargs: object) -> None:
         release.wait()
 
-    monkeypatch.setattr(smtt_methods, "iterated_dynasearch", stuck)
+    monkeypatch.setattr(smtt_methods, stage, stuck)
     try:
         result = schedkit.solve(x, method, time_limit=0.5)
     finally:
         release.set()
         deadline.wait_for_abandoned()
     assert result.stats["hard_deadline"] is True
-    assert result.stats["offered"] == "the best rule's sequence"
     assert result.status == "feasible" and schedkit.check(x, result).feasible
+    return x, result
+
+
+@pytest.mark.parametrize("method", ["dynasearch", "auto"])
+def test_a_stuck_descent_leaves_the_best_rule(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+    """The search after the best rule held past the deadline: the rule's sequence comes back."""
+    _, result = _solve_stuck(monkeypatch, "iterated_dynasearch", method)
+    assert result.stats["offered"] == "the best rule's sequence"
 
 
 @pytest.mark.parametrize("method", ["insertion", "api", "dynasearch"])
 def test_a_stuck_start_leaves_the_sorting_rules(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
     """Even the best rule held past the deadline: the best of EDD, SPT and WSPT comes back."""
-    x = _instance()
-    schedkit.solve(x, method)  # no limit: the kernels compile first
-    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
-    release = threading.Event()
-
-    def stuck(*args: object, **kwargs: object) -> None:
-        release.wait()
-
-    monkeypatch.setattr(smtt_methods, "best_rule", stuck)
-    try:
-        result = schedkit.solve(x, method, time_limit=0.5)
-    finally:
-        release.set()
-        deadline.wait_for_abandoned()
-    assert result.stats["hard_deadline"] is True
+    _, result = _solve_stuck(monkeypatch, "best_rule", method)
     assert result.stats["offered"].startswith("the best of the EDD, SPT and WSPT orders")
-    assert result.status == "feasible" and schedkit.check(x, result).feasible
