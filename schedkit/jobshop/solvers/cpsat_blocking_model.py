@@ -150,9 +150,14 @@ def _objective(bm: BlockingModel, instance: JobShopInstance, upper: int, last: l
             model.add(t >= end - int(due[j]))
             terms.append(int(weight[j]) * t)
         bm.goal = sum(terms)
-    else:
+    else:  # flow variables, not Σ w·(C − r) written out: CP-SAT keeps its constant as a double
         weight, release = instance.weight_or_one(), instance.release_or_zero()
-        bm.goal = sum(int(weight[j]) * (end - int(release[j])) for j, end in enumerate(ends))
+        terms = []
+        for j, end in enumerate(ends):
+            f = model.new_int_var(0, max(0, upper - int(release[j])), f"F{j}")
+            model.add(f == end - int(release[j]))
+            terms.append(int(weight[j]) * f)
+        bm.goal = sum(terms)
     model.minimize(bm.goal)
 
 
