@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit import InvalidInstance, SMTTInstance, SolverUnavailable
+from schedkit import InvalidInstance, ProblemTooLarge, SMTTInstance, SolverUnavailable
 from tests.conftest import CLASS_IDS_N20, WT40_OPT, brute_force_optimum
 from tests.conftest import agrees_with as _agrees_with
 from tests.conftest import wt40 as _wt40
@@ -117,3 +117,14 @@ def test_dp_cpsat_mip_agree_on_small_instances(instance):
         result = schedkit.solve(instance, method, time_limit=None, workers=1)
         assert result.status == "optimal", method
         _agrees_with(instance, result, optimum)
+
+
+def test_cpsat_refuses_beyond_its_size_unless_nothing_is_late() -> None:
+    """cpsat refuses more than 1000 jobs up front (before its imports and warm start), but
+    answers an instance whose EDD order is on time as optimal, at any size."""
+    late = SMTTInstance(p=[2] * 1001, d=[1] * 1001)
+    with pytest.raises(ProblemTooLarge, match="beyond its 1000"):
+        schedkit.solve(late, "cpsat")
+    on_time = SMTTInstance(p=[1] * 1001, d=list(range(1, 1002)))
+    result = schedkit.solve(on_time, "cpsat")
+    assert result.status == "optimal" and result.objective == 0

@@ -135,3 +135,4 @@ def test_dp_beyond_its_size_names_the_exact_method_for_the_instance(weights: int
     x = SMTTInstance(p=[1] * 26, d=[0] * 26, w=[1] * 25 + [weights], name="big")
     with pytest.raises(ProblemTooLarge, match=named):
         schedkit.solve(x, "dp")
+
