@@ -295,3 +295,15 @@ def test_stall_grows_with_the_shop() -> None:
     big = schedkit.load(CLASSIC / "la31", blocking=True)  # 300 operations
     assert cpsat_blocking.stall_seconds(small, 60) == pytest.approx(0.5 * cpsat_blocking.IG_STALL * 60)
     assert cpsat_blocking.stall_seconds(big, 60) == pytest.approx(1.5 * cpsat_blocking.IG_STALL * 60)
+
+
+def test_a_tiny_shop_is_proven_before_any_walk(monkeypatch: pytest.MonkeyPatch):
+    """Up to QUICK_PROOF_OPERATIONS the whole model tries first (from the best rule): the
+    deadlock fixture ends proven there, with a 60 s budget, without a walk (they took 6 s)."""
+    def no_walks(*args, **kwargs):
+        raise AssertionError("the walks ran")
+
+    monkeypatch.setattr(cpsat_blocking, "_iterated_greedy", no_walks)
+    x = blocking(DEADLOCK_JOBS, "deadlock")
+    result = schedkit.solve(x, "cpsat", time_limit=60, workers=1)
+    assert result.status == "optimal" and result.objective == DEADLOCK_OPTIMUM

@@ -85,6 +85,8 @@ ORDER_PAIRS = 1_000  # up to that many machine pairs (20x5 shops: 950) the model
 SMALL_LNS_END = 0.0  # of the time limit: on small shops LNS until then (0: none)
 PROOF_AFTER = 0.1  # of the time limit: walks until then, then the whole model with order literals
 PROOF_SHARE = 0.15  # of the time limit: that whole model's time, before the walks go on
+QUICK_PROOF_OPERATIONS = 50  # up to this many operations (ft06: 36) the whole model first tries
+QUICK_PROOF_SHARE = 0.02  # for this share of the limit, from the best rule (10x5 shops need 2-3 s)
 FIRST_SHARE = 0.10
 MIN_FIRST_SECONDS = 1.0
 LNS_END_SHARE = 0.90
@@ -152,16 +154,16 @@ def stall_seconds(instance: JobShopInstance, limit: float) -> float:
 
 
 def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSchedule,
-                 pinned: np.ndarray, options: SolveOptions
+                 pinned: np.ndarray, options: SolveOptions, share: float = PROOF_SHARE
                  ) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
-    """The whole model with order literals, hinted with the warm start, for PROOF_SHARE of the
+    """The whole model with order literals, hinted with the warm start, for `share` of the
     limit: small shops end here proven. The schedule, then (bound, proved)."""
     assert options.time_limit is not None
     upper = incumbent.objective if instance.objective == "makespan" else None
     bm = blocking_model.build(cp_model, instance, upper, orders=True)
     for o in pinned.tolist():
         bm.model.add(bm.start[o] == 0)
-    deadline = min(options.deadline, time.perf_counter() + PROOF_SHARE * options.time_limit)
+    deadline = min(options.deadline, time.perf_counter() + share * options.time_limit)
     incumbent_, raw, proved = _whole(cp_model, bm, instance, incumbent, deadline, options)
     assert incumbent_ is not None
     return incumbent_, (integral_bound(raw), proved)
@@ -332,6 +334,10 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
         _offer(instance, incumbent, None, "the best rule, before the walks", options)
+        if orders and options.time_limit is not None and instance.operations <= QUICK_PROOF_OPERATIONS:
+            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options, QUICK_PROOF_SHARE)
+            if proof[1]:  # ft06 in 0.1 s, where the walks first spent PROOF_AFTER of the limit
+                return _result(instance, incumbent, proof[0], True, stats, clock)
         if orders and options.time_limit is not None:
             incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
                                          until=PROOF_AFTER)
