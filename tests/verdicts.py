@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 import schedkit
+from schedkit.cli import main
 
 
 def assert_agrees(instance: Any, result: schedkit.Result, optimum: int | float,
@@ -49,3 +54,19 @@ def assert_claims(instance: Any, result: schedkit.Result, optimum: int | None) -
     assert result.bound is None or result.bound <= optimum
     if result.status == "optimal":
         assert result.objective == optimum
+
+
+def cli_solve_then_check(instance: Any, folder: Path, method: str = "cpsat") -> dict[str, Any]:
+    """The CLI path: dump, `solve --json` (one worker), then `check` must accept the file and
+    print the same objective; returns the solution record."""
+    path, out = folder / "instance.json", folder / "out.json"
+    schedkit.dump(instance, path)
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(path), "--method", method, "--workers", "1",
+                                  "--json", str(out)])
+    assert solved.exit_code == 0, solved.output
+    record: dict[str, Any] = json.loads(out.read_text())[0]
+    checked = runner.invoke(main, ["check", str(path), str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert f"objective {record['objective']}" in checked.output
+    return record

@@ -5,18 +5,14 @@ bandwidths at the model's 10^9) every `optimal` is the brute-force optimum
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
-from schedkit.cli import main
 from schedkit.dag.model import MAX_VALUE, DAGInstance
 from tests.dag.conftest import brute_force_makespan
-from tests.verdicts import assert_claims
+from tests.verdicts import assert_claims, cli_solve_then_check
 
 METHODS = ("heft", "cpop", "peft", "cpsat", "auto")
 BIG = MAX_VALUE  # every cost, data size, bandwidth and latency is at most 10^9
@@ -106,15 +102,6 @@ def test_cli_solve_then_check_agree(tmp_path):
     and data, and an uneven network."""
     instance = DAGInstance(cost=[[0, 0], [BIG, BIG], [3, 1]], edges=[(0, 2)], data=[BIG],
                            latency=[BIG, 0], bandwidth=[[1, 2], [3, 1]])
-    path, out = tmp_path / "dag.json", tmp_path / "out.json"
-    schedkit.dump(instance, path)
-    runner = CliRunner()
-    solved = runner.invoke(main, ["solve", str(path), "--method", "cpsat", "--workers", "1",
-                                  "--json", str(out)])
-    assert solved.exit_code == 0, solved.output
-    record = json.loads(out.read_text())[0]
+    record = cli_solve_then_check(instance, tmp_path)
     assert record["status"] == "optimal"
     assert record["objective"] == brute_force_makespan(instance) == BIG
-    checked = runner.invoke(main, ["check", str(path), str(out)])
-    assert checked.exit_code == 0, checked.output
-    assert f"objective {record['objective']}" in checked.output

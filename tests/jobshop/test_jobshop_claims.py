@@ -8,20 +8,17 @@ passes the checker."""
 
 from __future__ import annotations
 
-import json
 import threading
 import tracemalloc
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import schedkit
 from schedkit import deadline
-from schedkit.cli import main
 from schedkit.errors import InvalidInstance, ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import blocking as blocking_rules
 from schedkit.jobshop.heuristics import rules
@@ -30,7 +27,7 @@ from schedkit.jobshop.solvers import cpsat as jobshop_cpsat
 from schedkit.jobshop.solvers import cpsat_blocking_model, cpsat_model
 from schedkit.jobshop.solvers import mip as jobshop_mip
 from tests.jobshop.brute import optimum, optimum_of
-from tests.verdicts import assert_claims
+from tests.verdicts import assert_claims, cli_solve_then_check
 
 EXACT = [("cpsat", {}, 1), ("cpsat", {}, 2), ("mip", {}, 1), ("mip", {"solver": "cbc"}, 1)]
 RULES = [m.name for m in schedkit.methods("jobshop")
@@ -191,18 +188,9 @@ def test_cli_solve_then_check_agree(tmp_path):
         [[(0, 0), (1, MAX_DURATION), (0, 0)], [(1, MAX_DURATION), (0, MAX_DURATION - 1)]],
         release=[FAR, 0], due=[-FAR, 5], weight=[MAX_WEIGHT, 0], objective="weighted_tardiness",
         buffers="blocking")
-    path, out = tmp_path / "shop.json", tmp_path / "out.json"
-    schedkit.dump(instance, path)
-    runner = CliRunner()
-    solved = runner.invoke(main, ["solve", str(path), "--method", "cpsat", "--workers", "1",
-                                  "--json", str(out)])
-    assert solved.exit_code == 0, solved.output
-    record = json.loads(out.read_text())[0]
+    record = cli_solve_then_check(instance, tmp_path)
     assert record["status"] == "optimal"
     assert record["objective"] == optimum_of(instance)
-    checked = runner.invoke(main, ["check", str(path), str(out)])
-    assert checked.exit_code == 0, checked.output
-    assert f"objective {record['objective']}" in checked.output
 
 
 @settings(max_examples=60, deadline=None)
