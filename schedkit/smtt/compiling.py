@@ -71,6 +71,13 @@ def _tardiness(instance: SMTTInstance, sequence: np.ndarray) -> int:
     return int(np.sum(instance.w[sequence] * np.maximum(0, completion - instance.d[sequence])))
 
 
+def nothing_late(instance: SMTTInstance) -> bool:
+    """Whether the EDD order is on time (then every method answers optimal 0 at once): exact
+    methods refuse a size they cannot model only when something is late."""
+    edd = np.argsort(instance.d, kind="stable")
+    return not bool(np.any(np.cumsum(instance.p[edd]) > instance.d[edd]))
+
+
 def sorting_result(instance: SMTTInstance, exact: bool, stats: dict[str, Any]) -> Result:
     """The best of EDD, SPT and WSPT from numpy alone (no kernel), as `feasible` (bound 0 for
     exact methods; `optimal` at objective 0)."""

@@ -29,7 +29,7 @@ from schedkit.common.finish import finish, integral_bound
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.smtt.compiling import within_budget
+from schedkit.smtt.compiling import nothing_late, within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import warm_start
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
@@ -287,10 +287,9 @@ def _refuse(instance: SMTTInstance) -> None:
     """ProblemTooLarge for more than MAX_JOBS jobs or an objective beyond 64 bits, before any
     import or warm start (5000 jobs took 3 s and 400 MB to be refused); not when the EDD order
     is on time, which the method answers as optimal at once."""
-    p, d, w = instance.p, instance.d, instance.w
-    edd = np.argsort(d, kind="stable")
-    if not np.any(np.cumsum(p[edd]) > d[edd]):
+    if nothing_late(instance):
         return
+    p, d, w = instance.p, instance.d, instance.w
     worst = sum(int(wj) * max(0, int(p.sum()) - int(dj)) for wj, dj in zip(w, d, strict=True))
     if worst > MAX_OBJECTIVE:
         raise ProblemTooLarge(
