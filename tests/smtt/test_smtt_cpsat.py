@@ -129,10 +129,3 @@ def test_cpsat_refuses_beyond_its_size_unless_nothing_is_late() -> None:
     result = schedkit.solve(on_time, "cpsat")
     assert result.status == "optimal" and result.objective == 0
 
-
-def test_mip_refuses_beyond_its_size_unless_nothing_is_late() -> None:
-    """The same for mip (before PuLP's import and the warm start)."""
-    with pytest.raises(ProblemTooLarge, match="beyond its 1000"):
-        schedkit.solve(SMTTInstance(p=[2] * 1001, d=[1] * 1001), "mip")
-    result = schedkit.solve(SMTTInstance(p=[1] * 1001, d=list(range(1, 1002))), "mip")
-    assert result.status == "optimal" and result.objective == 0

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import schedkit
-from schedkit import SchedkitError, SMTTInstance, SolverUnavailable
+from schedkit import ProblemTooLarge, SchedkitError, SMTTInstance, SolverUnavailable
 from schedkit.common.finish import integral_bound as _integral_bound
 from schedkit.common.mip import cbc_log_facts
 from tests.conftest import CLASS_IDS_N20, WT40_OPT
@@ -155,3 +155,12 @@ def test_cbc_writing_no_solution_gives_the_warm_start(monkeypatch):
     result = schedkit.solve(instance, "mip", solver="cbc", time_limit=5)
     assert result.status == "feasible" and "no solution read" in result.stats["solver_status"]
     _agrees_with(instance, result, WT40_OPT[6])
+
+
+def test_mip_refuses_beyond_its_size_unless_nothing_is_late() -> None:
+    """mip refuses more than 1000 jobs before PuLP's import and its warm start, but answers an
+    instance whose EDD order is on time as optimal, at any size."""
+    with pytest.raises(ProblemTooLarge, match="beyond its 1000"):
+        schedkit.solve(SMTTInstance(p=[2] * 1001, d=[1] * 1001), "mip")
+    result = schedkit.solve(SMTTInstance(p=[1] * 1001, d=list(range(1, 1002))), "mip")
+    assert result.status == "optimal" and result.objective == 0
