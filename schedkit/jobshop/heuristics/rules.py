@@ -4,6 +4,7 @@ pick the best rule (the warm start of the exact methods)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,16 +78,23 @@ def rule_names() -> list[str]:
 def best_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: int = 0,
               random_runs: int = RANDOM_RUNS_IN_WARM_START) -> Schedule:
     """The best schedule of every deterministic rule (active and non-delay) and `random_runs`
-    seeded random ones; once one exists, stops before a run that would end past `deadline` (a
-    perf_counter value; judged by the longest run so far: 1 s each at 100,000 operations)."""
+    seeded random ones; once one exists, stops before a run that would end past `deadline`
+    (`best_of`: 1 s a run at 100,000 operations)."""
     arrays = kernel_arrays(instance)
-    best: Schedule | None = None
     names = [n for n in rule_names() if not n.startswith("random")]
     plan = [(n, seed) for n in names] + [("random", seed + i) for i in range(random_runs)]
+    return best_of(plan, lambda name, rule_seed: run_rule(instance, name, rule_seed, arrays), deadline)
+
+
+def best_of(plan: list[tuple[str, int]], run: Callable[[str, int], Any], deadline: float) -> Any:
+    """The lowest-objective result of `run(name, seed)` over `plan`; once one exists, stops
+    before a run that would end past `deadline` (a perf_counter value), judged by the longest
+    run so far."""
+    best = None
     longest = 0.0
     for name, rule_seed in plan:
         began = time.perf_counter()
-        found = run_rule(instance, name, rule_seed, arrays)
+        found = run(name, rule_seed)
         if best is None or found.objective < best.objective:
             best = found
         now = time.perf_counter()
