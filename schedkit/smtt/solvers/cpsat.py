@@ -289,8 +289,8 @@ def _refuse(instance: SMTTInstance) -> None:
     is on time, which the method answers as optimal at once."""
     if nothing_late(instance):
         return
-    p, d, w = instance.p, instance.d, instance.w
-    worst = sum(int(wj) * max(0, int(p.sum()) - int(dj)) for wj, dj in zip(w, d, strict=True))
+    total = int(instance.p.sum())
+    worst = sum(int(wj) * max(0, total - int(dj)) for wj, dj in zip(instance.w, instance.d, strict=True))
     if worst > MAX_OBJECTIVE:
         raise ProblemTooLarge(
             f"cpsat: the objective can reach {worst:.3g}, beyond CP-SAT's 64-bit range "
