@@ -8,6 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 import schedkit
+from schedkit.rcpsp.model import RCPSPInstance
 from tests.rcpsp.test_rcpsp_claims import brute_force, projects
 from tests.verdicts import assert_claims
 
@@ -30,3 +31,11 @@ def test_largest_durations_and_amounts_keep_every_claim(instance):
             assert method == "mip"
             continue
         assert_claims(scaled, result, best)
+
+
+def test_demands_one_over_a_capacity_of_1e9_never_overlap():
+    """5·10^8 + (5·10^8 + 1) exceeds 10^9 by 1 part in 10^9, which a scaled row could pass
+    within HiGHS's feasibility tolerance (10^-7): the mip still runs them one after the other."""
+    instance = RCPSPInstance([3, 3], [[], []], [10**9], [[5 * 10**8], [5 * 10**8 + 1]])
+    for solver in ("highs", "cbc"):
+        assert_claims(instance, schedkit.solve(instance, "mip", workers=1, solver=solver, time_limit=60.0), 6)

@@ -35,3 +35,19 @@ def test_amounts_near_1e9_keep_every_claim(x):
         assert report.objective == result.objective >= optimum
         assert result.bound is None or result.bound <= optimum
         assert result.status != "optimal" or result.objective == optimum
+
+
+def test_vms_one_over_a_node_of_1e9_are_not_put_together():
+    """VMs of 5·10^8 and 5·10^8 + 1 on nodes of 10^9: one more than fits, by 1 part in 10^9."""
+    x = VMRInstance(machine_ids=["m0", "m1", "m2"], node_machine=[0, 1, 2], node_cpu=[10**9] * 3,
+                    node_mem=[10] * 3, vm_ids=["a", "b", "c"], vm_cpu=[5 * 10**8, 5 * 10**8 + 1, 12345],
+                    vm_mem=[1, 1, 1], vm_node0=[0, 1, 2], vm_node1=[-1, -1, -1], migration_limit=2,
+                    fragment_size=65536)
+    optimum = brute_force(x)
+    for method, options in (("cpsat", {}), ("mip", {}), ("mip", {"solver": "cbc"})):
+        result = schedkit.solve(x, method, workers=1, time_limit=2.0, **options)
+        report = schedkit.check(x, result)
+        assert report.feasible, report.violations
+        assert report.objective == result.objective >= optimum
+        assert result.bound is None or result.bound <= optimum
+        assert result.status != "optimal" or result.objective == optimum
