@@ -33,8 +33,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import finish, integral_bound
+from schedkit.common.cpsat import cpsat_bound, new_solver, settle
+from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
@@ -70,8 +70,8 @@ def import_cp_model() -> Any:
 
 
 def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobShopInstance,
-                 incumbent: Schedule | None, deadline: float, options: SolveOptions
-                 ) -> tuple[Schedule | None, float | None, bool]:
+                 incumbent: Schedule | None, deadline: float, options: SolveOptions,
+                 stats: dict[str, Any]) -> tuple[Schedule | None, int | None, bool]:
     """One whole-model solve from `incumbent` until `deadline` (perf_counter; inf: no limit):
     (best schedule, lower bound, proved optimal)."""
     if incumbent is not None:
@@ -80,6 +80,8 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
     status = solver.solve(jm.model)
+    solver, proved = settle(cp_model, jm.model, solver, status, options.workers, options.seed,
+                            _left(deadline), stats)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         start, alt = jobshop_model.read(jm, instance, solver)
         value = objective(instance, start, alt)
@@ -87,8 +89,12 @@ def _solve_whole(cp_model: Any, jm: jobshop_model.JobShopModel, instance: JobSho
             incumbent = Schedule(start, alt, value, "cpsat")
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):  # not for a job shop: no bound
         return incumbent, None, False
-    bound = solver.best_objective_bound  # valid for every other status: the model is feasible
-    return incumbent, bound, status == cp_model.OPTIMAL
+    return incumbent, cpsat_bound(jm.model, solver), proved  # valid: the model is feasible
+
+
+def _left(deadline: float) -> float | None:
+    """Seconds to `deadline` (perf_counter; inf: None, no limit)."""
+    return None if deadline == float("inf") else deadline - time.perf_counter()
 
 
 def offer_schedule(instance: JobShopInstance, incumbent: Schedule, bound: int | None, phase: str,
@@ -153,11 +159,11 @@ def _solve_classic(instance: JobShopInstance, options: SolveOptions, cp_model: A
     if incumbent is not None:
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
     if limit is None:  # no budget to share: the whole model to optimality
-        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline, options)
-        return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
+        incumbent, bound, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline,
+                                                options, stats)
+        return _result(instance, incumbent, bound, proved, stats, clock)
     first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
-    incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, first, options)
-    bound = integral_bound(raw)
+    incumbent, bound, proved = _solve_whole(cp_model, jm, instance, incumbent, first, options, stats)
     if instance.objective == "makespan":
         bound = max(bound or 0, jobshop_model.trivial_bound(instance))
     floor = bound if bound is not None else 0
@@ -189,8 +195,8 @@ def _solve_classic(instance: JobShopInstance, options: SolveOptions, cp_model: A
                      lns_closed=lns_stats.closed, lns_size=lns_stats.size,
                      lns_seconds=round(lns_stats.seconds, 3))
     if not proved and incumbent.objective > floor and options.deadline - time.perf_counter() > 0.1:
-        incumbent, raw, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline, options)
-        later = integral_bound(raw)
+        incumbent, later, proved = _solve_whole(cp_model, jm, instance, incumbent, options.deadline,
+                                                options, stats)
         if later is not None:
             bound = later if bound is None else max(bound, later)
     return _result(instance, incumbent, bound, proved, stats, clock)

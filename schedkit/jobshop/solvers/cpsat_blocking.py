@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import finish, integral_bound
+from schedkit.common.cpsat import cpsat_bound, new_solver, settle
+from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.walks import run_walks, walk_count
 from schedkit.deadline import offer
@@ -107,8 +107,8 @@ def trivial_bound(instance: JobShopInstance) -> int:
 
 
 def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopInstance,
-           incumbent: BlockingSchedule | None, deadline: float, options: SolveOptions
-           ) -> tuple[BlockingSchedule | None, float | None, bool]:
+           incumbent: BlockingSchedule | None, deadline: float, options: SolveOptions,
+           stats: dict[str, Any]) -> tuple[BlockingSchedule | None, int | None, bool]:
     """One whole-model solve until `deadline`: (best schedule, bound, proved optimal)."""
     if incumbent is not None:
         _offer(instance, incumbent, None, "before a whole-model solve", options)
@@ -116,6 +116,8 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
     seconds = None if deadline == float("inf") else deadline - time.perf_counter() - SOLVE_MARGIN
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
     status = solver.solve(bm.model)
+    solver, proved = settle(cp_model, bm.model, solver, status, options.workers, options.seed,
+                            None if deadline == float("inf") else deadline - time.perf_counter(), stats)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         start = blocking_model.read(bm, solver.response_proto.solution)
         value = objective(instance, start)
@@ -123,7 +125,7 @@ def _whole(cp_model: Any, bm: blocking_model.BlockingModel, instance: JobShopIns
             incumbent = BlockingSchedule(start, leave_times(instance, start), value, "cpsat")
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return incumbent, None, False
-    return incumbent, solver.best_objective_bound, status == cp_model.OPTIMAL
+    return incumbent, cpsat_bound(bm.model, solver), proved
 
 
 def _offer(instance: JobShopInstance, incumbent: BlockingSchedule, bound: float | None, phase: str,
@@ -154,8 +156,8 @@ def stall_seconds(instance: JobShopInstance, limit: float) -> float:
 
 
 def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSchedule,
-                 pinned: np.ndarray, options: SolveOptions, share: float = PROOF_SHARE
-                 ) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
+                 pinned: np.ndarray, options: SolveOptions, stats: dict[str, Any],
+                 share: float = PROOF_SHARE) -> tuple[BlockingSchedule, tuple[int | None, bool]]:
     """The whole model with order literals, hinted with the warm start, for `share` of the
     limit: small shops end here proven. The schedule, then (bound, proved)."""
     assert options.time_limit is not None
@@ -164,9 +166,9 @@ def _early_proof(cp_model: Any, instance: JobShopInstance, incumbent: BlockingSc
     for o in pinned.tolist():
         bm.model.add(bm.start[o] == 0)
     deadline = min(options.deadline, time.perf_counter() + share * options.time_limit)
-    incumbent_, raw, proved = _whole(cp_model, bm, instance, incumbent, deadline, options)
+    incumbent_, bound, proved = _whole(cp_model, bm, instance, incumbent, deadline, options, stats)
     assert incumbent_ is not None
-    return incumbent_, (integral_bound(raw), proved)
+    return incumbent_, (bound, proved)
 
 
 def _iterated_greedy(instance: JobShopInstance, incumbent: BlockingSchedule, pinned: np.ndarray,
@@ -335,13 +337,14 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         stats.update(warm_start=incumbent.objective, warm_start_rule=incumbent.rule)
         _offer(instance, incumbent, None, "the best rule, before the walks", options)
         if orders and options.time_limit is not None and instance.operations <= QUICK_PROOF_OPERATIONS:
-            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options, QUICK_PROOF_SHARE)
+            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options, stats,
+                                            QUICK_PROOF_SHARE)
             if proof[1]:  # ft06 in 0.1 s, where the walks first spent PROOF_AFTER of the limit
                 return _result(instance, incumbent, proof[0], True, stats, clock)
         if orders and options.time_limit is not None:
             incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats,
                                          until=PROOF_AFTER)
-            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options)
+            incumbent, proof = _early_proof(cp_model, instance, incumbent, pinned, options, stats)
             if proof[1]:
                 return _result(instance, incumbent, proof[0], True, stats, clock)
         incumbent = _iterated_greedy(instance, incumbent, pinned, options, clock, stats, proof[0] or 0)
@@ -351,13 +354,12 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
         bm.model.add(bm.start[o] == 0)
     limit = options.time_limit
     if limit is None:
-        incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
-        return _result(instance, incumbent, integral_bound(raw), proved, stats, clock)
+        incumbent, bound, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options, stats)
+        return _result(instance, incumbent, bound, proved, stats, clock)
     first = min(options.deadline, time.perf_counter() + max(MIN_FIRST_SECONDS, FIRST_SHARE * limit))
     if orders and SMALL_LNS_END <= 0:  # small shops: one whole-model solve to the end, no LNS
         first = options.deadline
-    incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, first, options)
-    bound = integral_bound(raw)
+    incumbent, bound, proved = _whole(cp_model, bm, instance, incumbent, first, options, stats)
     if proof[0] is not None:
         bound = proof[0] if bound is None else max(bound, proof[0])
     if instance.objective == "makespan":
@@ -373,8 +375,7 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     # kernel not compiled within the budget) and the first phase found none
     if not proved and (incumbent is None or incumbent.objective > floor) \
             and options.deadline - time.perf_counter() > 0.1:
-        incumbent, raw, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options)
-        later = integral_bound(raw)
+        incumbent, later, proved = _whole(cp_model, bm, instance, incumbent, options.deadline, options, stats)
         if later is not None:
             bound = later if bound is None else max(bound, later)
     return _result(instance, incumbent, bound, proved, stats, clock)

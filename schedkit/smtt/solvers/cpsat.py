@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.cpsat import new_solver
-from schedkit.common.finish import finish, integral_bound
+from schedkit.common.cpsat import cpsat_bound, new_solver, settle
+from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -384,20 +384,23 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
                 f"cpsat: CP-SAT reports the {name} model {solver.StatusName(status)}; "
                 "this is a bug in schedkit"
             )
-        found_bound = integral_bound(solver.BestObjectiveBound())
+        solver, settled = settle(cp_model, models[name][0], solver, status, models[name][2],
+                                 options.seed, options.remaining(), stats)
+        found_bound = cpsat_bound(models[name][0], solver)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = models[name][1](solver)
             value = int(weighted_tardiness(found, p, d, w))
-            if value < objective or (value == objective and status == cp_model.OPTIMAL):
+            if value < objective or (value == objective and settled):
                 sequence, objective = found, value
-            if status == cp_model.OPTIMAL:  # exact, where the float bound above may not be (> 2^53)
+            if settled:  # exact, where the float bound above may not be (> 2^53)
                 found_bound = value
         found_bound = None if found_bound is None else max(0, found_bound)
         if found_bound is not None and (bound is None or found_bound > bound):
             bound = found_bound
-        proved = proved or status == cp_model.OPTIMAL
+        proved = proved or settled
     names = {solver.StatusName(status) for status, solver in outcome.values()}
-    stats["solver_status"] = "OPTIMAL" if proved else "FEASIBLE" if "FEASIBLE" in names else "UNKNOWN"
+    found_any = bool(names & {"FEASIBLE", "OPTIMAL"})  # an OPTIMAL not confirmed is FEASIBLE
+    stats["solver_status"] = "OPTIMAL" if proved else "FEASIBLE" if found_any else "UNKNOWN"
     if bound is not None and bound > objective:
         stats["discarded_bound"] = bound  # a bound above a feasible value cannot be right
         bound = None
