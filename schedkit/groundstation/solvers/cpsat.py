@@ -8,6 +8,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   fixed intervals; one no-overlap per mission (per request when the instance relaxes it);
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
+- when the full model is solved (up to 50 requests, or no time limit), redundant capacity rows
+  per mission and antenna (solvers/energy.py) give its relaxation a bound;
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
   it stalls; late acceptance over `late_history` steps, heuristics/lns.py), given as hints;
 - search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
@@ -156,6 +158,8 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     slots, tracked = cpsat_model.build(model, instance, opts)
     unserved = instance.requested - sum(tracked)
     share = _window_share(instance, options) if objective == "hours" else 0.0
+    if share < 1:  # the full model is solved: its relaxation needs the capacity rows for a bound
+        cpsat_model.capacity_rows(model, instance, slots)
     hint_board = _fair_hint(board, options, stats) if share > 0 else board
     warm_values = cpsat_model.hint_values(slots, hint_board)
     cpsat_model.hint(model, slots, warm_values)

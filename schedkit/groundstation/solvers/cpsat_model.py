@@ -120,7 +120,8 @@ def no_overlaps(model: Any, instance: GroundStationInstance, slots: list[Slot]) 
 
 def capacity_rows(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
     """The redundant time and antenna rows of solvers/energy.py: CP-SAT's relaxation, and so its
-    bound, sees that overlapping views and one antenna's slots cannot all be used at once."""
+    bound, sees that overlapping views and one antenna's slots cannot all be used at once (for a
+    full-model solve; the window LNS's rounds go without)."""
     for row in energy.rows(instance, [(s.i, s.option) for s in slots]):
         gap = [instance.requests[slots[k].i].setup + instance.requests[slots[k].i].teardown
                for k in row.slots]
@@ -234,5 +235,4 @@ def build(model: Any, instance: GroundStationInstance, options: list[list[Option
     copies_ordered(model, instance, slots)
     tracked = per_request(model, instance, slots)
     no_overlaps(model, instance, slots)
-    capacity_rows(model, instance, slots)
     return slots, tracked
