@@ -8,13 +8,22 @@ import schedkit
 from tests.groundstation.cases import mixed
 
 MIXED_OPTIMUM = 10800  # cpsat and mip both prove it (test_groundstation_methods)
+EXACT = {m.name for m in schedkit.methods("groundstation") if m.kind == "exact"}
 
 
 @pytest.mark.parametrize("method", [m.name for m in schedkit.methods("groundstation")])
 def test_every_method_gives_a_checked_plan(method):
-    """A feasible plan whose claimed objective the checker recomputes; exact ones reach the optimum."""
+    """A feasible plan whose claimed objective the checker recomputes, no better than the
+    optimum, a bound no worse and `optimal` only at it. What a method reaches in 1 s depends on
+    the machine: under load (~6) `mip` had no plan yet (HiGHS cancelled at the deadline, or not
+    started while an earlier cancelled run was ending) and the test failed; an exact method may
+    then answer `unknown`, with no plan and a bound no worse than the optimum."""
     x = mixed()
     result = schedkit.solve(x, method, time_limit=1, workers=1, seed=1)
+    if result.solution is None and method in EXACT:
+        assert result.status == "unknown" and result.objective is None
+        assert result.bound is None or result.bound <= MIXED_OPTIMUM
+        return
     report = schedkit.check(x, result)
     assert report.feasible, report.violations
     assert result.objective >= MIXED_OPTIMUM

@@ -8,6 +8,9 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   fixed intervals; one no-overlap per mission (per request when the instance relaxes it);
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
 - objective: unserved seconds (`objective="fair"`: first U_max, then unserved seconds);
+- when the full model is solved (up to 50 requests, or no time limit), redundant capacity rows
+  per mission and antenna (solvers/energy.py) give its relaxation a bound;
+- one worker on up to 50 requests searches at CP-SAT's linearization level 2 (LINEARIZATION);
 - warm start: `lns` for `warm_share` (0.4) of the budget (on up to 50 requests it stops once
   it stalls; late acceptance over `late_history` steps, heuristics/lns.py), given as hints;
 - search: above 50 requests the rest of the budget goes to a CP-SAT LNS over time windows
@@ -71,6 +74,9 @@ WARM_SHARE = 0.4  # default share of the budget for the lns warm start
 NO_ROOM_NOTE = "no room in the time limit for the CP-SAT model after the warm start: lns had all of it"
 SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
+LINEARIZATION = 2  # CP-SAT's linearization_level for one worker up to SMALL requests: at its default
+# (1) one worker, without the warm start's hint, was stuck at 14400 for 15 s on a one-request case
+# (tests/groundstation/test_groundstation_overlapping_views.py) that level 2 proves in 0.4 s
 
 
 def _offer_values(instance: GroundStationInstance, slots: list[Slot], values: list[list[int]],
@@ -156,19 +162,21 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     slots, tracked = cpsat_model.build(model, instance, opts)
     unserved = instance.requested - sum(tracked)
     share = _window_share(instance, options) if objective == "hours" else 0.0
+    if share < 1:  # the full model is solved: its relaxation needs the capacity rows for a bound
+        cpsat_model.capacity_rows(model, instance, slots)
     hint_board = _fair_hint(board, options, stats) if share > 0 else board
     warm_values = cpsat_model.hint_values(slots, hint_board)
     cpsat_model.hint(model, slots, warm_values)
     if objective == "fair":
         fair_z = cpsat_model.fair_cut(model, instance, tracked)
-        solver = _run(model, fair_z, options, stats, 0.5)
+        solver = _run(model, fair_z, options, stats, 0.5, instance.n <= SMALL)
         if solver is None:
             return _fallback(instance, board, stats, None)
         stats["u_max_phase"] = {"value": solver.Value(fair_z) / cpsat_model.FAIR_SCALE,
                                 "bound": solver.BestObjectiveBound() / cpsat_model.FAIR_SCALE}
         model.Add(fair_z <= int(solver.Value(fair_z)))  # type: ignore[attr-defined]
         cpsat_model.hint_from(model, slots, solver)
-    solver = _run(model, unserved, options, stats, 1.0 - share) if share < 1 else None
+    solver = _run(model, unserved, options, stats, 1.0 - share, instance.n <= SMALL) if share < 1 else None
     if share >= 1:
         stats["solver_status"] = "not run"  # the windows get the whole search budget
     elif stats["solver_status"] == "OPTIMAL":
@@ -351,14 +359,18 @@ def _fits(options: SolveOptions, seconds: float) -> bool:
     return remaining is None or remaining > seconds
 
 
-def _run(model: Any, goal: Any, options: SolveOptions, stats: dict[str, Any], share: float) -> Any:
-    """Minimise `goal` with `share` of the remaining budget; the solver, or None without a plan."""
+def _run(model: Any, goal: Any, options: SolveOptions, stats: dict[str, Any], share: float,
+         small: bool) -> Any:
+    """Minimise `goal` with `share` of the remaining budget; the solver, or None without a plan.
+    One worker on a `small` instance gets CP-SAT's full linearisation (see LINEARIZATION)."""
     from ortools.sat.python import cp_model
 
     model.Minimize(goal)
     remaining = options.remaining()
     seconds = None if remaining is None else max(0.05, share * (remaining - EXTRACT_SECONDS))
     solver = new_solver(cp_model, options.workers, options.seed, seconds)
+    if small and options.workers == 1:
+        solver.parameters.linearization_level = LINEARIZATION
     status = solver.Solve(model)
     stats["solver_status"] = solver.StatusName(status)
     stats["branches"] = stats.get("branches", 0) + solver.NumBranches()

@@ -9,6 +9,7 @@ from typing import Any
 
 from schedkit.groundstation.heuristics.board import Board, Option
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track
+from schedkit.groundstation.solvers import energy
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
 
@@ -115,6 +116,17 @@ def no_overlaps(model: Any, instance: GroundStationInstance, slots: list[Slot]) 
     for intervals in tracking.values():
         if len(intervals) > 1:
             model.AddNoOverlap(intervals)
+
+
+def capacity_rows(model: Any, instance: GroundStationInstance, slots: list[Slot]) -> None:
+    """The redundant time and antenna rows of solvers/energy.py: CP-SAT's relaxation, and so its
+    bound, sees that overlapping views and one antenna's slots cannot all be used at once (for a
+    full-model solve; the window LNS's rounds go without)."""
+    for row in energy.rows(instance, [(s.i, s.option) for s in slots]):
+        gap = [instance.requests[slots[k].i].setup + instance.requests[slots[k].i].teardown
+               for k in row.slots]
+        model.Add(sum(slots[k].length + (g * slots[k].present if row.occupied else 0)
+                      for k, g in zip(row.slots, gap, strict=True)) <= row.capacity)
 
 
 def fair_cut(model: Any, instance: GroundStationInstance, tracked: list[Any]) -> Any:

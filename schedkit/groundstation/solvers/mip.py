@@ -5,7 +5,9 @@ with lo <= s, s + l <= hi, min_track·x <= l <= cap·x. Per request at most max_
 at most L seconds. For every two slots that share an antenna (occupancy with set-up and
 tear-down) or a mission (tracking; the same request when the instance relaxes missions) and
 whose windows meet, a binary order y with big-M disjunctions switched off unless both are
-present. Objective: unserved seconds. Cross-checked against `cpsat` in the tests.
+present. The redundant time and antenna rows of solvers/energy.py give the LP relaxation a
+bound (without them it was 0: every slot could take its whole view). Objective: unserved
+seconds. Cross-checked against `cpsat` in the tests.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from schedkit.common.mip import import_pulp, new_variable
 from schedkit.errors import ProblemTooLarge
 from schedkit.groundstation.heuristics.board import Option, request_options
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
+from schedkit.groundstation.solvers import energy
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -109,6 +112,11 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
         if own:
             problem += pulp.lpSum(s.x for s in own) <= r.max_tracks
             problem += pulp.lpSum(s.length for s in own) <= r.duration
+    for row in energy.rows(instance, [(s.i, s.option) for s in slots]):
+        gap = [instance.requests[slots[k].i].setup + instance.requests[slots[k].i].teardown if row.occupied
+               else 0 for k in row.slots]
+        problem += pulp.lpSum(slots[k].length + g * slots[k].x for k, g in zip(row.slots, gap, strict=True)
+                              ) <= row.capacity
     problem += instance.requested - pulp.lpSum(s.length for s in slots)
     raw, stats, finished = run_until(pulp, problem, options, name, options.deadline)
     stats = {**stats, "solver": name, "slots": len(slots), "pairs": len(pairs)}
