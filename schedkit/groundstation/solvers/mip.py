@@ -123,7 +123,7 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     tracks, tracked = [], [0] * instance.n
     if not finished or (problem.status != pulp.LpStatusOptimal
                         and not any(s.x.varValue is not None for s in slots)):
-        return finish(None, integral_bound(raw), False, None, stats)
+        return finish(None, _unserved_bound(raw), False, None, stats)
     for s in slots:
         if (s.x.varValue or 0) > 0.5:
             r = instance.requests[s.i]
@@ -132,9 +132,16 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
             tracked[s.i] += length
     value = instance.requested - sum(tracked)
     stats.update(plan_stats(instance, tracked))
-    bound = integral_bound(raw)
+    bound = _unserved_bound(raw)
     if bound is not None and bound > value:  # a valid bound never exceeds a feasible value
         stats["discarded_bound"] = bound
         bound = None
     return finish(value, bound, problem.status == pulp.LpStatusOptimal and bound == value,
                   GroundStationSolution(tracks), stats)
+
+
+def _unserved_bound(raw: float | None) -> int | None:
+    """The solver's dual bound as an integer, never below 0 (unserved seconds are not negative;
+    HiGHS stopped early reported -78,600 on the `mixed` fixture)."""
+    bound = integral_bound(raw)
+    return None if bound is None else max(0, bound)
