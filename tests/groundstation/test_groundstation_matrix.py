@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import schedkit
+from schedkit.groundstation.model import Alternative, GroundStationInstance, Request, ViewPeriod
 from tests.groundstation.cases import mixed
 
 MIXED_OPTIMUM = 10800  # cpsat and mip both prove it (test_groundstation_methods)
@@ -33,3 +34,14 @@ def test_every_method_gives_a_checked_plan(method):
         assert result.objective == MIXED_OPTIMUM
     for key in ("tracked_hours", "requests_satisfied", "u_rms", "u_max"):
         assert key in result.stats
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_mip_proves_the_empty_plan_when_no_view_holds_a_track(solver):
+    """One request whose only view is shorter than its minimum: nothing can be tracked, so the
+    empty plan is optimal (CBC answered `feasible` with no bound)."""
+    x = GroundStationInstance((Request("r0", "m1", 7200, 3600, 0, 0, 0, 10_000,
+                                       (Alternative(("A",), (ViewPeriod(0, 1800),)),)),), antennas=("A",))
+    result = schedkit.solve(x, "mip", time_limit=None, workers=1, solver=solver)
+    assert (result.status, result.objective, result.bound) == ("optimal", 7200, 7200)
+    assert schedkit.check(x, result).feasible

@@ -103,6 +103,9 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
         raise ProblemTooLarge(f"mip: {count} optional tracks (limit {MAX_SLOTS}); use cpsat")
     problem = pulp.LpProblem("groundstation", pulp.LpMinimize)
     slots = _slots(pulp, problem, instance, opts)
+    if not slots:  # no view holds a track: the empty plan is optimal (CBC gave no bound for it)
+        return finish(instance.requested, instance.requested, True, GroundStationSolution([]),
+                      {"solver": name, "slots": 0, "pairs": 0, **plan_stats(instance, [0] * instance.n)})
     pairs = _pairs(instance, slots)
     if len(pairs) > MAX_PAIRS:
         raise ProblemTooLarge(f"mip: {len(pairs)} clashing slot pairs (limit {MAX_PAIRS}); use cpsat")
