@@ -123,10 +123,8 @@ def capacity_rows(model: Any, instance: GroundStationInstance, slots: list[Slot]
     bound, sees that overlapping views and one antenna's slots cannot all be used at once (for a
     full-model solve; the window LNS's rounds go without)."""
     for row in energy.rows(instance, [(s.i, s.option) for s in slots]):
-        gap = [instance.requests[slots[k].i].setup + instance.requests[slots[k].i].teardown
-               for k in row.slots]
-        model.Add(sum(slots[k].length + (g * slots[k].present if row.occupied else 0)
-                      for k, g in zip(row.slots, gap, strict=True)) <= row.capacity)
+        model.Add(sum(slots[k].length + g * slots[k].present
+                      for k, g in zip(row.slots, row.extra, strict=True)) <= row.capacity)
 
 
 def fair_cut(model: Any, instance: GroundStationInstance, tracked: list[Any]) -> Any:

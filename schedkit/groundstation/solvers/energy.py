@@ -23,11 +23,13 @@ from schedkit.groundstation.model import GroundStationInstance
 
 @dataclass(frozen=True)
 class Row:
-    """sum over `slots` of length (+ (set-up + tear-down) * present when `occupied`) <= capacity."""
+    """sum over `slots` of length + extra * present <= capacity; `extra` is each slot's set-up +
+    tear-down on an antenna row (`occupied`), 0 on a time row."""
 
     slots: tuple[int, ...]
     occupied: bool
     capacity: int
+    extra: tuple[int, ...]
 
 
 def _pieces(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
@@ -51,8 +53,9 @@ def rows(instance: GroundStationInstance, keys: Sequence[tuple[int, Option]]) ->
         owners.setdefault(owner, []).append((option.lo, option.hi, k))
         for a in option.antennas:
             antennas.setdefault(a, []).append((option.lo - r.setup, option.hi + r.teardown, k))
-    found = [Row(tuple(ks), False, hi - lo) for spans in owners.values()
+    around = [instance.requests[i].setup + instance.requests[i].teardown for i, _ in keys]
+    found = [Row(tuple(ks), False, hi - lo, (0,) * len(ks)) for spans in owners.values()
              for lo, hi, ks in _pieces(spans) if len(ks) > 1]
-    found += [Row(tuple(ks), True, hi - lo) for spans in antennas.values()
+    found += [Row(tuple(ks), True, hi - lo, tuple(around[k] for k in ks)) for spans in antennas.values()
               for lo, hi, ks in _pieces(spans) if len(ks) > 1]
     return found

@@ -116,10 +116,8 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
             problem += pulp.lpSum(s.x for s in own) <= r.max_tracks
             problem += pulp.lpSum(s.length for s in own) <= r.duration
     for row in energy.rows(instance, [(s.i, s.option) for s in slots]):
-        gap = [instance.requests[slots[k].i].setup + instance.requests[slots[k].i].teardown if row.occupied
-               else 0 for k in row.slots]
-        problem += pulp.lpSum(slots[k].length + g * slots[k].x for k, g in zip(row.slots, gap, strict=True)
-                              ) <= row.capacity
+        problem += pulp.lpSum(slots[k].length + g * slots[k].x
+                              for k, g in zip(row.slots, row.extra, strict=True)) <= row.capacity
     problem += instance.requested - pulp.lpSum(s.length for s in slots)
     raw, stats, finished = run_until(pulp, problem, options, name, options.deadline)
     stats = {**stats, "solver": name, "slots": len(slots), "pairs": len(pairs)}
