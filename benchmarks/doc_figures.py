@@ -43,10 +43,8 @@ COMPILE_CASES = [
     ("vmr", "instances/vmr/sample_m12.json", {}, "greedy", {}),
 ]
 TWIN_CASES = [
-    ("dag v1000 #0 (4 processors)", "instances/dag/random_v1000.jsonl#dag_v1000_p4_ccr0.1_a1_b0.5_d5_s1",
-     "heft"),
-    ("dag v1000 #8 (64 processors)", "instances/dag/random_v1000.jsonl#dag_v1000_p64_ccr10_a1_b0.5_d5_s1",
-     "heft"),
+    ("dag_v1000_p4_ccr0.1 (4 processors)", "instances/dag/random_v1000.jsonl#1", "heft"),
+    ("dag_v1000_p64_ccr10 (64 processors)", "instances/dag/random_v1000.jsonl#9", "heft"),
     ("serving swe-8", "instances/serving/swe-8.jsonl", "continuum"),
 ]
 GENERATE_CASES = [
@@ -56,7 +54,10 @@ GENERATE_CASES = [
     ("serving: 100,000 programs", "serving", {"programs": 100_000}),
 ]
 LP_CASES = [(3600, True), (3600, False), (1800, True), (1800, False)]
-LP_BOUNDS = [(10800, True), (10800, False), (7200, False)]  # (bucket s, tracking rows): solved
+# solved: (week, bucket s, per-bucket tracking rows, boundary-crossing rows; None: the preemptive LP)
+LP_BOUNDS = [("W10_2018", 10800, True, False), ("W10_2018", 10800, False, False),
+             ("W10_2018", 7200, False, False), ("W10_2018", 3600, True, True), ("W10_2018", 3600, None, None),
+             ("W20_2018", 10800, True, False), ("W20_2018", 3600, None, None)]
 VMR_SEEDS = range(1, 17)
 VMR_REFERENCES = ROOT / "benchmarks" / "reports" / "vmr_tune_refs.jsonl"
 SECTIONS = ("compile", "twin", "import", "generate", "serving", "lp", "vmr")
@@ -78,7 +79,7 @@ elif kind == "lp":
     import schedkit
     from schedkit.groundstation.heuristics.board import request_options
     from schedkit.groundstation.solvers.interval_lp import build, mission_totals
-    x = schedkit.load("instances/groundstation/problems.json#W10_2018")
+    x = schedkit.load("instances/groundstation/problems.json#" + spec.get("week", "W10_2018"))
     options = request_options(x)
     started = time.perf_counter()
     if spec.get("preemptive"):
@@ -87,7 +88,8 @@ elif kind == "lp":
         row = {"seconds": time.perf_counter() - started, "hours": (x.requested - bound) / 3600}
     elif spec.get("solve"):
         from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
-        bound = interval_unserved_bound(x, options, grid=spec["grid"], tracking_rows=spec["tracking_rows"])
+        bound = interval_unserved_bound(x, options, grid=spec["grid"], tracking_rows=spec["tracking_rows"],
+                                        crossing_rows=spec.get("crossing_rows", False))
         row = {"seconds": time.perf_counter() - started, "hours": (x.requested - bound) / 3600}
     else:
         lp = build(x, options, spec["grid"], mission_totals(x, options), spec["tracking_rows"])
@@ -230,7 +232,7 @@ def serving_section(runs: int) -> list[str]:
     lines = ["## Serving `auto` on a generated trace", "",
              f"`schedkit.generate.serving({', '.join(f'{k}={v!r}' for k, v in SERVING_TRACE.items())})`, "
              f"then `auto` in a fresh process whose kernels are loaded first; {runs} runs each, median "
-             "(min-max) of the call's wall time. `tried`: each policy's mean JCT (s).", "",
+             "(min-max) of the call's wall time. `tried`: the first run's mean JCT (s) per policy.", "",
              "| limit | wall s | chosen | tried | load |", "| --- | ---: | --- | --- | ---: |"]
     for limit in (None, 1.0):
         spec = {"kind": "serving-auto", "trace": SERVING_TRACE, "method": "auto", "time_limit": limit}
@@ -244,8 +246,8 @@ def serving_section(runs: int) -> list[str]:
 
 
 def lp_section(runs: int) -> list[str]:
-    """The size of the ground station's interval LP on SatNet W10 (built, not solved)."""
-    lines = ["## The ground station's interval LP on SatNet W10", "",
+    """The ground station's interval LP on SatNet W10: its size (built, not solved), then some bounds."""
+    lines = ["## The ground station's interval LP on SatNet weeks", "",
              "`interval_lp.build` on `problems.json#W10_2018` with the missions' transportation caps (what "
              "`cpsat` builds), not solved; one run each (the size does not depend on the machine).", "",
              "| bucket | per-bucket tracking rows | rows | columns | nonzeros | build s | load |",
@@ -254,16 +256,19 @@ def lp_section(runs: int) -> list[str]:
         r = child({"kind": "lp", "grid": grid, "tracking_rows": tracking})
         lines.append(f"| {grid // 60} min | {'yes' if tracking else 'no'} | {r['rows']:,} | "
                      f"{r['columns']:,} | {r['nonzeros']:,} | {r['seconds']:.1f} | {loads([r])} |")
-    lines += ["", "Solved (HiGHS, no time limit; seconds include building): the upper bound on tracked hours "
-              "that `cpsat` reports, against the preemptive LP (`lp_bound.py`) at 1 h.", "",
-              "| LP | bucket | per-bucket tracking rows | tracked hours at most | seconds | load |",
-              "| --- | ---: | --- | ---: | ---: | ---: |"]
-    for grid, tracking in LP_BOUNDS:
-        r = child({"kind": "lp", "grid": grid, "tracking_rows": tracking, "solve": True})
-        lines.append(f"| interval | {grid // 3600} h | {'yes' if tracking else 'no'} | {r['hours']:.1f} | "
+    lines += ["", "Solved (HiGHS, no time limit; seconds include building): the upper bound on tracked "
+              "hours, with the per-bucket tracking rows (what `cpsat` runs), the earlier rows "
+              "(`tracking_rows=False`) or the boundary-crossing rows too; and the preemptive LP "
+              "(`lp_bound.py`) at 1 h.", "",
+              "| week | LP | bucket | rows | tracked hours at most | seconds | load |",
+              "| --- | --- | ---: | --- | ---: | ---: | ---: |"]
+    for week, grid, tracking, crossing in LP_BOUNDS:
+        r = child({"kind": "lp", "week": week, "grid": grid, "tracking_rows": tracking,
+                   "crossing_rows": crossing, "solve": True, "preemptive": tracking is None})
+        kind = "preemptive" if tracking is None else "interval"
+        rows = "-" if tracking is None else ("tracking" if tracking else "earlier") + " + crossing" * crossing
+        lines.append(f"| {week[:3]} | {kind} | {grid // 3600} h | {rows} | {r['hours']:.1f} | "
                      f"{r['seconds']:.1f} | {loads([r])} |")
-    r = child({"kind": "lp", "grid": 3600, "preemptive": True})
-    lines.append(f"| preemptive | 1 h | - | {r['hours']:.1f} | {r['seconds']:.1f} | {loads([r])} |")
     return lines
 
 
@@ -302,12 +307,13 @@ BUILDER_HEADINGS = {"compile": "## Compiling on an empty numba cache",
                     "twin": "## The plain-Python pass while the kernels compile",
                     "import": "## Importing OR-Tools", "generate": "## Generators at their largest",
                     "serving": "## Serving `auto` on a generated trace",
-                    "lp": "## The ground station's interval LP on SatNet W10",
+                    "lp": "## The ground station's interval LP on SatNet weeks",
                     "vmr": "## VMR `auto` on its tuning clusters"}
 
 
 def merged(old: str, sections: dict[str, list[str]]) -> str:
-    """`old` report's "## " sections with those in `sections` (keyed by heading) replaced or added."""
+    """`old` report's "## " sections with those in `sections` (keyed by heading) replaced or added;
+    sections no builder makes any more are dropped."""
     kept: dict[str, list[str]] = {}
     heading = None
     for line in old.splitlines():
@@ -317,9 +323,8 @@ def merged(old: str, sections: dict[str, list[str]]) -> str:
             kept.setdefault(heading, []).append(line)
     for lines in sections.values():
         kept[lines[0]] = lines
-    order = [lines[0] for lines in sections.values()]
     known = {BUILDER_HEADINGS[name]: k for k, name in enumerate(SECTIONS)}
-    headings = sorted(set(kept) | set(order), key=lambda h: known.get(h, len(SECTIONS)))
+    headings = sorted(set(kept) & set(known), key=known.__getitem__)
     return "\n".join("\n".join(kept[h]).rstrip() + "\n" for h in headings)
 
 
@@ -335,7 +340,11 @@ def main() -> None:
     if unknown or args.runs < 1:
         parser.error(f"unknown sections {unknown}" if unknown else "--runs must be at least 1")
     command = f"python benchmarks/doc_figures.py --out {args.out} --runs {args.runs} --sections {{}}"
-    done: dict[str, list[str]] = {}
+    head = ["# Figures quoted in the documentation", "",
+            "Measurements the docs cite that no other benchmark makes, one section each (`make "
+            "bench-doc-figures` runs them all; `--sections` re-runs some and keeps the others). The machine "
+            "is shared with other work: each table gives the 1-minute load around its runs.", "",
+            f"- machine: {describe()}", ""]
     for name in chosen:
         started, start_load = time.gmtime(), os.getloadavg()[0]
         lines = BUILDERS[name](max(args.runs, RUNS.get(name, 0)))
@@ -343,15 +352,9 @@ def main() -> None:
         run = (f"Run {time.strftime('%Y-%m-%d %H:%M', started)}-{time.strftime('%H:%M UTC', time.gmtime())}, "
                f"commit {checkout_commit(ROOT)}, load average (1 min) {start_load:.1f} at the start and "
                f"{os.getloadavg()[0]:.1f} at the end: `{command.format(name)}`.")
-        done[name] = [lines[0], "", run, *lines[1:], ""]
-    head = ["# Figures quoted in the documentation", "",
-            "Measurements the docs cite that no other benchmark makes, one section each (`make "
-            "bench-doc-figures` runs them all; `--sections` re-runs some and keeps the others). The machine "
-            "is shared with other work: each table gives the 1-minute load around its runs.", "",
-            f"- machine: {describe()}", ""]
-    old = args.out.read_text() if args.out.exists() else ""
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(head) + "\n" + merged(old, done))
+        old = args.out.read_text() if args.out.exists() else ""  # written after each section
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(head) + "\n" + merged(old, {name: [lines[0], "", run, *lines[1:], ""]}))
 
 
 if __name__ == "__main__":
