@@ -228,3 +228,7 @@ bench-groundstation: $(STAMP_DEV)
 	for s in $(GS_SUITES); do $(BIN)/schedkit bench benchmarks/suites/$$s.toml --jobs 1 --out benchmarks/reports --resume $(BENCH_ARGS) || exit 1; done
 	$(BIN)/python benchmarks/groundstation_bounds.py --grid 3600 --seconds 600
 	$(BIN)/python benchmarks/groundstation_report.py --out benchmarks/reports/groundstation.md
+
+.PHONY: bench-doc-figures
+bench-doc-figures: $(STAMP_DEV)  # the figures the docs quote that no other benchmark measures (31 min at load 6-9); SECTIONS=lp,vmr re-runs some
+	$(BIN)/python benchmarks/doc_figures.py --out benchmarks/reports/doc_figures.md --runs 3 $(if $(SECTIONS),--sections $(SECTIONS))
