@@ -12,6 +12,7 @@ from schedkit import InvalidInstance, ParseError
 from schedkit.rcpsp.bounds import critical_path
 from schedkit.rcpsp.formats import patterson as rcpsp_patterson
 from schedkit.rcpsp.formats import psplib as rcpsp_psplib
+from schedkit.rcpsp.model import RCPSPInstance
 from tests.rcpsp.conftest import RCPSP, psplib
 from tests.rcpsp.strategies import projects
 
@@ -174,3 +175,19 @@ def test_json_record_fields():
 def test_bundled_data_is_local():
     """Tests and suites read instances/rcpsp, never ../shared."""
     assert Path(RCPSP).is_dir() and "shared" not in str(RCPSP)
+
+
+def test_sm_rows_beyond_the_header_count_are_refused(tmp_path):
+    """Regression: a .sm file whose header counts 3 jobs but whose sections list 4 (job 4
+    referenced by none) was read as the first 3 jobs, the fourth skipped silently on the way to
+    the next section; a line after the capacities was ignored too. Both are ParseErrors now."""
+    text = rcpsp_psplib.dumps(RCPSPInstance([0, 3, 2, 0], [[1, 2], [], [], []], [4],
+                                            [[0], [2], [3], [0]]))
+    path = tmp_path / "extra.sm"
+    path.write_text(text.replace("supersource/sink ):  4", "supersource/sink ):  3"))
+    with pytest.raises(ParseError, match=r"extra.sm:22: expected the section 'REQUESTS/DURATIONS'"):
+        schedkit.load(path)
+    path.write_text(text.rstrip("\n*") + "\n      5\n")
+    with pytest.raises(ParseError, match=r"extra.sm:\d+: expected the end of the file after the "
+                                         r"resource capacities, found '5'"):
+        schedkit.load(path)

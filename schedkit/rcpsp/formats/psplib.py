@@ -50,12 +50,16 @@ class _Lines:
         return item
 
     def expect(self, prefix: str) -> int:
-        """Skip to the line that starts with `prefix` (case-insensitive); its number."""
+        """Skip to the line that starts with `prefix` (case-insensitive); its number. A row of
+        numbers on the way is refused: a job row beyond the header's count would be dropped."""
         while self.at < len(self.items):
             number, line = self.items[self.at]
             self.at += 1
             if line.upper().startswith(prefix.upper()):
                 return number
+            if is_int(line.split()[0]):
+                raise self.fail(number, f"the section {prefix!r} (no more rows than the header's "
+                                "jobs and resources)", repr(line[:40]))
         raise ParseError(self.path, None, f"a section {prefix!r}",
                          "the end of the file (is it truncated?)")
 
@@ -177,6 +181,9 @@ def parse(path: Path, text: str) -> RCPSPInstance:
     successors = _precedences(lines, jobs)
     durations, demands = _requests(lines, jobs, resources)
     capacities = _availabilities(lines, resources)
+    if lines.at < len(lines.items):
+        number, line = lines.items[lines.at]
+        raise lines.fail(number, "the end of the file after the resource capacities", repr(line[:40]))
     try:
         return RCPSPInstance(durations, successors, capacities, demands, name=path.stem, meta=meta)
     except InvalidInstance as error:
