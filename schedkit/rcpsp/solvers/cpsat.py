@@ -30,7 +30,7 @@ from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
-from schedkit.rcpsp.heuristics.methods import PLAIN_NOTE, sample
+from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
@@ -202,7 +202,7 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
 def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
                          bound: int) -> tuple[np.ndarray, dict[str, Any]]:
     """The warm start (sampling with justification) and the stats that start a CP-SAT
-    method's; the plain serial LFT schedule while the kernels still compile. Offered to the
+    method's; the plain schedule (`plain.fallback`) while the kernels still compile. Offered to the
     guard at once (deadline.offer): the phases after it may not end in time."""
     ready, waited = ensure_compiled(wait_until(options))  # then the model goes on without them
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
@@ -210,8 +210,8 @@ def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
     if ready:
         hint = warm_start(instance, options, bound)
     else:
-        hint = plain.serial_lft(instance)
-        stats.update(compiling=True, note=PLAIN_NOTE)
+        hint, note = plain.fallback(instance, options.remaining())
+        stats.update(compiling=True, note=note)
     stats["warm_start"] = plain.makespan(hint, instance.durations)
     offer(finish(stats["warm_start"], bound, False, RCPSPSolution(hint.copy()),
                  {**stats, "offered": "warm start"}))
