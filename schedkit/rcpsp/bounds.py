@@ -13,6 +13,8 @@ import numpy as np
 from schedkit.rcpsp.heuristics.plain import earliest_starts
 from schedkit.rcpsp.model import RCPSPInstance
 
+WORK_BLOCK = 900  # activities: 900 · MAX_DURATION (10^7) · MAX_AMOUNT (10^9) < 2^63
+
 
 def critical_path(instance: RCPSPInstance) -> int:
     """Length of the longest path (LB0)."""
@@ -20,13 +22,24 @@ def critical_path(instance: RCPSPInstance) -> int:
     return int(np.max(es + instance.durations))
 
 
+def work(instance: RCPSPInstance) -> list[int]:
+    """Σ_j d_j·q_jk per resource k, exactly: it reaches 10^5 · 10^7 · 10^9 = 10^21, beyond int64
+    (d @ q wrapped round silently), so blocks of WORK_BLOCK activities (each sum at most
+    9·10^18) are added up as Python ints."""
+    d, q = instance.durations, instance.demands
+    totals = [0] * q.shape[1]
+    for first in range(0, d.size, WORK_BLOCK):
+        part = d[first:first + WORK_BLOCK] @ q[first:first + WORK_BLOCK]
+        totals = [a + b for a, b in zip(totals, part.tolist(), strict=True)]
+    return totals
+
+
 def resource_bound(instance: RCPSPInstance) -> int:
     """max over resources of ceil(work / capacity) (LB1); 0 without resource use."""
-    work = instance.durations @ instance.demands  # per resource
     best = 0
-    for k, capacity in enumerate(instance.capacities.tolist()):
+    for total, capacity in zip(work(instance), instance.capacities.tolist(), strict=True):
         if capacity > 0:
-            best = max(best, -(-int(work[k]) // capacity))
+            best = max(best, -(-total // capacity))
     return best
 
 

@@ -19,7 +19,7 @@ from schedkit.dag.heuristics import listsched as dag_listsched
 from schedkit.dag.heuristics import methods as dag_methods
 from schedkit.dag.heuristics import plain
 from schedkit.dag.heuristics.methods import TWIN_NOTE, plain_result
-from schedkit.dag.solvers import cpsat as dag_cpsat
+from schedkit.registry import SolveOptions
 from tests.cold_cache import cold_answer, slow_warm_ups
 from tests.dag.strategies import dag_instances
 from tests.verdicts import assert_checked
@@ -96,7 +96,6 @@ def test_a_compilation_outlasting_the_limit_still_answers(slow_compilation, meth
 def test_beyond_the_twin_size_the_one_processor_schedule_answers(slow_compilation, monkeypatch, method):
     """A graph larger than MAX_TWIN_TASKS (here: any) gets the one-processor schedule."""
     monkeypatch.setattr(dag_methods, "MAX_TWIN_TASKS", 0)
-    monkeypatch.setattr(dag_cpsat, "MAX_TWIN_TASKS", 0)
     instance = schedkit.load(FIG2)
     result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
     assert_checked(instance, result)
@@ -139,3 +138,28 @@ def test_the_heuristics_as_plain_python_schedule_as_compiled(tasks, processors, 
         compile_module.compiled_or_twin = choose
     for (p1, s1), (p2, s2) in zip(compiled, twins, strict=True):
         assert np.array_equal(p1, p2) and np.array_equal(s1, s2)
+
+
+@pytest.mark.parametrize("method", [*HEURISTICS, "cpsat"])
+def test_a_twin_pass_longer_than_the_time_left_is_not_started(slow_compilation, monkeypatch, method):
+    """Regression: only the task count chose the Python twins, so 2,000 tasks with 38,000 edges
+    on 2,000 processors ran HEFT as plain Python for 198 s under a 2 s limit. The twins' work,
+    (tasks + edges) x processors at TWIN_SECONDS_PER_UNIT (here made an hour per unit), must fit
+    the time left; otherwise the one-processor schedule answers at once."""
+    monkeypatch.setattr(dag_methods, "TWIN_SECONDS_PER_UNIT", 3600.0)
+    instance = schedkit.load(FIG2)
+    result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
+    assert_checked(instance, result)
+    assert result.stats["compiling"] and result.stats["note"] == plain.NOTE
+    if method in HEURISTICS:
+        assert result.objective == 127  # P1's total cost
+    else:
+        assert result.stats["warm_start_method"] == "one-processor"
+
+
+def test_without_a_time_limit_the_twins_always_fit(monkeypatch):
+    """No limit, no time left to exceed: the twins' size rule alone decides."""
+    monkeypatch.setattr(dag_methods, "TWIN_SECONDS_PER_UNIT", 3600.0)
+    instance = schedkit.load(FIG2)
+    assert dag_methods.twin_fits(instance, SolveOptions(time_limit=None))
+    assert not dag_methods.twin_fits(instance, SolveOptions(time_limit=0.5))

@@ -128,3 +128,38 @@ def test_lag_methods_answer_while_their_kernels_compile(slow_lag_compilation, me
         assert result.status != "optimal" or result.objective == 26
     unsat = schedkit.solve(schedkit.load(DATA / "PSP2.SCH"), method, time_limit=1, workers=1)
     assert unsat.status in ("infeasible", "unknown") and unsat.solution is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(projects(max_activities=12, max_resources=3))
+def test_one_activity_after_another_is_feasible(instance):
+    """The O(n) fallback checks, and its makespan is the sum of the durations."""
+    result = schedule_result(instance, plain.one_after_another(instance), lower_bound(instance))
+    report = schedkit.check(instance, result)
+    assert report.feasible and report.objective == result.objective == int(instance.durations.sum())
+
+
+@pytest.mark.parametrize("method", COLD_METHODS)
+def test_a_plain_pass_longer_than_the_time_left_is_not_started(slow_compilation, monkeypatch, method):
+    """Regression: every size ran the plain serial pass (about n² steps) while the kernels
+    compiled: 20,000 activities took minutes under a 2 s limit (2,000 unrelated ones 7.5 s).
+    With the pass made an hour per activity pair, the activities run one after another at once."""
+    monkeypatch.setattr(plain, "SECONDS_PER_PAIR", 3600.0)
+    x = psplib("j3010_1")
+    result = schedkit.solve(x, method, time_limit=1, workers=1)
+    report = schedkit.check(x, result)
+    assert report.feasible and report.objective == result.objective
+    assert result.stats["compiling"] is True
+    assert result.stats["note"] == plain.SEQUENTIAL_NOTE or method in ("cpsat", "cpsat-lns", "auto")
+    assert result.objective <= int(x.durations.sum())
+    assert result.bound is not None and result.bound <= result.objective
+
+
+def test_without_a_time_limit_the_plain_pass_always_runs(monkeypatch):
+    """No limit: the serial LFT pass, whatever its estimate."""
+    monkeypatch.setattr(plain, "SECONDS_PER_PAIR", 3600.0)
+    x = psplib("j3010_1")
+    start, note = plain.fallback(x, None)
+    assert note == plain.LFT_NOTE and np.array_equal(start, plain.serial_lft(x))
+    start, note = plain.fallback(x, 1.0)
+    assert note == plain.SEQUENTIAL_NOTE and np.array_equal(start, plain.one_after_another(x))

@@ -5,10 +5,13 @@ Durations near 10^7 and amounts near 10^9 still prove the brute-force optimum, s
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 
 import schedkit
+from schedkit.rcpsp.bounds import resource_bound, work
 from schedkit.rcpsp.model import RCPSPInstance
+from schedkit.rcpsp.solvers import lns
 from tests.rcpsp.test_rcpsp_claims import brute_force, projects
 from tests.verdicts import assert_claims
 
@@ -39,3 +42,22 @@ def test_demands_one_over_a_capacity_of_1e9_never_overlap():
     instance = RCPSPInstance([3, 3], [[], []], [10**9], [[5 * 10**8], [5 * 10**8 + 1]])
     for solver in ("highs", "cbc"):
         assert_claims(instance, schedkit.solve(instance, "mip", workers=1, solver=solver, time_limit=60.0), 6)
+
+
+def test_work_beyond_int64_is_summed_exactly():
+    """Regression: Σ d·q per resource reaches 10^21 at the model's limits; `d @ q` in int64
+    wrapped round: 1,000 activities of 10^7 each using a whole capacity of 10^9 gave the
+    resource bound 6·10^9 (of the other resource) instead of 10^10, and a negative load that
+    made cpsat-lns's resource neighbourhood raise ValueError ("probabilities are not
+    non-negative") from inside the solve. Now exact; the bound is the optimum."""
+    n = 1000
+    instance = RCPSPInstance([10**7] * n, [[] for _ in range(n)], [10**9, 10**9],
+                             [[10**9, 6 * 10**8]] * n)
+    assert work(instance) == [10**19, 6 * 10**18]
+    assert resource_bound(instance) == 10**10
+    start = np.arange(n, dtype=np.int64) * 10**7
+    free = lns._resource(start, 10, np.random.default_rng(0), instance)
+    assert free.size == 10
+    result = schedkit.solve(instance, "cpsat-lns", workers=1, time_limit=60.0)
+    assert_claims(instance, result, 10**10)
+    assert result.status == "optimal"

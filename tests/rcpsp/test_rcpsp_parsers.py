@@ -8,10 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import schedkit
+import schedkit.loading
 from schedkit import InvalidInstance, ParseError
 from schedkit.rcpsp.bounds import critical_path
 from schedkit.rcpsp.formats import patterson as rcpsp_patterson
 from schedkit.rcpsp.formats import psplib as rcpsp_psplib
+from schedkit.rcpsp.model import RCPSPInstance
 from tests.rcpsp.conftest import RCPSP, psplib
 from tests.rcpsp.strategies import projects
 
@@ -174,3 +176,39 @@ def test_json_record_fields():
 def test_bundled_data_is_local():
     """Tests and suites read instances/rcpsp, never ../shared."""
     assert Path(RCPSP).is_dir() and "shared" not in str(RCPSP)
+
+
+def test_sm_rows_beyond_the_header_count_are_refused(tmp_path):
+    """Regression: a .sm file whose header counts 3 jobs but whose sections list 4 (job 4
+    referenced by none) was read as the first 3 jobs, the fourth skipped silently on the way to
+    the next section; a line after the capacities was ignored too. Both are ParseErrors now."""
+    text = rcpsp_psplib.dumps(RCPSPInstance([0, 3, 2, 0], [[1, 2], [], [], []], [4],
+                                            [[0], [2], [3], [0]]))
+    path = tmp_path / "extra.sm"
+    path.write_text(text.replace("supersource/sink ):  4", "supersource/sink ):  3"))
+    with pytest.raises(ParseError, match=r"extra.sm:22: expected the section 'REQUESTS/DURATIONS'"):
+        schedkit.load(path)
+    path.write_text(text.rstrip("\n*") + "\n      5\n")
+    with pytest.raises(ParseError, match=r"extra.sm:\d+: expected the end of the file after the "
+                                         r"resource capacities, found '5'"):
+        schedkit.load(path)
+
+
+@pytest.mark.parametrize(("meta", "message"), [
+    ({"mpm_time": "x"}, r"meta mpm_time = 'x': a .sm file holds a whole number"),
+    ({"due_date": 1.5}, r"meta due_date = 1.5: a .sm file holds a whole number"),
+    ({"release_date": 2**70}, r"meta release_date = \d+: a .sm file holds a whole number"),
+    ({"basedata": "a\nb"}, r"meta basedata = 'a\\nb' spans lines"),
+    ({"horizon": "7\n   2        1          0"}, r"meta horizon = .* spans lines"),
+], ids=["text", "fraction", "beyond-2^62", "newline", "a-job-row"])
+def test_sm_writer_refuses_meta_it_cannot_hold(tmp_path, meta, message):
+    """Regression: a project JSON's meta (or unknown top-level field, which goes to meta) went
+    into the .sm text as it was: mpm_time "x" or due_date 1.5 raised ValueError ('Unknown format
+    code d': `schedkit convert` exit 3, internal error), release_date 2^70 wrote a file the
+    reader refuses, and a line break in basedata or horizon wrote extra header lines (read back
+    as a changed meta). Now InvalidInstance naming the file and the field, and no file."""
+    instance = RCPSPInstance([0, 3, 0], [[1], [2], []], [4], [[0], [2], [0]], meta=meta)
+    path = tmp_path / "meta.sm"
+    with pytest.raises(InvalidInstance, match=rf"meta.sm: {message}"):
+        schedkit.loading.write(instance, path)
+    assert not path.exists()

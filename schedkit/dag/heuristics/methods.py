@@ -6,8 +6,8 @@ cheapest costs, total work / p); a makespan that meets it is optimal. The kernel
 two-task graph the first time a process needs them (heuristics/compiled.py), waited for until
 max(1 s, 20 % of the limit); `stats["compile_seconds"]` says how long. Not ready by then: the
 method runs the kernels as plain Python (their twins: the same schedule) on graphs up to
-MAX_TWIN_TASKS, and returns the one-processor schedule of heuristics/plain.py beyond, with
-`stats["compiling"]` and a `note`.
+MAX_TWIN_TASKS whose pass fits the time left (`twin_fits`), and returns the one-processor
+schedule of heuristics/plain.py beyond, with `stats["compiling"]` and a `note`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ from schedkit.result import Result
 # While the kernels compile, graphs up to this size run them as plain Python (HEFT on 1,000
 # tasks: about 0.1 s); larger ones get the one-processor schedule.
 MAX_TWIN_TASKS = 2_000
+# A twin pass takes about this per (task + edge) x processor (HEFT, PEFT and CPOP measured 2-11 µs
+# from 300 tasks on 300 processors to 2,000 on 8): 2,000 tasks, 38,000 edges and 2,000 processors
+# took 198 s under a 2 s limit when the task count alone decided.
+TWIN_SECONDS_PER_UNIT = 6e-6
+TWIN_LEAST = 0.1  # seconds a twin pass may take even when no time is left (within the allowance)
 TWIN_NOTE = ("the numba kernels were still compiling: the heuristic ran as plain Python (the "
              "same schedule, slower)")
 
@@ -72,12 +77,20 @@ def plain_result(instance: DAGInstance, waited: float) -> Result:
                            compile_seconds=round(waited, 6))
 
 
+def twin_fits(instance: DAGInstance, options: SolveOptions) -> bool:
+    """Whether the kernels may run as plain Python (their twins): at most MAX_TWIN_TASKS tasks,
+    and (n + m)·p·TWIN_SECONDS_PER_UNIT within the time left (or TWIN_LEAST)."""
+    left = options.remaining()
+    work = (instance.n + instance.m) * instance.p * TWIN_SECONDS_PER_UNIT
+    return instance.n <= MAX_TWIN_TASKS and (left is None or work <= max(left, TWIN_LEAST))
+
+
 def kernels_or_plain(instance: DAGInstance, options: SolveOptions) -> tuple[float, Result | None]:
     """Wait for the kernels up to max(1 s, 20 % of the limit): (seconds waited, None) when they
-    are ready, or when the graph is small enough for them to run as plain Python (their twins,
-    listsched.kernels); else (seconds waited, the one-processor schedule's Result)."""
+    are ready, or when the graph's pass fits the time left as plain Python (their twins,
+    listsched.kernels, `twin_fits`); else (seconds waited, the one-processor schedule's Result)."""
     ready, waited = ensure_compiled(wait_until(options))
-    if ready or instance.n <= MAX_TWIN_TASKS:
+    if ready or twin_fits(instance, options):
         return waited, None
     return waited, plain_result(instance, waited)
 

@@ -15,9 +15,9 @@ total work (redundant; it gives the linear relaxation the load argument).
 The warm start is the hint (on identical processors renumbered by first use, so that it
 satisfies the symmetry cuts). The model uses no numba kernel: when the kernels are still
 compiling after max(1 s, 20 % of the limit) (a cold cache: common.compile.wait_until), the
-heuristics run as plain Python (their twins) on graphs up to MAX_TWIN_TASKS, beyond it the
-warm start is the one-processor schedule of heuristics/plain.py, and the compilation goes on
-beside CP-SAT.
+heuristics run as plain Python (their twins) on graphs whose pass fits the time left
+(heuristics/methods.py, `twin_fits`), beyond it the warm start is the one-processor schedule
+of heuristics/plain.py, and the compilation goes on beside CP-SAT.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from schedkit.dag.heuristics import plain
 from schedkit.dag.heuristics.compiled import ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.methods import (
-    MAX_TWIN_TASKS,
     TWIN_NOTE,
     heft_schedule,
     makespan,
     schedule_result,
+    twin_fits,
 )
 from schedkit.dag.model import DAGInstance, topological_order
 from schedkit.deadline import offer
@@ -182,7 +182,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
-    graph = dag_graph.build(instance) if ready or instance.n <= MAX_TWIN_TASKS else None
+    graph = dag_graph.build(instance) if ready or twin_fits(instance, options) else None
     warm, processor, start = warm_start(instance, graph)
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from schedkit.common.numbers import is_int, read_int
+from schedkit.common.numbers import MAX_VALUE, is_int, is_whole, read_int
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -50,12 +50,16 @@ class _Lines:
         return item
 
     def expect(self, prefix: str) -> int:
-        """Skip to the line that starts with `prefix` (case-insensitive); its number."""
+        """Skip to the line that starts with `prefix` (case-insensitive); its number. A row of
+        numbers on the way is refused: a job row beyond the header's count would be dropped."""
         while self.at < len(self.items):
             number, line = self.items[self.at]
             self.at += 1
             if line.upper().startswith(prefix.upper()):
                 return number
+            if is_int(line.split()[0]):
+                raise self.fail(number, f"the section {prefix!r} (no more rows than the header's "
+                                "jobs and resources)", repr(line[:40]))
         raise ParseError(self.path, None, f"a section {prefix!r}",
                          "the end of the file (is it truncated?)")
 
@@ -177,6 +181,9 @@ def parse(path: Path, text: str) -> RCPSPInstance:
     successors = _precedences(lines, jobs)
     durations, demands = _requests(lines, jobs, resources)
     capacities = _availabilities(lines, resources)
+    if lines.at < len(lines.items):
+        number, line = lines.items[lines.at]
+        raise lines.fail(number, "the end of the file after the resource capacities", repr(line[:40]))
     try:
         return RCPSPInstance(durations, successors, capacities, demands, name=path.stem, meta=meta)
     except InvalidInstance as error:
@@ -195,12 +202,12 @@ def dumps(instance: RCPSPInstance) -> str:
                               "cannot hold: write .sch or .json")
     n, k = instance.n, instance.resources
     meta = instance.meta
-    horizon = meta.get("horizon", int(instance.durations.sum()))
-    project = [meta.get(key, 0) for key in _PROJECT_META]
+    horizon = _text(meta, "horizon", int(instance.durations.sum()))
+    project = [_whole(meta, key) for key in _PROJECT_META]
     out = [
         _RULE,
-        f"file with basedata            : {meta.get('basedata', instance.name + '.bas')}",
-        f"initial value random generator: {meta.get('seed', 0)}",
+        f"file with basedata            : {_text(meta, 'basedata', instance.name + '.bas')}",
+        f"initial value random generator: {_text(meta, 'seed', 0)}",
         _RULE,
         "projects                      :  1",
         f"jobs (incl. supersource/sink ):  {n}",
@@ -231,9 +238,33 @@ def dumps(instance: RCPSPInstance) -> str:
     return "\n".join(out) + "\n"
 
 
+def _text(meta: Any, key: str, default: Any) -> Any:
+    """A header value as written: InvalidInstance when it breaks its line (the rest would be
+    read as other lines, or the value cut short)."""
+    value = meta.get(key, default)
+    text = str(value)
+    if text and text.splitlines() != [text]:
+        raise InvalidInstance(f"meta {key} = {text!r:.60} spans lines, which a .sm header cannot "
+                              "hold: write .json")
+    return value
+
+
+def _whole(meta: Any, key: str) -> int:
+    """A PROJECT INFORMATION value: InvalidInstance unless a whole number the reader takes."""
+    value = meta.get(key, 0)
+    if not is_whole(value, 1 - MAX_VALUE, MAX_VALUE - 1):
+        raise InvalidInstance(f"meta {key} = {value!r:.60}: a .sm file holds a whole number "
+                              f"within ±2^62 there: write .json")
+    return int(value)
+
+
 def write(instances: Iterable[Any], path: Path, arg: str | None) -> None:
     """Exactly one project per `.sm` file."""
     items = list(instances)
     if len(items) != 1:
         raise InvalidInstance(f"{path}: a .sm file holds one project, got {len(items)}")
-    path.write_text(dumps(items[0]))
+    try:
+        text = dumps(items[0])
+    except InvalidInstance as error:
+        raise InvalidInstance(f"{path}: {error}") from None
+    path.write_text(text)

@@ -142,13 +142,48 @@ def serial_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha,
 
 
 @njit(cache=True, nogil=True)
+def _start_at_clock(j, t, d, q, c, succ_ptr, succ_idx, start, left, ready, waiting, running,
+                    candidates, m):  # type: ignore[no-untyped-def]
+    """Start j at clock t if it fits the usage at the clock; successors eligible at t join
+    candidates[m:]. Returns (started, m)."""
+    if d[j] > 0:
+        for k in range(c.size):
+            if running[k] + q[j, k] > c[k]:
+                return False, m
+        for k in range(c.size):
+            running[k] += q[j, k]
+    start[j] = t
+    waiting[j] = False
+    for a in range(succ_ptr[j], succ_ptr[j + 1]):
+        s = succ_idx[a]
+        left[s] -= 1
+        if t + d[j] > ready[s]:
+            ready[s] = t + d[j]
+        if left[s] == 0:
+            waiting[s] = True
+            if ready[s] <= t:  # a zero-duration predecessor: eligible now
+                candidates[m] = s
+                m += 1
+    return True, m
+
+
+@njit(cache=True, nogil=True)
+def _in_priority_order(candidates, m, priority):  # type: ignore[no-untyped-def]
+    """candidates[:m] sorted by (priority, id) in place: the order of m picks with alpha < 0."""
+    ids = np.sort(candidates[:m])
+    by_priority = np.argsort(priority[ids], kind="mergesort")  # stable: ties by id
+    candidates[:m] = ids[by_priority]
+
+
+@njit(cache=True, nogil=True)
 def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alpha, state):  # type: ignore[no-untyped-def]
     """Parallel SGS: advance a clock over completion times; at each time start, in priority
     order, every eligible activity (predecessors finished) that fits. Every activity starts at
     or before the clock, so usage never rises after it: fitting at the clock is fitting for the
     whole duration, and the usage at the clock (`running`) replaces a profile (a pass of 3000
     activities took 1.7 s with one, rescanning it for every waiting activity at every step).
-    Returns (starts, state)."""
+    With alpha < 0 the eligible activities are collected in priority order instead of picked
+    one by one (O(m) each: 4,000 unrelated activities took 29 s). Returns (starts, state)."""
     n = d.size
     start = np.full(n, -1, dtype=np.int64)
     left = np.empty(n, dtype=np.int64)
@@ -159,40 +194,36 @@ def parallel_sgs(d, pred_ptr, pred_idx, succ_ptr, succ_idx, q, c, priority, alph
     for j in range(n):
         left[j] = pred_ptr[j + 1] - pred_ptr[j]
         waiting[j] = left[j] == 0
+    scan = np.arange(n)  # candidates are collected in this order: by id, or
+    if alpha < 0.0:  # by (priority, id), the order in which they are picked
+        scan = np.argsort(priority, kind="mergesort")
     done = 0
     t = 0
     while done < n:
         m = 0
-        for j in range(n):
+        for j in scan:
             if waiting[j] and ready[j] <= t:
                 candidates[m] = j
                 m += 1
+        if alpha < 0.0:
+            p = 0
+            while p < m:
+                started, grown = _start_at_clock(candidates[p], t, d, q, c, succ_ptr, succ_idx,
+                                                 start, left, ready, waiting, running, candidates, m)
+                p += 1
+                done += started
+                if grown > m:  # eligible now: among the rest, in priority order
+                    _in_priority_order(candidates[p:], grown - p, priority)
+                    m = grown
+            m = 0
         while m > 0:
             p, state = pick(candidates, m, priority, alpha, state)
             j = candidates[p]
             m -= 1
             candidates[p] = candidates[m]
-            if d[j] > 0:
-                fits = True
-                for k in range(c.size):
-                    fits = fits and running[k] + q[j, k] <= c[k]
-                if not fits:
-                    continue
-                for k in range(c.size):
-                    running[k] += q[j, k]
-            start[j] = t
-            waiting[j] = False
-            done += 1
-            for a in range(succ_ptr[j], succ_ptr[j + 1]):
-                s = succ_idx[a]
-                left[s] -= 1
-                if t + d[j] > ready[s]:
-                    ready[s] = t + d[j]
-                if left[s] == 0:
-                    waiting[s] = True
-                    if ready[s] <= t:  # a zero-duration predecessor: eligible now
-                        candidates[m] = s
-                        m += 1
+            started, m = _start_at_clock(j, t, d, q, c, succ_ptr, succ_idx, start, left, ready,
+                                         waiting, running, candidates, m)
+            done += started
         following = -1
         for j in range(n):
             if start[j] >= 0 and start[j] + d[j] > t and (following < 0 or start[j] + d[j] < following):

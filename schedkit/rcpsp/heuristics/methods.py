@@ -34,7 +34,6 @@ RULES = ("lft", "lst", "mts", "grpw", "spt", "lpt")
 DEFAULT_SCHEDULES = 1000  # without a time limit: the schedule budget of Hartmann & Kolisch (2000)
 MAX_MTS_ACTIVITIES = 20_000  # the transitive successor bitsets are n²/8 bytes
 LAG_METHODS = ("cpsat", "sgs-lags", "auto")  # the RCPSP methods that take time lags
-PLAIN_NOTE = "the numba kernels were still compiling: one serial SGS pass (LFT) run as plain Python"
 
 
 def refuse_lags(instance: RCPSPInstance, method: str) -> None:
@@ -90,17 +89,18 @@ def schedule_result(instance: RCPSPInstance, start: np.ndarray, bound: int, **st
 def kernels_or_plain(instance: RCPSPInstance, deadline: float,
                      ga: bool = False) -> tuple[float, Result | None]:
     """(seconds waited, None) when the SGS kernels (and with `ga` the GA's) are ready by
-    `deadline`, else (seconds waited, the plain serial LFT schedule as a Result) while they go
-    on compiling."""
+    `deadline`, else (seconds waited, the plain schedule of `plain.fallback` as a Result) while
+    they go on compiling."""
     ready, waited = ensure_compiled(deadline - MARGIN)
     if ready and ga:
         ready, more = ensure_ga_compiled(deadline - MARGIN)
         waited += more
     if ready:
         return waited, None
-    start = plain.serial_lft(instance)
+    left = None if deadline == float("inf") else max(0.0, deadline - time.perf_counter())
+    start, note = plain.fallback(instance, left)
     return waited, schedule_result(instance, start, lower_bound(instance), compiling=True,
-                                   note=PLAIN_NOTE, compile_seconds=round(waited, 3))
+                                   note=note, compile_seconds=round(waited, 3))
 
 
 def sgs(instance: RCPSPInstance, rule: str, parallel: bool) -> np.ndarray:

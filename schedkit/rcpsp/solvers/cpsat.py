@@ -30,11 +30,11 @@ from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
-from schedkit.rcpsp.heuristics.methods import PLAIN_NOTE, sample
+from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
-from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes, past
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -113,14 +113,16 @@ def _distances(instance: RCPSPInstance) -> np.ndarray:
 
 
 def _implied_precedences(model: Any, instance: RCPSPInstance, mirrored: list[Any],
-                         dist: np.ndarray) -> int:
+                         dist: np.ndarray, until: float = float("inf")) -> int:
     """S_j >= S_i + dist(i, j), that is R_i >= R_j + dist(i, j) + d_j - d_i, for every pair
     joined by a path but not by an arc: redundant,
     but it lets CP-SAT reason on the whole order at once (on the hard j30 instances it proves
-    optimality sooner, with linearization off). Returns how many were added."""
+    optimality sooner, with linearization off). Returns how many were added (none after `until`)."""
     d = instance.durations
     added = 0
-    for i, j in zip(*np.nonzero(dist > 0), strict=True):
+    for count, (i, j) in enumerate(zip(*np.nonzero(dist > 0), strict=True)):
+        if past(until, count):
+            break
         if j not in instance.successors[i]:
             model.add(mirrored[i] >= mirrored[j] + int(dist[i, j] + d[j] - d[i]))
             added += 1
@@ -128,18 +130,20 @@ def _implied_precedences(model: Any, instance: RCPSPInstance, mirrored: list[Any
 
 
 def _disjunctions(model: Any, instance: RCPSPInstance, mirrored: list[Any], dist: np.ndarray,
-                  hint: np.ndarray) -> int:
+                  hint: np.ndarray, until: float = float("inf")) -> int:
     """For every pair of activities that no path orders but whose demands exceed a capacity
     together, a literal choosing which comes first: redundant with the cumulatives, but the
     SAT search can branch and learn on these orders (on the hard j30 instances, RF 1 and RS
     0.2, the infeasibility proof below the optimum needs about 40 % fewer branches). Each is
     hinted with the warm start's order, so that the hint stays complete. Returns how many
-    were added."""
+    were added (none after `until`)."""
     q, d, capacity = instance.demands, instance.durations, instance.capacities
     clash = clashes(q, capacity)
     busy = d > 0
     added = 0
-    for i, j in zip(*np.nonzero(np.triu(clash, 1)), strict=True):
+    for count, (i, j) in enumerate(zip(*np.nonzero(np.triu(clash, 1)), strict=True)):
+        if past(until, count):
+            break
         if busy[i] and busy[j] and dist[i, j] < 0 and dist[j, i] < 0:
             first = model.new_bool_var(f"B{i}_{j}")
             model.add(mirrored[i] >= mirrored[j] + int(d[j])).only_enforce_if(first)
@@ -198,7 +202,7 @@ def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
 def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
                          bound: int) -> tuple[np.ndarray, dict[str, Any]]:
     """The warm start (sampling with justification) and the stats that start a CP-SAT
-    method's; the plain serial LFT schedule while the kernels still compile. Offered to the
+    method's; the plain schedule (`plain.fallback`) while the kernels still compile. Offered to the
     guard at once (deadline.offer): the phases after it may not end in time."""
     ready, waited = ensure_compiled(wait_until(options))  # then the model goes on without them
     stats: dict[str, Any] = {"workers": options.workers, "lower_bound": bound,
@@ -206,8 +210,8 @@ def kernel_or_plain_hint(instance: RCPSPInstance, options: SolveOptions,
     if ready:
         hint = warm_start(instance, options, bound)
     else:
-        hint = plain.serial_lft(instance)
-        stats.update(compiling=True, note=PLAIN_NOTE)
+        hint, note = plain.fallback(instance, options.remaining())
+        stats.update(compiling=True, note=note)
     stats["warm_start"] = plain.makespan(hint, instance.durations)
     offer(finish(stats["warm_start"], bound, False, RCPSPSolution(hint.copy()),
                  {**stats, "offered": "warm start"}))
@@ -240,8 +244,8 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
     cmax = _makespan(model, instance, mirrored, bound, upper)
     if instance.n <= MAX_CLOSURE_ACTIVITIES and time.perf_counter() < build_until:
         dist = _distances(instance)
-        stats["implied_arcs"] = _implied_precedences(model, instance, mirrored, dist)
-        stats["disjunctions"] = _disjunctions(model, instance, mirrored, dist, hint)
+        stats["implied_arcs"] = _implied_precedences(model, instance, mirrored, dist, build_until)
+        stats["disjunctions"] = _disjunctions(model, instance, mirrored, dist, hint, build_until)
         if CLIQUES:
             stats["cliques"] = _cliques(model, instance, intervals, dist)
     if time.perf_counter() >= build_until:

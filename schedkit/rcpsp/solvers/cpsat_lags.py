@@ -7,7 +7,9 @@ First the temporal analysis: a cycle of positive length in the lag graph means n
 from CP-SAT proves the project infeasible); a fixed-size interval each; a cumulative per
 resource; S_j >= S_i + l_ij per lag; (redundant) S_j >= S_i + D[i, j] for every other pair
 joined by a path, and an order literal for every pair whose demands exceed a capacity together
-and that D leaves free to overlap; the makespan after every activity. Minimise the makespan.
+and that D leaves free to overlap (both stop at the build deadline, BUILD_SHARE of the time
+left: past it the warm start comes back unsolved); the makespan after every activity. Minimise
+the makespan.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ import numpy as np
 
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish, infeasible, integral_bound
+from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
 from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_compile_stats, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
-from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes
+from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes, past
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 
 WARM_START_PASSES = 200
 WARM_START_SHARE = 0.1  # of the time limit at most
+BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 
 
 def _windows(dist: np.ndarray, earliest: np.ndarray, d: np.ndarray, horizon: int
@@ -55,11 +59,14 @@ def _lags(model: Any, instance: RCPSPInstance, starts: list[Any]) -> None:
             model.add(starts[j] >= starts[i] + lag)
 
 
-def _implied(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.ndarray) -> int:
-    """S_j >= S_i + D[i, j] for the pairs joined by a path but no arc."""
+def _implied(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.ndarray,
+             until: float) -> int:
+    """S_j >= S_i + D[i, j] for the pairs joined by a path but no arc (none after `until`)."""
     arcs = {(i, j) for i, row in enumerate(instance.successors) for j in row.tolist()}
     added = 0
-    for i, j in zip(*np.nonzero(dist != NO_PATH), strict=True):
+    for count, (i, j) in enumerate(zip(*np.nonzero(dist != NO_PATH), strict=True)):
+        if past(until, count):
+            break
         if i != j and (int(i), int(j)) not in arcs:
             model.add(starts[j] >= starts[i] + int(dist[i, j]))
             added += 1
@@ -67,13 +74,15 @@ def _implied(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.nd
 
 
 def _disjunctions(model: Any, instance: RCPSPInstance, starts: list[Any], dist: np.ndarray,
-                  hint: np.ndarray | None) -> int:
+                  hint: np.ndarray | None, until: float) -> int:
     """An order literal for each pair that cannot overlap on some resource and that the
-    distances do not order already."""
+    distances do not order already (none after `until`)."""
     q, d, capacity = instance.demands, instance.durations, instance.capacities
     clash = clashes(q, capacity)
     added = 0
-    for i, j in zip(*np.nonzero(np.triu(clash, 1)), strict=True):
+    for count, (i, j) in enumerate(zip(*np.nonzero(np.triu(clash, 1)), strict=True)):
+        if past(until, count):
+            break
         if d[i] == 0 or d[j] == 0 or dist[i, j] >= d[i] or dist[j, i] >= d[j]:
             continue
         first = model.new_bool_var(f"B{i}_{j}")
@@ -108,6 +117,9 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     stats.update(lower_bound=bound, warm_start=upper)
     if hint is not None and upper == bound:
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
+    if hint is not None:
+        offer(finish(upper, bound, False, RCPSPSolution(hint.copy()), {**stats, "offered": "warm start"}))
+    build_until = _build_until(options)
     horizon = lag_horizon(instance) if upper is None else upper
     es, ls = _windows(temporal.distances, temporal.earliest, d, horizon)
     if np.any(es > ls):  # the lags alone need more than the horizon: nothing fits
@@ -116,8 +128,14 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     starts, intervals = _starts(model, d, es, ls)
     add_cumulatives(model, instance, intervals)
     _lags(model, instance, starts)
-    stats["implied_arcs"] = _implied(model, instance, starts, temporal.distances)
-    stats["disjunctions"] = _disjunctions(model, instance, starts, temporal.distances, hint)
+    stats["implied_arcs"] = _implied(model, instance, starts, temporal.distances, build_until)
+    stats["disjunctions"] = _disjunctions(model, instance, starts, temporal.distances, hint,
+                                          build_until)
+    if time.perf_counter() >= build_until:
+        stats.update(solver_status="model not built within the time limit", horizon=horizon)
+        if hint is None:
+            return Result("unknown", None, bound, None, stats)
+        return finish(upper, bound, False, RCPSPSolution(hint), stats)
     cmax = model.new_int_var(bound, horizon, "Cmax")
     for j in range(instance.n):
         model.add(cmax >= starts[j] + int(d[j]))
@@ -147,3 +165,9 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     objective = int(np.max(start + d))
     return finish(objective, min(proven, objective), status == cp_model.OPTIMAL,
                   RCPSPSolution(start), stats)
+
+
+def _build_until(options: SolveOptions) -> float:
+    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
+    remaining = options.remaining()
+    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining

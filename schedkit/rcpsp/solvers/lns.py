@@ -36,7 +36,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.common.walks import walk_count
 from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
-from schedkit.rcpsp.bounds import lower_bound
+from schedkit.rcpsp.bounds import lower_bound, work
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled, ensure_ga_compiled
 from schedkit.rcpsp.heuristics.ga import best_walk, evolve_walks
 from schedkit.rcpsp.heuristics.kernels import earliest_starts, latest_starts, makespan
@@ -75,7 +75,7 @@ def _resource(start: np.ndarray, size: int, rng: np.random.Generator, instance: 
               ) -> np.ndarray:
     """The users of a resource (drawn by its load) whose intervals lie nearest a random time."""
     d, q, c = instance.durations, instance.demands, instance.capacities
-    load = (d @ q) / np.maximum(c, 1)
+    load = np.array(work(instance), dtype=np.float64) / np.maximum(c, 1)
     if instance.resources == 0 or load.sum() == 0:
         return _window(start, size, rng, instance)
     k = int(rng.choice(instance.resources, p=load / load.sum()))
