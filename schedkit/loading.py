@@ -217,6 +217,7 @@ def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     if name not in writers:
         raise ParseError(str(target), None, f"a format schedkit writes ({', '.join(sorted(writers))})",
                          repr(name))
+    _check_owner(target, name, items)
     try:
         writers[name](items, target, arg)
     except OSError as error:
@@ -226,6 +227,18 @@ def write(instances: Any, path: str | Path, format: str | None = None) -> Path:
     return target
 
 
+def _check_owner(target: Path, name: str, items: list[Any]) -> None:
+    """SchedkitError when the format `name` belongs to another family than an item (write(smtt,
+    "x.sm") raised AttributeError from the RCPSP writer)."""
+    owner = next((family for family, f in families.all_families().items() if name in f.writers), None)
+    strangers = sorted({item.family for item in items if owner is not None and item.family != owner})
+    if strangers:
+        raise SchedkitError(f"{target}: the {name} format holds {owner} instances, not "
+                            f"{'/'.join(strangers)}: write .json or .jsonl")
+
+
 def dump(instance: Any, path: str | Path) -> Path:
-    """Write `instance` as the project's JSON; `load(dump(x, p)) == x`."""
-    return write([instance], path, "json")
+    """Write `instance` as the project's JSON (`load(dump(x, p)) == x`), or in the format the
+    extension names (.sm, .sch, .jsonl...): JSON in `p.sm` could not be read back."""
+    suffix = Path(_path(path)).suffix.lower()
+    return write([instance], path, "json" if _extensions().get(suffix, "json") == "json" else None)
