@@ -11,7 +11,8 @@ the completions of the last operations (makespan C >= each; or Σ w·T; or Σ w�
 The warm start (best rule) is the MIP start. The schedule read back is rebuilt semi-actively
 from the machine orders the solver's starts give, so rounding never breaks feasibility. With M
 beyond TRUSTED_BIG_M the solver's dual bound is not reported (`stats["untrusted_bound"]`):
-there HiGHS has proved a schedule optimal that was not.
+there HiGHS has proved a schedule optimal that was not. Below, the bound (less its 10^-6
+relative slack) is rounded up to a multiple of the weights' gcd, as every objective is one.
 
 Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here), so a
 model whose estimated build does not fit half the budget is refused up front (ProblemTooLarge:
@@ -88,6 +89,21 @@ def pair_count(instance: JobShopInstance) -> int:
     on_machine = np.bincount(machine, minlength=instance.m)
     _, of_one_job = np.unique(machine * instance.n + job, return_counts=True)
     return int((on_machine * (on_machine - 1) // 2).sum() - (of_one_job * (of_one_job - 1) // 2).sum())
+
+
+def objective_step(instance: JobShopInstance) -> int:
+    """Every schedule's objective is a multiple of this: 1 for the makespan, else the gcd of the
+    weights (integer completions, release and due dates), 0 when every weight is 0."""
+    if instance.objective == "makespan":
+        return 1
+    return int(np.gcd.reduce(instance.weight_or_one()))
+
+
+def _on_step(bound: int | None, step: int) -> int | None:
+    """`bound` rounded up to a multiple of `step` (no objective lies between)."""
+    if bound is None or step <= 1:
+        return bound
+    return -(-bound // step) * step
 
 
 def _duration(instance: JobShopInstance, model: _Model, o: int, pulp: Any) -> Any:
@@ -268,7 +284,7 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
         options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
     raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
-    bound = integral_bound(raw_bound)
+    bound = _on_step(integral_bound(raw_bound), objective_step(instance))
     if model.big_m > TRUSTED_BIG_M and bound is not None:
         stats["untrusted_bound"] = bound
         bound = None
