@@ -51,7 +51,10 @@ class MachineTimeline:
     """One machine's down periods [start, end), drawn lazily as time advances."""
 
     def __init__(self, shutdowns: Shutdowns, seed: int, machine: int) -> None:
-        self._rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, machine])
+        high = int(seed) >> 32  # seeds from 2^32 on apart from the ones below (their low bits were
+        # all that counted: seeds 7 and 2^32 + 7 drew the same shutdowns); below, as before
+        words = [int(seed) & 0xFFFFFFFF, machine] + ([high] if high else [])
+        self._rng = np.random.default_rng(words)
         self._shutdowns = shutdowns
         self.down_start = -1
         self.down_end = -1

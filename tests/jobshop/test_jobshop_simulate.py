@@ -15,6 +15,7 @@ from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.shutdowns import Shutdowns
 from schedkit.jobshop.simulate import policies
+from schedkit.jobshop.simulate_gantt import down_periods
 from tests.jobshop.conftest import CLASSIC
 
 
@@ -181,3 +182,13 @@ def test_an_unknown_plan_method_is_named_whatever_the_policy() -> None:
     run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--policy", "spt",
                                     "--plan-method", "nope", "--seeds", "2"])
     assert run.exit_code == 2 and "nope" in run.output
+
+
+def test_seeds_beyond_2_32_draw_their_own_shutdowns(ft06) -> None:
+    """Regression: the timelines took the seed's low 32 bits only, so seeds 7, 2^32 + 7 and
+    2^40 + 7 met the same shutdowns (mwkr: 78 each time, 21 shutdowns). Seeds below 2^32 keep
+    their timelines (common random numbers across policies and earlier runs)."""
+    shutdowns = Shutdowns(0.05, 2, 9)
+    periods = [down_periods(shutdowns, seed, 0, 10_000) for seed in (7, 2**32 + 7, 2**40 + 7, 2**62)]
+    assert len({tuple(p) for p in periods}) == len(periods)
+    assert periods[0][:3] == [(13, 20), (31, 40), (57, 59)]
