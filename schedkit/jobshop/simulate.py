@@ -492,8 +492,9 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
 
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
         raise SchedkitError(f"--seeds must be a whole number from 1 to {MAX_SEEDS:,}, got {seeds!r}")
-    low, sep, high = repair.partition("-")
-    if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+    low, sep, high = repair.partition("-") if isinstance(repair, str) else ("", "", "")
+    if not sep or not all(x.strip().isascii() and x.strip().isdigit() for x in (low, high)):
+        # isdigit alone took '²', which int() refuses: an internal error, exit 3
         raise SchedkitError(f"--repair {repair!r}: expected LOW-HIGH, two positive integers")
     shutdowns = Shutdowns(probability, int(low), int(high))
     plan_time = _seconds("--plan-time", plan_time)

@@ -113,6 +113,14 @@ def test_machines_down_almost_always_end_in_an_error_not_a_hang(ft06, monkeypatc
     assert schedkit.simulate(ft06, "mwkr", Shutdowns(0.1), seed=1).makespan >= 55
 
 
+@pytest.mark.parametrize("repair", ["\u00b2-5", "1-\u2075", "5", "a-b", "-3-5"])
+def test_a_repair_range_that_is_not_two_whole_numbers_is_named(repair: str) -> None:
+    """Regression: '²-5' passed str.isdigit, then int() raised: 'internal error', exit 3."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--shutdown", "0.05",
+                                    "--seeds", "1", "--repair", repair])
+    assert run.exit_code == 2 and "--repair" in run.output + run.stderr
+
+
 @pytest.mark.parametrize("flag", ["--plan-time", "--reschedule-seconds"])
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "1e308"])
 def test_simulate_time_flags_are_named_when_wrong(flag: str, value: str) -> None:
