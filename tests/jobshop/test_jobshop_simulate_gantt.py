@@ -75,3 +75,16 @@ def test_repairs_too_close_to_tell_apart_are_drawn_as_one() -> None:
         assert len(drawn) <= RESOLUTION + 1 < len(periods)
         assert all(any(a <= s and min(e, run.makespan) <= b for a, b in drawn) for s, e in periods)
         assert all(any(s == a for s, _ in periods) for a, _ in drawn)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.booleans(), st.sampled_from([0.02, 0.3, 0.5]), st.integers(1, 3), st.integers(0, 10**6))
+def test_the_shutdown_count_is_the_repairs_begun_before_the_makespan(
+        blocking: bool, p: float, high: int, seed: int) -> None:
+    """Regression: a failure at the very moment a repair ended (or at the start) was not
+    counted: p = 0.5, repairs of 1, ft06, seed 0 reported 198 shutdowns where 416 began."""
+    instance = FT06.replace(buffers="blocking") if blocking else FT06
+    shutdowns = Shutdowns(p, 1, high)
+    run = simulate(instance, "mwkr", shutdowns, seed)
+    began = sum(len(down_periods(shutdowns, seed, k, run.makespan)) for k in range(instance.m))
+    assert run.shutdowns == began
