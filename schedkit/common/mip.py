@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.deadline import wait_for_abandoned
 from schedkit.errors import SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions
 
@@ -73,7 +74,14 @@ def wait_for_leftovers(until: float = float("inf")) -> bool:
     return True
 
 
-atexit.register(wait_for_leftovers)  # no limit at exit
+def _at_exit() -> None:
+    """Abandoned solves first (one may still cancel a HiGHS run and leave it ending: a later
+    wait for leftovers only saw those before it), then every leftover, with no limit."""
+    wait_for_abandoned()
+    wait_for_leftovers()
+
+
+atexit.register(_at_exit)  # registered after deadline's own handler, so it runs before it
 
 
 class RunControl:

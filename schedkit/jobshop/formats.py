@@ -131,7 +131,8 @@ def dumps_standard(instance: JobShopInstance) -> str:
     m = instance.m
     if any(len(row) != m for row in rows):
         raise InvalidInstance(f"{instance.name}: the standard format needs exactly {m} operations per job")
-    out = [f"# instance {instance.name}"] if instance.name else []
+    name = " ".join(instance.name.split())  # a line break in it would start a data line
+    out = [f"# instance {name}"] if name else []
     out.append(f"{instance.n} {m}")
     out += [" ".join(f"{machine} {duration}" for machine, duration in row) for row in rows]
     return "\n".join(out) + "\n"
@@ -177,7 +178,12 @@ def dumps_taillard(instance: JobShopInstance) -> str:
     m = instance.m
     if any(len(row) != m for row in rows):
         raise InvalidInstance(f"{instance.name}: Taillard's format needs exactly {m} operations per job")
-    header = [instance.n, m, *instance.meta.get("taillard_header", [])]
+    extra = instance.meta.get("taillard_header", [])
+    if not isinstance(extra, list | tuple) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) < 10**18 for v in extra):
+        raise InvalidInstance(f"{instance.name}: meta taillard_header must list integers (the header's "
+                              f"extra columns), got {extra!r:.80}")
+    header = [instance.n, m, *extra]
     out = [" ".join(map(str, header))]
     out += [" ".join(str(d) for _, d in row) for row in rows]
     out += [" ".join(str(machine + 1) for machine, _ in row) for row in rows]

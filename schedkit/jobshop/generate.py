@@ -15,6 +15,7 @@ from schedkit.jobshop.model import MAX_OPERATIONS, JobShopInstance
 from schedkit.loading import write
 
 MAX_DURATION = 99
+MAX_ALTERNATIVES = MAX_OPERATIONS  # as many as the classic maximum (10^7: 6 minutes, 3 GB)
 
 
 def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0,
@@ -29,15 +30,20 @@ def jobshop(jobs: int, machines: int, seed: int = 0, flexible: int = 0,
     if jobs * machines > MAX_OPERATIONS:  # built in Python lists before the model counts them
         raise InvalidInstance(f"jobs x machines = {jobs * machines:,} operations is beyond the supported "
                               f"maximum of {MAX_OPERATIONS:,}")
-    rng = generator_rng(seed)
     extra = min(flexible, machines - 1)
+    if jobs * machines * (1 + extra) > MAX_ALTERNATIVES:
+        raise InvalidInstance(f"jobs x machines x (1 + flexible) = {jobs * machines * (1 + extra):,} "
+                              f"alternatives is beyond the generator's maximum of {MAX_ALTERNATIVES:,}")
+    rng = generator_rng(seed)
     rows = []
     for _ in range(jobs):
         order = rng.permutation(machines)
         ops = []
         for machine in order.tolist():
-            others = [x for x in range(machines) if x != machine] if extra else []
-            chosen = [machine] + ([int(x) for x in rng.choice(others, extra, replace=False)] if extra else [])
+            # the others' indices, drawn as from the list of the other machines (same draws)
+            # without building it: that list cost O(machines) per operation (hours at 10,000)
+            others = rng.choice(machines - 1, extra, replace=False).tolist() if extra else []
+            chosen = [machine] + [x + (x >= machine) for x in others]
             durations = rng.integers(1, MAX_DURATION + 1, size=len(chosen)).tolist()
             ops.append(list(zip(chosen, durations, strict=True)))
         rows.append(ops)

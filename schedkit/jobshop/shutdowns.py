@@ -6,6 +6,7 @@ time with probability p and is then down for a repair time drawn uniformly from 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,12 @@ class MachineTimeline:
     """One machine's down periods [start, end), drawn lazily as time advances."""
 
     def __init__(self, shutdowns: Shutdowns, seed: int, machine: int) -> None:
-        self._rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, machine])
+        high = int(seed) >> 32  # seeds from 2^32 on apart from the ones below (their low bits were
+        # all that counted: seeds 7 and 2^32 + 7 drew the same shutdowns); below, as before
+        words = [int(seed) & 0xFFFFFFFF, machine] + ([high] if high else [])
+        self._rng = np.random.default_rng(words)
         self._shutdowns = shutdowns
+        self.starts: list[int] = []  # every down period's start drawn so far, in time order
         self.down_start = -1
         self.down_end = -1
         self._draw(0)
@@ -65,12 +70,17 @@ class MachineTimeline:
         repair = int(self._rng.integers(self._shutdowns.repair_low, self._shutdowns.repair_high + 1))
         self.down_start = up_from + wait
         self.down_end = self.down_start + repair
+        self.starts.append(self.down_start)
 
     def up(self, t: int) -> bool:
         """Whether the machine is up at time t (advances past finished repairs)."""
         while t >= self.down_end:
             self._draw(self.down_end)
         return not (self.down_start <= t < self.down_end)
+
+    def began_before(self, until: int) -> int:
+        """How many down periods drawn so far begin before `until`."""
+        return bisect.bisect_left(self.starts, until)
 
     def next_change(self, t: int) -> int:
         """The next time > t when the machine goes down or comes back up."""

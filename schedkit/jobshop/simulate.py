@@ -100,7 +100,7 @@ class _Run:
         self.holder = [-1] * self.m
         self.start = np.full(instance.operations, -1, np.int64)
         self.end = np.full(instance.operations, -1, np.int64)
-        self.shutdowns = self.reschedules = self.fallbacks = 0
+        self.reschedules = self.fallbacks = 0
         self.last_replan = -_INF
         self.plan_orders: list[list[int]] = [[] for _ in range(self.m)]
         self.plan_pos = [0] * self.m
@@ -286,12 +286,14 @@ class _Run:
                 continue
             t = self._advance(t, up)
         makespan = int(self.end[np.asarray(self.job_ptr[1:]) - 1].max()) if self.n else 0
-        return SimulationResult(makespan, self.policy, self.seed, self.shutdowns, self.reschedules,
+        # every timeline has been asked about the makespan: all that began before are drawn
+        shutdowns = sum(timeline.began_before(makespan) for timeline in self.timelines)
+        return SimulationResult(makespan, self.policy, self.seed, shutdowns, self.reschedules,
                                 self.fallbacks, self.start, self.end)
 
     def _advance(self, t: int, up: list[bool]) -> int:
-        """Move time to the next event, processing what runs meanwhile; count shutdowns and
-        replan on one under `reschedule`."""
+        """Move time to the next event, processing what runs meanwhile; replan at a shutdown
+        there under `reschedule`."""
         events = [timeline.next_change(t) for timeline in self.timelines]
         for j in range(self.n):
             if not self.done[j] and self.current[j] >= 0 and self.remaining[j] > 0 \
@@ -317,7 +319,6 @@ class _Run:
                     self.ready_at[j] = nxt
         failed = [k for k, timeline in enumerate(self.timelines)
                   if timeline.down_start == nxt]
-        self.shutdowns += len(failed)
         if failed and self.policy == "reschedule" and self.follow_plan:
             self._maybe_replan(nxt)
         return nxt
@@ -492,8 +493,9 @@ def simulation_record(instance: JobShopInstance, policy: str, probability: float
 
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
         raise SchedkitError(f"--seeds must be a whole number from 1 to {MAX_SEEDS:,}, got {seeds!r}")
-    low, sep, high = repair.partition("-")
-    if not sep or not low.strip().isdigit() or not high.strip().isdigit():
+    low, sep, high = repair.partition("-") if isinstance(repair, str) else ("", "", "")
+    if not sep or not all(x.strip().isascii() and x.strip().isdigit() for x in (low, high)):
+        # isdigit alone took '²', which int() refuses: an internal error, exit 3
         raise SchedkitError(f"--repair {repair!r}: expected LOW-HIGH, two positive integers")
     shutdowns = Shutdowns(probability, int(low), int(high))
     plan_time = _seconds("--plan-time", plan_time)

@@ -57,6 +57,18 @@ def test_generate_jobshop_command(runner, tmp_path):
     assert schedkit.load(text).m == 4
 
 
+def test_generator_refuses_too_many_alternatives_before_drawing():
+    """Regression: flexible was unbounded, so 1 x 10,000 x (1 + 9,999) asked for 10^8
+    alternatives in Python lists (about 20 GB); and each operation listed every other machine,
+    so 5 jobs on 10,000 machines with one alternative took 77 s (500 jobs: two hours, now 6 s
+    for 5). The drawn machines are those the list gave (same seed, same instance)."""
+    with pytest.raises(InvalidInstance, match="100,000,000 alternatives"):
+        schedkit.generate.jobshop(1, 10_000, seed=0, flexible=9_999)
+    assert schedkit.generate.jobshop(2, 5, seed=4, flexible=2).jobs()[0] == [
+        [(2, 45), (4, 61), (3, 29)], [(4, 58), (1, 18), (2, 67)], [(0, 34), (3, 90), (1, 6)],
+        [(1, 14), (4, 79), (2, 96)], [(3, 73), (4, 96), (2, 57)]]
+
+
 def test_generator_is_reproducible_and_shaped():
     """Each job visits every machine once (classic); flexible k gives k + 1 alternatives."""
     x = schedkit.generate.jobshop(6, 4, seed=1)

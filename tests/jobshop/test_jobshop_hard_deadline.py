@@ -3,9 +3,11 @@ last phase (checked), not `unknown`."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -65,3 +67,36 @@ def test_a_solver_import_past_the_deadline_leaves_the_plain_schedule(monkeypatch
     assert result.stats["hard_deadline"] is True and result.status == "feasible"
     assert "plain-Python" in result.stats["offered"]
     assert schedkit.check(x, result).feasible
+
+
+ABANDONED_RUN_CANCELLING_HIGHS = """
+import sys, threading, time
+from schedkit import deadline
+from schedkit.common import mip
+
+def highs_ending():  # a cancelled HiGHS run takes a moment to return
+    time.sleep(0.5)
+    open(sys.argv[1], "w").write("ended")
+
+def abandoned_solve():  # the mip's thread, left by the hard deadline, meets its own deadline
+    time.sleep(0.3)
+    run = threading.Thread(target=highs_ending, daemon=True)
+    run.start()
+    mip.LEFTOVERS.append(run)
+
+thread = threading.Thread(target=abandoned_solve, daemon=True)
+thread.start()
+deadline._abandoned.append(thread)
+"""
+
+
+def test_exit_waits_for_the_highs_run_an_abandoned_solve_cancels(tmp_path: Path):
+    """Regression: `schedkit.solve(x, "mip", time_limit=1)` on 10,000 operations, each on its
+    own machine, then the script's end: 4 of 12 runs under load aborted ("terminate called
+    without an active exception", exit 134). At exit the HiGHS leftovers were waited for before
+    the abandoned solve, which then cancelled its HiGHS run and left it running at teardown."""
+    flag = tmp_path / "ended"
+    done = subprocess.run([sys.executable, "-c", ABANDONED_RUN_CANCELLING_HIGHS, str(flag)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert flag.exists()

@@ -88,3 +88,16 @@ def test_mip_claims_hold_near_1e18(solver):
     instance = heavy(SMALL, [9, 5, 7], [2, 3, 3])
     result = schedkit.solve(instance, "mip", workers=1, solver=solver, time_limit=LIMIT)
     assert_claims(instance, result, optimum_of(instance))
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize("objective", ["flow_time", "weighted_tardiness"])
+def test_mip_proves_objectives_that_are_multiples_of_the_weights(solver, objective):
+    """Regression: every job of weight 10^6, the optimum 15,000,000 came back `feasible` with
+    bound 14,999,985 (the bound's 10^-6 relative slack). Every schedule's objective here is a
+    multiple of the weights' gcd, so the bound rounds up to one: the proof is kept."""
+    jobs = [[(0, 3), (1, 2)], [(1, 4), (0, 1)], [(0, 2)]]
+    instance = JobShopInstance.from_jobs(jobs, objective=objective, due=[0, 0, 0], weight=[MAX_WEIGHT] * 3)
+    result = schedkit.solve(instance, "mip", workers=1, solver=solver)
+    assert_claims(instance, result, 15 * MAX_WEIGHT)
+    assert result.status == "optimal"

@@ -131,6 +131,24 @@ def test_writers_refuse_what_a_format_cannot_hold(tmp_path):
         formats.dumps_taillard(JobShopInstance.from_jobs([[(0, 1)], [(1, 1)]]))
 
 
+@pytest.mark.parametrize("extra", [["7\n5 5", 3], "12", [1.5], [True], [10**30]])
+def test_taillard_writer_refuses_header_extras_that_are_not_integers(extra):
+    """Regression: meta taillard_header ["7\n5 5", 3] (from a JSON file) went into the header
+    as text, and `convert --to taillard` wrote a file that did not read back; "12" spread
+    into two columns."""
+    x = JobShopInstance.from_jobs([[(0, 3), (1, 2)], [(1, 4), (0, 1)]], meta={"taillard_header": extra})
+    with pytest.raises(InvalidInstance, match="taillard_header must list integers"):
+        formats.dumps_taillard(x)
+
+
+def test_standard_writer_keeps_a_name_on_its_comment_line(tmp_path):
+    """Regression: a name holding a line break ("x\n1 1") was written half as a data line."""
+    x = JobShopInstance.from_jobs([[(0, 3), (1, 2)], [(1, 4), (0, 1)]], name="x\n1 1")
+    path = tmp_path / "x.txt"
+    path.write_text(formats.dumps_standard(x))
+    assert schedkit.load(path, format="jobshop").jobs() == x.jobs()
+
+
 @pytest.mark.parametrize("dumps", [formats.dumps_standard, formats.dumps_taillard, formats.dumps_fjs])
 def test_writers_refuse_a_blocking_shop(dumps):
     """Every text format reads back with unlimited buffers: `convert` wrote ft06 read with

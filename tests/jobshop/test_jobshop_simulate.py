@@ -15,6 +15,7 @@ from schedkit.jobshop.heuristics.blocking import run_blocking_rule
 from schedkit.jobshop.heuristics.rules import run_rule
 from schedkit.jobshop.shutdowns import Shutdowns
 from schedkit.jobshop.simulate import policies
+from schedkit.jobshop.simulate_gantt import down_periods
 from tests.jobshop.conftest import CLASSIC
 
 
@@ -112,6 +113,14 @@ def test_machines_down_almost_always_end_in_an_error_not_a_hang(ft06, monkeypatc
     assert schedkit.simulate(ft06, "mwkr", Shutdowns(0.1), seed=1).makespan >= 55
 
 
+@pytest.mark.parametrize("repair", ["\u00b2-5", "1-\u2075", "5", "a-b", "-3-5"])
+def test_a_repair_range_that_is_not_two_whole_numbers_is_named(repair: str) -> None:
+    """Regression: '²-5' passed str.isdigit, then int() raised: 'internal error', exit 3."""
+    run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--shutdown", "0.05",
+                                    "--seeds", "1", "--repair", repair])
+    assert run.exit_code == 2 and "--repair" in run.output + run.stderr
+
+
 @pytest.mark.parametrize("flag", ["--plan-time", "--reschedule-seconds"])
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "1e308"])
 def test_simulate_time_flags_are_named_when_wrong(flag: str, value: str) -> None:
@@ -181,3 +190,13 @@ def test_an_unknown_plan_method_is_named_whatever_the_policy() -> None:
     run = CliRunner().invoke(main, ["simulate", str(CLASSIC / "ft06"), "--policy", "spt",
                                     "--plan-method", "nope", "--seeds", "2"])
     assert run.exit_code == 2 and "nope" in run.output
+
+
+def test_seeds_beyond_2_32_draw_their_own_shutdowns(ft06) -> None:
+    """Regression: the timelines took the seed's low 32 bits only, so seeds 7, 2^32 + 7 and
+    2^40 + 7 met the same shutdowns (mwkr: 78 each time, 21 shutdowns). Seeds below 2^32 keep
+    their timelines (common random numbers across policies and earlier runs)."""
+    shutdowns = Shutdowns(0.05, 2, 9)
+    periods = [down_periods(shutdowns, seed, 0, 10_000) for seed in (7, 2**32 + 7, 2**40 + 7, 2**62)]
+    assert len({tuple(p) for p in periods}) == len(periods)
+    assert periods[0][:3] == [(13, 20), (31, 40), (57, 59)]

@@ -11,12 +11,13 @@ the completions of the last operations (makespan C >= each; or Σ w·T; or Σ w�
 The warm start (best rule) is the MIP start. The schedule read back is rebuilt semi-actively
 from the machine orders the solver's starts give, so rounding never breaks feasibility. With M
 beyond TRUSTED_BIG_M the solver's dual bound is not reported (`stats["untrusted_bound"]`):
-there HiGHS has proved a schedule optimal that was not.
+there HiGHS has proved a schedule optimal that was not. Below, the bound (less its 10^-6
+relative slack) is rounded up to a multiple of the weights' gcd, as every objective is one.
 
-Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here), so a
-model whose estimated build does not fit half the budget is refused up front (ProblemTooLarge:
-`auto` then falls back); a build that runs past the deadline anyway returns the warm start as
-`feasible`; HiGHS gets the budget left minus the time to hand it the model.
+Time: building the big-M model in PuLP is slow (about 0.3 ms per machine pair here, and
+40 µs per operation), so a model whose estimated build does not fit half the budget is not
+built: the warm start comes back as `feasible`, as from a build that runs past the deadline
+anyway; HiGHS gets the budget left minus the time to hand it the model.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ TRUSTED_BIG_M = 10**6  # HiGHS warns of bounds beyond as excessively large; at M
 # called a flow time of 6.62·10^9 optimal (dual bound too), the optimum being 5.62·10^9
 MAX_PAIRS = 200_000  # beyond, the big-M model is hopeless and slow to build
 SECONDS_PER_PAIR = 6e-4  # build estimate at load 5 (two rows, one binary per pair)
+SECONDS_PER_OPERATION = 1e-4  # and per operation (its start, job row, read-back): 40 µs at load 7
 HANDOVER_SHARE = 0.3  # loading the model into HiGHS, as a share of the build time
 
 
@@ -67,9 +69,12 @@ def _pairs(instance: JobShopInstance) -> list[tuple[int, int, int, int]]:
     both of positive length (a zero-length operation overlaps nothing)."""
     job = instance.job_of()
     op_of_alt = np.repeat(np.arange(instance.operations), np.diff(instance.op_ptr))
+    positive = np.flatnonzero(instance.alt_duration > 0)
+    by_machine = positive[np.argsort(instance.alt_machine[positive], kind="stable")]
+    cuts = np.flatnonzero(np.diff(instance.alt_machine[by_machine])) + 1
     pairs = []
-    for machine in range(instance.m):
-        alts = np.flatnonzero((instance.alt_machine == machine) & (instance.alt_duration > 0)).tolist()
+    for group in np.split(by_machine, cuts):  # machine by machine (a scan per machine took 10 s
+        alts = group.tolist()  # for 10^5 machines)
         for i, a in enumerate(alts):
             for b in alts[i + 1:]:
                 oa, ob = int(op_of_alt[a]), int(op_of_alt[b])
@@ -88,6 +93,21 @@ def pair_count(instance: JobShopInstance) -> int:
     on_machine = np.bincount(machine, minlength=instance.m)
     _, of_one_job = np.unique(machine * instance.n + job, return_counts=True)
     return int((on_machine * (on_machine - 1) // 2).sum() - (of_one_job * (of_one_job - 1) // 2).sum())
+
+
+def objective_step(instance: JobShopInstance) -> int:
+    """Every schedule's objective is a multiple of this: 1 for the makespan, else the gcd of the
+    weights (integer completions, release and due dates), 0 when every weight is 0."""
+    if instance.objective == "makespan":
+        return 1
+    return int(np.gcd.reduce(instance.weight_or_one()))
+
+
+def _on_step(bound: int | None, step: int) -> int | None:
+    """`bound` rounded up to a multiple of `step` (no objective lies between)."""
+    if bound is None or step <= 1:
+        return bound
+    return -(-bound // step) * step
 
 
 def _duration(instance: JobShopInstance, model: _Model, o: int, pulp: Any) -> Any:
@@ -251,11 +271,12 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     stats.update(warm_start=start_rule.objective, warm_start_rule=start_rule.rule)
     offer(finish(start_rule.objective, None, False, warm, {**stats, "offered": "the warm start"}))
     remaining = options.remaining()
-    estimate = SECONDS_PER_PAIR * len(pairs)
+    estimate = SECONDS_PER_PAIR * len(pairs) + SECONDS_PER_OPERATION * instance.operations
     if remaining is not None and estimate > 0.5 * remaining:  # no time to build: the warm start
         stats.update(compile_seconds=round(clock.seconds, 3), model_built=False,
                      solver_status=f"not built: about {estimate:.2f} s for {len(pairs)} machine "
-                     f"pairs, more than half the {remaining:.2f} s left")
+                     f"pairs and {instance.operations} operations, more than half the "
+                     f"{remaining:.2f} s left")
         return finish(start_rule.objective, None, False, warm, stats)
     began = time.perf_counter()
     try:
@@ -268,7 +289,7 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
         options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
     raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
-    bound = integral_bound(raw_bound)
+    bound = _on_step(integral_bound(raw_bound), objective_step(instance))
     if model.big_m > TRUSTED_BIG_M and bound is not None:
         stats["untrusted_bound"] = bound
         bound = None
