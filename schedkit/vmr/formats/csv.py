@@ -65,9 +65,15 @@ def _dict_rows(path: Path, reader: csv.DictReader,
     if missing:
         raise ParseError(str(path), 1, f"a header with columns {', '.join(required)}",
                          f"{','.join(header) or 'nothing'} (missing {', '.join(missing)})")
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:  # DictReader would keep the last column of a name
+        raise ParseError(str(path), 1, "each column named once", f"{', '.join(twice)} twice")
     reader.fieldnames = header
     rows = []
     for row in reader:
+        if None in row:  # fields beyond the header: `0,1` for `0;1` would read as NUMA 0
+            raise ParseError(str(path), reader.line_num, f"at most {len(header)} fields ({','.join(header)})",
+                             f"{len(header) + len(row[None])}")  # type: ignore[index]
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)
@@ -121,6 +127,8 @@ def _params(folder: Path, arg: str | None) -> dict[str, str]:
             if row["key"] not in ("migration_limit", "fragment_size", "name"):
                 raise ParseError(str(path), line, "key migration_limit, fragment_size or name",
                                  repr(row["key"]))
+            if row["key"] in params:
+                raise ParseError(str(path), line, f"{row['key']} once", "a second row of it")
             params[row["key"]] = row["value"]
     return {**params, **_arg_params(arg)}
 
