@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import schedkit
-from schedkit.errors import ParseError
+from schedkit.errors import InvalidInstance, ParseError
+from schedkit.loading import write
+from schedkit.vmr.model import VMRInstance
 
 SAMPLE_CSV = Path(__file__).resolve().parents[2] / "instances" / "vmr" / "sample_csv"
 MACHINES = "machine,numa,cpu,mem\npm0,0,44,176\npm0,1,44,176\n"
@@ -64,3 +66,20 @@ def test_short_rows_and_the_sample_still_load(tmp_path):
     copy = tmp_path / "sample"
     shutil.copytree(SAMPLE_CSV, copy)
     assert schedkit.load(copy).num_vms == schedkit.load(SAMPLE_CSV).num_vms
+
+
+@pytest.mark.parametrize(("field", "ident"), [("machine", " pm0"), ("vm", "v "), ("group", " g"),
+                                              ("name", "c\t")])
+def test_the_writer_refuses_ids_the_reader_would_strip(tmp_path, field, ident):
+    """The reader strips each field, so `convert --to vmr-csv` wrote ' pm0' and read back 'pm0':
+    another instance, whose plans name other ids. The writer now refuses such an id."""
+    ids = {"machine": ["pm0", "pm1"], "vm": ["v", "w"], "group": ["g"], "name": "c"}
+    ids[field] = [ident, *ids[field][1:]] if field != "name" else ident
+    x = VMRInstance(machine_ids=ids["machine"], node_machine=[0, 1], node_cpu=[8, 8], node_mem=[8, 8],
+                    vm_ids=ids["vm"], vm_cpu=[2, 2], vm_mem=[1, 1], vm_node0=[0, 1], vm_node1=[-1, -1],
+                    vm_group=[0, -1], group_names=ids["group"], name=ids["name"])
+    with pytest.raises(InvalidInstance, match=repr(ident).replace("\\", "\\\\")):
+        write([x], tmp_path / "out", "vmr-csv")
+    x = x.replace(**{"machine_ids": ["pm0", "pm1"], "vm_ids": ["v", "w"], "group_names": ["g"], "name": "c"})
+    write([x], tmp_path / "ok", "vmr-csv")
+    assert schedkit.load(tmp_path / "ok") == x

@@ -188,6 +188,17 @@ def _write_rows(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> N
     path.write_text(buffer.getvalue())
 
 
+def _refuse_padded_ids(x: VMRInstance, path: Path) -> None:
+    """InvalidInstance for an id or name with white space at either end: the reader strips each
+    field, so it would read back as another id (and plans naming it would not match)."""
+    named = [*(("machine", m) for m in x.machine_ids), *(("VM", v) for v in x.vm_ids),
+             *(("anti-affinity group", g) for g in x.group_names), ("name", x.name)]
+    for kind, ident in named:
+        if ident != ident.strip():
+            raise InvalidInstance(f"{path}: {kind} {ident!r} begins or ends with white space, which the "
+                                  "vmr-csv reader drops: it would read back as another id (write json)")
+
+
 def write(instances: Any, path: Path, arg: str | None) -> None:
     """Write one instance as the CSV pair (and params.csv) into directory `path`
     (`path` may also name the machines.csv inside it)."""
@@ -199,6 +210,7 @@ def write(instances: Any, path: Path, arg: str | None) -> None:
         if value != str(getattr(x, key)):
             raise InvalidInstance(f"{path}: vmr-csv:{arg} sets {key} = {value}, but the instance has "
                                   f"{getattr(x, key)}: the written params.csv keeps the instance's")
+    _refuse_padded_ids(x, path)
     folder = path.parent if path.name.lower() in (MACHINES, VMS) else path
     folder.mkdir(parents=True, exist_ok=True)
     machines = [[x.machine_ids[x.node_machine[n]], x.numa_index(n), int(x.node_cpu[n]), int(x.node_mem[n])]
