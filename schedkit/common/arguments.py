@@ -57,6 +57,8 @@ def whole_numbers(name: str, values: Any) -> tuple[int, ...]:
     InvalidInstance naming the first entry that is no whole number: a boolean, a fraction (never
     truncated), NaN, text, None. A float of integral value (a MIP's 3.0) counts as whole."""
     if isinstance(values, np.ndarray):
+        if values.ndim == 1 and values.dtype.kind in "iu":  # whole already: a million in 0.1 s, not 2.5
+            return tuple(values.tolist())
         values = values.tolist()
     if (isinstance(values, str | bytes | Mapping | set | frozenset)  # a set has no order
             or not isinstance(values, Iterable)):

@@ -22,7 +22,7 @@ import numpy as np
 from schedkit.common.arguments import number, whole
 from schedkit.common.numbers import MAX_VALUE, is_whole
 from schedkit.common.rng import generator_rng
-from schedkit.errors import InvalidInstance
+from schedkit.errors import InvalidInstance, ParseError
 from schedkit.loading import write
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, MAX_MIGRATION_LIMIT, VMRInstance
 
@@ -160,6 +160,10 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
               "seed": seed, "achieved_utilisation": round(float(cluster.utilisation()), 4)},
     )
 
+
+WRITTEN_FORMATS = ("json", "jsonl", "vmr-csv")
+
+
 @click.command("vmr")
 @click.option("--machines", type=click.IntRange(1, MAX_GENERATED_MACHINES), default=300, show_default=True)
 @click.option("--utilisation", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
@@ -175,6 +179,9 @@ def vmr(machines: int = 300, utilisation: float = 0.9, seed: int = 0, migration_
 def generate_command(machines: int, utilisation: float, migration_limit: int, fragment_size: int,
                      anti_affinity_groups: int, seed: int, out: str, format: str | None) -> None:
     """A public-cloud-like cluster fragmented by arrivals and departures."""
+    if format is not None and format.partition(":")[0] not in WRITTEN_FORMATS:  # orlib-wt: AttributeError
+        formats = ", ".join(WRITTEN_FORMATS)
+        raise ParseError("--format", None, f"a format that holds a VMR cluster ({formats})", repr(format))
     instance = vmr(machines, utilisation, seed, migration_limit, fragment_size,
                             anti_affinity_groups)
     write([instance], out, format)

@@ -143,3 +143,12 @@ def test_zero_weights():
     """All weights zero: every order is optimal with value 0."""
     result = schedkit.solve(SMTTInstance(p=[3, 2, 4], d=[0, 0, 0], w=[0, 0, 0]), "bnb")
     assert result.status == "optimal" and result.objective == result.bound == 0
+
+
+@pytest.mark.parametrize("memory_mb", [2**63, 10**30, 1e300])
+def test_a_huge_memory_cap_means_no_cap(memory_mb):
+    """memory_mb = 2^63 raised OverflowError (a traceback, CLI exit 1) when the entry cap was
+    stored in int64: now it saturates, and the search proves the optimum."""
+    x = SMTTInstance(p=[3, 5, 2, 4, 1], d=[4, 6, 3, 5, 0])
+    result = schedkit.solve(x, "bnb", memory_mb=memory_mb)
+    assert result.status == "optimal" and result.objective == brute_force_optimum(x)

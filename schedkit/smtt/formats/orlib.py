@@ -82,6 +82,9 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
 def write(instances: Iterable[Any], path: Path, arg: str | None) -> None:
     """p, w, d of each instance, 20 numbers a line; all instances need the same n."""
     items = list(instances)
+    if not all(isinstance(instance, SMTTInstance) for instance in items):  # a VMR cluster: AttributeError
+        kinds = sorted({str(getattr(instance, "family", type(instance).__name__)) for instance in items})
+        raise InvalidInstance(f"{path}: the orlib-wt format holds smtt instances, not {', '.join(kinds)}")
     sizes = {instance.n for instance in items}
     if len(sizes) != 1:
         raise InvalidInstance(f"{path}: OR-Library files need one job count, got {sorted(sizes)}")

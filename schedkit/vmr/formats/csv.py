@@ -65,9 +65,15 @@ def _dict_rows(path: Path, reader: csv.DictReader,
     if missing:
         raise ParseError(str(path), 1, f"a header with columns {', '.join(required)}",
                          f"{','.join(header) or 'nothing'} (missing {', '.join(missing)})")
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:  # DictReader would keep the last column of a name
+        raise ParseError(str(path), 1, "each column named once", f"{', '.join(twice)} twice")
     reader.fieldnames = header
     rows = []
     for row in reader:
+        if None in row:  # fields beyond the header: `0,1` for `0;1` would read as NUMA 0
+            raise ParseError(str(path), reader.line_num, f"at most {len(header)} fields ({','.join(header)})",
+                             f"{len(header) + len(row[None])}")  # type: ignore[index]
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)
@@ -121,6 +127,8 @@ def _params(folder: Path, arg: str | None) -> dict[str, str]:
             if row["key"] not in ("migration_limit", "fragment_size", "name"):
                 raise ParseError(str(path), line, "key migration_limit, fragment_size or name",
                                  repr(row["key"]))
+            if row["key"] in params:
+                raise ParseError(str(path), line, f"{row['key']} once", "a second row of it")
             params[row["key"]] = row["value"]
     return {**params, **_arg_params(arg)}
 
@@ -180,6 +188,17 @@ def _write_rows(path: Path, header: tuple[str, ...], rows: list[list[Any]]) -> N
     path.write_text(buffer.getvalue())
 
 
+def _refuse_padded_ids(x: VMRInstance, path: Path) -> None:
+    """InvalidInstance for an id or name with white space at either end: the reader strips each
+    field, so it would read back as another id (and plans naming it would not match)."""
+    named = [*(("machine", m) for m in x.machine_ids), *(("VM", v) for v in x.vm_ids),
+             *(("anti-affinity group", g) for g in x.group_names), ("name", x.name)]
+    for kind, ident in named:
+        if ident != ident.strip():
+            raise InvalidInstance(f"{path}: {kind} {ident!r} begins or ends with white space, which the "
+                                  "vmr-csv reader drops: it would read back as another id (write json)")
+
+
 def write(instances: Any, path: Path, arg: str | None) -> None:
     """Write one instance as the CSV pair (and params.csv) into directory `path`
     (`path` may also name the machines.csv inside it)."""
@@ -191,6 +210,7 @@ def write(instances: Any, path: Path, arg: str | None) -> None:
         if value != str(getattr(x, key)):
             raise InvalidInstance(f"{path}: vmr-csv:{arg} sets {key} = {value}, but the instance has "
                                   f"{getattr(x, key)}: the written params.csv keeps the instance's")
+    _refuse_padded_ids(x, path)
     folder = path.parent if path.name.lower() in (MACHINES, VMS) else path
     folder.mkdir(parents=True, exist_ok=True)
     machines = [[x.machine_ids[x.node_machine[n]], x.numa_index(n), int(x.node_cpu[n]), int(x.node_mem[n])]

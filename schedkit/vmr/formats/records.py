@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from schedkit.common.records import meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
 
@@ -129,7 +130,8 @@ def _machines(record: Mapping[str, Any]) -> list[tuple[str, list[tuple[int, int]
 
 def _groups(record: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
     """VM id -> group name, and the group names in file order."""
-    groups = record.get("anti_affinity") or {}
+    groups = record.get("anti_affinity")
+    groups = {} if groups is None else groups  # false, 0, "" or [] are not "no groups"
     if not isinstance(groups, Mapping):
         raise InvalidInstance("field 'anti_affinity' must map group names to lists of VM ids")
     member: dict[str, str] = {}
@@ -165,11 +167,7 @@ def from_record(record: Mapping[str, Any], default_name: str) -> VMRInstance:
                     [_integer(k, f"vms[{i}].numa") for k in numa], member.pop(ident, None)))
     if member:
         raise InvalidInstance(f"anti_affinity names unknown VM {next(iter(member))!r}")
-    meta_field = record.get("meta") or {}
-    if not isinstance(meta_field, Mapping):
-        raise InvalidInstance(f"field 'meta' must be an object, got {meta_field!r}")
-    meta = dict(meta_field)
-    meta.update({k: v for k, v in record.items() if k not in _FIELDS})
+    meta = meta_field(record, _FIELDS)
     limit = _integer(record.get("migration_limit", DEFAULT_MIGRATION_LIMIT), "migration_limit")
     size = _integer(record.get("fragment_size", DEFAULT_FRAGMENT_SIZE), "fragment_size")
-    return build(machines, vms, limit, size, str(record.get("name", default_name)), meta, group_order)
+    return build(machines, vms, limit, size, text_field(record, "name", default_name), meta, group_order)

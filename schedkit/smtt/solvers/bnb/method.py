@@ -34,6 +34,7 @@ from schedkit.smtt.model import SMTTInstance, SMTTSolution
 from schedkit.smtt.solvers.bnb import kernels
 
 ENTRY_BYTES = 96  # a memo entry: 4 + 3 int64 plus the typed dict's hash and index slots
+MAX_ENTRIES = 2**62  # a cap this large is no cap: memory runs out first
 DEFAULT_MEMORY_MB = 2048.0  # MiB; a fraction is allowed
 FIRST_CHUNK = 20_000  # nodes between two looks at the clock, grown to about CHUNK_SECONDS
 CHUNK_SECONDS = 0.1
@@ -57,7 +58,8 @@ class _Problem:
             key_type=types.UniTuple(types.int64, 5), value_type=types.UniTuple(types.int64, 3)
         )
         self.stats = np.zeros(kernels.STATS_SIZE, dtype=np.int64)
-        self.stats[kernels.MAX_ENTRIES] = max(1, int(memory_mb * 2**20 / ENTRY_BYTES))
+        entries = min(memory_mb * 2**20 / ENTRY_BYTES, MAX_ENTRIES)  # memory_mb = 2^63 overflowed int64
+        self.stats[kernels.MAX_ENTRIES] = max(1, int(entries))
         self.rate = FIRST_CHUNK / CHUNK_SECONDS  # nodes per second, as the search last measured
 
     def root(self) -> tuple[int, int, int, int, int]:
