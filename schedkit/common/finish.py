@@ -21,6 +21,14 @@ def integral_bound(value: float | None) -> int | None:
     return math.ceil(value - TOLERANCE * max(1.0, abs(value)))
 
 
+def on_step(bound: int | None, step: int) -> int | None:
+    """`bound` rounded up to a multiple of `step` when every objective is one (Σ w·T with
+    integer times: the weights' gcd); it undoes a solver's relative slack on large weights."""
+    if bound is None or step <= 1:
+        return bound
+    return -(-bound // step) * step
+
+
 def finish(
     objective: int | float | None,
     bound: int | float | None,

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.finish import finish, integral_bound
+from schedkit.common.finish import finish, integral_bound, on_step
 from schedkit.common.highs_deadline import run_until
 from schedkit.common.mip import import_pulp, new_variable
 from schedkit.deadline import offer
@@ -101,13 +101,6 @@ def objective_step(instance: JobShopInstance) -> int:
     if instance.objective == "makespan":
         return 1
     return int(np.gcd.reduce(instance.weight_or_one()))
-
-
-def _on_step(bound: int | None, step: int) -> int | None:
-    """`bound` rounded up to a multiple of `step` (no objective lies between)."""
-    if bound is None or step <= 1:
-        return bound
-    return -(-bound // step) * step
 
 
 def _duration(instance: JobShopInstance, model: _Model, o: int, pulp: Any) -> Any:
@@ -289,7 +282,7 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
         options, time_limit=max(0.05, options.time_limit - HANDOVER_SHARE * build - 0.05))
     raw_bound, run_stats, finished = run_until(pulp, model.problem, limited, name, options.deadline)
     stats.update(run_stats)
-    bound = _on_step(integral_bound(raw_bound), objective_step(instance))
+    bound = on_step(integral_bound(raw_bound), objective_step(instance))
     if model.big_m > TRUSTED_BIG_M and bound is not None:
         stats["untrusted_bound"] = bound
         bound = None

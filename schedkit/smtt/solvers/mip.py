@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.finish import finish, integral_bound
+from schedkit.common.finish import finish, integral_bound, on_step
 from schedkit.common.highs_deadline import run_until
 from schedkit.common.mip import import_pulp, new_variable
 from schedkit.deadline import offer
@@ -287,7 +287,8 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     _set_start(model, clipped, hint)
     raw_bound, stats, finished = run_until(pulp, model.problem, options, name, options.deadline)
     bound = integral_bound(raw_bound)
-    bound = None if bound is None else bound + offset
+    # Σ w·T is a multiple of the weights' gcd: weights of 10^6 kept proofs from the 10^-6 slack
+    bound = None if bound is None else on_step(bound + offset, int(np.gcd.reduce(w)))
     stats.update(
         workers=options.workers,
         precedences=int(before.sum()),
