@@ -14,7 +14,7 @@ import numpy as np
 
 from schedkit import family as families
 from schedkit.errors import SchedkitError
-from schedkit.result import Result
+from schedkit.result import BOUND_TOLERANCE, Result
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,13 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
     When a claimed objective is known (passed, or taken from a Result or a dict with
     `objective`), a mismatch with the recomputed value is a violation.
     """
+    claims: Mapping[str, Any] = {}
     if isinstance(solution, Result):
         objective = solution.objective if objective is None else objective
         solution = solution.solution
     elif isinstance(solution, Mapping) and "solution" in solution:
         objective = solution.get("objective") if objective is None else objective
+        claims = solution
         solution = solution["solution"]
     if solution is None:
         return CheckReport(False, None, ["there is no solution to check"])
@@ -60,7 +62,23 @@ def check(instance: Any, solution: Any, objective: float | None = None) -> Check
     if objective is not None and recomputed is not None and (
             isinstance(objective, bool | np.bool_) or objective != recomputed):  # True == 1
         violations.append(f"claimed objective {objective} but the solution gives {recomputed}")
+    if recomputed is not None:
+        violations.extend(_claim_errors(claims, recomputed))
     return CheckReport(not violations, recomputed, violations)
+
+
+def _claim_errors(claims: Mapping[str, Any], recomputed: float) -> list[str]:
+    """What a result's JSON claims beyond its plan, against the recomputed objective: a lower
+    bound above it, or `optimal` without bound == objective (a Result refuses both itself)."""
+    bound, errors = claims.get("bound"), []
+    if isinstance(bound, int | float) and not isinstance(bound, bool) and (
+            bound > recomputed + BOUND_TOLERANCE * max(1.0, abs(recomputed))):
+        errors.append(f"claimed bound {bound} is above the solution's objective {recomputed}: "
+                      "no lower bound can be")
+    claimed = claims.get("objective")
+    if claims.get("status") == "optimal" and bound != claimed:
+        errors.append(f"claimed optimal, but its bound {bound} is not its objective {claimed}")
+    return errors
 
 
 def _plain(value: Any, depth: int = 64) -> Any:
