@@ -152,12 +152,12 @@ def _row_rules(instance: ServingInstance, log: dict[str, np.ndarray], violations
                               f"exceed the batch {s.max_batch} or budget {s.token_budget}")
         if memory > s.kv_capacity:
             violations.append(f"iteration row {k}: {memory} KV tokens above capacity {s.kv_capacity}")
-        duration = count * (s.a + s.c * decode) + s.b * prefill + s.e * context
+        duration = count * (s.a + s.b * prefill + s.c * decode) + s.e * context
         if reload:
             duration += reload / s.offload_bandwidth if s.offload_bandwidth > 0 else math.inf
         if abs((end - start) - duration) > TOLERANCE * max(1.0, end):
             violations.append(f"iteration row {k} lasts {end - start}, the time model gives {duration}")
-    totals = [("prefill", rows[:, 3].sum(), log["prefilled"].sum(), "tokens prefilled"),
+    totals = [("prefill", (rows[:, 2] * rows[:, 3]).sum(), log["prefilled"].sum(), "tokens prefilled"),
               ("decode", (rows[:, 2] * rows[:, 4]).sum(), instance.output.sum(), "tokens decoded"),
               ("reload", rows[:, 6].sum(), log["reloaded"].sum(), "tokens reloaded")]
     for name, by_rows, by_turns, what in totals:
