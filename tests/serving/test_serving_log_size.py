@@ -53,3 +53,26 @@ def test_chunked_prefill_logs_pass_the_checker(jobs, batch, extra, e):
         report = schedkit.check(x, result)
         assert report.feasible, report.violations[:3]
         assert report.objective == pytest.approx(result.objective, rel=1e-12)
+
+
+@pytest.mark.parametrize("a", [1.203e-6, 2.449e-6])
+def test_a_row_of_many_iterations_keeps_its_float_sum(a):
+    """5·10^7 decodes of one program make one row whose end the simulator sums iteration by
+    iteration: the checker allows each sum's rounding (it rejected the simulator's own log,
+    60.14999992 s against 60.15 s, and the CLI called it an internal error)."""
+    server = Server(name="fast", kv_capacity=10**8, token_budget=1, max_batch=1, a=a, b=0.0, c=0.0, e=0.0)
+    x = build_instance([("p", 0.0, [Turn(0, 5 * 10**7)])], server, name="long-decode")
+    result = schedkit.solve(x, "fcfs", time_limit=60)
+    report = schedkit.check(x, result)
+    assert report.feasible, report.violations
+
+
+def test_the_float_allowance_does_not_hide_a_wrong_duration():
+    """A row of many iterations stretched by one iteration's time is still refused."""
+    server = Server(name="fast", kv_capacity=10**8, token_budget=1, max_batch=1, a=1e-3, b=0.0, c=0.0, e=0.0)
+    x = build_instance([("p", 0.0, [Turn(0, 10**6)])], server, name="long-decode")
+    log = schedkit.solve(x, "fcfs", time_limit=60).solution.to_dict()
+    log["rows"][-1][1] += 1e-3
+    log["finish"][-1] += 1e-3
+    log["event_time"][-1] += 1e-3
+    assert any("time model" in v for v in schedkit.check(x, log).violations)
