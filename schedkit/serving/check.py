@@ -164,12 +164,28 @@ def _row_rules(instance: ServingInstance, log: dict[str, np.ndarray], violations
     for name, by_rows, by_turns, what in totals:
         if int(round(by_rows)) != int(round(by_turns)):
             violations.append(f"{what}: iterations {int(by_rows)} but turns {int(by_turns)} ({name})")
+    least = _least_context(instance, log)
+    if rows[:, 5].sum() < least * (1 - TOLERANCE):
+        violations.append(f"iterations read {rows[:, 5].sum():.0f} cached tokens, fewer than the "
+                          f"{least:.0f} the turns' decode steps and first prefill chunks read")
     active = np.zeros(len(rows) + 1)
     np.add.at(active, log["first_row"].astype(np.int64).clip(0, len(rows)), 1)
     np.add.at(active, (log["last_row"].astype(np.int64) + 1).clip(0, len(rows)), -1)
     short = np.nonzero(np.cumsum(active)[:-1] < rows[:, 4])[0]
     if len(short):
         violations.append(f"iteration row {short[0]} decodes more sequences than turns in flight")
+
+
+def _least_context(instance: ServingInstance, log: dict[str, np.ndarray]) -> float:
+    """Cached tokens any schedule reads: a turn's decode step j reads its context, prompt and j
+    outputs, and its first prefill chunk (when it prefills) the context it found cached."""
+    sizes = (instance.prompt + instance.output).astype(np.float64)
+    before = np.cumsum(sizes) - sizes
+    ctx = before - np.repeat(before[instance.turn_ptr[:-1]], np.diff(instance.turn_ptr))
+    output = instance.output.astype(np.float64)
+    decode = output * (ctx + instance.prompt) + output * (output - 1) / 2
+    found = np.where(log["prefilled"] > 0, log["reused"] + log["reloaded"], 0.0)
+    return float(decode.sum() + found.sum())
 
 
 def _memory_rules(instance: ServingInstance, data: dict[str, Any], log: dict[str, np.ndarray],

@@ -76,3 +76,18 @@ def test_the_float_allowance_does_not_hide_a_wrong_duration():
     log["finish"][-1] += 1e-3
     log["event_time"][-1] += 1e-3
     assert any("time model" in v for v in schedkit.check(x, log).violations)
+
+
+def test_iterations_that_read_no_cached_tokens_are_refused():
+    """A log whose rows claim no context read (the e·context term of the time model dropped,
+    here from a run on the same server with e = 0) was accepted with a mean JCT of 284 s
+    where the server takes 332 s: each decode step reads its whole context, so the rows must
+    read at least that much in all."""
+    x = schedkit.generate.serving(30, "swe", load=1.2, seed=3)
+    free = x.with_server(Server(**{**x.server.__dict__, "e": 0.0}))
+    fake = schedkit.solve(free, "fcfs").solution.to_dict()
+    for row in fake["rows"]:
+        row[5] = 0
+    assert any("cached tokens" in v for v in schedkit.check(x, fake).violations)
+    honest = schedkit.solve(x, "fcfs")
+    assert schedkit.check(x, honest).feasible
