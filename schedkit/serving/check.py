@@ -199,12 +199,20 @@ def _memory_rules(instance: ServingInstance, data: dict[str, Any], log: dict[str
     if len(times) and np.any(np.diff(times) < 0):
         violations.append("cache events are not in time order")
     held = np.zeros(instance.n, dtype=np.int64)
+    admitted = instance.turn_ptr[:-1].astype(np.int64)  # the turn each program's next admission starts
+    reused = log["reused"].astype(np.int64).tolist()
     total = 0
     for time, i, gpu, kind in zip(times.tolist(), programs.tolist(), tokens.tolist(), kinds,
                                   strict=True):
         if kind not in EVENT_KINDS or not 0 <= i < instance.n:
             violations.append(f"cache event at {time}: unknown kind {kind!r} or program {i}")
             return
+        if kind == "admit" and admitted[i] < instance.turn_ptr[i + 1]:
+            t, admitted[i] = int(admitted[i]), admitted[i] + 1
+            if reused[t] != held[i]:  # a turn reuses exactly the cache its program holds
+                violations.append(f"at {time}: program {instance.program_ids[i]} reuses {reused[t]} "
+                                  f"cached tokens but holds {held[i]} in GPU memory")
+                return
         total += gpu - held[i]
         held[i] = gpu
         if total > instance.server.kv_capacity:

@@ -91,3 +91,16 @@ def test_iterations_that_read_no_cached_tokens_are_refused():
     assert any("cached tokens" in v for v in schedkit.check(x, fake).violations)
     honest = schedkit.solve(x, "fcfs")
     assert schedkit.check(x, honest).feasible
+
+
+def test_a_turn_reuses_only_what_its_program_still_holds():
+    """An honest fcfs-lru log with one tool call's "keep" turned into an eviction was accepted:
+    the next turn still reused the evicted cache (memory counted free for others)."""
+    tight = Server(name="tight", kv_capacity=60_000, token_budget=2048, max_batch=8, a=0.006,
+                   b=3e-5, c=3e-5, e=4e-8)
+    x = schedkit.generate.serving(10, "swe", load=1.5, seed=5).with_server(tight)
+    log = schedkit.solve(x, "fcfs-lru").solution.to_dict()
+    assert schedkit.check(x, log).feasible
+    k = next(j for j, kind in enumerate(log["event_kind"]) if kind == "keep")
+    log["event_kind"][k], log["event_gpu"][k] = "evict", 0
+    assert any("reuses" in v for v in schedkit.check(x, log).violations)
