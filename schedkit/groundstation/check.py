@@ -27,8 +27,11 @@ def _tracks(data: Any, violations: list[str]) -> list[tuple[str, tuple[str, ...]
         if not isinstance(antennas, list) or not all(isinstance(a, str) for a in antennas):
             violations.append(f"tracks[{k}]: antennas must be a list of names")
             continue
+        if not isinstance(item.get("request"), str):  # null matched a request named "None"
+            violations.append(f"tracks[{k}]: request must be a track_id (text), got {item.get('request')!r}")
+            continue
         assert isinstance(on, int) and isinstance(off, int)
-        found.append((str(item.get("request")), tuple(antennas), on, off))
+        found.append((item["request"], tuple(antennas), on, off))
     return found
 
 

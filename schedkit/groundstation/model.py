@@ -102,6 +102,9 @@ class Request:
 
     def __post_init__(self) -> None:
         who = f"request {self.track_id}"
+        for name in ("track_id", "mission"):  # 5 for "5": every plan named it "5" and failed the checker
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInstance(f"{who}: {name} must be text, got {getattr(self, name)!r}")
         for name in ("duration", "duration_min", "setup", "teardown", "window_start", "window_end"):
             object.__setattr__(self, name, _time(getattr(self, name), f"{who}: {name}"))
         if self.duration <= 0:
@@ -328,9 +331,12 @@ class GroundStationSolution:
             antennas = item.get("antennas")
             if not isinstance(antennas, list) or not all(isinstance(a, str) for a in antennas):
                 raise InvalidInstance(f"tracks[{k}]: antennas must be a list of antenna names")
+            if not isinstance(item.get("request"), str):
+                raise InvalidInstance(f"tracks[{k}]: request must be a track_id (text), "
+                                      f"got {item.get('request')!r}")
             on = _time(item.get("tracking_on"), f"tracks[{k}] tracking_on")
             off = _time(item.get("tracking_off"), f"tracks[{k}] tracking_off")
-            tracks.append(Track(str(item.get("request")), tuple(antennas), on, off))
+            tracks.append(Track(item["request"], tuple(antennas), on, off))
         return cls(tracks)
 
 

@@ -8,9 +8,20 @@ re-derived here from the taint and toleration rules of Kubernetes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 BLOCKING = ("NoSchedule", "NoExecute")
+DECIMAL = re.compile(r"([+-]?)0*([0-9]{1,19})")  # strconv.ParseInt(s, 10, 64), with the range below
+
+
+def _int64(text: str) -> int | None:
+    """`text` as Kubernetes reads a Gt/Lt number (None: no number, the node does not match)."""
+    match = DECIMAL.fullmatch(text)
+    if match is None:
+        return None
+    number = int(match[1] + match[2])
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def _tolerated(taint: Any, tolerations: Any) -> bool:
@@ -38,11 +49,10 @@ def _expression_holds(expr: Any, node: Any) -> bool:
         return present
     if op == "DoesNotExist":
         return not present
-    try:
-        number, limit = int(value), int(expr.values[0])
-    except (ValueError, IndexError):
+    number, limit = _int64(value), _int64(expr.values[0]) if len(expr.values) == 1 else None
+    if not present or number is None or limit is None:
         return False
-    return present and (number > limit if op == "Gt" else number < limit)
+    return number > limit if op == "Gt" else number < limit
 
 
 def _why_not(pod: Any, node: Any) -> str | None:

@@ -37,7 +37,7 @@ from schedkit.pods.objective import encode as encode
 from schedkit.pods.objective import objective as objective
 from schedkit.pods.objective import objective_vector as objective_vector
 from schedkit.pods.objective import placement_stats as placement_stats
-from schedkit.pods.validate import check_int, check_labels, check_str, is_int
+from schedkit.pods.validate import check_int, check_labels, check_str, int64
 
 FAMILY = "pods"
 MAX_CPU = 10**12  # millicores: a billion cores
@@ -112,7 +112,7 @@ class Requirement:
         object.__setattr__(self, "values", tuple(str(v) for v in self.values))
         if self.operator in ("In", "NotIn") and not self.values:
             raise InvalidInstance(f"affinity {self.key!r} {self.operator} needs at least one value")
-        if self.operator in ("Gt", "Lt") and (len(self.values) != 1 or not is_int(self.values[0])):
+        if self.operator in ("Gt", "Lt") and (len(self.values) != 1 or int64(self.values[0]) is None):
             raise InvalidInstance(f"affinity {self.key!r} {self.operator} needs one integer value")
 
     def matches(self, name: str, labels: Mapping[str, str]) -> bool:
@@ -129,10 +129,10 @@ class Requirement:
             return present
         if self.operator == "DoesNotExist":
             return not present
-        if not present or not is_int(value):
+        number, limit = int64(value), int64(self.values[0])
+        if not present or number is None or limit is None:
             return False
-        limit = int(self.values[0])
-        return int(value) > limit if self.operator == "Gt" else int(value) < limit
+        return number > limit if self.operator == "Gt" else number < limit
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ each raises InvalidInstance naming the field."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from schedkit.errors import InvalidInstance
+
+_DECIMAL = re.compile(r"[+-]?[0-9]+")  # Go's strconv.ParseInt(s, 10, 64): no spaces, `_` or other digits
 
 
 def check_int(where: str, value: Any, low: int, high: int) -> int:
@@ -40,10 +43,10 @@ def check_labels(where: str, labels: Any) -> Mapping[str, str]:
     return MappingProxyType(dict(labels))
 
 
-def is_int(text: str) -> bool:
-    """Does `text` parse as an integer (the values of affinity's Gt and Lt)?"""
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+def int64(text: str) -> int | None:
+    """`text` as Kubernetes reads affinity's Gt and Lt (strconv.ParseInt base 10, int64), else None."""
+    if _DECIMAL.fullmatch(text) is None:
+        return None
+    digits = text.lstrip("+-").lstrip("0") or "0"  # int() refuses more than 4,300 digits
+    number = int(digits[:20]) * (-1 if text[0] == "-" else 1)
+    return number if len(digits) <= 19 and -(2**63) <= number < 2**63 else None

@@ -19,6 +19,7 @@ import numpy as np
 from schedkit.serving.model import EVENT_KINDS, ROW_FIELDS, TURN_LOG, ServingInstance
 
 TOLERANCE = 1e-9
+SUM_ROUNDING = 2.0**-52  # per iteration of a row: the simulator adds their times one by one
 WHOLE = ("prefilled", "reused", "reloaded", "first_row", "last_row", "event_program", "event_gpu")
 LIMIT = 2**62  # whole numbers lie within ±LIMIT, as in every input (docs/input-limits.md)
 
@@ -152,23 +153,39 @@ def _row_rules(instance: ServingInstance, log: dict[str, np.ndarray], violations
                               f"exceed the batch {s.max_batch} or budget {s.token_budget}")
         if memory > s.kv_capacity:
             violations.append(f"iteration row {k}: {memory} KV tokens above capacity {s.kv_capacity}")
-        duration = count * (s.a + s.c * decode) + s.b * prefill + s.e * context
+        duration = count * (s.a + s.b * prefill + s.c * decode) + s.e * context
         if reload:
             duration += reload / s.offload_bandwidth if s.offload_bandwidth > 0 else math.inf
-        if abs((end - start) - duration) > TOLERANCE * max(1.0, end):
+        if abs((end - start) - duration) > TOLERANCE * max(1.0, end) + SUM_ROUNDING * count * abs(end):
             violations.append(f"iteration row {k} lasts {end - start}, the time model gives {duration}")
-    totals = [("prefill", rows[:, 3].sum(), log["prefilled"].sum(), "tokens prefilled"),
+    totals = [("prefill", (rows[:, 2] * rows[:, 3]).sum(), log["prefilled"].sum(), "tokens prefilled"),
               ("decode", (rows[:, 2] * rows[:, 4]).sum(), instance.output.sum(), "tokens decoded"),
               ("reload", rows[:, 6].sum(), log["reloaded"].sum(), "tokens reloaded")]
     for name, by_rows, by_turns, what in totals:
         if int(round(by_rows)) != int(round(by_turns)):
             violations.append(f"{what}: iterations {int(by_rows)} but turns {int(by_turns)} ({name})")
+    least = _least_context(instance, log)
+    if rows[:, 5].sum() < least * (1 - TOLERANCE):
+        violations.append(f"iterations read {rows[:, 5].sum():.0f} cached tokens, fewer than the "
+                          f"{least:.0f} the turns' decode steps and first prefill chunks read")
     active = np.zeros(len(rows) + 1)
     np.add.at(active, log["first_row"].astype(np.int64).clip(0, len(rows)), 1)
     np.add.at(active, (log["last_row"].astype(np.int64) + 1).clip(0, len(rows)), -1)
     short = np.nonzero(np.cumsum(active)[:-1] < rows[:, 4])[0]
     if len(short):
         violations.append(f"iteration row {short[0]} decodes more sequences than turns in flight")
+
+
+def _least_context(instance: ServingInstance, log: dict[str, np.ndarray]) -> float:
+    """Cached tokens any schedule reads: a turn's decode step j reads its context, prompt and j
+    outputs, and its first prefill chunk (when it prefills) the context it found cached."""
+    sizes = (instance.prompt + instance.output).astype(np.float64)
+    before = np.cumsum(sizes) - sizes
+    ctx = before - np.repeat(before[instance.turn_ptr[:-1]], np.diff(instance.turn_ptr))
+    output = instance.output.astype(np.float64)
+    decode = output * (ctx + instance.prompt) + output * (output - 1) / 2
+    found = np.where(log["prefilled"] > 0, log["reused"] + log["reloaded"], 0.0)
+    return float(decode.sum() + found.sum())
 
 
 def _memory_rules(instance: ServingInstance, data: dict[str, Any], log: dict[str, np.ndarray],
@@ -182,12 +199,20 @@ def _memory_rules(instance: ServingInstance, data: dict[str, Any], log: dict[str
     if len(times) and np.any(np.diff(times) < 0):
         violations.append("cache events are not in time order")
     held = np.zeros(instance.n, dtype=np.int64)
+    admitted = instance.turn_ptr[:-1].astype(np.int64)  # the turn each program's next admission starts
+    reused = log["reused"].astype(np.int64).tolist()
     total = 0
     for time, i, gpu, kind in zip(times.tolist(), programs.tolist(), tokens.tolist(), kinds,
                                   strict=True):
         if kind not in EVENT_KINDS or not 0 <= i < instance.n:
             violations.append(f"cache event at {time}: unknown kind {kind!r} or program {i}")
             return
+        if kind == "admit" and admitted[i] < instance.turn_ptr[i + 1]:
+            t, admitted[i] = int(admitted[i]), admitted[i] + 1
+            if reused[t] != held[i]:  # a turn reuses exactly the cache its program holds
+                violations.append(f"at {time}: program {instance.program_ids[i]} reuses {reused[t]} "
+                                  f"cached tokens but holds {held[i]} in GPU memory")
+                return
         total += gpu - held[i]
         held[i] = gpu
         if total > instance.server.kv_capacity:

@@ -374,7 +374,9 @@ class ServingSolution:
       (pin expiry after the turn, -1 when not pinned);
     - cache events: `event_time`, `event_program`, `event_gpu` (the program's GPU KV tokens after
       the event), `event_kind` (index into EVENT_KINDS);
-    - iteration log `rows` (k x 8, columns ROW_FIELDS): each row is `count` identical iterations.
+    - iteration log `rows` (k x 8, columns ROW_FIELDS): each row is `count` iterations of one
+      batch, each prefilling `prefill` tokens and decoding `decode` sequences; `context` is the
+      cached tokens read over all of them (it grows from one to the next), `reload` is in the first.
     """
 
     turn_log: Mapping[str, Any]

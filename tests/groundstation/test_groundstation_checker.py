@@ -6,6 +6,7 @@ import pytest
 
 import schedkit
 from schedkit.groundstation.check import check
+from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution
 from tests.groundstation.cases import H, array, maintenance_clash, mixed, split_request, two_places
 
 
@@ -75,3 +76,31 @@ def test_malformed_plan():
     """Not a plan, or non-integer times."""
     assert check(mixed(), [])[1]
     assert check(mixed(), plan(("z", ["B"], 1.5, H)))[1]
+
+
+def test_a_track_names_its_request_by_text():
+    """A track's request is a track_id (text): null matched a request named "None" and 5 the
+    request "5"; both are now a violation, and the solution reader refuses them."""
+    from tests.groundstation.cases import request
+
+    x = GroundStationInstance((request("None", "m", H, H, [(("A",), [(0, 5 * H)])]),
+                               request("5", "m", H, H, [(("B",), [(0, 5 * H)])])))
+    for name in (None, 5):
+        data = {"tracks": [{"request": name, "antennas": ["A" if name is None else "B"],
+                            "tracking_on": 0, "tracking_off": H}]}
+        assert any("request must be a track_id" in v for v in check(x, data)[1])
+        with pytest.raises(schedkit.InvalidInstance, match="request must be a track_id"):
+            GroundStationSolution.from_dict(data)
+    good = {"tracks": [{"request": "5", "antennas": ["B"], "tracking_on": 0, "tracking_off": H}]}
+    assert check(x, good) == (H, [])
+
+
+@pytest.mark.parametrize("field", ["track_id", "mission"])
+def test_a_request_named_by_a_number_is_refused(field):
+    """Request(5, ...) was accepted, and every plan of it failed the checker (its tracks name
+    request "5", the instance knew 5)."""
+    from tests.groundstation.cases import request
+
+    fields = {**request("r", "m", H, H, [(("A",), [(0, 5 * H)])]).__dict__, field: 5}
+    with pytest.raises(schedkit.InvalidInstance, match=f"{field} must be text"):
+        type(request("r", "m", H, H, []))(**fields)

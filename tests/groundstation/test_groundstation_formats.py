@@ -113,3 +113,44 @@ def test_nan_is_refused_where_the_json_is_read(tmp_path):
     with pytest.raises(ParseError, match="problem.json.*NaN") as error:
         schedkit.load(_week(tmp_path, lambda r: r.update(duration=float("nan"))))
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda r: r.update(track_id=None), "track_id = None is not text or a whole number"),
+    (lambda r: r.update(track_id=[1, 2]), "track_id = [1, 2] is not text or a whole number"),
+    (lambda r: r.update(subject={"a": 1}), "subject = {'a': 1} is not text or a whole number"),
+    (lambda r: r.update(subject=True), "subject = True is not text or a whole number"),
+    (lambda r: r.update(duration=200.0001), "duration = 200.0001 is not a whole number of seconds"),
+    (lambda r: r.update(setup_time=10000.01), "setup_time = 10000.01 is not a whole number of seconds"),
+])
+def test_satnet_names_and_long_times_are_read_exactly(tmp_path, change, words):
+    """A track_id or subject of another JSON type was read as its Python text (null: the
+    request "None"), and above 500,000 s any fraction of a second passed the relative
+    tolerance and was rounded away (200.0001 h read as 720,000 s)."""
+    with pytest.raises(InvalidInstance) as error:
+        schedkit.load(_week(tmp_path, change))
+    assert words in str(error.value)
+
+
+def test_satnet_hours_of_whole_seconds_are_read():
+    """Float hours and minutes of whole seconds read exactly, small and near 2^40 s."""
+    from schedkit.groundstation.formats.satnet import _seconds
+
+    assert _seconds(4799 / 3600, 3600, "d") == 4799
+    assert _seconds((2**40 - 1) / 3600, 3600, "d") == 2**40 - 1
+    assert _seconds(0.1, 60, "s") == 6
+
+
+@pytest.mark.parametrize("mission", ["²", "٣", "007", "+5", "12"])
+def test_satnet_and_track_list_writers_keep_the_mission(tmp_path, mission):
+    """Digit-like missions other than plain decimals stay text: "²" raised ValueError in the
+    writers, and "٣" or "007" came back as mission "3" or "7", merged with another mission."""
+    x = mixed()
+    requests = (x.requests[0].__class__(**{**x.requests[0].__dict__, "mission": mission}), *x.requests[1:])
+    x = x.replace(requests=requests, name="W10_2018")
+    write([x], tmp_path / "problems.json", "satnet")
+    again = schedkit.load(tmp_path / "problems.json#W10_2018")
+    assert [r.mission for r in again.requests] == [r.mission for r in x.requests]
+    result = schedkit.solve(x, "greedy", time_limit=5)
+    rows = json.loads(tracklist.write(x, result.solution, tmp_path / "tracks.json").read_text())
+    assert {str(row["SC"]) for row in rows} <= {r.mission for r in x.requests}

@@ -218,3 +218,26 @@ def test_format_kubectl_reads_any_name(tmp_path, cluster):
     path.write_text('{"family": "pods", "nodes": []}')
     with pytest.raises(ParseError, match="kubectl List"):
         schedkit.load(path, format="kubectl")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"nodes": [{"name": "n", "cpu": 1, "memory": 1, "taints": [{"key": "k", "effect": "Bad"}]}]},
+         r"nodes\[0\]\.taints\[0\]: taint 'k': effect 'Bad'"),
+        ({"pods": [{"name": "a"}, {"name": "b", "tolerations": [{"key": "k", "operator": "Foo"}]}]},
+         r"pods\[1\]\.tolerations\[0\]: toleration 'k': operator 'Foo'"),
+        ({"pods": [{"name": "a", "affinity": [[{"key": "k", "operator": "In", "values": ["x"]}],
+                                              [{"key": "k", "operator": "Foo"}]]}]},
+         r"pods\[0\]\.affinity\[1\]\[0\]: affinity 'k': operator 'Foo'"),
+        ({"pods": [{"name": "a", "affinity": [[{"key": "k", "operator": "Gt", "values": ["9_9"]}]]}]},
+         r"pods\[0\]\.affinity\[0\]\[0\]: affinity 'k' Gt needs one integer value"),
+    ],
+)
+def test_bad_project_json_names_the_record(tmp_path, change, message):
+    """A bad taint, toleration or affinity expression names its node or pod and index, as the
+    kubectl reader does, not only the taint key (which can repeat across nodes)."""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"family": "pods", "nodes": [{"name": "n", "cpu": 1, "memory": 1}], **change}))
+    with pytest.raises(InvalidInstance, match=message):
+        schedkit.load(path)

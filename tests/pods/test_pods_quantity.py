@@ -116,3 +116,25 @@ def test_memory_format_round_trips(amount):
 def test_cpu_format_round_trips(millicores):
     """format_cpu writes what cpu_millicores reads back exactly."""
     assert cpu_millicores(format_cpu(millicores)) == millicores
+
+
+@pytest.mark.parametrize("bad", ["٣Gi", "１００m", "1.٥", "٣e3"])
+def test_other_scripts_digits_are_no_quantity(bad):
+    """Only ASCII digits, as the API's parser: `٣Gi` was read as 3 GiB, `１００m` as 100m."""
+    with pytest.raises(InvalidInstance, match="requests.cpu.*not a Kubernetes quantity"):
+        cpu_millicores(bad, "requests.cpu")
+
+
+@pytest.mark.parametrize("bad", ["1" * 5000, "0." + "0" * 5000 + "1", "1." + "0" * 5000 + "Ki",
+                                 pytest.param(10**5000, id="int-of-5001-digits")])
+def test_a_quantity_of_thousands_of_digits_is_refused_in_one_line(bad):
+    """Python's int() refuses more than 4,300 digits: a ValueError escaped (exit 3, internal
+    error) where the file's field should be named."""
+    with pytest.raises(InvalidInstance, match="requests.memory.*digits"):
+        memory_bytes(bad, "requests.memory")
+
+
+def test_long_but_plain_quantities_still_read():
+    """Sixty digits are fine (the model's limits refuse the amount, not the notation)."""
+    assert memory_bytes("0." + "0" * 57 + "1") == 1
+    assert cpu_millicores("000000000000000000000000000000000000000000000000000000000001") == 1000

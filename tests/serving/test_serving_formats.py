@@ -175,3 +175,32 @@ def test_a_server_name_or_source_that_is_not_text_is_refused(tmp_path, field: st
     data[field] = 5
     with pytest.raises(schedkit.InvalidInstance, match=f"{field} must be text"):
         server_from_dict(data)
+
+
+@pytest.mark.parametrize(("program", "message"), [
+    ({"id": None}, "id = null is not"),
+    ({"id": True}, "id = true is not"),
+    ({"id": {"x": 1}}, "is not"),
+    ({"id": [1]}, "is not"),
+    ({"id": 1.5}, "is not"),
+    ({"Id": "b"}, "unknown field.*Id"),
+    ({"turn": []}, "unknown field.*turn"),
+])
+def test_a_program_id_of_another_type_or_an_unknown_field_is_refused(tmp_path, program, message):
+    """An id is text or a whole number: null was read as the id "None", true as "True" and an
+    object as its Python repr; an unknown field (a misspelt "Id") was ignored, unlike a turn's."""
+    path = _write(tmp_path / "bad.jsonl", [
+        {"id": "a", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"id": "b", "arrival": 1, "turns": [{"prompt_tokens": 5, "output_tokens": 2}], **program},
+    ])
+    with pytest.raises(schedkit.InvalidInstance, match=message) as error:
+        schedkit.load(path)
+    assert "bad.jsonl:2" in str(error.value)
+
+
+def test_whole_number_and_missing_ids_are_read():
+    """A numeric id reads as its digits; a missing one is the line's number among the programs."""
+    turns = [{"prompt_tokens": 1, "output_tokens": 1}]
+    parsed = trace.program_from({"id": 7, "arrival": 0, "turns": turns}, "x", "3")
+    missing = trace.program_from({"arrival": 0, "turns": turns}, "x", "3")
+    assert (parsed[0], missing[0]) == ("7", "3")

@@ -46,12 +46,13 @@ _REQUIRED = ("subject", "track_id", "duration", "duration_min", "setup_time", "t
 
 
 def _seconds(value: Any, scale: int, where: str) -> int:
-    """`value` hours (scale 3600) or minutes (60) as whole seconds; InvalidInstance otherwise."""
+    """`value` hours (scale 3600) or minutes (60) as whole seconds; InvalidInstance otherwise.
+    The slack is float rounding only: a relative 10^-6 let any fraction pass above 500,000 s."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         raise InvalidInstance(f"{where} = {value!r} is not a number")
     seconds = value * scale
     whole = round(seconds)
-    if abs(seconds - whole) > 1e-6 * max(1.0, abs(seconds)):
+    if abs(seconds - whole) > 1e-9 + 2.0**-48 * abs(seconds):
         raise InvalidInstance(f"{where} = {value!r} is not a whole number of seconds")
     return int(whole)
 
@@ -64,6 +65,20 @@ def _int(value: Any, where: str) -> int:
     if value < 0:
         raise InvalidInstance(f"{where} = {value!r} is negative")
     return int(value)
+
+
+def _name(value: Any, where: str) -> str:
+    """A track id or subject: text or a whole number (null was read as "None")."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInstance(f"{where} = {value!r} is not text or a whole number")
+    return str(value)
+
+
+def mission_number(mission: str) -> Any:
+    """The mission as SatNet writes a subject: a number when it is a plain decimal ("521"),
+    else the text ("٣", "²" and "007" would read back as other missions, or not at all)."""
+    return int(mission) if mission.isascii() and mission.isdigit() and str(int(mission)) == mission \
+        else mission
 
 
 def request_from_satnet(item: Any, k: int) -> Request:
@@ -103,7 +118,8 @@ def request_from_satnet(item: Any, k: int) -> Request:
         alternatives.append(Alternative(tuple(antennas), tuple(vps)))
     meta = {key: item[key] for key in ("user", "week", "year") if key in item}
     return Request(
-        track_id=str(item["track_id"]), mission=str(item["subject"]),
+        track_id=_name(item["track_id"], f"{who}: track_id"),
+        mission=_name(item["subject"], f"{who}: subject"),
         duration=_seconds(item["duration"], 3600, f"{who}: duration"),
         duration_min=_seconds(item["duration_min"], 3600, f"{who}: duration_min"),
         setup=_seconds(item["setup_time"], 60, f"{who}: setup_time"),
@@ -116,8 +132,7 @@ def request_from_satnet(item: Any, k: int) -> Request:
 
 def request_to_satnet(r: Request) -> dict[str, Any]:
     """The SatNet dict of a request (hours and minutes as the file has them)."""
-    mission: Any = int(r.mission) if r.mission.isdigit() else r.mission
-    item: dict[str, Any] = {"subject": mission}
+    item: dict[str, Any] = {"subject": mission_number(r.mission)}
     for key in ("user", "week", "year"):
         if key in r.meta:
             item[key] = r.meta[key]

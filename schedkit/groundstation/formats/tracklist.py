@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from schedkit.groundstation.formats.satnet import mission_number
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution
 
 COLUMNS = ("RESOURCE", "SC", "START_TIME", "TRACKING_ON", "TRACKING_OFF", "END_TIME", "TRACK_ID")
@@ -25,7 +26,7 @@ def rows(instance: GroundStationInstance, solution: GroundStationSolution) -> li
     found = []
     for t in solution.tracks:
         r = requests[t.request]
-        mission: Any = int(r.mission) if r.mission.isdigit() else r.mission
+        mission = mission_number(r.mission)
         for antenna in t.antennas:
             found.append(dict(zip(COLUMNS, (antenna, mission, t.tracking_on - r.setup, t.tracking_on,
                                             t.tracking_off, t.tracking_off + r.teardown, t.request),

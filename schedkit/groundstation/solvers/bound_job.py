@@ -15,7 +15,7 @@ from schedkit.common.mip import LEFTOVERS, RunControl
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.interval_lp import interval_bound_and_guide
-from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
+from schedkit.groundstation.solvers.lp_bound import TooLarge, lp_unserved_bound
 
 MIN_STAGE_SECONDS = 2.0  # the interval LP is not started with less than this left
 INTERVAL_SETUP_SECONDS = 1.0  # reading the interval LP's duals (its building counts in its limit)
@@ -49,7 +49,11 @@ class BoundJob(threading.Thread):
     def run(self) -> None:
         started = time.perf_counter()
         if not self.interval_grids:  # the interval LP at 3 h is already stronger and as quick
-            value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid, self.control)
+            try:
+                value = lp_unserved_bound(self.instance, self.options, self.seconds, self.grid, self.control)
+            except TooLarge:
+                self.stages["lp_too_large"] = True
+                return
             self.stages["lp"] = (value, round(time.perf_counter() - started, 2))
             self.value = value
         previous: float | None = None  # seconds the last stage took
@@ -61,8 +65,12 @@ class BoundJob(threading.Thread):
                 self.stages[f"interval_lp_{grid}"] = "skipped"
                 return
             begun = time.perf_counter()
-            stronger, guide = interval_bound_and_guide(self.instance, self.options, left, grid,
-                                                       control=self.control)
+            try:
+                stronger, guide = interval_bound_and_guide(self.instance, self.options, left, grid,
+                                                           control=self.control)
+            except TooLarge:  # a finer grid is larger still
+                self.stages[f"interval_lp_{grid}"] = "too large"
+                return
             if guide:
                 self.guide = guide
             previous = time.perf_counter() - begun

@@ -17,6 +17,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
   (solvers/window_lns.py: the full model with every slot outside a window fixed to the
   incumbent; some rounds over one group of antennas, `group_share`), below it to one CP-SAT
   run on the full model; `window_share` (0-1) splits the budget between the two explicitly;
+- at most MAX_MODEL_SLOTS optional tracks (beyond: the warm start and the bounds, even without
+  a time limit);
 - bound: the best of CP-SAT's own (when the full model ran), the mission transportation bound
   (solvers/bounds.py) and the LP bounds of solvers/bound_job.py, run in a thread beside the
   search: the non-preemptive LP (solvers/interval_lp.py, `interval_grid` s buckets; 0: 3 h,
@@ -72,6 +74,8 @@ INTERVAL_GRIDS = (10800, 3600, 1800)  # interval LP buckets (s), coarse first (a
 LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WARM_SHARE = 0.4  # default share of the budget for the lns warm start
 NO_ROOM_NOTE = "no room in the time limit for the CP-SAT model after the warm start: lns had all of it"
+MAX_MODEL_SLOTS = 100_000  # optional tracks CP-SAT is given: 100,000 took 2.5 GB (a SatNet week:
+# 2,700-3,700); a split request's copies grow with its view's seconds over its shortest track
 SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 LINEARIZATION = 2  # CP-SAT's linearization_level for one worker up to SMALL requests: at its default
@@ -154,7 +158,10 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
         found = _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
         return found.with_context(stats={**found.stats, "chosen": "lns"})
     flow = _flow_bound(instance, opts, options, objective, stats)
-    if not _fits(options, build_seconds):
+    needed = sum(cpsat_model.copies(instance, i, option) for i, mine in enumerate(opts) for option in mine)
+    if needed > MAX_MODEL_SLOTS:  # no time limit built them all: 2^40 for one request
+        stats["cpsat_skipped"] = f"{needed:,} optional tracks, beyond the {MAX_MODEL_SLOTS:,} CP-SAT is given"
+    if needed > MAX_MODEL_SLOTS or not _fits(options, build_seconds):
         return _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
     from ortools.sat.python import cp_model
 
@@ -327,18 +334,21 @@ def _join_lp(job: BoundJob | None, options: SolveOptions, stats: dict[str, Any],
     if "lp" in stages:
         stats["lp_bound"], stats["lp_seconds"] = stages["lp"]
     else:
-        stats["lp_bound"] = ("off" if job.interval_grids else "not finished" if job.is_alive()
-                             else "not started")
+        stats["lp_bound"] = ("off" if job.interval_grids else "too large" if "lp_too_large" in stages
+                             else "not finished" if job.is_alive() else "not started")
     intervals = [(stages[f"interval_lp_{g}"], g) for g in job.interval_grids
                  if isinstance(stages.get(f"interval_lp_{g}"), tuple)]
     skipped = [g for g in job.interval_grids if stages.get(f"interval_lp_{g}") == "skipped"]
     if skipped:
         stats["interval_lp_skipped"] = skipped  # would likely not have ended in time
+    too_large = [g for g in job.interval_grids if stages.get(f"interval_lp_{g}") == "too large"]
+    if too_large:
+        stats["interval_lp_too_large"] = too_large  # beyond lp_bound's limits, or out of time building
     if intervals:
         stats["interval_lp_bound"] = max(v for (v, _), _ in intervals)
         stats["interval_lp_seconds"] = {g: t for (_, t), g in intervals}
     else:
-        stats["interval_lp_bound"] = ("off" if not job.interval_grids
+        stats["interval_lp_bound"] = ("off" if not job.interval_grids else "too large" if too_large
                                       else "not finished" if job.is_alive() else "not started")
     value = job.value
     return flow if value is None else max(value, flow or 0)

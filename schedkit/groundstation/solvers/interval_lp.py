@@ -45,7 +45,14 @@ from schedkit.common.mip import RunControl
 from schedkit.groundstation.heuristics.board import Option
 from schedkit.groundstation.model import GroundStationInstance
 from schedkit.groundstation.solvers.bounds import TOLERANCE, mission_most
-from schedkit.groundstation.solvers.lp_bound import _Builder, _free_time, solve_lp, tracked_ceiling
+from schedkit.groundstation.solvers.lp_bound import (
+    _Builder,
+    _free_time,
+    check_size,
+    grid_points,
+    solve_lp,
+    tracked_ceiling,
+)
 
 
 def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: int) -> list[int]:
@@ -53,14 +60,15 @@ def _grid(instance: GroundStationInstance, options: list[list[Option]], grid: in
             for p in (o.lo - r.setup, o.hi + r.teardown)]
     if not ends:
         return []
-    first, last = min(ends), max(ends)
-    return list(range(first - first % grid, last + grid, grid))
+    return grid_points(min(ends), max(ends), grid)
 
 
 def build(instance: GroundStationInstance, options: list[list[Option]], grid: int,
           mission_caps: dict[str, float] | None = None, tracking_rows: bool = True,
-          crossing_rows: bool = False) -> _Builder:
-    """The LP (maximise tracked seconds) in column form; see the module docstring."""
+          crossing_rows: bool = False, deadline: float | None = None,
+          control: RunControl | None = None) -> _Builder:
+    """The LP (maximise tracked seconds) in column form; see the module docstring. TooLarge
+    (lp_bound) past its bucket or entry limits, `deadline` or a cancel of `control`."""
     points = _grid(instance, options, grid)
     if not points:
         return _Builder()
@@ -91,6 +99,7 @@ def build(instance: GroundStationInstance, options: list[list[Option]], grid: in
                 p_end = points[p] + grid
                 room_p = min(grid, p_end - first)  # alpha <= room_p
                 for q in range(p, bucket(min(last, p_end - 1 + longest) - 1) + 1):
+                    check_size(lp, deadline, control)  # a long view: (its buckets)^2 keys, ^3 entries
                     _column(lp, (i, o, p, q), points, grid, (first, last, room_p), (shortest, longest),
                             (r.setup, r.teardown), tracks, (asked, count, owner, mission_row),
                             option.antennas, down, tracking_rows, crossing_rows)
@@ -222,10 +231,12 @@ def interval_bound_and_guide(instance: GroundStationInstance, options: list[list
                              control: RunControl | None = None
                              ) -> tuple[int, dict[tuple[int, int], float]]:
     """interval_unserved_bound, and the LP's tracked seconds per (request, option index) (empty
-    when HiGHS gave no values): a guide for the search, never part of the bound."""
+    when HiGHS gave no values): a guide for the search, never part of the bound. TooLarge
+    (lp_bound) when building passes its limits or `seconds`, or `control` is cancelled."""
     started = time.perf_counter()
     caps = mission_totals(instance, options) if mission_caps else None
-    lp = build(instance, options, grid, caps, tracking_rows, crossing_rows)
+    lp = build(instance, options, grid, caps, tracking_rows, crossing_rows,
+               None if seconds is None else started + seconds, control)
     left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
     most, values = solve_lp(lp, left, control)
     ceiling = tracked_ceiling(most)

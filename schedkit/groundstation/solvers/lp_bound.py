@@ -32,6 +32,31 @@ SIMPLEX_COLUMNS = 5000  # up to this many columns the LP goes to simplex (IPM's 
 IPM_TOLERANCE = 1e-6  # relative gap the interior point stops at: the bound is re-derived from its
 # duals anyway, and the last digits cost a fifth of the iterations on a SatNet week
 MARGIN = 1e-7  # relative slack taken off the float bound before rounding it in our favour
+MAX_BUCKETS = 100_000  # grid buckets over the options' span (a SatNet week at 30 min: 336)
+MAX_ENTRIES = 30_000_000  # matrix entries while building, about 1.2 GB of lists (SatNet week: 14 million)
+
+
+class TooLarge(Exception):
+    """The LP would pass MAX_BUCKETS or MAX_ENTRIES, or its building passed its deadline or was
+    cancelled: no bound from it (long view periods made it grow with their seconds, and the
+    abandoned thread built on after its method returned, to a MemoryError)."""
+
+
+def check_size(lp: _Builder, deadline: float | None, control: RunControl | None) -> None:
+    """TooLarge when `lp` has too many entries, time is past `deadline` or `control` cancelled."""
+    if len(lp.rows) > MAX_ENTRIES:
+        raise TooLarge(f"more than {MAX_ENTRIES:,} entries")
+    if control is not None and control.requested:
+        raise TooLarge("cancelled while building")
+    if deadline is not None and time.perf_counter() > deadline:
+        raise TooLarge("out of time while building")
+
+
+def grid_points(first: int, last: int, grid: int) -> list[int]:
+    """Boundaries of `grid`-second buckets over [first, last); TooLarge beyond MAX_BUCKETS."""
+    if (last - first) // grid + 2 > MAX_BUCKETS:
+        raise TooLarge(f"{(last - first) // grid + 2:,} buckets of {grid} s (at most {MAX_BUCKETS:,})")
+    return list(range(first - first % grid, last + grid, grid))
 
 
 class _Builder:
@@ -73,8 +98,7 @@ def _points(instance: GroundStationInstance, options: list[list[Option]], grid: 
         return []
     if grid is None:
         return sorted(set(ends))
-    first, last = min(ends), max(ends)
-    return list(range(first - first % grid, last + grid, grid))
+    return grid_points(min(ends), max(ends), grid)
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
@@ -108,13 +132,15 @@ def _buckets(points: list[int], lo: int, hi: int) -> range:
     return range(max(0, bisect_right(points, lo) - 1), min(len(points) - 1, bisect_left(points, hi)))
 
 
-def build(instance: GroundStationInstance, options: list[list[Option]], grid: int | None = None
-          ) -> _Builder:
-    """The LP (maximise tracked seconds) in column form; see the module docstring."""
+def build(instance: GroundStationInstance, options: list[list[Option]], grid: int | None = None,
+          deadline: float | None = None, control: RunControl | None = None) -> _Builder:
+    """The LP (maximise tracked seconds) in column form; see the module docstring. TooLarge
+    past MAX_BUCKETS, MAX_ENTRIES, `deadline` or a cancel of `control`."""
     points = _points(instance, options, grid)
     down = _free_time(instance, points)
     lp = _Builder()
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
+        check_size(lp, deadline, control)
         if not mine:
             continue
         asked = lp.row(("request", i), r.duration)
@@ -240,6 +266,10 @@ def tracked_ceiling(most: float) -> int:
 def lp_unserved_bound(instance: GroundStationInstance, options: list[list[Option]],
                       seconds: float | None = None, grid: int | None = None,
                       control: RunControl | None = None) -> int:
-    """Proven lower bound on unserved seconds from the bucketed LP (see the module docstring)."""
-    ceiling = tracked_ceiling(most_tracked(build(instance, options, grid), seconds, control))
+    """Proven lower bound on unserved seconds from the bucketed LP (see the module docstring);
+    `seconds` covers building too (TooLarge when it runs out first)."""
+    started = time.perf_counter()
+    lp = build(instance, options, grid, None if seconds is None else started + seconds, control)
+    left = None if seconds is None else max(0.01, seconds - (time.perf_counter() - started))
+    ceiling = tracked_ceiling(most_tracked(lp, left, control))
     return max(0, instance.requested - ceiling)

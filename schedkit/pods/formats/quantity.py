@@ -16,7 +16,10 @@ from typing import Any
 
 from schedkit.errors import InvalidInstance
 
-_PATTERN = re.compile(r"^([+-]?)(\d+\.?\d*|\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?$")
+# ASCII digits only ([0-9]: Python's \d took `٣Gi` for 3 GiB), as the API's parser
+_PATTERN = re.compile(r"([+-]?)([0-9]+\.?[0-9]*|\.[0-9]+)"
+                      r"(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]))?")
+MAX_DIGITS = 100  # a quantity's number and exponent (Python's int() refuses more than 4,300 digits)
 _BINARY: dict[str, int] = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL: dict[str, Fraction | int] = {
     "n": Fraction(1, 10**9),
@@ -37,7 +40,7 @@ def parse_quantity(value: Any, where: str = "quantity") -> Fraction:
     if isinstance(value, bool) or value is None:
         raise InvalidInstance(f"{where}: expected a quantity such as '250m' or '2Gi', got {value!r}")
     if isinstance(value, int):
-        text = str(value)
+        text = str(value) if abs(value) < 10**MAX_DIGITS else "9" * (MAX_DIGITS + 5)  # refused below
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise InvalidInstance(f"{where}: {value!r} is not a finite quantity")
@@ -46,7 +49,9 @@ def parse_quantity(value: Any, where: str = "quantity") -> Fraction:
         text = value.strip()
     else:
         raise InvalidInstance(f"{where}: expected a quantity string, got {type(value).__name__}")
-    match = _PATTERN.match(text)
+    if len(text) > MAX_DIGITS + 4:
+        raise InvalidInstance(f"{where}: {text[:20]!r}... has more than {MAX_DIGITS} digits")
+    match = _PATTERN.fullmatch(text)
     if match is None:
         raise InvalidInstance(
             f"{where}: {value!r} is not a Kubernetes quantity (a number with an optional suffix "

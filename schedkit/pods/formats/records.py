@@ -64,6 +64,14 @@ def _text(where: str, value: Any, default: str) -> str:
     return value
 
 
+def _built(where: str, kind: Any, *fields: Any) -> Any:
+    """`kind(*fields)`, its InvalidInstance prefixed with `where` (the record's place in the file)."""
+    try:
+        return kind(*fields)
+    except InvalidInstance as error:
+        raise InvalidInstance(f"{where}: {error}") from None
+
+
 def _node(i: int, record: Any) -> Node:
     where = f"nodes[{i}]"
     r = _fields(where, record, _NODE, ("name", "cpu", "memory"))
@@ -71,8 +79,9 @@ def _node(i: int, record: Any) -> Node:
     for k, t in enumerate(_list(f"{where}.taints", r.get("taints"))):
         t = _fields(f"{where}.taints[{k}]", t, {"key", "value", "effect"}, ("key",))
         at = f"{where}.taints[{k}]"
-        taints.append(Taint(_text(f"{at}.key", t["key"], ""), _text(f"{at}.value", t.get("value"), ""),
-                            _text(f"{at}.effect", t.get("effect"), "NoSchedule")))
+        taints.append(_built(at, Taint, _text(f"{at}.key", t["key"], ""),
+                             _text(f"{at}.value", t.get("value"), ""),
+                             _text(f"{at}.effect", t.get("effect"), "NoSchedule")))
     try:
         return Node(
             name=r["name"],
@@ -95,9 +104,9 @@ def _pod(j: int, record: Any) -> Pod:
         t = _fields(f"{where}.tolerations[{k}]", t, {"key", "operator", "value", "effect"}, ())
         at = f"{where}.tolerations[{k}]"
         tolerations.append(
-            Toleration(_text(f"{at}.key", t.get("key"), ""),
-                       _text(f"{at}.operator", t.get("operator"), "Equal"),
-                       _text(f"{at}.value", t.get("value"), ""), _text(f"{at}.effect", t.get("effect"), ""))
+            _built(at, Toleration, _text(f"{at}.key", t.get("key"), ""),
+                   _text(f"{at}.operator", t.get("operator"), "Equal"),
+                   _text(f"{at}.value", t.get("value"), ""), _text(f"{at}.effect", t.get("effect"), ""))
         )
     terms = []
     for k, term in enumerate(_list(f"{where}.affinity", r.get("affinity"))):
@@ -110,8 +119,8 @@ def _pod(j: int, record: Any) -> Pod:
             values = tuple(_text(f"{at}.values[{v}]", value, "")
                            for v, value in enumerate(_list(f"{at}.values", expr.get("values"))))
             requirements.append(
-                Requirement(_text(f"{at}.key", expr["key"], ""),
-                            _text(f"{at}.operator", expr["operator"], ""), values)
+                _built(at, Requirement, _text(f"{at}.key", expr["key"], ""),
+                       _text(f"{at}.operator", expr["operator"], ""), values)
             )
         terms.append(tuple(requirements))
     try:

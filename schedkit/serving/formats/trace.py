@@ -22,6 +22,7 @@ from schedkit.serving.model import build_instance as build
 from schedkit.serving.model import program_record as record_of
 
 TURN_FIELDS = {"prompt_tokens", "output_tokens", "tool", "tool_seconds"}
+PROGRAM_FIELDS = {"id", "arrival", "turns"}
 
 
 def looks_like_program(record: Any) -> bool:
@@ -71,10 +72,18 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
     """(id, arrival, turns) from one program object."""
     if not looks_like_program(record):
         raise InvalidInstance(f"{where}: a program is an object with arrival and turns")
+    unknown = sorted(set(record) - PROGRAM_FIELDS)
+    if unknown:
+        raise InvalidInstance(f"{where}: unknown field(s) {', '.join(map(str, unknown))} "
+                              f"(a program has {', '.join(sorted(PROGRAM_FIELDS))})")
     turns = record["turns"]
     if not isinstance(turns, list) or not turns:
         raise InvalidInstance(f"{where}: turns must be a non-empty list")
-    ident = str(record.get("id", fallback_id))
+    ident = record.get("id", fallback_id)
+    if isinstance(ident, bool) or not isinstance(ident, str | int):  # null was "None", true "True"
+        shown = json.dumps(ident, default=repr)[:40]
+        raise InvalidInstance(f"{where}: id = {shown} is not text or a whole number")
+    ident = str(ident)
     arrival = _number(record["arrival"], f"{where} arrival", limit=MAX_SECONDS)
     parsed = [turn_from(turn, f"{where} program {ident} turn {k + 1}", k == len(turns) - 1)
               for k, turn in enumerate(turns)]

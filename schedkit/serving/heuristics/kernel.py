@@ -1,8 +1,10 @@
 """The serving simulator: one event loop over iterations of a continuously batching server.
 
 Events (program arrivals, tool returns, pin expiries) are handled at iteration boundaries.
-Between events, runs of identical decode-only iterations are advanced in one step (their
-times are the same sums the step-by-step loop would add). The kernel sees arrays only; see
+Between events, runs of iterations of one batch (the same prefill chunks and decodes, nothing
+able to join) are advanced in one step and logged as one row (their times are the same sums
+the step-by-step loop would add): the log grows with the events, not with the token counts (a
+10^9-token prompt in 1-token chunks made 10^9 rows, 64 GB). The kernel sees arrays only; see
 `schedkit.serving.heuristics.simulate` for the wrapper and the meaning of the rules.
 """
 
@@ -19,7 +21,7 @@ ORDER_REQUEST_ARRIVAL, ORDER_PROGRAM_ARRIVAL, ORDER_LEAST_ATTAINED, ORDER_SHORTE
 CACHE_DROP, CACHE_LRU, CACHE_TTL = 0, 1, 2
 # Cache event kinds of the log.
 EV_ADMIT, EV_PIN, EV_KEEP, EV_EVICT, EV_OFFLOAD, EV_DONE = 0, 1, 2, 3, 4, 5
-# Columns of the iteration log (one row = `count` identical iterations).
+# Columns of the iteration log (one row = `count` iterations of one batch, see ServingSolution).
 ROW_START, ROW_END, ROW_COUNT, ROW_PREFILL, ROW_DECODE, ROW_CONTEXT, ROW_RELOAD, ROW_MEMORY = range(8)
 ROW_COLUMNS = 8
 STATUS_OK, STATUS_STUCK = 0, 1
@@ -165,6 +167,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         reload_tokens = 0
         blocked = False
         pin_wait = inf  # expiry of the pin that blocks the queue's head, if one does
+        joined = 0  # requests admitted to this iteration: their chunks were given in admission order
         while qn > 0 and nrun < max_batch:
             if left < 1:
                 blocked = True
@@ -213,6 +216,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
             state[i] = 2
             run[nrun] = i
             nrun += 1
+            joined += 1
             if not admitted[i]:
                 admitted[i] = True
                 version[i] += 1
@@ -253,6 +257,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
                 if chunk[i] > 0:
                     prefill += chunk[i]
                     context += ctx[i] + prompt[t] - pre_left[i]
+                    kmax = min(kmax, pre_left[i] // chunk[i])  # the same chunk while this many are left
             else:
                 decode += 1
                 context += ctx[i] + prompt[t] + output[t] - dec_left[i]
@@ -281,20 +286,24 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         rows[row, ROW_DECODE] = decode
         rows[row, ROW_RELOAD] = reload_tokens
         steps = 1
-        if prefill == 0 and reload_tokens == 0 and not preemptive and (qn == 0 or blocked):
+        # Later iterations of this batch give the chunks as the loop's top does (decodes first):
+        # after an admission that may differ, so only a decode-only batch is advanced at once.
+        same = prefill == 0 or joined == 0
+        if same and reload_tokens == 0 and not preemptive and (qn == 0 or blocked or nrun == max_batch):
             horizon = inf
             if ap < n:
                 horizon = arrival[order[ap]]
             if tn > 0:
                 horizon = min(horizon, tk[0])
             horizon = min(horizon, pin_wait)
-            step = a + c * decode
+            step = a + b * prefill + c * decode
+            grow = prefill + decode  # each iteration reads this many more cached tokens
             clock = now
             steps = 0
             while steps < kmax and (steps == 0 or clock < horizon):
-                clock += step + e * (context + steps * decode)
+                clock += step + e * (context + steps * grow)
                 steps += 1
-            rows[row, ROW_CONTEXT] = steps * context + decode * (steps * (steps - 1) // 2)
+            rows[row, ROW_CONTEXT] = steps * context + grow * (steps * (steps - 1) // 2)
             now = clock
         else:
             dt = a + b * prefill + c * decode + e * context
@@ -310,8 +319,8 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
             i = run[r]
             t = cur[i]
             if pre_left[i] > 0:
-                pre_left[i] -= chunk[i]
-                attained[i] += chunk[i]
+                pre_left[i] -= chunk[i] * steps
+                attained[i] += chunk[i] * steps
                 chunk[i] = 0
                 run[keep] = i
                 keep += 1

@@ -166,7 +166,7 @@ def conservation_errors(instance: ServingInstance, solution: ServingSolution) ->
     context = np.asarray(log["prefilled"]) - instance.prompt + np.asarray(log["reused"]) \
         + np.asarray(log["reloaded"])
     errors = []
-    if int(rows[:, 3].sum()) != int(np.asarray(log["prefilled"]).sum()):
+    if int((rows[:, 2] * rows[:, 3]).sum()) != int(np.asarray(log["prefilled"]).sum()):
         errors.append("prefilled tokens differ between iterations and turns")
     if int((rows[:, 2] * rows[:, 4]).sum()) != int(instance.output.sum()):
         errors.append("decoded tokens differ from the trace's output tokens")
