@@ -11,6 +11,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit.groundstation.model import MAX_TIME, GroundStationInstance
+from tests.conftest import ROOT
 from tests.groundstation.brute import best_unserved
 from tests.groundstation.test_groundstation_claims import tiny
 from tests.verdicts import assert_claims
@@ -36,3 +37,14 @@ def test_times_near_2_40_keep_the_optimum_and_every_claim(x):
     best = best_unserved(x)
     for method in ("cpsat", "mip"):
         assert_claims(far, schedkit.solve(far, method, workers=1, time_limit=60.0), best)
+
+
+def test_mip_counts_starts_from_the_earliest_view():
+    """Regression (found by the test above): with starts near 2^40 as MIP coefficients, HiGHS
+    found no plan in 60 s and claimed bound 1 over the optimum 0; from the earliest view it
+    proves 0 at once, with CBC too."""
+    x = schedkit.load(ROOT / "tests" / "data" / "groundstation" / "mip_times_near_2_40.json")
+    for solver in ("highs", "cbc"):
+        assert_claims(x, schedkit.solve(x, "mip", solver=solver, workers=1, time_limit=60.0), 0)
+        result = schedkit.solve(x, "mip", solver=solver, workers=1)
+        assert result.status == "optimal" and result.objective == 0

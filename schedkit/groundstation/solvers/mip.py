@@ -38,19 +38,21 @@ class _Slot:
     length: Any
 
 
-def _slots(pulp: Any, problem: Any, instance: GroundStationInstance,
-           options: list[list[Option]]) -> list[_Slot]:
+def _slots(pulp: Any, problem: Any, instance: GroundStationInstance, options: list[list[Option]],
+           origin: int) -> list[_Slot]:
+    """The optional tracks, their starts counted from `origin`: SatNet's Unix seconds (or 2^40)
+    as coefficients broke HiGHS's tolerances (bound 1 above the optimum 0, no plan found)."""
     slots = []
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
         for o, option in enumerate(mine):
             cap = min(r.duration, option.hi - option.lo)
             for c in range(r.max_tracks if r.splittable else 1):
                 x = new_variable(pulp, problem, f"x_{i}_{o}_{c}", cat="Binary")
-                s = new_variable(pulp, problem, f"s_{i}_{o}_{c}", lowBound=option.lo,
-                                 upBound=option.hi, cat="Integer")
+                s = new_variable(pulp, problem, f"s_{i}_{o}_{c}", lowBound=option.lo - origin,
+                                 upBound=option.hi - origin, cat="Integer")
                 length = new_variable(pulp, problem, f"l_{i}_{o}_{c}", lowBound=0, upBound=cap,
                                       cat="Integer")
-                problem += s + length <= option.hi
+                problem += s + length <= option.hi - origin
                 problem += length <= cap * x
                 problem += length >= r.min_track * x
                 slots.append(_Slot(i, option, x, s, length))
@@ -102,7 +104,8 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     if count > MAX_SLOTS:
         raise ProblemTooLarge(f"mip: {count} optional tracks (limit {MAX_SLOTS}); use cpsat")
     problem = pulp.LpProblem("groundstation", pulp.LpMinimize)
-    slots = _slots(pulp, problem, instance, opts)
+    origin = min((option.lo for mine in opts for option in mine), default=0)
+    slots = _slots(pulp, problem, instance, opts, origin)
     if not slots:  # no view holds a track: the empty plan is optimal (CBC gave no bound for it)
         return finish(instance.requested, instance.requested, True, GroundStationSolution([]),
                       {"solver": name, "slots": 0, "pairs": 0, **plan_stats(instance, [0] * instance.n)})
@@ -128,7 +131,7 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     for s in slots:
         if (s.x.varValue or 0) > 0.5:
             r = instance.requests[s.i]
-            on, length = round(s.s.varValue), round(s.length.varValue)
+            on, length = origin + round(s.s.varValue), round(s.length.varValue)
             tracks.append(Track(r.track_id, r.alternatives[s.option.alt].antennas, on, on + length))
             tracked[s.i] += length
     value = instance.requested - sum(tracked)
