@@ -209,8 +209,9 @@ class JobShopInstance:
                     alt_d.append(duration)
                 op_ptr.append(len(alt_m))
             job_ptr.append(len(op_ptr) - 1)
-        if machines is None:
-            machines = max(alt_m, default=-1) + 1
+        if machines is None:  # the whole indices (at least one machine): the constructor names the rest
+            machines = max((int(m) for m in alt_m if isinstance(m, int | float) and float(m).is_integer()),
+                           default=0) + 1
         optional = ("release", "due", "weight", "objective", "name", "meta", "buffers")
         arguments.changed(dict.fromkeys(optional), fields, "from_jobs")  # foo=1: TypeError
         return cls(machines=machines, job_ptr=job_ptr, op_ptr=op_ptr, alt_machine=alt_m,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,18 @@ def test_an_objective_near_the_limit_is_solved_exactly():
     result = schedkit.solve(instance, "spt", workers=1)
     assert result.objective == 10**15 * 60 * 61 // 2
     assert schedkit.check(instance, result).feasible
+
+
+@pytest.mark.parametrize(("jobs", "named"), [
+    ([[(0, 3)], [(1.5, 2)]], "alt_machine[1] = 1.5"),  # said "machines must be an integer, got 2.5"
+    ([[(float("nan"), 3)]], "not finite"),  # said "machines must be an integer, got nan"
+    ([[]], "job 0 has no operations"),  # said "machines = 0"
+])
+def test_from_jobs_names_the_entry_at_fault(jobs, named):
+    with pytest.raises(InvalidInstance, match=re.escape(named)):
+        JobShopInstance.from_jobs(jobs)
+
+
+def test_from_jobs_counts_machines_from_whole_floats():
+    """A machine index 0.0 is whole (accepted with machines=1); the default count said 1.0."""
+    assert JobShopInstance.from_jobs([[(0.0, 3)]]).m == 1
