@@ -14,7 +14,7 @@ import numpy as np
 
 from schedkit import family as families
 from schedkit.errors import SchedkitError
-from schedkit.result import BOUND_TOLERANCE, Result
+from schedkit.result import Result, above
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ def _claim_errors(claims: Mapping[str, Any], recomputed: float) -> list[str]:
     """What a result's JSON claims beyond its plan, against the recomputed objective: a lower
     bound above it, or `optimal` without bound == objective (a Result refuses both itself)."""
     bound, errors = claims.get("bound"), []
-    if isinstance(bound, int | float) and not isinstance(bound, bool) and (
-            bound > recomputed + BOUND_TOLERANCE * max(1.0, abs(recomputed))):
+    if isinstance(bound, int | float) and not isinstance(bound, bool) and above(bound, recomputed):
         errors.append(f"claimed bound {bound} is above the solution's objective {recomputed}: "
                       "no lower bound can be")
     claimed = claims.get("objective")

@@ -11,6 +11,12 @@ STATUSES: tuple[str, ...] = ("optimal", "feasible", "infeasible", "unknown")
 BOUND_TOLERANCE = 1e-9  # relative: float objectives may carry rounding noise
 
 
+def above(bound: float, objective: float) -> bool:
+    """Whether `bound` lies above `objective` beyond float noise: no lower bound of a
+    minimisation can (Result refuses it; the checker reports it of a result's JSON)."""
+    return bound > objective + BOUND_TOLERANCE * max(1.0, abs(objective))
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     """(objective - bound) / |objective|; 0 when both are 0, None without a bound or objective."""
     if objective is None or bound is None:
@@ -50,8 +56,7 @@ class Result:
             raise ValueError(
                 f"status 'optimal' needs a proof: bound {self.bound} != objective {self.objective}"
             )
-        if (self.bound is not None and self.objective is not None
-                and self.bound > self.objective + BOUND_TOLERANCE * max(1.0, abs(self.objective))):
+        if self.bound is not None and self.objective is not None and above(self.bound, self.objective):
             raise ValueError(
                 f"bound {self.bound} is above objective {self.objective}: a lower bound of a "
                 "minimisation can never be (this is a bug in the method)"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.jsonparse import parse_json
-from schedkit.common.records import from_record, to_record
+from schedkit.common.records import from_record, is_text, to_record
 from schedkit.errors import InvalidInstance, ParseError
 
 
@@ -63,7 +63,7 @@ def _key(path: Path, number: int, ident: Any, position: int) -> str:
     """The selector of a JSON-lines record: its `id` (a string or integer), else its position."""
     if ident is None:
         return str(position)
-    if isinstance(ident, bool) or not isinstance(ident, str | int):
+    if not is_text(ident):
         raise ParseError(str(path), number, "an id that is a string or an integer", repr(ident)[:40])
     return str(ident)
 

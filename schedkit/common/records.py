@@ -52,12 +52,17 @@ def meta_field(record: Mapping[str, Any], known: Iterable[str]) -> dict[str, Any
     return {**meta, **{k: v for k, v in record.items() if k not in fields}}
 
 
+def is_text(value: Any) -> bool:
+    """Text or a whole number (read as its digits), never a boolean, null, float or object."""
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
 def text_field(record: Mapping[str, Any], key: str, default: str) -> str:
     """A string field such as `name` (absent or null: `default`); InvalidInstance otherwise."""
     value = record.get(key)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if not is_text(value):
         raise InvalidInstance(f"field {key!r} must be a string, found {_kind(value)}")
     return str(value)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from schedkit.common.records import list_field, meta_field, text_field
+from schedkit.common.records import is_text, list_field, meta_field, text_field
 from schedkit.dag.model import DAGInstance
 from schedkit.errors import InvalidInstance
 
@@ -91,7 +91,7 @@ def dag_from_record(record: Mapping[str, Any], default_name: str) -> DAGInstance
     if "task_ids" in record:
         ids = list_field(record, "task_ids", "one id per task, a string or an integer")
         for k, task in enumerate(ids):
-            if isinstance(task, bool) or not isinstance(task, str | int):
+            if not is_text(task):
                 raise InvalidInstance(f"task_ids[{k}] = {task!r:.40} is not a string or integer id")
     else:
         ids = list(table if isinstance(table, Mapping) else [])

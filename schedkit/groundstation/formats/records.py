@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from schedkit.common.arguments import flag
-from schedkit.common.records import meta_field, text_field
+from schedkit.common.records import is_text, meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.groundstation.model import (
     Alternative,
@@ -42,7 +42,7 @@ def _list(value: Any, where: str) -> list[Any]:
 
 def _text(value: Any, where: str) -> str:
     """A name (antenna, mission, track id): a string, or an integer id; nothing else."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if not is_text(value):
         raise InvalidInstance(f"{where} must be a string")
     return str(value)
 

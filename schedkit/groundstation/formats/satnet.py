@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.records import is_text
 from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.groundstation.model import (
@@ -69,7 +70,7 @@ def _int(value: Any, where: str) -> int:
 
 def _name(value: Any, where: str) -> str:
     """A track id or subject: text or a whole number (null was read as "None")."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if not is_text(value):
         raise InvalidInstance(f"{where} = {value!r} is not text or a whole number")
     return str(value)
 

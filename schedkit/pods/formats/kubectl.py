@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.records import is_text
 from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.pods.formats.quantity import count, cpu_millicores, format_cpu, format_memory, memory_bytes
@@ -82,7 +83,7 @@ def _string(value: Any, where: str, default: str = "") -> str:
     """`value` when it is a JSON string (a number is read as its text), `default` when absent."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if not is_text(value):
         raise InvalidInstance(f"{where} must be a string, found {type(value).__name__}")
     return str(value)
 

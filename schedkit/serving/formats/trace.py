@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.jsonparse import parse_json
+from schedkit.common.records import is_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.serving import presets
 from schedkit.serving.model import MAX_PROGRAMS, MAX_SECONDS, Server, ServingInstance, Turn, _count, _number
@@ -80,7 +81,7 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
     if not isinstance(turns, list) or not turns:
         raise InvalidInstance(f"{where}: turns must be a non-empty list")
     ident = record.get("id", fallback_id)
-    if isinstance(ident, bool) or not isinstance(ident, str | int):  # null was "None", true "True"
+    if not is_text(ident):  # null was "None", true "True"
         shown = json.dumps(ident, default=repr)[:40]
         raise InvalidInstance(f"{where}: id = {shown} is not text or a whole number")
     ident = str(ident)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from schedkit.common.records import meta_field, text_field
+from schedkit.common.records import is_text, meta_field, text_field
 from schedkit.errors import InvalidInstance
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
 
@@ -40,7 +40,7 @@ def _integer(value: Any, where: str) -> int:
 
 
 def _ident(value: Any, where: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
+    if not is_text(value) or str(value) == "":
         raise InvalidInstance(f"{where} must be a non-empty string or integer id, got {value!r}")
     return str(value)
 
