@@ -184,8 +184,10 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
     if upper == 0 or time.perf_counter() >= options.deadline:
         return _result(instance, sequence, 0, stats)
     offer(finish(upper, 0, False, SMTTSolution(sequence.copy()), {**stats, "offered": "the upper bound"}))
-    before = precedences(p, d, w)
+    before = precedences(p, d, w)  # cubic: seconds at a few thousand jobs
     stats["precedences"] = int(before.sum())
+    if time.perf_counter() >= options.deadline:  # before the stages' tables (seconds to allocate)
+        return _result(instance, sequence, 0, stats)
     if kind == "lagrangian":
         return _sublimation(instance, sequence, upper, before, options, memory_limit, stats)
     relaxation = None
