@@ -7,6 +7,7 @@ from __future__ import annotations
 from schedkit.common.auto import run_plan
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.bounds import strengthen
 from schedkit.smtt.model import SMTTInstance
 
 AUTO_DEFAULT_TIME_LIMIT = 60.0  # weighted: the bdp budget of issue 22
@@ -28,6 +29,7 @@ def plan(instance: SMTTInstance) -> tuple[list[str], float | None]:
     "dynasearch beyond",
 )
 def solve_auto(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Pick by size; the choice is recorded in `stats["chosen"]`."""
+    """Pick by size; the choice is recorded in `stats["chosen"]`. A heuristic's answer (beyond
+    bdp's size) gets the cheap lower bound."""
     candidates, default_limit = plan(instance)
-    return run_plan("smtt", instance, options, candidates, default_limit)
+    return strengthen(instance, run_plan("smtt", instance, options, candidates, default_limit))
