@@ -19,6 +19,7 @@ with no such guard (the test suite does, so that verdicts never depend on machin
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import importlib.util
 import os
 import threading
@@ -149,12 +150,23 @@ def offer(result: Result, box: dict[str, Any] | None = None) -> None:
 
 def offer_better(result: Result) -> None:
     """`offer` unless the guard already holds a better offer (a lower objective): for a method
-    called after another one of the same solve (auto's plan), whose early answer is worse."""
+    called after another one of the same solve (auto's plan), whose early answer is worse. The
+    held offer's bound, proven for the same instance, stays with a better one that has less."""
     box = guard_box()
     held = box.get("offer") if box is not None else None
-    if held is None or held.objective is None or (result.objective is not None
-                                                   and result.objective < held.objective):
+    if held is None or held.objective is None:
         offer(result)
+    elif result.objective is not None and result.objective < held.objective:
+        offer(_with_bound(result, held.bound))
+
+
+def _with_bound(result: Result, bound: float | None) -> Result:
+    """`result` with `bound` when that is higher than its own (`optimal` when it meets the
+    objective; above it, Result refuses it as the bug it would be)."""
+    if bound is None or result.objective is None or (result.bound is not None and result.bound >= bound):
+        return result
+    status = "optimal" if bound == result.objective else result.status
+    return dataclasses.replace(result, status=status, bound=bound)
 
 
 def latest_offer(since: float) -> Result | None:
