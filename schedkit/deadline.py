@@ -8,7 +8,9 @@ until the promise's last moment; if the method has not returned by then, the cal
 status `unknown` with `stats["hard_deadline"] = True`, and the thread finishes in the
 background (its result is dropped; a compilation it was doing serves the next call). A phased
 method hands the guard what it already has before each long phase (`offer`): then the call
-returns that `feasible` result instead of `unknown`.
+returns that `feasible` result instead of `unknown`. An abandoned run is told to stop: kernels
+that can run long poll the guard's `stop_flag()` and return early once it is raised, so that
+the thread ends soon after (instead of burning a core for minutes).
 
 Set the environment variable SCHEDKIT_HARD_DEADLINE=0 to run methods in the caller's thread
 with no such guard (the test suite does, so that verdicts never depend on machine speed).
@@ -17,6 +19,7 @@ with no such guard (the test suite does, so that verdicts never depend on machin
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import importlib.util
 import os
 import threading
@@ -24,6 +27,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from schedkit.result import Result
 
@@ -116,6 +121,19 @@ def guard_box() -> dict[str, Any] | None:
     return getattr(_inside, "box", None)
 
 
+def stop_flag() -> np.ndarray:
+    """The stop flag (one uint8, raised to 1 when the hard deadline abandons the run) of the solve
+    running on this thread, for kernels to poll; outside a guarded solve, a flag never raised."""
+    box = guard_box()
+    return box["stop"] if box is not None else np.zeros(1, dtype=np.uint8)
+
+
+def _abandon(thread: threading.Thread, box: dict[str, Any]) -> None:
+    """Give up on a run: its kernels see their stop flag raised and return early."""
+    _abandoned.append(thread)
+    box["stop"][0] = 1
+
+
 def offer(result: Result, box: dict[str, Any] | None = None) -> None:
     """Hand the guard of the solve running on this thread (or `box`, from `guard_box`) a result
     to return if the hard deadline comes first (the latest offer wins; its solution must not
@@ -132,12 +150,23 @@ def offer(result: Result, box: dict[str, Any] | None = None) -> None:
 
 def offer_better(result: Result) -> None:
     """`offer` unless the guard already holds a better offer (a lower objective): for a method
-    called after another one of the same solve (auto's plan), whose early answer is worse."""
+    called after another one of the same solve (auto's plan), whose early answer is worse. The
+    held offer's bound, proven for the same instance, stays with a better one that has less."""
     box = guard_box()
     held = box.get("offer") if box is not None else None
-    if held is None or held.objective is None or (result.objective is not None
-                                                   and result.objective < held.objective):
+    if held is None or held.objective is None:
         offer(result)
+    elif result.objective is not None and result.objective < held.objective:
+        offer(_with_bound(result, held.bound))
+
+
+def _with_bound(result: Result, bound: float | None) -> Result:
+    """`result` with `bound` when that is higher than its own (`optimal` when it meets the
+    objective; above it, Result refuses it as the bug it would be)."""
+    if bound is None or result.objective is None or (result.bound is not None and result.bound >= bound):
+        return result
+    status = "optimal" if bound == result.objective else result.status
+    return dataclasses.replace(result, status=status, bound=bound)
 
 
 def latest_offer(since: float) -> Result | None:
@@ -153,7 +182,7 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
     comes first."""
     if limit is None or not enabled() or getattr(_inside, "active", False):
         return True, call()
-    box: dict[str, Any] = {}
+    box: dict[str, Any] = {"stop": np.zeros(1, dtype=np.uint8)}
     done = threading.Event()
 
     def target() -> None:
@@ -172,11 +201,12 @@ def run_guarded(call: Callable[[], Any], limit: float | None, started: float) ->
     try:
         finished = done.wait(max(0.0, started + limit + allowance(limit) - GRACE - time.perf_counter()))
     except BaseException:  # Ctrl-C while waiting: the run is abandoned, so that the CLI exits
-        _abandoned.append(thread)  # at once rather than tearing the interpreter down under it
+        _abandon(thread, box)  # at once rather than tearing the interpreter down under it
         raise
     if not finished:
-        _abandoned.append(thread)
-        return False, box.get("offer")
+        offered = box.get("offer")  # before the stop: a stopped kernel's leftovers are not offers
+        _abandon(thread, box)
+        return False, offered
     if "error" in box:
         raise box["error"]
     return True, box["value"]

@@ -5,8 +5,11 @@ dynasearch beyond (bdp refuses with ProblemTooLarge)."""
 from __future__ import annotations
 
 from schedkit.common.auto import run_plan
+from schedkit.deadline import offer_better
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.bounds import strengthen
+from schedkit.smtt.compiling import OFFERED, sorting_result
 from schedkit.smtt.model import SMTTInstance
 
 AUTO_DEFAULT_TIME_LIMIT = 60.0  # weighted: the bdp budget of issue 22
@@ -28,6 +31,10 @@ def plan(instance: SMTTInstance) -> tuple[list[str], float | None]:
     "dynasearch beyond",
 )
 def solve_auto(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Pick by size; the choice is recorded in `stats["chosen"]`."""
+    """Pick by size; the choice is recorded in `stats["chosen"]`. A heuristic's answer (beyond
+    bdp's size) gets the cheap lower bound, offered first with the sorting rules' sequence so
+    that the offers after it keep it too."""
     candidates, default_limit = plan(instance)
-    return run_plan("smtt", instance, options, candidates, default_limit)
+    if options.time_limit is not None:
+        offer_better(sorting_result(instance, True, {"workers": 1, "offered": OFFERED}))
+    return strengthen(instance, run_plan("smtt", instance, options, candidates, default_limit))

@@ -23,6 +23,7 @@ from schedkit.common.finish import finish
 from schedkit.deadline import offer_better
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
+from schedkit.smtt.bounds import cheap_bound, strengthen
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 
 # Tiny instances with late jobs, so that warm-up runs reach the kernels (no early exit at 0).
@@ -78,13 +79,18 @@ def nothing_late(instance: SMTTInstance) -> bool:
     return not bool(np.any(np.cumsum(instance.p[edd]) > instance.d[edd]))
 
 
-def sorting_result(instance: SMTTInstance, exact: bool, stats: dict[str, Any]) -> Result:
-    """The best of EDD, SPT and WSPT from numpy alone (no kernel), as `feasible` (bound 0 for
-    exact methods; `optimal` at objective 0)."""
+def best_sorting_rule(instance: SMTTInstance) -> tuple[np.ndarray, int]:
+    """The best of the EDD, SPT and WSPT orders (numpy alone) and its objective."""
     sequence = min(sorting_rules(instance), key=lambda order: _tardiness(instance, order))
-    objective = _tardiness(instance, sequence)
+    return sequence, _tardiness(instance, sequence)
+
+
+def sorting_result(instance: SMTTInstance, exact: bool, stats: dict[str, Any]) -> Result:
+    """The best of EDD, SPT and WSPT from numpy alone (no kernel), as `feasible` (for exact
+    methods with `bounds.cheap_bound`; `optimal` at objective 0 or when the bound meets it)."""
+    sequence, objective = best_sorting_rule(instance)
     if exact:
-        return finish(objective, 0, False, SMTTSolution(sequence), stats)
+        return finish(objective, cheap_bound(instance), False, SMTTSolution(sequence), stats)
     return Result("optimal" if objective == 0 else "feasible", objective,
                   0 if objective == 0 else None, SMTTSolution(sequence), stats)
 
@@ -100,7 +106,8 @@ def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGH
                   also: Callable[[], object] | None = None,
                   refuse: Callable[[SMTTInstance], None] | None = None) -> Callable[[Solver], Solver]:
     """Decorate a method: its kernels compile inside the caller's budget (see the module);
-    `refuse(instance)` raises for an instance the method never serves, before any compiling."""
+    `refuse(instance)` raises for an instance the method never serves, before any compiling.
+    An exact method's `feasible` answer gets `bounds.cheap_bound` when its own is weaker."""
     def wrap(solver: Solver) -> Solver:
         name = solver.__name__
 
@@ -115,6 +122,8 @@ def within_budget(exact: bool, instances: tuple[SMTTInstance, ...] = (TINY_WEIGH
             if options.time_limit is not None:  # what the guard returns if the method overruns
                 offer_better(sorting_result(instance, exact, {"workers": 1, "offered": OFFERED}))
             result = solver(instance, options)
+            if exact:
+                result = strengthen(instance, result)
             return result.with_context(stats={**result.stats, "compile_seconds": round(waited, 3)})
 
         return method

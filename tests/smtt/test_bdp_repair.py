@@ -25,7 +25,7 @@ def test_repair_gives_a_permutation(instance: schedkit.SMTTInstance, data: st.Da
     p, d, w = instance.p, instance.d, instance.w
     inserted = insert_missing(path, p, d, w)
     assert sorted(inserted.tolist()) == list(range(n))
-    sequence, value = repair(path, p, d, w)
+    sequence, value = repair(path, p, d, w, np.zeros(1, dtype=np.uint8))
     assert sorted(sequence.tolist()) == list(range(n))
     assert value == weighted_tardiness(sequence, p, d, w)
     assert value <= weighted_tardiness(inserted, p, d, w)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 
 import schedkit
 from schedkit import ProblemTooLarge, SMTTInstance
+from schedkit.smtt.bounds import lower_bound
 from tests.conftest import CLASS_IDS_N20, brute_force_optimum
 from tests.smtt.strategies import smtt_instances
 
@@ -110,12 +111,13 @@ def test_refusal_names_the_memory_at_any_size(n: int, mib: str) -> None:
 
 
 def test_time_limit_on_25_jobs():
-    """A 0.05 s budget on n = 25 (about a second of work) stops early, feasible, no proof."""
+    """A 0.05 s budget on n = 25 (about a second of work) stops early, feasible, no proof, with
+    the cheap lower bound (it answered with no bound before)."""
     rng = np.random.default_rng(3)
     instance = SMTTInstance(p=rng.integers(1, 100, 25), d=rng.integers(0, 1200, 25))
     schedkit.solve(SMTTInstance(p=[1, 2], d=[0, 0]), "dp")  # compile outside the clock
     result = schedkit.solve(instance, "dp", time_limit=0.05)
-    assert result.status == "feasible" and result.bound is None
+    assert result.status == "feasible" and result.bound == lower_bound(instance) > 0
     assert result.stats["states_done"] < result.stats["states"] == 2**25
     _checked(instance, result)
 

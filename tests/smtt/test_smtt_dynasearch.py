@@ -32,7 +32,8 @@ def test_pass_value_equals_the_objective_after_its_moves(instance, dense, seed):
     tables = np.zeros((4, n + 1), dtype=np.int64)
     reach = int(p.max() - p.min() + 1)
     gains = np.zeros((2, n + 1, reach if dense else 1), dtype=np.int64)
-    value = smtt_local._dynasearch_pass(sequence, p, d, w, work, forward, tables, gains)
+    value = smtt_local._dynasearch_pass(sequence, p, d, w, work, forward, tables, gains,
+                                        np.zeros(1, dtype=np.uint8))
     assert value <= before
     smtt_local._apply_moves(sequence, work[2], work[3])
     assert sorted(sequence.tolist()) == list(range(n))

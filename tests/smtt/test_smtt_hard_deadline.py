@@ -10,6 +10,7 @@ import pytest
 
 import schedkit
 from schedkit import Result, SMTTInstance, deadline
+from schedkit.smtt.bounds import cheap_bound
 from schedkit.smtt.heuristics import methods as smtt_methods
 
 
@@ -44,9 +45,11 @@ def _solve_stuck(monkeypatch: pytest.MonkeyPatch, stage: str, method: str) -> tu
 
 @pytest.mark.parametrize("method", ["dynasearch", "auto"])
 def test_a_stuck_descent_leaves_the_best_rule(monkeypatch: pytest.MonkeyPatch, method: str) -> None:
-    """The search after the best rule held past the deadline: the rule's sequence comes back."""
-    _, result = _solve_stuck(monkeypatch, "iterated_dynasearch", method)
+    """The search after the best rule held past the deadline: the rule's sequence comes back,
+    for `auto` (exact) with the cheap bound the sorting rules' offer had (it had none)."""
+    x, result = _solve_stuck(monkeypatch, "iterated_dynasearch", method)
     assert result.stats["offered"] == "the best rule's sequence"
+    assert result.bound == (cheap_bound(x) if method == "auto" else None)
 
 
 @pytest.mark.parametrize("method", ["insertion", "api", "dynasearch"])

@@ -5,7 +5,9 @@ positions, the best set of independent moves on disjoint segments; besides their
 we also allow the two insertion moves of the enhanced neighbourhood of Grosso, Della
 Croce & Tadei (2004): the first job of a segment to its end, the last job to its front.
 Moves on disjoint segments do not interact because each keeps its segment's total length.
-All kernels work in place on `sequence` and return the new objective.
+All kernels work in place on `sequence` and return the new objective. They poll `stop` (a
+one-element uint8 array, `deadline.stop_flag`) and, once it is 1, return at once with the moves
+made so far (a move is applied whole or not at all).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ SWAP = 1
 FORWARD = 2  # first job of the segment moves to its end
 BACKWARD = 3  # last job of the segment moves to its front
 DENSE_GAIN_CELLS = 2_000_000  # n × (p range) up to which swaps are priced in O(1)
+STOPPED = np.iinfo(np.int64).max  # what a dynasearch pass returns when stopped: no improvement
 
 
 @njit(cache=True, nogil=True)
@@ -29,11 +32,11 @@ def _cost(job, completion, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def adjacent_interchange(sequence, p, d, w):  # pragma: no cover - compiled
+def adjacent_interchange(sequence, p, d, w, stop):  # pragma: no cover - compiled
     """First-improvement descent over swaps of neighbours; returns the local optimum's value."""
     n = sequence.size
     improved = True
-    while improved:
+    while improved and not stop[0]:
         improved = False
         time = 0
         for k in range(n - 1):
@@ -50,7 +53,7 @@ def adjacent_interchange(sequence, p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def insertion(sequence, p, d, w):  # pragma: no cover - compiled
+def insertion(sequence, p, d, w, stop):  # pragma: no cover - compiled
     """Best-improvement descent over 'remove one job, reinsert it elsewhere'."""
     n = sequence.size
     completion = np.empty(n, dtype=np.int64)
@@ -63,6 +66,8 @@ def insertion(sequence, p, d, w):  # pragma: no cover - compiled
         best_from = -1
         best_to = -1
         for i in range(n):
+            if stop[0]:
+                return weighted_tardiness(sequence, p, d, w)
             job = sequence[i]
             # forward: job i goes after position j > i; jobs i+1..j move earlier by p[job]
             delta = -_cost(job, completion[i], d, w)
@@ -178,7 +183,7 @@ def _swap_middle(sequence, d, w, completion, first, stop, delta, limit, tables, 
 
 
 @njit(cache=True, nogil=True)
-def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover - compiled
+def _forward_costs(sequence, p, d, w, completion, forward, stop):  # pragma: no cover - compiled
     """forward[i, last]: cost of segment [i, last] after its first job moves to its end.
 
     For a fixed first job the others all shift earlier by the same amount, so each row is
@@ -186,6 +191,8 @@ def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover 
     """
     n = sequence.size
     for i in range(n - 1):
+        if stop[0]:
+            return
         head = sequence[i]
         shifted = 0
         for last in range(i + 1, n):
@@ -194,8 +201,9 @@ def _forward_costs(sequence, p, d, w, completion, forward):  # pragma: no cover 
 
 
 @njit(cache=True, nogil=True)
-def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains):  # pragma: no cover - compiled
-    """One dynasearch step over positions; returns the best compound move's value.
+def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains, stop):  # pragma: no cover
+    """One dynasearch step over positions; returns the best compound move's value (STOPPED when
+    `stop` was raised on the way).
 
     best[j] is the least cost of positions < j. Segments are processed by their last
     position, so best[i] is final when used. `work` rows: completion, best, move, start,
@@ -209,10 +217,12 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains):  # pragma
         time += p[sequence[k]]
         completion[k] = time
     reach = p.max() - p.min() + 1
-    _forward_costs(sequence, p, d, w, completion, forward)
+    _forward_costs(sequence, p, d, w, completion, forward, stop)
     _swap_tables(sequence, p, d, w, completion, reach, tables, gains, near_early, near_tardy)
     best[0] = 0
     for last in range(n):
+        if stop[0]:
+            return STOPPED
         j = last + 1
         tail = sequence[last]
         best[j] = best[last] + _cost(tail, completion[last], d, w)
@@ -265,7 +275,7 @@ def _apply_moves(sequence, move, start):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compiled
+def dynasearch_steps(sequence, p, d, w, max_steps, stop):  # pragma: no cover - compiled
     """At most `max_steps` improving dynasearch steps; returns (value, local optimum reached)."""
     n = sequence.size
     work = np.zeros((6, n + 1), dtype=np.int64)
@@ -278,8 +288,8 @@ def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compil
     for _ in range(max_steps):
         if current == 0:
             return current, True
-        value = _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains)
-        if value >= current:
+        value = _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains, stop)
+        if value >= current:  # a stopped pass too: its moves are not all chosen
             return current, True
         _apply_moves(sequence, work[2], work[3])
         current = value
@@ -287,13 +297,13 @@ def dynasearch_steps(sequence, p, d, w, max_steps):  # pragma: no cover - compil
 
 
 @njit(cache=True, nogil=True)
-def dynasearch(sequence, p, d, w):  # pragma: no cover - compiled
+def dynasearch(sequence, p, d, w, stop):  # pragma: no cover - compiled
     """Descent with the dynasearch neighbourhood until no compound move improves."""
-    return dynasearch_steps(sequence, p, d, w, np.iinfo(np.int64).max)[0]
+    return dynasearch_steps(sequence, p, d, w, np.iinfo(np.int64).max, stop)[0]
 
 
 @njit(cache=True, nogil=True)
-def iterated_dynasearch(best_sequence, current, p, d, w, iterations, kick, state):  # pragma: no cover
+def iterated_dynasearch(best_sequence, current, p, d, w, iterations, kick, state, stop):  # pragma: no cover
     """`iterations` rounds of: kick `current` with `kick` random swaps of nearby jobs, descend,
     accept if no worse; `best_sequence` keeps the best seen. Returns (best value, state)."""
     n = current.size
@@ -302,7 +312,7 @@ def iterated_dynasearch(best_sequence, current, p, d, w, iterations, kick, state
     trial = current.copy()
     reach = max(2, min(n - 1, 10))  # a kick swaps jobs at most this far apart
     for _ in range(iterations):
-        if best_value == 0 or n < 2:
+        if best_value == 0 or n < 2 or stop[0]:
             break
         trial[:] = current
         for _k in range(kick):
@@ -311,7 +321,7 @@ def iterated_dynasearch(best_sequence, current, p, d, w, iterations, kick, state
             state, r = next_random(state)
             j = min(n - 1, i + 1 + r % reach)
             trial[i], trial[j] = trial[j], trial[i]
-        value = dynasearch(trial, p, d, w)
+        value = dynasearch(trial, p, d, w, stop)
         if value <= current_value:
             current[:] = trial
             current_value = value

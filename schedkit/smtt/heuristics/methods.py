@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.deadline import offer_better
+from schedkit.deadline import offer_better, stop_flag
 from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -19,6 +19,7 @@ from schedkit.smtt.heuristics.search import atc_best_k, best_rule, iterated_dyna
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+Stoppable = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 def sequence_result(instance: SMTTInstance, sequence: np.ndarray, **stats: Any) -> Result:
@@ -33,6 +34,11 @@ def sequence_result(instance: SMTTInstance, sequence: np.ndarray, **stats: Any) 
     )
 
 
+def _stoppable(kernel: Stoppable) -> Kernel:
+    """An O(n²) rule's kernel given the solve's stop flag."""
+    return lambda p, d, w: kernel(p, d, w, stop_flag())
+
+
 def _sorting_rule(name: str, kernel: Kernel, description: str) -> None:
     def method(instance: SMTTInstance, options: SolveOptions) -> Result:
         return sequence_result(instance, kernel(instance.p, instance.d, instance.w))
@@ -44,7 +50,7 @@ def _sorting_rule(name: str, kernel: Kernel, description: str) -> None:
 
 def _dispatch_rule(name: str, rule: int, augment: bool, description: str) -> None:
     def method(instance: SMTTInstance, options: SolveOptions) -> Result:
-        sequence = smtt_rules.dispatch(instance.p, instance.d, instance.w, rule, 0.0, augment)
+        sequence = smtt_rules.dispatch(instance.p, instance.d, instance.w, rule, 0.0, augment, stop_flag())
         return sequence_result(instance, sequence)
 
     method.__name__ = f"solve_{name.replace('-', '_')}"
@@ -55,8 +61,8 @@ def _dispatch_rule(name: str, rule: int, augment: bool, description: str) -> Non
 _sorting_rule("edd", smtt_rules.edd, "earliest due date first")
 _sorting_rule("spt", smtt_rules.spt, "shortest processing time first")
 _sorting_rule("wspt", smtt_rules.wspt, "largest weight / processing time first (Smith)")
-_sorting_rule("psk", smtt_rules.psk, "Panwalkar–Smith–Koulamas (1993) SPT-scan rule")
-_sorting_rule("eddc", smtt_rules.eddc, "EDD challenger of Çetinkaya et al. (2025)")
+_sorting_rule("psk", _stoppable(smtt_rules.psk), "Panwalkar–Smith–Koulamas (1993) SPT-scan rule")
+_sorting_rule("eddc", _stoppable(smtt_rules.eddc), "EDD challenger of Çetinkaya et al. (2025)")
 _dispatch_rule("mdd", smtt_rules.MDD, False, "modified due date (Baker–Bertrand; weighted: Kanet–Li)")
 _dispatch_rule("mddc", smtt_rules.MDDC, False, "MDD challenger of Çetinkaya et al. (2025)")
 _dispatch_rule("mdd-aug", smtt_rules.MDD, True, "MDD with move-to-end augmentation")
@@ -76,7 +82,8 @@ def solve_atc(instance: SMTTInstance, options: SolveOptions) -> Result:
     else:
         if not (isinstance(k, int | float) and k > 0):
             raise InvalidOption(f"ATC look-ahead k must be positive, got {k!r}")
-        sequence = smtt_rules.dispatch(instance.p, instance.d, instance.w, smtt_rules.ATC, float(k), False)
+        sequence = smtt_rules.dispatch(instance.p, instance.d, instance.w, smtt_rules.ATC, float(k), False,
+                                       stop_flag())
     return sequence_result(instance, sequence, k=float(k))
 
 
@@ -92,7 +99,7 @@ def _descent(name: str, kernel: Callable[..., int], description: str) -> None:
     def method(instance: SMTTInstance, options: SolveOptions) -> Result:
         start, rule = _offered_start(instance, options)
         sequence = start.copy()
-        kernel(sequence, instance.p, instance.d, instance.w)
+        kernel(sequence, instance.p, instance.d, instance.w, stop_flag())
         return sequence_result(instance, sequence, start=rule)
 
     method.__name__ = f"solve_{name}"

@@ -7,6 +7,9 @@ ATC (Vepsalainen & Morton 1987), MDDC (Çetinkaya et al. 2025). Their own kernel
 can be augmented: after each append, move an earlier job to the end when that lowers the
 tardiness of the partial sequence (Bean & Hall).
 
+The O(n²) and O(n³) kernels poll `stop` (a one-element uint8 array, `deadline.stop_flag`): once
+it is 1 they end early with the jobs not placed yet appended in index order (still a sequence).
+
 Ties go to the shorter job, then the earlier due date, then the lower index.
 """
 
@@ -74,9 +77,19 @@ def _better(j, i, p, d):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _move_to_end(sequence, m, p, d, w):  # pragma: no cover - compiled
+def _fill_rest(sequence, m, scheduled):  # pragma: no cover - compiled
+    """Positions m.. get the jobs not scheduled yet, in index order."""
+    for j in range(scheduled.size):
+        if not scheduled[j]:
+            sequence[m] = j
+            m += 1
+    return sequence
+
+
+@njit(cache=True, nogil=True)
+def _move_to_end(sequence, m, p, d, w, stop):  # pragma: no cover - compiled
     """Augmentation on sequence[:m+1]: apply the best 'move an earlier job to the end' while
-    it lowers the partial weighted tardiness."""
+    it lowers the partial weighted tardiness (until `stop` is raised)."""
     while True:
         completion = np.empty(m + 1, dtype=np.int64)
         time = 0
@@ -86,6 +99,8 @@ def _move_to_end(sequence, m, p, d, w):  # pragma: no cover - compiled
         best_delta = 0
         best_q = -1
         for q in range(m):
+            if stop[0]:
+                return
             job = sequence[q]
             delta = w[job] * (max(0, time - d[job]) - max(0, completion[q] - d[job]))
             for k in range(q + 1, m + 1):
@@ -105,7 +120,7 @@ def _move_to_end(sequence, m, p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def dispatch(p, d, w, rule, k, augment):  # pragma: no cover - compiled
+def dispatch(p, d, w, rule, k, augment, stop):  # pragma: no cover - compiled
     """Build a sequence by repeatedly appending the unscheduled job of smallest priority."""
     n = p.size
     sequence = np.empty(n, dtype=np.int64)
@@ -115,6 +130,8 @@ def dispatch(p, d, w, rule, k, augment):  # pragma: no cover - compiled
         remaining_p += p[j]
     t = 0
     for m in range(n):
+        if stop[0]:
+            return _fill_rest(sequence, m, scheduled)
         mean_p = remaining_p / (n - m)
         max_p = 0
         for j in range(n):
@@ -134,12 +151,12 @@ def dispatch(p, d, w, rule, k, augment):  # pragma: no cover - compiled
         t += p[best]
         remaining_p -= p[best]
         if augment:
-            _move_to_end(sequence, m, p, d, w)
+            _move_to_end(sequence, m, p, d, w, stop)
     return sequence
 
 
 @njit(cache=True, nogil=True)
-def psk(p, d, w):  # pragma: no cover - compiled
+def psk(p, d, w, stop):  # pragma: no cover - compiled
     """PSK: scan the unscheduled jobs in SPT order, the first one active; a later job j takes
     over when d[active] > max(d[j], t + p[j]) (Emmons' condition fails for the active job);
     a late active job is kept at once. The active job at the end of the scan goes next."""
@@ -149,6 +166,8 @@ def psk(p, d, w):  # pragma: no cover - compiled
     sequence = np.empty(n, dtype=np.int64)
     t = 0
     for m in range(n):
+        if stop[0]:
+            return _fill_rest(sequence, m, scheduled)
         active = -1
         for idx in range(n):
             j = order[idx]
@@ -168,7 +187,7 @@ def psk(p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def eddc(p, d, w):  # pragma: no cover - compiled
+def eddc(p, d, w, stop):  # pragma: no cover - compiled
     """EDDC: start from the jobs sorted by p then d; for i = 1..n-1 bubble S[i] towards the
     front while its due date is earlier than its predecessor's and that predecessor
     completes before its own due date in the current sequence."""
@@ -180,6 +199,8 @@ def eddc(p, d, w):  # pragma: no cover - compiled
         time += p[sequence[k]]
         completion[k] = time
     for i in range(1, n):
+        if stop[0]:
+            break
         j = i
         while j > 0 and d[sequence[j]] < d[sequence[j - 1]]:
             before = sequence[j - 1]

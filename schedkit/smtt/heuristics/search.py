@@ -2,7 +2,8 @@
 
 Kernels cannot read the clock, so the iterated search runs in chunks of iterations and
 checks the deadline between chunks; without a deadline the iteration count alone stops it,
-which keeps a run deterministic for a given seed.
+which keeps a run deterministic for a given seed. Every kernel also gets the solve's stop flag
+(`deadline.stop_flag`): raised when the hard deadline abandons the run, it ends them early.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from schedkit.common.rng import seed_state
+from schedkit.deadline import stop_flag
 from schedkit.smtt.heuristics import local as smtt_local
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
@@ -43,8 +45,10 @@ def _best_of(candidates: list[Candidate], p: np.ndarray, d: np.ndarray, w: np.nd
 def atc_best_k(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float
                ) -> tuple[np.ndarray, float]:
     """ATC over the look-ahead grid 0.5..4.5 (Vepsalainen & Morton's range); the best sequence."""
+    stop = stop_flag()
+
     def atc(k: float) -> Callable[[], np.ndarray]:
-        return lambda: smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False)
+        return lambda: smtt_rules.dispatch(p, d, w, smtt_rules.ATC, k, False, stop)
 
     candidates: list[Candidate] = [(k, atc(k)) for k in ATC_K_GRID]
     sequence, k = _best_of(candidates, p, d, w, deadline)
@@ -55,16 +59,21 @@ def best_rule(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float,
               augment_max_jobs: int = AUGMENT_MAX_JOBS) -> tuple[np.ndarray, str]:
     """The best sequence among the dispatching rules (cheap ones first, deadline permitting);
     the O(n³) augmented rules only up to `augment_max_jobs` jobs."""
+    stop = stop_flag()
+
+    def dispatch(rule: int, augment: bool) -> Callable[[], np.ndarray]:
+        return lambda: smtt_rules.dispatch(p, d, w, rule, 0.0, augment, stop)
+
     candidates: list[Candidate] = [
         ("edd", lambda: smtt_rules.edd(p, d, w)),
         ("wspt", lambda: smtt_rules.wspt(p, d, w)),
-        ("mdd", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, False)),
-        ("mddc", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, False)),
+        ("mdd", dispatch(smtt_rules.MDD, False)),
+        ("mddc", dispatch(smtt_rules.MDDC, False)),
         ("atc", lambda: atc_best_k(p, d, w, deadline)[0]),
     ]
     if p.size <= augment_max_jobs:
-        candidates.append(("mddc-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDDC, 0.0, True)))
-        candidates.append(("mdd-aug", lambda: smtt_rules.dispatch(p, d, w, smtt_rules.MDD, 0.0, True)))
+        candidates.append(("mddc-aug", dispatch(smtt_rules.MDDC, True)))
+        candidates.append(("mdd-aug", dispatch(smtt_rules.MDD, True)))
     sequence, name = _best_of(candidates, p, d, w, deadline)
     return sequence, str(name)
 
@@ -81,7 +90,8 @@ def iterated_dynasearch(
 ) -> tuple[np.ndarray, int, int]:
     """Descend from `start`, then iterate kicks + descents; returns (sequence, value, iterations)."""
     current = start.astype(np.int64).copy()
-    while not smtt_local.dynasearch_steps(current, p, d, w, 1)[1]:
+    stop = stop_flag()
+    while not smtt_local.dynasearch_steps(current, p, d, w, 1, stop)[1]:
         if time.perf_counter() >= deadline:
             break
     best = current.copy()
@@ -93,7 +103,7 @@ def iterated_dynasearch(
         step = min(step, iterations - done)
         started = time.perf_counter()
         value, next_state = smtt_local.iterated_dynasearch(
-            best, current, p, d, w, step, kick, state
+            best, current, p, d, w, step, kick, state, stop
         )
         state = np.uint64(next_state)  # numba hands a uint64 back as a Python int
         done += step

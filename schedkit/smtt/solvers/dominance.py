@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from schedkit.deadline import stop_flag
+
 
 @njit(cache=True, nogil=True)
 def _add(before, earliest, latest, p, i, j, above, below):  # pragma: no cover - compiled
@@ -82,11 +84,12 @@ def _dominates(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def precedence_matrix(p, d, w):  # pragma: no cover - compiled
+def precedence_matrix(p, d, w, stop):  # pragma: no cover - compiled
     """before[i, j] is True when i precedes j in some optimal sequence (transitively closed).
 
     All returned pairs hold together in one optimal sequence. Rules are re-applied until
-    nothing changes, since every new pair tightens E and L for the next round.
+    nothing changes, since every new pair tightens E and L for the next round, or until `stop`
+    (the solve's stop flag) is raised: then the pairs found so far, valid as well.
     """
     n = p.size
     before = np.zeros((n, n), dtype=np.bool_)
@@ -101,6 +104,8 @@ def precedence_matrix(p, d, w):  # pragma: no cover - compiled
     while changed:
         changed = False
         for i in range(n):
+            if stop[0]:
+                return before
             for j in range(i + 1, n):
                 if before[i, j] or before[j, i]:
                     continue
@@ -119,6 +124,7 @@ def precedences(p: np.ndarray, d: np.ndarray, w: np.ndarray) -> np.ndarray:
         np.ascontiguousarray(p, dtype=np.int64),
         np.ascontiguousarray(d, dtype=np.int64),
         np.ascontiguousarray(w, dtype=np.int64),
+        stop_flag(),
     )
 
 

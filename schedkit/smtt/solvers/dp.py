@@ -3,7 +3,9 @@
 F(S) is the least Σ w·T of the jobs in S when they are processed first, in some order:
 F(S) = min over j in S of F(S \\ {j}) + w_j·max(0, P(S) − d_j), P(S) the total processing time
 of S. The table is filled in blocks of masks so the wall-clock budget is checked between
-blocks; the optimal order is read back by recomputing which job attains each minimum.
+blocks; the optimal order is read back by recomputing which job attains each minimum. A run
+the budget stops answers the best of the EDD, SPT and WSPT orders with the best cheap lower
+bound (`bounds.cheap_bound`: WSPT, pairing and assignment bounds).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from schedkit.common.finish import finish
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.smtt.compiling import within_budget
+from schedkit.smtt.bounds import cheap_bound
+from schedkit.smtt.compiling import best_sorting_rule, within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
 
@@ -99,7 +102,7 @@ def _refuse_too_many(instance: SMTTInstance) -> None:
 )
 @within_budget(exact=True, refuse=_refuse_too_many)
 def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
-    """Optimal sequence by subset DP; on timeout the EDD order with status feasible, no bound."""
+    """Optimal sequence by subset DP; on timeout the best sorting rule, feasible, with a cheap bound."""
     n = instance.n
     p, d, w = instance.p, instance.d, instance.w
     dtype = _table_dtype(instance)
@@ -117,10 +120,9 @@ def solve_dp(instance: SMTTInstance, options: SolveOptions) -> Result:
     deadline = options.deadline
     for start in range(1, size, BLOCK):
         if time.perf_counter() >= deadline:
-            sequence = np.argsort(d, kind="stable").astype(np.int64)
-            objective = int(weighted_tardiness(sequence, p, d, w))
+            sequence, objective = best_sorting_rule(instance)
             stats["states_done"] = start
-            return finish(objective, None, False, SMTTSolution(sequence), stats)
+            return finish(objective, cheap_bound(instance), False, SMTTSolution(sequence), stats)
         _fill_block(table, p, d, w, start, min(size, start + BLOCK))
     sequence = _backtrack(table, p, d, w)
     objective = int(weighted_tardiness(sequence, p, d, w))

@@ -29,6 +29,7 @@ from schedkit.deadline import offer
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.bounds import cheap_bound
 from schedkit.smtt.compiling import nothing_late, within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import warm_start
@@ -270,7 +271,7 @@ def solve_mip(instance: SMTTInstance, options: SolveOptions) -> Result:
     hint_objective = int(weighted_tardiness(hint, p, d, w))
     if hint_objective <= start_objective:
         start, start_objective = hint, hint_objective
-    offer(finish(start_objective, 0, False, SMTTSolution(start.copy()),
+    offer(finish(start_objective, cheap_bound(instance), False, SMTTSolution(start.copy()),
                  {"solver": name, "workers": options.workers, "offered": "the warm start"}))
     remaining = options.remaining()
     build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)

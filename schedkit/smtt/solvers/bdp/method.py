@@ -39,6 +39,7 @@ from schedkit.deadline import offer
 from schedkit.errors import InvalidOption, ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.bounds import cheap_bound
 from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.heuristics.search import best_rule, iterated_dynasearch
@@ -183,11 +184,14 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
     upper = int(weighted_tardiness(sequence, p, d, w))
     if upper == 0 or time.perf_counter() >= options.deadline:
         return _result(instance, sequence, 0, stats)
-    offer(finish(upper, 0, False, SMTTSolution(sequence.copy()), {**stats, "offered": "the upper bound"}))
-    before = precedences(p, d, w)
+    cheap = cheap_bound(instance)
+    offer(finish(upper, cheap, False, SMTTSolution(sequence.copy()), {**stats, "offered": "the upper bound"}))
+    before = precedences(p, d, w)  # cubic: seconds at a few thousand jobs
     stats["precedences"] = int(before.sum())
+    if time.perf_counter() >= options.deadline:  # before the stages' tables (seconds to allocate)
+        return _result(instance, sequence, 0, stats)
     if kind == "lagrangian":
-        return _sublimation(instance, sequence, upper, before, options, memory_limit, stats)
+        return _sublimation(instance, sequence, upper, before, options, memory_limit, stats, cheap)
     relaxation = None
     scale = safe_scale(p, d, w, SCALE)
     if kind == "lagrangian" and instance.n * (int(p.sum()) + 1) <= TABLE_CELLS and scale is not None:
@@ -204,9 +208,9 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
 
 
 def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, before: np.ndarray,
-                 options: SolveOptions, memory_limit: int, stats: dict[str, Any]) -> Result:
+                 options: SolveOptions, memory_limit: int, stats: dict[str, Any], cheap: int) -> Result:
     """Stages 1-3 of the successive sublimation DP (see `ssdp`); on a stop the best sequence
-    and the best bound proven."""
+    and the best bound proven (offered with at least the `cheap` bound)."""
     p, d, w = instance.p, instance.d, instance.w
     scale = safe_scale(p, d, w, SCALE)
     if scale is None:
@@ -220,7 +224,7 @@ def _sublimation(instance: SMTTInstance, sequence: np.ndarray, upper: int, befor
 
     def current() -> Result:  # the stages' best sequence and bound so far (read when offered)
         best = sequence if search.best is None else order[search.best]
-        return finish(search.upper, search.bound, search.proved, SMTTSolution(best.copy()),
+        return finish(search.upper, max(search.bound, cheap), search.proved, SMTTSolution(best.copy()),
                       {**stats, "offered": "the successive sublimation DP"})
 
     search.progress_result = current

@@ -61,8 +61,9 @@ def insert_missing(path, p, d, w):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def repair(path, p, d, w):  # pragma: no cover - compiled
-    """`insert_missing`, then a dynasearch descent; (sequence, its weighted tardiness)."""
+def repair(path, p, d, w, stop):  # pragma: no cover - compiled
+    """`insert_missing`, then a dynasearch descent (ended early by `stop`, the solve's stop flag);
+    (sequence, its weighted tardiness)."""
     sequence = insert_missing(path, p, d, w)
-    value = dynasearch(sequence, p, d, w)
+    value = dynasearch(sequence, p, d, w, stop)
     return sequence, value

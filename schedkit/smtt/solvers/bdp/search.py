@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.incumbents import Incumbents
+from schedkit.deadline import stop_flag
 from schedkit.result import Result
 from schedkit.smtt.solvers.bdp.arc_graph import ArcGraph
 from schedkit.smtt.solvers.bdp.kernels import cost_table
@@ -105,7 +106,7 @@ class Search:
         if path.size == 0 or key == self.last_path:
             return
         self.last_path = key
-        sequence, value = repair(path, self.p, self.d, self.w)
+        sequence, value = repair(path, self.p, self.d, self.w, stop_flag())
         self.repair_seconds += time.perf_counter() - now
         self.stats["repairs"] += 1
         if value < self.upper:

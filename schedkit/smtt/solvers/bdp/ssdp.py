@@ -362,5 +362,5 @@ def warm_up(p: np.ndarray, d: np.ndarray, w: np.ndarray, before: np.ndarray) -> 
         modifiers.close_round()
     # Rarely reached by warmup's short runs, so compiled here: the repair of a relaxed path (a
     # repeat and misses; the stages' p, d, w are read-only too) and the table's elimination.
-    repair(np.zeros(2, np.int64), p, d, w)
+    repair(np.zeros(2, np.int64), p, d, w, np.zeros(1, dtype=np.uint8))
     stage2_eliminate_table(search)

@@ -10,8 +10,8 @@ subproblem (the set started at t) canonically: that is the memo key.
 `solve` returns the optimal value when it is below the threshold `ub` it is given, and
 otherwise a lower bound that is at least `ub` (a fail-high, as in alpha-beta search); both
 are memoised, exact values with the split that attains them. The search stops, unwinding
-without storing anything half-done, once `stats[NODES]` reaches `stats[CAP]`; a later call
-with a higher cap resumes from the memo.
+without storing anything half-done, once `stats[NODES]` reaches `stats[CAP]` or `stop[0]` (the
+solve's stop flag) is raised; a later call with a higher cap resumes from the memo.
 """
 
 from __future__ import annotations
@@ -254,9 +254,9 @@ def _candidates(jobs, t, k, p, d):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cover - compiled
+def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats, stop):  # pragma: no cover - compiled
     """Least total tardiness of the set (a, b, lo, hi) from t if below `ub`, else a lower
-    bound >= ub; -1 when the node cap stopped the search (stats[ABORTED] set)."""
+    bound >= ub; -1 when the node cap or `stop` stopped the search (stats[ABORTED] set)."""
     a, b, lo, hi, t, cost = _reduce(a, b, lo, hi, t, p, d, rank, spt, np.empty(0, dtype=np.int64), 0)
     if a > b:
         return cost
@@ -266,7 +266,7 @@ def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cove
     if known[1] == 1 or (known[1] == 0 and known[0] >= ub):
         stats[HITS] += 1
         return cost + known[0]
-    if stats[NODES] >= stats[CAP]:
+    if stats[NODES] >= stats[CAP] or stop[0]:
         stats[ABORTED] = 1
         return np.int64(-1)
     stats[NODES] += 1
@@ -284,13 +284,14 @@ def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cove
         tard_k = _tardiness(finish[0], d[k])
         right = np.int64(0)
         if i < last:
-            right = solve(jobs[i + 1], b, lo, hi - 1, finish[0], ub - tard_k, p, d, rank, spt, memo, stats)
+            right = solve(jobs[i + 1], b, lo, hi - 1, finish[0], ub - tard_k, p, d, rank, spt, memo, stats,
+                          stop)
             if stats[ABORTED]:
                 return np.int64(-1)
             if tard_k + right >= ub:
                 _store(memo, stats, key, max(tard_k + right, known[0]), 0, CHOICE_NONE)
                 return cost + tard_k + right
-        left = solve(a, jobs[i], lo, hi - 1, t, ub - tard_k - right, p, d, rank, spt, memo, stats)
+        left = solve(a, jobs[i], lo, hi - 1, t, ub - tard_k - right, p, d, rank, spt, memo, stats, stop)
         if stats[ABORTED]:
             return np.int64(-1)
         value = left + tard_k + right
@@ -331,13 +332,14 @@ def solve(a, b, lo, hi, t, ub, p, d, rank, spt, memo, stats):  # pragma: no cove
         right = np.int64(0)
         if i < last:
             right = solve(jobs[i + 1], b, lo, hi - 1, finish[c], best - tard_k[c] - left_bound[c],
-                          p, d, rank, spt, memo, stats)
+                          p, d, rank, spt, memo, stats, stop)
             if stats[ABORTED]:
                 return np.int64(-1)
             if left_bound[c] + tard_k[c] + right >= best:
                 lower = min(lower, left_bound[c] + tard_k[c] + right)
                 continue
-        left = solve(a, jobs[i], lo, hi - 1, t, best - tard_k[c] - right, p, d, rank, spt, memo, stats)
+        left = solve(a, jobs[i], lo, hi - 1, t, best - tard_k[c] - right, p, d, rank, spt, memo, stats,
+                     stop)
         if stats[ABORTED]:
             return np.int64(-1)
         value = left + tard_k[c] + right
@@ -388,7 +390,7 @@ def known_bound(a, b, lo, hi, t, p, d, rank, spt, memo):  # pragma: no cover - c
 
 
 @njit(cache=True, nogil=True)
-def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragma: no cover - compiled
+def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, stop, out, start):  # pragma: no cover
     """Write an optimal order of the set from t into out[start:]; solves (without a
     threshold) any part the memo lacks. Returns the number of jobs written; once the node cap
     stops a solve (stats[ABORTED]), it unwinds leaving -1 in the places not written."""
@@ -401,9 +403,10 @@ def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragm
     key = (a, b, lo, hi, t)
     known = _lookup(memo, key)
     if known[1] != 1:
-        solve(a, b, lo, hi, t, INFINITY, p, d, rank, spt, memo, stats)
+        solve(a, b, lo, hi, t, INFINITY, p, d, rank, spt, memo, stats, stop)
         known = _lookup(memo, key)
-    choice = known[2] if known[1] == 1 else _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats)
+    choice = known[2] if known[1] == 1 else _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats,
+                                                        stop)
     if stats[ABORTED]:
         return size
     jobs = _members(a, b, lo, hi, rank)
@@ -421,19 +424,19 @@ def rebuild(a, b, lo, hi, t, p, d, rank, spt, memo, stats, out, start):  # pragm
                 position += 1
     else:
         k = spt[hi - 1]
-        position += rebuild(a, choice, lo, hi - 1, t, p, d, rank, spt, memo, stats, out, position)
+        position += rebuild(a, choice, lo, hi - 1, t, p, d, rank, spt, memo, stats, stop, out, position)
         out[position] = k
         finish = t
         for i in range(jobs.size):
             finish += p[jobs[i]]
             if jobs[i] == choice:
                 break
-        rebuild(choice + 1, b, lo, hi - 1, finish, p, d, rank, spt, memo, stats, out, position + 1)
+        rebuild(choice + 1, b, lo, hi - 1, finish, p, d, rank, spt, memo, stats, stop, out, position + 1)
     return size
 
 
 @njit(cache=True, nogil=True)
-def _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats):  # pragma: no cover - compiled
+def _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats, stop):  # pragma: no cover - compiled
     """The choice at a core the memo had no room for, found by solving its sides."""
     jobs = _members(a, b, lo, hi, rank)
     value, choice = _easy_value(jobs, t, p, d, spt, a, b, lo, hi)
@@ -445,10 +448,11 @@ def _best_split(a, b, lo, hi, t, p, d, rank, spt, memo, stats):  # pragma: no co
     best_split = CHOICE_NONE
     for c in range(index.size):
         i = index[c]
-        total = solve(a, jobs[i], lo, hi - 1, t, INFINITY, p, d, rank, spt, memo, stats)
+        total = solve(a, jobs[i], lo, hi - 1, t, INFINITY, p, d, rank, spt, memo, stats, stop)
         total += _tardiness(finish[c], d[k])
         if i < jobs.size - 1:
-            total += solve(jobs[i + 1], b, lo, hi - 1, finish[c], INFINITY, p, d, rank, spt, memo, stats)
+            total += solve(jobs[i + 1], b, lo, hi - 1, finish[c], INFINITY, p, d, rank, spt, memo, stats,
+                           stop)
         if total < best:
             best = total
             best_split = jobs[i]

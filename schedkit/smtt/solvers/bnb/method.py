@@ -23,6 +23,7 @@ from numba import types
 from numba.typed import Dict
 
 from schedkit.common.finish import finish
+from schedkit.deadline import stop_flag
 from schedkit.errors import InvalidOption, UnsupportedInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -61,6 +62,7 @@ class _Problem:
         entries = min(memory_mb * 2**20 / ENTRY_BYTES, MAX_ENTRIES)  # memory_mb = 2^63 overflowed int64
         self.stats[kernels.MAX_ENTRIES] = max(1, int(entries))
         self.rate = FIRST_CHUNK / CHUNK_SECONDS  # nodes per second, as the search last measured
+        self.stop = stop_flag()  # raised when the hard deadline abandons the solve
 
     def root(self) -> tuple[int, int, int, int, int]:
         """All jobs, from time 0."""
@@ -74,11 +76,11 @@ class _Problem:
             self.stats[kernels.CAP] = self.stats[kernels.NODES] + chunk
             started = time.perf_counter()
             value = kernels.solve(
-                *self.root(), ub, self.p, self.d, self.rank, self.spt, self.memo, self.stats
+                *self.root(), ub, self.p, self.d, self.rank, self.spt, self.memo, self.stats, self.stop
             )
             if not self.stats[kernels.ABORTED]:
                 return int(value)
-            if time.perf_counter() >= deadline:
+            if time.perf_counter() >= deadline or self.stop[0]:
                 return None
             self.rate = chunk / max(time.perf_counter() - started, 1e-6)
             chunk = int(min(max(FIRST_CHUNK, self.rate * CHUNK_SECONDS), 4 * chunk))
@@ -93,7 +95,8 @@ class _Problem:
         else:
             left = max(0.0, deadline - time.perf_counter())
             self.stats[kernels.CAP] = self.stats[kernels.NODES] + int(FIRST_CHUNK + self.rate * left)
-        kernels.rebuild(*self.root(), self.p, self.d, self.rank, self.spt, self.memo, self.stats, out, 0)
+        kernels.rebuild(*self.root(), self.p, self.d, self.rank, self.spt, self.memo, self.stats, self.stop,
+                        out, 0)
         if self.stats[kernels.ABORTED] or (out < 0).any():
             return None
         return self.edd[out]
