@@ -4,6 +4,7 @@ of thousands of jobs) leaves the caller a checked `feasible` sequence, never `un
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ import schedkit
 from schedkit import Result, SMTTInstance, deadline
 from schedkit.smtt.bounds import cheap_bound
 from schedkit.smtt.heuristics import methods as smtt_methods
+from schedkit.smtt.heuristics import search
 
 
 def _instance() -> SMTTInstance:
@@ -57,3 +59,48 @@ def test_a_stuck_start_leaves_the_sorting_rules(monkeypatch: pytest.MonkeyPatch,
     """Even the best rule held past the deadline: the best of EDD, SPT and WSPT comes back."""
     _, result = _solve_stuck(monkeypatch, "best_rule", method)
     assert result.stats["offered"].startswith("the best of the EDD, SPT and WSPT orders")
+
+
+def test_a_stuck_kick_leaves_the_descents_best(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kicks held past the deadline after the first descent: what the descent reached comes
+    back (a descent step of 5,000 jobs takes a second or more; the guard gave the rule's before)."""
+    x = _instance()
+    rule = schedkit.solve(x, "dynasearch", iterations=0)  # compiled, and where the descent ends
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        release.wait()
+
+    monkeypatch.setattr(search.smtt_local, "iterated_dynasearch", stuck)
+    try:
+        result = schedkit.solve(x, "dynasearch", time_limit=3)  # the rules' share: 0.9 s for 60 jobs
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and schedkit.check(x, result).feasible
+    assert result.stats["offered"] == "the descent's best so far"
+    assert result.objective == rule.objective
+
+
+def test_the_rules_stop_when_the_last_ones_time_does_not_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates that take 10 (fake) seconds each, deadline at 15: one is built, not two (the
+    deadline was looked at only after each, so O(n²) rules ran on for minutes at 40,000 jobs)."""
+    clock = [0.0]
+    monkeypatch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    x = _instance()
+    built = []
+
+    def build(tag: str):  # type: ignore[no-untyped-def]
+        def run() -> np.ndarray:
+            built.append(tag)
+            clock[0] += 10.0
+            return np.arange(x.n, dtype=np.int64)
+        return run
+
+    sequence, tag = search._best_of([(t, build(t)) for t in "abc"], x.p, x.d, x.w, 15.0)
+    assert built == ["a"] and tag == "a"
+    built.clear()
+    clock[0] = 0.0
+    search._best_of([(t, build(t)) for t in "abc"], x.p, x.d, x.w, 25.0)
+    assert built == ["a", "b"]

@@ -22,6 +22,9 @@ SWAP = 1
 FORWARD = 2  # first job of the segment moves to its end
 BACKWARD = 3  # last job of the segment moves to its front
 DENSE_GAIN_CELLS = 2_000_000  # n × (p range) up to which swaps are priced in O(1)
+FORWARD_CELLS = 16_000_000  # n × (longest move + 1) of the forward-cost table (128 MB): moves span
+# every segment up to 4,000 jobs, beyond at most FORWARD_CELLS / n positions (an n² table was
+# 12.8 GB at 40,000 jobs)
 STOPPED = np.iinfo(np.int64).max  # what a dynasearch pass returns when stopped: no improvement
 
 
@@ -184,20 +187,22 @@ def _swap_middle(sequence, d, w, completion, first, stop, delta, limit, tables, 
 
 @njit(cache=True, nogil=True)
 def _forward_costs(sequence, p, d, w, completion, forward, stop):  # pragma: no cover - compiled
-    """forward[i, last]: cost of segment [i, last] after its first job moves to its end.
+    """forward[i, last - i]: cost of segment [i, last] after its first job moves to its end, for
+    segments up to the table's width.
 
     For a fixed first job the others all shift earlier by the same amount, so each row is
-    one running sum: O(n^2) in all.
+    one running sum: O(n · width) in all.
     """
     n = sequence.size
+    width = forward.shape[1] - 1
     for i in range(n - 1):
         if stop[0]:
             return
         head = sequence[i]
         shifted = 0
-        for last in range(i + 1, n):
+        for last in range(i + 1, min(n, i + width + 1)):
             shifted += _cost(sequence[last], completion[last] - p[head], d, w)
-            forward[i, last] = shifted + _cost(head, completion[last], d, w)
+            forward[i, last - i] = shifted + _cost(head, completion[last], d, w)
 
 
 @njit(cache=True, nogil=True)
@@ -212,6 +217,7 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains, stop):  # 
     n = sequence.size
     completion, best, move, start = work[0], work[1], work[2], work[3]
     near_early, near_tardy = work[4], work[5]
+    width = forward.shape[1] - 1  # the longest move spans width + 1 positions
     time = 0
     for k in range(n):
         time += p[sequence[k]]
@@ -229,14 +235,14 @@ def _dynasearch_pass(sequence, p, d, w, work, forward, tables, gains, stop):  # 
         move[j] = 0
         start[j] = last
         backward_shifted = 0  # jobs i..last-1 moved later by p[tail]
-        for i in range(last - 1, -1, -1):
+        for i in range(last - 1, max(-1, last - width - 1), -1):
             head = sequence[i]
             begin = completion[i] - p[head]
             backward_shifted += _cost(head, completion[i] + p[tail], d, w)
             value = best[i] + _cost(tail, begin + p[tail], d, w) + backward_shifted
             if value < best[j]:
                 best[j], move[j], start[j] = value, BACKWARD, i
-            value = best[i] + forward[i, last]
+            value = best[i] + forward[i, last - i]
             if value < best[j]:
                 best[j], move[j], start[j] = value, FORWARD, i
             if last - i >= 2:
@@ -275,11 +281,17 @@ def _apply_moves(sequence, move, start):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def forward_width(n):  # pragma: no cover - compiled
+    """The longest move (positions between its two ends): every one up to FORWARD_CELLS / n."""
+    return max(1, min(n - 1, FORWARD_CELLS // max(1, n)))
+
+
+@njit(cache=True, nogil=True)
 def dynasearch_steps(sequence, p, d, w, max_steps, stop):  # pragma: no cover - compiled
     """At most `max_steps` improving dynasearch steps; returns (value, local optimum reached)."""
     n = sequence.size
     work = np.zeros((6, n + 1), dtype=np.int64)
-    forward = np.zeros((n, n), dtype=np.int64)
+    forward = np.zeros((n, forward_width(n) + 1), dtype=np.int64)
     tables = np.zeros((4, n + 1), dtype=np.int64)
     reach = p.max() - p.min() + 1
     dense = reach if n * reach <= DENSE_GAIN_CELLS else 1
