@@ -11,7 +11,9 @@ Objective: mean JCT over programs (seconds, minimised).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,6 +120,16 @@ class Server:
                 f"server iteration time a + min(b, c) = {shortest:g} s (one token) is below "
                 f"{MIN_ITERATION_SECONDS:g} s: a turn could take no time at float resolution")
 
+    @contextmanager
+    def reading(self) -> Iterator[Server]:
+        """A context in which traces (and project JSON) are read onto this server instead of the
+        default preset, so that they are validated against it (`--server`)."""
+        token = _READING_ON.set(self)
+        try:
+            yield self
+        finally:
+            _READING_ON.reset(token)
+
     def iteration_time(self, prefill: float, decode: float, context: float) -> float:
         """a + b·prefill + c·decode + e·context, seconds."""
         return self.a + self.b * prefill + self.c * decode + self.e * context
@@ -136,6 +148,14 @@ class Server:
         if self.source:
             data["source"] = self.source
         return data
+
+
+_READING_ON: ContextVar[Server | None] = ContextVar("serving_reading_on", default=None)
+
+
+def chosen_server() -> Server | None:
+    """The server of the enclosing `Server.reading()` context, if any."""
+    return _READING_ON.get()
 
 
 SERVER_FIELDS = ("name", "kv_capacity", "token_budget", "max_batch", "a", "b", "c", "e",

@@ -204,3 +204,56 @@ def test_whole_number_and_missing_ids_are_read():
     parsed = trace.program_from({"id": 7, "arrival": 0, "turns": turns}, "x", "3")
     missing = trace.program_from({"arrival": 0, "turns": turns}, "x", "3")
     assert (parsed[0], missing[0]) == ("7", "3")
+
+
+def _big_program_trace(tmp_path: Path) -> Path:
+    """A trace whose first program needs 500,010 tokens of context: more than h100-8b holds."""
+    return _write(tmp_path / "big.jsonl", [
+        {"id": "small", "arrival": 0, "turns": [{"prompt_tokens": 100, "output_tokens": 10}]},
+        {"id": "huge", "arrival": 1, "turns": [{"prompt_tokens": 500_000, "output_tokens": 10}]},
+    ])
+
+
+def _server_file(tmp_path: Path, name: str, kv_capacity: int) -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(dict(presets.H100_8B.to_dict(), kv_capacity=kv_capacity, name=name)))
+    return path
+
+
+def test_server_option_validates_the_trace_against_the_chosen_server(tmp_path):
+    """The trace was validated against the default preset before --server applied: a program
+    needing 500,010 tokens was refused (exit 2) on a 10^6-token server the user named."""
+    big, plan = _big_program_trace(tmp_path), tmp_path / "plan.json"
+    server = _server_file(tmp_path, "big", 10**6)
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(big), "--server", str(server), "-m", "fcfs",
+                                  "--json", str(plan)])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(main, ["check", str(big), str(plan), "--server", str(server)])
+    assert checked.exit_code == 0, checked.output
+    with server_from_dict(json.loads(server.read_text())).reading():  # the same in Python
+        assert schedkit.load(big).server.kv_capacity == 10**6
+    with pytest.raises(schedkit.InvalidInstance, match="cannot hold"):
+        schedkit.load(big)  # outside the context: the default preset again
+
+
+@pytest.mark.parametrize("server", [None, "mid"])
+def test_a_trace_the_chosen_server_cannot_hold_is_one_line_naming_file_line_and_program(tmp_path, server):
+    """Without --server (the default preset) or with one too small: exit 2, one line naming
+    the trace, the program's line and id, and the server."""
+    big = _big_program_trace(tmp_path)
+    extra = ["--server", str(_server_file(tmp_path, "mid", 450_000))] if server else []
+    result = CliRunner().invoke(main, ["solve", str(big), "-m", "fcfs", *extra])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert f"{big}:2:" in result.output and "program huge" in result.output
+    assert ("server mid" if server else "server h100-8b") in result.output
+
+
+def test_server_option_replaces_a_project_json_server_before_validation(tmp_path):
+    """A project JSON without a server (or with its own) is read onto --server too."""
+    programs = [json.loads(line) for line in _big_program_trace(tmp_path).read_text().splitlines()]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"family": "serving", "programs": programs}))
+    server = _server_file(tmp_path, "big", 10**6)
+    result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
+    assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ from typing import Any
 from schedkit.errors import InvalidInstance
 from schedkit.serving import presets
 from schedkit.serving.formats.trace import instance_of, program_from
-from schedkit.serving.model import Server, server_from_dict
+from schedkit.serving.model import Server, chosen_server, server_from_dict
 
 
 def looks_like_server(record: Mapping[str, Any]) -> bool:
@@ -33,6 +33,7 @@ def from_record(record: Mapping[str, Any], default_name: str) -> Any:
     server: Server = presets.DEFAULT
     if "server" in record:
         server = server_from_dict(record["server"])
+    server = chosen_server() or server  # `--server` replaces the file's own server
     parsed = [program_from(p, f"programs[{k}]", str(k + 1)) for k, p in enumerate(programs)]
     instance = instance_of(parsed, server, str(record.get("name", default_name)))
     meta = record.get("meta")
