@@ -223,6 +223,12 @@ class ServingInstance:
         n = len(program_ids)
         if n < 1:
             raise InvalidInstance("a trace needs at least one program")
+        if len(set(program_ids)) < n:
+            first: dict[str, int] = {}
+            for k, ident in enumerate(program_ids):
+                if first.setdefault(ident, k) != k:
+                    raise InvalidInstance(f"program id {ident!r} is given twice (programs {first[ident] + 1} "
+                                          f"and {k + 1}): ids must be unique")
         arrays = {  # copies: the caller's arrays are neither aliased nor made read-only
             "arrival": real_array("arrival", self.arrival),
             "turn_ptr": integer_array("turn_ptr", self.turn_ptr),

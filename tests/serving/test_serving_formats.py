@@ -12,7 +12,7 @@ import schedkit
 from schedkit.cli import main
 from schedkit.serving import presets
 from schedkit.serving.formats import trace
-from schedkit.serving.model import server_from_dict
+from schedkit.serving.model import Turn, build_instance, server_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "instances" / "serving"
@@ -257,3 +257,31 @@ def test_server_option_replaces_a_project_json_server_before_validation(tmp_path
     server = _server_file(tmp_path, "big", 10**6)
     result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("first", "second"), [({"id": "p1"}, {"id": "p1"}), ({}, {"id": 1}),
+                                               ({"id": 7}, {"id": "7"})])
+def test_a_program_id_given_twice_is_refused_naming_both_lines(tmp_path, first, second):
+    """Two programs with one id were served silently (messages and charts named either); a line
+    without an id is its position, so an explicit id equal to it repeats it too."""
+    path = _write(tmp_path / "dup.jsonl", [
+        {"arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}], **first},
+        {"id": "other", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"arrival": 1, "turns": [{"prompt_tokens": 5, "output_tokens": 2}], **second},
+    ])
+    result = CliRunner().invoke(main, ["solve", str(path), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert f"{path}:3:" in result.output and "line 1 has it" in result.output
+
+
+def test_a_program_id_given_twice_is_refused_in_project_json_and_python(tmp_path):
+    """The same rule for the project JSON and for instances built in Python."""
+    turns = [Turn(5, 2)]
+    with pytest.raises(schedkit.InvalidInstance, match="'a' is given twice .programs 1 and 3"):
+        build_instance([("a", 0.0, turns), ("b", 0.0, turns), ("a", 1.0, turns)], presets.H100_8B)
+    record = {"family": "serving", "programs": [
+        {"id": "a", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"id": "a", "arrival": 1, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]}]}
+    (tmp_path / "x.json").write_text(json.dumps(record))
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "x.json"), "-m", "fcfs"])
+    assert result.exit_code == 2 and "x.json" in result.output and "given twice" in result.output

@@ -5,6 +5,7 @@
 
 The last turn has no tool fields. A trace alone is served by the default server preset
 (`schedkit solve trace.jsonl --server FILE` picks another, and the trace is validated against it).
+Program ids name the programs in messages and charts: an id given twice is refused.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """The whole file is one instance on the default server preset (or the `Server.reading()` one)."""
     server = chosen_server() or presets.DEFAULT
     programs: list[tuple[str, float, list[Turn]]] = []
+    lines: dict[str, int] = {}  # each id's line: `schedkit` names programs by id
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -119,6 +121,11 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
             program = program_from(record, f"{path}:{number}", str(len(programs) + 1))
         except InvalidInstance as error:
             raise InvalidInstance(str(error)) from None
+        ident = program[0]
+        if ident in lines:
+            raise InvalidInstance(f"{path}:{number}: program id {ident!r} again: line {lines[ident]} has "
+                                  "it (ids are unique; a line without an id is named by its position)")
+        lines[ident] = number
         _fits(server, program, f"{path}:{number}")
         programs.append(program)
     if not programs:
