@@ -70,6 +70,19 @@ def _steps(now, step, e, context, grow, kmax, horizon):  # pragma: no cover - co
 
 
 @njit(cache=True, nogil=True)
+def _keeps_batch(order_rule, prefill, waiting):  # pragma: no cover - compiled
+    """A preemptive server re-chooses its batch every iteration, in priority order (chunks too):
+    until an event it chooses the same one when no priority changes (arrival orders), when the
+    batch's priorities only fall and order only decodes of a token each (srpt), or when nothing
+    waits and only decodes run (las)."""
+    if order_rule in (ORDER_REQUEST_ARRIVAL, ORDER_PROGRAM_ARRIVAL):
+        return True
+    if order_rule == ORDER_SHORTEST_REMAINING:
+        return prefill == 0
+    return prefill == 0 and waiting == 0
+
+
+@njit(cache=True, nogil=True)
 def _priority(rule, i, t, ready, arrival, attained, ctx, prompt, output, suffix, pre_left,
               dec_left, admitted, gpu, cpu):  # pragma: no cover - compiled
     if rule == ORDER_REQUEST_ARRIVAL:
@@ -324,7 +337,9 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         # Later iterations of this batch give the chunks as the loop's top does (decodes first):
         # after an admission that may differ, so only a decode-only batch is advanced at once.
         same = prefill == 0 or joined == 0
-        if same and reload_tokens == 0 and not preemptive and (qn == 0 or blocked or nrun == max_batch):
+        if preemptive:
+            same = _keeps_batch(order_rule, prefill, qn)
+        if same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
             horizon = inf
             if ap < n:
                 horizon = arrival[order[ap]]
