@@ -285,3 +285,16 @@ def test_a_program_id_given_twice_is_refused_in_project_json_and_python(tmp_path
     (tmp_path / "x.json").write_text(json.dumps(record))
     result = CliRunner().invoke(main, ["solve", str(tmp_path / "x.json"), "-m", "fcfs"])
     assert result.exit_code == 2 and "x.json" in result.output and "given twice" in result.output
+
+
+def test_cached_tokens_read_beyond_2_62_are_named_not_blamed_on_the_server_times(tmp_path):
+    """Eight 10^9-token decodes over 10^9-token prompts read 1.2·10^19 cached tokens in one run
+    of iterations (times stay near 10^12 s): refused as 'the simulated times pass 2^62 s', which
+    sent the user to the server's coefficients; now the tokens read are named."""
+    path = _write(tmp_path / "wide.jsonl", [
+        {"id": f"p{k}", "arrival": 0, "turns": [{"prompt_tokens": 10**9, "output_tokens": 10**9}]}
+        for k in range(8)])
+    server = _server_file(tmp_path, "wide", 2 * 10**10)
+    result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "cached tokens" in result.output and "times pass" not in result.output

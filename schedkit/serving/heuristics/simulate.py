@@ -103,8 +103,10 @@ def run_kernel(instance: ServingInstance, policy: Policy,
 
 def _times_in_range(instance: ServingInstance, out: tuple[Any, ...]) -> None:
     """InvalidInstance when a simulated time is not finite or reaches 2^62 s (the limit of every
-    number, which the checker holds the log to): the server is out of scale for the trace."""
-    for times in (*out[:3], out[8], out[9], out[13]):
+    number, which the checker holds the log to): the server is out of scale for the trace; or
+    when a row's cached tokens read reach 2^62: the trace's contexts and decodes are."""
+    rows = np.asarray(out[13], dtype=np.float64).reshape(-1, kernel.ROW_COLUMNS)
+    for times in (*out[:3], out[8], out[9], np.delete(rows, kernel.ROW_CONTEXT, axis=1)):
         values = np.asarray(times, dtype=np.float64)
         if values.size and not (np.all(np.isfinite(values)) and np.abs(values).max() < MAX_TIME):
             s = instance.server
@@ -112,6 +114,12 @@ def _times_in_range(instance: ServingInstance, out: tuple[Any, ...]) -> None:
                 f"{instance.name}: on server {s.name} the simulated times pass 2^62 s: its "
                 f"iteration times (a = {s.a:g}, b = {s.b:g}, c = {s.c:g}, e = {s.e:g} s) or "
                 f"offload bandwidth ({s.offload_bandwidth:g} tokens/s) are out of scale")
+    if len(rows) and not rows[:, kernel.ROW_CONTEXT].max() < MAX_TIME:
+        k = int(np.argmax(rows[:, kernel.ROW_CONTEXT]))
+        raise InvalidInstance(
+            f"{instance.name}: a run of {rows[k, 2]:.0f} iterations of one batch reads "
+            f"{rows[k, kernel.ROW_CONTEXT]:.3g} cached tokens in all, beyond 2^62 (the limit of every "
+            "number of the log): the trace's contexts and decodes are out of scale")
 
 
 def solution_of(out: tuple[Any, ...]) -> ServingSolution:
