@@ -80,13 +80,15 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
     fraction = float(options.get("warmup"))
     if not 0 < fraction <= 1 or math.isnan(fraction):
         raise InvalidOption(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
+    rounds = int(options.get("rounds"))
+    if rounds < 0:
+        raise InvalidOption(f"ttl-opt: rounds = {rounds} must be >= 0 (0: Continuum's rule untuned)")
     count = max(1, int(round(fraction * instance.n)))
     base = continuum_policy(instance)
     simulation = simulator(options)
     simulate = simulation[0]
     deadline = options.deadline - 0.3 * (options.remaining() or 0.0)
-    tuned, evaluations = tune(warmup_prefix(instance, count), base, deadline,
-                              int(options.get("rounds")), simulate)
+    tuned, evaluations = tune(warmup_prefix(instance, count), base, deadline, rounds, simulate)
     order = np.sort(instance.arrival)
     switch = float(order[count]) if count < instance.n else math.inf
     policy = replace(base, late_limit=tuned.pin_limit, late_scale=tuned.pin_scale,
