@@ -16,7 +16,7 @@ import numpy as np
 
 from schedkit.common.compile import compile_until, python_twin, wait_until
 from schedkit.common.numbers import MAX_VALUE
-from schedkit.errors import InvalidInstance
+from schedkit.errors import InvalidInstance, ProblemTooLarge
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.serving.heuristics import kernel
@@ -85,15 +85,21 @@ def run_kernel(instance: ServingInstance, policy: Policy,
     scale = np.array(policy.pin_scale or per_tool(0.0, tools), dtype=np.float64)
     late_limit = limit if policy.late_limit is None else np.array(policy.late_limit, dtype=np.float64)
     late_scale = scale if policy.late_scale is None else np.array(policy.late_scale, dtype=np.float64)
-    out = simulate(
-        instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr,
-        instance.prompt, instance.output, instance.tool,
-        instance.tool_seconds, s.kv_capacity, s.token_budget, s.max_batch, s.a, s.b, s.c, s.e,
-        s.offload_capacity, max(s.offload_bandwidth, 1e-300), s.preemptive,
-        ORDERS[policy.order], CACHES[policy.cache], limit, scale, late_limit, late_scale,
-        float(policy.switch_time), float(policy.ttl_cap), float(policy.turn_weight),
-        float(policy.ema_alpha), float(policy.ema_prior),
-    )
+    try:
+        out = simulate(
+            instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr,
+            instance.prompt, instance.output, instance.tool,
+            instance.tool_seconds, s.kv_capacity, s.token_budget, s.max_batch, s.a, s.b, s.c, s.e,
+            s.offload_capacity, max(s.offload_bandwidth, 1e-300), s.preemptive,
+            ORDERS[policy.order], CACHES[policy.cache], limit, scale, late_limit, late_scale,
+            float(policy.switch_time), float(policy.ttl_cap), float(policy.turn_weight),
+            float(policy.ema_alpha), float(policy.ema_prior),
+        )
+    except MemoryError:  # the iteration log grows as it goes: its size is known only then
+        turns = " (programs of equal attained service take turns, a row per iteration)" \
+            if s.preemptive and policy.order == "las" else ""
+        raise ProblemTooLarge(f"{instance.name}: the simulator's log of {instance.turns} LLM calls on "
+                              f"server {s.name} does not fit in memory{turns}") from None
     if out[-1] != kernel.STATUS_OK:
         raise RuntimeError(f"{instance.name}: the simulator found no request it could serve "
                            "(a bug: please report the trace and server)")  # exit 3, not bad input
