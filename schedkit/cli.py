@@ -411,11 +411,14 @@ def warmup_command(family_names: tuple[str, ...], limit: float) -> None:
 @click.argument("target")
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--to", "to_format", default=None, help="output format (default: by extension)")
-def convert(source: str, target: str, format: str | None, to_format: str | None) -> None:
+@click.option("--server", "server", default=None,
+              help="serving: the server JSON the traces are read onto (kept in a .json target)")
+def convert(source: str, target: str, format: str | None, to_format: str | None,
+            server: str | None) -> None:
     """Convert instances between formats (.json one instance, .jsonl many, or a family's own
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
-    instances = list(schedkit.load_all(source, format=format))
-    check_output(target, inputs=[split_selector(source)[0]])
+    instances = _read_on_server(server, lambda: list(schedkit.load_all(source, format=format)))
+    check_output(target, inputs=[split_selector(source)[0]] + ([Path(server)] if server else []))
     check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")

@@ -298,3 +298,17 @@ def test_cached_tokens_read_beyond_2_62_are_named_not_blamed_on_the_server_times
     result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "cached tokens" in result.output and "times pass" not in result.output
+
+
+def test_convert_reads_a_trace_onto_the_chosen_server(tmp_path):
+    """A trace needing more KV memory than h100-8b could not be converted at all (no --server);
+    now `convert --server` writes the project JSON on that server, which solves without it."""
+    big, target = _big_program_trace(tmp_path), tmp_path / "converted.json"
+    server = _server_file(tmp_path, "big", 10**6)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["convert", str(big), str(target)])
+    assert refused.exit_code == 2 and "cannot hold" in refused.output and not target.exists()
+    converted = runner.invoke(main, ["convert", str(big), str(target), "--server", str(server)])
+    assert converted.exit_code == 0, converted.output
+    assert json.loads(target.read_text())["server"]["kv_capacity"] == 10**6
+    assert runner.invoke(main, ["solve", str(target), "-m", "fcfs"]).exit_code == 0
