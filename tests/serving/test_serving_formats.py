@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,28 @@ def test_convert_reads_a_trace_onto_the_chosen_server(tmp_path):
     assert converted.exit_code == 0, converted.output
     assert json.loads(target.read_text())["server"]["kv_capacity"] == 10**6
     assert runner.invoke(main, ["solve", str(target), "-m", "fcfs"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"sever": presets.A100_8B_OFFLOAD.to_dict()}, "unknown field.*sever"),
+    ({"name": True}, "'name' must be a string"),
+    ({"name": {"a": 1}}, "'name' must be a string"),
+    ({"meta": 5}, "meta must be an object"),
+])
+def test_project_json_fields_are_read_or_refused_never_dropped(tmp_path, extra, message):
+    """A misspelt "server" was dropped and the trace served by h100-8b instead; a name true was
+    read as "True"; a meta that is no object was dropped: each now one line, exit 2."""
+    programs = [json.loads(line) for line in TRACE.read_text().splitlines()]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"family": "serving", "programs": programs, **extra}))
+    result = CliRunner().invoke(main, ["solve", str(path), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert re.search(message, result.output) and "x.json" in result.output
+
+
+def test_project_json_lines_keep_their_ids(tmp_path):
+    """An id selects a line of a JSON-lines file of instances (`file#id`): still read."""
+    instance = schedkit.load(TRACE)
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({**instance.to_dict(), "id": key}) + "\n" for key in ("a", "b")))
+    assert schedkit.load(f"{path}#b").n == instance.n
