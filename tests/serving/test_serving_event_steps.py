@@ -224,11 +224,12 @@ def test_every_method_serves_each_turn_as_iteration_by_iteration(instance):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_a_preemptive_server_logs_a_long_decode_in_a_few_rows(method):
-    """A preemptive server chose its batch anew every iteration and logged each: 10^6 decodes
-    made 10^6 rows (10^8 ran out of memory, exit 3); one program after another now take a few."""
+    """A preemptive server chose its batch anew every iteration and logged each: a 10^6-token
+    prompt and 10^6 decodes made 2·10^6 rows (10^8 ran out of memory, exit 3); one program
+    after another now take a few."""
     server = Server(name="degenerate", kv_capacity=10**7, token_budget=1, max_batch=1,
                     a=0.0, b=1.0, c=1.0, e=0.0, preemptive=True)
-    x = build_instance([("long", 0.0, [Turn(10, 10**6)]), ("short", 0.5, [Turn(2, 3)])], server)
+    x = build_instance([("long", 0.0, [Turn(10**6, 10**6)]), ("short", 0.5, [Turn(2, 3)])], server)
     result = schedkit.solve(x, method)
-    assert len(result.solution.rows) < 50 and result.stats["iterations"] == 10**6 + 15
+    assert len(result.solution.rows) < 50 and result.stats["iterations"] == 2 * 10**6 + 5
     assert schedkit.check(x, result).feasible

@@ -70,16 +70,16 @@ def _steps(now, step, e, context, grow, kmax, horizon):  # pragma: no cover - co
 
 
 @njit(cache=True, nogil=True)
-def _keeps_batch(order_rule, prefill, waiting):  # pragma: no cover - compiled
+def _keeps_batch(order_rule, prefill, running, waiting):  # pragma: no cover - compiled
     """A preemptive server re-chooses its batch every iteration, in priority order (chunks too):
-    until an event it chooses the same one when no priority changes (arrival orders), when the
-    batch's priorities only fall and order only decodes of a token each (srpt), or when nothing
-    waits and only decodes run (las)."""
+    until an event it chooses the same one when no priority changes (arrival orders), or when
+    the order within the batch does not matter (only decodes of a token each, or one request)
+    and no waiting request can overtake (srpt: the batch's priorities only fall; las: none waits)."""
     if order_rule in (ORDER_REQUEST_ARRIVAL, ORDER_PROGRAM_ARRIVAL):
         return True
-    if order_rule == ORDER_SHORTEST_REMAINING:
-        return prefill == 0
-    return prefill == 0 and waiting == 0
+    if prefill > 0 and running > 1:
+        return False
+    return order_rule == ORDER_SHORTEST_REMAINING or waiting == 0
 
 
 @njit(cache=True, nogil=True)
@@ -338,7 +338,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         # after an admission that may differ, so only a decode-only batch is advanced at once.
         same = prefill == 0 or joined == 0
         if preemptive:
-            same = _keeps_batch(order_rule, prefill, qn)
+            same = _keeps_batch(order_rule, prefill, nrun, qn)
         if same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
             horizon = inf
             if ap < n:
