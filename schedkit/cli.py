@@ -30,7 +30,7 @@ import schedkit
 from schedkit import family as families
 from schedkit import registry
 from schedkit.bench.progress import RunProgress, Ticker
-from schedkit.cli_inputs import match_results, on_server, parse_options, read_solution_json
+from schedkit.cli_inputs import match_results, on_server, parse_options, read_server, read_solution_json
 from schedkit.cli_outputs import (
     JSON_EVERY_SECONDS,
     check_output_flag,
@@ -166,6 +166,16 @@ def _expand(files: tuple[str, ...], format: str | None, blocking: bool = False) 
         yield from schedkit.load_all(file, format=format, blocking=blocking)
 
 
+def _read_on_server(server_file: str | None, read: Callable[[], list[Any]]) -> list[Any]:
+    """The instances `read` gives; with `--server`, read onto that server (serving traces are
+    validated against it, not against the default preset)."""
+    if not server_file:
+        return read()
+    server = read_server(server_file)
+    with server.reading():
+        return on_server(read(), server)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--method", "-m", default="auto", show_default=True, help="see `schedkit methods`")
@@ -187,9 +197,7 @@ def solve(files: tuple[str, ...], method: str, time_limit: float | None, seed: i
           json_out: str | None, gantt: str | None, server: str | None, blocking: bool) -> None:
     """Solve each instance of FILES (file#k picks one), check it, print a table row."""
     options = parse_options(extra)
-    instances = list(_expand(files, format, blocking))
-    if server:
-        instances = on_server(instances, server)
+    instances = _read_on_server(server, lambda: list(_expand(files, format, blocking)))
     inputs = [split_selector(f)[0] for f in files] + ([Path(server)] if server else [])
     charts = gantt_paths(gantt, [x.name for x in instances]) if gantt else []
     for flag, target in (("--json", None if json_out == "-" else json_out), ("--gantt", gantt),
@@ -263,9 +271,7 @@ def check(file: str, solution: str, format: str | None, blocking: bool, server: 
     inputs = [split_selector(file)[0], Path(solution)] + ([Path(server)] if server else [])
     check_output_flag("--json", None if json_out == "-" else json_out, inputs)
     data = read_solution_json(solution)
-    instances = list(schedkit.load_all(file, format=format, blocking=blocking))
-    if server:
-        instances = on_server(instances, server)
+    instances = _read_on_server(server, lambda: list(_expand((file,), format, blocking)))
     pairs = match_results(file, solution, instances, data)
     for instance, result in pairs:
         if isinstance(result, dict) and result.get("family", instance.family) != instance.family:
@@ -405,11 +411,14 @@ def warmup_command(family_names: tuple[str, ...], limit: float) -> None:
 @click.argument("target")
 @click.option("--format", "format", default=None, help="input format, e.g. orlib-wt:40")
 @click.option("--to", "to_format", default=None, help="output format (default: by extension)")
-def convert(source: str, target: str, format: str | None, to_format: str | None) -> None:
+@click.option("--server", "server", default=None,
+              help="serving: the server JSON the traces are read onto (kept in a .json target)")
+def convert(source: str, target: str, format: str | None, to_format: str | None,
+            server: str | None) -> None:
     """Convert instances between formats (.json one instance, .jsonl many, or a family's own
     format by extension or --to, e.g. .fjs, .sm, .rcp, .stg, wtN.txt)."""
-    instances = list(schedkit.load_all(source, format=format))
-    check_output(target, inputs=[split_selector(source)[0]])
+    instances = _read_on_server(server, lambda: list(schedkit.load_all(source, format=format)))
+    check_output(target, inputs=[split_selector(source)[0]] + ([Path(server)] if server else []))
     check_target_format(source, target, to_format, sorted({x.family for x in instances}))
     write(instances, target, to_format)
     click.echo(f"wrote {len(instances)} instance(s) to {target}")

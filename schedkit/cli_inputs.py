@@ -39,19 +39,28 @@ def _parse_option(item: str) -> tuple[str, Any]:
         return key, value
 
 
-def on_server(instances: list[Any], server_file: str) -> list[Any]:
-    """`--server`: serving instances moved onto the server read from `server_file`."""
-    others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
-    if others:
-        raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
+def read_server(server_file: str) -> Any:
+    """`--server`: the server read from `server_file`; SchedkitError naming the file otherwise."""
     record = parse_json(read_text(server_file), server_file)
     try:
         server = families.get("serving").from_record(record, Path(server_file).stem)
-        return [x.with_server(server) for x in instances]
     except ParseError:
         raise
     except SchedkitError as error:
         raise SchedkitError(f"{server_file}: {error}") from None
+    if not hasattr(server, "reading"):
+        raise SchedkitError(f"{server_file}: not a server file: it holds a {type(server).__name__} "
+                            "(a server is a JSON object with kv_capacity, token_budget, ...)")
+    return server
+
+
+def on_server(instances: list[Any], server: Any) -> list[Any]:
+    """`--server`: serving instances moved onto `server` (read with `server.reading()`, so
+    already validated against it); other families refused."""
+    others = sorted({x.family for x in instances if not hasattr(x, "with_server")})
+    if others:
+        raise SchedkitError(f"--server applies to serving traces only, not {', '.join(others)}")
+    return [x.with_server(server) for x in instances]
 
 
 def read_solution_json(solution: str) -> Any:

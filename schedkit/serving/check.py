@@ -19,7 +19,7 @@ import numpy as np
 from schedkit.serving.model import EVENT_KINDS, ROW_FIELDS, TURN_LOG, ServingInstance
 
 TOLERANCE = 1e-9
-SUM_ROUNDING = 2.0**-52  # per iteration of a row: the simulator adds their times one by one
+SUM_ROUNDING = 2.0**-52  # per iteration of a row: a log may add their times one by one
 WHOLE = ("prefilled", "reused", "reloaded", "first_row", "last_row", "event_program", "event_gpu")
 LIMIT = 2**62  # whole numbers lie within ±LIMIT, as in every input (docs/input-limits.md)
 

@@ -11,7 +11,9 @@ Objective: mean JCT over programs (seconds, minimised).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,6 +120,16 @@ class Server:
                 f"server iteration time a + min(b, c) = {shortest:g} s (one token) is below "
                 f"{MIN_ITERATION_SECONDS:g} s: a turn could take no time at float resolution")
 
+    @contextmanager
+    def reading(self) -> Iterator[Server]:
+        """A context in which traces (and project JSON) are read onto this server instead of the
+        default preset, so that they are validated against it (`--server`)."""
+        token = _READING_ON.set(self)
+        try:
+            yield self
+        finally:
+            _READING_ON.reset(token)
+
     def iteration_time(self, prefill: float, decode: float, context: float) -> float:
         """a + b·prefill + c·decode + e·context, seconds."""
         return self.a + self.b * prefill + self.c * decode + self.e * context
@@ -136,6 +148,14 @@ class Server:
         if self.source:
             data["source"] = self.source
         return data
+
+
+_READING_ON: ContextVar[Server | None] = ContextVar("serving_reading_on", default=None)
+
+
+def chosen_server() -> Server | None:
+    """The server of the enclosing `Server.reading()` context, if any."""
+    return _READING_ON.get()
 
 
 SERVER_FIELDS = ("name", "kv_capacity", "token_budget", "max_batch", "a", "b", "c", "e",
@@ -203,6 +223,12 @@ class ServingInstance:
         n = len(program_ids)
         if n < 1:
             raise InvalidInstance("a trace needs at least one program")
+        if len(set(program_ids)) < n:
+            first: dict[str, int] = {}
+            for k, ident in enumerate(program_ids):
+                if first.setdefault(ident, k) != k:
+                    raise InvalidInstance(f"program id {ident!r} is given twice (programs {first[ident] + 1} "
+                                          f"and {k + 1}): ids must be unique")
         arrays = {  # copies: the caller's arrays are neither aliased nor made read-only
             "arrival": real_array("arrival", self.arrival),
             "turn_ptr": integer_array("turn_ptr", self.turn_ptr),

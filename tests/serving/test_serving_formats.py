@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import schedkit
 from schedkit.cli import main
 from schedkit.serving import presets
 from schedkit.serving.formats import trace
-from schedkit.serving.model import server_from_dict
+from schedkit.serving.model import Turn, build_instance, server_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "instances" / "serving"
@@ -204,3 +205,136 @@ def test_whole_number_and_missing_ids_are_read():
     parsed = trace.program_from({"id": 7, "arrival": 0, "turns": turns}, "x", "3")
     missing = trace.program_from({"arrival": 0, "turns": turns}, "x", "3")
     assert (parsed[0], missing[0]) == ("7", "3")
+
+
+def _big_program_trace(tmp_path: Path) -> Path:
+    """A trace whose first program needs 500,010 tokens of context: more than h100-8b holds."""
+    return _write(tmp_path / "big.jsonl", [
+        {"id": "small", "arrival": 0, "turns": [{"prompt_tokens": 100, "output_tokens": 10}]},
+        {"id": "huge", "arrival": 1, "turns": [{"prompt_tokens": 500_000, "output_tokens": 10}]},
+    ])
+
+
+def _server_file(tmp_path: Path, name: str, kv_capacity: int) -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(dict(presets.H100_8B.to_dict(), kv_capacity=kv_capacity, name=name)))
+    return path
+
+
+def test_server_option_validates_the_trace_against_the_chosen_server(tmp_path):
+    """The trace was validated against the default preset before --server applied: a program
+    needing 500,010 tokens was refused (exit 2) on a 10^6-token server the user named."""
+    big, plan = _big_program_trace(tmp_path), tmp_path / "plan.json"
+    server = _server_file(tmp_path, "big", 10**6)
+    runner = CliRunner()
+    solved = runner.invoke(main, ["solve", str(big), "--server", str(server), "-m", "fcfs",
+                                  "--json", str(plan)])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(main, ["check", str(big), str(plan), "--server", str(server)])
+    assert checked.exit_code == 0, checked.output
+    with server_from_dict(json.loads(server.read_text())).reading():  # the same in Python
+        assert schedkit.load(big).server.kv_capacity == 10**6
+    with pytest.raises(schedkit.InvalidInstance, match="cannot hold"):
+        schedkit.load(big)  # outside the context: the default preset again
+
+
+@pytest.mark.parametrize("server", [None, "mid"])
+def test_a_trace_the_chosen_server_cannot_hold_is_one_line_naming_file_line_and_program(tmp_path, server):
+    """Without --server (the default preset) or with one too small: exit 2, one line naming
+    the trace, the program's line and id, and the server."""
+    big = _big_program_trace(tmp_path)
+    extra = ["--server", str(_server_file(tmp_path, "mid", 450_000))] if server else []
+    result = CliRunner().invoke(main, ["solve", str(big), "-m", "fcfs", *extra])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert f"{big}:2:" in result.output and "program huge" in result.output
+    assert ("server mid" if server else "server h100-8b") in result.output
+
+
+def test_server_option_replaces_a_project_json_server_before_validation(tmp_path):
+    """A project JSON without a server (or with its own) is read onto --server too."""
+    programs = [json.loads(line) for line in _big_program_trace(tmp_path).read_text().splitlines()]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"family": "serving", "programs": programs}))
+    server = _server_file(tmp_path, "big", 10**6)
+    result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("first", "second"), [({"id": "p1"}, {"id": "p1"}), ({}, {"id": 1}),
+                                               ({"id": 7}, {"id": "7"})])
+def test_a_program_id_given_twice_is_refused_naming_both_lines(tmp_path, first, second):
+    """Two programs with one id were served silently (messages and charts named either); a line
+    without an id is its position, so an explicit id equal to it repeats it too."""
+    path = _write(tmp_path / "dup.jsonl", [
+        {"arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}], **first},
+        {"id": "other", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"arrival": 1, "turns": [{"prompt_tokens": 5, "output_tokens": 2}], **second},
+    ])
+    result = CliRunner().invoke(main, ["solve", str(path), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert f"{path}:3:" in result.output and "line 1 has it" in result.output
+
+
+def test_a_program_id_given_twice_is_refused_in_project_json_and_python(tmp_path):
+    """The same rule for the project JSON and for instances built in Python."""
+    turns = [Turn(5, 2)]
+    with pytest.raises(schedkit.InvalidInstance, match="'a' is given twice .programs 1 and 3"):
+        build_instance([("a", 0.0, turns), ("b", 0.0, turns), ("a", 1.0, turns)], presets.H100_8B)
+    record = {"family": "serving", "programs": [
+        {"id": "a", "arrival": 0, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]},
+        {"id": "a", "arrival": 1, "turns": [{"prompt_tokens": 5, "output_tokens": 2}]}]}
+    (tmp_path / "x.json").write_text(json.dumps(record))
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "x.json"), "-m", "fcfs"])
+    assert result.exit_code == 2 and "x.json" in result.output and "given twice" in result.output
+
+
+def test_cached_tokens_read_beyond_2_62_are_named_not_blamed_on_the_server_times(tmp_path):
+    """Eight 10^9-token decodes over 10^9-token prompts read 1.2·10^19 cached tokens in one run
+    of iterations (times stay near 10^12 s): refused as 'the simulated times pass 2^62 s', which
+    sent the user to the server's coefficients; now the tokens read are named."""
+    path = _write(tmp_path / "wide.jsonl", [
+        {"id": f"p{k}", "arrival": 0, "turns": [{"prompt_tokens": 10**9, "output_tokens": 10**9}]}
+        for k in range(8)])
+    server = _server_file(tmp_path, "wide", 2 * 10**10)
+    result = CliRunner().invoke(main, ["solve", str(path), "--server", str(server), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "cached tokens" in result.output and "times pass" not in result.output
+
+
+def test_convert_reads_a_trace_onto_the_chosen_server(tmp_path):
+    """A trace needing more KV memory than h100-8b could not be converted at all (no --server);
+    now `convert --server` writes the project JSON on that server, which solves without it."""
+    big, target = _big_program_trace(tmp_path), tmp_path / "converted.json"
+    server = _server_file(tmp_path, "big", 10**6)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["convert", str(big), str(target)])
+    assert refused.exit_code == 2 and "cannot hold" in refused.output and not target.exists()
+    converted = runner.invoke(main, ["convert", str(big), str(target), "--server", str(server)])
+    assert converted.exit_code == 0, converted.output
+    assert json.loads(target.read_text())["server"]["kv_capacity"] == 10**6
+    assert runner.invoke(main, ["solve", str(target), "-m", "fcfs"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"sever": presets.A100_8B_OFFLOAD.to_dict()}, "unknown field.*sever"),
+    ({"name": True}, "'name' must be a string"),
+    ({"name": {"a": 1}}, "'name' must be a string"),
+    ({"meta": 5}, "meta must be an object"),
+])
+def test_project_json_fields_are_read_or_refused_never_dropped(tmp_path, extra, message):
+    """A misspelt "server" was dropped and the trace served by h100-8b instead; a name true was
+    read as "True"; a meta that is no object was dropped: each now one line, exit 2."""
+    programs = [json.loads(line) for line in TRACE.read_text().splitlines()]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"family": "serving", "programs": programs, **extra}))
+    result = CliRunner().invoke(main, ["solve", str(path), "-m", "fcfs"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert re.search(message, result.output) and "x.json" in result.output
+
+
+def test_project_json_lines_keep_their_ids(tmp_path):
+    """An id selects a line of a JSON-lines file of instances (`file#id`): still read."""
+    instance = schedkit.load(TRACE)
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({**instance.to_dict(), "id": key}) + "\n" for key in ("a", "b")))
+    assert schedkit.load(f"{path}#b").n == instance.n

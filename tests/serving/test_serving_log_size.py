@@ -4,12 +4,18 @@ per iteration. A 10^9-token prompt in 1-token chunks made 10^9 rows (64 GB) befo
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit.cli import main
+from schedkit.serving.heuristics import simulate as serving_simulate
 from schedkit.serving.model import Server, Turn, build_instance
+from tests.serving.conftest import DEGENERATE
 
 METHODS = [m.name for m in schedkit.methods("serving")]
 
@@ -104,3 +110,23 @@ def test_a_turn_reuses_only_what_its_program_still_holds():
     k = next(j for j, kind in enumerate(log["event_kind"]) if kind == "keep")
     log["event_kind"][k], log["event_gpu"][k] = "evict", 0
     assert any("reuses" in v for v in schedkit.check(x, log).violations)
+
+
+def test_a_log_beyond_memory_is_one_line_not_an_internal_error(tmp_path, monkeypatch):
+    """las on a preemptive server logs a row per iteration while programs take turns: two
+    10^8-token decodes ran out of memory and the CLI called it an internal error (exit 3,
+    "please report"); now exit 2 naming the trace, the server and why (the kernel's
+    MemoryError stands in here for the machine's)."""
+
+    def out_of_memory(*args):
+        raise MemoryError("Allocation failed (probably too large).")
+
+    monkeypatch.setattr(serving_simulate, "simulator", lambda options: (out_of_memory, {}))
+    server = tmp_path / "degenerate.json"
+    server.write_text(json.dumps(DEGENERATE.to_dict()))
+    trace = tmp_path / "pair.jsonl"
+    trace.write_text("".join(json.dumps({"id": k, "arrival": 0, "turns": [
+        {"prompt_tokens": 10, "output_tokens": 10**8}]}) + "\n" for k in ("a", "b")))
+    result = CliRunner().invoke(main, ["solve", str(trace), "--server", str(server), "-m", "las"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "pair: the simulator's log" in result.output and "take turns" in result.output

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 import schedkit
+from schedkit.cli import main
 from schedkit.serving.check import recompute_metrics
 from schedkit.serving.model import Server, Turn, build_instance
 
@@ -96,3 +100,13 @@ def test_a_queue_blocked_by_a_pin_waits_for_its_expiry():
                                ("1", 0.0, [Turn(0, 1, "a", 0.0), Turn(0, 1)])], server)
     result = schedkit.solve(instance, "continuum")
     assert schedkit.check(instance, result).feasible
+
+
+def test_ttl_opt_refuses_negative_rounds():
+    """-o rounds=-1 ran no tuning round and answered as if tuned; now one line, exit 2. Zero
+    rounds stay Continuum's rule untuned (the warm-up only scored)."""
+    trace = str(Path(__file__).resolve().parents[2] / "instances" / "serving" / "swe-8.jsonl")
+    result = CliRunner().invoke(main, ["solve", trace, "-m", "ttl-opt", "-o", "rounds=-1"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "rounds = -1" in result.output
+    untuned = schedkit.solve(schedkit.load(trace), "ttl-opt", rounds=0)
+    assert untuned.stats["evaluations"] == 1

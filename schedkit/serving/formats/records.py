@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from schedkit.common.records import text_field
 from schedkit.errors import InvalidInstance
 from schedkit.serving import presets
 from schedkit.serving.formats.trace import instance_of, program_from
-from schedkit.serving.model import Server, server_from_dict
+from schedkit.serving.model import Server, chosen_server, server_from_dict
+
+FIELDS = ("schedkit", "family", "id", "name", "server", "programs", "meta")  # id: a JSON-lines key
 
 
 def looks_like_server(record: Mapping[str, Any]) -> bool:
@@ -27,15 +30,21 @@ def from_record(record: Mapping[str, Any], default_name: str) -> Any:
         if looks_like_server(record):
             return server_from_dict(record, default_name)
         raise InvalidInstance("a serving record needs programs (or is a server: kv_capacity, ...)")
+    unknown = sorted(set(map(str, record)) - set(FIELDS))
+    if unknown:  # a misspelt "server" left the trace on the default preset
+        raise InvalidInstance(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(FIELDS)})")
     programs = record["programs"]
     if not isinstance(programs, list) or not programs:
         raise InvalidInstance("programs must be a non-empty list of trace objects")
     server: Server = presets.DEFAULT
     if "server" in record:
         server = server_from_dict(record["server"])
+    server = chosen_server() or server  # `--server` replaces the file's own server
     parsed = [program_from(p, f"programs[{k}]", str(k + 1)) for k, p in enumerate(programs)]
-    instance = instance_of(parsed, server, str(record.get("name", default_name)))
+    instance = instance_of(parsed, server, text_field(record, "name", default_name))
     meta = record.get("meta")
-    if isinstance(meta, Mapping) and meta:
+    if meta is not None and not isinstance(meta, Mapping):
+        raise InvalidInstance(f"meta must be an object, found {type(meta).__name__}")
+    if meta:
         instance = replace(instance, meta=dict(meta))
     return instance

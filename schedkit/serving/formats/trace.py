@@ -4,7 +4,8 @@
                                            "tool": name, "tool_seconds": float}, ...]}
 
 The last turn has no tool fields. A trace alone is served by the default server preset
-(`schedkit solve trace.jsonl --server FILE` picks another).
+(`schedkit solve trace.jsonl --server FILE` picks another, and the trace is validated against it).
+Program ids name the programs in messages and charts: an id given twice is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import is_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.serving import presets
-from schedkit.serving.model import MAX_PROGRAMS, MAX_SECONDS, Server, ServingInstance, Turn, _count, _number
+from schedkit.serving.model import (
+    MAX_PROGRAMS,
+    MAX_SECONDS,
+    Server,
+    ServingInstance,
+    Turn,
+    _count,
+    _number,
+    chosen_server,
+)
 from schedkit.serving.model import build_instance as build
 from schedkit.serving.model import program_record as record_of
 
@@ -92,8 +102,10 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
 
 
 def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
-    """The whole file is one instance on the default server preset."""
+    """The whole file is one instance on the default server preset (or the `Server.reading()` one)."""
+    server = chosen_server() or presets.DEFAULT
     programs: list[tuple[str, float, list[Turn]]] = []
+    lines: dict[str, int] = {}  # each id's line: `schedkit` names programs by id
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -106,15 +118,32 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
                 raise
             raise ParseError(str(path), number, "one JSON program object per line", error.found) from None
         try:
-            programs.append(program_from(record, f"{path}:{number}", str(len(programs) + 1)))
+            program = program_from(record, f"{path}:{number}", str(len(programs) + 1))
         except InvalidInstance as error:
             raise InvalidInstance(str(error)) from None
+        ident = program[0]
+        if ident in lines:
+            raise InvalidInstance(f"{path}:{number}: program id {ident!r} again: line {lines[ident]} has "
+                                  "it (ids are unique; a line without an id is named by its position)")
+        lines[ident] = number
+        _fits(server, program, f"{path}:{number}")
+        programs.append(program)
     if not programs:
         raise ParseError(str(path), None, "at least one program", "none")
     try:
-        return [("1", instance_of(programs, presets.DEFAULT, path.stem))]
+        return [("1", instance_of(programs, server, path.stem))]
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error}") from None
+
+
+def _fits(server: Server, program: tuple[str, float, list[Turn]], where: str) -> None:
+    """InvalidInstance when `server` cannot hold the program's final context."""
+    need = sum(turn.prompt_tokens + turn.output_tokens for turn in program[2])
+    if need > server.kv_capacity:
+        hint = " (a bigger server: --server FILE)" if server is presets.DEFAULT else ""
+        raise InvalidInstance(f"{where}: server {server.name}: kv_capacity {server.kv_capacity} tokens "
+                              f"cannot hold one request of program {program[0]} ({need} tokens of "
+                              f"context){hint}")
 
 
 def instance_of(programs: list[tuple[str, float, list[Turn]]], server: Server,

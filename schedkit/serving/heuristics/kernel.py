@@ -2,9 +2,11 @@
 
 Events (program arrivals, tool returns, pin expiries) are handled at iteration boundaries.
 Between events, runs of iterations of one batch (the same prefill chunks and decodes, nothing
-able to join) are advanced in one step and logged as one row (their times are the same sums
-the step-by-step loop would add): the log grows with the events, not with the token counts (a
-10^9-token prompt in 1-token chunks made 10^9 rows, 64 GB). The kernel sees arrays only; see
+able to join) are advanced in one step and logged as one row: the log grows with the events, not
+with the token counts (a 10^9-token prompt in 1-token chunks made 10^9 rows, 64 GB), and so does
+the work. A run's end is the time model summed in closed form (`_clock`), and its length the
+fewest iterations reaching the next event, found by bisection (`_steps`); it summed them one by
+one (5 s per 10^9 iterations, each sum's rounding in the end). The kernel sees arrays only; see
 `schedkit.serving.heuristics.simulate` for the wrapper and the meaning of the rules.
 """
 
@@ -32,6 +34,52 @@ def _grow(rows):  # pragma: no cover - compiled
     bigger = np.empty((2 * rows.shape[0], rows.shape[1]), dtype=rows.dtype)
     bigger[: rows.shape[0]] = rows
     return bigger
+
+
+@njit(cache=True, nogil=True)
+def _read(context, grow, count):  # pragma: no cover - compiled
+    """Cached tokens `count` iterations read when the first reads `context` and each next `grow`
+    more (a float: it may pass 2^63)."""
+    return count * context + grow * (count * (count - 1.0) * 0.5)
+
+
+@njit(cache=True, nogil=True)
+def _clock(now, step, e, context, grow, count):  # pragma: no cover - compiled
+    """The end of `count` iterations of one batch from `now` (the time model summed in closed
+    form): non-decreasing in `count`, as every operation in it is."""
+    fcount = float(count)
+    return now + (fcount * step + e * _read(context, grow, fcount))
+
+
+@njit(cache=True, nogil=True)
+def _steps(now, step, e, context, grow, kmax, horizon):  # pragma: no cover - compiled
+    """The iterations of one batch before the next event: the fewest whose end reaches `horizon`,
+    at most `kmax` (>= 1). Doubling, then bisection: the work grows with log(count), not count."""
+    low = 1  # every count below `low` ends before the horizon
+    high = 1  # its end reaches the horizon, or it is kmax
+    while high < kmax and _clock(now, step, e, context, grow, high) < horizon:
+        low = high + 1
+        high = kmax if high > kmax // 2 else 2 * high
+    while low < high:
+        middle = low + (high - low) // 2
+        if _clock(now, step, e, context, grow, middle) >= horizon:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+@njit(cache=True, nogil=True)
+def _keeps_batch(order_rule, prefill, running, waiting):  # pragma: no cover - compiled
+    """A preemptive server re-chooses its batch every iteration, in priority order (chunks too):
+    until an event it chooses the same one when no priority changes (arrival orders), or when
+    the order within the batch does not matter (only decodes of a token each, or one request)
+    and no waiting request can overtake (srpt: the batch's priorities only fall; las: none waits)."""
+    if order_rule in (ORDER_REQUEST_ARRIVAL, ORDER_PROGRAM_ARRIVAL):
+        return True
+    if prefill > 0 and running > 1:
+        return False
+    return order_rule == ORDER_SHORTEST_REMAINING or waiting == 0
 
 
 @njit(cache=True, nogil=True)
@@ -289,7 +337,9 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         # Later iterations of this batch give the chunks as the loop's top does (decodes first):
         # after an admission that may differ, so only a decode-only batch is advanced at once.
         same = prefill == 0 or joined == 0
-        if same and reload_tokens == 0 and not preemptive and (qn == 0 or blocked or nrun == max_batch):
+        if preemptive:
+            same = _keeps_batch(order_rule, prefill, nrun, qn)
+        if same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
             horizon = inf
             if ap < n:
                 horizon = arrival[order[ap]]
@@ -298,13 +348,9 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
             horizon = min(horizon, pin_wait)
             step = a + b * prefill + c * decode
             grow = prefill + decode  # each iteration reads this many more cached tokens
-            clock = now
-            steps = 0
-            while steps < kmax and (steps == 0 or clock < horizon):
-                clock += step + e * (context + steps * grow)
-                steps += 1
-            rows[row, ROW_CONTEXT] = steps * context + grow * (steps * (steps - 1) // 2)
-            now = clock
+            steps = _steps(now, step, e, context, grow, kmax, horizon)
+            rows[row, ROW_CONTEXT] = _read(context, grow, float(steps))
+            now = _clock(now, step, e, context, grow, steps)
         else:
             dt = a + b * prefill + c * decode + e * context
             if reload_tokens > 0:

@@ -16,7 +16,7 @@ import numpy as np
 
 from schedkit.common.compile import compile_until, python_twin, wait_until
 from schedkit.common.numbers import MAX_VALUE
-from schedkit.errors import InvalidInstance
+from schedkit.errors import InvalidInstance, ProblemTooLarge
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.serving.heuristics import kernel
@@ -85,15 +85,21 @@ def run_kernel(instance: ServingInstance, policy: Policy,
     scale = np.array(policy.pin_scale or per_tool(0.0, tools), dtype=np.float64)
     late_limit = limit if policy.late_limit is None else np.array(policy.late_limit, dtype=np.float64)
     late_scale = scale if policy.late_scale is None else np.array(policy.late_scale, dtype=np.float64)
-    out = simulate(
-        instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr,
-        instance.prompt, instance.output, instance.tool,
-        instance.tool_seconds, s.kv_capacity, s.token_budget, s.max_batch, s.a, s.b, s.c, s.e,
-        s.offload_capacity, max(s.offload_bandwidth, 1e-300), s.preemptive,
-        ORDERS[policy.order], CACHES[policy.cache], limit, scale, late_limit, late_scale,
-        float(policy.switch_time), float(policy.ttl_cap), float(policy.turn_weight),
-        float(policy.ema_alpha), float(policy.ema_prior),
-    )
+    try:
+        out = simulate(
+            instance.arrival, np.argsort(instance.arrival, kind="stable"), instance.turn_ptr,
+            instance.prompt, instance.output, instance.tool,
+            instance.tool_seconds, s.kv_capacity, s.token_budget, s.max_batch, s.a, s.b, s.c, s.e,
+            s.offload_capacity, max(s.offload_bandwidth, 1e-300), s.preemptive,
+            ORDERS[policy.order], CACHES[policy.cache], limit, scale, late_limit, late_scale,
+            float(policy.switch_time), float(policy.ttl_cap), float(policy.turn_weight),
+            float(policy.ema_alpha), float(policy.ema_prior),
+        )
+    except MemoryError:  # the iteration log grows as it goes: its size is known only then
+        turns = " (programs of equal attained service take turns, a row per iteration)" \
+            if s.preemptive and policy.order == "las" else ""
+        raise ProblemTooLarge(f"{instance.name}: the simulator's log of {instance.turns} LLM calls on "
+                              f"server {s.name} does not fit in memory{turns}") from None
     if out[-1] != kernel.STATUS_OK:
         raise RuntimeError(f"{instance.name}: the simulator found no request it could serve "
                            "(a bug: please report the trace and server)")  # exit 3, not bad input
@@ -103,8 +109,10 @@ def run_kernel(instance: ServingInstance, policy: Policy,
 
 def _times_in_range(instance: ServingInstance, out: tuple[Any, ...]) -> None:
     """InvalidInstance when a simulated time is not finite or reaches 2^62 s (the limit of every
-    number, which the checker holds the log to): the server is out of scale for the trace."""
-    for times in (*out[:3], out[8], out[9], out[13]):
+    number, which the checker holds the log to): the server is out of scale for the trace; or
+    when a row's cached tokens read reach 2^62: the trace's contexts and decodes are."""
+    rows = np.asarray(out[13], dtype=np.float64).reshape(-1, kernel.ROW_COLUMNS)
+    for times in (*out[:3], out[8], out[9], np.delete(rows, kernel.ROW_CONTEXT, axis=1)):
         values = np.asarray(times, dtype=np.float64)
         if values.size and not (np.all(np.isfinite(values)) and np.abs(values).max() < MAX_TIME):
             s = instance.server
@@ -112,6 +120,12 @@ def _times_in_range(instance: ServingInstance, out: tuple[Any, ...]) -> None:
                 f"{instance.name}: on server {s.name} the simulated times pass 2^62 s: its "
                 f"iteration times (a = {s.a:g}, b = {s.b:g}, c = {s.c:g}, e = {s.e:g} s) or "
                 f"offload bandwidth ({s.offload_bandwidth:g} tokens/s) are out of scale")
+    if len(rows) and not rows[:, kernel.ROW_CONTEXT].max() < MAX_TIME:
+        k = int(np.argmax(rows[:, kernel.ROW_CONTEXT]))
+        raise InvalidInstance(
+            f"{instance.name}: a run of {rows[k, 2]:.0f} iterations of one batch reads "
+            f"{rows[k, kernel.ROW_CONTEXT]:.3g} cached tokens in all, beyond 2^62 (the limit of every "
+            "number of the log): the trace's contexts and decodes are out of scale")
 
 
 def solution_of(out: tuple[Any, ...]) -> ServingSolution:

@@ -3,7 +3,8 @@ then serve the whole trace: Continuum's rule until the warm-up ends, the tuned r
 
 Coordinate descent over a grid of pin limits and TTL scales, one tool at a time, starting from
 Continuum's values; a move is kept only when it lowers the warm-up's mean JCT, so the tuned
-rule is never worse than Continuum's on the warm-up itself.
+rule is never worse than Continuum's on the warm-up itself. Tuning stops at 70 % of the time
+limit, or earlier when the final pass (estimated from the first warm-up pass) needs the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from schedkit.serving.model import ServingInstance
 
 LIMITS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 30.0, 1e9)
 SCALES = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
+FINAL_PASS_MARGIN = 1.5  # the final pass (metrics and checks too) over a warm-up pass scaled by turns
 
 
 def warmup_prefix(instance: ServingInstance, count: int) -> ServingInstance:
@@ -47,9 +49,13 @@ def _score(instance: ServingInstance, policy: Policy, simulate: Any) -> float:
 
 
 def tune(warmup: ServingInstance, start: Policy, deadline: float, rounds: int = 2,
-         simulate: Any = kernel.simulate) -> tuple[Policy, int]:
-    """Coordinate descent on (pin_limit, pin_scale) per tool; returns the policy and evaluations."""
+         simulate: Any = kernel.simulate, end: float = math.inf, reserve: float = 0.0
+         ) -> tuple[Policy, int]:
+    """Coordinate descent on (pin_limit, pin_scale) per tool; returns the policy and evaluations.
+    It stops at `deadline`, or `reserve` times the first evaluation's time before `end`."""
+    began = time.perf_counter()
     best, best_score, evaluations = start, _score(warmup, start, simulate), 1
+    deadline = min(deadline, end - reserve * (time.perf_counter() - began))
     for _ in range(rounds):
         improved = False
         for k in range(len(start.pin_limit)):
@@ -80,13 +86,17 @@ def solve_ttl_opt(instance: ServingInstance, options: SolveOptions) -> Result:
     fraction = float(options.get("warmup"))
     if not 0 < fraction <= 1 or math.isnan(fraction):
         raise InvalidOption(f"ttl-opt: warmup = {fraction} must be in (0, 1]")
+    rounds = int(options.get("rounds"))
+    if rounds < 0:
+        raise InvalidOption(f"ttl-opt: rounds = {rounds} must be >= 0 (0: Continuum's rule untuned)")
     count = max(1, int(round(fraction * instance.n)))
     base = continuum_policy(instance)
     simulation = simulator(options)
     simulate = simulation[0]
     deadline = options.deadline - 0.3 * (options.remaining() or 0.0)
-    tuned, evaluations = tune(warmup_prefix(instance, count), base, deadline,
-                              int(options.get("rounds")), simulate)
+    warmup = warmup_prefix(instance, count)
+    reserve = FINAL_PASS_MARGIN * instance.turns / warmup.turns  # the whole trace's pass, estimated
+    tuned, evaluations = tune(warmup, base, deadline, rounds, simulate, options.deadline, reserve)
     order = np.sort(instance.arrival)
     switch = float(order[count]) if count < instance.n else math.inf
     policy = replace(base, late_limit=tuned.pin_limit, late_scale=tuned.pin_scale,
