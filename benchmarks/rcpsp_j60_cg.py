@@ -7,7 +7,7 @@ benchmarks/reports/rcpsp_j60_probes.md, section 7):
 For each known-optimal instance that the quiet `cpsat` run (rcpsp_j60_all_quiet.results.jsonl)
 leaves unproven (or those named): is the horizon optimum - 1 refuted, and in how many seconds;
 and the bound reached in `--bound-limit` seconds by binary search from max(LB0, LB1) to the
-optimum.
+optimum. `--refute-limit 0` skips the first; `--shaving 0` propagates without shaving.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def main() -> None:
         instance = schedkit.load(ROOT / "instances" / "rcpsp" / "j60" / f"{name}.sm")
         optimum = int(references[name]["upper_bound"])
         began = time.perf_counter()
-        refuted = refute(instance, network(instance), optimum - 1, began + args.refute_limit,
-                         shaving=args.shaving)
+        refuted = None if args.refute_limit <= 0 else refute(
+            instance, network(instance), optimum - 1, began + args.refute_limit, shaving=args.shaving)
         refute_seconds = time.perf_counter() - began
         began = time.perf_counter()
         bound = destructive_bound(instance, lower_bound(instance), optimum, began + args.bound_limit,
