@@ -8,7 +8,8 @@ sum to at most its length, each activity runs its duration in all, at least what
 start forces before each time t (min(d_j, t - lst_j)) and its head forces after it. Phase 1
 (HiGHS) minimises the artificial slack of those rows; pricing (bounds_pricing.py) is exact, so
 for any row duals mu in [0, 1] the Lagrangian value  sum_r b_r mu_r - sum_k |I_k| max_S w_k(S)
-is a lower bound on the slack. Positive: no schedule of makespan <= T exists.
+is a lower bound on the slack. Positive: no schedule of makespan <= T exists. No method uses it:
+on j60 it refutes no optimum - 1 that `cpsat` leaves open (rcpsp_j60_probes.md, section 7).
 """
 
 from __future__ import annotations

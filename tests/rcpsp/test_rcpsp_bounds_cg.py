@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit import ProblemTooLarge
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.bounds_cg import destructive_bound, refute
 from schedkit.rcpsp.bounds_pricing import heaviest_set
 from schedkit.rcpsp.bounds_windows import network, windows
+from schedkit.rcpsp.model import RCPSPInstance
 from tests.rcpsp.conftest import psplib
 from tests.rcpsp.strategies import projects
 
@@ -75,3 +78,14 @@ def test_out_of_time_is_no_claim():
     instance = psplib("j3021_1")
     assert refute(instance, network(instance), 83, until=0.0, shaving=5) is None
     assert destructive_bound(instance, 60, 84, until=0.0) == 60
+
+
+def test_time_lags_and_huge_sums_are_refused():
+    """RCPSP/max projects (their distances are not durations) and work sums that could pass
+    int64 raise ProblemTooLarge instead of a wrong bound."""
+    lagged = RCPSPInstance([1, 1], [[1], []], [1], [[1], [1]], lags=[[-1], []])
+    with pytest.raises(ProblemTooLarge):
+        network(lagged)
+    huge = RCPSPInstance([10**7] * 500, [[] for _ in range(500)], [10**9], [[1]] * 500)
+    with pytest.raises(ProblemTooLarge):
+        network(huge)
