@@ -98,8 +98,8 @@ def test_the_lag_sampler_twin_draws_exactly_as_the_kernel(name, seed, alpha):
     if not temporal.feasible:
         return
     args = (x.durations, x.demands, x.capacities, temporal.distances, temporal.earliest,
-            lag_horizon(x), tail_priority(x, temporal), alpha, 3 * x.n, NO_PATH, 3,
-            seed_state(seed))
+            lag_horizon(x), tail_priority(x, temporal), alpha, 3 * x.n, NO_PATH,
+            np.zeros(1, dtype=np.uint8), 3, seed_state(seed))
     compiled = lag_kernels.lag_sample(*args)
     twin = python_twin(lag_kernels.lag_sample)(*args)
     assert np.array_equal(compiled[0], twin[0]) and compiled[1:3] == twin[1:3]

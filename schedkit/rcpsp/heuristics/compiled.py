@@ -105,8 +105,8 @@ def _warm_lags() -> None:
     dist = temporal._floyd(2, data[3], data[4], lags, temporal.NO_PATH)
     earliest = np.zeros(2, dtype=np.int64)
     lag_kernels.lag_sample(data[0], data[5], data[6], dist, earliest, 4,
-                           np.zeros(2, dtype=np.float64), 1.0, 2, temporal.NO_PATH, 2,
-                           seed_state(0))
+                           np.zeros(2, dtype=np.float64), 1.0, 2, temporal.NO_PATH,
+                           np.zeros(1, dtype=np.uint8), 2, seed_state(0))
 
 
 def ensure_lag_compiled(deadline: float = math.inf) -> tuple[bool, float]:

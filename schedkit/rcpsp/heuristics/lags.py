@@ -15,6 +15,7 @@ from schedkit.common.compile import compiled_or_twin, wait_until
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.pacing import Pacer
 from schedkit.common.rng import seed_state
+from schedkit.deadline import stop_flag
 from schedkit.errors import SchedkitError
 from schedkit.rcpsp.bounds import resource_bound
 from schedkit.rcpsp.heuristics import lag_kernels as rcpsp_lag_kernels
@@ -59,8 +60,10 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
             temporal.earliest, lag_horizon(instance), tail_priority(instance, temporal))
     restarts = 3 * n
     state = seed_state(seed)
+    stop = stop_flag()  # raised when the hard deadline abandons the run: a first pass of 1,500
+    # activities with maximum lags ran minutes of restarts on after the answer
     sampler = compiled_or_twin(kernels.lag_sample)  # plain Python while the kernels compile
-    best, span, found, state = sampler(*args, -1.0, restarts, NO_PATH, 1, state)
+    best, span, found, state = sampler(*args, -1.0, restarts, NO_PATH, stop, 1, state)
     state = np.uint64(state)  # numba hands it back as a Python int: keep it uint64
     best_span, made, feasible = int(span), 1, int(found)
     if incumbents is not None and best_span >= 0:
@@ -74,7 +77,7 @@ def lag_sample(instance: RCPSPInstance, temporal: Temporal, deadline: float,
         if size == 0:
             break  # not even one pass fits in the time left at the last batch's pace
         tick = time.perf_counter()
-        start, span, found, state = sampler(*args, float(alpha), restarts, NO_PATH, size, state)
+        start, span, found, state = sampler(*args, float(alpha), restarts, NO_PATH, stop, size, state)
         state = np.uint64(state)
         made += size
         pacer.record(size, time.perf_counter() - tick)
