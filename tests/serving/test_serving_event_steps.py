@@ -91,20 +91,25 @@ def traces(draw):
     """Small traces of long decodes on small servers: many runs of iterations, events among them."""
     programs = draw(st.lists(st.tuples(seconds,
                                        st.lists(turn, min_size=1, max_size=3)), min_size=1, max_size=4))
+    return _instance(draw, programs, "random", 64, a=draw(st.sampled_from([0.0, 0.01, 0.1 / 3, 0.25])),
+                     b=draw(quarters), c=draw(quarters), e=draw(costs), bandwidth=1000.0 / 3)
+
+
+def _instance(draw, programs, name, token_extra, a, b, c, e, bandwidth):
+    """The programs (arrival, [(prompt, output, tool, seconds)...]) on a random small server with
+    these costs: batch 1-3, preemptive or not, memory from one program's need up."""
     entries = []
     for k, (arrival, turns) in enumerate(programs):
-        chain = [Turn(p, o, tool, s) for p, o, tool, s in turns[:-1]]
-        chain.append(Turn(turns[-1][0], turns[-1][1]))
+        chain = [Turn(p, o, tool, s) for p, o, tool, s in turns[:-1]] + [Turn(*turns[-1][:2])]
         entries.append((str(k), arrival, chain))
     sizes = [sum(t.prompt_tokens + t.output_tokens for t in chain) for _, _, chain in entries]
     batch, preemptive = draw(st.integers(1, 3)), draw(st.booleans())
     offload = 0 if preemptive else draw(st.sampled_from([0, max(sizes)]))
-    server = Server(name="random", kv_capacity=sum(sizes) if preemptive else max(sizes) + draw(
+    server = Server(name=name, kv_capacity=sum(sizes) if preemptive else max(sizes) + draw(
                         st.integers(0, max(sizes))),
-                    token_budget=batch + draw(st.integers(0, 64)), max_batch=batch,
-                    a=draw(st.sampled_from([0.0, 0.01, 0.1 / 3, 0.25])), b=draw(quarters),
-                    c=draw(quarters), e=draw(costs), preemptive=preemptive,
-                    offload_capacity=offload, offload_bandwidth=1000.0 / 3 if offload else 0.0)
+                    token_budget=batch + draw(st.integers(0, token_extra)), max_batch=batch,
+                    a=a, b=b, c=c, e=e, preemptive=preemptive,
+                    offload_capacity=offload, offload_bandwidth=bandwidth if offload else 0.0)
     return build_instance(entries, server)
 
 
@@ -169,20 +174,8 @@ def binary_traces(draw):
     programs = draw(st.lists(st.tuples(eighths, st.lists(st.tuples(
         st.integers(0, 200), st.integers(1, 200), st.sampled_from(["a", "b"]), eighths),
         min_size=1, max_size=3)), min_size=1, max_size=4))
-    entries = []
-    for k, (arrival, turns) in enumerate(programs):
-        chain = [Turn(p, o, tool, s) for p, o, tool, s in turns[:-1]] + [Turn(*turns[-1][:2])]
-        entries.append((str(k), arrival, chain))
-    sizes = [sum(t.prompt_tokens + t.output_tokens for t in chain) for _, _, chain in entries]
-    batch, preemptive = draw(st.integers(1, 3)), draw(st.booleans())
-    offload = 0 if preemptive else draw(st.sampled_from([0, max(sizes)]))
-    server = Server(name="binary", kv_capacity=sum(sizes) if preemptive else max(sizes) + draw(
-                        st.integers(0, max(sizes))),
-                    token_budget=batch + draw(st.integers(0, 40)), max_batch=batch,
-                    a=draw(st.sampled_from([0.0, 0.25])), b=draw(binary), c=draw(binary),
-                    e=draw(st.sampled_from([0.0, 2.0**-12])), preemptive=preemptive,
-                    offload_capacity=offload, offload_bandwidth=1024.0 if offload else 0.0)
-    return build_instance(entries, server)
+    return _instance(draw, programs, "binary", 40, a=draw(st.sampled_from([0.0, 0.25])), b=draw(binary),
+                     c=draw(binary), e=draw(st.sampled_from([0.0, 2.0**-12])), bandwidth=1024.0)
 
 
 def _runs(rows: np.ndarray, single: np.ndarray) -> bool:
