@@ -48,7 +48,7 @@ def test_a_raised_flag_schedules_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_an_abandoned_run_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """A short limit where the preemptions take minutes unstopped: the abandoned thread ends
     soon after (polled for up to THREAD_END_SECONDS, so that no machine speed fails it)."""
-    x = _full(500, 10, 3000)
+    x = _full(1000, 10, 6000)
     schedkit.solve(_full(2, 2, 3), "kube-default")  # kernel compiled
     monkeypatch.setenv(deadline.ENVIRONMENT, "1")
     before = solve_threads()
