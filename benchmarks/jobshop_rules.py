@@ -17,10 +17,14 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
+
 import schedkit
 from schedkit.bench.machine import describe
 from schedkit.jobshop.heuristics.dispatch import RULES, dispatch
 from schedkit.jobshop.heuristics.rules import kernel_arrays, rule_names
+
+NEVER = np.zeros(1, np.uint8)  # the kernel's stop flag, never raised
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "instances/jobshop/classic"
@@ -74,9 +78,9 @@ def kernel_speed(repeats: int) -> list[tuple[str, float, float, int]]:
     for rule in rule_names():
         base = rule.removesuffix("-nd")
         nondelay = rule.endswith("-nd")
-        dispatch(*arrays, x.m, RULES[base], nondelay, 0)  # type: ignore[call-arg, arg-type]
+        dispatch(*arrays, x.m, RULES[base], nondelay, 0, NEVER)  # type: ignore[call-arg, arg-type]
         kernel = best_time(lambda base=base, nondelay=nondelay: dispatch(  # type: ignore[misc]
-            *arrays, x.m, RULES[base], nondelay, 0), repeats)
+            *arrays, x.m, RULES[base], nondelay, 0, NEVER), repeats)
         whole = best_time(lambda rule=rule: schedkit.solve(x, rule), repeats)
         out.append((rule, 1e3 * kernel, 1e3 * whole, int(schedkit.solve(x, rule).objective)))
     return out

@@ -128,6 +128,12 @@ def stop_flag() -> np.ndarray:
     return box["stop"] if box is not None else np.zeros(1, dtype=np.uint8)
 
 
+def stopped() -> bool:
+    """Whether the solve running on this thread was abandoned (its stop flag raised): what it
+    computes from now on is dropped, so it may return at once."""
+    return bool(stop_flag()[0])
+
+
 def _abandon(thread: threading.Thread, box: dict[str, Any]) -> None:
     """Give up on a run: its kernels see their stop flag raised and return early."""
     _abandoned.append(thread)
@@ -138,12 +144,12 @@ def offer(result: Result, box: dict[str, Any] | None = None) -> None:
     """Hand the guard of the solve running on this thread (or `box`, from `guard_box`) a result
     to return if the hard deadline comes first (the latest offer wins; its solution must not
     change afterwards). The latest offer in the process is also what progress displays show
-    (`latest_offer`)."""
+    (`latest_offer`). An abandoned run's offers are dropped (a stopped kernel's leftovers)."""
     global _latest
-    if result.solution is None or offers_muted():
+    target = box if box is not None else guard_box()
+    if result.solution is None or offers_muted() or (target is not None and target["stop"][0]):
         return
     _latest = (time.perf_counter(), result)
-    target = box if box is not None else guard_box()
     if target is not None:
         target["offer"] = result
 

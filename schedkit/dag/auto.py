@@ -8,7 +8,7 @@ import time
 
 from schedkit.common.auto import run_method, run_plan
 from schedkit.dag.model import DAGInstance
-from schedkit.deadline import offer
+from schedkit.deadline import offer, stopped
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -41,6 +41,8 @@ def solve_auto(instance: DAGInstance, options: SolveOptions) -> Result:
             best = result.with_context(stats={**result.stats, "chosen": name})
         if better:
             offer(best)  # what the guard returns if a later, slower pass outlasts the limit
+        if stopped():  # abandoned: nobody reads the answer
+            break
         left = options.remaining()
         if left is not None and left < NEXT_PASS_MARGIN * (time.perf_counter() - began):
             break  # the passes run as plain Python (a cold cache): the next would not end in time

@@ -177,3 +177,28 @@ def test_native_libraries_are_read_when_not_cached(monkeypatch: pytest.MonkeyPat
     large = [path.name for path in deadline._native_libraries()
              if path.stat().st_size >= deadline.PAGE_IN_MIN_BYTES]
     assert "libllvmlite.so" in large and sorted(read) == sorted(large)
+
+
+def test_an_abandoned_run_is_stopped_and_its_offers_dropped(guarded: None):
+    """Once abandoned, a run sees its stop flag raised (`stopped`), and what it offers then
+    reaches neither its guard nor the progress lines (a stopped kernel's leftovers)."""
+    release, seen = threading.Event(), {}
+    instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
+    late = schedkit.solve(instance, "edd")
+
+    def run() -> None:
+        release.wait()
+        seen["after"] = deadline.stopped()
+        began = deadline.time.perf_counter()
+        deadline.offer(late)
+        seen["offered"] = deadline.latest_offer(began)
+        seen["box"] = deadline.guard_box()
+
+    try:
+        assert deadline.run_guarded(run, 0.01, deadline.time.perf_counter()) == (False, None)
+    finally:
+        release.set()
+    deadline.wait_for_abandoned()
+    assert seen["after"] is True
+    assert deadline.stopped() is False  # outside a guarded solve: never stopped
+    assert seen["offered"] is None and "offer" not in seen["box"]

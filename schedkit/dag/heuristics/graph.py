@@ -10,6 +10,7 @@ import numpy as np
 from schedkit.common.compile import kernels_or_twins
 from schedkit.dag.heuristics import kernels as dag_kernels
 from schedkit.dag.model import DAGInstance
+from schedkit.deadline import stop_flag
 
 # Compiled kernels, or their Python twins while they compile (a cold cache: heuristics/methods.py).
 kernels: Any = kernels_or_twins(dag_kernels)
@@ -62,5 +63,5 @@ def build(instance: DAGInstance) -> Graph:
     return Graph(
         succ_ptr, succ_idx, succ_edge, pred_ptr, pred_idx, pred_edge, topo, topo_pos,
         cost, instance.data, bw, lat,
-        cost.mean(axis=1), kernels.average_delays(instance.data, bw, lat),
+        cost.mean(axis=1), kernels.average_delays(instance.data, bw, lat, stop_flag()),
     )

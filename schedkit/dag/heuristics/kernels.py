@@ -8,6 +8,9 @@ Determinism: every tie is broken by a fixed rule. Among tasks of equal priority 
 earlier in `topo_pos` (Kahn's first-in first-out order, sources by index) goes first, which
 keeps any priority that never increases along an edge a topological order; among processors
 of equal score the lowest index wins.
+
+The long kernels (average_delays, optimistic_costs, list_schedule) poll `stop` (one uint8,
+`deadline.stop_flag`) per edge or task: once it is 1 they return at once, unfinished.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def topological_positions(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) ->
 
 
 @numba.njit(cache=True, nogil=True)
-def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """c̄[e]: the delay of edge e averaged over ordered processor pairs k != l (0 with one
     processor). Without a network (bw all 1, lat all 0) this is data[e] itself. The pairs are
     grouped by bandwidth (the sum is the same integer): edges x distinct bandwidths, not edges x
@@ -67,6 +70,8 @@ def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray) -> np.ndar
             out[e] = data[e]
         return out
     for e in range(data.size):
+        if stop[0]:
+            break
         total = latency
         if speeds.size == 0:  # too many distinct bandwidths: pair by pair
             for k in range(p):
@@ -158,13 +163,16 @@ def downward_ranks(topo: np.ndarray, pred_ptr: np.ndarray, pred_idx: np.ndarray,
 
 @numba.njit(cache=True, nogil=True)
 def optimistic_costs(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
-                     succ_edge: np.ndarray, cost: np.ndarray, cbar: np.ndarray) -> np.ndarray:
+                     succ_edge: np.ndarray, cost: np.ndarray, cbar: np.ndarray,
+                     stop: np.ndarray) -> np.ndarray:
     """PEFT's optimistic cost table: OCT(i, k) = max over successors j of
     min over processors w of (OCT(j, w) + cost(j, w) + (c̄_ij if w != k else 0)); 0 at exits.
     The inner minimum is min(A_j[k], min_w A_j[w] + c̄_ij) with A_j = OCT(j) + cost(j)."""
     n, p = cost.shape
     table = np.zeros((n, p), np.float64)
     for place in range(topo.size - 1, -1, -1):
+        if stop[0]:
+            break
         i = topo[place]
         for e in range(succ_ptr[i], succ_ptr[i + 1]):
             j = succ_idx[e]
@@ -275,7 +283,8 @@ def list_schedule(priority: np.ndarray, topo_pos: np.ndarray,
                   pred_ptr: np.ndarray, pred_idx: np.ndarray, pred_edge: np.ndarray,
                   succ_ptr: np.ndarray, succ_idx: np.ndarray,
                   cost: np.ndarray, data: np.ndarray, bw: np.ndarray, lat: np.ndarray,
-                  forced: np.ndarray, lookahead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                  forced: np.ndarray, lookahead: np.ndarray,
+                  stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ready-list scheduling with insertion: take the ready task of highest priority (ties:
     earlier topological position) and put it on the processor minimising its earliest finish
     time plus `lookahead[i, k]` (zeros for HEFT/CPOP, the OCT for PEFT), ties to the lowest
@@ -296,7 +305,7 @@ def list_schedule(priority: np.ndarray, topo_pos: np.ndarray,
     for i in range(n):
         if waiting[i] == 0:
             size = _push(heap, size, i, priority, topo_pos)
-    while size > 0:
+    while size > 0 and not stop[0]:
         task = _pop(heap, size, priority, topo_pos)
         size -= 1
         first, last = (forced[task], forced[task] + 1) if forced[task] >= 0 else (0, p)

@@ -19,6 +19,7 @@ import numpy as np
 from schedkit.common.compile import kernels_or_twins
 from schedkit.dag.heuristics import kernels as dag_kernels
 from schedkit.dag.heuristics.graph import Graph
+from schedkit.deadline import stop_flag
 
 # Compiled kernels, or their Python twins while they compile (a cold cache: heuristics/methods.py).
 kernels: Any = kernels_or_twins(dag_kernels)
@@ -33,7 +34,7 @@ def _run(g: Graph, priority: np.ndarray, forced: np.ndarray | None = None,
     lookahead = np.zeros((n, p), np.float64) if lookahead is None else lookahead
     return kernels.list_schedule(priority, g.topo_pos, g.pred_ptr, g.pred_idx, g.pred_edge,
                                  g.succ_ptr, g.succ_idx, g.cost, g.data, g.bw, g.lat, forced,
-                                 lookahead)
+                                 lookahead, stop_flag())
 
 
 def upward_ranks(g: Graph) -> np.ndarray:
@@ -59,5 +60,5 @@ def cpop(g: Graph) -> tuple[np.ndarray, np.ndarray, int]:
 
 def peft(g: Graph) -> Schedule:
     """(processor, start) per task by PEFT."""
-    table = kernels.optimistic_costs(g.topo, g.succ_ptr, g.succ_idx, g.succ_edge, g.cost, g.cbar)
+    table = kernels.optimistic_costs(g.topo, g.succ_ptr, g.succ_idx, g.succ_edge, g.cost, g.cbar, stop_flag())
     return _run(g, table.mean(axis=1), lookahead=table)

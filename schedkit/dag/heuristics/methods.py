@@ -24,6 +24,7 @@ from schedkit.dag.heuristics.compiled import compiled, ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.dag.model import DAGInstance, DAGSolution
+from schedkit.deadline import stopped
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -102,6 +103,15 @@ def compile_stats(seconds: float) -> dict[str, Any]:
     return {"compile_seconds": round(seconds, 6), "compiling": True, "note": TWIN_NOTE}
 
 
+def _answer(instance: DAGInstance, graph: Graph, processor: np.ndarray, start: np.ndarray,
+            **stats: Any) -> Result:
+    """`schedule_result`, or `unknown` at once when the run was abandoned (its kernels returned
+    early, and nobody reads the answer)."""
+    if stopped():
+        return Result("unknown", None, None, None, {"workers": 1})
+    return schedule_result(instance, graph, processor, start, **stats)
+
+
 def heft_schedule(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     """HEFT's (processor, start) per task: the warm start of the exact methods."""
     return dag_listsched.heft(graph)
@@ -115,7 +125,7 @@ def solve_heft(instance: DAGInstance, options: SolveOptions) -> Result:
     if fallback is not None:
         return fallback
     graph = dag_graph.build(instance)
-    return schedule_result(instance, graph, *heft_schedule(graph), **compile_stats(seconds))
+    return _answer(instance, graph, *heft_schedule(graph), **compile_stats(seconds))
 
 
 @register("dag", "cpop", exact=False,
@@ -127,8 +137,8 @@ def solve_cpop(instance: DAGInstance, options: SolveOptions) -> Result:
         return fallback
     graph = dag_graph.build(instance)
     processor, start, chosen = dag_listsched.cpop(graph)
-    return schedule_result(instance, graph, processor, start, critical_path_processor=chosen,
-                           **compile_stats(seconds))
+    return _answer(instance, graph, processor, start, critical_path_processor=chosen,
+                   **compile_stats(seconds))
 
 
 @register("dag", "peft", exact=False,
@@ -139,4 +149,4 @@ def solve_peft(instance: DAGInstance, options: SolveOptions) -> Result:
     if fallback is not None:
         return fallback
     graph = dag_graph.build(instance)
-    return schedule_result(instance, graph, *dag_listsched.peft(graph), **compile_stats(seconds))
+    return _answer(instance, graph, *dag_listsched.peft(graph), **compile_stats(seconds))

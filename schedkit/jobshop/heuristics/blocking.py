@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from schedkit.deadline import stop_flag
 from schedkit.errors import UnsupportedInstance
 from schedkit.jobshop.generate import jobshop
 from schedkit.jobshop.heuristics.blocking_kernels import heads, simulate_blocking
@@ -69,7 +70,7 @@ def run_blocking_rule(instance: JobShopInstance, name: str, seed: int = 0,
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, _, machine, duration, release, due, work = arrays
     start, leave, _ = kernel(job_ptr, machine, duration, release, due, work, instance.m,
-                             RULES[base], kernel_state(seed))
+                             RULES[base], kernel_state(seed), stop_flag())
     return BlockingSchedule(start, leave, objective(instance, start), name)
 
 

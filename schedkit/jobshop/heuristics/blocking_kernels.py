@@ -31,8 +31,10 @@ _INF = np.iinfo(np.int64).max
 @numba.njit(cache=True, nogil=True)
 def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.ndarray,
                       release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int,
-                      rule: int, state: np.uint64) -> tuple[np.ndarray, np.ndarray, np.uint64]:
-    """One blocking schedule: (start, leave) per operation id, and the random state."""
+                      rule: int, state: np.uint64,
+                      stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64]:
+    """One blocking schedule: (start, leave) per operation id, and the random state. Polls `stop`
+    (`deadline.stop_flag`) at each event: once it is 1, returns at once (the rest at -1)."""
     n = job_ptr.size - 1
     n_ops = machine.size
     start = np.full(n_ops, -1, np.int64)
@@ -48,7 +50,7 @@ def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.nda
     if n > 0:
         t = release.min()
     stamp = 0
-    while left > 0:
+    while left > 0 and not stop[0]:
         moved = True
         while moved:
             moved = False

@@ -14,6 +14,8 @@ chosen alternative), MWKR / LWKR (work left in the job, the shortest alternative
 operation, current one included), MOR / LOR (operations left), FIFO (time the operation became
 ready), EDD (job due date; without due dates the release date plus the job's total work), and
 RANDOM (the kernel stream of `schedkit.common.rng`, its state threaded through; no global generator).
+The kernel polls `stop` (one uint8, `deadline.stop_flag`) at each step: once it is 1 it returns at
+once, the operations not scheduled yet at start 0 on their first alternative (an abandoned run's).
 """
 
 from __future__ import annotations
@@ -77,13 +79,13 @@ def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray)
 @numba.njit(cache=True, nogil=True)
 def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, alt_duration: np.ndarray,
              release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int, rule: int,
-             nondelay: bool, state: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+             nondelay: bool, state: np.uint64, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One schedule: (start time, chosen alternative id) per operation id. `work` is `work_left`,
-    `state` the random state (`kernel_state(seed)`)."""
+    `state` the random state (`kernel_state(seed)`), `stop` the stop flag."""
     n = job_ptr.size - 1
     n_ops = op_ptr.size - 1
-    start = np.empty(n_ops, np.int64)
-    chosen = np.empty(n_ops, np.int64)
+    start = np.zeros(n_ops, np.int64)
+    chosen = op_ptr[:-1].copy()
     next_op = job_ptr[:-1].copy()
     job_ready = release.copy()
     machine_ready = np.zeros(machines, np.int64)
@@ -92,6 +94,8 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
     stale = np.ones(n, np.bool_)
     used = -1  # the machine the previous step scheduled on: its candidates are stale
     for _ in range(n_ops):
+        if stop[0]:
+            break
         best_time = _INF
         target = -1
         for j in range(n):

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from schedkit.common.compile import compile_later, python_twin
+from schedkit.deadline import stopped
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule, warm_rule_kernel
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
@@ -53,10 +54,14 @@ def _rule_method(name: str) -> None:
             stats.update(compiling=True, note=TWIN_NOTE)
         if instance.blocking:
             found = run_blocking_rule(instance, name, options.seed, kernel=kernel)
+        else:
+            schedule = run_rule(instance, name, options.seed, kernel=kernel)
+        if stopped():  # abandoned: the kernel returned early, and nobody reads the answer
+            result = Result("unknown", None, None, None, stats)
+        elif instance.blocking:
             result = Result("feasible", found.objective, None, found.solution(instance), stats)
         else:
-            result = schedule_result(instance, run_rule(instance, name, options.seed, kernel=kernel),
-                                     **stats)
+            result = schedule_result(instance, schedule, **stats)
         if cold:
             compile_later(f"jobshop.rules.{'blocking' if instance.blocking else 'dispatch'}",
                           partial(warm_rule_kernel, instance.blocking))

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import python_twin
+from schedkit.deadline import stop_flag
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, kernel_state, work_left
 from schedkit.jobshop.model import JobShopInstance
@@ -66,7 +67,7 @@ def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, op_ptr, machine, duration, release, due, work = arrays
     start, alt = kernel(job_ptr, op_ptr, machine, duration, release, due, work, instance.m,
-                        RULES[base], nondelay, kernel_state(seed))
+                        RULES[base], nondelay, kernel_state(seed), stop_flag())
     return Schedule(start, alt, objective(instance, start, alt), name)
 
 

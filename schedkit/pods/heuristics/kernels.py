@@ -108,13 +108,17 @@ def _preempt(
     order: np.ndarray,
     movable: np.ndarray,
     node_rank: np.ndarray,
+    stop: np.ndarray,
 ) -> tuple[int, np.ndarray]:
-    """The node DefaultPreemption picks for pod p and its victims' mask (-1 if none works)."""
+    """The node DefaultPreemption picks for pod p and its victims' mask (-1 if none works, or
+    once `stop` is raised)."""
     n_pods = assign.size
     best = -1
     best_key = (0, 0, 0, 0)
     best_victims = np.zeros(n_pods, dtype=np.bool_)
     for n in range(node_cpu.size):
+        if stop[0]:
+            return -1, best_victims
         if not eligible[p, n]:
             continue
         free_cpu = node_cpu[n] - used_cpu[n]
@@ -172,8 +176,11 @@ def kube_schedule(
     movable: np.ndarray,
     most: bool,
     preemption: bool,
+    stop: np.ndarray,
 ) -> tuple[np.ndarray, int]:
-    """Run the scheduling cycle over every pending pod; returns (node per pod, preemptions)."""
+    """Run the scheduling cycle over every pending pod; returns (node per pod, preemptions).
+    Once `stop` (`deadline.stop_flag`) is raised the cycle ends: the pods not reached yet keep
+    their state (still a valid placement)."""
     n_nodes = node_cpu.size
     n_pods = assign0.size
     assign = assign0.copy()
@@ -197,6 +204,8 @@ def kube_schedule(
     queued = assign < 0
     preemptions = 0
     for p in queue:
+        if stop[0]:
+            break
         if not queued[p]:
             continue
         queued[p] = False
@@ -249,6 +258,7 @@ def kube_schedule(
                 order,
                 movable,
                 node_rank,
+                stop,
             )
             if best >= 0:
                 preemptions += 1

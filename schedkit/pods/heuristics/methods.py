@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import MARGIN, compile_until
+from schedkit.deadline import stop_flag, stopped
 from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics import kernels as pods_kernels
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution
@@ -56,6 +57,7 @@ def kube_default(
         instance.pod_movable,
         scoring == "MostAllocated",
         bool(preemption),
+        stop_flag(),
     )
     return assign, int(preemptions)
 
@@ -123,5 +125,7 @@ def solve_kube_default(instance: PodsInstance, options: SolveOptions) -> Result:
                                 compiling=True, note=UNCHANGED_NOTE,
                                 compile_seconds=round(seconds, 6))
     nodes, preemptions = kube_default(instance, str(options.get("scoring")), bool(options.get("preemption")))
+    if stopped():  # abandoned: the cycle ended early, and nobody reads the answer
+        return Result("unknown", None, None, None, {"workers": 1})
     return placement_result(instance, nodes, preemptions=preemptions, workers=1,
                             compile_seconds=round(seconds, 6))
