@@ -3,6 +3,8 @@ never raised changes nothing: the same placements as before the flag existed."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import schedkit
@@ -55,3 +57,25 @@ def test_an_abandoned_run_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     result = schedkit.solve(x, "kube-default", time_limit=0.5)
     assert result.solution is None or schedkit.check(x, result).feasible
     assert abandoned_threads_end(before)
+
+
+def test_a_cycle_past_the_deadline_leaves_the_unchanged_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scheduling cycle held past the deadline (50,000 pods on 1,000 nodes take 3 s): the plan
+    that changes nothing comes back `feasible`, not `unknown`."""
+    cluster = pods(12, 6, 3, 0.9, 0)
+    schedkit.solve(cluster, "kube-default")  # compiled, so only the held cycle can be late
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        release.wait()
+
+    monkeypatch.setattr(pods_methods, "kube_default", stuck)
+    try:
+        result = schedkit.solve(cluster, "kube-default", time_limit=0.5)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and result.status == "feasible"
+    assert result.stats["offered"].startswith("the plan that changes nothing")
+    assert schedkit.check(cluster, result).feasible

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import MARGIN, compile_until
-from schedkit.deadline import stop_flag, stopped
+from schedkit.deadline import offer_better, stop_flag, stopped
 from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics import kernels as pods_kernels
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution
@@ -124,6 +124,9 @@ def solve_kube_default(instance: PodsInstance, options: SolveOptions) -> Result:
         return placement_result(instance, unchanged(instance), preemptions=0, workers=1,
                                 compiling=True, note=UNCHANGED_NOTE,
                                 compile_seconds=round(seconds, 6))
+    if math.isfinite(options.deadline):  # 50,000 pods on 1,000 nodes take 3 s: `unknown` at 2 s before
+        offer_better(placement_result(instance, unchanged(instance), preemptions=0, workers=1,
+                                      offered="the plan that changes nothing, before the cycle"))
     nodes, preemptions = kube_default(instance, str(options.get("scoring")), bool(options.get("preemption")))
     if stopped():  # abandoned: the cycle ended early, and nobody reads the answer
         return Result("unknown", None, None, None, {"workers": 1})
