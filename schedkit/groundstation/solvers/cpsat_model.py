@@ -10,6 +10,7 @@ from typing import Any
 from schedkit.groundstation.heuristics.board import Board, Option
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track
 from schedkit.groundstation.solvers import energy
+from schedkit.groundstation.solvers.copies import copy_counts
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
 
@@ -27,22 +28,14 @@ class Slot:
     end: Any
 
 
-def copies(instance: GroundStationInstance, i: int, option: Option) -> int:
-    """How many tracks request i could place in `option` (1 unless splittable)."""
-    r = instance.requests[i]
-    if not r.splittable:
-        return 1
-    gap = r.setup + r.teardown
-    return max(1, min(r.max_tracks, (option.hi - option.lo + gap) // (r.min_track + gap)))
-
-
 def variables(model: Any, instance: GroundStationInstance, options: list[list[Option]]) -> list[Slot]:
-    """A slot (presence, start, length, end) per request, option and copy."""
+    """A slot (presence, start, length, end) per request, option and copy (copies.copy_counts)."""
     slots = []
+    counts = copy_counts(instance, options)
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
         for o, option in enumerate(mine):
             longest = min(r.duration, option.hi - option.lo)
-            for c in range(copies(instance, i, option)):
+            for c in range(counts[i][o]):
                 x = model.NewBoolVar(f"x{i}_{o}_{c}")
                 s = model.NewIntVar(option.lo, option.hi - r.min_track, f"s{i}_{o}_{c}")
                 length = model.NewIntVar(0, longest, f"l{i}_{o}_{c}")
@@ -211,11 +204,6 @@ def keep_missions(model: Any, instance: GroundStationInstance, slots: list[Slot]
     for mission in served:
         model.Add(sum(present[mission]) >= 1)
     return len(served)
-
-
-def most_copies(r: Any) -> int:
-    """Most tracks request `r` may get: max_tracks when splittable, else 1."""
-    return r.max_tracks if r.splittable else 1
 
 
 def hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
