@@ -44,23 +44,45 @@ def _subtract(lo: int, hi: int, cuts: list[tuple[int, int]]) -> list[tuple[int, 
     return pieces
 
 
+def _merged(windows: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the union of `windows` (empty ones dropped), sorted, touching ones joined."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(w for w in windows if w[1] > w[0]):
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
 def request_options(instance: GroundStationInstance) -> list[list[Option]]:
-    """Per request, its options (see the module docstring)."""
+    """Per request, its options (see the module docstring). Each view period looks only at the
+    maintenance near it (70,000 windows made every period sort them all: 6.3 s for a week)."""
     antenna_index = {a: k for k, a in enumerate(instance.antennas)}
     down: dict[str, list[tuple[int, int]]] = {}
     for m in instance.maintenance:
         down.setdefault(m.antenna, []).append((m.start, m.end))
+    of_alternative: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
     found = []
     for r in instance.requests:
         options: list[Option] = []
         for a, alternative in enumerate(r.alternatives):
-            cuts = [(s - r.teardown, e + r.setup) for antenna in alternative.antennas
-                    for s, e in down.get(antenna, ()) if e > s]
+            if alternative.antennas not in of_alternative:
+                of_alternative[alternative.antennas] = _merged(
+                    [w for antenna in alternative.antennas for w in down.get(antenna, ())])
+            starts, ends = of_alternative[alternative.antennas]
             indices = tuple(antenna_index[x] for x in alternative.antennas)
             for period in alternative.view_periods:
                 lo, hi = max(period.on, r.window_start), min(period.off, r.window_end)
                 if hi - lo < r.min_track:
                     continue
+                cuts = []  # tracking may not start in [s - tear-down, e + set-up)
+                k = bisect_right(ends, lo - r.setup)
+                while k < len(starts) and starts[k] - r.teardown < hi:
+                    cuts.append((starts[k] - r.teardown, ends[k] + r.setup))
+                    k += 1
                 options.extend(Option(a, indices, p, q) for p, q in _subtract(lo, hi, cuts)
                                if q - p >= r.min_track)
         found.append(options)
