@@ -14,6 +14,8 @@ Before, one split request with tracks from 1 s and a 30,000 s view got 30,000 co
 
 from __future__ import annotations
 
+import math
+import time
 from bisect import bisect_left, bisect_right
 
 from schedkit.groundstation.heuristics.board import Option
@@ -44,58 +46,60 @@ class _Group:
         self.los = [e[0] for e in self.entries]
         self.longest = max((hi - lo for lo, hi, _, _ in self.entries), default=0)
 
-    def near(self, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
-        """Entries that may overlap [lo, hi), at most SCAN + 1 of them."""
+    def near(self, lo: int, hi: int) -> range | None:
+        """Indices of the entries that may overlap [lo, hi), latest start first; None beyond SCAN."""
         start = bisect_right(self.los, lo - self.longest)
         stop = bisect_left(self.los, hi)
-        return self.entries[start:min(stop, start + SCAN + 1)]
+        return range(stop - 1, start - 1, -1) if stop - start <= SCAN else None
 
 
-def copy_counts(instance: GroundStationInstance, options: list[list[Option]]) -> list[list[int]]:
-    """Per request and option, how many copies the exact models build (see the module docstring)."""
+def copy_counts(instance: GroundStationInstance, options: list[list[Option]],
+                deadline: float = math.inf) -> list[list[int]]:
+    """Per request and option, how many copies the exact models build (see the module docstring);
+    past `deadline` (perf_counter) the options left keep `fit`."""
     groups: dict[object, _Group] = {}
+    owners: list[object] = []
     for j, mine in enumerate(options):
         r = instance.requests[j]
-        owner = ("mission", r.mission) if instance.spacecraft_exclusive else ("request", j)
+        owners.append(("mission", r.mission) if instance.spacecraft_exclusive else ("request", j))
         for k, option in enumerate(mine):
-            for key in [("antenna", a) for a in option.antennas] + [owner]:
+            for key in [("antenna", a) for a in option.antennas] + [owners[j]]:
                 groups.setdefault(key, _Group()).entries.append((option.lo, option.hi, j, k))
     for group in groups.values():
         group.close()
+    shortest = [r.min_track for r in instance.requests]
+    most = [r.max_tracks if r.splittable else 1 for r in instance.requests]
     counts = []
     for i, mine in enumerate(options):
-        r = instance.requests[i]
-        owner = ("mission", r.mission) if instance.spacecraft_exclusive else ("request", i)
-        counts.append([_copies(instance, groups, i, k, option, owner) for k, option in enumerate(mine)])
+        fits = [fit(instance, i, option) for option in mine]
+        counts.append([f if f <= 1 or time.perf_counter() >= deadline
+                       else _copies(groups, shortest, most, i, k, option, owners[i], f)
+                       for k, (option, f) in enumerate(zip(mine, fits, strict=True))])
     return counts
 
 
-def _copies(instance: GroundStationInstance, groups: dict[object, _Group], i: int, k: int,
-            option: Option, owner: object) -> int:
-    """1 + the tracks that can lie between i's tracks in `option`, at most `fit`."""
-    most = fit(instance, i, option)
-    if most <= 1:
-        return most
-    shortest = instance.requests[i].min_track
-    lo, hi = option.lo + shortest, option.hi - shortest
+def _copies(groups: dict[object, _Group], shortest: list[int], most: list[int], i: int, k: int,
+            option: Option, owner: object, fits: int) -> int:
+    """1 + the tracks that can lie between i's tracks in `option`, at most `fits`."""
+    lo, hi = option.lo + shortest[i], option.hi - shortest[i]
     seen: set[tuple[int, int]] = {(i, k)}
     per_request: dict[int, int] = {}
     found = 0
     for key in [("antenna", a) for a in option.antennas] + [owner]:
-        near = groups[key].near(lo, hi)
-        if len(near) > SCAN:
-            return most
-        for o_lo, o_hi, j, o in near:
-            if (j, o) in seen:
+        group = groups[key]
+        near = group.near(lo, hi)
+        if near is None:
+            return fits
+        entries = group.entries
+        for e in near:
+            o_lo, o_hi, j, o = entries[e]
+            between = (min(o_hi, hi) - max(o_lo, lo)) // shortest[j]
+            if between <= 0 or (j, o) in seen:
                 continue
             seen.add((j, o))
-            rj = instance.requests[j]
-            fits = max(0, min(o_hi, hi) - max(o_lo, lo)) // rj.min_track
-            if fits:
-                cap = rj.max_tracks if rj.splittable else 1
-                before = per_request.get(j, 0)
-                per_request[j] = before + fits
-                found += min(cap, before + fits) - min(cap, before)
-                if found + 1 >= most:
-                    return most
+            before = per_request.get(j, 0)
+            per_request[j] = before + between
+            found += min(most[j], before + between) - min(most[j], before)
+            if found + 1 >= fits:
+                return fits
     return found + 1

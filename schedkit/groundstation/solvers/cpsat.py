@@ -29,6 +29,7 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -78,6 +79,8 @@ WARM_SHARE = 0.4  # default share of the budget for the lns warm start
 NO_ROOM_NOTE = "no room in the time limit for the CP-SAT model after the warm start: lns had all of it"
 MAX_MODEL_SLOTS = 100_000  # optional tracks CP-SAT is given: 100,000 took 2.5 GB (a SatNet week:
 # 2,700-3,700); a split request's copies grow with the tracks that fit in its view (copies.py)
+COPIES_SHARE = 0.1  # of the time limit for copies.copy_counts (10^4 requests: 3.7 s at load 8);
+# the options left get every copy that fits
 SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 LINEARIZATION = 2  # CP-SAT's linearization_level for one worker up to SMALL requests: at its default
@@ -132,7 +135,9 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
-    size = sum(map(sum, copy_counts(instance, opts)))  # the optional tracks the model would get
+    counts = copy_counts(instance, opts,
+                         math.inf if limit is None else options.started + COPIES_SHARE * limit)
+    size = sum(map(sum, counts))  # the optional tracks the model would get
     stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size}
     build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
@@ -166,7 +171,7 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
-    slots, tracked = cpsat_model.build(model, instance, opts)
+    slots, tracked = cpsat_model.build(model, instance, opts, counts)
     unserved = instance.requested - sum(tracked)
     share = _window_share(instance, options) if objective == "hours" else 0.0
     if share < 1:  # the full model is solved: its relaxation needs the capacity rows for a bound
@@ -249,9 +254,11 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
     stats["warm_start"] becomes the repaired plan's value (the lns plan's: `lns_warm_start`)."""
     if not options.get("every_mission", True):
         return board
-    repaired = Board(board.instance, board.options)
+    repaired = board.blank()
     repaired.copy_from(board)
-    again = serve_missions(repaired)  # lns repaired its start and kept them: rarely any left
+    limit = options.time_limit  # the repair stops where lns would (10^4 requests: minutes at 2 s)
+    deadline = math.inf if limit is None else options.started + END_SHARE * limit
+    again = serve_missions(repaired, deadline)  # lns repaired its start and kept them: rarely any left
     stats["missions_repaired"] = stats.get("missions_repaired", 0) + again
     if again:  # the warm start CP-SAT gets is the repaired plan
         stats["lns_warm_start"], stats["warm_start"] = board.unserved(), repaired.unserved()

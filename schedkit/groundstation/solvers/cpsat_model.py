@@ -28,10 +28,12 @@ class Slot:
     end: Any
 
 
-def variables(model: Any, instance: GroundStationInstance, options: list[list[Option]]) -> list[Slot]:
-    """A slot (presence, start, length, end) per request, option and copy (copies.copy_counts)."""
+def variables(model: Any, instance: GroundStationInstance, options: list[list[Option]],
+              counts: list[list[int]] | None = None) -> list[Slot]:
+    """A slot (presence, start, length, end) per request, option and copy (`counts`, by default
+    copies.copy_counts)."""
     slots = []
-    counts = copy_counts(instance, options)
+    counts = copy_counts(instance, options) if counts is None else counts
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
         for o, option in enumerate(mine):
             longest = min(r.duration, option.hi - option.lo)
@@ -214,10 +216,10 @@ def hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
             model.AddHint(var, solver.Value(var))
 
 
-def build(model: Any, instance: GroundStationInstance, options: list[list[Option]]
-          ) -> tuple[list[Slot], list[Any]]:
+def build(model: Any, instance: GroundStationInstance, options: list[list[Option]],
+          counts: list[list[int]] | None = None) -> tuple[list[Slot], list[Any]]:
     """The slots and every rule on them; returns the slots and each request's tracked sum."""
-    slots = variables(model, instance, options)
+    slots = variables(model, instance, options, counts)
     copies_ordered(model, instance, slots)
     tracked = per_request(model, instance, slots)
     no_overlaps(model, instance, slots)
