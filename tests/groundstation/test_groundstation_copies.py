@@ -120,13 +120,16 @@ def test_fewer_copies_keep_the_optimum(x, objective):
 @given(_split_cases())
 def test_mip_with_fewer_copies_agrees_with_every_copy(x):
     """mip (HiGHS) on both copy counts: the same proven optimum, each bound below the other's plan."""
-    fewer = schedkit.solve(x, "mip", time_limit=LIMIT, workers=1)
+    try:
+        fewer = schedkit.solve(x, "mip", time_limit=LIMIT, workers=1)
+    except schedkit.ProblemTooLarge:  # beyond its clashing pairs
+        return
     with mock.patch.object(mip, "copy_counts", _every_fit):
         try:
             every = schedkit.solve(x, "mip", time_limit=LIMIT, workers=1)
         except schedkit.ProblemTooLarge:
             return
-    assert fewer.bound is None or fewer.bound <= every.objective
-    assert every.bound is None or every.bound <= fewer.objective
+    for one, other in ((fewer, every), (every, fewer)):  # no plan when HiGHS ran out of time (loaded)
+        assert one.bound is None or other.objective is None or one.bound <= other.objective
     if fewer.status == every.status == "optimal":
         assert fewer.objective == every.objective

@@ -183,3 +183,18 @@ def test_mip_refuses_by_options_before_counting_copies(monkeypatch):
     x = GroundStationInstance((Request("r", "m", H, H, 0, 0, 0, 10**7, view),))
     with pytest.raises(schedkit.ProblemTooLarge, match="401 optional tracks"):
         schedkit.solve(x, "mip", time_limit=5, workers=1)
+
+
+def test_a_split_request_gets_no_track_after_the_board_deadline():
+    """A split request with 1 s tracks over 1,000 one-hour views: placing it adds one track per
+    scan of its views (10^5 views and 2^40 s requested: hours), so `place` stops at the board's
+    deadline; without one it gets all 10 h."""
+    views = (Alternative(("A",), tuple(ViewPeriod(2 * k * H, (2 * k + 1) * H) for k in range(1000))),)
+    x = GroundStationInstance((Request("r", "m", 10 * H, 1, 0, 0, 0, 10**9, views),))
+    late = board.Board(x, request_options(x))
+    late.deadline = PASSED
+    assert late.place(0) == 0 and late.tracks == [[]]
+    assert late.blank().deadline == PASSED
+    plain = late.blank()
+    plain.deadline = math.inf
+    assert plain.place(0) == 10 * H and len(plain.tracks[0]) == 10

@@ -12,6 +12,8 @@ they can hold a track of the minimum length. They are computed once per instance
 
 from __future__ import annotations
 
+import math
+import time
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -165,10 +167,14 @@ class Board:
         self.min_track = layout.min_track
         self.max_tracks = layout.max_tracks
         self.alt_antennas = layout.alt_antennas
+        self.deadline = math.inf  # perf_counter: `place` adds no track after it (a split request
+        # with 1 s tracks and 10^5 views placed one track per scan of its views)
 
     def blank(self) -> Board:
-        """An empty board of the same instance and options."""
-        return Board(self.instance, self.options, self.layout)
+        """An empty board of the same instance, options and deadline."""
+        board = Board(self.instance, self.options, self.layout)
+        board.deadline = self.deadline
+        return board
 
     def copy_from(self, other: Board) -> None:
         """Become a copy of `other` (same instance)."""
@@ -264,7 +270,7 @@ class Board:
         """`place`'s loop: tracks while they fit, the first one at most `first_cap` long."""
         duration, shortest, most = self.requests[i].duration, self.min_track[i], self.max_tracks[i]
         added = 0
-        while len(self.tracks[i]) < most:
+        while len(self.tracks[i]) < most and time.perf_counter() < self.deadline:
             want = duration - self.tracked[i]
             if not self.tracks[i]:
                 want = min(want, first_cap)

@@ -65,6 +65,7 @@ def build(instance: GroundStationInstance, options: list[list[Option]], order: l
     """The board after placing requests in `order` (alternative alts[i] preferred, -1 any), the
     requests left unplaced once `deadline` (perf_counter) has passed."""
     board = Board(instance, options, layout)
+    board.deadline = deadline
     for i in order:
         if time.perf_counter() >= deadline:  # 10^4 requests: one pass took longer than a 2 s limit
             break

@@ -26,11 +26,16 @@ SCAN = 256  # neighbouring options looked at per option before `fit` is kept as 
 
 def fit(instance: GroundStationInstance, i: int, option: Option) -> int:
     """Most tracks request i can place in `option` (1 unless splittable)."""
+    return _fits(instance, i, [option])[0]
+
+
+def _fits(instance: GroundStationInstance, i: int, mine: list[Option]) -> list[int]:
+    """`fit` of each of request i's options `mine`."""
     r = instance.requests[i]
     if not r.splittable:
-        return 1
-    gap = r.setup + r.teardown
-    return max(1, min(r.max_tracks, (option.hi - option.lo + gap) // (r.min_track + gap)))
+        return [1] * len(mine)
+    gap, shortest, most = r.setup + r.teardown, r.min_track, r.max_tracks
+    return [max(1, min(most, (o.hi - o.lo + gap) // (shortest + gap))) for o in mine]
 
 
 class _Group:
@@ -57,24 +62,33 @@ def copy_counts(instance: GroundStationInstance, options: list[list[Option]],
                 deadline: float = math.inf) -> list[list[int]]:
     """Per request and option, how many copies the exact models build (see the module docstring);
     past `deadline` (perf_counter) the options left keep `fit`."""
+    counts = [_fits(instance, i, mine) for i, mine in enumerate(options)]
+    if all(f == 1 for mine in counts for f in mine) or time.perf_counter() >= deadline:
+        return counts
     groups: dict[object, _Group] = {}
     owners: list[object] = []
     for j, mine in enumerate(options):
+        if time.perf_counter() >= deadline:
+            return counts
         r = instance.requests[j]
         owners.append(("mission", r.mission) if instance.spacecraft_exclusive else ("request", j))
         for k, option in enumerate(mine):
             for key in [("antenna", a) for a in option.antennas] + [owners[j]]:
-                groups.setdefault(key, _Group()).entries.append((option.lo, option.hi, j, k))
+                if key not in groups:
+                    groups[key] = _Group()
+                groups[key].entries.append((option.lo, option.hi, j, k))
     for group in groups.values():
+        if time.perf_counter() >= deadline:
+            return counts
         group.close()
     shortest = [r.min_track for r in instance.requests]
     most = [r.max_tracks if r.splittable else 1 for r in instance.requests]
-    counts = []
     for i, mine in enumerate(options):
-        fits = [fit(instance, i, option) for option in mine]
-        counts.append([f if f <= 1 or time.perf_counter() >= deadline
-                       else _copies(groups, shortest, most, i, k, option, owners[i], f)
-                       for k, (option, f) in enumerate(zip(mine, fits, strict=True))])
+        for k, option in enumerate(mine):
+            if counts[i][k] > 1:
+                if time.perf_counter() >= deadline:
+                    return counts
+                counts[i][k] = _copies(groups, shortest, most, i, k, option, owners[i], counts[i][k])
     return counts
 
 

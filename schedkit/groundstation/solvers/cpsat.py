@@ -257,7 +257,7 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
     repaired = board.blank()
     repaired.copy_from(board)
     limit = options.time_limit  # the repair stops where lns would (10^4 requests: minutes at 2 s)
-    deadline = math.inf if limit is None else options.started + END_SHARE * limit
+    repaired.deadline = deadline = math.inf if limit is None else options.started + END_SHARE * limit
     again = serve_missions(repaired, deadline)  # lns repaired its start and kept them: rarely any left
     stats["missions_repaired"] = stats.get("missions_repaired", 0) + again
     if again:  # the warm start CP-SAT gets is the repaired plan
