@@ -29,7 +29,14 @@ import numpy as np
 
 from schedkit.common.incumbents import Incumbents
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, board_result, plan_result, request_options
+from schedkit.groundstation.heuristics.board import (
+    Board,
+    Layout,
+    Option,
+    board_result,
+    plan_result,
+    request_options,
+)
 from schedkit.groundstation.heuristics.greedy import RULES, build
 from schedkit.groundstation.heuristics.lns import END_SHARE, Walk
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -98,9 +105,11 @@ class Evolution:
         self.best: Board | None = None
         self.best_key = (2**62, 2**62)
         self.incumbents = incumbents or Incumbents()  # each new best board, for progress
+        self.deadline = math.inf  # a decode stops placing requests after it (perf_counter)
+        self.layout = Layout.of(instance)
 
     def decode(self, order: np.ndarray, alts: np.ndarray) -> tuple[int, int]:
-        board = build(self.instance, self.options, order.tolist(), alts.tolist())
+        board = build(self.instance, self.options, order.tolist(), alts.tolist(), self.deadline, self.layout)
         self.decodes += 1
         key = self.scorer.key(board.tracked)
         if key < self.best_key:
@@ -142,8 +151,10 @@ class Evolution:
 
     def initial(self, deadline: float) -> list[Genome]:
         """Every rule's order, then mutants of them up to the population size (or the deadline)."""
-        population = []
+        population: list[Genome] = []
         for name in RULES:
+            if population and time.perf_counter() >= deadline:
+                break
             order = np.array(RULES[name](self.instance, self.options), np.int64)
             alts = np.full(order.size, -1, np.int64)
             population.append(Genome(order, alts, self.decode(order, alts)))
@@ -230,6 +241,7 @@ def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, s
     scorer = Scorer(instance, setting.objective)
     run = Evolution(instance, request_options(instance), scorer, np.random.default_rng(seed), setting.fuzzy,
                     setting.size, setting.elite, setting.crossover, setting.threshold, incumbents)
+    run.deadline = deadline
     population = run.initial(deadline)
     generations = 0
     last = math.inf if setting.generations is None else setting.generations

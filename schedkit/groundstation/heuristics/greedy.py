@@ -1,12 +1,23 @@
 """`greedy`: requests in the order of a rule, each given its longest earliest track(s) over its
-alternatives (Board.place). rule="all" keeps the best plan of every rule."""
+alternatives (Board.place). rule="all" keeps the best plan of every rule. Under a time limit the
+rules stop at END_SHARE of it: the rules not started are skipped, the one running keeps the
+requests placed so far (a partial plan is a plan; stats["rules_run"] says so)."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
 from schedkit.errors import SchedkitError
-from schedkit.groundstation.heuristics.board import Board, Option, plan_result, request_options
+from schedkit.groundstation.heuristics.board import (
+    END_SHARE,
+    Board,
+    Layout,
+    Option,
+    plan_result,
+    request_options,
+)
 from schedkit.groundstation.heuristics.score import Scorer
 from schedkit.groundstation.model import GroundStationInstance, plan_stats
 from schedkit.registry import SolveOptions, register
@@ -50,21 +61,29 @@ RULES: dict[str, Order] = {"fewest_hours": fewest_hours, "longest": longest,
 
 
 def build(instance: GroundStationInstance, options: list[list[Option]], order: list[int],
-          alts: list[int] | None = None) -> Board:
-    """The board after placing requests in `order` (alternative alts[i] preferred, -1 any)."""
-    board = Board(instance, options)
+          alts: list[int] | None = None, deadline: float = math.inf, layout: Layout | None = None) -> Board:
+    """The board after placing requests in `order` (alternative alts[i] preferred, -1 any), the
+    requests left unplaced once `deadline` (perf_counter) has passed."""
+    board = Board(instance, options, layout)
+    board.deadline = deadline
     for i in order:
+        if time.perf_counter() >= deadline:  # 10^4 requests: one pass took longer than a 2 s limit
+            break
         board.place(i, -1 if alts is None else alts[i])
     return board
 
 
 def best_rule(instance: GroundStationInstance, options: list[list[Option]], scorer: Scorer,
-              rules: list[str]) -> tuple[Board, str]:
-    """The best board over `rules` (first wins ties) and its rule."""
+              rules: list[str], deadline: float = math.inf) -> tuple[Board, str]:
+    """The best board over `rules` (first wins ties) and its rule; the rules after `deadline`
+    are skipped (the first always gives a board, partial past the deadline)."""
     best: Board | None = None
     chosen = rules[0]
+    layout = Layout.of(instance)
     for name in rules:
-        board = build(instance, options, RULES[name](instance, options))
+        if best is not None and time.perf_counter() >= deadline:
+            break
+        board = build(instance, options, RULES[name](instance, options), deadline=deadline, layout=layout)
         if best is None or scorer.key(board.tracked) < scorer.key(best.tracked):
             best, chosen = board, name
     assert best is not None
@@ -81,7 +100,11 @@ def solve_greedy(instance: GroundStationInstance, options: SolveOptions) -> Resu
     if rule != "all" and rule not in RULES:
         raise SchedkitError(f"greedy: unknown rule {rule!r}; choose all or one of {', '.join(RULES)}")
     scorer = Scorer(instance, options.get("objective", "hours"))
-    board, chosen = best_rule(instance, request_options(instance), scorer,
-                              list(RULES) if rule == "all" else [rule])
+    limit = options.time_limit
+    deadline = math.inf if limit is None else options.started + END_SHARE * limit
+    rules = list(RULES) if rule == "all" else [rule]
+    board, chosen = best_rule(instance, request_options(instance), scorer, rules, deadline)
     stats = {"rule": chosen, **plan_stats(instance, board.tracked)}
+    if time.perf_counter() >= deadline:  # some rule may have been cut short or skipped
+        stats["time_limit_reached"] = True
     return plan_result(board.unserved(), board.solution(), stats)

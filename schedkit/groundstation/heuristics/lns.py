@@ -35,7 +35,14 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.common.spawned import Spawned
 from schedkit.common.walks import walk_count
 from schedkit.errors import InvalidOption
-from schedkit.groundstation.heuristics.board import Board, Option, board_result, plan_result, request_options
+from schedkit.groundstation.heuristics.board import (
+    END_SHARE,
+    Board,
+    Option,
+    board_result,
+    plan_result,
+    request_options,
+)
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -48,7 +55,6 @@ LATE_HISTORY = 100  # late-acceptance history (steps); 0 keeps only plans no wor
 MAX_LATE_HISTORY = 1_000_000  # an array of this many steps is allocated
 LATEST_SHARE = 0.5  # of the recreates: tracks go latest (flush right) instead of earliest
 INSERT_SHARE = 0.3  # of the ruins: clear a slot for a short request, which is placed first
-END_SHARE = 0.97  # of the time limit: where the anytime heuristics stop (the rest builds the Result)
 MAX_STEPS = 10**9  # the `steps` option's ceiling (a count, nothing is allocated by it)
 SPAWN_AFTER = 5.0  # seconds of time limit from which `lns` runs a walk per extra worker (a child
 # interpreter starts in about 0.6 s)
@@ -177,20 +183,22 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     `every_mission`, the greedy plan is first repaired so that every mission that can be tracked
     is (stats["missions_repaired"] counts them), and the walk never leaves one without a track."""
     rng = np.random.default_rng(seed)
-    best, _ = best_rule(instance, options, scorer, list(RULES))
+    best, _ = best_rule(instance, options, scorer, list(RULES), deadline)
     if scorer.every_mission:
-        repaired = serve_missions(best)
+        repaired = serve_missions(best, deadline)
         if stats is not None:
             stats["missions_repaired"] = repaired
-    current, trial = Board(instance, options), Board(instance, options)
-    current.copy_from(best)
-    orders = [RULES[name](instance, options) for name in RULES]
     best_key = current_key = scorer.key(best.tracked)
-    late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
-    idle = step = done = 0
     offered = partial(board_result, best, "lns")  # reads the best board when it is offered
     if incumbents is not None:
         incumbents.improved(best_key, offered)
+    if time.perf_counter() >= deadline:  # the greedy start took the budget (10^4 requests at 2 s)
+        return best
+    current, trial = best.blank(), best.blank()
+    current.copy_from(best)
+    orders = [RULES[name](instance, options) for name in RULES]
+    late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
+    idle = step = done = 0
     while (time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0
            and (steps is None or done < steps)):
         idle += 1

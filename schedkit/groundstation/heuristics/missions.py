@@ -7,10 +7,13 @@ occupy the same antennas (set-up and tear-down included) or track the same missi
 time are cleared, the track is added and the cleared requests are placed again. The trial
 that leaves the fewest unserved seconds is kept; a mission none of whose trials fits (a trial
 may not clear a track an earlier mission got from this repair, nor leave a served mission
-without tracks) stays unserved.
+without tracks) stays unserved. The repair stops at a deadline (the missions left stay unserved).
 """
 
 from __future__ import annotations
+
+import math
+import time
 
 from schedkit.groundstation.heuristics.board import Board, Option
 
@@ -60,19 +63,27 @@ def _trial(board: Board, trial: Board, i: int, option: Option, on: int, off: int
     return True
 
 
-def serve_missions(board: Board) -> int:
+def serve_missions(board: Board, deadline: float = math.inf) -> int:
     """Repair `board` in place so that every mission that can be tracked gets a track (see the
-    module docstring); returns how many missions were newly served."""
+    module docstring), trying no more after `deadline` (perf_counter); returns how many missions
+    were newly served."""
     served = 0
     protected: set[int] = set()  # the tracks given by this repair stay
-    trial, best = Board(board.instance, board.options), Board(board.instance, board.options)
-    for m in unserved_missions(board):
+    missing = unserved_missions(board)
+    if not missing or time.perf_counter() >= deadline:
+        return 0
+    trial, best = board.blank(), board.blank()
+    for m in missing:
+        if time.perf_counter() >= deadline:
+            break
         best_unserved, chosen = None, -1
         allowed = set(unserved_missions(board)) - {m}  # no mission served now may lose its tracks
         for i, r in enumerate(board.requests):
             if board.mission_of[i] != m:
                 continue
             for option in board.options[i]:
+                if time.perf_counter() >= deadline:
+                    break
                 length = min(r.duration, option.hi - option.lo)
                 for on in sorted({option.lo, option.hi - length}):
                     if (not _trial(board, trial, i, option, on, on + length, protected)

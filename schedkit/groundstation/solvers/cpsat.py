@@ -3,7 +3,8 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 
 - options are the view-period pieces that can hold a track of the minimum length (maintenance
   cut out, see heuristics.board.request_options): a week of SatNet keeps ~2,500-3,300;
-- a splittable request gets up to max_tracks copies per option (ordered, no symmetric twins);
+- a splittable request gets copies of an option (ordered, no symmetric twins) up to what fits
+  between other tracks there (solvers/copies.py);
 - one no-overlap per antenna (an array's track sits in each of its antennas'), maintenance as
   fixed intervals; one no-overlap per mission (per request when the instance relaxes it);
 - per request at most max_tracks tracks (one under 8 h) and at most L seconds in total;
@@ -28,6 +29,7 @@ length; the antenna-occupying interval holds set-up and tear-down around the tra
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -48,6 +50,7 @@ from schedkit.groundstation.solvers import cpsat_model
 from schedkit.groundstation.solvers.antenna_groups import antenna_groups
 from schedkit.groundstation.solvers.bound_job import BoundJob
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
+from schedkit.groundstation.solvers.copies import copy_counts
 from schedkit.groundstation.solvers.cpsat_model import Slot
 from schedkit.groundstation.solvers.sub_model import SubModels
 from schedkit.groundstation.solvers.window_lns import (
@@ -75,7 +78,9 @@ LP_MIN_SECONDS = 2.0  # HiGHS is not started with less than this
 WARM_SHARE = 0.4  # default share of the budget for the lns warm start
 NO_ROOM_NOTE = "no room in the time limit for the CP-SAT model after the warm start: lns had all of it"
 MAX_MODEL_SLOTS = 100_000  # optional tracks CP-SAT is given: 100,000 took 2.5 GB (a SatNet week:
-# 2,700-3,700); a split request's copies grow with its view's seconds over its shortest track
+# 2,700-3,700); a split request's copies grow with the tracks that fit in its view (copies.py)
+COPIES_SHARE = 0.1  # of the time limit for copies.copy_counts (10^4 requests: 3.7 s at load 8);
+# the options left get every copy that fits
 SUB_MODELS = True  # window rounds build a model of their free slots only (solvers/sub_model.py)
 WINDOW_SHARE = 1.0  # default share of the search budget for the window LNS (above SMALL requests)
 LINEARIZATION = 2  # CP-SAT's linearization_level for one worker up to SMALL requests: at its default
@@ -130,8 +135,9 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     opts = request_options(instance)
     limit = options.time_limit
     warm_seconds = None if limit is None else max(0.05, float(options.get("warm_share", WARM_SHARE)) * limit)
-    size = sum(len(mine) * cpsat_model.most_copies(r)
-               for r, mine in zip(instance.requests, opts, strict=True))
+    counts = copy_counts(instance, opts,
+                         math.inf if limit is None else options.started + COPIES_SHARE * limit)
+    size = sum(map(sum, counts))  # the optional tracks the model would get
     stats: dict[str, Any] = {"options": sum(map(len, opts)), "slots": size}
     build_seconds = BUILD_SECONDS_PER_SLOT * size + IMPORT_SECONDS + EXTRACT_SECONDS
     lp_job = _start_lp(instance, opts, options) if objective == "hours" else None
@@ -158,15 +164,14 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
         found = _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
         return found.with_context(stats={**found.stats, "chosen": "lns"})
     flow = _flow_bound(instance, opts, options, objective, stats)
-    needed = sum(cpsat_model.copies(instance, i, option) for i, mine in enumerate(opts) for option in mine)
-    if needed > MAX_MODEL_SLOTS:  # no time limit built them all: 2^40 for one request
-        stats["cpsat_skipped"] = f"{needed:,} optional tracks, beyond the {MAX_MODEL_SLOTS:,} CP-SAT is given"
-    if needed > MAX_MODEL_SLOTS or not _fits(options, build_seconds):
+    if size > MAX_MODEL_SLOTS:  # no time limit built them all: 2^40 for one request
+        stats["cpsat_skipped"] = f"{size:,} optional tracks, beyond the {MAX_MODEL_SLOTS:,} CP-SAT is given"
+    if size > MAX_MODEL_SLOTS or not _fits(options, build_seconds):
         return _fallback(instance, board, stats, _join_lp(lp_job, options, stats, flow))
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
-    slots, tracked = cpsat_model.build(model, instance, opts)
+    slots, tracked = cpsat_model.build(model, instance, opts, counts)
     unserved = instance.requested - sum(tracked)
     share = _window_share(instance, options) if objective == "hours" else 0.0
     if share < 1:  # the full model is solved: its relaxation needs the capacity rows for a bound
@@ -249,9 +254,11 @@ def _fair_hint(board: Board, options: SolveOptions, stats: dict[str, Any]) -> Bo
     stats["warm_start"] becomes the repaired plan's value (the lns plan's: `lns_warm_start`)."""
     if not options.get("every_mission", True):
         return board
-    repaired = Board(board.instance, board.options)
+    repaired = board.blank()
     repaired.copy_from(board)
-    again = serve_missions(repaired)  # lns repaired its start and kept them: rarely any left
+    limit = options.time_limit  # the repair stops where lns would (10^4 requests: minutes at 2 s)
+    repaired.deadline = deadline = math.inf if limit is None else options.started + END_SHARE * limit
+    again = serve_missions(repaired, deadline)  # lns repaired its start and kept them: rarely any left
     stats["missions_repaired"] = stats.get("missions_repaired", 0) + again
     if again:  # the warm start CP-SAT gets is the repaired plan
         stats["lns_warm_start"], stats["warm_start"] = board.unserved(), repaired.unserved()

@@ -10,6 +10,7 @@ from typing import Any
 from schedkit.groundstation.heuristics.board import Board, Option
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track
 from schedkit.groundstation.solvers import energy
+from schedkit.groundstation.solvers.copies import copy_counts
 
 FAIR_SCALE = 10_000  # U_max in the fair model is minimised in 1/10,000ths
 
@@ -27,22 +28,16 @@ class Slot:
     end: Any
 
 
-def copies(instance: GroundStationInstance, i: int, option: Option) -> int:
-    """How many tracks request i could place in `option` (1 unless splittable)."""
-    r = instance.requests[i]
-    if not r.splittable:
-        return 1
-    gap = r.setup + r.teardown
-    return max(1, min(r.max_tracks, (option.hi - option.lo + gap) // (r.min_track + gap)))
-
-
-def variables(model: Any, instance: GroundStationInstance, options: list[list[Option]]) -> list[Slot]:
-    """A slot (presence, start, length, end) per request, option and copy."""
+def variables(model: Any, instance: GroundStationInstance, options: list[list[Option]],
+              counts: list[list[int]] | None = None) -> list[Slot]:
+    """A slot (presence, start, length, end) per request, option and copy (`counts`, by default
+    copies.copy_counts)."""
     slots = []
+    counts = copy_counts(instance, options) if counts is None else counts
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
         for o, option in enumerate(mine):
             longest = min(r.duration, option.hi - option.lo)
-            for c in range(copies(instance, i, option)):
+            for c in range(counts[i][o]):
                 x = model.NewBoolVar(f"x{i}_{o}_{c}")
                 s = model.NewIntVar(option.lo, option.hi - r.min_track, f"s{i}_{o}_{c}")
                 length = model.NewIntVar(0, longest, f"l{i}_{o}_{c}")
@@ -213,11 +208,6 @@ def keep_missions(model: Any, instance: GroundStationInstance, slots: list[Slot]
     return len(served)
 
 
-def most_copies(r: Any) -> int:
-    """Most tracks request `r` may get: max_tracks when splittable, else 1."""
-    return r.max_tracks if r.splittable else 1
-
-
 def hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
     """Replace the model's hints by a solver's answer."""
     model.ClearHints()
@@ -226,10 +216,10 @@ def hint_from(model: Any, slots: list[Slot], solver: Any) -> None:
             model.AddHint(var, solver.Value(var))
 
 
-def build(model: Any, instance: GroundStationInstance, options: list[list[Option]]
-          ) -> tuple[list[Slot], list[Any]]:
+def build(model: Any, instance: GroundStationInstance, options: list[list[Option]],
+          counts: list[list[int]] | None = None) -> tuple[list[Slot], list[Any]]:
     """The slots and every rule on them; returns the slots and each request's tracked sum."""
-    slots = variables(model, instance, options)
+    slots = variables(model, instance, options, counts)
     copies_ordered(model, instance, slots)
     tracked = per_request(model, instance, slots)
     no_overlaps(model, instance, slots)

@@ -1,13 +1,13 @@
 """`mip`: the exact disjunctive MIP over HiGHS (CBC with solver="cbc"), for small instances.
 
-Per request, option (view-period piece) and copy c: presence x, integer start s and length l
-with lo <= s, s + l <= hi, min_track·x <= l <= cap·x. Per request at most max_tracks tracks and
-at most L seconds. For every two slots that share an antenna (occupancy with set-up and
-tear-down) or a mission (tracking; the same request when the instance relaxes missions) and
-whose windows meet, a binary order y with big-M disjunctions switched off unless both are
-present. The redundant time and antenna rows of solvers/energy.py give the LP relaxation a
-bound (without them it was 0: every slot could take its whole view). Objective: unserved
-seconds. Cross-checked against `cpsat` in the tests.
+Per request, option (view-period piece) and copy c (as many as solvers/copies.py allows):
+presence x, integer start s and length l with lo <= s, s + l <= hi, min_track·x <= l <= cap·x.
+Per request at most max_tracks tracks and at most L seconds. For every two slots that share an
+antenna (occupancy with set-up and tear-down) or a mission (tracking; the same request when the
+instance relaxes missions) and whose windows meet, a binary order y with big-M disjunctions
+switched off unless both are present. The redundant time and antenna rows of solvers/energy.py
+give the LP relaxation a bound (without them it was 0: every slot could take its whole view).
+Objective: unserved seconds. Cross-checked against `cpsat` in the tests.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from schedkit.errors import ProblemTooLarge
 from schedkit.groundstation.heuristics.board import Option, request_options
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
 from schedkit.groundstation.solvers import energy
+from schedkit.groundstation.solvers.copies import copy_counts
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -39,14 +40,14 @@ class _Slot:
 
 
 def _slots(pulp: Any, problem: Any, instance: GroundStationInstance, options: list[list[Option]],
-           origin: int) -> list[_Slot]:
+           counts: list[list[int]], origin: int) -> list[_Slot]:
     """The optional tracks, their starts counted from `origin`: SatNet's Unix seconds (or 2^40)
     as coefficients broke HiGHS's tolerances (bound 1 above the optimum 0, no plan found)."""
     slots = []
     for i, (r, mine) in enumerate(zip(instance.requests, options, strict=True)):
         for o, option in enumerate(mine):
             cap = min(r.duration, option.hi - option.lo)
-            for c in range(r.max_tracks if r.splittable else 1):
+            for c in range(counts[i][o]):
                 x = new_variable(pulp, problem, f"x_{i}_{o}_{c}", cat="Binary")
                 s = new_variable(pulp, problem, f"s_{i}_{o}_{c}", lowBound=option.lo - origin,
                                  upBound=option.hi - origin, cat="Integer")
@@ -99,13 +100,15 @@ def solve_mip(instance: GroundStationInstance, options: SolveOptions) -> Result:
     name = str(options.get("solver", "highs")).lower()
     pulp = import_pulp(name)
     opts = request_options(instance)
-    count = sum(len(mine) * (r.max_tracks if r.splittable else 1)
-                for r, mine in zip(instance.requests, opts, strict=True))
+    count = sum(map(len, opts))  # each option one copy at least: refused before counting copies
+    if count <= MAX_SLOTS:  # (10^4 requests: counting them took 3.7 s of a 2 s limit)
+        counts = copy_counts(instance, opts)
+        count = sum(map(sum, counts))
     if count > MAX_SLOTS:
         raise ProblemTooLarge(f"mip: {count} optional tracks (limit {MAX_SLOTS}); use cpsat")
     problem = pulp.LpProblem("groundstation", pulp.LpMinimize)
     origin = min((option.lo for mine in opts for option in mine), default=0)
-    slots = _slots(pulp, problem, instance, opts, origin)
+    slots = _slots(pulp, problem, instance, opts, counts, origin)
     if not slots:  # no view holds a track: the empty plan is optimal (CBC gave no bound for it)
         return finish(instance.requested, instance.requested, True, GroundStationSolution([]),
                       {"solver": name, "slots": 0, "pairs": 0, **plan_stats(instance, [0] * instance.n)})
