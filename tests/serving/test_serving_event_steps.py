@@ -118,19 +118,24 @@ ON_BOUNDARY = build_instance(  # 0.5 s iterations; b arrives, and a's tool retur
     Server(name="quarters", kv_capacity=100, token_budget=2, max_batch=2, a=0.25, b=0.25, c=0.25, e=0.0))
 
 
-@settings(max_examples=30, deadline=None)
-@given(traces())
-@example(ON_BOUNDARY)
-def test_every_method_logs_what_the_stepwise_simulator_logs(instance):
-    """Every method (ttl-opt's tuning included) on the kernel and on its Python twin stepping one
-    iteration at a time: the same per-turn, cache-event and iteration logs, the same mean JCT."""
-    reference = _twin(kernel.simulate, {"_steps": stepwise})
+def _against(instance, reference):
+    """(method, its result, its result on `reference` as the simulator) for every method."""
     for method in METHODS:
         fast = schedkit.solve(instance, method)
         with pytest.MonkeyPatch.context() as patch:
             for module in (serving_simulate, ttl_opt):
                 patch.setattr(module, "simulator", lambda options: (reference, {}))
             slow = schedkit.solve(instance, method)
+        yield method, fast, slow
+
+
+@settings(max_examples=30, deadline=None)
+@given(traces())
+@example(ON_BOUNDARY)
+def test_every_method_logs_what_the_stepwise_simulator_logs(instance):
+    """Every method (ttl-opt's tuning included) on the kernel and on its Python twin stepping one
+    iteration at a time: the same per-turn, cache-event and iteration logs, the same mean JCT."""
+    for method, fast, slow in _against(instance, _twin(kernel.simulate, {"_steps": stepwise})):
         assert fast.solution.to_dict() == slow.solution.to_dict(), method
         assert fast.objective == slow.objective
 
@@ -200,13 +205,7 @@ def _runs(rows: np.ndarray, single: np.ndarray) -> bool:
 def test_every_method_serves_each_turn_as_iteration_by_iteration(instance):
     """Runs of iterations (preemptive servers' included) against a batch chosen every iteration:
     the same turns, cache events and mean JCT; each run is its iterations' rows, merged."""
-    reference = _twin(kernel.simulate, {"_steps": one})
-    for method in METHODS:
-        fast = schedkit.solve(instance, method)
-        with pytest.MonkeyPatch.context() as patch:
-            for module in (serving_simulate, ttl_opt):
-                patch.setattr(module, "simulator", lambda options: (reference, {}))
-            slow = schedkit.solve(instance, method)
+    for method, fast, slow in _against(instance, _twin(kernel.simulate, {"_steps": one})):
         left, right = fast.solution.to_dict(), slow.solution.to_dict()
         for key in (*TURN_FIELDS, "event_time", "event_program", "event_gpu", "event_kind"):
             assert left[key] == right[key], (method, key)
