@@ -134,6 +134,12 @@ def stopped() -> bool:
     return bool(stop_flag()[0])
 
 
+def dropped(stats: dict[str, Any]) -> Result:
+    """The answer of an abandoned run whose kernels returned early (`stopped()`): `unknown`, which
+    nobody reads, instead of a result built from their partial work."""
+    return Result("unknown", None, None, None, stats)
+
+
 def _abandon(thread: threading.Thread, box: dict[str, Any]) -> None:
     """Give up on a run: its kernels see their stop flag raised and return early."""
     _abandoned.append(thread)

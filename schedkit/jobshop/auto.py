@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from schedkit.common.auto import run_plan
-from schedkit.deadline import stopped
+from schedkit.deadline import dropped, stopped
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.plain import blocking_start_or_plain, warm_start_or_plain
@@ -29,14 +29,14 @@ def solve_auto(instance: JobShopInstance, options: SolveOptions) -> Result:
     if instance.operations > CPSAT_MAX_OPERATIONS and instance.blocking:
         stats: dict[str, Any] = {"workers": 1}
         found = blocking_start_or_plain(instance, options, compiled.CompileClock(), stats)
-        if stopped():  # abandoned: the simulation returned early, and nobody reads the answer
-            return Result("unknown", None, None, None, stats)
+        if stopped():
+            return dropped(stats)
         return Result("feasible", found.objective, None, found.solution(instance),
                       {**stats, "chosen": f"rules ({found.rule})"})
     if instance.operations > CPSAT_MAX_OPERATIONS:
         stats = {}
         schedule = warm_start_or_plain(instance, options, compiled.CompileClock(), stats)
-        if stopped():  # abandoned: the rules' kernel returned early, and nobody reads the answer
-            return Result("unknown", None, None, None, stats)
+        if stopped():
+            return dropped(stats)
         return schedule_result(instance, schedule, **stats, chosen=f"rules ({schedule.rule})")
     return run_plan("jobshop", instance, options, ["cpsat"], AUTO_DEFAULT_TIME_LIMIT)

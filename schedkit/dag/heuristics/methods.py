@@ -24,7 +24,7 @@ from schedkit.dag.heuristics.compiled import compiled, ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.dag.model import DAGInstance, DAGSolution
-from schedkit.deadline import stopped
+from schedkit.deadline import dropped, stopped
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -108,7 +108,7 @@ def _answer(instance: DAGInstance, graph: Graph, processor: np.ndarray, start: n
     """`schedule_result`, or `unknown` at once when the run was abandoned (its kernels returned
     early, and nobody reads the answer)."""
     if stopped():
-        return Result("unknown", None, None, None, {"workers": 1})
+        return dropped({"workers": 1})
     return schedule_result(instance, graph, processor, start, **stats)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from schedkit.common.compile import compile_later
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.walks import run_walks, walk_count
-from schedkit.deadline import stopped
+from schedkit.deadline import dropped, stopped
 from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import blocking, compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
@@ -54,8 +54,8 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
         return _plain_answer(walk, instance, options)
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
-    if stopped():  # abandoned: the simulation returned early, and nobody reads the answer
-        return Result("unknown", None, None, None, {"workers": 1})
+    if stopped():
+        return dropped({"workers": 1})
     walks = walk_count(options.workers)
     stats: dict[str, Any] = {"workers": walks, "warm_start": start.objective, "warm_start_rule": start.rule}
     incumbents = Incumbents()

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from schedkit.common.compile import compile_later, python_twin
-from schedkit.deadline import stopped
+from schedkit.deadline import dropped, stopped
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import run_blocking_rule, warm_rule_kernel
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
@@ -56,8 +56,8 @@ def _rule_method(name: str) -> None:
             found = run_blocking_rule(instance, name, options.seed, kernel=kernel)
         else:
             schedule = run_rule(instance, name, options.seed, kernel=kernel)
-        if stopped():  # abandoned: the kernel returned early, and nobody reads the answer
-            result = Result("unknown", None, None, None, stats)
+        if stopped():
+            result = dropped(stats)
         elif instance.blocking:
             result = Result("feasible", found.objective, None, found.solution(instance), stats)
         else:

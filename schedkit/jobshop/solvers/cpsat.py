@@ -36,7 +36,7 @@ from typing import Any
 from schedkit.common.cpsat import cpsat_bound, new_solver, settle
 from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
-from schedkit.deadline import offer, stopped
+from schedkit.deadline import dropped, offer, stopped
 from schedkit.errors import SolverUnavailable
 from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics import tabu as jobshop_tabu
@@ -145,8 +145,8 @@ def _solve_classic(instance: JobShopInstance, options: SolveOptions, cp_model: A
     pinned = pinned_operations(instance, options.get("pinned"))
     stats: dict[str, Any] = {"workers": options.workers}
     incumbent = None if pinned.size else warm_start_or_plain(instance, options, clock, stats)
-    if stopped():  # abandoned: the rules' kernel returned early, and nobody reads the answer
-        return Result("unknown", None, None, None, stats)
+    if stopped():
+        return dropped(stats)
     if options.get("hint") is not None:
         hinted = classic_from_hint(instance, options.get("hint"))
         if hinted is not None and not hinted.start[pinned].any() and (

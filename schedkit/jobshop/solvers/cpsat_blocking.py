@@ -39,7 +39,7 @@ from schedkit.common.cpsat import cpsat_bound, new_solver, settle
 from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
 from schedkit.common.walks import run_walks, walk_count
-from schedkit.deadline import offer, stopped
+from schedkit.deadline import dropped, offer, stopped
 from schedkit.errors import InvalidOption
 from schedkit.jobshop.heuristics import blocking_tabu, compiled, ig
 from schedkit.jobshop.heuristics.blocking import (
@@ -325,8 +325,8 @@ def solve_blocking(instance: JobShopInstance, options: SolveOptions, cp_model: A
     pinned = pinned_operations(instance, options.get("pinned"))
     if not pinned.size:
         incumbent = blocking_start_or_plain(instance, options, clock, stats)
-    if stopped():  # abandoned: the simulation returned early, and nobody reads the answer
-        return Result("unknown", None, None, None, stats)
+    if stopped():
+        return dropped(stats)
     if options.get("hint") is not None:
         hinted = blocking_from_hint(instance, options.get("hint"))
         if hinted is not None and not hinted.start[pinned].any() and (

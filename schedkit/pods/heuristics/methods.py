@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import MARGIN, compile_until
-from schedkit.deadline import offer_better, stop_flag, stopped
+from schedkit.deadline import dropped, offer_better, stop_flag, stopped
 from schedkit.errors import InvalidOption
 from schedkit.pods.heuristics import kernels as pods_kernels
 from schedkit.pods.model import Node, Pod, PodsInstance, PodsSolution
@@ -128,7 +128,7 @@ def solve_kube_default(instance: PodsInstance, options: SolveOptions) -> Result:
         offer_better(placement_result(instance, unchanged(instance), preemptions=0, workers=1,
                                       offered="the plan that changes nothing, before the cycle"))
     nodes, preemptions = kube_default(instance, str(options.get("scoring")), bool(options.get("preemption")))
-    if stopped():  # abandoned: the cycle ended early, and nobody reads the answer
-        return Result("unknown", None, None, None, {"workers": 1})
+    if stopped():
+        return dropped({"workers": 1})
     return placement_result(instance, nodes, preemptions=preemptions, workers=1,
                             compile_seconds=round(seconds, 6))
