@@ -48,6 +48,7 @@ from schedkit.rcpsp.solvers.cpsat import (
     import_cp_model,
     kernel_or_plain_hint,
 )
+from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, cg_share
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -210,13 +211,14 @@ def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start:
 
 
 @register(
-    "rcpsp", "cpsat-lns", exact=True, options={},
+    "rcpsp", "cpsat-lns", exact=True, options={"cg_share": CG_SHARE},
     description="phased CP-SAT for large projects: GA warm start, LNS of time-window, "
     f"resource-critical and block neighbourhoods, then the whole model; below {MID_SIZE} "
     f"activities the whole model first, then the GA (default budget {DEFAULT_TIME_LIMIT:g} s)",
 )
 def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Warm start, LNS, then the whole model for the proof (shares of the time limit)."""
+    cg_share(options)
     refuse_lags(instance, "cpsat-lns")
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat-lns: {instance.n} activities exceeds {MAX_INTERVALS}")
