@@ -25,6 +25,7 @@ from schedkit.registry import SolveOptions
 CG_SHARE = 0.25  # of the time the whole model has: the checkpoint comes at 1 - CG_SHARE of it
 WIDE_GAP = 0.05  # (objective - bound) / objective at the checkpoint that hands over to the LP
 MARGIN = 0.05  # seconds kept back before the deadline to answer
+LP_STATS = ("cpsat_bound", "cg_from", "cg_bound", "cg_seconds", "cg_compile_seconds", "cg_note")
 
 
 def cg_share(options: SolveOptions) -> float:

@@ -48,7 +48,7 @@ from schedkit.rcpsp.solvers.cpsat import (
     import_cp_model,
     kernel_or_plain_hint,
 )
-from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, cg_share
+from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, LP_STATS, cg_share
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -200,11 +200,13 @@ def _search(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start
 def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start: np.ndarray,
            bound: int, seconds: float, stats: dict[str, Any]) -> Result:
     """The whole model for `seconds` from `start`: the Result (optimal ends the run), its
-    status and bound recorded in `stats` as probe_status and probe_bound."""
+    status and bound recorded in `stats` as probe_status and probe_bound (and what the LP bound
+    after a wide gap did: solvers/cpsat_bound.py)."""
     until = min(time.perf_counter() - options.started + seconds, options.time_limit or math.inf)
     result = exact_phase(cp_model, instance, replace(options, time_limit=until), start, bound,
                          dict(stats))
-    probe = {"probe_status": result.stats.get("solver_status"), "probe_bound": result.bound}
+    probe = {"probe_status": result.stats.get("solver_status"), "probe_bound": result.bound,
+             **{key: value for key, value in result.stats.items() if key in LP_STATS}}
     stats.update(probe)
     result.stats.update(probe)
     return result
