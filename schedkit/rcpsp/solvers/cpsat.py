@@ -281,7 +281,8 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
         proven = max(bound, integral_bound(solver.best_objective_bound) or bound)
     proven = min(proven, objective)  # CP-SAT's bound holds for the model's own optimum
     if checkpoint is not None and checkpoint.stopped and status != cp_model.OPTIMAL and proven < objective:
-        stats["cpsat_bound"] = proven
+        stopping = time.perf_counter() - checkpoint.stopped  # from stop_search() to the answer
+        stats.update(cpsat_bound=proven, cpsat_stop_seconds=round(stopping, 6))
         offer(finish(objective, proven, False, RCPSPSolution(start.copy()),
                      {**stats, "offered": "before the LP bound"}))
         proven = lp_bound(instance, proven, objective, options.deadline - BOUND_MARGIN, stats)
