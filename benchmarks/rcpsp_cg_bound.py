@@ -49,6 +49,7 @@ def one(name: str, arm: str, method: str, time_limit: float, workers: int) -> di
             "bound": result.bound, "elapsed": round(elapsed, 2), "check": bool(report),
             "cpsat_bound": stats.get("cpsat_bound"), "cg_bound": stats.get("cg_bound"),
             "cg_seconds": stats.get("cg_seconds"), "cg_note": stats.get("cg_note"),
+            "cpsat_stop_seconds": stats.get("cpsat_stop_seconds"),
             "load": round(load, 2), "commit": checkout_commit(ROOT)}
 
 
