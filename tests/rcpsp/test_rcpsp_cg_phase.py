@@ -7,14 +7,16 @@ from __future__ import annotations
 import math
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from ortools.sat.python import cp_model
 
 import schedkit
 from schedkit import InvalidOption
+from schedkit.cli import main
 from schedkit.rcpsp.bounds import lower_bound
 from schedkit.rcpsp.solvers.cpsat_bound import WIDE_GAP, Checkpoint, lp_bound
-from tests.rcpsp.conftest import optimum, psplib
+from tests.rcpsp.conftest import RCPSP, optimum, psplib
 from tests.rcpsp.strategies import projects
 
 
@@ -49,7 +51,7 @@ def test_cpsat_hands_a_wide_gap_to_the_lp():
     """j6045_2 (optimum 144; CP-SAT's bound stays near LB0/LB1 = 118 for 30 s): with
     cg_share 0.9 the checkpoint at a tenth of the time finds the gap wide and the LP runs."""
     instance = psplib("j6045_2")
-    result = schedkit.solve(instance, "cpsat", time_limit=4, workers=1, cg_share=0.9)
+    result = schedkit.solve(instance, "cpsat", time_limit=3, workers=1, cg_share=0.9)
     assert "cg_from" in result.stats and result.stats["solver_status"] != "OPTIMAL"
     _assert_bound_relation(instance, result, optimum("j6045_2"))
 
@@ -58,10 +60,10 @@ def test_cpsat_lns_probe_hands_over_and_cg_share_zero_turns_it_off():
     """The mid-size cpsat-lns probe takes the same checkpoint (its LP stats reach the result);
     cg_share 0 runs no checkpoint at all."""
     instance = psplib("j6045_2")
-    on = schedkit.solve(instance, "cpsat-lns", time_limit=4, workers=1, cg_share=0.9)
+    on = schedkit.solve(instance, "cpsat-lns", time_limit=3, workers=1, cg_share=0.9)
     assert "cg_from" in on.stats
     _assert_bound_relation(instance, on, optimum("j6045_2"))
-    off = schedkit.solve(instance, "cpsat", time_limit=2, workers=1, cg_share=0.0)
+    off = schedkit.solve(instance, "cpsat", time_limit=1.5, workers=1, cg_share=0.0)
     assert "cg_from" not in off.stats and "cpsat_bound" not in off.stats
     _assert_bound_relation(instance, off, optimum("j6045_2"))
 
@@ -88,3 +90,13 @@ def test_cg_share_out_of_range_is_refused(share):
 def test_cg_share_is_a_number():
     with pytest.raises(InvalidOption, match="cg_share"):
         schedkit.solve(psplib("j301_1"), "cpsat", time_limit=1, workers=1, cg_share=True)
+
+
+@pytest.mark.parametrize("value", ["2", "nan", "true"])
+def test_cli_bad_cg_share_is_one_line(value):
+    """`-o cg_share=...` out of range, NaN or a boolean: exit status 2, one line, no traceback."""
+    out = CliRunner().invoke(main, ["solve", str(RCPSP / "j30" / "j301_1.sm"), "-m", "cpsat",
+                                    "-t", "1", "-o", f"cg_share={value}"])
+    assert out.exit_code == 2, out.output
+    assert "cg_share" in out.output and "Traceback" not in out.output
+    assert len(out.output.strip().splitlines()) == 1
