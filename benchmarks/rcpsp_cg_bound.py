@@ -1,5 +1,5 @@
 """A/B of the feasible-subset LP bound after a wide CP-SAT gap (option `cg_share`, solvers/
-cpsat_bound.py): the same method with cg_share 0 (off) and its default (on), interleaved per
+cpsat_bound.py): the same method with cg_share 0 (off) and SUGGESTED_SHARE (on), interleaved per
 instance (a fresh process per run, who goes first alternating, every schedule through
 `schedkit.check`). One JSON row per run; `--summary` prints the Markdown table of a store.
 
@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import schedkit  # noqa: E402
 from benchmarks.fresh_process import add_run_arguments, checkout_commit, run_row  # noqa: E402
+from schedkit.rcpsp.solvers.cpsat_bound import SUGGESTED_SHARE  # noqa: E402
 
 REFERENCES = ROOT / "instances" / "rcpsp" / "references.csv"
 ARMS = ("off", "on")
@@ -35,9 +36,9 @@ def _path(name: str) -> Path:
 
 
 def one(name: str, arm: str, method: str, time_limit: float, workers: int) -> dict[str, object]:
-    """One run of `method` with the LP bound off (cg_share 0) or at its default: the row."""
+    """One run of `method` with the LP bound off (cg_share 0) or on (SUGGESTED_SHARE): the row."""
     instance = schedkit.load(_path(name))
-    options = {"cg_share": 0.0} if arm == "off" else {}
+    options = {"cg_share": 0.0 if arm == "off" else SUGGESTED_SHARE}
     load = os.getloadavg()[0]
     began = time.perf_counter()
     result = schedkit.solve(instance, method, time_limit=time_limit, workers=workers, **options)

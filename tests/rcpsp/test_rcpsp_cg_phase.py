@@ -56,14 +56,14 @@ def test_cpsat_hands_a_wide_gap_to_the_lp():
     _assert_bound_relation(instance, result, optimum("j6045_2"))
 
 
-def test_cpsat_lns_probe_hands_over_and_cg_share_zero_turns_it_off():
+def test_cpsat_lns_probe_hands_over_and_the_default_is_off():
     """The mid-size cpsat-lns probe takes the same checkpoint (its LP stats reach the result);
-    cg_share 0 runs no checkpoint at all."""
+    by default (cg_share 0) no checkpoint runs at all."""
     instance = psplib("j6045_2")
     on = schedkit.solve(instance, "cpsat-lns", time_limit=3, workers=1, cg_share=0.9)
     assert "cg_from" in on.stats
     _assert_bound_relation(instance, on, optimum("j6045_2"))
-    off = schedkit.solve(instance, "cpsat", time_limit=1.5, workers=1, cg_share=0.0)
+    off = schedkit.solve(instance, "cpsat", time_limit=1.5, workers=1)
     assert "cg_from" not in off.stats and "cpsat_bound" not in off.stats
     _assert_bound_relation(instance, off, optimum("j6045_2"))
 
