@@ -10,7 +10,8 @@ start forces before each time t (min(d_j, t - lst_j)) and its head forces after 
 for any row duals mu in [0, 1] the Lagrangian value  sum_r b_r mu_r - sum_k |I_k| max_S w_k(S)
 is a lower bound on the slack. Positive: no schedule of makespan <= T exists. On j60 it refutes
 no optimum - 1 that `cpsat` leaves open (rcpsp_j60_probes.md, section 7), but raises the bound
-of projects far from a proof: solvers/cpsat_bound.py runs it when CP-SAT's gap stays wide.
+of projects far from a proof: with the option cg_share, solvers/cpsat_bound.py runs it when
+CP-SAT's gap stays wide.
 """
 
 from __future__ import annotations

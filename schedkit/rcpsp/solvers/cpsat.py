@@ -12,7 +12,9 @@ only when CLIQUES is on, a no_overlap over each greedy clique of activities that
 overlap: solvers/cpsat_cliques.py). Objective: minimise the makespan;
 starts are S_j = C_max - R_j - d_j. The warm start (the best of a
 sampling run with forward-backward improvement) is the hint; when it already meets the lower
-bound (critical path / resource bound) it is optimal and no model is built.
+bound (critical path / resource bound) it is optimal and no model is built. With the option
+cg_share (off by default), a gap still wide at 1 - cg_share of the time goes to the
+feasible-subset LP bound (solvers/cpsat_bound.py).
 """
 
 from __future__ import annotations
