@@ -8,8 +8,10 @@ sum to at most its length, each activity runs its duration in all, at least what
 start forces before each time t (min(d_j, t - lst_j)) and its head forces after it. Phase 1
 (HiGHS) minimises the artificial slack of those rows; pricing (bounds_pricing.py) is exact, so
 for any row duals mu in [0, 1] the Lagrangian value  sum_r b_r mu_r - sum_k |I_k| max_S w_k(S)
-is a lower bound on the slack. Positive: no schedule of makespan <= T exists. No method uses it:
-on j60 it refutes no optimum - 1 that `cpsat` leaves open (rcpsp_j60_probes.md, section 7).
+is a lower bound on the slack. Positive: no schedule of makespan <= T exists. On j60 it refutes
+no optimum - 1 that `cpsat` leaves open (rcpsp_j60_probes.md, section 7), but raises the bound
+of projects far from a proof: with the option cg_share, solvers/cpsat_bound.py runs it when
+CP-SAT's gap stays wide.
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ class Master:
         self.highspy = highspy
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)
+        # HiGHS keeps one global thread pool per process, sized by the first run; a run asking
+        # for another thread count fails unless the pool is reset (as common/mip.py does)
+        self.h.resetGlobalScheduler(True)
         self.m, self.r = lengths.size, len(rows.rhs)
         inf = highspy.kHighsInf
         lower = np.concatenate([np.full(self.m, -inf), np.array(rows.rhs)])
@@ -105,9 +111,18 @@ class Master:
                        np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
                        np.ones(len(index)))
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
-        """(objective, interval duals, >= row duals)."""
+    def solve(self, until: float = float("inf")) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """(objective, interval duals, >= row duals); None: not solved to optimality by
+        perf_counter() `until` (HiGHS' own time limit)."""
+        left = until - time.perf_counter()
+        if left <= 0:
+            return None
+        # HiGHS 1.x compares its time limit with the run time summed over every run() of this
+        # object (ERGO-Code/HiGHS#1331, #1477): the runs so far plus what is left
+        self.h.setOptionValue("time_limit", min(self.h.getRunTime() + left, self.highspy.kHighsInf))
         self.h.run()
+        if self.h.getModelStatus() != self.highspy.HighsModelStatus.kOptimal:
+            return None
         duals = np.array(self.h.getSolution().row_dual)
         return float(self.h.getInfo().objective_function_value), duals[:self.m], duals[self.m:]
 
@@ -137,9 +152,10 @@ def refute(instance: RCPSPInstance, net: Network, horizon: int, until: float = f
     master.add([(k, [j * m + k]) for k in range(m) for j in busy[k].tolist()])
     related = (net.dist > NONE) | (net.dist.T > NONE)
     for _ in range(MAX_ITERATIONS):
-        if time.perf_counter() > until:
+        solved = master.solve(until)
+        if solved is None:
             return None
-        value, pi, mu = master.solve()
+        value, pi, mu = solved
         if value <= EPSILON:
             return False
         mu = np.clip(mu, 0.0, 1.0)
@@ -148,6 +164,8 @@ def refute(instance: RCPSPInstance, net: Network, horizon: int, until: float = f
         lagrange = float(master.rhs @ mu)
         columns = []
         for k in range(m):
+            if time.perf_counter() > until:
+                return None
             cand = busy[k][weight[busy[k], k] > 1e-12]
             if cand.size == 0:
                 continue

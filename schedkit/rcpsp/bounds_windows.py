@@ -127,11 +127,14 @@ def _energy(net: Network, est: np.ndarray, lst: np.ndarray
     return (new_est, new_lst) if consistent else None
 
 
-def propagate(net: Network, est: np.ndarray, lst: np.ndarray, energy: bool = True
-              ) -> tuple[np.ndarray, np.ndarray] | None:
-    """The windows after paths, pairs and (with `energy`) energetic reasoning to a fixpoint;
-    None: some window empties."""
+def propagate(net: Network, est: np.ndarray, lst: np.ndarray, energy: bool = True,
+              until: float = float("inf")) -> tuple[np.ndarray, np.ndarray] | None:
+    """The windows after paths, pairs and (with `energy`) energetic reasoning to a fixpoint, or
+    as far as they got by perf_counter() `until` (still valid, only wider); None: some window
+    empties."""
     for _ in range(MAX_ROUNDS):
+        if time.perf_counter() > until:
+            break
         before = (est.copy(), lst.copy())
         est, lst = _pairs(net, *_paths(net, est, lst))
         if np.any(est > lst):
@@ -179,7 +182,7 @@ def windows(net: Network, horizon: int, energy: bool = True, shaving: int = 0,
             until: float = float("inf")) -> tuple[np.ndarray, np.ndarray] | None:
     """(est, lst) for makespan <= horizon after propagation to a fixpoint and up to `shaving`
     passes of shaving (cut short at perf_counter() `until`: the windows so far); None: refuted."""
-    found = propagate(net, net.head.copy(), horizon - net.tail, energy)
+    found = propagate(net, net.head.copy(), horizon - net.tail, energy, until)
     for _ in range(shaving):
         if found is None:
             break

@@ -12,7 +12,9 @@ only when CLIQUES is on, a no_overlap over each greedy clique of activities that
 overlap: solvers/cpsat_cliques.py). Objective: minimise the makespan;
 starts are S_j = C_max - R_j - d_j. The warm start (the best of a
 sampling run with forward-backward improvement) is the hint; when it already meets the lower
-bound (critical path / resource bound) it is optimal and no model is built.
+bound (critical path / resource bound) it is optimal and no model is built. With the option
+cg_share (off by default), a gap still wide at 1 - cg_share of the time goes to the
+feasible-subset LP bound (solvers/cpsat_bound.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, Checkpoint, cg_share, lp_bound
+from schedkit.rcpsp.solvers.cpsat_bound import MARGIN as BOUND_MARGIN
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
 from schedkit.rcpsp.solvers.cpsat_lags import solve_lags
 from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes, past
@@ -181,13 +185,15 @@ def _solver(cp_model: Any, options: SolveOptions) -> Any:
 
 
 @register(
-    "rcpsp", "cpsat", exact=True,
+    "rcpsp", "cpsat", exact=True, options={"cg_share": CG_SHARE},
     description="OR-Tools CP-SAT: intervals, a cumulative per resource, precedences (or RCPSP/max "
-    "time lags); warm start from sampling with forward-backward improvement",
+    "time lags); warm start from sampling with forward-backward improvement; a gap still wide "
+    "at 1 - cg_share of the time goes to the feasible-subset LP bound",
 )
 def solve_cpsat(instance: RCPSPInstance, options: SolveOptions) -> Result:
-    """Optimal or best-found schedule with CP-SAT's proven bound (RCPSP/max projects go to
-    the time-lag model of solvers/cpsat_lags.py)."""
+    """Optimal or best-found schedule with CP-SAT's proven bound, or the LP's where higher
+    (RCPSP/max projects go to the time-lag model of solvers/cpsat_lags.py)."""
+    cg_share(options)
     if instance.lags is not None:
         return solve_lags(instance, options)
     if instance.n > MAX_INTERVALS:
@@ -257,7 +263,12 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
         model.add_hint(mirrored[j], value)
     model.add_hint(cmax, upper)
     solver = _solver(cp_model, options)
-    status = solver.solve(model)
+    checkpoint = _checkpoint(cp_model, solver, options, upper, bound)
+    try:
+        status = solver.solve(model, None if checkpoint is None else checkpoint.callback)
+    finally:
+        if checkpoint is not None:
+            checkpoint.disarm()
     stats.update(solver_status=solver.status_name(status), branches=solver.num_branches,
                  conflicts=solver.num_conflicts)
     start = hint
@@ -271,7 +282,25 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
     if status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
         proven = max(bound, integral_bound(solver.best_objective_bound) or bound)
     proven = min(proven, objective)  # CP-SAT's bound holds for the model's own optimum
+    if checkpoint is not None and checkpoint.stopped and status != cp_model.OPTIMAL and proven < objective:
+        stopping = time.perf_counter() - checkpoint.stopped  # from stop_search() to the answer
+        stats.update(cpsat_bound=proven, cpsat_stop_seconds=round(stopping, 6))
+        offer(finish(objective, proven, False, RCPSPSolution(start.copy()),
+                     {**stats, "offered": "before the LP bound"}))
+        proven = lp_bound(instance, proven, objective, options.deadline - BOUND_MARGIN, stats)
     return finish(objective, proven, status == cp_model.OPTIMAL, RCPSPSolution(start), stats)
+
+
+def _checkpoint(cp_model: Any, solver: Any, options: SolveOptions, upper: int, bound: int
+                ) -> Checkpoint | None:
+    """The watch that hands a wide gap over to the LP bound at 1 - cg_share of the time left
+    (solvers/cpsat_bound.py); None without a time limit or with cg_share 0."""
+    share, remaining = cg_share(options), options.remaining()
+    if share == 0 or remaining is None:
+        return None
+    checkpoint = Checkpoint(cp_model, solver, upper, bound)
+    checkpoint.arm((1 - share) * remaining)
+    return checkpoint
 
 
 def _build_until(options: SolveOptions) -> float:

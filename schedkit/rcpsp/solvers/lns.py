@@ -48,6 +48,7 @@ from schedkit.rcpsp.solvers.cpsat import (
     import_cp_model,
     kernel_or_plain_hint,
 )
+from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, LP_STATS, cg_share
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -199,24 +200,27 @@ def _search(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start
 def _probe(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, start: np.ndarray,
            bound: int, seconds: float, stats: dict[str, Any]) -> Result:
     """The whole model for `seconds` from `start`: the Result (optimal ends the run), its
-    status and bound recorded in `stats` as probe_status and probe_bound."""
+    status and bound recorded in `stats` as probe_status and probe_bound (and what the LP bound
+    after a wide gap did: solvers/cpsat_bound.py)."""
     until = min(time.perf_counter() - options.started + seconds, options.time_limit or math.inf)
     result = exact_phase(cp_model, instance, replace(options, time_limit=until), start, bound,
                          dict(stats))
-    probe = {"probe_status": result.stats.get("solver_status"), "probe_bound": result.bound}
+    probe = {"probe_status": result.stats.get("solver_status"), "probe_bound": result.bound,
+             **{key: value for key, value in result.stats.items() if key in LP_STATS}}
     stats.update(probe)
     result.stats.update(probe)
     return result
 
 
 @register(
-    "rcpsp", "cpsat-lns", exact=True, options={},
+    "rcpsp", "cpsat-lns", exact=True, options={"cg_share": CG_SHARE},
     description="phased CP-SAT for large projects: GA warm start, LNS of time-window, "
     f"resource-critical and block neighbourhoods, then the whole model; below {MID_SIZE} "
     f"activities the whole model first, then the GA (default budget {DEFAULT_TIME_LIMIT:g} s)",
 )
 def solve_cpsat_lns(instance: RCPSPInstance, options: SolveOptions) -> Result:
     """Warm start, LNS, then the whole model for the proof (shares of the time limit)."""
+    cg_share(options)
     refuse_lags(instance, "cpsat-lns")
     if instance.n > MAX_INTERVALS:
         raise ProblemTooLarge(f"cpsat-lns: {instance.n} activities exceeds {MAX_INTERVALS}")
