@@ -42,7 +42,7 @@ from schedkit.dag.heuristics.methods import (
     twin_fits,
 )
 from schedkit.dag.model import DAGInstance, topological_order
-from schedkit.deadline import offer
+from schedkit.deadline import dropped, offer, stopped
 from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -184,6 +184,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     graph = dag_graph.build(instance) if ready or twin_fits(instance, options) else None
     warm, processor, start = warm_start(instance, graph)
+    if stopped():  # abandoned: the kernels returned early, and nobody reads the answer
+        return dropped({"workers": options.workers})
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
     if identical_processors(instance):
@@ -197,6 +199,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     c = _makespan(model, v, instance, horizon)
     _processor_loads(model, v, instance, c)
     _hint(model, v, instance, processor, start, c)
+    if stopped():  # abandoned while the model was built (up to MAX_LITERALS: seconds)
+        return dropped({"workers": options.workers})
 
     solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     status = solver.Solve(model)

@@ -36,7 +36,7 @@ import numpy as np
 from schedkit.common.compile import wait_until
 from schedkit.common.cpsat import new_solver
 from schedkit.common.finish import finish
-from schedkit.deadline import offer
+from schedkit.deadline import dropped, offer, stopped
 from schedkit.errors import ProblemTooLarge, SolverUnavailable
 from schedkit.pods.heuristics.methods import (
     UNCHANGED_NOTE,
@@ -66,8 +66,9 @@ class _OutOfTime(Exception):
 
 
 def _check_time(options: SolveOptions) -> None:
+    """_OutOfTime when the budget is spent or the run was abandoned (`stopped`)."""
     remaining = options.remaining()
-    if remaining is not None and remaining < RESERVE_SECONDS:
+    if (remaining is not None and remaining < RESERVE_SECONDS) or stopped():
         raise _OutOfTime
 
 
@@ -307,7 +308,7 @@ def _solve(
     first `digits` entries of the objective vector), the solver and its status (UNKNOWN and no
     solver when too little budget is left to start one)."""
     remaining = options.remaining()
-    if remaining is not None and remaining < RESERVE_SECONDS:
+    if (remaining is not None and remaining < RESERVE_SECONDS) or stopped():
         stage.status = "OUT_OF_TIME"
         return incumbent, None, cp_model.UNKNOWN
     budget = _share(options, instance, incumbent, stage.tier)
@@ -423,6 +424,8 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
     check_scoring(str(options.get("scoring")))
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     default, preemptions = warm_start(instance, options, ready)
+    if stopped():  # abandoned: the kernel returned early, and nobody reads the answer
+        return dropped({"workers": options.workers})
     offer(placement_result(instance, default, workers=options.workers, offered="the warm start"))
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
     try:
@@ -432,6 +435,8 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         final, stages = _lexicographic(cp_model, m, instance, default, options)
     except _OutOfTime:  # the budget ran out while building: the warm start, with trivial bounds
         final, stages = default, _unsolved_stages(instance, default)
+    if stopped():  # abandoned while the model was built or solved
+        return dropped({"workers": options.workers})
     tiers = _tier_report(stages, instance, default if ready else None, final)
     proven = all(stage.proven for stage in stages)
     result = placement_result(instance, final)
