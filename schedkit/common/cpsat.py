@@ -3,14 +3,35 @@ what it may believe of an OPTIMAL beyond 2^53."""
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import time
 from typing import Any
 
 from schedkit.common.finish import integral_bound
+from schedkit.errors import SolverUnavailable
 
 MIN_SECONDS = 0.01  # CP-SAT reads a limit of 0 as "no time": never hand it one
 EXACT = 2**53  # integers up to this are exact in a double, where CP-SAT tests its gap
+
+
+NOT_INSTALLED = "cpsat needs OR-Tools: pip install ortools"
+
+
+def require_installed() -> None:
+    """SolverUnavailable unless OR-Tools is installed, found without importing it: a fresh
+    process's import takes 1-3 s, which a method with a warm start spends after offering it."""
+    if importlib.util.find_spec("ortools") is None:
+        raise SolverUnavailable(NOT_INSTALLED)
+
+
+def import_cp_model() -> Any:
+    """OR-Tools' cp_model module (SolverUnavailable when it cannot be imported)."""
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as error:
+        raise SolverUnavailable(NOT_INSTALLED) from error
+    return cp_model
 
 
 def new_solver(cp_model: Any, workers: int, seed: int, seconds: float | None) -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import wait_until
-from schedkit.common.cpsat import new_solver
+from schedkit.common.cpsat import import_cp_model, new_solver, require_installed
 from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
@@ -43,7 +43,7 @@ from schedkit.dag.heuristics.methods import (
 )
 from schedkit.dag.model import DAGInstance, topological_order
 from schedkit.deadline import dropped, offer, stopped
-from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
+from schedkit.errors import ProblemTooLarge, SchedkitError
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -177,10 +177,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
                               f"{instance.m} edges needs about {_size(instance):,} literals (the "
                               f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    require_installed()
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     graph = dag_graph.build(instance) if ready or twin_fits(instance, options) else None
     warm, processor, start = warm_start(instance, graph)
@@ -188,6 +185,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         return dropped({"workers": options.workers})
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
+    cp_model = import_cp_model()  # after the offer: a fresh process's import takes seconds
     if identical_processors(instance):
         processor = relabel_by_first_use(instance, processor)
     model = cp_model.CpModel()

@@ -34,10 +34,10 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import wait_until
-from schedkit.common.cpsat import new_solver
+from schedkit.common.cpsat import import_cp_model, new_solver, require_installed
 from schedkit.common.finish import finish
 from schedkit.deadline import dropped, offer, stopped
-from schedkit.errors import ProblemTooLarge, SolverUnavailable
+from schedkit.errors import ProblemTooLarge
 from schedkit.pods.heuristics.methods import (
     UNCHANGED_NOTE,
     check_scoring,
@@ -417,16 +417,14 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         )
     if int(instance.pod_memory.sum()) > INT64_SAFE or int(instance.pod_cpu.sum()) > INT64_SAFE:
         raise ProblemTooLarge("cpsat: the summed requests exceed CP-SAT's 64-bit range")
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    require_installed()
     check_scoring(str(options.get("scoring")))
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     default, preemptions = warm_start(instance, options, ready)
     if stopped():  # abandoned: the kernel returned early, and nobody reads the answer
         return dropped({"workers": options.workers})
     offer(placement_result(instance, default, workers=options.workers, offered="the warm start"))
+    cp_model = import_cp_model()  # after the offer: a fresh process's import takes seconds
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
     try:
         m = _variables(cp_model, instance, allowed, fixed, options)
