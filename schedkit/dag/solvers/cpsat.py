@@ -22,12 +22,13 @@ of heuristics/plain.py, and the compilation goes on beside CP-SAT.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.compile import wait_until
-from schedkit.common.cpsat import import_cp_model, new_solver, require_installed
+from schedkit.common.cpsat import CP_MODEL, import_cp_model, new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
@@ -177,7 +178,10 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
                               f"{instance.m} edges needs about {_size(instance):,} literals (the "
                               f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
-    require_installed()
+    if options.time_limit is not None and CP_MODEL not in sys.modules:  # a fresh process's import
+        offer(schedule_result(instance, None, *plain.one_processor(instance),  # takes 1-3 s
+                              offered="the one-processor schedule, before the solver's import"))
+    cp_model = import_cp_model()
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     graph = dag_graph.build(instance) if ready or twin_fits(instance, options) else None
     warm, processor, start = warm_start(instance, graph)
@@ -185,7 +189,6 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         return dropped({"workers": options.workers})
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
-    cp_model = import_cp_model()  # after the offer: a fresh process's import takes seconds
     if identical_processors(instance):
         processor = relabel_by_first_use(instance, processor)
     model = cp_model.CpModel()
