@@ -8,9 +8,23 @@ import time
 from typing import Any
 
 from schedkit.common.finish import integral_bound
+from schedkit.errors import SolverUnavailable
 
 MIN_SECONDS = 0.01  # CP-SAT reads a limit of 0 as "no time": never hand it one
 EXACT = 2**53  # integers up to this are exact in a double, where CP-SAT tests its gap
+
+
+NOT_INSTALLED = "cpsat needs OR-Tools: pip install ortools"
+CP_MODEL = "ortools.sat.python.cp_model"  # in sys.modules once imported: a fresh process's import takes 1-3 s
+
+
+def import_cp_model() -> Any:
+    """OR-Tools' cp_model module (SolverUnavailable when it cannot be imported)."""
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as error:
+        raise SolverUnavailable(NOT_INSTALLED) from error
+    return cp_model
 
 
 def new_solver(cp_model: Any, workers: int, seed: int, seconds: float | None) -> Any:

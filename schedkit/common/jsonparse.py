@@ -3,7 +3,7 @@
 Python's `json` recurses once per nesting level, so a file of 1,100 `[` would raise
 RecursionError; the depth is measured first, without recursion. Numbers the standard does not
 allow (NaN, Infinity), numbers beyond ±2^62 and a key given twice in one object (which json
-would read as its last value, silently) are refused while parsing.
+would read as its last value, silently) are refused, a number with its place in the document.
 """
 
 from __future__ import annotations
@@ -26,8 +26,15 @@ _OPEN[[ord("["), ord("{")]] = 1
 _OPEN[[ord("]"), ord("}")]] = -1
 
 
-class _Refused(ValueError):
-    """A number the project's JSON does not accept (raised inside json.loads)."""
+class _Refused:
+    """A number the project's JSON does not accept, left in the parsed value where it stood, so
+    that the error can name its place (`_first_refused`)."""
+
+    __slots__ = ("found", "why")
+
+    def __init__(self, found: str, why: str = "") -> None:
+        self.found = found
+        self.why = why
 
 
 def nesting_depth(text: str) -> int:
@@ -53,21 +60,43 @@ class _Twice(ValueError):
     """A key given twice in one JSON object (raised inside json.loads)."""
 
 
-def _constant(name: str) -> Any:
-    raise _Refused(f"{name} (JSON has no NaN or Infinity)")
+class _Numbers:
+    """The number hooks of one parse: a refused number is left in place as a `_Refused`, and
+    counted, so that only a parse that refused one looks for it (`_first_refused`)."""
+
+    def __init__(self) -> None:
+        self.refused = 0
+
+    def _refuse(self, found: str, why: str = "") -> _Refused:
+        self.refused += 1
+        return _Refused(found, why)
+
+    def constant(self, name: str) -> Any:
+        return self._refuse(name, " (JSON has no NaN or Infinity)")
+
+    def float(self, text: str) -> Any:
+        value = float(text)
+        if not math.isfinite(value) or abs(value) >= MAX_VALUE:
+            return self._refuse(f"the number {text[:30]}")
+        return value
+
+    def int(self, text: str) -> Any:
+        if len(text) > 20 or abs(int(text)) >= MAX_VALUE:
+            return self._refuse(f"the number {text[:30]}")
+        return int(text)
 
 
-def _float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value) or abs(value) >= MAX_VALUE:
-        raise _Refused(f"the number {text[:30]}")
-    return value
-
-
-def _int(text: str) -> int:
-    if len(text) > 20 or abs(int(text)) >= MAX_VALUE:
-        raise _Refused(f"the number {text[:30]}")
-    return int(text)
+def _first_refused(value: Any, place: str = "") -> tuple[str, _Refused] | None:
+    """(where, what) of the first refused number in document order (depth <= MAX_DEPTH)."""
+    if isinstance(value, _Refused):
+        return place or "the top level", value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        step = (f".{key[:40]}" if place else key[:40]) if isinstance(key, str) else f"[{key}]"
+        found = _first_refused(inner, place + step)
+        if found is not None:
+            return found
+    return None
 
 
 def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
@@ -76,13 +105,17 @@ def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
     if depth > MAX_DEPTH:
         raise ParseError(str(path), line, f"JSON nested at most {MAX_DEPTH} levels deep",
                          f"{depth} levels")
+    numbers = _Numbers()
     try:
-        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
-                          object_pairs_hook=_object)
+        value = json.loads(text, parse_constant=numbers.constant, parse_float=numbers.float,
+                           parse_int=numbers.int, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         where = line if line is not None else error.lineno
         raise ParseError(str(path), where, "a JSON document", error.msg.lower()) from None
-    except _Refused as error:
-        raise ParseError(str(path), line, "a finite JSON number within ±2^62", str(error)) from None
     except _Twice as error:
         raise ParseError(str(path), line, "each key once per object", str(error)) from None
+    found = _first_refused(value) if numbers.refused else None
+    if found is not None:
+        raise ParseError(str(path), line, "a finite JSON number within ±2^62",
+                         f"{found[1].found} at {found[0]}{found[1].why}")
+    return value

@@ -18,7 +18,7 @@ time (zero-cost tasks occupy no time), no preemption. Objective: makespan = max 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,12 +233,10 @@ class DAGInstance:
         (Topcuoglu et al.'s CP_MIN, the denominator of the SLR)."""
         cheapest = self.cost.min(axis=1)
         longest = cheapest.copy()
-        predecessors: list[list[int]] = [[] for _ in range(self.n)]
-        for a, b in self.edges.tolist():
-            predecessors[b].append(a)
-        for task in topological_order(self.n, self.edges):
-            if predecessors[task]:
-                longest[task] = cheapest[task] + max(longest[a] for a in predecessors[task])
+        before = np.zeros(self.n, np.int64)  # the longest path into a task, once all its predecessors ended
+        for ready, out in frontiers(self.n, self.edges):
+            longest[ready] = cheapest[ready] + before[ready]
+            np.maximum.at(before, self.edges[out, 1], longest[self.edges[out, 0]])
         return int(longest.max())
 
     def lower_bound(self, cheapest_path: int | None = None) -> int:
@@ -339,6 +337,26 @@ def topological_order(n: int, edges: np.ndarray) -> list[int]:
             if indegree[b] == 0:
                 queue.append(b)
     return queue
+
+
+def frontiers(n: int, edges: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Kahn's algorithm a frontier at a time, in numpy (O(n + m) in bulk, not per task: 200,000
+    tasks in a fraction of a second, where `topological_order` takes seconds under load): per
+    round (the tasks whose predecessors all came before, in index order; the indices of their
+    out-edges)."""
+    sources = edges[:, 0].astype(np.int64, copy=False)
+    by_source = np.argsort(sources, kind="stable")
+    first = np.searchsorted(sources[by_source], np.arange(n + 1))
+    indegree = np.bincount(edges[:, 1], minlength=n).astype(np.int64) if edges.size else np.zeros(n, np.int64)
+    ready = np.flatnonzero(indegree == 0)
+    while ready.size:
+        counts = first[ready + 1] - first[ready]
+        starts = np.repeat(first[ready] - np.cumsum(counts) + counts, counts)
+        out = by_source[starts + np.arange(int(counts.sum()))]
+        yield ready, out
+        targets = edges[out, 1]
+        np.subtract.at(indegree, targets, 1)
+        ready = np.unique(targets[indegree[targets] == 0])
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from schedkit import InvalidInstance
-from schedkit.dag.model import DAGInstance, DAGSolution
+from schedkit.dag.generate import dag
+from schedkit.dag.model import DAGInstance, DAGSolution, frontiers, topological_order
+from tests.dag.strategies import dag_instances
 
 COST = [[1, 2], [3, 4], [5, 6]]
 
@@ -90,3 +93,35 @@ def test_solution_round_trip_and_errors():
                 {"processor": [True], "start": [0]}):
         with pytest.raises(InvalidInstance):
             DAGSolution.from_dict(bad)  # type: ignore[arg-type]
+
+
+def _cheapest_path_task_by_task(instance: DAGInstance) -> int:
+    """The longest path at cheapest costs, task by task in Kahn's order (the former method)."""
+    cheapest = instance.cost.min(axis=1)
+    longest = cheapest.copy()
+    for task in topological_order(instance.n, instance.edges):
+        into = instance.edges[instance.edges[:, 1] == task, 0]
+        if into.size:
+            longest[task] = cheapest[task] + longest[into].max()
+    return int(longest.max())
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance=dag_instances(max_tasks=12, max_processors=3))
+def test_frontiers_order_every_task_once_after_its_predecessors(instance: DAGInstance) -> None:
+    """Frontier by frontier (numpy), every task comes once and after its predecessors; the
+    cheapest path computed on them is the task-by-task one."""
+    rounds = list(frontiers(instance.n, instance.edges))
+    order = np.concatenate([ready for ready, _ in rounds])
+    assert sorted(order.tolist()) == list(range(instance.n))
+    place = np.empty(instance.n, np.int64)
+    place[order] = np.arange(instance.n)
+    assert all(place[a] < place[b] for a, b in instance.edges.tolist())
+    assert sorted(np.concatenate([out for _, out in rounds]).tolist()) == list(range(instance.m))
+    assert instance.cheapest_path() == _cheapest_path_task_by_task(instance)
+
+
+def test_frontiers_of_a_large_graph() -> None:
+    """20,000 tasks over about 140 frontiers: the same cheapest path as task by task."""
+    instance = dag(20_000, 2, 3)
+    assert instance.cheapest_path() == _cheapest_path_task_by_task(instance)

@@ -64,3 +64,14 @@ def test_an_abandoned_run_ends(monkeypatch: pytest.MonkeyPatch, method: str) -> 
     result = schedkit.solve(instance, method, time_limit=0.5)
     assert result.solution is None or schedkit.check(instance, result).feasible
     assert abandoned_threads_end(before)
+
+
+def test_an_abandoned_cpsat_builds_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flag raised by the time the warm start ends: cpsat answers `unknown` (dropped) without
+    building or solving the CP-SAT model."""
+    instance = dag(12, 3, 0)
+    assert schedkit.solve(instance, "cpsat").stats["solver_status"] == "OPTIMAL"
+    monkeypatch.setattr(deadline, "stop_flag", raised)  # what deadline.stopped() reads
+    result = schedkit.solve(instance, "cpsat")
+    assert result.status == "unknown" and result.solution is None
+    assert "solver_status" not in result.stats

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import schedkit
 from schedkit.cli import main
+from schedkit.loading import write
 
 CLUSTER = Path(__file__).resolve().parent.parent / "data" / "pods" / "cluster.json"
 
@@ -75,3 +77,18 @@ def test_gantt_chart(tmp_path):
     done = CliRunner().invoke(main, ["solve", str(CLUSTER), "-m", "kube-default", "--gantt", str(out)])
     assert done.exit_code == 0, done.output
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(("value", "shown"), [("NaN", "found NaN"), ("1e400", "found the number 1e400")])
+def test_a_number_json_cannot_hold_is_named_by_its_place(tmp_path, value, shown):
+    """NaN or a number beyond ±2^62 in a pods JSON: one line naming the file, the field and the
+    value, exit 2 (the field was not named before: `file: expected a finite JSON number ...`)."""
+    good = write(schedkit.generate.pods(3, 2, 1, 0.9, seed=1), tmp_path / "good.json")
+    document = json.loads(good.read_text())
+    document["pods"][1]["cpu"] = "@@"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document).replace('"@@"', value))
+    done = CliRunner().invoke(main, ["solve", str(bad), "-m", "kube-default"])
+    lines = done.output.strip().splitlines()
+    assert done.exit_code == 2 and len(lines) == 1 and "Traceback" not in done.output
+    assert str(bad) in lines[0] and f"{shown} at pods[1].cpu" in lines[0]

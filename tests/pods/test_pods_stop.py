@@ -79,3 +79,14 @@ def test_a_cycle_past_the_deadline_leaves_the_unchanged_plan(monkeypatch: pytest
     assert result.stats["hard_deadline"] is True and result.status == "feasible"
     assert result.stats["offered"].startswith("the plan that changes nothing")
     assert schedkit.check(cluster, result).feasible
+
+
+def test_an_abandoned_cpsat_builds_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flag raised by the time the warm start ends: cpsat answers `unknown` (dropped) without
+    building or solving the CP-SAT model."""
+    cluster = _full(3, 2, 4)
+    assert schedkit.solve(cluster, "cpsat").stats["stages_solved"] > 0
+    monkeypatch.setattr(deadline, "stop_flag", raised)  # what deadline.stopped() reads
+    result = schedkit.solve(cluster, "cpsat")
+    assert result.status == "unknown" and result.solution is None
+    assert "stages_solved" not in result.stats

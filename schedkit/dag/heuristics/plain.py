@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from schedkit.dag.model import DAGInstance, topological_order
+from schedkit.dag.model import DAGInstance, frontiers
 
 NOTE = ("the numba kernels were still compiling: every task on the processor of least total "
         "cost, in topological order, back to back")
@@ -19,9 +19,9 @@ NOTE = ("the numba kernels were still compiling: every task on the processor of 
 
 def one_processor(instance: DAGInstance) -> tuple[np.ndarray, np.ndarray]:
     """(processor, start) per task: all on the cheapest processor (lowest index on ties), each
-    starting when the one before it in topological order ends."""
+    starting when the one before it in topological order (frontier by frontier) ends."""
     chosen = int(np.argmin(instance.cost.sum(axis=0)))
-    order = np.array(topological_order(instance.n, instance.edges), np.int64)
+    order = np.concatenate([ready for ready, _ in frontiers(instance.n, instance.edges)])
     cost = instance.cost[order, chosen]
     start = np.empty(instance.n, np.int64)
     start[order] = np.cumsum(cost) - cost

@@ -22,12 +22,13 @@ of heuristics/plain.py, and the compilation goes on beside CP-SAT.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
 from schedkit.common.compile import wait_until
-from schedkit.common.cpsat import new_solver
+from schedkit.common.cpsat import CP_MODEL, import_cp_model, new_solver
 from schedkit.common.finish import finish, integral_bound
 from schedkit.dag.heuristics import graph as dag_graph
 from schedkit.dag.heuristics import listsched as dag_listsched
@@ -42,8 +43,8 @@ from schedkit.dag.heuristics.methods import (
     twin_fits,
 )
 from schedkit.dag.model import DAGInstance, topological_order
-from schedkit.deadline import offer
-from schedkit.errors import ProblemTooLarge, SchedkitError, SolverUnavailable
+from schedkit.deadline import dropped, offer, stopped
+from schedkit.errors import ProblemTooLarge, SchedkitError
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -177,13 +178,15 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         raise ProblemTooLarge(f"cpsat: {instance.n} tasks x {instance.p} processors with "
                               f"{instance.m} edges needs about {_size(instance):,} literals (the "
                               f"limit is {MAX_LITERALS:,}); use heft, cpop or peft")
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
+    if options.time_limit is not None and CP_MODEL not in sys.modules:  # a fresh process's import
+        offer(schedule_result(instance, None, *plain.one_processor(instance),  # takes 1-3 s
+                              offered="the one-processor schedule, before the solver's import"))
+    cp_model = import_cp_model()
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     graph = dag_graph.build(instance) if ready or twin_fits(instance, options) else None
     warm, processor, start = warm_start(instance, graph)
+    if stopped():  # abandoned: the kernels returned early, and nobody reads the answer
+        return dropped({"workers": options.workers})
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
     if identical_processors(instance):
@@ -197,6 +200,8 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
     c = _makespan(model, v, instance, horizon)
     _processor_loads(model, v, instance, c)
     _hint(model, v, instance, processor, start, c)
+    if stopped():  # abandoned while the model was built (up to MAX_LITERALS: seconds)
+        return dropped({"workers": options.workers})
 
     solver = new_solver(cp_model, options.workers, options.seed, options.remaining())
     status = solver.Solve(model)

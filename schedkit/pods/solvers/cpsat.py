@@ -27,6 +27,7 @@ and, at the first unproven stage, CP-SAT's bound on it (encoding in `model.pods`
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,10 +35,10 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import wait_until
-from schedkit.common.cpsat import new_solver
+from schedkit.common.cpsat import CP_MODEL, import_cp_model, new_solver
 from schedkit.common.finish import finish
-from schedkit.deadline import offer
-from schedkit.errors import ProblemTooLarge, SolverUnavailable
+from schedkit.deadline import dropped, offer, stopped
+from schedkit.errors import ProblemTooLarge
 from schedkit.pods.heuristics.methods import (
     UNCHANGED_NOTE,
     check_scoring,
@@ -66,8 +67,9 @@ class _OutOfTime(Exception):
 
 
 def _check_time(options: SolveOptions) -> None:
+    """_OutOfTime when the budget is spent or the run was abandoned (`stopped`)."""
     remaining = options.remaining()
-    if remaining is not None and remaining < RESERVE_SECONDS:
+    if (remaining is not None and remaining < RESERVE_SECONDS) or stopped():
         raise _OutOfTime
 
 
@@ -307,7 +309,7 @@ def _solve(
     first `digits` entries of the objective vector), the solver and its status (UNKNOWN and no
     solver when too little budget is left to start one)."""
     remaining = options.remaining()
-    if remaining is not None and remaining < RESERVE_SECONDS:
+    if (remaining is not None and remaining < RESERVE_SECONDS) or stopped():
         stage.status = "OUT_OF_TIME"
         return incumbent, None, cp_model.UNKNOWN
     budget = _share(options, instance, incumbent, stage.tier)
@@ -416,13 +418,15 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         )
     if int(instance.pod_memory.sum()) > INT64_SAFE or int(instance.pod_cpu.sum()) > INT64_SAFE:
         raise ProblemTooLarge("cpsat: the summed requests exceed CP-SAT's 64-bit range")
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as error:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     check_scoring(str(options.get("scoring")))
+    if options.time_limit is not None and CP_MODEL not in sys.modules:  # a fresh process's import
+        offer(placement_result(instance, unchanged(instance), workers=options.workers,  # takes 1-3 s
+                               offered="the plan that changes nothing, before the solver's import"))
+    cp_model = import_cp_model()
     ready, seconds = ensure_compiled(wait_until(options))  # inside the budget
     default, preemptions = warm_start(instance, options, ready)
+    if stopped():  # abandoned: the kernel returned early, and nobody reads the answer
+        return dropped({"workers": options.workers})
     offer(placement_result(instance, default, workers=options.workers, offered="the warm start"))
     fixed = (instance.pod_node >= 0) & ~instance.pod_movable
     try:
@@ -432,6 +436,8 @@ def solve_cpsat(instance: PodsInstance, options: SolveOptions) -> Result:
         final, stages = _lexicographic(cp_model, m, instance, default, options)
     except _OutOfTime:  # the budget ran out while building: the warm start, with trivial bounds
         final, stages = default, _unsolved_stages(instance, default)
+    if stopped():  # abandoned while the model was built or solved
+        return dropped({"workers": options.workers})
     tiers = _tier_report(stages, instance, default if ready else None, final)
     proven = all(stage.proven for stage in stages)
     result = placement_result(instance, final)
