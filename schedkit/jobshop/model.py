@@ -370,14 +370,24 @@ class JobShopSolution:
     @classmethod
     def from_flat(cls, instance: JobShopInstance, start: np.ndarray, machine: np.ndarray,
                   leave: np.ndarray | None = None) -> JobShopSolution:
-        """From per-operation-id arrays (the kernels' and solvers' output)."""
-        ptr = instance.job_ptr.tolist()
+        """From per-operation-id arrays (the kernels' and solvers' output). Integer arrays are
+        whole numbers already: they skip the per-entry check (6.7 s at a million operations)."""
+        arrays = [np.asarray(values) for values in (start, machine) + (() if leave is None else (leave,))]
+        if not all(a.ndim == 1 and a.dtype.kind in "iu" for a in arrays):
+            ptr = instance.job_ptr.tolist()
 
-        def per_job(values: np.ndarray) -> list[list[int]]:
-            flat = values.tolist()
-            return [flat[ptr[j]:ptr[j + 1]] for j in range(instance.n)]
+            def per_job(values: np.ndarray) -> list[list[int]]:
+                flat = values.tolist()
+                return [flat[ptr[j]:ptr[j + 1]] for j in range(instance.n)]
 
-        return cls(per_job(start), per_job(machine), None if leave is None else per_job(leave))
+            return cls(per_job(start), per_job(machine), None if leave is None else per_job(leave))
+        bounds = list(zip(instance.job_ptr[:-1].tolist(), instance.job_ptr[1:].tolist(), strict=True))
+        split = [tuple(tuple(flat[a:b]) for a, b in bounds) for flat in (a.tolist() for a in arrays)]
+        solution = cls.__new__(cls)
+        object.__setattr__(solution, "start", split[0])
+        object.__setattr__(solution, "machine", split[1])
+        object.__setattr__(solution, "leave", split[2] if leave is not None else None)
+        return solution
 
     def to_dict(self) -> dict[str, Any]:
         """`{"start": [[per job, per operation]], "machine": [[...]]}`, and `"leave"` when set."""

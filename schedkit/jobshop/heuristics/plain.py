@@ -10,6 +10,7 @@ Python twin.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,10 +80,11 @@ def job_after_job_blocking(instance: JobShopInstance) -> BlockingSchedule:
 
 
 def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
-                        stats: dict[str, Any]) -> Schedule:
-    """The best rule (`rules.warm_start`) or, when its kernel could not compile in the budget,
-    `round_robin`, saying so in `stats` (`compiling`, `note`)."""
-    found = warm_start(instance, options, clock)
+                        stats: dict[str, Any], on_better: Callable[[Schedule], None] | None = None
+                        ) -> Schedule:
+    """The best rule (`rules.warm_start`, each new best to `on_better`) or, when its kernel could
+    not compile in the budget, `round_robin`, saying so in `stats` (`compiling`, `note`)."""
+    found = warm_start(instance, options, clock, on_better)
     if found is not None:
         return found
     stats.update(compiling=True, note=PLAIN_NOTE)
@@ -90,12 +92,13 @@ def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock:
 
 
 def blocking_start_or_plain(instance: JobShopInstance, options: SolveOptions,
-                            clock: compiled.CompileClock, stats: dict[str, Any]) -> BlockingSchedule:
-    """The best blocking rule or, when its simulation could not compile in the budget,
-    `job_after_job_blocking`, saying so in `stats` (`compiling`, `note`)."""
+                            clock: compiled.CompileClock, stats: dict[str, Any],
+                            on_better: Callable[[BlockingSchedule], None] | None = None) -> BlockingSchedule:
+    """The best blocking rule (each new best to `on_better`) or, when its simulation could not
+    compile in the budget, `job_after_job_blocking`, saying so in `stats` (`compiling`, `note`)."""
     if compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
-        return clock.run(simulate_blocking,  # type: ignore[no-any-return]
-                         lambda: best_blocking_rule(instance, options.deadline, options.seed))
+        return clock.run(simulate_blocking, lambda: best_blocking_rule(  # type: ignore[no-any-return]
+            instance, options.deadline, options.seed, on_better=on_better))
     stats.update(compiling=True, note=PLAIN_NOTE)
     return job_after_job_blocking(instance)
 

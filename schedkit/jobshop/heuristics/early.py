@@ -1,0 +1,110 @@
+"""The first plan of a large shop, handed to the hard deadline (`deadline.offer`) before a rule
+runs: one rule's run costs operations x jobs steps (about 27 s at 2,000 jobs x 500 machines),
+so a short limit ran out with nothing to answer (`unknown`).
+
+The plan is the round-robin schedule (blocking: job after job) from a linear numba kernel when
+that is compiled (milliseconds at a million operations); on a cold cache, every operation after
+the one before it in a vectorised numpy pass (a feasible plan whatever the shop, its makespan
+the total work), while the kernel compiles in the background for the next run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from schedkit.common.compile import compile_later
+from schedkit.deadline import offer_better, stop_flag
+from schedkit.jobshop.heuristics import compiled
+from schedkit.jobshop.heuristics.blocking import BlockingSchedule, leave_times
+from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
+from schedkit.jobshop.heuristics.early_kernels import job_after_job_kernel, round_robin_kernel
+from schedkit.jobshop.heuristics.rules import Schedule, objective
+from schedkit.jobshop.model import JobShopInstance, JobShopSolution
+from schedkit.registry import SolveOptions
+from schedkit.result import Result
+
+EARLY_OPERATIONS = 10_000  # from here on a rule's run can outlast a short limit: offer a plan first
+ROUND_ROBIN = "round-robin"
+JOB_AFTER_JOB = "job after job"
+SERIAL = "one operation at a time (numpy; the round-robin kernel was still compiling)"
+
+
+def shortest_alternatives(instance: JobShopInstance) -> np.ndarray:
+    """Per operation id, its shortest alternative (the first of equals), vectorised."""
+    op_ptr, duration = instance.op_ptr, instance.alt_duration
+    counts = np.diff(op_ptr)
+    if duration.size == counts.size:  # classic: the only one
+        return op_ptr[:-1].copy()
+    shortest = np.minimum.reduceat(duration, op_ptr[:-1])
+    candidates = np.flatnonzero(duration == np.repeat(shortest, counts))
+    owner = np.repeat(np.arange(counts.size), counts)[candidates]
+    keep = np.ones(candidates.size, dtype=bool)
+    keep[1:] = owner[1:] != owner[:-1]
+    return candidates[keep]
+
+
+def serial_starts(instance: JobShopInstance, duration: np.ndarray) -> np.ndarray:
+    """Starts of every operation after the one before it in id order (job after job, each job no
+    earlier than its release): end_i = max(release_i, end_{i-1}) + d_i as a running maximum."""
+    total = np.cumsum(duration)
+    before = total - duration  # the work ahead of each operation
+    earliest = np.full(duration.size, np.iinfo(np.int64).min // 2, dtype=np.int64)
+    earliest[instance.job_ptr[:-1][np.diff(instance.job_ptr) > 0]] = instance.release_or_zero()[
+        np.diff(instance.job_ptr) > 0]
+    earliest[0] = max(int(earliest[0]), 0)
+    slack = np.maximum.accumulate(earliest - before)
+    return before + slack  # type: ignore[no-any-return]
+
+
+def early_schedule(instance: JobShopInstance) -> Schedule:
+    """The round-robin schedule (kernel compiled), else the serial one (kernel compiling)."""
+    if compiled.ready(round_robin_kernel):
+        release = np.ascontiguousarray(instance.release_or_zero())
+        start, alt = round_robin_kernel(instance.job_ptr, instance.op_ptr, instance.alt_machine,
+                                        instance.alt_duration, release, instance.m, stop_flag())
+        return Schedule(start, alt, objective(instance, start, alt), ROUND_ROBIN)
+    compile_later("jobshop.early", warm_up)
+    alt = shortest_alternatives(instance)
+    start = serial_starts(instance, instance.alt_duration[alt])
+    return Schedule(start, alt, objective(instance, start, alt), SERIAL)
+
+
+def early_blocking(instance: JobShopInstance) -> BlockingSchedule:
+    """Job after job (kernel compiled), else the serial schedule (kernel compiling)."""
+    if compiled.ready(job_after_job_kernel):
+        release = np.ascontiguousarray(instance.release_or_zero())
+        start = job_after_job_kernel(instance.job_ptr, instance.alt_machine, instance.alt_duration, release,
+                                     instance.m, stop_flag())
+        rule = JOB_AFTER_JOB
+    else:
+        compile_later("jobshop.early", warm_up)
+        start = serial_starts(instance, instance.alt_duration)
+        rule = SERIAL
+    return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), rule)
+
+
+def offer_early(instance: JobShopInstance, options: SolveOptions, method: str) -> None:
+    """Offer the early plan of a shop of EARLY_OPERATIONS or more, when a limit is set."""
+    if options.time_limit is None or instance.operations < EARLY_OPERATIONS:
+        return
+    if instance.blocking:
+        plan = early_blocking(instance)
+        rule, value, solution = plan.rule, plan.objective, plan.solution(instance)
+    else:
+        schedule = early_schedule(instance)
+        rule, value = schedule.rule, schedule.objective
+        solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
+    stats = {"workers": 1, "offered": f"the {rule} schedule, before {method}'s run"}
+    offer_better(Result("feasible", value, None, solution, stats))
+
+
+def warm_up() -> None:
+    """Load (or compile) both kernels on a one-operation shop."""
+    one = np.ones(1, np.int64)
+    zero = np.zeros(1, np.int64)
+    ptr = np.array([0, 1], np.int64)
+    flag = np.zeros(1, np.uint8)
+    round_robin_kernel(ptr, ptr, zero.copy(), one, zero.copy(), 1, flag)
+    job_after_job_kernel(ptr, zero.copy(), one, zero.copy(), 1, flag)
+
+
