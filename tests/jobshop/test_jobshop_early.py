@@ -4,16 +4,19 @@ rule of the warm start is offered, and solutions from integer arrays are built a
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 import schedkit
+from schedkit import deadline
 from schedkit.common.textfile import SNIFF_CHARS, prefix
 from schedkit.deadline import latest_offer
-from schedkit.jobshop import formats
-from schedkit.jobshop.heuristics import early, plain
+from schedkit.jobshop import auto, formats
+from schedkit.jobshop.heuristics import blocking_walks, early, methods, plain
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
 from schedkit.jobshop.heuristics.methods import schedule_result
@@ -21,7 +24,7 @@ from schedkit.jobshop.heuristics.rules import Schedule, best_rule, objective
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.loading import sniff
 from schedkit.result import Result
-from tests.jobshop.conftest import checked
+from tests.jobshop.conftest import checked, classic
 from tests.jobshop.strategies import jobshops
 
 
@@ -124,3 +127,41 @@ def test_sniff_recognises_files_longer_than_its_prefix(tmp_path):
         assert len(text) > SNIFF_CHARS
         assert sniff(tmp_path / "shop.txt", text) == name
     assert formats.sniff(tmp_path / "x", prefix(standard[: SNIFF_CHARS // 4])) is None  # short: whole rows
+
+
+HELD = {  # method, blocking: the module and name of the call a held run waits in
+    ("spt", False): (methods, "run_rule"),
+    ("mwkr-nd", True): (methods, "run_blocking_rule"),
+    ("auto", False): (plain, "warm_start"),
+    ("auto", True): (plain, "best_blocking_rule"),
+    ("cpsat", False): (plain, "warm_start"),
+    ("ig", True): (blocking_walks, "best_blocking_rule"),
+}
+
+
+@pytest.mark.parametrize(("method", "blocking"), list(HELD))
+def test_a_held_run_answers_the_early_plan(monkeypatch: pytest.MonkeyPatch, method: str, blocking: bool):
+    """A large shop's first rule held past the deadline (as a run of 27 s at a million operations):
+    the guard answers the early plan, checked, not `unknown` (auto: its size threshold lowered)."""
+    schedkit.solve(classic("ft06"), "mwkr")  # the kernels loaded: the rules fit the limit
+    schedkit.solve(classic("ft06").replace(buffers="blocking"), "mwkr")
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    monkeypatch.setattr(auto, "CPSAT_MAX_OPERATIONS", early.EARLY_OPERATIONS - 1)
+    release = threading.Event()
+    module, name = HELD[method, blocking]
+    real = getattr(module, name)
+
+    def held(*args, **kwargs):
+        release.wait()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+    shop = schedkit.generate.jobshop(100, early.EARLY_OPERATIONS // 100, seed=5, blocking=blocking)
+    try:
+        result = schedkit.solve(shop, method, time_limit=2, workers=1)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and result.status == "feasible"
+    assert "schedule, before" in result.stats["offered"]
+    checked(shop, result)

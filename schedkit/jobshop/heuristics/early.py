@@ -83,8 +83,9 @@ def early_blocking(instance: JobShopInstance) -> BlockingSchedule:
     return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), rule)
 
 
-def offer_early(instance: JobShopInstance, options: SolveOptions, method: str) -> None:
-    """Offer the early plan of a shop of EARLY_OPERATIONS or more, when a limit is set."""
+def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -> None:
+    """Offer the early plan of a shop of EARLY_OPERATIONS or more, when a limit is set (`before`
+    names the phase it comes before, in stats["offered"])."""
     if options.time_limit is None or instance.operations < EARLY_OPERATIONS:
         return
     if instance.blocking:
@@ -94,7 +95,7 @@ def offer_early(instance: JobShopInstance, options: SolveOptions, method: str) -
         schedule = early_schedule(instance)
         rule, value = schedule.rule, schedule.objective
         solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
-    stats = {"workers": 1, "offered": f"the {rule} schedule, before {method}'s run"}
+    stats = {"workers": 1, "offered": f"the {rule} schedule, before {before}"}
     offer_better(Result("feasible", value, None, solution, stats))
 
 

@@ -49,7 +49,7 @@ def _rule_method(name: str) -> None:
         kernel: Any = simulate_blocking if instance.blocking else dispatch
         estimate = BLOCKING_SECONDS if instance.blocking else DISPATCH_SECONDS
         stats: dict[str, Any] = {"workers": 1}
-        offer_early(instance, options, name)  # a large shop's run can outlast the limit
+        offer_early(instance, options, f"{name}'s run")  # a large shop's run can outlast the limit
         cold = not compiled.affordable(kernel, estimate, options.remaining())
         if cold:  # the same code as plain Python, then the compilation (not beside it: the GIL)
             kernel = python_twin(kernel)

@@ -20,6 +20,7 @@ from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.early import EARLY_OPERATIONS, early_blocking, early_schedule
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
@@ -79,6 +80,19 @@ def job_after_job_blocking(instance: JobShopInstance) -> BlockingSchedule:
                             PLAIN_BLOCKING_RULE)
 
 
+def plain_schedule(instance: JobShopInstance) -> Schedule:
+    """`round_robin`, or on a shop of EARLY_OPERATIONS or more the early plan (the same schedule
+    from its kernel, or the vectorised serial one while that compiles): Python takes seconds there."""
+    return early_schedule(instance) if instance.operations >= EARLY_OPERATIONS else round_robin(instance)
+
+
+def plain_blocking(instance: JobShopInstance) -> BlockingSchedule:
+    """`job_after_job_blocking`, or on a shop of EARLY_OPERATIONS or more the early plan."""
+    if instance.operations >= EARLY_OPERATIONS:
+        return early_blocking(instance)
+    return job_after_job_blocking(instance)
+
+
 def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
                         stats: dict[str, Any], on_better: Callable[[Schedule], None] | None = None
                         ) -> Schedule:
@@ -88,7 +102,7 @@ def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock:
     if found is not None:
         return found
     stats.update(compiling=True, note=PLAIN_NOTE)
-    return round_robin(instance)
+    return plain_schedule(instance)
 
 
 def blocking_start_or_plain(instance: JobShopInstance, options: SolveOptions,
@@ -100,19 +114,24 @@ def blocking_start_or_plain(instance: JobShopInstance, options: SolveOptions,
         return clock.run(simulate_blocking, lambda: best_blocking_rule(  # type: ignore[no-any-return]
             instance, options.deadline, options.seed, on_better=on_better))
     stats.update(compiling=True, note=PLAIN_NOTE)
-    return job_after_job_blocking(instance)
+    return plain_blocking(instance)
 
 
 def offer_plain(instance: JobShopInstance, options: SolveOptions, backend: str) -> None:
     """Hand the guard the plain schedule before the import of `backend` (a module name: OR-Tools,
     PuLP), so that a limit shorter than a fresh process's import still answers with a schedule.
     Nothing once `backend` is loaded (the import is then free), nor with operations pinned
-    (the plain schedule does not keep them)."""
-    if options.time_limit is None or options.get("pinned") or backend in sys.modules:
+    (the plain schedule does not keep them). A large shop gets the early plan (`early`) instead,
+    whatever is loaded: its warm start's first rule can outlast the limit, and the plain-Python
+    schedule takes seconds there."""
+    if options.time_limit is None or options.get("pinned") or (
+            backend in sys.modules and instance.operations < EARLY_OPERATIONS):
         return
-    stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports"}
-    if instance.blocking:
-        found = job_after_job_blocking(instance)
+    found = plain_blocking(instance) if instance.blocking else plain_schedule(instance)
+    small = instance.operations < EARLY_OPERATIONS
+    stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports" if small
+             else f"the {found.rule} schedule, before the warm start"}
+    if isinstance(found, BlockingSchedule):
         offer(Result("feasible", found.objective, None, found.solution(instance), stats))
     else:
-        offer(schedule_result(instance, round_robin(instance), **stats))
+        offer(schedule_result(instance, found, **stats))
