@@ -57,27 +57,26 @@ def serial_starts(instance: JobShopInstance, duration: np.ndarray) -> np.ndarray
 
 
 def early_schedule(instance: JobShopInstance) -> Schedule:
-    """The round-robin schedule (kernel compiled), else the serial one (kernel compiling)."""
+    """The round-robin schedule (kernel compiled), else the serial one (`compile_later` then
+    starts the kernel's compilation: after the plan is out, not beside it, for the GIL)."""
     if compiled.ready(round_robin_kernel):
         release = np.ascontiguousarray(instance.release_or_zero())
         start, alt = round_robin_kernel(instance.job_ptr, instance.op_ptr, instance.alt_machine,
                                         instance.alt_duration, release, instance.m, stop_flag())
         return Schedule(start, alt, objective(instance, start, alt), ROUND_ROBIN)
-    compile_later("jobshop.early", warm_up)
     alt = shortest_alternatives(instance)
     start = serial_starts(instance, instance.alt_duration[alt])
     return Schedule(start, alt, objective(instance, start, alt), SERIAL)
 
 
 def early_blocking(instance: JobShopInstance) -> BlockingSchedule:
-    """Job after job (kernel compiled), else the serial schedule (kernel compiling)."""
+    """Job after job (kernel compiled), else the serial schedule (see `early_schedule`)."""
     if compiled.ready(job_after_job_kernel):
         release = np.ascontiguousarray(instance.release_or_zero())
         start = job_after_job_kernel(instance.job_ptr, instance.alt_machine, instance.alt_duration, release,
                                      instance.m, stop_flag())
         rule = JOB_AFTER_JOB
     else:
-        compile_later("jobshop.early", warm_up)
         start = serial_starts(instance, instance.alt_duration)
         rule = SERIAL
     return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), rule)
@@ -97,6 +96,13 @@ def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -
         solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
     stats = {"workers": 1, "offered": f"the {rule} schedule, before {before}"}
     offer_better(Result("feasible", value, None, solution, stats))
+    compile_later_if_cold()
+
+
+def compile_later_if_cold() -> None:
+    """Start compiling the kernels in the background unless they are ready (`compile_later`)."""
+    if not (compiled.ready(round_robin_kernel) and compiled.ready(job_after_job_kernel)):
+        compile_later("jobshop.early", warm_up)
 
 
 def warm_up() -> None:

@@ -20,7 +20,13 @@ from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
-from schedkit.jobshop.heuristics.early import EARLY_OPERATIONS, early_blocking, early_schedule
+from schedkit.jobshop.heuristics.early import (
+    EARLY_OPERATIONS,
+    compile_later_if_cold,
+    early_blocking,
+    early_schedule,
+    offer_early,
+)
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
@@ -83,14 +89,20 @@ def job_after_job_blocking(instance: JobShopInstance) -> BlockingSchedule:
 def plain_schedule(instance: JobShopInstance) -> Schedule:
     """`round_robin`, or on a shop of EARLY_OPERATIONS or more the early plan (the same schedule
     from its kernel, or the vectorised serial one while that compiles): Python takes seconds there."""
-    return early_schedule(instance) if instance.operations >= EARLY_OPERATIONS else round_robin(instance)
+    if instance.operations < EARLY_OPERATIONS:
+        return round_robin(instance)
+    found = early_schedule(instance)
+    compile_later_if_cold()
+    return found
 
 
 def plain_blocking(instance: JobShopInstance) -> BlockingSchedule:
     """`job_after_job_blocking`, or on a shop of EARLY_OPERATIONS or more the early plan."""
-    if instance.operations >= EARLY_OPERATIONS:
-        return early_blocking(instance)
-    return job_after_job_blocking(instance)
+    if instance.operations < EARLY_OPERATIONS:
+        return job_after_job_blocking(instance)
+    found = early_blocking(instance)
+    compile_later_if_cold()
+    return found
 
 
 def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
@@ -124,14 +136,16 @@ def offer_plain(instance: JobShopInstance, options: SolveOptions, backend: str) 
     (the plain schedule does not keep them). A large shop gets the early plan (`early`) instead,
     whatever is loaded: its warm start's first rule can outlast the limit, and the plain-Python
     schedule takes seconds there."""
-    if options.time_limit is None or options.get("pinned") or (
-            backend in sys.modules and instance.operations < EARLY_OPERATIONS):
+    if options.time_limit is None or options.get("pinned"):
         return
-    found = plain_blocking(instance) if instance.blocking else plain_schedule(instance)
-    small = instance.operations < EARLY_OPERATIONS
-    stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports" if small
-             else f"the {found.rule} schedule, before the warm start"}
-    if isinstance(found, BlockingSchedule):
+    if instance.operations >= EARLY_OPERATIONS:
+        offer_early(instance, options, "the warm start")
+        return
+    if backend in sys.modules:
+        return
+    stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports"}
+    if instance.blocking:
+        found = job_after_job_blocking(instance)
         offer(Result("feasible", found.objective, None, found.solution(instance), stats))
     else:
-        offer(schedule_result(instance, found, **stats))
+        offer(schedule_result(instance, round_robin(instance), **stats))
