@@ -82,11 +82,12 @@ def early_blocking(instance: JobShopInstance) -> BlockingSchedule:
     return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), rule)
 
 
-def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -> None:
+def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -> Result | None:
     """Offer the early plan of a shop of EARLY_OPERATIONS or more, when a limit is set (`before`
-    names the phase it comes before, in stats["offered"])."""
+    names the phase it comes before, in stats["offered"]; the plan's rule in stats["rule"]), and
+    return it; None otherwise."""
     if options.time_limit is None or instance.operations < EARLY_OPERATIONS:
-        return
+        return None
     if instance.blocking:
         plan = early_blocking(instance)
         rule, value, solution = plan.rule, plan.objective, plan.solution(instance)
@@ -94,9 +95,11 @@ def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -
         schedule = early_schedule(instance)
         rule, value = schedule.rule, schedule.objective
         solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
-    stats = {"workers": 1, "offered": f"the {rule} schedule, before {before}"}
-    offer_better(Result("feasible", value, None, solution, stats))
+    stats = {"workers": 1, "offered": f"the {rule} schedule, before {before}", "rule": rule}
+    result = Result("feasible", value, None, solution, stats)
+    offer_better(result)
     compile_later_if_cold()
+    return result
 
 
 def compile_later_if_cold() -> None:
