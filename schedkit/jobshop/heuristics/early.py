@@ -26,7 +26,7 @@ from schedkit.result import Result
 EARLY_OPERATIONS = 10_000  # from here on a rule's run can outlast a short limit: offer a plan first
 ROUND_ROBIN = "round-robin"
 JOB_AFTER_JOB = "job after job"
-SERIAL = "one operation at a time (numpy; the round-robin kernel was still compiling)"
+SERIAL = "serial (one operation at a time, numpy)"
 
 
 def shortest_alternatives(instance: JobShopInstance) -> np.ndarray:
@@ -56,49 +56,72 @@ def serial_starts(instance: JobShopInstance, duration: np.ndarray) -> np.ndarray
     return before + slack  # type: ignore[no-any-return]
 
 
-def early_schedule(instance: JobShopInstance) -> Schedule:
-    """The round-robin schedule (kernel compiled), else the serial one (`compile_later` then
-    starts the kernel's compilation: after the plan is out, not beside it, for the GIL)."""
-    if compiled.ready(round_robin_kernel):
-        release = np.ascontiguousarray(instance.release_or_zero())
-        start, alt = round_robin_kernel(instance.job_ptr, instance.op_ptr, instance.alt_machine,
-                                        instance.alt_duration, release, instance.m, stop_flag())
-        return Schedule(start, alt, objective(instance, start, alt), ROUND_ROBIN)
+def serial_schedule(instance: JobShopInstance) -> Schedule:
+    """Every operation after the one before it, each on its shortest alternative (numpy only)."""
     alt = shortest_alternatives(instance)
     start = serial_starts(instance, instance.alt_duration[alt])
     return Schedule(start, alt, objective(instance, start, alt), SERIAL)
 
 
+def serial_blocking(instance: JobShopInstance) -> BlockingSchedule:
+    """The same for a blocking shop: each operation leaves its machine as it ends."""
+    start = serial_starts(instance, instance.alt_duration)
+    return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), SERIAL)
+
+
+def early_schedule(instance: JobShopInstance) -> Schedule:
+    """The round-robin schedule (kernel compiled), else the serial one (`compile_later_if_cold`
+    then starts the kernel's compilation: after the plan is out, not beside it, for the GIL)."""
+    if not compiled.ready(round_robin_kernel):
+        return serial_schedule(instance)
+    release = np.ascontiguousarray(instance.release_or_zero())
+    start, alt = round_robin_kernel(instance.job_ptr, instance.op_ptr, instance.alt_machine,
+                                    instance.alt_duration, release, instance.m, stop_flag())
+    return Schedule(start, alt, objective(instance, start, alt), ROUND_ROBIN)
+
+
 def early_blocking(instance: JobShopInstance) -> BlockingSchedule:
     """Job after job (kernel compiled), else the serial schedule (see `early_schedule`)."""
-    if compiled.ready(job_after_job_kernel):
-        release = np.ascontiguousarray(instance.release_or_zero())
-        start = job_after_job_kernel(instance.job_ptr, instance.alt_machine, instance.alt_duration, release,
-                                     instance.m, stop_flag())
-        rule = JOB_AFTER_JOB
-    else:
-        start = serial_starts(instance, instance.alt_duration)
-        rule = SERIAL
-    return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start), rule)
+    if not compiled.ready(job_after_job_kernel):
+        return serial_blocking(instance)
+    release = np.ascontiguousarray(instance.release_or_zero())
+    start = job_after_job_kernel(instance.job_ptr, instance.alt_machine, instance.alt_duration, release,
+                                 instance.m, stop_flag())
+    return BlockingSchedule(start, leave_times(instance, start), blocking_objective(instance, start),
+                            JOB_AFTER_JOB)
 
 
 def offer_early(instance: JobShopInstance, options: SolveOptions, before: str) -> Result | None:
     """Offer the early plan of a shop of EARLY_OPERATIONS or more, when a limit is set (`before`
     names the phase it comes before, in stats["offered"]; the plan's rule in stats["rule"]), and
-    return it; None otherwise."""
+    return it; None otherwise. A process that has not loaded the kernel yet offers the serial plan
+    first: loading it from the cache costs about 0.3 s of CPU (10x that in wall time at load 13)."""
     if options.time_limit is None or instance.operations < EARLY_OPERATIONS:
         return None
-    if instance.blocking:
-        plan = early_blocking(instance)
-        rule, value, solution = plan.rule, plan.objective, plan.solution(instance)
-    else:
-        schedule = early_schedule(instance)
-        rule, value = schedule.rule, schedule.objective
-        solution = JobShopSolution.from_flat(instance, schedule.start, schedule.machine(instance))
-    stats = {"workers": 1, "offered": f"the {rule} schedule, before {before}", "rule": rule}
-    result = Result("feasible", value, None, solution, stats)
-    offer_better(result)
+    kernel = job_after_job_kernel if instance.blocking else round_robin_kernel
+    best = None
+    if not kernel.signatures:
+        best = _offer(instance, serial_blocking(instance) if instance.blocking else serial_schedule(instance),
+                      before, best)
+    if compiled.ready(kernel):
+        best = _offer(instance, early_blocking(instance) if instance.blocking else early_schedule(instance),
+                      before, best)
     compile_later_if_cold()
+    return best
+
+
+def _offer(instance: JobShopInstance, plan: Schedule | BlockingSchedule, before: str,
+           held: Result | None) -> Result:
+    """`plan` as a Result, offered, unless `held` (offered before) is as good: then `held`."""
+    if held is not None and held.objective is not None and held.objective <= plan.objective:
+        return held
+    if isinstance(plan, BlockingSchedule):
+        solution = plan.solution(instance)
+    else:
+        solution = JobShopSolution.from_flat(instance, plan.start, plan.machine(instance))
+    stats = {"workers": 1, "offered": f"the {plan.rule} schedule, before {before}", "rule": plan.rule}
+    result = Result("feasible", plan.objective, None, solution, stats)
+    offer_better(result)
     return result
 
 
