@@ -15,7 +15,7 @@ import schedkit
 from schedkit import deadline
 from schedkit.common.textfile import SNIFF_CHARS, prefix
 from schedkit.deadline import latest_offer
-from schedkit.jobshop import auto, formats
+from schedkit.jobshop import auto, formats, model
 from schedkit.jobshop.heuristics import blocking_walks, early, methods, plain
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
@@ -183,3 +183,19 @@ def test_auto_on_a_large_shop_answers_the_better_of_early_plan_and_rules(monkeyp
     expected = "the early plan" if plan.objective < rules.objective else "rules"
     assert result.stats["chosen"].startswith(expected)
     checked(shop, result)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5])
+def test_solution_split_in_chunks_equals_the_checked_path(monkeypatch: pytest.MonkeyPatch, chunk: int):
+    """Integer arrays go to Python ints SPLIT_CHUNK entries at a time (the GIL passes between):
+    jobs across chunk edges and jobs longer than a chunk come out as the checked path has them."""
+    monkeypatch.setattr(model, "SPLIT_CHUNK", chunk)
+    rng = np.random.default_rng(chunk)
+    for _ in range(20):
+        lengths = rng.integers(1, 9, size=int(rng.integers(1, 7))).tolist()
+        shop = JobShopInstance.from_jobs([[(0, 1)] * k for k in lengths], 1)
+        start = rng.integers(0, 100, shop.operations)
+        arrays = (start, np.zeros_like(start), start + 1)
+        fast = JobShopSolution.from_flat(shop, *arrays)
+        slow = JobShopSolution.from_flat(shop, *(a.astype(float) for a in arrays))
+        assert fast == slow and [len(job) for job in fast.start] == lengths
