@@ -17,7 +17,8 @@ from schedkit.errors import ProblemTooLarge, UnsupportedInstance
 from schedkit.jobshop.heuristics import blocking, compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
-from schedkit.jobshop.heuristics.plain import PLAIN_NOTE, job_after_job_blocking
+from schedkit.jobshop.heuristics.early import offer_early
+from schedkit.jobshop.heuristics.plain import PLAIN_NOTE, plain_blocking
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
@@ -52,6 +53,7 @@ def solve_by_walk(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
                               f"{walk.too_large}")
     if not compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
         return _plain_answer(walk, instance, options)
+    offer_early(instance, options, f"{name}'s best rule")  # its first run can outlast the limit
     clock = compiled.CompileClock()
     start = clock.run(simulate_blocking, lambda: best_blocking_rule(instance, options.deadline, options.seed))
     if stopped():
@@ -102,7 +104,7 @@ def _plain_answer(walk: Walk, instance: JobShopInstance, options: SolveOptions) 
     """The answer of a run too short for the kernels to compile: each job appended behind the
     others (plain Python, no deadlock), while they compile in the background."""
     compile_in_background(walk)
-    found = job_after_job_blocking(instance)
+    found = plain_blocking(instance)
     stats = {"workers": 1, "warm_start": found.objective, "warm_start_rule": found.rule,
              "compiling": True, "note": PLAIN_NOTE, "iterations": 0}
     return Result("feasible", found.objective, None, found.solution(instance), stats)

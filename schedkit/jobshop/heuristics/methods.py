@@ -14,6 +14,7 @@ from schedkit.jobshop.heuristics.blocking import run_blocking_rule, warm_rule_ke
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.compiled import BLOCKING_SECONDS, DISPATCH_SECONDS
 from schedkit.jobshop.heuristics.dispatch import dispatch
+from schedkit.jobshop.heuristics.early import offer_early
 from schedkit.jobshop.heuristics.rules import Schedule, rule_names, run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.registry import SolveOptions, register
@@ -48,6 +49,7 @@ def _rule_method(name: str) -> None:
         kernel: Any = simulate_blocking if instance.blocking else dispatch
         estimate = BLOCKING_SECONDS if instance.blocking else DISPATCH_SECONDS
         stats: dict[str, Any] = {"workers": 1}
+        offer_early(instance, options, f"{name}'s run")  # a large shop's run can outlast the limit
         cold = not compiled.affordable(kernel, estimate, options.remaining())
         if cold:  # the same code as plain Python, then the compilation (not beside it: the GIL)
             kernel = python_twin(kernel)

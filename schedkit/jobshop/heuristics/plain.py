@@ -10,6 +10,7 @@ Python twin.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,13 @@ from schedkit.jobshop.heuristics import compiled
 from schedkit.jobshop.heuristics.blocking import BlockingSchedule, best_blocking_rule, leave_times
 from schedkit.jobshop.heuristics.blocking import objective as blocking_objective
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
+from schedkit.jobshop.heuristics.early import (
+    EARLY_OPERATIONS,
+    compile_later_if_cold,
+    early_blocking,
+    early_schedule,
+    offer_early,
+)
 from schedkit.jobshop.heuristics.methods import schedule_result
 from schedkit.jobshop.heuristics.rules import Schedule, objective, warm_start
 from schedkit.jobshop.model import JobShopInstance
@@ -78,34 +86,62 @@ def job_after_job_blocking(instance: JobShopInstance) -> BlockingSchedule:
                             PLAIN_BLOCKING_RULE)
 
 
+def plain_schedule(instance: JobShopInstance) -> Schedule:
+    """`round_robin`, or on a shop of EARLY_OPERATIONS or more the early plan (the same schedule
+    from its kernel, or the vectorised serial one while that compiles): Python takes seconds there."""
+    if instance.operations < EARLY_OPERATIONS:
+        return round_robin(instance)
+    found = early_schedule(instance)
+    compile_later_if_cold()
+    return found
+
+
+def plain_blocking(instance: JobShopInstance) -> BlockingSchedule:
+    """`job_after_job_blocking`, or on a shop of EARLY_OPERATIONS or more the early plan."""
+    if instance.operations < EARLY_OPERATIONS:
+        return job_after_job_blocking(instance)
+    found = early_blocking(instance)
+    compile_later_if_cold()
+    return found
+
+
 def warm_start_or_plain(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
-                        stats: dict[str, Any]) -> Schedule:
-    """The best rule (`rules.warm_start`) or, when its kernel could not compile in the budget,
-    `round_robin`, saying so in `stats` (`compiling`, `note`)."""
-    found = warm_start(instance, options, clock)
+                        stats: dict[str, Any], on_better: Callable[[Schedule], None] | None = None
+                        ) -> Schedule:
+    """The best rule (`rules.warm_start`, each new best to `on_better`) or, when its kernel could
+    not compile in the budget, `round_robin`, saying so in `stats` (`compiling`, `note`)."""
+    found = warm_start(instance, options, clock, on_better)
     if found is not None:
         return found
     stats.update(compiling=True, note=PLAIN_NOTE)
-    return round_robin(instance)
+    return plain_schedule(instance)
 
 
 def blocking_start_or_plain(instance: JobShopInstance, options: SolveOptions,
-                            clock: compiled.CompileClock, stats: dict[str, Any]) -> BlockingSchedule:
-    """The best blocking rule or, when its simulation could not compile in the budget,
-    `job_after_job_blocking`, saying so in `stats` (`compiling`, `note`)."""
+                            clock: compiled.CompileClock, stats: dict[str, Any],
+                            on_better: Callable[[BlockingSchedule], None] | None = None) -> BlockingSchedule:
+    """The best blocking rule (each new best to `on_better`) or, when its simulation could not
+    compile in the budget, `job_after_job_blocking`, saying so in `stats` (`compiling`, `note`)."""
     if compiled.affordable(simulate_blocking, compiled.BLOCKING_SECONDS, options.remaining()):
-        return clock.run(simulate_blocking,  # type: ignore[no-any-return]
-                         lambda: best_blocking_rule(instance, options.deadline, options.seed))
+        return clock.run(simulate_blocking, lambda: best_blocking_rule(  # type: ignore[no-any-return]
+            instance, options.deadline, options.seed, on_better=on_better))
     stats.update(compiling=True, note=PLAIN_NOTE)
-    return job_after_job_blocking(instance)
+    return plain_blocking(instance)
 
 
 def offer_plain(instance: JobShopInstance, options: SolveOptions, backend: str) -> None:
     """Hand the guard the plain schedule before the import of `backend` (a module name: OR-Tools,
     PuLP), so that a limit shorter than a fresh process's import still answers with a schedule.
     Nothing once `backend` is loaded (the import is then free), nor with operations pinned
-    (the plain schedule does not keep them)."""
-    if options.time_limit is None or options.get("pinned") or backend in sys.modules:
+    (the plain schedule does not keep them). A large shop gets the early plan (`early`) instead,
+    whatever is loaded: its warm start's first rule can outlast the limit, and the plain-Python
+    schedule takes seconds there."""
+    if options.time_limit is None or options.get("pinned"):
+        return
+    if instance.operations >= EARLY_OPERATIONS:
+        offer_early(instance, options, "the warm start")
+        return
+    if backend in sys.modules:
         return
     stats = {"workers": 1, "offered": "the plain-Python schedule, before the solver's imports"}
     if instance.blocking:

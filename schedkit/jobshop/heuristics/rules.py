@@ -77,20 +77,24 @@ def rule_names() -> list[str]:
 
 
 def best_rule(instance: JobShopInstance, deadline: float = float("inf"), seed: int = 0,
-              random_runs: int = RANDOM_RUNS_IN_WARM_START) -> Schedule:
+              random_runs: int = RANDOM_RUNS_IN_WARM_START,
+              on_better: Callable[[Schedule], None] | None = None) -> Schedule:
     """The best schedule of every deterministic rule (active and non-delay) and `random_runs`
     seeded random ones; once one exists, stops before a run that would end past `deadline`
-    (`best_of`: 1 s a run at 100,000 operations)."""
+    (`best_of`: 1 s a run at 100,000 operations); each new best goes to `on_better`."""
     arrays = kernel_arrays(instance)
     names = [n for n in rule_names() if not n.startswith("random")]
     plan = [(n, seed) for n in names] + [("random", seed + i) for i in range(random_runs)]
-    return best_of(plan, lambda name, rule_seed: run_rule(instance, name, rule_seed, arrays), deadline)
+    return best_of(plan, lambda name, rule_seed: run_rule(instance, name, rule_seed, arrays), deadline,
+                   on_better)
 
 
-def best_of(plan: list[tuple[str, int]], run: Callable[[str, int], Any], deadline: float) -> Any:
+def best_of(plan: list[tuple[str, int]], run: Callable[[str, int], Any], deadline: float,
+            on_better: Callable[[Any], None] | None = None) -> Any:
     """The lowest-objective result of `run(name, seed)` over `plan`; once one exists, stops
     before a run that would end past `deadline` (a perf_counter value), judged by the longest
-    run so far."""
+    run so far. Each new best goes to `on_better` (an offer: a large shop's next run can
+    outlast the limit)."""
     best = None
     longest = 0.0
     for name, rule_seed in plan:
@@ -98,6 +102,8 @@ def best_of(plan: list[tuple[str, int]], run: Callable[[str, int], Any], deadlin
         found = run(name, rule_seed)
         if best is None or found.objective < best.objective:
             best = found
+            if on_better is not None and not stop_flag()[0]:
+                on_better(found)
         now = time.perf_counter()
         longest = max(longest, now - began)
         if now + longest >= deadline:
@@ -106,13 +112,15 @@ def best_of(plan: list[tuple[str, int]], run: Callable[[str, int], Any], deadlin
     return best
 
 
-def warm_start(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock
-               ) -> Schedule | None:
-    """`best_rule` within the options' budget, or None when its kernel would have to compile
-    in a budget too short for that (the call's load or compile time goes to `clock`)."""
+def warm_start(instance: JobShopInstance, options: SolveOptions, clock: compiled.CompileClock,
+               on_better: Callable[[Schedule], None] | None = None) -> Schedule | None:
+    """`best_rule` within the options' budget (each new best to `on_better`), or None when its
+    kernel would have to compile in a budget too short for that (the call's load or compile
+    time goes to `clock`)."""
     if not compiled.affordable(dispatch, compiled.DISPATCH_SECONDS, options.remaining()):
         return None
-    return clock.run(dispatch, lambda: best_rule(instance, options.deadline, options.seed))  # type: ignore[no-any-return]
+    return clock.run(dispatch, lambda: best_rule(  # type: ignore[no-any-return]
+        instance, options.deadline, options.seed, on_better=on_better))
 
 
 __all__ = ["RANDOM", "Schedule", "best_rule", "kernel_arrays", "objective", "rule_names", "run_rule",

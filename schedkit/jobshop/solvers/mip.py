@@ -251,11 +251,11 @@ def solve_mip(instance: JobShopInstance, options: SolveOptions) -> Result:
     """Best schedule and the solver's proven bound, from the best rule as MIP start."""
     refuse_blocking("mip", instance)
     name = str(options.get("solver", "highs")).lower()
+    count = pair_count(instance)
+    if count > MAX_PAIRS:  # before any offer: a refusal is the answer, at once
+        raise ProblemTooLarge(f"mip: {count} machine pairs exceed {MAX_PAIRS}; use cpsat")
     offer_plain(instance, options, "pulp")
     pulp = import_pulp(name)
-    count = pair_count(instance)
-    if count > MAX_PAIRS:
-        raise ProblemTooLarge(f"mip: {count} machine pairs exceed {MAX_PAIRS}; use cpsat")
     pairs = _pairs(instance)
     clock = compiled.CompileClock()
     stats: dict[str, Any] = {"workers": options.workers, "pairs": len(pairs)}
