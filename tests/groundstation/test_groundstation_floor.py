@@ -64,3 +64,11 @@ def test_a_floor_is_claimed_only_when_met():
     assert floor_result(plan, 40).status == "feasible" and floor_result(plan, 40).bound is None
     assert floor_result(plan, 100).status == "optimal" and floor_result(plan, 100).bound == 100
     assert floor_result(plan, 140).stats["discarded_bound"] == 140 and floor_result(plan, 140).bound is None
+
+
+def test_cpsat_returns_a_warm_start_at_the_floor_without_a_model():
+    """cpsat's lns warm start stops at the floor too, and a plan there is answered optimal before
+    any CP-SAT model is built (solver_status "not run")."""
+    result = schedkit.solve(two_places(), "cpsat", workers=1)
+    assert (result.status, result.objective, result.bound) == ("optimal", 7200, 7200)
+    assert result.stats["solver_status"] == "not run" and result.stats["proven_floor"] == 7200
