@@ -45,7 +45,8 @@ def arrays(requests: int = 40, antennas: int = 2000, seed: int = 0) -> GroundSta
 
 
 def row(label: str, what: str, **values: object) -> None:
-    print(json.dumps({"label": label, "what": what, "load": round(os.getloadavg()[0], 1), **values}), flush=True)
+    load = round(os.getloadavg()[0], 1)
+    print(json.dumps({"label": label, "what": what, "load": load, **values}), flush=True)
 
 
 def main(label: str) -> None:
@@ -70,7 +71,8 @@ def main(label: str) -> None:
         row(label, f"las {workload}-{programs}-{load}-{seed}", rows=len(result.solution.rows),
             iterations=result.stats["iterations"], jct=result.objective.hex(),
             simulate_seconds=round(result.stats["simulate_seconds"], 4))
-    for make in (cases.two_places, cases.blocked, cases.split_request, cases.array, cases.straddle, cases.mixed):
+    tiny = (cases.two_places, cases.blocked, cases.split_request, cases.array, cases.straddle, cases.mixed)
+    for make in tiny:
         instance = make()
         for method in ("lns", "ga", "ffeea", "cpsat"):
             began = time.perf_counter()
