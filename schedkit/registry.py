@@ -71,6 +71,12 @@ def _is_a(value: Any, expected: type) -> bool:
     return isinstance(value, expected) if expected in _KIND else True
 
 
+def _is_whole_float(value: Any) -> bool:
+    """A float of integral value within ±2^62 (1e12, 5.0, -0.0): a whole number in float notation,
+    as JSON reads `-o` values; NaN, the infinities and fractions are not."""
+    return isinstance(value, float) and value.is_integer() and abs(value) < MAX_VALUE
+
+
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python value it stands for (np.int64(5) as 5, np.float32 as float,
     np.str_ as str, np.bool_ as bool): an option given `np.int64(10)` was refused as 'not a whole
@@ -106,6 +112,8 @@ class Method:
             )
         for name, value in options.items():
             expected = OPTIONAL_TYPES.get(name) if self.options[name] is None else type(self.options[name])
+            if expected is int and _is_whole_float(value):
+                value = options[name] = int(value)  # `-o rounds=1e12` or 5.0: the count it spells
             if expected is not None and not (value is None is self.options[name]
                                              or _is_a(value, expected)):
                 raise InvalidOption(f"method {self.name!r}: option {name}={shown(value)} is not "

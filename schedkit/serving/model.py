@@ -33,6 +33,16 @@ NO_TOOL = -1
 MIN_ITERATION_SECONDS = 1e-6  # the shortest iteration: float times up to MAX_SECONDS resolve it
 
 
+def check_counts(programs: int, turns: int, where: str) -> None:
+    """InvalidInstance naming `where` when a trace has more programs or turns (LLM calls) than
+    the family's limits: checked from the counts, before anything is allocated for them."""
+    if programs > MAX_PROGRAMS:
+        raise InvalidInstance(f"{where}programs: {programs:,} programs, at most {MAX_PROGRAMS:,}")
+    if turns > MAX_TURNS:
+        raise InvalidInstance(f"{where}turns: {turns:,} turns (LLM calls) in the trace, "
+                              f"at most {MAX_TURNS:,}")
+
+
 def _number(value: Any, where: str, minimum: float = 0.0, strict: bool = False,
             limit: float = math.inf) -> float:
     """A finite real >= minimum (> minimum when strict), |value| <= limit; booleans and NaN are
@@ -219,6 +229,7 @@ class ServingInstance:
     def __post_init__(self) -> None:
         if not isinstance(self.server, Server):
             raise InvalidInstance(f"server must be a Server, got {type(self.server).__name__}")
+        check_counts(_length(self.program_ids), _length(self.prompt), "")
         program_ids, tools = _names("program_ids", self.program_ids), _names("tools", self.tools)
         n = len(program_ids)
         if n < 1:
@@ -252,10 +263,11 @@ class ServingInstance:
         if np.any(np.diff(ptr) < 1):
             i = int(np.argmax(np.diff(ptr) < 1))
             raise InvalidInstance(f"program {self.program_ids[i]} has no turns")
-        if not np.all(np.isfinite(self.arrival)) or np.any(self.arrival < 0):
-            i = int(np.argmax(~np.isfinite(self.arrival) | (self.arrival < 0)))
+        bad = ~np.isfinite(self.arrival) | (self.arrival < 0) | (self.arrival > MAX_SECONDS)
+        if np.any(bad):
+            i = int(np.argmax(bad))
             raise InvalidInstance(f"program {self.program_ids[i]}: arrival {self.arrival[i]} must "
-                                  "be a finite number >= 0")
+                                  f"be a finite number from 0 to {MAX_SECONDS:g}")
         self._check_turns(n)
         need = int(self.final_context().max())
         if need > self.server.kv_capacity:
@@ -283,8 +295,8 @@ class ServingInstance:
             (self.output > MAX_TOKENS, f"output_tokens is above {MAX_TOKENS}"),
             (~last & ((self.tool < 0) | (self.tool >= len(self.tools))), "has no tool call"),
             (last & (self.tool != NO_TOOL), "is the last turn but calls a tool"),
-            (~np.isfinite(self.tool_seconds) | (self.tool_seconds < 0),
-             "tool_seconds must be a finite number >= 0"),
+            (~np.isfinite(self.tool_seconds) | (self.tool_seconds < 0) | (self.tool_seconds > MAX_SECONDS),
+             f"tool_seconds must be a finite number from 0 to {MAX_SECONDS:g}"),
         ]
         for bad, rule in checks:
             if np.any(bad):
@@ -341,6 +353,14 @@ def program_record(instance: ServingInstance, i: int) -> dict[str, Any]:
     return {"id": raw_id, "arrival": float(instance.arrival[i]), "turns": turns}
 
 
+def _length(values: Any) -> int:
+    """len(values), or 0 for what has none (refused by the array checks that follow)."""
+    try:
+        return len(values)
+    except TypeError:
+        return 0
+
+
 def _names(field: str, values: Any) -> tuple[str, ...]:
     """Program ids or tool names as a tuple of text; InvalidInstance naming the field otherwise."""
     if isinstance(values, np.ndarray):
@@ -356,8 +376,7 @@ def _names(field: str, values: Any) -> tuple[str, ...]:
 def build_instance(programs: Sequence[tuple[str, float, Sequence[Turn]]], server: Server,
                    name: str = "serving", meta: Mapping[str, Any] | None = None) -> ServingInstance:
     """An instance from (id, arrival, turns) triples."""
-    if len(programs) > MAX_PROGRAMS:
-        raise InvalidInstance(f"{len(programs)} programs: at most {MAX_PROGRAMS}")
+    check_counts(len(programs), sum(len(turns) for _, _, turns in programs), "")
     tools: dict[str, int] = {}
     ptr, prompt, output, tool, seconds = [0], [], [], [], []
     for _, _, turns in programs:

@@ -27,7 +27,7 @@ def test_one_population_whatever_the_workers(x, seed, fuzzy):
     assert schedkit.check(x, both).feasible
     assert both.solution == alone.solution and both.stats["workers"] == 1 and "walks" not in both.stats
     assert both.objective == x.requested - sum(alone.tracked)
-    assert both.stats["iterations"] == 3 or both.objective == 0  # nothing unserved: it stops
+    assert both.stats["iterations"] == 3 or both.status == "optimal"  # at the proven floor: it stops
 
 
 @pytest.mark.parametrize("method", ["ga", "ffeea"])

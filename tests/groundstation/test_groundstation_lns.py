@@ -134,13 +134,16 @@ def test_a_freed_mission_interval_lets_its_other_requests_gain():
 def test_two_workers_return_the_better_of_two_seeded_walks(x, seed):
     """With `steps` and no time limit a walk has no clock; with two workers `lns` runs walk
     seed + 1 in a child interpreter beside walk `seed` and returns the better plan (ties: its
-    own), checked."""
+    own), checked. A walk `seed` that meets the proven floor is optimal: the child is stopped."""
     alone = [walk(x, WalkSetting(steps=40), s, math.inf) for s in (seed, seed + 1)]
     both = schedkit.solve(x, "lns", steps=40, seed=seed, workers=2)
-    assert schedkit.check(x, both).feasible
-    assert both.stats["walks"] == 2 and "walks_failed" not in both.stats
+    assert schedkit.check(x, both).feasible and "walks_failed" not in both.stats
     better = 1 if alone[1].key < alone[0].key else 0
-    assert both.solution == alone[better].solution and both.stats["best_walk"] == better
+    assert both.solution == alone[better].solution
+    if "walks" in both.stats:
+        assert both.stats["walks"] == 2 and both.stats["best_walk"] == better
+    else:
+        assert both.status == "optimal" and better == 0
     assert both.objective == x.requested - sum(alone[better].tracked)
 
 

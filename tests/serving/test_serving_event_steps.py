@@ -168,6 +168,11 @@ def one(now, step, e, context, grow, kmax, horizon):
     return 1
 
 
+def never(now, *args):
+    """The reference without las rotations (rotation.py): one iteration at a time there too."""
+    return kernel.NO_RUN, np.empty(0, dtype=np.int64), 0, 0, 0.0, now
+
+
 TURN_FIELDS = ("ready", "start", "finish", "prefilled", "reused", "reloaded", "pin_until")
 binary = st.sampled_from([2.0**-4, 0.25, 1.0])
 eighths = st.integers(0, 24).map(lambda k: k / 8.0)
@@ -205,7 +210,8 @@ def _runs(rows: np.ndarray, single: np.ndarray) -> bool:
 def test_every_method_serves_each_turn_as_iteration_by_iteration(instance):
     """Runs of iterations (preemptive servers' included) against a batch chosen every iteration:
     the same turns, cache events and mean JCT; each run is its iterations' rows, merged."""
-    for method, fast, slow in _against(instance, _twin(kernel.simulate, {"_steps": one})):
+    reference = _twin(kernel.simulate, {"_steps": one, "rotation_plan": never})
+    for method, fast, slow in _against(instance, reference):
         left, right = fast.solution.to_dict(), slow.solution.to_dict()
         for key in (*TURN_FIELDS, "event_time", "event_program", "event_gpu", "event_kind"):
             assert left[key] == right[key], (method, key)

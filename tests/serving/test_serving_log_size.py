@@ -113,7 +113,7 @@ def test_a_turn_reuses_only_what_its_program_still_holds():
 
 
 def test_a_log_beyond_memory_is_one_line_not_an_internal_error(tmp_path, monkeypatch):
-    """las on a preemptive server logs a row per iteration while programs take turns: two
+    """las on a preemptive server logged a row per iteration while programs took turns: two
     10^8-token decodes ran out of memory and the CLI called it an internal error (exit 3,
     "please report"); now exit 2 naming the trace, the server and why (the kernel's
     MemoryError stands in here for the machine's)."""
@@ -129,4 +129,4 @@ def test_a_log_beyond_memory_is_one_line_not_an_internal_error(tmp_path, monkeyp
         {"prompt_tokens": 10, "output_tokens": 10**8}]}) + "\n" for k in ("a", "b")))
     result = CliRunner().invoke(main, ["solve", str(trace), "--server", str(server), "-m", "las"])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
-    assert "pair: the simulator's log" in result.output and "take turns" in result.output
+    assert "pair: the simulator's log" in result.output and "re-chooses its batch" in result.output

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from schedkit.groundstation.heuristics.arrays import antenna_groups
 from schedkit.groundstation.model import GroundStationInstance, GroundStationSolution, Track, plan_stats
 from schedkit.result import Result
 
@@ -128,24 +129,27 @@ class Timeline:
 @dataclass(frozen=True)
 class Layout:
     """What every board of an instance shares: per request its mission's index, shortest track,
-    most tracks and each alternative's antennas (by index); built once (10^4 requests: 0.15 s
-    a board, and lns and the mission repair build ten)."""
+    most tracks and each alternative's antennas (by index) and antenna group (see arrays.py);
+    built once (10^4 requests: 0.15 s a board, and lns and the mission repair build ten)."""
 
     missions: int
     mission_of: list[int]
     min_track: list[int]
     max_tracks: list[int]
     alt_antennas: list[list[tuple[int, ...]]]
+    alt_group: list[list[int]]
+    meets: list[list[int]] | None  # per group the groups sharing an antenna; None: no arrays
 
     @classmethod
     def of(cls, instance: GroundStationInstance) -> Layout:
         """The layout of `instance`."""
         missions = {m: k for k, m in enumerate(instance.missions())}
         index = {a: k for k, a in enumerate(instance.antennas)}
+        alt_antennas = [[tuple(index[a] for a in alt.antennas) for alt in r.alternatives]
+                        for r in instance.requests]
         return cls(len(missions), [missions[r.mission] for r in instance.requests],
                    [r.min_track for r in instance.requests], [r.max_tracks for r in instance.requests],
-                   [[tuple(index[a] for a in alt.antennas) for alt in r.alternatives]
-                    for r in instance.requests])
+                   alt_antennas, *antenna_groups(alt_antennas, len(instance.antennas)))
 
 
 class Board:
@@ -161,6 +165,7 @@ class Board:
         self.antennas = [Timeline() for _ in instance.antennas]
         self.mission_of = layout.mission_of
         self.missions = [Timeline() for _ in range(layout.missions)]
+        self.groups = [Timeline() for _ in layout.meets or ()]  # each track also in its group's
         self.exclusive = instance.spacecraft_exclusive
         self.tracks: list[list[tuple[int, int, int]]] = [[] for _ in instance.requests]  # (alt, on, off)
         self.tracked = [0] * instance.n
@@ -178,8 +183,8 @@ class Board:
 
     def copy_from(self, other: Board) -> None:
         """Become a copy of `other` (same instance)."""
-        for mine, theirs in zip(self.antennas + self.missions, other.antennas + other.missions,
-                                strict=True):
+        for mine, theirs in zip(self.antennas + self.missions + self.groups,
+                                other.antennas + other.missions + other.groups, strict=True):
             mine.starts, mine.ends, mine.owners = list(theirs.starts), list(theirs.ends), list(theirs.owners)
         self.tracks = [list(t) for t in other.tracks]
         self.tracked = list(other.tracked)
@@ -197,8 +202,14 @@ class Board:
     def _gaps(self, i: int, option: Option) -> list[tuple[int, int]]:
         r = self.requests[i]
         blocked: list[tuple[int, int]] = []
-        for a in option.antennas:
-            self.antennas[a].blocking(option.lo, option.hi, r.setup, r.teardown, blocked)
+        meets = self.layout.meets
+        group = self.layout.alt_group[i][option.alt]
+        if meets is not None and len(meets[group]) < len(option.antennas):  # an array: its groups
+            for g in meets[group]:
+                self.groups[g].blocking(option.lo, option.hi, r.setup, r.teardown, blocked)
+        else:
+            for a in option.antennas:
+                self.antennas[a].blocking(option.lo, option.hi, r.setup, r.teardown, blocked)
         if self.exclusive:
             self.missions[self.mission_of[i]].blocking(option.lo, option.hi, 0, 0, blocked)
         else:
@@ -237,6 +248,8 @@ class Board:
         r = self.requests[i]
         for a in self.alt_antennas[i][alt]:
             self.antennas[a].add(on - r.setup, off + r.teardown, i)
+        if self.groups:
+            self.groups[self.layout.alt_group[i][alt]].add(on - r.setup, off + r.teardown, i)
         if self.exclusive:
             self.missions[self.mission_of[i]].add(on, off, i)
         self.tracks[i].append((alt, on, off))
@@ -292,6 +305,8 @@ class Board:
         for alt in {alt for alt, _, _ in self.tracks[i]}:
             for a in self.alt_antennas[i][alt]:
                 self.antennas[a].remove_owner(i)
+            if self.groups:
+                self.groups[self.layout.alt_group[i][alt]].remove_owner(i)
         if self.exclusive:
             self.missions[self.mission_of[i]].remove_owner(i)
         self.tracks[i] = []

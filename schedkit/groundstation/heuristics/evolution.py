@@ -37,6 +37,7 @@ from schedkit.groundstation.heuristics.board import (
     plan_result,
     request_options,
 )
+from schedkit.groundstation.heuristics.floor import floor_result, proven_floor
 from schedkit.groundstation.heuristics.greedy import RULES, build
 from schedkit.groundstation.heuristics.lns import END_SHARE, Walk
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -228,11 +229,13 @@ class EvolutionSetting:
     crossover: tuple[float, float]
     threshold: float
     generations: int | None = None
+    floor: int = 0  # proven unserved seconds: the population stops once its best reaches them
 
 
-def _serves_all(board: Board | None) -> bool:
-    """Whether a plan leaves nothing unserved: no generation can do better."""
-    return board is not None and board.unserved() == 0
+def _at_floor(board: Board | None, floor: int) -> bool:
+    """Whether a plan leaves no more unserved than the proven floor (0: nothing unserved): no
+    generation can do better."""
+    return board is not None and board.unserved() <= floor
 
 
 def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, seed: int, deadline: float,
@@ -245,7 +248,7 @@ def evolution_walk(instance: GroundStationInstance, setting: EvolutionSetting, s
     population = run.initial(deadline)
     generations = 0
     last = math.inf if setting.generations is None else setting.generations
-    while time.perf_counter() < deadline and generations < last and not _serves_all(run.best):
+    while time.perf_counter() < deadline and generations < last and not _at_floor(run.best, setting.floor):
         population = run.generation(population, deadline)
         generations += 1
     board = run.best
@@ -266,12 +269,13 @@ def _run(instance: GroundStationInstance, options: SolveOptions, fuzzy: bool) ->
     if generations is not None and options.time_limit is None:
         deadline = math.inf
     rates = (float(options.get("crossover_min", 0.5)), float(options.get("crossover_max", 0.95)))
+    floor = proven_floor(instance, request_options(instance), objective, limit)[1]
     setting = EvolutionSetting(objective, fuzzy, int(options.get("population", 30)),
                                int(options.get("elite", 4)), rates, float(options.get("threshold", 0.95)),
-                               generations)
+                               generations, floor)
     best = evolution_walk(instance, setting, options.seed, deadline, Incumbents())
     stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": 1}
-    return plan_result(instance.requested - sum(best.tracked), best.solution, stats)
+    return floor_result(plan_result(instance.requested - sum(best.tracked), best.solution, stats), floor)
 
 
 OPTIONS = {"objective": "hours", "population": 30, "elite": 4, "crossover_min": 0.5,

@@ -43,6 +43,7 @@ from schedkit.groundstation.heuristics.board import (
     plan_result,
     request_options,
 )
+from schedkit.groundstation.heuristics.floor import at_floor, floor_result, proven_floor
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -174,14 +175,15 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
               deadline: float, seed: int, stall: int | None = None,
               history: int = LATE_HISTORY, steps: int | None = None,
               incumbents: Incumbents | None = None, skip_full: bool = True,
-              stats: dict[str, Any] | None = None) -> Board:
+              stats: dict[str, Any] | None = None, floor: tuple[int, int] = (0, 0)) -> Board:
     """The best board found from the best greedy rule until `deadline` (perf_counter), until
     `stall` ruin-and-recreate steps in a row bring no better plan, or after `steps` steps; a
     trial is accepted when no worse than the current plan or than the current plan `history`
     steps before. Each new best goes to `incumbents` (progress). `skip_full=False` retries
     every short request at each step (the same plans, slower: for tests). With the scorer's
     `every_mission`, the greedy plan is first repaired so that every mission that can be tracked
-    is (stats["missions_repaired"] counts them), and the walk never leaves one without a track."""
+    is (stats["missions_repaired"] counts them), and the walk never leaves one without a track.
+    It stops at a plan no other betters: every mission tracked, unserved at the proven `floor`."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES), deadline)
     if scorer.every_mission:
@@ -199,8 +201,8 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     orders = [RULES[name](instance, options) for name in RULES]
     late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
     idle = step = done = 0
-    while (time.perf_counter() < deadline and (stall is None or idle < stall) and best_key[1] > 0
-           and (steps is None or done < steps)):
+    while (time.perf_counter() < deadline and (stall is None or idle < stall)
+           and not at_floor(best_key, floor) and (steps is None or done < steps)):
         idle += 1
         done += 1
         step = (step + 1) % len(late)
@@ -222,6 +224,8 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
             incumbents.poll()
         if current_key < late[step]:
             late[step] = current_key
+    if stats is not None:
+        stats["lns_steps"] = done
     return best
 
 
@@ -243,6 +247,7 @@ class WalkSetting:
     every_mission: bool = True
     history: int = LATE_HISTORY
     steps: int | None = None
+    floor: tuple[int, int] = (0, 0)  # the least key a plan can have: a walk reaching it stops (floor.py)
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,8 @@ def walk(instance: GroundStationInstance, setting: WalkSetting, seed: int, deadl
     scorer = Scorer(instance, setting.objective, setting.every_mission)
     stats: dict[str, Any] = {}
     board = lns_board(instance, request_options(instance), scorer, deadline, seed,
-                      history=setting.history, steps=setting.steps, incumbents=incumbents, stats=stats)
+                      history=setting.history, steps=setting.steps, incumbents=incumbents, stats=stats,
+                      floor=setting.floor)
     return Walk(seed, scorer.key(board.tracked), list(board.tracked), board.solution(), stats)
 
 
@@ -279,6 +285,10 @@ def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: i
         for child in children:
             child.stop()
         raise
+    if at_floor(walks[0].key, setting.floor):  # optimal, and the lowest seed wins ties: no wait
+        for child in children:
+            child.stop()
+        children = []
     answers = [child.result(latest) for child in children]
     failures = [why for _, why in answers if why is not None]
     walks += [found for found, why in answers if why is None]
@@ -320,9 +330,10 @@ def solve_lns(instance: GroundStationInstance, options: SolveOptions) -> Result:
     deadline = options.started + END_SHARE * limit
     if steps is not None and options.time_limit is None:
         deadline = math.inf
-    setting = WalkSetting(objective, every_mission, history, steps)
+    floor = proven_floor(instance, request_options(instance), objective, limit)
+    setting = WalkSetting(objective, every_mission, history, steps, floor)
     latest = math.inf if options.time_limit is None else options.started + limit
     best, stats = best_of_walks(instance, setting, options.seed, deadline,
                                 spawned_walks(options.workers, limit), Incumbents(), latest)
     stats = {**plan_stats(instance, best.tracked), **best.stats, "workers": options.workers, **stats}
-    return plan_result(instance.requested - sum(best.tracked), best.solution, stats)
+    return floor_result(plan_result(instance.requested - sum(best.tracked), best.solution, stats), floor[1])

@@ -39,6 +39,7 @@ from schedkit.common.incumbents import Incumbents
 from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.groundstation.heuristics.board import Board, Option, request_options
+from schedkit.groundstation.heuristics.floor import proven_floor
 from schedkit.groundstation.heuristics.lns import END_SHARE, LATE_HISTORY, late_history, lns_board
 from schedkit.groundstation.heuristics.missions import serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -97,14 +98,14 @@ def _offer_values(instance: GroundStationInstance, slots: list[Slot], values: li
 
 
 def _warm_board(instance: GroundStationInstance, opts: list[list[Option]], options: SolveOptions,
-                seconds: float, stats: dict[str, Any]) -> Board:
+                seconds: float, stats: dict[str, Any], floor: tuple[int, int] = (0, 0)) -> Board:
     """The lns plan after `seconds` (from now), as CP-SAT's hint (its walk keeps every mission
-    it tracks tracked, with `every_mission`)."""
+    it tracks tracked, with `every_mission`); it stops at the proven `floor` (floor.py)."""
     scorer = Scorer(instance, options.get("objective", "hours"), bool(options.get("every_mission", True)))
     stall = WARM_STALL if instance.n <= SMALL else None  # small: stop once lns stalls
     return lns_board(instance, opts, scorer, time.perf_counter() + seconds, options.seed, stall=stall,
                      history=late_history(options),
-                     incumbents=Incumbents(stats={"workers": options.workers}), stats=stats)
+                     incumbents=Incumbents(stats={"workers": options.workers}), stats=stats, floor=floor)
 
 
 @register("groundstation", "cpsat", exact=True,
@@ -151,10 +152,13 @@ def _solve(instance: GroundStationInstance, options: SolveOptions, jobs: list[Bo
     if short:
         flow = _flow_bound(instance, opts, options, objective, stats)
         warm_seconds = max(0.05, options.started + END_SHARE * (limit or 0.0) - time.perf_counter())
-    board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0, stats)
-    if board.unserved() == 0:  # nothing left to serve: the warm start is optimal
-        served = {"warm_start": 0, "solver_status": "not run", **plan_stats(instance, board.tracked)}
-        return Result("optimal", 0, 0, board.solution(), served)
+    floor = proven_floor(instance, opts, objective, limit or 10.0)
+    board = _warm_board(instance, opts, options, warm_seconds if warm_seconds is not None else 10.0, stats,
+                        floor)
+    if board.unserved() in (0, floor[1]):  # nothing left to serve, or the proven floor: optimal
+        served = {"warm_start": board.unserved(), "solver_status": "not run", "proven_floor": floor[1],
+                  **plan_stats(instance, board.tracked)}
+        return Result("optimal", board.unserved(), board.unserved(), board.solution(), served)
     stats["warm_start"] = board.unserved()
     offer(finish(board.unserved(), None, False, board.solution(),
                  {**stats, **plan_stats(instance, board.tracked), "offered": "the lns warm start"}))

@@ -14,7 +14,7 @@ from schedkit.common.records import text_field
 from schedkit.errors import InvalidInstance
 from schedkit.serving import presets
 from schedkit.serving.formats.trace import instance_of, program_from
-from schedkit.serving.model import Server, chosen_server, server_from_dict
+from schedkit.serving.model import Server, check_counts, chosen_server, server_from_dict
 
 FIELDS = ("schedkit", "family", "id", "name", "server", "programs", "meta")  # id: a JSON-lines key
 
@@ -36,6 +36,8 @@ def from_record(record: Mapping[str, Any], default_name: str) -> Any:
     programs = record["programs"]
     if not isinstance(programs, list) or not programs:
         raise InvalidInstance("programs must be a non-empty list of trace objects")
+    check_counts(len(programs), sum(len(p["turns"]) for p in programs if isinstance(p, Mapping)
+                                    and isinstance(p.get("turns"), list)), "")
     server: Server = presets.DEFAULT
     if "server" in record:
         server = server_from_dict(record["server"])

@@ -22,6 +22,7 @@ from schedkit.serving import presets
 from schedkit.serving.model import (
     MAX_PROGRAMS,
     MAX_SECONDS,
+    MAX_TURNS,
     Server,
     ServingInstance,
     Turn,
@@ -79,8 +80,10 @@ def turn_from(data: Any, where: str, last: bool) -> Turn:
                                                           limit=MAX_SECONDS))
 
 
-def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float, list[Turn]]:
-    """(id, arrival, turns) from one program object."""
+def program_from(record: Any, where: str, fallback_id: str,
+                 room: int = MAX_TURNS) -> tuple[str, float, list[Turn]]:
+    """(id, arrival, turns) from one program object; its turns are counted before they are read:
+    at most `room` (what is left of the trace's MAX_TURNS)."""
     if not looks_like_program(record):
         raise InvalidInstance(f"{where}: a program is an object with arrival and turns")
     unknown = sorted(set(record) - PROGRAM_FIELDS)
@@ -90,6 +93,9 @@ def program_from(record: Any, where: str, fallback_id: str) -> tuple[str, float,
     turns = record["turns"]
     if not isinstance(turns, list) or not turns:
         raise InvalidInstance(f"{where}: turns must be a non-empty list")
+    if len(turns) > room:
+        raise InvalidInstance(f"{where} turns: {len(turns):,} more turns (LLM calls) than the trace has "
+                              f"room for: at most {MAX_TURNS:,} in a trace")
     ident = record.get("id", fallback_id)
     if not is_text(ident):  # null was "None", true "True"
         shown = json.dumps(ident, default=repr)[:40]
@@ -106,6 +112,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     server = chosen_server() or presets.DEFAULT
     programs: list[tuple[str, float, list[Turn]]] = []
     lines: dict[str, int] = {}  # each id's line: `schedkit` names programs by id
+    turns = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -118,7 +125,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
                 raise
             raise ParseError(str(path), number, "one JSON program object per line", error.found) from None
         try:
-            program = program_from(record, f"{path}:{number}", str(len(programs) + 1))
+            program = program_from(record, f"{path}:{number}", str(len(programs) + 1), MAX_TURNS - turns)
         except InvalidInstance as error:
             raise InvalidInstance(str(error)) from None
         ident = program[0]
@@ -128,6 +135,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         lines[ident] = number
         _fits(server, program, f"{path}:{number}")
         programs.append(program)
+        turns += len(program[2])
     if not programs:
         raise ParseError(str(path), None, "at least one program", "none")
     try:

@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from schedkit.serving.heuristics.heap import pop, push
+from schedkit.serving.heuristics.rotation import NO_RUN, rotation_apply, rotation_plan
 
 # Order rules: which waiting request joins first (smallest key).
 ORDER_REQUEST_ARRIVAL, ORDER_PROGRAM_ARRIVAL, ORDER_LEAST_ATTAINED, ORDER_SHORTEST_REMAINING = 0, 1, 2, 3
@@ -334,12 +335,34 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         rows[row, ROW_DECODE] = decode
         rows[row, ROW_RELOAD] = reload_tokens
         steps = 1
+        advance = 0  # a rotation serves all but its last iteration itself (rotation.py)
         # Later iterations of this batch give the chunks as the loop's top does (decodes first):
         # after an admission that may differ, so only a decode-only batch is advanced at once.
         same = prefill == 0 or joined == 0
         if preemptive:
             same = _keeps_batch(order_rule, prefill, nrun, qn)
-        if same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
+        turns = NO_RUN
+        if (not same and preemptive and order_rule == ORDER_LEAST_ATTAINED and prefill == 0
+                and reload_tokens == 0 and qn > 0 and nrun == max_batch):
+            horizon = inf
+            if ap < n:
+                horizon = arrival[order[ap]]
+            if tn > 0:
+                horizon = min(horizon, tk[0])
+            horizon = min(horizon, pin_wait)
+            turns, members, low, band, read, end = rotation_plan(
+                now, a, c, e, max_batch, run, nrun, qi, qn, attained, dec_left, ctx, prompt, output, cur,
+                pre_left, admitted, 1 << 62, horizon)
+            if turns != NO_RUN:
+                nrun, qn = rotation_apply(turns, members, low, band, max_batch, attained, dec_left, state,
+                                          run, qk, qi, qt)
+                steps = turns
+                advance = 1
+                rows[row, ROW_CONTEXT] = read
+                now = end
+        if turns != NO_RUN:
+            pass
+        elif same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
             horizon = inf
             if ap < n:
                 horizon = arrival[order[ap]]
@@ -371,8 +394,8 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
                 run[keep] = i
                 keep += 1
                 continue
-            dec_left[i] -= steps
-            attained[i] += steps
+            dec_left[i] -= advance if advance > 0 else steps
+            attained[i] += advance if advance > 0 else steps
             if dec_left[i] > 0:
                 run[keep] = i
                 keep += 1

@@ -96,7 +96,7 @@ def run_kernel(instance: ServingInstance, policy: Policy,
             float(policy.ema_alpha), float(policy.ema_prior),
         )
     except MemoryError:  # the iteration log grows as it goes: its size is known only then
-        turns = " (programs of equal attained service take turns, a row per iteration)" \
+        turns = " (las re-chooses its batch every iteration: a row each while a waiting request prefills)" \
             if s.preemptive and policy.order == "las" else ""
         raise ProblemTooLarge(f"{instance.name}: the simulator's log of {instance.turns} LLM calls on "
                               f"server {s.name} does not fit in memory{turns}") from None
