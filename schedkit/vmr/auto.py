@@ -40,9 +40,9 @@ from schedkit.common.mip import RunControl, import_pulp
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.vmr.bounds import migration_bound, round_to_residue
-from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
+from schedkit.vmr.heuristics.arrays import VMRArrays
 from schedkit.vmr.heuristics.methods import (
-    compile_within,
+    arrays_then_compile,
     deterministic_flag,
     greedy_plan,
     plan_result,
@@ -211,8 +211,7 @@ def _side_by_side(instance: VMRInstance, options: SolveOptions) -> Result:
     """Greedy; then on a thread of its own neighbourhood MIPs and after them the whole MIP, while
     this thread runs LNS (restarted from a better neighbourhood plan, paused while one runs)."""
     pulp = import_pulp("highs")
-    ready, compile_stats = compile_within(options)
-    a = build_arrays(instance)
+    a, ready, compile_stats = arrays_then_compile(instance, options)
     stats: dict[str, Any] = {"workers": options.workers, "chosen": "mip+restricted+lns", **compile_stats}
     if not ready:
         return unmoved_result(instance, a, stats)

@@ -16,6 +16,7 @@ import numpy as np
 
 from schedkit.common.finish import finish
 from schedkit.common.incumbents import Incumbents
+from schedkit.deadline import offer
 from schedkit.errors import InvalidOption
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -107,6 +108,17 @@ def compile_within(options: SolveOptions) -> tuple[bool, dict[str, Any]]:
     return ready, stats
 
 
+def arrays_then_compile(instance: VMRInstance, options: SolveOptions
+                        ) -> tuple[VMRArrays, bool, dict[str, Any]]:
+    """(arrays, ready, stats): the arrays built and the plan without migrations offered before the
+    kernels' compile wait, so that a run cut by the deadline answers that plan, not unknown."""
+    a = build_arrays(instance)
+    if options.time_limit is not None:
+        offer(unmoved_result(instance, a, {"offered": "the plan without migrations"}))
+    ready, stats = compile_within(options)
+    return a, ready, stats
+
+
 def unmoved_result(instance: VMRInstance, a: VMRArrays, stats: dict[str, Any]) -> Result:
     """The plan without migrations (always feasible): what a method returns when its kernels
     are still compiling at the deadline."""
@@ -121,8 +133,7 @@ def solve_greedy(instance: VMRInstance, options: SolveOptions) -> Result:
     """Greedy best-improvement migrations; when no single one improves, the best evacuation of
     a node (several migrations, the last one pays) or two-migration chain; stops early when
     nothing improves."""
-    ready, stats = compile_within(options)
-    a = build_arrays(instance)
+    a, ready, stats = arrays_then_compile(instance, options)
     if not ready:
         return unmoved_result(instance, a, stats)
     plan = greedy_plan(a, options.deadline)
@@ -150,9 +161,8 @@ def solve_lns(instance: VMRInstance, options: SolveOptions) -> Result:
     deadline = options.started + limit
     if deterministic and options.time_limit is None:
         deadline = float("inf")  # no clock at all: the iterations are the whole budget
-    ready, stats = compile_within(options if deterministic and options.time_limit is None
-                                  else replace(options, time_limit=limit))
-    a = build_arrays(instance)
+    a, ready, stats = arrays_then_compile(instance, options if deterministic and options.time_limit is None
+                                          else replace(options, time_limit=limit))
     if not ready:
         return unmoved_result(instance, a, stats)
     start = greedy_plan(a, deadline)

@@ -20,8 +20,8 @@ from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
-from schedkit.vmr.heuristics.methods import compile_within, deterministic_flag, unmoved_result
+from schedkit.vmr.heuristics.arrays import VMRArrays
+from schedkit.vmr.heuristics.methods import arrays_then_compile, deterministic_flag, unmoved_result
 from schedkit.vmr.heuristics.search import Plan, final_placement
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import (
@@ -160,8 +160,7 @@ def solve_cpsat(instance: VMRInstance, options: SolveOptions) -> Result:
     except ImportError as error:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from error
     deterministic = deterministic_flag(options)
-    ready, compile_stats = compile_within(options)
-    a = build_arrays(instance)
+    a, ready, compile_stats = arrays_then_compile(instance, options)
     if not ready:
         return unmoved_result(instance, a, compile_stats)
     start = warm_start(instance, a, options, deterministic=deterministic)

@@ -25,8 +25,8 @@ from schedkit.common.mip import RunControl, import_pulp, new_variable, run
 from schedkit.deadline import offer
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
-from schedkit.vmr.heuristics.arrays import VMRArrays, build_arrays
-from schedkit.vmr.heuristics.methods import compile_within, deterministic_flag, unmoved_result
+from schedkit.vmr.heuristics.arrays import VMRArrays
+from schedkit.vmr.heuristics.methods import arrays_then_compile, deterministic_flag, unmoved_result
 from schedkit.vmr.heuristics.search import Plan, final_placement
 from schedkit.vmr.model import VMRInstance
 from schedkit.vmr.solvers.aggregate import (
@@ -292,8 +292,7 @@ def solve_mip(instance: VMRInstance, options: SolveOptions) -> Result:
     name = str(options.get("solver", "highs")).lower()
     deterministic = deterministic_flag(options)
     pulp = import_pulp(name)
-    ready, compile_stats = compile_within(options)
-    a = build_arrays(instance)
+    a, ready, compile_stats = arrays_then_compile(instance, options)
     if not ready:
         return unmoved_result(instance, a, compile_stats)
     limit = options.time_limit if options.time_limit is not None else DETERMINISTIC_DEFAULT_SECONDS
