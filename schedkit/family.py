@@ -44,6 +44,9 @@ class Family:
     - `measures`: `(objective, bound, stats) -> {column: number}`, or None when the stats lack
       them: a result in its users' units (ground station hours, serving completion times),
       printed by `solve` and averaged per method in `bench` reports.
+    - `early_plan`: `instance -> Result`, a plan from numpy alone that `solve` offers the hard
+      deadline (`deadline.offer_better`) before importing the family's methods when there is a time
+      limit: a fresh process whose imports (numba's) outlast a short limit answers it, not `unknown`.
     """
 
     name: str
@@ -61,6 +64,7 @@ class Family:
     generate_command: Any = None
     gantt: Callable[[Any, Any, Path], None] | None = None
     measures: Measures | None = None
+    early_plan: Callable[[Any], Any] | None = None
 
 
 _FAMILIES: dict[str, Family] = {}
