@@ -64,7 +64,7 @@ def solve(
     limit = None if time_limit is None else float(time_limit)
 
     def run() -> Result:
-        family = families.all_families().get(instance.family)
+        family = families.loaded(instance.family)
         if limit is not None and family is not None and family.early_plan is not None:
             offer_better(family.early_plan(instance))  # before the imports `lookup` may do
         entry = lookup(instance.family, method)

@@ -17,9 +17,11 @@ import schedkit
 from schedkit import SMTTInstance, api, deadline
 from schedkit.registry import SolveOptions
 from schedkit.smtt.bounds import cheap_bound
+from schedkit.smtt.heuristics import search
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.solvers import dominance
 from schedkit.smtt.solvers.bdp import method as bdp_method
+from schedkit.smtt.solvers.bnb import method as bnb_method
 from schedkit.smtt.sorting import best_sorting_rule
 from tests.smtt.strategies import smtt_instances
 
@@ -117,3 +119,37 @@ def test_a_limit_spent_before_the_start_leaves_a_plan_and_a_valid_bound(method: 
     assert result.status in ("feasible", "optimal") and schedkit.check(x, result).feasible
     assert result.bound is not None and cheap_bound(x) <= result.bound <= optimum <= result.objective
     assert result.status == "feasible" or result.objective == optimum
+
+
+def test_a_descent_past_its_deadline_takes_no_step() -> None:
+    """iterated dynasearch reads the clock before its first descent step too (a step takes 0.1-0.2 s
+    at 1,500 jobs): a deadline already past leaves the start as it is."""
+    x = schedkit.generate.smtt(40, 0.6, 0.2, seed=5, weighted=True)
+    start = np.arange(x.n, dtype=np.int64)
+    stepped, _, _ = search.iterated_dynasearch(x.p, x.d, x.w, start, 0, 0, math.inf)
+    assert weighted_tardiness(stepped, x.p, x.d, x.w) < weighted_tardiness(start, x.p, x.d, x.w)
+    sequence, value, done = search.iterated_dynasearch(x.p, x.d, x.w, start, 10, 0, time.perf_counter() - 1)
+    assert sequence.tolist() == start.tolist() and done == 0
+    assert value == weighted_tardiness(start, x.p, x.d, x.w)
+
+
+def test_bnb_cut_in_its_search_returns_its_upper_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bnb's search held past the hard deadline: the upper bound it offered before comes back,
+    with the cheap bound (the guard had the sorting rules' plan alone)."""
+    x = schedkit.generate.smtt(60, 0.6, 0.2, seed=1)
+    optimum = schedkit.solve(x, "bnb").objective  # also compiles the kernels
+
+    def held(self: object, ub: int, until: float) -> None:
+        while not deadline.stopped():
+            time.sleep(0.01)
+
+    monkeypatch.setattr(bnb_method._Problem, "search", held)
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    try:
+        result = schedkit.solve(x, "bnb", time_limit=0.5)
+    finally:
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True and result.stats["offered"] == "the upper bound"
+    assert schedkit.check(x, result).feasible and result.objective == result.stats["heuristic"]
+    assert result.objective <= best_sorting_rule(x)[1]
+    assert result.bound == min(cheap_bound(x), result.objective) <= optimum
