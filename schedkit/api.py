@@ -6,9 +6,10 @@ import math
 import time
 from typing import Any
 
+from schedkit import family as families
 from schedkit.common.arguments import shown
 from schedkit.common.numbers import MAX_SECONDS, is_seconds, is_whole, real
-from schedkit.deadline import run_guarded
+from schedkit.deadline import offer_better, run_guarded
 from schedkit.errors import SchedkitError
 from schedkit.registry import SolveOptions, default_workers, lookup
 from schedkit.result import Result
@@ -63,6 +64,9 @@ def solve(
     limit = None if time_limit is None else float(time_limit)
 
     def run() -> Result:
+        family = families.loaded(instance.family)
+        if limit is not None and family is not None and family.early_plan is not None:
+            offer_better(family.early_plan(instance))  # before the imports `lookup` may do
         entry = lookup(instance.family, method)
         opts = SolveOptions(time_limit=limit, seed=int(seed), workers=workers,
                             extra={**entry.options, **entry.check_options(options)}, started=started)

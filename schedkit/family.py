@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ class Family:
     - `measures`: `(objective, bound, stats) -> {column: number}`, or None when the stats lack
       them: a result in its users' units (ground station hours, serving completion times),
       printed by `solve` and averaged per method in `bench` reports.
+    - `early_plan`: `instance -> Result`, a plan from numpy alone that `solve` offers the hard
+      deadline (`deadline.offer_better`) before importing the family's methods when there is a time
+      limit: a fresh process whose imports (numba's) outlast a short limit answers it, not `unknown`.
     """
 
     name: str
@@ -61,6 +65,7 @@ class Family:
     generate_command: Any = None
     gantt: Callable[[Any, Any, Path], None] | None = None
     measures: Measures | None = None
+    early_plan: Callable[[Any], Any] | None = None
 
 
 _FAMILIES: dict[str, Family] = {}
@@ -100,6 +105,14 @@ def method_modules(name: str) -> list[str]:
             walked = pkgutil.walk_packages(spec.submodule_search_locations, prefix=qualified + ".")
             modules.extend(sorted(m.name for m in walked))
     return modules
+
+
+def loaded(name: str) -> Family | None:
+    """The family `name` when its package is imported already (as it is once an instance of it
+    exists), else None: without importing the others (their imports take a fresh process
+    tenths of a second, numba's among them)."""
+    family = getattr(sys.modules.get(f"schedkit.{name}"), "FAMILY", None)
+    return family if isinstance(family, Family) else None
 
 
 def get(name: str) -> Family:

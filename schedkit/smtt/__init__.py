@@ -10,6 +10,7 @@ from schedkit.smtt import gantt
 from schedkit.smtt import generate as generators
 from schedkit.smtt.formats import orlib as orlib_wt
 from schedkit.smtt.formats.records import smtt_from_record
+from schedkit.smtt.sorting import early_plan
 
 
 def _sniff(path: Path, text: str) -> str | None:
@@ -35,4 +36,5 @@ FAMILY = Family(
     generators={"smtt": generators.smtt},
     generate_command=generators.generate_command,
     gantt=gantt.gantt,
+    early_plan=early_plan,
 )

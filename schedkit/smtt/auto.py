@@ -9,8 +9,8 @@ from schedkit.deadline import offer_better
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.smtt.bounds import strengthen
-from schedkit.smtt.compiling import OFFERED, sorting_result
 from schedkit.smtt.model import SMTTInstance
+from schedkit.smtt.sorting import OFFERED, sorting_result
 
 AUTO_DEFAULT_TIME_LIMIT = 60.0  # weighted: the bdp budget of issue 22
 BNB_DEFAULT_TIME_LIMIT = 60.0  # proves every benchmarked 500-job instance (benchmarks/reports/bnb.md)

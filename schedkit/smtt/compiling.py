@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.compile import MARGIN, compile_until
-from schedkit.common.finish import finish
 from schedkit.deadline import offer_better
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
-from schedkit.smtt.bounds import cheap_bound, strengthen
-from schedkit.smtt.model import SMTTInstance, SMTTSolution
+from schedkit.smtt.bounds import strengthen
+from schedkit.smtt.model import SMTTInstance
+from schedkit.smtt.sorting import OFFERED, sorting_result
 
 # Tiny instances with late jobs, so that warm-up runs reach the kernels (no early exit at 0).
 _P = np.array([4, 7, 2, 9, 5, 3, 8, 6])
@@ -33,7 +33,6 @@ TINY_WEIGHTED = SMTTInstance(p=_P, d=_D, w=np.array([3, 1, 4, 2, 5, 1, 2, 3]), n
 TINY_UNWEIGHTED = SMTTInstance(p=_P, d=_D, name="warm-up")
 
 Solver = Callable[[SMTTInstance, SolveOptions], Result]
-OFFERED = "the best of the EDD, SPT and WSPT orders, before the method's own answer"
 
 
 def _warm_up(solver: Solver, instances: tuple[SMTTInstance, ...],
@@ -58,41 +57,11 @@ def compile_within(name: str, solver: Solver, instances: tuple[SMTTInstance, ...
     return waited if ready else None
 
 
-def sorting_rules(instance: SMTTInstance) -> list[np.ndarray]:
-    """EDD, SPT and WSPT (largest w/p first, zero weights last) by numpy sorts alone, ties broken
-    as the compiled rules break them (EDD by p, SPT and WSPT by d, then the index)."""
-    jobs = np.arange(instance.n)
-    p, d, w = instance.p, instance.d, instance.w
-    ratio = np.where(w > 0, p / np.maximum(w, 1), np.inf)
-    return [np.lexsort(keys).astype(np.int64) for keys in ((jobs, p, d), (jobs, d, p), (jobs, d, ratio))]
-
-
-def _tardiness(instance: SMTTInstance, sequence: np.ndarray) -> int:
-    completion = np.cumsum(instance.p[sequence])
-    return int(np.sum(instance.w[sequence] * np.maximum(0, completion - instance.d[sequence])))
-
-
 def nothing_late(instance: SMTTInstance) -> bool:
     """Whether the EDD order is on time (then every method answers optimal 0 at once): exact
     methods refuse a size they cannot model only when something is late."""
     edd = np.argsort(instance.d, kind="stable")
     return not bool(np.any(np.cumsum(instance.p[edd]) > instance.d[edd]))
-
-
-def best_sorting_rule(instance: SMTTInstance) -> tuple[np.ndarray, int]:
-    """The best of the EDD, SPT and WSPT orders (numpy alone) and its objective."""
-    sequence = min(sorting_rules(instance), key=lambda order: _tardiness(instance, order))
-    return sequence, _tardiness(instance, sequence)
-
-
-def sorting_result(instance: SMTTInstance, exact: bool, stats: dict[str, Any]) -> Result:
-    """The best of EDD, SPT and WSPT from numpy alone (no kernel), as `feasible` (for exact
-    methods with `bounds.cheap_bound`; `optimal` at objective 0 or when the bound meets it)."""
-    sequence, objective = best_sorting_rule(instance)
-    if exact:
-        return finish(objective, cheap_bound(instance), False, SMTTSolution(sequence), stats)
-    return Result("optimal" if objective == 0 else "feasible", objective,
-                  0 if objective == 0 else None, SMTTSolution(sequence), stats)
 
 
 def sorting_fallback(instance: SMTTInstance, waited: float, exact: bool) -> Result:

@@ -76,13 +76,13 @@ def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypat
     entry = SimpleNamespace(name="stuck", options={}, check_options=lambda options: options,
                             function=lambda instance, options: Result("feasible", _blocked(release)))
     monkeypatch.setattr(schedkit.api, "lookup", lambda family, name: entry)
-    instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
+    instance = schedkit.generate.jobshop(3, 2, seed=1)  # a family without an early plan (SMTT has one)
     try:
         result = schedkit.solve(instance, "stuck", time_limit=0.01)
     finally:
         release.set()
     assert result.status == "unknown" and result.solution is None and result.objective is None
-    assert result.stats["hard_deadline"] is True and result.family == "smtt"
+    assert result.stats["hard_deadline"] is True and result.family == "jobshop"
 
 
 def _offering(release: threading.Event, offered: Result) -> Result:
@@ -148,8 +148,8 @@ main(["solve", sys.argv[1], "-m", "stuck", "-t", "0.2", "--json", sys.argv[2]])
 
 def test_the_cli_exits_at_once_when_a_run_is_abandoned(tmp_path: Path):
     """The abandoned run never ends: a CLI that waited for it at exit would never return."""
-    instance = tmp_path / "five.json"
-    schedkit.dump(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), instance)
+    instance = tmp_path / "shop.json"  # a family without an early plan (SMTT has one)
+    schedkit.dump(schedkit.generate.jobshop(3, 2, seed=1), instance)
     out = tmp_path / "out.json"
     done = subprocess.run([sys.executable, "-c", CLI_WITH_A_STUCK_METHOD, str(instance), str(out)],
                           env={**os.environ, deadline.ENVIRONMENT: "1"}, capture_output=True,

@@ -14,9 +14,9 @@ import schedkit
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.smtt import bounds
-from schedkit.smtt.compiling import sorting_result
 from schedkit.smtt.model import SMTTSolution
 from schedkit.smtt.solvers.dp import solve_dp
+from schedkit.smtt.sorting import sorting_result
 from tests.conftest import brute_force_optimum
 from tests.smtt.strategies import smtt_instances
 

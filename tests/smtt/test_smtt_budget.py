@@ -14,10 +14,11 @@ from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions
 from schedkit.result import Result
 from schedkit.smtt.bounds import lower_bound
-from schedkit.smtt.compiling import TINY_WEIGHTED, sorting_rules, within_budget
+from schedkit.smtt.compiling import TINY_WEIGHTED, within_budget
 from schedkit.smtt.heuristics import rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.model import SMTTSolution
+from schedkit.smtt.sorting import sorting_rules
 from tests.smtt.strategies import smtt_instances
 
 

@@ -330,7 +330,7 @@ def solve_cpsat(instance: SMTTInstance, options: SolveOptions) -> Result:
         return finish(0, 0, True, SMTTSolution(start), stats)
     remaining = options.remaining()
     build_by = options.deadline - (0.0 if remaining is None else BUILD_RESERVE * remaining)
-    before = precedences(p, d, w)
+    before = precedences(p, d, w, build_by)  # cubic: seconds at a thousand jobs
     try:
         count = count_open_cycles(before, build_by)
     except OutOfTime:

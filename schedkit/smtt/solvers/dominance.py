@@ -21,10 +21,15 @@ negative and far due dates): the best sequence respecting them is always optimal
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 from numba import njit
 
 from schedkit.deadline import stop_flag
+
+CHUNK_SECONDS = 0.01  # with a deadline: about the time between two looks at the clock
 
 
 @njit(cache=True, nogil=True)
@@ -84,48 +89,76 @@ def _dominates(i, j, p, d, w, earliest, latest):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def precedence_matrix(p, d, w, stop):  # pragma: no cover - compiled
+def _sweep(before, earliest, latest, p, d, w, above, below, first, last, stop):  # pragma: no cover
+    """Rows first..last − 1 of one round of the rules: 1 when a pair was added, else 0; −1 once
+    `stop` (the solve's stop flag) is raised (checked before each row)."""
+    n = p.size
+    changed = 0
+    for i in range(first, last):
+        if stop[0]:
+            return -1
+        for j in range(i + 1, n):
+            if before[i, j] or before[j, i]:
+                continue
+            if _dominates(i, j, p, d, w, earliest, latest):
+                _add(before, earliest, latest, p, i, j, above, below)
+                changed = 1
+            elif _dominates(j, i, p, d, w, earliest, latest):
+                _add(before, earliest, latest, p, j, i, above, below)
+                changed = 1
+    return changed
+
+
+def _rows_next(rows: int, seconds: float) -> int:
+    """Rows for the next sweep: about CHUNK_SECONDS' worth at the pace of the last one, at most
+    twice as many."""
+    return max(1, min(2 * rows, int(rows * CHUNK_SECONDS / max(seconds, 1e-7))))
+
+
+def precedence_matrix(p: np.ndarray, d: np.ndarray, w: np.ndarray, stop: np.ndarray,
+                      deadline: float = math.inf) -> np.ndarray:
     """before[i, j] is True when i precedes j in some optimal sequence (transitively closed).
 
     All returned pairs hold together in one optimal sequence. Rules are re-applied until
     nothing changes, since every new pair tightens E and L for the next round, or until `stop`
-    (the solve's stop flag) is raised: then the pairs found so far, valid as well.
+    (the solve's stop flag) is raised or `deadline` (a perf_counter value) comes: then the
+    pairs found so far, valid as well. Kernels cannot read the clock, so a finite deadline has
+    the rows swept in chunks of about CHUNK_SECONDS, the clock read before each (the same pairs
+    in the same order: only where the sweeps pause changes).
     """
+    p, d, w = (np.ascontiguousarray(a, dtype=np.int64) for a in (p, d, w))
     n = p.size
     before = np.zeros((n, n), dtype=np.bool_)
-    total = np.int64(0)
-    for j in range(n):
-        total += p[j]
     earliest = p.copy()
-    latest = np.full(n, total, dtype=np.int64)
+    latest = np.full(n, int(p.sum()), dtype=np.int64)
     above = np.empty(n, dtype=np.int64)
     below = np.empty(n, dtype=np.int64)
+    timed = deadline != math.inf
+    rows = 1 if timed else max(1, n)
     changed = True
     while changed:
         changed = False
-        for i in range(n):
-            if stop[0]:
+        first = 0
+        while first < n:
+            started = time.perf_counter() if timed else 0.0
+            if started >= deadline:
                 return before
-            for j in range(i + 1, n):
-                if before[i, j] or before[j, i]:
-                    continue
-                if _dominates(i, j, p, d, w, earliest, latest):
-                    _add(before, earliest, latest, p, i, j, above, below)
-                    changed = True
-                elif _dominates(j, i, p, d, w, earliest, latest):
-                    _add(before, earliest, latest, p, j, i, above, below)
-                    changed = True
+            last = min(n, first + rows)
+            found = _sweep(before, earliest, latest, p, d, w, above, below, first, last, stop)
+            if found < 0:
+                return before
+            changed = changed or found == 1
+            if timed:
+                rows = _rows_next(rows, time.perf_counter() - started)
+            first = last
     return before
 
 
-def precedences(p: np.ndarray, d: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The transitively closed boolean matrix of safe precedences for int64 arrays p, d, w."""
-    return precedence_matrix(
-        np.ascontiguousarray(p, dtype=np.int64),
-        np.ascontiguousarray(d, dtype=np.int64),
-        np.ascontiguousarray(w, dtype=np.int64),
-        stop_flag(),
-    )
+def precedences(p: np.ndarray, d: np.ndarray, w: np.ndarray, deadline: float = math.inf) -> np.ndarray:
+    """The transitively closed boolean matrix of safe precedences for p, d, w (see
+    `precedence_matrix`): all of them, or those found by `deadline` (a perf_counter value) or
+    before the solve's stop flag was raised."""
+    return precedence_matrix(p, d, w, stop_flag(), deadline)
 
 
 def completion_windows(p: np.ndarray, before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

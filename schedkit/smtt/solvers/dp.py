@@ -20,9 +20,10 @@ from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 from schedkit.smtt.bounds import cheap_bound
-from schedkit.smtt.compiling import best_sorting_rule, within_budget
+from schedkit.smtt.compiling import within_budget
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 from schedkit.smtt.model import SMTTInstance, SMTTSolution
+from schedkit.smtt.sorting import best_sorting_rule
 
 MAX_JOBS = 25
 BLOCK = 1 << 18  # masks per kernel call: a few milliseconds, so the budget is checked often

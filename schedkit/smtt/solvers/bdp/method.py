@@ -186,10 +186,10 @@ def improve(instance: SMTTInstance, sequence: np.ndarray, options: SolveOptions,
         return _result(instance, sequence, 0, stats)
     cheap = cheap_bound(instance)
     offer(finish(upper, cheap, False, SMTTSolution(sequence.copy()), {**stats, "offered": "the upper bound"}))
-    before = precedences(p, d, w)  # cubic: seconds at a few thousand jobs
+    before = precedences(p, d, w, options.deadline)  # cubic: seconds at a thousand jobs
     stats["precedences"] = int(before.sum())
     if time.perf_counter() >= options.deadline:  # before the stages' tables (seconds to allocate)
-        return _result(instance, sequence, 0, stats)
+        return _result(instance, sequence, cheap, stats)
     if kind == "lagrangian":
         return _sublimation(instance, sequence, upper, before, options, memory_limit, stats, cheap)
     relaxation = None

@@ -23,10 +23,11 @@ from numba import types
 from numba.typed import Dict
 
 from schedkit.common.finish import finish
-from schedkit.deadline import stop_flag
+from schedkit.deadline import offer_better, stop_flag
 from schedkit.errors import InvalidOption, UnsupportedInstance
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
+from schedkit.smtt.bounds import cheap_bound
 from schedkit.smtt.compiling import TINY_UNWEIGHTED, within_budget
 from schedkit.smtt.heuristics import rules as smtt_rules
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
@@ -71,7 +72,7 @@ class _Problem:
     def search(self, ub: int, deadline: float) -> int | None:
         """The optimum if it is below `ub` (else a bound >= ub); None when time runs out."""
         chunk = FIRST_CHUNK
-        while True:
+        while time.perf_counter() < deadline:  # 20,000 nodes take 0.5 s at 1,500 jobs
             self.stats[kernels.ABORTED] = 0
             self.stats[kernels.CAP] = self.stats[kernels.NODES] + chunk
             started = time.perf_counter()
@@ -80,10 +81,11 @@ class _Problem:
             )
             if not self.stats[kernels.ABORTED]:
                 return int(value)
-            if time.perf_counter() >= deadline or self.stop[0]:
+            if self.stop[0]:
                 return None
             self.rate = chunk / max(time.perf_counter() - started, 1e-6)
             chunk = int(min(max(FIRST_CHUNK, self.rate * CHUNK_SECONDS), 4 * chunk))
+        return None
 
     def sequence(self, deadline: float) -> np.ndarray | None:
         """An optimal order (original job ids) read back from the memo; None when re-solving
@@ -171,6 +173,8 @@ def solve_bnb(instance: SMTTInstance, options: SolveOptions) -> Result:
     stats: dict[str, object] = {"workers": 1, "heuristic": heuristic_value}
     if instance.n == 0 or heuristic_value == 0 or weight == 0:
         return finish(heuristic_value, heuristic_value, True, SMTTSolution(heuristic), stats)
+    offer_better(finish(heuristic_value, cheap_bound(instance), False, SMTTSolution(heuristic.copy()),
+                        {**stats, "offered": "the upper bound"}))  # what a cut call returns
     problem = _Problem(instance, memory_mb)
     value = problem.search(heuristic_value // weight + 1, options.deadline)
     stats.update(problem.report())
