@@ -14,8 +14,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP_RUN): pyproject.toml | $(BIN)/python  # with the plot extra: the README's examples draw Gantt charts
+	$(BIN)/pip install --quiet -e '.[plot]'
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python

@@ -51,8 +51,9 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
-COMPILING_NOTE = ("schedkit: finishing the numba compilation this run started into the cache, "
-                  "so that the next run starts compiled (`schedkit warmup` does it ahead)")
+COMPILING_NOTE = ("schedkit: waiting for the numba kernels this run was still compiling (or loading from "
+                  "the cache, slow on a busy machine); a compilation lands in the cache for the next "
+                  "run (`schedkit warmup` does it ahead)")
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from schedkit import family as families
 from schedkit.common.outputs import check_output, replace_text
-from schedkit.errors import SchedkitError
+from schedkit.errors import PLOT_EXTRA, SchedkitError
 
 INDENT_BELOW_BYTES = 1 << 20  # `solve --json` is indented below this; above, compact (a serving log
 # of 20,000 programs: 354 MB and 15 s indented, 216 MB and 5 s compact)
@@ -38,7 +38,7 @@ def gantt_writer(instances: list[Any]) -> Callable[[Any, Any, Path], None]:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise SchedkitError("--gantt needs matplotlib: pip install 'schedkit[plot]'") from None
+        raise SchedkitError(f"--gantt needs matplotlib: {PLOT_EXTRA}") from None
 
     def draw(instance: Any, solution: Any, path: Path) -> None:
         drawer = drawers[instance.family]

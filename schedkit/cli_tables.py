@@ -19,7 +19,7 @@ def _fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value + 0.0:.6g}"  # + 0.0: a rounded -0.0 (e.g. a gap of -1e-15 %) prints as 0
     return str(value)
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# How to get matplotlib, for charts and plots: `pip install 'schedkit[plot]'` would fetch a package
+# of that name from the index over a clone's editable install.
+PLOT_EXTRA = "pip install matplotlib (the plot extra; in a clone: pip install -e '.[plot]')"
+
 
 class SchedkitError(Exception):
     """Base of every error schedkit raises on purpose; its message is one line (a numpy array

@@ -23,7 +23,7 @@ from typing import Any
 
 from schedkit import family as families
 from schedkit.api import solve
-from schedkit.common.compile import is_kernel
+from schedkit.common.compile import is_kernel, wait_for_compiling
 from schedkit.common.numbers import MAX_SECONDS, is_seconds
 from schedkit.errors import SchedkitError
 from schedkit.loading import load_all
@@ -146,6 +146,7 @@ def warm_family(name: str, limit: float = RUN_LIMIT) -> FamilyWarmup:
                 row.skipped.append(f"{method.name}: {str(error)[:80]}")
     for warm in warm_ups(name):  # kernels a short run skips as too long to compile (e.g. ig, tabu)
         warm()
+    wait_for_compiling()  # what the runs left compiling in the background: this family's seconds
     found = kernels(name)
     row.kernels = len(found)
     row.compiled = sum(1 for kernel in found.values() if kernel.signatures)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.bench.report import MethodSummary
-from schedkit.errors import SolverUnavailable
+from schedkit.errors import PLOT_EXTRA, SolverUnavailable
 
 STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
@@ -22,8 +22,7 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise SolverUnavailable("plots need matplotlib: pip install 'schedkit[plot]' "
-                                "(or pass --no-plots)") from None
+        raise SolverUnavailable(f"plots need matplotlib: {PLOT_EXTRA} (or pass --no-plots)") from None
 
 
 def _pyplot() -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schedkit.errors import SchedkitError
+from schedkit.errors import PLOT_EXTRA, SchedkitError
 
 PALETTES = ("tab20", "tab20b", "tab20c")  # 60 colours: tab20's first, groups beyond 60 share them
 COLOURS = 20 * len(PALETTES)
@@ -55,7 +55,7 @@ def pyplot() -> Any:
         matplotlib.rcParams["text.parse_math"] = False  # names from files: "$" is no TeX
         import matplotlib.pyplot as plt
     except ImportError:
-        raise SchedkitError("Gantt charts need matplotlib: pip install 'schedkit[plot]'") from None
+        raise SchedkitError(f"Gantt charts need matplotlib: {PLOT_EXTRA}") from None
     return plt
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,14 @@ def test_an_option_given_twice_is_refused():
     assert code == EXIT_BAD_INPUT and "given twice" in out
     code, _ = run("solve", f"{SMTT}/wt40.txt#1", "-m", "atc", "-o", "k=2")
     assert code == 0
+
+
+def test_gantt_without_matplotlib_says_how_to_install_it_in_a_clone(tmp_path, monkeypatch):
+    """`pip install 'schedkit[plot]'` would fetch a package of that name from the index over the
+    clone's editable install: the hint names matplotlib and the clone's extra instead."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # an install without [plot]
+    code, out = run("solve", FT06, "-m", "spt", "--gantt", str(tmp_path / "ft06.png"))
+    assert code == EXIT_BAD_INPUT and len(out.strip().splitlines()) == 1
+    assert "pip install matplotlib" in out and "pip install -e '.[plot]'" in out
+    assert "'schedkit[plot]'" not in out
+    assert not (tmp_path / "ft06.png").exists()

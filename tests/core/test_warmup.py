@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import time
 
 from click.testing import CliRunner
 
 import schedkit
 from schedkit import family as families
+from schedkit import warmup as warming
 from schedkit.cli import main
-from schedkit.common.compile import add_compile_seconds, compile_once, is_kernel, wait_for_compiling
+from schedkit.common.compile import (
+    add_compile_seconds,
+    compile_later,
+    compile_once,
+    compiling,
+    is_kernel,
+    wait_for_compiling,
+)
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.warmup import generated_instances, kernels, warm_ups, warmup
 
@@ -38,6 +47,7 @@ def test_warm_up_hooks_take_no_argument():
              for name in families.all_families()}
     assert "schedkit.jobshop.heuristics.ig.warm_up" in hooks["jobshop"]
     assert "schedkit.jobshop.heuristics.tabu.warm_up" in hooks["jobshop"]
+    assert "schedkit.rcpsp.heuristics.compiled.warm_up" in hooks["rcpsp"]  # the GA's kernels
     assert not hooks["smtt"]
     for found in hooks.values():
         for hook in found:
@@ -85,3 +95,20 @@ def test_warmup_tells_which_family_it_starts():
     heard = []
     rows = warmup(["dag", "pods"], 0.5, on_family=lambda *seen: heard.append(seen))
     assert heard == [("dag", 1, 2), ("pods", 2, 2)] and [r.family for r in rows] == ["dag", "pods"]
+
+
+def test_a_family_row_ends_after_the_compilations_its_runs_left_running(monkeypatch):
+    """A 1 s run that answers without its kernels leaves them compiling on a helper thread; the
+    family's row waited for none of them, so `make run` printed its table (rcpsp 19 s, 11 of 42
+    kernels) and then waited 45 s more after it, silently. Now the row ends when they do."""
+    done = []
+
+    def slow_compile() -> None:
+        time.sleep(0.3)
+        done.append(True)
+
+    wait_for_compiling()
+    monkeypatch.setattr(warming, "methods", lambda name: [])
+    monkeypatch.setattr(warming, "warm_ups", lambda name: [lambda: compile_later("test.slow", slow_compile)])
+    row = warming.warm_family("dag")
+    assert done == [True] and not compiling() and row.seconds >= 0.3

@@ -136,7 +136,12 @@ def ensure_cg_compiled(deadline: float = math.inf) -> tuple[bool, float]:
     return compile_until("rcpsp.cg", _warm_cg, deadline, _cg_compiled)
 
 
-def warm_up() -> float:
-    """`schedkit warmup`'s hook for the kernels no method's short run reaches (the LP bound's
-    start only after a CP-SAT checkpoint): compile them now; the seconds."""
-    return ensure_cg_compiled()[1]
+def warm_up() -> None:
+    """Compile every kernel above, for `schedkit warmup`: its 1 s runs ask for the GA's kernels
+    only once the SGS kernels are ready, which on a cold cache they are not, so `ga` and
+    `cpsat-lns` compiled them inside a user's first call (55 s at load 8 after `make run`); the
+    LP bound's kernels start only after a CP-SAT checkpoint, which no short run reaches."""
+    ensure_compiled()
+    ensure_ga_compiled()
+    ensure_lag_compiled()
+    ensure_cg_compiled()
