@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from schedkit import deadline, solve
 from schedkit.common import compile as compile_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,3 +62,24 @@ def cold_answer(path: Path | str, method: str, cache: Path, time_limit: float = 
                           env=env, capture_output=True, text=True, timeout=600, check=True)
     answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return answer
+
+
+def answer_past_a_held_import(monkeypatch: pytest.MonkeyPatch, module: Any, instance: Any,
+                              method: str, workers: int | None = None) -> Any:
+    """`method`'s answer when `module.import_cp_model` (a cpsat's OR-Tools import, as in a fresh
+    process) is held past the hard deadline of a 0.5 s call."""
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    release = threading.Event()
+    real = module.import_cp_model
+
+    def slow_import() -> Any:
+        release.wait()
+        return real()
+
+    monkeypatch.setattr(module, "import_cp_model", slow_import)
+    monkeypatch.delitem(sys.modules, "ortools.sat.python.cp_model", raising=False)  # a fresh process
+    try:
+        return solve(instance, method, time_limit=0.5, workers=workers)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()

@@ -15,6 +15,7 @@ import pytest
 import schedkit
 from schedkit import deadline
 from schedkit.jobshop.solvers import cpsat as jobshop_cpsat
+from tests.cold_cache import answer_past_a_held_import
 from tests.jobshop.conftest import classic
 
 
@@ -48,22 +49,8 @@ def test_a_solver_import_past_the_deadline_leaves_the_plain_schedule(monkeypatch
                                                                      blocking: bool):
     """OR-Tools' import held past the deadline (a fresh process under load): the guard returns
     the plain-Python schedule `cpsat` offered before importing, checked, not `unknown`."""
-    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
-    release = threading.Event()
-    real = jobshop_cpsat.import_cp_model
-
-    def slow_import():
-        release.wait()
-        return real()
-
-    monkeypatch.setattr(jobshop_cpsat, "import_cp_model", slow_import)
-    monkeypatch.delitem(sys.modules, "ortools.sat.python.cp_model", raising=False)  # as in a fresh process
     x = replace(classic("la16"), buffers="blocking" if blocking else "unlimited")
-    try:
-        result = schedkit.solve(x, "cpsat", time_limit=0.5, workers=1)
-    finally:
-        release.set()
-        deadline.wait_for_abandoned()
+    result = answer_past_a_held_import(monkeypatch, jobshop_cpsat, x, "cpsat", workers=1)
     assert result.stats["hard_deadline"] is True and result.status == "feasible"
     assert "plain-Python" in result.stats["offered"]
     assert schedkit.check(x, result).feasible

@@ -3,16 +3,12 @@ under load): an import held past the deadline still answers that, checked, not `
 
 from __future__ import annotations
 
-import sys
-import threading
-from typing import Any
-
 import pytest
 
 import schedkit
-from schedkit import deadline
 from schedkit.pods.generate import pods
 from schedkit.pods.solvers import cpsat as pods_cpsat
+from tests.cold_cache import answer_past_a_held_import
 
 
 @pytest.mark.parametrize("method", ["cpsat", "auto"])
@@ -20,21 +16,7 @@ def test_a_solver_import_past_the_deadline_leaves_the_plain_answer(monkeypatch: 
                                                                  method: str) -> None:
     """OR-Tools' import held past the hard deadline: the guard returns the unchanged plan."""
     instance = pods(12, 6, 3, 0.9, 0)
-    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
-    release = threading.Event()
-    real = pods_cpsat.import_cp_model
-
-    def slow_import() -> Any:
-        release.wait()
-        return real()
-
-    monkeypatch.setattr(pods_cpsat, "import_cp_model", slow_import)
-    monkeypatch.delitem(sys.modules, "ortools.sat.python.cp_model", raising=False)  # a fresh process
-    try:
-        result = schedkit.solve(instance, method, time_limit=0.5)
-    finally:
-        release.set()
-        deadline.wait_for_abandoned()
+    result = answer_past_a_held_import(monkeypatch, pods_cpsat, instance, method)
     assert result.stats["hard_deadline"] is True and result.status in ("optimal", "feasible")
     assert result.stats["offered"] == "the plan that changes nothing, before the solver's import"
     assert result.bound is None or result.bound <= result.objective
