@@ -71,6 +71,18 @@ def _steps(now, step, e, context, grow, kmax, horizon):  # pragma: no cover - co
 
 
 @njit(cache=True, nogil=True)
+def _next_event(arrival, order, ap, n, tk, tn, pin_wait):  # pragma: no cover - compiled
+    """The time of the next event that can change the batch: the next arrival, the first tool
+    return, or the expiry of the pin blocking the queue (inf: none is pending)."""
+    nxt = np.inf
+    if ap < n:
+        nxt = arrival[order[ap]]
+    if tn > 0:
+        nxt = min(nxt, tk[0])
+    return min(nxt, pin_wait)
+
+
+@njit(cache=True, nogil=True)
 def _keeps_batch(order_rule, prefill, running, waiting):  # pragma: no cover - compiled
     """A preemptive server re-chooses its batch every iteration, in priority order (chunks too):
     until an event it chooses the same one when no priority changes (arrival orders), or when
@@ -313,12 +325,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
                 kmax = min(kmax, dec_left[i])
 
         if prefill == 0 and decode == 0:
-            nxt = inf
-            if ap < n:
-                nxt = arrival[order[ap]]
-            if tn > 0:
-                nxt = min(nxt, tk[0])
-            nxt = min(nxt, pin_wait)
+            nxt = _next_event(arrival, order, ap, n, tk, tn, pin_wait)
             if nxt == inf:
                 status = STATUS_STUCK
                 break
@@ -344,12 +351,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         turns = NO_RUN
         if (not same and preemptive and order_rule == ORDER_LEAST_ATTAINED and prefill == 0
                 and reload_tokens == 0 and qn > 0 and nrun == max_batch):
-            horizon = inf
-            if ap < n:
-                horizon = arrival[order[ap]]
-            if tn > 0:
-                horizon = min(horizon, tk[0])
-            horizon = min(horizon, pin_wait)
+            horizon = _next_event(arrival, order, ap, n, tk, tn, pin_wait)
             turns, members, low, band, read, end = rotation_plan(
                 now, a, c, e, max_batch, run, nrun, qi, qn, attained, dec_left, ctx, prompt, output, cur,
                 pre_left, admitted, 1 << 62, horizon)
@@ -363,12 +365,7 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         if turns != NO_RUN:
             pass
         elif same and reload_tokens == 0 and (qn == 0 or blocked or nrun == max_batch):
-            horizon = inf
-            if ap < n:
-                horizon = arrival[order[ap]]
-            if tn > 0:
-                horizon = min(horizon, tk[0])
-            horizon = min(horizon, pin_wait)
+            horizon = _next_event(arrival, order, ap, n, tk, tn, pin_wait)
             step = a + b * prefill + c * decode
             grow = prefill + decode  # each iteration reads this many more cached tokens
             steps = _steps(now, step, e, context, grow, kmax, horizon)
