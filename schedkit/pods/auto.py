@@ -21,6 +21,6 @@ CPSAT_MAX_PAIRS = 200_000  # pod-node pairs; beyond, building the model eats a s
 )
 def solve_auto(instance: PodsInstance, options: SolveOptions) -> Result:
     """Pick by size (kube-default when cpsat refuses); `stats["chosen"]` says what ran."""
-    pairs = int(instance.allowed().sum())
+    pairs = instance.allowed_pairs()
     candidates = ("cpsat", "kube-default") if pairs <= CPSAT_MAX_PAIRS else ("kube-default",)
     return run_plan("pods", instance, options, candidates, AUTO_DEFAULT_TIME_LIMIT)

@@ -9,6 +9,7 @@ nothing (`unchanged`), with `stats["compiling"]` and a `note`, while the compila
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -119,14 +120,16 @@ def placement_result(instance: PodsInstance, nodes: np.ndarray, **stats: Any) ->
 def solve_kube_default(instance: PodsInstance, options: SolveOptions) -> Result:
     """One scheduling pass over the pending pods, as kube-scheduler would bind them."""
     check_scoring(str(options.get("scoring")))
+    plain = None
+    if math.isfinite(options.deadline):  # before the compile wait and the cycle (100,000 pods:
+        # `unknown` at every limit, the plan was built after a wait that ended 0.05 s before it)
+        plain = placement_result(instance, unchanged(instance), preemptions=0, workers=1)
+        offer_better(replace(plain, stats={**plain.stats, "offered": "the plan that changes nothing"}))
     ready, seconds = ensure_compiled(options.deadline - MARGIN)
     if not ready:
-        return placement_result(instance, unchanged(instance), preemptions=0, workers=1,
-                                compiling=True, note=UNCHANGED_NOTE,
-                                compile_seconds=round(seconds, 6))
-    if math.isfinite(options.deadline):  # 50,000 pods on 1,000 nodes take 3 s: `unknown` at 2 s before
-        offer_better(placement_result(instance, unchanged(instance), preemptions=0, workers=1,
-                                      offered="the plan that changes nothing, before the cycle"))
+        plain = plain or placement_result(instance, unchanged(instance), preemptions=0, workers=1)
+        return replace(plain, stats={**plain.stats, "compiling": True, "note": UNCHANGED_NOTE,
+                                     "compile_seconds": round(seconds, 6)})
     nodes, preemptions = kube_default(instance, str(options.get("scoring")), bool(options.get("preemption")))
     if stopped():
         return dropped({"workers": 1})
