@@ -9,6 +9,11 @@ from schedkit.common.gantt import colour, legend_handles, pyplot, save
 from schedkit.pods.model import PodsInstance, PodsSolution
 
 
+def _counted(count: int, noun: str) -> str:
+    """'1 pod', '3 pods': the chart's counts read as English."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def usage(instance: PodsInstance, solution: PodsSolution) -> tuple[dict[str, dict[int, float]],
                                                                   dict[int, tuple[int, int]]]:
     """(per node: percent of its allocatable CPU requested per tier, per tier: (pending pods,
@@ -57,8 +62,8 @@ def figure(instance: PodsInstance, solution: PodsSolution) -> Any:
     top.set_ylim(0, max(105.0, max(base, default=0.0) * 1.05))
     top.set_ylabel("CPU requested (% of allocatable)")
     placed = sum(1 for pod in instance.pods if solution.assignment.get(pod.key))
-    top.set_title(f"{instance.name}: {placed} of {len(instance.pods)} pods placed on "
-                  f"{len(names)} nodes")
+    top.set_title(f"{instance.name}: {placed} of {_counted(len(instance.pods), 'pod')} placed on "
+                  f"{_counted(len(names), 'node')}")
     legend = {k: f"priority {t}" for k, t in enumerate(tiers)}
     top.legend(handles=legend_handles(legend), title="tier", fontsize=7, title_fontsize=8,
                loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -70,7 +75,7 @@ def figure(instance: PodsInstance, solution: PodsSolution) -> Any:
     bottom.set_xlim(0, max(1, max(counts, default=0)) * 1.25)
     for k, (count, cpu) in pending.items():
         if count:
-            bottom.text(count, k, f" {count} pods, {cpu / 1000:g} CPU", va="center", fontsize=7)
+            bottom.text(count, k, f" {_counted(count, 'pod')}, {cpu / 1000:g} CPU", va="center", fontsize=7)
     bottom.set_xlabel("pending pods")
     bottom.set_title("pending (not placed)", fontsize=9)
     fig.tight_layout()
