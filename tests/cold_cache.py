@@ -64,22 +64,29 @@ def cold_answer(path: Path | str, method: str, cache: Path, time_limit: float = 
     return answer
 
 
-def answer_past_a_held_import(monkeypatch: pytest.MonkeyPatch, module: Any, instance: Any,
-                              method: str, workers: int | None = None) -> Any:
-    """`method`'s answer when `module.import_cp_model` (a cpsat's OR-Tools import, as in a fresh
-    process) is held past the hard deadline of a 0.5 s call."""
+def answer_past_a_held_call(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, instance: Any,
+                            method: str, after: Any, workers: int | None = None) -> Any:
+    """`method`'s answer when `module.<name>` is held past the hard deadline of a 0.5 s call (once
+    released it returns `after(*its arguments)`)."""
     monkeypatch.setenv(deadline.ENVIRONMENT, "1")
     release = threading.Event()
-    real = module.import_cp_model
 
-    def slow_import() -> Any:
+    def held(*args: Any) -> Any:
         release.wait()
-        return real()
+        return after(*args)
 
-    monkeypatch.setattr(module, "import_cp_model", slow_import)
-    monkeypatch.delitem(sys.modules, "ortools.sat.python.cp_model", raising=False)  # a fresh process
+    monkeypatch.setattr(module, name, held)
     try:
         return solve(instance, method, time_limit=0.5, workers=workers)
     finally:
         release.set()
         deadline.wait_for_abandoned()
+
+
+def answer_past_a_held_import(monkeypatch: pytest.MonkeyPatch, module: Any, instance: Any,
+                              method: str, workers: int | None = None) -> Any:
+    """`method`'s answer when `module.import_cp_model` (a cpsat's OR-Tools import, as in a fresh
+    process) is held past the hard deadline of a 0.5 s call."""
+    monkeypatch.delitem(sys.modules, "ortools.sat.python.cp_model", raising=False)  # a fresh process
+    return answer_past_a_held_call(monkeypatch, module, "import_cp_model", instance, method,
+                                   module.import_cp_model, workers)

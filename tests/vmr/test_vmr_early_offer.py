@@ -3,15 +3,14 @@ compile wait held past the hard deadline answers that plan, checked, not `unknow
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 
 import schedkit
-from schedkit import deadline
 from schedkit.vmr.generate import vmr
 from schedkit.vmr.heuristics import methods as vmr_methods
+from tests.cold_cache import answer_past_a_held_call
 
 
 @pytest.mark.parametrize("method", ["greedy", "lns", "cpsat", "mip", "auto"])
@@ -19,19 +18,8 @@ def test_a_compile_wait_past_the_deadline_leaves_the_unmoved_plan(monkeypatch: p
                                                                    method: str) -> None:
     """The kernels' compile wait held past the hard deadline: the guard returns the offered plan."""
     instance = vmr(20, 0.9, 0, 5)
-    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
-    release = threading.Event()
-
-    def held(until: float) -> tuple[bool, float]:
-        release.wait()
-        return False, 0.0
-
-    monkeypatch.setattr(vmr_methods, "ensure_compiled", held)
-    try:
-        result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
-    finally:
-        release.set()
-        deadline.wait_for_abandoned()
+    result = answer_past_a_held_call(monkeypatch, vmr_methods, "ensure_compiled", instance, method,
+                                     lambda until: (False, 0.0), workers=1)
     assert result.stats["hard_deadline"] is True and result.status in ("optimal", "feasible")
     assert result.stats["offered"] == "the plan without migrations"
     assert result.objective == instance.initial_objective
