@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.numbers import is_whole
 from schedkit.errors import InvalidInstance
 

@@ -9,7 +9,8 @@ the candidates still open.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 MAX_NODES = 2_000_000  # per call: past it, the sum of all weights is the upper bound
 

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.model import RCPSPInstance
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from schedkit.common.compile import compiled_or_twin
+from schedkit.common.kernel_cache import njit
 from schedkit.errors import ProblemTooLarge
 from schedkit.rcpsp.model import RCPSPInstance
 

@@ -15,14 +15,15 @@ The long kernels (average_delays, optimistic_costs, list_schedule) poll `stop` (
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from schedkit.common.kernel_cache import njit
 
 RELATIVE_TOLERANCE = 1e-9  # for "priority equals |CP|" on float sums (CPOP)
 MAX_BANDWIDTH_GROUPS = 64  # beyond, average_delays goes pair by pair
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def topological_positions(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) -> np.ndarray:
     """pos[i] = place of task i in Kahn's FIFO order (sources in index order); -1 on a cycle."""
     indegree = np.zeros(n, np.int64)
@@ -50,7 +51,7 @@ def topological_positions(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) ->
     return pos
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """c̄[e]: the delay of edge e averaged over ordered processor pairs k != l (0 with one
     processor). Without a network (bw all 1, lat all 0) this is data[e] itself. The pairs are
@@ -85,7 +86,7 @@ def average_delays(data: np.ndarray, bw: np.ndarray, lat: np.ndarray, stop: np.n
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _bandwidth_groups(bw: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct off-diagonal bandwidths and how many ordered pairs have each; empty arrays
     when there are more than `most`."""
@@ -109,7 +110,7 @@ def _bandwidth_groups(bw: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray
     return speeds[:found], counts[:found]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def upward_ranks(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
                  succ_edge: np.ndarray, wbar: np.ndarray, cbar: np.ndarray) -> np.ndarray:
     """rank_u(i) = w̄_i + max over successors j of (c̄_ij + rank_u(j)); `topo` lists the
@@ -126,7 +127,7 @@ def upward_ranks(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
     return rank
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def longest_path(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
                  weight: np.ndarray) -> int:
     """Longest path by node weights alone (integers): CP_MIN with the cheapest costs."""
@@ -144,7 +145,7 @@ def longest_path(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
     return best
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def downward_ranks(topo: np.ndarray, pred_ptr: np.ndarray, pred_idx: np.ndarray,
                    pred_edge: np.ndarray, wbar: np.ndarray, cbar: np.ndarray) -> np.ndarray:
     """rank_d(i) = max over predecessors j of (rank_d(j) + w̄_j + c̄_ji); 0 for sources."""
@@ -161,7 +162,7 @@ def downward_ranks(topo: np.ndarray, pred_ptr: np.ndarray, pred_idx: np.ndarray,
     return rank
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def optimistic_costs(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
                      succ_edge: np.ndarray, cost: np.ndarray, cbar: np.ndarray,
                      stop: np.ndarray) -> np.ndarray:
@@ -189,7 +190,7 @@ def optimistic_costs(topo: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarra
     return table
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def critical_path(priority: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarray,
                   pred_ptr: np.ndarray) -> np.ndarray:
     """CPOP's critical path as a boolean mask: from the lowest-index source whose priority
@@ -214,7 +215,7 @@ def critical_path(priority: np.ndarray, succ_ptr: np.ndarray, succ_idx: np.ndarr
     return on_path
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _before(a: int, b: int, priority: np.ndarray, topo_pos: np.ndarray) -> bool:
     """Task a comes before b: higher priority, then earlier topological position."""
     if priority[a] != priority[b]:
@@ -222,7 +223,7 @@ def _before(a: int, b: int, priority: np.ndarray, topo_pos: np.ndarray) -> bool:
     return topo_pos[a] < topo_pos[b]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _push(heap: np.ndarray, size: int, task: int, priority: np.ndarray, topo_pos: np.ndarray) -> int:
     heap[size] = task
     child = size
@@ -235,7 +236,7 @@ def _push(heap: np.ndarray, size: int, task: int, priority: np.ndarray, topo_pos
     return size + 1
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _pop(heap: np.ndarray, size: int, priority: np.ndarray, topo_pos: np.ndarray) -> int:
     top = heap[0]
     size -= 1
@@ -253,7 +254,7 @@ def _pop(heap: np.ndarray, size: int, priority: np.ndarray, topo_pos: np.ndarray
     return top
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _earliest_slot(starts: np.ndarray, ends: np.ndarray, count: int, ready: int,
                    length: int) -> tuple[int, int]:
     """Insertion policy: the earliest t >= ready with [t, t + length) free between the busy
@@ -278,7 +279,7 @@ def _earliest_slot(starts: np.ndarray, ends: np.ndarray, count: int, ready: int,
     return t, j
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def list_schedule(priority: np.ndarray, topo_pos: np.ndarray,
                   pred_ptr: np.ndarray, pred_idx: np.ndarray, pred_edge: np.ndarray,
                   succ_ptr: np.ndarray, succ_idx: np.ndarray,

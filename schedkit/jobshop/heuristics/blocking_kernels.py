@@ -18,9 +18,9 @@ relaxed more than n times means a positive cycle), independent of `ig_graph`'s c
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import next_random
 from schedkit.jobshop.heuristics.dispatch import priority_key
 from schedkit.jobshop.heuristics.ig_graph import arcs, csr
@@ -28,7 +28,7 @@ from schedkit.jobshop.heuristics.ig_graph import arcs, csr
 _INF = np.iinfo(np.int64).max
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.ndarray,
                       release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int,
                       rule: int, state: np.uint64,
@@ -139,7 +139,7 @@ def simulate_blocking(job_ptr: np.ndarray, machine: np.ndarray, duration: np.nda
     return start, leave, state
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def heads(job_ptr: np.ndarray, job_of: np.ndarray, duration: np.ndarray, release: np.ndarray,
           seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray) -> bool:
     """Earliest starts under machine orders `seq` (CSR by machine; only operations with

@@ -18,9 +18,9 @@ random swaps (a kick).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import random_below
 from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work
 from schedkit.jobshop.heuristics.ig_kernels import _insert_best
@@ -30,7 +30,7 @@ KICK_MOVES = 3  # random moves from the best orders after a stall
 MOVE_KINDS = 5  # per critical arc: swap, B 2 or 3 places ahead, A 2 or 3 places back
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def critical_pairs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray,
                    mach_ptr: np.ndarray, head: np.ndarray, tail: np.ndarray, value: int,
                    pairs: np.ndarray) -> int:
@@ -46,7 +46,7 @@ def critical_pairs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: 
     return count
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _moves(pairs: np.ndarray, count: int, moves: np.ndarray) -> int:
     """Every kind of move on each critical arc position into `moves`; returns their count."""
     for c in range(count):
@@ -55,7 +55,7 @@ def _moves(pairs: np.ndarray, count: int, moves: np.ndarray) -> int:
     return count * MOVE_KINDS
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _reinsert_job(j: int, keep: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray,
                   p: np.ndarray, release: np.ndarray, trial: np.ndarray, mach_ptr: np.ndarray,
                   present: np.ndarray, scratch: tuple) -> int:
@@ -84,7 +84,7 @@ def _reinsert_job(j: int, keep: int, job_ptr: np.ndarray, job_of: np.ndarray, ma
     return value
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _shifted(move: int, seq: np.ndarray, mach_ptr: np.ndarray, machine: np.ndarray, trial: np.ndarray
              ) -> bool:
     """trial = seq with move (critical arc at position i = move // MOVE_KINDS, kind = move %
@@ -108,7 +108,7 @@ def _shifted(move: int, seq: np.ndarray, mach_ptr: np.ndarray, machine: np.ndarr
     return True
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def neighbour(move: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
               release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, trial: np.ndarray,
               spare: np.ndarray, present: np.ndarray, scratch: tuple, repair: bool) -> int:
@@ -137,7 +137,7 @@ def neighbour(move: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.nd
     return best
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _pair_kept(seq: np.ndarray, mach_ptr: np.ndarray, k: int, a: int, b: int) -> bool:
     """b still comes before a on machine k (a reinsertion may not undo the move)."""
     for i in range(mach_ptr[k], mach_ptr[k + 1]):
@@ -148,7 +148,7 @@ def _pair_kept(seq: np.ndarray, mach_ptr: np.ndarray, k: int, a: int, b: int) ->
     return False
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def new_scratch(n: int) -> tuple:
     """Work arrays for `neighbour`: head, tail, rest, longest's work, key, tie, spot, after,
     before, stack (the arguments of `ig_kernels._insert_best`)."""
@@ -157,7 +157,7 @@ def new_scratch(n: int) -> tuple:
             np.empty(n, np.bool_), np.empty(n, np.bool_), np.empty(n, np.int64))
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def tabu_search(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                 release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, tabu: np.ndarray,
                 iterations: int, first_iteration: int, state: np.uint64, stall: int, since: int,

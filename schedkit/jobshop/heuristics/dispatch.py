@@ -20,9 +20,9 @@ once, the operations not scheduled yet at start 0 on their first alternative (an
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import next_random
 
 SPT, LPT, MWKR, LWKR, MOR, LOR, FIFO, EDD, RANDOM = range(9)
@@ -37,7 +37,7 @@ def kernel_state(seed: int) -> np.uint64:
     return np.uint64((int(seed) * 2654435761 + 1) % 2**64)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def priority_key(rule: int, duration: int, work_left: int, ops_left: int, ready: int, due: int,
          noise: np.uint64) -> int:
     """The priority of one candidate under `rule`: the smallest key is dispatched first."""
@@ -60,7 +60,7 @@ def priority_key(rule: int, duration: int, work_left: int, ops_left: int, ready:
     return np.int64(noise >> np.uint64(2))  # type: ignore[return-value]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray) -> np.ndarray:
     """Per operation: the job's work from it to its end, each operation at its shortest alternative."""
     n_ops = op_ptr.size - 1
@@ -76,7 +76,7 @@ def work_left(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray)
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, alt_duration: np.ndarray,
              release: np.ndarray, due: np.ndarray, work: np.ndarray, machines: int, rule: int,
              nondelay: bool, state: np.uint64, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

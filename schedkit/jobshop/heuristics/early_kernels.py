@@ -5,11 +5,12 @@ Both poll `stop` (`deadline.stop_flag`) and return at once once it is 1 (an aban
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 
-@numba.njit(cache=True, nogil=True)
+
+@njit(cache=True, nogil=True)
 def round_robin_order(job_ptr: np.ndarray) -> np.ndarray:
     """Operation ids ordered by (position in the job, job): every job's first operation, then
     every job's second one, ... (a counting sort: linear, however long the longest job)."""
@@ -31,7 +32,7 @@ def round_robin_order(job_ptr: np.ndarray) -> np.ndarray:
     return order
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def round_robin_kernel(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray,
                        alt_duration: np.ndarray, release: np.ndarray, machines: int,
                        stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +65,7 @@ def round_robin_kernel(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.
     return start, chosen
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def job_after_job_kernel(job_ptr: np.ndarray, alt_machine: np.ndarray, alt_duration: np.ndarray,
                          release: np.ndarray, machines: int, stop: np.ndarray) -> np.ndarray:
     """Start per operation id of `plain.job_after_job_blocking`'s schedule (classic shops: one

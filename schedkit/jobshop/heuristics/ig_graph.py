@@ -15,11 +15,12 @@ order (1.36x faster `ig` on la24, la31, ta03, ta17 than with a second component 
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 
-@numba.njit(cache=True, nogil=True)
+
+@njit(cache=True, nogil=True)
 def machine_arc(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, a: int) -> tuple[int, int]:
     """A before B on a machine: the arc's source and length, (succ(A), 0), or (A, p_A) when A is
     its job's last operation (B starts once A's job has moved on)."""
@@ -28,7 +29,7 @@ def machine_arc(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, a: int) 
     return a + 1, 0
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray,
          present: np.ndarray, src: np.ndarray, dst: np.ndarray, length: np.ndarray) -> int:
     """Job arcs o -> o+1 (p_o) and, per machine, A before B: succ(A) -> B (0; p_A when A is
@@ -52,7 +53,7 @@ def arcs(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, seq: np.ndarray
     return count
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarray, ptr: np.ndarray,
          target: np.ndarray, weight: np.ndarray) -> None:
     """Arcs grouped by `key` (CSR): ptr, and per arc the `other` end and its length."""
@@ -68,7 +69,7 @@ def csr(n: int, count: int, key: np.ndarray, other: np.ndarray, length: np.ndarr
         fill[key[e]] += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _components(n: int, ptr: np.ndarray, target: np.ndarray, scratch: np.ndarray) -> int:
     """Strongly connected components (Tarjan, iterative) into scratch[0] (numbered sinks
     first: a reverse topological order); returns their count. scratch: 6 rows of n."""
@@ -114,7 +115,7 @@ def _components(n: int, ptr: np.ndarray, target: np.ndarray, scratch: np.ndarray
     return found
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _acyclic(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
              scratch: np.ndarray) -> bool:
     """Longest paths in topological order (Kahn) into label, the order into scratch[1]; False
@@ -143,7 +144,7 @@ def _acyclic(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, la
     return size == n
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _share_top(label: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
     """Give every node of one zero-length cycle (a swap: order[lo:hi]) the largest label among
     them: they start together."""
@@ -154,7 +155,7 @@ def _share_top(label: np.ndarray, order: np.ndarray, lo: int, hi: int) -> None:
         label[order[i]] = top
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
                scratch: np.ndarray) -> int:
     """Longest paths from the initial labels, component by component in topological order; a
@@ -192,7 +193,7 @@ def _propagate(n: int, ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, 
     return found
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _propagate_back(ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, label: np.ndarray,
                     scratch: np.ndarray, found: int) -> None:
     """Longest paths over the reversed arcs (CSR by target) with the components `_propagate`
@@ -217,7 +218,7 @@ def _propagate_back(ptr: np.ndarray, target: np.ndarray, weight: np.ndarray, lab
                     label[nxt] = label[o] + weight[e]
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def new_work(n: int) -> tuple:
     """Work arrays for `longest` on n operations (at most 2n arcs): src, dst, length (arcs),
     ptr, target, weight (CSR by source), rptr, rtarget, rweight (by target), scratch
@@ -228,7 +229,7 @@ def new_work(n: int) -> tuple:
             np.empty((6, n + 1), np.int64))
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray, seq: np.ndarray,
             mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray, tail: np.ndarray,
             with_tails: bool, work: tuple) -> int:
@@ -254,7 +255,7 @@ def longest(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.
     return value
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def reach(ptr: np.ndarray, target: np.ndarray, origin: int, mark: np.ndarray, stack: np.ndarray) -> None:
     """mark[o] = True for every node o reachable from `origin` (itself included) over the CSR."""
     mark[:] = False
@@ -272,7 +273,7 @@ def reach(ptr: np.ndarray, target: np.ndarray, origin: int, mark: np.ndarray, st
                 size += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def place(x: int, at: int, lo: int, size: int, seq: np.ndarray, rest: np.ndarray) -> None:
     """seq[lo:lo+size+1] = rest[:at] + [x] + rest[at:size]: x put back into a machine's order."""
     k = lo

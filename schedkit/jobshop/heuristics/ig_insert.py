@@ -14,16 +14,16 @@ evaluated exactly (`ig_graph.longest`, not `ig_kernels`' head/tail estimate):
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.jobshop.heuristics.ig_graph import longest, place
 
 _INF = np.iinfo(np.int64).max
 MAX_SWEEPS = 3  # descent sweeps over the job's operations at most (a bound on the work; not tuned)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _move(x: int, at: int, lo: int, hi: int, seq: np.ndarray, rest: np.ndarray) -> int:
     """seq[lo:hi] = rest[:at] + [x] + rest[at:] where rest = seq[lo:hi] without x (filled here);
     returns len(rest)."""
@@ -36,7 +36,7 @@ def _move(x: int, at: int, lo: int, hi: int, seq: np.ndarray, rest: np.ndarray) 
     return size
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def best_position(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray,
                   release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
                   head: np.ndarray, tail: np.ndarray, work: tuple, rest: np.ndarray) -> int:
@@ -63,7 +63,7 @@ def best_position(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndar
     return best
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def insert_job(j: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
                head: np.ndarray, tail: np.ndarray, work: tuple, rest: np.ndarray) -> int:

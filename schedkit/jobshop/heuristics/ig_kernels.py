@@ -16,9 +16,9 @@ one longest-path pass per inserted operation.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import random_below, random_unit
 from schedkit.jobshop.heuristics.ig_graph import longest, machine_arc, new_work, place, reach
 from schedkit.jobshop.heuristics.ig_insert import insert_job
@@ -28,7 +28,7 @@ _INF = np.iinfo(np.int64).max
 _BIG = np.int64(1) << 50  # added to the estimate of a position that closes a cycle: tried last
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np.ndarray,
              seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray, head: np.ndarray) -> int:
     """The makespan of the (partial) machine orders; the largest int64 on a deadlock."""
@@ -38,7 +38,7 @@ def makespan(job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray, release: np
     return _INF if value < 0 else value
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarray, p: np.ndarray,
                  release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
                  head: np.ndarray, tail: np.ndarray, rest: np.ndarray, work: tuple,
@@ -100,7 +100,7 @@ def _insert_best(x: int, lo: int, hi: int, job_ptr: np.ndarray, job_of: np.ndarr
     return _INF
 
 
-@numba.njit(cache=True, nogil=True)  # nogil: `cpsat` runs one walk per worker in threads
+@njit(cache=True, nogil=True)  # nogil: `cpsat` runs one walk per worker in threads
 def iterated_greedy(job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
                     release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, current: int,
                     iterations: int, d_max: int, temperature: float, state: np.uint64,

@@ -13,15 +13,15 @@ other operation (the job last on each of its machines): it cannot deadlock.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.jobshop.heuristics.ig_graph import longest
 
 _INF = np.iinfo(np.int64).max
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _put(o: int, plan: int, j: int, lo: int, hi: int, trial: np.ndarray, job_of: np.ndarray,
          present: np.ndarray, base: np.ndarray) -> None:
     """Move o within trial[lo:hi] before the first present operation of another job whose
@@ -43,7 +43,7 @@ def _put(o: int, plan: int, j: int, lo: int, hi: int, trial: np.ndarray, job_of:
     trial[at] = o
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def slide_job(j: int, job_ptr: np.ndarray, job_of: np.ndarray, machine: np.ndarray, p: np.ndarray,
               release: np.ndarray, seq: np.ndarray, mach_ptr: np.ndarray, present: np.ndarray,
               head: np.ndarray, tail: np.ndarray, work: tuple, trial: np.ndarray,

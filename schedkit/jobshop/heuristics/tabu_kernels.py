@@ -14,13 +14,13 @@ best the search restarts from the best with a few random critical swaps.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import next_random
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def heads_tails(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job_next: np.ndarray,
                 p: np.ndarray, release: np.ndarray, mprev: np.ndarray, mnext: np.ndarray,
                 head: np.ndarray, tail: np.ndarray, order: np.ndarray) -> int:
@@ -72,7 +72,7 @@ def heads_tails(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job
     return makespan
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _critical_path(head: np.ndarray, tail: np.ndarray, p: np.ndarray, job_prev: np.ndarray,
                    mprev: np.ndarray, release: np.ndarray, makespan: int, path: np.ndarray) -> int:
     """A critical path (first to last) into `path`; returns its length. Machine arcs preferred."""
@@ -97,7 +97,7 @@ def _critical_path(head: np.ndarray, tail: np.ndarray, p: np.ndarray, job_prev: 
     return length
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _estimate(u: int, v: int, head: np.ndarray, tail: np.ndarray, p: np.ndarray, job_prev: np.ndarray,
               job_next: np.ndarray, mprev: np.ndarray, mnext: np.ndarray, release: np.ndarray) -> int:
     """Makespan estimate after swapping adjacent u -> v on their machine (Taillard 1994)."""
@@ -122,14 +122,14 @@ def _estimate(u: int, v: int, head: np.ndarray, tail: np.ndarray, p: np.ndarray,
     return max(hv + p[v] + tv, hu + p[u] + tu)
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _swap(seq: np.ndarray, pos: np.ndarray, u: int, v: int) -> None:
     i, k = pos[u], pos[v]
     seq[i], seq[k] = v, u
     pos[u], pos[v] = k, i
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def tabu_search(seq: np.ndarray, mach_ptr: np.ndarray, job_prev: np.ndarray, job_next: np.ndarray,
                 p: np.ndarray, machine: np.ndarray, release: np.ndarray, tabu: np.ndarray,
                 iterations: int, first_iteration: int, state: np.uint64, stall: int, lower_bound: int,

@@ -24,15 +24,16 @@ dequeued at most once and the cycle ends.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from schedkit.common.kernel_cache import njit
 
 MAX_NODE_SCORE = 100
 DEFAULT_MILLI_CPU = 100  # scheduler's non-zero default for scoring
 DEFAULT_MEMORY = 200 * 1024 * 1024
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _fit_score(requested: int, allocatable: int, most: bool) -> int:
     if allocatable == 0:
         return -1  # resource skipped
@@ -43,7 +44,7 @@ def _fit_score(requested: int, allocatable: int, most: bool) -> int:
     return (allocatable - requested) * MAX_NODE_SCORE // allocatable
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def node_score(
     n: int,
     p: int,
@@ -84,14 +85,14 @@ def node_score(
     return fit + balanced
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _fits(
     p: int, n: int, free_cpu: int, free_mem: int, free_slots: int, pod_cpu: np.ndarray, pod_mem: np.ndarray
 ) -> bool:
     return pod_cpu[p] <= free_cpu and pod_mem[p] <= free_mem and free_slots >= 1
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _preempt(
     p: int,
     assign: np.ndarray,
@@ -161,7 +162,7 @@ def _preempt(
     return best, best_victims
 
 
-@numba.njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True)
 def kube_schedule(
     assign0: np.ndarray,
     eligible: np.ndarray,

@@ -15,8 +15,8 @@ benchmarking convention. Randomness: the explicit uint64 state of schedkit.commo
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import random_below, random_unit
 from schedkit.rcpsp.heuristics.grid import grid_decode, new_grid
 from schedkit.rcpsp.heuristics.kernels import first_eligible, pick

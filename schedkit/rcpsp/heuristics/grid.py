@@ -8,8 +8,8 @@ does not grow with durations.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.rcpsp.heuristics.profile import ready_time
 
 GRID_PER_ACTIVITY = 64

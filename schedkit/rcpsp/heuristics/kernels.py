@@ -14,8 +14,8 @@ schedule.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import random_unit
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, new_profile, ready_time
 

@@ -15,8 +15,8 @@ raised: a pass of 1,500 activities can run for minutes of restarts.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.rcpsp.heuristics.kernels import pick
 from schedkit.rcpsp.heuristics.profile import book, earliest_fit, new_profile
 

@@ -7,7 +7,8 @@ horizon, so a duration of 10^7 costs what a duration of 1 does.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 
 @njit(cache=True, nogil=True)

@@ -13,8 +13,8 @@ one (5 s per 10^9 iterations, each sum's rounding in the end). The kernel sees a
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.serving.heuristics.heap import pop, push
 from schedkit.serving.heuristics.rotation import NO_RUN, rotation_apply, rotation_plan
 

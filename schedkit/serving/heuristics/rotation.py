@@ -16,8 +16,8 @@ prefilling request waiting, the band not in that order) take one iteration the u
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.serving.heuristics.heap import push
 
 NO_RUN = 0  # rotation_plan's count when the state is not a rotation

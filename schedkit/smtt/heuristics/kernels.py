@@ -7,7 +7,8 @@ independently in Python).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 
 @njit(cache=True, nogil=True)

@@ -13,8 +13,8 @@ made so far (a move is applied whole or not at all).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import next_random
 from schedkit.smtt.heuristics.kernels import weighted_tardiness
 

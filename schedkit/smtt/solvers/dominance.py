@@ -25,8 +25,8 @@ import math
 import time
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.deadline import stop_flag
 
 CHUNK_SECONDS = 0.01  # with a deadline: about the time between two looks at the clock

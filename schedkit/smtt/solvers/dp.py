@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from numba import njit
 
 from schedkit.common.finish import finish
+from schedkit.common.kernel_cache import njit
 from schedkit.errors import ProblemTooLarge
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result

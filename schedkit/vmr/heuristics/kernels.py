@@ -19,8 +19,8 @@ source delta with the first ranked destination on another machine that anti-affi
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.common.rng import random_below, random_unit
 
 INFEASIBLE = np.int64(1 << 40)

@@ -9,8 +9,8 @@ arc, as the dense passes do, without an adjacency test.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.smtt.solvers.bdp.ssdp_kernels import INF, ONE, adjacent
 
 

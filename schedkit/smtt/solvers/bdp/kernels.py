@@ -10,7 +10,8 @@ empty slot (the empty set only occurs in layer 0, which is never hashed).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 INF = np.int64(1 << 62)  # "no path"; sums of two finite values stay below 2^63
 ONE = np.uint64(1)

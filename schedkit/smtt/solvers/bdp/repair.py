@@ -5,8 +5,8 @@ cheapest places (in due-date order), then descend with dynasearch."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from schedkit.common.kernel_cache import njit
 from schedkit.smtt.heuristics.local import dynasearch
 
 

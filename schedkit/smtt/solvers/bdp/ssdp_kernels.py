@@ -14,7 +14,8 @@ time and found through an open-addressing hash table.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 INF = np.int64(1 << 62)
 ONE = np.uint64(1)

@@ -17,7 +17,8 @@ solve's stop flag) is raised; a later call with a higher cap resumes from the me
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from schedkit.common.kernel_cache import njit
 
 # Slots of the int64 `stats` array shared with the driver.
 NODES, HITS, CAP, ABORTED, MAX_ENTRIES, FULL, BOUND_PRUNES = range(7)
