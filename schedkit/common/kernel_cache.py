@@ -81,10 +81,18 @@ def closure_stamp(py_file: str) -> bytes:
     return digest.digest()
 
 
-def _numba_locator(name: str) -> type:
-    found = getattr(caching, name, None) or getattr(caching, "_" + name)  # numba < 0.62: private names
-    assert isinstance(found, type)
-    return found
+def _numba_class(name: str) -> Any:
+    found = getattr(caching, name, None) or getattr(caching, "_" + name, None)  # numba < 0.62: "_" names
+    return found if isinstance(found, type) else None
+
+
+_NUMBA = {
+    name: _numba_class(name)
+    for name in ("UserProvidedCacheLocator", "InTreeCacheLocator", "UserWideCacheLocator", "CacheImpl")
+}
+# numba's cache internals as this module knows them (numba 0.60-0.68). On a numba without them
+# the kernels keep numba's own stamp; tests/core/test_kernel_cache.py fails there, so it is seen.
+SUPPORTED = all(_NUMBA.values())
 
 
 class _ClosureStamp:
@@ -102,15 +110,15 @@ class _ClosureStamp:
         return closure_stamp(self._py_file)
 
 
-class UserDirLocator(_ClosureStamp, _numba_locator("UserProvidedCacheLocator")):  # type: ignore[misc]
+class UserDirLocator(_ClosureStamp, _NUMBA["UserProvidedCacheLocator"] or object):  # type: ignore[misc]
     """NUMBA_CACHE_DIR, when set."""
 
 
-class InTreeLocator(_ClosureStamp, _numba_locator("InTreeCacheLocator")):  # type: ignore[misc]
+class InTreeLocator(_ClosureStamp, _NUMBA["InTreeCacheLocator"] or object):  # type: ignore[misc]
     """`__pycache__` beside the source."""
 
 
-class UserWideLocator(_ClosureStamp, _numba_locator("UserWideCacheLocator")):  # type: ignore[misc]
+class UserWideLocator(_ClosureStamp, _NUMBA["UserWideCacheLocator"] or object):  # type: ignore[misc]
     """The user's cache folder, when `__pycache__` is not writable (a read-only install)."""
 
 
@@ -119,7 +127,9 @@ OURS = (UserDirLocator, InTreeLocator, UserWideLocator)
 
 def install() -> None:
     """Put the closure-stamped locators ahead of numba's own (once per process)."""
-    classes = _numba_locator("CacheImpl")._locator_classes  # type: ignore[attr-defined]
+    if not SUPPORTED:
+        return
+    classes = _NUMBA["CacheImpl"]._locator_classes
     if classes[: len(OURS)] != list(OURS):
         classes[:0] = OURS
 
