@@ -87,12 +87,14 @@ def test_solve_returns_unknown_when_the_method_overruns(guarded: None, monkeypat
 
 def _offering(release: threading.Event, offered: Result) -> Result:
     deadline.offer(offered)
+    deadline.cut_short()  # the deadline passes here (with `_cut_only`: at any machine speed)
     release.wait()
     return Result("feasible", 1)
 
 
-def test_a_call_past_the_deadline_gives_its_last_offer(guarded: None):
+def test_a_call_past_the_deadline_gives_its_last_offer(guarded: None, monkeypatch: pytest.MonkeyPatch):
     """What a method offered before its last phase comes back instead of nothing."""
+    monkeypatch.setattr(deadline, "_cut_only", True)
     release = threading.Event()
     instance = schedkit.generate.smtt(5, 0.6, 0.6, seed=1)
     first = schedkit.solve(instance, "edd")
@@ -102,6 +104,25 @@ def test_a_call_past_the_deadline_gives_its_last_offer(guarded: None):
     finally:
         release.set()
     assert finished is False and value is first
+
+
+def test_cut_short_from_another_thread_answers_every_running_guard(guarded: None):
+    """A limit no run reaches: `cut_short` from outside returns the offer now, and the next
+    guarded call is not cut by it."""
+    release = threading.Event()
+    offered = schedkit.solve(schedkit.generate.smtt(5, 0.6, 0.6, seed=1), "edd")
+
+    def offer_then_wait() -> None:
+        deadline.offer(offered)
+        threading.Thread(target=deadline.cut_short).start()
+        release.wait()
+
+    try:
+        assert deadline.run_guarded(offer_then_wait, 3600.0, deadline.time.perf_counter()) == (False, offered)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert deadline.run_guarded(lambda: "value", 3600.0, deadline.time.perf_counter()) == (True, "value")
 
 
 def test_an_offer_outside_a_guarded_solve_is_ignored(guarded: None):
