@@ -127,3 +127,12 @@ def fairest(instance: GroundStationInstance, unit: int = 1) -> tuple[float, int]
         best = key if best is None or key < best else best
     assert best is not None
     return best
+
+
+def fewest_untracked_missions(instance: GroundStationInstance, unit: int = 1) -> int:
+    """Fewest missions without a tracked second over the plans on the `unit` grid."""
+    seen: set[tuple[int, ...]] = set()
+    best_tracked(instance, unit, seen)
+    missions = {r.mission for r in instance.requests}
+    return min(len(missions - {r.mission for r, t in zip(instance.requests, tracked, strict=True) if t})
+               for tracked in seen)

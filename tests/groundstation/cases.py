@@ -125,6 +125,15 @@ def straddle() -> GroundStationInstance:
     ), name="straddle")
 
 
+def rivals() -> GroundStationInstance:
+    """Missions m1 and m2 each ask 1 h (min 1 h) on antenna A over [0, 1 h) only: one of them gets
+    it, so every plan leaves a mission without a track (unserved 3600 s at best)."""
+    return GroundStationInstance((
+        request("first", "m1", H, H, [(("A",), [(0, H)])]),
+        request("second", "m2", H, H, [(("A",), [(0, H)])]),
+    ), name="rivals")
+
+
 def starved() -> GroundStationInstance:
     """Mission m1 asks 6 h on A over [0, 6 h) ("a") and 6 h on B over [6 h, 12 h) ("b"); mission
     m2 asks 4 h (min 4 h) on A over [0, 6 h) ("c"). Most hours: a and b (12 h, m2 gets nothing,

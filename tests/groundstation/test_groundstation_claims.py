@@ -19,7 +19,8 @@ from schedkit.groundstation.model import Alternative, GroundStationInstance, Mai
 from schedkit.groundstation.solvers.bounds import mission_flow_bound
 from schedkit.groundstation.solvers.interval_lp import interval_unserved_bound
 from schedkit.groundstation.solvers.lp_bound import lp_unserved_bound
-from tests.groundstation.brute import best_unserved, fairest
+from schedkit.groundstation.solvers.mission_lp import untracked_missions_bound
+from tests.groundstation.brute import best_unserved, fairest, fewest_untracked_missions
 
 H = 3600
 LIMIT = 60.0  # seconds: a hypothesis example never runs an unbounded solve (each takes well under
@@ -116,6 +117,14 @@ def test_lp_bounds_at_any_grid_stay_below_the_optimum(x, grid):
     for tracking in (True, False):
         for crossing in (False, True):
             assert interval_unserved_bound(x, options, None, grid, True, tracking, crossing) <= optimum
+
+
+@settings(max_examples=15, deadline=None)
+@given(tiny(), st.sampled_from([1, 2, 3, 5]))
+def test_missions_bound_at_any_grid_stays_below_the_fewest_untracked(x, grid):
+    """The missions' LP (solvers/mission_lp.py) never proves more missions left without a track
+    than the brute-force plan that leaves the fewest, whatever the bucket size."""
+    assert untracked_missions_bound(x, request_options(x), None, grid) <= fewest_untracked_missions(x)
 
 
 @settings(max_examples=8, deadline=None)

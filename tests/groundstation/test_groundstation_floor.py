@@ -11,8 +11,9 @@ from hypothesis import assume, given, settings
 import schedkit
 from schedkit.groundstation.heuristics.board import request_options
 from schedkit.groundstation.heuristics.floor import floor_result, proven_floor
+from schedkit.groundstation.solvers.mission_lp import untracked_missions_bound
 from schedkit.result import Result
-from tests.groundstation.cases import cpsat_optimum, networks, two_places
+from tests.groundstation.cases import cpsat_optimum, networks, rivals, two_places
 
 
 @settings(max_examples=12, deadline=None)
@@ -72,3 +73,20 @@ def test_cpsat_returns_a_warm_start_at_the_floor_without_a_model():
     result = schedkit.solve(two_places(), "cpsat", workers=1)
     assert (result.status, result.objective, result.bound) == ("optimal", 7200, 7200)
     assert result.stats["solver_status"] == "not run" and result.stats["proven_floor"] == 7200
+
+
+def test_a_plan_that_must_leave_a_mission_out_stops_at_the_floor():
+    """rivals: two missions want the same hour of one antenna, so every plan leaves one out. With
+    every_mission the first plan (one mission tracked, 3600 s unserved) meets the floor on
+    unserved seconds; the missions' LP proves one mission must go, so lns takes no step (it ran
+    all its steps, or its whole budget without `steps`) and answers optimal. Without
+    every_mission the floor on unserved seconds alone stops it."""
+    x = rivals()
+    assert proven_floor(x, request_options(x), "hours", 10.0) == (0, 3600)
+    assert untracked_missions_bound(x, request_options(x)) == 1
+    for every_mission in (True, False):
+        result = schedkit.solve(x, "lns", workers=1, steps=1000, every_mission=every_mission)
+        assert (result.status, result.objective, result.bound) == ("optimal", 3600, 3600)
+        assert result.stats["lns_steps"] == 0
+        assert result.stats.get("missions_floor") == (1 if every_mission else None)
+        assert schedkit.check(x, result).feasible

@@ -5,9 +5,12 @@ before it (digests pinned from it on generated traces with binary-fraction costs
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +28,14 @@ PINNED = {("bfcl", 40, 1.5, 1): ("8edd454d7b0c9e90", "0x1.ef23c4edbcdf2p+2"),
           ("swe", 12, 1.2, 2): ("37b7e44672dc81bc", "0x1.485b1e3b7c857p+7"),
           ("bfcl", 60, 3.0, 3): ("746f5bf12b4cc29d", "0x1.171bbc547c8ffp+4")}
 
+# bundled trace, on a preemptive copy of its server (10^9 KV tokens): las's log digest and mean JCT,
+# from the code before requests waiting above the band could be new or prefilling (main 58766b7)
+BUNDLED = {("swe-8", False): ("e098d91237519a2a", "0x1.54775e3f2b201p+6"),
+           ("swe-8", True): ("1c1c67d19d11e1db", "0x1.54775e3f2b201p+6"),
+           ("bfcl-30", False): ("c686154fa6a852f3", "0x1.c4fe4f3da05e1p-1"),
+           ("bfcl-30", True): ("6af168395071ea75", "0x1.c4fe4f3da05e1p-1")}
+TRACES = Path(__file__).resolve().parents[2] / "instances" / "serving"
+
 
 def _digest(log: dict) -> str:
     digest = hashlib.sha256()
@@ -41,6 +52,19 @@ def test_generated_traces_keep_the_logs_of_the_code_before():
         result = schedkit.solve(x, "las")
         assert (_digest(result.solution.to_dict()), result.objective.hex()) == (digest, jct), workload
         assert schedkit.check(x, result).feasible
+
+
+def test_bundled_traces_keep_the_logs_of_the_code_before():
+    """swe-8 and bfcl-30 under las, on their server and on a preemptive copy: the same logs and
+    mean JCT bit for bit as before rotations could pass requests waiting while they prefill."""
+    for (name, preemptive), (digest, jct) in BUNDLED.items():
+        x = schedkit.load(TRACES / f"{name}.jsonl")
+        if preemptive:
+            server = dataclasses.replace(x.server, preemptive=True, kv_capacity=10**9)
+            x = dataclasses.replace(x, server=server)
+        result = schedkit.solve(x, "las")
+        found = (_digest(result.solution.to_dict()), result.objective.hex())
+        assert found == (digest, jct), (name, preemptive)
 
 
 @st.composite
@@ -84,4 +108,52 @@ def test_two_long_decodes_taking_turns_make_a_few_rows():
     result = schedkit.solve(x, "las")
     assert len(result.solution.rows) < 50 and result.stats["iterations"] == 2 * 10**6 + 20
     assert result.objective == (2 * 10**6 + 19 + 2 * 10**6 + 20) / 2  # a ends one iteration before b
+    assert schedkit.check(x, result).feasible
+
+
+@st.composite
+def preempted_prefills(draw):
+    """1-2 programs with long prompts from time 0, then 2-4 decoding programs arriving while they
+    prefill, on a preemptive server of batch 1-3: the prefills wait above the decodes taking turns."""
+    programs = [(f"p{k}", 0.0, [Turn(draw(st.integers(20, 200)), draw(st.integers(1, 5)))])
+                for k in range(draw(st.integers(1, 2)))]
+    for k in range(draw(st.integers(2, 4))):
+        programs.append((f"d{k}", draw(st.integers(1, 16)) / 4, [Turn(draw(st.integers(0, 2)),
+                                                                      draw(st.integers(1, 60)))]))
+    batch = draw(st.integers(1, 3))
+    server = Server(name="prefills", kv_capacity=10**6, token_budget=batch + draw(st.integers(0, 4)),
+                    max_batch=batch, a=draw(st.sampled_from([0.0, 0.25])), b=0.25,
+                    c=draw(st.sampled_from([2.0**-4, 0.25])), e=draw(st.sampled_from([0.0, 2.0**-12])),
+                    preemptive=True)
+    return build_instance(programs, server)
+
+
+@settings(max_examples=30, deadline=None)
+@given(preempted_prefills())
+def test_rotations_above_a_waiting_prefill_serve_each_turn_as_iteration_by_iteration(instance):
+    """Requests prefilling (or new) wait above the band: the runs serve what stepping each
+    iteration serves, as with decodes alone (binary-fraction costs: every sum exact)."""
+    policy = serving_simulate.Policy("las", "drop")
+    fast = serving_simulate.solution_of(serving_simulate.run_kernel(instance, policy)).to_dict()
+    slow = serving_simulate.solution_of(serving_simulate.run_kernel(
+        instance, policy, _twin(kernel.simulate, {"_steps": one, "rotation_plan": never}))).to_dict()
+    for key in LOGS:
+        assert fast[key] == slow[key], key
+    assert _runs(np.asarray(fast["rows"]), np.asarray(slow["rows"]))
+
+
+def test_a_prefill_preempted_by_decodes_taking_turns_makes_a_few_rows():
+    """A 10^5-token prompt prefills one token a second; at 5·10^4 s two programs arrive to decode
+    2·10^4 tokens each, in turns, while it waits half prefilled above them. Every waiting request
+    had to decode for a rotation: 40,003 rows, a row per iteration of theirs; now a few."""
+    server = Server(name="degenerate", kv_capacity=10**9, token_budget=1, max_batch=1, a=0.0, b=1.0, c=1.0,
+                    e=0.0, preemptive=True)
+    prompt, arrive, output = 10**5, 5 * 10**4, 2 * 10**4
+    x = build_instance([("big", 0.0, [Turn(prompt, 1)]), ("x", float(arrive), [Turn(0, output)]),
+                        ("y", float(arrive), [Turn(0, output)])], server, name="preempted-prefill")
+    result = schedkit.solve(x, "las")
+    assert len(result.solution.rows) < 50 and result.stats["iterations"] == prompt + 2 * output + 1
+    # x ends one iteration before y, then big prefills the rest and decodes its token
+    assert result.objective == pytest.approx((2 * output - 1 + 2 * output + prompt + 2 * output + 1) / 3,
+                                             rel=1e-15)
     assert schedkit.check(x, result).feasible

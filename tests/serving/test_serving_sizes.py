@@ -5,12 +5,15 @@ The limits are lowered here (a real 10^8-turn trace is gigabytes); the code read
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import schedkit
 from schedkit.cli import main
+from schedkit.common.textfile import SNIFF_CHARS
 from schedkit.errors import InvalidInstance
 from schedkit.serving import model
 from schedkit.serving.formats import trace
@@ -41,6 +44,48 @@ def test_a_trace_beyond_max_turns_is_one_line_naming_file_line_and_turns(tmp_pat
     code, output = _solve(path)
     assert code == 2 and output.count("\n") == 1, output
     assert f"{path}:3 turns: 2 more turns" in output and "at most 5 in a trace" in output
+
+
+def _one_long_line(path, turns: int) -> int:
+    """A trace of one program of `turns` turns on one line; its size in bytes."""
+    tool, last = PROGRAM["turns"]
+    path.write_text(json.dumps({"id": "long", "arrival": 0, "turns": [tool] * (turns - 1) + [last]}) + "\n")
+    return path.stat().st_size
+
+
+def test_a_line_beyond_max_turns_is_refused_before_it_is_parsed(tmp_path, five_turns):
+    """One line of 5 MB (65,000 turns, past the sniffed prefix): its objects are counted before
+    json builds them, so reading it allocates about the file twice (bytes, text) and the sniffer's
+    constant share; parsed, it took nine times the file (the generic JSON-lines reader, which
+    then found no family)."""
+    path = tmp_path / "one_line.jsonl"
+    size = _one_long_line(path, 65_000)
+    tracemalloc.start()
+    try:
+        code, output = _solve(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 2 and output.count("\n") == 1, output
+    assert f"{path}:1 turns: 65,000 more turns" in output and "at most 5 in a trace" in output
+    assert peak < 5 * size, (peak, size)
+
+
+def test_a_line_longer_than_the_sniffed_prefix_is_read_as_a_trace(tmp_path):
+    """A valid program line longer than what sniffing sees starts like a program: it is read as a
+    trace (it went to the generic JSON-lines reader, which refused it for lack of a family)."""
+    path = tmp_path / "one_line.jsonl"
+    assert _one_long_line(path, 20_000) > SNIFF_CHARS
+    instance = schedkit.load(path)
+    assert instance.n == 1 and instance.program_ids == ("long",) and len(instance.prompt) == 20_000
+
+
+def test_braces_in_text_are_no_turns(tmp_path, five_turns):
+    """The count before parsing skips braces inside strings: ids full of them stay within the limit."""
+    path = tmp_path / "braces.jsonl"
+    ident = "{" * 40 + '"}'
+    path.write_text(json.dumps({**PROGRAM, "id": ident}) + "\n")
+    assert schedkit.load(path).program_ids == (ident,)
 
 
 def test_a_trace_within_max_turns_is_read(tmp_path, five_turns):

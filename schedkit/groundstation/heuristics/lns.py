@@ -43,7 +43,7 @@ from schedkit.groundstation.heuristics.board import (
     plan_result,
     request_options,
 )
-from schedkit.groundstation.heuristics.floor import at_floor, floor_result, proven_floor
+from schedkit.groundstation.heuristics.floor import Floor, at_floor, floor_result, proven_floor
 from schedkit.groundstation.heuristics.greedy import RULES, best_rule
 from schedkit.groundstation.heuristics.missions import in_the_way, serve_missions
 from schedkit.groundstation.heuristics.score import Scorer, check_objective
@@ -183,7 +183,8 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     every short request at each step (the same plans, slower: for tests). With the scorer's
     `every_mission`, the greedy plan is first repaired so that every mission that can be tracked
     is (stats["missions_repaired"] counts them), and the walk never leaves one without a track.
-    It stops at a plan no other betters: every mission tracked, unserved at the proven `floor`."""
+    It stops at a plan no other betters: unserved at the proven `floor`, and every mission
+    tracked or as few left out as the missions' LP proves (floor.Floor; stats["missions_floor"])."""
     rng = np.random.default_rng(seed)
     best, _ = best_rule(instance, options, scorer, list(RULES), deadline)
     if scorer.every_mission:
@@ -201,8 +202,10 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
     orders = [RULES[name](instance, options) for name in RULES]
     late = [current_key] * max(1, history)  # the current plan's key, history steps ago (at best)
     idle = step = done = 0
+    least = Floor(instance, options, floor, scorer.every_mission and not scorer.fair)
+    reached = least.reached(best_key, deadline)
     while (time.perf_counter() < deadline and (stall is None or idle < stall)
-           and not at_floor(best_key, floor) and (steps is None or done < steps)):
+           and not reached and (steps is None or done < steps)):
         idle += 1
         done += 1
         step = (step + 1) % len(late)
@@ -220,12 +223,15 @@ def lns_board(instance: GroundStationInstance, options: list[list[Option]], scor
                 best_key, idle = key, 0
                 if incumbents is not None:
                     incumbents.improved(best_key, offered)
+                reached = least.reached(best_key, deadline)
         if incumbents is not None:
             incumbents.poll()
         if current_key < late[step]:
             late[step] = current_key
     if stats is not None:
         stats["lns_steps"] = done
+        if least.key[0] > floor[0]:
+            stats["missions_floor"] = least.key[0]
     return best
 
 
@@ -285,7 +291,8 @@ def best_of_walks(instance: GroundStationInstance, setting: WalkSetting, seed: i
         for child in children:
             child.stop()
         raise
-    if at_floor(walks[0].key, setting.floor):  # optimal, and the lowest seed wins ties: no wait
+    floor = (max(setting.floor[0], walks[0].stats.get("missions_floor", 0)), setting.floor[1])
+    if at_floor(walks[0].key, floor):  # optimal, and the lowest seed wins ties: no wait
         for child in children:
             child.stop()
         children = []

@@ -6,11 +6,14 @@
 The last turn has no tool fields. A trace alone is served by the default server preset
 (`schedkit solve trace.jsonl --server FILE` picks another, and the trace is validated against it).
 Program ids name the programs in messages and charts: an id given twice is refused.
+A line's JSON objects (the program's and one per turn) are counted before it is parsed, so a
+line with more turns than the trace has room for (MAX_TURNS) is refused before json builds them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,12 @@ from schedkit.serving.model import (
 from schedkit.serving.model import build_instance as build
 from schedkit.serving.model import program_record as record_of
 
+_TEXT = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a JSON string, escapes included (unrolled: twice as fast)
+STRING = re.compile(_TEXT)
+_SCALAR = f"(?:{_TEXT}|[-+0-9.eE]+)"
+# A program line's start: id and arrival (text or numbers), then turns and a turn field
+PROGRAM_START = re.compile(r'\s*\{\s*(?:"(?:id|arrival)"\s*:\s*' + _SCALAR + r'\s*,\s*)*"turns"\s*:\s*\[\s*\{'
+                           r'\s*"(?:prompt_tokens|output_tokens|tool|tool_seconds)"\s*:')
 TURN_FIELDS = {"prompt_tokens", "output_tokens", "tool", "tool_seconds"}
 PROGRAM_FIELDS = {"id", "arrival", "turns"}
 
@@ -43,14 +52,27 @@ def looks_like_program(record: Any) -> bool:
 
 
 def sniff(path: Path, text: str) -> str | None:
-    """`serving-trace` when the first non-blank line is a program object."""
-    for line in text.splitlines():
+    """`serving-trace` when the first non-blank line is a program object, or, cut short by the
+    sniffed prefix (a line of many turns), starts like one (`PROGRAM_START`): the trace reader
+    then counts its turns before parsing it (the generic JSON-lines reader parsed it in full)."""
+    for line in text.splitlines(keepends=True):
         if line.strip():
             try:
                 return "serving-trace" if looks_like_program(parse_json(line, path)) else None
             except ParseError:
-                return None
+                cut = not line.endswith(("\n", "\r"))
+                return "serving-trace" if cut and PROGRAM_START.match(line) else None
     return None
+
+
+def objects_on(line: str, most: int) -> int:
+    """The JSON objects of a line (its `{` outside strings) when more than `most`, else 0: the
+    count costs no copy of the line, and strings are skipped only when braces exceed `most`."""
+    braces = line.count("{")
+    if braces <= most:
+        return 0
+    objects = braces - sum(match.group().count("{") for match in STRING.finditer(line))
+    return objects if objects > most else 0
 
 
 def turn_from(data: Any, where: str, last: bool) -> Turn:
@@ -118,6 +140,11 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
             continue
         if len(programs) >= MAX_PROGRAMS:
             raise ParseError(str(path), number, f"at most {MAX_PROGRAMS} programs", "more")
+        objects = objects_on(line, MAX_TURNS - turns + 1)  # the program's object and its turns'
+        if objects:
+            raise InvalidInstance(f"{path}:{number} turns: {objects - 1:,} more turns (JSON objects besides "
+                                  f"the program's, counted before the line is read) than the trace has "
+                                  f"room for: at most {MAX_TURNS:,} in a trace")
         try:
             record = parse_json(line, path, number)
         except ParseError as error:

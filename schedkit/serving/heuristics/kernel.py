@@ -348,7 +348,8 @@ def simulate(arrival, order, turn_ptr, prompt, output, tool, tool_seconds,
         same = prefill == 0 or joined == 0
         if preemptive:
             same = _keeps_batch(order_rule, prefill, nrun, qn)
-        turns = NO_RUN
+        turns = NO_RUN  # las taking turns: a run in closed form (rotation.py; the requests waiting
+        # above the band may be new or prefilling)
         if (not same and preemptive and order_rule == ORDER_LEAST_ATTAINED and prefill == 0
                 and reload_tokens == 0 and qn > 0 and nrun == max_batch):
             horizon = _next_event(arrival, order, ap, n, tk, tn, pin_wait)

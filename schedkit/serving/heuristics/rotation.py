@@ -3,15 +3,22 @@ changes every iteration, yet which sequences it holds follows in closed form, so
 advanced to the next event at once and logged as one row (it was a row and a loop pass per
 iteration: two 10^8-token decodes taking turns made 2·10^8 rows).
 
-Every waiting and running request decodes (none is new or prefilling). Sorted by (attained
-service, program), the lowest `f` (levels below L) are in every batch while they stay below L;
-the band G (levels L and L+1, the programs at L+1 the lowest-numbered of G) shares the other
-B' = batch - f places in program order, round robin: its s-th service from now goes to G's
-(s mod g)-th member in sorted order, reading that member's context plus s // g. A run ends
-before a band member would reach the level of the programs above the band, before a low one
-reaches L, at the iteration where a sequence ends, or at the first iteration end reaching the
-next event (bisection on the closed-form clock, as `kernel._steps`). Other states (a new or a
-prefilling request waiting, the band not in that order) take one iteration the usual way."""
+Sorted by (attained service, program), the lowest `f` (levels below L) are in every batch while
+they stay below L; the band G (levels L and L+1, the programs at L+1 the lowest-numbered of G)
+shares the other B' = batch - f places in program order, round robin: its s-th service from now
+goes to G's (s mod g)-th member in sorted order, reading that member's context plus s // g. A
+run ends before a band member would reach the level of the programs above the band, before a
+low one reaches L, at the iteration where a sequence ends, or at the first iteration end
+reaching the next event (bisection on the closed-form clock, as `kernel._steps`).
+
+The low and the band must decode (none new or prefilling). The requests above the band are never
+chosen in a run, so they may be new or prefilling: a long prefill preempted by two programs
+decoding in turns no longer makes a row per iteration of theirs (every waiting request had to
+decode). Other states take one iteration the usual way: a prefilling request among the low or
+in the band gets what the decodes leave of the token budget, so its attained service may climb
+by more than one a service, which the round robin's closed form does not hold; nor does a band
+not in that order. A run serves what stepping each iteration serves: the same policy, only
+fewer rows."""
 
 from __future__ import annotations
 
@@ -47,9 +54,6 @@ def rotation_plan(now, a, c, e, batch, run, nrun, qi, qn, attained, dec_left, ct
         ids[r] = run[r]
     for r in range(qn):
         ids[nrun + r] = qi[r]
-    for r in range(m):
-        if not admitted[ids[r]] or pre_left[ids[r]] > 0:
-            return NO_RUN, ids, 0, 0, 0.0, now
     ids = np.sort(ids)
     ids = ids[np.argsort(attained[ids], kind="mergesort")]
     levels = attained[ids]
@@ -64,6 +68,9 @@ def rotation_plan(now, a, c, e, batch, run, nrun, qi, qn, attained, dec_left, ct
     end = f
     while end < m and levels[end] <= low + 1:
         end += 1
+    for k in range(end):  # the low and the band decode; those above wait the run out, whatever they do
+        if not admitted[ids[k]] or pre_left[ids[k]] > 0:
+            return NO_RUN, ids, 0, 0, 0.0, now
     g = end - f
     share = batch - f
     above = 0  # band members at low + 1: they must be its lowest-numbered
@@ -77,8 +84,8 @@ def rotation_plan(now, a, c, e, batch, run, nrun, qi, qn, attained, dec_left, ct
             least_low = ids[k]
     if above > 0 and most_above > least_low:
         return NO_RUN, ids, 0, 0, 0.0, now
-    contexts = np.empty(m)
-    for k in range(m):
+    contexts = np.empty(end)
+    for k in range(end):
         i = ids[k]
         t = cur[i]
         contexts[k] = float(ctx[i] + prompt[t] + output[t] - dec_left[i])
