@@ -21,6 +21,7 @@ from schedkit.errors import ParseError
 
 MAX_DEPTH = 64  # the deepest real instance (kubectl node affinity) nests about 12 levels
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+DEPTH_CHUNK = 1 << 16  # characters summed at once by `nesting_depth`
 _OPEN = np.zeros(256, dtype=np.int8)
 _OPEN[[ord("["), ord("{")]] = 1
 _OPEN[[ord("]"), ord("}")]] = -1
@@ -38,12 +39,15 @@ class _Refused:
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest bracket nesting of `text`, brackets inside strings ignored (no recursion)."""
-    bare = _STRING.sub('""', text).encode("utf-8", "replace")
-    if not bare:
-        return 0
-    steps = _OPEN[np.frombuffer(bare, dtype=np.uint8)].astype(np.int64)
-    return int(np.cumsum(steps).max(initial=0))
+    """The deepest bracket nesting of `text`, brackets inside strings ignored (no recursion).
+    Summed a chunk at a time: at once, it took 17 bytes per character (17 GB for a 1 GB file)."""
+    bare = np.frombuffer(_STRING.sub('""', text).encode("utf-8", "replace"), dtype=np.uint8)
+    depth = deepest = 0
+    for start in range(0, bare.size, DEPTH_CHUNK):
+        running = np.cumsum(_OPEN[bare[start : start + DEPTH_CHUNK]], dtype=np.int64) + depth
+        deepest = max(deepest, int(running.max()))
+        depth = int(running[-1])
+    return deepest
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -5,10 +5,14 @@ ZeroDivisionError, OverflowError, MemoryError, TypeError or a silent misreading.
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import schedkit
+from schedkit.common import jsonparse
 from schedkit.common.jsonparse import MAX_DEPTH, nesting_depth
 from schedkit.common.numbers import read_int
 from schedkit.errors import InvalidInstance, ParseError, SchedkitError
@@ -119,6 +123,46 @@ def test_numbers_and_depth_helpers():
     assert nesting_depth('{"a": ["[[[[", [1]]}') == 3
     assert nesting_depth("[" * (MAX_DEPTH + 1)) == MAX_DEPTH + 1
     assert issubclass(ParseError, SchedkitError) and issubclass(InvalidInstance, SchedkitError)
+
+
+def _depth_by_hand(text: str) -> tuple[int, bool]:
+    """(the deepest nesting, whether a string is left open at the end)."""
+    depth = deepest = 0
+    inside = escaped = False
+    for character in text:
+        if inside:
+            escaped, inside = (False, True) if escaped else (character == "\\", character != '"')
+        elif character == '"':
+            inside = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest, inside
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(alphabet='[]{}"\\a ', max_size=40), chunk=st.integers(1, 7))
+def test_depth_by_chunks_is_the_depth(text: str, chunk: int):
+    """Summed a few characters at a time, the depth is the one a character loop finds (compared
+    where every string is closed: json refuses the others whatever their depth)."""
+    deepest, open_string = _depth_by_hand(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonparse, "DEPTH_CHUNK", chunk)
+        assert open_string or nesting_depth(text) == deepest
+
+
+def test_depth_of_a_large_text_takes_a_few_bytes_per_character():
+    """8 MB of brackets: the peak is a few copies of the text (it was 17 bytes per character)."""
+    text = "[1]," * 2_000_000
+    tracemalloc.start()
+    try:
+        assert nesting_depth(text) == 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(text)
 
 
 def test_a_kubectl_kind_of_the_wrong_type(tmp_path):
