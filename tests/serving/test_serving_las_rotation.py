@@ -67,6 +67,27 @@ def test_bundled_traces_keep_the_logs_of_the_code_before():
         assert found == (digest, jct), (name, preemptive)
 
 
+def _preemptive_server(draw, name: str) -> Server:
+    """A preemptive server of batch 1-3 with binary-fraction costs (every sum exact)."""
+    batch = draw(st.integers(1, 3))
+    return Server(name=name, kv_capacity=10**6, token_budget=batch + draw(st.integers(0, 4)),
+                  max_batch=batch, a=draw(st.sampled_from([0.0, 0.25])), b=0.25,
+                  c=draw(st.sampled_from([2.0**-4, 0.25])), e=draw(st.sampled_from([0.0, 2.0**-12])),
+                  preemptive=True)
+
+
+def _served_as_stepped(instance) -> None:
+    """`las` with its rotations logs what the kernel's Python twin logs choosing every iteration;
+    each row is its iterations' rows merged."""
+    policy = serving_simulate.Policy("las", "drop")
+    fast = serving_simulate.solution_of(serving_simulate.run_kernel(instance, policy)).to_dict()
+    slow = serving_simulate.solution_of(serving_simulate.run_kernel(
+        instance, policy, _twin(kernel.simulate, {"_steps": one, "rotation_plan": never}))).to_dict()
+    for key in LOGS:
+        assert fast[key] == slow[key], key
+    assert _runs(np.asarray(fast["rows"]), np.asarray(slow["rows"]))
+
+
 @st.composite
 def taking_turns(draw):
     """3-6 single- or two-turn programs decoding long on a preemptive server of batch 1-3:
@@ -77,12 +98,7 @@ def taking_turns(draw):
                  for _ in range(draw(st.integers(0, 1)))]
         turns.append(Turn(draw(st.integers(0, 3)), draw(st.integers(1, 300))))
         programs.append((str(k), draw(st.integers(0, 12)) / 8, turns))
-    batch = draw(st.integers(1, 3))
-    server = Server(name="turns", kv_capacity=10**6, token_budget=batch + draw(st.integers(0, 4)),
-                    max_batch=batch, a=draw(st.sampled_from([0.0, 0.25])), b=0.25,
-                    c=draw(st.sampled_from([2.0**-4, 0.25])), e=draw(st.sampled_from([0.0, 2.0**-12])),
-                    preemptive=True)
-    return build_instance(programs, server)
+    return build_instance(programs, _preemptive_server(draw, "turns"))
 
 
 @settings(max_examples=40, deadline=None)
@@ -90,13 +106,7 @@ def taking_turns(draw):
 def test_rotations_serve_each_turn_as_iteration_by_iteration(instance):
     """Against the kernel's Python twin choosing and logging every iteration: the same logs and
     JCT; each row is its iterations' rows merged (same batch size, times, context read)."""
-    policy = serving_simulate.Policy("las", "drop")
-    fast = serving_simulate.solution_of(serving_simulate.run_kernel(instance, policy)).to_dict()
-    slow = serving_simulate.solution_of(serving_simulate.run_kernel(
-        instance, policy, _twin(kernel.simulate, {"_steps": one, "rotation_plan": never}))).to_dict()
-    for key in LOGS:
-        assert fast[key] == slow[key], key
-    assert _runs(np.asarray(fast["rows"]), np.asarray(slow["rows"]))
+    _served_as_stepped(instance)
 
 
 def test_two_long_decodes_taking_turns_make_a_few_rows():
@@ -120,12 +130,7 @@ def preempted_prefills(draw):
     for k in range(draw(st.integers(2, 4))):
         programs.append((f"d{k}", draw(st.integers(1, 16)) / 4, [Turn(draw(st.integers(0, 2)),
                                                                       draw(st.integers(1, 60)))]))
-    batch = draw(st.integers(1, 3))
-    server = Server(name="prefills", kv_capacity=10**6, token_budget=batch + draw(st.integers(0, 4)),
-                    max_batch=batch, a=draw(st.sampled_from([0.0, 0.25])), b=0.25,
-                    c=draw(st.sampled_from([2.0**-4, 0.25])), e=draw(st.sampled_from([0.0, 2.0**-12])),
-                    preemptive=True)
-    return build_instance(programs, server)
+    return build_instance(programs, _preemptive_server(draw, "prefills"))
 
 
 @settings(max_examples=30, deadline=None)
@@ -133,13 +138,7 @@ def preempted_prefills(draw):
 def test_rotations_above_a_waiting_prefill_serve_each_turn_as_iteration_by_iteration(instance):
     """Requests prefilling (or new) wait above the band: the runs serve what stepping each
     iteration serves, as with decodes alone (binary-fraction costs: every sum exact)."""
-    policy = serving_simulate.Policy("las", "drop")
-    fast = serving_simulate.solution_of(serving_simulate.run_kernel(instance, policy)).to_dict()
-    slow = serving_simulate.solution_of(serving_simulate.run_kernel(
-        instance, policy, _twin(kernel.simulate, {"_steps": one, "rotation_plan": never}))).to_dict()
-    for key in LOGS:
-        assert fast[key] == slow[key], key
-    assert _runs(np.asarray(fast["rows"]), np.asarray(slow["rows"]))
+    _served_as_stepped(instance)
 
 
 def test_a_prefill_preempted_by_decodes_taking_turns_makes_a_few_rows():
