@@ -12,7 +12,7 @@ from schedkit.common import jsonfile as jsonfmt
 from schedkit.common.arguments import flag
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.outputs import OutputError
-from schedkit.common.textfile import MAX_FILE_BYTES, prefix, read_text
+from schedkit.common.textfile import MAX_FILE_BYTES, plain_name, prefix, read_text
 from schedkit.errors import ParseError, SchedkitError, SelectorError
 
 _GENERIC_READERS: dict[str, families.Reader] = {"json": jsonfmt.read_json, "jsonl": jsonfmt.read_jsonl}
@@ -135,8 +135,8 @@ def _entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
         raise ParseError(str(path), None, "instance data", "an empty file")
     if name is not None:
         return _readers()[name](path, text, arg)
-    name = sniff(path, text)
-    generic = _GENERIC_EXTENSIONS.get(path.suffix.lower())
+    name = sniff(plain_name(path), text)  # j301_1.sm.gz is read as j301_1.sm
+    generic = _GENERIC_EXTENSIONS.get(plain_name(path).suffix.lower())
     try:
         return _readers()[name](path, text, arg)
     except ParseError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import from_record, is_text, to_record
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 
 
@@ -25,7 +26,7 @@ def read_json(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     """One instance from a JSON document."""
     record = parse_json(text, path)
     try:
-        return [("1", from_record(record, path.stem))]
+        return [("1", from_record(record, file_stem(path)))]
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error}") from None
 
@@ -52,7 +53,7 @@ def read_jsonl(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
                              f"id {key!r} again (line {first[key]} has it)")
         first[key] = number
         try:
-            instance = from_record(record, f"{path.stem}#{key}")
+            instance = from_record(record, f"{file_stem(path)}#{key}")
         except InvalidInstance as error:
             raise InvalidInstance(f"{path}:{number}: {error}") from None
         entries.append((key, instance))

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.numbers import is_int, read_int
+from schedkit.common.textfile import file_stem
 from schedkit.dag.model import MAX_COST_CELLS, DAGInstance
 from schedkit.errors import InvalidInstance, ParseError
 
@@ -84,7 +85,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
         instance = DAGInstance(
             cost=np.repeat(np.array(costs, np.int64)[:, None], p, axis=1),
             edges=np.array(edges, np.int64).reshape(-1, 2), task_ids=list(range(count)),
-            name=path.stem,
+            name=file_stem(path),
         )
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error}") from None

@@ -28,7 +28,7 @@ from typing import Any
 
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import is_text
-from schedkit.common.textfile import read_text
+from schedkit.common.textfile import file_stem, read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.groundstation.model import (
     Alternative,
@@ -234,7 +234,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     beside = path.parent / MAINTENANCE
     if isinstance(data, list):
         week, year = _week_of(data)
-        name = path.parent.name if path.name == PROBLEM else path.stem
+        name = path.parent.name if path.name == PROBLEM else file_stem(path)
         return [("1", instance_from_requests(data, read_maintenance(beside, week, year), name,
                                              str(path)))]
     if not isinstance(data, Mapping):

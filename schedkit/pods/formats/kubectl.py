@@ -27,7 +27,7 @@ from typing import Any
 
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import is_text
-from schedkit.common.textfile import read_text
+from schedkit.common.textfile import file_stem, read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.pods.formats.quantity import count, cpu_millicores, format_cpu, format_memory, memory_bytes
 from schedkit.pods.model import Node, Pod, PodsInstance, Requirement, Taint, Toleration
@@ -400,4 +400,4 @@ def read_file(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     record = parse_json(text, path)
     if not isinstance(record, dict) or not is_kubectl(record):
         raise ParseError(str(path), None, "a kubectl List, NodeList or PodList", "another JSON document")
-    return [("1", from_record(record, path.stem))]
+    return [("1", from_record(record, file_stem(path)))]

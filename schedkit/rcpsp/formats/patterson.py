@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.numbers import explain, read_int
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -68,7 +69,7 @@ def parse(path: Path, text: str) -> RCPSPInstance:
         line, value = tokens.items[tokens.at]
         raise ParseError(str(path), line, f"the end of the file after {n} activities", str(value))
     try:
-        return RCPSPInstance(durations, successors, capacities, demands, name=path.stem)
+        return RCPSPInstance(durations, successors, capacities, demands, name=file_stem(path))
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error} (activity i is activity i+1 of the file)") from None
 

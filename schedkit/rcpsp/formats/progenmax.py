@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import MAX_ACTIVITIES, MAX_RESOURCES, RCPSPInstance
 
@@ -127,7 +128,7 @@ def parse(path: Path, text: str) -> RCPSPInstance:
         return RCPSPInstance(
             durations=[d for d, _ in requests], successors=[s for s, _ in arcs],
             capacities=capacities, demands=[q for _, q in requests] if k else [[] for _ in requests],
-            name=path.stem, lags=[lag for _, lag in arcs],
+            name=file_stem(path), lags=[lag for _, lag in arcs],
         )
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error}") from None

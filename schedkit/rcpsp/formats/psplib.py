@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from schedkit.common.numbers import MAX_VALUE, is_int, is_whole, read_int
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.rcpsp.model import RCPSPInstance
 
@@ -185,7 +186,7 @@ def parse(path: Path, text: str) -> RCPSPInstance:
         number, line = lines.items[lines.at]
         raise lines.fail(number, "the end of the file after the resource capacities", repr(line[:40]))
     try:
-        return RCPSPInstance(durations, successors, capacities, demands, name=path.stem, meta=meta)
+        return RCPSPInstance(durations, successors, capacities, demands, name=file_stem(path), meta=meta)
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error} (activity i is job i+1 of the file)") from None
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from schedkit.common.jsonparse import parse_json
 from schedkit.common.records import is_text
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.serving import presets
 from schedkit.serving.model import (
@@ -166,7 +167,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     if not programs:
         raise ParseError(str(path), None, "at least one program", "none")
     try:
-        return [("1", instance_of(programs, server, path.stem))]
+        return [("1", instance_of(programs, server, file_stem(path)))]
     except InvalidInstance as error:
         raise InvalidInstance(f"{path}: {error}") from None
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from schedkit.common.numbers import explain, read_int
+from schedkit.common.textfile import file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.smtt.model import MAX_JOBS, SMTTInstance
 
@@ -22,7 +23,7 @@ _NAME = re.compile(r"wt_?([0-9]{1,9})", re.IGNORECASE)
 
 def jobs_from_name(path: Path) -> int | None:
     """40 for `wt40.txt`, None when the name does not say."""
-    match = _NAME.search(path.stem)
+    match = _NAME.search(file_stem(path))
     return int(match.group(1)) if match else None
 
 
@@ -71,7 +72,7 @@ def read(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     values = np.asarray(numbers, dtype=np.int64).reshape(-1, 3, n)
     entries = []
     for k, (p, w, d) in enumerate(values, start=1):
-        name = f"{path.stem}#{k}"
+        name = f"{file_stem(path)}#{k}"
         try:
             entries.append((str(k), SMTTInstance(p=p, d=d, w=w, name=name)))
         except InvalidInstance as error:
