@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import schedkit
+from schedkit.common import textfile
 from schedkit.errors import InvalidInstance, ParseError, SchedkitError
 from schedkit.vmr import generate as generate_vmr
 from schedkit.vmr.model import MAX_FRAGMENT_SIZE, MAX_MIGRATION_LIMIT
@@ -81,6 +82,16 @@ def test_csv_with_a_byte_order_mark_loads(tmp_path):
         assert schedkit.load(folder) == schedkit.load(SAMPLE_CSV).replace(name=schedkit.load(folder).name)
     except SchedkitError as error:  # pragma: no cover - the failure message is the point
         pytest.fail(str(error))
+
+
+def test_csv_size_is_checked_before_it_is_read(tmp_path, monkeypatch):
+    """The CSV pair goes through the size check of every instance file (lowered here): it was
+    read whole, whatever its size."""
+    folder = tmp_path / "cluster"
+    shutil.copytree(SAMPLE_CSV, folder)
+    monkeypatch.setattr(textfile, "MAX_FILE_BYTES", (folder / "vms.csv").stat().st_size - 1)
+    with pytest.raises(ParseError, match=r"vms\.csv.*under"):
+        schedkit.load(folder)
 
 
 class _CountingRng:

@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from schedkit.common.textfile import read_text
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.vmr.formats.records import build
 from schedkit.vmr.model import DEFAULT_FRAGMENT_SIZE, DEFAULT_MIGRATION_LIMIT, VMRInstance
@@ -46,12 +47,10 @@ INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row; ParseError when a required column is missing."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_text(path)  # size-checked, UTF-8 (a BOM dropped), compressed files read through
     except FileNotFoundError:
         raise ParseError(str(path), None, "a file (the VMR CSV pair needs machines.csv and vms.csv)",
                          "no such file") from None
-    except UnicodeDecodeError as error:
-        raise ParseError(str(path), None, "UTF-8 text", f"byte {error.start} is not UTF-8") from None
     try:
         return _dict_rows(path, csv.DictReader(io.StringIO(text, newline="")), required)
     except csv.Error as error:  # e.g. a lone carriage return inside a field
