@@ -172,10 +172,10 @@ def test_without_a_time_limit_the_twins_always_fit(monkeypatch):
 
 
 def _held_past_its_deadline(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """`ensure_compiled` as the heuristics see it: a call that may wait (its deadline ahead) is
-    held until the returned event is set, then says the kernels are not ready; a call with its
-    deadline already past returns at once, not ready."""
+    """The kernels as the heuristics see them: not compiled, and a wait for them (its deadline
+    ahead) held until the returned event is set, then not ready."""
     release = threading.Event()
+    monkeypatch.setattr(dag_methods, "compiled", lambda: False)
 
     def held(until: float) -> tuple[bool, float]:
         if until > time.perf_counter():

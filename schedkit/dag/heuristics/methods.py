@@ -13,7 +13,6 @@ schedule is built and offered to the guard before the wait (`kernels_or_plain`).
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -94,14 +93,12 @@ def kernels_or_plain(instance: DAGInstance, options: SolveOptions) -> tuple[floa
     are ready, or when the graph's pass fits the time left as plain Python (their twins,
     listsched.kernels, `twin_fits`); else (seconds waited, the one-processor schedule's Result).
     Under a limit, when the twins do not fit even before the wait, that schedule is the only
-    answer without the kernels: built (the compilation started beside it) and offered to the
-    guard before the wait, and returned as it is after, not built again in the time left."""
-    ready, waited = ensure_compiled(time.perf_counter())  # starts the compilation, waits not
-    if ready:
-        return waited, None
+    answer without the kernels: built and offered to the guard before the wait (and before the
+    compilation starts, which would slow it down), and returned as it is after, not built again
+    in the time left."""
     early = None
-    if options.time_limit is not None and not twin_fits(instance, options):
-        early = plain_result(instance, waited, offered="the one-processor schedule, before the compile wait")
+    if options.time_limit is not None and not compiled() and not twin_fits(instance, options):
+        early = plain_result(instance, 0.0, offered="the one-processor schedule, before the compile wait")
         offer_better(early)
     ready, waited = ensure_compiled(wait_until(options))
     if ready or twin_fits(instance, options):
