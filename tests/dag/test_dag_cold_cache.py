@@ -3,6 +3,8 @@ one-processor schedule while their kernels compile, asserted the way it holds at
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import schedkit
+from schedkit import deadline
 from schedkit.common import compile as compile_module
 from schedkit.common.compile import python_twin
 from schedkit.dag.heuristics import compiled as dag_compiled
@@ -166,3 +169,53 @@ def test_without_a_time_limit_the_twins_always_fit(monkeypatch):
     instance = schedkit.load(FIG2)
     assert dag_methods.twin_fits(instance, SolveOptions(time_limit=None))
     assert not dag_methods.twin_fits(instance, SolveOptions(time_limit=0.5))
+
+
+def _held_past_its_deadline(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The kernels as the heuristics see them: not compiled, and a wait for them (its deadline
+    ahead) held until the returned event is set, then not ready."""
+    release = threading.Event()
+    monkeypatch.setattr(dag_methods, "compiled", lambda: False)
+
+    def held(until: float) -> tuple[bool, float]:
+        if until > time.perf_counter():
+            release.wait()
+        return False, 0.0
+
+    monkeypatch.setattr(dag_methods, "ensure_compiled", held)
+    return release
+
+
+@pytest.mark.parametrize("method", [*HEURISTICS, "auto"])
+def test_a_compile_wait_past_the_deadline_leaves_the_offered_one_processor_schedule(monkeypatch, method):
+    """Regression: a heuristic offered nothing before its compile wait, so a wait (or the
+    one-processor pass after it) that outlasted the hard deadline answered `unknown`. When the
+    twins cannot fit, the one-processor schedule is built and offered first: the guard returns it."""
+    monkeypatch.setattr(dag_methods, "MAX_TWIN_TASKS", 0)
+    monkeypatch.setenv(deadline.ENVIRONMENT, "1")
+    instance = schedkit.generate.dag(60, 3, 4)
+    release = _held_past_its_deadline(monkeypatch)
+    try:
+        result = schedkit.solve(instance, method, time_limit=0.5, workers=1)
+    finally:
+        release.set()
+        deadline.wait_for_abandoned()
+    assert result.stats["hard_deadline"] is True
+    assert result.stats["offered"] == "the one-processor schedule, before the compile wait"
+    assert result.objective == int(instance.cost.sum(axis=0).min())
+    assert_checked(instance, result)
+
+
+@pytest.mark.parametrize("method", HEURISTICS)
+def test_the_one_processor_schedule_is_built_once_before_the_wait(slow_compilation, monkeypatch, method):
+    """Twins that cannot fit: the one-processor schedule is built before the compile wait (and
+    offered), and after the wait returned as it is, not built again in the time left."""
+    monkeypatch.setattr(dag_methods, "TWIN_SECONDS_PER_UNIT", 3600.0)
+    built: list[int] = []
+    one_processor = plain.one_processor
+    monkeypatch.setattr(plain, "one_processor", lambda x: built.append(1) or one_processor(x))
+    since = time.perf_counter()
+    result = _one_processor_answer(method)
+    assert len(built) == 1 and "offered" not in result.stats
+    offered = deadline.latest_offer(since)
+    assert offered is not None and offered.solution == result.solution

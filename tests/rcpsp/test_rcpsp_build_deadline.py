@@ -8,15 +8,18 @@ warm start to the hard-deadline guard now, which answered `unknown` there before
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
 import schedkit
 from schedkit import deadline
 from schedkit.rcpsp.model import RCPSPInstance
-from schedkit.rcpsp.solvers import cpsat, cpsat_lags
+from schedkit.rcpsp.solvers import build_deadline, cpsat
 from schedkit.rcpsp.solvers.cpsat import _disjunctions, _distances, _implied_precedences, _variables
 from tests.verdicts import assert_checked
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _chain_beside_clashes(n: int) -> RCPSPInstance:
@@ -50,7 +53,7 @@ def _lag_project(n: int) -> RCPSPInstance:
 
 def test_the_lag_model_returns_its_warm_start_past_the_build_deadline(monkeypatch):
     """No time to build: the checked warm start, `feasible`, saying why; and it was offered."""
-    monkeypatch.setattr(cpsat_lags, "BUILD_SHARE", 0.0)
+    monkeypatch.setattr(build_deadline, "BUILD_SHARE", 0.0)
     instance = _lag_project(8)
     since = time.perf_counter()
     result = schedkit.solve(instance, "cpsat", workers=1, time_limit=30)
@@ -60,6 +63,17 @@ def test_the_lag_model_returns_its_warm_start_past_the_build_deadline(monkeypatc
     offered = deadline.latest_offer(since)
     assert offered is not None and offered.stats["offered"] == "warm start"
     assert offered.objective == result.objective
+
+
+def test_the_whole_model_returns_its_warm_start_past_the_build_deadline(monkeypatch):
+    """The model without lags shares the build deadline (solvers/build_deadline.py): no time to
+    build, the checked warm start comes back `feasible`, saying why."""
+    monkeypatch.setattr(build_deadline, "BUILD_SHARE", 0.0)
+    instance = schedkit.load(ROOT / "instances" / "rcpsp" / "j30" / "j3010_1.sm")
+    result = schedkit.solve(instance, "cpsat", workers=1, time_limit=30, seed=0)
+    assert result.stats["solver_status"] == "model not built within the time limit"
+    assert result.status == "feasible" and result.objective == result.stats["warm_start"]
+    assert_checked(instance, result)
 
 
 def test_the_lag_model_is_built_and_proven_with_time():

@@ -7,11 +7,13 @@ two-task graph the first time a process needs them (heuristics/compiled.py), wai
 max(1 s, 20 % of the limit); `stats["compile_seconds"]` says how long. Not ready by then: the
 method runs the kernels as plain Python (their twins: the same schedule) on graphs up to
 MAX_TWIN_TASKS whose pass fits the time left (`twin_fits`), and returns the one-processor
-schedule of heuristics/plain.py beyond, with `stats["compiling"]` and a `note`.
+schedule of heuristics/plain.py beyond, with `stats["compiling"]` and a `note`; under a limit that
+schedule is built and offered to the guard before the wait (`kernels_or_plain`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +26,7 @@ from schedkit.dag.heuristics.compiled import compiled, ensure_compiled
 from schedkit.dag.heuristics.graph import Graph
 from schedkit.dag.heuristics.kernels import longest_path
 from schedkit.dag.model import DAGInstance, DAGSolution
-from schedkit.deadline import dropped, stopped
+from schedkit.deadline import dropped, offer_better, stopped
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
 
@@ -70,12 +72,12 @@ def schedule_result(instance: DAGInstance, graph: Graph | None, processor: np.nd
     )
 
 
-def plain_result(instance: DAGInstance, waited: float) -> Result:
+def plain_result(instance: DAGInstance, waited: float, **stats: Any) -> Result:
     """The one-processor schedule (heuristics/plain.py) as a heuristic's answer while the
     kernels still compile, after `waited` seconds."""
     processor, start = plain.one_processor(instance)
     return schedule_result(instance, None, processor, start, compiling=True, note=plain.NOTE,
-                           compile_seconds=round(waited, 6))
+                           compile_seconds=round(waited, 6), **stats)
 
 
 def twin_fits(instance: DAGInstance, options: SolveOptions) -> bool:
@@ -89,11 +91,22 @@ def twin_fits(instance: DAGInstance, options: SolveOptions) -> bool:
 def kernels_or_plain(instance: DAGInstance, options: SolveOptions) -> tuple[float, Result | None]:
     """Wait for the kernels up to max(1 s, 20 % of the limit): (seconds waited, None) when they
     are ready, or when the graph's pass fits the time left as plain Python (their twins,
-    listsched.kernels, `twin_fits`); else (seconds waited, the one-processor schedule's Result)."""
+    listsched.kernels, `twin_fits`); else (seconds waited, the one-processor schedule's Result).
+    Under a limit, when the twins do not fit even before the wait, that schedule is the only
+    answer without the kernels: built and offered to the guard before the wait (and before the
+    compilation starts, which would slow it down), and returned as it is after, not built again
+    in the time left."""
+    early = None
+    if options.time_limit is not None and not compiled() and not twin_fits(instance, options):
+        early = plain_result(instance, 0.0, offered="the one-processor schedule, before the compile wait")
+        offer_better(early)
     ready, waited = ensure_compiled(wait_until(options))
     if ready or twin_fits(instance, options):
         return waited, None
-    return waited, plain_result(instance, waited)
+    if early is None:
+        return waited, plain_result(instance, waited)
+    stats = {key: value for key, value in early.stats.items() if key != "offered"}
+    return waited, replace(early, stats={**stats, "compile_seconds": round(waited, 6)})
 
 
 def compile_stats(seconds: float) -> dict[str, Any]:

@@ -13,11 +13,15 @@ uses a processor index <= r (relabelling processors by first use keeps an optimu
 Objective: makespan C >= E_i, C >= the instance's lower bound, and C >= each processor's
 total work (redundant; it gives the linear relaxation the load argument).
 The warm start is the hint (on identical processors renumbered by first use, so that it
-satisfies the symmetry cuts). The model uses no numba kernel: when the kernels are still
-compiling after max(1 s, 20 % of the limit) (a cold cache: common.compile.wait_until), the
-heuristics run as plain Python (their twins) on graphs whose pass fits the time left
-(heuristics/methods.py, `twin_fits`), beyond it the warm start is the one-processor schedule
-of heuristics/plain.py, and the compilation goes on beside CP-SAT.
+satisfies the symmetry cuts). The model must be built by BUILD_SHARE of the time left after the
+warm start (solvers/build_deadline.py: its loops look at the clock every 1,000 tasks or edges);
+past that the warm start comes back unsolved (`solver_status` "model not built within the time
+limit"): 40,000 tasks on 2 processors took 2.9 s to build, and 0.6 s more to hand to CP-SAT.
+The model uses no numba kernel: when the kernels are still compiling after max(1 s, 20 % of
+the limit) (a cold cache: common.compile.wait_until), the heuristics run as plain Python
+(their twins) on graphs whose pass fits the time left (heuristics/methods.py, `twin_fits`),
+beyond it the warm start is the one-processor schedule of heuristics/plain.py, and the
+compilation goes on beside CP-SAT.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from schedkit.dag.heuristics.methods import (
     twin_fits,
 )
 from schedkit.dag.model import DAGInstance, topological_order
+from schedkit.dag.solvers.build_deadline import OutOfTime, build_until, polled
 from schedkit.deadline import dropped, offer, stopped
 from schedkit.errors import ProblemTooLarge, SchedkitError
 from schedkit.registry import SolveOptions, register
@@ -54,38 +59,43 @@ MAX_LITERALS = 200_000  # task-processor literals plus conditional precedences
 class Variables:
     """S, E, x and the optional intervals of one model."""
 
-    def __init__(self, model: Any, instance: DAGInstance, horizon: int) -> None:
-        n, p = instance.n, instance.p
-        self.start = [model.NewIntVar(0, horizon, f"S{i}") for i in range(n)]
-        self.end = [model.NewIntVar(0, horizon, f"E{i}") for i in range(n)]
-        self.on = [[model.NewBoolVar(f"x{i},{k}") for k in range(p)] for i in range(n)]
-        self.interval = [
-            [model.NewOptionalIntervalVar(self.start[i], int(instance.cost[i, k]), self.end[i],
-                                          self.on[i][k], f"I{i},{k}") for k in range(p)]
-            for i in range(n)
-        ]
+    def __init__(self, model: Any, instance: DAGInstance, horizon: int, until: float) -> None:
+        self.start: list[Any] = []
+        self.end: list[Any] = []
+        self.on: list[list[Any]] = []
+        self.interval: list[list[Any]] = []
+        processors = range(instance.p)
+        for i in polled(range(instance.n), until):
+            start, end = model.NewIntVar(0, horizon, f"S{i}"), model.NewIntVar(0, horizon, f"E{i}")
+            on = [model.NewBoolVar(f"x{i},{k}") for k in processors]
+            self.start.append(start)
+            self.end.append(end)
+            self.on.append(on)
+            self.interval.append([model.NewOptionalIntervalVar(start, int(instance.cost[i, k]), end, on[k],
+                                                               f"I{i},{k}") for k in processors])
 
 
-def _one_processor_each(model: Any, v: Variables, instance: DAGInstance) -> None:
+def _one_processor_each(model: Any, v: Variables, instance: DAGInstance, until: float) -> None:
     """Exactly one processor per task; the end follows from the chosen cost."""
-    for i in range(instance.n):
+    for i in polled(range(instance.n), until):
         model.AddExactlyOne(v.on[i])
         model.Add(v.end[i] == v.start[i] + sum(int(c) * x for c, x in
                                                zip(instance.cost[i], v.on[i], strict=True)))
 
 
-def _no_overlap_on_processors(model: Any, v: Variables, instance: DAGInstance) -> None:
+def _no_overlap_on_processors(model: Any, v: Variables, instance: DAGInstance, until: float) -> None:
     """One task at a time on each processor; zero-cost ones left out (CP-SAT would keep even an
     empty interval out of the inside of another)."""
     for k in range(instance.p):
-        model.AddNoOverlap([v.interval[i][k] for i in range(instance.n) if instance.cost[i, k] > 0])
+        model.AddNoOverlap([v.interval[i][k] for i in polled(range(instance.n), until)
+                            if instance.cost[i, k] > 0])
 
 
-def _precedences(model: Any, v: Variables, instance: DAGInstance) -> None:
+def _precedences(model: Any, v: Variables, instance: DAGInstance, until: float) -> None:
     """Successors start after the end, plus the delay when on another processor."""
     bandwidth, latency = instance.network_arrays()
     p = instance.p
-    for (a, b), size in zip(instance.edges.tolist(), instance.data.tolist(), strict=True):
+    for (a, b), size in polled(zip(instance.edges.tolist(), instance.data.tolist(), strict=True), until):
         model.Add(v.start[b] >= v.end[a])
         if not instance.has_network:
             if size > 0:
@@ -109,11 +119,11 @@ def identical_processors(instance: DAGInstance) -> bool:
                 and np.all(off == off[0]) if off.size else True)
 
 
-def _processor_symmetry(model: Any, v: Variables, instance: DAGInstance) -> None:
+def _processor_symmetry(model: Any, v: Variables, instance: DAGInstance, until: float) -> None:
     """Identical processors: the task at topological place r goes on a processor <= r."""
     if not identical_processors(instance):
         return
-    for place, task in enumerate(topological_order(instance.n, instance.edges)):
+    for place, task in polled(enumerate(topological_order(instance.n, instance.edges)), until):
         for k in range(place + 1, instance.p):
             model.Add(v.on[task][k] == 0)
 
@@ -127,25 +137,25 @@ def relabel_by_first_use(instance: DAGInstance, processor: np.ndarray) -> np.nda
     return np.array([label[int(k)] for k in processor], np.int64)
 
 
-def _makespan(model: Any, v: Variables, instance: DAGInstance, horizon: int) -> Any:
+def _makespan(model: Any, v: Variables, instance: DAGInstance, horizon: int, until: float) -> Any:
     """C >= every end and >= the lower bound; minimised."""
     c = model.NewIntVar(min(instance.lower_bound(), horizon), horizon, "C")
-    for end in v.end:
+    for end in polled(v.end, until):
         model.Add(c >= end)
     model.Minimize(c)
     return c
 
 
-def _processor_loads(model: Any, v: Variables, instance: DAGInstance, c: Any) -> None:
+def _processor_loads(model: Any, v: Variables, instance: DAGInstance, c: Any, until: float) -> None:
     """Redundant: each processor's total work fits before the makespan (a linear cut the
     no-overlap constraints imply but do not state)."""
     for k in range(instance.p):
-        model.Add(sum(int(instance.cost[i, k]) * v.on[i][k] for i in range(instance.n)) <= c)
+        model.Add(sum(int(instance.cost[i, k]) * v.on[i][k] for i in polled(range(instance.n), until)) <= c)
 
 
 def _hint(model: Any, v: Variables, instance: DAGInstance, processor: np.ndarray,
-          start: np.ndarray, c: Any) -> None:
-    for i in range(instance.n):
+          start: np.ndarray, c: Any, until: float) -> None:
+    for i in polled(range(instance.n), until):
         model.AddHint(v.start[i], int(start[i]))
         model.AddHint(v.end[i], int(start[i] + instance.cost[i, processor[i]]))
         for k in range(instance.p):
@@ -162,6 +172,24 @@ def warm_start(instance: DAGInstance, graph: Graph | None) -> tuple[str, np.ndar
     found = [("heft", *heft_schedule(graph)), ("peft", *dag_listsched.peft(graph)),
              ("cpop", cpop[0], cpop[1])]
     return min(found, key=lambda item: makespan(instance, item[1], item[2]))
+
+
+def _model(cp_model: Any, instance: DAGInstance, horizon: int, processor: np.ndarray, start: np.ndarray,
+           until: float) -> tuple[Any, Variables, Any]:
+    """(model, variables, makespan variable), hinted with the schedule (processor, start) of
+    makespan `horizon`; OutOfTime when the clock reaches `until` first."""
+    if identical_processors(instance):
+        processor = relabel_by_first_use(instance, processor)
+    model = cp_model.CpModel()
+    v = Variables(model, instance, horizon, until)
+    _one_processor_each(model, v, instance, until)
+    _no_overlap_on_processors(model, v, instance, until)
+    _precedences(model, v, instance, until)
+    _processor_symmetry(model, v, instance, until)
+    c = _makespan(model, v, instance, horizon, until)
+    _processor_loads(model, v, instance, c, until)
+    _hint(model, v, instance, processor, start, c, until)
+    return model, v, c
 
 
 def _size(instance: DAGInstance) -> int:
@@ -189,17 +217,17 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         return dropped({"workers": options.workers})
     horizon = makespan(instance, processor, start)
     offer(schedule_result(instance, graph, processor.copy(), start.copy(), offered="the warm start"))
-    if identical_processors(instance):
-        processor = relabel_by_first_use(instance, processor)
-    model = cp_model.CpModel()
-    v = Variables(model, instance, horizon)
-    _one_processor_each(model, v, instance)
-    _no_overlap_on_processors(model, v, instance)
-    _precedences(model, v, instance)
-    _processor_symmetry(model, v, instance)
-    c = _makespan(model, v, instance, horizon)
-    _processor_loads(model, v, instance, c)
-    _hint(model, v, instance, processor, start, c)
+    warm_stats: dict[str, Any] = {"warm_start": horizon, "warm_start_method": warm,
+                                  "compile_seconds": round(seconds, 6)}
+    if graph is None:
+        warm_stats.update(compiling=True, note=plain.NOTE)
+    elif not ready:
+        warm_stats.update(compiling=True, note=TWIN_NOTE)
+    try:
+        model, v, c = _model(cp_model, instance, horizon, processor, start, build_until(options))
+    except OutOfTime:  # the warm start, as offered
+        return schedule_result(instance, graph, processor, start, workers=options.workers,
+                               solver_status="model not built within the time limit", **warm_stats)
     if stopped():  # abandoned while the model was built (up to MAX_LITERALS: seconds)
         return dropped({"workers": options.workers})
 
@@ -209,12 +237,7 @@ def solve_cpsat(instance: DAGInstance, options: SolveOptions) -> Result:
         raise SchedkitError(f"cpsat: CP-SAT reports the model {solver.StatusName(status)} although "
                             "the warm start satisfies it; this is a bug in schedkit")
     stats = {"workers": options.workers, "solver_status": solver.StatusName(status),
-             "branches": int(solver.NumBranches()), "conflicts": int(solver.NumConflicts()),
-             "warm_start": horizon, "warm_start_method": warm, "compile_seconds": round(seconds, 6)}
-    if graph is None:
-        stats.update(compiling=True, note=plain.NOTE)
-    elif not ready:
-        stats.update(compiling=True, note=TWIN_NOTE)
+             "branches": int(solver.NumBranches()), "conflicts": int(solver.NumConflicts()), **warm_stats}
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         processor = np.array([next(k for k in range(instance.p) if solver.BooleanValue(v.on[i][k]))
                               for i in range(instance.n)], np.int64)

@@ -34,6 +34,7 @@ from schedkit.rcpsp.heuristics import plain
 from schedkit.rcpsp.heuristics.compiled import ensure_compiled
 from schedkit.rcpsp.heuristics.methods import sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers import build_deadline
 from schedkit.rcpsp.solvers.cpsat_bound import CG_SHARE, Checkpoint, cg_share, lp_bound
 from schedkit.rcpsp.solvers.cpsat_bound import MARGIN as BOUND_MARGIN
 from schedkit.rcpsp.solvers.cpsat_cliques import no_overlap_cliques
@@ -46,7 +47,6 @@ WARM_START_SCHEDULES = 1000
 WARM_START_SHARE = 0.1  # of the time limit at most
 MAX_INTERVALS = 200_000  # beyond, building the model alone outlasts a reasonable budget
 MAX_CLOSURE_ACTIVITIES = 2_000  # the implied precedences need an n x n distance matrix
-BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 LOWER_BOUND_SEARCH = "objective_lb_search"
 TWO_WORKER_PORTFOLIO = (LOWER_BOUND_SEARCH, "no_lp")  # the bound search and a search without LP
 # Redundant no_overlaps over cliques of activities that never overlap: off, since on the j60
@@ -242,7 +242,7 @@ def exact_phase(cp_model: Any, instance: RCPSPInstance, options: SolveOptions, h
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
     offer(finish(upper, bound, False, RCPSPSolution(hint.copy()),
                  {**stats, "offered": "before the whole model"}))
-    build_until = _build_until(options)
+    build_until = build_deadline.build_until(options)
     model = cp_model.CpModel()
     mirrored, intervals = _variables(model, instance, upper)
     add_cumulatives(model, instance, intervals)
@@ -301,9 +301,3 @@ def _checkpoint(cp_model: Any, solver: Any, options: SolveOptions, upper: int, b
     checkpoint = Checkpoint(cp_model, solver, upper, bound)
     checkpoint.arm((1 - share) * remaining)
     return checkpoint
-
-
-def _build_until(options: SolveOptions) -> float:
-    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
-    remaining = options.remaining()
-    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining

@@ -7,9 +7,9 @@ First the temporal analysis: a cycle of positive length in the lag graph means n
 from CP-SAT proves the project infeasible); a fixed-size interval each; a cumulative per
 resource; S_j >= S_i + l_ij per lag; (redundant) S_j >= S_i + D[i, j] for every other pair
 joined by a path, and an order literal for every pair whose demands exceed a capacity together
-and that D leaves free to overlap (both stop at the build deadline, BUILD_SHARE of the time
-left: past it the warm start comes back unsolved); the makespan after every activity. Minimise
-the makespan.
+and that D leaves free to overlap (both stop at the build deadline, solvers/build_deadline.py:
+BUILD_SHARE of the time left: past it the warm start comes back unsolved); the makespan after
+every activity. Minimise the makespan.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from schedkit.deadline import offer
 from schedkit.errors import SolverUnavailable
 from schedkit.rcpsp.heuristics.lags import cycle_result, lag_bound, lag_compile_stats, lag_sample
 from schedkit.rcpsp.model import RCPSPInstance, RCPSPSolution
+from schedkit.rcpsp.solvers import build_deadline
 from schedkit.rcpsp.solvers.cpsat_resources import add_cumulatives, clashes, past
 from schedkit.rcpsp.temporal import NO_PATH, analyse, lag_horizon, overload
 from schedkit.registry import SolveOptions
@@ -32,7 +33,6 @@ from schedkit.result import Result
 
 WARM_START_PASSES = 200
 WARM_START_SHARE = 0.1  # of the time limit at most
-BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
 
 
 def _windows(dist: np.ndarray, earliest: np.ndarray, d: np.ndarray, horizon: int
@@ -119,7 +119,7 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
         return finish(upper, bound, True, RCPSPSolution(hint), {**stats, "solver_status": "none"})
     if hint is not None:
         offer(finish(upper, bound, False, RCPSPSolution(hint.copy()), {**stats, "offered": "warm start"}))
-    build_until = _build_until(options)
+    build_until = build_deadline.build_until(options)
     horizon = lag_horizon(instance) if upper is None else upper
     es, ls = _windows(temporal.distances, temporal.earliest, d, horizon)
     if np.any(es > ls):  # the lags alone need more than the horizon: nothing fits
@@ -165,9 +165,3 @@ def solve_lags(instance: RCPSPInstance, options: SolveOptions) -> Result:
     objective = int(np.max(start + d))
     return finish(objective, min(proven, objective), status == cp_model.OPTIMAL,
                   RCPSPSolution(start), stats)
-
-
-def _build_until(options: SolveOptions) -> float:
-    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
-    remaining = options.remaining()
-    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining

@@ -1,0 +1,16 @@
+"""The build deadline of the RCPSP CP-SAT models (`cpsat`, with or without time lags): their
+redundant constraints stop at it, and past it the warm start is returned unsolved."""
+
+from __future__ import annotations
+
+import time
+
+from schedkit.registry import SolveOptions
+
+BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
+
+
+def build_until(options: SolveOptions) -> float:
+    """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
+    remaining = options.remaining()
+    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining
