@@ -172,14 +172,16 @@ def test_without_a_time_limit_the_twins_always_fit(monkeypatch):
 
 
 def _held_past_its_deadline(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """The kernels as the heuristics see them: not compiled, and a wait for them (its deadline
-    ahead) held until the returned event is set, then not ready."""
+    """The kernels as the heuristics see them: not compiled, and a wait for them held until the
+    returned event is set, then not ready; the hard deadline passes when the wait starts (so at
+    any machine speed)."""
     release = threading.Event()
     monkeypatch.setattr(dag_methods, "compiled", lambda: False)
+    monkeypatch.setattr(deadline, "_cut_only", True)
 
     def held(until: float) -> tuple[bool, float]:
-        if until > time.perf_counter():
-            release.wait()
+        deadline.cut_short()
+        release.wait()
         return False, 0.0
 
     monkeypatch.setattr(dag_methods, "ensure_compiled", held)
