@@ -1,7 +1,8 @@
 """`check`: an independent verdict on a solution, recomputed from scratch.
 
 The checkers share no code with any solver: they read the instance and the solution
-in plain Python and list every rule the solution breaks.
+(in plain Python, or numpy where plans grow to millions of operations: the job shop's) and list
+every rule the solution breaks.
 """
 
 from __future__ import annotations
