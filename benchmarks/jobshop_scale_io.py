@@ -5,7 +5,8 @@ standard and Taillard formats, then times, in one fresh process per schedkit tre
 and a branch's, side by side, interleaved), each stage on its own:
 
 - `load standard` / `load taillard`: `schedkit.load` of each file, sniffed as the CLI does;
-- `spt` / `mwkr`: `schedkit.solve(instance, rule)` (kernels warmed on a small shop first);
+- `spt` / `mwkr`: `schedkit.solve(instance, rule)` (each tree's kernels compiled by `schedkit warmup
+  jobshop` before the runs, and loaded on a small shop before the timing);
 - `check unlimited`: `schedkit.check` of the spt plan;
 - `check blocking`: the same shop read as blocking, a plan running the jobs one after another
   (a blocking rule takes minutes at this size);
@@ -16,6 +17,7 @@ and a branch's, side by side, interleaved), each stage on its own:
 Every check must say feasible with the objective of its plan. The median of `--repeats` runs is
 reported per stage; trees are given as `name=path` (the schedkit package is imported from path).
 
+    git archive main schedkit | tar -x -C /tmp/base && git rev-parse --short main > /tmp/base/COMMIT
     python benchmarks/jobshop_scale_io.py --tree main=/tmp/base --tree branch=. --repeats 3 \\
         --out benchmarks/reports/jobshop_scale_io.md
 """
@@ -146,7 +148,9 @@ def run_stage(tree: Path, folder: Path, stage: str) -> dict[str, float]:
 
 
 def commit(tree: Path) -> str:
-    """The tree's git commit, or 'not a git tree' (an exported copy)."""
+    """The tree's git commit; for an exported copy (`git archive`), what its COMMIT file says."""
+    if (tree / "COMMIT").exists():
+        return (tree / "COMMIT").read_text().strip() + " (exported copy)"
     done = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True, check=False)
     return done.stdout.strip() if done.returncode == 0 and (tree / ".git").exists() else "exported copy"
@@ -170,6 +174,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from schedkit.bench.machine import describe, load_average
 
+    for _, tree in trees:  # every kernel in numba's disk cache of its tree, as after `schedkit warmup`
+        subprocess.run([sys.executable, "-m", "schedkit", "warmup", "jobshop"], cwd=tree,
+                       env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, check=True)
     times: dict[tuple[str, str], list[float]] = {}
     loads = []
     began = datetime.now(UTC)
