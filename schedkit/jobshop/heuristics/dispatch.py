@@ -149,8 +149,9 @@ def dispatch(job_ptr: np.ndarray, op_ptr: np.ndarray, alt_machine: np.ndarray, a
 
 # ---- classic shops: per machine its waiting jobs, the machines in an indexed heap ----------------
 # A kernel of its own (not called by `dispatch`): each compiles only when its shop kind runs, as
-# cold compile time counts in time limits; few functions for the same reason.
-@numba.njit(cache=True, nogil=True)
+# cold compile time counts in time limits; few functions for the same reason. `_settle` is inlined:
+# called, it doubled a 15 x 15 shop's run (25 µs inlined, against `dispatch`'s 13 µs).
+@numba.njit(cache=True, nogil=True, inline="always")
 def _settle(machine: int, head: np.ndarray, after: np.ndarray, job_ready: np.ndarray,
             machine_ready: np.ndarray, next_op: np.ndarray, op_ptr: np.ndarray, alt_duration: np.ndarray,
             nondelay: bool, best: np.ndarray, first: np.ndarray, heap: np.ndarray, place: np.ndarray) -> None:
