@@ -1,7 +1,8 @@
 """`check`: an independent verdict on a solution, recomputed from scratch.
 
 The checkers share no code with any solver: they read the instance and the solution
-in plain Python and list every rule the solution breaks.
+(in plain Python, or numpy where plans grow to millions of operations: the job shop's) and list
+every rule the solution breaks.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def _claim_errors(claims: Mapping[str, Any], recomputed: float) -> list[str]:
     return errors
 
 
+_JSON_SCALARS = {int, float, str, bool, type(None)}
+
+
 def _plain(value: Any, depth: int = 64) -> Any:
     """A solution dict built in Python with numpy values read as the JSON values they stand for
     (an array as a list, np.int64(3) as 3, np.bool_ as a boolean): the checkers judge JSON shapes,
@@ -91,5 +95,7 @@ def _plain(value: Any, depth: int = 64) -> Any:
     if isinstance(value, Mapping):
         return {key: _plain(item, depth - 1) for key, item in value.items()}
     if isinstance(value, list | tuple):
+        if set(map(type, value)) <= _JSON_SCALARS:  # a plan's row: nothing to convert (one C pass)
+            return value
         return type(value)(_plain(item, depth - 1) for item in value)
     return value

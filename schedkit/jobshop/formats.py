@@ -20,23 +20,46 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from schedkit.common.textfile import SNIFF_CHARS
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.jobshop.model import JobShopInstance
 
 Line = tuple[int, list[str]]  # (1-based line number, tokens)
 _INT = re.compile(r"^-?[0-9]{1,18}$")  # ASCII digits, |value| < 10^18 (< 2^62)
+_INTS = re.compile(r"-?[0-9]{1,18}(?:\s+-?[0-9]{1,18})*")  # a line of _INT tokens (split's spaces)
 _NUMBER = re.compile(r"^-?[0-9]{1,18}(\.[0-9]{0,18})?([eE][-+]?[0-9]{1,3})?$")
+
+
+def _content(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines with their numbers, comments cut and ends stripped (not split)."""
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip() if "#" in raw else raw.strip()
+        if line:
+            out.append((number, line))
+    return out
 
 
 def _lines(text: str) -> list[Line]:
     """Non-blank, non-comment lines with their numbers, split into tokens."""
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if line:
-            out.append((number, line.split()))
-    return out
+    return [(number, line.split()) for number, line in _content(text)]
+
+
+def _matrix(rows: list[tuple[int, str]], width: int) -> np.ndarray | None:
+    """The integers of `rows` as a len(rows) x width matrix, read in one pass, when every row is
+    exactly `width` plain integers (|value| < 10^18) apart by spaces or tabs; None otherwise, and
+    the line-by-line reader then names the first fault (or reads what this one would not)."""
+    if not rows or width < 1 or any(len(line) < 2 * width - 1 for _, line in rows):
+        return None  # also bounds the pattern's repeat count by the text there
+    row = re.compile(rf"-?[0-9]{{1,18}}(?:[ \t]+-?[0-9]{{1,18}}){{{width - 1}}}")
+    if not all(row.fullmatch(line) for _, line in rows):
+        return None
+    values = np.fromstring("\n".join(line for _, line in rows), dtype=np.int64, sep=" ")
+    if values.size != len(rows) * width:
+        return None
+    return values.reshape(len(rows), width)
 
 
 def _ints(path: Path, line: Line, what: str) -> list[int]:
@@ -76,12 +99,35 @@ def _instance(path: Path, line: int | None, **fields: Any) -> JobShopInstance:
         raise InvalidInstance(f"{where}: {error}") from None
 
 
+def _classic(path: Path, machine: np.ndarray, duration: np.ndarray, **fields: Any) -> JobShopInstance:
+    """The classic shop of n x m matrices (machines from 0), built from its arrays as `_instance`
+    builds it from lists (the same checks and messages, without a Python object per operation)."""
+    n, m = machine.shape
+    try:
+        return JobShopInstance(machines=m, job_ptr=np.arange(0, n * m + 1, m, dtype=np.int64),
+                               op_ptr=np.arange(n * m + 1, dtype=np.int64),
+                               alt_machine=machine.ravel(), alt_duration=duration.ravel(), **fields)
+    except InvalidInstance as error:
+        raise InvalidInstance(f"{path}: {error}") from None
+
+
 # ---- standard -----------------------------------------------------------------------------
 def read_standard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
-    """One classic job shop in the standard format; machines from 0."""
-    lines = _lines(text)
-    n, m, _ = _header(path, lines)
-    body = lines[1:]
+    """One classic job shop in the standard format; machines from 0. The body is read in one
+    pass when it has the right shape; any fault is named by the line-by-line reader."""
+    content = _content(text)
+    n, m, _ = _header(path, [(number, line.split()) for number, line in content[:1]])
+    values = _matrix(content[1:], 2 * m) if len(content) == n + 1 else None
+    if values is not None:
+        machine, duration = values[:, 0::2], values[:, 1::2]
+        if machine.min() >= 0 and machine.max() < m:
+            return [("1", _classic(path, machine, duration, name=path.stem))]
+    return _read_standard_by_line(path, text, n, m)
+
+
+def _read_standard_by_line(path: Path, text: str, n: int, m: int) -> list[tuple[str, Any]]:
+    """The standard format's body line by line, each fault named where it is."""
+    body = _lines(text)[1:]
     if len(body) != n:
         where = body[n][0] if len(body) > n else None
         raise ParseError(str(path), where, f"{n} job lines after the header",
@@ -149,10 +195,23 @@ _SECTION = re.compile(r"^[A-Za-z]")
 
 
 def read_taillard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
-    """One job shop in Taillard's format (times matrix, then machines matrix from 1)."""
-    lines = [line for line in _lines(text) if not _SECTION.match(line[1][0])]
-    n, m, extra = _header(path, lines)
-    body = lines[1:]
+    """One job shop in Taillard's format (times matrix, then machines matrix from 1). The body is
+    read in one pass when it has the right shape; any fault is named by the line-by-line reader."""
+    content = [line for line in _content(text) if not _SECTION.match(line[1])]
+    n, m, extra = _header(path, [(number, line.split()) for number, line in content[:1]])
+    meta = {"taillard_header": extra} if extra else {}
+    values = _matrix(content[1:], m) if len(content) == 2 * n + 1 else None
+    if values is not None:
+        times, machines = values[:n], values[n:]
+        if machines.min() >= 1 and machines.max() <= m:
+            return [("1", _classic(path, machines - 1, times, name=path.stem, meta=meta))]
+    return _read_taillard_by_line(path, text, n, m, meta)
+
+
+def _read_taillard_by_line(path: Path, text: str, n: int, m: int, meta: dict[str, Any]
+                           ) -> list[tuple[str, Any]]:
+    """Taillard's body line by line, each fault named where it is."""
+    body = [line for line in _lines(text) if not _SECTION.match(line[1][0])][1:]
     if len(body) != 2 * n:
         where = body[2 * n][0] if len(body) > 2 * n else None
         raise ParseError(str(path), where, f"{2 * n} matrix lines ({n} of times, {n} of machines)",
@@ -169,7 +228,6 @@ def read_taillard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any
                 raise ParseError(str(path), body[n + j][0],
                                  f"job {j}, operation {k}: a machine in 1..{m}", str(machine))
         jobs.append([(machines[j][k] - 1, times[j][k]) for k in range(m)])
-    meta = {"taillard_header": extra} if extra else {}
     return [("1", _instance(path, None, jobs=jobs, machines=m, name=path.stem, meta=meta))]
 
 
@@ -269,23 +327,25 @@ def sniff(path: Path, text: str) -> str | None:
     A long text may be the first SNIFF_CHARS of a file (`loading.sniff`): fewer rows than the
     header counts then pass, as long as those there have the shape (a 2,000 x 500 shop's 6.7 MB
     were refused as no known format)."""
-    lines = _lines(text)
-    if len(lines) < 2 or not all(_INT.match(t) for _, tokens in lines for t in tokens):
+    content = _content(text)
+    if len(content) < 2 or not all(_INTS.fullmatch(line) for _, line in content):
         return None
-    head = lines[0][1]
+    head = content[0][1].split()
     if len(head) < 2:
         return None
     n, m = int(head[0]), int(head[1])
-    widths = [len(tokens) for _, tokens in lines[1:]]
+    tokens = [line.split() for _, line in content[1:]]
+    widths = [len(row) for row in tokens]
     part = len(text) > SNIFF_CHARS // 2  # maybe only the start of the file
     rows_fit = len(widths) in (n, 2 * n) or (part and len(widths) < 2 * n)
     if n < 1 or m < 1 or not rows_fit or set(widths) not in ({m}, {2 * m}):
         return None
-    rows = [[int(t) for t in tokens] for _, tokens in lines[1:]]
-    if len(head) == 2 and (len(widths) == n or (part and len(widths) < n)) and set(widths) == {2 * m} and all(
-            0 <= row[k] < m for row in rows for k in range(0, 2 * m, 2)):  # the reader judges durations
+    rows = np.array(tokens, dtype=np.int64)  # one width (checked): a matrix; |values| < 10^18
+    if len(head) == 2 and (len(widths) == n or (part and len(widths) < n)) and set(widths) == {2 * m} and (
+            rows[:, 0::2].min() >= 0 and rows[:, 0::2].max() < m):  # the reader judges durations
         return "jobshop"
-    if (len(widths) == 2 * n or part) and set(widths) == {m} and all(
-            1 <= v <= m for row in rows[n:] for v in row):
+    machines = rows[n:]
+    if (len(widths) == 2 * n or part) and set(widths) == {m} and (
+            machines.size == 0 or (machines.min() >= 1 and machines.max() <= m)):
         return "taillard"
     return None

@@ -121,11 +121,16 @@ def orders_result(instance: JobShopInstance, seq: np.ndarray, mach_ptr: np.ndarr
     return Result("feasible", value, None, solution, {"workers": 1, "offered": phase})
 
 
-def warm_rule_kernel(blocking: bool) -> None:
-    """Compile the dispatching kernel of the shop kind (`simulate_blocking` or `dispatch`) on a
-    tiny shop."""
-    tiny = jobshop(2, 2, seed=0, blocking=blocking)
-    if blocking:
+def kernel_kind(instance: JobShopInstance) -> str:
+    """`blocking`, `flexible` or `classic`: which dispatching kernel the shop's rules run."""
+    return "blocking" if instance.blocking else "flexible" if instance.flexible else "classic"
+
+
+def warm_rule_kernel(kind: str) -> None:
+    """Compile the dispatching kernel of a shop kind (`kernel_kind`: `simulate_blocking`, `dispatch`
+    or `dispatch_classic`) on a tiny shop of that kind."""
+    tiny = jobshop(2, 2, seed=0, blocking=kind == "blocking", flexible=int(kind == "flexible"))
+    if kind == "blocking":
         run_blocking_rule(tiny, "spt")
     else:
         run_rule(tiny, "spt")

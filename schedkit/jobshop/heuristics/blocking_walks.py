@@ -93,7 +93,7 @@ def compile_in_background(walk: Walk) -> None:
     """Start compiling the blocking rules' and `walk`'s kernels on a helper thread and return:
     the `schedkit` command waits for it before it exits, so the next run starts compiled."""
     def warm() -> None:
-        blocking.warm_rule_kernel(True)
+        blocking.warm_rule_kernel("blocking")
         blocking.warm_up()
         walk.warm_up()
 

@@ -2,6 +2,7 @@
 in numba's on-disk cache), and how long the first calls took (`compile_seconds`).
 
 A cold compile of the dispatching kernel took 2.3 s and of the tabu kernel 8.4 s here (load 3);
+the classic shops' `dispatch_classic` 2.8 s against `dispatch`'s 1.8 s side by side (load 6.5);
 a method whose budget cannot absorb the estimate below skips the phase rather than overrun.
 """
 

@@ -10,12 +10,11 @@ from typing import Any
 from schedkit.common.compile import compile_later, python_twin
 from schedkit.deadline import dropped, stopped
 from schedkit.jobshop.heuristics import compiled
-from schedkit.jobshop.heuristics.blocking import run_blocking_rule, warm_rule_kernel
+from schedkit.jobshop.heuristics.blocking import kernel_kind, run_blocking_rule, warm_rule_kernel
 from schedkit.jobshop.heuristics.blocking_kernels import simulate_blocking
 from schedkit.jobshop.heuristics.compiled import BLOCKING_SECONDS, DISPATCH_SECONDS
-from schedkit.jobshop.heuristics.dispatch import dispatch
 from schedkit.jobshop.heuristics.early import offer_early
-from schedkit.jobshop.heuristics.rules import Schedule, rule_names, run_rule
+from schedkit.jobshop.heuristics.rules import Schedule, dispatch_kernel, rule_names, run_rule
 from schedkit.jobshop.model import JobShopInstance, JobShopSolution
 from schedkit.registry import SolveOptions, register
 from schedkit.result import Result
@@ -46,7 +45,7 @@ def _rule_method(name: str) -> None:
                    "blocking: deadlock-free simulation with swaps)")
 
     def method(instance: JobShopInstance, options: SolveOptions) -> Result:
-        kernel: Any = simulate_blocking if instance.blocking else dispatch
+        kernel: Any = simulate_blocking if instance.blocking else dispatch_kernel(instance)
         estimate = BLOCKING_SECONDS if instance.blocking else DISPATCH_SECONDS
         stats: dict[str, Any] = {"workers": 1}
         offer_early(instance, options, f"{name}'s run")  # a large shop's run can outlast the limit
@@ -65,8 +64,8 @@ def _rule_method(name: str) -> None:
         else:
             result = schedule_result(instance, schedule, **stats)
         if cold:
-            compile_later(f"jobshop.rules.{'blocking' if instance.blocking else 'dispatch'}",
-                          partial(warm_rule_kernel, instance.blocking))
+            kind = kernel_kind(instance)
+            compile_later(f"jobshop.rules.{kind}", partial(warm_rule_kernel, kind))
         return result
 
     method.__name__ = f"solve_{name.replace('-', '_')}"

@@ -10,10 +10,16 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.compile import python_twin
 from schedkit.deadline import stop_flag
 from schedkit.jobshop.heuristics import compiled
-from schedkit.jobshop.heuristics.dispatch import RANDOM, RULES, dispatch, kernel_state, work_left
+from schedkit.jobshop.heuristics.dispatch import (
+    RANDOM,
+    RULES,
+    dispatch,
+    dispatch_classic,
+    kernel_state,
+    work_left,
+)
 from schedkit.jobshop.model import JobShopInstance
 from schedkit.registry import SolveOptions
 
@@ -35,12 +41,10 @@ class Schedule:
 
 
 def kernel_arrays(instance: JobShopInstance) -> tuple[np.ndarray, ...]:
-    """(job_ptr, op_ptr, alt_machine, alt_duration, release, due, work) for `dispatch`.
+    """(job_ptr, op_ptr, alt_machine, alt_duration, release, due, work) for the dispatching kernels.
 
-    Without due dates, EDD uses release + the job's total work (its earliest possible end).
-    On a cold cache the work comes from `work_left`'s Python twin (linear; nothing compiles)."""
-    kernel = work_left if compiled.ready(work_left) else python_twin(work_left)
-    work = kernel(instance.job_ptr, instance.op_ptr, instance.alt_duration)
+    Without due dates, EDD uses release + the job's total work (its earliest possible end)."""
+    work = work_left(instance.job_ptr, instance.op_ptr, instance.alt_duration)
     release = np.ascontiguousarray(instance.release_or_zero())
     due = instance.due if instance.due is not None else release + work[instance.job_ptr[:-1]]
     return (instance.job_ptr, instance.op_ptr, instance.alt_machine, instance.alt_duration,
@@ -59,10 +63,17 @@ def objective(instance: JobShopInstance, start: np.ndarray, alt: np.ndarray) -> 
     return int(np.sum(weight * (completion - instance.release_or_zero())))
 
 
+def dispatch_kernel(instance: JobShopInstance) -> Any:
+    """The dispatching kernel of the shop's kind: `dispatch_classic` (the same schedules without a
+    pass over every job at each step) for a classic shop, `dispatch` for a flexible one."""
+    return dispatch if instance.flexible else dispatch_classic
+
+
 def run_rule(instance: JobShopInstance, name: str, seed: int = 0,
-             arrays: tuple[np.ndarray, ...] | None = None, kernel: Any = dispatch) -> Schedule:
+             arrays: tuple[np.ndarray, ...] | None = None, kernel: Any = None) -> Schedule:
     """Rule `name` (`spt`, ..., `random`, with `-nd` for non-delay) on `instance`; `kernel` is
-    `dispatch` or its Python twin (a cold cache)."""
+    `dispatch_kernel(instance)` (the default) or its Python twin (a cold cache)."""
+    kernel = dispatch_kernel(instance) if kernel is None else kernel
     base, nondelay = (name[:-3], True) if name.endswith("-nd") else (name, False)
     arrays = kernel_arrays(instance) if arrays is None else arrays
     job_ptr, op_ptr, machine, duration, release, due, work = arrays
@@ -117,11 +128,12 @@ def warm_start(instance: JobShopInstance, options: SolveOptions, clock: compiled
     """`best_rule` within the options' budget (each new best to `on_better`), or None when its
     kernel would have to compile in a budget too short for that (the call's load or compile
     time goes to `clock`)."""
-    if not compiled.affordable(dispatch, compiled.DISPATCH_SECONDS, options.remaining()):
+    kernel = dispatch_kernel(instance)
+    if not compiled.affordable(kernel, compiled.DISPATCH_SECONDS, options.remaining()):
         return None
-    return clock.run(dispatch, lambda: best_rule(  # type: ignore[no-any-return]
+    return clock.run(kernel, lambda: best_rule(  # type: ignore[no-any-return]
         instance, options.deadline, options.seed, on_better=on_better))
 
 
-__all__ = ["RANDOM", "Schedule", "best_rule", "kernel_arrays", "objective", "rule_names", "run_rule",
-           "warm_start"]
+__all__ = ["RANDOM", "Schedule", "best_rule", "dispatch_kernel", "kernel_arrays", "objective", "rule_names",
+           "run_rule", "warm_start"]
