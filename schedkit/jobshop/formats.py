@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from schedkit.common.textfile import SNIFF_CHARS
+from schedkit.common.textfile import SNIFF_CHARS, file_stem
 from schedkit.errors import InvalidInstance, ParseError
 from schedkit.jobshop.model import JobShopInstance
 
@@ -121,7 +121,7 @@ def read_standard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any
     if values is not None:
         machine, duration = values[:, 0::2], values[:, 1::2]
         if machine.min() >= 0 and machine.max() < m:
-            return [("1", _classic(path, machine, duration, name=path.stem))]
+            return [("1", _classic(path, machine, duration, name=file_stem(path)))]
     return _read_standard_by_line(path, text, n, m)
 
 
@@ -143,7 +143,7 @@ def _read_standard_by_line(path: Path, text: str, n: int, m: int) -> list[tuple[
             if not 0 <= values[2 * k] < m:
                 raise ParseError(str(path), line[0], f"job {j}, operation {k}: a machine in 0..{m - 1}",
                                  str(values[2 * k]))
-    return [("1", _instance(path, None, jobs=jobs, machines=m, name=path.stem))]
+    return [("1", _instance(path, None, jobs=jobs, machines=m, name=file_stem(path)))]
 
 
 def _classic_rows(instance: JobShopInstance, fmt: str) -> list[list[tuple[int, int]]]:
@@ -204,7 +204,7 @@ def read_taillard(path: Path, text: str, arg: str | None) -> list[tuple[str, Any
     if values is not None:
         times, machines = values[:n], values[n:]
         if machines.min() >= 1 and machines.max() <= m:
-            return [("1", _classic(path, machines - 1, times, name=path.stem, meta=meta))]
+            return [("1", _classic(path, machines - 1, times, name=file_stem(path), meta=meta))]
     return _read_taillard_by_line(path, text, n, m, meta)
 
 
@@ -228,7 +228,7 @@ def _read_taillard_by_line(path: Path, text: str, n: int, m: int, meta: dict[str
                 raise ParseError(str(path), body[n + j][0],
                                  f"job {j}, operation {k}: a machine in 1..{m}", str(machine))
         jobs.append([(machines[j][k] - 1, times[j][k]) for k in range(m)])
-    return [("1", _instance(path, None, jobs=jobs, machines=m, name=path.stem, meta=meta))]
+    return [("1", _instance(path, None, jobs=jobs, machines=m, name=file_stem(path), meta=meta))]
 
 
 def dumps_taillard(instance: JobShopInstance) -> str:
@@ -268,7 +268,7 @@ def read_fjs(path: Path, text: str, arg: str | None) -> list[tuple[str, Any]]:
     for j, line in enumerate(body):
         values = _ints(path, line, f"job {j}")
         jobs.append(_fjs_job(path, line[0], values, j, m))
-    return [("1", _instance(path, None, jobs=jobs, machines=m, name=path.stem))]
+    return [("1", _instance(path, None, jobs=jobs, machines=m, name=file_stem(path)))]
 
 
 def _fjs_job(path: Path, number: int, values: list[int], j: int, m: int) -> list[list[tuple[int, int]]]:
