@@ -21,6 +21,7 @@ from schedkit.errors import ParseError
 
 MAX_DEPTH = 64  # the deepest real instance (kubectl node affinity) nests about 12 levels
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_LONG_DIGITS = re.compile(r"[0-9]{19}")  # 10^18 <= such an integer; every shorter one is below 2^62
 DEPTH_CHUNK = 1 << 16  # characters summed at once by `nesting_depth`
 _OPEN = np.zeros(256, dtype=np.int8)
 _OPEN[[ord("["), ord("{")]] = 1
@@ -110,9 +111,12 @@ def parse_json(text: str, path: Path | str, line: int | None = None) -> Any:
         raise ParseError(str(path), line, f"JSON nested at most {MAX_DEPTH} levels deep",
                          f"{depth} levels")
     numbers = _Numbers()
+    # An integer of at most 18 digits is within ±2^62: without a longer run of digits anywhere
+    # (strings included), json's own int parsing is safe, and 4x faster than the hook per number.
+    ints = numbers.int if _LONG_DIGITS.search(text) else None
     try:
         value = json.loads(text, parse_constant=numbers.constant, parse_float=numbers.float,
-                           parse_int=numbers.int, object_pairs_hook=_object)
+                           parse_int=ints, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         where = line if line is not None else error.lineno
         raise ParseError(str(path), where, "a JSON document", error.msg.lower()) from None

@@ -165,6 +165,21 @@ def test_depth_of_a_large_text_takes_a_few_bytes_per_character():
     assert peak < 3 * len(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(numbers=st.lists(st.integers(-(2**64), 2**64)
+                        | st.sampled_from([10**18 - 1, 10**18, 2**62 - 1, 2**62, -(2**62)]), max_size=6),
+       label=st.sampled_from(["", "1234567890123456789012"]))
+def test_integers_beyond_the_limit_are_refused_on_either_path(numbers: list[int], label: str):
+    """Without a run of 19 digits json's own int parsing is used (no integer of 18 digits reaches
+    2^62); with one, anywhere (a string too), the hook that refuses: the verdict is the same."""
+    text = json.dumps({"label": label, "values": numbers})
+    if any(abs(value) >= 2**62 for value in numbers):
+        with pytest.raises(ParseError, match="within ±2\\^62"):
+            jsonparse.parse_json(text, "x.json")
+    else:
+        assert jsonparse.parse_json(text, "x.json") == {"label": label, "values": numbers}
+
+
 def test_a_kubectl_kind_of_the_wrong_type(tmp_path):
     """An item whose `kind` is a list (unhashable) is no kubectl list: InvalidInstance."""
     path = _write(tmp_path, "k.json", json.dumps({"kind": "List", "items": [{**NODE, "kind": []}]}))
