@@ -29,8 +29,8 @@ def _compressed(tmp_path: Path, source: Path, suffix: str) -> Path:
 
 
 @pytest.mark.parametrize("suffix", list(COMPRESSORS))
-@pytest.mark.parametrize("name", ["rcpsp/j30/j301_1.sm", "smtt/wt40.txt#3", "jobshop/classic/ft06", "jobshop/fjsp/edata_abz5.fjs",
-                                  "dag/topcuoglu2002_fig2.json"])
+@pytest.mark.parametrize("name", ["rcpsp/j30/j301_1.sm", "smtt/wt40.txt#3", "jobshop/classic/ft06",
+                                  "jobshop/fjsp/edata_abz5.fjs", "dag/topcuoglu2002_fig2.json"])
 def test_a_compressed_file_reads_as_the_plain_one(tmp_path: Path, suffix: str, name: str):
     file, _, selector = name.partition("#")
     source = ROOT / "instances" / file
