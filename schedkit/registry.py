@@ -46,6 +46,12 @@ class SolveOptions:
             return None
         return max(0.0, self.deadline - time.perf_counter())
 
+    def phase_deadline(self, share: float) -> float:
+        """perf_counter() value once `share` of the time left has passed from now (inf without a
+        limit): the deadline of a phase given that share of the budget."""
+        remaining = self.remaining()
+        return float("inf") if remaining is None else time.perf_counter() + share * remaining
+
     def get(self, name: str, default: Any = None) -> Any:
         """A method-specific option, or its default."""
         return self.extra.get(name, default)

@@ -25,8 +25,7 @@ class OutOfTime(Exception):
 def build_until(options: SolveOptions) -> float:
     """perf_counter() value by which the model must be built: BUILD_SHARE of what is left (inf
     without a limit)."""
-    remaining = options.remaining()
-    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining
+    return options.phase_deadline(BUILD_SHARE)
 
 
 def polled(items: Iterable[Item], until: float,

@@ -3,8 +3,6 @@ redundant constraints stop at it, and past it the warm start is returned unsolve
 
 from __future__ import annotations
 
-import time
-
 from schedkit.registry import SolveOptions
 
 BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsolved
@@ -12,5 +10,4 @@ BUILD_SHARE = 0.5  # of the time left: past it, the warm start is returned unsol
 
 def build_until(options: SolveOptions) -> float:
     """perf_counter() value by which the model must be built: BUILD_SHARE of what is left."""
-    remaining = options.remaining()
-    return float("inf") if remaining is None else time.perf_counter() + BUILD_SHARE * remaining
+    return options.phase_deadline(BUILD_SHARE)

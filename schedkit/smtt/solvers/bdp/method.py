@@ -106,9 +106,7 @@ def _heuristic(instance: SMTTInstance, options: SolveOptions) -> tuple[np.ndarra
     """The upper bound: iterated dynasearch from the best rule (at most a share of the budget),
     and its value."""
     p, d, w = instance.p, instance.d, instance.w
-    remaining = options.remaining()
-    deadline = options.deadline if remaining is None else \
-        time.perf_counter() + HEURISTIC_SHARE * remaining
+    deadline = options.phase_deadline(HEURISTIC_SHARE)
     start, _ = best_rule(p, d, w, deadline, augment_max_jobs=AUGMENT_MAX_JOBS)
     iterations = HEURISTIC_ITERATIONS if instance.n <= LARGE_JOBS else \
         HEURISTIC_ITERATIONS_PER_JOB * instance.n
