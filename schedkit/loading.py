@@ -135,8 +135,9 @@ def _entries(path: Path, format: str | None) -> list[tuple[str, Any]]:
         raise ParseError(str(path), None, "instance data", "an empty file")
     if name is not None:
         return _readers()[name](path, text, arg)
-    name = sniff(plain_name(path), text)  # j301_1.sm.gz is read as j301_1.sm
-    generic = _GENERIC_EXTENSIONS.get(plain_name(path).suffix.lower())
+    plain = plain_name(path)  # j301_1.sm.gz is sniffed as j301_1.sm
+    name = sniff(plain, text)
+    generic = _GENERIC_EXTENSIONS.get(plain.suffix.lower())
     try:
         return _readers()[name](path, text, arg)
     except ParseError:

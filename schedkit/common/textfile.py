@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import zlib
 from pathlib import Path
@@ -50,13 +51,13 @@ def file_stem(path: Path | str) -> str:
     return plain_name(path).stem
 
 
-def _decompressed(file: Path, kind: str, opener: Any) -> bytes:
-    """The decompressed bytes of `file`, read a chunk at a time up to MAX_FILE_BYTES (a small file
-    may expand to any size); ParseError for more, or for broken data."""
+def _decompressed(file: Path, data: bytes, kind: str, opener: Any) -> bytes:
+    """The decompressed bytes of `data` (file `file`'s), read a chunk at a time up to MAX_FILE_BYTES
+    (a small file may expand to any size); ParseError for more, or for broken data."""
     chunks: list[bytes] = []
     size = 0
     try:
-        with opener(file, "rb") as stream:
+        with opener(io.BytesIO(data), "rb") as stream:
             while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 if size > MAX_FILE_BYTES:
@@ -92,7 +93,7 @@ def read_text(path: Path | str) -> str:
     data = file.read_bytes()
     for kind, opener, matches in COMPRESSED:
         if matches(data[:10]):
-            return decode(file, _decompressed(file, kind, opener))
+            return decode(file, _decompressed(file, data, kind, opener))
     return decode(file, data)
 
 
